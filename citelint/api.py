@@ -1,0 +1,45 @@
+"""The pure core: text in, diagnostics out. No I/O here."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Iterable
+
+from citelint.chapter import Chapter
+from citelint.config import Settings
+from citelint.diagnostics import Diagnostic, Severity
+from citelint.rules import all_rules, run_rules
+
+CIT_CODES = tuple(rule.code for rule in all_rules())
+
+
+def matches(code: str, selectors: Iterable[str]) -> bool:
+    """True when a selector names the code, a prefix of it (``CIT00``), or ``ALL``."""
+    return any(selector == "ALL" or code.startswith(selector) for selector in selectors)
+
+
+def selected_codes(settings: Settings, path: str = "") -> frozenset[str]:
+    """The codes to report for a file: select, minus ignore, minus per-file ignores."""
+    from citelint.config import ignored_for_path
+
+    chosen = [code for code in CIT_CODES if not settings.select or matches(code, settings.select)]
+    ignored = tuple(settings.ignore) + ignored_for_path(settings, path)
+    return frozenset(code for code in chosen if not matches(code, ignored))
+
+
+def lint_text(text: str, settings: Settings | None = None, path: str = "") -> list[Diagnostic]:
+    """Lint one chapter's text and return its findings, sorted by position."""
+    settings = settings or Settings()
+    chapter = Chapter.parse(text, settings)
+    codes = selected_codes(settings, path)
+    overrides = dict(settings.severity)
+    found = []
+    for diagnostic in run_rules(chapter, codes):
+        severity = overrides.get(diagnostic.code)
+        if severity is not None:
+            diagnostic = dataclasses.replace(diagnostic, severity=Severity(severity))
+        found.append(dataclasses.replace(diagnostic, path=path))
+    from citelint.suppress import apply_suppressions
+
+    found = apply_suppressions(chapter.document, found, settings)
+    return sorted(found, key=Diagnostic.sort_key)

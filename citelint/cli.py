@@ -1,0 +1,133 @@
+"""The command line: options -> Settings -> core -> report -> exit code. click only."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Optional
+
+import click
+
+from citelint import __version__
+from citelint.config import PLACEMENTS, Settings
+from citelint.diagnostics import Severity
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _codes(value: Optional[str]) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return tuple(code.strip().upper() for code in value.split(",") if code.strip())
+
+
+def _validate_codes(ctx: click.Context, param: click.Parameter, value: Optional[str]) -> tuple[str, ...]:
+    from citelint.config import unknown_codes
+
+    codes = _codes(value)
+    unknown = unknown_codes(codes)
+    if unknown:
+        raise click.BadParameter(f"unknown rule code(s): {', '.join(unknown)} (see `citelint rules`)")
+    return codes
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="citelint", message="%(prog)s %(version)s")
+def main() -> None:
+    """Check the [CITATION n] markers and reference lists of a manuscript."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(["text", "json", "sarif", "github"]),
+    envvar="CITELINT_FORMAT",
+    default="text",
+    show_default=True,
+    help="Output format (also from CITELINT_FORMAT).",
+)
+@click.option("--select", callback=_validate_codes, help="Only these rule codes or prefixes, comma-separated.")
+@click.option("--ignore", callback=_validate_codes, help="Skip these rule codes or prefixes, comma-separated.")
+@click.option("--strict", is_flag=True, default=None, help="Fail (exit 1) on warnings too.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Use this configuration file.")
+@click.option("--placement", type=click.Choice(PLACEMENTS), help="Where markers go relative to punctuation.")
+@click.option("--quiet", "-q", is_flag=True, help="Print findings only: no summary, no notes.")
+@click.pass_context
+def check(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    format_name: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    strict: Optional[bool],
+    config_file: Optional[str],
+    placement: Optional[str],
+    quiet: bool,
+) -> None:
+    """Lint PATHS (files, or folders searched for *.md and *.markdown)."""
+    from citelint.report import Run, render
+    from citelint.runner import check_paths
+
+    settings = _settings(config_file, select=select, ignore=ignore, strict=strict, placement=placement)
+    result = check_paths(paths or settings.paths or (".",), settings)
+    color = format_name == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    run = Run(result.diagnostics, result.errors, result.files_checked, color=color, quiet=quiet)
+    click.echo(render(format_name, run), nl=False)
+    _report_errors(result.errors, result.notes if not quiet else [])
+    ctx.exit(_exit_code(run, settings.strict))
+
+
+def _settings(config_file: Optional[str], **flags: object) -> Settings:
+    from citelint.config import ConfigError, load_settings
+
+    try:
+        return load_settings(config_file, flags)
+    except ConfigError as error:
+        click.echo(f"citelint: error: {error}", err=True)
+        raise SystemExit(EXIT_ERROR) from None
+
+
+def _report_errors(errors: list, notes: list) -> None:  # type: ignore[type-arg]
+    for error in errors:
+        click.echo(f"citelint: error: {error.path}: {error.message}", err=True)
+    for note in notes:
+        click.echo(f"citelint: note: {note.path}: {note.message}", err=True)
+
+
+def _exit_code(run: "Run", strict: bool) -> int:  # type: ignore[name-defined]  # noqa: F821
+    if run.errors:
+        return EXIT_ERROR
+    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    if any(diagnostic.severity in failing for diagnostic in run.diagnostics):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+@main.command()
+def rules() -> None:
+    """List every rule: code, name, default severity and summary."""
+    from citelint.rules import RULE_MODULES, summary
+
+    width = max(len(module.RULE.name) for module in RULE_MODULES)
+    for module in RULE_MODULES:
+        rule = module.RULE
+        click.echo(f"{rule.code}  {rule.name:<{width}}  {rule.severity.value:<7}  {summary(module)}")
+
+
+@main.command()
+@click.argument("code")
+@click.pass_context
+def explain(ctx: click.Context, code: str) -> None:
+    """Show a rule's documentation, with a failing and a passing example."""
+    from citelint.rules import rule_module
+
+    try:
+        module = rule_module(code)
+    except KeyError:
+        click.echo(f"citelint: error: unknown rule code {code!r} (see `citelint rules`)", err=True)
+        ctx.exit(EXIT_ERROR)
+    rule = module.RULE
+    click.echo(f"{rule.code} {rule.name} ({rule.severity.value})\n")
+    click.echo((module.__doc__ or "").strip())

@@ -1,0 +1,276 @@
+"""Settings: defaults < configuration file < command-line flags, frozen.
+
+The file is ``.citelint.toml`` (keys at the top level) or the
+``[tool.citelint]`` table of ``pyproject.toml``, whichever is found first
+walking up from the working directory, stopping at the repository root.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+import tomllib
+from dataclasses import dataclass, field
+from fnmatch import fnmatch
+from pathlib import Path, PurePath
+from typing import Any, Callable, Mapping, Optional
+
+DEFAULT_REFERENCE_HEADINGS = (
+    "References",
+    "Sources",
+    "Notes",
+    "Endnotes",
+    "Bibliography",
+    "Works Cited",
+    "Citations",
+)
+PLACEMENTS = ("after", "before", "any")
+
+
+@dataclass(frozen=True)
+class UrlSettings:
+    """``[tool.citelint.urls]``: how references' URLs are checked."""
+
+    timeout: float = 10.0
+    workers: int = 16
+    per_host: int = 4
+    expire_after: float = 7 * 24 * 3600.0
+    cache_dir: str = ".citelint-cache"
+    exclude: tuple[str, ...] = ()
+    accept: tuple[int, ...] = ()
+    allow_private: bool = False
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that changes what citelint reports."""
+
+    paths: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    marker: str = "CITATION"
+    reference_headings: tuple[str, ...] = DEFAULT_REFERENCE_HEADINGS
+    placement: str = "after"
+    require_url: bool = True
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    severity: tuple[tuple[str, str], ...] = ()
+    strict: bool = False
+    urls: UrlSettings = field(default_factory=UrlSettings)
+    root: str = ""  # the folder of the configuration file; globs are relative to it
+    source: str = ""  # the configuration file, if any
+
+    @property
+    def heading_words(self) -> frozenset[str]:
+        return frozenset(heading.casefold() for heading in self.reference_headings)
+
+
+SEVERITY_VALUES = ("error", "warning", "info")
+
+
+class ConfigError(Exception):
+    """A configuration problem, said in one line naming the file and the key."""
+
+
+def known_codes() -> tuple[str, ...]:
+    from citelint.rules import all_rules
+
+    return tuple(rule.code for rule in all_rules()) + URL_CODES
+
+
+URL_CODES = ("URL001", "URL002", "URL003", "URL004", "URL005", "URL006")
+
+
+def unknown_codes(selectors: tuple[str, ...]) -> list[str]:
+    """Selectors that name no rule: not ALL, and not a prefix of any code."""
+    codes = known_codes()
+    return [s for s in selectors if s != "ALL" and not any(code.startswith(s) for code in codes)]
+
+
+# -- discovery ------------------------------------------------------------
+
+
+def find_config_file(start: Optional[Path] = None) -> Optional[Path]:
+    """The nearest ``.citelint.toml``, or ``pyproject.toml`` with a citelint table."""
+    folder = (start or Path.cwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        dotfile = candidate / ".citelint.toml"
+        if dotfile.is_file():
+            return dotfile
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file() and _has_citelint_table(pyproject):
+            return pyproject
+        if (candidate / ".git").exists():
+            return None
+    return None
+
+
+def _has_citelint_table(pyproject: Path) -> bool:
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return "[tool.citelint" in _read_quietly(pyproject)
+    return isinstance(data.get("tool"), dict) and "citelint" in data["tool"]
+
+
+def _read_quietly(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def load_settings(config_file: Optional[str], flags: Mapping[str, Any]) -> Settings:
+    """Defaults, then the configuration file, then the flags that were given."""
+    path = Path(config_file) if config_file else find_config_file()
+    settings = Settings()
+    if path is not None:
+        settings = _apply_table(settings, _read_table(path), path)
+    overrides = {key: value for key, value in flags.items() if value not in (None, (), "")}
+    return dataclasses.replace(settings, **overrides)
+
+
+def _read_table(path: Path) -> tuple[dict[str, Any], str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: configuration file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot be read ({error})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("citelint", {}) if isinstance(data.get("tool"), dict) else {}
+        return (table if isinstance(table, dict) else {}), "tool.citelint"
+    return data, ""
+
+
+# -- validation -----------------------------------------------------------
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _is_status_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(i, int) and not isinstance(i, bool) and 100 <= i <= 999 for i in value)
+
+
+# key -> (check, what it must be, Settings field)
+_TOP_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "paths": (_strings, "a list of strings"),
+    "exclude": (_strings, "a list of glob strings"),
+    "marker": (lambda v: isinstance(v, str) and v.strip() == v and bool(v) and "]" not in v, "a non-empty string"),
+    "reference-headings": (lambda v: _strings(v) and bool(v), "a non-empty list of strings"),
+    "placement": (lambda v: v in PLACEMENTS, 'one of "after", "before", "any"'),
+    "require-url": (lambda v: isinstance(v, bool), "true or false"),
+    "select": (_strings, "a list of rule codes"),
+    "ignore": (_strings, "a list of rule codes"),
+    "per-file-ignores": (lambda v: isinstance(v, dict) and all(_strings(c) for c in v.values()), "a table of glob = [codes]"),
+    "severity": (lambda v: isinstance(v, dict) and all(s in SEVERITY_VALUES for s in v.values()), 'a table of code = "error" | "warning" | "info"'),
+    "urls": (lambda v: isinstance(v, dict), "a table"),
+}
+_URL_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "timeout": (_is_number, "a positive number of seconds"),
+    "workers": (_is_count, "a positive whole number"),
+    "per-host": (_is_count, "a positive whole number"),
+    "expire-after": (_is_number, "a positive number of seconds"),
+    "cache-dir": (lambda v: isinstance(v, str) and bool(v), "a folder path"),
+    "exclude": (_strings, "a list of URL regular expressions"),
+    "accept": (_is_status_list, "a list of HTTP status codes"),
+    "allow-private": (lambda v: isinstance(v, bool), "true or false"),
+}
+
+
+def _check_keys(table: Mapping[str, Any], known: Mapping[str, tuple[Callable[[Any], bool], str]], where: str, path: Path) -> None:
+    for key, value in table.items():
+        name = f"{where}.{key}" if where else key
+        if key not in known:
+            close = difflib.get_close_matches(key, list(known), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ConfigError(f"{path}: unknown key {name!r}{hint}")
+        check, expected = known[key]
+        if not check(value):
+            raise ConfigError(f"{path}: {name!r} must be {expected}, not {_describe(value)}")
+
+
+def _describe(value: Any) -> str:
+    names = {str: "a string", bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "a table"}
+    return f"{names.get(type(value), type(value).__name__)} ({value!r})" if not isinstance(value, (dict, list)) else f"{names[type(value)]} {value!r}"
+
+
+def _check_codes(codes: list[str], name: str, path: Path) -> tuple[str, ...]:
+    upper = tuple(code.upper() for code in codes)
+    unknown = unknown_codes(upper)
+    if unknown:
+        raise ConfigError(f"{path}: {name!r} names unknown rule code(s) {', '.join(unknown)} (see `citelint rules`)")
+    return upper
+
+
+def _apply_table(settings: Settings, read: tuple[dict[str, Any], str], path: Path) -> Settings:
+    table, where = read
+    _check_keys(table, _TOP_KEYS, where, path)
+    prefix = f"{where}." if where else ""
+    values: dict[str, Any] = {"root": str(path.parent.resolve()), "source": str(path)}
+    for key in ("paths", "exclude", "reference-headings"):
+        if key in table:
+            values[key.replace("-", "_")] = tuple(table[key])
+    for key in ("marker", "placement", "require-url"):
+        if key in table:
+            values[key.replace("-", "_")] = table[key]
+    for key in ("select", "ignore"):
+        if key in table:
+            values[key] = _check_codes(table[key], prefix + key, path)
+    if "per-file-ignores" in table:
+        values["per_file_ignores"] = tuple(
+            (glob, _check_codes(codes, f"{prefix}per-file-ignores.{glob}", path))
+            for glob, codes in table["per-file-ignores"].items()
+        )
+    if "severity" in table:
+        codes = _check_codes(list(table["severity"]), prefix + "severity", path)
+        values["severity"] = tuple(zip(codes, table["severity"].values()))
+    if "urls" in table:
+        values["urls"] = _url_settings(table["urls"], prefix + "urls", path)
+    return dataclasses.replace(settings, **values)
+
+
+def _url_settings(table: dict[str, Any], where: str, path: Path) -> UrlSettings:
+    _check_keys(table, _URL_KEYS, where, path)
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        values[key.replace("-", "_")] = tuple(value) if isinstance(value, list) else value
+    if "workers" in values:
+        values["workers"] = int(values["workers"])
+    return UrlSettings(**values)
+
+
+# -- paths ------------------------------------------------------------------
+
+
+def relative_to_root(settings: Settings, path: str) -> str:
+    """The path relative to the configuration file's folder, with ``/``."""
+    if not settings.root:
+        return PurePath(os.path.normpath(path)).as_posix()
+    relative = os.path.relpath(os.path.abspath(path), settings.root)
+    return PurePath(relative).as_posix()
+
+
+def ignored_for_path(settings: Settings, path: str) -> tuple[str, ...]:
+    """Codes that ``per-file-ignores`` switch off for ``path``."""
+    ignored: list[str] = []
+    candidates = {relative_to_root(settings, path), PurePath(os.path.normpath(path)).as_posix()}
+    for pattern, codes in settings.per_file_ignores:
+        if any(fnmatch(candidate, pattern) or PurePath(candidate).match(pattern) for candidate in candidates):
+            ignored.extend(codes)
+    return tuple(ignored)

@@ -1,0 +1,86 @@
+"""Immutable values that flow from the rules to the reports."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Optional
+
+
+class Severity(enum.Enum):
+    """How much a finding matters; errors fail a check, warnings only with --strict."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule's identity: its code, its kebab-case name and its default severity."""
+
+    code: str
+    name: str
+    severity: Severity
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text between two 1-based positions (end exclusive) with ``content``."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    content: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "content": self.content,
+        }
+
+
+@dataclass(frozen=True)
+class Fix:
+    """What ``citelint fix`` would do about a finding."""
+
+    description: str
+    edits: tuple[Edit, ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        return {"description": self.description, "edits": [edit.as_dict() for edit in self.edits]}
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding: a rule's code and name, where it is, and what to do."""
+
+    code: str
+    name: str
+    severity: Severity
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    message: str
+    fix: Optional[Fix] = None
+    path: str = field(default="", compare=True)
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.code)
+
+
+@dataclass(frozen=True)
+class FileError:
+    """A file that could not be linted (unreadable, not UTF-8, binary, missing)."""
+
+    path: str
+    message: str

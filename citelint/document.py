@@ -1,0 +1,237 @@
+"""One parse per file: the text, its lines, its blocks, and what is not prose.
+
+Offsets used everywhere in citelint are offsets into ``Document.text``: the
+source with a leading BOM removed and every line ending (CRLF, CR, LF) turned
+into ``\\n``. Lines and columns are the same in both forms, so positions are
+computed once here and edits are mapped back to the source by line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Optional
+
+from citelint.blocks import LeafBlock, ListItem, parse_structure
+
+BOM = "\ufeff"
+_LINE_ENDING = re.compile(r"\r\n?")
+_FRONT_MATTER_OPEN = {"---": ("---", "..."), "+++": ("+++",)}
+_CONTAINER_PREFIX = re.compile(r"(?:[ \t]*>|[ \t]*(?:\d{1,9}[.)]|[-*+])(?=[ \t]|$))*[ \t]*")
+_BACKTICKS = re.compile(r"`+")
+# Code blocks and raw HTML that is not rendered as text.
+_NOT_PROSE_KINDS = {"code"}
+_RAW_TEXT_HTML = re.compile(r"[ \t]*<(?:pre|script|style|textarea)(?:[\s>]|$)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A half-open range of offsets into ``Document.text``."""
+
+    start: int
+    end: int
+
+
+class Document:
+    """A chapter's text with its line index, block structure and non-prose ranges."""
+
+    def __init__(self, source: str, heading_words: frozenset[str] = frozenset()) -> None:
+        self.source = source
+        self.has_bom = source.startswith(BOM)
+        body = source[1:] if self.has_bom else source
+        self.text = _LINE_ENDING.sub("\n", body)
+        self.line_starts = _line_starts(self.text)
+        self.lines = self.text.split("\n")
+        self.front_matter_end = _front_matter_end(self.lines)
+        self.plain = _is_plain_text(self.lines, self.front_matter_end)
+        structure = parse_structure(self._parse_input())
+        self.items: list[ListItem] = structure.items
+        self.blocks: list[LeafBlock] = self._split_plain(structure.blocks, heading_words)
+        self.line_block: list[Optional[int]] = self._index_lines()
+        self.not_prose: list[Span] = self._not_prose_spans()
+        self._not_prose_starts = [span.start for span in self.not_prose]
+
+    # -- positions -------------------------------------------------------
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of an offset; columns count characters."""
+        line = bisect_right(self.line_starts, offset) - 1
+        return line + 1, offset - self.line_starts[line] + 1
+
+    def line_of(self, offset: int) -> int:
+        """0-based line of an offset."""
+        return bisect_right(self.line_starts, offset) - 1
+
+    def offset(self, line: int, column: int = 0) -> int:
+        """Offset of a 0-based line and 0-based column."""
+        return self.line_starts[line] + column
+
+    def line_end(self, line: int) -> int:
+        """Offset of the end of a 0-based line (before its newline)."""
+        return self.line_starts[line] + len(self.lines[line])
+
+    # -- structure -------------------------------------------------------
+
+    def block_at(self, offset: int) -> Optional[LeafBlock]:
+        index = self.line_block[self.line_of(offset)]
+        return None if index is None else self.blocks[index]
+
+    def is_prose(self, offset: int) -> bool:
+        """False inside code, HTML comments, raw-text HTML and front matter."""
+        index = bisect_right(self._not_prose_starts, offset) - 1
+        return index < 0 or offset >= self.not_prose[index].end
+
+    def content_column(self, line: int) -> int:
+        """0-based column where a line's text starts after quote and list markers."""
+        match = _CONTAINER_PREFIX.match(self.lines[line])
+        return match.end() if match else 0
+
+    def block_text(self, block: LeafBlock) -> str:
+        return self.text[self.offset(block.first_line) : self.line_end(block.last_line)]
+
+    # -- building --------------------------------------------------------
+
+    def _parse_input(self) -> str:
+        end = self.front_matter_end
+        if not end:
+            return self.text
+        rest = self.text[self.line_starts[end] :] if end < len(self.lines) else ""
+        return "\n" * end + rest
+
+    def _split_plain(self, blocks: list[LeafBlock], heading_words: frozenset[str]) -> list[LeafBlock]:
+        """In plain text, each line is a paragraph and a lone heading word a heading."""
+        if not self.plain:
+            return blocks
+        split: list[LeafBlock] = []
+        for block in blocks:
+            if block.kind != "paragraph":
+                split.append(block)
+                continue
+            for line in range(block.first_line, block.last_line + 1):
+                if not self.lines[line].strip():
+                    continue
+                kind, level = "paragraph", 0
+                if _is_heading_word(self.lines[line], heading_words):
+                    kind, level = "heading", 1
+                split.append(LeafBlock(kind, line, line, level, block.item, block.quoted))
+        return split
+
+    def _index_lines(self) -> list[Optional[int]]:
+        index: list[Optional[int]] = [None] * len(self.lines)
+        for number, block in enumerate(self.blocks):
+            for line in range(block.first_line, min(block.last_line, len(self.lines) - 1) + 1):
+                index[line] = number
+        return index
+
+    def _not_prose_spans(self) -> list[Span]:
+        spans: list[Span] = []
+        if self.front_matter_end:
+            spans.append(Span(0, self.offset(self.front_matter_end - 1) + len(self.lines[self.front_matter_end - 1])))
+        for block in self.blocks:
+            if block.kind in _NOT_PROSE_KINDS or (
+                block.kind == "html" and _RAW_TEXT_HTML.match(self.lines[block.first_line])
+            ):
+                spans.append(Span(self.offset(block.first_line), self.line_end(block.last_line)))
+            elif block.kind in ("paragraph", "heading", "ref_def"):
+                spans.extend(_code_spans(self.block_text(block), self.offset(block.first_line)))
+        spans.extend(self._comment_spans(spans))
+        return _merge(spans)
+
+    def _comment_spans(self, code: list[Span]) -> list[Span]:
+        """HTML comments outside code; an unclosed one runs to the end of the file."""
+        code = _merge(code)
+        starts = [span.start for span in code]
+        found: list[Span] = []
+        text = self.text
+        position = text.find("<!--")
+        while position >= 0:
+            inside = bisect_right(starts, position) - 1
+            if inside >= 0 and position < code[inside].end:
+                position = text.find("<!--", code[inside].end)
+                continue
+            close = text.find("-->", position + 4)
+            end = len(text) if close < 0 else close + 3
+            found.append(Span(position, end))
+            if close < 0:
+                break
+            position = text.find("<!--", end)
+        return found
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    position = text.find("\n")
+    while position >= 0:
+        starts.append(position + 1)
+        position = text.find("\n", position + 1)
+    return starts
+
+
+def _front_matter_end(lines: list[str]) -> int:
+    """Number of lines taken by YAML (``---``) or TOML (``+++``) front matter."""
+    closers = _FRONT_MATTER_OPEN.get(lines[0].rstrip()) if lines else None
+    if not closers:
+        return 0
+    for number in range(1, len(lines)):
+        if lines[number].rstrip() in closers:
+            return number + 1
+    return 0
+
+
+def _is_plain_text(lines: list[str], skip: int) -> bool:
+    """One paragraph per line: several text lines and no blank line between them."""
+    text_lines = [number for number in range(skip, len(lines)) if lines[number].strip()]
+    if len(text_lines) < 2:
+        return False
+    return text_lines[-1] - text_lines[0] + 1 == len(text_lines)
+
+
+def _is_heading_word(line: str, heading_words: frozenset[str]) -> bool:
+    word = line.strip().rstrip(":").strip().casefold()
+    return bool(word) and word in heading_words
+
+
+def _code_spans(text: str, base: int) -> list[Span]:
+    """Code spans of one block (CommonMark: a backtick run closed by an equal run)."""
+    runs = []
+    for match in _BACKTICKS.finditer(text):
+        start, end = match.start(), match.end()
+        if _escaped(text, start):
+            start += 1
+        if end > start:
+            runs.append((start, end - start))
+    by_length: dict[int, list[int]] = {}
+    for index, (_, length) in enumerate(runs):
+        by_length.setdefault(length, []).append(index)
+    spans: list[Span] = []
+    index = 0
+    while index < len(runs):
+        start, length = runs[index]
+        same = by_length[length]
+        later = bisect_right(same, index)
+        if later < len(same):
+            closer = same[later]
+            spans.append(Span(base + start, base + runs[closer][0] + length))
+            index = closer + 1
+        else:
+            index += 1
+    return spans
+
+
+def _escaped(text: str, position: int) -> bool:
+    backslashes = 0
+    while position - backslashes - 1 >= 0 and text[position - backslashes - 1] == "\\":
+        backslashes += 1
+    return backslashes % 2 == 1
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    merged: list[Span] = []
+    for span in sorted(spans, key=lambda s: s.start):
+        if merged and span.start <= merged[-1].end:
+            if span.end > merged[-1].end:
+                merged[-1] = Span(merged[-1].start, span.end)
+        else:
+            merged.append(span)
+    return merged

@@ -1,0 +1,112 @@
+"""Finding and reading the files to lint: the I/O edge of citelint."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from fnmatch import fnmatch
+from pathlib import PurePath
+from typing import Iterable, Iterator, Union
+
+from citelint.diagnostics import FileError
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+MAX_FILE_BYTES = 64 * 1024 * 1024
+BINARY_SNIFF_BYTES = 8192
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file's display path and its decoded text."""
+
+    path: str
+    text: str
+
+
+def is_excluded(path: str, patterns: Iterable[str]) -> bool:
+    """True when the path, or any folder on it, matches an ``exclude`` glob."""
+    posix = PurePath(path).as_posix().removeprefix("./")
+    parts = posix.split("/")
+    for pattern in patterns:
+        pattern = pattern.removeprefix("./").rstrip("/")
+        if fnmatch(posix, pattern) or PurePath(posix).match(pattern):
+            return True
+        if any(fnmatch(part, pattern) for part in parts) or any(
+            fnmatch("/".join(parts[: index + 1]), pattern) for index in range(len(parts))
+        ):
+            return True
+    return False
+
+
+def collect(paths: Iterable[str], exclude: Iterable[str] = ()) -> tuple[list[str], list[FileError]]:
+    """Expand paths to the files to lint: explicit files whatever their name,
+    directories searched for ``*.md``/``*.markdown`` (hidden ones skipped)."""
+    exclude = tuple(exclude)
+    found: list[str] = []
+    errors: list[FileError] = []
+    for path in paths:
+        if is_excluded(path, exclude) and path not in (".", ""):
+            continue
+        if os.path.isdir(path):
+            files = sorted(_walk(path, exclude))
+            if not files:
+                errors.append(FileError(path, "no Markdown files (*.md, *.markdown) in this directory"))
+            found.extend(files)
+        elif os.path.exists(path) or os.path.islink(path):
+            found.append(path)
+        else:
+            errors.append(FileError(path, "no such file or directory"))
+    return list(dict.fromkeys(found)), errors
+
+
+def _walk(root: str, exclude: tuple[str, ...]) -> Iterator[str]:
+    seen: set[str] = set()
+    for folder, subfolders, names in os.walk(root, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:
+            subfolders[:] = []
+            continue
+        seen.add(real)
+        subfolders[:] = sorted(
+            name
+            for name in subfolders
+            if not name.startswith(".") and not is_excluded(os.path.join(folder, name), exclude)
+        )
+        for name in sorted(names):
+            path = os.path.join(folder, name)
+            if name.startswith(".") or not name.lower().endswith(MARKDOWN_SUFFIXES):
+                continue
+            if not is_excluded(path, exclude):
+                yield path
+
+
+def read_source(path: str) -> Union[SourceFile, FileError]:
+    """Read a file as UTF-8 text, or say in one line why it cannot be linted."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except IsADirectoryError:
+        return FileError(path, "is a directory")
+    except FileNotFoundError:
+        return FileError(path, "no such file (it may have been removed while citelint ran)")
+    except PermissionError:
+        return FileError(path, "cannot be read: permission denied")
+    except OSError as error:
+        return FileError(path, f"cannot be read: {error.strerror or error}")
+    if len(data) > MAX_FILE_BYTES:
+        return FileError(path, f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; not linted")
+    if b"\x00" in data[:BINARY_SNIFF_BYTES] or b"\x00" in data:
+        return FileError(path, "looks like a binary file (it contains NUL bytes); not linted")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        byte = data[error.start]
+        return FileError(path, f"is not valid UTF-8 (byte 0x{byte:02x} at line {line}, byte {column}); save it as UTF-8")
+    return SourceFile(path, text)
+
+
+def display_path(path: str) -> str:
+    """The path as reports show it: as given, normalised, with ``/`` separators."""
+    return PurePath(os.path.normpath(path)).as_posix()

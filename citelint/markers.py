@@ -1,0 +1,163 @@
+"""Find citation markers and near-misses in a Document.
+
+A candidate is an opening bracket, optional blanks and the marker keyword in
+any case, not followed by a letter. What follows up to the closing bracket (on
+the same line, before any other bracket) decides what it is: a well-formed
+marker, a malformed one (CIT005), or prose such as ``[citation needed]``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+from citelint.document import Document
+
+MAX_RANGE = 500
+_BODY_END = re.compile(r"[^\[\]\n]*")
+_NUMBER_LIKE = re.compile(r"[\s\d,;\-\u2013]*")
+_VALID_BODY = re.compile(r" (?:[1-9]\d*(?:[-\u2013][1-9]\d*)?)(?:, ?[1-9]\d*(?:[-\u2013][1-9]\d*)?)*")
+_SEPARATOR = re.compile(r"\s*[,;]\s*")
+_ITEM = re.compile(r"(\d+)(?:\s*[-\u2013]\s*(\d+))?")
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A marker or near-miss, as offsets into ``Document.text``.
+
+    ``numbers`` lists the cited numbers in text order with ranges expanded; it
+    is empty when the text cites nothing for sure. ``problem`` says what is
+    wrong with a near-miss, and ``replacement`` is its well-formed text when
+    the intent is unambiguous.
+    """
+
+    start: int
+    end: int
+    text: str
+    numbers: tuple[int, ...]
+    problem: Optional[str] = None
+    replacement: Optional[str] = None
+
+    @property
+    def well_formed(self) -> bool:
+        return self.problem is None
+
+    @property
+    def cites(self) -> bool:
+        return bool(self.numbers)
+
+
+@lru_cache(maxsize=16)
+def candidate_pattern(keyword: str) -> re.Pattern[str]:
+    return re.compile(r"\[[ \t]*(" + re.escape(keyword) + r")(?![^\W\d_])", re.IGNORECASE)
+
+
+def find_markers(document: Document, keyword: str = "CITATION") -> list[Marker]:
+    """Every marker and near-miss in the prose of ``document``, in text order."""
+    text = document.text
+    markers: list[Marker] = []
+    for match in candidate_pattern(keyword).finditer(text):
+        if not document.is_prose(match.start()):
+            continue
+        marker = _classify(text, match, keyword)
+        if marker is not None:
+            markers.append(marker)
+    return markers
+
+
+def _classify(text: str, match: re.Match[str], keyword: str) -> Optional[Marker]:
+    body_match = _BODY_END.match(text, match.end())
+    assert body_match is not None
+    body = body_match.group()
+    closed = body_match.end() < len(text) and text[body_match.end()] == "]"
+    exact = match.group(1) == keyword and match.group().startswith("[" + keyword)
+    number_like = _NUMBER_LIKE.fullmatch(body) is not None
+    if not exact and not number_like:
+        return None  # prose, e.g. [citation needed]
+    start = match.start()
+    if not closed:
+        end = match.end() + len(body.rstrip()) if number_like else match.end()
+        return Marker(start, end, text[start:end], (), f"`{text[start:end]}` is never closed with `]`")
+    end = body_match.end() + 1
+    raw = text[start:end]
+    if exact and _VALID_BODY.fullmatch(body):
+        numbers, problem = _expand(body)
+        if problem is None:
+            return Marker(start, end, raw, numbers)
+    return _near_miss(start, end, raw, body, keyword, exact)
+
+
+def _near_miss(start: int, end: int, raw: str, body: str, keyword: str, exact: bool) -> Marker:
+    stripped = body.strip()
+    if not stripped:
+        return Marker(start, end, raw, (), f"`{raw}` has no number; write `[{keyword} n]`")
+    if _NUMBER_LIKE.fullmatch(body) is None:
+        return Marker(start, end, raw, (), f"`{raw}` cites words, not a number; write `[{keyword} n]`")
+    numbers, problem = _expand(stripped)
+    if problem is not None:
+        return Marker(start, end, raw, (), f"`{raw}` {problem}")
+    replacement = f"[{keyword} {_canonical(stripped)}]"
+    reason = _what_is_off(raw, body, keyword, exact)
+    return Marker(start, end, raw, numbers, f"`{raw}` {reason}; write `{replacement}`", replacement)
+
+
+def _what_is_off(raw: str, body: str, keyword: str, exact: bool) -> str:
+    if not exact and raw[1:].lstrip()[: len(keyword)] != keyword:
+        return f"spells the keyword `{keyword}` in the wrong case"
+    if any(len(number) > 1 and number.startswith("0") for number in re.findall(r"\d+", body)):
+        return "writes a number with leading zeros"
+    if ";" in body:
+        return "separates numbers with `;`"
+    if not body.startswith(" "):
+        return f"needs one space after `{keyword}`"
+    return "has stray spaces"
+
+
+def _expand(body: str) -> tuple[tuple[int, ...], Optional[str]]:
+    """Numbers cited by a list/range body, or the reason it cites nothing."""
+    numbers: list[int] = []
+    for part in _SEPARATOR.split(body.strip()):
+        item = _ITEM.fullmatch(part)
+        if item is None:
+            return (), "has an empty item in its list of numbers"
+        first = int(item.group(1))
+        last = int(item.group(2)) if item.group(2) else first
+        if first == 0 or last == 0:
+            return (), "cites reference 0; references are numbered from 1"
+        if last < first:
+            return (), f"has a reversed range {first}-{last}; write {last}-{first}"
+        if last - first > MAX_RANGE:
+            return (), f"has a range of more than {MAX_RANGE} references"
+        numbers.extend(range(first, last + 1))
+    return tuple(numbers), None
+
+
+def _canonical(body: str) -> str:
+    """The well-formed form of a number list, e.g. ``02 ; 3 - 5`` -> ``2, 3-5``."""
+    parts = []
+    for part in _SEPARATOR.split(body.strip()):
+        item = _ITEM.fullmatch(part)
+        assert item is not None
+        first = int(item.group(1))
+        last = int(item.group(2)) if item.group(2) else first
+        parts.append(str(first) if first == last else f"{first}-{last}")
+    return ", ".join(parts)
+
+
+def format_numbers(numbers: list[int]) -> str:
+    """``[1, 2, 3, 5]`` -> ``1-3, 5``: runs of three or more become ranges."""
+    parts: list[str] = []
+    index = 0
+    while index < len(numbers):
+        run_end = index
+        while run_end + 1 < len(numbers) and numbers[run_end + 1] == numbers[run_end] + 1:
+            run_end += 1
+        if run_end - index >= 2:
+            parts.append(f"{numbers[index]}-{numbers[run_end]}")
+            index = run_end + 1
+        else:
+            parts.append(str(numbers[index]))
+            index += 1
+    return ", ".join(parts)

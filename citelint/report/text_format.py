@@ -1,0 +1,37 @@
+"""``path:line:col: CODE message`` lines and a summary."""
+
+from __future__ import annotations
+
+from citelint.diagnostics import Severity
+from citelint.report import Run
+
+_COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary(run: Run) -> str:
+    counts = {severity: 0 for severity in Severity}
+    for diagnostic in run.diagnostics:
+        counts[diagnostic.severity] += 1
+    parts = [_plural(counts[Severity.ERROR], "error"), _plural(counts[Severity.WARNING], "warning")]
+    if counts[Severity.INFO]:
+        parts.append(f"{counts[Severity.INFO]} info")
+    return (
+        f"Found {_plural(len(run.diagnostics), 'problem')} ({', '.join(parts)}) "
+        f"in {_plural(run.files_checked, 'file')}."
+    )
+
+
+def render(run: Run) -> str:
+    lines = []
+    for diagnostic in run.diagnostics:
+        code = diagnostic.code
+        if run.color:
+            code = f"\x1b[1;{_COLORS[diagnostic.severity]}m{code}\x1b[0m"
+        lines.append(f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: {code} {diagnostic.message}")
+    if not run.quiet:
+        lines.append(summary(run))
+    return "\n".join(lines) + ("\n" if lines else "")

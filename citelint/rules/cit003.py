@@ -1,0 +1,68 @@
+"""A number is first cited before a smaller number that is cited later.
+
+References are numbered in the order in which the text first cites them: the
+first marker cites 1, the next new number is 2, and so on. When paragraphs
+move, a chapter can cite 1, 2, 4 and only then 3; the 4 is reported, at its
+first marker. Numbers inside one marker count in text order. `citelint fix`
+renumbers the markers and reorders the reference list to match.
+
+Failing:
+
+```markdown
+First claim. [CITATION 1] Second claim. [CITATION 3] Third claim. [CITATION 2]
+
+## References
+
+1. "One." Example Press, 2020. https://example.com/1
+2. "Two." Example Press, 2021. https://example.com/2
+3. "Three." Example Press, 2022. https://example.com/3
+```
+
+Passing:
+
+```markdown
+First claim. [CITATION 1] Second claim. [CITATION 2] Third claim. [CITATION 3]
+
+## References
+
+1. "One." Example Press, 2020. https://example.com/1
+2. "Two." Example Press, 2021. https://example.com/2
+3. "Three." Example Press, 2022. https://example.com/3
+```
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from citelint.chapter import Chapter
+from citelint.diagnostics import Diagnostic, Rule, Severity
+from citelint.markers import Marker
+
+RULE = Rule("CIT003", "citation-out-of-order", Severity.ERROR)
+
+
+def first_citations(chapter: Chapter) -> list[tuple[int, Marker]]:
+    """Each cited number with the marker that first cites it, in text order."""
+    seen: set[int] = set()
+    order: list[tuple[int, Marker]] = []
+    for marker in chapter.citations():
+        for number in marker.numbers:
+            if number not in seen:
+                seen.add(number)
+                order.append((number, marker))
+    return order
+
+
+def check(chapter: Chapter) -> Iterator[Diagnostic]:
+    findings = []
+    smallest_later: int | None = None
+    for number, marker in reversed(first_citations(chapter)):
+        if smallest_later is not None and smallest_later < number:
+            message = (
+                f"reference {number} is first cited before reference {smallest_later}; "
+                "number references in order of first citation (run `citelint fix`)"
+            )
+            findings.append(chapter.finding(RULE, marker.start, marker.end, message))
+        smallest_later = number if smallest_later is None else min(smallest_later, number)
+    yield from reversed(findings)

@@ -1,0 +1,65 @@
+"""A number below the highest citation is neither cited nor listed.
+
+When the text cites 1, 2 and 5 and the reference list has no entries 3 and 4,
+the numbering has a gap: a reference was deleted and the numbers after it were
+not moved up. One finding per gap (a run of missing numbers), at the first
+marker that cites a number above it. `citelint fix` closes the gap.
+
+Failing:
+
+```markdown
+First claim. [CITATION 1] Second claim. [CITATION 3]
+
+## References
+
+1. "One." Example Press, 2020. https://example.com/1
+3. "Three." Example Press, 2022. https://example.com/3
+```
+
+Passing:
+
+```markdown
+First claim. [CITATION 1] Second claim. [CITATION 2]
+
+## References
+
+1. "One." Example Press, 2020. https://example.com/1
+2. "Three." Example Press, 2022. https://example.com/3
+```
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from citelint.chapter import Chapter
+from citelint.diagnostics import Diagnostic, Rule, Severity
+
+RULE = Rule("CIT004", "numbering-gap", Severity.ERROR)
+
+
+def gaps(present: set[int], highest: int) -> list[tuple[int, int]]:
+    """Runs (first, last) of numbers from 1 to ``highest`` missing from ``present``."""
+    found = []
+    previous = 0
+    for number in sorted(n for n in present if n <= highest):
+        if number > previous + 1:
+            found.append((previous + 1, number - 1))
+        previous = number
+    return found
+
+
+def check(chapter: Chapter) -> Iterator[Diagnostic]:
+    citations = chapter.citations()
+    cited = {number for marker in citations for number in marker.numbers}
+    if not cited:
+        return
+    listed = chapter.references.numbers() if chapter.references else set()
+    for first, last in gaps(cited | listed, max(cited)):
+        marker = next(m for m in citations if any(number > last for number in m.numbers))
+        missing = f"reference {first} is" if first == last else f"references {first}-{last} are"
+        message = (
+            f"numbering skips from {first - 1} to {last + 1}: {missing} neither cited nor listed; "
+            "renumber (run `citelint fix`)"
+        )
+        yield chapter.finding(RULE, marker.start, marker.end, message)

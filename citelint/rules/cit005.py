@@ -1,0 +1,55 @@
+"""Text that is almost a citation marker.
+
+A marker is `[CITATION n]`: the keyword in capitals, one space, and a positive
+number without leading zeros, or a list (`[CITATION 1, 3]`) or range
+(`[CITATION 2-4]`) of them. Near-misses are reported: the wrong case
+(`[Citation 2]`), no number (`[CITATION]`), words (`[CITATION two]`), zero or
+leading zeros, a reversed range, a marker never closed on its line, and stray
+spaces (`[ CITATION 3 ]`, `[CITATION  3]`). A wrong-case keyword counts only when
+what follows it is empty or number-like, so `[citation needed]` is prose.
+`citelint fix` rewrites the near-misses whose intent is clear and leaves the
+others for you.
+
+Failing:
+
+```markdown
+The treaty was signed in 2023. [Citation 1]
+
+## References
+
+1. "The Treaty." Example News, 2023. https://example.com/treaty
+```
+
+Passing:
+
+```markdown
+The treaty was signed in 2023. [CITATION 1]
+
+## References
+
+1. "The Treaty." Example News, 2023. https://example.com/treaty
+```
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from citelint.chapter import Chapter
+from citelint.diagnostics import Diagnostic, Edit, Fix, Rule, Severity
+
+RULE = Rule("CIT005", "malformed-marker", Severity.ERROR)
+
+
+def check(chapter: Chapter) -> Iterator[Diagnostic]:
+    for marker in chapter.markers:
+        if marker.problem is None:
+            continue
+        fix = None
+        if marker.replacement is not None:
+            line, column = chapter.document.position(marker.start)
+            end_line, end_column = chapter.document.position(marker.end)
+            edit = Edit(line, column, end_line, end_column, marker.replacement)
+            fix = Fix(f"replace `{marker.text}` with `{marker.replacement}`", (edit,))
+        message = f"malformed citation marker: {marker.problem}"
+        yield chapter.finding(RULE, marker.start, marker.end, message, fix)

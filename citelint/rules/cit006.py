@@ -1,0 +1,89 @@
+"""A marker sits where the house style does not put it.
+
+Reported, as a warning: a marker in a heading; a marker inside the reference
+list (it does not count as a citation there); a marker that begins a
+paragraph; and a marker on the wrong side of punctuation for the `placement`
+setting. With `placement = "after"` (the default) a marker follows the
+sentence it supports, `... the deal. [CITATION 2]`, so a marker directly
+followed by `.`, `,`, `;`, `:`, `!` or `?` is reported. With `"before"` the
+style is `... the deal [CITATION 2].`, so a marker directly preceded by
+sentence-ending punctuation is reported. `"any"` accepts both. A marker in the
+middle of a clause (`the deal [CITATION 2] was`) is always fine.
+
+Failing:
+
+```markdown
+The deal was signed in 2023 [CITATION 1].
+
+## References
+
+1. "The Deal." Example News, 2023. https://example.com/deal
+```
+
+Passing:
+
+```markdown
+The deal was signed in 2023. [CITATION 1]
+
+## References
+
+1. "The Deal." Example News, 2023. https://example.com/deal
+```
+"""
+
+from __future__ import annotations
+
+from typing import Iterator, Optional
+
+from citelint.chapter import Chapter
+from citelint.diagnostics import Diagnostic, Rule, Severity
+from citelint.markers import Marker
+
+RULE = Rule("CIT006", "misplaced-citation", Severity.WARNING)
+FOLLOWING_PUNCTUATION = ".,;:!?"
+SENTENCE_END = ".!?"
+CLOSERS = "\"')]\u201d\u2019*_"
+
+
+def check(chapter: Chapter) -> Iterator[Diagnostic]:
+    for marker in chapter.markers:
+        if not marker.cites:
+            continue
+        reason = _misplacement(chapter, marker)
+        if reason:
+            yield chapter.finding(RULE, marker.start, marker.end, f"{marker.text} {reason}")
+
+
+def _misplacement(chapter: Chapter, marker: Marker) -> Optional[str]:
+    document = chapter.document
+    block = document.block_at(marker.start)
+    if chapter.in_reference_list(marker) and not (block and block.kind == "heading"):
+        return "is inside the reference list, where it cites nothing; remove it"
+    if block is not None and block.kind == "heading":
+        return "is in a heading; move it into the text it supports"
+    if block is not None and _begins_paragraph(chapter, marker, block.first_line):
+        return "begins a paragraph; put it after the sentence it supports"
+    return _wrong_side(chapter, marker)
+
+
+def _begins_paragraph(chapter: Chapter, marker: Marker, first_line: int) -> bool:
+    document = chapter.document
+    line = document.line_of(marker.start)
+    if line != first_line:
+        return False
+    return marker.start == document.offset(line, document.content_column(line))
+
+
+def _wrong_side(chapter: Chapter, marker: Marker) -> Optional[str]:
+    placement = chapter.settings.placement
+    text = chapter.document.text
+    if placement == "after":
+        following = text[marker.end : marker.end + 1]
+        if following and following in FOLLOWING_PUNCTUATION:
+            return f"comes before `{following}`; the house style puts markers after punctuation"
+    elif placement == "before":
+        line_start = chapter.document.offset(chapter.document.line_of(marker.start))
+        before = text[line_start : marker.start].rstrip().rstrip(CLOSERS)
+        if before and before[-1] in SENTENCE_END:
+            return f"follows `{before[-1]}`; the house style puts markers before punctuation"
+    return None

@@ -1,0 +1,93 @@
+"""Two reference-list entries are the same source.
+
+Entries are the same when they share a URL or DOI after normalisation (http
+and https, `www.`, the case of the host, a trailing `/` and a `#fragment` are
+ignored; a DOI is compared without regard to case whether written `doi:`,
+bare, or as a doi.org URL), or when their text is the same once case, spacing
+and punctuation are ignored. Reported at the later entry: merge the two and
+cite one number.
+
+Failing:
+
+```markdown
+A claim. [CITATION 1] Another claim. [CITATION 2]
+
+## References
+
+1. "The Report." Example Press, 2020. https://example.com/report
+2. "The Report, again." Example Press, 2020. http://www.example.com/report/
+```
+
+Passing:
+
+```markdown
+A claim. [CITATION 1] Another claim. [CITATION 1]
+
+## References
+
+1. "The Report." Example Press, 2020. https://example.com/report
+```
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+from urllib.parse import urlsplit
+
+from citelint.chapter import Chapter
+from citelint.diagnostics import Diagnostic, Rule, Severity
+from citelint.references import DOI, Entry
+
+RULE = Rule("CIT007", "duplicate-reference", Severity.WARNING)
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def normalise_url(url: str) -> str:
+    """The comparable form of a URL: no scheme, www., fragment or trailing slash."""
+    doi = DOI.fullmatch(url)
+    if doi:
+        return "doi:" + doi.group(1).casefold()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url.casefold()
+    host = (parts.hostname or "").casefold().removeprefix("www.")
+    port = f":{parts.port}" if _safe_port(parts) else ""
+    path = parts.path.rstrip("/")
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{host}{port}{path}{query}"
+
+
+def _safe_port(parts: object) -> bool:
+    try:
+        return bool(getattr(parts, "port"))
+    except ValueError:
+        return False
+
+
+def entry_keys(entry: Entry) -> set[str]:
+    keys = {"doi:" + doi.casefold() for doi in entry.dois}
+    keys.update(normalise_url(url) for url in entry.urls)
+    text = _NOT_WORD.sub(" ", entry.text).strip().casefold()
+    if text:
+        keys.add("text:" + text)
+    return keys
+
+
+def check(chapter: Chapter) -> Iterator[Diagnostic]:
+    if chapter.references is None:
+        return
+    first_with_key: dict[str, Entry] = {}
+    for entry in chapter.references.entries:
+        keys = entry_keys(entry)
+        earlier = next((first_with_key[key] for key in sorted(keys) if key in first_with_key), None)
+        if earlier is not None:
+            start, end = chapter.line_span(entry.first_line, entry.start)
+            message = (
+                f"reference {entry.number} duplicates reference {earlier.number}; "
+                f"merge them and cite [{chapter.settings.marker} {earlier.number}]"
+            )
+            yield chapter.finding(RULE, start, end, message)
+        for key in keys:
+            first_with_key.setdefault(key, entry)

@@ -1,0 +1,62 @@
+"""The same number is cited twice in a row.
+
+A number named twice in one marker (`[CITATION 2, 2]`, `[CITATION 1-3, 2]`),
+or in two markers with nothing but white space between them
+(`[CITATION 2] [CITATION 2]`), is a slip left by editing. Reported at the
+repeat.
+
+Failing:
+
+```markdown
+A claim. [CITATION 1] [CITATION 1]
+
+## References
+
+1. "A Source." Example Press, 2019. https://example.com/source
+```
+
+Passing:
+
+```markdown
+A claim. [CITATION 1]
+
+## References
+
+1. "A Source." Example Press, 2019. https://example.com/source
+```
+"""
+
+from __future__ import annotations
+
+from typing import Iterator, Optional
+
+from citelint.chapter import Chapter
+from citelint.diagnostics import Diagnostic, Rule, Severity
+from citelint.markers import Marker
+
+RULE = Rule("CIT010", "repeated-citation", Severity.WARNING)
+
+
+def check(chapter: Chapter) -> Iterator[Diagnostic]:
+    text = chapter.document.text
+    previous: Optional[Marker] = None
+    for marker in chapter.citations():
+        repeated = _repeated_within(marker)
+        if repeated is not None:
+            message = f"{marker.text} names reference {repeated} twice; name it once"
+            yield chapter.finding(RULE, marker.start, marker.end, message)
+        elif previous is not None and not text[previous.end : marker.start].strip():
+            shared = sorted(set(previous.numbers) & set(marker.numbers))
+            if shared:
+                message = f"{marker.text} repeats reference {shared[0]} cited just before it; remove the repeat"
+                yield chapter.finding(RULE, marker.start, marker.end, message)
+        previous = marker
+
+
+def _repeated_within(marker: Marker) -> Optional[int]:
+    seen: set[int] = set()
+    for number in marker.numbers:
+        if number in seen:
+            return number
+        seen.add(number)
+    return None
