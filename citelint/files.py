@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import PurePath
@@ -83,6 +84,11 @@ def _walk(root: str, exclude: tuple[str, ...]) -> Iterator[str]:
 def read_source(path: str) -> Union[SourceFile, FileError]:
     """Read a file as UTF-8 text, or say in one line why it cannot be linted."""
     try:
+        mode = os.stat(path).st_mode
+        if stat.S_ISDIR(mode):
+            return FileError(path, "is a directory")
+        if not stat.S_ISREG(mode):
+            return FileError(path, "is not a regular file (a pipe, socket or device); not linted")
         with open(path, "rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except IsADirectoryError:

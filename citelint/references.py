@@ -183,9 +183,10 @@ def _unheaded_list(document: Document) -> Optional[ReferenceList]:
             block = document.block_at(document.offset(line))
             if block is None or block.kind not in ("paragraph", "ref_def"):
                 break
-            if not (_looks_like_reference(text) or (_is_continuation(text) and first is not None)):
+            if _looks_like_reference(text):
+                first = line
+            elif not _is_continuation(text):
                 break
-            first = line
         line -= 1
     if first is None:
         return None

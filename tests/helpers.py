@@ -1,0 +1,35 @@
+"""Shared test helpers: lint text and reduce findings to (code, line, column)."""
+
+from __future__ import annotations
+
+from citelint.api import lint_text
+from citelint.config import Settings
+
+ENTRIES = (
+    '"One." Example Press, 2020. https://example.com/1',
+    '"Two." Example Press, 2021. https://example.com/2',
+    '"Three." Example Press, 2022. https://example.com/3',
+)
+
+
+def refs(labels: tuple[str, ...] = ("1. ", "2. ", "3. "), entries: tuple[str, ...] = ENTRIES, heading: str = "## References") -> str:
+    """A reference section: a blank line, the heading, a blank line, one entry per line."""
+    lines = [label + entry for label, entry in zip(labels, entries)]
+    return f"\n{heading}\n\n" + "\n".join(lines) + "\n"
+
+
+def with_entry(index: int, text: str) -> tuple[str, ...]:
+    return tuple(text if number == index else entry for number, entry in enumerate(ENTRIES))
+
+
+REFS = refs()
+
+
+def found(text: str, settings: Settings | None = None) -> list[tuple[str, int, int]]:
+    return [(d.code, d.line, d.column) for d in lint_text(text, settings or Settings())]
+
+
+def codes(text: str, settings: Settings | None = None) -> list[str]:
+    return [code for code, _, _ in found(text, settings)]
+
+ALL3_REFS = REFS

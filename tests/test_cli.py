@@ -1,0 +1,226 @@
+"""The command line, through click's runner and as a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from citelint import __version__
+from citelint.cli import main
+from helpers import REFS
+
+CLEAN = "One. [CITATION 1] Two. [CITATION 2] Three. [CITATION 3]\n" + REFS
+OUT_OF_ORDER = "One. [CITATION 1] Two. [CITATION 3] Three. [CITATION 2]\n" + REFS
+WARNING_ONLY = "One. [CITATION 1] Two. [CITATION 2] Three [CITATION 3].\n" + REFS
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()  # stop config discovery here
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "a.md").write_text(CLEAN, encoding="utf-8")
+    (tmp_path / "book" / "b.md").write_text(OUT_OF_ORDER, encoding="utf-8")
+    return tmp_path
+
+
+def test_text_output_and_exit_code(book: Path) -> None:
+    code, out, err = run("check", "book")
+    assert code == 1
+    assert out == (
+        "book/b.md:1:24: CIT003 reference 3 is first cited before reference 2; "
+        "number references in order of first citation (run `citelint fix`)\n"
+        "Found 1 problem (1 error, 0 warnings) in 2 files.\n"
+    )
+    assert err == ""
+
+
+def test_clean_file_exits_zero(book: Path) -> None:
+    code, out, _ = run("check", "book/a.md")
+    assert code == 0
+    assert out == "Found 0 problems (0 errors, 0 warnings) in 1 file.\n"
+
+
+def test_json_output_is_the_documented_contract(book: Path) -> None:
+    code, out, _ = run("check", "--format", "json", "book", "missing.md")
+    document = json.loads(out)
+    assert code == 2
+    assert document["version"] == 1
+    assert document["files_checked"] == 2
+    assert document["errors"] == [{"path": "missing.md", "message": "no such file or directory"}]
+    (diagnostic,) = document["diagnostics"]
+    assert set(diagnostic) == {"path", "line", "column", "end_line", "end_column", "code", "name", "severity", "message", "fix"}
+    assert (diagnostic["path"], diagnostic["line"], diagnostic["column"], diagnostic["end_column"]) == ("book/b.md", 1, 24, 36)
+    assert (diagnostic["code"], diagnostic["name"], diagnostic["severity"]) == ("CIT003", "citation-out-of-order", "error")
+
+
+def test_json_fix_for_a_malformed_marker(book: Path) -> None:
+    Path("c.md").write_text(CLEAN.replace("[CITATION 2]", "[Citation 2]"), encoding="utf-8")
+    _, out, _ = run("check", "--format", "json", "c.md")
+    (diagnostic,) = json.loads(out)["diagnostics"]
+    assert diagnostic["fix"] == {
+        "description": "replace `[Citation 2]` with `[CITATION 2]`",
+        "edits": [{"line": 1, "column": 24, "end_line": 1, "end_column": 36, "content": "[CITATION 2]"}],
+    }
+
+
+def test_format_from_environment(book: Path) -> None:
+    _, out, _ = run("check", "book", env={"CITELINT_FORMAT": "json"})
+    assert json.loads(out)["files_checked"] == 2
+
+
+def test_select_and_ignore(book: Path) -> None:
+    assert run("check", "--select", "CIT001,CIT002", "book")[0] == 0
+    assert run("check", "--ignore", "CIT003", "book")[0] == 0
+    assert run("check", "--ignore", "cit00", "book")[0] == 0
+    assert run("check", "--select", "ALL", "book")[0] == 1
+
+
+def test_unknown_code_is_a_usage_error(book: Path) -> None:
+    code, _, err = run("check", "--select", "CIT999", "book")
+    assert code == 2
+    assert "unknown rule code(s): CIT999" in err
+
+
+def test_strict_fails_on_warnings(book: Path) -> None:
+    Path("w.md").write_text(WARNING_ONLY, encoding="utf-8")
+    assert run("check", "w.md")[0] == 0
+    assert run("check", "--strict", "w.md")[0] == 1
+
+
+def test_quiet_prints_findings_only(book: Path) -> None:
+    _, out, _ = run("check", "--quiet", "book")
+    assert out.count("\n") == 1 and "Found" not in out
+
+
+def test_color_only_on_a_terminal_and_never_with_no_color(book: Path) -> None:
+    _, out, _ = run("check", "book")
+    assert "\x1b[" not in out
+
+
+def test_rules_lists_every_code() -> None:
+    code, out, _ = run("rules")
+    assert code == 0
+    assert [line.split()[0] for line in out.splitlines()] == [f"CIT{n:03d}" for n in range(1, 12)]
+    assert "citation-out-of-order" in out and "warning" in out
+
+
+def test_explain_shows_examples() -> None:
+    code, out, _ = run("explain", "cit003")
+    assert code == 0
+    assert out.startswith("CIT003 citation-out-of-order (error)")
+    assert "Failing:" in out and "Passing:" in out
+
+
+def test_explain_unknown_code() -> None:
+    code, _, err = run("explain", "CIT099")
+    assert code == 2 and "unknown rule code" in err
+
+
+def test_version() -> None:
+    code, out, _ = run("--version")
+    assert code == 0 and out.strip() == f"citelint {__version__}"
+
+
+# -- bad input: one line each, exit 2, the other files still linted -----------------
+
+
+def test_missing_path(book: Path) -> None:
+    code, out, err = run("check", "nope.md", "book/b.md")
+    assert code == 2
+    assert err == "citelint: error: nope.md: no such file or directory\n"
+    assert "book/b.md:1:24: CIT003" in out
+
+
+def test_directory_without_markdown(book: Path) -> None:
+    Path("empty").mkdir()
+    code, _, err = run("check", "empty")
+    assert code == 2
+    assert err == "citelint: error: empty: no Markdown files (*.md, *.markdown) in this directory\n"
+
+
+def test_invalid_utf8_is_named_and_others_are_linted(book: Path) -> None:
+    Path("book/bad.md").write_bytes(b"Caf\xe9 [CITATION 1]\n")
+    code, out, err = run("check", "book")
+    assert code == 2
+    assert err == "citelint: error: book/bad.md: is not valid UTF-8 (byte 0xe9 at line 1, byte 4); save it as UTF-8\n"
+    assert "book/b.md:1:24: CIT003" in out
+    assert "in 2 files" in out
+
+
+def test_binary_file(book: Path) -> None:
+    Path("book/image.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    code, _, err = run("check", "book")
+    assert code == 2
+    assert "book/image.md: looks like a binary file" in err
+
+
+def test_empty_file_is_a_note_not_an_error(book: Path) -> None:
+    Path("book/empty.md").write_text("", encoding="utf-8")
+    code, _, err = run("check", "book/empty.md")
+    assert code == 0
+    assert err == "citelint: note: book/empty.md: is empty; nothing to check\n"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file; permissions cannot make one unreadable")
+def test_unreadable_file(book: Path) -> None:
+    path = Path("book/secret.md")
+    path.write_text(CLEAN, encoding="utf-8")
+    path.chmod(0)
+    code, _, err = run("check", "book")
+    assert code == 2 and "book/secret.md: cannot be read: permission denied" in err
+
+
+def test_fifo_is_refused_not_waited_on(book: Path) -> None:
+    os.mkfifo("book/pipe.md")
+    code, out, err = run("check", "book")
+    assert code == 2 and "book/b.md:1:24: CIT003" in out
+    assert err == "citelint: error: book/pipe.md: is not a regular file (a pipe, socket or device); not linted\n"
+
+
+def test_broken_symlink(book: Path) -> None:
+    os.symlink("gone.md", "book/dangling.md")
+    code, _, err = run("check", "book")
+    assert code == 2 and "book/dangling.md: no such file" in err
+
+
+def test_explicit_file_with_any_extension(book: Path) -> None:
+    Path("chapter.txt").write_text(OUT_OF_ORDER, encoding="utf-8")
+    assert run("check", "chapter.txt")[0] == 1
+
+
+def test_hidden_files_and_folders_are_skipped(book: Path) -> None:
+    Path("book/.hidden").mkdir()
+    Path("book/.hidden/x.md").write_text(OUT_OF_ORDER, encoding="utf-8")
+    Path("book/.y.md").write_text(OUT_OF_ORDER, encoding="utf-8")
+    _, out, _ = run("check", "book")
+    assert "hidden" not in out and ".y.md" not in out
+
+
+def test_symlink_loop_terminates(book: Path) -> None:
+    os.symlink("..", "book/loop")
+    code, out, _ = run("check", "book")
+    assert code == 1 and "in 2 files" in out
+
+
+def test_installed_console_script_runs() -> None:
+    manuscript = Path(__file__).resolve().parent.parent / "manuscript"
+    script = Path(sys.executable).parent / "citelint"
+    result = subprocess.run(
+        [str(script), "check", str(manuscript)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 1, result.stderr
+    assert "chapter-38.md:11:623: CIT003" in result.stdout
+    assert result.stderr == ""
+    assert "Traceback" not in result.stdout + result.stderr

@@ -1,0 +1,54 @@
+"""Every rule is registered, documented with examples that behave, and in the docs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from citelint.api import lint_text
+from citelint.cli import main
+from citelint.docsgen import rules_markdown
+from citelint.rules import RULE_MODULES, examples, summary
+
+ROOT = Path(__file__).resolve().parent.parent
+IDS = [module.RULE.code for module in RULE_MODULES]
+
+
+def test_registry_is_complete_and_ordered() -> None:
+    modules = sorted(path.stem for path in (ROOT / "citelint" / "rules").glob("cit*.py"))
+    assert [module.__name__.rsplit(".", 1)[1] for module in RULE_MODULES] == modules
+    assert IDS == sorted(IDS) == [f"CIT{n:03d}" for n in range(1, 12)]
+    names = [module.RULE.name for module in RULE_MODULES]
+    assert len(set(names)) == len(names)
+
+
+@pytest.mark.parametrize("module", RULE_MODULES, ids=IDS)
+def test_failing_example_fails_and_passing_example_passes(module: object) -> None:
+    code = module.RULE.code  # type: ignore[attr-defined]
+    found = examples(module)  # type: ignore[arg-type]
+    assert set(found) == {"failing", "passing"}
+    assert code in [d.code for d in lint_text(found["failing"])]
+    assert lint_text(found["passing"]) == []
+
+
+@pytest.mark.parametrize("module", RULE_MODULES, ids=IDS)
+def test_rule_has_a_summary_and_a_check(module: object) -> None:
+    assert summary(module).endswith(".")  # type: ignore[arg-type]
+    assert callable(getattr(module, "check"))
+
+
+def test_docs_rules_md_is_current() -> None:
+    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rules_markdown(), (
+        "docs/rules.md is stale: run `python -m citelint.docsgen`"
+    )
+
+
+@pytest.mark.parametrize("module", RULE_MODULES, ids=IDS)
+def test_rule_in_rules_command_and_readme(module: object) -> None:
+    rule = module.RULE  # type: ignore[attr-defined]
+    out = CliRunner().invoke(main, ["rules"]).stdout
+    assert f"{rule.code}  {rule.name}" in out
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"| {rule.code} | {rule.name} | {rule.severity.value} |" in readme

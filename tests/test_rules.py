@@ -1,0 +1,110 @@
+"""Table-driven rule tests: (markdown, expected (code, line, column) findings)."""
+
+from __future__ import annotations
+
+import pytest
+
+from citelint.config import Settings
+from helpers import ENTRIES, REFS, found, refs, with_entry
+
+ALL3 = "One. [CITATION 1] Two. [CITATION 2] Three. [CITATION 3]\n"
+
+CASES = [
+    # -- clean chapters ------------------------------------------------------
+    pytest.param(ALL3 + REFS, [], id="clean-headed-ordered"),
+    pytest.param(ALL3 + refs(("- ",) * 3), [], id="clean-bullets"),
+    pytest.param(ALL3 + refs(("1. ",) * 3), [], id="clean-lazy-numbering"),
+    pytest.param(ALL3 + refs(("[1] ", "[2] ", "[3] ")), [], id="clean-bracket-labels"),
+    pytest.param(ALL3 + refs(("[1]: ", "[2]: ", "[3]: ")), [], id="clean-link-definitions"),
+    pytest.param(ALL3 + refs(("",) * 3), [], id="clean-plain-lines"),
+    pytest.param(
+        ALL3 + "\n## Sources:\n\n"
+        '"One." Example Press, 2020. https://example.com/1\n\n'
+        "Two, a book without a link to it,\nwrapped over two lines, 2021. https://example.com/2\n\n"
+        '"Three." Example Press, 2022. https://example.com/3\n',
+        [],
+        id="clean-plain-paragraphs",
+    ),
+    pytest.param("One. [CITATION 1, 2] Then. [CITATION 3]\n" + REFS, [], id="clean-list-marker"),
+    pytest.param("One. [CITATION 1-3]\n" + REFS, [], id="clean-range"),
+    pytest.param("One. [CITATION 1\u20133]\n" + REFS, [], id="clean-en-dash-range"),
+    pytest.param("One. [CITATION 1,3] Two. [CITATION 2]\n" + REFS, [("CIT003", 1, 6)], id="list-without-space-valid"),
+    pytest.param("No citations here.\n\nJust prose, [citation needed].\n", [], id="no-markers-no-list"),
+    pytest.param("", [], id="empty-file"),
+    # -- CIT001 ---------------------------------------------------------------
+    pytest.param(ALL3.rstrip("\n") + " Four. [CITATION 4]\n" + REFS, [("CIT001", 1, 63)], id="cit001-one"),
+    pytest.param(ALL3.rstrip("\n") + " More. [CITATION 4, 5]\n" + REFS, [("CIT001", 1, 63)], id="cit001-list"),
+    # -- CIT002 ---------------------------------------------------------------
+    pytest.param("One. [CITATION 1] Two. [CITATION 2]\n" + REFS, [("CIT002", 7, 1)], id="cit002-last-entry"),
+    pytest.param(
+        "One. [CITATION 1] Two. [CITATION 2]\n" + refs(("- ",) * 3),
+        [("CIT002", 7, 1)],
+        id="cit002-bullet",
+    ),
+    # -- CIT003 ---------------------------------------------------------------
+    pytest.param("A. [CITATION 1] B. [CITATION 3] C. [CITATION 2]\n" + REFS, [("CIT003", 1, 20)], id="cit003-simple"),
+    pytest.param("A. [CITATION 2] B. [CITATION 3] C. [CITATION 1]\n" + REFS, [("CIT003", 1, 4), ("CIT003", 1, 20)], id="cit003-two"),
+    pytest.param("A. [CITATION 1, 3, 2]\n" + REFS, [("CIT003", 1, 4)], id="cit003-inside-marker"),
+    pytest.param("A. [CITATION 1]\n\nB. [CITATION 3]\n\nC. [CITATION 2] D. [CITATION 3]\n" + REFS, [("CIT003", 3, 4)], id="cit003-first-marker-of-n"),
+    # -- CIT004 ---------------------------------------------------------------
+    pytest.param(
+        "A. [CITATION 1] B. [CITATION 4]\n\n## References\n\n1. \"One.\" P, 2020. https://e.com/1\n4. \"Four.\" P, 2020. https://e.com/4\n",
+        [("CIT004", 1, 20), ("CIT011", 6, 1)],
+        id="cit004-gap-run",
+    ),
+    pytest.param(
+        "A. [CITATION 1] B. [CITATION 3] C. [CITATION 5]\n\n## References\n\n[1] \"One.\" P, 2020. https://e.com/1\n\n[3] \"Three.\" P, 2020. https://e.com/3\n\n[5] \"Five.\" P, 2020. https://e.com/5\n",
+        [("CIT004", 1, 20), ("CIT004", 1, 36), ("CIT011", 7, 2), ("CIT011", 9, 2)],
+        id="cit004-two-gaps",
+    ),
+    # -- CIT005 ---------------------------------------------------------------
+    pytest.param(ALL3.replace("[CITATION 2]", "[Citation 2]") + REFS, [("CIT005", 1, 24)], id="cit005-wrong-case"),
+    pytest.param(ALL3.replace("[CITATION 2]", "[ CITATION 2 ]") + REFS, [("CIT005", 1, 24)], id="cit005-stray-spaces"),
+    pytest.param(ALL3.replace("[CITATION 2]", "[CITATION  2]") + REFS, [("CIT005", 1, 24)], id="cit005-double-space"),
+    pytest.param(ALL3.replace("[CITATION 2]", "[CITATION 02]") + REFS, [("CIT005", 1, 24)], id="cit005-leading-zero"),
+    pytest.param(ALL3 + "Also [CITATION].\n" + REFS, [("CIT005", 2, 6)], id="cit005-no-number"),
+    pytest.param(ALL3 + "Also [CITATION two].\n" + REFS, [("CIT005", 2, 6)], id="cit005-words"),
+    pytest.param(ALL3 + "Also [CITATION 0].\n" + REFS, [("CIT005", 2, 6)], id="cit005-zero"),
+    pytest.param(ALL3 + "Also [CITATION 3-1].\n" + REFS, [("CIT005", 2, 6)], id="cit005-reversed-range"),
+    pytest.param(ALL3 + "Also [CITATION 3 and more\n" + REFS, [("CIT005", 2, 6)], id="cit005-unclosed"),
+    pytest.param(ALL3 + "Also [citation needed] and [Citation] x.\n" + REFS, [("CIT005", 2, 28)], id="cit005-prose-not-flagged"),
+    # -- CIT006 ---------------------------------------------------------------
+    pytest.param(ALL3.replace("Three. [CITATION 3]", "Three [CITATION 3].") + REFS, [("CIT006", 1, 43)], id="cit006-before-period"),
+    pytest.param("[CITATION 1] starts. Two. [CITATION 2] Three. [CITATION 3]\n" + REFS, [("CIT006", 1, 1)], id="cit006-paragraph-start"),
+    pytest.param("# Title [CITATION 1]\n\n" + ALL3.replace("[CITATION 1]", "[CITATION 1]") + REFS, [("CIT006", 1, 9)], id="cit006-heading"),
+    pytest.param(ALL3 + REFS + "4. Extra see [CITATION 2] https://example.com/4 2020\n", [("CIT002", 8, 1), ("CIT006", 8, 14)], id="cit006-in-reference-list"),
+    pytest.param("The deal [CITATION 1] was signed. Two. [CITATION 2] Three. [CITATION 3]\n" + REFS, [], id="cit006-mid-clause-ok"),
+    # -- CIT007 ---------------------------------------------------------------
+    pytest.param(
+        ALL3 + refs(entries=with_entry(2, '"Three." P, 2022. http://www.Example.com/1/#top')),
+        [("CIT007", 7, 1)],
+        id="cit007-url",
+    ),
+    pytest.param(
+        ALL3 + refs(entries=(ENTRIES[0], '"Two." P, 2021. doi:10.1000/ABC', '"Three." P, 2022. https://doi.org/10.1000/abc')),
+        [("CIT007", 7, 1)],
+        id="cit007-doi",
+    ),
+    # -- CIT008 ---------------------------------------------------------------
+    pytest.param(ALL3 + refs(entries=with_entry(1, '"Two." Example Press, 2021.')), [("CIT008", 6, 1)], id="cit008-no-url"),
+    pytest.param(ALL3 + refs(entries=with_entry(1, '"Two." Example Press. https://example.com/2')), [("CIT008", 6, 1)], id="cit008-no-year"),
+    pytest.param(ALL3 + refs(entries=with_entry(1, '"Two." Example Press, n.d. https://example.com/2')), [], id="cit008-nd-is-a-year"),
+    pytest.param(ALL3 + refs(entries=with_entry(1, '"Two." Example Press, 2021. www.example.com/2')), [("CIT008", 6, 1)], id="cit008-no-scheme"),
+    pytest.param(ALL3 + refs(entries=with_entry(1, '"Two." Example Press, 2021.')), [], id="cit008-require-url-off"),
+    # -- CIT009 ---------------------------------------------------------------
+    pytest.param("A claim. [CITATION 1] Another. [CITATION 2]\n", [("CIT009", 1, 10)], id="cit009-no-list"),
+    pytest.param("A claim. [CITATION 1]\n\n## References\n", [("CIT009", 1, 10)], id="cit009-empty-heading"),
+    # -- CIT010 ---------------------------------------------------------------
+    pytest.param(ALL3.replace("[CITATION 2]", "[CITATION 2, 2]") + REFS, [("CIT010", 1, 24)], id="cit010-within"),
+    pytest.param(ALL3.replace("[CITATION 2]", "[CITATION 2] [CITATION 2]") + REFS, [("CIT010", 1, 37)], id="cit010-adjacent"),
+    pytest.param(ALL3.replace("[CITATION 3]", "[CITATION 2] [CITATION 3]") + REFS, [], id="cit010-adjacent-different"),
+    # -- CIT011 ---------------------------------------------------------------
+    pytest.param(ALL3 + refs(("1. ", "3. ", "2. ")), [("CIT011", 6, 1), ("CIT011", 7, 1)], id="cit011-swapped"),
+    pytest.param(ALL3 + refs(("1. ", "2. ", "2. ")), [("CIT001", 1, 44), ("CIT011", 7, 1)], id="cit011-duplicate-label"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_rule_cases(text: str, expected: list[tuple[str, int, int]], request: pytest.FixtureRequest) -> None:
+    settings = Settings(require_url=False) if "require-url-off" in request.node.callspec.id else Settings()
+    assert found(text, settings) == sorted(expected, key=lambda f: (f[1], f[2], f[0]))
