@@ -19,6 +19,8 @@ BOM = "\ufeff"
 _LINE_ENDING = re.compile(r"\r\n?")
 _FRONT_MATTER_OPEN = {"---": ("---", "..."), "+++": ("+++",)}
 _CONTAINER_PREFIX = re.compile(r"(?:[ \t]*>|[ \t]*(?:\d{1,9}[.)]|[-*+])(?=[ \t]|$))*[ \t]*")
+_EMPHASIS = re.compile(r"^([*_]{1,3})(.+?)\1$")
+PSEUDO_HEADING_LEVEL = 7
 _BACKTICKS = re.compile(r"`+")
 # Code blocks and raw HTML that is not rendered as text.
 _NOT_PROSE_KINDS = {"code"}
@@ -100,22 +102,28 @@ class Document:
         return "\n" * end + rest
 
     def _split_plain(self, blocks: list[LeafBlock], heading_words: frozenset[str]) -> list[LeafBlock]:
-        """In plain text, each line is a paragraph and a lone heading word a heading."""
-        if not self.plain:
-            return blocks
+        """In plain text each line is a paragraph; anywhere, a paragraph that is only
+        a reference-heading word (``Sources:``, ``**References**``) is a heading.
+
+        Such a heading has level 7: the next real heading of any level ends its section.
+        """
         split: list[LeafBlock] = []
         for block in blocks:
-            if block.kind != "paragraph":
-                split.append(block)
+            if block.kind != "paragraph" or (not self.plain and block.first_line != block.last_line):
+                split.append(self._promoted(block, block.first_line, heading_words))
                 continue
             for line in range(block.first_line, block.last_line + 1):
-                if not self.lines[line].strip():
-                    continue
-                kind, level = "paragraph", 0
-                if _is_heading_word(self.lines[line], heading_words):
-                    kind, level = "heading", 1
-                split.append(LeafBlock(kind, line, line, level, block.item, block.quoted))
+                if self.lines[line].strip():
+                    piece = LeafBlock("paragraph", line, line, 0, block.item, block.quoted)
+                    split.append(self._promoted(piece, line, heading_words))
         return split
+
+    def _promoted(self, block: LeafBlock, line: int, heading_words: frozenset[str]) -> LeafBlock:
+        if block.kind != "paragraph" or block.item is not None or block.first_line != block.last_line:
+            return block
+        if not is_heading_word(self.lines[line], heading_words):
+            return block
+        return LeafBlock("heading", line, line, PSEUDO_HEADING_LEVEL, None, block.quoted)
 
     def _index_lines(self) -> list[Optional[int]]:
         index: list[Optional[int]] = [None] * len(self.lines)
@@ -187,8 +195,9 @@ def _is_plain_text(lines: list[str], skip: int) -> bool:
     return text_lines[-1] - text_lines[0] + 1 == len(text_lines)
 
 
-def _is_heading_word(line: str, heading_words: frozenset[str]) -> bool:
-    word = line.strip().rstrip(":").strip().casefold()
+def is_heading_word(line: str, heading_words: frozenset[str]) -> bool:
+    word = _EMPHASIS.sub(r"\2", line.strip()).strip().rstrip(":").strip()
+    word = _EMPHASIS.sub(r"\2", word).strip().casefold()
     return bool(word) and word in heading_words
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Iterator, Optional
 
 from citelint.blocks import LeafBlock, ListItem
-from citelint.document import Document, Span
+from citelint.document import Document, Span, is_heading_word
 
 URL = re.compile(r"https?://[^\s<>\[\]()\"'`]+|https?://", re.IGNORECASE)
 DOI = re.compile(r"(?<![\w/.])(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/[^\s\"<>\[\]]+)", re.IGNORECASE)
@@ -81,7 +81,7 @@ def is_reference_heading(document: Document, block: LeafBlock, heading_words: fr
         return False
     text = document.block_text(block).split("\n")[0]
     text = re.sub(r"^[ \t>]*#{1,6}(?=[ \t]|$)|[ \t]+#+[ \t]*$", "", text)
-    return text.strip().rstrip(":").strip().casefold() in heading_words
+    return is_heading_word(text, heading_words)
 
 
 def _last_reference_heading(document: Document, heading_words: frozenset[str]) -> Optional[LeafBlock]:
@@ -156,7 +156,7 @@ def _paragraph_entries(document: Document, block: LeafBlock) -> Iterator[tuple[i
         starts = [line for line, text in zip(lines, texts) if _BRACKET_LABEL.match(text)]
         if starts[0] != block.first_line:
             starts.insert(0, block.first_line)
-    elif len(texts) > 1 and all(_looks_like_reference(text) or _is_continuation(text) for text in texts):
+    elif len(texts) > 1 and all(_looks_like_entry_line(text) or _is_continuation(text) for text in texts):
         starts = [line for line, text in zip(lines, texts) if not _is_continuation(text)]
         if not starts or starts[0] != block.first_line:
             starts.insert(0, block.first_line)
@@ -199,6 +199,11 @@ def _unheaded_list(document: Document) -> Optional[ReferenceList]:
             end -= 1
         pieces.append((start, end))
     return _numbered(document, None, first, last, pieces)
+
+
+def _looks_like_entry_line(text: str) -> bool:
+    """Under a reference heading, a line with a link or a year is an entry of its own."""
+    return _looks_like_reference(text) or (len(text) <= MAX_REFERENCE_LINE and _YEAR.search(text) is not None)
 
 
 def _looks_like_reference(text: str) -> bool:

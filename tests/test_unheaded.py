@@ -69,3 +69,19 @@ def test_plain_text_every_line_is_a_paragraph() -> None:
 def test_markers_in_the_unheaded_block_stop_it() -> None:
     text = PROSE + 'See "Three" in 2020. [CITATION 3]\n"One." P, 2020. https://e.com/1\n"Two." P, 2021. https://e.com/2\n'
     assert entries(text) == [(1, 6), (2, 7)]
+
+
+def test_bold_heading_word_opens_the_list() -> None:
+    text = PROSE + '**References:**\n\n1. "One." P, 2020. https://e.com/1\n2. "Two." P, 2021. https://e.com/2\n'
+    assert entries(text) == [(1, 7), (2, 8)]
+    assert Chapter.parse(text, Settings()).references.heading is not None  # type: ignore[union-attr]
+
+
+def test_lines_with_years_under_a_heading_are_one_entry_each() -> None:
+    text = PROSE + "## References\n\nSmith, J. Book One. Press, 2019.\nDoe, A. Book Two. Press, 2020.\n"
+    assert entries(text) == [(1, 7), (2, 8)]
+
+
+def test_wrapped_entry_under_a_heading_is_one_entry() -> None:
+    text = PROSE + "## References\n\nSmith, J. A very long book title that wraps\nonto a second line. Press, 2019.\n\nDoe, A. Two. Press, 2020.\n"
+    assert entries(text) == [(1, 7), (2, 10)]
