@@ -106,6 +106,35 @@ def _exit_code(run: "Run", strict: bool) -> int:  # type: ignore[name-defined]  
 
 
 @main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--diff", is_flag=True, help="Print a unified diff of what would change; write nothing.")
+@click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if a file would change.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Use this configuration file.")
+@click.option("--quiet", "-q", is_flag=True, help="Print refusals and errors only.")
+@click.pass_context
+def fix(ctx: click.Context, paths: tuple[str, ...], diff: bool, check_only: bool, config_file: Optional[str], quiet: bool) -> None:
+    """Renumber markers in order of first citation and reorder the reference list to match."""
+    from citelint.fixer import fix_paths
+
+    settings = _settings(config_file)
+    outcome = fix_paths(paths or settings.paths or (".",), settings, write=not (diff or check_only))
+    for report in outcome.reports:
+        if report.refused:
+            click.echo(f"{report.path}: not fixed: {report.refused}")
+        elif report.diff and diff:
+            click.echo(report.diff, nl=False)
+        elif report.changed and not quiet:
+            verb = "would fix" if (diff or check_only) else "fixed"
+            click.echo(f"{report.path}: {verb}: {report.summary}")
+    _report_errors(outcome.errors, [])
+    if outcome.errors:
+        ctx.exit(EXIT_ERROR)
+    would_change = (diff or check_only) and any(report.changed for report in outcome.reports)
+    refused = any(report.refused for report in outcome.reports)
+    ctx.exit(EXIT_FINDINGS if (refused or would_change) else EXIT_OK)
+
+
+@main.command()
 def rules() -> None:
     """List every rule: code, name, default severity and summary."""
     from citelint.rules import RULE_MODULES, summary

@@ -1,0 +1,247 @@
+"""Safe renumbering: a plan from the parsed chapter -> edits -> applied end-to-start -> verified.
+
+Markers are renumbered in order of first citation and the reference list is
+permuted to match; references nobody cites keep their relative order after
+the cited ones. Near-miss markers whose intent is clear are normalised. Every
+byte outside the edited markers and the moved entries is kept as it was.
+
+When the renumbering would be a guess (a cited number has no entry, there is
+no reference list, two entries share a label), nothing is changed and the
+reason is given.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from citelint.chapter import Chapter
+from citelint.config import Settings
+from citelint.markers import Marker
+from citelint.references import Entry, ReferenceList
+
+FIXED_CODES = frozenset({"CIT003", "CIT004", "CIT011"})
+_ITEM = re.compile(r"(\d+)(?:\s*([-\u2013])\s*(\d+))?")
+_SEPARATOR = re.compile(r"\s*[,;]\s*")
+
+
+class Refusal(Exception):
+    """The fix would be ambiguous; the file is left as it is."""
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    """Replace ``source[start:end]`` (offsets into the original source) with ``text``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class FixResult:
+    """What fixing one chapter's text did, or why it did nothing."""
+
+    text: str
+    renumbered: int = 0
+    normalised: int = 0
+    moved: int = 0
+    relabelled: int = 0
+    refused: Optional[str] = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.refused is None and (self.renumbered or self.normalised or self.moved or self.relabelled) > 0
+
+    def summary(self) -> str:
+        parts = []
+        for count, what in (
+            (self.renumbered, "renumbered {} marker{}"),
+            (self.normalised, "normalised {} malformed marker{}"),
+            (self.moved, "moved {} reference{}"),
+            (self.relabelled, "relabelled {} reference{}"),
+        ):
+            if count:
+                parts.append(what.format(count, "" if count == 1 else "s"))
+        return ", ".join(parts) if parts else "nothing to fix"
+
+
+def fix_text(source: str, settings: Settings | None = None) -> FixResult:
+    """Renumber one chapter. Returns the new text, or the unchanged text and a refusal."""
+    settings = settings or Settings()
+    chapter = Chapter.parse(source, settings)
+    try:
+        plan = _Plan(chapter)
+    except Refusal as refusal:
+        return FixResult(source, refused=str(refusal))
+    new_source = apply_edits(source, plan.edits(source))
+    result = FixResult(new_source, plan.renumbered, plan.normalised, plan.moved, plan.relabelled)
+    problem = verify(chapter, Chapter.parse(new_source, settings))
+    if problem is not None:
+        return FixResult(source, refused=f"the renumbering did not verify ({problem}); please report this")
+    return result
+
+
+def apply_edits(source: str, edits: list[TextEdit]) -> str:
+    """Apply non-overlapping edits from the end of the text to its start."""
+    text = source
+    last_start = len(source) + 1
+    for edit in sorted(edits, key=lambda e: e.start, reverse=True):
+        if edit.end > last_start:
+            raise AssertionError("overlapping edits")
+        text = text[: edit.start] + edit.text + text[edit.end :]
+        last_start = edit.start
+    return text
+
+
+class _Plan:
+    """The renumbering of one chapter: old number -> new number, and the edits."""
+
+    def __init__(self, chapter: Chapter) -> None:
+        self.chapter = chapter
+        self.citations = chapter.citations()
+        self.references = self._check_fixable()
+        self.mapping = self._mapping()
+        self.renumbered = self.normalised = self.moved = self.relabelled = 0
+
+    def _check_fixable(self) -> Optional[ReferenceList]:
+        references = self.chapter.references
+        if references is None:
+            if self.citations:
+                raise Refusal("the chapter cites references but has no reference list to renumber")
+            return None
+        numbers = [entry.number for entry in references.entries]
+        duplicates = sorted({number for number in numbers if numbers.count(number) > 1})
+        if duplicates:
+            raise Refusal(f"two entries are labelled {duplicates[0]}; say which is which first")
+        listed = set(numbers)
+        missing = sorted({n for marker in self.citations for n in marker.numbers if n not in listed})
+        if missing:
+            raise Refusal(f"reference {missing[0]} is cited but not in the reference list")
+        return references
+
+    def _mapping(self) -> dict[int, int]:
+        order: list[int] = []
+        seen: set[int] = set()
+        for marker in self.citations:
+            for number in marker.numbers:
+                if number not in seen:
+                    seen.add(number)
+                    order.append(number)
+        if self.references is not None:
+            order += [entry.number for entry in self.references.entries if entry.number not in seen]
+        return {old: new for new, old in enumerate(order, start=1)}
+
+    # -- edits -----------------------------------------------------------
+
+    def edits(self, source: str) -> list[TextEdit]:
+        offsets = _SourceOffsets(source, self.chapter)
+        edits = [edit for marker in self.citations if (edit := self._marker_edit(marker, offsets))]
+        if self.references is not None:
+            edits += self._list_edits(self.references, offsets)
+        return edits
+
+    def _marker_edit(self, marker: Marker, offsets: "_SourceOffsets") -> Optional[TextEdit]:
+        mapped = [self.mapping[number] for number in marker.numbers]
+        if marker.well_formed and mapped == list(marker.numbers):
+            return None
+        text = marker_text(marker, self.mapping, self.chapter.settings.marker)
+        if text == marker.text:
+            return None
+        if marker.well_formed:
+            self.renumbered += 1
+        else:
+            self.normalised += 1
+        return TextEdit(offsets.of(marker.start), offsets.of(marker.end), text)
+
+    def _list_edits(self, references: ReferenceList, offsets: "_SourceOffsets") -> list[TextEdit]:
+        entries = references.entries
+        by_new_position = sorted(entries, key=lambda entry: self.mapping[entry.number])
+        edits = []
+        for slot, entry in zip(entries, by_new_position):
+            text = self._entry_text(entry, slot.position, offsets)
+            start, end = offsets.entry_span(slot)
+            if entry is not slot:
+                self.moved += 1
+            if slot.label_span is not None and slot.label != slot.position:
+                self.relabelled += 1
+            if offsets.source[start:end] != text:
+                edits.append(TextEdit(start, end, text))
+        return edits
+
+    def _entry_text(self, entry: Entry, position: int, offsets: "_SourceOffsets") -> str:
+        start, end = offsets.entry_span(entry)
+        text = offsets.source[start:end]
+        if entry.label_span is None or entry.label == position:
+            return text
+        label_start = offsets.of(entry.label_span.start) - start
+        label_end = offsets.of(entry.label_span.end) - start
+        return text[:label_start] + str(position) + text[label_end:]
+
+
+def marker_text(marker: Marker, mapping: dict[int, int], keyword: str) -> str:
+    """The marker's text with its numbers renumbered; a range that stops being
+    contiguous becomes a list."""
+    body = re.sub(r"^\[[ \t]*" + re.escape(keyword), "", marker.text, flags=re.IGNORECASE).rstrip("]").strip()
+    separator = "," if marker.well_formed and "," in body and ", " not in body else ", "
+    parts: list[str] = []
+    for item in _SEPARATOR.split(body):
+        match = _ITEM.fullmatch(item)
+        if match is None:
+            raise Refusal(f"cannot read the numbers of {marker.text}")
+        first = int(match.group(1))
+        last = int(match.group(3)) if match.group(3) else first
+        new = [mapping[number] for number in range(first, last + 1)]
+        dash = match.group(2) if match.group(2) and marker.well_formed else "-"
+        if len(new) > 1 and new == list(range(new[0], new[0] + len(new))):
+            parts.append(f"{new[0]}{dash}{new[-1]}")
+        else:
+            parts.extend(str(number) for number in new)
+    return f"[{keyword} {separator.join(parts)}]"
+
+
+class _SourceOffsets:
+    """Maps offsets of the normalised text back to the original source."""
+
+    def __init__(self, source: str, chapter: Chapter) -> None:
+        self.source = source
+        self.document = chapter.document
+        self.bom = 1 if chapter.document.has_bom else 0
+        self.line_starts = [self.bom]
+        for match in re.finditer(r"\r\n?|\n", source):
+            self.line_starts.append(match.end())
+
+    def of(self, offset: int) -> int:
+        line = self.document.line_of(offset)
+        return self.line_starts[line] + offset - self.document.line_starts[line]
+
+    def entry_span(self, entry: Entry) -> tuple[int, int]:
+        start = self.line_starts[entry.first_line]
+        end = self.line_starts[entry.last_line] + len(self.document.lines[entry.last_line])
+        return start, end
+
+
+def cited_texts(chapter: Chapter) -> list[tuple[str, ...]]:
+    """For each citing marker, in order, the texts of the entries it cites."""
+    if chapter.references is None:
+        return [() for _ in chapter.citations()]
+    texts = {entry.number: entry.text for entry in chapter.references.entries}
+    return [tuple(texts.get(number, "?") for number in marker.numbers) for marker in chapter.citations()]
+
+
+def verify(before: Chapter, after: Chapter) -> Optional[str]:
+    """Why the fixed chapter is not right, or None: every marker still cites the
+    same sources, and the fixed codes are gone."""
+    from citelint.api import lint_text
+
+    if cited_texts(before) != cited_texts(after):
+        return "a marker would cite a different source"
+    if before.references is not None and after.references is not None:
+        if sorted(e.text for e in before.references.entries) != sorted(e.text for e in after.references.entries):
+            return "the reference list would change"
+    remaining = [d.code for d in lint_text(after.document.source, after.settings) if d.code in FIXED_CODES]
+    if remaining:
+        return f"{remaining[0]} would remain"
+    return None

@@ -1,0 +1,248 @@
+"""citelint fix: renumbering, byte-exact preservation, refusals, safe writes."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from citelint.api import lint_text
+from citelint.cli import main
+from citelint.fix import fix_text
+from citelint.writer import ChangedOnDisk, write_atomically
+from helpers import ENTRIES, refs
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MANUSCRIPT = Path(__file__).parent.parent / "manuscript"
+
+
+def fixed(text: str) -> str:
+    result = fix_text(text)
+    assert result.refused is None, result.refused
+    return result.text
+
+
+# -- the seed chapter ------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [FIXTURES / "chapter-38.txt", MANUSCRIPT / "chapter-38.md"], ids=["txt", "md"])
+def test_seed_swaps_markers_and_references_and_nothing_else(path: Path) -> None:
+    source = path.read_bytes().decode("utf-8")
+    result = fix_text(source)
+    assert result.summary() == "renumbered 2 markers, moved 2 references"
+    before, after = source.split("\n"), result.text.split("\n")
+    assert len(before) == len(after)
+    changed = [n for n, (a, b) in enumerate(zip(before, after)) if a != b]
+    marker4 = next(n for n, line in enumerate(before) if "[CITATION 4]" in line)
+    marker3 = next(n for n, line in enumerate(before) if "[CITATION 3]" in line)
+    entries = [n for n, line in enumerate(before) if "https://" in line]
+    assert changed == sorted([marker4, marker3, entries[2], entries[3]])
+    assert after[marker4] == before[marker4].replace("[CITATION 4]", "[CITATION 3]")
+    assert after[marker3] == before[marker3].replace("[CITATION 3]", "[CITATION 4]")
+    strip = lambda line: line.split(". ", 1)[1] if path.suffix == ".md" else line  # noqa: E731
+    assert strip(after[entries[2]]) == strip(before[entries[3]])
+    assert strip(after[entries[3]]) == strip(before[entries[2]])
+    assert lint_text(result.text) == []
+    assert fix_text(result.text).text == result.text
+
+
+# -- renumbering -----------------------------------------------------------
+
+THREE = "A. [CITATION 1] B. [CITATION 3] C. [CITATION 2]\n" + refs()
+
+
+def test_markers_and_entries_follow_first_citation() -> None:
+    assert fixed(THREE) == "A. [CITATION 1] B. [CITATION 2] C. [CITATION 3]\n" + refs(entries=(ENTRIES[0], ENTRIES[2], ENTRIES[1]))
+
+
+def test_uncited_references_keep_their_order_after_the_cited_ones() -> None:
+    text = "A. [CITATION 3] B. [CITATION 1]\n" + refs()
+    result = fix_text(text)
+    assert result.text == "A. [CITATION 1] B. [CITATION 2]\n" + refs(entries=(ENTRIES[2], ENTRIES[0], ENTRIES[1]))
+    assert [d.code for d in lint_text(result.text)] == ["CIT002"]  # still reported, never deleted
+
+
+def test_range_that_stays_contiguous_stays_a_range() -> None:
+    text = "A. [CITATION 2] B. [CITATION 1\u20133]\n" + refs()
+    # 2 -> 1, 1 -> 2, 3 -> 3: the range 1-3 becomes 2, 1, 3 -> not contiguous
+    assert fixed(text).startswith("A. [CITATION 1] B. [CITATION 2, 1, 3]\n")
+
+
+def test_range_stays_a_range_when_shifted() -> None:
+    entries = ENTRIES + ('"Four." P, 2023. https://example.com/4',)
+    text = "A. [CITATION 4] B. [CITATION 1-3]\n" + refs(("1. ", "2. ", "3. ", "4. "), entries)
+    assert fixed(text).startswith("A. [CITATION 1] B. [CITATION 2-4]\n")
+
+
+def test_list_separator_style_is_kept() -> None:
+    text = "A. [CITATION 2,1] B. [CITATION 3]\n" + refs()
+    assert fixed(text).startswith("A. [CITATION 1,2] B. [CITATION 3]\n")
+
+
+def test_gap_is_closed_and_labels_rewritten() -> None:
+    text = "A. [CITATION 1] B. [CITATION 4]\n\n## References\n\n1. \"One.\" P, 2020. https://e.com/1\n4. \"Four.\" P, 2021. https://e.com/4\n"
+    result = fix_text(text)
+    assert result.text == text.replace("[CITATION 4]", "[CITATION 2]").replace("4. \"Four", "2. \"Four")
+    assert result.summary() == "renumbered 1 marker, relabelled 1 reference"
+
+
+def test_lazy_numbering_is_kept_lazy() -> None:
+    text = "A. [CITATION 2] B. [CITATION 1]\n" + refs(("1. ", "1. ", "1. "), ENTRIES[:2])
+    assert fixed(text) == "A. [CITATION 1] B. [CITATION 2]\n" + refs(("1. ", "1. "), (ENTRIES[1], ENTRIES[0]))
+
+
+def test_bracket_labels_and_link_definitions() -> None:
+    for labels in (("[1] ", "[2] ", "[3] "), ("[1]: ", "[2]: ", "[3]: ")):
+        text = "A. [CITATION 2] B. [CITATION 1] C. [CITATION 3]\n" + refs(labels)
+        expected = "A. [CITATION 1] B. [CITATION 2] C. [CITATION 3]\n" + refs(labels, (ENTRIES[1], ENTRIES[0], ENTRIES[2]))
+        assert fixed(text) == expected
+
+
+def test_multiline_entries_move_whole() -> None:
+    text = (
+        "A. [CITATION 2] B. [CITATION 1]\n\n## References\n\n"
+        "1. \"One.\" P, 2020.\n   https://e.com/1\n2. \"Two.\" P, 2021.\n   https://e.com/2\n"
+    )
+    assert fixed(text) == (
+        "A. [CITATION 1] B. [CITATION 2]\n\n## References\n\n"
+        "1. \"Two.\" P, 2021.\n   https://e.com/2\n2. \"One.\" P, 2020.\n   https://e.com/1\n"
+    )
+
+
+def test_markers_in_code_are_untouched() -> None:
+    text = "`[CITATION 2]` A. [CITATION 2] B. [CITATION 1]\n\n```\n[CITATION 1]\n```\n" + refs(entries=ENTRIES[:2])
+    out = fixed(text)
+    assert out.startswith("`[CITATION 2]` A. [CITATION 1] B. [CITATION 2]\n\n```\n[CITATION 1]\n```\n")
+
+
+# -- near-misses ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("marker", "expected"),
+    [
+        ("[Citation 2]", "[CITATION 2]"),
+        ("[ CITATION 2 ]", "[CITATION 2]"),
+        ("[CITATION 02]", "[CITATION 2]"),
+        ("[CITATION  2]", "[CITATION 2]"),
+        ("[citation 2; 3]", "[CITATION 2, 3]"),
+    ],
+)
+def test_unambiguous_near_misses_are_normalised(marker: str, expected: str) -> None:
+    text = "A. [CITATION 1] B. " + marker + " C. [CITATION 3]\n" + refs()
+    result = fix_text(text)
+    assert result.text.startswith("A. [CITATION 1] B. " + expected + " C. [CITATION 3]\n")
+    assert result.normalised == 1
+
+
+@pytest.mark.parametrize("marker", ["[CITATION]", "[CITATION two]", "[CITATION 0]", "[CITATION 3-1]"])
+def test_ambiguous_near_misses_are_left_and_reported(marker: str) -> None:
+    text = "A. [CITATION 1] B. [CITATION 2] C. [CITATION 3] " + marker + "\n" + refs()
+    assert fix_text(text).text == text
+    assert "CIT005" in [d.code for d in lint_text(text)]
+
+
+# -- refusals -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("A. [CITATION 4] B. [CITATION 1]\n" + refs(), "reference 4 is cited but not in the reference list"),
+        ("A. [CITATION 2] B. [CITATION 1]\n", "the chapter cites references but has no reference list to renumber"),
+        ("A. [CITATION 2] B. [CITATION 1]\n" + refs(("1. ", "2. ", "2. ")), "two entries are labelled 2; say which is which first"),
+    ],
+    ids=["undefined", "no-list", "duplicate-labels"],
+)
+def test_refusals_leave_the_text_untouched(text: str, reason: str) -> None:
+    result = fix_text(text)
+    assert result.refused == reason
+    assert result.text == text and not result.changed
+
+
+# -- byte-exact preservation ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "transform",
+    [
+        pytest.param(lambda t: t.replace("\n", "\r\n"), id="crlf"),
+        pytest.param(lambda t: "\ufeff" + t, id="bom"),
+        pytest.param(lambda t: t.rstrip("\n"), id="no-final-newline"),
+        pytest.param(lambda t: t.replace("B. ", "B.   \t").replace("\n\n", "  \n\n"), id="trailing-spaces"),
+        pytest.param(lambda t: t.replace("\n", "\r\n", 3), id="mixed-endings"),
+        pytest.param(lambda t: "\ufeff" + t.replace("\n", "\r\n").rstrip("\r\n"), id="bom-crlf-no-final"),
+    ],
+)
+def test_bytes_outside_the_edits_are_kept(transform) -> None:  # type: ignore[no-untyped-def]
+    source = transform(THREE)
+    out = fixed(source)
+    expected = transform("A. [CITATION 1] B. [CITATION 2] C. [CITATION 3]\n" + refs(entries=(ENTRIES[0], ENTRIES[2], ENTRIES[1])))
+    assert out == expected
+    assert out.encode("utf-8").count(b"\r") == source.encode("utf-8").count(b"\r")
+
+
+# -- the command and safe writes -------------------------------------------------
+
+
+@pytest.fixture
+def chapter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    path = tmp_path / "ch.md"
+    path.write_bytes(THREE.replace("\n", "\r\n").encode("utf-8"))
+    path.chmod(0o640)
+    return path
+
+
+def test_fix_writes_and_keeps_permissions(chapter: Path) -> None:
+    result = CliRunner().invoke(main, ["fix", "ch.md"])
+    assert result.exit_code == 0
+    assert result.stdout == "ch.md: fixed: renumbered 2 markers, moved 2 references\n"
+    assert stat.S_IMODE(chapter.stat().st_mode) == 0o640
+    assert chapter.read_bytes() == fixed(THREE.replace("\n", "\r\n")).encode("utf-8")
+    assert [p.name for p in chapter.parent.iterdir() if p.name.startswith(".citelint-")] == []
+
+
+def test_fix_diff_writes_nothing(chapter: Path) -> None:
+    before = chapter.read_bytes()
+    result = CliRunner().invoke(main, ["fix", "--diff", "ch.md"])
+    assert result.exit_code == 1
+    assert b"-A. [CITATION 1] B. [CITATION 3] C. [CITATION 2]\r\n" in result.stdout_bytes
+    assert b"+A. [CITATION 1] B. [CITATION 2] C. [CITATION 3]\r\n" in result.stdout_bytes
+    assert chapter.read_bytes() == before
+
+
+def test_fix_check(chapter: Path) -> None:
+    before = chapter.read_bytes()
+    result = CliRunner().invoke(main, ["fix", "--check", "ch.md"])
+    assert result.exit_code == 1 and "ch.md: would fix:" in result.stdout
+    assert chapter.read_bytes() == before
+    CliRunner().invoke(main, ["fix", "ch.md"])
+    assert CliRunner().invoke(main, ["fix", "--check", "ch.md"]).exit_code == 0
+
+
+def test_fix_refusal_is_printed_and_exits_one(chapter: Path) -> None:
+    chapter.write_text("A. [CITATION 9]\n" + refs(), encoding="utf-8")
+    result = CliRunner().invoke(main, ["fix", "ch.md"])
+    assert result.exit_code == 1
+    assert result.stdout == "ch.md: not fixed: reference 9 is cited but not in the reference list\n"
+
+
+def test_fix_through_a_symlink_keeps_the_link(chapter: Path) -> None:
+    os.symlink("ch.md", "link.md")
+    assert CliRunner().invoke(main, ["fix", "link.md"]).exit_code == 0
+    assert os.path.islink("link.md")
+    assert "[CITATION 2] C. [CITATION 3]" in chapter.read_text(encoding="utf-8")
+
+
+def test_file_changed_on_disk_is_not_overwritten(tmp_path: Path) -> None:
+    path = tmp_path / "ch.md"
+    path.write_bytes(b"edited by the writer meanwhile\n")
+    with pytest.raises(ChangedOnDisk):
+        write_atomically(str(path), b"what citelint read\n", b"what citelint would write\n")
+    assert path.read_bytes() == b"edited by the writer meanwhile\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["ch.md"]
