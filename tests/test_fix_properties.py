@@ -1,0 +1,99 @@
+"""Property-based tests of citelint fix over generated chapters."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from citelint.api import lint_text
+from citelint.chapter import Chapter
+from citelint.config import Settings
+from citelint.fix import cited_texts, fix_text
+
+WORDS = st.sampled_from(["The", "deal", "was", "signed", "in", "2023.", "Kim", "Putin", "rockets", "shells,", "and"])
+
+
+@st.composite
+def markers(draw: st.DrawFn, count: int) -> str:
+    kind = draw(st.sampled_from(["single", "list", "range", "near-miss"]))
+    number = draw(st.integers(1, count))
+    if kind == "single":
+        return f"[CITATION {number}]"
+    if kind == "near-miss":
+        return draw(st.sampled_from([f"[Citation {number}]", f"[ CITATION {number} ]", f"[CITATION 0{number}]"]))
+    if kind == "list":
+        other = draw(st.integers(1, count))
+        return f"[CITATION {number}, {other}]" if other != number else f"[CITATION {number}]"
+    last = draw(st.integers(number, count))
+    return f"[CITATION {number}-{last}]" if last > number else f"[CITATION {number}]"
+
+
+@st.composite
+def chapters(draw: st.DrawFn) -> tuple[str, int]:
+    count = draw(st.integers(1, 6))
+    paragraphs = []
+    for _ in range(draw(st.integers(1, 5))):
+        words = draw(st.lists(WORDS, min_size=1, max_size=6))
+        pieces = []
+        for word in words:
+            pieces.append(word)
+            if draw(st.booleans()):
+                pieces.append(draw(markers(count)))
+        paragraphs.append(" ".join(pieces))
+        if draw(st.integers(0, 4)) == 0:
+            paragraphs.append("```\n[CITATION %d] in code\n```" % draw(st.integers(1, 9)))
+    style = draw(st.sampled_from(["ordered", "bullet", "lazy", "bracket", "plain-lines"]))
+    entries = []
+    for index in range(1, count + 1):
+        text = f'"Source {index}." Press {index}, {2000 + index}. https://example.com/{index}'
+        label = {"ordered": f"{index}. ", "bullet": "- ", "lazy": "1. ", "bracket": f"[{index}] ", "plain-lines": ""}[style]
+        entries.append(label + text)
+    heading = draw(st.sampled_from(["## References", "# Sources", "## Notes:"]))
+    text = "\n\n".join(paragraphs) + f"\n\n{heading}\n\n" + "\n".join(entries) + "\n"
+    ending = draw(st.sampled_from(["\n", "\r\n"]))
+    text = text.replace("\n", ending)
+    if draw(st.booleans()):
+        text = text.rstrip("\r\n")
+    return text, count
+
+
+def prose_without_markers(text: str) -> str:
+    text = re.sub(r"\[\s*citation[^\]\n]*\]", "[M]", text, flags=re.IGNORECASE)
+    return text.split("# ")[0] if "# " in text else text
+
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(chapters())
+def test_fix_is_idempotent_and_leaves_no_numbering_defect(case: tuple[str, int]) -> None:
+    text, _ = case
+    result = fix_text(text)
+    assert result.refused is None, result.refused
+    again = fix_text(result.text)
+    assert again.text == result.text
+    remaining = {d.code for d in lint_text(result.text)}
+    assert not remaining & {"CIT003", "CIT004", "CIT011", "CIT005"}
+
+
+@SETTINGS
+@given(chapters())
+def test_fix_keeps_what_each_marker_cites(case: tuple[str, int]) -> None:
+    text, _ = case
+    before = Chapter.parse(text, Settings())
+    after = Chapter.parse(fix_text(text).text, Settings())
+    assert cited_texts(before) == cited_texts(after)
+    assert sorted(e.text for e in before.references.entries) == sorted(e.text for e in after.references.entries)  # type: ignore[union-attr]
+
+
+@SETTINGS
+@given(chapters())
+def test_fix_changes_no_other_text(case: tuple[str, int]) -> None:
+    text, _ = case
+    out = fix_text(text).text
+    assert prose_without_markers(out) == prose_without_markers(text)
+    assert len(out.splitlines()) == len(text.splitlines())
+    assert out.count("\r") == text.count("\r")
