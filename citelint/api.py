@@ -9,6 +9,7 @@ from citelint.chapter import Chapter
 from citelint.config import Settings
 from citelint.diagnostics import Diagnostic, Severity
 from citelint.rules import all_rules, run_rules
+from citelint.suppress import apply_suppressions
 
 CIT_CODES = tuple(rule.code for rule in all_rules())
 
@@ -39,7 +40,5 @@ def lint_text(text: str, settings: Settings | None = None, path: str = "") -> li
         if severity is not None:
             diagnostic = dataclasses.replace(diagnostic, severity=Severity(severity))
         found.append(dataclasses.replace(diagnostic, path=path))
-    from citelint.suppress import apply_suppressions
-
-    found = apply_suppressions(chapter.document, found, settings)
+    found = apply_suppressions(chapter.document, found)
     return sorted(found, key=Diagnostic.sort_key)

@@ -131,17 +131,25 @@ def load_settings(config_file: Optional[str], flags: Mapping[str, Any]) -> Setti
     return dataclasses.replace(settings, **overrides)
 
 
+def shown(path: Path) -> str:
+    """A configuration file's path as messages show it: relative when under the working folder."""
+    try:
+        return Path(os.path.abspath(path)).relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def _read_table(path: Path) -> tuple[dict[str, Any], str]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{path}: configuration file not found") from None
+        raise ConfigError(f"{shown(path)}: configuration file not found") from None
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot be read ({error})") from None
+        raise ConfigError(f"{shown(path)}: cannot be read ({error})") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+        raise ConfigError(f"{shown(path)}: not valid TOML: {error}") from None
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("citelint", {}) if isinstance(data.get("tool"), dict) else {}
         return (table if isinstance(table, dict) else {}), "tool.citelint"
@@ -199,10 +207,10 @@ def _check_keys(table: Mapping[str, Any], known: Mapping[str, tuple[Callable[[An
         if key not in known:
             close = difflib.get_close_matches(key, list(known), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise ConfigError(f"{path}: unknown key {name!r}{hint}")
+            raise ConfigError(f"{shown(path)}: unknown key {name!r}{hint}")
         check, expected = known[key]
         if not check(value):
-            raise ConfigError(f"{path}: {name!r} must be {expected}, not {_describe(value)}")
+            raise ConfigError(f"{shown(path)}: {name!r} must be {expected}, not {_describe(value)}")
 
 
 def _describe(value: Any) -> str:
@@ -214,7 +222,7 @@ def _check_codes(codes: list[str], name: str, path: Path) -> tuple[str, ...]:
     upper = tuple(code.upper() for code in codes)
     unknown = unknown_codes(upper)
     if unknown:
-        raise ConfigError(f"{path}: {name!r} names unknown rule code(s) {', '.join(unknown)} (see `citelint rules`)")
+        raise ConfigError(f"{shown(path)}: {name!r} names unknown rule code(s) {', '.join(unknown)} (see `citelint rules`)")
     return upper
 
 

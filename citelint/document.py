@@ -51,7 +51,9 @@ class Document:
         self.items: list[ListItem] = structure.items
         self.blocks: list[LeafBlock] = self._split_plain(structure.blocks, heading_words)
         self.line_block: list[Optional[int]] = self._index_lines()
-        self.not_prose: list[Span] = self._not_prose_spans()
+        self.code: list[Span] = _merge(self._code_spans())
+        self.not_prose: list[Span] = _merge(self.code + self._comment_spans(self.code))
+        self._code_starts = [span.start for span in self.code]
         self._not_prose_starts = [span.start for span in self.not_prose]
 
     # -- positions -------------------------------------------------------
@@ -81,8 +83,11 @@ class Document:
 
     def is_prose(self, offset: int) -> bool:
         """False inside code, HTML comments, raw-text HTML and front matter."""
-        index = bisect_right(self._not_prose_starts, offset) - 1
-        return index < 0 or offset >= self.not_prose[index].end
+        return not _inside(self.not_prose, self._not_prose_starts, offset)
+
+    def is_code(self, offset: int) -> bool:
+        """True inside code blocks, code spans, raw-text HTML and front matter."""
+        return _inside(self.code, self._code_starts, offset)
 
     def content_column(self, line: int) -> int:
         """0-based column where a line's text starts after quote and list markers."""
@@ -132,10 +137,10 @@ class Document:
                 index[line] = number
         return index
 
-    def _not_prose_spans(self) -> list[Span]:
+    def _code_spans(self) -> list[Span]:
         spans: list[Span] = []
         if self.front_matter_end:
-            spans.append(Span(0, self.offset(self.front_matter_end - 1) + len(self.lines[self.front_matter_end - 1])))
+            spans.append(Span(0, self.line_end(self.front_matter_end - 1)))
         for block in self.blocks:
             if block.kind in _NOT_PROSE_KINDS or (
                 block.kind == "html" and _RAW_TEXT_HTML.match(self.lines[block.first_line])
@@ -143,12 +148,10 @@ class Document:
                 spans.append(Span(self.offset(block.first_line), self.line_end(block.last_line)))
             elif block.kind in ("paragraph", "heading", "ref_def"):
                 spans.extend(_code_spans(self.block_text(block), self.offset(block.first_line)))
-        spans.extend(self._comment_spans(spans))
-        return _merge(spans)
+        return spans
 
     def _comment_spans(self, code: list[Span]) -> list[Span]:
         """HTML comments outside code; an unclosed one runs to the end of the file."""
-        code = _merge(code)
         starts = [span.start for span in code]
         found: list[Span] = []
         text = self.text
@@ -233,6 +236,11 @@ def _escaped(text: str, position: int) -> bool:
     while position - backslashes - 1 >= 0 and text[position - backslashes - 1] == "\\":
         backslashes += 1
     return backslashes % 2 == 1
+
+
+def _inside(spans: list[Span], starts: list[int], offset: int) -> bool:
+    index = bisect_right(starts, offset) - 1
+    return index >= 0 and offset < spans[index].end
 
 
 def _merge(spans: list[Span]) -> list[Span]:

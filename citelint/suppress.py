@@ -1,11 +1,125 @@
-"""Inline suppression: ``<!-- citelint-disable CIT006 -->`` and friends."""
+"""Inline suppression comments in the Markdown.
+
+    <!-- citelint-disable CIT006 -->       ... <!-- citelint-enable -->
+    <!-- citelint-disable-next-line CIT003 -->
+    <!-- citelint-disable-line -->         (on the line it suppresses)
+    <!-- citelint-disable-file -->
+
+No codes means every rule; codes may be prefixes (``CIT00``). Directives in code
+are not directives. A directive naming a code that does not exist is itself
+reported (CIT012), so a typo does not silently suppress nothing.
+"""
 
 from __future__ import annotations
 
-from citelint.config import Settings
+import re
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
 from citelint.diagnostics import Diagnostic
 from citelint.document import Document
 
+DIRECTIVE = re.compile(
+    r"<!--[ \t]*citelint-(disable-next-line|disable-line|disable-file|disable|enable)\b([^>]*?)[ \t]*-->",
+    re.IGNORECASE,
+)
+_CODE_SPLIT = re.compile(r"[\s,]+")
+ALL = "ALL"
 
-def apply_suppressions(document: Document, found: list[Diagnostic], settings: Settings) -> list[Diagnostic]:
+
+@dataclass(frozen=True)
+class Directive:
+    """One suppression comment: its kind, the codes it names, where it is."""
+
+    kind: str
+    codes: tuple[str, ...]  # empty: every rule
+    start: int
+    end: int
+    line: int  # 0-based line of its start
+    end_line: int  # 0-based line of its end
+
+
+def find_directives(document: Document) -> list[Directive]:
+    """Directives in HTML comments outside code, in text order."""
+    found = []
+    for match in DIRECTIVE.finditer(document.text):
+        if document.is_code(match.start()):
+            continue
+        codes = tuple(code.upper() for code in _CODE_SPLIT.split(match.group(2).strip()) if code)
+        found.append(
+            Directive(
+                match.group(1).lower(),
+                codes,
+                match.start(),
+                match.end(),
+                document.line_of(match.start()),
+                document.line_of(match.end()),
+            )
+        )
     return found
+
+
+def _matches(codes: tuple[str, ...], code: str) -> bool:
+    return not codes or any(selector == ALL or code.startswith(selector) for selector in codes)
+
+
+class Suppressions:
+    """Which (line, code) pairs are switched off in one file."""
+
+    def __init__(self, directives: list[Directive]) -> None:
+        self.file_codes: list[tuple[str, ...]] = []
+        self.line_codes: dict[int, list[tuple[str, ...]]] = {}
+        self.ranges: list[tuple[int, Optional[int], tuple[str, ...]]] = []
+        self._build(directives)
+
+    def _build(self, directives: list[Directive]) -> None:
+        open_ranges: list[tuple[int, tuple[str, ...]]] = []
+        for directive in directives:
+            if directive.kind == "disable-file":
+                self.file_codes.append(directive.codes)
+            elif directive.kind == "disable-line":
+                self.line_codes.setdefault(directive.line, []).append(directive.codes)
+            elif directive.kind == "disable-next-line":
+                self.line_codes.setdefault(directive.end_line + 1, []).append(directive.codes)
+            elif directive.kind == "disable":
+                open_ranges.append((directive.line, directive.codes))
+            else:
+                open_ranges = self._close(open_ranges, directive)
+        for start, codes in open_ranges:
+            self.ranges.append((start, None, codes))
+
+    def _close(self, open_ranges: list[tuple[int, tuple[str, ...]]], enable: Directive) -> list[tuple[int, tuple[str, ...]]]:
+        still_open = []
+        for start, codes in open_ranges:
+            if not enable.codes or (codes and all(_matches(enable.codes, code) for code in codes)):
+                self.ranges.append((start, enable.line, codes))
+            else:
+                still_open.append((start, codes))
+        return still_open
+
+    def suppressed(self, line: int, code: str) -> bool:
+        """``line`` is 0-based."""
+        if any(_matches(codes, code) for codes in self.file_codes):
+            return True
+        if any(_matches(codes, code) for codes in self.line_codes.get(line, ())):
+            return True
+        return any(
+            start <= line and (end is None or line <= end) and _matches(codes, code) for start, end, codes in self.ranges
+        )
+
+
+def unknown_directive_codes(directives: list[Directive], known: tuple[str, ...]) -> Iterator[tuple[Directive, list[str]]]:
+    """Each directive that names codes no rule has, with those codes."""
+    for directive in directives:
+        unknown = [c for c in directive.codes if c != ALL and not any(k.startswith(c) for k in known)]
+        if unknown:
+            yield directive, unknown
+
+
+def apply_suppressions(document: Document, found: list[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics that no directive switches off."""
+    directives = find_directives(document)
+    if not directives:
+        return found
+    suppressions = Suppressions(directives)
+    return [d for d in found if not suppressions.suppressed(d.line - 1, d.code)]

@@ -8,7 +8,7 @@ from typing import Iterator
 
 from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic, Rule
-from citelint.rules import cit001, cit002, cit003, cit004, cit005, cit006, cit007, cit008, cit009, cit010, cit011
+from citelint.rules import cit001, cit002, cit003, cit004, cit005, cit006, cit007, cit008, cit009, cit010, cit011, cit012
 
 RULE_MODULES: tuple[ModuleType, ...] = (
     cit001,
@@ -22,6 +22,7 @@ RULE_MODULES: tuple[ModuleType, ...] = (
     cit009,
     cit010,
     cit011,
+    cit012,
 )
 _EXAMPLE = re.compile(r"^(Failing|Passing):\n\n```markdown\n(.*?)```", re.MULTILINE | re.DOTALL)
 

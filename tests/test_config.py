@@ -1,0 +1,136 @@
+"""Configuration: discovery, validation, precedence, per-file ignores, excludes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from citelint.cli import main
+from helpers import REFS
+
+OUT_OF_ORDER = "A. [CITATION 1] B. [CITATION 3] C. [CITATION 2]\n" + REFS
+LATE = "A. [CITATION 1] B. [CITATION 2] C [CITATION 3].\n" + REFS  # CIT006 only
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "ch1.md").write_text(OUT_OF_ORDER, encoding="utf-8")
+    (tmp_path / "book" / "ch2.md").write_text(LATE, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def write(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def test_pyproject_table_is_found_from_a_subfolder(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(repo / "pyproject.toml", '[project]\nname = "x"\n\n[tool.citelint]\nignore = ["CIT003"]\n')
+    monkeypatch.chdir(repo / "book")
+    assert run("check", "ch1.md")[0] == 0
+
+
+def test_dot_citelint_toml_and_paths(repo: Path) -> None:
+    write(repo / ".citelint.toml", 'paths = ["book"]\nplacement = "before"\n')
+    code, out, _ = run("check")
+    assert code == 1
+    assert "book/ch1.md:1:20: CIT003" in out
+    assert "CIT006" in out  # "before": B. [CITATION 2] follows a period
+    assert "book/ch2.md" in out
+
+
+def test_pyproject_without_citelint_table_is_skipped(repo: Path) -> None:
+    write(repo / "pyproject.toml", '[project]\nname = "x"\n')
+    write(repo / "book" / "pyproject.toml", '[tool.black]\nline-length = 80\n')
+    assert run("check", "book/ch1.md")[0] == 1
+
+
+def test_discovery_stops_at_the_repository_root(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    outer = repo.parent / ".citelint.toml"
+    write(outer, 'ignore = ["CIT003"]\n')
+    try:
+        assert run("check", "book/ch1.md")[0] == 1
+    finally:
+        outer.unlink()
+
+
+def test_command_line_wins_over_the_file(repo: Path) -> None:
+    write(repo / ".citelint.toml", 'select = ["CIT006"]\n')
+    assert run("check", "book/ch1.md")[0] == 0
+    assert run("check", "--select", "CIT003", "book/ch1.md")[0] == 1
+
+
+def test_config_flag_names_the_file(repo: Path) -> None:
+    write(repo / "other.toml", 'ignore = ["CIT003"]\n')
+    assert run("check", "--config", "other.toml", "book/ch1.md")[0] == 0
+
+
+def test_per_file_ignores_are_relative_to_the_config_file(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(repo / ".citelint.toml", '[per-file-ignores]\n"book/ch1.md" = ["CIT003"]\n')
+    monkeypatch.chdir(repo / "book")
+    assert run("check", "ch1.md")[0] == 0
+
+
+def test_severity_override(repo: Path) -> None:
+    write(repo / ".citelint.toml", '[severity]\nCIT006 = "error"\nCIT003 = "warning"\n')
+    code, out, _ = run("check", "book")
+    assert code == 1
+    assert "(1 error, 1 warning)" in out
+
+
+def test_exclude_applies_to_explicit_paths(repo: Path) -> None:
+    write(repo / ".citelint.toml", 'exclude = ["book/ch1.md"]\n')
+    code, out, _ = run("check", "book/ch1.md", "book/ch2.md")
+    assert code == 0 and "in 1 file" in out
+    write(repo / ".citelint.toml", 'exclude = ["book"]\n')
+    assert "in 0 files" in run("check", "book/ch1.md")[1]
+
+
+def test_custom_reference_headings_and_marker(repo: Path) -> None:
+    write(repo / ".citelint.toml", 'marker = "REF"\nreference-headings = ["Quellen"]\n')
+    write(repo / "book" / "de.md", "A. [REF 2] B. [REF 1]\n\n## Quellen\n\n1. \"Eins.\" V, 2020. https://e.de/1\n2. \"Zwei.\" V, 2020. https://e.de/2\n")
+    code, out, _ = run("check", "book/de.md")
+    assert code == 1 and "book/de.md:1:4: CIT003" in out
+
+
+def test_url_table_is_validated(repo: Path) -> None:
+    write(repo / "pyproject.toml", "[tool.citelint.urls]\ntimeout = 3\nworkers = 8\naccept = [200, 418]\n")
+    assert run("check", "book/ch2.md")[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("file", "content", "message"),
+    [
+        ("pyproject.toml", "[tool.citelint]\nselct = [\"CIT001\"]\n", "pyproject.toml: unknown key 'tool.citelint.selct' (did you mean 'select'?)"),
+        (".citelint.toml", 'select = ["CIT999"]\n', ".citelint.toml: 'select' names unknown rule code(s) CIT999 (see `citelint rules`)"),
+        (".citelint.toml", 'ignore = "CIT003"\n', ".citelint.toml: 'ignore' must be a list of rule codes, not a string ('CIT003')"),
+        (".citelint.toml", 'placement = "middle"\n', ".citelint.toml: 'placement' must be one of \"after\", \"before\", \"any\", not a string ('middle')"),
+        (".citelint.toml", "require-url = 1\n", ".citelint.toml: 'require-url' must be true or false, not a number (1)"),
+        (".citelint.toml", "[urls]\nworkers = 0\n", ".citelint.toml: 'urls.workers' must be a positive whole number, not a number (0)"),
+        (".citelint.toml", "[urls]\ntimout = 3\n", ".citelint.toml: unknown key 'urls.timout' (did you mean 'timeout'?)"),
+        (".citelint.toml", '[severity]\nCIT003 = "fatal"\n', ".citelint.toml: 'severity' must be a table of code = \"error\" | \"warning\" | \"info\", not a table {'CIT003': 'fatal'}"),
+        (".citelint.toml", "select = [\n", ".citelint.toml: not valid TOML: "),
+    ],
+    ids=["typo-key", "unknown-code", "string-for-list", "bad-choice", "int-for-bool", "zero-workers", "url-typo", "bad-severity", "bad-toml"],
+)
+def test_config_errors_are_one_line_exit_2(repo: Path, file: str, content: str, message: str) -> None:
+    write(repo / file, content)
+    code, out, err = run("check", "book")
+    assert code == 2
+    assert out == ""
+    assert err.startswith("citelint: error: " + message)
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_missing_config_file(repo: Path) -> None:
+    code, _, err = run("check", "--config", "nope.toml", "book")
+    assert code == 2 and err == "citelint: error: nope.toml: configuration file not found\n"
