@@ -1,0 +1,39 @@
+"""GitHub Actions workflow commands: one annotation per finding, errors first."""
+
+from __future__ import annotations
+
+from citelint.diagnostics import Severity
+from citelint.report import Run
+from citelint.report.text_format import summary
+
+COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def escape_data(text: str) -> str:
+    """Escape a message: ``%``, CR and LF (GitHub's rules for command data)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """Escape a property value: as data, and also ``:`` and ``,``."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render(run: Run) -> str:
+    """Errors first (GitHub shows only ten annotations of each kind per step)."""
+    lines = [f"::error file={escape_property(error.path)},title=citelint::{escape_data(error.message)}" for error in run.errors]
+    for diagnostic in sorted(run.diagnostics, key=lambda d: (d.severity.rank, d.sort_key())):
+        properties = ",".join(
+            f"{key}={escape_property(str(value))}"
+            for key, value in (
+                ("file", diagnostic.path),
+                ("line", diagnostic.line),
+                ("col", diagnostic.column),
+                ("endLine", diagnostic.end_line),
+                ("endColumn", diagnostic.end_column),
+                ("title", f"{diagnostic.code} {diagnostic.name}"),
+            )
+        )
+        lines.append(f"::{COMMANDS[diagnostic.severity]} {properties}::{escape_data(diagnostic.message)}")
+    lines.append(summary(run))
+    return "\n".join(lines) + "\n"

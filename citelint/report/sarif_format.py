@@ -1,0 +1,110 @@
+"""SARIF 2.1.0, as GitHub code scanning accepts it."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Optional
+from urllib.parse import quote
+
+from citelint import __version__
+from citelint.report import Run
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def repository_root(start: Optional[Path] = None) -> Path:
+    """The folder holding ``.git`` above the working folder, else the working folder."""
+    folder = (start or Path.cwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return folder
+
+
+def artifact_uri(path: str, root: Path) -> str:
+    """A repository-relative URI with ``/`` separators, percent-encoded."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        relative = absolute.relative_to(root)
+    except ValueError:
+        return absolute.as_uri()
+    return quote(relative.as_posix())
+
+
+def _rules() -> list[dict[str, Any]]:
+    from citelint.rules import RULE_MODULES, summary
+
+    described = []
+    for module in RULE_MODULES:
+        rule = module.RULE
+        doc = (module.__doc__ or "").strip()
+        full = doc.split("\n\nFailing:")[0]
+        described.append(
+            {
+                "id": rule.code,
+                "name": rule.name,
+                "shortDescription": {"text": summary(module)},
+                "fullDescription": {"text": " ".join(full.split())},
+                "help": {"text": doc, "markdown": doc},
+                "defaultConfiguration": {"level": LEVELS[rule.severity.value]},
+                "properties": {"tags": ["citations"]},
+            }
+        )
+    return described
+
+
+def render(run: Run) -> str:
+    root = repository_root()
+    rules = _rules()
+    index = {rule["id"]: number for number, rule in enumerate(rules)}
+    results = []
+    for diagnostic in run.diagnostics:
+        result: dict[str, Any] = {
+            "ruleId": diagnostic.code,
+            "level": LEVELS[diagnostic.severity.value],
+            "message": {"text": diagnostic.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": artifact_uri(diagnostic.path, root), "uriBaseId": "%SRCROOT%"},
+                        "region": {
+                            "startLine": diagnostic.line,
+                            "startColumn": diagnostic.column,
+                            "endLine": diagnostic.end_line,
+                            "endColumn": diagnostic.end_column,
+                        },
+                    }
+                }
+            ],
+        }
+        if diagnostic.code in index:
+            result["ruleIndex"] = index[diagnostic.code]
+        results.append(result)
+    notifications = [
+        {"level": "error", "message": {"text": f"{error.path}: {error.message}"}} for error in run.errors
+    ]
+    document = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "citelint",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "rules": rules,
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri() + "/"}},
+                "invocations": [
+                    {"executionSuccessful": not run.errors, "toolExecutionNotifications": notifications}
+                ],
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
