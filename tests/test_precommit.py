@@ -22,12 +22,13 @@ CLEAN = "A. [CITATION 1] B. [CITATION 2] C. [CITATION 3]\n" + REFS
 GIT = ["git", "-c", "user.name=citelint tests", "-c", "user.email=tests@citelint.invalid", "-c", "commit.gpgsign=false"]
 
 
-def index_reachable() -> bool:
+def index_reachable(folder: Path) -> bool:
+    """Whether pip can fetch a package (what pre-commit needs to install the hook)."""
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", os.devnull + "-dir-unused", "click", "--dry-run"],
+        [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", str(folder), "click"],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
         check=False,
     )
     return result.returncode == 0
@@ -37,7 +38,7 @@ def index_reachable() -> bool:
 def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if shutil.which("git") is None:
         pytest.fail("git is needed for the pre-commit tests")
-    if not index_reachable():
+    if not index_reachable(tmp_path_factory.mktemp("pip-probe")):
         pytest.skip("no package index can be reached; pre-commit cannot install the hook")
     return tmp_path_factory.mktemp("pre-commit-home")
 
