@@ -31,14 +31,29 @@ def selected_codes(settings: Settings, path: str = "") -> frozenset[str]:
 def lint_text(text: str, settings: Settings | None = None, path: str = "") -> list[Diagnostic]:
     """Lint one chapter's text and return its findings, sorted by position."""
     settings = settings or Settings()
-    chapter = Chapter.parse(text, settings)
+    return lint_chapter(Chapter.parse(text, settings), path)
+
+
+def lint_chapter(chapter: Chapter, path: str = "", extra: Iterable[Diagnostic] = ()) -> list[Diagnostic]:
+    """The rules' findings for a parsed chapter, plus ``extra`` ones (URL checks),
+    after selection, severity overrides and suppression comments."""
+    settings = chapter.settings
     codes = selected_codes(settings, path)
     overrides = dict(settings.severity)
+    wanted_extra = [d for d in extra if _url_code_selected(settings, d.code, path)]
     found = []
-    for diagnostic in run_rules(chapter, codes):
+    for diagnostic in [*run_rules(chapter, codes), *wanted_extra]:
         severity = overrides.get(diagnostic.code)
         if severity is not None:
             diagnostic = dataclasses.replace(diagnostic, severity=Severity(severity))
         found.append(dataclasses.replace(diagnostic, path=path))
     found = apply_suppressions(chapter.document, found)
     return sorted(found, key=Diagnostic.sort_key)
+
+
+def _url_code_selected(settings: Settings, code: str, path: str) -> bool:
+    from citelint.config import ignored_for_path
+
+    if settings.select and not matches(code, settings.select):
+        return False
+    return not matches(code, tuple(settings.ignore) + ignored_for_path(settings, path))

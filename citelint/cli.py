@@ -54,6 +54,12 @@ def main() -> None:
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Use this configuration file.")
 @click.option("--placement", type=click.Choice(PLACEMENTS), help="Where markers go relative to punctuation.")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only: no summary, no notes.")
+@click.option("--urls", is_flag=True, help="Also check the references' URLs and DOIs (network).")
+@click.option("--allow-private", is_flag=True, default=None, help="Check private, loopback and link-local addresses too.")
+@click.option("--offline", is_flag=True, help="With --urls: use only cached results; send nothing.")
+@click.option("--refresh", is_flag=True, help="With --urls: ignore cached results and check again.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), help="With --urls: connect/read timeout in seconds.  [default: 10]")
+@click.option("--cache-dir", type=click.Path(file_okay=False), help="With --urls: where the URL cache lives.  [default: .citelint-cache]")
 @click.pass_context
 def check(
     ctx: click.Context,
@@ -65,13 +71,34 @@ def check(
     config_file: Optional[str],
     placement: Optional[str],
     quiet: bool,
+    urls: bool,
+    allow_private: Optional[bool],
+    offline: bool,
+    refresh: bool,
+    timeout: Optional[float],
+    cache_dir: Optional[str],
 ) -> None:
     """Lint PATHS (files, or folders searched for *.md and *.markdown)."""
     from citelint.report import Run, render
     from citelint.runner import check_paths
 
     settings = _settings(config_file, select=select, ignore=ignore, strict=strict, placement=placement)
-    result = check_paths(paths or settings.paths or (".",), settings)
+    url_check = None
+    if urls:
+        from citelint.urlrun import make_url_check
+
+        show_progress = format_name == "text" and not quiet and sys.stderr.isatty() and "CI" not in os.environ
+        url_check = make_url_check(
+            settings,
+            allow_private=allow_private,
+            offline=offline,
+            refresh=refresh,
+            timeout=timeout,
+            cache_dir=cache_dir,
+            progress=show_progress,
+            warn=lambda message: click.echo(f"citelint: warning: {message}", err=True),
+        )
+    result = check_paths(paths or settings.paths or (".",), settings, url_check)
     color = format_name == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     run = Run(result.diagnostics, result.errors, result.files_checked, color=color, quiet=quiet)
     click.echo(render(format_name, run), nl=False)

@@ -1,0 +1,80 @@
+"""Glue between ``citelint check --urls`` and the URL checker."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Optional
+
+from citelint.chapter import Chapter
+from citelint.config import Settings
+from citelint.diagnostics import Diagnostic
+from citelint.runner import UrlCheck
+
+
+def project_root(settings: Settings) -> Path:
+    """The configuration file's folder, else the repository root, else the working folder."""
+    if settings.root:
+        return Path(settings.root)
+    folder = Path.cwd()
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return folder
+
+
+class Progress:
+    """``checking links 12/40`` on a terminal, once a run has lasted a second."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if time.monotonic() - self.started < 1.0 and not self.shown:
+            return
+        self.shown = True
+        sys.stderr.write(f"\rchecking links {done}/{total}")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+def make_url_check(
+    settings: Settings,
+    *,
+    allow_private: Optional[bool],
+    offline: bool,
+    refresh: bool,
+    timeout: Optional[float],
+    cache_dir: Optional[str],
+    progress: bool,
+    warn: Callable[[str], None],
+) -> UrlCheck:
+    url_settings = settings.urls
+    if allow_private is not None:
+        url_settings = dataclasses.replace(url_settings, allow_private=allow_private)
+    if timeout is not None:
+        url_settings = dataclasses.replace(url_settings, timeout=timeout)
+    folder = Path(cache_dir) if cache_dir else project_root(settings) / url_settings.cache_dir
+
+    def url_check(chapters: list[tuple[str, Chapter]]) -> dict[str, list[Diagnostic]]:
+        from citelint.urls import links_of, url_diagnostics
+        from citelint.urls.checker import CheckOptions, UrlChecker
+
+        bar = Progress() if progress else None
+        options = CheckOptions(url_settings, folder, offline=offline, refresh=refresh, progress=bar)
+        urls = [link.url for _, chapter in chapters for link in links_of(chapter)]
+        try:
+            verdicts = UrlChecker(options, warn).check(urls)
+        finally:
+            if bar:
+                bar.close()
+        return {path: url_diagnostics(chapter, verdicts, path) for path, chapter in chapters}
+
+    return url_check

@@ -1,0 +1,328 @@
+"""Check every URL and DOI of the reference lists: each unique URL once per run.
+
+Verdicts come from the verdict table when fresh; the rest are fetched
+concurrently (a global worker limit and a per-host cap), each within a total
+deadline, by daemon threads, so that no server can stall the run.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import queue
+import random
+import re
+import sqlite3
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Callable, Optional
+from urllib.parse import urlsplit
+
+from citelint.config import UrlSettings
+from citelint.urls.fingerprint import Fingerprint, describe_change, fingerprint
+from citelint.urls.policy import AddressPolicy, AddressRefused, HostNotFound, ResolveFailed, Resolver, literal_host_refused, system_resolver
+from citelint.urls.store import Verdict, VerdictStore
+
+RETRY_AFTER_CAP = 30.0
+RETRIES = 2
+BACKOFF = 0.5
+TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+UNVERIFIABLE = {401, 403, 429, 999}
+DEAD = {404, 410}
+PERMANENT = {301, 308}
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    settings: UrlSettings
+    cache_dir: Optional[Path]
+    offline: bool = False
+    refresh: bool = False
+    resolver: Resolver = system_resolver
+    progress: Optional[Callable[[int, int], None]] = None
+
+
+def deadline_for(timeout: float) -> float:
+    """The total time one URL may take, retries and redirects included."""
+    return max(3 * timeout, timeout + 5)
+
+
+class UrlChecker:
+    def __init__(self, options: CheckOptions, warn: Callable[[str], None]) -> None:
+        self.options = options
+        self.settings = options.settings
+        self.warn = warn
+        self.policy = AddressPolicy(self.settings.allow_private, options.resolver)
+        self.excludes = [re.compile(pattern) for pattern in self.settings.exclude]
+        store_path = options.cache_dir / "verdicts.sqlite" if options.cache_dir else None
+        self.store = VerdictStore(store_path, warn)
+        self._session: Any = None
+        self._session_lock = threading.Lock()
+
+    # -- the run -----------------------------------------------------------
+
+    def check(self, urls: list[str]) -> dict[str, Verdict]:
+        verdicts: dict[str, Verdict] = {}
+        to_fetch: list[str] = []
+        now = time.time()
+        for url in dict.fromkeys(urls):
+            verdict = self._without_fetching(url, now)
+            if verdict is not None:
+                verdicts[url] = verdict
+            else:
+                to_fetch.append(url)
+        if to_fetch:
+            fetched = self._fetch_all(to_fetch)
+            self.store.put([v for v in fetched.values() if v.code != "URL004"])
+            verdicts.update(fetched)
+        self.store.close()
+        return verdicts
+
+    def _without_fetching(self, url: str, now: float) -> Optional[Verdict]:
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            return Verdict(url, "URL004", "only http(s) URLs with a host are checked")
+        if any(pattern.search(url) for pattern in self.excludes):
+            return Verdict(url, "URL004", "excluded by the configuration; not checked")
+        refused = literal_host_refused(parts.hostname, self.settings.allow_private)
+        if refused:
+            return Verdict(url, "URL004", refused)
+        stored = None if self.options.refresh else self.store.get(url)
+        if stored is not None and (stored.expires_at > now or self.options.offline):
+            return stored
+        if self.options.offline:
+            return Verdict(url, "URL004", "not in the cache, and --offline sends nothing; not checked")
+        return None
+
+    # -- concurrency -----------------------------------------------------------
+
+    def _fetch_all(self, urls: list[str]) -> dict[str, Verdict]:
+        done: "queue.Queue[tuple[str, Verdict]]" = queue.Queue()
+        pending = deque(urls)
+        active: dict[str, tuple[float, str]] = {}  # url -> (started, host)
+        per_host: dict[str, int] = {}
+        results: dict[str, Verdict] = {}
+        limit = deadline_for(self.settings.timeout)
+        while pending or active:
+            self._start_jobs(pending, active, per_host, done)
+            wait = min((started + limit for started, _ in active.values()), default=time.monotonic()) - time.monotonic()
+            try:
+                url, verdict = done.get(timeout=max(0.01, wait))
+                if url in active:
+                    results[url] = verdict
+                    self._finish(url, active, per_host)
+            except queue.Empty:
+                pass
+            now = time.monotonic()
+            for url, (started, _) in list(active.items()):
+                if now - started >= limit:
+                    results[url] = Verdict(url, "URL002", f"no complete answer within {limit:g} s", checked_at=time.time())
+                    self._finish(url, active, per_host)
+            if self.options.progress:
+                self.options.progress(len(results), len(urls))
+        return results
+
+    def _start_jobs(self, pending: deque, active: dict, per_host: dict, done: "queue.Queue[tuple[str, Verdict]]") -> None:  # type: ignore[type-arg]
+        skipped: list[str] = []
+        while pending and len(active) < self.settings.workers:
+            url = pending.popleft()
+            host = (urlsplit(url).hostname or "").lower()
+            if per_host.get(host, 0) >= self.settings.per_host:
+                skipped.append(url)
+                continue
+            per_host[host] = per_host.get(host, 0) + 1
+            active[url] = (time.monotonic(), host)
+            thread = threading.Thread(target=self._job, args=(url, done), daemon=True, name="citelint-url")
+            thread.start()
+        pending.extendleft(reversed(skipped))
+
+    @staticmethod
+    def _finish(url: str, active: dict, per_host: dict) -> None:  # type: ignore[type-arg]
+        _, host = active.pop(url)
+        per_host[host] -= 1
+
+    def _job(self, url: str, done: "queue.Queue[tuple[str, Verdict]]") -> None:
+        try:
+            verdict = self.fetch(url)
+        except Exception as error:  # noqa: BLE001 - a worker must always answer
+            verdict = Verdict(url, "URL002", f"could not be checked ({type(error).__name__}: {error})", checked_at=time.time())
+        done.put((url, verdict))
+
+    # -- one URL -----------------------------------------------------------
+
+    def session(self) -> Any:
+        with self._session_lock:
+            if self._session is None:
+                from citelint.urls.http import make_session
+
+                cache = self.options.cache_dir / "http-cache.sqlite" if self.options.cache_dir else None
+                self._session = make_session(self.policy, self.settings.workers, cache, self.settings.expire_after, self.warn)
+            return self._session
+
+    def fetch(self, url: str) -> Verdict:
+        """Check one URL: HEAD where no snapshot is needed, else one streamed GET; retries on 429/503/5xx
+        and connection errors, with backoff and jitter, within the URL's deadline."""
+        import requests
+
+        started = time.monotonic()
+        deadline = started + deadline_for(self.settings.timeout)
+        stored = self.store.get(url)
+        method = "HEAD" if stored and stored.content_type and not stored.content_type.startswith(TEXT_TYPES) else "GET"
+        attempt = 0
+        while True:
+            try:
+                response = self._request(method, url, deadline)
+            except (AddressRefused,) as error:
+                return self._verdict(url, "URL004", str(error))
+            except HostNotFound as error:
+                return self._verdict(url, "URL001", str(error))
+            except requests.exceptions.TooManyRedirects:
+                return self._verdict(url, "URL002", f"more than {10} redirects")
+            except requests.exceptions.SSLError as error:
+                return self._verdict(url, "URL002", f"TLS error: {_short(error)}")
+            except requests.exceptions.Timeout:
+                return self._verdict(url, "URL002", f"timed out after {self.settings.timeout:g} s")
+            except (requests.exceptions.ConnectionError, ResolveFailed) as error:
+                if attempt < RETRIES and self._pause(_backoff(attempt), deadline):
+                    attempt += 1
+                    continue
+                return self._verdict(url, "URL002", f"connection failed: {_short(error)}")
+            except requests.exceptions.RequestException as error:
+                return self._verdict(url, "URL002", f"request failed: {_short(error)}")
+            except sqlite3.Error as error:
+                self.warn(f"the HTTP cache failed ({error}); going on without it")
+                self._drop_cache()
+                continue
+            status = response.status_code
+            if method == "HEAD" and status >= 400:
+                response.close()
+                method = "GET"
+                continue
+            if (status in (429, 503) or status >= 500) and attempt < RETRIES:
+                wait = _retry_after(response) if status in (429, 503) else None
+                response.close()
+                if self._pause(wait if wait is not None else _backoff(attempt), deadline):
+                    attempt += 1
+                    continue
+                return self._classify(url, status, response, None, deadline)
+            body = self._read_body(response, deadline) if method == "GET" else None
+            return self._classify(url, status, response, body, deadline)
+
+    def _request(self, method: str, url: str, deadline: float) -> Any:
+        timeout = max(0.1, min(self.settings.timeout, deadline - time.monotonic()))
+        kwargs: dict[str, Any] = {"timeout": (timeout, timeout), "allow_redirects": True, "stream": True}
+        if self.options.refresh and hasattr(self.session(), "cache"):
+            kwargs["force_refresh"] = True
+        return self.session().request(method, url, **kwargs)
+
+    def _drop_cache(self) -> None:
+        from citelint.urls.http import plain_session
+
+        with self._session_lock:
+            self._session = plain_session(self.policy, self.settings.workers)
+
+    @staticmethod
+    def _pause(seconds: float, deadline: float) -> bool:
+        """Sleep unless that would pass the deadline; False when it would."""
+        if time.monotonic() + seconds >= deadline - 0.05:
+            return False
+        time.sleep(seconds)
+        return True
+
+    def _read_body(self, response: Any, deadline: float) -> Optional[str]:
+        content_type = response.headers.get("Content-Type", "").lower()
+        if not response.ok or not content_type.startswith(TEXT_TYPES):
+            response.close()
+            return None
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.iter_content(65536):
+                chunks.append(chunk)
+                size += len(chunk)
+                if size >= 2 * 1024 * 1024 or time.monotonic() >= deadline:
+                    break
+        except Exception:  # noqa: BLE001 - a broken body is no body
+            return None
+        finally:
+            response.close()
+        data = b"".join(chunks)[: 2 * 1024 * 1024]
+        return data.decode(response.encoding or "utf-8", errors="replace")
+
+    def _verdict(self, url: str, code: Optional[str], detail: str, **extra: Any) -> Verdict:
+        now = time.time()
+        fresh = code is None or code in ("URL003", "URL005")
+        expires = now + self.settings.expire_after if fresh else 0.0
+        return Verdict(url, code, detail, checked_at=now, expires_at=expires, **extra)
+
+    def _classify(self, url: str, status: int, response: Any, body: Optional[str], deadline: float) -> Verdict:
+        final = response.url
+        content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower() or None
+        extra = {"status": status, "final_url": final, "content_type": content_type}
+        if status in self.settings.accept or 200 <= status < 300:
+            permanent = [hop for hop in response.history if hop.status_code in PERMANENT]
+            if permanent and final != url:
+                return self._verdict(url, "URL003", f"moved permanently ({permanent[0].status_code}) to {final}; cite the new URL", **extra)
+            changed = self._compare_snapshot(url, body)
+            if changed:
+                return self._verdict(url, "URL005", changed, **extra)
+            return self._verdict(url, None, f"answered {status}", **extra)
+        if status in DEAD:
+            where = f" (after redirects, at {final})" if final != url else ""
+            return self._verdict(url, "URL001", f"answers {status} {_reason(response)}{where}; the page is gone", **extra)
+        if status in UNVERIFIABLE or 400 <= status < 500:
+            return self._verdict(url, "URL006", f"answers {status} {_reason(response)}: could not verify (a bot wall or rate limit), not dead", **extra)
+        if 500 <= status < 600:
+            return self._verdict(url, "URL002", f"answers {status} {_reason(response)} after {RETRIES + 1} tries", **extra)
+        return self._verdict(url, "URL002", f"answers {status} {_reason(response)}", **extra)
+
+    def _compare_snapshot(self, url: str, body: Optional[str]) -> Optional[str]:
+        if body is None:
+            return None
+        current = fingerprint(body)
+        stored = self.store.snapshot(url)
+        if stored is None:
+            self.store.save_snapshot(url, time.time(), current.dumps())
+            return None
+        taken_at, data = stored
+        try:
+            old = Fingerprint.loads(data)
+        except (ValueError, TypeError):
+            return None
+        change = describe_change(old, current)
+        if change is None:
+            return None
+        day = time.strftime("%Y-%m-%d", time.gmtime(taken_at))
+        return f"the page changed since it was first checked on {day}: {change}; check that it still supports the citation"
+
+
+def _backoff(attempt: int) -> float:
+    return BACKOFF * (2**attempt) * (1 + random.random() / 2)
+
+
+def _retry_after(response: Any) -> Optional[float]:
+    value = response.headers.get("Retry-After", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return min(float(value), RETRY_AFTER_CAP)
+    try:
+        when = email.utils.parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return min(max(0.0, when - time.time()), RETRY_AFTER_CAP)
+
+
+def _reason(response: Any) -> str:
+    return str(response.reason or "").strip()
+
+
+def _short(error: BaseException) -> str:
+    text = str(error)
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def replace_detail(verdict: Verdict, detail: str) -> Verdict:
+    return replace(verdict, detail=detail)
