@@ -165,11 +165,13 @@ def fix(ctx: click.Context, paths: tuple[str, ...], diff: bool, check_only: bool
 def rules() -> None:
     """List every rule: code, name, default severity and summary."""
     from citelint.rules import RULE_MODULES, summary
+    from citelint.urls import URL_DOCS, URL_RULES
 
-    width = max(len(module.RULE.name) for module in RULE_MODULES)
-    for module in RULE_MODULES:
-        rule = module.RULE
-        click.echo(f"{rule.code}  {rule.name:<{width}}  {rule.severity.value:<7}  {summary(module)}")
+    rows = [(module.RULE, summary(module)) for module in RULE_MODULES]
+    rows += [(rule, URL_DOCS[code].splitlines()[0] + " (with --urls)") for code, rule in URL_RULES.items()]
+    width = max(len(rule.name) for rule, _ in rows)
+    for rule, text in rows:
+        click.echo(f"{rule.code}  {rule.name:<{width}}  {rule.severity.value:<7}  {text}")
 
 
 @main.command()
@@ -178,12 +180,16 @@ def rules() -> None:
 def explain(ctx: click.Context, code: str) -> None:
     """Show a rule's documentation, with a failing and a passing example."""
     from citelint.rules import rule_module
+    from citelint.urls import URL_DOCS, URL_RULES
 
-    try:
-        module = rule_module(code)
-    except KeyError:
-        click.echo(f"citelint: error: unknown rule code {code!r} (see `citelint rules`)", err=True)
-        ctx.exit(EXIT_ERROR)
-    rule = module.RULE
+    if code.upper() in URL_RULES:
+        rule, text = URL_RULES[code.upper()], URL_DOCS[code.upper()]
+    else:
+        try:
+            module = rule_module(code)
+        except KeyError:
+            click.echo(f"citelint: error: unknown rule code {code!r} (see `citelint rules`)", err=True)
+            ctx.exit(EXIT_ERROR)
+        rule, text = module.RULE, module.__doc__ or ""
     click.echo(f"{rule.code} {rule.name} ({rule.severity.value})\n")
-    click.echo((module.__doc__ or "").strip())
+    click.echo(text.strip())

@@ -5,7 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from citelint.diagnostics import Rule
 from citelint.rules import RULE_MODULES, summary
+from citelint.urls import URL_DOCS, URL_RULES
 
 HEADER = """# Rules
 
@@ -18,16 +20,22 @@ same text.
 """
 
 
+def _documented() -> list[tuple[Rule, str, str]]:
+    """(rule, one-line summary, full documentation) for every rule, CIT then URL."""
+    rows = [(m.RULE, summary(m), (m.__doc__ or "").strip()) for m in RULE_MODULES]
+    rows += [(rule, URL_DOCS[code].splitlines()[0] + " (with `--urls`)", URL_DOCS[code].strip()) for code, rule in URL_RULES.items()]
+    return rows
+
+
 def rules_markdown() -> str:
+    rows = _documented()
     table = "".join(
-        f"| [{m.RULE.code}](#{m.RULE.code.lower()}-{m.RULE.name}) | {m.RULE.name} | {m.RULE.severity.value} | {summary(m)} |\n"
-        for m in RULE_MODULES
+        f"| [{rule.code}](#{rule.code.lower()}-{rule.name}) | {rule.name} | {rule.severity.value} | {line} |\n"
+        for rule, line, _ in rows
     )
-    sections = []
-    for module in RULE_MODULES:
-        rule = module.RULE
-        body = (module.__doc__ or "").strip()
-        sections.append(f"## {rule.code} {rule.name}\n\nDefault severity: **{rule.severity.value}**.\n\n{body}\n")
+    sections = [
+        f"## {rule.code} {rule.name}\n\nDefault severity: **{rule.severity.value}**.\n\n{text}\n" for rule, _, text in rows
+    ]
     return HEADER + table + "\n" + "\n".join(sections)
 
 

@@ -112,7 +112,8 @@ def test_color_only_on_a_terminal_and_never_with_no_color(book: Path) -> None:
 def test_rules_lists_every_code() -> None:
     code, out, _ = run("rules")
     assert code == 0
-    assert [line.split()[0] for line in out.splitlines()] == [f"CIT{n:03d}" for n in range(1, 13)]
+    expected = [f"CIT{n:03d}" for n in range(1, 13)] + [f"URL{n:03d}" for n in range(1, 7)]
+    assert [line.split()[0] for line in out.splitlines()] == expected
     assert "citation-out-of-order" in out and "warning" in out
 
 
@@ -121,6 +122,11 @@ def test_explain_shows_examples() -> None:
     assert code == 0
     assert out.startswith("CIT003 citation-out-of-order (error)")
     assert "Failing:" in out and "Passing:" in out
+
+
+def test_explain_url_rule() -> None:
+    code, out, _ = run("explain", "URL006")
+    assert code == 0 and out.startswith("URL006 unverifiable-link (info)") and "bot wall" in out
 
 
 def test_explain_unknown_code() -> None:

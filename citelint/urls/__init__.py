@@ -28,6 +28,69 @@ URL_RULES = {
 }
 _TRAILING = ".,;:!?'\")]}>*_"
 
+URL_DOCS = {
+    "URL001": """The reference's URL is dead: it answers 404 or 410, or its host does not exist.
+
+A reader who follows the link finds nothing. Find the page's new address (a
+search for its title, or an archived copy) and cite that.
+
+Failing: an entry whose URL answers `404 Not Found`.
+
+Passing: an entry whose URL answers `200 OK` (after any redirects).
+""",
+    "URL002": """The reference's URL could not be reached.
+
+A timeout, a refused connection, a TLS error, a server error (5xx) that
+persisted after retries, or more than 10 redirects. Often passing: check again
+later; citelint re-checks failures on every run and never caches them.
+
+Failing: an entry whose server answers `503` on every try.
+
+Passing: an entry whose server answers `200 OK`.
+""",
+    "URL003": """The reference's URL moved permanently (301 or 308).
+
+The message names the final URL: cite it, so that the reference keeps working
+when the old address stops redirecting.
+
+Failing: an entry whose URL answers `301 Moved Permanently`.
+
+Passing: an entry that cites the URL the redirect pointed to.
+""",
+    "URL004": """The reference's URL was not checked.
+
+Its address is private, loopback or link-local and `--allow-private` is off, it
+matches the `exclude` patterns of `[tool.citelint.urls]`, it is not an http(s)
+URL, or it is not in the cache and `--offline` sends nothing. Information only.
+
+Failing: an entry citing `http://localhost:8000/notes`.
+
+Passing: an entry citing a public `https://` URL.
+""",
+    "URL005": """The page behind the reference's URL changed substantially.
+
+citelint keeps a text fingerprint of each page from the first successful check
+and compares later checks with it: the message says what changed (title, size,
+share of the text kept). A changed date, ad slot or white space does not
+count. Check that the page still supports the citation; delete the URL cache to
+take a new snapshot.
+
+Failing: an entry whose page text was rewritten since the first check.
+
+Passing: an entry whose page changed only its date line.
+""",
+    "URL006": """The reference's URL could not be verified: a bot wall, not a dead link.
+
+401, 403, 429, 999 and other refusals say that the server would not answer a
+checker, not that the page is gone. Check it in a browser, or list the status in
+`accept`. Information only.
+
+Failing: an entry whose server answers `403 Forbidden` to checkers.
+
+Passing: an entry whose server answers `200 OK`.
+""",
+}
+
 
 @dataclass(frozen=True)
 class Link:

@@ -42,6 +42,7 @@ class CheckOptions:
     refresh: bool = False
     resolver: Resolver = system_resolver
     progress: Optional[Callable[[int, int], None]] = None
+    policy: Optional[AddressPolicy] = None  # default: from settings.allow_private and resolver
 
 
 def deadline_for(timeout: float) -> float:
@@ -54,7 +55,7 @@ class UrlChecker:
         self.options = options
         self.settings = options.settings
         self.warn = warn
-        self.policy = AddressPolicy(self.settings.allow_private, options.resolver)
+        self.policy = options.policy or AddressPolicy(self.settings.allow_private, options.resolver)
         self.excludes = [re.compile(pattern) for pattern in self.settings.exclude]
         store_path = options.cache_dir / "verdicts.sqlite" if options.cache_dir else None
         self.store = VerdictStore(store_path, warn)
@@ -168,6 +169,15 @@ class UrlChecker:
 
         started = time.monotonic()
         deadline = started + deadline_for(self.settings.timeout)
+        parts = urlsplit(url)
+        try:
+            self.policy.checked_address(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
+        except AddressRefused as error:
+            return self._verdict(url, "URL004", str(error))
+        except HostNotFound as error:
+            return self._verdict(url, "URL001", str(error))
+        except ResolveFailed:
+            pass  # tried again, with retries, when connecting
         stored = self.store.get(url)
         method = "HEAD" if stored and stored.content_type and not stored.content_type.startswith(TEXT_TYPES) else "GET"
         attempt = 0

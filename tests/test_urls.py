@@ -1,0 +1,289 @@
+"""citelint check --urls against a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from click.testing import CliRunner
+
+from citelint.cli import main
+from citelint.urls.policy import AddressPolicy, AddressRefused, HostNotFound, is_public, literal_host_refused, system_resolver
+from urlserver import TrapServer
+
+EXPECTED = {
+    "/ok": None,
+    "/plain": None,
+    "/pdf": None,
+    "/302": None,
+    "/nohead": None,
+    "/429-once": None,
+    "/503-once": None,
+    "/big": None,
+    "/404": "URL001",
+    "/410": "URL001",
+    "/301-to-404": "URL001",
+    "/500": "URL002",
+    "/loop": "URL002",
+    "/hang": "URL002",
+    "/503-long": "URL002",
+    "/301": "URL003",
+    "/308": "URL003",
+    "/403": "URL006",
+    "/999": "URL006",
+    "/429": "URL006",
+}
+
+
+@pytest.fixture
+def server() -> Iterator[TrapServer]:
+    with TrapServer() as running:
+        yield running
+
+
+def chapter(urls: list[str]) -> str:
+    markers = " ".join(f"Claim {n}. [CITATION {n}]" for n in range(1, len(urls) + 1))
+    entries = "\n".join(f'{n}. "Source {n}." Press, 2020. {url}' for n, url in enumerate(urls, start=1))
+    return f"{markers}\n\n## References\n\n{entries}\n"
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def check(*args: str) -> tuple[int, dict, str]:  # type: ignore[type-arg]
+    result = CliRunner().invoke(main, ["check", "--format", "json", *args])
+    return result.exit_code, json.loads(result.stdout), result.stderr
+
+
+def codes_by_url(document: dict) -> dict[str, str]:  # type: ignore[type-arg]
+    return {d["message"].split(": ", 1)[0]: d["code"] for d in document["diagnostics"] if d["code"].startswith("URL")}
+
+
+def test_every_trap_is_classified_and_the_run_is_bounded(server: TrapServer, workdir: Path) -> None:
+    urls = [server.url(path) for path in EXPECTED]
+    Path("ch.md").write_text(chapter(urls), encoding="utf-8")
+    started = time.monotonic()
+    code, document, err = check("--urls", "--allow-private", "--timeout", "2", "--cache-dir", "cache", "ch.md")
+    elapsed = time.monotonic() - started
+    got = codes_by_url(document)
+    assert {path: got.get(server.url(path)) for path in EXPECTED} == EXPECTED, err
+    assert code == 1
+    assert elapsed < 20, f"the run took {elapsed:.1f} s"
+    moved = next(d for d in document["diagnostics"] if d["code"] == "URL003")
+    assert server.url("/ok") in moved["message"]
+    dead = next(d for d in document["diagnostics"] if d["message"].startswith(server.url("/404") + ":"))
+    assert dead["line"] == urls.index(server.url("/404")) + 5 and dead["column"] == len('9. "Source 9." Press, 2020. ') + 1
+    assert server.hits["/429"] == 3  # retried twice, honouring Retry-After: 1
+    assert server.hits["/big"] >= 1
+
+
+def test_second_run_serves_good_links_from_the_cache(server: TrapServer, workdir: Path) -> None:
+    Path("ch.md").write_text(chapter([server.url("/ok"), server.url("/404"), server.url("/pdf")]), encoding="utf-8")
+    first = check("--urls", "--allow-private", "--cache-dir", "cache", "ch.md")[1]
+    hits = dict(server.hits)
+    second = check("--urls", "--allow-private", "--cache-dir", "cache", "ch.md")[1]
+    assert codes_by_url(first) == codes_by_url(second) == {server.url("/404"): "URL001"}
+    assert server.hits["/ok"] == hits["/ok"] and server.hits["/pdf"] == hits["/pdf"]
+    assert server.hits["/404"] == hits["/404"] + 1  # failures are re-checked every run
+    check("--urls", "--allow-private", "--refresh", "--cache-dir", "cache", "ch.md")
+    assert server.hits["/ok"] == hits["/ok"] + 1
+
+
+def test_non_text_resources_are_rechecked_with_head(server: TrapServer, workdir: Path) -> None:
+    Path("ch.md").write_text(chapter([server.url("/pdf")]), encoding="utf-8")
+    check("--urls", "--allow-private", "--cache-dir", "cache", "ch.md")
+    check("--urls", "--allow-private", "--refresh", "--cache-dir", "cache", "ch.md")
+    assert server.hits["/pdf"] == 2
+
+
+def test_offline_sends_nothing(server: TrapServer, workdir: Path) -> None:
+    Path("ch.md").write_text(chapter([server.url("/ok"), server.url("/404")]), encoding="utf-8")
+    code, document, _ = check("--urls", "--allow-private", "--offline", "--cache-dir", "cache", "ch.md")
+    assert sum(server.hits.values()) == 0
+    assert set(codes_by_url(document).values()) == {"URL004"}
+    assert code == 0
+    check("--urls", "--allow-private", "--cache-dir", "cache", "ch.md")
+    before = sum(server.hits.values())
+    code, document, _ = check("--urls", "--allow-private", "--offline", "--cache-dir", "cache", "ch.md")
+    assert sum(server.hits.values()) == before
+    assert codes_by_url(document) == {server.url("/404"): "URL001"}
+
+
+def test_private_targets_get_no_packet_without_allow_private(server: TrapServer, workdir: Path) -> None:
+    Path("ch.md").write_text(chapter([server.url("/ok"), server.url("/404"), f"http://localhost:{server.port}/ok"]), encoding="utf-8")
+    code, document, _ = check("--urls", "--cache-dir", "cache", "ch.md")
+    assert sum(server.hits.values()) == 0
+    assert set(codes_by_url(document).values()) == {"URL004"}
+    assert code == 0
+
+
+def test_redirect_hop_to_a_refused_address_is_not_followed(workdir: Path) -> None:
+    """The policy is applied to every connection: a redirect hop to a refused port never connects."""
+    with TrapServer() as public, TrapServer() as private:
+
+        class PortPolicy(AddressPolicy):
+            def checked_address(self, host: str, port: int) -> str:
+                if port != public.port:
+                    raise AddressRefused(f"{host}:{port} is refused by this test's policy")
+                return "127.0.0.1"
+
+        from citelint.config import UrlSettings
+        from citelint.urls.checker import CheckOptions, UrlChecker
+
+        # allow-private lets the literal 127.0.0.1 through the quick check; the policy decides per connection
+        options = CheckOptions(UrlSettings(timeout=2, allow_private=True), None, policy=PortPolicy())
+        url = public.url(f"/redirect-to/127.0.0.1:{private.port}/ok")
+        verdicts = UrlChecker(options, lambda message: None).check([url])
+        assert verdicts[url].code == "URL004"
+        assert public.hits[f"/redirect-to/127.0.0.1:{private.port}/ok"] == 1
+        assert sum(private.hits.values()) == 0
+
+
+def test_names_are_resolved_once_and_checked(server: TrapServer, workdir: Path) -> None:
+    from citelint.config import UrlSettings
+    from citelint.urls.checker import CheckOptions, UrlChecker
+
+    answers = {"rebind.example": ["127.0.0.1"], "mixed.example": ["93.184.215.14", "10.0.0.7"]}
+
+    def resolver(host: str, port: int) -> list[str]:
+        if host not in answers:
+            raise HostNotFound(f"the host {host} does not exist")
+        return answers[host]
+
+    options = CheckOptions(UrlSettings(timeout=2), None, resolver=resolver)
+    urls = [f"http://rebind.example:{server.port}/ok", f"http://mixed.example:{server.port}/ok", f"http://nxdomain.example:{server.port}/ok"]
+    verdicts = UrlChecker(options, lambda message: None).check(urls)
+    assert [verdicts[url].code for url in urls] == ["URL004", "URL004", "URL001"]
+    assert sum(server.hits.values()) == 0
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("127.0.0.1", False),
+        ("::1", False),
+        ("::ffff:127.0.0.1", False),
+        ("10.1.2.3", False),
+        ("172.16.0.1", False),
+        ("192.168.1.1", False),
+        ("169.254.169.254", False),
+        ("100.64.0.1", False),
+        ("224.0.0.1", False),
+        ("0.0.0.0", False),
+        ("fe80::1", False),
+        ("fd00::1", False),
+        ("93.184.215.14", True),
+        ("2606:4700::1111", True),
+    ],
+)
+def test_address_policy(address: str, public: bool) -> None:
+    assert is_public(address) is public
+
+
+@pytest.mark.parametrize(("host", "address"), [("2852039166", "169.254.169.254"), ("0x7f.1", "127.0.0.1")])
+def test_numeric_host_tricks_resolve_to_refused_addresses(host: str, address: str) -> None:
+    assert system_resolver(host, 80) == [address]  # numeric forms: no DNS query is sent
+    with pytest.raises(AddressRefused):
+        AddressPolicy().checked_address(host, 80)
+
+
+def test_literal_hosts_refused_without_dns() -> None:
+    assert literal_host_refused("localhost", False)
+    assert literal_host_refused("[::1]", False)
+    assert literal_host_refused("127.0.0.1", True) is None
+    assert literal_host_refused("example.org", False) is None
+
+
+def test_reference_rot_is_reported_but_not_for_a_date_change(server: TrapServer, workdir: Path) -> None:
+    Path("ch.md").write_text(chapter([server.url("/article")]), encoding="utf-8")
+    first = check("--urls", "--allow-private", "--cache-dir", "cache", "ch.md")[1]
+    assert codes_by_url(first) == {}
+    server.state["stamp"] = "2026-11-28"
+    dated = check("--urls", "--allow-private", "--refresh", "--cache-dir", "cache", "ch.md")[1]
+    assert codes_by_url(dated) == {}
+    from urlserver import OTHER
+
+    server.state["article"] = OTHER
+    server.state["title"] = "Gardening"
+    changed = check("--urls", "--allow-private", "--refresh", "--cache-dir", "cache", "ch.md")[1]
+    (finding,) = changed["diagnostics"]
+    assert finding["code"] == "URL005"
+    assert "title 'The Summit' -> 'Gardening'" in finding["message"] and "% of the text kept" in finding["message"]
+
+
+def test_accept_and_exclude_from_configuration(server: TrapServer, workdir: Path) -> None:
+    Path(".citelint.toml").write_text(f'[urls]\naccept = [403]\nexclude = ["/500$"]\nallow-private = true\ncache-dir = "c"\n', encoding="utf-8")
+    Path("ch.md").write_text(chapter([server.url("/403"), server.url("/500")]), encoding="utf-8")
+    document = check("--urls", "ch.md")[1]
+    assert codes_by_url(document) == {server.url("/500"): "URL004"}
+    assert server.hits["/500"] == 0
+    assert Path("c/verdicts.sqlite").exists()
+
+
+def test_corrupt_cache_degrades_with_a_warning(server: TrapServer, workdir: Path) -> None:
+    Path("cache").mkdir()
+    Path("cache/verdicts.sqlite").write_bytes(b"this is not a database" * 100)
+    Path("cache/http-cache.sqlite").write_bytes(b"neither is this" * 100)
+    Path("ch.md").write_text(chapter([server.url("/ok"), server.url("/404")]), encoding="utf-8")
+    code, document, err = check("--urls", "--allow-private", "--cache-dir", "cache", "ch.md")
+    assert codes_by_url(document) == {server.url("/404"): "URL001"}
+    assert "citelint: warning: the URL cache" in err and "Traceback" not in err
+    assert code == 1
+
+
+def test_parallel_processes_share_one_cache(server: TrapServer, workdir: Path) -> None:
+    Path("ch.md").write_text(chapter([server.url(p) for p in ("/ok", "/404", "/302", "/plain", "/pdf")]), encoding="utf-8")
+    command = [sys.executable, "-m", "citelint", "check", "--urls", "--allow-private", "--format", "json", "--cache-dir", "cache", "ch.md"]
+    processes = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(6)]
+    outputs = [process.communicate(timeout=120) for process in processes]
+    for (out, err), process in zip(outputs, processes):
+        assert process.returncode == 1, err
+        assert "Traceback" not in err and "warning" not in err
+        assert codes_by_url(json.loads(out)) == {server.url("/404"): "URL001"}
+
+
+def test_warm_run_imports_no_http_stack(server: TrapServer, workdir: Path) -> None:
+    Path("ch.md").write_text(chapter([server.url("/ok"), server.url("/plain")]), encoding="utf-8")
+    check("--urls", "--allow-private", "--cache-dir", "cache", "ch.md")
+    probe = (
+        "import sys\nfrom citelint.cli import main\n"
+        "try:\n    main(['check', '--urls', '--allow-private', '--cache-dir', 'cache', 'ch.md'])\n"
+        "except SystemExit as exit:\n    print('exit', exit.code)\n"
+        "print('requests' in sys.modules, 'requests_cache' in sys.modules)\n"
+    )
+    hits = sum(server.hits.values())
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False)
+    assert result.stdout.strip().splitlines()[-2:] == ["exit 0", "False False"], result.stderr
+    assert sum(server.hits.values()) == hits
+
+
+def test_doi_without_url_is_checked_at_doi_org() -> None:
+    from citelint.chapter import Chapter
+    from citelint.config import Settings
+    from citelint.urls import links_of
+
+    text = "A. [CITATION 1] B. [CITATION 2]\n\n## References\n\n1. X. 2020. doi:10.1000/xyz123.\n2. Y. 2020. https://doi.org/10.1000/abc https://example.org/y\n"
+    links = [link.url for link in links_of(Chapter.parse(text, Settings()))]
+    assert links == ["https://doi.org/10.1000/xyz123", "https://doi.org/10.1000/abc", "https://example.org/y"]
+
+
+def test_fingerprint_ignores_dates_ads_and_whitespace() -> None:
+    from citelint.urls.fingerprint import describe_change, fingerprint
+    from urlserver import ARTICLE, OTHER
+
+    page = "<html><head><title>T</title><script>var x = 1;</script></head><body><p>Updated 3 May 2024.</p><p>{}</p><div class=ad>{}</div></body></html>"
+    old = fingerprint(page.format(ARTICLE, "Buy shoes now"))
+    assert describe_change(old, fingerprint(page.replace("3 May 2024", "28 Nov 2026").format(ARTICLE, "Buy shoes now"))) is None
+    assert describe_change(old, fingerprint(page.format(ARTICLE, "Cheap flights to Lisbon this winter"))) is None
+    assert describe_change(old, fingerprint(page.format("\n\n   ".join(ARTICLE.split(" ")), "Buy shoes now"))) is None
+    rewritten = describe_change(old, fingerprint(page.replace("<title>T", "<title>New").format(OTHER, "Buy shoes now")))
+    assert rewritten is not None and rewritten.startswith("title 'T' -> 'New', size ") and "% of the text kept" in rewritten

@@ -1,0 +1,161 @@
+"""A real HTTP server on 127.0.0.1 with the traps the URL checker must survive."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Callable
+
+PAGE = "<html><head><title>{title}</title></head><body><p>{body}</p></body></html>"
+ARTICLE = " ".join(
+    f"Paragraph {n} of the article explains how the summit between the two leaders changed the arms trade and why it matters."
+    for n in range(40)
+)
+OTHER = " ".join(f"Entirely different words about gardening tomatoes and soil number {n} for spring planting." for n in range(40))
+
+
+class TrapServer:
+    """Serves one behaviour per path and counts the requests each path got."""
+
+    def __init__(self) -> None:
+        self.hits: Counter[str] = Counter()
+        self.state: dict[str, object] = {"article": ARTICLE, "title": "The Summit", "stamp": "2026-11-01"}
+        self.stop = threading.Event()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_HEAD(self) -> None:  # noqa: N802
+                server.hits[self.path] += 1
+                server.handle(self, head=True)
+
+            def do_GET(self) -> None:  # noqa: N802
+                server.hits[self.path] += 1
+                server.handle(self, head=False)
+
+        class QuietServer(ThreadingHTTPServer):
+            def handle_error(self, request: object, client_address: object) -> None:
+                pass  # clients that hang up on /big or /drip are expected
+
+        self.httpd = QuietServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def __enter__(self) -> "TrapServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        self.stop.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    # -- behaviours ---------------------------------------------------------
+
+    def handle(self, request: BaseHTTPRequestHandler, head: bool) -> None:
+        path = request.path.split("?")[0]
+        routes: dict[str, Callable[[BaseHTTPRequestHandler, bool], None]] = {
+            "/ok": lambda r, h: self.send(r, 200, PAGE.format(title="OK", body=ARTICLE), h),
+            "/plain": lambda r, h: self.send(r, 200, "just text", h, "text/plain"),
+            "/pdf": lambda r, h: self.send(r, 200, "%PDF-1.4 binary", h, "application/pdf"),
+            "/article": lambda r, h: self.send(r, 200, PAGE.format(title=self.state["title"], body=f"Updated {self.state['stamp']}. {self.state['article']}"), h),
+            "/404": lambda r, h: self.send(r, 404, "not here", h),
+            "/410": lambda r, h: self.send(r, 410, "gone", h),
+            "/403": lambda r, h: self.send(r, 403, "bots keep out", h),
+            "/999": lambda r, h: self.send(r, 999, "linkedin says no", h),
+            "/500": lambda r, h: self.send(r, 500, "broken", h),
+            "/301": lambda r, h: self.redirect(r, 301, "/ok"),
+            "/308": lambda r, h: self.redirect(r, 308, "/ok"),
+            "/302": lambda r, h: self.redirect(r, 302, "/ok"),
+            "/loop": lambda r, h: self.redirect(r, 302, "/loop"),
+            "/301-to-404": lambda r, h: self.redirect(r, 301, "/404"),
+            "/nohead": self.no_head,
+            "/429": lambda r, h: self.send(r, 429, "slow down", h, headers={"Retry-After": "1"}),
+            "/429-once": self.fails_once(429),
+            "/503-once": self.fails_once(503),
+            "/503-long": lambda r, h: self.send(r, 503, "maintenance", h, headers={"Retry-After": "3600"}),
+            "/hang": self.hang,
+            "/drip": self.drip,
+            "/big": self.big,
+        }
+        if path.startswith("/redirect-to/"):
+            self.redirect(request, 302, "http://" + path[len("/redirect-to/") :])
+            return
+        routes.get(path, lambda r, h: self.send(r, 404, "no route", h))(request, head)
+
+    def send(self, request: BaseHTTPRequestHandler, status: int, body: str, head: bool, content_type: str = "text/html; charset=utf-8", headers: dict[str, str] | None = None) -> None:
+        data = body.encode("utf-8")
+        request.send_response(status)
+        request.send_header("Content-Type", content_type)
+        request.send_header("Content-Length", str(len(data)))
+        for key, value in (headers or {}).items():
+            request.send_header(key, value)
+        request.end_headers()
+        if not head:
+            request.wfile.write(data)
+
+    def redirect(self, request: BaseHTTPRequestHandler, status: int, location: str) -> None:
+        request.send_response(status)
+        request.send_header("Location", location)
+        request.send_header("Content-Length", "0")
+        request.end_headers()
+
+    def no_head(self, request: BaseHTTPRequestHandler, head: bool) -> None:
+        if head:
+            self.send(request, 405, "", True)
+        else:
+            self.send(request, 200, PAGE.format(title="GET only", body=ARTICLE), False, "application/octet-stream")
+
+    def fails_once(self, status: int) -> Callable[[BaseHTTPRequestHandler, bool], None]:
+        def behaviour(request: BaseHTTPRequestHandler, head: bool) -> None:
+            key = f"once-{status}"
+            if not self.state.get(key):
+                self.state[key] = True
+                self.send(request, status, "try again", head, headers={"Retry-After": "1"})
+            else:
+                self.send(request, 200, PAGE.format(title="Recovered", body=ARTICLE), head)
+
+        return behaviour
+
+    def hang(self, request: BaseHTTPRequestHandler, head: bool) -> None:
+        self.stop.wait(30)
+
+    def drip(self, request: BaseHTTPRequestHandler, head: bool) -> None:
+        request.send_response(200)
+        request.send_header("Content-Type", "text/html")
+        request.end_headers()
+        try:
+            for _ in range(60):
+                if self.stop.wait(0.5):
+                    return
+                request.wfile.write(b"<p>drip</p>")
+                request.wfile.flush()
+        except OSError:
+            return
+
+    def big(self, request: BaseHTTPRequestHandler, head: bool) -> None:
+        size = 200 * 1024 * 1024
+        request.send_response(200)
+        request.send_header("Content-Type", "text/html")
+        request.send_header("Content-Length", str(size))
+        request.end_headers()
+        if head:
+            return
+        chunk = b"<p>" + b"x" * 65530 + b"</p>"
+        try:
+            for _ in range(size // len(chunk)):
+                if self.stop.is_set():
+                    return
+                request.wfile.write(chunk)
+        except OSError:
+            return
