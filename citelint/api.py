@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Iterable
 
 from citelint.chapter import Chapter
@@ -45,8 +44,8 @@ def lint_chapter(chapter: Chapter, path: str = "", extra: Iterable[Diagnostic] =
     for diagnostic in [*run_rules(chapter, codes), *wanted_extra]:
         severity = overrides.get(diagnostic.code)
         if severity is not None:
-            diagnostic = dataclasses.replace(diagnostic, severity=Severity(severity))
-        found.append(dataclasses.replace(diagnostic, path=path))
+            diagnostic = diagnostic._replace(severity=Severity(severity))
+        found.append(diagnostic._replace(path=path))
     found = apply_suppressions(chapter.document, found)
     return sorted(found, key=Diagnostic.sort_key)
 

@@ -19,8 +19,7 @@ why the dependency is pinned below mistune 4.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any, Match, Optional
+from typing import Any, Match, NamedTuple, Optional
 
 from mistune.block_parser import BlockParser
 from mistune.core import BlockState
@@ -39,8 +38,7 @@ MAX_NESTING = 16
 _LIST_MARKER = re.compile(r"[ \t]*(?:(\d{1,9})[.)]|[-*+])(?=[ \t]|$)")
 
 
-@dataclass(frozen=True)
-class LeafBlock:
+class LeafBlock(NamedTuple):
     """A leaf block of the document, in 0-based document lines (end inclusive)."""
 
     kind: str  # paragraph, heading, code, html, break, ref_def
@@ -51,8 +49,7 @@ class LeafBlock:
     quoted: bool = False  # inside a block quote
 
 
-@dataclass(frozen=True)
-class ListItem:
+class ListItem(NamedTuple):
     """A list item: the line of its marker and the label it shows."""
 
     index: int
@@ -63,13 +60,17 @@ class ListItem:
     quoted: bool
 
 
-@dataclass
 class _Record:
-    kind: str
-    start: int
-    end: int
-    level: int = 0
-    children: list["_RecordingState"] = field(default_factory=list)
+    """Where a block of one parser state starts and ends (mutable while parsing)."""
+
+    __slots__ = ("kind", "start", "end", "level", "children")
+
+    def __init__(self, kind: str, start: int, end: int, level: int = 0, children: Optional[list["_RecordingState"]] = None) -> None:
+        self.kind = kind
+        self.start = start
+        self.end = end
+        self.level = level
+        self.children = children or []
 
 
 class _RecordingState(BlockState):
@@ -161,8 +162,7 @@ class _RecordingParser(BlockParser):
         return end
 
 
-@dataclass
-class Structure:
+class Structure(NamedTuple):
     """The leaf blocks and list items of a document, in document lines."""
 
     blocks: list[LeafBlock]

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from citelint.config import Settings
 from citelint.diagnostics import Diagnostic, Fix, Rule
@@ -12,8 +11,7 @@ from citelint.markers import Marker, find_markers
 from citelint.references import ReferenceList, find_reference_list
 
 
-@dataclass(frozen=True)
-class Chapter:
+class Chapter(NamedTuple):
     """Everything the rules need to know about one file, computed once."""
 
     document: Document

@@ -7,14 +7,9 @@ walking up from the working directory, stopping at the repository root.
 
 from __future__ import annotations
 
-import dataclasses
-import difflib
 import os
-import tomllib
-from dataclasses import dataclass, field
 from fnmatch import fnmatch
-from pathlib import Path, PurePath
-from typing import Any, Callable, Mapping, Optional
+from typing import Any, Callable, Mapping, NamedTuple, Optional
 
 DEFAULT_REFERENCE_HEADINGS = (
     "References",
@@ -28,8 +23,7 @@ DEFAULT_REFERENCE_HEADINGS = (
 PLACEMENTS = ("after", "before", "any")
 
 
-@dataclass(frozen=True)
-class UrlSettings:
+class UrlSettings(NamedTuple):
     """``[tool.citelint.urls]``: how references' URLs are checked."""
 
     timeout: float = 10.0
@@ -42,8 +36,7 @@ class UrlSettings:
     allow_private: bool = False
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """Everything that changes what citelint reports."""
 
     paths: tuple[str, ...] = ()
@@ -57,7 +50,7 @@ class Settings:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     severity: tuple[tuple[str, str], ...] = ()
     strict: bool = False
-    urls: UrlSettings = field(default_factory=UrlSettings)
+    urls: UrlSettings = UrlSettings()
     root: str = ""  # the folder of the configuration file; globs are relative to it
     source: str = ""  # the configuration file, if any
 
@@ -91,57 +84,64 @@ def unknown_codes(selectors: tuple[str, ...]) -> list[str]:
 # -- discovery ------------------------------------------------------------
 
 
-def find_config_file(start: Optional[Path] = None) -> Optional[Path]:
+def find_config_file(start: Optional[str] = None) -> Optional[str]:
     """The nearest ``.citelint.toml``, or ``pyproject.toml`` with a citelint table."""
-    folder = (start or Path.cwd()).resolve()
-    for candidate in (folder, *folder.parents):
-        dotfile = candidate / ".citelint.toml"
-        if dotfile.is_file():
+    folder = os.path.realpath(start or os.getcwd())
+    while True:
+        dotfile = os.path.join(folder, ".citelint.toml")
+        if os.path.isfile(dotfile):
             return dotfile
-        pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and _has_citelint_table(pyproject):
+        pyproject = os.path.join(folder, "pyproject.toml")
+        if os.path.isfile(pyproject) and _has_citelint_table(pyproject):
             return pyproject
-        if (candidate / ".git").exists():
+        parent = os.path.dirname(folder)
+        if os.path.exists(os.path.join(folder, ".git")) or parent == folder:
             return None
-    return None
+        folder = parent
 
 
-def _has_citelint_table(pyproject: Path) -> bool:
+def _has_citelint_table(pyproject: str) -> bool:
+    """Whether a pyproject.toml has a citelint table (a broken one with the header counts)."""
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return "[tool.citelint" in _read_quietly(pyproject)
-    return isinstance(data.get("tool"), dict) and "citelint" in data["tool"]
-
-
-def _read_quietly(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
+        with open(pyproject, encoding="utf-8", errors="replace") as handle:
+            text = handle.read()
     except OSError:
-        return ""
+        return False
+    return "[tool.citelint" in text or "citelint" in text and _parses_with_table(text)
+
+
+def _parses_with_table(text: str) -> bool:
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return False
+    return isinstance(data.get("tool"), dict) and "citelint" in data["tool"]
 
 
 def load_settings(config_file: Optional[str], flags: Mapping[str, Any]) -> Settings:
     """Defaults, then the configuration file, then the flags that were given."""
-    path = Path(config_file) if config_file else find_config_file()
+    path = config_file or find_config_file()
     settings = Settings()
     if path is not None:
         settings = _apply_table(settings, _read_table(path), path)
     overrides = {key: value for key, value in flags.items() if value not in (None, (), "")}
-    return dataclasses.replace(settings, **overrides)
+    return settings._replace(**overrides)
 
 
-def shown(path: Path) -> str:
+def shown(path: str) -> str:
     """A configuration file's path as messages show it: relative when under the working folder."""
-    try:
-        return Path(os.path.abspath(path)).relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return str(path)
+    relative = os.path.relpath(os.path.abspath(path))
+    return path if relative.startswith("..") else relative.replace(os.sep, "/")
 
 
-def _read_table(path: Path) -> tuple[dict[str, Any], str]:
+def _read_table(path: str) -> tuple[dict[str, Any], str]:
+    import tomllib
+
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
     except FileNotFoundError:
         raise ConfigError(f"{shown(path)}: configuration file not found") from None
     except (OSError, UnicodeDecodeError) as error:
@@ -150,7 +150,7 @@ def _read_table(path: Path) -> tuple[dict[str, Any], str]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{shown(path)}: not valid TOML: {error}") from None
-    if path.name == "pyproject.toml":
+    if os.path.basename(path) == "pyproject.toml":
         table = data.get("tool", {}).get("citelint", {}) if isinstance(data.get("tool"), dict) else {}
         return (table if isinstance(table, dict) else {}), "tool.citelint"
     return data, ""
@@ -201,10 +201,12 @@ _URL_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
 }
 
 
-def _check_keys(table: Mapping[str, Any], known: Mapping[str, tuple[Callable[[Any], bool], str]], where: str, path: Path) -> None:
+def _check_keys(table: Mapping[str, Any], known: Mapping[str, tuple[Callable[[Any], bool], str]], where: str, path: str) -> None:
     for key, value in table.items():
         name = f"{where}.{key}" if where else key
         if key not in known:
+            import difflib
+
             close = difflib.get_close_matches(key, list(known), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ConfigError(f"{shown(path)}: unknown key {name!r}{hint}")
@@ -218,7 +220,7 @@ def _describe(value: Any) -> str:
     return f"{names.get(type(value), type(value).__name__)} ({value!r})" if not isinstance(value, (dict, list)) else f"{names[type(value)]} {value!r}"
 
 
-def _check_codes(codes: list[str], name: str, path: Path) -> tuple[str, ...]:
+def _check_codes(codes: list[str], name: str, path: str) -> tuple[str, ...]:
     upper = tuple(code.upper() for code in codes)
     unknown = unknown_codes(upper)
     if unknown:
@@ -226,11 +228,11 @@ def _check_codes(codes: list[str], name: str, path: Path) -> tuple[str, ...]:
     return upper
 
 
-def _apply_table(settings: Settings, read: tuple[dict[str, Any], str], path: Path) -> Settings:
+def _apply_table(settings: Settings, read: tuple[dict[str, Any], str], path: str) -> Settings:
     table, where = read
     _check_keys(table, _TOP_KEYS, where, path)
     prefix = f"{where}." if where else ""
-    values: dict[str, Any] = {"root": str(path.parent.resolve()), "source": str(path)}
+    values: dict[str, Any] = {"root": os.path.dirname(os.path.realpath(path)), "source": path}
     for key in ("paths", "exclude", "reference-headings"):
         if key in table:
             values[key.replace("-", "_")] = tuple(table[key])
@@ -250,10 +252,10 @@ def _apply_table(settings: Settings, read: tuple[dict[str, Any], str], path: Pat
         values["severity"] = tuple(zip(codes, table["severity"].values()))
     if "urls" in table:
         values["urls"] = _url_settings(table["urls"], prefix + "urls", path)
-    return dataclasses.replace(settings, **values)
+    return settings._replace(**values)
 
 
-def _url_settings(table: dict[str, Any], where: str, path: Path) -> UrlSettings:
+def _url_settings(table: dict[str, Any], where: str, path: str) -> UrlSettings:
     _check_keys(table, _URL_KEYS, where, path)
     values: dict[str, Any] = {}
     for key, value in table.items():
@@ -269,16 +271,28 @@ def _url_settings(table: dict[str, Any], where: str, path: Path) -> UrlSettings:
 def relative_to_root(settings: Settings, path: str) -> str:
     """The path relative to the configuration file's folder, with ``/``."""
     if not settings.root:
-        return PurePath(os.path.normpath(path)).as_posix()
-    relative = os.path.relpath(os.path.abspath(path), settings.root)
-    return PurePath(relative).as_posix()
+        return posix(os.path.normpath(path))
+    return posix(os.path.relpath(os.path.realpath(path), settings.root))
+
+
+def posix(path: str) -> str:
+    return path.replace(os.sep, "/")
+
+
+def glob_match(path: str, pattern: str) -> bool:
+    """fnmatch on the whole path, or a match of the pattern's parts from the right."""
+    if fnmatch(path, pattern):
+        return True
+    from pathlib import PurePosixPath
+
+    return PurePosixPath(path).match(pattern)
 
 
 def ignored_for_path(settings: Settings, path: str) -> tuple[str, ...]:
     """Codes that ``per-file-ignores`` switch off for ``path``."""
     ignored: list[str] = []
-    candidates = {relative_to_root(settings, path), PurePath(os.path.normpath(path)).as_posix()}
+    candidates = {relative_to_root(settings, path), posix(os.path.normpath(path))}
     for pattern, codes in settings.per_file_ignores:
-        if any(fnmatch(candidate, pattern) or PurePath(candidate).match(pattern) for candidate in candidates):
+        if any(glob_match(candidate, pattern) for candidate in candidates):
             ignored.extend(codes)
     return tuple(ignored)

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from citelint.blocks import LeafBlock, ListItem, parse_structure
 
@@ -27,8 +26,7 @@ _NOT_PROSE_KINDS = {"code"}
 _RAW_TEXT_HTML = re.compile(r"[ \t]*<(?:pre|script|style|textarea)(?:[\s>]|$)", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """A half-open range of offsets into ``Document.text``."""
 
     start: int

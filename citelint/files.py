@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
 from fnmatch import fnmatch
-from pathlib import PurePath
-from typing import Iterable, Iterator, Union
+from typing import Iterable, Iterator, NamedTuple, Union
 
+from citelint.config import glob_match
 from citelint.diagnostics import FileError
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -16,8 +15,7 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 BINARY_SNIFF_BYTES = 8192
 
 
-@dataclass(frozen=True)
-class SourceFile:
+class SourceFile(NamedTuple):
     """A file's display path and its decoded text."""
 
     path: str
@@ -26,11 +24,11 @@ class SourceFile:
 
 def is_excluded(path: str, patterns: Iterable[str]) -> bool:
     """True when the path, or any folder on it, matches an ``exclude`` glob."""
-    posix = PurePath(path).as_posix().removeprefix("./")
+    posix = path.replace(os.sep, "/").removeprefix("./")
     parts = posix.split("/")
     for pattern in patterns:
         pattern = pattern.removeprefix("./").rstrip("/")
-        if fnmatch(posix, pattern) or PurePath(posix).match(pattern):
+        if glob_match(posix, pattern):
             return True
         if any(fnmatch(part, pattern) for part in parts) or any(
             fnmatch("/".join(parts[: index + 1]), pattern) for index in range(len(parts))
@@ -115,4 +113,4 @@ def read_source(path: str) -> Union[SourceFile, FileError]:
 
 def display_path(path: str) -> str:
     """The path as reports show it: as given, normalised, with ``/`` separators."""
-    return PurePath(os.path.normpath(path)).as_posix()
+    return os.path.normpath(path).replace(os.sep, "/")

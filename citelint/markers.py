@@ -9,9 +9,8 @@ marker, a malformed one (CIT005), or prose such as ``[citation needed]``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from citelint.document import Document
 
@@ -23,8 +22,7 @@ _SEPARATOR = re.compile(r"\s*[,;]\s*")
 _ITEM = re.compile(r"(\d+)(?:\s*[-\u2013]\s*(\d+))?")
 
 
-@dataclass(frozen=True)
-class Marker:
+class Marker(NamedTuple):
     """A marker or near-miss, as offsets into ``Document.text``.
 
     ``numbers`` lists the cited numbers in text order with ranges expanded; it

@@ -8,8 +8,7 @@ trailing block of lines that each look like a reference.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Iterator, Optional
+from typing import Iterator, NamedTuple, Optional
 
 from citelint.blocks import LeafBlock, ListItem
 from citelint.document import Document, Span, is_heading_word
@@ -28,8 +27,7 @@ _QUOTE_PREFIX = re.compile(r"(?:[ \t]*>)*")
 MAX_REFERENCE_LINE = 2000
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One reference: its number, where it is, and its text."""
 
     number: int  # the explicit label, or the position
@@ -50,8 +48,7 @@ class Entry:
         return [_trim(match.group(1)) for match in DOI.finditer(self.text)]
 
 
-@dataclass(frozen=True)
-class ReferenceList:
+class ReferenceList(NamedTuple):
     """The reference list and the lines it spans."""
 
     heading: Optional[LeafBlock]

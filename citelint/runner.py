@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional
 
 from citelint.api import lint_chapter
@@ -12,12 +11,14 @@ from citelint.diagnostics import Diagnostic, FileError
 from citelint.files import SourceFile, collect, display_path, read_source
 
 
-@dataclass
 class CheckResult:
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    errors: list[FileError] = field(default_factory=list)
-    notes: list[FileError] = field(default_factory=list)
-    files_checked: int = 0
+    """What a check of many files found, filled in as files are linted."""
+
+    def __init__(self) -> None:
+        self.diagnostics: list[Diagnostic] = []
+        self.errors: list[FileError] = []
+        self.notes: list[FileError] = []
+        self.files_checked = 0
 
 
 UrlCheck = Callable[[list[tuple[str, Chapter]]], dict[str, list[Diagnostic]]]

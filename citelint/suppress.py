@@ -13,8 +13,7 @@ reported (CIT012), so a typo does not silently suppress nothing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Iterator, Optional
+from typing import Iterator, NamedTuple, Optional
 
 from citelint.diagnostics import Diagnostic
 from citelint.document import Document
@@ -27,8 +26,7 @@ _CODE_SPLIT = re.compile(r"[\s,]+")
 ALL = "ALL"
 
 
-@dataclass(frozen=True)
-class Directive:
+class Directive(NamedTuple):
     """One suppression comment: its kind, the codes it names, where it is."""
 
     kind: str

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -58,9 +57,9 @@ def make_url_check(
 ) -> UrlCheck:
     url_settings = settings.urls
     if allow_private is not None:
-        url_settings = dataclasses.replace(url_settings, allow_private=allow_private)
+        url_settings = url_settings._replace(allow_private=allow_private)
     if timeout is not None:
-        url_settings = dataclasses.replace(url_settings, timeout=timeout)
+        url_settings = url_settings._replace(timeout=timeout)
     folder = Path(cache_dir) if cache_dir else project_root(settings) / url_settings.cache_dir
 
     def url_check(chapters: list[tuple[str, Chapter]]) -> dict[str, list[Diagnostic]]:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from citelint.diagnostics import Diagnostic, FileError
 
 FORMATS = ("text", "json", "sarif", "github")
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(NamedTuple):
     """What one ``citelint check`` found, for the reporters."""
 
     diagnostics: Sequence[Diagnostic]

@@ -7,7 +7,6 @@ the standard library only; requests and requests-cache are imported by
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
@@ -128,7 +127,7 @@ def url_diagnostics(chapter: Chapter, verdicts: dict, path: str) -> list[Diagnos
             continue
         rule = URL_RULES[verdict.code]
         diagnostic = chapter.finding(rule, link.start, link.end, f"{link.url}: {verdict.detail}")
-        found.append(dataclasses.replace(diagnostic, path=path))
+        found.append(diagnostic._replace(path=path))
     return found
 
 
