@@ -19,6 +19,8 @@ why the dependency is pinned below mistune 4.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from functools import lru_cache
 from typing import Any, Match, NamedTuple, Optional
 
 from mistune.block_parser import BlockParser
@@ -81,6 +83,12 @@ class _RecordingState(BlockState):
         self.records: list[_Record] = []
         self.pending_children: list[list[_RecordingState]] = []
         self.last_paragraph: Optional[_Record] = None
+        self._lines: Optional[list[str]] = None
+
+    def split_lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.src.split("\n")
+        return self._lines
 
     def child_state(self, src: str, lazy_line_starts: Optional[set[int]] = None) -> "BlockState":
         child = super().child_state(src, lazy_line_starts)
@@ -113,21 +121,28 @@ class _RecordingParser(BlockParser):
         super().__init__(max_nested_level=MAX_NESTING)
 
     def parse_method(self, m: Match[str], state: BlockState) -> Optional[int]:
-        assert isinstance(state, _RecordingState)
         name = m.lastgroup or ""
+        method = self._methods[name]
+        if name == "blank_line":
+            return method(m, state)
+        assert isinstance(state, _RecordingState)
+        if name in CONTAINER_KINDS:
+            state.pending_children.append([])
+            try:
+                end = method(m, state)
+            finally:
+                children = state.pending_children.pop()
+            if end and children:
+                state.records.append(_Record(name, m.start(), end, children=children))
+            return end
         before = len(state.tokens)
-        paragraph_end = state.last_paragraph.end if state.last_paragraph else None
-        state.pending_children.append([])
-        try:
-            end = super().parse_method(m, state)
-        finally:
-            children = state.pending_children.pop()
+        paragraph = state.last_paragraph
+        paragraph_end = paragraph.end if paragraph is not None else None
+        end = method(m, state)
         if not end:
             return end
         if name == "setex_heading":
             self._record_setext(m, state, end)
-        elif name in CONTAINER_KINDS and children:
-            state.records.append(_Record(name, m.start(), end, children=children))
         elif name in LEAF_KINDS and self._made_block(state, name, before, paragraph_end):
             level = len(m.group("atx_1")) if name == "atx_heading" else 0
             state.records.append(_Record(LEAF_KINDS[name], m.start(), end, level))
@@ -151,13 +166,15 @@ class _RecordingParser(BlockParser):
             state.last_paragraph = None
 
     def _parse_indent_code_fast(self, state: BlockState) -> Optional[int]:
-        assert isinstance(state, _RecordingState)
         start = state.cursor
         before = len(state.tokens)
         end = super()._parse_indent_code_fast(state)  # type: ignore[misc]
-        if end is not None and len(state.tokens) > before:
+        if end is None:
+            return None
+        assert isinstance(state, _RecordingState)
+        if len(state.tokens) > before:
             state.records.append(_Record("code", start, end))
-        elif end is not None and state.last_paragraph is not None:
+        elif state.last_paragraph is not None:
             state.last_paragraph.end = max(state.last_paragraph.end, end)
         return end
 
@@ -171,7 +188,7 @@ class Structure(NamedTuple):
 
 def parse_structure(text: str) -> Structure:
     """Parse ``text`` (BOM stripped, ``\\n`` line endings) into leaf blocks."""
-    parser = _RecordingParser()
+    parser = _parser()
     state = _RecordingState()
     state.process(text if text.endswith("\n") else text + "\n")
     parser.parse(state)
@@ -180,6 +197,12 @@ def parse_structure(text: str) -> Structure:
     builder.walk(state, list(range(len(lines))), lines, item=None, depth=0, quoted=False)
     builder.blocks.sort(key=lambda block: (block.first_line, block.last_line))
     return Structure(builder.blocks, builder.items)
+
+
+@lru_cache(maxsize=1)
+def _parser() -> _RecordingParser:
+    """One parser for every document: it keeps no state between parses, only compiled patterns."""
+    return _RecordingParser()
 
 
 def _line_starts(src: str) -> list[int]:
@@ -193,8 +216,6 @@ def _line_starts(src: str) -> list[int]:
 
 
 def _line_of(starts: list[int], offset: int) -> int:
-    from bisect import bisect_right
-
     return max(0, bisect_right(starts, offset) - 1)
 
 
@@ -232,7 +253,7 @@ class _StructureBuilder:
         item: Optional[int],
         depth: int,
     ) -> None:
-        parent_lines = state.src.split("\n")
+        parent_lines = state.split_lines()
         pointer = first
         for child in record.children:
             child_map, pointer = _align(child.src, parent_lines, pointer)
@@ -248,7 +269,7 @@ class _StructureBuilder:
         depth: int,
         quoted: bool,
     ) -> None:
-        parent_lines = state.src.split("\n")
+        parent_lines = state.split_lines()
         pointer = first
         for child in record.children:
             while pointer < len(parent_lines) - 1 and not parent_lines[pointer].strip():

@@ -18,6 +18,7 @@ class Chapter(NamedTuple):
     markers: tuple[Marker, ...]
     references: Optional[ReferenceList]
     settings: Settings
+    cited: tuple[Marker, ...]  # markers that cite, outside the reference list
 
     @classmethod
     def parse(cls, text: str, settings: Settings) -> "Chapter":
@@ -25,16 +26,15 @@ class Chapter(NamedTuple):
         markers = tuple(find_markers(document, settings.marker))
         has_citations = any(marker.cites for marker in markers)
         references = find_reference_list(document, settings.heading_words, has_citations)
-        return cls(document, markers, references, settings)
+        outside = tuple(m for m in markers if m.cites and not _in_list(document, references, m))
+        return cls(document, markers, references, settings, outside)
 
     def in_reference_list(self, marker: Marker) -> bool:
-        if self.references is None:
-            return False
-        return self.references.holds_line(self.document.line_of(marker.start))
+        return _in_list(self.document, self.references, marker)
 
     def citations(self) -> list[Marker]:
         """Markers that cite, in text order, outside the reference list."""
-        return [marker for marker in self.markers if marker.cites and not self.in_reference_list(marker)]
+        return list(self.cited)
 
     def finding(
         self,
@@ -52,3 +52,7 @@ class Chapter(NamedTuple):
         """Offsets from ``start`` (default: the line's text) to the end of a 0-based line."""
         begin = start if start is not None else self.document.offset(line, self.document.content_column(line))
         return begin, self.document.line_end(line)
+
+
+def _in_list(document: Document, references: Optional[ReferenceList], marker: Marker) -> bool:
+    return references is not None and references.holds_line(document.line_of(marker.start))

@@ -59,7 +59,9 @@ def main() -> None:
 @click.option("--offline", is_flag=True, help="With --urls: use only cached results; send nothing.")
 @click.option("--refresh", is_flag=True, help="With --urls: ignore cached results and check again.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), help="With --urls: connect/read timeout in seconds.  [default: 10]")
-@click.option("--cache-dir", type=click.Path(file_okay=False), help="With --urls: where the URL cache lives.  [default: .citelint-cache]")
+@click.option("--cache-dir", type=click.Path(file_okay=False), help="Where the result and URL caches live.  [default: .citelint-cache]")
+@click.option("--no-cache", is_flag=True, help="Lint every file again; do not read or write the result cache.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Parallel processes for many files.  [default: CPU count]")
 @click.pass_context
 def check(
     ctx: click.Context,
@@ -77,12 +79,21 @@ def check(
     refresh: bool,
     timeout: Optional[float],
     cache_dir: Optional[str],
+    no_cache: bool,
+    jobs: Optional[int],
 ) -> None:
     """Lint PATHS (files, or folders searched for *.md and *.markdown)."""
     from citelint.report import Run, render
-    from citelint.runner import check_paths
+    from citelint.runner import check_paths, default_jobs
 
     settings = _settings(config_file, select=select, ignore=ignore, strict=strict, placement=placement)
+    warn = lambda message: click.echo(f"citelint: warning: {message}", err=True)  # noqa: E731
+    result_cache = None
+    if not no_cache and not urls:
+        from citelint.cache import ResultCache
+        from citelint.config import cache_folder
+
+        result_cache = ResultCache(cache_dir or cache_folder(settings), repr(settings), warn)
     url_check = None
     if urls:
         from citelint.urlrun import make_url_check
@@ -96,9 +107,9 @@ def check(
             timeout=timeout,
             cache_dir=cache_dir,
             progress=show_progress,
-            warn=lambda message: click.echo(f"citelint: warning: {message}", err=True),
+            warn=warn,
         )
-    result = check_paths(paths or settings.paths or (".",), settings, url_check)
+    result = check_paths(paths or settings.paths or (".",), settings, url_check, result_cache, jobs or default_jobs())
     color = format_name == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     run = Run(result.diagnostics, result.errors, result.files_checked, color=color, quiet=quiet)
     click.echo(render(format_name, run), nl=False)

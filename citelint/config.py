@@ -268,6 +268,24 @@ def _url_settings(table: dict[str, Any], where: str, path: str) -> UrlSettings:
 # -- paths ------------------------------------------------------------------
 
 
+def project_root(settings: Settings) -> str:
+    """The configuration file's folder, else the repository root, else the working folder."""
+    if settings.root:
+        return settings.root
+    folder = start = os.getcwd()
+    while not os.path.exists(os.path.join(folder, ".git")):
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return start
+        folder = parent
+    return folder
+
+
+def cache_folder(settings: Settings) -> str:
+    """Where the result cache and the URL cache live: ``cache-dir`` under the project root."""
+    return os.path.join(project_root(settings), settings.urls.cache_dir)
+
+
 def relative_to_root(settings: Settings, path: str) -> str:
     """The path relative to the configuration file's folder, with ``/``."""
     if not settings.root:

@@ -20,9 +20,11 @@ _FRONT_MATTER_OPEN = {"---": ("---", "..."), "+++": ("+++",)}
 _CONTAINER_PREFIX = re.compile(r"(?:[ \t]*>|[ \t]*(?:\d{1,9}[.)]|[-*+])(?=[ \t]|$))*[ \t]*")
 _EMPHASIS = re.compile(r"^([*_]{1,3})(.+?)\1$")
 PSEUDO_HEADING_LEVEL = 7
+MAX_HEADING_LINE = 80
 _BACKTICKS = re.compile(r"`+")
 # Code blocks and raw HTML that is not rendered as text.
 _NOT_PROSE_KINDS = {"code"}
+_INLINE_KINDS = {"paragraph", "heading", "ref_def"}
 _RAW_TEXT_HTML = re.compile(r"[ \t]*<(?:pre|script|style|textarea)(?:[\s>]|$)", re.IGNORECASE)
 
 
@@ -49,10 +51,11 @@ class Document:
         self.items: list[ListItem] = structure.items
         self.blocks: list[LeafBlock] = self._split_plain(structure.blocks, heading_words)
         self.line_block: list[Optional[int]] = self._index_lines()
-        self.code: list[Span] = _merge(self._code_spans())
-        self.not_prose: list[Span] = _merge(self.code + self._comment_spans(self.code))
-        self._code_starts = [span.start for span in self.code]
-        self._not_prose_starts = [span.start for span in self.not_prose]
+        self.code_blocks: list[Span] = _merge(self._code_block_spans())
+        self._code_block_starts = [span.start for span in self.code_blocks]
+        self._inline_code: dict[int, list[Span]] = {}
+        self.comments: list[Span] = self._comment_spans()
+        self._comment_starts = [span.start for span in self.comments]
 
     # -- positions -------------------------------------------------------
 
@@ -81,11 +84,24 @@ class Document:
 
     def is_prose(self, offset: int) -> bool:
         """False inside code, HTML comments, raw-text HTML and front matter."""
-        return not _inside(self.not_prose, self._not_prose_starts, offset)
+        return not self.is_code(offset) and not _inside(self.comments, self._comment_starts, offset)
 
     def is_code(self, offset: int) -> bool:
         """True inside code blocks, code spans, raw-text HTML and front matter."""
-        return _inside(self.code, self._code_starts, offset)
+        if _inside(self.code_blocks, self._code_block_starts, offset):
+            return True
+        index = self.line_block[self.line_of(offset)]
+        if index is None or self.blocks[index].kind not in _INLINE_KINDS:
+            return False
+        spans = self._inline_code.get(index)
+        if spans is None:
+            spans = self._inline_code[index] = self._code_spans_of(self.blocks[index])
+        return any(span.start <= offset < span.end for span in spans)
+
+    def _code_spans_of(self, block: LeafBlock) -> list[Span]:
+        """Code spans of one block, found only when a query lands in it."""
+        text = self.block_text(block)
+        return _code_spans(text, self.offset(block.first_line)) if "`" in text else []
 
     def content_column(self, line: int) -> int:
         """0-based column where a line's text starts after quote and list markers."""
@@ -135,7 +151,7 @@ class Document:
                 index[line] = number
         return index
 
-    def _code_spans(self) -> list[Span]:
+    def _code_block_spans(self) -> list[Span]:
         spans: list[Span] = []
         if self.front_matter_end:
             spans.append(Span(0, self.line_end(self.front_matter_end - 1)))
@@ -144,20 +160,16 @@ class Document:
                 block.kind == "html" and _RAW_TEXT_HTML.match(self.lines[block.first_line])
             ):
                 spans.append(Span(self.offset(block.first_line), self.line_end(block.last_line)))
-            elif block.kind in ("paragraph", "heading", "ref_def"):
-                spans.extend(_code_spans(self.block_text(block), self.offset(block.first_line)))
         return spans
 
-    def _comment_spans(self, code: list[Span]) -> list[Span]:
+    def _comment_spans(self) -> list[Span]:
         """HTML comments outside code; an unclosed one runs to the end of the file."""
-        starts = [span.start for span in code]
         found: list[Span] = []
         text = self.text
         position = text.find("<!--")
         while position >= 0:
-            inside = bisect_right(starts, position) - 1
-            if inside >= 0 and position < code[inside].end:
-                position = text.find("<!--", code[inside].end)
+            if self.is_code(position):
+                position = text.find("<!--", position + 4)
                 continue
             close = text.find("-->", position + 4)
             end = len(text) if close < 0 else close + 3
@@ -197,6 +209,8 @@ def _is_plain_text(lines: list[str], skip: int) -> bool:
 
 
 def is_heading_word(line: str, heading_words: frozenset[str]) -> bool:
+    if len(line) > MAX_HEADING_LINE:
+        return False
     word = _EMPHASIS.sub(r"\2", line.strip()).strip().rstrip(":").strip()
     word = _EMPHASIS.sub(r"\2", word).strip().casefold()
     return bool(word) and word in heading_words

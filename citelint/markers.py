@@ -52,12 +52,24 @@ def candidate_pattern(keyword: str) -> re.Pattern[str]:
     return re.compile(r"\[[ \t]*(" + re.escape(keyword) + r")(?![^\W\d_])", re.IGNORECASE)
 
 
+@lru_cache(maxsize=16)
+def simple_pattern(keyword: str) -> re.Pattern[str]:
+    """The common case, ``[CITATION 12]``, recognised without further work."""
+    return re.compile(r"\[" + re.escape(keyword) + r" ([1-9]\d{0,8})\]")
+
+
 def find_markers(document: Document, keyword: str = "CITATION") -> list[Marker]:
     """Every marker and near-miss in the prose of ``document``, in text order."""
     text = document.text
     markers: list[Marker] = []
+    simple = simple_pattern(keyword)
     for match in candidate_pattern(keyword).finditer(text):
-        if not document.is_prose(match.start()):
+        start = match.start()
+        if not document.is_prose(start):
+            continue
+        quick = simple.match(text, start)
+        if quick:
+            markers.append(Marker(start, quick.end(), quick.group(), (int(quick.group(1)),)))
             continue
         marker = _classify(text, match, keyword)
         if marker is not None:

@@ -1,14 +1,18 @@
-"""Lint files on disk: read each, lint it, collect findings and errors."""
+"""Lint files on disk: read each, lint it (from the result cache, in parallel
+when it pays off), collect findings and errors."""
 
 from __future__ import annotations
 
+import os
 from typing import Callable, Iterable, Optional
 
-from citelint.api import lint_chapter
-from citelint.chapter import Chapter
 from citelint.config import Settings
 from citelint.diagnostics import Diagnostic, FileError
 from citelint.files import SourceFile, collect, display_path, read_source
+
+UrlCheck = Callable[[list[tuple[str, "Chapter"]]], dict[str, list[Diagnostic]]]  # type: ignore[name-defined]  # noqa: F821
+PARALLEL_MIN_FILES = 8
+PARALLEL_MIN_BYTES = 1_000_000
 
 
 class CheckResult:
@@ -21,19 +25,19 @@ class CheckResult:
         self.files_checked = 0
 
 
-UrlCheck = Callable[[list[tuple[str, Chapter]]], dict[str, list[Diagnostic]]]
+def lint_one(source: SourceFile, settings: Settings) -> list[Diagnostic] | FileError:
+    """Lint one decoded file; an unexpected failure becomes a FileError naming it, never a crash."""
+    from citelint.api import lint_chapter
+    from citelint.chapter import Chapter
 
-
-def _guarded(path: str, action: Callable[[], list[Diagnostic]]) -> list[Diagnostic] | FileError:
-    """Run ``action``; an unexpected failure becomes a FileError naming the file, never a crash."""
     try:
-        return action()
+        return lint_chapter(Chapter.parse(source.text, settings), source.path)
     except RecursionError:
-        return FileError(path, "is nested too deeply to lint")
+        return FileError(source.path, "is nested too deeply to lint")
     except MemoryError:
-        return FileError(path, "is too large to lint in the memory available")
+        return FileError(source.path, "is too large to lint in the memory available")
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the others
-        return FileError(path, f"internal error while linting ({type(error).__name__}: {error}); please report it")
+        return FileError(source.path, f"internal error while linting ({type(error).__name__}: {error}); please report it")
 
 
 def read_all(paths: Iterable[str], settings: Settings, result: CheckResult) -> list[SourceFile]:
@@ -50,26 +54,59 @@ def read_all(paths: Iterable[str], settings: Settings, result: CheckResult) -> l
     return sources
 
 
-def check_paths(paths: Iterable[str], settings: Settings, url_check: Optional[UrlCheck] = None) -> CheckResult:
+def check_paths(
+    paths: Iterable[str],
+    settings: Settings,
+    url_check: Optional[UrlCheck] = None,
+    cache: Optional["ResultCache"] = None,  # type: ignore[name-defined]  # noqa: F821
+    jobs: int = 1,
+) -> CheckResult:
     result = CheckResult()
     sources = read_all(paths, settings, result)
-    chapters: list[tuple[str, Chapter]] = []
-    for source in sources:
-        if url_check is None:
-            found = _guarded(source.path, lambda: lint_chapter(Chapter.parse(source.text, settings), source.path))
-            _collect(result, found)
-            continue
-        parsed = _guarded(source.path, lambda: [Chapter.parse(source.text, settings)])  # type: ignore[list-item]
-        if isinstance(parsed, FileError):
-            result.errors.append(parsed)
-        else:
-            chapters.append((source.path, parsed[0]))  # type: ignore[arg-type]
     if url_check is not None:
-        by_path = url_check(chapters)
-        for path, chapter in chapters:
-            _collect(result, _guarded(path, lambda: lint_chapter(chapter, path, by_path.get(path, []))))
+        _check_with_urls(sources, settings, url_check, result)
+    else:
+        keys = [cache.key(source.path, source.text) if cache else "" for source in sources]
+        found: list[Optional[list[Diagnostic] | FileError]] = [
+            cache.get(key, source.path) if cache else None for key, source in zip(keys, sources)
+        ]
+        missing = [index for index, item in enumerate(found) if item is None]
+        for index, outcome in zip(missing, _lint_many([sources[i] for i in missing], settings, jobs)):
+            found[index] = outcome
+            if cache and not isinstance(outcome, FileError):
+                cache.put(keys[index], outcome)
+        for outcome in found:
+            _collect(result, outcome)  # type: ignore[arg-type]
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
+
+
+def _lint_many(sources: list[SourceFile], settings: Settings, jobs: int) -> list[list[Diagnostic] | FileError]:
+    """Lint in order; in parallel processes when there are enough files to pay for them."""
+    size = sum(len(source.text) for source in sources)
+    if jobs > 1 and len(sources) >= PARALLEL_MIN_FILES and size >= PARALLEL_MIN_BYTES:
+        from citelint.parallel import lint_in_processes
+
+        outcomes = lint_in_processes(sources, settings, jobs)
+        if outcomes is not None:
+            return outcomes
+    return [lint_one(source, settings) for source in sources]
+
+
+def _check_with_urls(sources: list[SourceFile], settings: Settings, url_check: UrlCheck, result: CheckResult) -> None:
+    from citelint.api import lint_chapter
+    from citelint.chapter import Chapter
+
+    chapters = []
+    for source in sources:
+        try:
+            chapters.append((source.path, Chapter.parse(source.text, settings)))
+        except (RecursionError, MemoryError, Exception) as error:  # noqa: BLE001
+            outcome = lint_one(source, settings)
+            _collect(result, outcome if isinstance(outcome, FileError) else FileError(source.path, str(error)))
+    by_path = url_check(chapters)
+    for path, chapter in chapters:
+        _collect(result, lint_chapter(chapter, path, by_path.get(path, [])))
 
 
 def _collect(result: CheckResult, found: list[Diagnostic] | FileError) -> None:
@@ -78,3 +115,7 @@ def _collect(result: CheckResult, found: list[Diagnostic] | FileError) -> None:
         return
     result.files_checked += 1
     result.diagnostics.extend(found)
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

@@ -8,20 +8,9 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from citelint.chapter import Chapter
-from citelint.config import Settings
+from citelint.config import Settings, cache_folder
 from citelint.diagnostics import Diagnostic
 from citelint.runner import UrlCheck
-
-
-def project_root(settings: Settings) -> Path:
-    """The configuration file's folder, else the repository root, else the working folder."""
-    if settings.root:
-        return Path(settings.root)
-    folder = Path.cwd()
-    for candidate in (folder, *folder.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return folder
 
 
 class Progress:
@@ -60,7 +49,7 @@ def make_url_check(
         url_settings = url_settings._replace(allow_private=allow_private)
     if timeout is not None:
         url_settings = url_settings._replace(timeout=timeout)
-    folder = Path(cache_dir) if cache_dir else project_root(settings) / url_settings.cache_dir
+    folder = Path(cache_dir) if cache_dir else Path(cache_folder(settings))
 
     def url_check(chapters: list[tuple[str, Chapter]]) -> dict[str, list[Diagnostic]]:
         from citelint.urls import links_of, url_diagnostics

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import re
 from typing import Iterator
-from urllib.parse import urlsplit
 
 from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic, Rule, Severity
@@ -41,29 +40,19 @@ from citelint.references import DOI, Entry
 
 RULE = Rule("CIT007", "duplicate-reference", Severity.WARNING)
 _NOT_WORD = re.compile(r"[\W_]+")
+_URL_PARTS = re.compile(r"(?:[a-zA-Z][\w+.-]*://)?(?:[^@/?#]*@)?([^/?#]*)([^?#]*)(\?[^#]*)?")
 
 
 def normalise_url(url: str) -> str:
-    """The comparable form of a URL: no scheme, www., fragment or trailing slash."""
+    """The comparable form of a URL: no scheme, ``www.``, fragment or trailing slash; host in lower case."""
     doi = DOI.fullmatch(url)
     if doi:
         return "doi:" + doi.group(1).casefold()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url.casefold()
-    host = (parts.hostname or "").casefold().removeprefix("www.")
-    port = f":{parts.port}" if _safe_port(parts) else ""
-    path = parts.path.rstrip("/")
-    query = f"?{parts.query}" if parts.query else ""
-    return f"{host}{port}{path}{query}"
-
-
-def _safe_port(parts: object) -> bool:
-    try:
-        return bool(getattr(parts, "port"))
-    except ValueError:
-        return False
+    parts = _URL_PARTS.match(url)
+    assert parts is not None  # every part is optional
+    host = parts.group(1).casefold().removeprefix("www.").removesuffix(":80").removesuffix(":443")
+    path = parts.group(2).rstrip("/")
+    return f"{host}{path}{parts.group(3) or ''}"
 
 
 def entry_keys(entry: Entry) -> set[str]:

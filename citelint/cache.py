@@ -1,0 +1,83 @@
+"""The result cache: an unchanged file is not parsed again.
+
+Like ruff's: per file, keyed by a hash of its path, its content, the effective
+settings and the citelint version, under ``.citelint-cache/lint/`` at the
+project root (the folder the URL checker shares). Each entry is one small
+JSON file written atomically, so parallel citelint processes (pre-commit
+runs hooks in parallel) cannot tear one. A corrupt entry is a miss; a cache
+that cannot be written is skipped with one warning, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from typing import Callable, Optional
+
+from citelint import __version__
+from citelint.diagnostics import Diagnostic, Edit, Fix, Severity
+
+FORMAT = 1
+
+
+class ResultCache:
+    def __init__(self, folder: str, settings_key: str, warn: Callable[[str], None]) -> None:
+        self.folder = os.path.join(folder, "lint")
+        self.salt = f"{__version__}\0{FORMAT}\0{settings_key}\0".encode("utf-8")
+        self.warn = warn
+        self.writable = True
+
+    def key(self, path: str, text: str) -> str:
+        digest = hashlib.blake2b(self.salt, digest_size=20)
+        digest.update(path.encode("utf-8", "surrogatepass") + b"\0")
+        digest.update(text.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def get(self, key: str, path: str) -> Optional[list[Diagnostic]]:
+        try:
+            with open(os.path.join(self.folder, key[:2], key + ".json"), encoding="utf-8") as handle:
+                return [_diagnostic(item, path) for item in json.load(handle)]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, key: str, diagnostics: list[Diagnostic]) -> None:
+        if not self.writable:
+            return
+        folder = os.path.join(self.folder, key[:2])
+        data = json.dumps([_encoded(d) for d in diagnostics], ensure_ascii=False)
+        try:
+            os.makedirs(folder, exist_ok=True)
+            handle, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(data)
+            os.replace(temp, os.path.join(folder, key + ".json"))
+        except OSError as error:
+            self.writable = False
+            self.warn(f"the result cache in {self.folder} cannot be written ({error.strerror or error}); going on without it")
+
+
+def _encoded(diagnostic: Diagnostic) -> list[object]:
+    fix = None
+    if diagnostic.fix is not None:
+        fix = [diagnostic.fix.description, [list(edit) for edit in diagnostic.fix.edits]]
+    return [
+        diagnostic.code,
+        diagnostic.name,
+        diagnostic.severity.value,
+        diagnostic.line,
+        diagnostic.column,
+        diagnostic.end_line,
+        diagnostic.end_column,
+        diagnostic.message,
+        fix,
+    ]
+
+
+def _diagnostic(item: list, path: str) -> Diagnostic:  # type: ignore[type-arg]
+    code, name, severity, line, column, end_line, end_column, message, fix = item
+    decoded = None
+    if fix is not None:
+        decoded = Fix(fix[0], tuple(Edit(*edit) for edit in fix[1]))
+    return Diagnostic(code, name, Severity(severity), line, column, end_line, end_column, message, decoded, path)
