@@ -33,11 +33,27 @@ def _validate_codes(ctx: click.Context, param: click.Parameter, value: Optional[
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="citelint", message="%(prog)s %(version)s")
-def main() -> None:
+def cli() -> None:
     """Check the [CITATION n] markers and reference lists of a manuscript."""
 
 
-@main.command()
+def main(args: Optional[list[str]] = None, prog_name: str = "citelint") -> None:
+    """The console script: the click group, with a last line of defence so that
+    no input, bug or interruption ever ends in a traceback."""
+    try:
+        cli.main(args=args, prog_name=prog_name)
+    except KeyboardInterrupt:
+        click.echo("citelint: interrupted", err=True)
+        raise SystemExit(130) from None
+    except BrokenPipeError:
+        sys.stderr.close()
+        raise SystemExit(EXIT_ERROR) from None
+    except Exception as error:  # noqa: BLE001 - the report of last resort
+        click.echo(f"citelint: internal error: {type(error).__name__}: {error} (please report this)", err=True)
+        raise SystemExit(EXIT_ERROR) from None
+
+
+@cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--format",
@@ -143,7 +159,7 @@ def _exit_code(run: "Run", strict: bool) -> int:  # type: ignore[name-defined]  
     return EXIT_OK
 
 
-@main.command()
+@cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--diff", is_flag=True, help="Print a unified diff of what would change; write nothing.")
 @click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if a file would change.")
@@ -172,7 +188,7 @@ def fix(ctx: click.Context, paths: tuple[str, ...], diff: bool, check_only: bool
     ctx.exit(EXIT_FINDINGS if (refused or would_change) else EXIT_OK)
 
 
-@main.command()
+@cli.command()
 def rules() -> None:
     """List every rule: code, name, default severity and summary."""
     from citelint.rules import RULE_MODULES, summary
@@ -185,7 +201,7 @@ def rules() -> None:
         click.echo(f"{rule.code}  {rule.name:<{width}}  {rule.severity.value:<7}  {text}")
 
 
-@main.command()
+@cli.command()
 @click.argument("code")
 @click.pass_context
 def explain(ctx: click.Context, code: str) -> None:

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from citelint import __version__
-from citelint.cli import main
+from citelint.cli import cli as main
 from helpers import REFS
 
 CLEAN = "One. [CITATION 1] Two. [CITATION 2] Three. [CITATION 3]\n" + REFS

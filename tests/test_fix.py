@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from citelint.api import lint_text
-from citelint.cli import main
+from citelint.cli import cli as main
 from citelint.fix import fix_text
 from citelint.writer import ChangedOnDisk, write_atomically
 from helpers import ENTRIES, refs

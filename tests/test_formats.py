@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from citelint.cli import main
+from citelint.cli import cli as main
 from citelint.diagnostics import Diagnostic, FileError, Severity
 from citelint.report import Run, render
 from citelint.report.github_format import escape_data, escape_property

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from citelint.api import lint_text
-from citelint.cli import main
+from citelint.cli import cli as main
 from citelint.docsgen import rules_markdown
 from citelint.rules import RULE_MODULES, examples, summary
 
@@ -52,3 +52,16 @@ def test_rule_in_rules_command_and_readme(module: object) -> None:
     assert f"{rule.code}  {rule.name}" in out
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"| {rule.code} | {rule.name} | {rule.severity.value} |" in readme
+
+
+def test_every_module_is_in_the_installed_distribution() -> None:
+    """A subpackage left out of the build works in a checkout and fails for users."""
+    import importlib.metadata
+
+    import citelint
+
+    installed = {str(path) for path in importlib.metadata.files("citelint") or []}
+    sources = {path.relative_to(ROOT).as_posix() for path in (ROOT / "citelint").rglob("*.py")}
+    if Path(citelint.__file__).resolve().parent == ROOT / "citelint":
+        return  # an editable install imports the checkout itself: every module is there
+    assert sources <= installed, sorted(sources - installed)

@@ -12,7 +12,7 @@ from typing import Iterator
 import pytest
 from click.testing import CliRunner
 
-from citelint.cli import main
+from citelint.cli import cli as main
 from citelint.urls.policy import AddressPolicy, AddressRefused, HostNotFound, is_public, literal_host_refused, system_resolver
 from urlserver import TrapServer
 

@@ -61,6 +61,8 @@ class UrlChecker:
         self.store = VerdictStore(store_path, warn)
         self._session: Any = None
         self._session_lock = threading.Lock()
+        self._stored: dict[str, Optional[Verdict]] = {}
+        self._new_snapshots: list[tuple[str, float, str]] = []
 
     # -- the run -----------------------------------------------------------
 
@@ -77,6 +79,7 @@ class UrlChecker:
         if to_fetch:
             fetched = self._fetch_all(to_fetch)
             self.store.put([v for v in fetched.values() if v.code != "URL004"])
+            self.store.save_snapshots(list(self._new_snapshots))
             verdicts.update(fetched)
         self.store.close()
         return verdicts
@@ -90,7 +93,10 @@ class UrlChecker:
         refused = literal_host_refused(parts.hostname, self.settings.allow_private)
         if refused:
             return Verdict(url, "URL004", refused)
-        stored = None if self.options.refresh else self.store.get(url)
+        stored = self.store.get(url)
+        self._stored[url] = stored
+        if self.options.refresh:
+            return None
         if stored is not None and (stored.expires_at > now or self.options.offline):
             return stored
         if self.options.offline:
@@ -178,7 +184,7 @@ class UrlChecker:
             return self._verdict(url, "URL001", str(error))
         except ResolveFailed:
             pass  # tried again, with retries, when connecting
-        stored = self.store.get(url)
+        stored = self._stored.get(url)
         method = "HEAD" if stored and stored.content_type and not stored.content_type.startswith(TEXT_TYPES) else "GET"
         attempt = 0
         while True:
@@ -294,7 +300,7 @@ class UrlChecker:
         current = fingerprint(body)
         stored = self.store.snapshot(url)
         if stored is None:
-            self.store.save_snapshot(url, time.time(), current.dumps())
+            self._new_snapshots.append((url, time.time(), current.dumps()))
             return None
         taken_at, data = stored
         try:
@@ -330,7 +336,16 @@ def _reason(response: Any) -> str:
 
 
 def _short(error: BaseException) -> str:
-    text = str(error)
+    """The root cause of a requests/urllib3 error, without the pool's wrapping."""
+    cause: BaseException = error
+    for _ in range(10):
+        inner = getattr(cause, "reason", None)
+        if not isinstance(inner, BaseException) and cause.args and isinstance(cause.args[0], BaseException):
+            inner = cause.args[0]
+        if not isinstance(inner, BaseException) or inner is cause:
+            break
+        cause = inner
+    text = re.sub(r"^\w+\(host='[^']*', port=\d+\): ", "", str(cause))
     return text if len(text) <= 200 else text[:197] + "..."
 
 

@@ -94,6 +94,7 @@ def make_session(
                 str(cache_path),
                 backend="sqlite",
                 wal=True,
+                fast_save=True,  # a cache: no fsync per response
                 busy_timeout=30_000,
                 timeout=30,
                 expire_after=expire_after,

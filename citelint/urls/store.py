@@ -61,6 +61,7 @@ class VerdictStore:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 connection = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
                 connection.execute("PRAGMA journal_mode=WAL")
+                connection.execute("PRAGMA synchronous=NORMAL")  # a cache: durable enough, no fsync per write
                 connection.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
                 connection.executescript(SCHEMA)
                 return connection
@@ -109,13 +110,12 @@ class VerdictStore:
                 return None
         return (float(row[0]), str(row[1])) if row else None
 
-    def save_snapshot(self, url: str, taken_at: float, fingerprint: str) -> None:
+    def save_snapshots(self, rows: list[tuple[str, float, str]]) -> None:
+        """Keep the first snapshot of each URL (a later one never replaces it)."""
         with self._lock:
             try:
                 with self.connection:
-                    self.connection.execute(
-                        "INSERT OR IGNORE INTO snapshots VALUES (?, ?, ?)", (url, taken_at, fingerprint)
-                    )
+                    self.connection.executemany("INSERT OR IGNORE INTO snapshots VALUES (?, ?, ?)", rows)
             except sqlite3.Error as error:
                 self._degrade(error)
 

@@ -1,0 +1,125 @@
+"""Time whole ``citelint check`` processes against floors measured in the same run.
+
+    python benchmarks/bench_lint.py [--runs 7] [--work DIR]
+
+Runs are alternated (floor, citelint, floor, citelint, ...) so that machine
+noise falls on both alike; medians and ratios are printed. Not part of the test
+suite: the numbers are for reading, not for asserting.
+
+Comparisons (SPEC §9, issue 6):
+  1. one chapter              vs  python -c "import mistune, click"     (target <= 1.15)
+  2. the ~1M-word book        vs  a process that imports mistune and
+                                  parses every chapter to an AST        (target <= 1.0)
+  3. the same book, unchanged, from the result cache: seconds           (target <= 0.15 s)
+  4. peak memory (max RSS) of the book lint                             (target <= 60 MB)
+  5. rumdl, markdownlint-cli2 and pymarkdown on the book, when installed (reference points)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate_book import generate  # noqa: E402
+
+PYTHON = sys.executable
+_SCRIPT = Path(PYTHON).with_name("citelint")
+CITELINT = [str(_SCRIPT)] if _SCRIPT.exists() else [PYTHON, "-m", "citelint"]  # the console script users run
+NAIVE_PARSE = (
+    "import sys, pathlib, mistune\n"
+    "md = mistune.create_markdown(renderer=None)\n"
+    "for path in sorted(pathlib.Path(sys.argv[1]).glob('*.md')):\n"
+    "    md(path.read_text(encoding='utf-8'))\n"
+)
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, int]:
+    """Wall seconds and the peak RSS (KB) of the command's process tree."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    elapsed = time.perf_counter() - started
+    return elapsed, max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+
+
+def compare(name: str, floor: list[str], ours: list[str], cwd: Path, runs: int, target: str, setup: list[str] | None = None) -> float:
+    floors, mine = [], []
+    for _ in range(runs):
+        floors.append(timed(floor, cwd)[0])
+        if setup:
+            subprocess.run(setup, cwd=cwd, check=False)
+        mine.append(timed(ours, cwd)[0])
+    ratio = statistics.median(mine) / statistics.median(floors)
+    print(f"{name:<34} citelint {statistics.median(mine):7.3f} s   floor {statistics.median(floors):7.3f} s   ratio {ratio:5.2f}   (target {target})")
+    return ratio
+
+
+def peak_memory(command: list[str], cwd: Path) -> float:
+    """Peak RSS in MB of one process running the command (a fresh interpreter measures it)."""
+    probe = (
+        "import resource, subprocess, sys\n"
+        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    out = subprocess.run([PYTHON, "-c", probe, *command], cwd=cwd, capture_output=True, text=True, check=False).stdout
+    return int(out.strip() or 0) / 1024
+
+
+def peers(book: Path, cwd: Path, runs: int) -> None:
+    candidates = {
+        "rumdl": ["rumdl", "check", str(book)],
+        "markdownlint-cli2": ["markdownlint-cli2", f"{book}/*.md"],
+        "pymarkdown": ["pymarkdown", "scan", str(book)],
+    }
+    for name, command in candidates.items():
+        if shutil.which(command[0]) is None:
+            print(f"{name:<34} not installed; skipped")
+            continue
+        times = [timed(command, cwd)[0] for _ in range(max(1, runs // 2))]
+        print(f"{name:<34} {statistics.median(times):7.3f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="citelint lint benchmarks")
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--work", type=Path, default=None, help="folder for the generated books (default: a temp folder)")
+    parser.add_argument("--chapters", type=int, default=200)
+    arguments = parser.parse_args()
+    work = arguments.work or Path(tempfile.mkdtemp(prefix="citelint-bench-"))
+    (work / ".git").mkdir(parents=True, exist_ok=True)  # the project root: the result cache goes here
+    one, forty, book = work / "one", work / "forty", work / "book"
+    if not book.exists():
+        generate(one, 1)
+        generate(forty, 40)
+        words = generate(book, arguments.chapters)
+        print(f"generated: 1, 40 and {arguments.chapters} chapters ({words} words) in {work}")
+    chapter = str(next(one.glob("*.md")))
+    cache = work / ".citelint-cache"
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, median of {arguments.runs} alternated runs\n")
+    compare("1 chapter (no cache)", [PYTHON, "-c", "import mistune, click"], [*CITELINT, "check", "--no-cache", chapter], work, arguments.runs, "<= 1.15")
+    compare("40 chapters (no cache)", [PYTHON, "-c", NAIVE_PARSE, str(forty)], [*CITELINT, "check", "--no-cache", str(forty)], work, arguments.runs, "<= 1.0")
+    compare("1M-word book (no cache)", [PYTHON, "-c", NAIVE_PARSE, str(book)], [*CITELINT, "check", "--no-cache", str(book)], work, arguments.runs, "<= 1.0")
+    compare("1M-word book (no cache, --jobs 1)", [PYTHON, "-c", NAIVE_PARSE, str(book)], [*CITELINT, "check", "--no-cache", "--jobs", "1", str(book)], work, arguments.runs, "(serial)")
+    shutil.rmtree(cache, ignore_errors=True)
+    subprocess.run([*CITELINT, "check", str(book)], cwd=work, stdout=subprocess.DEVNULL, check=False)
+    warm = [timed([*CITELINT, "check", str(book)], work)[0] for _ in range(arguments.runs)]
+    print(f"{'1M-word book, unchanged (cache)':<34} citelint {statistics.median(warm):7.3f} s   (target <= 0.15 s)")
+    memory = peak_memory([*CITELINT, "check", "--no-cache", "--jobs", "1", str(book)], work)
+    print(f"{'peak memory, 1M-word book':<34} {memory:7.1f} MB (one process, --jobs 1; target <= 60 MB)")
+    print()
+    peers(book, work, arguments.runs)
+
+
+if __name__ == "__main__":
+    main()
