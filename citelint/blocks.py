@@ -36,8 +36,13 @@ LEAF_KINDS = {
     "ref_link": "ref_def",
 }
 CONTAINER_KINDS = {"block_quote", "list"}
-MAX_NESTING = 16
-_LIST_MARKER = re.compile(r"[ \t]*(?:(\d{1,9})[.)]|[-*+])(?=[ \t]|$)")
+MAX_NESTING = 8
+MAX_SIBLING_INTERRUPTS = 48
+# Child states a document may create (list items and quotes); hostile nesting
+# past this budget is read as plain text, so parsing stays linear.
+MAX_CONTAINER_STATES = 20_000
+_BUDGET = "citelint_container_states"
+_LIST_MARKER = re.compile(r"(?<![ \t])[ \t]*(?:(\d{1,9})[.)]|[-*+])(?=[ \t]|$)")
 
 
 class LeafBlock(NamedTuple):
@@ -84,6 +89,7 @@ class _RecordingState(BlockState):
         self.pending_children: list[list[_RecordingState]] = []
         self.last_paragraph: Optional[_Record] = None
         self._lines: Optional[list[str]] = None
+        self.container_calls = 0
 
     def split_lines(self) -> list[str]:
         if self._lines is None:
@@ -92,6 +98,7 @@ class _RecordingState(BlockState):
 
     def child_state(self, src: str, lazy_line_starts: Optional[set[int]] = None) -> "BlockState":
         child = super().child_state(src, lazy_line_starts)
+        self.env[_BUDGET] = self.env.get(_BUDGET, 0) + 1
         if self.pending_children:
             self.pending_children[-1].append(child)  # type: ignore[arg-type]
         return child
@@ -127,14 +134,15 @@ class _RecordingParser(BlockParser):
             return method(m, state)
         assert isinstance(state, _RecordingState)
         if name in CONTAINER_KINDS:
-            state.pending_children.append([])
+            # Sibling quotes and lists that interrupt each other recurse in mistune
+            # without going deeper; past a bound the line is read as plain text.
+            if state.container_calls >= MAX_SIBLING_INTERRUPTS or state.env.get(_BUDGET, 0) >= MAX_CONTAINER_STATES:
+                return None
+            state.container_calls += 1
             try:
-                end = method(m, state)
+                return self._parse_container(name, method, m, state)
             finally:
-                children = state.pending_children.pop()
-            if end and children:
-                state.records.append(_Record(name, m.start(), end, children=children))
-            return end
+                state.container_calls -= 1
         before = len(state.tokens)
         paragraph = state.last_paragraph
         paragraph_end = paragraph.end if paragraph is not None else None
@@ -146,6 +154,17 @@ class _RecordingParser(BlockParser):
         elif name in LEAF_KINDS and self._made_block(state, name, before, paragraph_end):
             level = len(m.group("atx_1")) if name == "atx_heading" else 0
             state.records.append(_Record(LEAF_KINDS[name], m.start(), end, level))
+        return end
+
+    @staticmethod
+    def _parse_container(name: str, method: Any, m: Match[str], state: _RecordingState) -> Optional[int]:
+        state.pending_children.append([])
+        try:
+            end = method(m, state)
+        finally:
+            children = state.pending_children.pop()
+        if end and children:
+            state.records.append(_Record(name, m.start(), end, children=children))
         return end
 
     @staticmethod

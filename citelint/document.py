@@ -25,7 +25,7 @@ _BACKTICKS = re.compile(r"`+")
 # Code blocks and raw HTML that is not rendered as text.
 _NOT_PROSE_KINDS = {"code"}
 _INLINE_KINDS = {"paragraph", "heading", "ref_def"}
-_RAW_TEXT_HTML = re.compile(r"[ \t]*<(?:pre|script|style|textarea)(?:[\s>]|$)", re.IGNORECASE)
+_RAW_TEXT_HTML = re.compile(r"(?<![ \t])[ \t]*<(?:pre|script|style|textarea)(?:[\s>]|$)", re.IGNORECASE)
 
 
 class Span(NamedTuple):

@@ -23,7 +23,7 @@ from citelint.references import Entry, ReferenceList
 
 FIXED_CODES = frozenset({"CIT003", "CIT004", "CIT011"})
 _ITEM = re.compile(r"(\d+)(?:\s*([-\u2013])\s*(\d+))?")
-_SEPARATOR = re.compile(r"\s*[,;]\s*")
+_SEPARATOR = re.compile(r"(?<!\s)\s*[,;]\s*")
 
 
 class Refusal(Exception):

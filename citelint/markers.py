@@ -18,7 +18,7 @@ MAX_RANGE = 500
 _BODY_END = re.compile(r"[^\[\]\n]*")
 _NUMBER_LIKE = re.compile(r"[\s\d,;\-\u2013]*")
 _VALID_BODY = re.compile(r" (?:[1-9]\d*(?:[-\u2013][1-9]\d*)?)(?:, ?[1-9]\d*(?:[-\u2013][1-9]\d*)?)*")
-_SEPARATOR = re.compile(r"\s*[,;]\s*")
+_SEPARATOR = re.compile(r"(?<!\s)\s*[,;]\s*")
 _ITEM = re.compile(r"(\d+)(?:\s*[-\u2013]\s*(\d+))?")
 
 

@@ -20,10 +20,10 @@ _YEAR = re.compile(r"(?<!\d)(?:1[5-9]\d\d|20\d\d)(?!\d)|\bn\.\s?d\.", re.IGNOREC
 _SCHEMELESS = re.compile(r"(?<![\w/.@])www\.[^\s<>\[\]()\"']+", re.IGNORECASE)
 _BAD_SCHEME = re.compile(r"\b(?!https?://)[a-z]{2,6}:/{1,3}[^\s]*|\bhttps?:/(?!/)\S*", re.IGNORECASE)
 _TITLE = re.compile(r"[\"\u201c][^\"\u201c\u201d\n]{3,}[\"\u201d]|(?<![\w*])\*[^*\n]{3,}\*(?!\*)|(?<!\w)_[^_\n]{3,}_(?!\w)")
-_LIST_LABEL = re.compile(r"[ \t]*(\d{1,9})([.)])(?=[ \t]|$)")
-_BULLET = re.compile(r"[ \t]*[-*+](?=[ \t]|$)")
-_BRACKET_LABEL = re.compile(r"[ \t]*\[(\d{1,9})\](:?)(?=[ \t]|$)")
-_QUOTE_PREFIX = re.compile(r"(?:[ \t]*>)*")
+_LIST_LABEL = re.compile(r"(?<![ \t])[ \t]*(\d{1,9})([.)])(?=[ \t]|$)")
+_BULLET = re.compile(r"(?<![ \t])[ \t]*[-*+](?=[ \t]|$)")
+_BRACKET_LABEL = re.compile(r"(?<![ \t])[ \t]*\[(\d{1,9})\](:?)(?=[ \t]|$)")
+_QUOTE_PREFIX = re.compile(r"(?<![ \t>])(?:[ \t]*>)*")
 MAX_REFERENCE_LINE = 2000
 
 
@@ -243,14 +243,15 @@ def _read_entry(document: Document, first: int, last: int) -> tuple[Optional[int
     column = prefix.end() if prefix else 0
     label: Optional[int] = None
     span: Optional[Span] = None
-    labelled = _LIST_LABEL.match(line, column) or _BRACKET_LABEL.match(line, column)
-    bullet = _BULLET.match(line, column)
+    rest = line[column:]  # sliced: the patterns look behind their start
+    labelled = _LIST_LABEL.match(rest) or _BRACKET_LABEL.match(rest)
+    bullet = _BULLET.match(rest)
     if labelled:
         label = int(labelled.group(1))
-        span = Span(document.offset(first, labelled.start(1)), document.offset(first, labelled.end(1)))
-        text_column = labelled.end()
+        span = Span(document.offset(first, column + labelled.start(1)), document.offset(first, column + labelled.end(1)))
+        text_column = column + labelled.end()
     elif bullet:
-        text_column = bullet.end()
+        text_column = column + bullet.end()
     else:
         text_column = column
     start_column = len(line) - len(line[column:].lstrip(" \t"))

@@ -21,8 +21,7 @@ SIGNATURE_SIZE = 128
 SHINGLE_WORDS = 4
 KEPT_THRESHOLD = 0.5
 MIN_WORDS = 20
-_NOT_TEXT = re.compile(r"<(script|style|noscript|template|svg|head)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_HIDDEN_ELEMENTS = ("script", "style", "noscript", "template", "svg", "head")
 _TAG = re.compile(r"<[^>]{0,2000}>")
 _TITLE = re.compile(r"<title[^>]{0,200}>(.{0,500}?)</title\s*>", re.IGNORECASE | re.DOTALL)
 _WORD = re.compile(r"[^\W\d_]+")
@@ -48,10 +47,35 @@ def visible_text(page: str) -> tuple[str, str]:
     """(title, visible text) of an HTML page; plain text is its own text."""
     title_match = _TITLE.search(page)
     title = " ".join(html.unescape(title_match.group(1)).split()) if title_match else ""
-    text = _COMMENT.sub(" ", page)
-    text = _NOT_TEXT.sub(" ", text)
+    text = _cut(page, "<!--", lambda lower, start: lower.find("-->", start), 3)
+    for element in _HIDDEN_ELEMENTS:
+        closer = f"</{element}"
+        text = _cut(text, f"<{element}", lambda lower, start: _close_tag(lower, closer, start), 0)
     text = _TAG.sub(" ", text)
     return title, " ".join(html.unescape(text).split())
+
+
+def _close_tag(lower: str, closer: str, start: int) -> int:
+    end = lower.find(closer, start)
+    return -1 if end < 0 else lower.find(">", end)
+
+
+def _cut(text: str, opener: str, find_end, tail: int) -> str:  # type: ignore[no-untyped-def]
+    """Remove each ``opener`` ... end span, in linear time; an unclosed one runs to the end."""
+    lower = text.lower()
+    pieces = []
+    position = 0
+    while True:
+        start = lower.find(opener, position)
+        if start < 0:
+            pieces.append(text[position:])
+            break
+        pieces.append(text[position:start])
+        end = find_end(lower, start + len(opener))
+        if end < 0:
+            break
+        position = end + (tail if tail else 1)
+    return " ".join(pieces)
 
 
 def fingerprint(page: str) -> Fingerprint:

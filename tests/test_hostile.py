@@ -1,0 +1,197 @@
+"""Hostile input: nothing crashes, nothing hangs, work grows linearly."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from citelint.api import lint_text
+from citelint.diagnostics import FileError
+from citelint.files import collect, read_source
+
+CASES: dict[str, Callable[[], str]] = {
+    "10 MB single-line paragraph": lambda: "word " * 2_000_000 + "[CITATION 1]\n",
+    "100,000 nested quotes": lambda: ">" * 100_000 + " [CITATION 1]\n",
+    "100,000 nested list markers": lambda: "- " * 100_000 + "[CITATION 1]\n",
+    "100,000 nested ordered markers": lambda: "1. " * 100_000 + "x\n",
+    "quotes and lists interrupting each other": lambda: "".join(("> " if i % 2 else "- ") * (i % 50) + "x\n" for i in range(20_000)),
+    "deep indentation": lambda: "".join("   " * (i % 40) + "1. x\n" for i in range(30_000)),
+    "50,000 unclosed markers on a line": lambda: "[CITATION " * 50_000 + "\n",
+    "50,000 unclosed markers on lines": lambda: "[CITATION 3 and\n" * 50_000,
+    "100,000 brackets": lambda: "[" * 100_000 + "\n",
+    "100,000 backticks": lambda: "`" * 100_000 + " [CITATION 1]\n",
+    "100,000 unclosed comments": lambda: "<!--" * 100_000 + "\n",
+    "50,000 unclosed directives": lambda: "<!-- citelint-disable " * 50_000 + "\n",
+    "100,000 emphasis markers": lambda: "*_" * 100_000 + "\n",
+    "a 1,000,000-character setext underline": lambda: "a\n" + "=" * 1_000_000 + "\n",
+    "a 1,000,000-character URL": lambda: "x [CITATION 1]\n\n## References\n\n1. https://" + "a" * 1_000_000 + "\n",
+    "many quoted titles without dates": lambda: "x [CITATION 1]\n\n" + '"aaa ' * 100_000 + "\n",
+    "unclosed fence": lambda: "```\n" + "[CITATION 1]\n" * 50_000,
+    "front matter never closed": lambda: "---\n" + "a: [CITATION 1]\n" * 50_000,
+    "20,000 references": lambda: "x [CITATION 1]\n\n## References\n\n" + "".join(f"{n}. \"T\" P, 2020. https://e.com/{n}\n" for n in range(1, 20_001)),
+    "huge range": lambda: "x [CITATION 1-999999999]\n\n## References\n\n1. \"T\" P, 2020. https://e.com/1\n",
+    "huge numbers": lambda: "x [CITATION 99999999999999999999] [CITATION 1]\n\n## References\n\n1. \"T\" P, 2020. https://e.com/1\n",
+    "control characters": lambda: "".join(chr(c) for c in range(1, 32)) * 1000 + "[CITATION 1]\n",
+    "lone surrogates and noncharacters": lambda: "\ufffe\uffff\U0010ffff [CITATION 1]\u2028\u2029x\n",
+}
+
+
+@pytest.mark.parametrize("make", CASES.values(), ids=list(CASES))
+def test_hostile_text_gives_findings_in_bounded_time(make: Callable[[], str]) -> None:
+    text = make()
+    started = time.monotonic()
+    found = lint_text(text)
+    assert time.monotonic() - started < 30
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for diagnostic in found:
+        assert 1 <= diagnostic.line <= len(lines)
+        assert 1 <= diagnostic.column <= len(lines[diagnostic.line - 1]) + 1
+
+
+def _work(make: Callable[[int], str], size: int) -> float:
+    text = make(size)
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        lint_text(text)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+LINEAR = {
+    "prose with markers": lambda n: "Claim. [CITATION 1] " * n + "\n",
+    "unclosed markers": lambda n: "[CITATION 3 and\n" * n,
+    "nested containers": lambda n: "".join("- " * (i % 30) + "> " * (i % 7) + "y\n" for i in range(n)),
+    "interrupting siblings": lambda n: "".join(("> " if i % 2 else "- ") * (i % 50) + "x\n" for i in range(n)),
+    "references": lambda n: "x [CITATION 1]\n\n## References\n\n" + "".join(f"{i}. \"T\" P, 2020. https://e.com/{i}\n" for i in range(1, n)),
+    "backtick runs": lambda n: "a `b`` c``` [CITATION 1]\n" * n,
+    "comments": lambda n: "<!-- a --> [CITATION 1] <!--\n" * n,
+}
+
+
+@pytest.mark.parametrize("make", LINEAR.values(), ids=list(LINEAR))
+def test_work_grows_linearly(make: Callable[[int], str]) -> None:
+    """Doubling the input at most about doubles the time (generous bound: 3x)."""
+    small = _work(make, 4_000)
+    large = _work(make, 8_000)
+    assert large < 3 * small + 0.05, f"{small:.3f} s -> {large:.3f} s"
+
+
+# -- the regular expressions, each on its worst case --------------------------
+
+
+def test_every_regex_on_a_long_run_of_its_hardest_characters() -> None:
+    """Every pattern in citelint, searched over long runs of the characters that make
+    patterns backtrack, finishes quickly."""
+    import importlib
+    import pkgutil
+
+    import citelint
+
+    patterns: list[tuple[str, re.Pattern[str]]] = []
+    for module_info in pkgutil.walk_packages(citelint.__path__, "citelint."):
+        if module_info.name.endswith(("urls.http", "urls.checker", "__main__")):
+            continue  # the HTTP stack is tested with the URL checker; __main__ runs the CLI
+        module = importlib.import_module(module_info.name)
+        for name, value in vars(module).items():
+            if isinstance(value, re.Pattern):
+                patterns.append((f"{module_info.name}.{name}", value))
+    assert len(patterns) > 20
+    hard = [" " * 20_000 + "x", "\t" * 20_000, "[" * 20_000, "- " * 10_000 + "x", "> " * 10_000, "1. " * 7_000,
+            '"' * 20_000, '"a' * 10_000, "*" * 20_000, "_a" * 10_000, "http://" * 3_000, "10.1234/" * 2_500,
+            "www." * 5_000, "<!--" * 5_000, "citelint-disable " * 1_000, "9" * 20_000, "1," * 10_000, "1-" * 10_000]
+    for name, pattern in patterns:
+        for text in hard:
+            started = time.perf_counter()
+            list(pattern.finditer(text))
+            pattern.match(text)
+            assert time.perf_counter() - started < 0.5, (name, text[:20])
+
+
+# -- files ------------------------------------------------------------------------
+
+
+def test_file_that_vanishes_between_listing_and_reading(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("x", encoding="utf-8")
+    (tmp_path / "b.md").write_text("y", encoding="utf-8")
+    files, errors = collect([str(tmp_path)])
+    assert len(files) == 2 and errors == []
+    (tmp_path / "a.md").unlink()
+    outcome = read_source(files[0])
+    assert isinstance(outcome, FileError) and "no such file" in outcome.message
+    assert not isinstance(read_source(files[1]), FileError)
+
+
+def test_nul_byte_deep_in_a_large_file(tmp_path: Path) -> None:
+    path = tmp_path / "late.md"
+    path.write_bytes(b"x [CITATION 1]\n" * 100_000 + b"\x00")
+    outcome = read_source(str(path))
+    assert isinstance(outcome, FileError) and "binary" in outcome.message
+
+
+def test_cli_on_a_folder_of_hostile_files(tmp_path: Path) -> None:
+    """Each bad file gets one line naming it, the others are linted, no traceback, exit 2."""
+    folder = tmp_path / "book"
+    folder.mkdir()
+    (tmp_path / ".git").mkdir()
+    (folder / "binary.md").write_bytes(b"\x00\x01\x02" * 100)
+    (folder / "latin1.md").write_bytes("Caf\xe9 [CITATION 1]".encode("latin-1"))
+    (folder / "empty.md").write_bytes(b"")
+    (folder / "deep.md").write_text(">" * 100_000 + " [CITATION 1]\n", encoding="utf-8")
+    (folder / "long.md").write_text("word " * 2_000_000 + "\n", encoding="utf-8")
+    (folder / "good.md").write_text("A. [CITATION 2] B. [CITATION 1]\n\n## References\n\n1. \"A.\" P, 2020. https://e.com/a\n2. \"B.\" P, 2021. https://e.com/b\n", encoding="utf-8")
+    os.symlink(".", folder / "loop")
+    result = subprocess.run(
+        [sys.executable, "-m", "citelint", "check", str(folder)], capture_output=True, text=True, timeout=120, cwd=tmp_path, check=False
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stdout + result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("citelint: error:")]
+    assert len(errors) == 2 and any("binary.md" in line for line in errors) and any("latin1.md" in line for line in errors)
+    assert "good.md:1:4: CIT003" in result.stdout
+
+
+# -- property-based: generated Markdown ---------------------------------------------
+
+PIECES = st.sampled_from([
+    "[CITATION 1]", "[CITATION 2, 3]", "[CITATION 2-4]", "[Citation 2]", "[CITATION", "[ CITATION 1 ]", "[CITATION 0]",
+    "`", "``", "```", "~~~", "\n", "\n\n", "\r\n", "> ", "- ", "1. ", "    ", "\t", "# ", "## References\n", "Sources:",
+    "<!--", "-->", "<!-- citelint-disable -->", "<!-- citelint-enable -->", "[1]: https://e.com/1", "https://e.com/x",
+    "\"Title,\" Press, 2020.", "---\n", "===", "*", "_", "é", "😀", "\u2028", "\ufeff", "word", " ", ".", "]", "[",
+])
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(PIECES, max_size=60), st.booleans())
+def test_generated_markdown_never_crashes_and_positions_are_inside_the_file(pieces: list[str], bom: bool) -> None:
+    text = ("\ufeff" if bom else "") + "".join(pieces)
+    found = lint_text(text)
+    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for diagnostic in found:
+        assert 1 <= diagnostic.line <= len(lines)
+        assert 1 <= diagnostic.column <= len(lines[diagnostic.line - 1]) + 1
+        assert (diagnostic.end_line, diagnostic.end_column) >= (diagnostic.line, diagnostic.column)
+
+
+CODE_WRAPPERS = st.sampled_from([
+    "`{}`", "``{}``", "```\n{}\n```", "~~~~\n{}\n~~~~", "    {}", "<!-- {} -->", "<!--\n{}\n-->", "> ```\n> {}\n> ```",
+    "- item\n\n  ```\n  {}\n  ```",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["Some prose.", "More text", "> quoted", "- listed", "## Heading"]), CODE_WRAPPERS), min_size=1, max_size=8))
+def test_markers_in_code_are_never_reported(blocks: list[tuple[str, str]]) -> None:
+    # A plain paragraph between: indented text right after a list item continues the item.
+    body = "\n\n".join(f"{prose}\n\nText.\n\n{wrapper.format('[CITATION 77] [Citation 78] [CITATION]')}" for prose, wrapper in blocks)
+    text = "Claim. [CITATION 1]\n\n" + body + "\n\n## References\n\n1. \"One.\" P, 2020. https://e.com/1\n"
+    assert lint_text(text) == []
