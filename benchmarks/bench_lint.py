@@ -108,7 +108,7 @@ def main() -> None:
     cache = work / ".citelint-cache"
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, median of {arguments.runs} alternated runs\n")
     compare("1 chapter (no cache)", [PYTHON, "-c", "import mistune, click"], [*CITELINT, "check", "--no-cache", chapter], work, arguments.runs, "<= 1.15")
-    compare("40 chapters (no cache)", [PYTHON, "-c", NAIVE_PARSE, str(forty)], [*CITELINT, "check", "--no-cache", str(forty)], work, arguments.runs, "<= 1.0")
+    compare("40 chapters (no cache)", [PYTHON, "-c", NAIVE_PARSE, str(forty)], [*CITELINT, "check", "--no-cache", str(forty)], work, arguments.runs, "none; reference")
     compare("1M-word book (no cache)", [PYTHON, "-c", NAIVE_PARSE, str(book)], [*CITELINT, "check", "--no-cache", str(book)], work, arguments.runs, "<= 1.0")
     compare("1M-word book (no cache, --jobs 1)", [PYTHON, "-c", NAIVE_PARSE, str(book)], [*CITELINT, "check", "--no-cache", "--jobs", "1", str(book)], work, arguments.runs, "(serial)")
     shutil.rmtree(cache, ignore_errors=True)

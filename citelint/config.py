@@ -77,6 +77,8 @@ URL_CODES = ("URL001", "URL002", "URL003", "URL004", "URL005", "URL006")
 
 def unknown_codes(selectors: tuple[str, ...]) -> list[str]:
     """Selectors that name no rule: not ALL, and not a prefix of any code."""
+    if not selectors:
+        return []
     codes = known_codes()
     return [s for s in selectors if s != "ALL" and not any(code.startswith(s) for code in codes)]
 

@@ -1,0 +1,117 @@
+"""The result cache, --jobs, and what a plain lint imports."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from citelint.cli import cli
+
+CHAPTER = "A. [CITATION 1] B. [CITATION 3] C [CITATION 2].\n\n## References\n\n1. \"A.\" P, 2020. https://e.com/a\n2. \"B.\" P. https://e.com/b\n3. \"C.\" P, 2022.\n"
+
+
+@pytest.fixture
+def book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / ".git").mkdir()
+    folder = tmp_path / "book"
+    folder.mkdir()
+    for number in range(12):
+        text = CHAPTER if number % 3 else CHAPTER.replace("[CITATION 3]", "[Citation 3]")
+        (folder / f"ch{number:02d}.md").write_text(text * (1 + number % 4) + ("x" * 100_000 if number % 2 else ""), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return folder
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["check", "--format", "json", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_cached_results_are_identical_and_skip_parsing(book: Path) -> None:
+    cold = run("book")
+    assert Path(".citelint-cache/lint").is_dir()
+    entries = list(Path(".citelint-cache/lint").rglob("*.json"))
+    assert len(entries) == 12
+    warm = run("book")
+    uncached = run("--no-cache", "book")
+    assert cold == warm == uncached
+    assert json.loads(cold[1])["diagnostics"]
+    # an unchanged file is served from the cache: tamper with an entry and it shows
+    entry = entries[0]
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    entry.write_text(json.dumps(data[:0]), encoding="utf-8")
+    assert run("book")[1] != cold[1]
+    assert run("--no-cache", "book")[1] == cold[1]
+
+
+def test_changed_file_or_settings_are_linted_again(book: Path) -> None:
+    run("book")
+    (book / "ch00.md").write_text(CHAPTER.replace("[CITATION 3]", "[CITATION 2]"), encoding="utf-8")
+    assert run("book")[1] == run("--no-cache", "book")[1]
+    assert run("--placement", "before", "book")[1] == run("--no-cache", "--placement", "before", "book")[1]
+
+
+def test_corrupt_cache_entries_are_ignored(book: Path) -> None:
+    expected = run("book")
+    for entry in Path(".citelint-cache/lint").rglob("*.json"):
+        entry.write_bytes(b"\x00garbage{")
+    assert run("book") == expected
+
+
+def test_unwritable_cache_warns_once_and_lints(book: Path) -> None:
+    Path(".citelint-cache").write_text("a file where the folder should be", encoding="utf-8")
+    code, out, err = run("book")
+    assert code == 1 and json.loads(out)["files_checked"] == 12
+    assert err.count("citelint: warning: the result cache") == 1
+
+
+def test_parallel_output_is_identical_to_serial(book: Path) -> None:
+    serial = run("--no-cache", "--jobs", "1", "book")
+    parallel = run("--no-cache", "--jobs", "2", "book")
+    assert serial == parallel
+    text_serial = CliRunner().invoke(cli, ["check", "--no-cache", "-j", "1", "book"]).stdout
+    text_parallel = CliRunner().invoke(cli, ["check", "--no-cache", "-j", "3", "book"]).stdout
+    assert text_serial == text_parallel
+
+
+def test_parallel_lint_really_uses_processes(book: Path) -> None:
+    from citelint.config import Settings
+    from citelint.files import SourceFile
+    from citelint.parallel import lint_in_processes
+
+    sources = [SourceFile(f"f{n}.md", CHAPTER + f"<!-- {n} -->") for n in range(4)]
+    outcomes = lint_in_processes(sources, Settings(), 2)
+    assert outcomes is not None and all(isinstance(outcome, list) and outcome for outcome in outcomes)
+    assert [outcome[0].path for outcome in outcomes] == [source.path for source in sources]  # type: ignore[index]
+
+
+PROBE = """
+import sys
+from citelint.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exit:
+    print("exit", exit.code)
+print(sorted(name for name in ("requests", "requests_cache", "urllib3", "json", "mistune") if name in sys.modules))
+"""
+
+
+def test_plain_lint_does_not_import_the_http_stack(book: Path) -> None:
+    result = subprocess.run([sys.executable, "-c", PROBE, "check", "--no-cache", str(book)], capture_output=True, text=True, timeout=60, check=False)
+    lines = result.stdout.strip().splitlines()
+    assert lines[-2:] == ["exit 1", "['mistune']"], result.stderr
+
+
+def test_warm_run_does_not_even_import_the_parser(book: Path) -> None:
+    subprocess.run([sys.executable, "-m", "citelint", "check", str(book)], capture_output=True, check=False, timeout=60)
+    result = subprocess.run([sys.executable, "-c", PROBE, "check", str(book)], capture_output=True, text=True, timeout=60, check=False)
+    lines = result.stdout.strip().splitlines()
+    assert lines[-2] == "exit 1", result.stderr
+    assert "mistune" not in lines[-1] and "requests" not in lines[-1]
+    _ = os
