@@ -178,8 +178,8 @@ def fix(ctx: click.Context, paths: tuple[str, ...], diff: bool, check_only: bool
         elif report.diff and diff:
             click.echo(report.diff, nl=False)
         elif report.changed and not quiet:
-            verb = "would fix" if (diff or check_only) else "fixed"
-            click.echo(f"{report.path}: {verb}: {report.summary}")
+            would = "would be fixed: " if (diff or check_only) else ""
+            click.echo(f"{report.path}: {would}{report.summary}")
     _report_errors(outcome.errors, [])
     if outcome.errors:
         ctx.exit(EXIT_ERROR)

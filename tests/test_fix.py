@@ -201,7 +201,7 @@ def chapter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_fix_writes_and_keeps_permissions(chapter: Path) -> None:
     result = CliRunner().invoke(main, ["fix", "ch.md"])
     assert result.exit_code == 0
-    assert result.stdout == "ch.md: fixed: renumbered 2 markers, moved 2 references\n"
+    assert result.stdout == "ch.md: renumbered 2 markers, moved 2 references\n"
     assert stat.S_IMODE(chapter.stat().st_mode) == 0o640
     assert chapter.read_bytes() == fixed(THREE.replace("\n", "\r\n")).encode("utf-8")
     assert [p.name for p in chapter.parent.iterdir() if p.name.startswith(".citelint-")] == []
@@ -219,7 +219,7 @@ def test_fix_diff_writes_nothing(chapter: Path) -> None:
 def test_fix_check(chapter: Path) -> None:
     before = chapter.read_bytes()
     result = CliRunner().invoke(main, ["fix", "--check", "ch.md"])
-    assert result.exit_code == 1 and "ch.md: would fix:" in result.stdout
+    assert result.exit_code == 1 and "ch.md: would be fixed: renumbered 2 markers" in result.stdout
     assert chapter.read_bytes() == before
     CliRunner().invoke(main, ["fix", "ch.md"])
     assert CliRunner().invoke(main, ["fix", "--check", "ch.md"]).exit_code == 0
