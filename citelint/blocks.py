@@ -59,7 +59,7 @@ class LeafBlock(NamedTuple):
 class ListItem(NamedTuple):
     """A list item: the line of its marker and the label it shows."""
 
-    index: int
+    item_id: int  # its index in Structure.items
     line: int
     number: Optional[int]  # the number of an ordered item, None for a bullet
     parent: Optional[int]  # index of the enclosing list item

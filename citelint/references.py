@@ -18,7 +18,6 @@ DOI = re.compile(r"(?<![\w/.])(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,
 _TRAILING_PUNCTUATION = ".,;:!?'\")]}>*_"
 _YEAR = re.compile(r"(?<!\d)(?:1[5-9]\d\d|20\d\d)(?!\d)|\bn\.\s?d\.", re.IGNORECASE)
 _SCHEMELESS = re.compile(r"(?<![\w/.@])www\.[^\s<>\[\]()\"']+", re.IGNORECASE)
-_BAD_SCHEME = re.compile(r"\b(?!https?://)[a-z]{2,6}:/{1,3}[^\s]*|\bhttps?:/(?!/)\S*", re.IGNORECASE)
 _TITLE = re.compile(r"[\"\u201c][^\"\u201c\u201d\n]{3,}[\"\u201d]|(?<![\w*])\*[^*\n]{3,}\*(?!\*)|(?<!\w)_[^_\n]{3,}_(?!\w)")
 _LIST_LABEL = re.compile(r"(?<![ \t])[ \t]*(\d{1,9})([.)])(?=[ \t]|$)")
 _BULLET = re.compile(r"(?<![ \t])[ \t]*[-*+](?=[ \t]|$)")
@@ -108,10 +107,10 @@ def _section_entries(document: Document, first: int, last: int) -> Iterator[tupl
     """(first_line, last_line) of each entry of a section, in order."""
     items = _top_items(document, first, last)
     extents = _item_extents(document, items)
-    item_lines = {item.line: extents[item.index] for item in items}
+    item_lines = {item.line: extents[item.item_id] for item in items}
     covered: set[int] = set()
     for item in items:
-        covered.update(range(item.line, extents[item.index] + 1))
+        covered.update(range(item.line, extents[item.item_id] + 1))
     pieces: list[tuple[int, int]] = list(item_lines.items())
     for block in document.blocks:
         if not (first <= block.first_line <= last) or block.first_line in covered:
@@ -134,7 +133,7 @@ def _top_items(document: Document, first: int, last: int) -> list[ListItem]:
 
 
 def _item_extents(document: Document, items: list[ListItem]) -> dict[int, int]:
-    extents = {item.index: item.line for item in items}
+    extents = {item.item_id: item.line for item in items}
     for block in document.blocks:
         index = block.item
         while index is not None:
@@ -255,8 +254,8 @@ def _read_entry(document: Document, first: int, last: int) -> tuple[Optional[int
     else:
         text_column = column
     start_column = len(line) - len(line[column:].lstrip(" \t"))
-    rest = [line[text_column:]] + [document.lines[number] for number in range(first + 1, last + 1)]
-    text = " ".join(part.strip() for part in rest if part.strip())
+    parts = [line[text_column:]] + [document.lines[number] for number in range(first + 1, last + 1)]
+    text = " ".join(part.strip() for part in parts if part.strip())
     return label, span, document.offset(first, start_column), text
 
 

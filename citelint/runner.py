@@ -71,12 +71,13 @@ def check_paths(
             cache.get(key, source.path) if cache else None for key, source in zip(keys, sources)
         ]
         missing = [index for index, item in enumerate(found) if item is None]
-        for index, outcome in zip(missing, _lint_many([sources[i] for i in missing], settings, jobs)):
-            found[index] = outcome
-            if cache and not isinstance(outcome, FileError):
-                cache.put(keys[index], outcome)
+        for index, linted in zip(missing, _lint_many([sources[i] for i in missing], settings, jobs)):
+            found[index] = linted
+            if cache and not isinstance(linted, FileError):
+                cache.put(keys[index], linted)
         for outcome in found:
-            _collect(result, outcome)  # type: ignore[arg-type]
+            assert outcome is not None
+            _collect(result, outcome)
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
 

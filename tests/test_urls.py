@@ -221,7 +221,7 @@ def test_reference_rot_is_reported_but_not_for_a_date_change(server: TrapServer,
 
 
 def test_accept_and_exclude_from_configuration(server: TrapServer, workdir: Path) -> None:
-    Path(".citelint.toml").write_text(f'[urls]\naccept = [403]\nexclude = ["/500$"]\nallow-private = true\ncache-dir = "c"\n', encoding="utf-8")
+    Path(".citelint.toml").write_text('[urls]\naccept = [403]\nexclude = ["/500$"]\nallow-private = true\ncache-dir = "c"\n', encoding="utf-8")
     Path("ch.md").write_text(chapter([server.url("/403"), server.url("/500")]), encoding="utf-8")
     document = check("--urls", "ch.md")[1]
     assert codes_by_url(document) == {server.url("/500"): "URL004"}

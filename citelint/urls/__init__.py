@@ -8,7 +8,7 @@ the standard library only; requests and requests-cache are imported by
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Iterator
 
 from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic, Rule, Severity
@@ -129,6 +129,3 @@ def url_diagnostics(chapter: Chapter, verdicts: dict, path: str) -> list[Diagnos
         diagnostic = chapter.finding(rule, link.start, link.end, f"{link.url}: {verdict.detail}")
         found.append(diagnostic._replace(path=path))
     return found
-
-
-Warn = Callable[[str], None]

@@ -15,7 +15,7 @@ import sqlite3
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional
 from urllib.parse import urlsplit
@@ -26,6 +26,8 @@ from citelint.urls.policy import AddressPolicy, AddressRefused, HostNotFound, Re
 from citelint.urls.store import Verdict, VerdictStore
 
 RETRY_AFTER_CAP = 30.0
+MAX_REDIRECTS = 10
+BODY_LIMIT = 2 * 1024 * 1024  # bytes of a body read, at most
 RETRIES = 2
 BACKOFF = 0.5
 TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
@@ -190,12 +192,12 @@ class UrlChecker:
         while True:
             try:
                 response = self._request(method, url, deadline)
-            except (AddressRefused,) as error:
+            except AddressRefused as error:
                 return self._verdict(url, "URL004", str(error))
             except HostNotFound as error:
                 return self._verdict(url, "URL001", str(error))
             except requests.exceptions.TooManyRedirects:
-                return self._verdict(url, "URL002", f"more than {10} redirects")
+                return self._verdict(url, "URL002", f"more than {MAX_REDIRECTS} redirects")
             except requests.exceptions.SSLError as error:
                 return self._verdict(url, "URL002", f"TLS error: {_short(error)}")
             except requests.exceptions.Timeout:
@@ -258,13 +260,13 @@ class UrlChecker:
             for chunk in response.iter_content(65536):
                 chunks.append(chunk)
                 size += len(chunk)
-                if size >= 2 * 1024 * 1024 or time.monotonic() >= deadline:
+                if size >= BODY_LIMIT or time.monotonic() >= deadline:
                     break
         except Exception:  # noqa: BLE001 - a broken body is no body
             return None
         finally:
             response.close()
-        data = b"".join(chunks)[: 2 * 1024 * 1024]
+        data = b"".join(chunks)[:BODY_LIMIT]
         return data.decode(response.encoding or "utf-8", errors="replace")
 
     def _verdict(self, url: str, code: Optional[str], detail: str, **extra: Any) -> Verdict:
@@ -347,7 +349,3 @@ def _short(error: BaseException) -> str:
         cause = inner
     text = re.sub(r"^\w+\(host='[^']*', port=\d+\): ", "", str(cause))
     return text if len(text) <= 200 else text[:197] + "..."
-
-
-def replace_detail(verdict: Verdict, detail: str) -> Verdict:
-    return replace(verdict, detail=detail)

@@ -50,7 +50,7 @@ def visible_text(page: str) -> tuple[str, str]:
     text = _cut(page, "<!--", lambda lower, start: lower.find("-->", start), 3)
     for element in _HIDDEN_ELEMENTS:
         closer = f"</{element}"
-        text = _cut(text, f"<{element}", lambda lower, start: _close_tag(lower, closer, start), 0)
+        text = _cut(text, f"<{element}", lambda lower, start, closer=closer: _close_tag(lower, closer, start), 0)
     text = _TAG.sub(" ", text)
     return title, " ".join(html.unescape(text).split())
 

@@ -20,11 +20,10 @@ from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.util import connection as urllib3_connection
 
 from citelint import __version__
+from citelint.urls.checker import BODY_LIMIT, MAX_REDIRECTS
 from citelint.urls.policy import AddressPolicy, ResolveFailed
 
 USER_AGENT = f"Mozilla/5.0 (compatible; citelint/{__version__}; reference checker)"
-MAX_REDIRECTS = 10
-BODY_LIMIT = 2 * 1024 * 1024
 
 
 def _guarded_classes(policy: AddressPolicy) -> dict[str, type]:
