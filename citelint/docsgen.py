@@ -20,7 +20,7 @@ same text.
 """
 
 
-def _documented() -> list[tuple[Rule, str, str]]:
+def documented() -> list[tuple[Rule, str, str]]:
     """(rule, one-line summary, full documentation) for every rule, CIT then URL."""
     rows = [(m.RULE, summary(m), (m.__doc__ or "").strip()) for m in RULE_MODULES]
     rows += [(rule, URL_DOCS[code].splitlines()[0] + " (with `--urls`)", URL_DOCS[code].strip()) for code, rule in URL_RULES.items()]
@@ -28,7 +28,7 @@ def _documented() -> list[tuple[Rule, str, str]]:
 
 
 def rules_markdown() -> str:
-    rows = _documented()
+    rows = documented()
     table = "".join(
         f"| [{rule.code}](#{rule.code.lower()}-{rule.name}) | {rule.name} | {rule.severity.value} | {line} |\n"
         for rule, line, _ in rows

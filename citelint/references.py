@@ -22,6 +22,7 @@ _TITLE = re.compile(r"[\"\u201c][^\"\u201c\u201d\n]{3,}[\"\u201d]|(?<![\w*])\*[^
 _LIST_LABEL = re.compile(r"(?<![ \t])[ \t]*(\d{1,9})([.)])(?=[ \t]|$)")
 _BULLET = re.compile(r"(?<![ \t])[ \t]*[-*+](?=[ \t]|$)")
 _BRACKET_LABEL = re.compile(r"(?<![ \t])[ \t]*\[(\d{1,9})\](:?)(?=[ \t]|$)")
+_NAMED_DEFINITION = re.compile(r" {0,3}\[(?!\d{1,9}\])[^\]\n]{1,999}\]:")
 _QUOTE_PREFIX = re.compile(r"(?<![ \t>])(?:[ \t]*>)*")
 MAX_REFERENCE_LINE = 2000
 
@@ -179,7 +180,9 @@ def _unheaded_list(document: Document) -> Optional[ReferenceList]:
             block = document.block_at(document.offset(line))
             if block is None or block.kind not in ("paragraph", "ref_def"):
                 break
-            if _looks_like_reference(text):
+            if _NAMED_DEFINITION.match(text):
+                pass  # [map]: https://... is never an entry, and does not end the block
+            elif _looks_like_reference(text):
                 first = line
             elif not _is_continuation(text):
                 break
@@ -193,7 +196,8 @@ def _unheaded_list(document: Document) -> Optional[ReferenceList]:
         end = starts[index + 1] - 1 if index + 1 < len(starts) else last
         while not lines[end].strip():
             end -= 1
-        pieces.append((start, end))
+        if not _NAMED_DEFINITION.match(lines[start]):
+            pieces.append((start, end))
     return _numbered(document, None, first, last, pieces)
 
 

@@ -30,7 +30,7 @@ def check_sarif_shape(document: dict) -> None:  # type: ignore[type-arg]
     ids = [rule["id"] for rule in driver["rules"]]
     assert len(ids) == len(set(ids))
     for rule in driver["rules"]:
-        assert re.fullmatch(r"CIT\d{3}", rule["id"])
+        assert re.fullmatch(r"(CIT|URL)\d{3}", rule["id"])
         assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
         assert rule["help"]["text"] and rule["help"]["markdown"]
         assert rule["defaultConfiguration"]["level"] in ("error", "warning", "note")
@@ -95,3 +95,10 @@ def test_github_format_from_the_command_line(tmp_path: Path, monkeypatch: pytest
     Path("ch.md").write_text(OUT_OF_ORDER, encoding="utf-8")
     result = CliRunner().invoke(main, ["check", "ch.md"], env={"CITELINT_FORMAT": "github"})
     assert result.stdout.startswith("::error file=ch.md,line=1,col=20,")
+
+
+def test_sarif_lists_every_rule_including_url_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    document = json.loads(CliRunner().invoke(main, ["check", "--format", "sarif", "manuscript"]).stdout)
+    ids = [rule["id"] for rule in document["runs"][0]["tool"]["driver"]["rules"]]
+    assert ids == [f"CIT{n:03d}" for n in range(1, 13)] + [f"URL{n:03d}" for n in range(1, 7)]

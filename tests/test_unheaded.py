@@ -85,3 +85,10 @@ def test_lines_with_years_under_a_heading_are_one_entry_each() -> None:
 def test_wrapped_entry_under_a_heading_is_one_entry() -> None:
     text = PROSE + "## References\n\nSmith, J. A very long book title that wraps\nonto a second line. Press, 2019.\n\nDoe, A. Two. Press, 2020.\n"
     assert entries(text) == [(1, 7), (2, 10)]
+
+
+def test_named_link_definitions_are_never_entries() -> None:
+    text = PROSE + '"One." P, 2020. https://e.com/1\n[map]: https://maps.example/x\n"Two." P, 2021. https://e.com/2\n'
+    assert entries(text) == [(1, 5), (2, 7)]
+    headed = PROSE + "## References\n\n[1]: https://e.com/1 \"One\" \n[map]: https://maps.example/x\n[2]: https://e.com/2\n"
+    assert [number for number, _ in entries(headed)] == [1, 2]

@@ -287,3 +287,15 @@ def test_fingerprint_ignores_dates_ads_and_whitespace() -> None:
     assert describe_change(old, fingerprint(page.format("\n\n   ".join(ARTICLE.split(" ")), "Buy shoes now"))) is None
     rewritten = describe_change(old, fingerprint(page.replace("<title>T", "<title>New").format(OTHER, "Buy shoes now")))
     assert rewritten is not None and rewritten.startswith("title 'T' -> 'New', size ") and "% of the text kept" in rewritten
+
+
+def test_progress_shows_on_long_runs_and_clears(capsys: pytest.CaptureFixture[str]) -> None:
+    from citelint.urlrun import Progress
+
+    bar = Progress()
+    bar(1, 10)
+    assert capsys.readouterr().err == ""  # nothing in the first second
+    bar.started -= 2
+    bar(3, 10)
+    bar.close()
+    assert capsys.readouterr().err == "\rchecking links 3/10\r\x1b[K"

@@ -35,22 +35,20 @@ def artifact_uri(path: str, root: Path) -> str:
 
 
 def _rules() -> list[dict[str, Any]]:
-    from citelint.rules import RULE_MODULES, summary
+    from citelint.docsgen import documented
 
     described = []
-    for module in RULE_MODULES:
-        rule = module.RULE
-        doc = (module.__doc__ or "").strip()
+    for rule, summary, doc in documented():
         full = doc.split("\n\nFailing:")[0]
         described.append(
             {
                 "id": rule.code,
                 "name": rule.name,
-                "shortDescription": {"text": summary(module)},
+                "shortDescription": {"text": summary},
                 "fullDescription": {"text": " ".join(full.split())},
                 "help": {"text": doc, "markdown": doc},
                 "defaultConfiguration": {"level": LEVELS[rule.severity.value]},
-                "properties": {"tags": ["citations"]},
+                "properties": {"tags": ["citations" if rule.code.startswith("CIT") else "links"]},
             }
         )
     return described
