@@ -54,7 +54,7 @@ CASES = [
     ),
     pytest.param(
         "A. [CITATION 1] B. [CITATION 3] C. [CITATION 5]\n\n## References\n\n[1] \"One.\" P, 2020. https://e.com/1\n\n[3] \"Three.\" P, 2020. https://e.com/3\n\n[5] \"Five.\" P, 2020. https://e.com/5\n",
-        [("CIT004", 1, 20), ("CIT004", 1, 36), ("CIT011", 7, 2), ("CIT011", 9, 2)],
+        [("CIT004", 1, 20), ("CIT004", 1, 36), ("CIT011", 7, 1), ("CIT011", 9, 1)],
         id="cit004-two-gaps",
     ),
     # -- CIT005 ---------------------------------------------------------------

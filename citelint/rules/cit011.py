@@ -3,7 +3,7 @@
 Markdown renders `1.`, `2.`, `4.` as 1, 2, 3, so a reader sees other numbers
 than the ones the markers cite. Every explicit label (`3.`, `3)`, `[3]`,
 `[3]:`) must equal its position: no duplicates, no skipped numbers, no
-reordering. A list labelled `1.` throughout (lazy numbering) is numbered by
+reordering. Reported at the entry. A list labelled `1.` throughout (lazy numbering) is numbered by
 position and is fine. `citelint fix` relabels the list.
 
 Failing:
@@ -49,4 +49,4 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
             f"reference labelled {entry.label} is entry {entry.position} of the list; "
             f"label it {entry.position} (run `citelint fix`)"
         )
-        yield chapter.finding(RULE, entry.label_span.start, entry.label_span.end, message)
+        yield chapter.finding(RULE, entry.start, entry.label_span.end, message)
