@@ -131,7 +131,8 @@ def _expand(body: str) -> tuple[tuple[int, ...], Optional[str]]:
     for part in _SEPARATOR.split(body.strip()):
         item = _ITEM.fullmatch(part)
         if item is None:
-            return (), "has an empty item in its list of numbers"
+            what = f"`{part}`, which is neither a number nor a range" if part else "an empty item in its list"
+            return (), f"has {what}; separate numbers with commas"
         first = int(item.group(1))
         last = int(item.group(2)) if item.group(2) else first
         if first == 0 or last == 0:
