@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Optional, Union
 
 IPAddress = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
@@ -66,10 +66,14 @@ class AddressPolicy:
 
     allow_private: bool = False
     resolver: Resolver = system_resolver
+    # answers for this run: each host is resolved once, however many URLs and hops use it
+    answers: dict[tuple[str, int], list[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def checked_address(self, host: str, port: int) -> str:
         """The address to connect to; raises when the host is refused or unknown."""
-        addresses = self.resolver(host, port)
+        addresses = self.answers.get((host, port))
+        if addresses is None:
+            addresses = self.answers[(host, port)] = self.resolver(host, port)
         if not addresses:
             raise HostNotFound(f"the host {host} has no address")
         if self.allow_private:
