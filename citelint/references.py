@@ -38,14 +38,20 @@ class Entry(NamedTuple):
     last_line: int
     start: int  # offset where the entry (its label or bullet) starts
     text: str  # the entry's text without its label, lines joined
+    urls: tuple[str, ...]  # http(s) URLs in the text
+    dois: tuple[str, ...]  # DOIs in the text, bare or in a doi.org URL
 
-    @property
-    def urls(self) -> list[str]:
-        return [_trim(match.group()) for match in URL.finditer(self.text)]
 
-    @property
-    def dois(self) -> list[str]:
-        return [_trim(match.group(1)) for match in DOI.finditer(self.text)]
+def find_urls(text: str) -> tuple[str, ...]:
+    if "://" not in text:
+        return ()
+    return tuple(_trim(match.group()) for match in URL.finditer(text))
+
+
+def find_dois(text: str) -> tuple[str, ...]:
+    if "10." not in text:
+        return ()
+    return tuple(_trim(match.group(1)) for match in DOI.finditer(text))
 
 
 class ReferenceList(NamedTuple):
@@ -235,7 +241,7 @@ def _numbered(
         if lazy:
             label, span = None, None
         number = position if label is None else label
-        entries.append(Entry(number, position, label, span, first_line, last_line, start, text))
+        entries.append(Entry(number, position, label, span, first_line, last_line, start, text, find_urls(text), find_dois(text)))
     return ReferenceList(heading, first, last, tuple(entries), lazy)
 
 

@@ -25,9 +25,9 @@ def test_plain_text_seed_structure() -> None:
     assert [m.numbers for m in chapter.citations()] == [(1,), (2,), (4,), (3,)]
     assert chapter.references is not None and chapter.references.heading is None
     assert [(e.number, e.first_line + 1) for e in chapter.references.entries] == [(1, 9), (2, 10), (3, 11), (4, 12)]
-    assert chapter.references.entries[2].urls == [
-        "https://carnegieendowment.org/2023/09/15/what-did-russia-and-north-korea-actually-agree-to-pub-90576"
-    ]
+    assert chapter.references.entries[2].urls == (
+        "https://carnegieendowment.org/2023/09/15/what-did-russia-and-north-korea-actually-agree-to-pub-90576",
+    )
 
 
 def test_markdown_seed_reports_only_the_out_of_order_marker() -> None:

@@ -44,9 +44,11 @@ _BROKEN_SCHEME = re.compile(r"(?<![\w.+-])(?:https?:/(?!/)|htps?://|htt?ps?:/+(?
 
 def malformed_urls(text: str) -> list[str]:
     """URL-looking text without a scheme or a host."""
-    found = [match.group() for match in _BROKEN_SCHEME.finditer(text)]
-    found += [match.group() for match in _SCHEMELESS.finditer(text)]
-    found += [match.group() for match in URL.finditer(text) if not _has_host(match.group())]
+    found = [match.group() for match in _BROKEN_SCHEME.finditer(text)] if ":/" in text else []
+    if "www." in text:
+        found += [match.group() for match in _SCHEMELESS.finditer(text)]
+    if "://" in text:
+        found += [match.group() for match in URL.finditer(text) if not _has_host(match.group())]
     return found
 
 
@@ -63,7 +65,9 @@ def problems(entry: Entry, require_url: bool) -> list[str]:
         found.append(f"a malformed URL `{malformed[0]}` (a URL needs a scheme and a host)")
     elif require_url and not entry.urls and not entry.dois:
         found.append("no URL or DOI")
-    without_links = DOI.sub(" ", URL.sub(" ", entry.text))
+    without_links = entry.text
+    if entry.urls or entry.dois:
+        without_links = DOI.sub(" ", URL.sub(" ", without_links))
     if not _YEAR.search(without_links):
         found.append("no year (write n.d. for an undated source)")
     return found
