@@ -253,3 +253,31 @@ def test_installed_console_script_runs() -> None:
     assert "chapter-38.md:11:623: CIT003" in result.stdout
     assert result.stderr == ""
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def _run_on_a_terminal(args: list[str], env: dict[str, str], cwd: Path) -> str:
+    import pty
+
+    primary, secondary = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "citelint", *args], stdout=secondary, stderr=secondary, cwd=cwd, env=env)
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            data = os.read(primary, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    process.wait(timeout=60)
+    os.close(primary)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_colour_on_a_terminal_unless_no_color(book: Path) -> None:
+    env = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "CI")}
+    coloured = _run_on_a_terminal(["check", "--no-cache", "book/b.md"], env, book)
+    assert "\x1b[1;31mCIT003\x1b[0m" in coloured
+    plain = _run_on_a_terminal(["check", "--no-cache", "book/b.md"], {**env, "NO_COLOR": "1"}, book)
+    assert "CIT003" in plain and "\x1b[" not in plain
