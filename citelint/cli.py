@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import click
 
 from citelint import __version__
 from citelint.config import PLACEMENTS, Settings
-from citelint.diagnostics import Severity
+from citelint.diagnostics import FileError, Severity
+
+if TYPE_CHECKING:
+    from citelint.cache import ResultCache
+    from citelint.report import Run
+    from citelint.runner import UrlCheck
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -103,34 +108,51 @@ def check(
     from citelint.runner import check_paths, default_jobs
 
     settings = _settings(config_file, select=select, ignore=ignore, strict=strict, placement=placement)
-    warn = lambda message: click.echo(f"citelint: warning: {message}", err=True)  # noqa: E731
-    result_cache = None
-    if not no_cache and not urls:
-        from citelint.cache import ResultCache
-        from citelint.config import cache_folder
-
-        result_cache = ResultCache(cache_dir or cache_folder(settings), repr(settings), warn)
+    result_cache = None if (no_cache or urls) else _result_cache(settings, cache_dir)
     url_check = None
     if urls:
-        from citelint.urlrun import make_url_check
-
         show_progress = format_name == "text" and not quiet and sys.stderr.isatty() and "CI" not in os.environ
-        url_check = make_url_check(
-            settings,
-            allow_private=allow_private,
-            offline=offline,
-            refresh=refresh,
-            timeout=timeout,
-            cache_dir=cache_dir,
-            progress=show_progress,
-            warn=warn,
-        )
+        url_check = _url_check(settings, allow_private, offline, refresh, timeout, cache_dir, show_progress)
     result = check_paths(paths or settings.paths or (".",), settings, url_check, result_cache, jobs or default_jobs())
     color = format_name == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     run = Run(result.diagnostics, result.errors, result.files_checked, color=color, quiet=quiet)
     click.echo(render(format_name, run), nl=False)
     _report_errors(result.errors, result.notes if not quiet else [])
     ctx.exit(_exit_code(run, settings.strict))
+
+
+def _warn(message: str) -> None:
+    click.echo(f"citelint: warning: {message}", err=True)
+
+
+def _result_cache(settings: Settings, cache_dir: Optional[str]) -> "ResultCache":
+    from citelint.cache import ResultCache
+    from citelint.config import cache_folder
+
+    return ResultCache(cache_dir or cache_folder(settings), repr(settings), _warn)
+
+
+def _url_check(
+    settings: Settings,
+    allow_private: Optional[bool],
+    offline: bool,
+    refresh: bool,
+    timeout: Optional[float],
+    cache_dir: Optional[str],
+    progress: bool,
+) -> "UrlCheck":
+    from citelint.urlrun import make_url_check
+
+    return make_url_check(
+        settings,
+        allow_private=allow_private,
+        offline=offline,
+        refresh=refresh,
+        timeout=timeout,
+        cache_dir=cache_dir,
+        progress=progress,
+        warn=_warn,
+    )
 
 
 def _settings(config_file: Optional[str], **flags: object) -> Settings:
@@ -143,14 +165,14 @@ def _settings(config_file: Optional[str], **flags: object) -> Settings:
         raise SystemExit(EXIT_ERROR) from None
 
 
-def _report_errors(errors: list, notes: list) -> None:  # type: ignore[type-arg]
+def _report_errors(errors: list[FileError], notes: list[FileError]) -> None:
     for error in errors:
         click.echo(f"citelint: error: {error.path}: {error.message}", err=True)
     for note in notes:
         click.echo(f"citelint: note: {note.path}: {note.message}", err=True)
 
 
-def _exit_code(run: "Run", strict: bool) -> int:  # type: ignore[name-defined]  # noqa: F821
+def _exit_code(run: "Run", strict: bool) -> int:
     if run.errors:
         return EXIT_ERROR
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}

@@ -4,13 +4,17 @@ when it pays off), collect findings and errors."""
 from __future__ import annotations
 
 import os
-from typing import Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, Optional
 
 from citelint.config import Settings
 from citelint.diagnostics import Diagnostic, FileError
 from citelint.files import SourceFile, collect, display_path, read_source
 
-UrlCheck = Callable[[list[tuple[str, "Chapter"]]], dict[str, list[Diagnostic]]]  # type: ignore[name-defined]  # noqa: F821
+if TYPE_CHECKING:
+    from citelint.cache import ResultCache
+    from citelint.chapter import Chapter
+
+UrlCheck = Callable[[list[tuple[str, "Chapter"]]], dict[str, list[Diagnostic]]]
 PARALLEL_MIN_FILES = 8
 PARALLEL_MIN_BYTES = 1_000_000
 
@@ -58,7 +62,7 @@ def check_paths(
     paths: Iterable[str],
     settings: Settings,
     url_check: Optional[UrlCheck] = None,
-    cache: Optional["ResultCache"] = None,  # type: ignore[name-defined]  # noqa: F821
+    cache: Optional["ResultCache"] = None,
     jobs: int = 1,
 ) -> CheckResult:
     result = CheckResult()
