@@ -299,3 +299,13 @@ def test_progress_shows_on_long_runs_and_clears(capsys: pytest.CaptureFixture[st
     bar(3, 10)
     bar.close()
     assert capsys.readouterr().err == "\rchecking links 3/10\r\x1b[K"
+
+
+def test_http_cache_keeps_small_good_responses_only(server: TrapServer, workdir: Path) -> None:
+    import sqlite3
+
+    Path("ch.md").write_text(chapter([server.url("/ok"), server.url("/plain"), server.url("/404"), server.url("/big")]), encoding="utf-8")
+    check("--urls", "--allow-private", "--cache-dir", "cache", "ch.md")
+    with sqlite3.connect("cache/http-cache.sqlite") as connection:
+        stored = connection.execute("SELECT COUNT(*) FROM responses").fetchone()[0]
+    assert stored == 2  # /ok and /plain; not the 404, not the 200 MB body

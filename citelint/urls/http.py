@@ -61,6 +61,14 @@ class GuardedAdapter(HTTPAdapter):
         self.poolmanager.pool_classes_by_scheme = dict(self._pools)
 
 
+def _cache_key(request: requests.PreparedRequest, **_: Any) -> str:
+    """One entry per method and URL: the checker sends no varying headers or bodies,
+    so requests-cache's general key (URL normalisation, header matching) is not needed."""
+    import hashlib
+
+    return hashlib.blake2b(f"{request.method} {request.url}".encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
 def _small_enough(response: requests.Response) -> bool:
     """requests-cache filter: never cache a body that is unknown in size or too big."""
     length = response.headers.get("Content-Length")
@@ -100,6 +108,7 @@ def make_session(
                 allowable_codes=(200,),
                 allowable_methods=("GET", "HEAD"),
                 filter_fn=_small_enough,
+                key_fn=_cache_key,
                 stale_if_error=False,
             )
             len(session.cache.responses)  # touch the table: a corrupt file fails here
