@@ -11,6 +11,9 @@ from citelint.config import glob_match
 from citelint.diagnostics import FileError
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+# Folders of installed software, never a manuscript; skipped when searching a folder
+# (a path given explicitly is still linted).
+SKIPPED_FOLDERS = frozenset({"node_modules", "site-packages", "__pycache__", "__pypackages__", "venv"})
 MAX_FILE_BYTES = 64 * 1024 * 1024
 BINARY_SNIFF_BYTES = 8192
 
@@ -69,7 +72,9 @@ def _walk(root: str, exclude: tuple[str, ...]) -> Iterator[str]:
         subfolders[:] = sorted(
             name
             for name in subfolders
-            if not name.startswith(".") and not is_excluded(os.path.join(folder, name), exclude)
+            if not name.startswith(".")
+            and name not in SKIPPED_FOLDERS
+            and not is_excluded(os.path.join(folder, name), exclude)
         )
         for name in sorted(names):
             path = os.path.join(folder, name)

@@ -237,6 +237,15 @@ def test_hidden_files_and_folders_are_skipped(book: Path) -> None:
     assert "hidden" not in out and ".y.md" not in out
 
 
+def test_installed_software_folders_are_skipped(book: Path) -> None:
+    for folder in ("node_modules/pkg", "venv/lib", "book/site-packages"):
+        Path(folder).mkdir(parents=True)
+        Path(folder, "README.md").write_text(OUT_OF_ORDER, encoding="utf-8")
+    _, out, _ = run("check", ".")
+    assert "node_modules" not in out and "venv" not in out and "site-packages" not in out
+    assert run("check", "node_modules/pkg/README.md")[0] == 1  # explicit paths are linted
+
+
 def test_symlink_loop_terminates(book: Path) -> None:
     os.symlink("..", "book/loop")
     code, out, _ = run("check", "book")
