@@ -152,9 +152,12 @@ def _read_table(path: str) -> tuple[dict[str, Any], str]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{shown(path)}: not valid TOML: {error}") from None
-    if os.path.basename(path) == "pyproject.toml":
-        table = data.get("tool", {}).get("citelint", {}) if isinstance(data.get("tool"), dict) else {}
-        return (table if isinstance(table, dict) else {}), "tool.citelint"
+    tool = data.get("tool")
+    if os.path.basename(path) == "pyproject.toml" or (isinstance(tool, dict) and "citelint" in tool):
+        table = tool.get("citelint", {}) if isinstance(tool, dict) else {}
+        if not isinstance(table, dict):
+            raise ConfigError(f"{shown(path)}: 'tool.citelint' must be a table")
+        return table, "tool.citelint"
     return data, ""
 
 

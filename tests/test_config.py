@@ -33,6 +33,11 @@ def write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def test_config_flag_takes_a_pyproject_style_file_of_any_name(repo: Path) -> None:
+    write(repo / "shared.toml", '[tool.citelint]\nignore = ["CIT003"]\n')
+    assert run("check", "--config", "shared.toml", "book/ch1.md")[0] == 0
+
+
 def test_pyproject_table_is_found_from_a_subfolder(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(repo / "pyproject.toml", '[project]\nname = "x"\n\n[tool.citelint]\nignore = ["CIT003"]\n')
     monkeypatch.chdir(repo / "book")
