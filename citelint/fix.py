@@ -72,6 +72,8 @@ def fix_text(source: str, settings: Settings | None = None) -> FixResult:
     """Renumber one chapter. Returns the new text, or the unchanged text and a refusal."""
     settings = settings or Settings()
     chapter = Chapter.parse(source, settings)
+    if _disabled_for_file(chapter):
+        return FixResult(source)  # <!-- citelint-disable-file -->: leave the file as it is
     try:
         plan = _Plan(chapter)
     except Refusal as refusal:
@@ -82,6 +84,12 @@ def fix_text(source: str, settings: Settings | None = None) -> FixResult:
     if problem is not None:
         return FixResult(source, refused=f"the renumbering did not verify ({problem}); please report this")
     return result
+
+
+def _disabled_for_file(chapter: Chapter) -> bool:
+    from citelint.suppress import find_directives
+
+    return any(d.kind == "disable-file" and not d.codes for d in find_directives(chapter.document))
 
 
 def apply_edits(source: str, edits: list[TextEdit]) -> str:

@@ -145,6 +145,12 @@ def test_ambiguous_near_misses_are_left_and_reported(marker: str) -> None:
     assert "CIT005" in [d.code for d in lint_text(text)]
 
 
+def test_a_file_with_every_rule_disabled_is_left_alone() -> None:
+    text = "<!-- citelint-disable-file -->\n" + THREE
+    assert fix_text(text).text == text
+    assert fix_text("<!-- citelint-disable-file CIT006 -->\n" + THREE).changed
+
+
 # -- refusals -----------------------------------------------------------------
 
 
