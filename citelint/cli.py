@@ -15,7 +15,6 @@ from citelint.diagnostics import FileError, Severity
 if TYPE_CHECKING:
     from citelint.cache import ResultCache
     from citelint.report import Run
-    from citelint.runner import UrlCheck
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -112,7 +111,18 @@ def check(
     url_check = None
     if urls:
         show_progress = format_name == "text" and not quiet and sys.stderr.isatty() and "CI" not in os.environ
-        url_check = _url_check(settings, allow_private, offline, refresh, timeout, cache_dir, show_progress)
+        from citelint.urlrun import make_url_check
+
+        url_check = make_url_check(
+            settings,
+            allow_private=allow_private,
+            offline=offline,
+            refresh=refresh,
+            timeout=timeout,
+            cache_dir=cache_dir,
+            progress=show_progress,
+            warn=_warn,
+        )
     result = check_paths(paths or settings.paths or (".",), settings, url_check, result_cache, jobs or default_jobs())
     color = format_name == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     run = Run(result.diagnostics, result.errors, result.files_checked, color=color, quiet=quiet)
@@ -130,29 +140,6 @@ def _result_cache(settings: Settings, cache_dir: Optional[str]) -> "ResultCache"
     from citelint.config import cache_folder
 
     return ResultCache(cache_dir or cache_folder(settings), repr(settings), _warn)
-
-
-def _url_check(
-    settings: Settings,
-    allow_private: Optional[bool],
-    offline: bool,
-    refresh: bool,
-    timeout: Optional[float],
-    cache_dir: Optional[str],
-    progress: bool,
-) -> "UrlCheck":
-    from citelint.urlrun import make_url_check
-
-    return make_url_check(
-        settings,
-        allow_private=allow_private,
-        offline=offline,
-        refresh=refresh,
-        timeout=timeout,
-        cache_dir=cache_dir,
-        progress=progress,
-        warn=_warn,
-    )
 
 
 def _settings(config_file: Optional[str], **flags: object) -> Settings:
