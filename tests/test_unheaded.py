@@ -92,3 +92,24 @@ def test_named_link_definitions_are_never_entries() -> None:
     assert entries(text) == [(1, 5), (2, 7)]
     headed = PROSE + "## References\n\n[1]: https://e.com/1 \"One\" \n[map]: https://maps.example/x\n[2]: https://e.com/2\n"
     assert [number for number, _ in entries(headed)] == [1, 2]
+
+
+def test_the_last_matching_heading_holds_the_list() -> None:
+    text = (
+        "## Notes\n\nA note that cites. [CITATION 1]\n\n"
+        "## Bibliography\n\n1. \"One.\" P, 2020. https://e.com/1\n"
+    )
+    assert entries(text) == [(1, 7)]
+    assert found(text) == []
+
+
+def test_heading_words_are_case_insensitive_with_an_optional_colon() -> None:
+    for heading in ("## works cited:", "### ENDNOTES", "# Citations", "Bibliography\n============"):
+        text = PROSE + f"{heading}\n\n1. \"One.\" P, 2020. https://e.com/1\n2. \"Two.\" P, 2021. https://e.com/2\n"
+        assert found(text) == [], heading
+
+
+def test_section_ends_at_the_next_heading_of_the_same_level() -> None:
+    text = "## References\n\n1. \"One.\" P, 2020. https://e.com/1\n\n## Appendix\n\nLater claim. [CITATION 1]\n"
+    assert entries(text) == [(1, 3)]
+    assert found(text) == []
