@@ -37,6 +37,14 @@ PERMANENT = {301, 308}
 
 
 @dataclass(frozen=True)
+class _Retry:
+    """Another try may help (``free``: without counting it, after the cache was dropped)."""
+
+    reason: str
+    free: bool = False
+
+
+@dataclass(frozen=True)
 class CheckOptions:
     settings: UrlSettings
     cache_dir: Optional[Path]
@@ -173,10 +181,39 @@ class UrlChecker:
     def fetch(self, url: str) -> Verdict:
         """Check one URL: HEAD where no snapshot is needed, else one streamed GET; retries on 429/503/5xx
         and connection errors, with backoff and jitter, within the URL's deadline."""
-        import requests
+        deadline = time.monotonic() + deadline_for(self.settings.timeout)
+        refused = self._check_address(url)
+        if refused is not None:
+            return refused
+        stored = self._stored.get(url)
+        method = "HEAD" if stored and stored.content_type and not stored.content_type.startswith(TEXT_TYPES) else "GET"
+        attempt = 0
+        while True:
+            outcome = self._attempt(method, url, deadline)
+            if isinstance(outcome, Verdict):
+                return outcome
+            if isinstance(outcome, _Retry):
+                if outcome.free:
+                    continue
+                if attempt < RETRIES and self._pause(_backoff(attempt), deadline):
+                    attempt += 1
+                    continue
+                return self._verdict(url, "URL002", outcome.reason)
+            status = outcome.status_code
+            if method == "HEAD" and status >= 400:
+                outcome.close()
+                method = "GET"
+                continue
+            if status >= 500 or status == 429:
+                if attempt < RETRIES and self._pause(self._wait_before_retry(outcome, attempt), deadline):
+                    attempt += 1
+                    continue
+                return self._classify(url, status, outcome, None)
+            body = self._read_body(outcome, deadline) if method == "GET" else None
+            return self._classify(url, status, outcome, body)
 
-        started = time.monotonic()
-        deadline = started + deadline_for(self.settings.timeout)
+    def _check_address(self, url: str) -> Optional[Verdict]:
+        """Resolve the host once, before any cache or request: refused and unknown hosts end here."""
         parts = urlsplit(url)
         try:
             self.policy.checked_address(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
@@ -186,47 +223,38 @@ class UrlChecker:
             return self._verdict(url, "URL001", str(error))
         except ResolveFailed:
             pass  # tried again, with retries, when connecting
-        stored = self._stored.get(url)
-        method = "HEAD" if stored and stored.content_type and not stored.content_type.startswith(TEXT_TYPES) else "GET"
-        attempt = 0
-        while True:
-            try:
-                response = self._request(method, url, deadline)
-            except AddressRefused as error:
-                return self._verdict(url, "URL004", str(error))
-            except HostNotFound as error:
-                return self._verdict(url, "URL001", str(error))
-            except requests.exceptions.TooManyRedirects:
-                return self._verdict(url, "URL002", f"more than {MAX_REDIRECTS} redirects")
-            except requests.exceptions.SSLError as error:
-                return self._verdict(url, "URL002", f"TLS error: {_short(error)}")
-            except requests.exceptions.Timeout:
-                return self._verdict(url, "URL002", f"timed out after {self.settings.timeout:g} s")
-            except (requests.exceptions.ConnectionError, ResolveFailed) as error:
-                if attempt < RETRIES and self._pause(_backoff(attempt), deadline):
-                    attempt += 1
-                    continue
-                return self._verdict(url, "URL002", f"connection failed: {_short(error)}")
-            except requests.exceptions.RequestException as error:
-                return self._verdict(url, "URL002", f"request failed: {_short(error)}")
-            except sqlite3.Error as error:
-                self.warn(f"the HTTP cache failed ({error}); going on without it")
-                self._drop_cache()
-                continue
-            status = response.status_code
-            if method == "HEAD" and status >= 400:
-                response.close()
-                method = "GET"
-                continue
-            if (status in (429, 503) or status >= 500) and attempt < RETRIES:
-                wait = _retry_after(response) if status in (429, 503) else None
-                response.close()
-                if self._pause(wait if wait is not None else _backoff(attempt), deadline):
-                    attempt += 1
-                    continue
-                return self._classify(url, status, response, None, deadline)
-            body = self._read_body(response, deadline) if method == "GET" else None
-            return self._classify(url, status, response, body, deadline)
+        return None
+
+    def _attempt(self, method: str, url: str, deadline: float) -> Any:
+        """A response, a final Verdict, or a _Retry saying why another try may help."""
+        import requests
+
+        try:
+            return self._request(method, url, deadline)
+        except AddressRefused as error:
+            return self._verdict(url, "URL004", str(error))
+        except HostNotFound as error:
+            return self._verdict(url, "URL001", str(error))
+        except requests.exceptions.TooManyRedirects:
+            return self._verdict(url, "URL002", f"more than {MAX_REDIRECTS} redirects")
+        except requests.exceptions.SSLError as error:
+            return self._verdict(url, "URL002", f"TLS error: {_short(error)}")
+        except requests.exceptions.Timeout:
+            return self._verdict(url, "URL002", f"timed out after {self.settings.timeout:g} s")
+        except (requests.exceptions.ConnectionError, ResolveFailed) as error:
+            return _Retry(f"connection failed: {_short(error)}")
+        except requests.exceptions.RequestException as error:
+            return self._verdict(url, "URL002", f"request failed: {_short(error)}")
+        except sqlite3.Error as error:
+            self.warn(f"the HTTP cache failed ({error}); going on without it")
+            self._drop_cache()
+            return _Retry("", free=True)
+
+    @staticmethod
+    def _wait_before_retry(response: Any, attempt: int) -> float:
+        wait = _retry_after(response) if response.status_code in (429, 503) else None
+        response.close()
+        return wait if wait is not None else _backoff(attempt)
 
     def _request(self, method: str, url: str, deadline: float) -> Any:
         timeout = max(0.1, min(self.settings.timeout, deadline - time.monotonic()))
@@ -275,7 +303,7 @@ class UrlChecker:
         expires = now + self.settings.expire_after if fresh else 0.0
         return Verdict(url, code, detail, checked_at=now, expires_at=expires, **extra)
 
-    def _classify(self, url: str, status: int, response: Any, body: Optional[str], deadline: float) -> Verdict:
+    def _classify(self, url: str, status: int, response: Any, body: Optional[str]) -> Verdict:
         final = response.url
         content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower() or None
         extra = {"status": status, "final_url": final, "content_type": content_type}
