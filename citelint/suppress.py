@@ -13,7 +13,8 @@ reported (CIT012), so a typo does not silently suppress nothing.
 from __future__ import annotations
 
 import re
-from typing import Iterator, NamedTuple, Optional
+from bisect import bisect_right
+from typing import Iterator, NamedTuple
 
 from citelint.diagnostics import Diagnostic
 from citelint.document import Document
@@ -61,17 +62,41 @@ def _matches(codes: tuple[str, ...], code: str) -> bool:
     return not codes or any(selector == ALL or code.startswith(selector) for selector in codes)
 
 
+class _RangeState(NamedTuple):
+    """What ``disable``/``enable`` comments switch off from a line on."""
+
+    everything: bool = False  # a ``disable`` without codes is in force
+    codes: frozenset[str] = frozenset()  # codes (or prefixes) disabled by name
+    exceptions: frozenset[str] = frozenset()  # codes enabled again inside a wider disable
+
+    def disable(self, codes: tuple[str, ...]) -> "_RangeState":
+        if not codes:
+            return _RangeState(True)
+        kept = frozenset(e for e in self.exceptions if not _matches(codes, e))
+        return _RangeState(self.everything, self.codes | set(codes), kept)
+
+    def enable(self, codes: tuple[str, ...]) -> "_RangeState":
+        if not codes:
+            return _RangeState()
+        return _RangeState(self.everything, self.codes - set(codes), self.exceptions | set(codes))
+
+    def suppresses(self, code: str) -> bool:
+        disabled = self.everything or (bool(self.codes) and _matches(tuple(self.codes), code))
+        return disabled and not (self.exceptions and _matches(tuple(self.exceptions), code))
+
+
 class Suppressions:
     """Which (line, code) pairs are switched off in one file."""
 
     def __init__(self, directives: list[Directive]) -> None:
         self.file_codes: list[tuple[str, ...]] = []
         self.line_codes: dict[int, list[tuple[str, ...]]] = {}
-        self.ranges: list[tuple[int, Optional[int], tuple[str, ...]]] = []
+        self.change_lines: list[int] = []
+        self.states: list[_RangeState] = []
         self._build(directives)
 
     def _build(self, directives: list[Directive]) -> None:
-        open_ranges: list[tuple[int, tuple[str, ...]]] = []
+        state = _RangeState()
         for directive in directives:
             if directive.kind == "disable-file":
                 self.file_codes.append(directive.codes)
@@ -80,20 +105,18 @@ class Suppressions:
             elif directive.kind == "disable-next-line":
                 self.line_codes.setdefault(directive.end_line + 1, []).append(directive.codes)
             elif directive.kind == "disable":
-                open_ranges.append((directive.line, directive.codes))
+                state = state.disable(directive.codes)
+                self._change(directive.line, state)  # from the comment's own line
             else:
-                open_ranges = self._close(open_ranges, directive)
-        for start, codes in open_ranges:
-            self.ranges.append((start, None, codes))
+                state = state.enable(directive.codes)
+                self._change(directive.end_line + 1, state)  # after the comment's line
 
-    def _close(self, open_ranges: list[tuple[int, tuple[str, ...]]], enable: Directive) -> list[tuple[int, tuple[str, ...]]]:
-        still_open = []
-        for start, codes in open_ranges:
-            if not enable.codes or (codes and all(_matches(enable.codes, code) for code in codes)):
-                self.ranges.append((start, enable.line, codes))
-            else:
-                still_open.append((start, codes))
-        return still_open
+    def _change(self, line: int, state: _RangeState) -> None:
+        if self.change_lines and self.change_lines[-1] == line:
+            self.states[-1] = state
+        else:
+            self.change_lines.append(line)
+            self.states.append(state)
 
     def suppressed(self, line: int, code: str) -> bool:
         """``line`` is 0-based."""
@@ -101,9 +124,8 @@ class Suppressions:
             return True
         if any(_matches(codes, code) for codes in self.line_codes.get(line, ())):
             return True
-        return any(
-            start <= line and (end is None or line <= end) and _matches(codes, code) for start, end, codes in self.ranges
-        )
+        index = bisect_right(self.change_lines, line) - 1
+        return index >= 0 and self.states[index].suppresses(code)
 
 
 def unknown_directive_codes(directives: list[Directive], known: tuple[str, ...]) -> Iterator[tuple[Directive, list[str]]]:
