@@ -76,17 +76,27 @@ class VerdictStore:
         self.connection = sqlite3.connect(":memory:", check_same_thread=False)
         self.connection.executescript(SCHEMA)
 
-    def get(self, url: str) -> Optional[Verdict]:
+    def _read(self, sql: str, url: str) -> Optional[tuple]:  # type: ignore[type-arg]
         with self._lock:
             try:
-                row = self.connection.execute(
-                    "SELECT url, code, detail, status, final_url, content_type, checked_at, expires_at "
-                    "FROM verdicts WHERE url = ?",
-                    (url,),
-                ).fetchone()
+                return self.connection.execute(sql, (url,)).fetchone()  # type: ignore[no-any-return]
             except sqlite3.Error as error:
                 self._degrade(error)
                 return None
+
+    def _write(self, sql: str, rows: list[tuple]) -> None:  # type: ignore[type-arg]
+        with self._lock:
+            try:
+                with self.connection:
+                    self.connection.executemany(sql, rows)
+            except sqlite3.Error as error:
+                self._degrade(error)
+
+    def get(self, url: str) -> Optional[Verdict]:
+        row = self._read(
+            "SELECT url, code, detail, status, final_url, content_type, checked_at, expires_at FROM verdicts WHERE url = ?",
+            url,
+        )
         return Verdict(*row) if row else None
 
     def put(self, verdicts: list[Verdict]) -> None:
@@ -94,30 +104,15 @@ class VerdictStore:
             (v.url, v.code, v.status, v.detail, v.final_url, v.content_type, v.checked_at, v.expires_at)
             for v in verdicts
         ]
-        with self._lock:
-            try:
-                with self.connection:
-                    self.connection.executemany("INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-            except sqlite3.Error as error:
-                self._degrade(error)
+        self._write("INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     def snapshot(self, url: str) -> Optional[tuple[float, str]]:
-        with self._lock:
-            try:
-                row = self.connection.execute("SELECT taken_at, fingerprint FROM snapshots WHERE url = ?", (url,)).fetchone()
-            except sqlite3.Error as error:
-                self._degrade(error)
-                return None
+        row = self._read("SELECT taken_at, fingerprint FROM snapshots WHERE url = ?", url)
         return (float(row[0]), str(row[1])) if row else None
 
     def save_snapshots(self, rows: list[tuple[str, float, str]]) -> None:
         """Keep the first snapshot of each URL (a later one never replaces it)."""
-        with self._lock:
-            try:
-                with self.connection:
-                    self.connection.executemany("INSERT OR IGNORE INTO snapshots VALUES (?, ?, ?)", rows)
-            except sqlite3.Error as error:
-                self._degrade(error)
+        self._write("INSERT OR IGNORE INTO snapshots VALUES (?, ?, ?)", rows)
 
     def close(self) -> None:
         try:
