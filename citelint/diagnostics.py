@@ -7,7 +7,13 @@ order of magnitude cheaper to define, which a pre-commit hook's startup feels.
 from __future__ import annotations
 
 import enum
+import re
 from typing import NamedTuple, Optional
+
+# What would garble a line of output or a terminal: control characters, and the
+# stand-ins for bytes that are not UTF-8 in file names (surrogateescape).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 class Severity(enum.Enum):
@@ -82,3 +88,18 @@ class FileError(NamedTuple):
 
     path: str
     message: str
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters and undecodable bytes escaped (``\\n``,
+    ``\\x1b``, ``\\xff``): one finding stays one line, and nothing quoted from a
+    file or its name can send escape sequences to a terminal or fail to encode."""
+    return _UNPRINTABLE.sub(_escape, text) if _UNPRINTABLE.search(text) else text
+
+
+def _escape(match: re.Match[str]) -> str:
+    character = match.group()
+    code = ord(character)
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte, kept by surrogateescape
+        return f"\\x{code - 0xDC00:02x}"
+    return _ESCAPES.get(character) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")

@@ -8,7 +8,7 @@ from fnmatch import fnmatch
 from typing import Iterable, Iterator, NamedTuple, Union
 
 from citelint.config import glob_match
-from citelint.diagnostics import FileError
+from citelint.diagnostics import FileError, printable
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 # Folders of installed software, never a manuscript; skipped when searching a folder
@@ -16,6 +16,7 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 SKIPPED_FOLDERS = frozenset({"node_modules", "site-packages", "__pycache__", "__pypackages__", "venv"})
 MAX_FILE_BYTES = 64 * 1024 * 1024
 BINARY_SNIFF_BYTES = 8192
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
 
 
 class SourceFile(NamedTuple):
@@ -52,12 +53,12 @@ def collect(paths: Iterable[str], exclude: Iterable[str] = ()) -> tuple[list[str
         if os.path.isdir(path):
             files = sorted(_walk(path, exclude))
             if not files:
-                errors.append(FileError(path, "no Markdown files (*.md, *.markdown) in this directory"))
+                errors.append(FileError(display_path(path), "no Markdown files (*.md, *.markdown) in this directory"))
             found.extend(files)
         elif os.path.exists(path) or os.path.islink(path):
             found.append(path)
         else:
-            errors.append(FileError(path, "no such file or directory"))
+            errors.append(FileError(display_path(path), "no such file or directory"))
     return list(dict.fromkeys(found)), errors
 
 
@@ -87,11 +88,14 @@ def _walk(root: str, exclude: tuple[str, ...]) -> Iterator[str]:
 def read_source(path: str) -> Union[SourceFile, FileError]:
     """Read a file as UTF-8 text, or say in one line why it cannot be linted."""
     try:
-        mode = os.stat(path).st_mode
+        info = os.stat(path)
+        mode = info.st_mode
         if stat.S_ISDIR(mode):
             return FileError(path, "is a directory")
         if not stat.S_ISREG(mode):
             return FileError(path, "is not a regular file (a pipe, socket or device); not linted")
+        if info.st_size > MAX_FILE_BYTES:  # say so before reading any of it
+            return FileError(path, f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; not linted")
         with open(path, "rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except IsADirectoryError:
@@ -104,6 +108,9 @@ def read_source(path: str) -> Union[SourceFile, FileError]:
         return FileError(path, f"cannot be read: {error.strerror or error}")
     if len(data) > MAX_FILE_BYTES:
         return FileError(path, f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; not linted")
+    for bom, encoding in _WIDE_BOMS:
+        if data.startswith(bom):
+            return FileError(path, f"is {encoding} encoded, not UTF-8; save it as UTF-8")
     if b"\x00" in data[:BINARY_SNIFF_BYTES] or b"\x00" in data:
         return FileError(path, "looks like a binary file (it contains NUL bytes); not linted")
     try:
@@ -117,5 +124,10 @@ def read_source(path: str) -> Union[SourceFile, FileError]:
 
 
 def display_path(path: str) -> str:
-    """The path as reports show it: as given, normalised, with ``/`` separators."""
-    return os.path.normpath(path).replace(os.sep, "/")
+    """The path as reports show it: as given, normalised, with ``/`` separators.
+
+    Control characters and bytes that are not UTF-8 are shown escaped (``\\n``,
+    ``\\xff``), so that one finding stays one line and no file name can send
+    escape sequences to a terminal or fail to encode in a report.
+    """
+    return printable(os.path.normpath(path).replace(os.sep, "/"))

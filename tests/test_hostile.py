@@ -160,6 +160,75 @@ def test_cli_on_a_folder_of_hostile_files(tmp_path: Path) -> None:
     assert "good.md:1:4: CIT003" in result.stdout
 
 
+OUT_OF_ORDER = 'B [CITATION 2] A [CITATION 1]\n\n## References\n\n1. "T" P, 2020. https://e.com/1\n2. "U" P, 2021. https://e.com/2\n'
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+def test_file_names_that_are_not_printable(tmp_path: Path, fmt: str) -> None:
+    """A newline, an escape sequence or a byte that is not UTF-8 in a file name: every
+    format reports the file, one finding per line, and nothing raw reaches the terminal."""
+    book = tmp_path / "book"
+    book.mkdir()
+    names = [b"new\nline.md", b"esc\x1b[2Jape.md", b"bad\xffbyte.md"]
+    for name in names:
+        with open(os.path.join(os.fsencode(book), name), "w", encoding="utf-8") as handle:
+            handle.write(OUT_OF_ORDER)
+    result = subprocess.run(
+        [sys.executable, "-m", "citelint", "check", "--format", fmt, "--no-cache", "book"],
+        capture_output=True, cwd=tmp_path, timeout=60, check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert b"Traceback" not in result.stderr and b"\x1b" not in result.stdout and b"\xff" not in result.stdout
+    if fmt == "text":
+        findings = [line for line in result.stdout.decode().splitlines() if "CIT003" in line]
+        assert sorted(line.split(":")[0] for line in findings) == [
+            "book/bad\\xffbyte.md", "book/esc\\x1b[2Jape.md", "book/new\\nline.md"
+        ]
+
+
+def test_fix_diff_of_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    with open(os.path.join(os.fsencode(tmp_path), b"caf\xe9.md"), "w", encoding="utf-8") as handle:
+        handle.write(OUT_OF_ORDER)
+    result = subprocess.run(
+        [sys.executable, "-m", "citelint", "fix", "--diff", "."], capture_output=True, cwd=tmp_path, timeout=60, check=False
+    )
+    assert result.returncode == 1 and b"Traceback" not in result.stderr
+    assert b"--- a/caf\\xe9.md" in result.stdout
+
+
+def test_control_characters_quoted_from_the_text_are_escaped(tmp_path: Path) -> None:
+    (tmp_path / "bell.md").write_text("A [CITATION\x07 2] B [CITATION 1]\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "citelint", "check", "bell.md"], capture_output=True, cwd=tmp_path, timeout=60, check=False
+    )
+    assert b"\x07" not in result.stdout and b"[CITATION\\x07 2]" in result.stdout
+
+
+@pytest.mark.parametrize(("data", "encoding"), [
+    ("\ufeffA [CITATION 1]\n".encode("utf-16-le"), "UTF-16"),
+    ("\ufeffA [CITATION 1]\n".encode("utf-16-be"), "UTF-16"),
+    ("\ufeffA [CITATION 1]\n".encode("utf-32-le"), "UTF-32"),
+], ids=["utf-16-le", "utf-16-be", "utf-32-le"])
+def test_a_wide_encoding_is_named(tmp_path: Path, data: bytes, encoding: str) -> None:
+    path = tmp_path / "wide.md"
+    path.write_bytes(data)
+    outcome = read_source(str(path))
+    assert isinstance(outcome, FileError) and outcome.message == f"is {encoding} encoded, not UTF-8; save it as UTF-8"
+
+
+def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    """A sparse 10 GiB file: refused from its size, at once, without reading it."""
+    from citelint.files import MAX_FILE_BYTES
+
+    path = tmp_path / "huge.md"
+    with open(path, "wb") as handle:
+        handle.truncate(10 * 1024**3)
+    started = time.monotonic()
+    outcome = read_source(str(path))
+    assert time.monotonic() - started < 1
+    assert isinstance(outcome, FileError) and f"larger than {MAX_FILE_BYTES // 1024**2} MiB" in outcome.message
+
+
 # -- property-based: generated Markdown ---------------------------------------------
 
 PIECES = st.sampled_from([

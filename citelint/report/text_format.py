@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from citelint.diagnostics import Severity
+from citelint.diagnostics import Severity, printable
 from citelint.report import Run
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
@@ -31,7 +31,7 @@ def render(run: Run) -> str:
         code = diagnostic.code
         if run.color:
             code = f"\x1b[1;{_COLORS[diagnostic.severity]}m{code}\x1b[0m"
-        lines.append(f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: {code} {diagnostic.message}")
+        lines.append(f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: {code} {printable(diagnostic.message)}")
     if not run.quiet:
         lines.append(summary(run))
     return "\n".join(lines) + ("\n" if lines else "")
