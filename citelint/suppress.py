@@ -20,7 +20,7 @@ from citelint.diagnostics import Diagnostic
 from citelint.document import Document
 
 DIRECTIVE = re.compile(
-    r"<!--[ \t]*citelint-(disable-next-line|disable-line|disable-file|disable|enable)\b([^>]{0,1000}?)[ \t]*-->",
+    r"<!--[ \t]*citelint-(disable-next-line|disable-line|disable-file|disable|enable)\b([^<>]{0,1000}?)[ \t]*-->",
     re.IGNORECASE,
 )
 _CODE_SPLIT = re.compile(r"[\s,]+")

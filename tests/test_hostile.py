@@ -57,6 +57,15 @@ def test_hostile_text_gives_findings_in_bounded_time(make: Callable[[], str]) ->
         assert 1 <= diagnostic.column <= len(lines[diagnostic.line - 1]) + 1
 
 
+def test_unclosed_directives_are_scanned_once() -> None:
+    """Each unclosed ``<!-- citelint-disable`` stops the search for its ``-->`` at the
+    next comment instead of scanning on for 1,000 characters (2 s here before)."""
+    text = "<!-- citelint-disable " * 50_000 + "\n"
+    started = time.perf_counter()
+    assert lint_text(text) == []
+    assert time.perf_counter() - started < 0.5
+
+
 def _work(make: Callable[[int], str], size: int) -> float:
     text = make(size)
     best = float("inf")
