@@ -91,7 +91,7 @@ def find_config_file(start: Optional[str] = None) -> Optional[str]:
     folder = os.path.realpath(start or os.getcwd())
     while True:
         dotfile = os.path.join(folder, ".citelint.toml")
-        if os.path.isfile(dotfile):
+        if os.path.lexists(dotfile):  # a directory or a broken link is reported when read
             return dotfile
         pyproject = os.path.join(folder, "pyproject.toml")
         if os.path.isfile(pyproject) and _has_citelint_table(pyproject):
@@ -117,7 +117,7 @@ def _parses_with_table(text: str) -> bool:
 
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):
         return False
     return isinstance(data.get("tool"), dict) and "citelint" in data["tool"]
 
@@ -145,13 +145,21 @@ def _read_table(path: str) -> tuple[dict[str, Any], str]:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
     except FileNotFoundError:
-        raise ConfigError(f"{shown(path)}: configuration file not found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{shown(path)}: cannot be read ({error})") from None
+        what = "is a symbolic link to nothing" if os.path.islink(path) else "configuration file not found"
+        raise ConfigError(f"{shown(path)}: {what}") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{shown(path)}: is a directory, not a configuration file") from None
+    except UnicodeDecodeError as error:
+        line = error.object.count(b"\n", 0, error.start) + 1
+        raise ConfigError(f"{shown(path)}: is not valid UTF-8 (byte 0x{error.object[error.start]:02x} on line {line})") from None
+    except OSError as error:
+        raise ConfigError(f"{shown(path)}: cannot be read ({error.strerror or error})") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{shown(path)}: not valid TOML: {error}") from None
+    except RecursionError:
+        raise ConfigError(f"{shown(path)}: not valid TOML here: its arrays or tables are nested too deeply") from None
     tool = data.get("tool")
     if os.path.basename(path) == "pyproject.toml" or (isinstance(tool, dict) and "citelint" in tool):
         table = tool.get("citelint", {}) if isinstance(tool, dict) else {}
@@ -184,8 +192,11 @@ def _is_status_list(value: Any) -> bool:
 _TOP_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "paths": (_strings, "a list of strings"),
     "exclude": (_strings, "a list of glob strings"),
-    "marker": (lambda v: isinstance(v, str) and v.strip() == v and bool(v) and "]" not in v, "a non-empty string"),
-    "reference-headings": (lambda v: _strings(v) and bool(v), "a non-empty list of strings"),
+    "marker": (
+        lambda v: isinstance(v, str) and bool(v) and v.strip() == v and not any(c in v for c in "[]\n\r"),
+        "a non-empty string without brackets, line breaks or surrounding spaces",
+    ),
+    "reference-headings": (lambda v: _strings(v) and bool(v) and all(h.strip() for h in v), "a non-empty list of non-empty strings"),
     "placement": (lambda v: v in PLACEMENTS, 'one of "after", "before", "any"'),
     "require-url": (lambda v: isinstance(v, bool), "true or false"),
     "select": (_strings, "a list of rule codes"),

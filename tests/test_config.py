@@ -124,8 +124,13 @@ def test_url_table_is_validated(repo: Path) -> None:
         (".citelint.toml", "[urls]\ntimout = 3\n", ".citelint.toml: unknown key 'urls.timout' (did you mean 'timeout'?)"),
         (".citelint.toml", '[severity]\nCIT003 = "fatal"\n', ".citelint.toml: 'severity' must be a table of code = \"error\" | \"warning\" | \"info\", not a table {'CIT003': 'fatal'}"),
         (".citelint.toml", "select = [\n", ".citelint.toml: not valid TOML: "),
+        (".citelint.toml", "paths = " + "[" * 5_000 + "]" * 5_000 + "\n", ".citelint.toml: not valid TOML here: its arrays or tables are nested too deeply"),
+        (".citelint.toml", "a = " + "{b = " * 2_000 + "1" + "}" * 2_000 + "\n", ".citelint.toml: not valid TOML here: its arrays or tables are nested too deeply"),
+        (".citelint.toml", 'reference-headings = ["Sources", " "]\n', ".citelint.toml: 'reference-headings' must be a non-empty list of non-empty strings"),
+        (".citelint.toml", 'marker = "CIT[ATION"\n', ".citelint.toml: 'marker' must be a non-empty string without brackets"),
     ],
-    ids=["typo-key", "unknown-code", "string-for-list", "bad-choice", "int-for-bool", "zero-workers", "url-typo", "bad-severity", "bad-toml"],
+    ids=["typo-key", "unknown-code", "string-for-list", "bad-choice", "int-for-bool", "zero-workers", "url-typo", "bad-severity", "bad-toml",
+         "deep-arrays", "deep-tables", "blank-heading", "bracket-marker"],
 )
 def test_config_errors_are_one_line_exit_2(repo: Path, file: str, content: str, message: str) -> None:
     write(repo / file, content)
@@ -139,3 +144,19 @@ def test_config_errors_are_one_line_exit_2(repo: Path, file: str, content: str, 
 def test_missing_config_file(repo: Path) -> None:
     code, _, err = run("check", "--config", "nope.toml", "book")
     assert code == 2 and err == "citelint: error: nope.toml: configuration file not found\n"
+
+
+def test_config_file_that_is_not_utf8(repo: Path) -> None:
+    (repo / ".citelint.toml").write_bytes(b'select = ["CIT001"]\n# caf\xe9\n')
+    code, out, err = run("check", "book")
+    assert (code, out) == (2, "")
+    assert err == "citelint: error: .citelint.toml: is not valid UTF-8 (byte 0xe9 on line 2)\n"
+
+
+def test_config_file_that_is_a_directory_or_a_broken_link(repo: Path) -> None:
+    """A config that is there but cannot be read is an error, not silently skipped."""
+    (repo / ".citelint.toml").mkdir()
+    assert run("check", "book")[0::2] == (2, "citelint: error: .citelint.toml: is a directory, not a configuration file\n")
+    (repo / ".citelint.toml").rmdir()
+    (repo / ".citelint.toml").symlink_to(repo / "gone.toml")
+    assert run("check", "book")[0::2] == (2, "citelint: error: .citelint.toml: is a symbolic link to nothing\n")

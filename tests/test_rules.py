@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from citelint.api import lint_text
 from citelint.config import Settings
 from helpers import ENTRIES, REFS, found, refs, with_entry
 
@@ -108,3 +109,13 @@ CASES = [
 def test_rule_cases(text: str, expected: list[tuple[str, int, int]], request: pytest.FixtureRequest) -> None:
     settings = Settings(require_url=False) if "require-url-off" in request.node.callspec.id else Settings()
     assert found(text, settings) == sorted(expected, key=lambda f: (f[1], f[2], f[0]))
+
+
+@pytest.mark.parametrize(("markers", "start"), [
+    ("[CITATION 1]", "[CITATION 1] cites a reference, but"),
+    ("[CITATION 1] [CITATION 2]", "[CITATION 1] and 1 other marker cite references, but"),
+    ("[CITATION 1] [CITATION 2] [CITATION 2]", "[CITATION 1] and 2 other markers cite references, but"),
+])
+def test_missing_reference_list_message_counts_the_markers(markers: str, start: str) -> None:
+    (diagnostic,) = [d for d in lint_text(f"A claim. {markers}\n") if d.code == "CIT009"]
+    assert diagnostic.message.startswith(start)
