@@ -48,7 +48,13 @@ def collect(paths: Iterable[str], exclude: Iterable[str] = ()) -> tuple[list[str
     found: list[str] = []
     errors: list[FileError] = []
     for path in paths:
-        if is_excluded(path, exclude) and path not in (".", ""):
+        if not path:
+            errors.append(FileError('""', "an empty path names no file"))
+            continue
+        if path == "-":
+            errors.append(FileError("-", "reading from standard input is not supported; name the files to lint"))
+            continue
+        if is_excluded(path, exclude) and path != ".":
             continue
         if os.path.isdir(path):
             files = sorted(_walk(path, exclude))

@@ -149,6 +149,17 @@ def test_missing_path(book: Path) -> None:
     assert "book/b.md:1:24: CIT003" in out
 
 
+@pytest.mark.parametrize(("path", "message"), [
+    ("", '"": an empty path names no file'),
+    ("-", "-: reading from standard input is not supported; name the files to lint"),
+])
+def test_paths_that_name_no_file(book: Path, path: str, message: str) -> None:
+    code, out, err = run("check", path, "book/b.md")
+    assert code == 2
+    assert err == f"citelint: error: {message}\n"
+    assert "book/b.md:1:24: CIT003" in out
+
+
 def test_directory_without_markdown(book: Path) -> None:
     Path("empty").mkdir()
     code, _, err = run("check", "empty")
