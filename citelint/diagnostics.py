@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import enum
 import re
+from functools import lru_cache
 from typing import NamedTuple, Optional
 
-# What would garble a line of output or a terminal: control characters, and the
-# stand-ins for bytes that are not UTF-8 in file names (surrogateescape).
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -94,7 +92,15 @@ def printable(text: str) -> str:
     """``text`` with control characters and undecodable bytes escaped (``\\n``,
     ``\\x1b``, ``\\xff``): one finding stays one line, and nothing quoted from a
     file or its name can send escape sequences to a terminal or fail to encode."""
-    return _UNPRINTABLE.sub(_escape, text) if _UNPRINTABLE.search(text) else text
+    return text if text.isprintable() else _unprintable().sub(_escape, text)
+
+
+@lru_cache(maxsize=1)
+def _unprintable() -> re.Pattern[str]:
+    """Control characters, and the stand-ins for bytes that are not UTF-8 in file
+    names (surrogateescape). Compiled when first needed: the class of surrogates is
+    slow to compile, and almost every text is printable."""
+    return re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def _escape(match: re.Match[str]) -> str:
