@@ -80,15 +80,76 @@ def test_parallel_output_is_identical_to_serial(book: Path) -> None:
     assert text_serial == text_parallel
 
 
-def test_parallel_lint_really_uses_processes(book: Path) -> None:
-    from citelint.config import Settings
+def _sources() -> list:
     from citelint.files import SourceFile
-    from citelint.parallel import lint_in_processes
 
-    sources = [SourceFile(f"f{n}.md", CHAPTER + f"<!-- {n} -->") for n in range(4)]
-    outcomes = lint_in_processes(sources, Settings(), 2)
-    assert outcomes is not None and all(isinstance(outcome, list) and outcome for outcome in outcomes)
+    return [SourceFile(f"f{n}.md", CHAPTER * (1 + n % 3) + f"<!-- {n} -->") for n in range(7)]
+
+
+def test_parallel_lint_really_uses_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each share but the first goes to a forked child; results come back in order."""
+    import os
+
+    from citelint.config import Settings
+    from citelint.parallel import lint_in_processes
+    from citelint.runner import lint_one
+
+    forks = []
+    real_fork = os.fork
+
+    def counting_fork() -> int:
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", counting_fork)
+    sources = _sources()
+    outcomes = lint_in_processes(sources, Settings(), 3)
+    assert len(forks) == 2
+    assert outcomes == [lint_one(source, Settings()) for source in sources]
     assert [outcome[0].path for outcome in outcomes] == [source.path for source in sources]  # type: ignore[index]
+
+
+def test_a_child_that_fails_has_its_share_linted_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A child that cannot send its results exits non-zero; its files are linted here."""
+    import citelint.parallel as parallel
+    from citelint.config import Settings
+    from citelint.runner import lint_one
+
+    def broken_dumps(*args: object, **kwargs: object) -> bytes:
+        raise RuntimeError("cannot send")
+
+    monkeypatch.setattr(parallel.pickle, "dumps", broken_dumps)
+    sources = _sources()
+    assert parallel.lint_in_processes(sources, Settings(), 2) == [lint_one(source, Settings()) for source in sources]
+
+
+def test_no_fork_means_linting_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    import citelint.parallel as parallel
+    from citelint.config import Settings
+    from citelint.runner import lint_one
+
+    def no_fork() -> int:
+        raise OSError("no processes left")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    sources = _sources()
+    assert parallel.lint_in_processes(sources, Settings(), 4) == [lint_one(source, Settings()) for source in sources]
+
+
+def test_shares_are_balanced_by_size() -> None:
+    from citelint.files import SourceFile
+    from citelint.parallel import split
+
+    sources = [SourceFile(str(n), "x" * size) for n, size in enumerate([900, 100, 500, 500, 100, 800])]
+    shares = split(sources, 2)
+    assert sorted(index for share in shares for index in share) == list(range(6))
+    loads = [sum(len(sources[index].text) for index in share) for share in shares]
+    assert max(loads) - min(loads) <= 100
+    assert all(share == sorted(share) for share in shares)
 
 
 PROBE = """
