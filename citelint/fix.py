@@ -13,6 +13,7 @@ reason is given.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -93,15 +94,19 @@ def _disabled_for_file(chapter: Chapter) -> bool:
 
 
 def apply_edits(source: str, edits: list[TextEdit]) -> str:
-    """Apply non-overlapping edits from the end of the text to its start."""
-    text = source
-    last_start = len(source) + 1
-    for edit in sorted(edits, key=lambda e: e.start, reverse=True):
-        if edit.end > last_start:
+    """Apply non-overlapping edits, all given in offsets of the original text: the
+    text is rebuilt once from its unchanged pieces and the replacements, in order."""
+    pieces = []
+    position = 0
+    # Insertions at one offset go in the reverse of their order in ``edits``.
+    order = sorted(range(len(edits)), key=lambda index: (edits[index].start, -index))
+    for edit in (edits[index] for index in order):
+        if edit.start < position:
             raise AssertionError("overlapping edits")
-        text = text[: edit.start] + edit.text + text[edit.end :]
-        last_start = edit.start
-    return text
+        pieces += (source[position : edit.start], edit.text)
+        position = edit.end
+    pieces.append(source[position:])
+    return "".join(pieces)
 
 
 class _Plan:
@@ -121,7 +126,7 @@ class _Plan:
                 raise Refusal("the chapter cites references but has no reference list to renumber")
             return None
         numbers = [entry.number for entry in references.entries]
-        duplicates = sorted({number for number in numbers if numbers.count(number) > 1})
+        duplicates = sorted(number for number, count in Counter(numbers).items() if count > 1)
         if duplicates:
             raise Refusal(f"two entries are labelled {duplicates[0]}; say which is which first")
         listed = set(numbers)

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from citelint.api import lint_text
+from citelint.config import Settings
 from citelint.diagnostics import FileError
 from citelint.files import collect, read_source
 
@@ -92,6 +93,29 @@ def test_work_grows_linearly(make: Callable[[int], str]) -> None:
     """Doubling the input at most about doubles the time (generous bound: 3x)."""
     small = _work(make, 4_000)
     large = _work(make, 8_000)
+    assert large < 3 * small + 0.05, f"{small:.3f} s -> {large:.3f} s"
+
+
+def _reversed_chapter(n: int) -> str:
+    body = " ".join(f"Claim {i}. [CITATION {n - i}]" for i in range(n))
+    return body + "\n\n## References\n\n" + "".join(f'{i}. "T{i}" P, 2020. https://e.com/{i}\n' for i in range(1, n + 1))
+
+
+def test_fix_work_grows_linearly() -> None:
+    """Renumbering every marker and moving every entry: doubling the chapter at most
+    about doubles the time (each edit once rebuilt the whole text: quadratic)."""
+    from citelint.fix import fix_text
+
+    def work(n: int) -> float:
+        text = _reversed_chapter(n)
+        best = float("inf")
+        for _ in range(2):
+            started = time.perf_counter()
+            assert fix_text(text, Settings()).changed
+            best = min(best, time.perf_counter() - started)
+        return best
+
+    small, large = work(3_000), work(6_000)
     assert large < 3 * small + 0.05, f"{small:.3f} s -> {large:.3f} s"
 
 
