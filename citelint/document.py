@@ -53,7 +53,7 @@ class Document:
         self.line_block: list[Optional[int]] = self._index_lines()
         self.code_blocks: list[Span] = _merge(self._code_block_spans())
         self._code_block_starts = [span.start for span in self.code_blocks]
-        self._inline_code: dict[int, list[Span]] = {}
+        self._inline_code: dict[int, tuple[list[Span], list[int]]] = {}  # block -> spans, their starts
         self.comments: list[Span] = self._comment_spans()
         self._comment_starts = [span.start for span in self.comments]
 
@@ -93,10 +93,11 @@ class Document:
         index = self.line_block[self.line_of(offset)]
         if index is None or self.blocks[index].kind not in _INLINE_KINDS:
             return False
-        spans = self._inline_code.get(index)
-        if spans is None:
-            spans = self._inline_code[index] = self._code_spans_of(self.blocks[index])
-        return any(span.start <= offset < span.end for span in spans)
+        found = self._inline_code.get(index)
+        if found is None:
+            spans = self._code_spans_of(self.blocks[index])
+            found = self._inline_code[index] = (spans, [span.start for span in spans])
+        return _inside(found[0], found[1], offset)
 
     def _code_spans_of(self, block: LeafBlock) -> list[Span]:
         """Code spans of one block, found only when a query lands in it."""

@@ -96,7 +96,7 @@ def _disabled_for_file(chapter: Chapter) -> bool:
 def apply_edits(source: str, edits: list[TextEdit]) -> str:
     """Apply non-overlapping edits, all given in offsets of the original text: the
     text is rebuilt once from its unchanged pieces and the replacements, in order."""
-    pieces = []
+    pieces: list[str] = []
     position = 0
     # Insertions at one offset go in the reverse of their order in ``edits``.
     order = sorted(range(len(edits)), key=lambda index: (edits[index].start, -index))

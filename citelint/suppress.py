@@ -58,74 +58,65 @@ def find_directives(document: Document) -> list[Directive]:
     return found
 
 
-def _matches(codes: tuple[str, ...], code: str) -> bool:
-    return not codes or any(selector == ALL or code.startswith(selector) for selector in codes)
-
-
-class _RangeState(NamedTuple):
-    """What ``disable``/``enable`` comments switch off from a line on."""
-
-    everything: bool = False  # a ``disable`` without codes is in force
-    codes: frozenset[str] = frozenset()  # codes (or prefixes) disabled by name
-    exceptions: frozenset[str] = frozenset()  # codes enabled again inside a wider disable
-
-    def disable(self, codes: tuple[str, ...]) -> "_RangeState":
-        if not codes:
-            return _RangeState(True)
-        kept = frozenset(e for e in self.exceptions if not _matches(codes, e))
-        return _RangeState(self.everything, self.codes | set(codes), kept)
-
-    def enable(self, codes: tuple[str, ...]) -> "_RangeState":
-        if not codes:
-            return _RangeState()
-        return _RangeState(self.everything, self.codes - set(codes), self.exceptions | set(codes))
-
-    def suppresses(self, code: str) -> bool:
-        disabled = self.everything or (bool(self.codes) and _matches(tuple(self.codes), code))
-        return disabled and not (self.exceptions and _matches(tuple(self.exceptions), code))
-
-
 class Suppressions:
-    """Which (line, code) pairs are switched off in one file."""
+    """Which (line, code) pairs are switched off in one file.
 
-    def __init__(self, directives: list[Directive]) -> None:
-        self.file_codes: list[tuple[str, ...]] = []
-        self.line_codes: dict[int, list[tuple[str, ...]]] = {}
+    Selectors (``CIT00``, ``ALL``, none) are expanded once into the set of rule
+    codes they name, so each state is a small set of codes: a file with
+    thousands of directives costs linear time, and a finding's check is a lookup.
+    A ``disable`` takes effect on its own line, an ``enable`` on the line after
+    it; where the two orders disagree (an ``enable`` and then a ``disable`` on one
+    line), the one that takes effect later wins.
+    """
+
+    def __init__(self, directives: list[Directive], known: tuple[str, ...]) -> None:
+        self.known = frozenset(known)
+        self._expanded: dict[tuple[str, ...], frozenset[str]] = {}
+        self.file_codes: frozenset[str] = frozenset()
+        self.line_codes: dict[int, frozenset[str]] = {}
         self.change_lines: list[int] = []
-        self.states: list[_RangeState] = []
+        self.states: list[frozenset[str]] = []
         self._build(directives)
 
-    def _build(self, directives: list[Directive]) -> None:
-        state = _RangeState()
-        for directive in directives:
-            if directive.kind == "disable-file":
-                self.file_codes.append(directive.codes)
-            elif directive.kind == "disable-line":
-                self.line_codes.setdefault(directive.line, []).append(directive.codes)
-            elif directive.kind == "disable-next-line":
-                self.line_codes.setdefault(directive.end_line + 1, []).append(directive.codes)
-            elif directive.kind == "disable":
-                state = state.disable(directive.codes)
-                self._change(directive.line, state)  # from the comment's own line
+    def _codes(self, selectors: tuple[str, ...]) -> frozenset[str]:
+        """The rule codes a directive names: all of them when it names none."""
+        found = self._expanded.get(selectors)
+        if found is None:
+            if not selectors or ALL in selectors:
+                found = self.known
             else:
-                state = state.enable(directive.codes)
-                self._change(directive.end_line + 1, state)  # after the comment's line
+                found = frozenset(code for code in self.known if code.startswith(selectors))
+            self._expanded[selectors] = found
+        return found
 
-    def _change(self, line: int, state: _RangeState) -> None:
-        if self.change_lines and self.change_lines[-1] == line:
-            self.states[-1] = state
-        else:
-            self.change_lines.append(line)
-            self.states.append(state)
+    def _build(self, directives: list[Directive]) -> None:
+        changes = []
+        for order, directive in enumerate(directives):
+            codes = self._codes(directive.codes)
+            if directive.kind == "disable-file":
+                self.file_codes |= codes
+            elif directive.kind in ("disable-line", "disable-next-line"):
+                line = directive.line if directive.kind == "disable-line" else directive.end_line + 1
+                self.line_codes[line] = self.line_codes.get(line, frozenset()) | codes
+            elif directive.kind == "disable":
+                changes.append((directive.line, order, True, codes))  # from the comment's own line
+            else:
+                changes.append((directive.end_line + 1, order, False, codes))  # after the comment's line
+        state: frozenset[str] = frozenset()
+        for line, _, disable, codes in sorted(changes):
+            state = state | codes if disable else state - codes
+            if self.change_lines and self.change_lines[-1] == line:
+                self.states[-1] = state
+            else:
+                self.change_lines.append(line)
+                self.states.append(state)
 
     def suppressed(self, line: int, code: str) -> bool:
         """``line`` is 0-based."""
-        if any(_matches(codes, code) for codes in self.file_codes):
-            return True
-        if any(_matches(codes, code) for codes in self.line_codes.get(line, ())):
+        if code in self.file_codes or code in self.line_codes.get(line, ()):
             return True
         index = bisect_right(self.change_lines, line) - 1
-        return index >= 0 and self.states[index].suppresses(code)
+        return index >= 0 and code in self.states[index]
 
 
 def unknown_directive_codes(directives: list[Directive], known: tuple[str, ...]) -> Iterator[tuple[Directive, list[str]]]:
@@ -141,5 +132,7 @@ def apply_suppressions(document: Document, found: list[Diagnostic]) -> list[Diag
     directives = find_directives(document)
     if not directives:
         return found
-    suppressions = Suppressions(directives)
+    from citelint.config import known_codes
+
+    suppressions = Suppressions(directives, known_codes())
     return [d for d in found if not suppressions.suppressed(d.line - 1, d.code)]

@@ -85,6 +85,9 @@ LINEAR = {
     "references": lambda n: "x [CITATION 1]\n\n## References\n\n" + "".join(f"{i}. \"T\" P, 2020. https://e.com/{i}\n" for i in range(1, n)),
     "backtick runs": lambda n: "a `b`` c``` [CITATION 1]\n" * n,
     "comments": lambda n: "<!-- a --> [CITATION 1] <!--\n" * n,
+    "code spans in one paragraph": lambda n: "`a` [CITATION 1] `b` " * n + "\n",
+    "distinct suppression codes": lambda n: "".join(f"<!-- citelint-disable CIT{i} -->\n<!-- citelint-enable CIT{i}1 -->\nx [Citation 1]\n\n" for i in range(n)),
+    "numbering gaps": lambda n: " ".join(f"[CITATION {2 * i}]" for i in range(1, n + 1)) + "\n",
 }
 
 

@@ -28,6 +28,11 @@ LATE = "Late [CITATION 3].\n"  # CIT006
         pytest.param("<!-- citelint-disable CIT003 -->\n<!-- citelint-disable CIT006 -->\n<!-- citelint-enable CIT003 -->\n" + OUT + "\n" + LATE + REFS, [("CIT003", 4, 20)], id="enable-one-of-two"),
         pytest.param("```\n<!-- citelint-disable-file -->\n```\n\n" + OUT + REFS, [("CIT003", 5, 20)], id="directive-in-code-ignored"),
         pytest.param("<!-- citelint-disable-next-line CIT033 -->\n" + OUT + REFS, [("CIT012", 1, 1), ("CIT003", 2, 20)], id="unknown-code-reported"),
+        pytest.param("<!-- citelint-disable ALL -->\n" + OUT + "\n" + LATE + REFS, [], id="disable-ALL"),
+        pytest.param("<!-- citelint-disable CIT006 -->\n" + LATE + "<!-- citelint-enable CIT006 --><!-- citelint-disable CIT006 -->\n" + LATE + REFS,
+                     [("CIT006", 4, 6), ("CIT002", 8, 1), ("CIT002", 9, 1)], id="enable-then-disable-on-one-line-the-later-effect-wins"),
+        pytest.param("<!-- citelint-disable-line CIT003 --><!-- citelint-disable-line CIT006 --> " + OUT.replace("[CITATION 2]", "[CITATION 2] .") + REFS,
+                     [], id="two-directives-on-one-line"),
     ],
 )
 def test_suppression(text: str, expected: list[tuple[str, int, int]]) -> None:

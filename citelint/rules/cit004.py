@@ -30,10 +30,12 @@ First claim. [CITATION 1] Second claim. [CITATION 2]
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Iterator
 
 from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic, Rule, Severity
+from citelint.markers import Marker
 
 RULE = Rule("CIT004", "numbering-gap", Severity.ERROR)
 
@@ -55,8 +57,17 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
     if not cited:
         return
     listed = chapter.references.numbers() if chapter.references else set()
+    # The markers that cite a number higher than any before them, and that number:
+    # the first marker to cite past a gap is the first of these past it.
+    raisers: list[Marker] = []
+    highest: list[int] = []
+    for marker in citations:
+        top = max(marker.numbers)
+        if not highest or top > highest[-1]:
+            raisers.append(marker)
+            highest.append(top)
     for first, last in gaps(cited | listed, max(cited)):
-        marker = next(m for m in citations if any(number > last for number in m.numbers))
+        marker = raisers[bisect_right(highest, last)]
         missing = f"reference {first} is" if first == last else f"references {first}-{last} are"
         message = (
             f"numbering skips from {first - 1} to {last + 1}: {missing} neither cited nor listed; "
