@@ -57,7 +57,11 @@ def collect(paths: Iterable[str], exclude: Iterable[str] = ()) -> tuple[list[str
         if is_excluded(path, exclude) and path != ".":
             continue
         if os.path.isdir(path):
-            files = sorted(_walk(path, exclude))
+            try:
+                files = sorted(_walk(path, exclude, errors))
+            except OSError as error:
+                errors.append(FileError(display_path(path), f"cannot be read: {error.strerror or error}"))
+                continue
             if not files:
                 errors.append(FileError(display_path(path), "no Markdown files (*.md, *.markdown) in this directory"))
             found.extend(files)
@@ -68,26 +72,39 @@ def collect(paths: Iterable[str], exclude: Iterable[str] = ()) -> tuple[list[str
     return list(dict.fromkeys(found)), errors
 
 
-def _walk(root: str, exclude: tuple[str, ...]) -> Iterator[str]:
-    seen: set[str] = set()
-    for folder, subfolders, names in os.walk(root, followlinks=True):
-        real = os.path.realpath(folder)
-        if real in seen:
-            subfolders[:] = []
+def _walk(root: str, exclude: tuple[str, ...], errors: list[FileError]) -> Iterator[str]:
+    """The Markdown files under ``root``, depth first without recursion (a folder
+    nested thousands deep is walked like any other), each real folder once
+    (symbolic links are followed, loops are not); a folder that cannot be listed
+    is reported and the others are still walked."""
+    info = os.stat(root)
+    seen = {(info.st_dev, info.st_ino)}  # folders by identity: a link back up is not walked again
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as error:
+            if folder == root:
+                raise
+            errors.append(FileError(display_path(folder), f"folder cannot be read: {error.strerror or error}; skipped"))
             continue
-        seen.add(real)
-        subfolders[:] = sorted(
-            name
-            for name in subfolders
-            if not name.startswith(".")
-            and name not in SKIPPED_FOLDERS
-            and not is_excluded(os.path.join(folder, name), exclude)
-        )
-        for name in sorted(names):
-            path = os.path.join(folder, name)
-            if name.startswith(".") or not name.lower().endswith(MARKDOWN_SUFFIXES):
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
                 continue
-            if not is_excluded(path, exclude):
+            path = os.path.join(folder, name)
+            try:
+                is_folder = entry.is_dir()  # follows symbolic links
+                identity = (entry.stat().st_dev, entry.stat().st_ino) if is_folder else None
+            except OSError:
+                is_folder, identity = False, None
+            if is_folder:
+                if identity not in seen and name not in SKIPPED_FOLDERS and not is_excluded(path, exclude):
+                    seen.add(identity)
+                    stack.append(path)
+            elif name.lower().endswith(MARKDOWN_SUFFIXES) and not is_excluded(path, exclude):
                 yield path
 
 

@@ -167,6 +167,47 @@ def test_file_that_vanishes_between_listing_and_reading(tmp_path: Path) -> None:
     assert not isinstance(read_source(files[1]), FileError)
 
 
+def test_folders_nested_thousands_deep(tmp_path: Path) -> None:
+    """os.walk recurses in Python 3.11; the walk must not."""
+    folder = tmp_path
+    for _ in range(1_500):
+        folder = folder / "d"
+        folder.mkdir()
+    (folder / "deep.md").write_text("x\n", encoding="utf-8")
+    files, errors = collect([str(tmp_path)])
+    assert errors == [] and len(files) == 1 and files[0].endswith("deep.md")
+
+
+def test_a_folder_that_cannot_be_listed_is_reported_and_the_rest_walked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests run as root, for whom chmod 000 hides nothing: the refusal is made here."""
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "a.md").write_text("x\n", encoding="utf-8")
+    (tmp_path / "open").mkdir()
+    (tmp_path / "open" / "b.md").write_text("x\n", encoding="utf-8")
+    real_scandir = os.scandir
+
+    def scandir(path: str) -> object:
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    files, errors = collect([str(tmp_path)])
+    assert [Path(f).name for f in files] == ["b.md"]
+    assert [(Path(e.path).name, e.message) for e in errors] == [("locked", "folder cannot be read: Permission denied; skipped")]
+
+
+def test_symbolic_links_are_followed_but_loops_are_not(tmp_path: Path) -> None:
+    (tmp_path / "book" / "part").mkdir(parents=True)
+    (tmp_path / "book" / "part" / "a.md").write_text("x\n", encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "b.md").write_text("x\n", encoding="utf-8")
+    os.symlink(tmp_path / "book", tmp_path / "book" / "part" / "up")
+    os.symlink(tmp_path / "elsewhere", tmp_path / "book" / "linked")
+    files, errors = collect([str(tmp_path / "book")])
+    assert errors == [] and sorted(Path(f).name for f in files) == ["a.md", "b.md"]
+
+
 def test_nul_byte_deep_in_a_large_file(tmp_path: Path) -> None:
     path = tmp_path / "late.md"
     path.write_bytes(b"x [CITATION 1]\n" * 100_000 + b"\x00")
