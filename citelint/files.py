@@ -97,9 +97,9 @@ def _walk(root: str, exclude: tuple[str, ...], errors: list[FileError]) -> Itera
             path = os.path.join(folder, name)
             try:
                 is_folder = entry.is_dir()  # follows symbolic links
-                identity = (entry.stat().st_dev, entry.stat().st_ino) if is_folder else None
+                identity = (entry.stat().st_dev, entry.stat().st_ino) if is_folder else (0, 0)
             except OSError:
-                is_folder, identity = False, None
+                is_folder = False
             if is_folder:
                 if identity not in seen and name not in SKIPPED_FOLDERS and not is_excluded(path, exclude):
                     seen.add(identity)
