@@ -39,14 +39,15 @@ class ResultCache:
         try:
             with open(os.path.join(self.folder, key[:2], key + ".json"), encoding="utf-8") as handle:
                 return [_diagnostic(item, path) for item in json.load(handle)]
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+            return None  # missing or corrupt (even nested too deeply to read): lint again
 
     def put(self, key: str, diagnostics: list[Diagnostic]) -> None:
         if not self.writable:
             return
         folder = os.path.join(self.folder, key[:2])
         data = json.dumps([_encoded(d) for d in diagnostics], ensure_ascii=False)
+        temp = None
         try:
             os.makedirs(folder, exist_ok=True)
             handle, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
@@ -54,6 +55,8 @@ class ResultCache:
                 out.write(data)
             os.replace(temp, os.path.join(folder, key + ".json"))
         except OSError as error:
+            if temp is not None and os.path.exists(temp):
+                os.unlink(temp)  # a full disk leaves no half-written entry behind
             self.writable = False
             self.warn(f"the result cache in {self.folder} cannot be written ({error.strerror or error}); going on without it")
 

@@ -57,10 +57,12 @@ def test_changed_file_or_settings_are_linted_again(book: Path) -> None:
     assert run("--placement", "before", "book")[1] == run("--no-cache", "--placement", "before", "book")[1]
 
 
-def test_corrupt_cache_entries_are_ignored(book: Path) -> None:
+@pytest.mark.parametrize("garbage", [b"\x00garbage{", b"[" * 100_000 + b"]" * 100_000, b'[["CIT003"]]', b"[[1,2,3,4,5,6,7,8,[1,[[1]]]]]"],
+                         ids=["bytes", "nested-too-deep", "short-item", "bad-fix"])
+def test_corrupt_cache_entries_are_ignored(book: Path, garbage: bytes) -> None:
     expected = run("book")
     for entry in Path(".citelint-cache/lint").rglob("*.json"):
-        entry.write_bytes(b"\x00garbage{")
+        entry.write_bytes(garbage)
     assert run("book") == expected
 
 

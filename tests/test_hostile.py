@@ -169,13 +169,18 @@ def test_file_that_vanishes_between_listing_and_reading(tmp_path: Path) -> None:
 
 def test_folders_nested_thousands_deep(tmp_path: Path) -> None:
     """os.walk recurses in Python 3.11; the walk must not."""
-    folder = tmp_path
-    for _ in range(1_500):
-        folder = folder / "d"
-        folder.mkdir()
-    (folder / "deep.md").write_text("x\n", encoding="utf-8")
-    files, errors = collect([str(tmp_path)])
-    assert errors == [] and len(files) == 1 and files[0].endswith("deep.md")
+    folders = [tmp_path]
+    for _ in range(1_200):
+        folders.append(folders[-1] / "d")
+        folders[-1].mkdir()
+    (folders[-1] / "deep.md").write_text("x\n", encoding="utf-8")
+    try:
+        files, errors = collect([str(tmp_path)])
+        assert errors == [] and len(files) == 1 and files[0].endswith("deep.md")
+    finally:  # shutil.rmtree recurses too: pytest could not clean this up
+        (folders[-1] / "deep.md").unlink()
+        for folder in reversed(folders[1:]):
+            folder.rmdir()
 
 
 def test_a_folder_that_cannot_be_listed_is_reported_and_the_rest_walked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
