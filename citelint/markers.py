@@ -17,9 +17,9 @@ from citelint.document import Document
 MAX_RANGE = 500
 _BODY_END = re.compile(r"[^\[\]\n]*")
 _NUMBER_LIKE = re.compile(r"[\s\d,;\-\u2013]*")
-_VALID_BODY = re.compile(r" (?:[1-9]\d*(?:[-\u2013][1-9]\d*)?)(?:, ?[1-9]\d*(?:[-\u2013][1-9]\d*)?)*")
+_VALID_BODY = re.compile(r" (?:[1-9][0-9]*(?:[-\u2013][1-9][0-9]*)?)(?:, ?[1-9][0-9]*(?:[-\u2013][1-9][0-9]*)?)*")
 _SEPARATOR = re.compile(r"(?<!\s)\s*[,;]\s*")
-_ITEM = re.compile(r"(\d+)(?:\s*[-\u2013]\s*(\d+))?")
+_ITEM = re.compile(r"([0-9]+)(?:\s*[-\u2013]\s*([0-9]+))?")
 
 
 class Marker(NamedTuple):
@@ -55,7 +55,7 @@ def candidate_pattern(keyword: str) -> re.Pattern[str]:
 @lru_cache(maxsize=16)
 def simple_pattern(keyword: str) -> re.Pattern[str]:
     """The common case, ``[CITATION 12]``, recognised without further work."""
-    return re.compile(r"\[" + re.escape(keyword) + r" ([1-9]\d{0,8})\]")
+    return re.compile(r"\[" + re.escape(keyword) + r" ([1-9][0-9]{0,8})\]")
 
 
 def find_markers(document: Document, keyword: str = "CITATION") -> list[Marker]:
@@ -105,18 +105,25 @@ def _near_miss(start: int, end: int, raw: str, body: str, keyword: str, exact: b
         return Marker(start, end, raw, (), f"`{raw}` has no number; write `[{keyword} n]`")
     if _NUMBER_LIKE.fullmatch(body) is None:
         return Marker(start, end, raw, (), f"`{raw}` cites words, not a number; write `[{keyword} n]`")
+    foreign = not stripped.isascii()
+    if foreign:  # digits of another script (١٢, 𝟏): the number is clear
+        stripped = _ascii_digits(stripped)
     numbers, problem = _expand(stripped)
     if problem is not None:
         return Marker(start, end, raw, (), f"`{raw}` {problem}")
     replacement = f"[{keyword} {_canonical(stripped)}]"
-    reason = _what_is_off(raw, body, keyword, exact)
+    reason = "writes digits other than 0-9" if foreign else _what_is_off(raw, body, keyword, exact)
     return Marker(start, end, raw, numbers, f"`{raw}` {reason}; write `{replacement}`", replacement)
+
+
+def _ascii_digits(text: str) -> str:
+    return "".join(str(int(c)) if c.isdecimal() and not c.isascii() else c for c in text)
 
 
 def _what_is_off(raw: str, body: str, keyword: str, exact: bool) -> str:
     if not exact and raw[1:].lstrip()[: len(keyword)] != keyword:
         return f"spells the keyword `{keyword}` in the wrong case"
-    if any(len(number) > 1 and number.startswith("0") for number in re.findall(r"\d+", body)):
+    if any(len(number) > 1 and number.startswith("0") for number in re.findall(r"[0-9]+", body)):
         return "writes a number with leading zeros"
     if ";" in body:
         return "separates numbers with `;`"

@@ -119,3 +119,14 @@ def test_rule_cases(text: str, expected: list[tuple[str, int, int]], request: py
 def test_missing_reference_list_message_counts_the_markers(markers: str, start: str) -> None:
     (diagnostic,) = [d for d in lint_text(f"A claim. {markers}\n") if d.code == "CIT009"]
     assert diagnostic.message.startswith(start)
+
+
+def test_digits_of_other_scripts_are_a_near_miss_not_a_number() -> None:
+    """`\\d` matches every script's digits; a marker's number is written 0-9."""
+    text = "A [CITATION ١] B [CITATION 𝟐] C [CITATION ³]\n" + REFS
+    messages = [(d.code, d.column, d.message) for d in lint_text(text) if d.code == "CIT005"]
+    assert messages == [
+        ("CIT005", 3, "malformed citation marker: `[CITATION ١]` writes digits other than 0-9; write `[CITATION 1]`"),
+        ("CIT005", 19, "malformed citation marker: `[CITATION 𝟐]` writes digits other than 0-9; write `[CITATION 2]`"),
+        ("CIT005", 35, "malformed citation marker: `[CITATION ³]` cites words, not a number; write `[CITATION n]`"),
+    ]
