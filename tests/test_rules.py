@@ -127,6 +127,6 @@ def test_digits_of_other_scripts_are_a_near_miss_not_a_number() -> None:
     messages = [(d.code, d.column, d.message) for d in lint_text(text) if d.code == "CIT005"]
     assert messages == [
         ("CIT005", 3, "malformed citation marker: `[CITATION ١]` writes digits other than 0-9; write `[CITATION 1]`"),
-        ("CIT005", 19, "malformed citation marker: `[CITATION 𝟐]` writes digits other than 0-9; write `[CITATION 2]`"),
-        ("CIT005", 35, "malformed citation marker: `[CITATION ³]` cites words, not a number; write `[CITATION n]`"),
+        ("CIT005", 18, "malformed citation marker: `[CITATION 𝟐]` writes digits other than 0-9; write `[CITATION 2]`"),
+        ("CIT005", 33, "malformed citation marker: `[CITATION ³]` cites words, not a number; write `[CITATION n]`"),
     ]
