@@ -4,8 +4,9 @@ A marker is `[CITATION n]`: the keyword in capitals, one space, and a positive
 number without leading zeros, or a list (`[CITATION 1, 3]`) or range
 (`[CITATION 2-4]`) of them. Near-misses are reported: the wrong case
 (`[Citation 2]`), no number (`[CITATION]`), words (`[CITATION two]`), zero or
-leading zeros, a reversed range, a marker never closed on its line, and stray
-spaces (`[ CITATION 3 ]`, `[CITATION  3]`). A wrong-case keyword counts only when
+leading zeros, a reversed range, a marker never closed on its line, stray
+spaces (`[ CITATION 3 ]`, `[CITATION  3]`), and digits other than 0-9
+(`[CITATION ٣]`). A wrong-case keyword counts only when
 what follows it is empty or number-like, so `[citation needed]` is prose.
 `citelint fix` rewrites the near-misses whose intent is clear and leaves the
 others for you.
