@@ -130,3 +130,10 @@ def test_digits_of_other_scripts_are_a_near_miss_not_a_number() -> None:
         ("CIT005", 18, "malformed citation marker: `[CITATION 𝟐]` writes digits other than 0-9; write `[CITATION 2]`"),
         ("CIT005", 33, "malformed citation marker: `[CITATION ³]` cites words, not a number; write `[CITATION n]`"),
     ]
+
+
+def test_urls_without_a_host_do_not_make_entries_duplicates() -> None:
+    text = "A [CITATION 1] B [CITATION 2]\n\n## References\n\n" \
+        '1. "One." P, 2020. http://[::1\n' \
+        '2. "Two." Q, 2021. http://:80/\n'
+    assert [code for code, _, _ in found(text)] == ["CIT008", "CIT008"]
