@@ -309,3 +309,24 @@ def test_http_cache_keeps_small_good_responses_only(server: TrapServer, workdir:
     with sqlite3.connect("cache/http-cache.sqlite") as connection:
         stored = connection.execute("SELECT COUNT(*) FROM responses").fetchone()[0]
     assert stored == 2  # /ok and /plain; not the 404, not the 200 MB body
+
+
+def test_urls_that_do_not_parse_are_not_checked(workdir: Path) -> None:
+    """A port out of range or not a number: said plainly, nothing sent, no resolver asked."""
+    from citelint.config import UrlSettings
+    from citelint.urls.checker import CheckOptions, UrlChecker
+
+    asked: list[str] = []
+
+    def resolver(host: str, port: int) -> list[str]:
+        asked.append(host)
+        raise HostNotFound(host)
+
+    options = CheckOptions(UrlSettings(timeout=2), None, resolver=resolver)
+    urls = ["http://a:b@c.example:99999/", "http://c.example:8x/"]
+    verdicts = UrlChecker(options, lambda message: None).check(urls)
+    assert [(verdicts[url].code, verdicts[url].detail) for url in urls] == [
+        ("URL004", "not a valid URL (port out of range 0-65535); not checked"),
+        ("URL004", "not a valid URL (port could not be cast to integer value as '8x'); not checked"),
+    ]
+    assert asked == []

@@ -95,7 +95,11 @@ class UrlChecker:
         return verdicts
 
     def _without_fetching(self, url: str, now: float) -> Optional[Verdict]:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises on a port that is not a number from 0 to 65535
+        except ValueError as error:
+            return Verdict(url, "URL004", f"not a valid URL ({str(error).lower()}); not checked")
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             return Verdict(url, "URL004", "only http(s) URLs with a host are checked")
         if any(pattern.search(url) for pattern in self.excludes):
