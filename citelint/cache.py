@@ -1,11 +1,14 @@
 """The result cache: an unchanged file is not parsed again.
 
-Like ruff's: per file, keyed by a hash of its path, its content, the effective
-settings and the citelint version, under ``.citelint-cache/lint/`` at the
-project root (the folder the URL checker shares). Each entry is one small
-JSON file written atomically, so parallel citelint processes (pre-commit
-runs hooks in parallel) cannot tear one. A corrupt entry is a miss; a cache
-that cannot be written is skipped with one warning, never an error.
+Like ruff's: one entry per file, named by a hash of its path, the effective
+settings and the citelint version, and holding a hash of the content it was
+linted from, under ``.citelint-cache/lint/`` at the project root (the folder
+the URL checker shares). An entry is a hit only when the content hash matches;
+an edited file's entry is replaced, so the cache holds one entry per file and
+settings, however often the files change. Each entry is one small JSON file
+written atomically, so parallel citelint processes (pre-commit runs hooks in
+parallel) cannot tear one. A corrupt entry is a miss; a cache that cannot be
+written is skipped with one warning, never an error.
 """
 
 from __future__ import annotations
@@ -19,41 +22,47 @@ from typing import Callable, Optional
 from citelint import __version__
 from citelint.diagnostics import Diagnostic, Edit, Fix, Severity
 
-FORMAT = 1
+FORMAT = 2
+FOLDER = "lint"
 
 
 class ResultCache:
     def __init__(self, folder: str, settings_key: str, warn: Callable[[str], None]) -> None:
-        self.folder = os.path.join(folder, "lint")
+        self.folder = os.path.join(folder, FOLDER)
         self.salt = f"{__version__}\0{FORMAT}\0{settings_key}\0".encode("utf-8")
         self.warn = warn
         self.writable = True
 
     def key(self, path: str, text: str) -> str:
-        digest = hashlib.blake2b(self.salt, digest_size=20)
-        digest.update(path.encode("utf-8", "surrogatepass") + b"\0")
-        digest.update(text.encode("utf-8", "surrogatepass"))
-        return digest.hexdigest()
+        """``entry.content``: the entry's name (path and settings), and the content hash."""
+        entry = hashlib.blake2b(self.salt + path.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        content = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+        return f"{entry}.{content}"
 
     def get(self, key: str, path: str) -> Optional[list[Diagnostic]]:
+        entry, content = key.split(".")
         try:
-            with open(os.path.join(self.folder, key[:2], key + ".json"), encoding="utf-8") as handle:
-                return [_diagnostic(item, path) for item in json.load(handle)]
+            with open(os.path.join(self.folder, entry[:2], entry + ".json"), encoding="utf-8") as handle:
+                stored, items = json.load(handle)
+            if stored != content:
+                return None  # the file changed since
+            return [_diagnostic(item, path) for item in items]
         except (OSError, ValueError, KeyError, TypeError, RecursionError):
             return None  # missing or corrupt (even nested too deeply to read): lint again
 
     def put(self, key: str, diagnostics: list[Diagnostic]) -> None:
         if not self.writable:
             return
-        folder = os.path.join(self.folder, key[:2])
-        data = json.dumps([_encoded(d) for d in diagnostics], ensure_ascii=False)
+        entry, content = key.split(".")
+        folder = os.path.join(self.folder, entry[:2])
+        data = json.dumps([content, [_encoded(d) for d in diagnostics]], ensure_ascii=False)
         temp = None
         try:
             os.makedirs(folder, exist_ok=True)
             handle, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 out.write(data)
-            os.replace(temp, os.path.join(folder, key + ".json"))
+            os.replace(temp, os.path.join(folder, entry + ".json"))
         except OSError as error:
             if temp is not None and os.path.exists(temp):
                 os.unlink(temp)  # a full disk leaves no half-written entry behind

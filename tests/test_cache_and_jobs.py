@@ -45,9 +45,19 @@ def test_cached_results_are_identical_and_skip_parsing(book: Path) -> None:
     # an unchanged file is served from the cache: tamper with an entry and it shows
     entry = entries[0]
     data = json.loads(entry.read_text(encoding="utf-8"))
-    entry.write_text(json.dumps(data[:0]), encoding="utf-8")
+    entry.write_text(json.dumps([data[0], []]), encoding="utf-8")  # same content hash, no findings
     assert run("book")[1] != cold[1]
     assert run("--no-cache", "book")[1] == cold[1]
+
+
+def test_an_edited_file_replaces_its_entry(book: Path) -> None:
+    """One entry per file: months of edits do not grow the cache."""
+    run("book")
+    entries = sorted(Path(".citelint-cache/lint").rglob("*.json"))
+    for round_ in range(3):
+        (book / "ch01.md").write_text(CHAPTER + f"\nEdit {round_}.\n", encoding="utf-8")
+        assert run("book")[1] == run("--no-cache", "book")[1]
+    assert sorted(Path(".citelint-cache/lint").rglob("*.json")) == entries
 
 
 def test_changed_file_or_settings_are_linted_again(book: Path) -> None:
