@@ -24,14 +24,35 @@ from citelint.diagnostics import Diagnostic, Edit, Fix, Severity
 
 FORMAT = 2
 FOLDER = "lint"
+_GITIGNORE = "# Created by citelint: its caches never belong in version control.\n*\n"
+_CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by citelint.\n"
+    "# For information about cache directory tags, see https://bford.info/cachedir/\n"
+)
+
+
+def make_cache_folder(folder: str) -> None:
+    """Create the cache folder with a ``.gitignore`` that keeps it out of git (so a
+    forgotten ignore rule never commits it, and pre-commit never sees it change)
+    and a ``CACHEDIR.TAG`` that keeps it out of backups, as ruff and pytest do."""
+    os.makedirs(folder, exist_ok=True)
+    for name, content in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
+        try:
+            with open(os.path.join(folder, name), "x", encoding="utf-8") as handle:
+                handle.write(content)
+        except FileExistsError:
+            pass
 
 
 class ResultCache:
     def __init__(self, folder: str, settings_key: str, warn: Callable[[str], None]) -> None:
+        self.root = folder
         self.folder = os.path.join(folder, FOLDER)
         self.salt = f"{__version__}\0{FORMAT}\0{settings_key}\0".encode("utf-8")
         self.warn = warn
         self.writable = True
+        self.prepared = False  # the cache folder made, with its .gitignore
 
     def key(self, path: str, text: str) -> str:
         """``entry.content``: the entry's name (path and settings), and the content hash."""
@@ -58,6 +79,9 @@ class ResultCache:
         data = json.dumps([content, [_encoded(d) for d in diagnostics]], ensure_ascii=False)
         temp = None
         try:
+            if not self.prepared:
+                make_cache_folder(self.root)
+                self.prepared = True
             os.makedirs(folder, exist_ok=True)
             handle, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
             with os.fdopen(handle, "w", encoding="utf-8") as out:

@@ -50,6 +50,17 @@ def test_cached_results_are_identical_and_skip_parsing(book: Path) -> None:
     assert run("--no-cache", "book")[1] == cold[1]
 
 
+def test_the_cache_keeps_itself_out_of_git(book: Path) -> None:
+    """Like .ruff_cache and .pytest_cache: a .gitignore inside, so `git add .` never
+    stages it even where the user's own .gitignore does not name it."""
+    subprocess.run(["git", "init", "-q", "."], check=True)
+    run("book")
+    assert Path(".citelint-cache/.gitignore").read_text(encoding="utf-8").endswith("\n*\n")
+    assert Path(".citelint-cache/CACHEDIR.TAG").read_text(encoding="utf-8").startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], capture_output=True, text=True, check=True).stdout
+    assert status and ".citelint-cache" not in status
+
+
 def test_an_edited_file_replaces_its_entry(book: Path) -> None:
     """One entry per file: months of edits do not grow the cache."""
     run("book")

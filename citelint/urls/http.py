@@ -20,6 +20,7 @@ from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.util import connection as urllib3_connection
 
 from citelint import __version__
+from citelint.cache import make_cache_folder
 from citelint.urls.checker import BODY_LIMIT, MAX_REDIRECTS
 from citelint.urls.policy import AddressPolicy, ResolveFailed
 
@@ -96,7 +97,7 @@ def make_session(
         try:
             from requests_cache import CachedSession
 
-            cache_path.parent.mkdir(parents=True, exist_ok=True)
+            make_cache_folder(str(cache_path.parent))
             session = CachedSession(
                 str(cache_path),
                 backend="sqlite",

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
+from citelint.cache import make_cache_folder
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS verdicts (
     url TEXT PRIMARY KEY,
@@ -58,7 +60,7 @@ class VerdictStore:
     def _open(self, path: Optional[Path]) -> sqlite3.Connection:
         if path is not None:
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                make_cache_folder(str(path.parent))
                 connection = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
                 connection.execute("PRAGMA journal_mode=WAL")
                 connection.execute("PRAGMA synchronous=NORMAL")  # a cache: durable enough, no fsync per write
