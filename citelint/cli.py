@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
 import click
 
@@ -103,7 +103,7 @@ def check(
     jobs: Optional[int],
 ) -> None:
     """Lint PATHS (files, or folders searched for *.md and *.markdown)."""
-    from citelint.report import Run, render
+    from citelint.report import Run, chunks
     from citelint.runner import check_paths, default_jobs
 
     settings = _settings(config_file, select=select, ignore=ignore, strict=strict, placement=placement)
@@ -126,13 +126,28 @@ def check(
     result = check_paths(paths or settings.paths or (".",), settings, url_check, result_cache, jobs or default_jobs())
     color = format_name == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     run = Run(result.diagnostics, result.errors, result.files_checked, color=color, quiet=quiet)
-    click.echo(render(format_name, run), nl=False)
+    _write(chunks(format_name, run))
     _report_errors(result.errors, result.notes if not quiet else [])
     ctx.exit(_exit_code(run, settings.strict))
 
 
 def _warn(message: str) -> None:
     click.echo(f"citelint: warning: {message}", err=True)
+
+
+def _write(pieces: Iterable[str], block: int = 1 << 16) -> None:
+    """Write a report as it is made, in blocks of about 64 KB (one echo per line
+    costs more than the formatting for a hundred thousand findings)."""
+    buffered: list[str] = []
+    size = 0
+    for piece in pieces:
+        buffered.append(piece)
+        size += len(piece)
+        if size >= block:
+            click.echo("".join(buffered), nl=False)
+            buffered, size = [], 0
+    if buffered:
+        click.echo("".join(buffered), nl=False)
 
 
 def _result_cache(settings: Settings, cache_dir: Optional[str]) -> "ResultCache":

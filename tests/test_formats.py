@@ -102,3 +102,30 @@ def test_sarif_lists_every_rule_including_url_rules(monkeypatch: pytest.MonkeyPa
     document = json.loads(CliRunner().invoke(main, ["check", "--format", "sarif", "manuscript"]).stdout)
     ids = [rule["id"] for rule in document["runs"][0]["tool"]["driver"]["rules"]]
     assert ids == [f"CIT{n:03d}" for n in range(1, 13)] + [f"URL{n:03d}" for n in range(1, 7)]
+
+
+def test_many_findings_stream_in_every_format(tmp_path: Path) -> None:
+    """Fifty thousand findings: each format writes them all, JSON and SARIF parse."""
+    import subprocess
+    import sys
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "m.md").write_text("[Citation 1] " * 25_000 + '\n\n## References\n\n1. "T" P, 2020. https://e.com/1\n', encoding="utf-8")
+    counts = {}
+    for fmt in ("text", "json", "sarif", "github"):
+        result = subprocess.run([sys.executable, "-m", "citelint", "check", "--no-cache", "--format", fmt, "m.md"],
+                                capture_output=True, text=True, cwd=tmp_path, timeout=120, check=False)
+        assert result.returncode == 1 and result.stderr == ""
+        if fmt == "json":
+            counts[fmt] = len(json.loads(result.stdout)["diagnostics"])
+        elif fmt == "sarif":
+            counts[fmt] = len(json.loads(result.stdout)["runs"][0]["results"])
+        else:
+            counts[fmt] = sum(1 for line in result.stdout.splitlines() if "CIT0" in line and not line.startswith("Found"))
+    assert set(counts.values()) == {50_000}, counts
+
+
+def test_empty_runs_are_valid_json_and_sarif() -> None:
+    run = Run([], [], 0)
+    assert json.loads(render("json", run)) == {"version": 1, "files_checked": 0, "diagnostics": [], "errors": []}
+    assert json.loads(render("sarif", run))["runs"][0]["results"] == []

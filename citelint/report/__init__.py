@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from typing import NamedTuple, Sequence
+from typing import Iterator, NamedTuple, Sequence
 
 from citelint.diagnostics import Diagnostic, FileError
 
@@ -20,6 +20,12 @@ class Run(NamedTuple):
     quiet: bool = False
 
 
-def render(format_name: str, run: Run) -> str:
+def chunks(format_name: str, run: Run) -> Iterator[str]:
+    """The report in pieces, to be written as they come: a file with a hundred
+    thousand findings is never held as one document of dictionaries in memory."""
     module = importlib.import_module(f"citelint.report.{format_name}_format")
-    return str(module.render(run))
+    return iter(module.chunks(run))
+
+
+def render(format_name: str, run: Run) -> str:
+    return "".join(chunks(format_name, run))

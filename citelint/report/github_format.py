@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Iterator
+
 from citelint.diagnostics import Severity
 from citelint.report import Run
 from citelint.report.text_format import summary
@@ -19,9 +21,10 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render(run: Run) -> str:
+def chunks(run: Run) -> Iterator[str]:
     """Errors first (GitHub shows only ten annotations of each kind per step)."""
-    lines = [f"::error file={escape_property(error.path)},title=citelint::{escape_data(error.message)}" for error in run.errors]
+    for error in run.errors:
+        yield f"::error file={escape_property(error.path)},title=citelint::{escape_data(error.message)}\n"
     for diagnostic in sorted(run.diagnostics, key=lambda d: (d.severity.rank, d.sort_key())):
         properties = ",".join(
             f"{key}={escape_property(str(value))}"
@@ -34,6 +37,5 @@ def render(run: Run) -> str:
                 ("title", f"{diagnostic.code} {diagnostic.name}"),
             )
         )
-        lines.append(f"::{COMMANDS[diagnostic.severity]} {properties}::{escape_data(diagnostic.message)}")
-    lines.append(summary(run))
-    return "\n".join(lines) + "\n"
+        yield f"::{COMMANDS[diagnostic.severity]} {properties}::{escape_data(diagnostic.message)}\n"
+    yield summary(run) + "\n"

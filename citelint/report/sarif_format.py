@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 from urllib.parse import quote
 
 from citelint import __version__
+from citelint.diagnostics import Diagnostic
 from citelint.report import Run
+from citelint.report.json_format import array
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -54,33 +56,13 @@ def _rules() -> list[dict[str, Any]]:
     return described
 
 
-def render(run: Run) -> str:
+def chunks(run: Run) -> Iterator[str]:
+    """The document's frame indented as usual, its results one per line as they come
+    (a file with a hundred thousand findings is never one tree of dictionaries)."""
     root = repository_root()
     rules = _rules()
     index = {rule["id"]: number for number, rule in enumerate(rules)}
-    results = []
-    for diagnostic in run.diagnostics:
-        result: dict[str, Any] = {
-            "ruleId": diagnostic.code,
-            "level": LEVELS[diagnostic.severity.value],
-            "message": {"text": diagnostic.message},
-            "locations": [
-                {
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": artifact_uri(diagnostic.path, root), "uriBaseId": "%SRCROOT%"},
-                        "region": {
-                            "startLine": diagnostic.line,
-                            "startColumn": diagnostic.column,
-                            "endLine": diagnostic.end_line,
-                            "endColumn": diagnostic.end_column,
-                        },
-                    }
-                }
-            ],
-        }
-        if diagnostic.code in index:
-            result["ruleIndex"] = index[diagnostic.code]
-        results.append(result)
+    uris: dict[str, str] = {}  # one path resolved once, however many findings it has
     notifications = [
         {"level": "error", "message": {"text": f"{error.path}: {error.message}"}} for error in run.errors
     ]
@@ -101,8 +83,42 @@ def render(run: Run) -> str:
                 "invocations": [
                     {"executionSuccessful": not run.errors, "toolExecutionNotifications": notifications}
                 ],
-                "results": results,
+                "results": _RESULTS,
             }
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    head, tail = json.dumps(document, indent=2, ensure_ascii=False).split(json.dumps(_RESULTS))
+    yield head
+    results = (_result(diagnostic, index, uris, root) for diagnostic in run.diagnostics)
+    yield from array(results, "      ")
+    yield tail + "\n"
+
+
+_RESULTS = "\0results\0"  # where the results go in the frame
+
+
+def _result(diagnostic: Diagnostic, index: dict[str, int], uris: dict[str, str], root: Path) -> dict[str, Any]:
+    uri = uris.get(diagnostic.path)
+    if uri is None:
+        uri = uris[diagnostic.path] = artifact_uri(diagnostic.path, root)
+    result: dict[str, Any] = {
+        "ruleId": diagnostic.code,
+        "level": LEVELS[diagnostic.severity.value],
+        "message": {"text": diagnostic.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                    "region": {
+                        "startLine": diagnostic.line,
+                        "startColumn": diagnostic.column,
+                        "endLine": diagnostic.end_line,
+                        "endColumn": diagnostic.end_column,
+                    },
+                }
+            }
+        ],
+    }
+    if diagnostic.code in index:
+        result["ruleIndex"] = index[diagnostic.code]
+    return result

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Iterator
+
 from citelint.diagnostics import Severity, printable
 from citelint.report import Run
 
@@ -25,13 +27,11 @@ def summary(run: Run) -> str:
     )
 
 
-def render(run: Run) -> str:
-    lines = []
+def chunks(run: Run) -> Iterator[str]:
     for diagnostic in run.diagnostics:
         code = diagnostic.code
         if run.color:
             code = f"\x1b[1;{_COLORS[diagnostic.severity]}m{code}\x1b[0m"
-        lines.append(f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: {code} {printable(diagnostic.message)}")
+        yield f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: {code} {printable(diagnostic.message)}\n"
     if not run.quiet:
-        lines.append(summary(run))
-    return "\n".join(lines) + ("\n" if lines else "")
+        yield summary(run) + "\n"
