@@ -8,7 +8,7 @@ from citelint.chapter import Chapter
 from citelint.config import Settings
 from citelint.diagnostics import Diagnostic, Severity
 from citelint.rules import all_rules, run_rules
-from citelint.suppress import apply_suppressions
+from citelint.suppress import suppressions_for
 
 CIT_CODES = tuple(rule.code for rule in all_rules())
 
@@ -39,14 +39,15 @@ def lint_chapter(chapter: Chapter, path: str = "", extra: Iterable[Diagnostic] =
     settings = chapter.settings
     codes = selected_codes(settings, path)
     overrides = dict(settings.severity)
-    wanted_extra = [d for d in extra if _url_code_selected(settings, d.code, path)]
+    suppressions = suppressions_for(chapter.document)
+    suppressed = None if suppressions is None else lambda d: suppressions.suppressed(d.line - 1, d.code)
+    wanted_extra = [d for d in extra if _url_code_selected(settings, d.code, path) and not (suppressed and suppressed(d))]
     found = []
-    for diagnostic in [*run_rules(chapter, codes), *wanted_extra]:
+    for diagnostic in [*run_rules(chapter, codes, suppressed), *wanted_extra]:
         severity = overrides.get(diagnostic.code)
         if severity is not None:
             diagnostic = diagnostic._replace(severity=Severity(severity))
         found.append(diagnostic._replace(path=path))
-    found = apply_suppressions(chapter.document, found)
     return sorted(found, key=Diagnostic.sort_key)
 
 

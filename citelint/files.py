@@ -14,7 +14,7 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 # Folders of installed software, never a manuscript; skipped when searching a folder
 # (a path given explicitly is still linted).
 SKIPPED_FOLDERS = frozenset({"node_modules", "site-packages", "__pycache__", "__pypackages__", "venv"})
-MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_FILE_BYTES = 16 * 1024 * 1024  # a 2.5-million-word chapter; past it a file is refused, not parsed
 BINARY_SNIFF_BYTES = 8192
 _WIDE_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
 

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import Iterator, NamedTuple
+from typing import Iterator, NamedTuple, Optional
 
-from citelint.diagnostics import Diagnostic
 from citelint.document import Document
 
 DIRECTIVE = re.compile(
@@ -127,12 +126,12 @@ def unknown_directive_codes(directives: list[Directive], known: tuple[str, ...])
             yield directive, unknown
 
 
-def apply_suppressions(document: Document, found: list[Diagnostic]) -> list[Diagnostic]:
-    """The diagnostics that no directive switches off."""
+def suppressions_for(document: Document) -> Optional[Suppressions]:
+    """The file's suppressions, or None when it has no directive."""
     directives = find_directives(document)
     if not directives:
-        return found
+        return None
     from citelint.config import known_codes
 
-    suppressions = Suppressions(directives, known_codes())
-    return [d for d in found if not suppressions.suppressed(d.line - 1, d.code)]
+    return Suppressions(directives, known_codes())
+

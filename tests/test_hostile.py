@@ -67,6 +67,26 @@ def test_unclosed_directives_are_scanned_once() -> None:
     assert time.perf_counter() - started < 0.5
 
 
+def test_findings_past_the_limit_are_counted_not_kept() -> None:
+    from citelint.rules import MAX_FINDINGS_PER_RULE
+
+    text = "A claim [Citation 1]. " * (MAX_FINDINGS_PER_RULE + 50) + "\n"
+    malformed = [d for d in lint_text(text) if d.code == "CIT005"]
+    assert len(malformed) == MAX_FINDINGS_PER_RULE + 1
+    note = malformed[-1]
+    assert note.message == f"50 more findings of this rule are not shown (at most {MAX_FINDINGS_PER_RULE:,} per file); fix these and run citelint again"
+    assert note.fix is None and note.column > malformed[-2].column
+
+
+def test_suppressed_findings_do_not_count_toward_the_limit() -> None:
+    from citelint.rules import MAX_FINDINGS_PER_RULE
+
+    text = ("<!-- citelint-disable CIT005 -->\n" + "A claim [Citation 1]. " * (MAX_FINDINGS_PER_RULE + 50)
+            + "\n<!-- citelint-enable -->\n\n" + "More [Citation 1]. " * 5 + "\n")
+    malformed = [d for d in lint_text(text) if d.code == "CIT005"]
+    assert [d.line for d in malformed] == [5] * 5
+
+
 def _work(make: Callable[[int], str], size: int) -> float:
     text = make(size)
     best = float("inf")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from types import ModuleType
-from typing import Iterator
+from typing import Callable, Iterator, Optional
 
 from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic, Rule
@@ -24,6 +24,7 @@ RULE_MODULES: tuple[ModuleType, ...] = (
     cit011,
     cit012,
 )
+MAX_FINDINGS_PER_RULE = 10_000
 _EXAMPLE = re.compile(r"^(Failing|Passing):\n\n```markdown\n(.*?)```", re.MULTILINE | re.DOTALL)
 
 
@@ -48,7 +49,33 @@ def examples(module: ModuleType) -> dict[str, str]:
     return {kind.lower(): text for kind, text in _EXAMPLE.findall(module.__doc__ or "")}
 
 
-def run_rules(chapter: Chapter, codes: frozenset[str]) -> Iterator[Diagnostic]:
+def run_rules(
+    chapter: Chapter,
+    codes: frozenset[str],
+    suppressed: Optional[Callable[[Diagnostic], bool]] = None,
+    limit: int = MAX_FINDINGS_PER_RULE,
+) -> Iterator[Diagnostic]:
+    """Each selected rule's findings that are not ``suppressed``, at most ``limit``
+    of each rule in a file; past that they are counted, not kept, and one more
+    finding of the rule says how many were left out (a hostile file cannot make
+    millions of findings fill memory)."""
     for module in RULE_MODULES:
-        if module.RULE.code in codes:
-            yield from module.check(chapter)
+        if module.RULE.code not in codes:
+            continue
+        shown = left_out = 0
+        first_left_out: Optional[Diagnostic] = None
+        for diagnostic in module.check(chapter):
+            if suppressed is not None and suppressed(diagnostic):
+                continue
+            if shown < limit:
+                shown += 1
+                yield diagnostic
+            else:
+                left_out += 1
+                first_left_out = first_left_out or diagnostic
+        if first_left_out is not None:
+            message = (
+                f"{left_out:,} more findings of this rule are not shown (at most {limit:,} "
+                "per file); fix these and run citelint again"
+            )
+            yield first_left_out._replace(message=message, fix=None)
