@@ -204,6 +204,8 @@ def fix(ctx: click.Context, paths: tuple[str, ...], diff: bool, check_only: bool
         elif report.changed and not quiet:
             would = "would be fixed: " if (diff or check_only) else ""
             click.echo(f"{report.path}: {would}{report.summary}")
+        if report.note and not report.refused and not quiet:
+            click.echo(f"{report.path}: {report.note}", err=bool(diff))
     _report_errors(outcome.errors, [])
     if outcome.errors:
         ctx.exit(EXIT_ERROR)

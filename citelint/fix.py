@@ -75,16 +75,48 @@ def fix_text(source: str, settings: Settings | None = None) -> FixResult:
     chapter = Chapter.parse(source, settings)
     if _disabled_for_file(chapter):
         return FixResult(source)  # <!-- citelint-disable-file -->: leave the file as it is
+    held, leave = _respect_suppressions(chapter)
     try:
-        plan = _Plan(chapter)
+        plan = _Plan(chapter, keep_numbering=held is not None, leave=leave)
+        renumbered_left = [m for m in plan.citations if m.start in leave and any(plan.mapping[n] != n for n in m.numbers)]
+        if renumbered_left:  # a near-miss left as written cannot take a new number
+            line = chapter.document.line_of(renumbered_left[0].start) + 1
+            held = f"kept the numbering: CIT005 is suppressed on line {line}, and its marker would be renumbered"
+            plan = _Plan(chapter, keep_numbering=True, leave=leave)
     except Refusal as refusal:
         return FixResult(source, refused=str(refusal))
     new_source = apply_edits(source, plan.edits(source))
     result = FixResult(new_source, plan.renumbered, plan.normalised, plan.moved, plan.relabelled)
-    problem = verify(chapter, Chapter.parse(new_source, settings))
+    if held is not None:
+        result.notes.append(held)
+    problem = verify(chapter, Chapter.parse(new_source, settings), renumbered=held is None)
     if problem is not None:
         return FixResult(source, refused=f"the renumbering did not verify ({problem}); please report this")
     return result
+
+
+def _respect_suppressions(chapter: Chapter) -> tuple[Optional[str], set[int]]:
+    """What the chapter's suppression comments ask ``fix`` to leave alone: the
+    numbering, when a renumbering finding (CIT003/CIT004/CIT011) is suppressed
+    (renumbering is all or nothing, so one deliberate order keeps them all), and
+    the near-misses whose CIT005 is suppressed (by their start offsets)."""
+    from citelint.rules import cit003, cit004, cit005, cit011
+    from citelint.suppress import suppressions_for
+
+    suppressions = suppressions_for(chapter.document)
+    if suppressions is None:
+        return None, set()
+    held = None
+    for module in (cit003, cit004, cit011):
+        for diagnostic in module.check(chapter):
+            if held is None and suppressions.suppressed(diagnostic.line - 1, diagnostic.code):
+                held = f"kept the numbering: {diagnostic.code} is suppressed on line {diagnostic.line}"
+    leave = {
+        marker.start
+        for marker in chapter.markers
+        if not marker.well_formed and suppressions.suppressed(chapter.document.line_of(marker.start), cit005.RULE.code)
+    }
+    return held, leave
 
 
 def _disabled_for_file(chapter: Chapter) -> bool:
@@ -112,11 +144,16 @@ def apply_edits(source: str, edits: list[TextEdit]) -> str:
 class _Plan:
     """The renumbering of one chapter: old number -> new number, and the edits."""
 
-    def __init__(self, chapter: Chapter) -> None:
+    def __init__(self, chapter: Chapter, keep_numbering: bool = False, leave: frozenset[int] | set[int] = frozenset()) -> None:
         self.chapter = chapter
         self.citations = chapter.citations()
-        self.references = self._check_fixable()
-        self.mapping = self._mapping()
+        self.leave = leave  # start offsets of near-misses to leave as they are
+        if keep_numbering:  # only near-misses are normalised; numbers and the list stay
+            self.references = None
+            self.mapping = {number: number for marker in self.citations for number in marker.numbers}
+        else:
+            self.references = self._check_fixable()
+            self.mapping = self._mapping()
         self.renumbered = self.normalised = self.moved = self.relabelled = 0
 
     def _check_fixable(self) -> Optional[ReferenceList]:
@@ -157,6 +194,8 @@ class _Plan:
         return edits
 
     def _marker_edit(self, marker: Marker, offsets: "_SourceOffsets") -> Optional[TextEdit]:
+        if marker.start in self.leave:
+            return None
         mapped = [self.mapping[number] for number in marker.numbers]
         if marker.well_formed and mapped == list(marker.numbers):
             return None
@@ -244,9 +283,9 @@ def cited_texts(chapter: Chapter) -> list[tuple[str, ...]]:
     return [tuple(texts.get(number, "?") for number in marker.numbers) for marker in chapter.citations()]
 
 
-def verify(before: Chapter, after: Chapter) -> Optional[str]:
+def verify(before: Chapter, after: Chapter, renumbered: bool = True) -> Optional[str]:
     """Why the fixed chapter is not right, or None: every marker still cites the
-    same sources, and the fixed codes are gone."""
+    same sources, and (when it was renumbered) the fixed codes are gone."""
     from citelint.api import lint_chapter
 
     if cited_texts(before) != cited_texts(after):
@@ -254,7 +293,7 @@ def verify(before: Chapter, after: Chapter) -> Optional[str]:
     if before.references is not None and after.references is not None:
         if sorted(e.text for e in before.references.entries) != sorted(e.text for e in after.references.entries):
             return "the reference list would change"
-    remaining = [d.code for d in lint_chapter(after) if d.code in FIXED_CODES]
+    remaining = [d.code for d in lint_chapter(after) if d.code in FIXED_CODES] if renumbered else []
     if remaining:
         return f"{remaining[0]} would remain"
     return None

@@ -20,6 +20,7 @@ class FileFix:
     summary: str = ""
     refused: Optional[str] = None
     diff: str = ""
+    note: str = ""  # what was left alone on purpose, and why
 
 
 @dataclass
@@ -46,8 +47,9 @@ def fix_file(path: str, settings: Settings, write: bool) -> FileFix | FileError:
         return FileError(shown, "is nested too deeply to fix")
     if result.refused:
         return FileFix(shown, False, refused=result.refused)
+    note = "; ".join(result.notes)
     if not result.changed:
-        return FileFix(shown, False, result.summary())
+        return FileFix(shown, False, result.summary(), note=note)
     if write:
         try:
             write_atomically(path, source.text.encode("utf-8"), result.text.encode("utf-8"))
@@ -55,7 +57,7 @@ def fix_file(path: str, settings: Settings, write: bool) -> FileFix | FileError:
             return FileFix(shown, False, refused=str(error).split("; ", 1)[-1])
         except OSError as error:
             return FileError(shown, f"cannot be written: {error.strerror or error}")
-    return FileFix(shown, True, result.summary(), diff=unified_diff(shown, source.text, result.text))
+    return FileFix(shown, True, result.summary(), diff=unified_diff(shown, source.text, result.text), note=note)
 
 
 def fix_paths(paths: Iterable[str], settings: Settings, write: bool) -> FixOutcome:

@@ -151,6 +151,34 @@ def test_a_file_with_every_rule_disabled_is_left_alone() -> None:
     assert fix_text("<!-- citelint-disable-file CIT006 -->\n" + THREE).changed
 
 
+def test_a_suppressed_order_is_kept_and_near_misses_still_normalised() -> None:
+    """Renumbering is all or nothing: a deliberate out-of-order citation, suppressed,
+    keeps every number and the list as they are; the note says why."""
+    text = "<!-- citelint-disable-next-line CIT003 -->\nA [CITATION 2] B [CITATION 1] C [Citation 3]\n" + refs()
+    result = fix_text(text)
+    assert result.refused is None and result.notes == ["kept the numbering: CIT003 is suppressed on line 2"]
+    assert result.text == text.replace("[Citation 3]", "[CITATION 3]")
+    assert lint_text(result.text) == []
+
+
+def test_a_suppressed_near_miss_is_left_as_it_is() -> None:
+    text = "A [CITATION 1] [Citation 3]\n\n<!-- citelint-disable CIT005 -->\nB [Citation 2]\n<!-- citelint-enable -->\n" + refs()
+    result = fix_text(text)  # 1, 3, 2 would become 1, 2, 3: the left near-miss keeps the numbering
+    assert result.text == text.replace("[Citation 3]", "[CITATION 3]")
+    assert result.notes == ["kept the numbering: CIT005 is suppressed on line 4, and its marker would be renumbered"]
+    in_order = text.replace("[Citation 3]", "[Citation 2]", 1).replace("B [Citation 2]", "B [Citation 3]")
+    result = fix_text(in_order)  # no renumbering needed: only the other near-miss is normalised
+    assert result.text == in_order.replace("[Citation 2]", "[CITATION 2]", 1) and result.notes == []
+
+
+def test_the_cli_says_what_it_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ch.md").write_text("<!-- citelint-disable-file CIT003 -->\nA [CITATION 2] B [CITATION 1]\n" + refs(("1. ", "2. "), ENTRIES[:2]), encoding="utf-8")
+    result = CliRunner().invoke(main, ["fix", "ch.md"])
+    assert result.exit_code == 0
+    assert result.stdout == "ch.md: kept the numbering: CIT003 is suppressed on line 2\n"
+
+
 # -- refusals -----------------------------------------------------------------
 
 

@@ -97,3 +97,33 @@ def test_fix_changes_no_other_text(case: tuple[str, int]) -> None:
     assert prose_without_markers(out) == prose_without_markers(text)
     assert len(out.splitlines()) == len(text.splitlines())
     assert out.count("\r") == text.count("\r")
+
+
+DIRECTIVES = st.sampled_from([
+    "<!-- citelint-disable-next-line CIT003 -->\n", "<!-- citelint-disable-next-line CIT005 -->\n",
+    "<!-- citelint-disable CIT005 -->\n", "<!-- citelint-enable -->\n", "<!-- citelint-disable-file CIT011 -->\n", "",
+])
+
+
+@SETTINGS
+@given(chapters(), st.lists(DIRECTIVES, min_size=1, max_size=4), st.randoms(use_true_random=False))
+def test_fix_respects_suppressed_findings(case: tuple[str, int], directives: list[str], random) -> None:  # type: ignore[no-untyped-def]
+    """With suppression comments anywhere: idempotent, every marker cites the same
+    sources; either the chapter is renumbered clean, or the numbering is kept whole
+    (every marker keeps its numbers) and the note says which suppression kept it."""
+    text, _ = case
+    paragraphs = text.split("\n\n")
+    for directive in directives:  # on the line before a paragraph
+        index = random.randrange(len(paragraphs))
+        paragraphs[index] = directive + paragraphs[index]
+    text = "\n\n".join(paragraphs)
+    result = fix_text(text)
+    assert result.refused is None, result.refused
+    assert fix_text(result.text).text == result.text
+    before, after = Chapter.parse(text, Settings()), Chapter.parse(result.text, Settings())
+    assert cited_texts(before) == cited_texts(after)
+    if result.notes:
+        assert result.notes[0].startswith("kept the numbering: ")
+        assert [m.numbers for m in before.citations()] == [m.numbers for m in after.citations()]
+    else:
+        assert not {d.code for d in lint_text(result.text)} & {"CIT003", "CIT004", "CIT011"}
