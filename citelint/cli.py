@@ -78,6 +78,7 @@ def main(args: Optional[list[str]] = None, prog_name: str = "citelint") -> None:
 @click.option("--allow-private", is_flag=True, default=None, help="Check private, loopback and link-local addresses too.")
 @click.option("--offline", is_flag=True, help="With --urls: use only cached results; send nothing.")
 @click.option("--refresh", is_flag=True, help="With --urls: ignore cached results and check again.")
+@click.option("--accept-changes", is_flag=True, help="With --urls: take changed pages (URL005) as they are now as the new snapshots.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), help="With --urls: connect/read timeout in seconds.  [default: 10]")
 @click.option("--cache-dir", type=click.Path(file_okay=False), help="Where the result and URL caches live.  [default: .citelint-cache]")
 @click.option("--no-cache", is_flag=True, help="Lint every file again; do not read or write the result cache.")
@@ -97,6 +98,7 @@ def check(
     allow_private: Optional[bool],
     offline: bool,
     refresh: bool,
+    accept_changes: bool,
     timeout: Optional[float],
     cache_dir: Optional[str],
     no_cache: bool,
@@ -118,10 +120,12 @@ def check(
             allow_private=allow_private,
             offline=offline,
             refresh=refresh,
+            accept_changes=accept_changes,
             timeout=timeout,
             cache_dir=cache_dir,
             progress=show_progress,
             warn=_warn,
+            note=_note,
         )
     result = check_paths(paths or settings.paths or (".",), settings, url_check, result_cache, jobs or default_jobs())
     color = format_name == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -133,6 +137,10 @@ def check(
 
 def _warn(message: str) -> None:
     click.echo(f"citelint: warning: {message}", err=True)
+
+
+def _note(message: str) -> None:
+    click.echo(f"citelint: note: {message}", err=True)
 
 
 def _write(pieces: Iterable[str], block: int = 1 << 16) -> None:

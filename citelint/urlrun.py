@@ -39,10 +39,12 @@ def make_url_check(
     allow_private: Optional[bool],
     offline: bool,
     refresh: bool,
+    accept_changes: bool = False,
     timeout: Optional[float],
     cache_dir: Optional[str],
     progress: bool,
     warn: Callable[[str], None],
+    note: Callable[[str], None] = lambda message: None,
 ) -> UrlCheck:
     url_settings = settings.urls
     if allow_private is not None:
@@ -56,13 +58,16 @@ def make_url_check(
         from citelint.urls.checker import CheckOptions, UrlChecker
 
         bar = Progress() if progress else None
-        options = CheckOptions(url_settings, folder, offline=offline, refresh=refresh, progress=bar)
+        options = CheckOptions(url_settings, folder, offline=offline, refresh=refresh, progress=bar, accept_changes=accept_changes)
         urls = [link.url for _, chapter in chapters for link in links_of(chapter)]
+        checker = UrlChecker(options, warn)
         try:
-            verdicts = UrlChecker(options, warn).check(urls)
+            verdicts = checker.check(urls)
         finally:
             if bar:
                 bar.close()
+        for url in checker.accepted:
+            note(f"{url}: the page changed; its content now is the snapshot later checks compare with")
         return {path: url_diagnostics(chapter, verdicts, path) for path, chapter in chapters}
 
     return url_check

@@ -220,6 +220,24 @@ def test_reference_rot_is_reported_but_not_for_a_date_change(server: TrapServer,
     assert "title 'The Summit' -> 'Gardening'" in finding["message"] and "% of the text kept" in finding["message"]
 
 
+def test_accept_changes_takes_the_changed_page_as_the_new_snapshot(server: TrapServer, workdir: Path) -> None:
+    from urlserver import OTHER
+
+    Path("ch.md").write_text(chapter([server.url("/article")]), encoding="utf-8")
+    assert codes_by_url(check("--urls", "--allow-private", "--cache-dir", "cache", "ch.md")[1]) == {}
+    server.state["article"] = OTHER
+    server.state["title"] = "Gardening"
+    changed = check("--urls", "--allow-private", "--refresh", "--cache-dir", "cache", "ch.md")[1]
+    assert codes_by_url(changed) == {server.url("/article"): "URL005"}
+    hits = server.hits["/article"]
+    # the cached URL005 verdict is not trusted: the page is fetched again and taken as it is now
+    code, accepted, err = check("--urls", "--allow-private", "--accept-changes", "--cache-dir", "cache", "ch.md")
+    assert codes_by_url(accepted) == {} and server.hits["/article"] == hits + 1
+    assert err == f"citelint: note: {server.url('/article')}: the page changed; its content now is the snapshot later checks compare with\n"
+    again = check("--urls", "--allow-private", "--refresh", "--cache-dir", "cache", "ch.md")[1]
+    assert codes_by_url(again) == {}  # compared with the accepted page from now on
+
+
 def test_accept_and_exclude_from_configuration(server: TrapServer, workdir: Path) -> None:
     Path(".citelint.toml").write_text('[urls]\naccept = [403]\nexclude = ["/500$"]\nallow-private = true\ncache-dir = "c"\n', encoding="utf-8")
     Path("ch.md").write_text(chapter([server.url("/403"), server.url("/500")]), encoding="utf-8")

@@ -71,8 +71,9 @@ Passing: an entry citing a public `https://` URL.
 citelint keeps a text fingerprint of each page from the first successful check
 and compares later checks with it: the message says what changed (title, size,
 share of the text kept). A changed date, ad slot or white space does not
-count. Check that the page still supports the citation; delete the URL cache to
-take a new snapshot.
+count. Check that the page still supports the citation; then
+`citelint check --urls --accept-changes` takes the page as it is now as the new
+snapshot (or suppress the finding on that entry with a `citelint-disable` comment).
 
 Failing: an entry whose page text was rewritten since the first check.
 

@@ -53,6 +53,7 @@ class CheckOptions:
     resolver: Resolver = system_resolver
     progress: Optional[Callable[[int, int], None]] = None
     policy: Optional[AddressPolicy] = None  # default: from settings.allow_private and resolver
+    accept_changes: bool = False  # a changed page becomes the new snapshot instead of URL005
 
 
 def deadline_for(timeout: float) -> float:
@@ -73,6 +74,8 @@ class UrlChecker:
         self._session_lock = threading.Lock()
         self._stored: dict[str, Optional[Verdict]] = {}
         self._new_snapshots: list[tuple[str, float, str]] = []
+        self._replaced_snapshots: list[tuple[str, float, str]] = []
+        self.accepted: list[str] = []  # URLs whose changed page was taken as the new snapshot
 
     # -- the run -----------------------------------------------------------
 
@@ -90,6 +93,7 @@ class UrlChecker:
             fetched = self._fetch_all(to_fetch)
             self.store.put([v for v in fetched.values() if v.code != "URL004"])
             self.store.save_snapshots(list(self._new_snapshots))
+            self.store.replace_snapshots(list(self._replaced_snapshots))
             verdicts.update(fetched)
         self.store.close()
         return verdicts
@@ -111,6 +115,8 @@ class UrlChecker:
         self._stored[url] = stored
         if self.options.refresh:
             return None
+        if self.options.accept_changes and stored is not None and stored.code == "URL005" and not self.options.offline:
+            return None  # fetch it again to take the page as it is now
         if stored is not None and (stored.expires_at > now or self.options.offline):
             return stored
         if self.options.offline:
@@ -263,9 +269,16 @@ class UrlChecker:
     def _request(self, method: str, url: str, deadline: float) -> Any:
         timeout = max(0.1, min(self.settings.timeout, deadline - time.monotonic()))
         kwargs: dict[str, Any] = {"timeout": (timeout, timeout), "allow_redirects": True, "stream": True}
-        if self.options.refresh and hasattr(self.session(), "cache"):
+        if self._refetch(url) and hasattr(self.session(), "cache"):
             kwargs["force_refresh"] = True
         return self.session().request(method, url, **kwargs)
+
+    def _refetch(self, url: str) -> bool:
+        """Whether the HTTP cache must be passed by: --refresh, or a changed page to accept."""
+        if self.options.refresh:
+            return True
+        stored = self._stored.get(url)
+        return self.options.accept_changes and stored is not None and stored.code == "URL005"
 
     def _drop_cache(self) -> None:
         from citelint.urls.http import plain_session
@@ -343,6 +356,10 @@ class UrlChecker:
             return None
         change = describe_change(old, current)
         if change is None:
+            return None
+        if self.options.accept_changes:
+            self._replaced_snapshots.append((url, time.time(), current.dumps()))
+            self.accepted.append(url)
             return None
         day = time.strftime("%Y-%m-%d", time.gmtime(taken_at))
         return f"the page changed since it was first checked on {day}: {change}; check that it still supports the citation"

@@ -116,6 +116,10 @@ class VerdictStore:
         """Keep the first snapshot of each URL (a later one never replaces it)."""
         self._write("INSERT OR IGNORE INTO snapshots VALUES (?, ?, ?)", rows)
 
+    def replace_snapshots(self, rows: list[tuple[str, float, str]]) -> None:
+        """Take these as the snapshots of their URLs (``--accept-changes``)."""
+        self._write("INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?)", rows)
+
     def close(self) -> None:
         try:
             self.connection.close()
