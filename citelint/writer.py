@@ -21,6 +21,9 @@ def write_atomically(path: str, original: bytes, new: bytes) -> None:
     """
     target = os.path.realpath(path)
     mode = stat.S_IMODE(os.stat(target).st_mode)
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        # a rename would replace it all the same: respect the read-only mode instead
+        raise PermissionError(13, f"it is read-only (mode {mode:o})")
     folder = os.path.dirname(target) or "."
     handle, temp_path = tempfile.mkstemp(prefix=".citelint-", suffix=".tmp", dir=folder)
     try:

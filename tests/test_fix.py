@@ -241,6 +241,17 @@ def test_fix_writes_and_keeps_permissions(chapter: Path) -> None:
     assert [p.name for p in chapter.parent.iterdir() if p.name.startswith(".citelint-")] == []
 
 
+def test_a_read_only_file_is_not_replaced(chapter: Path) -> None:
+    """A rename would replace a read-only file all the same (and root may write
+    anything): the mode says no, so the file is reported and left as it is."""
+    before = chapter.read_bytes()
+    chapter.chmod(0o444)
+    result = CliRunner().invoke(main, ["fix", "ch.md"])
+    assert result.exit_code == 2
+    assert result.stderr == "citelint: error: ch.md: cannot be written: it is read-only (mode 444)\n"
+    assert chapter.read_bytes() == before and stat.S_IMODE(chapter.stat().st_mode) == 0o444
+
+
 def test_fix_diff_writes_nothing(chapter: Path) -> None:
     before = chapter.read_bytes()
     result = CliRunner().invoke(main, ["fix", "--diff", "ch.md"])
