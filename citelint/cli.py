@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Iterable, Optional
 import click
 
 from citelint import __version__
-from citelint.config import PLACEMENTS, Settings
+from citelint.config import MAX_TIMEOUT, PLACEMENTS, Settings
 from citelint.diagnostics import FileError, Severity
 
 if TYPE_CHECKING:
@@ -33,6 +33,12 @@ def _validate_codes(ctx: click.Context, param: click.Parameter, value: Optional[
     if unknown:
         raise click.BadParameter(f"unknown rule code(s): {', '.join(unknown)} (see `citelint rules`)")
     return codes
+
+
+def _not_nan(ctx: click.Context, param: click.Parameter, value: Optional[float]) -> Optional[float]:
+    if value is not None and value != value:  # nan passes every range check
+        raise click.BadParameter("nan is not a number of seconds")
+    return value
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -79,7 +85,7 @@ def main(args: Optional[list[str]] = None, prog_name: str = "citelint") -> None:
 @click.option("--offline", is_flag=True, help="With --urls: use only cached results; send nothing.")
 @click.option("--refresh", is_flag=True, help="With --urls: ignore cached results and check again.")
 @click.option("--accept-changes", is_flag=True, help="With --urls: take changed pages (URL005) as they are now as the new snapshots.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), help="With --urls: connect/read timeout in seconds.  [default: 10]")
+@click.option("--timeout", type=click.FloatRange(min=0.1, max=MAX_TIMEOUT), callback=_not_nan, help="With --urls: connect/read timeout in seconds.  [default: 10]")
 @click.option("--cache-dir", type=click.Path(file_okay=False), help="Where the result and URL caches live.  [default: .citelint-cache]")
 @click.option("--no-cache", is_flag=True, help="Lint every file again; do not read or write the result cache.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Parallel processes for many files.  [default: CPU count]")

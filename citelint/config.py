@@ -60,6 +60,7 @@ class Settings(NamedTuple):
 
 
 SEVERITY_VALUES = ("error", "warning", "info")
+MAX_TIMEOUT = 600  # seconds; each URL's whole check is bounded by a multiple of it
 
 
 class ConfigError(Exception):
@@ -177,7 +178,8 @@ def _strings(value: Any) -> bool:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+    """A positive, finite number (TOML also writes ``inf`` and ``nan``)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < float("inf")
 
 
 def _is_count(value: Any) -> bool:
@@ -206,7 +208,7 @@ _TOP_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "urls": (lambda v: isinstance(v, dict), "a table"),
 }
 _URL_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "timeout": (_is_number, "a positive number of seconds"),
+    "timeout": (lambda v: _is_number(v) and v <= MAX_TIMEOUT, f"a positive number of seconds, at most {MAX_TIMEOUT}"),
     "workers": (_is_count, "a positive whole number"),
     "per-host": (_is_count, "a positive whole number"),
     "expire-after": (_is_number, "a positive number of seconds"),

@@ -128,9 +128,11 @@ def test_url_table_is_validated(repo: Path) -> None:
         (".citelint.toml", "a = " + "{b = " * 2_000 + "1" + "}" * 2_000 + "\n", ".citelint.toml: not valid TOML here: its arrays or tables are nested too deeply"),
         (".citelint.toml", 'reference-headings = ["Sources", " "]\n', ".citelint.toml: 'reference-headings' must be a non-empty list of non-empty strings"),
         (".citelint.toml", 'marker = "CIT[ATION"\n', ".citelint.toml: 'marker' must be a non-empty string without brackets"),
+        (".citelint.toml", "[urls]\ntimeout = inf\n", ".citelint.toml: 'urls.timeout' must be a positive number of seconds, at most 600, not a number (inf)"),
+        (".citelint.toml", "[urls]\nexpire-after = nan\n", ".citelint.toml: 'urls.expire-after' must be a positive number of seconds, not a number (nan)"),
     ],
     ids=["typo-key", "unknown-code", "string-for-list", "bad-choice", "int-for-bool", "zero-workers", "url-typo", "bad-severity", "bad-toml",
-         "deep-arrays", "deep-tables", "blank-heading", "bracket-marker"],
+         "deep-arrays", "deep-tables", "blank-heading", "bracket-marker", "infinite-timeout", "nan-expiry"],
 )
 def test_config_errors_are_one_line_exit_2(repo: Path, file: str, content: str, message: str) -> None:
     write(repo / file, content)
@@ -160,3 +162,9 @@ def test_config_file_that_is_a_directory_or_a_broken_link(repo: Path) -> None:
     (repo / ".citelint.toml").rmdir()
     (repo / ".citelint.toml").symlink_to(repo / "gone.toml")
     assert run("check", "book")[0::2] == (2, "citelint: error: .citelint.toml: is a symbolic link to nothing\n")
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "0", "601"])
+def test_timeout_flag_must_be_a_finite_number_of_seconds(repo: Path, value: str) -> None:
+    code, out, err = run("check", "--urls", "--offline", "--timeout", value, "book")
+    assert code == 2 and out == "" and "Invalid value for '--timeout'" in err
