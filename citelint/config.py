@@ -61,6 +61,7 @@ class Settings(NamedTuple):
 
 SEVERITY_VALUES = ("error", "warning", "info")
 MAX_TIMEOUT = 600  # seconds; each URL's whole check is bounded by a multiple of it
+MAX_WORKERS = 256  # threads checking URLs at once
 
 
 class ConfigError(Exception):
@@ -209,8 +210,8 @@ _TOP_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
 }
 _URL_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "timeout": (lambda v: _is_number(v) and v <= MAX_TIMEOUT, f"a positive number of seconds, at most {MAX_TIMEOUT}"),
-    "workers": (_is_count, "a positive whole number"),
-    "per-host": (_is_count, "a positive whole number"),
+    "workers": (lambda v: _is_count(v) and v <= MAX_WORKERS, f"a whole number from 1 to {MAX_WORKERS}"),
+    "per-host": (lambda v: _is_count(v) and v <= MAX_WORKERS, f"a whole number from 1 to {MAX_WORKERS}"),
     "expire-after": (_is_number, "a positive number of seconds"),
     "cache-dir": (lambda v: isinstance(v, str) and bool(v), "a folder path"),
     "exclude": (_strings, "a list of URL regular expressions"),

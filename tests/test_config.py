@@ -120,7 +120,8 @@ def test_url_table_is_validated(repo: Path) -> None:
         (".citelint.toml", 'ignore = "CIT003"\n', ".citelint.toml: 'ignore' must be a list of rule codes, not a string ('CIT003')"),
         (".citelint.toml", 'placement = "middle"\n', ".citelint.toml: 'placement' must be one of \"after\", \"before\", \"any\", not a string ('middle')"),
         (".citelint.toml", "require-url = 1\n", ".citelint.toml: 'require-url' must be true or false, not a number (1)"),
-        (".citelint.toml", "[urls]\nworkers = 0\n", ".citelint.toml: 'urls.workers' must be a positive whole number, not a number (0)"),
+        (".citelint.toml", "[urls]\nworkers = 0\n", ".citelint.toml: 'urls.workers' must be a whole number from 1 to 256, not a number (0)"),
+        (".citelint.toml", "[urls]\nper-host = 1000000\n", ".citelint.toml: 'urls.per-host' must be a whole number from 1 to 256, not a number (1000000)"),
         (".citelint.toml", "[urls]\ntimout = 3\n", ".citelint.toml: unknown key 'urls.timout' (did you mean 'timeout'?)"),
         (".citelint.toml", '[severity]\nCIT003 = "fatal"\n', ".citelint.toml: 'severity' must be a table of code = \"error\" | \"warning\" | \"info\", not a table {'CIT003': 'fatal'}"),
         (".citelint.toml", "select = [\n", ".citelint.toml: not valid TOML: "),
@@ -131,7 +132,7 @@ def test_url_table_is_validated(repo: Path) -> None:
         (".citelint.toml", "[urls]\ntimeout = inf\n", ".citelint.toml: 'urls.timeout' must be a positive number of seconds, at most 600, not a number (inf)"),
         (".citelint.toml", "[urls]\nexpire-after = nan\n", ".citelint.toml: 'urls.expire-after' must be a positive number of seconds, not a number (nan)"),
     ],
-    ids=["typo-key", "unknown-code", "string-for-list", "bad-choice", "int-for-bool", "zero-workers", "url-typo", "bad-severity", "bad-toml",
+    ids=["typo-key", "unknown-code", "string-for-list", "bad-choice", "int-for-bool", "zero-workers", "huge-per-host", "url-typo", "bad-severity", "bad-toml",
          "deep-arrays", "deep-tables", "blank-heading", "bracket-marker", "infinite-timeout", "nan-expiry"],
 )
 def test_config_errors_are_one_line_exit_2(repo: Path, file: str, content: str, message: str) -> None:
