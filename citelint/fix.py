@@ -85,10 +85,12 @@ def fix_text(source: str, settings: Settings | None = None) -> FixResult:
             plan = _Plan(chapter, keep_numbering=True, leave=leave)
     except Refusal as refusal:
         return FixResult(source, refused=str(refusal))
-    new_source = apply_edits(source, plan.edits(source))
-    result = FixResult(new_source, plan.renumbered, plan.normalised, plan.moved, plan.relabelled)
-    if held is not None:
-        result.notes.append(held)
+    edits = plan.edits(source)
+    notes = [held] if held is not None else []
+    if not edits:
+        return FixResult(source, notes=notes)  # nothing to change, nothing to verify
+    new_source = apply_edits(source, edits)
+    result = FixResult(new_source, plan.renumbered, plan.normalised, plan.moved, plan.relabelled, notes=notes)
     problem = verify(chapter, Chapter.parse(new_source, settings), renumbered=held is None)
     if problem is not None:
         return FixResult(source, refused=f"the renumbering did not verify ({problem}); please report this")
