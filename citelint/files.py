@@ -124,6 +124,8 @@ def read_source(path: str) -> Union[SourceFile, FileError]:
     except IsADirectoryError:
         return FileError(path, "is a directory")
     except FileNotFoundError:
+        if os.path.islink(path):
+            return FileError(path, "is a symbolic link to nothing (its target does not exist)")
         return FileError(path, "no such file (it may have been removed while citelint ran)")
     except PermissionError:
         return FileError(path, "cannot be read: permission denied")

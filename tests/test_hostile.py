@@ -233,6 +233,14 @@ def test_symbolic_links_are_followed_but_loops_are_not(tmp_path: Path) -> None:
     assert errors == [] and sorted(Path(f).name for f in files) == ["a.md", "b.md"]
 
 
+def test_a_dangling_link_is_named_as_such(tmp_path: Path) -> None:
+    os.symlink(tmp_path / "gone.md", tmp_path / "link.md")
+    files, errors = collect([str(tmp_path)])
+    assert errors == [] and len(files) == 1
+    outcome = read_source(files[0])
+    assert isinstance(outcome, FileError) and outcome.message == "is a symbolic link to nothing (its target does not exist)"
+
+
 def test_nul_byte_deep_in_a_large_file(tmp_path: Path) -> None:
     path = tmp_path / "late.md"
     path.write_bytes(b"x [CITATION 1]\n" * 100_000 + b"\x00")
