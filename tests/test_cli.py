@@ -232,7 +232,7 @@ def test_fifo_is_refused_not_waited_on(book: Path) -> None:
 def test_broken_symlink(book: Path) -> None:
     os.symlink("gone.md", "book/dangling.md")
     code, _, err = run("check", "book")
-    assert code == 2 and "book/dangling.md: no such file" in err
+    assert code == 2 and "book/dangling.md: is a symbolic link to nothing (its target does not exist)" in err
 
 
 def test_explicit_file_with_any_extension(book: Path) -> None:
