@@ -89,6 +89,7 @@ def main(args: Optional[list[str]] = None, prog_name: str = "citelint") -> None:
 @click.option("--cache-dir", type=click.Path(file_okay=False), help="Where the result and URL caches live.  [default: .citelint-cache]")
 @click.option("--no-cache", is_flag=True, help="Lint every file again; do not read or write the result cache.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Parallel processes for many files.  [default: CPU count]")
+@click.option("--stdin-filename", "stdin_name", metavar="PATH", default="-", help="The name to report standard input (the path -) under.")
 @click.pass_context
 def check(
     ctx: click.Context,
@@ -109,6 +110,7 @@ def check(
     cache_dir: Optional[str],
     no_cache: bool,
     jobs: Optional[int],
+    stdin_name: str,
 ) -> None:
     """Lint PATHS (files, or folders searched for *.md and *.markdown)."""
     from citelint.report import Run, chunks
@@ -133,7 +135,7 @@ def check(
             warn=_warn,
             note=_note,
         )
-    result = check_paths(paths or settings.paths or (".",), settings, url_check, result_cache, jobs or default_jobs())
+    result = check_paths(paths or settings.paths or (".",), settings, url_check, result_cache, jobs or default_jobs(), stdin_name)
     color = format_name == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     run = Run(result.diagnostics, result.errors, result.files_checked, color=color, quiet=quiet)
     _write(chunks(format_name, run))
@@ -162,6 +164,17 @@ def _write(pieces: Iterable[str], block: int = 1 << 16) -> None:
             buffered, size = [], 0
     if buffered:
         click.echo("".join(buffered), nl=False)
+
+
+def _write_bytes(data: bytes) -> None:
+    """Bytes to standard output as they are (a fixed text keeps its CRLF and BOM)."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a text-only stream put in its place
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    buffer.write(data)
+    buffer.flush()
 
 
 def _result_cache(settings: Settings, cache_dir: Optional[str]) -> "ResultCache":
@@ -203,23 +216,32 @@ def _exit_code(run: "Run", strict: bool) -> int:
 @click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if a file would change.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Use this configuration file.")
 @click.option("--quiet", "-q", is_flag=True, help="Print refusals and errors only.")
+@click.option("--stdin-filename", "stdin_name", metavar="PATH", default="-", help="The name to report standard input (the path -) under.")
 @click.pass_context
-def fix(ctx: click.Context, paths: tuple[str, ...], diff: bool, check_only: bool, config_file: Optional[str], quiet: bool) -> None:
-    """Renumber markers in order of first citation and reorder the reference list to match."""
+def fix(
+    ctx: click.Context, paths: tuple[str, ...], diff: bool, check_only: bool, config_file: Optional[str], quiet: bool, stdin_name: str
+) -> None:
+    """Renumber markers in order of first citation and reorder the reference list to match.
+
+    The path - reads standard input and writes the text, fixed or not, to standard
+    output (with --diff: the diff); what was done is said on standard error."""
     from citelint.fixer import fix_paths
 
     settings = _settings(config_file)
-    outcome = fix_paths(paths or settings.paths or (".",), settings, write=not (diff or check_only))
+    outcome = fix_paths(paths or settings.paths or (".",), settings, write=not (diff or check_only), stdin_name=stdin_name)
     for report in outcome.reports:
+        piped = report.text is not None
         if report.refused:
-            click.echo(f"{report.path}: not fixed: {report.refused}")
+            click.echo(f"{report.path}: not fixed: {report.refused}", err=piped)
         elif report.diff and diff:
             click.echo(report.diff, nl=False)
         elif report.changed and not quiet:
             would = "would be fixed: " if (diff or check_only) else ""
-            click.echo(f"{report.path}: {would}{report.summary}")
+            click.echo(f"{report.path}: {would}{report.summary}", err=piped)
         if report.note and not report.refused and not quiet:
-            click.echo(f"{report.path}: {report.note}", err=bool(diff))
+            click.echo(f"{report.path}: {report.note}", err=bool(diff) or piped)
+        if report.text is not None and not (diff or check_only):
+            _write_bytes(report.text.encode("utf-8"))
     _report_errors(outcome.errors, [])
     if outcome.errors:
         ctx.exit(EXIT_ERROR)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from fnmatch import fnmatch
 from typing import Iterable, Iterator, NamedTuple, Union
 
@@ -14,6 +15,7 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 # Folders of installed software, never a manuscript; skipped when searching a folder
 # (a path given explicitly is still linted).
 SKIPPED_FOLDERS = frozenset({"node_modules", "site-packages", "__pycache__", "__pypackages__", "venv"})
+STDIN = "-"  # the path that names standard input
 MAX_FILE_BYTES = 16 * 1024 * 1024  # a 2.5-million-word chapter; past it a file is refused, not parsed
 BINARY_SNIFF_BYTES = 8192
 _WIDE_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
@@ -51,8 +53,8 @@ def collect(paths: Iterable[str], exclude: Iterable[str] = ()) -> tuple[list[str
         if not path:
             errors.append(FileError('""', "an empty path names no file"))
             continue
-        if path == "-":
-            errors.append(FileError("-", "reading from standard input is not supported; name the files to lint"))
+        if path == STDIN:
+            found.append(path)
             continue
         if is_excluded(path, exclude) and path != ".":
             continue
@@ -109,7 +111,13 @@ def _walk(root: str, exclude: tuple[str, ...], errors: list[FileError]) -> Itera
 
 
 def read_source(path: str) -> Union[SourceFile, FileError]:
-    """Read a file as UTF-8 text, or say in one line why it cannot be linted."""
+    """Read a file (or standard input, ``-``) as UTF-8 text, or say in one line
+    why it cannot be linted."""
+    if path == STDIN:
+        try:
+            return decode(path, sys.stdin.buffer.read(MAX_FILE_BYTES + 1))
+        except (OSError, ValueError, AttributeError) as error:  # closed, or no stdin at all
+            return FileError(path, f"standard input cannot be read: {getattr(error, 'strerror', None) or error}")
     try:
         info = os.stat(path)
         mode = info.st_mode
@@ -131,6 +139,11 @@ def read_source(path: str) -> Union[SourceFile, FileError]:
         return FileError(path, "cannot be read: permission denied")
     except OSError as error:
         return FileError(path, f"cannot be read: {error.strerror or error}")
+    return decode(path, data)
+
+
+def decode(path: str, data: bytes) -> Union[SourceFile, FileError]:
+    """A file's bytes as UTF-8 text, or why they are not."""
     if len(data) > MAX_FILE_BYTES:
         return FileError(path, f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; not linted")
     for bom, encoding in _WIDE_BOMS:

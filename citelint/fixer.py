@@ -8,7 +8,7 @@ from typing import Iterable, Optional
 
 from citelint.config import Settings
 from citelint.diagnostics import FileError
-from citelint.files import collect, display_path, read_source
+from citelint.files import STDIN, collect, display_path, read_source
 from citelint.fix import fix_text
 from citelint.writer import ChangedOnDisk, write_atomically
 
@@ -21,6 +21,7 @@ class FileFix:
     refused: Optional[str] = None
     diff: str = ""
     note: str = ""  # what was left alone on purpose, and why
+    text: Optional[str] = None  # standard input: the text to write to standard output
 
 
 @dataclass
@@ -36,8 +37,10 @@ def unified_diff(path: str, before: str, after: str) -> str:
     return "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
-def fix_file(path: str, settings: Settings, write: bool) -> FileFix | FileError:
-    shown = display_path(path)
+def fix_file(path: str, settings: Settings, write: bool, stdin_name: str = STDIN) -> FileFix | FileError:
+    """Fix one file; standard input (``-``) is never written: its text, fixed or
+    not, comes back to be written to standard output."""
+    shown = display_path(stdin_name) if path == STDIN else display_path(path)
     source = read_source(path)
     if isinstance(source, FileError):
         return FileError(shown, source.message)
@@ -45,11 +48,14 @@ def fix_file(path: str, settings: Settings, write: bool) -> FileFix | FileError:
         result = fix_text(source.text, settings)
     except RecursionError:
         return FileError(shown, "is nested too deeply to fix")
+    piped = source.text if path == STDIN else None
     if result.refused:
-        return FileFix(shown, False, refused=result.refused)
+        return FileFix(shown, False, refused=result.refused, text=piped)
     note = "; ".join(result.notes)
     if not result.changed:
-        return FileFix(shown, False, result.summary(), note=note)
+        return FileFix(shown, False, result.summary(), note=note, text=piped)
+    if path == STDIN:
+        return FileFix(shown, True, result.summary(), diff=unified_diff(shown, source.text, result.text), note=note, text=result.text)
     if write:
         try:
             write_atomically(path, source.text.encode("utf-8"), result.text.encode("utf-8"))
@@ -60,11 +66,11 @@ def fix_file(path: str, settings: Settings, write: bool) -> FileFix | FileError:
     return FileFix(shown, True, result.summary(), diff=unified_diff(shown, source.text, result.text), note=note)
 
 
-def fix_paths(paths: Iterable[str], settings: Settings, write: bool) -> FixOutcome:
+def fix_paths(paths: Iterable[str], settings: Settings, write: bool, stdin_name: str = STDIN) -> FixOutcome:
     outcome = FixOutcome()
     files, outcome.errors = collect(paths, settings.exclude)
     for path in files:
-        report = fix_file(path, settings, write)
+        report = fix_file(path, settings, write, stdin_name)
         if isinstance(report, FileError):
             outcome.errors.append(report)
         else:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Optional
 
 from citelint.config import Settings
 from citelint.diagnostics import Diagnostic, FileError
-from citelint.files import SourceFile, collect, display_path, read_source
+from citelint.files import STDIN, SourceFile, collect, display_path, read_source
 
 if TYPE_CHECKING:
     from citelint.cache import ResultCache
@@ -44,17 +44,18 @@ def lint_one(source: SourceFile, settings: Settings) -> list[Diagnostic] | FileE
         return FileError(source.path, f"internal error while linting ({type(error).__name__}: {error}); please report it")
 
 
-def read_all(paths: Iterable[str], settings: Settings, result: CheckResult) -> list[SourceFile]:
+def read_all(paths: Iterable[str], settings: Settings, result: CheckResult, stdin_name: str = STDIN) -> list[SourceFile]:
     files, result.errors = collect(paths, settings.exclude)
     sources = []
     for path in files:
+        shown = display_path(stdin_name) if path == STDIN else display_path(path)
         source = read_source(path)
         if isinstance(source, FileError):
-            result.errors.append(FileError(display_path(path), source.message))
+            result.errors.append(FileError(shown, source.message))
             continue
-        sources.append(SourceFile(display_path(path), source.text))
+        sources.append(SourceFile(shown, source.text))
         if not source.text.strip():
-            result.notes.append(FileError(display_path(path), "is empty; nothing to check"))
+            result.notes.append(FileError(shown, "is empty; nothing to check"))
     return sources
 
 
@@ -64,9 +65,11 @@ def check_paths(
     url_check: Optional[UrlCheck] = None,
     cache: Optional["ResultCache"] = None,
     jobs: int = 1,
+    stdin_name: str = STDIN,
 ) -> CheckResult:
+    """Lint the files (``-``: standard input, reported as ``stdin_name``)."""
     result = CheckResult()
-    sources = read_all(paths, settings, result)
+    sources = read_all(paths, settings, result, stdin_name)
     if url_check is not None:
         _check_with_urls(sources, settings, url_check, result)
     else:

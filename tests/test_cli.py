@@ -149,15 +149,55 @@ def test_missing_path(book: Path) -> None:
     assert "book/b.md:1:24: CIT003" in out
 
 
-@pytest.mark.parametrize(("path", "message"), [
-    ("", '"": an empty path names no file'),
-    ("-", "-: reading from standard input is not supported; name the files to lint"),
-])
-def test_paths_that_name_no_file(book: Path, path: str, message: str) -> None:
-    code, out, err = run("check", path, "book/b.md")
+def test_an_empty_path_names_no_file(book: Path) -> None:
+    code, out, err = run("check", "", "book/b.md")
     assert code == 2
-    assert err == f"citelint: error: {message}\n"
+    assert err == 'citelint: error: "": an empty path names no file\n'
     assert "book/b.md:1:24: CIT003" in out
+
+
+# -- standard input (editors pipe the buffer in) --------------------------------
+
+
+def piped(*args: str, data: bytes) -> tuple[int, bytes, str]:
+    result = CliRunner().invoke(main, list(args), input=data)
+    return result.exit_code, result.stdout_bytes, result.stderr
+
+
+def test_check_reads_standard_input_under_a_name(book: Path) -> None:
+    data = Path("book/b.md").read_bytes()
+    code, out, err = piped("check", "-", data=data)
+    assert code == 1 and out.decode().startswith("-:1:24: CIT003")
+    Path(".citelint.toml").write_text('[per-file-ignores]\n"book/*.md" = ["CIT003"]\n', encoding="utf-8")
+    code, out, err = piped("check", "--stdin-filename", "book/b.md", "-", data=data)
+    assert code == 0 and out == b"Found 0 problems (0 errors, 0 warnings) in 1 file.\n"  # the name's ignores apply
+
+
+def test_fix_reads_standard_input_and_writes_standard_output(book: Path) -> None:
+    data = Path("book/b.md").read_bytes().replace(b"\n", b"\r\n")
+    before = sorted(p.read_bytes() for p in Path("book").iterdir())
+    code, out, err = piped("fix", "--stdin-filename", "ch.md", "-", data=data)
+    assert code == 0 and err == "ch.md: renumbered 2 markers, moved 2 references\n"
+    assert out.count(b"\r\n") == data.count(b"\r\n") and out != data
+    assert piped("check", "-", data=out)[0] == 0
+    assert sorted(p.read_bytes() for p in Path("book").iterdir()) == before  # no file written
+
+
+def test_fix_of_standard_input_that_cannot_be_fixed_passes_it_through(book: Path) -> None:
+    data = b"A [CITATION 4] B [CITATION 1]\n\n## References\n\n1. \"A\" P, 2020. https://e.com/1\n"
+    code, out, err = piped("fix", "-", data=data)
+    assert code == 1 and out == data
+    assert err == "-: not fixed: reference 4 is cited but not in the reference list\n"
+
+
+def test_fix_diff_of_standard_input(book: Path) -> None:
+    code, out, err = piped("fix", "--diff", "-", data=Path("book/b.md").read_bytes())
+    assert code == 1 and out.startswith(b"--- a/-\n+++ b/-\n") and err == ""
+
+
+def test_standard_input_that_is_not_utf8(book: Path) -> None:
+    code, out, err = piped("check", "-", data="\ufeffA".encode("utf-16-le"))
+    assert code == 2 and err == "citelint: error: -: is UTF-16 encoded, not UTF-8; save it as UTF-8\n"
 
 
 def test_directory_without_markdown(book: Path) -> None:
