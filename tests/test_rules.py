@@ -90,6 +90,9 @@ CASES = [
     pytest.param(ALL3 + refs(entries=with_entry(1, '"Two." Example Press, 2021.')), [("CIT008", 6, 1)], id="cit008-no-url"),
     pytest.param(ALL3 + refs(entries=with_entry(1, '"Two." Example Press. https://example.com/2')), [("CIT008", 6, 1)], id="cit008-no-year"),
     pytest.param(ALL3 + refs(entries=with_entry(1, '"Two." Example Press, n.d. https://example.com/2')), [], id="cit008-nd-is-a-year"),
+    pytest.param(ALL3 + refs(entries=with_entry(1, '"Two." Example Press. https://example.com/2021/two')), [("CIT008", 6, 1)], id="cit008-year-only-in-url"),
+    pytest.param(ALL3 + refs(entries=with_entry(1, '"Two." Example Press. doi:10.2019/two')), [("CIT008", 6, 1)], id="cit008-year-only-in-doi"),
+    pytest.param(ALL3 + refs(entries=with_entry(1, '"Two." Example Press. https://example.com/2021/two (2021)')), [], id="cit008-year-after-url"),
     pytest.param(ALL3 + refs(entries=with_entry(1, '"Two." Example Press, 2021. www.example.com/2')), [("CIT008", 6, 1)], id="cit008-no-scheme"),
     pytest.param(ALL3 + refs(entries=with_entry(1, '"Two." Example Press, 2021.')), [], id="cit008-require-url-off"),
     # -- CIT009 ---------------------------------------------------------------

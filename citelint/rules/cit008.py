@@ -58,6 +58,17 @@ def _has_host(url: str) -> bool:
     return bool(host) and "." in host or host.startswith("localhost") or host.startswith("[")
 
 
+def _has_year(entry: Entry) -> bool:
+    """A year (or n.d.) outside the entry's URLs and DOIs."""
+    year = _YEAR.search(entry.text)
+    if year is None or not (entry.urls or entry.dois):
+        return year is not None
+    links = [position for link in (*entry.urls, *entry.dois) if (position := entry.text.find(link)) >= 0]
+    if not links or year.end() <= min(links):
+        return True  # the usual order: the year, then the link
+    return _YEAR.search(DOI.sub(" ", URL.sub(" ", entry.text))) is not None
+
+
 def problems(entry: Entry, require_url: bool) -> list[str]:
     found = []
     malformed = malformed_urls(entry.text)
@@ -65,10 +76,7 @@ def problems(entry: Entry, require_url: bool) -> list[str]:
         found.append(f"a malformed URL `{malformed[0]}` (a URL needs a scheme and a host)")
     elif require_url and not entry.urls and not entry.dois:
         found.append("no URL or DOI")
-    without_links = entry.text
-    if entry.urls or entry.dois:
-        without_links = DOI.sub(" ", URL.sub(" ", without_links))
-    if not _YEAR.search(without_links):
+    if not _has_year(entry):
         found.append("no year (write n.d. for an undated source)")
     return found
 
