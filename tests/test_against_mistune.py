@@ -1,0 +1,81 @@
+"""Differential: the markers citelint reads as code agree with mistune's own AST.
+
+citelint records block structure while mistune's block parser runs and finds code
+spans itself; mistune's full parse (with inline parsing) is the reference. Random
+nested documents (quotes and lists holding fences, indented code, raw-text HTML,
+comments, code spans, lazy lines ...) put a marker with its own number in each
+construct; the numbers mistune places inside code, raw-text HTML or a comment must
+be exactly those citelint does not read as prose.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import mistune
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from citelint.chapter import Chapter
+from citelint.config import Settings
+
+MARK = re.compile(r"\[CITATION (\d+)\]")
+RAW_TEXT = re.compile(r"\s*<(pre|script|style|textarea)", re.IGNORECASE)
+COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+_parse = mistune.create_markdown(renderer=None)
+
+
+def not_prose_by_mistune(tokens: list[dict], found: set[int]) -> set[int]:  # type: ignore[type-arg]
+    for token in tokens:
+        raw = token.get("raw") or ""
+        if token.get("type") in ("codespan", "block_code"):
+            found.update(int(n) for n in MARK.findall(raw))
+        elif token.get("type") in ("block_html", "inline_html"):
+            parts = [raw] if RAW_TEXT.match(raw) else COMMENT.findall(raw)
+            found.update(int(n) for part in parts for n in MARK.findall(part))
+        if isinstance(token.get("children"), list):
+            not_prose_by_mistune(token["children"], found)
+    return found
+
+
+def not_prose_by_citelint(text: str) -> set[int]:
+    document = Chapter.parse(text, Settings()).document
+    return {int(m.group(1)) for m in MARK.finditer(document.text) if not document.is_prose(m.start())}
+
+
+def document(rng: random.Random, depth: int = 0) -> str:
+    blocks = []
+    for _ in range(rng.randint(1, 6)):
+        m = f"[CITATION {rng.randint(1, 10**9)}]"
+        kind = rng.randrange(26)
+        if kind in (0, 1):
+            inner = document(rng, depth + 1) if depth < 2 else f"q {m}"
+            blocks.append("\n".join("> " + line if line else ">" for line in inner.split("\n")))
+        elif kind in (2, 3):
+            inner = document(rng, depth + 1) if depth < 2 else f"i {m}"
+            bullet = rng.choice(["- ", "1. ", "* ", "10) "])
+            lines = inner.split("\n")
+            blocks.append("\n".join([bullet + lines[0]] + [" " * len(bullet) + line if line else "" for line in lines[1:]]))
+        else:
+            blocks.append([
+                f"Text {m} more.", f"```\ncode {m}\n```", f"~~~~\n{m}\n~~~~", f"    code {m}", f"<div>\n{m}\n</div>",
+                f"<!-- {m} -->", f"a `x {m}` b ``{m}`` c", f"<pre>\n{m}\n</pre>", f"## H {m}", "", f"para\n    {m} continued",
+                f"Title {m}\n---", "***", f"<!--\nline {m}\n-->", f"\tcode {m}", f"```\n{m}", f"<script>\nx = '{m}'\n</script>",
+                f'[ref]: https://e.com/1 "{m}"', f"> quoted\nlazy {m}", f"  ````\n  {m}\n  ````", f"<textarea>\n\n{m}\n</textarea>",
+                f"* a\n\n      code {m}",
+            ][kind - 4])
+    return rng.choice(["\n\n", "\n"]).join(blocks) + "\n"
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.randoms(use_true_random=False))
+def test_code_regions_agree_with_mistune(rng: random.Random) -> None:
+    text = document(rng)
+    assert not_prose_by_citelint(text) == not_prose_by_mistune(_parse(text), set()), text
+
+
+def test_raw_text_html_inside_containers_is_not_prose() -> None:
+    """Found by the differential test: `<pre>` in a quote or list item was read as prose."""
+    for text in ("> <pre>\n> [CITATION 7]\n> </pre>\n", "1. item\n\n   <pre>\n   [CITATION 7]\n   </pre>\n", "- <pre>\n  [CITATION 7]\n  </pre>\n"):
+        assert not_prose_by_citelint(text) == {7} == not_prose_by_mistune(_parse(text), set()), text
