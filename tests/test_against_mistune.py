@@ -79,3 +79,44 @@ def test_raw_text_html_inside_containers_is_not_prose() -> None:
     """Found by the differential test: `<pre>` in a quote or list item was read as prose."""
     for text in ("> <pre>\n> [CITATION 7]\n> </pre>\n", "1. item\n\n   <pre>\n   [CITATION 7]\n   </pre>\n", "- <pre>\n  [CITATION 7]\n  </pre>\n"):
         assert not_prose_by_citelint(text) == {7} == not_prose_by_mistune(_parse(text), set()), text
+
+
+def _inline_texts(tokens: list[dict]) -> list[str]:  # type: ignore[type-arg]
+    found = []
+    for token in tokens:
+        if token.get("type") == "text":
+            found.append(token.get("raw") or "")
+        if isinstance(token.get("children"), list):
+            found += _inline_texts(token["children"])
+    return found
+
+
+def blocks_by_mistune(tokens: list[dict], found: dict[int, str]) -> dict[int, str]:  # type: ignore[type-arg]
+    """Marker number -> "heading" or "paragraph", for markers in their prose text."""
+    for token in tokens:
+        kind = token.get("type")
+        if kind in ("heading", "paragraph", "block_text"):
+            for raw in _inline_texts(token.get("children") or []):
+                for number in MARK.findall(raw):
+                    found[int(number)] = "heading" if kind == "heading" else "paragraph"
+        elif isinstance(token.get("children"), list):
+            blocks_by_mistune(token["children"], found)
+    return found
+
+
+def blocks_by_citelint(text: str) -> dict[int, str]:
+    document = Chapter.parse(text, Settings()).document
+    found = {}
+    for match in MARK.finditer(document.text):
+        block = document.block_at(match.start())
+        if document.is_prose(match.start()) and block is not None and block.kind in ("heading", "paragraph"):
+            found[int(match.group(1))] = block.kind
+    return found
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.randoms(use_true_random=False))
+def test_headings_and_paragraphs_agree_with_mistune(rng: random.Random) -> None:
+    """CIT006 reports markers in headings and at paragraph starts: the blocks must be mistune's."""
+    text = document(rng)
+    assert blocks_by_citelint(text) == blocks_by_mistune(_parse(text), {}), text
