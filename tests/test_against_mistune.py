@@ -23,7 +23,13 @@ from citelint.config import Settings
 MARK = re.compile(r"\[CITATION (\d+)\]")
 RAW_TEXT = re.compile(r"\s*<(pre|script|style|textarea)", re.IGNORECASE)
 COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
-_parse = mistune.create_markdown(renderer=None)
+_markdown = mistune.create_markdown(renderer=None)
+
+
+def _parse(text: str) -> list[dict]:  # type: ignore[type-arg]
+    tokens = _markdown(text)
+    assert isinstance(tokens, list)
+    return tokens
 
 
 def not_prose_by_mistune(tokens: list[dict], found: set[int]) -> set[int]:  # type: ignore[type-arg]

@@ -131,7 +131,7 @@ def test_parallel_lint_really_uses_processes(monkeypatch: pytest.MonkeyPatch) ->
     outcomes = lint_in_processes(sources, Settings(), 3)
     assert len(forks) == 2
     assert outcomes == [lint_one(source, Settings()) for source in sources]
-    assert [outcome[0].path for outcome in outcomes] == [source.path for source in sources]  # type: ignore[index]
+    assert [outcome[0].path for outcome in outcomes if isinstance(outcome, list)] == [source.path for source in sources]
 
 
 def test_a_child_that_fails_has_its_share_linted_again(monkeypatch: pytest.MonkeyPatch) -> None:
