@@ -126,3 +126,10 @@ def test_headings_and_paragraphs_agree_with_mistune(rng: random.Random) -> None:
     """CIT006 reports markers in headings and at paragraph starts: the blocks must be mistune's."""
     text = document(rng)
     assert blocks_by_citelint(text) == blocks_by_mistune(_parse(text), {}), text
+
+
+def test_a_code_span_across_the_lines_of_a_file_without_blank_lines() -> None:
+    """Found by the differential test: with no blank line the file is read as plain text,
+    one paragraph a line, but a code span still runs across the lines mistune joins."""
+    text = "Some text and\n````\n[CITATION 5]\n````\nmore text [CITATION 6]\n"
+    assert not_prose_by_citelint(text) == {5} == not_prose_by_mistune(_parse(text), set())

@@ -108,6 +108,7 @@ LINEAR = {
     "code spans in one paragraph": lambda n: "`a` [CITATION 1] `b` " * n + "\n",
     "distinct suppression codes": lambda n: "".join(f"<!-- citelint-disable CIT{i} -->\n<!-- citelint-enable CIT{i}1 -->\nx [Citation 1]\n\n" for i in range(n)),
     "numbering gaps": lambda n: " ".join(f"[CITATION {2 * i}]" for i in range(1, n + 1)) + "\n",
+    "plain text with code spans": lambda n: "a `b` [CITATION 1] c\n" * n,
 }
 
 
