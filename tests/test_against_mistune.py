@@ -133,3 +133,36 @@ def test_a_code_span_across_the_lines_of_a_file_without_blank_lines() -> None:
     one paragraph a line, but a code span still runs across the lines mistune joins."""
     text = "Some text and\n````\n[CITATION 5]\n````\nmore text [CITATION 6]\n"
     assert not_prose_by_citelint(text) == {5} == not_prose_by_mistune(_parse(text), set())
+
+
+def depths_by_mistune(tokens: list[dict], depth: int, found: dict[int, int]) -> dict[int, int]:  # type: ignore[type-arg]
+    """Marker number -> how many list items hold its paragraph or heading."""
+    for token in tokens:
+        kind = token.get("type")
+        if kind == "list":
+            for item in token.get("children") or []:
+                depths_by_mistune(item.get("children") or [], depth + 1, found)
+        elif kind in ("heading", "paragraph", "block_text"):
+            for raw in _inline_texts(token.get("children") or []):
+                found.update((int(number), depth) for number in MARK.findall(raw))
+        elif isinstance(token.get("children"), list):
+            depths_by_mistune(token["children"], depth, found)
+    return found
+
+
+def depths_by_citelint(text: str) -> dict[int, int]:
+    document = Chapter.parse(text, Settings()).document
+    found = {}
+    for match in MARK.finditer(document.text):
+        block = document.block_at(match.start())
+        if document.is_prose(match.start()) and block is not None and block.kind in ("heading", "paragraph"):
+            found[int(match.group(1))] = 0 if block.item is None else document.items[block.item].depth + 1
+    return found
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.randoms(use_true_random=False))
+def test_list_items_agree_with_mistune(rng: random.Random) -> None:
+    """Reference entries are list items: each marker's list nesting must be mistune's."""
+    text = document(rng)
+    assert depths_by_citelint(text) == depths_by_mistune(_parse(text), 0, {}), text
