@@ -238,7 +238,8 @@ class _Plan:
 def marker_text(marker: Marker, mapping: dict[int, int], keyword: str) -> str:
     """The marker's text with its numbers renumbered; a range that stops being
     contiguous becomes a list."""
-    body = re.sub(r"^\[[ \t]*" + re.escape(keyword), "", marker.text, flags=re.IGNORECASE).rstrip("]").strip()
+    escape = "\\" if marker.text.endswith("\\]") and not marker.text.endswith("\\\\]") else ""
+    body = re.sub(r"^\[[ \t]*" + re.escape(keyword), "", marker.text, flags=re.IGNORECASE)[: -1 - len(escape)].strip()
     separator = "," if marker.well_formed and "," in body and ", " not in body else ", "
     parts: list[str] = []
     for item in _SEPARATOR.split(body):
@@ -253,7 +254,7 @@ def marker_text(marker: Marker, mapping: dict[int, int], keyword: str) -> str:
             parts.append(f"{new[0]}{dash}{new[-1]}")
         else:
             parts.extend(str(number) for number in new)
-    return f"[{keyword} {separator.join(parts)}]"
+    return f"[{keyword} {separator.join(parts)}{escape}]"
 
 
 class _SourceOffsets:

@@ -82,6 +82,8 @@ def _classify(text: str, match: re.Match[str], keyword: str) -> Optional[Marker]
     assert body_match is not None
     body = body_match.group()
     closed = body_match.end() < len(text) and text[body_match.end()] == "]"
+    if closed and body.endswith("\\") and not body.endswith("\\\\"):
+        body = body[:-1]  # `[CITATION 3\]`: an escaped bracket, as exporters write it, renders `]`
     exact = match.group(1) == keyword and match.group().startswith("[" + keyword)
     number_like = _NUMBER_LIKE.fullmatch(body) is not None
     if not exact and not number_like:
@@ -111,9 +113,14 @@ def _near_miss(start: int, end: int, raw: str, body: str, keyword: str, exact: b
     numbers, problem = _expand(stripped)
     if problem is not None:
         return Marker(start, end, raw, (), f"`{raw}` {problem}")
-    replacement = f"[{keyword} {_canonical(stripped)}]"
+    replacement = f"[{keyword} {_canonical(stripped)}{_closing_escape(raw)}]"
     reason = "writes digits other than 0-9" if foreign else _what_is_off(raw, body, keyword, exact)
     return Marker(start, end, raw, numbers, f"`{raw}` {reason}; write `{replacement}`", replacement)
+
+
+def _closing_escape(raw: str) -> str:
+    """``\\`` when the marker closes with an escaped bracket (kept as written), else ""."""
+    return "\\" if raw.endswith("\\]") and not raw.endswith("\\\\]") else ""
 
 
 def _ascii_digits(text: str) -> str:

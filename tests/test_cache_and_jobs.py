@@ -199,3 +199,16 @@ def test_warm_run_does_not_even_import_the_parser(book: Path) -> None:
     assert lines[-2] == "exit 1", result.stderr
     assert "mistune" not in lines[-1] and "requests" not in lines[-1]
     _ = os
+
+
+def test_new_code_under_the_same_version_does_not_answer_from_old_results(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Installed again from source, or edited in place, without a new version number."""
+    import citelint.cache as cache
+
+    run("book")
+    entries = sorted(Path(".citelint-cache/lint").rglob("*.json"))
+    stamp = cache.code_stamp()
+    assert stamp > 0
+    monkeypatch.setattr(cache, "code_stamp", lambda: stamp + 1)
+    run("book")
+    assert len(sorted(Path(".citelint-cache/lint").rglob("*.json"))) == 2 * len(entries)  # new entries, old ones unused

@@ -151,6 +151,11 @@ def test_a_file_with_every_rule_disabled_is_left_alone() -> None:
     assert fix_text("<!-- citelint-disable-file CIT006 -->\n" + THREE).changed
 
 
+def test_escaped_markers_are_renumbered_in_their_own_style() -> None:
+    text = "A. \\[CITATION 1\\] B. \\[CITATION 3\\] C. [Citation 2\\]\n" + refs()
+    assert fixed(text).startswith("A. \\[CITATION 1\\] B. \\[CITATION 2\\] C. [CITATION 3\\]\n")
+
+
 def test_a_suppressed_order_is_kept_and_near_misses_still_normalised() -> None:
     """Renumbering is all or nothing: a deliberate out-of-order citation, suppressed,
     keeps every number and the list as they are; the note says why."""

@@ -17,10 +17,12 @@ WORDS = st.sampled_from(["The", "deal", "was", "signed", "in", "2023.", "Kim", "
 
 @st.composite
 def markers(draw: st.DrawFn, count: int) -> str:
-    kind = draw(st.sampled_from(["single", "list", "range", "near-miss"]))
+    kind = draw(st.sampled_from(["single", "list", "range", "near-miss", "escaped"]))
     number = draw(st.integers(1, count))
     if kind == "single":
         return f"[CITATION {number}]"
+    if kind == "escaped":  # as exporters write it
+        return draw(st.sampled_from([f"\\[CITATION {number}\\]", f"[CITATION {number}\\]", f"\\[Citation {number}\\]"]))
     if kind == "near-miss":
         return draw(st.sampled_from([f"[Citation {number}]", f"[ CITATION {number} ]", f"[CITATION 0{number}]"]))
     if kind == "list":

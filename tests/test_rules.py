@@ -140,3 +140,11 @@ def test_urls_without_a_host_do_not_make_entries_duplicates() -> None:
         '1. "One." P, 2020. http://[::1\n' \
         '2. "Two." Q, 2021. http://:80/\n'
     assert [code for code, _, _ in found(text)] == ["CIT008", "CIT008"]
+
+
+def test_escaped_brackets_are_a_marker() -> None:
+    """Exporters (pandoc, Google Docs) write `\\[CITATION 1\\]`; it renders `[CITATION 1]`."""
+    text = "A claim \\[CITATION 1\\] here, and \\[CITATION 2] there, [CITATION 3\\] too.\n" + REFS
+    assert found(text) == []
+    near = [d.message for d in lint_text("A \\[Citation 1\\] b.\n" + REFS) if d.code == "CIT005"]
+    assert near == ["malformed citation marker: `[Citation 1\\]` spells the keyword `CITATION` in the wrong case; write `[CITATION 1\\]`"]

@@ -8,8 +8,9 @@ leading zeros, a reversed range, a marker never closed on its line, stray
 spaces (`[ CITATION 3 ]`, `[CITATION  3]`), and digits other than 0-9
 (`[CITATION ٣]`). A wrong-case keyword counts only when
 what follows it is empty or number-like, so `[citation needed]` is prose.
-`citelint fix` rewrites the near-misses whose intent is clear and leaves the
-others for you.
+Escaped brackets, as exporters write them (`\\[CITATION 3\\]`), render as a
+marker and are one. `citelint fix` rewrites the near-misses whose intent is clear
+and leaves the others for you.
 
 Failing:
 
