@@ -94,28 +94,38 @@ def _classify(text: str, match: re.Match[str], keyword: str) -> Optional[Marker]
         return Marker(start, end, text[start:end], (), f"`{text[start:end]}` is never closed with `]`")
     end = body_match.end() + 1
     raw = text[start:end]
+    return Marker(start, end, raw, *_reading(raw, body, keyword, exact))
+
+
+Reading = tuple[tuple[int, ...], Optional[str], Optional[str]]  # numbers, problem, replacement
+
+
+@lru_cache(maxsize=4096)
+def _reading(raw: str, body: str, keyword: str, exact: bool) -> Reading:
+    """What a closed marker's text cites and what is wrong with it. Remembered: a
+    chapter repeats its markers, and a hostile file repeats one a million times."""
     if exact and _VALID_BODY.fullmatch(body):
         numbers, problem = _expand(body)
         if problem is None:
-            return Marker(start, end, raw, numbers)
-    return _near_miss(start, end, raw, body, keyword, exact)
+            return numbers, None, None
+    return _near_miss(raw, body, keyword, exact)
 
 
-def _near_miss(start: int, end: int, raw: str, body: str, keyword: str, exact: bool) -> Marker:
+def _near_miss(raw: str, body: str, keyword: str, exact: bool) -> Reading:
     stripped = body.strip()
     if not stripped:
-        return Marker(start, end, raw, (), f"`{raw}` has no number; write `[{keyword} n]`")
+        return (), f"`{raw}` has no number; write `[{keyword} n]`", None
     if _NUMBER_LIKE.fullmatch(body) is None:
-        return Marker(start, end, raw, (), f"`{raw}` cites words, not a number; write `[{keyword} n]`")
+        return (), f"`{raw}` cites words, not a number; write `[{keyword} n]`", None
     foreign = not stripped.isascii()
     if foreign:  # digits of another script (١٢, 𝟏): the number is clear
         stripped = _ascii_digits(stripped)
     numbers, problem = _expand(stripped)
     if problem is not None:
-        return Marker(start, end, raw, (), f"`{raw}` {problem}")
+        return (), f"`{raw}` {problem}", None
     replacement = f"[{keyword} {_canonical(stripped)}{_closing_escape(raw)}]"
     reason = "writes digits other than 0-9" if foreign else _what_is_off(raw, body, keyword, exact)
-    return Marker(start, end, raw, numbers, f"`{raw}` {reason}; write `{replacement}`", replacement)
+    return numbers, f"`{raw}` {reason}; write `{replacement}`", replacement
 
 
 def _closing_escape(raw: str) -> str:
