@@ -20,10 +20,14 @@ def write_atomically(path: str, original: bytes, new: bytes) -> None:
     ``original``, nothing is written.
     """
     target = os.path.realpath(path)
-    mode = stat.S_IMODE(os.stat(target).st_mode)
+    info = os.stat(target)
+    mode = stat.S_IMODE(info.st_mode)
     if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
         # a rename would replace it all the same: respect the read-only mode instead
         raise PermissionError(13, f"it is read-only (mode {mode:o})")
+    if info.st_nlink > 1:
+        # a rename would give this name new text and leave the other names the old
+        raise PermissionError(31, f"it has {info.st_nlink} hard links and a safe rewrite would split them")
     folder = os.path.dirname(target) or "."
     handle, temp_path = tempfile.mkstemp(prefix=".citelint-", suffix=".tmp", dir=folder)
     try:

@@ -257,6 +257,15 @@ def test_a_read_only_file_is_not_replaced(chapter: Path) -> None:
     assert chapter.read_bytes() == before and stat.S_IMODE(chapter.stat().st_mode) == 0o444
 
 
+def test_a_hard_linked_file_is_not_split(chapter: Path) -> None:
+    before = chapter.read_bytes()
+    os.link(chapter, chapter.parent / "same.md")
+    result = CliRunner().invoke(main, ["fix", "ch.md"])
+    assert result.exit_code == 2
+    assert result.stderr == "citelint: error: ch.md: cannot be written: it has 2 hard links and a safe rewrite would split them\n"
+    assert chapter.read_bytes() == before == (chapter.parent / "same.md").read_bytes()
+
+
 def test_fix_diff_writes_nothing(chapter: Path) -> None:
     before = chapter.read_bytes()
     result = CliRunner().invoke(main, ["fix", "--diff", "ch.md"])
