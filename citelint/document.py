@@ -48,13 +48,12 @@ class Document:
         self.front_matter_end = _front_matter_end(self.lines)
         self.plain = _is_plain_text(self.lines, self.front_matter_end)
         structure = parse_structure(self._parse_input())
-        self._paragraph_lines: dict[int, tuple[int, int]] = {}  # a line of a split paragraph -> the paragraph's lines
         self.items: list[ListItem] = structure.items
         self.blocks: list[LeafBlock] = self._split_plain(structure.blocks, heading_words)
         self.line_block: list[Optional[int]] = self._index_lines()
         self.code_blocks: list[Span] = _merge(self._code_block_spans())
         self._code_block_starts = [span.start for span in self.code_blocks]
-        self._inline_code: dict[tuple[int, int], tuple[list[Span], list[int]]] = {}  # lines -> spans, their starts
+        self._inline_code: dict[int, tuple[list[Span], list[int]]] = {}  # block -> spans, their starts
         self.comments: list[Span] = self._comment_spans()
         self._comment_starts = [span.start for span in self.comments]
 
@@ -94,18 +93,16 @@ class Document:
         index = self.line_block[self.line_of(offset)]
         if index is None or self.blocks[index].kind not in _INLINE_KINDS:
             return False
-        block = self.blocks[index]
-        lines = self._paragraph_lines.get(index) or (block.first_line, block.last_line)
-        found = self._inline_code.get(lines)
+        found = self._inline_code.get(index)
         if found is None:
-            spans = self._code_spans_of(*lines)
-            found = self._inline_code[lines] = (spans, [span.start for span in spans])
+            spans = self._code_spans_of(self.blocks[index])
+            found = self._inline_code[index] = (spans, [span.start for span in spans])
         return _inside(found[0], found[1], offset)
 
-    def _code_spans_of(self, first_line: int, last_line: int) -> list[Span]:
-        """Code spans of one block's lines, found only when a query lands in them."""
-        text = self.text[self.offset(first_line) : self.line_end(last_line)]
-        return _code_spans(text, self.offset(first_line)) if "`" in text else []
+    def _code_spans_of(self, block: LeafBlock) -> list[Span]:
+        """Code spans of one block, found only when a query lands in it."""
+        text = self.block_text(block)
+        return _code_spans(text, self.offset(block.first_line)) if "`" in text else []
 
     def content_column(self, line: int) -> int:
         """0-based column where a line's text starts after quote and list markers."""
@@ -138,8 +135,6 @@ class Document:
             for line in range(block.first_line, block.last_line + 1):
                 if self.lines[line].strip():
                     piece = LeafBlock("paragraph", line, line, 0, block.item, block.quoted)
-                    if block.first_line != block.last_line:  # code spans still run across its lines
-                        self._paragraph_lines[len(split)] = (block.first_line, block.last_line)
                     split.append(self._promoted(piece, line, heading_words))
         return split
 
