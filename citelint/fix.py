@@ -15,12 +15,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from citelint.chapter import Chapter
 from citelint.config import Settings
-from citelint.markers import Marker
+from citelint.markers import Marker, closing_escape
 from citelint.references import Entry, ReferenceList
+
+if TYPE_CHECKING:
+    from citelint.suppress import Suppressions
 
 FIXED_CODES = frozenset({"CIT003", "CIT004", "CIT011"})
 _ITEM = re.compile(r"(\d+)(?:\s*([-\u2013])\s*(\d+))?")
@@ -72,10 +75,13 @@ class FixResult:
 def fix_text(source: str, settings: Settings | None = None) -> FixResult:
     """Renumber one chapter. Returns the new text, or the unchanged text and a refusal."""
     settings = settings or Settings()
+    from citelint.suppress import suppressions_for
+
     chapter = Chapter.parse(source, settings)
-    if _disabled_for_file(chapter):
+    suppressions = suppressions_for(chapter.document)
+    if suppressions is not None and suppressions.file_codes >= suppressions.known:
         return FixResult(source)  # <!-- citelint-disable-file -->: leave the file as it is
-    held, leave = _respect_suppressions(chapter)
+    held, leave = _respect_suppressions(chapter, suppressions)
     try:
         plan = _Plan(chapter, keep_numbering=held is not None, leave=leave)
         renumbered_left = [m for m in plan.citations if m.start in leave and any(plan.mapping[n] != n for n in m.numbers)]
@@ -97,15 +103,13 @@ def fix_text(source: str, settings: Settings | None = None) -> FixResult:
     return result
 
 
-def _respect_suppressions(chapter: Chapter) -> tuple[Optional[str], set[int]]:
+def _respect_suppressions(chapter: Chapter, suppressions: Optional["Suppressions"]) -> tuple[Optional[str], set[int]]:
     """What the chapter's suppression comments ask ``fix`` to leave alone: the
     numbering, when a renumbering finding (CIT003/CIT004/CIT011) is suppressed
     (renumbering is all or nothing, so one deliberate order keeps them all), and
     the near-misses whose CIT005 is suppressed (by their start offsets)."""
     from citelint.rules import cit003, cit004, cit005, cit011
-    from citelint.suppress import suppressions_for
 
-    suppressions = suppressions_for(chapter.document)
     if suppressions is None:
         return None, set()
     held = None
@@ -119,12 +123,6 @@ def _respect_suppressions(chapter: Chapter) -> tuple[Optional[str], set[int]]:
         if not marker.well_formed and suppressions.suppressed(chapter.document.line_of(marker.start), cit005.RULE.code)
     }
     return held, leave
-
-
-def _disabled_for_file(chapter: Chapter) -> bool:
-    from citelint.suppress import find_directives
-
-    return any(d.kind == "disable-file" and not d.codes for d in find_directives(chapter.document))
 
 
 def apply_edits(source: str, edits: list[TextEdit]) -> str:
@@ -238,7 +236,7 @@ class _Plan:
 def marker_text(marker: Marker, mapping: dict[int, int], keyword: str) -> str:
     """The marker's text with its numbers renumbered; a range that stops being
     contiguous becomes a list."""
-    escape = "\\" if marker.text.endswith("\\]") and not marker.text.endswith("\\\\]") else ""
+    escape = closing_escape(marker.text)
     body = re.sub(r"^\[[ \t]*" + re.escape(keyword), "", marker.text, flags=re.IGNORECASE)[: -1 - len(escape)].strip()
     separator = "," if marker.well_formed and "," in body and ", " not in body else ", "
     parts: list[str] = []

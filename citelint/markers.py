@@ -123,12 +123,12 @@ def _near_miss(raw: str, body: str, keyword: str, exact: bool) -> Reading:
     numbers, problem = _expand(stripped)
     if problem is not None:
         return (), f"`{raw}` {problem}", None
-    replacement = f"[{keyword} {_canonical(stripped)}{_closing_escape(raw)}]"
+    replacement = f"[{keyword} {_canonical(stripped)}{closing_escape(raw)}]"
     reason = "writes digits other than 0-9" if foreign else _what_is_off(raw, body, keyword, exact)
     return numbers, f"`{raw}` {reason}; write `{replacement}`", replacement
 
 
-def _closing_escape(raw: str) -> str:
+def closing_escape(raw: str) -> str:
     """``\\`` when the marker closes with an escaped bracket (kept as written), else ""."""
     return "\\" if raw.endswith("\\]") and not raw.endswith("\\\\]") else ""
 
