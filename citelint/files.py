@@ -161,6 +161,11 @@ def decode(path: str, data: bytes) -> Union[SourceFile, FileError]:
     return SourceFile(path, text)
 
 
+def shown_path(path: str, stdin_name: str = STDIN) -> str:
+    """How reports name a path: standard input by ``stdin_name``, a file by its display path."""
+    return display_path(stdin_name if path == STDIN else path)
+
+
 def display_path(path: str) -> str:
     """The path as reports show it: as given, normalised, with ``/`` separators.
 

@@ -8,7 +8,7 @@ from typing import Iterable, Optional
 
 from citelint.config import Settings
 from citelint.diagnostics import FileError
-from citelint.files import STDIN, collect, display_path, read_source
+from citelint.files import STDIN, collect, read_source, shown_path
 from citelint.fix import fix_text
 from citelint.writer import ChangedOnDisk, write_atomically
 
@@ -40,7 +40,7 @@ def unified_diff(path: str, before: str, after: str) -> str:
 def fix_file(path: str, settings: Settings, write: bool, stdin_name: str = STDIN) -> FileFix | FileError:
     """Fix one file; standard input (``-``) is never written: its text, fixed or
     not, comes back to be written to standard output."""
-    shown = display_path(stdin_name) if path == STDIN else display_path(path)
+    shown = shown_path(path, stdin_name)
     source = read_source(path)
     if isinstance(source, FileError):
         return FileError(shown, source.message)

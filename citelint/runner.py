@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Optional
 
 from citelint.config import Settings
 from citelint.diagnostics import Diagnostic, FileError
-from citelint.files import STDIN, SourceFile, collect, display_path, read_source
+from citelint.files import STDIN, SourceFile, collect, read_source, shown_path
 
 if TYPE_CHECKING:
     from citelint.cache import ResultCache
@@ -48,7 +48,7 @@ def read_all(paths: Iterable[str], settings: Settings, result: CheckResult, stdi
     files, result.errors = collect(paths, settings.exclude)
     sources = []
     for path in files:
-        shown = display_path(stdin_name) if path == STDIN else display_path(path)
+        shown = shown_path(path, stdin_name)
         source = read_source(path)
         if isinstance(source, FileError):
             result.errors.append(FileError(shown, source.message))

@@ -116,6 +116,10 @@ def test_offline_sends_nothing(server: TrapServer, workdir: Path) -> None:
     code, document, _ = check("--urls", "--allow-private", "--offline", "--cache-dir", "cache", "ch.md")
     assert sum(server.hits.values()) == before
     assert codes_by_url(document) == {server.url("/404"): "URL001"}
+    for flag in ("--refresh", "--accept-changes"):  # offline wins: nothing is sent
+        code, document, _ = check("--urls", "--allow-private", "--offline", flag, "--cache-dir", "cache", "ch.md")
+        assert sum(server.hits.values()) == before
+        assert codes_by_url(document) == {server.url("/404"): "URL001"}
 
 
 def test_private_targets_get_no_packet_without_allow_private(server: TrapServer, workdir: Path) -> None:

@@ -113,10 +113,8 @@ class UrlChecker:
             return Verdict(url, "URL004", refused)
         stored = self.store.get(url)
         self._stored[url] = stored
-        if self.options.refresh:
-            return None
-        if self.options.accept_changes and stored is not None and stored.code == "URL005" and not self.options.offline:
-            return None  # fetch it again to take the page as it is now
+        if self._refetch(url) and not self.options.offline:
+            return None  # --refresh, or a changed page to fetch again and accept as it is now
         if stored is not None and (stored.expires_at > now or self.options.offline):
             return stored
         if self.options.offline:
