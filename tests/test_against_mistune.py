@@ -104,27 +104,42 @@ def _inline_texts(tokens: list[dict]) -> list[str]:  # type: ignore[type-arg]
     return found
 
 
-def blocks_by_mistune(tokens: list[dict], found: dict[int, str]) -> dict[int, str]:  # type: ignore[type-arg]
-    """Marker number -> "heading" or "paragraph", for markers in their prose text."""
+Place = tuple[str, int]  # "heading" or "paragraph", and how many list items hold it
+
+
+def places_by_mistune(tokens: list[dict], depth: int, found: dict[int, Place]) -> dict[int, Place]:  # type: ignore[type-arg]
+    """Marker number -> the block its prose text is in, for markers in headings and paragraphs."""
     for token in tokens:
         kind = token.get("type")
-        if kind in ("heading", "paragraph", "block_text"):
+        if kind == "list":
+            for item in token.get("children") or []:
+                places_by_mistune(item.get("children") or [], depth + 1, found)
+        elif kind in ("heading", "paragraph", "block_text"):
+            place = ("heading" if kind == "heading" else "paragraph", depth)
             for raw in _inline_texts(token.get("children") or []):
-                for number in MARK.findall(raw):
-                    found[int(number)] = "heading" if kind == "heading" else "paragraph"
+                found.update((int(number), place) for number in MARK.findall(raw))
         elif isinstance(token.get("children"), list):
-            blocks_by_mistune(token["children"], found)
+            places_by_mistune(token["children"], depth, found)
     return found
 
 
-def blocks_by_citelint(text: str) -> dict[int, str]:
+def places_by_citelint(text: str) -> dict[int, Place]:
     document = Chapter.parse(text, Settings()).document
     found = {}
     for match in MARK.finditer(document.text):
         block = document.block_at(match.start())
         if document.is_prose(match.start()) and block is not None and block.kind in ("heading", "paragraph"):
-            found[int(match.group(1))] = block.kind
+            depth = 0 if block.item is None else document.items[block.item].depth + 1
+            found[int(match.group(1))] = (block.kind, depth)
     return found
+
+
+def kinds(places: dict[int, Place]) -> dict[int, str]:
+    return {number: kind for number, (kind, _) in places.items()}
+
+
+def depths(places: dict[int, Place]) -> dict[int, int]:
+    return {number: depth for number, (_, depth) in places.items()}
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -132,7 +147,7 @@ def blocks_by_citelint(text: str) -> dict[int, str]:
 def test_headings_and_paragraphs_agree_with_mistune(rng: random.Random) -> None:
     """CIT006 reports markers in headings and at paragraph starts: the blocks must be mistune's."""
     text = document(rng)
-    assert blocks_by_citelint(text) == blocks_by_mistune(_parse(text), {}), text
+    assert kinds(places_by_citelint(text)) == kinds(places_by_mistune(_parse(text), 0, {})), text
 
 
 def test_a_file_without_blank_lines_is_plain_text_one_paragraph_a_line() -> None:
@@ -145,34 +160,9 @@ def test_a_file_without_blank_lines_is_plain_text_one_paragraph_a_line() -> None
     assert not_prose_by_mistune(_parse(text), set()) == {5, 6}
 
 
-def depths_by_mistune(tokens: list[dict], depth: int, found: dict[int, int]) -> dict[int, int]:  # type: ignore[type-arg]
-    """Marker number -> how many list items hold its paragraph or heading."""
-    for token in tokens:
-        kind = token.get("type")
-        if kind == "list":
-            for item in token.get("children") or []:
-                depths_by_mistune(item.get("children") or [], depth + 1, found)
-        elif kind in ("heading", "paragraph", "block_text"):
-            for raw in _inline_texts(token.get("children") or []):
-                found.update((int(number), depth) for number in MARK.findall(raw))
-        elif isinstance(token.get("children"), list):
-            depths_by_mistune(token["children"], depth, found)
-    return found
-
-
-def depths_by_citelint(text: str) -> dict[int, int]:
-    document = Chapter.parse(text, Settings()).document
-    found = {}
-    for match in MARK.finditer(document.text):
-        block = document.block_at(match.start())
-        if document.is_prose(match.start()) and block is not None and block.kind in ("heading", "paragraph"):
-            found[int(match.group(1))] = 0 if block.item is None else document.items[block.item].depth + 1
-    return found
-
-
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.randoms(use_true_random=False))
 def test_list_items_agree_with_mistune(rng: random.Random) -> None:
     """Reference entries are list items: each marker's list nesting must be mistune's."""
     text = document(rng)
-    assert depths_by_citelint(text) == depths_by_mistune(_parse(text), 0, {}), text
+    assert depths(places_by_citelint(text)) == depths(places_by_mistune(_parse(text), 0, {})), text
