@@ -72,57 +72,84 @@ class FixResult:
         return ", ".join(parts) if parts else "nothing to fix"
 
 
-def fix_text(source: str, settings: Settings | None = None) -> FixResult:
-    """Renumber one chapter. Returns the new text, or the unchanged text and a refusal."""
-    settings = settings or Settings()
+def fix_text(source: str, settings: Settings | None = None, path: str = "") -> FixResult:
+    """Renumber one chapter. Returns the new text, or the unchanged text and a refusal.
+    ``path`` is the file's name as the configuration's per-file ignores match it."""
+    return fix_chapter(Chapter.parse(source, settings or Settings()), path)[0]
+
+
+def fix_chapter(chapter: Chapter, path: str = "") -> tuple[FixResult, list[TextEdit]]:
+    """Fix a parsed chapter: the result, and the edits (offsets into its source) that made it."""
     from citelint.suppress import suppressions_for
 
-    chapter = Chapter.parse(source, settings)
+    source = chapter.document.source
     suppressions = suppressions_for(chapter.document)
     if suppressions is not None and suppressions.file_codes >= suppressions.known:
-        return FixResult(source)  # <!-- citelint-disable-file -->: leave the file as it is
-    held, leave = _respect_suppressions(chapter, suppressions)
+        return FixResult(source), []  # <!-- citelint-disable-file -->: leave the file as it is
+    held, leave = _left_alone(chapter, path, suppressions)
     try:
         plan = _Plan(chapter, keep_numbering=held is not None, leave=leave)
         renumbered_left = [m for m in plan.citations if m.start in leave and any(plan.mapping[n] != n for n in m.numbers)]
         if renumbered_left:  # a near-miss left as written cannot take a new number
             line = chapter.document.line_of(renumbered_left[0].start) + 1
-            held = f"kept the numbering: CIT005 is suppressed on line {line}, and its marker would be renumbered"
+            if _cit005_selected(chapter, path):
+                held = f"kept the numbering: CIT005 is suppressed on line {line}, and its marker would be renumbered"
+            else:
+                held = (
+                    "kept the numbering: CIT005 is not selected by the configuration, "
+                    f"and the malformed marker on line {line} would be renumbered"
+                )
             plan = _Plan(chapter, keep_numbering=True, leave=leave)
     except Refusal as refusal:
-        return FixResult(source, refused=str(refusal))
+        return FixResult(source, refused=str(refusal)), []
     edits = plan.edits(source)
     notes = [held] if held is not None else []
     if not edits:
-        return FixResult(source, notes=notes)  # nothing to change, nothing to verify
+        return FixResult(source, notes=notes), []  # nothing to change, nothing to verify
     new_source = apply_edits(source, edits)
     result = FixResult(new_source, plan.renumbered, plan.normalised, plan.moved, plan.relabelled, notes=notes)
-    problem = verify(chapter, Chapter.parse(new_source, settings), renumbered=held is None)
+    problem = verify(chapter, Chapter.parse(new_source, chapter.settings), path, renumbered=held is None)
     if problem is not None:
-        return FixResult(source, refused=f"the renumbering did not verify ({problem}); please report this")
-    return result
+        return FixResult(source, refused=f"the renumbering did not verify ({problem}); please report this"), []
+    return result, edits
 
 
-def _respect_suppressions(chapter: Chapter, suppressions: Optional["Suppressions"]) -> tuple[Optional[str], set[int]]:
-    """What the chapter's suppression comments ask ``fix`` to leave alone: the
-    numbering, when a renumbering finding (CIT003/CIT004/CIT011) is suppressed
-    (renumbering is all or nothing, so one deliberate order keeps them all), and
-    the near-misses whose CIT005 is suppressed (by their start offsets)."""
+def _left_alone(chapter: Chapter, path: str, suppressions: Optional["Suppressions"]) -> tuple[Optional[str], set[int]]:
+    """What the configuration and the chapter's suppression comments ask ``fix`` to
+    leave alone: the numbering, when a renumbering finding (CIT003/CIT004/CIT011) is
+    not selected or is suppressed (renumbering is all or nothing, so one deliberate
+    order keeps them all), and the near-misses whose CIT005 is not selected or is
+    suppressed (by their start offsets)."""
+    from citelint.api import selected_codes
     from citelint.rules import cit003, cit004, cit005, cit011
 
-    if suppressions is None:
-        return None, set()
+    selected = selected_codes(chapter.settings, path)
     held = None
     for module in (cit003, cit004, cit011):
+        if held is not None:
+            break
         for diagnostic in module.check(chapter):
-            if held is None and suppressions.suppressed(diagnostic.line - 1, diagnostic.code):
+            if diagnostic.code not in selected:
+                held = f"kept the numbering: {diagnostic.code} is not selected by the configuration"
+            elif suppressions is not None and suppressions.suppressed(diagnostic.line - 1, diagnostic.code):
                 held = f"kept the numbering: {diagnostic.code} is suppressed on line {diagnostic.line}"
-    leave = {
-        marker.start
-        for marker in chapter.markers
-        if not marker.well_formed and suppressions.suppressed(chapter.document.line_of(marker.start), cit005.RULE.code)
-    }
+            if held is not None:
+                break
+    near_misses = [marker for marker in chapter.markers if not marker.well_formed]
+    if cit005.RULE.code not in selected:
+        leave = {marker.start for marker in near_misses}
+    elif suppressions is not None:
+        line_of = chapter.document.line_of
+        leave = {marker.start for marker in near_misses if suppressions.suppressed(line_of(marker.start), cit005.RULE.code)}
+    else:
+        leave = set()
     return held, leave
+
+
+def _cit005_selected(chapter: Chapter, path: str) -> bool:
+    from citelint.api import selected_codes
+
+    return "CIT005" in selected_codes(chapter.settings, path)
 
 
 def apply_edits(source: str, edits: list[TextEdit]) -> str:
@@ -284,7 +311,7 @@ def cited_texts(chapter: Chapter) -> list[tuple[str, ...]]:
     return [tuple(texts.get(number, "?") for number in marker.numbers) for marker in chapter.citations()]
 
 
-def verify(before: Chapter, after: Chapter, renumbered: bool = True) -> Optional[str]:
+def verify(before: Chapter, after: Chapter, path: str = "", renumbered: bool = True) -> Optional[str]:
     """Why the fixed chapter is not right, or None: every marker still cites the
     same sources, and (when it was renumbered) the fixed codes are gone."""
     from citelint.api import lint_chapter
@@ -294,7 +321,7 @@ def verify(before: Chapter, after: Chapter, renumbered: bool = True) -> Optional
     if before.references is not None and after.references is not None:
         if sorted(e.text for e in before.references.entries) != sorted(e.text for e in after.references.entries):
             return "the reference list would change"
-    remaining = [d.code for d in lint_chapter(after) if d.code in FIXED_CODES] if renumbered else []
+    remaining = [d.code for d in lint_chapter(after, path) if d.code in FIXED_CODES] if renumbered else []
     if remaining:
         return f"{remaining[0]} would remain"
     return None

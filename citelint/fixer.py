@@ -45,7 +45,7 @@ def fix_file(path: str, settings: Settings, write: bool, stdin_name: str = STDIN
     if isinstance(source, FileError):
         return FileError(shown, source.message)
     try:
-        result = fix_text(source.text, settings)
+        result = fix_text(source.text, settings, shown)
     except RecursionError:
         return FileError(shown, "is nested too deeply to fix")
     piped = source.text if path == STDIN else None

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from citelint.api import lint_text
 from citelint.cli import cli as main
+from citelint.config import Settings
 from citelint.fix import fix_text
 from citelint.writer import ChangedOnDisk, write_atomically
 from helpers import ENTRIES, refs
@@ -176,12 +177,58 @@ def test_a_suppressed_near_miss_is_left_as_it_is() -> None:
     assert result.text == in_order.replace("[Citation 2]", "[CITATION 2]", 1) and result.notes == []
 
 
+@pytest.mark.parametrize(
+    ("settings", "path"),
+    [
+        (Settings(ignore=("CIT003",)), "ch.md"),
+        (Settings(select=("CIT001", "CIT002")), "ch.md"),
+        (Settings(per_file_ignores=(("drafts/*", ("CIT003",)),)), "drafts/ch.md"),
+    ],
+    ids=["ignored", "not-selected", "per-file-ignore"],
+)
+def test_a_numbering_rule_left_out_of_the_selection_keeps_the_numbering(settings: Settings, path: str) -> None:
+    """A user who ignores CIT003 has said the order is theirs: ``fix`` (a pre-commit
+    hook, often) must not renumber what ``check`` calls clean."""
+    text = "A [CITATION 2] B [CITATION 1]\n" + refs(("1. ", "2. "), ENTRIES[:2])
+    result = fix_text(text, settings, path)
+    assert result.text == text and not result.changed
+    assert result.notes == ["kept the numbering: CIT003 is not selected by the configuration"]
+    if path.startswith("drafts/"):
+        assert fix_text(text, settings, "ch.md").changed  # the ignore is for drafts only
+
+
+def test_near_misses_are_left_when_cit005_is_not_selected() -> None:
+    text = "A [CITATION 1] B [Citation 2]\n" + refs(("1. ", "2. "), ENTRIES[:2])
+    assert fix_text(text, Settings(ignore=("CIT005",))).text == text
+    out_of_order = "A [CITATION 1] B [Citation 3] C [CITATION 2]\n" + refs()
+    result = fix_text(out_of_order, Settings(ignore=("CIT005",)))
+    assert result.text == out_of_order
+    assert result.notes == [
+        "kept the numbering: CIT005 is not selected by the configuration, and the malformed marker on line 1 would be renumbered"
+    ]
+    assert fix_text(text).text == text.replace("[Citation 2]", "[CITATION 2]")
+
+
 def test_the_cli_says_what_it_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "ch.md").write_text("<!-- citelint-disable-file CIT003 -->\nA [CITATION 2] B [CITATION 1]\n" + refs(("1. ", "2. "), ENTRIES[:2]), encoding="utf-8")
     result = CliRunner().invoke(main, ["fix", "ch.md"])
     assert result.exit_code == 0
     assert result.stdout == "ch.md: kept the numbering: CIT003 is suppressed on line 2\n"
+
+
+def test_the_cli_keeps_the_numbering_the_configuration_ignores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[tool.citelint]\nper-file-ignores = { "drafts/*" = ["CIT003"] }\n', encoding="utf-8")
+    text = "A [CITATION 2] B [CITATION 1]\n" + refs(("1. ", "2. "), ENTRIES[:2])
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "drafts" / "ch.md").write_text(text, encoding="utf-8")
+    (tmp_path / "ch.md").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["fix", "drafts/ch.md", "ch.md"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "drafts" / "ch.md").read_text(encoding="utf-8") == text
+    assert (tmp_path / "ch.md").read_text(encoding="utf-8") != text
+    assert "drafts/ch.md: kept the numbering: CIT003 is not selected by the configuration" in result.stdout
 
 
 # -- refusals -----------------------------------------------------------------
