@@ -11,6 +11,7 @@ from citelint.rules import all_rules, run_rules
 from citelint.suppress import suppressions_for
 
 CIT_CODES = tuple(rule.code for rule in all_rules())
+RENUMBERING_CODES = frozenset({"CIT003", "CIT004", "CIT011"})  # what renumbering fixes
 
 
 def matches(code: str, selectors: Iterable[str]) -> bool:
@@ -33,9 +34,10 @@ def lint_text(text: str, settings: Settings | None = None, path: str = "") -> li
     return lint_chapter(Chapter.parse(text, settings), path)
 
 
-def lint_chapter(chapter: Chapter, path: str = "", extra: Iterable[Diagnostic] = ()) -> list[Diagnostic]:
+def lint_chapter(chapter: Chapter, path: str = "", extra: Iterable[Diagnostic] = (), with_fixes: bool = True) -> list[Diagnostic]:
     """The rules' findings for a parsed chapter, plus ``extra`` ones (URL checks),
-    after selection, severity overrides and suppression comments."""
+    after selection, severity overrides and suppression comments. With
+    ``with_fixes``, the first renumbering finding carries the renumbering."""
     settings = chapter.settings
     codes = selected_codes(settings, path)
     overrides = dict(settings.severity)
@@ -48,7 +50,24 @@ def lint_chapter(chapter: Chapter, path: str = "", extra: Iterable[Diagnostic] =
         if severity is not None:
             diagnostic = diagnostic._replace(severity=Severity(severity))
         found.append(diagnostic._replace(path=path))
-    return sorted(found, key=Diagnostic.sort_key)
+    found.sort(key=Diagnostic.sort_key)
+    if with_fixes:
+        _attach_renumbering(chapter, path, found)
+    return found
+
+
+def _attach_renumbering(chapter: Chapter, path: str, found: list[Diagnostic]) -> None:
+    """Give the first CIT003/CIT004/CIT011 finding what ``citelint fix`` would do.
+    One renumbering fixes them all, so it is attached once: a copy on each of
+    thousands of findings would grow the report with their square."""
+    first = next((index for index, d in enumerate(found) if d.code in RENUMBERING_CODES), None)
+    if first is None:
+        return
+    from citelint.fix import renumbering_fix
+
+    fix = renumbering_fix(chapter, path)
+    if fix is not None:
+        found[first] = found[first]._replace(fix=fix)
 
 
 def _url_code_selected(settings: Settings, code: str, path: str) -> bool:

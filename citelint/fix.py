@@ -13,19 +13,20 @@ reason is given.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
 from citelint.chapter import Chapter
 from citelint.config import Settings
+from citelint.diagnostics import Edit, Fix
 from citelint.markers import Marker, closing_escape
 from citelint.references import Entry, ReferenceList
 
 if TYPE_CHECKING:
     from citelint.suppress import Suppressions
 
-FIXED_CODES = frozenset({"CIT003", "CIT004", "CIT011"})
 _ITEM = re.compile(r"(\d+)(?:\s*([-\u2013])\s*(\d+))?")
 _SEPARATOR = re.compile(r"(?<!\s)\s*[,;]\s*")
 
@@ -54,6 +55,7 @@ class FixResult:
     relabelled: int = 0
     refused: Optional[str] = None
     notes: list[str] = field(default_factory=list)
+    numbering_kept: bool = False  # a renumbering finding is not wanted: numbers and list stay
 
     @property
     def changed(self) -> bool:
@@ -104,14 +106,26 @@ def fix_chapter(chapter: Chapter, path: str = "") -> tuple[FixResult, list[TextE
         return FixResult(source, refused=str(refusal)), []
     edits = plan.edits(source)
     notes = [held] if held is not None else []
+    kept = held is not None
     if not edits:
-        return FixResult(source, notes=notes), []  # nothing to change, nothing to verify
+        return FixResult(source, notes=notes, numbering_kept=kept), []  # nothing to change, nothing to verify
     new_source = apply_edits(source, edits)
-    result = FixResult(new_source, plan.renumbered, plan.normalised, plan.moved, plan.relabelled, notes=notes)
+    result = FixResult(new_source, plan.renumbered, plan.normalised, plan.moved, plan.relabelled, notes=notes, numbering_kept=kept)
     problem = verify(chapter, Chapter.parse(new_source, chapter.settings), path, renumbered=held is None)
     if problem is not None:
         return FixResult(source, refused=f"the renumbering did not verify ({problem}); please report this"), []
     return result, edits
+
+
+def renumbering_fix(chapter: Chapter, path: str = "") -> Optional[Fix]:
+    """What ``citelint fix`` would change in the chapter, as edits at line and column
+    positions, when it renumbers; None when it would refuse or keep the numbering."""
+    result, edits = fix_chapter(chapter, path)
+    if not result.changed or result.numbering_kept:
+        return None
+    offsets = _SourceOffsets(chapter.document.source, chapter)
+    description = f"renumber in order of first citation: {result.summary()} (fixes every CIT003, CIT004 and CIT011 of the file)"
+    return Fix(description, tuple(Edit(*offsets.position(e.start), *offsets.position(e.end), e.text) for e in edits))
 
 
 def _left_alone(chapter: Chapter, path: str, suppressions: Optional["Suppressions"]) -> tuple[Optional[str], set[int]]:
@@ -293,6 +307,11 @@ class _SourceOffsets:
         for match in re.finditer(r"\r\n?|\n", source):
             self.line_starts.append(match.end())
 
+    def position(self, source_offset: int) -> tuple[int, int]:
+        """The 1-based line and column of an offset into the source (a BOM is not a column)."""
+        line = bisect_right(self.line_starts, source_offset) - 1
+        return line + 1, source_offset - self.line_starts[line] + 1
+
     def of(self, offset: int) -> int:
         line = self.document.line_of(offset)
         return self.line_starts[line] + offset - self.document.line_starts[line]
@@ -314,14 +333,14 @@ def cited_texts(chapter: Chapter) -> list[tuple[str, ...]]:
 def verify(before: Chapter, after: Chapter, path: str = "", renumbered: bool = True) -> Optional[str]:
     """Why the fixed chapter is not right, or None: every marker still cites the
     same sources, and (when it was renumbered) the fixed codes are gone."""
-    from citelint.api import lint_chapter
+    from citelint.api import RENUMBERING_CODES, lint_chapter
 
     if cited_texts(before) != cited_texts(after):
         return "a marker would cite a different source"
     if before.references is not None and after.references is not None:
         if sorted(e.text for e in before.references.entries) != sorted(e.text for e in after.references.entries):
             return "the reference list would change"
-    remaining = [d.code for d in lint_chapter(after, path) if d.code in FIXED_CODES] if renumbered else []
+    remaining = [d.code for d in lint_chapter(after, path, with_fixes=False) if d.code in RENUMBERING_CODES] if renumbered else []
     if remaining:
         return f"{remaining[0]} would remain"
     return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from click.testing import CliRunner
 from citelint.api import lint_text
 from citelint.cli import cli as main
 from citelint.config import Settings
+from citelint.diagnostics import Edit
 from citelint.fix import fix_text
 from citelint.writer import ChangedOnDisk, write_atomically
 from helpers import ENTRIES, refs
@@ -269,6 +271,62 @@ def test_bytes_outside_the_edits_are_kept(transform) -> None:  # type: ignore[no
     expected = transform("A. [CITATION 1] B. [CITATION 2] C. [CITATION 3]\n" + refs(entries=(ENTRIES[0], ENTRIES[2], ENTRIES[1])))
     assert out == expected
     assert out.encode("utf-8").count(b"\r") == source.encode("utf-8").count(b"\r")
+
+
+# -- the fix in the JSON report ---------------------------------------------------
+
+
+def apply_at_positions(text: str, edits: tuple[Edit, ...]) -> str:
+    """Apply edits the way an editor would: 1-based lines and character columns, a
+    BOM not a column, CR, LF and CRLF all ending a line."""
+    starts = [1 if text.startswith("\ufeff") else 0] + [m.end() for m in re.finditer(r"\r\n?|\n", text)]
+    for edit in sorted(edits, key=lambda e: (e.line, e.column), reverse=True):
+        start = starts[edit.line - 1] + edit.column - 1
+        end = starts[edit.end_line - 1] + edit.end_column - 1
+        text = text[:start] + edit.content + text[end:]
+    return text
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param(THREE, id="lf"),
+        pytest.param(THREE.replace("\n", "\r\n"), id="crlf"),
+        pytest.param("\ufeff" + THREE.replace("\n", "\r\n", 3).rstrip("\n"), id="bom-mixed-no-final"),
+        pytest.param("A [CITATION 1] B [Citation 3] C [CITATION 2-3]\n" + refs(("[1] ", "[3] ", "[2] ")), id="near-miss-range-labels"),
+        pytest.param((FIXTURES / "chapter-38.txt").read_text(encoding="utf-8"), id="seed-txt"),
+        pytest.param((MANUSCRIPT / "chapter-38.md").read_text(encoding="utf-8"), id="seed-md"),
+    ],
+)
+def test_the_first_renumbering_finding_carries_what_fix_would_do(source: str) -> None:
+    """An editor that applies the JSON report's fix gets exactly ``citelint fix``'s text."""
+    diagnostics = lint_text(source)
+    renumbering = [d for d in diagnostics if d.code in ("CIT003", "CIT004", "CIT011")]
+    assert renumbering, "the case must need renumbering"
+    first, *others = renumbering
+    assert first.fix is not None and first.fix.description.startswith("renumber in order of first citation: renumbered")
+    assert apply_at_positions(source, first.fix.edits) == fixed(source)
+    assert all(d.fix is None for d in others)  # one renumbering fixes them all: attached once
+
+
+FOUR = (*ENTRIES, '"Four." Example Press, 2023. https://example.com/4')
+TWO_SWAPS = "A [CITATION 2] B [CITATION 1]\n\nC [CITATION 4] D [CITATION 3]\n" + refs(("1. ", "2. ", "3. ", "4. "), FOUR)
+
+
+@pytest.mark.parametrize(
+    ("source", "settings", "why"),
+    [
+        pytest.param("A. [CITATION 4] B. [CITATION 1]\n" + refs(), Settings(), "refused", id="refused"),
+        pytest.param("<!-- citelint-disable-next-line CIT003 -->\n" + TWO_SWAPS, Settings(), "kept", id="suppressed"),
+        pytest.param(THREE.replace(refs(), refs(("1. ", "3. ", "2. "))), Settings(ignore=("CIT011",)), "kept", id="not-selected"),
+    ],
+)
+def test_no_renumbering_fix_where_fix_would_not_renumber(source: str, settings: Settings, why: str) -> None:
+    diagnostics = lint_text(source, settings)
+    assert any(d.code in ("CIT003", "CIT004", "CIT011") for d in diagnostics)
+    assert all(d.fix is None for d in diagnostics)
+    result = fix_text(source, settings)
+    assert (result.refused is not None, result.numbering_kept) == (why == "refused", why == "kept")
 
 
 # -- the command and safe writes -------------------------------------------------
