@@ -119,7 +119,7 @@ def _parses_with_table(text: str) -> bool:
 
     try:
         data = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # TOMLDecodeError is a ValueError
         return False
     return isinstance(data.get("tool"), dict) and "citelint" in data["tool"]
 
@@ -162,6 +162,11 @@ def _read_table(path: str) -> tuple[dict[str, Any], str]:
         raise ConfigError(f"{shown(path)}: not valid TOML: {error}") from None
     except RecursionError:
         raise ConfigError(f"{shown(path)}: not valid TOML here: its arrays or tables are nested too deeply") from None
+    except ValueError:  # not a TOMLDecodeError: Python's limit on the digits of an integer
+        import sys
+
+        limit = sys.get_int_max_str_digits()
+        raise ConfigError(f"{shown(path)}: not valid TOML here: a number in it has more than {limit:,} digits") from None
     tool = data.get("tool")
     if os.path.basename(path) == "pyproject.toml" or (isinstance(tool, dict) and "citelint" in tool):
         table = tool.get("citelint", {}) if isinstance(tool, dict) else {}

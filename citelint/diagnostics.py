@@ -88,6 +88,16 @@ class FileError(NamedTuple):
     message: str
 
 
+def shorten(text: str, width: int = 80) -> str:
+    """``text`` cut in the middle to about ``width`` characters when it is longer,
+    for quoting a file's text in a message: a marker a megabyte long stays a
+    finding of one readable line (edits keep the whole text)."""
+    if len(text) <= width:
+        return text
+    tail = width // 4
+    return f"{text[: width - tail - 1]}…{text[-tail:]}"
+
+
 def printable(text: str) -> str:
     """``text`` with control characters and undecodable bytes escaped (``\\n``,
     ``\\x1b``, ``\\xff``): one finding stays one line, and nothing quoted from a

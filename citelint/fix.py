@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Optional
 from citelint.chapter import Chapter
 from citelint.config import Settings
 from citelint.diagnostics import Edit, Fix
-from citelint.markers import Marker, closing_escape
+from citelint.markers import Marker, closing_escape, read_number
 from citelint.references import Entry, ReferenceList
 
 if TYPE_CHECKING:
@@ -285,8 +285,8 @@ def marker_text(marker: Marker, mapping: dict[int, int], keyword: str) -> str:
         match = _ITEM.fullmatch(item)
         if match is None:
             raise Refusal(f"cannot read the numbers of {marker.text}")
-        first = int(match.group(1))
-        last = int(match.group(3)) if match.group(3) else first
+        first = read_number(match.group(1))
+        last = read_number(match.group(3)) if match.group(3) else first
         new = [mapping[number] for number in range(first, last + 1)]
         dash = match.group(2) if match.group(2) and marker.well_formed else "-"
         if len(new) > 1 and new == list(range(new[0], new[0] + len(new))):

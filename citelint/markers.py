@@ -12,9 +12,11 @@ import re
 from functools import lru_cache
 from typing import NamedTuple, Optional
 
+from citelint.diagnostics import shorten
 from citelint.document import Document
 
 MAX_RANGE = 500
+MAX_DIGITS = 9  # as CommonMark's list numbers: no reference list holds a billion entries
 _BODY_END = re.compile(r"[^\[\]\n]*")
 _NUMBER_LIKE = re.compile(r"[\s\d,;\-\u2013]*")
 _VALID_BODY = re.compile(r" (?:[1-9][0-9]*(?:[-\u2013][1-9][0-9]*)?)(?:, ?[1-9][0-9]*(?:[-\u2013][1-9][0-9]*)?)*")
@@ -45,6 +47,11 @@ class Marker(NamedTuple):
     @property
     def cites(self) -> bool:
         return bool(self.numbers)
+
+    @property
+    def shown(self) -> str:
+        """The marker's text as messages quote it (shortened when very long)."""
+        return shorten(self.text)
 
 
 @lru_cache(maxsize=16)
@@ -91,7 +98,7 @@ def _classify(text: str, match: re.Match[str], keyword: str) -> Optional[Marker]
     start = match.start()
     if not closed:
         end = match.end() + len(body.rstrip()) if number_like else match.end()
-        return Marker(start, end, text[start:end], (), f"`{text[start:end]}` is never closed with `]`")
+        return Marker(start, end, text[start:end], (), f"`{shorten(text[start:end])}` is never closed with `]`")
     end = body_match.end() + 1
     raw = text[start:end]
     return Marker(start, end, raw, *_reading(raw, body, keyword, exact))
@@ -113,19 +120,20 @@ def _reading(raw: str, body: str, keyword: str, exact: bool) -> Reading:
 
 def _near_miss(raw: str, body: str, keyword: str, exact: bool) -> Reading:
     stripped = body.strip()
+    shown = shorten(raw)
     if not stripped:
-        return (), f"`{raw}` has no number; write `[{keyword} n]`", None
+        return (), f"`{shown}` has no number; write `[{keyword} n]`", None
     if _NUMBER_LIKE.fullmatch(body) is None:
-        return (), f"`{raw}` cites words, not a number; write `[{keyword} n]`", None
+        return (), f"`{shown}` cites words, not a number; write `[{keyword} n]`", None
     foreign = not stripped.isascii()
     if foreign:  # digits of another script (١٢, 𝟏): the number is clear
         stripped = _ascii_digits(stripped)
     numbers, problem = _expand(stripped)
     if problem is not None:
-        return (), f"`{raw}` {problem}", None
+        return (), f"`{shown}` {problem}", None
     replacement = f"[{keyword} {_canonical(stripped)}{closing_escape(raw)}]"
     reason = "writes digits other than 0-9" if foreign else _what_is_off(raw, body, keyword, exact)
-    return numbers, f"`{raw}` {reason}; write `{replacement}`", replacement
+    return numbers, f"`{shown}` {reason}; write `{shorten(replacement)}`", replacement
 
 
 def closing_escape(raw: str) -> str:
@@ -155,10 +163,12 @@ def _expand(body: str) -> tuple[tuple[int, ...], Optional[str]]:
     for part in _SEPARATOR.split(body.strip()):
         item = _ITEM.fullmatch(part)
         if item is None:
-            what = f"`{part}`, which is neither a number nor a range" if part else "an empty item in its list"
+            what = f"`{shorten(part)}`, which is neither a number nor a range" if part else "an empty item in its list"
             return (), f"has {what}; separate numbers with commas"
-        first = int(item.group(1))
-        last = int(item.group(2)) if item.group(2) else first
+        if any(len(digits.lstrip("0")) > MAX_DIGITS for digits in item.group(1, 2) if digits):
+            return (), f"has a number of more than {MAX_DIGITS} digits, more than any reference list holds"
+        first = read_number(item.group(1))
+        last = read_number(item.group(2)) if item.group(2) else first
         if first == 0 or last == 0:
             return (), "cites reference 0; references are numbered from 1"
         if last < first:
@@ -169,14 +179,20 @@ def _expand(body: str) -> tuple[tuple[int, ...], Optional[str]]:
     return tuple(numbers), None
 
 
+def read_number(digits: str) -> int:
+    """The value of a marker's digits; leading zeros do not count toward Python's
+    limit on the length of an integer (the marker's other digits are at most 9)."""
+    return int(digits.lstrip("0") or "0")
+
+
 def _canonical(body: str) -> str:
     """The well-formed form of a number list, e.g. ``02 ; 3 - 5`` -> ``2, 3-5``."""
     parts = []
     for part in _SEPARATOR.split(body.strip()):
         item = _ITEM.fullmatch(part)
         assert item is not None
-        first = int(item.group(1))
-        last = int(item.group(2)) if item.group(2) else first
+        first = read_number(item.group(1))
+        last = read_number(item.group(2)) if item.group(2) else first
         parts.append(str(first) if first == last else f"{first}-{last}")
     return ", ".join(parts)
 

@@ -127,13 +127,14 @@ def test_url_table_is_validated(repo: Path) -> None:
         (".citelint.toml", "select = [\n", ".citelint.toml: not valid TOML: "),
         (".citelint.toml", "paths = " + "[" * 5_000 + "]" * 5_000 + "\n", ".citelint.toml: not valid TOML here: its arrays or tables are nested too deeply"),
         (".citelint.toml", "a = " + "{b = " * 2_000 + "1" + "}" * 2_000 + "\n", ".citelint.toml: not valid TOML here: its arrays or tables are nested too deeply"),
+        (".citelint.toml", "[urls]\nworkers = " + "9" * 5_000 + "\n", ".citelint.toml: not valid TOML here: a number in it has more than 4,300 digits"),
         (".citelint.toml", 'reference-headings = ["Sources", " "]\n', ".citelint.toml: 'reference-headings' must be a non-empty list of non-empty strings"),
         (".citelint.toml", 'marker = "CIT[ATION"\n', ".citelint.toml: 'marker' must be a non-empty string without brackets"),
         (".citelint.toml", "[urls]\ntimeout = inf\n", ".citelint.toml: 'urls.timeout' must be a positive number of seconds, at most 600, not a number (inf)"),
         (".citelint.toml", "[urls]\nexpire-after = nan\n", ".citelint.toml: 'urls.expire-after' must be a positive number of seconds, not a number (nan)"),
     ],
     ids=["typo-key", "unknown-code", "string-for-list", "bad-choice", "int-for-bool", "zero-workers", "huge-per-host", "url-typo", "bad-severity", "bad-toml",
-         "deep-arrays", "deep-tables", "blank-heading", "bracket-marker", "infinite-timeout", "nan-expiry"],
+         "deep-arrays", "deep-tables", "huge-integer", "blank-heading", "bracket-marker", "infinite-timeout", "nan-expiry"],
 )
 def test_config_errors_are_one_line_exit_2(repo: Path, file: str, content: str, message: str) -> None:
     write(repo / file, content)

@@ -41,6 +41,8 @@ CASES: dict[str, Callable[[], str]] = {
     "20,000 references": lambda: "x [CITATION 1]\n\n## References\n\n" + "".join(f"{n}. \"T\" P, 2020. https://e.com/{n}\n" for n in range(1, 20_001)),
     "huge range": lambda: "x [CITATION 1-999999999]\n\n## References\n\n1. \"T\" P, 2020. https://e.com/1\n",
     "huge numbers": lambda: "x [CITATION 99999999999999999999] [CITATION 1]\n\n## References\n\n1. \"T\" P, 2020. https://e.com/1\n",
+    "numbers longer than Python reads": lambda: "".join(f"x [CITATION {d}] [Citation {d}] [CITATION 1-{d}] [CITATION 0{d}, 2]\n" for d in ("9" * 5_000, "0" * 5_000 + "1")),
+    "a list of 300,000 numbers": lambda: "x [CITATION " + ", ".join(["1"] * 300_000) + "] [Citation " + ", ".join(["1"] * 300_000) + "]\n",
     "control characters": lambda: "".join(chr(c) for c in range(1, 32)) * 1000 + "[CITATION 1]\n",
     "lone surrogates and noncharacters": lambda: "\ufffe\uffff\U0010ffff [CITATION 1]\u2028\u2029x\n",
 }
@@ -56,6 +58,44 @@ def test_hostile_text_gives_findings_in_bounded_time(make: Callable[[], str]) ->
     for diagnostic in found:
         assert 1 <= diagnostic.line <= len(lines)
         assert 1 <= diagnostic.column <= len(lines[diagnostic.line - 1]) + 1
+
+
+@pytest.mark.parametrize("make", CASES.values(), ids=list(CASES))
+def test_hostile_text_is_fixed_or_refused_in_bounded_time(make: Callable[[], str]) -> None:
+    """``fix`` plans, applies and verifies on the same shapes: a text back (the
+    same or fixed), or a refusal; never an exception."""
+    from citelint.fix import fix_text
+
+    text = make()
+    started = time.monotonic()
+    result = fix_text(text)
+    assert time.monotonic() - started < 60
+    if result.refused is not None or not result.changed:
+        assert result.text == text
+    else:
+        assert not [d.code for d in lint_text(result.text) if d.code in ("CIT003", "CIT004", "CIT005", "CIT011") and d.fix]
+
+
+def test_numbers_of_more_than_nine_digits_are_malformed_markers() -> None:
+    """Python refuses to read an integer of more than 4,300 digits (and no list holds
+    a billion references): such a marker is a near-miss, not an internal error."""
+    for digits in ("9" * 5_000, "1234567890", "0" * 5_000 + "1" + "0" * 9):
+        for marker in (f"[CITATION {digits}]", f"[CITATION 1-{digits}]", f"[CITATION 2, {digits}]", f"[citation {digits}]"):
+            (diagnostic,) = lint_text(f"x {marker}\n")
+            assert diagnostic.code == "CIT005", marker
+            assert diagnostic.message.endswith("has a number of more than 9 digits, more than any reference list holds")
+    assert [d.code for d in lint_text("x [CITATION 0000000000001]\n\n## References\n\n1. \"T\" P, 2020. https://e.com/1\n")] == ["CIT005"]
+
+
+def test_messages_quote_a_huge_marker_shortened() -> None:
+    """A finding stays one readable line; the edit keeps the whole text."""
+    numbers = ", ".join(["1"] * 100_000)
+    found = lint_text(f"x [Citation {numbers}]\n\n## References\n\n1. \"T\" P, 2020. https://e.com/1\n")
+    assert sorted(d.code for d in found) == ["CIT005", "CIT010"]
+    assert all(len(d.message) < 300 for d in found)
+    (malformed,) = (d for d in found if d.code == "CIT005")
+    assert malformed.fix is not None and len(malformed.fix.description) < 300
+    assert malformed.fix.edits[0].content == f"[CITATION {numbers}]"
 
 
 def test_unclosed_directives_are_scanned_once() -> None:

@@ -31,7 +31,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from citelint.chapter import Chapter
-from citelint.diagnostics import Diagnostic, Rule, Severity
+from citelint.diagnostics import Diagnostic, Rule, Severity, shorten
 from citelint.markers import format_numbers
 
 RULE = Rule("CIT001", "undefined-citation", Severity.ERROR)
@@ -50,6 +50,6 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
         if len(missing) == 1:
             what = f"reference {missing[0]}, but the reference list has no entry {missing[0]}"
         else:
-            what = f"references {format_numbers(missing)}, but the reference list has no such entries"
-        message = f"{marker.text} cites {what} (it has {count}); add the reference or correct the number"
+            what = f"references {shorten(format_numbers(missing))}, but the reference list has no such entries"
+        message = f"{marker.shown} cites {what} (it has {count}); add the reference or correct the number"
         yield chapter.finding(RULE, marker.start, marker.end, message)

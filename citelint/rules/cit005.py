@@ -5,8 +5,9 @@ number without leading zeros, or a list (`[CITATION 1, 3]`) or range
 (`[CITATION 2-4]`) of them. Near-misses are reported: the wrong case
 (`[Citation 2]`), no number (`[CITATION]`), words (`[CITATION two]`), zero or
 leading zeros, a reversed range, a marker never closed on its line, stray
-spaces (`[ CITATION 3 ]`, `[CITATION  3]`), and digits other than 0-9
-(`[CITATION ٣]`). A wrong-case keyword counts only when
+spaces (`[ CITATION 3 ]`, `[CITATION  3]`), digits other than 0-9
+(`[CITATION ٣]`), a range of more than 500 references, and a number of more than
+nine digits (no list holds a billion references). A wrong-case keyword counts only when
 what follows it is empty or number-like, so `[citation needed]` is prose.
 Escaped brackets, as exporters write them (`\\[CITATION 3\\]`), render as a
 marker and are one. `citelint fix` rewrites the near-misses whose intent is clear
@@ -38,7 +39,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from citelint.chapter import Chapter
-from citelint.diagnostics import Diagnostic, Edit, Fix, Rule, Severity
+from citelint.diagnostics import Diagnostic, Edit, Fix, Rule, Severity, shorten
 
 RULE = Rule("CIT005", "malformed-marker", Severity.ERROR)
 
@@ -52,6 +53,6 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
             line, column = chapter.document.position(marker.start)
             end_line, end_column = chapter.document.position(marker.end)
             edit = Edit(line, column, end_line, end_column, marker.replacement)
-            fix = Fix(f"replace `{marker.text}` with `{marker.replacement}`", (edit,))
+            fix = Fix(f"replace `{marker.shown}` with `{shorten(marker.replacement)}`", (edit,))
         message = f"malformed citation marker: {marker.problem}"
         yield chapter.finding(RULE, marker.start, marker.end, message, fix)

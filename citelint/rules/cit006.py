@@ -51,7 +51,7 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
             continue
         reason = _misplacement(chapter, marker)
         if reason:
-            yield chapter.finding(RULE, marker.start, marker.end, f"{marker.text} {reason}")
+            yield chapter.finding(RULE, marker.start, marker.end, f"{marker.shown} {reason}")
 
 
 def _misplacement(chapter: Chapter, marker: Marker) -> Optional[str]:

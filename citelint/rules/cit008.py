@@ -33,7 +33,7 @@ import re
 from typing import Iterator
 
 from citelint.chapter import Chapter
-from citelint.diagnostics import Diagnostic, Rule, Severity
+from citelint.diagnostics import Diagnostic, Rule, Severity, shorten
 from citelint.references import DOI, URL, Entry
 
 RULE = Rule("CIT008", "incomplete-reference", Severity.WARNING)
@@ -73,7 +73,7 @@ def problems(entry: Entry, require_url: bool) -> list[str]:
     found = []
     malformed = malformed_urls(entry.text)
     if malformed:
-        found.append(f"a malformed URL `{malformed[0]}` (a URL needs a scheme and a host)")
+        found.append(f"a malformed URL `{shorten(malformed[0])}` (a URL needs a scheme and a host)")
     elif require_url and not entry.urls and not entry.dois:
         found.append("no URL or DOI")
     if not _has_year(entry):

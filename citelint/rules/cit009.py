@@ -45,8 +45,8 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
     first = citations[0]
     headings = ", ".join(chapter.settings.reference_headings[:3])
     others = len(citations) - 1
-    cite = f"{first.text} cites a reference" if not others else (
-        f"{first.text} and {others} other marker{'s' if others > 1 else ''} cite references"
+    cite = f"{first.shown} cites a reference" if not others else (
+        f"{first.shown} and {others} other marker{'s' if others > 1 else ''} cite references"
     )
     message = f"{cite}, but the file has no reference list; add a heading such as {headings} with the entries under it"
     yield chapter.finding(RULE, first.start, first.end, message)

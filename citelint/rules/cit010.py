@@ -43,12 +43,12 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
     for marker in chapter.citations():
         repeated = _repeated_within(marker)
         if repeated is not None:
-            message = f"{marker.text} names reference {repeated} twice; name it once"
+            message = f"{marker.shown} names reference {repeated} twice; name it once"
             yield chapter.finding(RULE, marker.start, marker.end, message)
         elif previous is not None and not text[previous.end : marker.start].strip():
             shared = sorted(set(previous.numbers) & set(marker.numbers))
             if shared:
-                message = f"{marker.text} repeats reference {shared[0]} cited just before it; remove the repeat"
+                message = f"{marker.shown} repeats reference {shared[0]} cited just before it; remove the repeat"
                 yield chapter.finding(RULE, marker.start, marker.end, message)
         previous = marker
 
