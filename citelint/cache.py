@@ -21,8 +21,10 @@ from typing import Callable, Optional
 
 from citelint import __version__
 from citelint.diagnostics import Diagnostic, Edit, Fix, Severity
+from citelint.files import read_regular
 
 FORMAT = 2
+MAX_ENTRY_BYTES = 256 * 1024 * 1024  # findings are capped per rule; an entry past this is not ours
 FOLDER = "lint"
 _GITIGNORE = "# Created by citelint: its caches never belong in version control.\n*\n"
 _CACHEDIR_TAG = (
@@ -80,8 +82,7 @@ class ResultCache:
     def get(self, key: str, path: str) -> Optional[list[Diagnostic]]:
         entry, content = key.split(".")
         try:
-            with open(os.path.join(self.folder, entry[:2], entry + ".json"), encoding="utf-8") as handle:
-                stored, items = json.load(handle)
+            stored, items = json.loads(read_regular(os.path.join(self.folder, entry[:2], entry + ".json"), MAX_ENTRY_BYTES))
             if stored != content:
                 return None  # the file changed since
             return [_diagnostic(item, path) for item in items]

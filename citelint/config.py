@@ -62,6 +62,7 @@ class Settings(NamedTuple):
 SEVERITY_VALUES = ("error", "warning", "info")
 MAX_TIMEOUT = 600  # seconds; each URL's whole check is bounded by a multiple of it
 MAX_WORKERS = 256  # threads checking URLs at once
+MAX_CONFIG_BYTES = 4 * 1024 * 1024  # a configuration file is kilobytes; past this it is refused, not read
 
 
 class ConfigError(Exception):
@@ -106,9 +107,12 @@ def find_config_file(start: Optional[str] = None) -> Optional[str]:
 
 def _has_citelint_table(pyproject: str) -> bool:
     """Whether a pyproject.toml has a citelint table (a broken one with the header counts)."""
+    from citelint.files import TooLarge, read_regular
+
     try:
-        with open(pyproject, encoding="utf-8", errors="replace") as handle:
-            text = handle.read()
+        text = read_regular(pyproject, MAX_CONFIG_BYTES).decode("utf-8", errors="replace")
+    except TooLarge:
+        return True  # not read here: reading it as the configuration says why
     except OSError:
         return False
     return "[tool.citelint" in text or "citelint" in text and _parses_with_table(text)
@@ -143,9 +147,14 @@ def shown(path: str) -> str:
 def _read_table(path: str) -> tuple[dict[str, Any], str]:
     import tomllib
 
+    from citelint.files import NotRegularFile, TooLarge, read_regular
+
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+        text = read_regular(path, MAX_CONFIG_BYTES).decode("utf-8")
+    except NotRegularFile:
+        raise ConfigError(f"{shown(path)}: is not a regular file (a pipe, socket or device)") from None
+    except TooLarge:
+        raise ConfigError(f"{shown(path)}: is larger than {MAX_CONFIG_BYTES // (1024 * 1024)} MiB; not read as a configuration file") from None
     except FileNotFoundError:
         what = "is a symbolic link to nothing" if os.path.islink(path) else "configuration file not found"
         raise ConfigError(f"{shown(path)}: {what}") from None

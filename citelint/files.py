@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import sys
@@ -19,6 +20,41 @@ STDIN = "-"  # the path that names standard input
 MAX_FILE_BYTES = 16 * 1024 * 1024  # a 2.5-million-word chapter; past it a file is refused, not parsed
 BINARY_SNIFF_BYTES = 8192
 _WIDE_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+
+
+class NotRegularFile(OSError):
+    """A pipe, socket or device: reading it could block forever or never end."""
+
+
+class TooLarge(OSError):
+    """A file over the size limit, refused before any of it is read."""
+
+
+def read_regular(path: str, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes. Anything else is
+    refused from its status, before it is opened (opening a device can act on
+    it); the file is then opened without blocking (a pipe would wait for a
+    writer) and checked again, in case another was put in its place."""
+    _check_regular(os.stat(path), path, limit)
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        _check_regular(os.fstat(descriptor), path, limit)
+        with open(descriptor, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
+    finally:
+        os.close(descriptor)
+    if len(data) > limit:  # it grew while being read
+        raise TooLarge(errno.EFBIG, "is too large", path)
+    return data
+
+
+def _check_regular(info: os.stat_result, path: str, limit: int) -> None:
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "is a directory", path)
+    if not stat.S_ISREG(info.st_mode):
+        raise NotRegularFile(errno.EINVAL, "is not a regular file", path)
+    if info.st_size > limit:
+        raise TooLarge(errno.EFBIG, "is too large", path)
 
 
 class SourceFile(NamedTuple):
@@ -119,16 +155,11 @@ def read_source(path: str) -> Union[SourceFile, FileError]:
         except (OSError, ValueError, AttributeError) as error:  # closed, or no stdin at all
             return FileError(path, f"standard input cannot be read: {getattr(error, 'strerror', None) or error}")
     try:
-        info = os.stat(path)
-        mode = info.st_mode
-        if stat.S_ISDIR(mode):
-            return FileError(path, "is a directory")
-        if not stat.S_ISREG(mode):
-            return FileError(path, "is not a regular file (a pipe, socket or device); not linted")
-        if info.st_size > MAX_FILE_BYTES:  # say so before reading any of it
-            return FileError(path, f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; not linted")
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+        data = read_regular(path, MAX_FILE_BYTES)
+    except NotRegularFile:
+        return FileError(path, "is not a regular file (a pipe, socket or device); not linted")
+    except TooLarge:  # said before reading any of it, from the file's size
+        return FileError(path, f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; not linted")
     except IsADirectoryError:
         return FileError(path, "is a directory")
     except FileNotFoundError:

@@ -87,6 +87,20 @@ def test_corrupt_cache_entries_are_ignored(book: Path, garbage: bytes) -> None:
     assert run("book") == expected
 
 
+def test_a_cache_entry_that_is_not_a_regular_file_is_a_miss(book: Path) -> None:
+    """A pipe or device in an entry's place is not waited on or read without end."""
+    expected = run("book")
+    entries = sorted(Path(".citelint-cache/lint").rglob("*.json"))
+    entries[0].unlink()
+    os.mkfifo(entries[0])
+    entries[1].unlink()
+    os.symlink("/dev/zero", entries[1])
+    result = subprocess.run(
+        [sys.executable, "-m", "citelint", "check", "--format", "json", "book"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert (result.returncode, result.stdout, result.stderr) == expected
+
+
 def test_unwritable_cache_warns_once_and_lints(book: Path) -> None:
     Path(".citelint-cache").write_text("a file where the folder should be", encoding="utf-8")
     code, out, err = run("book")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -170,3 +173,31 @@ def test_config_file_that_is_a_directory_or_a_broken_link(repo: Path) -> None:
 def test_timeout_flag_must_be_a_finite_number_of_seconds(repo: Path, value: str) -> None:
     code, out, err = run("check", "--urls", "--offline", "--timeout", value, "book")
     assert code == 2 and out == "" and "Invalid value for '--timeout'" in err
+
+
+def run_process(*args: str) -> subprocess.CompletedProcess[str]:
+    """citelint in its own process, so a read that blocks fails the test instead of hanging it."""
+    return subprocess.run([sys.executable, "-m", "citelint", *args], capture_output=True, text=True, timeout=60, check=False)
+
+
+@pytest.mark.parametrize(
+    ("make", "args", "message"),
+    [
+        (lambda: os.mkfifo("pipe.toml"), ("--config", "pipe.toml"), "pipe.toml: is not a regular file (a pipe, socket or device)"),
+        (lambda: None, ("--config", "/dev/zero"), "/dev/zero: is not a regular file (a pipe, socket or device)"),
+        (lambda: os.mkfifo(".citelint.toml"), (), ".citelint.toml: is not a regular file (a pipe, socket or device)"),
+        (lambda: os.symlink("/dev/zero", ".citelint.toml"), (), ".citelint.toml: is not a regular file (a pipe, socket or device)"),
+        (
+            lambda: write(Path("pyproject.toml"), "[tool.citelint]\n" + "#" * (5 * 1024 * 1024) + "\n"),
+            (),
+            "pyproject.toml: is larger than 4 MiB; not read as a configuration file",
+        ),
+    ],
+    ids=["fifo-flag", "device-flag", "fifo-found", "link-to-device-found", "huge-pyproject"],
+)
+def test_a_configuration_that_is_not_a_small_regular_file_is_refused_not_read(repo: Path, make, args: tuple[str, ...], message: str) -> None:  # type: ignore[no-untyped-def]
+    make()
+    result = run_process("check", "--no-cache", *args, "book")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == f"citelint: error: {message}\n"
+
