@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from citelint.api import lint_text
 from citelint.config import Settings
+from citelint.diagnostics import Edit
 
 ENTRIES = (
     '"One." Example Press, 2020. https://example.com/1',
@@ -33,3 +36,14 @@ def codes(text: str, settings: Settings | None = None) -> list[str]:
     return [code for code, _, _ in found(text, settings)]
 
 ALL3_REFS = REFS
+
+
+def apply_at_positions(text: str, edits: tuple[Edit, ...]) -> str:
+    """Apply edits the way an editor would: 1-based lines and character columns, a
+    BOM not a column, CR, LF and CRLF all ending a line."""
+    starts = [1 if text.startswith("\ufeff") else 0] + [m.end() for m in re.finditer(r"\r\n?|\n", text)]
+    for edit in sorted(edits, key=lambda e: (e.line, e.column), reverse=True):
+        start = starts[edit.line - 1] + edit.column - 1
+        end = starts[edit.end_line - 1] + edit.end_column - 1
+        text = text[:start] + edit.content + text[end:]
+    return text

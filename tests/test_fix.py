@@ -13,10 +13,9 @@ from click.testing import CliRunner
 from citelint.api import lint_text
 from citelint.cli import cli as main
 from citelint.config import Settings
-from citelint.diagnostics import Edit
 from citelint.fix import fix_text
 from citelint.writer import ChangedOnDisk, write_atomically
-from helpers import ENTRIES, refs
+from helpers import ENTRIES, apply_at_positions, refs
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MANUSCRIPT = Path(__file__).parent.parent / "manuscript"
@@ -274,17 +273,6 @@ def test_bytes_outside_the_edits_are_kept(transform) -> None:  # type: ignore[no
 
 
 # -- the fix in the JSON report ---------------------------------------------------
-
-
-def apply_at_positions(text: str, edits: tuple[Edit, ...]) -> str:
-    """Apply edits the way an editor would: 1-based lines and character columns, a
-    BOM not a column, CR, LF and CRLF all ending a line."""
-    starts = [1 if text.startswith("\ufeff") else 0] + [m.end() for m in re.finditer(r"\r\n?|\n", text)]
-    for edit in sorted(edits, key=lambda e: (e.line, e.column), reverse=True):
-        start = starts[edit.line - 1] + edit.column - 1
-        end = starts[edit.end_line - 1] + edit.end_column - 1
-        text = text[:start] + edit.content + text[end:]
-    return text
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from citelint.api import lint_text
 from citelint.chapter import Chapter
 from citelint.config import Settings
 from citelint.fix import cited_texts, fix_text
+from helpers import apply_at_positions
 
 WORDS = st.sampled_from(["The", "deal", "was", "signed", "in", "2023.", "Kim", "Putin", "rockets", "shells,", "and"])
 
@@ -129,3 +130,23 @@ def test_fix_respects_suppressed_findings(case: tuple[str, int], directives: lis
         assert [m.numbers for m in before.citations()] == [m.numbers for m in after.citations()]
     else:
         assert not {d.code for d in lint_text(result.text)} & {"CIT003", "CIT004", "CIT011"}
+
+
+@SETTINGS
+@given(chapters(), st.lists(DIRECTIVES, max_size=3), st.randoms(use_true_random=False))
+def test_the_reported_renumbering_is_what_fix_does(case: tuple[str, int], directives: list[str], random) -> None:  # type: ignore[no-untyped-def]
+    """The JSON report's renumbering fix, applied at its lines and columns, gives
+    ``fix``'s text exactly; there is one exactly when ``fix`` renumbers."""
+    text, _ = case
+    paragraphs = text.split("\n\n")
+    for directive in directives:
+        index = random.randrange(len(paragraphs))
+        paragraphs[index] = directive + paragraphs[index]
+    text = "\n\n".join(paragraphs)
+    carried = [d.fix for d in lint_text(text) if d.code in ("CIT003", "CIT004", "CIT011") and d.fix is not None]
+    result = fix_text(text)
+    renumbers = result.changed and not result.numbering_kept
+    reported = any(d.code in ("CIT003", "CIT004", "CIT011") for d in lint_text(text))
+    assert len(carried) == (1 if renumbers and reported else 0)
+    if carried:
+        assert apply_at_positions(text, carried[0].edits) == result.text
