@@ -82,19 +82,22 @@ def fix_text(source: str, settings: Settings | None = None, path: str = "") -> F
 
 def fix_chapter(chapter: Chapter, path: str = "") -> tuple[FixResult, list[TextEdit]]:
     """Fix a parsed chapter: the result, and the edits (offsets into its source) that made it."""
+    from citelint.api import selected_codes
     from citelint.suppress import suppressions_for
 
     source = chapter.document.source
     suppressions = suppressions_for(chapter.document)
     if suppressions is not None and suppressions.file_codes >= suppressions.known:
         return FixResult(source), []  # <!-- citelint-disable-file -->: leave the file as it is
-    held, leave = _left_alone(chapter, path, suppressions)
+    selected = selected_codes(chapter.settings, path)
+    held = _numbering_held(chapter, selected, suppressions)
+    leave = _near_misses_left(chapter, selected, suppressions)
     try:
         plan = _Plan(chapter, keep_numbering=held is not None, leave=leave)
         renumbered_left = [m for m in plan.citations if m.start in leave and any(plan.mapping[n] != n for n in m.numbers)]
         if renumbered_left:  # a near-miss left as written cannot take a new number
             line = chapter.document.line_of(renumbered_left[0].start) + 1
-            if _cit005_selected(chapter, path):
+            if "CIT005" in selected:
                 held = f"kept the numbering: CIT005 is suppressed on line {line}, and its marker would be renumbered"
             else:
                 held = (
@@ -111,7 +114,7 @@ def fix_chapter(chapter: Chapter, path: str = "") -> tuple[FixResult, list[TextE
         return FixResult(source, notes=notes, numbering_kept=kept), []  # nothing to change, nothing to verify
     new_source = apply_edits(source, edits)
     result = FixResult(new_source, plan.renumbered, plan.normalised, plan.moved, plan.relabelled, notes=notes, numbering_kept=kept)
-    problem = verify(chapter, Chapter.parse(new_source, chapter.settings), path, renumbered=held is None)
+    problem = verify(chapter, Chapter.parse(new_source, chapter.settings), path, renumbered=not kept)
     if problem is not None:
         return FixResult(source, refused=f"the renumbering did not verify ({problem}); please report this"), []
     return result, edits
@@ -128,42 +131,32 @@ def renumbering_fix(chapter: Chapter, path: str = "") -> Optional[Fix]:
     return Fix(description, tuple(Edit(*offsets.position(e.start), *offsets.position(e.end), e.text) for e in edits))
 
 
-def _left_alone(chapter: Chapter, path: str, suppressions: Optional["Suppressions"]) -> tuple[Optional[str], set[int]]:
-    """What the configuration and the chapter's suppression comments ask ``fix`` to
-    leave alone: the numbering, when a renumbering finding (CIT003/CIT004/CIT011) is
-    not selected or is suppressed (renumbering is all or nothing, so one deliberate
-    order keeps them all), and the near-misses whose CIT005 is not selected or is
-    suppressed (by their start offsets)."""
-    from citelint.api import selected_codes
-    from citelint.rules import cit003, cit004, cit005, cit011
+def _numbering_held(chapter: Chapter, selected: frozenset[str], suppressions: Optional["Suppressions"]) -> Optional[str]:
+    """Why the numbering must stay as it is, or None. ``fix`` fixes only what
+    ``check`` reports, and renumbering is all or nothing: a renumbering finding
+    (CIT003/CIT004/CIT011) the configuration does not select, or one a comment
+    suppresses (a deliberate order), keeps the whole numbering."""
+    from citelint.rules import cit003, cit004, cit011
 
-    selected = selected_codes(chapter.settings, path)
-    held = None
     for module in (cit003, cit004, cit011):
-        if held is not None:
-            break
         for diagnostic in module.check(chapter):
             if diagnostic.code not in selected:
-                held = f"kept the numbering: {diagnostic.code} is not selected by the configuration"
-            elif suppressions is not None and suppressions.suppressed(diagnostic.line - 1, diagnostic.code):
-                held = f"kept the numbering: {diagnostic.code} is suppressed on line {diagnostic.line}"
-            if held is not None:
-                break
+                return f"kept the numbering: {diagnostic.code} is not selected by the configuration"
+            if suppressions is not None and suppressions.suppressed(diagnostic.line - 1, diagnostic.code):
+                return f"kept the numbering: {diagnostic.code} is suppressed on line {diagnostic.line}"
+    return None
+
+
+def _near_misses_left(chapter: Chapter, selected: frozenset[str], suppressions: Optional["Suppressions"]) -> set[int]:
+    """The start offsets of the near-misses to leave as written: all of them when
+    CIT005 is not selected, else those whose CIT005 a comment suppresses."""
     near_misses = [marker for marker in chapter.markers if not marker.well_formed]
-    if cit005.RULE.code not in selected:
-        leave = {marker.start for marker in near_misses}
-    elif suppressions is not None:
-        line_of = chapter.document.line_of
-        leave = {marker.start for marker in near_misses if suppressions.suppressed(line_of(marker.start), cit005.RULE.code)}
-    else:
-        leave = set()
-    return held, leave
-
-
-def _cit005_selected(chapter: Chapter, path: str) -> bool:
-    from citelint.api import selected_codes
-
-    return "CIT005" in selected_codes(chapter.settings, path)
+    if "CIT005" not in selected:
+        return {marker.start for marker in near_misses}
+    if suppressions is None:
+        return set()
+    line_of = chapter.document.line_of
+    return {marker.start for marker in near_misses if suppressions.suppressed(line_of(marker.start), "CIT005")}
 
 
 def apply_edits(source: str, edits: list[TextEdit]) -> str:
