@@ -41,6 +41,15 @@ def _not_nan(ctx: click.Context, param: click.Parameter, value: Optional[float])
     return value
 
 
+# Options that check and fix share.
+_select_option = click.option("--select", callback=_validate_codes, help="Only these rule codes or prefixes, comma-separated.")
+_ignore_option = click.option("--ignore", callback=_validate_codes, help="Skip these rule codes or prefixes, comma-separated.")
+_config_option = click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Use this configuration file.")
+_stdin_name_option = click.option(
+    "--stdin-filename", "stdin_name", metavar="PATH", default="-", help="The name to report standard input (the path -) under."
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="citelint", message="%(prog)s %(version)s")
 def cli() -> None:
@@ -74,10 +83,10 @@ def main(args: Optional[list[str]] = None, prog_name: str = "citelint") -> None:
     show_default=True,
     help="Output format (also from CITELINT_FORMAT).",
 )
-@click.option("--select", callback=_validate_codes, help="Only these rule codes or prefixes, comma-separated.")
-@click.option("--ignore", callback=_validate_codes, help="Skip these rule codes or prefixes, comma-separated.")
+@_select_option
+@_ignore_option
 @click.option("--strict", is_flag=True, default=None, help="Fail (exit 1) on warnings too.")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Use this configuration file.")
+@_config_option
 @click.option("--placement", type=click.Choice(PLACEMENTS), help="Where markers go relative to punctuation.")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only: no summary, no notes.")
 @click.option("--urls", is_flag=True, help="Also check the references' URLs and DOIs (network).")
@@ -89,7 +98,7 @@ def main(args: Optional[list[str]] = None, prog_name: str = "citelint") -> None:
 @click.option("--cache-dir", type=click.Path(file_okay=False), help="Where the result and URL caches live.  [default: .citelint-cache]")
 @click.option("--no-cache", is_flag=True, help="Lint every file again; do not read or write the result cache.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Parallel processes for many files.  [default: CPU count]")
-@click.option("--stdin-filename", "stdin_name", metavar="PATH", default="-", help="The name to report standard input (the path -) under.")
+@_stdin_name_option
 @click.pass_context
 def check(
     ctx: click.Context,
@@ -214,20 +223,34 @@ def _exit_code(run: "Run", strict: bool) -> int:
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--diff", is_flag=True, help="Print a unified diff of what would change; write nothing.")
 @click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if a file would change.")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Use this configuration file.")
+@_select_option
+@_ignore_option
+@_config_option
 @click.option("--quiet", "-q", is_flag=True, help="Print refusals and errors only.")
-@click.option("--stdin-filename", "stdin_name", metavar="PATH", default="-", help="The name to report standard input (the path -) under.")
+@_stdin_name_option
 @click.pass_context
 def fix(
-    ctx: click.Context, paths: tuple[str, ...], diff: bool, check_only: bool, config_file: Optional[str], quiet: bool, stdin_name: str
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    diff: bool,
+    check_only: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    config_file: Optional[str],
+    quiet: bool,
+    stdin_name: str,
 ) -> None:
     """Renumber markers in order of first citation and reorder the reference list to match.
+
+    Only what check would report is fixed: a renumbering finding (CIT003, CIT004,
+    CIT011) that is not selected, or is suppressed, keeps the numbering; a CIT005
+    that is not selected, or is suppressed, keeps its malformed marker.
 
     The path - reads standard input and writes the text, fixed or not, to standard
     output (with --diff: the diff); what was done is said on standard error."""
     from citelint.fixer import fix_paths
 
-    settings = _settings(config_file)
+    settings = _settings(config_file, select=select, ignore=ignore)
     outcome = fix_paths(paths or settings.paths or (".",), settings, write=not (diff or check_only), stdin_name=stdin_name)
     for report in outcome.reports:
         piped = report.text is not None

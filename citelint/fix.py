@@ -90,18 +90,18 @@ def fix_chapter(chapter: Chapter, path: str = "") -> tuple[FixResult, list[TextE
     if suppressions is not None and suppressions.file_codes >= suppressions.known:
         return FixResult(source), []  # <!-- citelint-disable-file -->: leave the file as it is
     selected = selected_codes(chapter.settings, path)
-    held = _numbering_held(chapter, selected, suppressions)
+    renumber, held = _numbering_decision(chapter, selected, suppressions)
     leave = _near_misses_left(chapter, selected, suppressions)
     try:
-        plan = _Plan(chapter, keep_numbering=held is not None, leave=leave)
+        plan = _Plan(chapter, keep_numbering=not renumber, leave=leave)
         renumbered_left = [m for m in plan.citations if m.start in leave and any(plan.mapping[n] != n for n in m.numbers)]
-        if renumbered_left:  # a near-miss left as written cannot take a new number
+        if renumber and renumbered_left:  # a near-miss left as written cannot take a new number
             line = chapter.document.line_of(renumbered_left[0].start) + 1
             if "CIT005" in selected:
                 held = f"kept the numbering: CIT005 is suppressed on line {line}, and its marker would be renumbered"
             else:
                 held = (
-                    "kept the numbering: CIT005 is not selected by the configuration, "
+                    "kept the numbering: CIT005 is not selected, "
                     f"and the malformed marker on line {line} would be renumbered"
                 )
             plan = _Plan(chapter, keep_numbering=True, leave=leave)
@@ -131,20 +131,23 @@ def renumbering_fix(chapter: Chapter, path: str = "") -> Optional[Fix]:
     return Fix(description, tuple(Edit(*offsets.position(e.start), *offsets.position(e.end), e.text) for e in edits))
 
 
-def _numbering_held(chapter: Chapter, selected: frozenset[str], suppressions: Optional["Suppressions"]) -> Optional[str]:
-    """Why the numbering must stay as it is, or None. ``fix`` fixes only what
-    ``check`` reports, and renumbering is all or nothing: a renumbering finding
-    (CIT003/CIT004/CIT011) the configuration does not select, or one a comment
-    suppresses (a deliberate order), keeps the whole numbering."""
+def _numbering_decision(chapter: Chapter, selected: frozenset[str], suppressions: Optional["Suppressions"]) -> tuple[bool, Optional[str]]:
+    """Whether to renumber, and why not when a finding asks for it. ``fix`` fixes
+    only what ``check`` reports: without a renumbering finding (CIT003, CIT004,
+    CIT011) the numbering is left as it is, and renumbering is all or nothing, so
+    one that is not selected, or that a comment suppresses (a deliberate order),
+    keeps the whole numbering."""
     from citelint.rules import cit003, cit004, cit011
 
+    wanted = False
     for module in (cit003, cit004, cit011):
         for diagnostic in module.check(chapter):
             if diagnostic.code not in selected:
-                return f"kept the numbering: {diagnostic.code} is not selected by the configuration"
+                return False, f"kept the numbering: {diagnostic.code} is not selected"
             if suppressions is not None and suppressions.suppressed(diagnostic.line - 1, diagnostic.code):
-                return f"kept the numbering: {diagnostic.code} is suppressed on line {diagnostic.line}"
-    return None
+                return False, f"kept the numbering: {diagnostic.code} is suppressed on line {diagnostic.line}"
+            wanted = True
+    return wanted, None
 
 
 def _near_misses_left(chapter: Chapter, selected: frozenset[str], suppressions: Optional["Suppressions"]) -> set[int]:

@@ -119,6 +119,22 @@ def test_markers_in_code_are_untouched() -> None:
     assert out.startswith("`[CITATION 2]` A. [CITATION 1] B. [CITATION 2]\n\n```\n[CITATION 1]\n```\n")
 
 
+def test_a_numbering_check_calls_right_is_not_renumbered() -> None:
+    """Only what check reports is fixed: an uncited entry in the middle of the list
+    (CIT002) is no reason to move it or renumber the markers after it, and a cited
+    number with no entry (CIT001) is no renumbering to refuse."""
+    uncited_middle = "A [CITATION 1] B [CITATION 3]\n" + refs()
+    assert [d.code for d in lint_text(uncited_middle)] == ["CIT002"]
+    result = fix_text(uncited_middle)
+    assert result.text == uncited_middle and result.summary() == "nothing to fix" and result.notes == []
+    undefined = "A [CITATION 1] B [CITATION 2] C [CITATION 3] D [CITATION 4]\n" + refs()
+    assert [d.code for d in lint_text(undefined)] == ["CIT001"]
+    result = fix_text(undefined)
+    assert result.refused is None and result.text == undefined
+    near_miss = uncited_middle.replace("[CITATION 3]", "[Citation 3]")
+    assert fix_text(near_miss).text == uncited_middle  # the near-miss alone is normalised
+
+
 # -- near-misses ------------------------------------------------------------
 
 
@@ -192,7 +208,7 @@ def test_a_numbering_rule_left_out_of_the_selection_keeps_the_numbering(settings
     text = "A [CITATION 2] B [CITATION 1]\n" + refs(("1. ", "2. "), ENTRIES[:2])
     result = fix_text(text, settings, path)
     assert result.text == text and not result.changed
-    assert result.notes == ["kept the numbering: CIT003 is not selected by the configuration"]
+    assert result.notes == ["kept the numbering: CIT003 is not selected"]
     if path.startswith("drafts/"):
         assert fix_text(text, settings, "ch.md").changed  # the ignore is for drafts only
 
@@ -204,7 +220,7 @@ def test_near_misses_are_left_when_cit005_is_not_selected() -> None:
     result = fix_text(out_of_order, Settings(ignore=("CIT005",)))
     assert result.text == out_of_order
     assert result.notes == [
-        "kept the numbering: CIT005 is not selected by the configuration, and the malformed marker on line 1 would be renumbered"
+        "kept the numbering: CIT005 is not selected, and the malformed marker on line 1 would be renumbered"
     ]
     assert fix_text(text).text == text.replace("[Citation 2]", "[CITATION 2]")
 
@@ -228,7 +244,22 @@ def test_the_cli_keeps_the_numbering_the_configuration_ignores(tmp_path: Path, m
     assert result.exit_code == 0, result.output
     assert (tmp_path / "drafts" / "ch.md").read_text(encoding="utf-8") == text
     assert (tmp_path / "ch.md").read_text(encoding="utf-8") != text
-    assert "drafts/ch.md: kept the numbering: CIT003 is not selected by the configuration" in result.stdout
+    assert "drafts/ch.md: kept the numbering: CIT003 is not selected" in result.stdout
+
+
+def test_fix_takes_select_and_ignore_from_the_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = "A [CITATION 2] B [Citation 1]\n" + refs(("1. ", "2. "), ENTRIES[:2])
+    (tmp_path / "ch.md").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["fix", "--diff", "--ignore", "CIT003", "ch.md"])
+    assert result.stderr == "ch.md: kept the numbering: CIT003 is not selected\n"
+    assert "+A [CITATION 2] B [CITATION 1]" in result.stdout  # the near-miss is still normalised
+    result = CliRunner().invoke(main, ["fix", "--diff", "--select", "CIT003", "ch.md"])
+    assert result.stdout == ""  # CIT005 not selected: the near-miss stays, and with it the numbering
+    assert result.stderr == "ch.md: kept the numbering: CIT005 is not selected, and the malformed marker on line 1 would be renumbered\n"
+    result = CliRunner().invoke(main, ["fix", "--select", "CIT999", "ch.md"])
+    assert result.exit_code == 2 and "unknown rule code(s): CIT999" in result.stderr
+    assert (tmp_path / "ch.md").read_text(encoding="utf-8") == text
 
 
 # -- refusals -----------------------------------------------------------------
