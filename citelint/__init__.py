@@ -1,14 +1,48 @@
-"""citelint: keeps the citation markers and reference lists of a manuscript honest."""
+"""citelint: keeps the citation markers and reference lists of a manuscript honest.
+
+The Python API, for editors and scripts::
+
+    from citelint import lint_text, lint_paths, fix_text
+
+Each imports the lint path when first called, so ``import citelint`` stays cheap.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Iterable, Optional
+
+if TYPE_CHECKING:
+    from citelint.config import Settings
+    from citelint.diagnostics import Diagnostic
+    from citelint.fix import FixResult
+    from citelint.runner import CheckResult
+
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "lint_text"]
+__all__ = ["__version__", "fix_text", "lint_paths", "lint_text"]
 
 
-def lint_text(text: str, settings: object = None, path: str = "") -> list:  # type: ignore[type-arg]
-    """Lint one chapter's text; see :func:`citelint.api.lint_text`."""
-    from citelint.api import lint_text as _lint_text
+def lint_text(text: str, settings: Optional[Settings] = None, path: str = "") -> list[Diagnostic]:
+    """Lint one chapter's text: its findings, sorted by position. ``path`` is the
+    name per-file ignores match and findings carry."""
+    from citelint.api import lint_text as lint
 
-    return _lint_text(text, settings, path)  # type: ignore[arg-type]
+    return lint(text, settings, path)
+
+
+def lint_paths(paths: Iterable[str], settings: Optional[Settings] = None, jobs: int = 1) -> CheckResult:
+    """Lint files and folders (folders are searched for ``*.md`` and ``*.markdown``):
+    the findings, the files that could not be read, and how many were checked. No
+    result cache is read or written; ``jobs`` > 1 lints in forked processes."""
+    from citelint.config import Settings as DefaultSettings
+    from citelint.runner import check_paths
+
+    return check_paths(paths, settings or DefaultSettings(), jobs=jobs)
+
+
+def fix_text(text: str, settings: Optional[Settings] = None, path: str = "") -> FixResult:
+    """Fix one chapter's text as ``citelint fix`` would: the new text and what was
+    done, or the text unchanged and why (``refused``)."""
+    from citelint.fix import fix_text as fix
+
+    return fix(text, settings, path)
