@@ -94,16 +94,8 @@ def fix_chapter(chapter: Chapter, path: str = "") -> tuple[FixResult, list[TextE
     leave = _near_misses_left(chapter, selected, suppressions)
     try:
         plan = _Plan(chapter, keep_numbering=not renumber, leave=leave)
-        renumbered_left = [m for m in plan.citations if m.start in leave and any(plan.mapping[n] != n for n in m.numbers)]
-        if renumber and renumbered_left:  # a near-miss left as written cannot take a new number
-            line = chapter.document.line_of(renumbered_left[0].start) + 1
-            if "CIT005" in selected:
-                held = f"kept the numbering: CIT005 is suppressed on line {line}, and its marker would be renumbered"
-            else:
-                held = (
-                    "kept the numbering: CIT005 is not selected, "
-                    f"and the malformed marker on line {line} would be renumbered"
-                )
+        if renumber and (left_held := _left_near_miss_renumbered(plan, "CIT005" in selected)) is not None:
+            held = left_held  # a near-miss left as written cannot take a new number
             plan = _Plan(chapter, keep_numbering=True, leave=leave)
     except Refusal as refusal:
         return FixResult(source, refused=str(refusal)), []
@@ -148,6 +140,17 @@ def _numbering_decision(chapter: Chapter, selected: frozenset[str], suppressions
                 return False, f"kept the numbering: {diagnostic.code} is suppressed on line {diagnostic.line}"
             wanted = True
     return wanted, None
+
+
+def _left_near_miss_renumbered(plan: "_Plan", cit005_selected: bool) -> Optional[str]:
+    """Why the numbering is kept when a near-miss left as written would need a new number."""
+    for marker in plan.citations:
+        if marker.start in plan.leave and any(plan.mapping[number] != number for number in marker.numbers):
+            line = plan.chapter.document.line_of(marker.start) + 1
+            if cit005_selected:
+                return f"kept the numbering: CIT005 is suppressed on line {line}, and its marker would be renumbered"
+            return f"kept the numbering: CIT005 is not selected, and the malformed marker on line {line} would be renumbered"
+    return None
 
 
 def _near_misses_left(chapter: Chapter, selected: frozenset[str], suppressions: Optional["Suppressions"]) -> set[int]:
