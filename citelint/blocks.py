@@ -27,7 +27,7 @@ from mistune.block_parser import BlockParser
 from mistune.core import BlockState
 
 LEAF_KINDS = {
-    "fenced_code": "code",
+    "fenced_code": "fence",
     "indent_code": "code",
     "atx_heading": "heading",
     "thematic_break": "break",
@@ -48,7 +48,7 @@ _LIST_MARKER = re.compile(r"(?<![ \t])[ \t]*(?:(\d{1,9})[.)]|[-*+])(?=[ \t]|$)")
 class LeafBlock(NamedTuple):
     """A leaf block of the document, in 0-based document lines (end inclusive)."""
 
-    kind: str  # paragraph, heading, code, html, break, ref_def
+    kind: str  # paragraph, heading, code (indented), fence (fenced code), html, break, ref_def
     first_line: int
     last_line: int
     level: int = 0  # heading level

@@ -23,7 +23,7 @@ PSEUDO_HEADING_LEVEL = 7
 MAX_HEADING_LINE = 80
 _BACKTICKS = re.compile(r"`+")
 # Code blocks and raw HTML that is not rendered as text.
-_NOT_PROSE_KINDS = {"code"}
+_NOT_PROSE_KINDS = {"code", "fence"}
 _INLINE_KINDS = {"paragraph", "heading", "ref_def"}
 _RAW_TEXT_HTML = re.compile(r"<(?:pre|script|style|textarea)(?:[\s>]|$)", re.IGNORECASE)  # after any container prefix
 
@@ -164,21 +164,31 @@ class Document:
         return spans
 
     def _comment_spans(self) -> list[Span]:
-        """HTML comments outside code; an unclosed one runs to the end of the file."""
+        """HTML comments outside code. One in a paragraph or heading is a comment only
+        when it closes there (else, as CommonMark renders it, it is text); one that
+        opens a block and never closes runs to the end of the file."""
         found: list[Span] = []
         text = self.text
         position = text.find("<!--")
+        close = -2  # not looked for yet; -1: there is none
         while position >= 0:
-            if self.is_code(position):
+            if close != -1 and close < position + 4:  # the first "-->" after this opening
+                close = text.find("-->", position + 4)
+            if self.is_code(position) or self._unclosed_inline(position, close):
                 position = text.find("<!--", position + 4)
                 continue
-            close = text.find("-->", position + 4)
             end = len(text) if close < 0 else close + 3
             found.append(Span(position, end))
             if close < 0:
                 break
             position = text.find("<!--", end)
         return found
+
+    def _unclosed_inline(self, start: int, close: int) -> bool:
+        block = self.block_at(start)
+        if block is None or block.kind not in _INLINE_KINDS:
+            return False
+        return close < 0 or close + 3 > self.line_end(block.last_line)
 
 
 def _line_starts(text: str) -> list[int]:

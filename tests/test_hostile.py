@@ -31,6 +31,7 @@ CASES: dict[str, Callable[[], str]] = {
     "100,000 brackets": lambda: "[" * 100_000 + "\n",
     "100,000 backticks": lambda: "`" * 100_000 + " [CITATION 1]\n",
     "100,000 unclosed comments": lambda: "<!--" * 100_000 + "\n",
+    "100,000 unclosed comments in prose": lambda: "x " + "<!--" * 100_000 + " [CITATION 1]\n",
     "50,000 unclosed directives": lambda: "<!-- citelint-disable " * 50_000 + "\n",
     "100,000 emphasis markers": lambda: "*_" * 100_000 + "\n",
     "a 1,000,000-character setext underline": lambda: "a\n" + "=" * 1_000_000 + "\n",
@@ -149,6 +150,8 @@ LINEAR = {
     "distinct suppression codes": lambda n: "".join(f"<!-- citelint-disable CIT{i} -->\n<!-- citelint-enable CIT{i}1 -->\nx [Citation 1]\n\n" for i in range(n)),
     "numbering gaps": lambda n: " ".join(f"[CITATION {2 * i}]" for i in range(1, n + 1)) + "\n",
     "plain text with code spans": lambda n: "a `b` [CITATION 1] c\n" * n,
+    "unclosed comments in prose": lambda n: "x <!--" * n + " [CITATION 1]\n",
+    "unclosed fences in list items": lambda n: "- ```\n  [CITATION 1]\n" * n,
 }
 
 

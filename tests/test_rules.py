@@ -105,6 +105,16 @@ CASES = [
     # -- CIT011 ---------------------------------------------------------------
     pytest.param(ALL3 + refs(("1. ", "3. ", "2. ")), [("CIT011", 6, 1), ("CIT011", 7, 1)], id="cit011-swapped"),
     pytest.param(ALL3 + refs(("1. ", "2. ", "2. ")), [("CIT001", 1, 44), ("CIT011", 7, 1)], id="cit011-duplicate-label"),
+    # -- CIT013 ---------------------------------------------------------------
+    pytest.param("One. [CITATION 1]\n\n```\ncode\n\nTwo. [CITATION 2]\n" + REFS, [("CIT009", 1, 6), ("CIT013", 3, 1)], id="cit013-fence-hides-the-rest"),
+    pytest.param("One. [CITATION 1]\n\n~~~~\ncode\n~~~\n" + REFS, [("CIT009", 1, 6), ("CIT013", 3, 1)], id="cit013-shorter-closer"),
+    pytest.param(ALL3 + "\n```\ncode\n```\n" + REFS, [], id="cit013-closed"),
+    pytest.param(ALL3 + REFS + "\n```\nan example, no marker\n", [], id="cit013-hides-nothing"),
+    pytest.param("One. [CITATION 1]\n\n- a list\n\n  ```\n  code [CITATION 9]\n- next\n" + refs(("1. ",), ENTRIES[:1]), [("CIT013", 5, 3)], id="cit013-in-a-list-item"),
+    pytest.param("One. [CITATION 1]\n\n<!-- a note\n" + REFS, [("CIT009", 1, 6), ("CIT013", 3, 1)], id="cit013-comment-hides-the-list"),
+    pytest.param(ALL3 + "\nA literal <!-- in prose is no comment.\n" + REFS, [], id="cit013-inline-unclosed-is-text"),
+    pytest.param(ALL3 + "\n<pre>\n[CITATION 3]\n" + REFS, [("CIT009", 1, 6), ("CIT013", 3, 1)], id="cit013-pre"),
+    pytest.param(ALL3 + "\n<pre>\n[CITATION 3]\n</pre>\n" + REFS, [], id="cit013-pre-closed"),
 ]
 
 
