@@ -25,7 +25,7 @@ _BACKTICKS = re.compile(r"`+")
 # Code blocks and raw HTML that is not rendered as text.
 _NOT_PROSE_KINDS = {"code", "fence"}
 _INLINE_KINDS = {"paragraph", "heading", "ref_def"}
-_RAW_TEXT_HTML = re.compile(r"<(?:pre|script|style|textarea)(?:[\s>]|$)", re.IGNORECASE)  # after any container prefix
+RAW_TEXT_HTML = re.compile(r"<(pre|script|style|textarea)(?:[\s>]|$)", re.IGNORECASE)  # after any container prefix
 
 
 class Span(NamedTuple):
@@ -158,7 +158,7 @@ class Document:
             spans.append(Span(0, self.line_end(self.front_matter_end - 1)))
         for block in self.blocks:
             if block.kind in _NOT_PROSE_KINDS or (
-                block.kind == "html" and _RAW_TEXT_HTML.match(self.lines[block.first_line], self.content_column(block.first_line))
+                block.kind == "html" and RAW_TEXT_HTML.match(self.lines[block.first_line], self.content_column(block.first_line))
             ):
                 spans.append(Span(self.offset(block.first_line), self.line_end(block.last_line)))
         return spans

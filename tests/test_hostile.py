@@ -208,7 +208,8 @@ def test_every_regex_on_a_long_run_of_its_hardest_characters() -> None:
     assert len(patterns) > 20
     hard = [" " * 20_000 + "x", "\t" * 20_000, "[" * 20_000, "- " * 10_000 + "x", "> " * 10_000, "1. " * 7_000,
             '"' * 20_000, '"a' * 10_000, "*" * 20_000, "_a" * 10_000, "http://" * 3_000, "10.1234/" * 2_500,
-            "www." * 5_000, "<!--" * 5_000, "citelint-disable " * 1_000, "9" * 20_000, "1," * 10_000, "1-" * 10_000]
+            "www." * 5_000, "<!--" * 5_000, "citelint-disable " * 1_000, "9" * 20_000, "1," * 10_000, "1-" * 10_000,
+            "`" * 20_000, "~" * 20_000, "#" * 20_000, "<pre" * 5_000, "</pre" * 5_000]
     for name, pattern in patterns:
         for text in hard:
             started = time.perf_counter()

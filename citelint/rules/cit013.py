@@ -49,13 +49,12 @@ from typing import Iterator, NamedTuple, Optional
 
 from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic, Rule, Severity
-from citelint.document import Document, is_heading_word
+from citelint.document import RAW_TEXT_HTML, Document, is_heading_word
 from citelint.markers import candidate_pattern
 
 RULE = Rule("CIT013", "unclosed-block", Severity.WARNING)
 
 _FENCE = re.compile(r"(`{3,}|~{3,})")
-_RAW_TEXT_OPEN = re.compile(r"<(pre|script|style|textarea)(?:[\s>]|$)", re.IGNORECASE)
 _RAW_TEXT_CLOSE = re.compile(r"</(?:pre|script|style|textarea)>", re.IGNORECASE)
 _ATX_MARKS = re.compile(r"#{1,6}(?:[ \t]+|$)")
 
@@ -110,7 +109,7 @@ def _unclosed_raw_html(document: Document) -> list[Unclosed]:
     for block in document.blocks:
         if block.kind != "html":
             continue
-        opener = _RAW_TEXT_OPEN.match(document.lines[block.first_line], document.content_column(block.first_line))
+        opener = RAW_TEXT_HTML.match(document.lines[block.first_line], document.content_column(block.first_line))
         if opener is None or _RAW_TEXT_CLOSE.search(document.block_text(block)):
             continue
         start = document.offset(block.first_line, opener.start())
