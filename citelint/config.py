@@ -216,6 +216,10 @@ _TOP_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "reference-headings": (lambda v: _strings(v) and bool(v) and all(h.strip() for h in v), "a non-empty list of non-empty strings"),
     "placement": (lambda v: v in PLACEMENTS, 'one of "after", "before", "any"'),
     "require-url": (lambda v: isinstance(v, bool), "true or false"),
+    "numbering": (
+        lambda v: v == "chapter",
+        '"chapter" (each file numbered on its own; "book", one numbering across chapters, is not available yet)',
+    ),
     "select": (_strings, "a list of rule codes"),
     "ignore": (_strings, "a list of rule codes"),
     "per-file-ignores": (lambda v: isinstance(v, dict) and all(_strings(c) for c in v.values()), "a table of glob = [codes]"),

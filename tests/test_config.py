@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from citelint.cli import cli as main
+from citelint.config import Settings
 from helpers import REFS
 
 OUT_OF_ORDER = "A. [CITATION 1] B. [CITATION 3] C. [CITATION 2]\n" + REFS
@@ -131,13 +135,14 @@ def test_url_table_is_validated(repo: Path) -> None:
         (".citelint.toml", "paths = " + "[" * 5_000 + "]" * 5_000 + "\n", ".citelint.toml: not valid TOML here: its arrays or tables are nested too deeply"),
         (".citelint.toml", "a = " + "{b = " * 2_000 + "1" + "}" * 2_000 + "\n", ".citelint.toml: not valid TOML here: its arrays or tables are nested too deeply"),
         (".citelint.toml", "[urls]\nworkers = " + "9" * 5_000 + "\n", ".citelint.toml: not valid TOML here: a number in it has more than 4,300 digits"),
+        (".citelint.toml", 'numbering = "book"\n', ".citelint.toml: 'numbering' must be \"chapter\" (each file numbered on its own; \"book\", one numbering across chapters, is not available yet), not a string ('book')"),
         (".citelint.toml", 'reference-headings = ["Sources", " "]\n', ".citelint.toml: 'reference-headings' must be a non-empty list of non-empty strings"),
         (".citelint.toml", 'marker = "CIT[ATION"\n', ".citelint.toml: 'marker' must be a non-empty string without brackets"),
         (".citelint.toml", "[urls]\ntimeout = inf\n", ".citelint.toml: 'urls.timeout' must be a positive number of seconds, at most 600, not a number (inf)"),
         (".citelint.toml", "[urls]\nexpire-after = nan\n", ".citelint.toml: 'urls.expire-after' must be a positive number of seconds, not a number (nan)"),
     ],
     ids=["typo-key", "unknown-code", "string-for-list", "bad-choice", "int-for-bool", "zero-workers", "huge-per-host", "url-typo", "bad-severity", "bad-toml",
-         "deep-arrays", "deep-tables", "huge-integer", "blank-heading", "bracket-marker", "infinite-timeout", "nan-expiry"],
+         "deep-arrays", "deep-tables", "huge-integer", "book-numbering", "blank-heading", "bracket-marker", "infinite-timeout", "nan-expiry"],
 )
 def test_config_errors_are_one_line_exit_2(repo: Path, file: str, content: str, message: str) -> None:
     write(repo / file, content)
@@ -201,3 +206,31 @@ def test_a_configuration_that_is_not_a_small_regular_file_is_refused_not_read(re
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr == f"citelint: error: {message}\n"
 
+
+
+def documented_defaults() -> tuple[dict[str, object], dict[str, object]]:
+    """The keys of docs/configuration.md's two tables and the defaults it gives them."""
+
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "configuration.md").read_text(encoding="utf-8")
+    top, urls = docs.split("[tool.citelint.urls]", 1)
+    tables = []
+    for part in (top, urls):
+        rows = re.findall(r"^\| `([a-z-]+)` \| [^|]* \| `([^`]+)`", part, re.MULTILINE)
+        tables.append({key: tomllib.loads(f"v = {value}")["v"] for key, value in rows})
+    return tables[0], tables[1]
+
+
+def test_the_documented_keys_and_defaults_are_the_real_ones(repo: Path) -> None:
+    """docs/configuration.md names every key the configuration takes, and a file that
+    sets each to its documented default changes nothing."""
+    from citelint.config import _TOP_KEYS, _URL_KEYS, load_settings
+
+    top, urls = documented_defaults()
+    assert set(top) | {"urls"} == set(_TOP_KEYS)
+    assert set(urls) == set(_URL_KEYS)
+    lines = [f"{key} = {json.dumps(value)}" for key, value in top.items() if not isinstance(value, dict)]
+    lines += [f"{key} = {{}}" for key, value in top.items() if isinstance(value, dict)]
+    lines += ["[urls]"] + [f"{key} = {json.dumps(value)}" for key, value in urls.items()]
+    write(repo / ".citelint.toml", "\n".join(lines) + "\n")
+    loaded = load_settings(None, {})
+    assert loaded._replace(root="", source="") == Settings()
