@@ -97,9 +97,9 @@ def fix_chapter(chapter: Chapter, path: str = "") -> tuple[FixResult, list[TextE
         if renumber and (left_held := _left_near_miss_renumbered(plan, "CIT005" in selected)) is not None:
             held = left_held  # a near-miss left as written cannot take a new number
             plan = _Plan(chapter, keep_numbering=True, leave=leave)
+        edits = plan.edits(source)
     except Refusal as refusal:
         return FixResult(source, refused=str(refusal)), []
-    edits = plan.edits(source)
     notes = [held] if held is not None else []
     kept = held is not None
     if not edits:
@@ -276,8 +276,9 @@ class _Plan:
 def marker_text(marker: Marker, mapping: dict[int, int], keyword: str) -> str:
     """The marker's text with its numbers renumbered; a range that stops being
     contiguous becomes a list."""
-    escape = closing_escape(marker.text)
-    body = re.sub(r"^\[[ \t]*" + re.escape(keyword), "", marker.text, flags=re.IGNORECASE)[: -1 - len(escape)].strip()
+    written = marker.text if marker.well_formed or marker.replacement is None else marker.replacement  # a near-miss as read
+    escape = closing_escape(written)
+    body = re.sub(r"^\[[ \t]*" + re.escape(keyword), "", written, flags=re.IGNORECASE)[: -1 - len(escape)].strip()
     separator = "," if marker.well_formed and "," in body and ", " not in body else ", "
     parts: list[str] = []
     for item in _SEPARATOR.split(body):

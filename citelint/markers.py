@@ -16,9 +16,15 @@ from citelint.diagnostics import shorten
 from citelint.document import Document
 
 MAX_RANGE = 500
+# What word processors and web pages leave in a marker that looks like a space, or
+# like nothing: no-break, thin and other Unicode spaces, and zero-width characters.
+_ODD_SPACES = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_INVISIBLES = "\u00ad\u200b-\u200d\u2060\ufeff"
+_ODD = re.compile(f"[{_ODD_SPACES}{_INVISIBLES}]")
+_INVISIBLE = re.compile(f"[{_INVISIBLES}]")
 MAX_DIGITS = 9  # as CommonMark's list numbers: no reference list holds a billion entries
 _BODY_END = re.compile(r"[^\[\]\n]*")
-_NUMBER_LIKE = re.compile(r"[\s\d,;\-\u2013]*")
+_NUMBER_LIKE = re.compile(r"[\s\d,;\-\u2013" + _INVISIBLES + "]*")
 _VALID_BODY = re.compile(r" (?:[1-9][0-9]*(?:[-\u2013][1-9][0-9]*)?)(?:, ?[1-9][0-9]*(?:[-\u2013][1-9][0-9]*)?)*")
 _SEPARATOR = re.compile(r"(?<!\s)\s*[,;]\s*")
 _ITEM = re.compile(r"([0-9]+)(?:\s*[-\u2013]\s*([0-9]+))?")
@@ -56,7 +62,7 @@ class Marker(NamedTuple):
 
 @lru_cache(maxsize=16)
 def candidate_pattern(keyword: str) -> re.Pattern[str]:
-    return re.compile(r"\[[ \t]*(" + re.escape(keyword) + r")(?![^\W\d_])", re.IGNORECASE)
+    return re.compile(r"\[[ \t" + _ODD_SPACES + _INVISIBLES + r"]*(" + re.escape(keyword) + r")(?![^\W\d_])", re.IGNORECASE)
 
 
 @lru_cache(maxsize=16)
@@ -98,7 +104,7 @@ def _classify(text: str, match: re.Match[str], keyword: str) -> Optional[Marker]
     start = match.start()
     if not closed:
         end = match.end() + len(body.rstrip()) if number_like else match.end()
-        return Marker(start, end, text[start:end], (), f"`{shorten(text[start:end])}` is never closed with `]`")
+        return Marker(start, end, text[start:end], (), f"`{_visible(shorten(text[start:end]))}` is never closed with `]`")
     end = body_match.end() + 1
     raw = text[start:end]
     return Marker(start, end, raw, *_reading(raw, body, keyword, exact))
@@ -119,8 +125,11 @@ def _reading(raw: str, body: str, keyword: str, exact: bool) -> Reading:
 
 
 def _near_miss(raw: str, body: str, keyword: str, exact: bool) -> Reading:
+    odd = _ODD.search(raw)
+    if odd is not None:  # read as the plain spaces (or nothing) they stand for
+        body = _ODD.sub(_plain, body)
     stripped = body.strip()
-    shown = shorten(raw)
+    shown = _visible(shorten(raw))
     if not stripped:
         return (), f"`{shown}` has no number; write `[{keyword} n]`", None
     if _NUMBER_LIKE.fullmatch(body) is None:
@@ -132,8 +141,28 @@ def _near_miss(raw: str, body: str, keyword: str, exact: bool) -> Reading:
     if problem is not None:
         return (), f"`{shown}` {problem}", None
     replacement = f"[{keyword} {_canonical(stripped)}{closing_escape(raw)}]"
-    reason = "writes digits other than 0-9" if foreign else _what_is_off(raw, body, keyword, exact)
+    if odd is not None:
+        reason = _odd_character(odd.group())
+    else:
+        reason = "writes digits other than 0-9" if foreign else _what_is_off(raw, body, keyword, exact)
     return numbers, f"`{shown}` {reason}; write `{shorten(replacement)}`", replacement
+
+
+def _plain(match: re.Match[str]) -> str:
+    return "" if _INVISIBLE.match(match.group()) else " "
+
+
+def _visible(text: str) -> str:
+    """``text`` with odd spaces and invisible characters shown as ``<U+00A0>``."""
+    return _ODD.sub(lambda match: f"<U+{ord(match.group()):04X}>", text)
+
+
+def _odd_character(character: str) -> str:
+    import unicodedata
+
+    name = unicodedata.name(character, "").lower() or "character"
+    kind = "an invisible" if _INVISIBLE.match(character) else "a"
+    return f"has {kind} {name} (U+{ord(character):04X}), as copied text often does"
 
 
 def closing_escape(raw: str) -> str:

@@ -145,6 +145,18 @@ def test_digits_of_other_scripts_are_a_near_miss_not_a_number() -> None:
     ]
 
 
+def test_spaces_and_invisible_characters_copied_into_a_marker_are_named() -> None:
+    """A no-break space or a zero-width space looks like a marker and is not one:
+    the message shows where it is and what it is, and the fix is the plain marker."""
+    text = "A [CITATION\u00a01] B [\u200bCITATION 2] C [CITATION 3\ufeff]\n" + REFS
+    messages = [(d.code, d.column, d.message) for d in lint_text(text)]
+    assert messages == [
+        ("CIT005", 3, "malformed citation marker: `[CITATION<U+00A0>1]` has a no-break space (U+00A0), as copied text often does; write `[CITATION 1]`"),
+        ("CIT005", 18, "malformed citation marker: `[<U+200B>CITATION 2]` has an invisible zero width space (U+200B), as copied text often does; write `[CITATION 2]`"),
+        ("CIT005", 34, "malformed citation marker: `[CITATION 3<U+FEFF>]` has an invisible zero width no-break space (U+FEFF), as copied text often does; write `[CITATION 3]`"),
+    ]
+
+
 def test_urls_without_a_host_do_not_make_entries_duplicates() -> None:
     text = "A [CITATION 1] B [CITATION 2]\n\n## References\n\n" \
         '1. "One." P, 2020. http://[::1\n' \
