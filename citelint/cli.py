@@ -94,6 +94,7 @@ def main(args: Optional[list[str]] = None, prog_name: str = "citelint") -> None:
 @click.option("--offline", is_flag=True, help="With --urls: use only cached results; send nothing.")
 @click.option("--refresh", is_flag=True, help="With --urls: ignore cached results and check again.")
 @click.option("--accept-changes", is_flag=True, help="With --urls: take changed pages (URL005) as they are now as the new snapshots.")
+@click.option("--archive", is_flag=True, default=None, help="With --urls: name an archived copy (Wayback Machine) of dead and changed links.")
 @click.option("--timeout", type=click.FloatRange(min=0.1, max=MAX_TIMEOUT), callback=_not_nan, help="With --urls: connect/read timeout in seconds.  [default: 10]")
 @click.option("--cache-dir", type=click.Path(file_okay=False), help="Where the result and URL caches live.  [default: .citelint-cache]")
 @click.option("--no-cache", is_flag=True, help="Lint every file again; do not read or write the result cache.")
@@ -115,6 +116,7 @@ def check(
     offline: bool,
     refresh: bool,
     accept_changes: bool,
+    archive: Optional[bool],
     timeout: Optional[float],
     cache_dir: Optional[str],
     no_cache: bool,
@@ -138,6 +140,7 @@ def check(
             offline=offline,
             refresh=refresh,
             accept_changes=accept_changes,
+            archive=archive,
             timeout=timeout,
             cache_dir=cache_dir,
             progress=show_progress,

@@ -8,6 +8,7 @@ walking up from the working directory, stopping at the repository root.
 from __future__ import annotations
 
 import os
+import re
 from fnmatch import fnmatch
 from typing import Any, Callable, Mapping, NamedTuple, Optional
 
@@ -34,6 +35,8 @@ class UrlSettings(NamedTuple):
     exclude: tuple[str, ...] = ()
     accept: tuple[int, ...] = ()
     allow_private: bool = False
+    archive: bool = False  # look up archived copies of dead and changed links
+    archive_api: str = "https://archive.org/wayback/available"
 
 
 class Settings(NamedTuple):
@@ -235,6 +238,8 @@ _URL_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "exclude": (_strings, "a list of URL regular expressions"),
     "accept": (_is_status_list, "a list of HTTP status codes"),
     "allow-private": (lambda v: isinstance(v, bool), "true or false"),
+    "archive": (lambda v: isinstance(v, bool), "true or false"),
+    "archive-api": (lambda v: isinstance(v, str) and re.fullmatch(r"https?://[!-~]+", v) is not None, "an http(s) URL"),
 }
 
 

@@ -40,6 +40,7 @@ def make_url_check(
     offline: bool,
     refresh: bool,
     accept_changes: bool = False,
+    archive: Optional[bool] = None,
     timeout: Optional[float],
     cache_dir: Optional[str],
     progress: bool,
@@ -51,6 +52,8 @@ def make_url_check(
         url_settings = url_settings._replace(allow_private=allow_private)
     if timeout is not None:
         url_settings = url_settings._replace(timeout=timeout)
+    if archive is not None:
+        url_settings = url_settings._replace(archive=archive)
     folder = Path(cache_dir) if cache_dir else Path(cache_folder(settings))
 
     def url_check(chapters: list[tuple[str, Chapter]]) -> dict[str, list[Diagnostic]]:

@@ -242,6 +242,44 @@ def test_accept_changes_takes_the_changed_page_as_the_new_snapshot(server: TrapS
     assert codes_by_url(again) == {}  # compared with the accepted page from now on
 
 
+def test_archived_copies_of_dead_and_changed_links(server: TrapServer, workdir: Path) -> None:
+    """With --archive, a dead or changed link names the archive's copy nearest the
+    day the page was first seen; good links cost the archive nothing."""
+    from urlserver import OTHER
+
+    api = server.url("/wayback/available")
+    Path(".citelint.toml").write_text(f'[urls]\nallow-private = true\ncache-dir = "c"\narchive-api = "{api}"\n', encoding="utf-8")
+    Path("ch.md").write_text(chapter([server.url("/404"), server.url("/ok"), server.url("/article")]), encoding="utf-8")
+    plain = check("--urls", "ch.md")[1]
+    assert codes_by_url(plain) == {server.url("/404"): "URL001"} and server.archive_queries == []
+    (dead,) = check("--urls", "--archive", "ch.md")[1]["diagnostics"]
+    copy = f"http://web.archive.org/web/20230915000000/{server.url('/404')}"
+    assert dead["message"].endswith(f"the page is gone; an archived copy from 2023-09-15: {copy.replace('http://', 'https://', 1)}")
+    assert server.archive_queries == [{"url": server.url("/404")}]  # never seen alive: no day to be near
+
+    server.state["article"], server.state["title"] = OTHER, "Gardening"
+    document = check("--urls", "--archive", "--refresh", "ch.md")[1]
+    changed = next(d for d in document["diagnostics"] if d["code"] == "URL005")
+    today = time.strftime("%Y%m%d", time.gmtime())
+    assert server.archive_queries[-1] == {"url": server.url("/article"), "timestamp": today}
+    assert changed["message"].endswith(f"; an archived copy from {today[:4]}-{today[4:6]}-{today[6:]}: "
+                                       f"https://web.archive.org/web/{today}000000/{server.url('/article')}")
+
+
+@pytest.mark.parametrize("mode", ["none", "garbage", "huge", "hostile", "hang"])
+def test_an_archive_without_a_usable_answer_adds_nothing(server: TrapServer, workdir: Path, mode: str) -> None:
+    server.state["archive"] = mode
+    api = server.url("/wayback/available")
+    Path(".citelint.toml").write_text(f'[urls]\nallow-private = true\ncache-dir = "c"\narchive = true\narchive-api = "{api}"\n', encoding="utf-8")
+    Path("ch.md").write_text(chapter([server.url("/404")]), encoding="utf-8")
+    started = time.monotonic()
+    code, document, err = check("--urls", "--timeout", "1", "ch.md")
+    assert time.monotonic() - started < 15
+    (dead,) = document["diagnostics"]
+    assert dead["code"] == "URL001" and dead["message"].endswith("; the page is gone") and code == 1
+    assert len(server.archive_queries) == 1 and err == ""
+
+
 def test_accept_and_exclude_from_configuration(server: TrapServer, workdir: Path) -> None:
     Path(".citelint.toml").write_text('[urls]\naccept = [403]\nexclude = ["/500$"]\nallow-private = true\ncache-dir = "c"\n', encoding="utf-8")
     Path("ch.md").write_text(chapter([server.url("/403"), server.url("/500")]), encoding="utf-8")

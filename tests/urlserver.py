@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,7 +21,8 @@ class TrapServer:
 
     def __init__(self) -> None:
         self.hits: Counter[str] = Counter()
-        self.state: dict[str, object] = {"article": ARTICLE, "title": "The Summit", "stamp": "2026-11-01"}
+        self.state: dict[str, object] = {"article": ARTICLE, "title": "The Summit", "stamp": "2026-11-01", "archive": "found"}
+        self.archive_queries: list[dict[str, str]] = []
         self.stop = threading.Event()
         server = self
 
@@ -86,6 +88,7 @@ class TrapServer:
             "/hang": self.hang,
             "/drip": self.drip,
             "/big": self.big,
+            "/wayback/available": self.archive,
         }
         if path.startswith("/redirect-to/"):
             self.redirect(request, 302, "http://" + path[len("/redirect-to/") :])
@@ -125,6 +128,27 @@ class TrapServer:
                 self.send(request, 200, PAGE.format(title="Recovered", body=ARTICLE), head)
 
         return behaviour
+
+    def archive(self, request: BaseHTTPRequestHandler, head: bool) -> None:
+        """The Wayback Machine's availability API, as ``state["archive"]`` says it behaves."""
+        from urllib.parse import parse_qsl, urlsplit
+
+        query = dict(parse_qsl(urlsplit(request.path).query))
+        self.archive_queries.append(query)
+        stamp = query.get("timestamp", "20230915") + "000000"
+        copy = {"available": True, "url": f"http://web.archive.org/web/{stamp}/{query.get('url', '')}", "timestamp": stamp, "status": "200"}
+        answers = {
+            "found": json.dumps({"url": query.get("url"), "archived_snapshots": {"closest": copy}}),
+            "none": json.dumps({"url": query.get("url"), "archived_snapshots": {}}),
+            "garbage": "<html>not json</html>",
+            "huge": json.dumps({"archived_snapshots": {"closest": {**copy, "pad": "x" * 1_000_000}}}),
+            "hostile": json.dumps({"archived_snapshots": {"closest": {**copy, "url": "http://evil.example/\x1b[2J spoof"}}}),
+        }
+        mode = str(self.state["archive"])
+        if mode == "hang":
+            self.hang(request, head)
+            return
+        self.send(request, 200, answers[mode], head, "application/json")
 
     def hang(self, request: BaseHTTPRequestHandler, head: bool) -> None:
         self.stop.wait(30)

@@ -31,7 +31,9 @@ URL_DOCS = {
     "URL001": """The reference's URL is dead: it answers 404 or 410, or its host does not exist.
 
 A reader who follows the link finds nothing. Find the page's new address (a
-search for its title, or an archived copy) and cite that.
+search for its title, or an archived copy: with `--archive` the message names
+the Wayback Machine's copy nearest the day citelint first saw the page) and
+cite that.
 
 Failing: an entry whose URL answers `404 Not Found`.
 
@@ -74,6 +76,8 @@ share of the text kept). A changed date, ad slot or white space does not
 count. Check that the page still supports the citation; then
 `citelint check --urls --accept-changes` takes the page as it is now as the new
 snapshot (or suppress the finding on that entry with a `citelint-disable` comment).
+If it does not, `--archive` names the Wayback Machine's copy nearest the day of
+the first check: the page as it was when cited.
 
 Failing: an entry whose page text was rewritten since the first check.
 

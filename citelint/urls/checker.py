@@ -15,7 +15,7 @@ import sqlite3
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Optional
 from urllib.parse import urlsplit
@@ -34,6 +34,9 @@ TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 UNVERIFIABLE = {401, 403, 429, 999}
 DEAD = {404, 410}
 PERMANENT = {301, 308}
+ARCHIVED_CODES = {"URL001", "URL005"}  # dead and changed links: an archived copy is what to cite
+ARCHIVE_REPLY_LIMIT = 64 * 1024
+_ARCHIVED_URL = re.compile(r"https?://[!-~]{1,2000}")  # printable ASCII, no spaces: safe to show
 
 
 @dataclass(frozen=True)
@@ -187,9 +190,17 @@ class UrlChecker:
             return self._session
 
     def fetch(self, url: str) -> Verdict:
-        """Check one URL: HEAD where no snapshot is needed, else one streamed GET; retries on 429/503/5xx
-        and connection errors, with backoff and jitter, within the URL's deadline."""
+        """Check one URL within its deadline; with ``archive``, a dead or changed
+        link's verdict names an archived copy when the archive has one."""
         deadline = time.monotonic() + deadline_for(self.settings.timeout)
+        verdict = self._fetch(url, deadline)
+        if self.settings.archive and verdict.code in ARCHIVED_CODES:
+            verdict = self._with_archived_copy(verdict, deadline)
+        return verdict
+
+    def _fetch(self, url: str, deadline: float) -> Verdict:
+        """HEAD where no snapshot is needed, else one streamed GET; retries on 429/503/5xx
+        and connection errors, with backoff and jitter, within the URL's deadline."""
         refused = self._check_address(url)
         if refused is not None:
             return refused
@@ -339,6 +350,35 @@ class UrlChecker:
             return self._verdict(url, "URL002", f"answers {status} {_reason(response)} after {RETRIES + 1} tries", **extra)
         return self._verdict(url, "URL002", f"answers {status} {_reason(response)}", **extra)
 
+    # -- archived copies ---------------------------------------------------------
+
+    def _with_archived_copy(self, verdict: Verdict, deadline: float) -> Verdict:
+        """The verdict, naming the archived copy nearest the day the page was first
+        seen (its snapshot), when the archive answers in the time left."""
+        time_left = deadline - time.monotonic() - 0.5
+        if time_left < 1.0:
+            return verdict
+        snapshot = self.store.snapshot(verdict.url)
+        copy = self._archived_copy(verdict.url, snapshot[0] if snapshot else None, min(self.settings.timeout, time_left))
+        if copy is None:
+            return verdict
+        return replace(verdict, detail=f"{verdict.detail}; an archived copy from {copy[0]}: {copy[1]}")
+
+    def _archived_copy(self, url: str, seen_at: Optional[float], timeout: float) -> Optional[tuple[str, str]]:
+        """(day, URL) of the archive's copy of ``url``, or None. The answer is read
+        capped and checked: a broken or hostile archive is no copy, never an error."""
+        import requests
+
+        params = {"url": url}
+        if seen_at is not None:
+            params["timestamp"] = time.strftime("%Y%m%d", time.gmtime(seen_at))
+        try:
+            response = self.session().get(self.settings.archive_api, params=params, timeout=(timeout, timeout), stream=True)
+            data = _read_capped(response, ARCHIVE_REPLY_LIMIT)
+        except (requests.exceptions.RequestException, AddressRefused, HostNotFound, ResolveFailed, sqlite3.Error, OSError):
+            return None
+        return _archived_snapshot(data)
+
     def _compare_snapshot(self, url: str, body: Optional[str]) -> Optional[str]:
         if body is None:
             return None
@@ -361,6 +401,39 @@ class UrlChecker:
             return None
         day = time.strftime("%Y-%m-%d", time.gmtime(taken_at))
         return f"the page changed since it was first checked on {day}: {change}; check that it still supports the citation"
+
+
+def _read_capped(response: Any, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        if not response.ok:
+            return b""
+        for chunk in response.iter_content(16384):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                return b""  # more than any answer of the archive's: not one
+    finally:
+        response.close()
+    return b"".join(chunks)
+
+
+def _archived_snapshot(data: bytes) -> Optional[tuple[str, str]]:
+    """The Wayback Machine's availability answer, ``{"archived_snapshots": {"closest":
+    {"available": true, "url": ..., "timestamp": "20230915..."}}}``, as (day, URL)."""
+    import json
+
+    try:
+        closest = json.loads(data)["archived_snapshots"]["closest"]
+        available, copy, stamp = closest["available"], closest["url"], closest["timestamp"]
+    except (ValueError, KeyError, TypeError, RecursionError):
+        return None
+    if available is not True or not isinstance(copy, str) or not isinstance(stamp, str):
+        return None
+    if not _ARCHIVED_URL.fullmatch(copy) or not re.fullmatch(r"\d{8,14}", stamp):
+        return None
+    return f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}", re.sub(r"^http://web\.archive\.org/", "https://web.archive.org/", copy)
 
 
 def _backoff(attempt: int) -> float:
