@@ -25,7 +25,10 @@ def markers(draw: st.DrawFn, count: int) -> str:
     if kind == "escaped":  # as exporters write it
         return draw(st.sampled_from([f"\\[CITATION {number}\\]", f"[CITATION {number}\\]", f"\\[Citation {number}\\]"]))
     if kind == "near-miss":
-        return draw(st.sampled_from([f"[Citation {number}]", f"[ CITATION {number} ]", f"[CITATION 0{number}]"]))
+        return draw(st.sampled_from([
+            f"[Citation {number}]", f"[ CITATION {number} ]", f"[CITATION 0{number}]",
+            f"[CITATION\u00a0{number}]", f"[\u200bCITATION {number}]", f"[CITATION {number}\ufeff]",
+        ]))
     if kind == "list":
         other = draw(st.integers(1, count))
         return f"[CITATION {number}, {other}]" if other != number else f"[CITATION {number}]"
@@ -63,7 +66,7 @@ def chapters(draw: st.DrawFn) -> tuple[str, int]:
 
 
 def prose_without_markers(text: str) -> str:
-    text = re.sub(r"\[\s*citation[^\]\n]*\]", "[M]", text, flags=re.IGNORECASE)
+    text = re.sub(r"\[[\s\u200b\ufeff]*citation[^\]\n]*\]", "[M]", text, flags=re.IGNORECASE)
     return text.split("# ")[0] if "# " in text else text
 
 
