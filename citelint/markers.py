@@ -18,13 +18,13 @@ from citelint.document import Document
 MAX_RANGE = 500
 # What word processors and web pages leave in a marker that looks like a space, or
 # like nothing: no-break, thin and other Unicode spaces, and zero-width characters.
+# Their classes are slow to compile (~0.5 ms each), so they are compiled when a
+# marker holds a character that is not ASCII, which few do.
 _ODD_SPACES = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 _INVISIBLES = "\u00ad\u200b-\u200d\u2060\ufeff"
-_ODD = re.compile(f"[{_ODD_SPACES}{_INVISIBLES}]")
-_INVISIBLE = re.compile(f"[{_INVISIBLES}]")
 MAX_DIGITS = 9  # as CommonMark's list numbers: no reference list holds a billion entries
 _BODY_END = re.compile(r"[^\[\]\n]*")
-_NUMBER_LIKE = re.compile(r"[\s\d,;\-\u2013" + _INVISIBLES + "]*")
+_NUMBER_LIKE = re.compile(r"[\s\d,;\-\u2013]*")
 _VALID_BODY = re.compile(r" (?:[1-9][0-9]*(?:[-\u2013][1-9][0-9]*)?)(?:, ?[1-9][0-9]*(?:[-\u2013][1-9][0-9]*)?)*")
 _SEPARATOR = re.compile(r"(?<!\s)\s*[,;]\s*")
 _ITEM = re.compile(r"([0-9]+)(?:\s*[-\u2013]\s*([0-9]+))?")
@@ -62,7 +62,11 @@ class Marker(NamedTuple):
 
 @lru_cache(maxsize=16)
 def candidate_pattern(keyword: str) -> re.Pattern[str]:
-    return re.compile(r"\[[ \t" + _ODD_SPACES + _INVISIBLES + r"]*(" + re.escape(keyword) + r")(?![^\W\d_])", re.IGNORECASE)
+    """An opening bracket, blanks, and the keyword in any case, not followed by a
+    letter. Up to three other characters that are neither letters nor brackets
+    may come before the keyword: a zero-width space copied in is one, and the
+    rest are turned away in ``_classify``."""
+    return re.compile(r"\[[ \t]*(?:[^\w\[\]\n][ \t]*){0,3}?(" + re.escape(keyword) + r")(?![^\W\d_])", re.IGNORECASE)
 
 
 @lru_cache(maxsize=16)
@@ -91,6 +95,9 @@ def find_markers(document: Document, keyword: str = "CITATION") -> list[Marker]:
 
 
 def _classify(text: str, match: re.Match[str], keyword: str) -> Optional[Marker]:
+    before_keyword = text[match.start() + 1 : match.start(1)].strip(" \t")
+    if before_keyword and (before_keyword.isascii() or _plain_spaces(before_keyword).strip()):
+        return None  # `[*CITATION`, `["Citation`: not a marker, only odd spaces may stand there
     body_match = _BODY_END.match(text, match.end())
     assert body_match is not None
     body = body_match.group()
@@ -98,7 +105,7 @@ def _classify(text: str, match: re.Match[str], keyword: str) -> Optional[Marker]
     if closed and body.endswith("\\") and not body.endswith("\\\\"):
         body = body[:-1]  # `[CITATION 3\]`: an escaped bracket, as exporters write it, renders `]`
     exact = match.group(1) == keyword and match.group().startswith("[" + keyword)
-    number_like = _NUMBER_LIKE.fullmatch(body) is not None
+    number_like = _NUMBER_LIKE.fullmatch(body if body.isascii() else _plain_spaces(body)) is not None
     if not exact and not number_like:
         return None  # prose, e.g. [citation needed]
     start = match.start()
@@ -125,9 +132,9 @@ def _reading(raw: str, body: str, keyword: str, exact: bool) -> Reading:
 
 
 def _near_miss(raw: str, body: str, keyword: str, exact: bool) -> Reading:
-    odd = _ODD.search(raw)
+    odd = None if raw.isascii() else _odd().search(raw)
     if odd is not None:  # read as the plain spaces (or nothing) they stand for
-        body = _ODD.sub(_plain, body)
+        body = _plain_spaces(body)
     stripped = body.strip()
     shown = _visible(shorten(raw))
     if not stripped:
@@ -148,20 +155,31 @@ def _near_miss(raw: str, body: str, keyword: str, exact: bool) -> Reading:
     return numbers, f"`{shown}` {reason}; write `{shorten(replacement)}`", replacement
 
 
-def _plain(match: re.Match[str]) -> str:
-    return "" if _INVISIBLE.match(match.group()) else " "
+@lru_cache(maxsize=1)
+def _odd() -> re.Pattern[str]:
+    return re.compile(f"[{_ODD_SPACES}{_INVISIBLES}]")
+
+
+@lru_cache(maxsize=1)
+def _invisible() -> re.Pattern[str]:
+    return re.compile(f"[{_INVISIBLES}]")
+
+
+def _plain_spaces(text: str) -> str:
+    """Odd spaces as plain ones, invisible characters removed."""
+    return _odd().sub(lambda match: "" if _invisible().match(match.group()) else " ", text)
 
 
 def _visible(text: str) -> str:
     """``text`` with odd spaces and invisible characters shown as ``<U+00A0>``."""
-    return _ODD.sub(lambda match: f"<U+{ord(match.group()):04X}>", text)
+    return text if text.isascii() else _odd().sub(lambda match: f"<U+{ord(match.group()):04X}>", text)
 
 
 def _odd_character(character: str) -> str:
     import unicodedata
 
     name = unicodedata.name(character, "").lower() or "character"
-    kind = "an invisible" if _INVISIBLE.match(character) else "a"
+    kind = "an invisible" if _invisible().match(character) else "a"
     return f"has {kind} {name} (U+{ord(character):04X}), as copied text often does"
 
 
