@@ -49,6 +49,7 @@ from typing import Iterator, NamedTuple, Optional
 
 from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic, Rule, Severity
+from citelint.blocks import LeafBlock
 from citelint.document import RAW_TEXT_HTML, Document, is_heading_word
 from citelint.markers import candidate_pattern
 
@@ -57,6 +58,7 @@ RULE = Rule("CIT013", "unclosed-block", Severity.WARNING)
 _FENCE = re.compile(r"(`{3,}|~{3,})")
 _RAW_TEXT_CLOSE = re.compile(r"</(?:pre|script|style|textarea)>", re.IGNORECASE)
 _ATX_MARKS = re.compile(r"#{1,6}(?:[ \t]+|$)")
+_BLOCK_OPENINGS = {"fence": _FENCE, "html": RAW_TEXT_HTML}
 
 
 class Unclosed(NamedTuple):
@@ -73,7 +75,7 @@ class Unclosed(NamedTuple):
 
 def check(chapter: Chapter) -> Iterator[Diagnostic]:
     document = chapter.document
-    for block in _unclosed_fences(document) + _unclosed_raw_html(document) + _unclosed_comments(document):
+    for block in _unclosed_blocks(document) + _unclosed_comments(document):
         hidden = _what_is_hidden(chapter, block)
         if hidden is None:
             continue
@@ -87,35 +89,35 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
         yield chapter.finding(RULE, block.start, block.end, message)
 
 
-def _unclosed_fences(document: Document) -> list[Unclosed]:
+def _unclosed_blocks(document: Document) -> list[Unclosed]:
+    """Fenced code and raw-text HTML blocks that run on without their closing."""
     found = []
     for block in document.blocks:
-        if block.kind != "fence":
+        opening = _BLOCK_OPENINGS.get(block.kind)
+        match = opening.match(document.lines[block.first_line], document.content_column(block.first_line)) if opening else None
+        if match is None:
             continue
-        opener = _FENCE.match(document.lines[block.first_line], document.content_column(block.first_line))
-        if opener is None:
-            continue
-        fence = opener.group(1)
-        last = document.lines[block.last_line][document.content_column(block.last_line) :].rstrip()
-        if block.last_line > block.first_line and last.startswith(fence) and last == fence[0] * len(last):
-            continue  # closed by a run of the same character, at least as long
-        start = document.offset(block.first_line, opener.start())
-        found.append(Unclosed(f'the code fence "{fence}"', start, start + len(fence), fence, start, document.line_end(block.last_line)))
+        unclosed = (_unclosed_fence if block.kind == "fence" else _unclosed_raw_html)(document, block, match)
+        if unclosed is not None:
+            found.append(unclosed)
     return found
 
 
-def _unclosed_raw_html(document: Document) -> list[Unclosed]:
-    found = []
-    for block in document.blocks:
-        if block.kind != "html":
-            continue
-        opener = RAW_TEXT_HTML.match(document.lines[block.first_line], document.content_column(block.first_line))
-        if opener is None or _RAW_TEXT_CLOSE.search(document.block_text(block)):
-            continue
-        start = document.offset(block.first_line, opener.start())
-        tag = opener.group(1).lower()
-        found.append(Unclosed(f'the "<{tag}>" block', start, start + len(tag) + 1, f"</{tag}>", start, document.line_end(block.last_line)))
-    return found
+def _unclosed_fence(document: Document, block: LeafBlock, opener: re.Match[str]) -> Optional[Unclosed]:
+    fence = opener.group(1)
+    last = document.lines[block.last_line][document.content_column(block.last_line) :].rstrip()
+    if block.last_line > block.first_line and last.startswith(fence) and last == fence[0] * len(last):
+        return None  # closed by a run of the same character, at least as long
+    start = document.offset(block.first_line, opener.start())
+    return Unclosed(f'the code fence "{fence}"', start, start + len(fence), fence, start, document.line_end(block.last_line))
+
+
+def _unclosed_raw_html(document: Document, block: LeafBlock, opener: re.Match[str]) -> Optional[Unclosed]:
+    if _RAW_TEXT_CLOSE.search(document.block_text(block)):
+        return None
+    start = document.offset(block.first_line, opener.start())
+    tag = opener.group(1).lower()
+    return Unclosed(f'the "<{tag}>" block', start, start + len(tag) + 1, f"</{tag}>", start, document.line_end(block.last_line))
 
 
 def _unclosed_comments(document: Document) -> list[Unclosed]:
