@@ -24,7 +24,8 @@ __all__ = ["__version__", "fix_text", "lint_paths", "lint_text"]
 
 def lint_text(text: str, settings: Optional[Settings] = None, path: str = "") -> list[Diagnostic]:
     """Lint one chapter's text: its findings, sorted by position. ``path`` is the
-    name per-file ignores match and findings carry."""
+    name per-file ignores match and findings carry. With ``Settings(fixes=True)``
+    the first renumbering finding carries what ``fix`` would change, as edits."""
     from citelint.api import lint_text as lint
 
     return lint(text, settings, path)

@@ -34,10 +34,11 @@ def lint_text(text: str, settings: Settings | None = None, path: str = "") -> li
     return lint_chapter(Chapter.parse(text, settings), path)
 
 
-def lint_chapter(chapter: Chapter, path: str = "", extra: Iterable[Diagnostic] = (), with_fixes: bool = True) -> list[Diagnostic]:
+def lint_chapter(chapter: Chapter, path: str = "", extra: Iterable[Diagnostic] = ()) -> list[Diagnostic]:
     """The rules' findings for a parsed chapter, plus ``extra`` ones (URL checks),
     after selection, severity overrides and suppression comments. With
-    ``with_fixes``, the first renumbering finding carries the renumbering."""
+    ``settings.fixes``, the first renumbering finding carries the renumbering
+    (planned and verified as ``citelint fix`` would: a parse more, so only when asked)."""
     settings = chapter.settings
     codes = selected_codes(settings, path)
     overrides = dict(settings.severity)
@@ -51,7 +52,7 @@ def lint_chapter(chapter: Chapter, path: str = "", extra: Iterable[Diagnostic] =
             diagnostic = diagnostic._replace(severity=Severity(severity))
         found.append(diagnostic._replace(path=path))
     found.sort(key=Diagnostic.sort_key)
-    if with_fixes:
+    if settings.fixes:
         _attach_renumbering(chapter, path, found)
     return found
 

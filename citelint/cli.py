@@ -127,7 +127,8 @@ def check(
     from citelint.report import Run, chunks
     from citelint.runner import check_paths, default_jobs
 
-    settings = _settings(config_file, select=select, ignore=ignore, strict=strict, placement=placement)
+    fixes = format_name == "json"  # only the JSON report carries a renumbering's edits
+    settings = _settings(config_file, select=select, ignore=ignore, strict=strict, placement=placement, fixes=fixes or None)
     result_cache = None if (no_cache or urls) else _result_cache(settings, cache_dir)
     url_check = None
     if urls:

@@ -106,7 +106,7 @@ def fix_chapter(chapter: Chapter, path: str = "") -> tuple[FixResult, list[TextE
         return FixResult(source, notes=notes, numbering_kept=kept), []  # nothing to change, nothing to verify
     new_source = apply_edits(source, edits)
     result = FixResult(new_source, plan.renumbered, plan.normalised, plan.moved, plan.relabelled, notes=notes, numbering_kept=kept)
-    problem = verify(chapter, Chapter.parse(new_source, chapter.settings), path, renumbered=not kept)
+    problem = verify(chapter, Chapter.parse(new_source, chapter.settings._replace(fixes=False)), path, renumbered=not kept)
     if problem is not None:
         return FixResult(source, refused=f"the renumbering did not verify ({problem}); please report this"), []
     return result, edits
@@ -340,7 +340,7 @@ def verify(before: Chapter, after: Chapter, path: str = "", renumbered: bool = T
     if before.references is not None and after.references is not None:
         if sorted(e.text for e in before.references.entries) != sorted(e.text for e in after.references.entries):
             return "the reference list would change"
-    remaining = [d.code for d in lint_chapter(after, path, with_fixes=False) if d.code in RENUMBERING_CODES] if renumbered else []
+    remaining = [d.code for d in lint_chapter(after, path) if d.code in RENUMBERING_CODES] if renumbered else []
     if remaining:
         return f"{remaining[0]} would remain"
     return None

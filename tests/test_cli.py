@@ -63,6 +63,15 @@ def test_json_output_is_the_documented_contract(book: Path) -> None:
     assert set(diagnostic) == {"path", "line", "column", "end_line", "end_column", "code", "name", "severity", "message", "fix"}
     assert (diagnostic["path"], diagnostic["line"], diagnostic["column"], diagnostic["end_column"]) == ("book/b.md", 1, 24, 36)
     assert (diagnostic["code"], diagnostic["name"], diagnostic["severity"]) == ("CIT003", "citation-out-of-order", "error")
+    assert diagnostic["fix"]["description"].startswith("renumber in order of first citation: renumbered 2 markers")
+
+
+def test_a_text_run_then_a_json_run_both_answer_fully_from_the_cache(book: Path) -> None:
+    """The renumbering plan is made only for JSON; the two runs keep separate entries."""
+    first_text, first_json = run("check", "book")[1], run("check", "--format", "json", "book")[1]
+    assert run("check", "book")[1] == first_text
+    (diagnostic,) = json.loads(run("check", "--format", "json", "book")[1])["diagnostics"]
+    assert diagnostic["fix"] is not None and json.loads(first_json)["diagnostics"][0]["fix"] == diagnostic["fix"]
 
 
 def test_json_fix_for_a_malformed_marker(book: Path) -> None:
