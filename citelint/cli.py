@@ -294,18 +294,19 @@ def rules() -> None:
 @click.argument("code")
 @click.pass_context
 def explain(ctx: click.Context, code: str) -> None:
-    """Show a rule's documentation, with a failing and a passing example."""
-    from citelint.rules import rule_module
+    """Show a rule's documentation, with a failing and a passing example.
+
+    CODE is a rule's code (CIT003) or its name (citation-out-of-order)."""
+    from citelint.rules import RULE_MODULES
     from citelint.urls import URL_DOCS, URL_RULES
 
-    if code.upper() in URL_RULES:
-        rule, text = URL_RULES[code.upper()], URL_DOCS[code.upper()]
-    else:
-        try:
-            module = rule_module(code)
-        except KeyError:
-            click.echo(f"citelint: error: unknown rule code {code!r} (see `citelint rules`)", err=True)
-            ctx.exit(EXIT_ERROR)
-        rule, text = module.RULE, module.__doc__ or ""
+    documented = [(module.RULE, module.__doc__ or "") for module in RULE_MODULES]
+    documented += [(rule, URL_DOCS[url_code]) for url_code, rule in URL_RULES.items()]
+    wanted = code.strip().lower()
+    found = [(rule, text) for rule, text in documented if wanted in (rule.code.lower(), rule.name)]
+    if not found:
+        click.echo(f"citelint: error: unknown rule code {code!r} (see `citelint rules`)", err=True)
+        ctx.exit(EXIT_ERROR)
+    rule, text = found[0]
     click.echo(f"{rule.code} {rule.name} ({rule.severity.value})\n")
     click.echo(text.strip())

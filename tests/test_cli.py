@@ -138,6 +138,12 @@ def test_explain_url_rule() -> None:
     assert code == 0 and out.startswith("URL006 unverifiable-link (info)") and "bot wall" in out
 
 
+@pytest.mark.parametrize("name", ["citation-out-of-order", "Citation-Out-Of-Order", "unclosed-block", "dead-link"])
+def test_explain_takes_a_rule_name_too(name: str) -> None:
+    code, out, _ = run("explain", name)
+    assert code == 0 and f" {name.lower()} (" in out.splitlines()[0]
+
+
 def test_explain_unknown_code() -> None:
     code, _, err = run("explain", "CIT099")
     assert code == 2 and "unknown rule code" in err

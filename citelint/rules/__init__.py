@@ -33,13 +33,6 @@ def all_rules() -> list[Rule]:
     return [module.RULE for module in RULE_MODULES]
 
 
-def rule_module(code: str) -> ModuleType:
-    for module in RULE_MODULES:
-        if module.RULE.code == code.upper():
-            return module
-    raise KeyError(code)
-
-
 def summary(module: ModuleType) -> str:
     """The first line of the rule's documentation."""
     return (module.__doc__ or "").strip().splitlines()[0]
