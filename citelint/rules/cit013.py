@@ -1,9 +1,9 @@
 """A code fence, HTML comment or raw HTML block is never closed and hides citations.
 
-An opening fence (```` ``` ```` or `~~~`) without its closing fence makes the rest of the file (or
-of its list item or quote) a code block; an unclosed `<!--` makes it a comment,
-and an unclosed `<pre>`, `<script>`, `<style>` or `<textarea>` makes it raw
-HTML. Markers and reference headings there are not read, so citelint can say
+An opening fence (```` ``` ```` or `~~~`) without its closing fence makes the
+rest of the file (or of its list item or quote) a code block; an unclosed `<!--`
+makes it a comment, and an unclosed `<pre>`, `<script>`, `<style>` or
+`<textarea>` makes it raw HTML. Markers and reference headings there are not read, so citelint can say
 nothing about them: a chapter may pass with every citation after the slip
 unchecked. Reported at the opening, when what it hides holds a marker or a
 reference heading; close the block where it should end.
