@@ -89,6 +89,7 @@ def main(args: Optional[list[str]] = None, prog_name: str = "citelint") -> None:
 @_config_option
 @click.option("--placement", type=click.Choice(PLACEMENTS), help="Where markers go relative to punctuation.")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only: no summary, no notes.")
+@click.option("--statistics", is_flag=True, help="Print how many findings of each rule, not the findings.")
 @click.option("--urls", is_flag=True, help="Also check the references' URLs and DOIs (network).")
 @click.option("--allow-private", is_flag=True, default=None, help="Check private, loopback and link-local addresses too.")
 @click.option("--offline", is_flag=True, help="With --urls: use only cached results; send nothing.")
@@ -111,6 +112,7 @@ def check(
     config_file: Optional[str],
     placement: Optional[str],
     quiet: bool,
+    statistics: bool,
     urls: bool,
     allow_private: Optional[bool],
     offline: bool,
@@ -126,6 +128,9 @@ def check(
     """Lint PATHS (files, or folders searched for *.md and *.markdown)."""
     from citelint.report import Run, chunks
     from citelint.runner import check_paths, default_jobs
+
+    if statistics and format_name != "text":
+        raise click.UsageError(f"--statistics prints a table of counts; it does not combine with --format {format_name}")
 
     fixes = format_name == "json"  # only the JSON report carries a renumbering's edits
     settings = _settings(config_file, select=select, ignore=ignore, strict=strict, placement=placement, fixes=fixes or None)
@@ -151,7 +156,7 @@ def check(
     result = check_paths(paths or settings.paths or (".",), settings, url_check, result_cache, jobs or default_jobs(), stdin_name)
     color = format_name == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     run = Run(result.diagnostics, result.errors, result.files_checked, color=color, quiet=quiet)
-    _write(chunks(format_name, run))
+    _write(chunks("statistics" if statistics else format_name, run))
     _report_errors(result.errors, result.notes if not quiet else [])
     ctx.exit(_exit_code(run, settings.strict))
 

@@ -46,6 +46,24 @@ def test_text_output_and_exit_code(book: Path) -> None:
     assert err == ""
 
 
+def test_statistics_counts_each_rule_most_first(book: Path) -> None:
+    Path("book/c.md").write_text(
+        "A [CITATION 2] B [CITATION 1] C [Citation 3]. D [Citation 3]. E [CITATION 1].\n\n## References\n\n"
+        '1. "One." P, 2020. https://e.com/1\n2. "Two." P, 2020. https://e.com/2\n3. "Three." P, 2020. https://e.com/3\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run("check", "--statistics", "book")
+    assert code == 1
+    assert out == (
+        "3  CIT006  misplaced-citation (warning)\n"
+        "2  CIT003  citation-out-of-order (error)\n"
+        "2  CIT005  malformed-marker (error)\n"
+        "Found 7 problems (4 errors, 3 warnings) in 3 files.\n"
+    ), out
+    code, _, err = run("check", "--statistics", "--format", "json", "book")
+    assert code == 2 and "--statistics prints a table of counts" in err
+
+
 def test_clean_file_exits_zero(book: Path) -> None:
     code, out, _ = run("check", "book/a.md")
     assert code == 0
