@@ -19,19 +19,14 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-def _codes(value: Optional[str]) -> tuple[str, ...]:
-    if not value:
-        return ()
-    return tuple(code.strip().upper() for code in value.split(",") if code.strip())
-
-
 def _validate_codes(ctx: click.Context, param: click.Parameter, value: Optional[str]) -> tuple[str, ...]:
-    from citelint.config import unknown_codes
+    """Comma-separated rule codes, prefixes or names, as codes."""
+    from citelint.config import canonical_selectors, unknown_codes
 
-    codes = _codes(value)
+    codes = canonical_selectors(code for code in (value or "").split(",") if code.strip())
     unknown = unknown_codes(codes)
     if unknown:
-        raise click.BadParameter(f"unknown rule code(s): {', '.join(unknown)} (see `citelint rules`)")
+        raise click.BadParameter(f"unknown rule code(s) or name(s): {', '.join(unknown)} (see `citelint rules`)")
     return codes
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import re
 from fnmatch import fnmatch
-from typing import Any, Callable, Mapping, NamedTuple, Optional
+from functools import lru_cache
+from typing import Any, Callable, Iterable, Mapping, NamedTuple, Optional
 
 DEFAULT_REFERENCE_HEADINGS = (
     "References",
@@ -80,6 +81,26 @@ def known_codes() -> tuple[str, ...]:
 
 
 URL_CODES = ("URL001", "URL002", "URL003", "URL004", "URL005", "URL006")
+
+
+@lru_cache(maxsize=1)
+def rule_names() -> dict[str, str]:
+    """Every rule's kebab-case name, to its code."""
+    from citelint.rules import all_rules
+    from citelint.urls import URL_RULES
+
+    return {rule.name: rule.code for rule in (*all_rules(), *URL_RULES.values())}
+
+
+def canonical_selectors(values: Iterable[str]) -> tuple[str, ...]:
+    """Selectors as codes: a rule's name (``misplaced-citation``) stands for its
+    code, and a code or prefix is read in capitals (``cit00`` -> ``CIT00``). An
+    unknown name stays as written, to be reported as such."""
+    selectors = []
+    for value in values:
+        value = value.strip()
+        selectors.append(rule_names().get(value.lower(), value.lower()) if "-" in value else value.upper())
+    return tuple(selectors)
 
 
 def unknown_codes(selectors: tuple[str, ...]) -> list[str]:
@@ -264,7 +285,7 @@ def _describe(value: Any) -> str:
 
 
 def _check_codes(codes: list[str], name: str, path: str) -> tuple[str, ...]:
-    upper = tuple(code.upper() for code in codes)
+    upper = canonical_selectors(codes)
     unknown = unknown_codes(upper)
     if unknown:
         raise ConfigError(f"{shown(path)}: {name!r} names unknown rule code(s) {', '.join(unknown)} (see `citelint rules`)")

@@ -16,6 +16,7 @@ import re
 from bisect import bisect_right
 from typing import Iterator, NamedTuple, Optional
 
+from citelint.config import canonical_selectors
 from citelint.document import Document
 
 DIRECTIVE = re.compile(
@@ -43,7 +44,7 @@ def find_directives(document: Document) -> list[Directive]:
     for match in DIRECTIVE.finditer(document.text):
         if document.is_code(match.start()):
             continue
-        codes = tuple(code.upper() for code in _CODE_SPLIT.split(match.group(2).strip()) if code)
+        codes = canonical_selectors(code for code in _CODE_SPLIT.split(match.group(2).strip()) if code)
         found.append(
             Directive(
                 match.group(1).lower(),

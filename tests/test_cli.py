@@ -117,7 +117,7 @@ def test_select_and_ignore(book: Path) -> None:
 def test_unknown_code_is_a_usage_error(book: Path) -> None:
     code, _, err = run("check", "--select", "CIT999", "book")
     assert code == 2
-    assert "unknown rule code(s): CIT999" in err
+    assert "unknown rule code(s) or name(s): CIT999" in err
 
 
 def test_strict_fails_on_warnings(book: Path) -> None:

@@ -92,6 +92,21 @@ def test_per_file_ignores_are_relative_to_the_config_file(repo: Path, monkeypatc
     assert run("check", "ch1.md")[0] == 0
 
 
+def test_rules_may_be_named_instead_of_coded(repo: Path) -> None:
+    """As markdownlint lets `line-length` stand for MD013: names are easier to read
+    in a configuration a writer keeps."""
+    write(repo / ".citelint.toml", 'ignore = ["citation-out-of-order"]\n[severity]\nmisplaced-citation = "error"\n')
+    code, out, _ = run("check", "book")
+    assert "CIT003" not in out and "book/ch2.md:1:35: CIT006" in out and code == 1
+    assert "(1 error, 0 warnings)" in out
+    (repo / ".citelint.toml").unlink()
+    selected = run("check", "--select", "Citation-Out-Of-Order", "book")[1]
+    assert "CIT003" in selected and "CIT006" not in selected
+    write(repo / ".citelint.toml", 'ignore = ["citation-out-of-ordr"]\n')
+    code, _, err = run("check", "book")
+    assert code == 2 and "unknown rule code(s) citation-out-of-ordr" in err
+
+
 def test_severity_override(repo: Path) -> None:
     write(repo / ".citelint.toml", '[severity]\nCIT006 = "error"\nCIT003 = "warning"\n')
     code, out, _ = run("check", "book")

@@ -262,7 +262,7 @@ def test_fix_takes_select_and_ignore_from_the_command_line(tmp_path: Path, monke
     assert result.stdout == ""  # CIT005 not selected: the near-miss stays, and with it the numbering
     assert result.stderr == "ch.md: kept the numbering: CIT005 is not selected, and the malformed marker on line 1 would be renumbered\n"
     result = CliRunner().invoke(main, ["fix", "--select", "CIT999", "ch.md"])
-    assert result.exit_code == 2 and "unknown rule code(s): CIT999" in result.stderr
+    assert result.exit_code == 2 and "unknown rule code(s) or name(s): CIT999" in result.stderr
     assert (tmp_path / "ch.md").read_text(encoding="utf-8") == text
 
 
