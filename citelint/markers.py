@@ -16,13 +16,13 @@ from citelint.diagnostics import shorten
 from citelint.document import Document
 
 MAX_RANGE = 500
+MAX_DIGITS = 9  # as CommonMark's list numbers: no reference list holds a billion entries
 # What word processors and web pages leave in a marker that looks like a space, or
 # like nothing: no-break, thin and other Unicode spaces, and zero-width characters.
 # Their classes are slow to compile (~0.5 ms each), so they are compiled when a
 # marker holds a character that is not ASCII, which few do.
 _ODD_SPACES = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 _INVISIBLES = "\u00ad\u200b-\u200d\u2060\ufeff"
-MAX_DIGITS = 9  # as CommonMark's list numbers: no reference list holds a billion entries
 _BODY_END = re.compile(r"[^\[\]\n]*")
 _NUMBER_LIKE = re.compile(r"[\s\d,;\-\u2013]*")
 _VALID_BODY = re.compile(r" (?:[1-9][0-9]*(?:[-\u2013][1-9][0-9]*)?)(?:, ?[1-9][0-9]*(?:[-\u2013][1-9][0-9]*)?)*")
