@@ -245,8 +245,8 @@ _TOP_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
         lambda v: v == "chapter",
         '"chapter" (each file numbered on its own; "book", one numbering across chapters, is not available yet)',
     ),
-    "select": (_strings, "a list of rule codes"),
-    "ignore": (_strings, "a list of rule codes"),
+    "select": (_strings, "a list of rule codes or names"),
+    "ignore": (_strings, "a list of rule codes or names"),
     "per-file-ignores": (lambda v: isinstance(v, dict) and all(_strings(c) for c in v.values()), "a table of glob = [codes]"),
     "severity": (lambda v: isinstance(v, dict) and all(s in SEVERITY_VALUES for s in v.values()), 'a table of code = "error" | "warning" | "info"'),
     "urls": (lambda v: isinstance(v, dict), "a table"),
@@ -285,11 +285,11 @@ def _describe(value: Any) -> str:
 
 
 def _check_codes(codes: list[str], name: str, path: str) -> tuple[str, ...]:
-    upper = canonical_selectors(codes)
-    unknown = unknown_codes(upper)
+    selectors = canonical_selectors(codes)
+    unknown = unknown_codes(selectors)
     if unknown:
         raise ConfigError(f"{shown(path)}: {name!r} names unknown rule code(s) {', '.join(unknown)} (see `citelint rules`)")
-    return upper
+    return selectors
 
 
 def _apply_table(settings: Settings, read: tuple[dict[str, Any], str], path: str) -> Settings:

@@ -139,7 +139,7 @@ def test_url_table_is_validated(repo: Path) -> None:
     [
         ("pyproject.toml", "[tool.citelint]\nselct = [\"CIT001\"]\n", "pyproject.toml: unknown key 'tool.citelint.selct' (did you mean 'select'?)"),
         (".citelint.toml", 'select = ["CIT999"]\n', ".citelint.toml: 'select' names unknown rule code(s) CIT999 (see `citelint rules`)"),
-        (".citelint.toml", 'ignore = "CIT003"\n', ".citelint.toml: 'ignore' must be a list of rule codes, not a string ('CIT003')"),
+        (".citelint.toml", 'ignore = "CIT003"\n', ".citelint.toml: 'ignore' must be a list of rule codes or names, not a string ('CIT003')"),
         (".citelint.toml", 'placement = "middle"\n', ".citelint.toml: 'placement' must be one of \"after\", \"before\", \"any\", not a string ('middle')"),
         (".citelint.toml", "require-url = 1\n", ".citelint.toml: 'require-url' must be true or false, not a number (1)"),
         (".citelint.toml", "[urls]\nworkers = 0\n", ".citelint.toml: 'urls.workers' must be a whole number from 1 to 256, not a number (0)"),
