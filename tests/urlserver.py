@@ -148,6 +148,9 @@ class TrapServer:
         if mode == "hang":
             self.hang(request, head)
             return
+        if mode == "drip":
+            self.drip(request, head)
+            return
         self.send(request, 200, answers[mode], head, "application/json")
 
     def hang(self, request: BaseHTTPRequestHandler, head: bool) -> None:

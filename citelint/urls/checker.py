@@ -374,7 +374,7 @@ class UrlChecker:
             params["timestamp"] = time.strftime("%Y%m%d", time.gmtime(seen_at))
         try:
             response = self.session().get(self.settings.archive_api, params=params, timeout=(timeout, timeout), stream=True)
-            data = _read_capped(response, ARCHIVE_REPLY_LIMIT)
+            data = _read_capped(response, ARCHIVE_REPLY_LIMIT, time.monotonic() + timeout)
         except (requests.exceptions.RequestException, AddressRefused, HostNotFound, ResolveFailed, sqlite3.Error, OSError):
             return None
         return _archived_snapshot(data)
@@ -403,17 +403,21 @@ class UrlChecker:
         return f"the page changed since it was first checked on {day}: {change}; check that it still supports the citation"
 
 
-def _read_capped(response: Any, limit: int) -> bytes:
+def _read_capped(response: Any, limit: int, deadline: float) -> bytes:
+    """A whole small answer by the deadline, or nothing (a server that drips
+    bytes must not hold the link past its own deadline: read a byte at a time,
+    which a read of 1 KB would wait to fill, from a buffer, for an answer of
+    a few hundred bytes)."""
     chunks: list[bytes] = []
     size = 0
     try:
         if not response.ok:
             return b""
-        for chunk in response.iter_content(16384):
+        for chunk in response.iter_content(1):
             chunks.append(chunk)
             size += len(chunk)
-            if size > limit:
-                return b""  # more than any answer of the archive's: not one
+            if size > limit or time.monotonic() > deadline:
+                return b""  # more than any answer of the archive's, or too late: not one
     finally:
         response.close()
     return b"".join(chunks)
