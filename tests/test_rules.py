@@ -157,6 +157,18 @@ def test_spaces_and_invisible_characters_copied_into_a_marker_are_named() -> Non
     ]
 
 
+def test_an_unclosed_fence_says_what_it_hides_and_how_to_close_it() -> None:
+    """A bare `~~~` is often meant as a scene break: the advice says so."""
+    text = "One. [CITATION 1]\n\n~~~\n\nTwo. [CITATION 2]\n" + REFS
+    (unclosed,) = [d for d in lint_text(text) if d.code == "CIT013"]
+    assert unclosed.message == (
+        'the code fence "~~~" opened on line 3 is never closed, so the rest of the file is hidden from citelint, '
+        '1 marker and the reference heading on line 7 included; close it with "~~~", or, for a scene break, write "***" instead'
+    )
+    (unclosed,) = [d for d in lint_text(text.replace("~~~", "```python")) if d.code == "CIT013"]
+    assert unclosed.message.endswith('included; close it with "```"')
+
+
 def test_urls_without_a_host_do_not_make_entries_duplicates() -> None:
     text = "A [CITATION 1] B [CITATION 2]\n\n## References\n\n" \
         '1. "One." P, 2020. http://[::1\n' \

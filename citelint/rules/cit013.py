@@ -6,7 +6,8 @@ makes it a comment, and an unclosed `<pre>`, `<script>`, `<style>` or
 `<textarea>` makes it raw HTML. Markers and reference headings there are not read, so citelint can say
 nothing about them: a chapter may pass with every citation after the slip
 unchecked. Reported at the opening, when what it hides holds a marker or a
-reference heading; close the block where it should end.
+reference heading; close the block where it should end. (A bare `~~~` meant as a
+scene break opens a code block too: write `***` for a break.)
 
 Failing:
 
@@ -62,13 +63,13 @@ _BLOCK_OPENINGS = {"fence": _FENCE, "html": RAW_TEXT_HTML}
 
 
 class Unclosed(NamedTuple):
-    """An opening never closed: what it is, where it starts, what would close it,
+    """An opening never closed: what it is, where it starts, what to do about it,
     and the offsets of the text it hides."""
 
     what: str
     start: int
     end: int
-    closer: str
+    advice: str
     hidden_start: int
     hidden_end: int
 
@@ -84,7 +85,7 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
         extent = "the rest of the file" if not document.text[block.hidden_end :].strip() else f"everything up to line {last}"
         message = (
             f"{block.what} opened on line {line} is never closed, so {extent} is hidden from citelint, "
-            f'{hidden} included; close it with "{block.closer}"'
+            f"{hidden} included; {block.advice}"
         )
         yield chapter.finding(RULE, block.start, block.end, message)
 
@@ -109,7 +110,10 @@ def _unclosed_fence(document: Document, block: LeafBlock, opener: re.Match[str])
     if block.last_line > block.first_line and last.startswith(fence) and last == fence[0] * len(last):
         return None  # closed by a run of the same character, at least as long
     start = document.offset(block.first_line, opener.start())
-    return Unclosed(f'the code fence "{fence}"', start, start + len(fence), fence, start, document.line_end(block.last_line))
+    advice = f'close it with "{fence}"'
+    if not document.lines[block.first_line][opener.end() :].strip():  # a bare fence may be meant as a scene break
+        advice += ', or, for a scene break, write "***" instead'
+    return Unclosed(f'the code fence "{fence}"', start, start + len(fence), advice, start, document.line_end(block.last_line))
 
 
 def _unclosed_raw_html(document: Document, block: LeafBlock, opener: re.Match[str]) -> Optional[Unclosed]:
@@ -117,13 +121,13 @@ def _unclosed_raw_html(document: Document, block: LeafBlock, opener: re.Match[st
         return None
     start = document.offset(block.first_line, opener.start())
     tag = opener.group(1).lower()
-    return Unclosed(f'the "<{tag}>" block', start, start + len(tag) + 1, f"</{tag}>", start, document.line_end(block.last_line))
+    return Unclosed(f'the "<{tag}>" block', start, start + len(tag) + 1, f'close it with "</{tag}>"', start, document.line_end(block.last_line))
 
 
 def _unclosed_comments(document: Document) -> list[Unclosed]:
     text = document.text
     return [
-        Unclosed('the HTML comment "<!--"', span.start, span.start + 4, "-->", span.start, span.end)
+        Unclosed('the HTML comment "<!--"', span.start, span.start + 4, 'close it with "-->"', span.start, span.end)
         for span in document.comments
         if not text.endswith("-->", span.start + 4, span.end)
     ]
