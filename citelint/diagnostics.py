@@ -88,6 +88,18 @@ class FileError(NamedTuple):
     message: str
 
 
+LEFT_OUT = " more findings of this rule are not shown"  # the finding that counts those past the limit
+
+
+def findings_stood_for(diagnostic: Diagnostic) -> int:
+    """How many findings a diagnostic stands for: one, or, for the one that says
+    how many of its rule were left out past the per-file limit, those it counts."""
+    if LEFT_OUT not in diagnostic.message:
+        return 1
+    count = diagnostic.message.split(LEFT_OUT, 1)[0].replace(",", "")
+    return int(count) if count.isdigit() else 1
+
+
 def shorten(text: str, width: int = 80) -> str:
     """``text`` cut in the middle to about ``width`` characters when it is longer,
     for quoting a file's text in a message: a marker a megabyte long stays a

@@ -117,6 +117,13 @@ def test_findings_past_the_limit_are_counted_not_kept() -> None:
     note = malformed[-1]
     assert note.message == f"50 more findings of this rule are not shown (at most {MAX_FINDINGS_PER_RULE:,} per file); fix these and run citelint again"
     assert note.fix is None and note.column > malformed[-2].column
+    # the summary and --statistics count every finding, shown or not
+    from citelint.report import Run, render
+
+    found = lint_text(text)
+    total = MAX_FINDINGS_PER_RULE + 50  # of CIT005 (errors) and of CIT006 (warnings), plus CIT009
+    assert render("text", Run(found, [], 1)).endswith(f"Found {2 * total + 1} problems ({total + 1} errors, {total} warnings) in 1 file.\n")
+    assert render("statistics", Run(found, [], 1)).startswith(f"{total}  CIT005  malformed-marker (error)\n{total}  CIT006  misplaced-citation (warning)\n")
 
 
 def test_suppressed_findings_do_not_count_toward_the_limit() -> None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterator
 
+from citelint.diagnostics import findings_stood_for
 from citelint.report import Run
 from citelint.report.text_format import summary
 
 
 def chunks(run: Run) -> Iterator[str]:
-    counts = Counter((d.code, d.name, d.severity.value) for d in run.diagnostics)
+    counts: Counter[tuple[str, str, str]] = Counter()
+    for diagnostic in run.diagnostics:  # past the per-file limit, one finding counts the rest
+        counts[(diagnostic.code, diagnostic.name, diagnostic.severity.value)] += findings_stood_for(diagnostic)
     width = len(str(max(counts.values(), default=0)))
     for (code, name, severity), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         yield f"{count:>{width}}  {code}  {name} ({severity})\n"

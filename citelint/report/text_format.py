@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from citelint.diagnostics import Severity, printable
+from citelint.diagnostics import Severity, findings_stood_for, printable
 from citelint.report import Run
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
@@ -15,14 +15,16 @@ def _plural(count: int, word: str) -> str:
 
 
 def summary(run: Run) -> str:
+    """``Found N problems (E errors, W warnings) in F files.``, counting the findings
+    left out past the per-file limit of a rule too."""
     counts = {severity: 0 for severity in Severity}
     for diagnostic in run.diagnostics:
-        counts[diagnostic.severity] += 1
+        counts[diagnostic.severity] += findings_stood_for(diagnostic)
     parts = [_plural(counts[Severity.ERROR], "error"), _plural(counts[Severity.WARNING], "warning")]
     if counts[Severity.INFO]:
         parts.append(f"{counts[Severity.INFO]} info")
     return (
-        f"Found {_plural(len(run.diagnostics), 'problem')} ({', '.join(parts)}) "
+        f"Found {_plural(sum(counts.values()), 'problem')} ({', '.join(parts)}) "
         f"in {_plural(run.files_checked, 'file')}."
     )
 
