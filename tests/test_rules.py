@@ -169,6 +169,19 @@ def test_an_unclosed_fence_says_what_it_hides_and_how_to_close_it() -> None:
     assert unclosed.message.endswith('included; close it with "```"')
 
 
+def test_a_marker_in_a_heading_made_by_an_underline_is_told_how() -> None:
+    """A line of --- right under a paragraph, often meant as a break, makes the
+    paragraph a heading: the message says so."""
+    text = "A claim. [CITATION 1]\n---\n\nTitle [CITATION 2]\n===\n\n# Atx [CITATION 3]\n" + REFS
+    messages = [d.message for d in lint_text(text) if d.code == "CIT006"]
+    assert messages == [
+        '[CITATION 1] is in a heading (the "---" line under its paragraph makes one; with a blank line before it, it is a break); '
+        "move it into the text it supports",
+        '[CITATION 2] is in a heading (the "===" line under its paragraph makes one); move it into the text it supports',
+        "[CITATION 3] is in a heading; move it into the text it supports",
+    ]
+
+
 def test_urls_without_a_host_do_not_make_entries_duplicates() -> None:
     text = "A [CITATION 1] B [CITATION 2]\n\n## References\n\n" \
         '1. "One." P, 2020. http://[::1\n' \

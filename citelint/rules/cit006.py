@@ -37,6 +37,7 @@ from typing import Iterator, Optional
 
 from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic, Rule, Severity
+from citelint.blocks import LeafBlock
 from citelint.markers import Marker
 
 RULE = Rule("CIT006", "misplaced-citation", Severity.WARNING)
@@ -60,10 +61,24 @@ def _misplacement(chapter: Chapter, marker: Marker) -> Optional[str]:
     if chapter.in_reference_list(marker) and not (block and block.kind == "heading"):
         return "is inside the reference list, where it cites nothing; remove it"
     if block is not None and block.kind == "heading":
-        return "is in a heading; move it into the text it supports"
+        return f"is in a heading{_underline_hint(chapter, block)}; move it into the text it supports"
     if block is not None and _begins_paragraph(chapter, marker, block.first_line):
         return "begins a paragraph; put it after the sentence it supports"
     return _wrong_side(chapter, marker)
+
+
+def _underline_hint(chapter: Chapter, heading: LeafBlock) -> str:
+    """For a heading made by a line of --- or === under a paragraph (often meant as
+    a break), how that came about."""
+    if heading.last_line == heading.first_line:
+        return ""
+    document = chapter.document
+    underline = document.lines[heading.last_line][document.content_column(heading.last_line) :].strip()
+    if not underline or underline.strip("=-"):
+        return ""
+    if underline.startswith("="):
+        return f' (the "{underline}" line under its paragraph makes one)'
+    return f' (the "{underline}" line under its paragraph makes one; with a blank line before it, it is a break)'
 
 
 def _begins_paragraph(chapter: Chapter, marker: Marker, first_line: int) -> bool:
