@@ -17,12 +17,17 @@ from citelint.document import Document
 
 MAX_RANGE = 500
 MAX_DIGITS = 9  # as CommonMark's list numbers: no reference list holds a billion entries
-# What word processors and web pages leave in a marker that looks like a space, or
-# like nothing: no-break, thin and other Unicode spaces, and zero-width characters.
-# Their classes are slow to compile (~0.5 ms each), so they are compiled when a
-# marker holds a character that is not ASCII, which few do.
-_ODD_SPACES = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
-_INVISIBLES = "\u00ad\u200b-\u200d\u2060\ufeff"
+# What word processors and web pages leave in a marker that looks like a space, a
+# hyphen or a comma, or like nothing, and what each stands for. Read with
+# str.translate: a character class of them would cost ~0.5 ms to compile.
+_LOOKALIKES = {
+    **dict.fromkeys("\u00a0\u1680\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B))), " "),  # spaces
+    **dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff", ""),  # invisible
+    **dict.fromkeys("\u2010\u2011\u2012\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"),  # dashes (en dash is valid)
+    **dict.fromkeys("\uff0c\u3001\ufe50", ","),  # commas
+    "\uff1b": ";",
+}
+_AS_WRITTEN = str.maketrans(_LOOKALIKES)
 _BODY_END = re.compile(r"[^\[\]\n]*")
 _NUMBER_LIKE = re.compile(r"[\s\d,;\-\u2013]*")
 _VALID_BODY = re.compile(r" (?:[1-9][0-9]*(?:[-\u2013][1-9][0-9]*)?)(?:, ?[1-9][0-9]*(?:[-\u2013][1-9][0-9]*)?)*")
@@ -96,7 +101,7 @@ def find_markers(document: Document, keyword: str = "CITATION") -> list[Marker]:
 
 def _classify(text: str, match: re.Match[str], keyword: str) -> Optional[Marker]:
     before_keyword = text[match.start() + 1 : match.start(1)].strip(" \t")
-    if before_keyword and (before_keyword.isascii() or _plain_spaces(before_keyword).strip()):
+    if before_keyword and (before_keyword.isascii() or _plain(before_keyword).strip()):
         return None  # `[*CITATION`, `["Citation`: not a marker, only odd spaces may stand there
     body_match = _BODY_END.match(text, match.end())
     assert body_match is not None
@@ -105,7 +110,7 @@ def _classify(text: str, match: re.Match[str], keyword: str) -> Optional[Marker]
     if closed and body.endswith("\\") and not body.endswith("\\\\"):
         body = body[:-1]  # `[CITATION 3\]`: an escaped bracket, as exporters write it, renders `]`
     exact = match.group(1) == keyword and match.group().startswith("[" + keyword)
-    number_like = _NUMBER_LIKE.fullmatch(body if body.isascii() else _plain_spaces(body)) is not None
+    number_like = _NUMBER_LIKE.fullmatch(body if body.isascii() else _plain(body)) is not None
     if not exact and not number_like:
         return None  # prose, e.g. [citation needed]
     start = match.start()
@@ -132,9 +137,9 @@ def _reading(raw: str, body: str, keyword: str, exact: bool) -> Reading:
 
 
 def _near_miss(raw: str, body: str, keyword: str, exact: bool) -> Reading:
-    odd = None if raw.isascii() else _odd().search(raw)
-    if odd is not None:  # read as the plain spaces (or nothing) they stand for
-        body = _plain_spaces(body)
+    odd = None if raw.isascii() else next((character for character in raw if character in _LOOKALIKES), None)
+    if odd is not None:  # read as the plain characters they stand for
+        body = _plain(body)
     stripped = body.strip()
     shown = _visible(shorten(raw))
     if not stripped:
@@ -149,38 +154,38 @@ def _near_miss(raw: str, body: str, keyword: str, exact: bool) -> Reading:
         return (), f"`{shown}` {problem}", None
     replacement = f"[{keyword} {_canonical(stripped)}{closing_escape(raw)}]"
     if odd is not None:
-        reason = _odd_character(odd.group())
+        reason = _lookalike(odd)
     else:
         reason = "writes digits other than 0-9" if foreign else _what_is_off(raw, body, keyword, exact)
     return numbers, f"`{shown}` {reason}; write `{shorten(replacement)}`", replacement
 
 
-@lru_cache(maxsize=1)
-def _odd() -> re.Pattern[str]:
-    return re.compile(f"[{_ODD_SPACES}{_INVISIBLES}]")
-
-
-@lru_cache(maxsize=1)
-def _invisible() -> re.Pattern[str]:
-    return re.compile(f"[{_INVISIBLES}]")
-
-
-def _plain_spaces(text: str) -> str:
-    """Odd spaces as plain ones, invisible characters removed."""
-    return _odd().sub(lambda match: "" if _invisible().match(match.group()) else " ", text)
+def _plain(text: str) -> str:
+    """Lookalike spaces, dashes and commas as the plain ones, invisible characters removed."""
+    return text.translate(_AS_WRITTEN)
 
 
 def _visible(text: str) -> str:
-    """``text`` with odd spaces and invisible characters shown as ``<U+00A0>``."""
-    return text if text.isascii() else _odd().sub(lambda match: f"<U+{ord(match.group()):04X}>", text)
+    """``text`` with its lookalike and invisible characters shown as ``<U+00A0>``."""
+    if text.isascii():
+        return text
+    return "".join(f"<U+{ord(character):04X}>" if character in _LOOKALIKES else character for character in text)
 
 
-def _odd_character(character: str) -> str:
+def _lookalike(character: str) -> str:
     import unicodedata
 
     name = unicodedata.name(character, "").lower() or "character"
-    kind = "an invisible" if _invisible().match(character) else "a"
-    return f"has {kind} {name} (U+{ord(character):04X}), as copied text often does"
+    code = f"U+{ord(character):04X}"
+    stands_for = _LOOKALIKES[character]
+    if stands_for == "":
+        return f"has an invisible {name} ({code}), as copied text often does"
+    article = "an" if name[0] in "aeiou" else "a"
+    if stands_for == " ":
+        return f"has {article} {name} ({code}), as copied text often does"
+    if stands_for == "-":
+        return f"has {article} {name} ({code}) where a range takes a hyphen or an en dash"
+    return f"has {article} {name} ({code}) where a list takes `{stands_for}`"
 
 
 def closing_escape(raw: str) -> str:

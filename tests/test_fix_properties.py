@@ -28,6 +28,7 @@ def markers(draw: st.DrawFn, count: int) -> str:
         return draw(st.sampled_from([
             f"[Citation {number}]", f"[ CITATION {number} ]", f"[CITATION 0{number}]",
             f"[CITATION\u00a0{number}]", f"[\u200bCITATION {number}]", f"[CITATION {number}\ufeff]",
+            f"[CITATION {number}\u2014{number}]", f"[CITATION 1\uff0c{number}]",
         ]))
     if kind == "list":
         other = draw(st.integers(1, count))

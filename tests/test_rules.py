@@ -169,6 +169,19 @@ def test_an_unclosed_fence_says_what_it_hides_and_how_to_close_it() -> None:
     assert unclosed.message.endswith('included; close it with "```"')
 
 
+def test_dashes_and_commas_of_word_processors_in_a_marker_are_named() -> None:
+    """An em dash (what "--" becomes in a word processor), a minus sign or a fullwidth
+    comma reads as a range or list; it is a near-miss with a clear fix, not "words"."""
+    text = "A [CITATION 1\u20142] B [CITATION 1\u22122] C [CITATION 1\uff0c2]\n" + REFS
+    messages = [(d.code, d.message) for d in lint_text(text) if d.code == "CIT005"]
+    assert messages == [
+        ("CIT005", "malformed citation marker: `[CITATION 1<U+2014>2]` has an em dash (U+2014) where a range takes a hyphen or an en dash; write `[CITATION 1-2]`"),
+        ("CIT005", "malformed citation marker: `[CITATION 1<U+2212>2]` has a minus sign (U+2212) where a range takes a hyphen or an en dash; write `[CITATION 1-2]`"),
+        ("CIT005", "malformed citation marker: `[CITATION 1<U+FF0C>2]` has a fullwidth comma (U+FF0C) where a list takes `,`; write `[CITATION 1, 2]`"),
+    ]
+    assert found("A [CITATION 1\u20132]\n" + REFS) == [("CIT002", 7, 1)]  # the en dash is a range's own
+
+
 def test_a_marker_in_a_heading_made_by_an_underline_is_told_how() -> None:
     """A line of --- right under a paragraph, often meant as a break, makes the
     paragraph a heading: the message says so."""
