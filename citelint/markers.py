@@ -96,7 +96,39 @@ def find_markers(document: Document, keyword: str = "CITATION") -> list[Marker]:
         marker = _classify(text, match, keyword)
         if marker is not None:
             markers.append(marker)
+    if "&#" in text or "brack;" in text or "sqb;" in text:  # brackets written as character references render as a marker too
+        found = [marker for marker in _entity_markers(document, keyword) if document.is_prose(marker.start)]
+        if found:
+            markers = sorted(markers + found, key=lambda marker: marker.start)
     return markers
+
+
+@lru_cache(maxsize=16)
+def entity_pattern(keyword: str) -> re.Pattern[str]:
+    """``&#91;CITATION 2&#93;``, ``&lbrack;…&rbrack;`` and the like: brackets written
+    as character references, which Markdown renders as brackets."""
+    opening = r"&(?:#0{0,5}91|#[xX]0{0,5}5[bB]|lbrack|lsqb);"
+    closing = r"(?:&(?:#0{0,5}93|#[xX]0{0,5}5[dD]|rbrack|rsqb);|\])"
+    return re.compile(opening + r"[ \t]*(" + re.escape(keyword) + r")(?![^\W\d_])([^\[\]\n&]{0,200}?)" + closing, re.IGNORECASE)
+
+
+def _entity_markers(document: Document, keyword: str) -> list[Marker]:
+    found = []
+    for match in entity_pattern(keyword).finditer(document.text):
+        body = match.group(2)
+        plain = body if body.isascii() else _plain(body)
+        if _NUMBER_LIKE.fullmatch(plain) is None or not plain.strip():
+            continue  # prose, e.g. &#91;citation needed&#93;
+        raw = match.group()
+        shown = _visible(shorten(raw))
+        numbers, problem = _expand(_ascii_digits(plain.strip()))
+        if problem is not None:
+            found.append(Marker(match.start(), match.end(), raw, (), f"`{shown}` {problem}"))
+            continue
+        replacement = f"[{keyword} {_canonical(_ascii_digits(plain.strip()))}]"
+        message = f"`{shown}` writes its brackets as HTML character references; write `{shorten(replacement)}`"
+        found.append(Marker(match.start(), match.end(), raw, numbers, message, replacement))
+    return found
 
 
 def _classify(text: str, match: re.Match[str], keyword: str) -> Optional[Marker]:

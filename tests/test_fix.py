@@ -150,9 +150,10 @@ def test_a_numbering_check_calls_right_is_not_renumbered() -> None:
         ("[\u200bCITATION 2\u200b]", "[CITATION 2]"),
         ("[CITATION\u202f2,\u20093]", "[CITATION 2, 3]"),
         ("[CITATION 2\uff0c3]", "[CITATION 2, 3]"),
+        ("&#91;CITATION 2&#93;", "[CITATION 2]"),
     ],
     ids=["wrong-case", "stray-spaces", "leading-zero", "double-space", "semicolon", "no-break-space", "zero-width-spaces", "narrow-spaces",
-         "fullwidth-comma"],
+         "fullwidth-comma", "character-references"],
 )
 def test_unambiguous_near_misses_are_normalised(marker: str, expected: str) -> None:
     text = "A. [CITATION 1] B. " + marker + " C. [CITATION 3]\n" + refs()

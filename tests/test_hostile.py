@@ -31,6 +31,7 @@ CASES: dict[str, Callable[[], str]] = {
     "100,000 brackets": lambda: "[" * 100_000 + "\n",
     "100,000 backticks": lambda: "`" * 100_000 + " [CITATION 1]\n",
     "100,000 unclosed comments": lambda: "<!--" * 100_000 + "\n",
+    "50,000 opening character references": lambda: "&#91;CITATION 1 " * 50_000 + "\n",
     "100,000 unclosed comments in prose": lambda: "x " + "<!--" * 100_000 + " [CITATION 1]\n",
     "50,000 unclosed directives": lambda: "<!-- citelint-disable " * 50_000 + "\n",
     "100,000 emphasis markers": lambda: "*_" * 100_000 + "\n",

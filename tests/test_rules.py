@@ -182,6 +182,17 @@ def test_dashes_and_commas_of_word_processors_in_a_marker_are_named() -> None:
     assert found("A [CITATION 1\u20132]\n" + REFS) == [("CIT002", 7, 1)]  # the en dash is a range's own
 
 
+def test_brackets_written_as_character_references_are_a_near_miss() -> None:
+    """`&#91;CITATION 2&#93;` renders as `[CITATION 2]`: it cites, and it is fixed to
+    the plain marker; in code, or as prose (`&#91;citation needed&#93;`), it is not."""
+    text = "A &#91;CITATION 1&#93; B &lbrack;Citation 2, 3&rbrack; C `&#91;CITATION 9&#93;` &#91;citation needed&#93;.\n" + REFS
+    found = [(d.code, d.column, d.message) for d in lint_text(text)]
+    assert found == [
+        ("CIT005", 3, "malformed citation marker: `&#91;CITATION 1&#93;` writes its brackets as HTML character references; write `[CITATION 1]`"),
+        ("CIT005", 26, "malformed citation marker: `&lbrack;Citation 2, 3&rbrack;` writes its brackets as HTML character references; write `[CITATION 2, 3]`"),
+    ]
+
+
 def test_a_marker_in_a_heading_made_by_an_underline_is_told_how() -> None:
     """A line of --- right under a paragraph, often meant as a break, makes the
     paragraph a heading: the message says so."""

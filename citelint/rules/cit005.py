@@ -8,7 +8,8 @@ leading zeros, a reversed range, a marker never closed on its line, stray
 spaces (`[ CITATION 3 ]`, `[CITATION  3]`), digits other than 0-9
 (`[CITATION ٣]`), a no-break, thin or zero-width space, an em dash or minus
 sign, or a fullwidth comma copied in from a word processor or web page (shown as
-`<U+00A0>`: it looks like a marker and is not one), a range of more than 500 references, and a number of more than nine
+`<U+00A0>`: it looks like a marker and is not one), brackets written as HTML
+character references (`&#91;CITATION 2&#93;`, which renders as a marker), a range of more than 500 references, and a number of more than nine
 digits (no list holds a billion references). A wrong-case keyword counts only when
 what follows it is empty or number-like, so `[citation needed]` is prose.
 Escaped brackets, as exporters write them (`\\[CITATION 3\\]`), render as a
