@@ -96,7 +96,9 @@ def find_markers(document: Document, keyword: str = "CITATION") -> list[Marker]:
         marker = _classify(text, match, keyword)
         if marker is not None:
             markers.append(marker)
-    if "&#" in text or "brack;" in text or "sqb;" in text:  # brackets written as character references render as a marker too
+    # Brackets written as character references render as a marker too. Looked for only
+    # where one may be: a search for one character is cheap, three for words are not.
+    if "&" in text and ("&#" in text or "brack;" in text or "sqb;" in text):
         found = [marker for marker in _entity_markers(document, keyword) if document.is_prose(marker.start)]
         if found:
             markers = sorted(markers + found, key=lambda marker: marker.start)
