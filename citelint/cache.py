@@ -26,7 +26,7 @@ try:  # hashlib's own BLAKE2, without hashlib loading OpenSSL first (~2 ms of ev
 except ImportError:  # another Python: the same function by its public name
     from hashlib import blake2b
 
-FORMAT = 2
+FORMAT = 3
 MAX_ENTRY_BYTES = 256 * 1024 * 1024  # findings are capped per rule; an entry past this is not ours
 FOLDER = "lint"
 _GITIGNORE = "# Created by citelint: its caches never belong in version control.\n*\n"
@@ -132,12 +132,13 @@ def _encoded(diagnostic: Diagnostic) -> list[object]:
         diagnostic.end_column,
         diagnostic.message,
         fix,
+        diagnostic.stands_for,
     ]
 
 
 def _diagnostic(item: list, path: str) -> Diagnostic:  # type: ignore[type-arg]
-    code, name, severity, line, column, end_line, end_column, message, fix = item
+    code, name, severity, line, column, end_line, end_column, message, fix, stands_for = item
     decoded = None
     if fix is not None:
         decoded = Fix(fix[0], tuple(Edit(*edit) for edit in fix[1]))
-    return Diagnostic(code, name, Severity(severity), line, column, end_line, end_column, message, decoded, path)
+    return Diagnostic(code, name, Severity(severity), line, column, end_line, end_column, message, decoded, path, stands_for)

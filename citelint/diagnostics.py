@@ -76,6 +76,7 @@ class Diagnostic(NamedTuple):
     message: str
     fix: Optional[Fix] = None
     path: str = ""
+    stands_for: int = 1  # findings: more for the one that counts those past a rule's limit
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.code)
@@ -86,18 +87,6 @@ class FileError(NamedTuple):
 
     path: str
     message: str
-
-
-LEFT_OUT = " more findings of this rule are not shown"  # the finding that counts those past the limit
-
-
-def findings_stood_for(diagnostic: Diagnostic) -> int:
-    """How many findings a diagnostic stands for: one, or, for the one that says
-    how many of its rule were left out past the per-file limit, those it counts."""
-    if LEFT_OUT not in diagnostic.message:
-        return 1
-    count = diagnostic.message.split(LEFT_OUT, 1)[0].replace(",", "")
-    return int(count) if count.isdigit() else 1
 
 
 def shorten(text: str, width: int = 80) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterator
 
-from citelint.diagnostics import findings_stood_for
 from citelint.report import Run
 from citelint.report.text_format import summary
 
@@ -13,7 +12,7 @@ from citelint.report.text_format import summary
 def chunks(run: Run) -> Iterator[str]:
     counts: Counter[tuple[str, str, str]] = Counter()
     for diagnostic in run.diagnostics:  # past the per-file limit, one finding counts the rest
-        counts[(diagnostic.code, diagnostic.name, diagnostic.severity.value)] += findings_stood_for(diagnostic)
+        counts[(diagnostic.code, diagnostic.name, diagnostic.severity.value)] += diagnostic.stands_for
     width = len(str(max(counts.values(), default=0)))
     for (code, name, severity), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         yield f"{count:>{width}}  {code}  {name} ({severity})\n"

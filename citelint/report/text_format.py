@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from citelint.diagnostics import Severity, findings_stood_for, printable
+from citelint.diagnostics import Severity, printable
 from citelint.report import Run
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
@@ -19,7 +19,7 @@ def summary(run: Run) -> str:
     left out past the per-file limit of a rule too."""
     counts = {severity: 0 for severity in Severity}
     for diagnostic in run.diagnostics:
-        counts[diagnostic.severity] += findings_stood_for(diagnostic)
+        counts[diagnostic.severity] += diagnostic.stands_for
     parts = [_plural(counts[Severity.ERROR], "error"), _plural(counts[Severity.WARNING], "warning")]
     if counts[Severity.INFO]:
         parts.append(f"{counts[Severity.INFO]} info")

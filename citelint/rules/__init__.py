@@ -7,7 +7,7 @@ from types import ModuleType
 from typing import Callable, Iterator, Optional
 
 from citelint.chapter import Chapter
-from citelint.diagnostics import LEFT_OUT, Diagnostic, Rule
+from citelint.diagnostics import Diagnostic, Rule
 from citelint.rules import cit001, cit002, cit003, cit004, cit005, cit006, cit007, cit008, cit009, cit010, cit011, cit012, cit013
 
 RULE_MODULES: tuple[ModuleType, ...] = (
@@ -68,6 +68,6 @@ def run_rules(
                 left_out += 1
                 first_left_out = first_left_out or diagnostic
         if first_left_out is not None:
-            message = f"{left_out:,}{LEFT_OUT} (at most {limit:,} per file); fix these and run citelint again"
-            yield first_left_out._replace(message=message, fix=None)
+            message = f"{left_out:,} more findings of this rule are not shown (at most {limit:,} per file); fix these and run citelint again"
+            yield first_left_out._replace(message=message, fix=None, stands_for=left_out)
 
