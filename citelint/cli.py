@@ -37,8 +37,8 @@ def _not_nan(ctx: click.Context, param: click.Parameter, value: Optional[float])
 
 
 # Options that check and fix share.
-_select_option = click.option("--select", callback=_validate_codes, help="Only these rule codes or prefixes, comma-separated.")
-_ignore_option = click.option("--ignore", callback=_validate_codes, help="Skip these rule codes or prefixes, comma-separated.")
+_select_option = click.option("--select", callback=_validate_codes, help="Only these rule codes, prefixes or names, comma-separated.")
+_ignore_option = click.option("--ignore", callback=_validate_codes, help="Skip these rule codes, prefixes or names, comma-separated.")
 _config_option = click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Use this configuration file.")
 _stdin_name_option = click.option(
     "--stdin-filename", "stdin_name", metavar="PATH", default="-", help="The name to report standard input (the path -) under."
@@ -297,13 +297,14 @@ def explain(ctx: click.Context, code: str) -> None:
     """Show a rule's documentation, with a failing and a passing example.
 
     CODE is a rule's code (CIT003) or its name (citation-out-of-order)."""
+    from citelint.config import canonical_selectors
     from citelint.rules import RULE_MODULES
     from citelint.urls import URL_DOCS, URL_RULES
 
     documented = [(module.RULE, module.__doc__ or "") for module in RULE_MODULES]
     documented += [(rule, URL_DOCS[url_code]) for url_code, rule in URL_RULES.items()]
-    wanted = code.strip().lower()
-    found = [(rule, text) for rule, text in documented if wanted in (rule.code.lower(), rule.name)]
+    (wanted,) = canonical_selectors([code])
+    found = [(rule, text) for rule, text in documented if rule.code == wanted]
     if not found:
         click.echo(f"citelint: error: unknown rule code {code!r} (see `citelint rules`)", err=True)
         ctx.exit(EXIT_ERROR)
