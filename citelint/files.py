@@ -135,7 +135,9 @@ def _walk(root: str, exclude: tuple[str, ...], errors: list[FileError]) -> Itera
             path = os.path.join(folder, name)
             try:
                 is_folder = entry.is_dir()  # follows symbolic links
-                identity = (entry.stat().st_dev, entry.stat().st_ino) if is_folder else (0, 0)
+                if is_folder:
+                    info = entry.stat()
+                    identity = (info.st_dev, info.st_ino)
             except OSError:
                 is_folder = False
             if is_folder:
