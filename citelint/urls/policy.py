@@ -1,12 +1,21 @@
-"""Which addresses the URL checker may connect to (SPEC §6).
+"""Which addresses the URL checker may connect to (SPEC §6, docs/security.md).
 
 A CI job checks the links of untrusted pull requests, so by default only
 public addresses are allowed: every address a host resolves to must be
-global and not multicast (IPv4-mapped IPv6 unwrapped; carrier-grade NAT
-``100.64.0.0/10``, which Python does not call private, refused too). The host
-is resolved once; the caller connects to the address that was checked, so a
-redirect hop or a DNS answer that changes between check and connect cannot
-reach the machine's own network.
+global and not multicast (carrier-grade NAT ``100.64.0.0/10``, which Python
+does not call private, refused too). The host is resolved once; the caller
+connects to the address that was checked, so a redirect hop or a DNS answer
+that changes between check and connect cannot reach the machine's own network.
+
+An IPv6 address that a translator or tunnel turns into an IPv4 one is judged
+by the IPv4 address it carries: IPv4-mapped ``::ffff:a.b.c.d``,
+IPv4-translated ``::ffff:0:a.b.c.d``, IPv4-compatible ``::a.b.c.d``, NAT64
+``64:ff9b::a.b.c.d`` and 6to4 ``2002:AABB:CCDD::/48``. Two forms cannot be
+judged and are refused: the local-use NAT64 prefix ``64:ff9b:1::/48`` (where
+the IPv4 address sits depends on the local network's prefix length, RFC 8215)
+and Teredo ``2001::/32`` (a relay path through a server and a client's NAT
+mapping, the client address and port obfuscated; no web site is published
+on Teredo).
 """
 
 from __future__ import annotations
@@ -19,6 +28,21 @@ from typing import Callable, Optional, Union
 IPAddress = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
 Resolver = Callable[[str, int], list[str]]
 _CARRIER_GRADE_NAT = ipaddress.ip_network("100.64.0.0/10")
+# IPv6 prefixes whose last 32 bits are an IPv4 address a translator connects to
+_LOW_32_BITS_ARE_IPV4 = tuple(
+    ipaddress.ip_network(prefix)
+    for prefix in (
+        "::ffff:0:0/96",  # IPv4-mapped
+        "::ffff:0:0:0/96",  # IPv4-translated (SIIT)
+        "::/96",  # IPv4-compatible (deprecated; :: and ::1 carry 0.0.0.0 and 0.0.0.1)
+        "64:ff9b::/96",  # NAT64, the well-known prefix (RFC 6052)
+    )
+)
+_SIX_TO_FOUR = ipaddress.ip_network("2002::/16")  # bits 16-47 are the IPv4 address (RFC 3056)
+_UNJUDGEABLE = (
+    ipaddress.ip_network("64:ff9b:1::/48"),  # local-use NAT64: the IPv4 address may sit at bit 48, 56, 64 or 96
+    ipaddress.ip_network("2001::/32"),  # Teredo: a server and an obfuscated client address and port
+)
 
 
 class AddressRefused(Exception):
@@ -46,15 +70,32 @@ def system_resolver(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(answer[4][0]) for answer in answers))
 
 
+class Unjudgeable(ValueError):
+    """An IPv6 form whose IPv4 destination cannot be told from the address."""
+
+
 def unwrap(address: IPAddress) -> IPAddress:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return address.ipv4_mapped
+    """The IPv4 address an IPv6 address carries, where a translator or tunnel would
+    connect; the address itself when it carries none. Raises Unjudgeable for the
+    forms that carry one where it cannot be found (local-use NAT64, Teredo)."""
+    if isinstance(address, ipaddress.IPv4Address):
+        return address
+    if any(address in network for network in _UNJUDGEABLE):
+        raise Unjudgeable(str(address))
+    if any(address in network for network in _LOW_32_BITS_ARE_IPV4):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    if address in _SIX_TO_FOUR:
+        return ipaddress.IPv4Address((int(address) >> 80) & 0xFFFFFFFF)
     return address
 
 
 def is_public(text: str) -> bool:
-    """A global unicast address that is not carrier-grade NAT."""
-    address = unwrap(ipaddress.ip_address(text.split("%", 1)[0]))
+    """A global unicast address that is not carrier-grade NAT, judged by the IPv4
+    address it carries when it is an IPv6 form that carries one."""
+    try:
+        address = unwrap(ipaddress.ip_address(text.split("%", 1)[0]))
+    except Unjudgeable:
+        return False
     if address.is_multicast or not address.is_global:
         return False
     return not (isinstance(address, ipaddress.IPv4Address) and address in _CARRIER_GRADE_NAT)
@@ -81,10 +122,28 @@ class AddressPolicy:
         refused = [address for address in addresses if not is_public(address)]
         if refused:
             raise AddressRefused(
-                f"{host} resolves to {refused[0]}, a private, loopback, link-local or reserved address; "
+                f"{host} resolves to {described(refused[0])}, a private, loopback, link-local or reserved address; "
                 "not checked (use --allow-private to check it)"
             )
         return addresses[0]
+
+    @property
+    def key(self) -> str:
+        """What cached verdicts are kept under: a verdict reached with the guard
+        open is never served to a run with it closed (nor the other way)."""
+        return "open" if self.allow_private else "guarded"
+
+
+def described(text: str) -> str:
+    """An address as a refusal names it, with the IPv4 address it carries, if any."""
+    try:
+        address = ipaddress.ip_address(text.split("%", 1)[0])
+        carried = unwrap(address)
+    except Unjudgeable:
+        return f"{text} (Teredo or local-use NAT64, whose IPv4 destination cannot be judged)"
+    except ValueError:
+        return text
+    return text if carried == address else f"{text} (which carries {carried})"
 
 
 def literal_host_refused(host: Optional[str], allow_private: bool) -> Optional[str]:
@@ -96,7 +155,7 @@ def literal_host_refused(host: Optional[str], allow_private: bool) -> Optional[s
         return f"{host} is this machine; not checked (use --allow-private to check it)"
     try:
         if not is_public(name):
-            return f"{host} is a private, loopback, link-local or reserved address; not checked (use --allow-private to check it)"
+            return f"{described(name)} is a private, loopback, link-local or reserved address; not checked (use --allow-private to check it)"
     except ValueError:
         return None
     return None
