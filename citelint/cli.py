@@ -86,7 +86,11 @@ def main(args: Optional[list[str]] = None, prog_name: str = "citelint") -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only: no summary, no notes.")
 @click.option("--statistics", is_flag=True, help="Print how many findings of each rule, not the findings.")
 @click.option("--urls", is_flag=True, help="Also check the references' URLs and DOIs (network).")
-@click.option("--allow-private", is_flag=True, default=None, help="Check private, loopback and link-local addresses too.")
+@click.option(
+    "--allow-private/--no-allow-private",
+    default=None,
+    help="With --urls: check private, loopback and link-local addresses too (also CITELINT_ALLOW_PRIVATE=1; a configuration file cannot); --no-allow-private refuses them whatever the environment says.",
+)
 @click.option("--offline", is_flag=True, help="With --urls: use only cached results; send nothing.")
 @click.option("--refresh", is_flag=True, help="With --urls: ignore cached results and check again.")
 @click.option("--accept-changes", is_flag=True, help="With --urls: take changed pages (URL005) as they are now as the new snapshots.")

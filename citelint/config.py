@@ -35,9 +35,10 @@ class UrlSettings(NamedTuple):
     cache_dir: str = ".citelint-cache"
     exclude: tuple[str, ...] = ()
     accept: tuple[int, ...] = ()
-    allow_private: bool = False
+    allow_private: bool = False  # opened by --allow-private or CITELINT_ALLOW_PRIVATE=1 only, never by a file
     archive: bool = False  # look up archived copies of dead and changed links
     archive_api: str = "https://archive.org/wayback/available"
+    ignored_allow_private: str = ""  # "[urls] allow-private" when a file set it true: not obeyed, the run warns
 
 
 class Settings(NamedTuple):
@@ -259,6 +260,7 @@ _URL_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "cache-dir": (lambda v: isinstance(v, str) and bool(v), "a folder path"),
     "exclude": (_strings, "a list of URL regular expressions"),
     "accept": (_is_status_list, "a list of HTTP status codes"),
+    # true is read and ignored: a file (a pull request can change it) may only narrow what is fetched
     "allow-private": (lambda v: isinstance(v, bool), "true or false"),
     "archive": (lambda v: isinstance(v, bool), "true or false"),
     "archive-api": (lambda v: isinstance(v, str) and re.fullmatch(r"https?://[!-~]+", v) is not None, "an http(s) URL"),
@@ -324,6 +326,8 @@ def _url_settings(table: dict[str, Any], where: str, path: str) -> UrlSettings:
     values: dict[str, Any] = {}
     for key, value in table.items():
         values[key.replace("-", "_")] = tuple(value) if isinstance(value, list) else value
+    if values.pop("allow_private", False):  # see docs/security.md
+        values["ignored_allow_private"] = f"[{where}] allow-private"
     if "workers" in values:
         values["workers"] = int(values["workers"])
     return UrlSettings(**values)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Mapping, Optional
 
 from citelint.chapter import Chapter
-from citelint.config import Settings, cache_folder
-from citelint.diagnostics import Diagnostic
+from citelint.config import Settings, cache_folder, shown
+from citelint.diagnostics import Diagnostic, printable, shorten
 from citelint.runner import UrlCheck
 
 
@@ -33,6 +34,24 @@ class Progress:
             sys.stderr.flush()
 
 
+ALLOW_PRIVATE_VARIABLE = "CITELINT_ALLOW_PRIVATE"
+
+
+def guard_opened(flag: Optional[bool], environ: Mapping[str, str], warn: Callable[[str], None]) -> bool:
+    """Whether private, loopback and link-local targets are checked: ``--allow-private``
+    or ``--no-allow-private`` decides; without either, ``CITELINT_ALLOW_PRIVATE=1`` (set
+    by whoever owns the CI job) opens the guard. A configuration file never does: a
+    pull request can change it (docs/security.md)."""
+    if flag is not None:
+        return flag
+    value = environ.get(ALLOW_PRIVATE_VARIABLE, "")
+    if value == "1":
+        return True
+    if value not in ("", "0"):
+        warn(f"{ALLOW_PRIVATE_VARIABLE}={printable(shorten(value, 40))} is not 1; the address guard stays closed")
+    return False
+
+
 def make_url_check(
     settings: Settings,
     *,
@@ -48,8 +67,12 @@ def make_url_check(
     note: Callable[[str], None] = lambda message: None,
 ) -> UrlCheck:
     url_settings = settings.urls
-    if allow_private is not None:
-        url_settings = url_settings._replace(allow_private=allow_private)
+    if url_settings.ignored_allow_private:
+        warn(
+            f"{url_settings.ignored_allow_private} in {shown(settings.source)} is ignored: "
+            f"opening the address guard takes --allow-private or {ALLOW_PRIVATE_VARIABLE}=1"
+        )
+    url_settings = url_settings._replace(allow_private=guard_opened(allow_private, os.environ, warn))
     if timeout is not None:
         url_settings = url_settings._replace(timeout=timeout)
     if archive is not None:

@@ -56,6 +56,7 @@ def chapter(urls: list[str]) -> str:
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / ".git").mkdir()
     monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CITELINT_ALLOW_PRIVATE", raising=False)  # the guard is closed unless a test opens it
     return tmp_path
 
 
@@ -242,13 +243,14 @@ def test_accept_changes_takes_the_changed_page_as_the_new_snapshot(server: TrapS
     assert codes_by_url(again) == {}  # compared with the accepted page from now on
 
 
-def test_archived_copies_of_dead_and_changed_links(server: TrapServer, workdir: Path) -> None:
+def test_archived_copies_of_dead_and_changed_links(server: TrapServer, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """With --archive, a dead or changed link names the archive's copy nearest the
     day the page was first seen; good links cost the archive nothing."""
     from urlserver import OTHER
 
     api = server.url("/wayback/available")
-    Path(".citelint.toml").write_text(f'[urls]\nallow-private = true\ncache-dir = "c"\narchive-api = "{api}"\n', encoding="utf-8")
+    monkeypatch.setenv("CITELINT_ALLOW_PRIVATE", "1")  # the server is on loopback
+    Path(".citelint.toml").write_text(f'[urls]\ncache-dir = "c"\narchive-api = "{api}"\n', encoding="utf-8")
     Path("ch.md").write_text(chapter([server.url("/404"), server.url("/ok"), server.url("/article")]), encoding="utf-8")
     plain = check("--urls", "ch.md")[1]
     assert codes_by_url(plain) == {server.url("/404"): "URL001"} and server.archive_queries == []
@@ -267,10 +269,11 @@ def test_archived_copies_of_dead_and_changed_links(server: TrapServer, workdir: 
 
 
 @pytest.mark.parametrize("mode", ["none", "garbage", "huge", "hostile", "hang", "drip"])
-def test_an_archive_without_a_usable_answer_adds_nothing(server: TrapServer, workdir: Path, mode: str) -> None:
+def test_an_archive_without_a_usable_answer_adds_nothing(server: TrapServer, workdir: Path, mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
     server.state["archive"] = mode
     api = server.url("/wayback/available")
-    Path(".citelint.toml").write_text(f'[urls]\nallow-private = true\ncache-dir = "c"\narchive = true\narchive-api = "{api}"\n', encoding="utf-8")
+    monkeypatch.setenv("CITELINT_ALLOW_PRIVATE", "1")  # the server is on loopback
+    Path(".citelint.toml").write_text(f'[urls]\ncache-dir = "c"\narchive = true\narchive-api = "{api}"\n', encoding="utf-8")
     Path("ch.md").write_text(chapter([server.url("/404")]), encoding="utf-8")
     started = time.monotonic()
     code, document, err = check("--urls", "--timeout", "1", "ch.md")
@@ -281,9 +284,9 @@ def test_an_archive_without_a_usable_answer_adds_nothing(server: TrapServer, wor
 
 
 def test_accept_and_exclude_from_configuration(server: TrapServer, workdir: Path) -> None:
-    Path(".citelint.toml").write_text('[urls]\naccept = [403]\nexclude = ["/500$"]\nallow-private = true\ncache-dir = "c"\n', encoding="utf-8")
+    Path(".citelint.toml").write_text('[urls]\naccept = [403]\nexclude = ["/500$"]\ncache-dir = "c"\n', encoding="utf-8")
     Path("ch.md").write_text(chapter([server.url("/403"), server.url("/500")]), encoding="utf-8")
-    document = check("--urls", "ch.md")[1]
+    document = check("--urls", "--allow-private", "ch.md")[1]
     assert codes_by_url(document) == {server.url("/500"): "URL004"}
     assert server.hits["/500"] == 0
     assert Path("c/verdicts.sqlite").exists()
