@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import threading
+import time
+import zlib
 from collections import Counter
+from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
 
@@ -23,6 +26,7 @@ class TrapServer:
         self.hits: Counter[str] = Counter()
         self.state: dict[str, object] = {"article": ARTICLE, "title": "The Summit", "stamp": "2026-11-01", "archive": "found"}
         self.archive_queries: list[dict[str, str]] = []
+        self.headers_seen: list[tuple[str, dict[str, str]]] = []  # (path, headers) of every request
         self.stop = threading.Event()
         server = self
 
@@ -34,10 +38,12 @@ class TrapServer:
 
             def do_HEAD(self) -> None:  # noqa: N802
                 server.hits[self.path] += 1
+                server.headers_seen.append((self.path, dict(self.headers)))
                 server.handle(self, head=True)
 
             def do_GET(self) -> None:  # noqa: N802
                 server.hits[self.path] += 1
+                server.headers_seen.append((self.path, dict(self.headers)))
                 server.handle(self, head=False)
 
         class QuietServer(ThreadingHTTPServer):
@@ -89,6 +95,7 @@ class TrapServer:
             "/drip": self.drip,
             "/big": self.big,
             "/wayback/available": self.archive,
+            **hostile_routes(self),
         }
         if path.startswith("/redirect-to/"):
             self.redirect(request, 302, "http://" + path[len("/redirect-to/") :])
@@ -185,3 +192,82 @@ class TrapServer:
                 request.wfile.write(chunk)
         except OSError:
             return
+
+
+# -- hostile bodies and headers (issue 14) ----------------------------------------
+
+BOMB_SIZE = 1 << 30  # what the compressed bombs decode to: 1 GiB
+ENDLESS_LIMIT = 1 << 30  # the "endless" chunked body stops after this much, or a minute
+
+
+@lru_cache(maxsize=None)
+def compressed_zeros(wbits: int) -> bytes:
+    """BOMB_SIZE zero bytes compressed (wbits 31: gzip, 15: zlib/deflate): about 1 MB."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, wbits)
+    block = bytes(1 << 20)
+    return b"".join([*(compressor.compress(block) for _ in range(BOMB_SIZE >> 20)), compressor.flush()])
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    return compressor.compress(data) + compressor.flush()
+
+
+def hostile_routes(server: TrapServer) -> dict[str, Callable[[BaseHTTPRequestHandler, bool], None]]:
+    return {
+        "/bomb/chunked": lambda r, h: endless_chunked(server, r, h),
+        "/bomb/gzip": lambda r, h: send_bytes(r, 200, compressed_zeros(31), h, {"Content-Encoding": "gzip"}),
+        "/bomb/gzip-gzip": lambda r, h: send_bytes(r, 200, gzip_bytes(compressed_zeros(31)), h, {"Content-Encoding": "gzip, gzip"}),
+        "/bomb/deflate": lambda r, h: send_bytes(r, 200, compressed_zeros(15), h, {"Content-Encoding": "deflate"}),
+        "/bomb/redirect": lambda r, h: send_bytes(r, 302, compressed_zeros(31), h, {"Content-Encoding": "gzip", "Location": "/ok"}),
+        "/small-gzip": lambda r, h: send_bytes(r, 200, gzip_bytes(PAGE.format(title="Zipped", body=ARTICLE).encode()), h, {"Content-Encoding": "gzip"}),
+        "/cookie-redirect": lambda r, h: send_bytes(r, 302, b"", h, {"Location": "/cookie-check", "Set-Cookie": "session=secret; Path=/"}),
+        "/cookie-check": lambda r, h: server.send(r, 200, PAGE.format(title="Cookies", body=ARTICLE), h, headers={"Set-Cookie": "later=1; Path=/"}),
+        "/auth": lambda r, h: server.send(r, 200, PAGE.format(title="Auth", body=ARTICLE), h),
+        "/503-forever": lambda r, h: server.send(r, 503, "down", h, headers={"Retry-After": "999999"}),
+        "/charset-unknown": lambda r, h: server.send(r, 200, PAGE.format(title="Odd charset", body=ARTICLE), h, "text/html; charset=x-unknown"),
+        "/early-hints": lambda r, h: early_hints(server, r, h),
+    }
+
+
+def send_bytes(request: BaseHTTPRequestHandler, status: int, data: bytes, head: bool, headers: dict[str, str]) -> None:
+    request.send_response(status)
+    request.send_header("Content-Type", "text/html; charset=utf-8")
+    request.send_header("Content-Length", str(len(data)))
+    for key, value in headers.items():
+        request.send_header(key, value)
+    request.end_headers()
+    if not head:
+        try:
+            request.wfile.write(data)
+        except OSError:
+            return
+
+
+def endless_chunked(server: TrapServer, request: BaseHTTPRequestHandler, head: bool) -> None:
+    """A body that says it is 100 bytes long and never ends (bounded: ENDLESS_LIMIT or a minute)."""
+    request.send_response(200)
+    request.send_header("Content-Type", "text/html")
+    request.send_header("Content-Length", "100")
+    request.send_header("Transfer-Encoding", "chunked")
+    request.end_headers()
+    if head:
+        return
+    chunk = b"<p>" + b"x" * 65529 + b"</p>"
+    framed = b"%x\r\n%s\r\n" % (len(chunk), chunk)
+    stop_at = time.monotonic() + 60
+    try:
+        for _ in range(ENDLESS_LIMIT // len(chunk)):
+            if server.stop.is_set() or time.monotonic() > stop_at:
+                break
+            request.wfile.write(framed)
+    except OSError:
+        pass
+    request.close_connection = True
+
+
+def early_hints(server: TrapServer, request: BaseHTTPRequestHandler, head: bool) -> None:
+    """A 103 Early Hints interim response, then the real answer."""
+    request.wfile.write(b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload; as=style\r\n\r\n")
+    server.send(request, 200, PAGE.format(title="Hinted", body=ARTICLE), head)
+

@@ -12,7 +12,9 @@ from typing import Iterator
 
 from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic, Rule, Severity
-from citelint.references import DOI, URL
+from citelint.patterns import iter_dois, iter_urls
+from citelint.rules import MAX_FINDINGS_PER_RULE
+from citelint.suppress import suppressions_for
 
 URL_RULES = {
     rule.code: rule
@@ -25,7 +27,6 @@ URL_RULES = {
         Rule("URL006", "unverifiable-link", Severity.INFO),
     )
 }
-_TRAILING = ".,;:!?'\")]}>*_"
 
 URL_DOCS = {
     "URL001": """The reference's URL is dead: it answers 404 or 410, or its host does not exist.
@@ -113,24 +114,40 @@ def links_of(chapter: Chapter) -> Iterator[Link]:
     for entry in chapter.references.entries:
         start = document.offset(entry.first_line)
         text = document.text[start : document.line_end(entry.last_line)]
-        urls = [(m.group().rstrip(_TRAILING), m.start()) for m in URL.finditer(text)]
-        urls = [(url, offset) for url, offset in urls if "://" in url and len(url) > len("https://")]
-        for url, offset in urls:
-            yield Link(url, start + offset, start + offset + len(url))
+        urls = [found for found in iter_urls(text) if len(found.text) > len("https://")]
+        for url in urls:
+            yield Link(url.text, start + url.start, start + url.end)
         if not urls:
-            for match in DOI.finditer(text):
-                doi = match.group(1).rstrip(_TRAILING)
-                yield Link(f"https://doi.org/{doi}", start + match.start(), start + match.start(1) + len(doi))
+            for doi in iter_dois(text):
+                yield Link(f"https://doi.org/{doi.text}", start + doi.start, start + doi.end)
 
 
-def url_diagnostics(chapter: Chapter, verdicts: dict, path: str) -> list[Diagnostic]:  # type: ignore[type-arg]
-    """A finding at each link whose verdict has a code."""
-    found = []
+def url_diagnostics(chapter: Chapter, verdicts: dict, path: str, limit: int = MAX_FINDINGS_PER_RULE) -> list[Diagnostic]:  # type: ignore[type-arg]
+    """A finding at each link whose verdict has a code and that no comment
+    suppresses, at most ``limit`` of each rule in a file, as for the lint rules:
+    past that they are counted, and one more finding of the rule says how many
+    were left out (it ``stands_for`` them)."""
+    suppressions = suppressions_for(chapter.document)
+    shown: dict[str, list[Diagnostic]] = {}
+    left_out: dict[str, tuple[Diagnostic, int]] = {}
     for link in links_of(chapter):
         verdict = verdicts.get(link.url)
         if verdict is None or verdict.code is None:
             continue
         rule = URL_RULES[verdict.code]
-        diagnostic = chapter.finding(rule, link.start, link.end, f"{link.url}: {verdict.detail}")
-        found.append(diagnostic._replace(path=path))
+        if suppressions is not None and suppressions.suppressed(chapter.document.line_of(link.start), rule.code):
+            continue
+        kept = shown.setdefault(rule.code, [])
+        if len(kept) < limit:
+            diagnostic = chapter.finding(rule, link.start, link.end, f"{link.url}: {verdict.detail}")
+            kept.append(diagnostic._replace(path=path))
+        elif rule.code in left_out:
+            first, count = left_out[rule.code]
+            left_out[rule.code] = (first, count + 1)
+        else:
+            left_out[rule.code] = (chapter.finding(rule, link.start, link.end, "")._replace(path=path), 1)
+    found = [diagnostic for kept in shown.values() for diagnostic in kept]
+    for first, count in left_out.values():
+        message = f"{count:,} more findings of this rule are not shown (at most {limit:,} per file); fix these and run citelint again"
+        found.append(first._replace(message=message, stands_for=count))
     return found

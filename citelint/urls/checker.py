@@ -7,6 +7,7 @@ deadline, by daemon threads, so that no server can stall the run.
 
 from __future__ import annotations
 
+import codecs
 import email.utils
 import queue
 import random
@@ -18,7 +19,7 @@ from collections import deque
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Optional
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from citelint.config import UrlSettings
 from citelint.urls.fingerprint import Fingerprint, describe_change, fingerprint
@@ -75,6 +76,7 @@ class UrlChecker:
         self.store = VerdictStore(store_path, warn)
         self._session: Any = None
         self._session_lock = threading.Lock()
+        self._cache_dropped = False
         self._stored: dict[str, Optional[Verdict]] = {}
         self._new_snapshots: list[tuple[str, float, str]] = []
         self._replaced_snapshots: list[tuple[str, float, str]] = []
@@ -224,10 +226,12 @@ class UrlChecker:
                 method = "GET"
                 continue
             if status >= 500 or status == 429:
-                if attempt < RETRIES and self._pause(self._wait_before_retry(outcome, attempt), deadline):
+                wait = _retry_after(outcome) if status in (429, 503) else None
+                outcome.close()
+                if attempt < RETRIES and self._pause(wait if wait is not None else _backoff(attempt), deadline):
                     attempt += 1
                     continue
-                return self._classify(url, status, outcome, None)
+                return self._classify(url, status, outcome, None, tries=attempt + 1)
             body = self._read_body(outcome, deadline) if method == "GET" else None
             return self._classify(url, status, outcome, body)
 
@@ -265,22 +269,22 @@ class UrlChecker:
         except requests.exceptions.RequestException as error:
             return self._verdict(url, "URL002", f"request failed: {_short(error)}")
         except sqlite3.Error as error:
-            self.warn(f"the HTTP cache failed ({error}); going on without it")
-            self._drop_cache()
+            self._drop_cache(error)
             return _Retry("", free=True)
 
-    @staticmethod
-    def _wait_before_retry(response: Any, attempt: int) -> float:
-        wait = _retry_after(response) if response.status_code in (429, 503) else None
-        response.close()
-        return wait if wait is not None else _backoff(attempt)
-
     def _request(self, method: str, url: str, deadline: float) -> Any:
+        from citelint.urls.http import set_deadline
+
         timeout = max(0.1, min(self.settings.timeout, deadline - time.monotonic()))
         kwargs: dict[str, Any] = {"timeout": (timeout, timeout), "allow_redirects": True, "stream": True}
-        if self._refetch(url) and hasattr(self.session(), "cache"):
+        session = self.session()
+        if self._refetch(url) and hasattr(session, "cache"):
             kwargs["force_refresh"] = True
-        return self.session().request(method, url, **kwargs)
+        set_deadline(deadline)
+        try:
+            return session.request(method, _without_userinfo(url), **kwargs)
+        finally:
+            set_deadline(None)
 
     def _refetch(self, url: str) -> bool:
         """Whether the HTTP cache must be passed by: --refresh, or a changed page to accept."""
@@ -289,11 +293,16 @@ class UrlChecker:
         stored = self._stored.get(url)
         return self.options.accept_changes and stored is not None and stored.code == "URL005"
 
-    def _drop_cache(self) -> None:
+    def _drop_cache(self, error: sqlite3.Error) -> None:
+        """Go on without the HTTP cache; the first thread to find it failing says so."""
         from citelint.urls.http import plain_session
 
         with self._session_lock:
+            if self._cache_dropped:
+                return
+            self._cache_dropped = True
             self._session = plain_session(self.policy, self.settings.workers)
+        self.warn(f"the HTTP cache failed ({error}); going on without it")
 
     @staticmethod
     def _pause(seconds: float, deadline: float) -> bool:
@@ -304,24 +313,20 @@ class UrlChecker:
         return True
 
     def _read_body(self, response: Any, deadline: float) -> Optional[str]:
+        """The text of a page, to BODY_LIMIT bytes after decoding and the deadline at most."""
+        from citelint.urls.http import body_of
+
         content_type = response.headers.get("Content-Type", "").lower()
         if not response.ok or not content_type.startswith(TEXT_TYPES):
             response.close()
             return None
-        chunks: list[bytes] = []
-        size = 0
         try:
-            for chunk in response.iter_content(65536):
-                chunks.append(chunk)
-                size += len(chunk)
-                if size >= BODY_LIMIT or time.monotonic() >= deadline:
-                    break
+            data = body_of(response, deadline)
         except Exception:  # noqa: BLE001 - a broken body is no body
             return None
         finally:
             response.close()
-        data = b"".join(chunks)[:BODY_LIMIT]
-        return data.decode(response.encoding or "utf-8", errors="replace")
+        return data.decode(_known_encoding(response.encoding), errors="replace")
 
     def _verdict(self, url: str, code: Optional[str], detail: str, **extra: Any) -> Verdict:
         now = time.time()
@@ -329,7 +334,7 @@ class UrlChecker:
         expires = now + self.settings.expire_after if fresh else 0.0
         return Verdict(url, code, detail, checked_at=now, expires_at=expires, **extra)
 
-    def _classify(self, url: str, status: int, response: Any, body: Optional[str]) -> Verdict:
+    def _classify(self, url: str, status: int, response: Any, body: Optional[str], tries: int = 1) -> Verdict:
         final = response.url
         content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower() or None
         extra = {"status": status, "final_url": final, "content_type": content_type}
@@ -347,7 +352,7 @@ class UrlChecker:
         if status in UNVERIFIABLE or 400 <= status < 500:
             return self._verdict(url, "URL006", f"answers {status} {_reason(response)}: could not verify (a bot wall or rate limit), not dead", **extra)
         if 500 <= status < 600:
-            return self._verdict(url, "URL002", f"answers {status} {_reason(response)} after {RETRIES + 1} tries", **extra)
+            return self._verdict(url, "URL002", f"answers {status} {_reason(response)} {_after_tries(tries, response)}", **extra)
         return self._verdict(url, "URL002", f"answers {status} {_reason(response)}", **extra)
 
     # -- archived copies ---------------------------------------------------------
@@ -372,11 +377,17 @@ class UrlChecker:
         params = {"url": url}
         if seen_at is not None:
             params["timestamp"] = time.strftime("%Y%m%d", time.gmtime(seen_at))
+        from citelint.urls.http import set_deadline
+
+        deadline = time.monotonic() + timeout
+        set_deadline(deadline)
         try:
             response = self.session().get(self.settings.archive_api, params=params, timeout=(timeout, timeout), stream=True)
-            data = _read_capped(response, ARCHIVE_REPLY_LIMIT, time.monotonic() + timeout)
+            data = _read_capped(response, ARCHIVE_REPLY_LIMIT, deadline)
         except (requests.exceptions.RequestException, AddressRefused, HostNotFound, ResolveFailed, sqlite3.Error, OSError):
             return None
+        finally:
+            set_deadline(None)
         return _archived_snapshot(data)
 
     def _compare_snapshot(self, url: str, body: Optional[str]) -> Optional[str]:
@@ -438,6 +449,40 @@ def _archived_snapshot(data: bytes) -> Optional[tuple[str, str]]:
     if not _ARCHIVED_URL.fullmatch(copy) or not re.fullmatch(r"\d{8,14}", stamp):
         return None
     return f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}", re.sub(r"^http://web\.archive\.org/", "https://web.archive.org/", copy)
+
+
+def _after_tries(tries: int, response: Any) -> str:
+    """``after 3 tries``; when the server asked for a wait the deadline does not
+    allow, says so (``after 1 try (it asks to be tried again in 999999 s)``)."""
+    said = f"after {tries} {'try' if tries == 1 else 'tries'}"
+    asked = response.headers.get("Retry-After", "").strip()
+    if tries <= RETRIES and asked:
+        return f"{said} (it asks to be tried again in {_short_text(asked)}{' s' if asked.isdigit() else ''})"
+    return said
+
+
+def _short_text(text: str) -> str:
+    """A server's word, printable and short enough for a message."""
+    printable = "".join(character if character.isprintable() else "?" for character in text)
+    return printable if len(printable) <= 40 else printable[:37] + "..."
+
+
+def _known_encoding(name: Optional[str]) -> str:
+    """The page's declared character set when Python knows it, else UTF-8."""
+    if name:
+        try:
+            return codecs.lookup(name).name
+        except (LookupError, ValueError):
+            pass
+    return "utf-8"
+
+
+def _without_userinfo(url: str) -> str:
+    """The URL without ``user:password@``: credentials in a cited URL are never sent."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
 def _backoff(attempt: int) -> float:

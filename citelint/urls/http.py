@@ -1,15 +1,26 @@
 """The HTTP side of the checker: a requests-cache session whose connections
 go only to addresses the policy checked. Imported only when a URL must be
-fetched."""
+fetched.
+
+Every response a server sends is bounded here, before requests or
+requests-cache may read it: a body is read while streaming, decoded (any
+encoding, stacked ones too), to BODY_LIMIT bytes and the fetch's deadline at
+most; only a body read whole within those is offered to the cache. No cookie
+is kept or sent and no credential is sent, on any hop.
+"""
 
 from __future__ import annotations
 
+import http.client
+import io
 import logging
 import socket
 import sqlite3
+import threading
+import time
 from http.cookiejar import DefaultCookiePolicy
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, NamedTuple, Optional
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -17,14 +28,72 @@ from requests.cookies import RequestsCookieJar
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from urllib3.response import HTTPResponse
 from urllib3.util import connection as urllib3_connection
 
 from citelint import __version__
 from citelint.cache import make_cache_folder
-from citelint.urls.checker import BODY_LIMIT, MAX_REDIRECTS
+from citelint.urls.checker import BODY_LIMIT, MAX_REDIRECTS, TEXT_TYPES
 from citelint.urls.policy import AddressPolicy, ResolveFailed
 
 USER_AGENT = f"Mozilla/5.0 (compatible; citelint/{__version__}; reference checker)"
+READ_SIZE = 65536  # decoded bytes asked of urllib3 at a time (it decompresses no more than asked)
+REDIRECT_BODY_LIMIT = 64 * 1024  # a redirect's body is never used: read this much to reuse the connection
+MAX_INTERIM_RESPONSES = 10  # 1xx answers (103 Early Hints) passed over before the real one
+CACHE_BUSY_TIMEOUT_S = 3.0  # how long the HTTP cache waits for another process's lock
+CACHE_PROBE_TIMEOUT_S = 1.0  # how long opening the HTTP cache waits before skipping a locked one
+FALLBACK_READ_TIME_S = 30.0  # a body's read time when no fetch deadline was set
+NEVER_SENT = ("Cookie", "Authorization", "Proxy-Authorization")
+NEVER_READ = ("Set-Cookie", "Set-Cookie2")
+_fetch = threading.local()  # this thread's fetch deadline (time.monotonic())
+
+
+def set_deadline(deadline: Optional[float]) -> None:
+    """The time by which this thread's current fetch must be done: bodies stop being read there."""
+    _fetch.deadline = deadline
+
+
+def _deadline() -> float:
+    deadline = getattr(_fetch, "deadline", None)
+    return deadline if deadline is not None else time.monotonic() + FALLBACK_READ_TIME_S
+
+
+class InterimSkippingResponse(http.client.HTTPResponse):
+    """http.client's response, passing over 1xx interim answers (103 Early Hints, 102)
+    as it passes over 100 Continue; 101 Switching Protocols stays final."""
+
+    def _read_status(self) -> tuple[str, int, str]:
+        for _ in range(MAX_INTERIM_RESPONSES):
+            version, status, reason = super()._read_status()
+            if not 100 <= status < 200 or status == 101:
+                return version, status, reason
+            http.client._read_headers(self.fp)  # type: ignore[attr-defined]  # the interim answer's headers
+        raise http.client.HTTPException(f"more than {MAX_INTERIM_RESPONSES} interim (1xx) responses")
+
+
+class BodyRead(NamedTuple):
+    """What was read of a body: at most the limit, and whether that was all of it."""
+
+    data: bytes
+    whole: bool
+
+
+def read_body(raw: HTTPResponse, limit: int, deadline: float) -> BodyRead:
+    """Read and decode ``raw``'s body to ``limit`` bytes and ``deadline`` at most.
+    ``read1`` returns what one socket read brings (a server that drips bytes is
+    seen at each drip) and urllib3 (2.6 and later) decodes no more than asked per
+    call, for every encoding and stacked encodings, so memory stays near the limit."""
+    chunks: list[bytes] = []
+    size = 0
+    while time.monotonic() < deadline:
+        chunk = raw.read1(READ_SIZE, decode_content=True)
+        if not chunk:
+            return BodyRead(b"".join(chunks), True)
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            break
+    return BodyRead(b"".join(chunks)[:limit], False)
 
 
 def _guarded_classes(policy: AddressPolicy) -> dict[str, type]:
@@ -44,8 +113,9 @@ def _guarded_classes(policy: AddressPolicy) -> dict[str, type]:
         except OSError as error:
             raise NewConnectionError(self, f"failed to connect to {self.host} ({address}): {error}") from error
 
-    http_connection = type("GuardedHTTPConnection", (HTTPConnection,), {"_new_conn": new_conn})
-    https_connection = type("GuardedHTTPSConnection", (HTTPSConnection,), {"_new_conn": new_conn})
+    members = {"_new_conn": new_conn, "response_class": InterimSkippingResponse}
+    http_connection = type("GuardedHTTPConnection", (HTTPConnection,), members)
+    https_connection = type("GuardedHTTPSConnection", (HTTPSConnection,), members)
     return {
         "http": type("GuardedHTTPPool", (HTTPConnectionPool,), {"ConnectionCls": http_connection}),
         "https": type("GuardedHTTPSPool", (HTTPSConnectionPool,), {"ConnectionCls": https_connection}),
@@ -61,6 +131,89 @@ class GuardedAdapter(HTTPAdapter):
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = dict(self._pools)
 
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        """Send without cookies or credentials, whatever put them on the request."""
+        for name in NEVER_SENT:
+            request.headers.pop(name, None)
+        return super().send(request, *args, **kwargs)
+
+    def build_response(self, req: requests.PreparedRequest, resp: HTTPResponse) -> requests.Response:
+        """The response, its cookies unread and its body bounded (see ``_bound_body``)."""
+        _forget_cookies(resp)
+        response = super().build_response(req, resp)
+        _bound_body(response)
+        return response
+
+
+def body_of(response: requests.Response, deadline: float) -> bytes:
+    """At most BODY_LIMIT bytes of the response's decoded body, read by ``deadline``."""
+    if getattr(response, "from_cache", False):
+        return bytes(response.content or b"")[:BODY_LIMIT]
+    return read_body(response.raw, BODY_LIMIT, deadline).data
+
+
+def _forget_cookies(raw: HTTPResponse) -> None:
+    """Remove Set-Cookie before requests sees it: no jar (the session's, a request's
+    own on a redirect, the response's) ever holds a cookie to send back."""
+    message = getattr(getattr(raw, "_original_response", None), "msg", None)
+    for name in NEVER_READ:
+        raw.headers.discard(name)
+        if message is not None:
+            del message[name]
+
+
+def _bound_body(response: requests.Response) -> None:
+    """Read now what anything may read of this body, bounded: a redirect's (which
+    requests reads whole) to REDIRECT_BODY_LIMIT; a 200's of a text type or a
+    declared length within BODY_LIMIT (which requests-cache reads whole) to
+    BODY_LIMIT and the deadline. What was read replaces the stream, decoded; only
+    a body read whole is marked ``citelint_whole`` for the cache. Other bodies
+    stay unread streams, closed by the checker."""
+    response.citelint_whole = response.request.method == "HEAD"  # type: ignore[attr-defined]  # no body
+    if response.request.method == "HEAD":
+        return
+    if response.is_redirect:
+        _replace_body(response, REDIRECT_BODY_LIMIT, keep=False)
+    elif response.status_code == 200 and _worth_reading(response):
+        response.citelint_whole = _replace_body(response, BODY_LIMIT)  # type: ignore[attr-defined]
+
+
+def _worth_reading(response: requests.Response) -> bool:
+    if response.headers.get("Content-Type", "").lower().startswith(TEXT_TYPES):
+        return True
+    length = response.headers.get("Content-Length", "")
+    return length.isdigit() and int(length) <= BODY_LIMIT and "Transfer-Encoding" not in response.headers
+
+
+def _replace_body(response: requests.Response, limit: int, keep: bool = True) -> bool:
+    """Read the body (bounded), give the connection back (or close it when the body
+    was not read to its end), and serve what was read, decoded, from memory (with
+    ``keep`` off, an empty body: a redirect's, which nothing uses)."""
+    raw: HTTPResponse = response.raw
+    body = read_body(raw, limit, _deadline())
+    if not keep:
+        body = body._replace(data=b"")
+    if body.whole:
+        raw.release_conn()
+    else:
+        raw.close()
+    headers = raw.headers.copy()
+    for name in ("Content-Encoding", "Transfer-Encoding"):
+        headers.discard(name)
+        response.headers.pop(name, None)
+    headers["Content-Length"] = response.headers["Content-Length"] = str(len(body.data))
+    response.raw = HTTPResponse(
+        body=io.BytesIO(body.data),
+        headers=headers,
+        status=raw.status,
+        version=raw.version,
+        reason=raw.reason,
+        preload_content=False,
+        decode_content=False,
+        request_url=raw.geturl(),
+    )
+    return body.whole
+
 
 def _cache_key(request: requests.PreparedRequest, **_: Any) -> str:
     """One entry per method and URL: the checker sends no varying headers or bodies,
@@ -70,10 +223,12 @@ def _cache_key(request: requests.PreparedRequest, **_: Any) -> str:
     return hashlib.blake2b(f"{request.method} {request.url}".encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def _small_enough(response: requests.Response) -> bool:
-    """requests-cache filter: never cache a body that is unknown in size or too big."""
-    length = response.headers.get("Content-Length")
-    return length is not None and length.isdigit() and int(length) <= BODY_LIMIT
+def _read_whole(response: requests.Response) -> bool:
+    """requests-cache filter: cache only a body read whole within BODY_LIMIT (a
+    response already in the cache was: it stays)."""
+    if getattr(response, "from_cache", False):
+        return True
+    return getattr(response, "citelint_whole", False) is True
 
 
 def _harden(session: requests.Session, policy: AddressPolicy, workers: int) -> requests.Session:
@@ -90,25 +245,27 @@ def _harden(session: requests.Session, policy: AddressPolicy, workers: int) -> r
 def make_session(
     policy: AddressPolicy, workers: int, cache_path: Optional[Path], expire_after: float, warn: Callable[[str], None]
 ) -> requests.Session:
-    """A requests-cache session on SQLite (WAL, long busy timeout), or a plain one
-    when the cache cannot be opened."""
+    """A requests-cache session on SQLite (WAL, a busy timeout of a few seconds), or
+    a plain one when the cache cannot be opened or another process holds it locked
+    (a lock held longer than a fetch's deadline must not fail the links)."""
     logging.getLogger("requests_cache").setLevel(logging.CRITICAL)
     if cache_path is not None:
         try:
             from requests_cache import CachedSession
 
             make_cache_folder(str(cache_path.parent))
+            _wait_for_write_lock(cache_path)
             session = CachedSession(
                 str(cache_path),
                 backend="sqlite",
                 wal=True,
                 fast_save=True,  # a cache: no fsync per response
-                busy_timeout=30_000,
-                timeout=30,
+                busy_timeout=int(CACHE_BUSY_TIMEOUT_S * 1000),
+                timeout=CACHE_BUSY_TIMEOUT_S,
                 expire_after=expire_after,
                 allowable_codes=(200,),
                 allowable_methods=("GET", "HEAD"),
-                filter_fn=_small_enough,
+                filter_fn=_read_whole,
                 key_fn=_cache_key,
                 stale_if_error=False,
             )
@@ -117,6 +274,17 @@ def make_session(
         except (sqlite3.Error, OSError) as error:
             warn(f"the HTTP cache {cache_path} cannot be used ({error}); checking without it")
     return _harden(requests.Session(), policy, workers)
+
+
+def _wait_for_write_lock(path: Path) -> None:
+    """Raise sqlite3.OperationalError ("database is locked") when another process
+    keeps the cache locked for writing longer than CACHE_PROBE_TIMEOUT_S."""
+    connection = sqlite3.connect(str(path), timeout=CACHE_PROBE_TIMEOUT_S, isolation_level=None)
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("ROLLBACK")
+    finally:
+        connection.close()
 
 
 def plain_session(policy: AddressPolicy, workers: int) -> requests.Session:

@@ -1,0 +1,249 @@
+"""check --urls against hostile servers (issue 14): bodies that would take
+gigabytes, cookies and credentials, a locked cache, interim responses.
+
+Every server here is real (127.0.0.1) and bounded: a bomb stops after a
+bounded number of bytes or a minute, so no test can hang on it."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from click.testing import CliRunner
+
+from citelint.cli import cli as main
+from urlserver import TrapServer, compressed_zeros
+
+MEMORY_CEILING_KB = 300 * 1024  # peak RSS of a whole check run, far below the gigabytes a bomb asks for
+MEASURED_RUN = """
+import resource, subprocess, sys
+result = subprocess.run(sys.argv[1:], capture_output=True, text=True, timeout=300)
+sys.stderr.write(result.stderr)
+print(result.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(result.stdout)
+"""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def bombs_made() -> None:
+    """Compress the bombs once, before any server is asked for one."""
+    compressed_zeros(31)
+    compressed_zeros(15)
+
+
+@pytest.fixture
+def server() -> Iterator[TrapServer]:
+    with TrapServer() as running:
+        yield running
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def chapter(urls: list[str]) -> str:
+    markers = " ".join(f"Claim {n}. [CITATION {n}]" for n in range(1, len(urls) + 1))
+    entries = "\n".join(f'{n}. "Source {n}." Press, 2020. {url}' for n, url in enumerate(urls, start=1))
+    return f"{markers}\n\n## References\n\n{entries}\n"
+
+
+def check(*args: str) -> tuple[int, dict, str]:  # type: ignore[type-arg]
+    result = CliRunner().invoke(main, ["check", "--format", "json", *args])
+    return result.exit_code, json.loads(result.stdout), result.stderr
+
+
+def findings_by_url(document: dict) -> dict[str, tuple[str, str]]:  # type: ignore[type-arg]
+    return {
+        d["message"].split(": ", 1)[0]: (d["code"], d["message"].split(": ", 1)[1])
+        for d in document["diagnostics"]
+        if d["code"].startswith("URL")
+    }
+
+
+def measured_check(*args: str) -> tuple[int, int, dict, str]:  # type: ignore[type-arg]
+    """(exit code, peak RSS in KB, JSON report, stderr) of a check run in its own process."""
+    command = [sys.executable, "-m", "citelint", "check", "--format", "json", *args]
+    result = subprocess.run([sys.executable, "-c", MEASURED_RUN, *command], capture_output=True, text=True, timeout=400, check=True)
+    first, _, report = result.stdout.partition("\n")
+    code, peak = (int(part) for part in first.split())
+    return code, peak, json.loads(report), result.stderr
+
+
+# -- memory and time bombs ---------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/bomb/chunked", "/bomb/gzip", "/bomb/gzip-gzip", "/bomb/deflate", "/bomb/redirect"])
+def test_a_body_bomb_keeps_memory_bounded_and_is_never_cached_whole(server: TrapServer, workdir: Path, path: str) -> None:
+    """Content-Length: 100 over an endless chunked body, 1 GiB of gzip (also gzip
+    over gzip, 1,827 bytes on the wire) and of deflate, and a redirect carrying
+    such a body: read to the 2 MB limit after decoding, while streaming."""
+    Path("ch.md").write_text(chapter([server.url(path)]), encoding="utf-8")
+    code, peak_kb, document, err = measured_check("--urls", "--allow-private", "--timeout", "5", "--cache-dir", "cache", "ch.md")
+    assert peak_kb < MEMORY_CEILING_KB, f"peak RSS {peak_kb // 1024} MB"
+    assert "Traceback" not in err and "internal error" not in err, err
+    assert server.hits[path] == 1
+    assert findings_by_url(document) == {}, document  # the first 2 MB of a page are a page
+    with sqlite3.connect("cache/http-cache.sqlite") as connection:
+        stored = [length for (length,) in connection.execute("SELECT LENGTH(value) FROM responses")]
+    if path == "/bomb/redirect":  # the small page it leads to, its redirect's body left out
+        assert stored and max(stored) < 16 * 1024, stored
+    else:
+        assert stored == []
+    assert code == 0
+
+
+def test_a_small_compressed_page_is_cached_and_served_from_the_cache(server: TrapServer, workdir: Path) -> None:
+    Path("ch.md").write_text(chapter([server.url("/small-gzip")]), encoding="utf-8")
+    first = check("--urls", "--allow-private", "--cache-dir", "cache", "ch.md")
+    second = check("--urls", "--allow-private", "--refresh", "--cache-dir", "cache", "ch.md")
+    assert first[1]["diagnostics"] == second[1]["diagnostics"] == []
+    assert server.hits["/small-gzip"] == 2  # --refresh asks again
+    from citelint.config import UrlSettings
+    from citelint.urls.checker import CheckOptions, UrlChecker
+
+    checker = UrlChecker(CheckOptions(UrlSettings(allow_private=True), Path("cache")), lambda message: None)
+    response = checker.session().get(server.url("/small-gzip"))
+    assert response.from_cache and b"<title>Zipped</title>" in response.content
+    assert server.hits["/small-gzip"] == 2
+
+
+# -- findings capped ------------------------------------------------------------
+
+
+def test_url_findings_are_capped_per_rule_like_lint_findings(workdir: Path) -> None:
+    from citelint.rules import MAX_FINDINGS_PER_RULE
+
+    count = MAX_FINDINGS_PER_RULE + 7
+    Path("ch.md").write_text(chapter([f"http://localhost/{n}" for n in range(count)]), encoding="utf-8")
+    code, document, err = check("--urls", "--offline", "--cache-dir", "cache", "ch.md")
+    url004 = [d for d in document["diagnostics"] if d["code"] == "URL004"]
+    assert len(url004) == MAX_FINDINGS_PER_RULE + 1
+    assert url004[-1]["message"].startswith("7 more findings of this rule are not shown (at most 10,000 per file)")
+    assert url004[-1]["line"] == 5 + MAX_FINDINGS_PER_RULE  # at the first link left out
+    result = CliRunner().invoke(main, ["check", "--urls", "--offline", "--cache-dir", "cache", "--statistics", "ch.md"])
+    assert f"{count}  URL004  link-not-checked (info)" in result.stdout.splitlines()
+
+
+def test_suppressed_url_findings_do_not_count_towards_the_cap(workdir: Path) -> None:
+    from citelint.config import Settings
+    from citelint.chapter import Chapter
+    from citelint.urls import url_diagnostics
+    from citelint.urls.store import Verdict
+
+    urls = [f"http://localhost/{n}" for n in range(5)]
+    text = chapter(urls).replace("## References\n\n", "## References\n\n<!-- citelint-disable-next-line URL004 -->\n")
+    verdicts = {url: Verdict(url, "URL004", "not checked") for url in urls}
+    found = url_diagnostics(Chapter.parse(text, Settings()), verdicts, "ch.md", limit=2)
+    assert [d.message for d in found] == [
+        f"{urls[1]}: not checked",
+        f"{urls[2]}: not checked",
+        "2 more findings of this rule are not shown (at most 2 per file); fix these and run citelint again",
+    ]
+    assert found[-1].stands_for == 2
+
+
+# -- cookies and credentials ------------------------------------------------------
+
+
+def test_cookies_and_credentials_are_never_sent(server: TrapServer, workdir: Path) -> None:
+    with_credentials = f"http://user:secret@127.0.0.1:{server.port}/auth"
+    Path("ch.md").write_text(chapter([server.url("/cookie-redirect"), with_credentials]), encoding="utf-8")
+    for _ in range(2):  # the second run finds no cookie kept anywhere either
+        code, document, err = check("--urls", "--allow-private", "--refresh", "--cache-dir", "cache", "ch.md")
+        assert findings_by_url(document) == {} and code == 0, err
+    assert server.hits["/cookie-check"] == 2 and server.hits["/auth"] == 2
+    sent = {name.lower() for _, headers in server.headers_seen for name in headers}
+    assert "cookie" not in sent and "authorization" not in sent
+
+
+# -- a locked HTTP cache ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("journal", ["wal", "rollback"])
+def test_a_locked_http_cache_is_skipped_with_one_warning(server: TrapServer, workdir: Path, journal: str) -> None:
+    urls = [server.url(path) for path in ("/ok", "/plain", "/small-gzip", "/pdf")]
+    Path("ch.md").write_text(chapter(urls), encoding="utf-8")
+    cache = Path("cache/http-cache.sqlite")
+    if journal == "wal":
+        check("--urls", "--allow-private", "--cache-dir", "cache", "ch.md")  # a cache citelint made
+    else:
+        cache.parent.mkdir()
+        sqlite3.connect(cache).execute("CREATE TABLE other (x)").connection.commit()
+    holder = sqlite3.connect(cache, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        code, document, err = check("--urls", "--allow-private", "--refresh", "--timeout", "2", "--cache-dir", "cache", "ch.md")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert findings_by_url(document) == {}, document
+    warnings = [line for line in err.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and "http-cache.sqlite" in warnings[0] and "locked" in warnings[0], err
+    assert code == 0
+
+
+# -- smaller ----------------------------------------------------------------------
+
+
+def test_retry_after_past_the_deadline_is_one_try_and_says_so(server: TrapServer, workdir: Path) -> None:
+    Path("ch.md").write_text(chapter([server.url("/503-forever")]), encoding="utf-8")
+    code, document, err = check("--urls", "--allow-private", "--timeout", "2", "--cache-dir", "cache", "ch.md")
+    assert server.hits["/503-forever"] == 1
+    assert findings_by_url(document) == {
+        server.url("/503-forever"): ("URL002", "answers 503 Service Unavailable after 1 try (it asks to be tried again in 999999 s)")
+    }
+
+
+def test_a_page_in_an_unknown_charset_is_read_anyway(server: TrapServer, workdir: Path) -> None:
+    Path("ch.md").write_text(chapter([server.url("/charset-unknown")]), encoding="utf-8")
+    code, document, err = check("--urls", "--allow-private", "--cache-dir", "cache", "ch.md")
+    assert findings_by_url(document) == {} and code == 0, document
+
+
+def test_an_early_hints_interim_response_is_passed_over(server: TrapServer, workdir: Path) -> None:
+    Path("ch.md").write_text(chapter([server.url("/early-hints")]), encoding="utf-8")
+    code, document, err = check("--urls", "--allow-private", "--timeout", "2", "--cache-dir", "cache", "ch.md")
+    assert findings_by_url(document) == {} and code == 0, document
+    assert server.hits["/early-hints"] == 1
+
+
+# -- the verdict store opened by many processes at once ---------------------------------
+
+OPEN_STORE = """
+import sys
+from pathlib import Path
+from citelint.urls.store import VerdictStore
+warnings = []
+store = VerdictStore(Path(sys.argv[1]), warnings.append)
+store.close()
+print("\\n".join(warnings))
+"""
+
+
+def test_many_processes_opening_a_new_verdict_store_at_once_all_use_it(workdir: Path) -> None:
+    """Six processes of a pre-commit run start together on a cache that does not exist yet."""
+    for attempt in range(4):
+        path = workdir / f"cache{attempt}" / "verdicts.sqlite"
+        gate = threading.Barrier(8)
+        outputs: list[str] = []
+
+        def run() -> None:
+            gate.wait()
+            result = subprocess.run([sys.executable, "-c", OPEN_STORE, str(path)], capture_output=True, text=True, timeout=120, check=False)
+            outputs.append(result.stdout + result.stderr)
+
+        threads = [threading.Thread(target=run) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert [output.strip() for output in outputs] == [""] * 8, outputs
