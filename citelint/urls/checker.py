@@ -73,7 +73,7 @@ class UrlChecker:
         self.policy = options.policy or AddressPolicy(self.settings.allow_private, options.resolver)
         self.excludes = [re.compile(pattern) for pattern in self.settings.exclude]
         store_path = options.cache_dir / "verdicts.sqlite" if options.cache_dir else None
-        self.store = VerdictStore(store_path, warn)
+        self.store = VerdictStore(store_path, warn, self.policy.key, self.settings.expire_after)  # verdicts kept per policy
         self._session: Any = None
         self._session_lock = threading.Lock()
         self._cache_dropped = False

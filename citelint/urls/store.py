@@ -1,32 +1,49 @@
-"""The verdict table: URL -> outcome, checked-at, expiry, and the first snapshot.
+"""The verdict table: (policy, URL) -> outcome, checked-at, expiry; and the first snapshot.
 
 Plain SQLite beside the requests-cache HTTP cache, so a warm run answers from
 here without importing the HTTP stack or sending a request. Several citelint
 processes may share it (pre-commit runs hooks in parallel): WAL mode and a
 long busy timeout; a store that cannot be opened or read is replaced by an
 in-memory one, with a warning.
+
+A verdict is kept under the address policy that reached it (``open`` with
+``--allow-private``, else ``guarded``), so a run with the guard closed never
+answers from what a run with it open saw. Every row read is validated: a
+code this citelint does not know, text in a number column, an expiry past
+``now + expire-after`` (a committed file saying "fine until the year 10^300")
+is a miss, never an error or a verdict. The table's format is in its name
+(``verdicts_v2``): citelint versions that share one cache file each read
+only the rows of their own format. Nothing is opened through a symbolic link
+(``cache.make_cache_folder``).
 """
 
 from __future__ import annotations
 
+import math
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
 from citelint.cache import make_cache_folder
+from citelint.urls import URL_RULES
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS verdicts (
-    url TEXT PRIMARY KEY,
+FORMAT = 2
+VERDICTS = f"verdicts_v{FORMAT}"  # format 1 was the table "verdicts", keyed by URL alone
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS {VERDICTS} (
+    policy TEXT NOT NULL,
+    url TEXT NOT NULL,
     code TEXT,
     status INTEGER,
     detail TEXT NOT NULL,
     final_url TEXT,
     content_type TEXT,
     checked_at REAL NOT NULL,
-    expires_at REAL NOT NULL
+    expires_at REAL NOT NULL,
+    PRIMARY KEY (policy, url)
 );
 CREATE TABLE IF NOT EXISTS snapshots (
     url TEXT PRIMARY KEY,
@@ -35,6 +52,9 @@ CREATE TABLE IF NOT EXISTS snapshots (
 );
 """
 BUSY_TIMEOUT_S = 30.0
+DEFAULT_EXPIRE_AFTER = 7 * 24 * 3600.0
+MAX_TEXT = 16 * 1024  # characters of a detail, URL or content type a verdict may hold
+SQLITE_FILES = ("", "-journal", "-wal", "-shm")  # the database and the files SQLite keeps beside it
 
 
 @dataclass(frozen=True)
@@ -52,15 +72,23 @@ class Verdict:
 
 
 class VerdictStore:
-    def __init__(self, path: Optional[Path], warn: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        path: Optional[Path],
+        warn: Callable[[str], None],
+        policy: str = "guarded",
+        expire_after: float = DEFAULT_EXPIRE_AFTER,
+    ) -> None:
         self._lock = threading.Lock()
         self._warn = warn
+        self.policy = policy  # verdicts are read and written under this key only
+        self.expire_after = expire_after  # no row may be good for longer than this from now
         self.connection = self._open(path)
 
     def _open(self, path: Optional[Path]) -> sqlite3.Connection:
         if path is not None:
             try:
-                make_cache_folder(str(path.parent))
+                make_cache_folder(str(path.parent), [path.name + suffix for suffix in SQLITE_FILES])
                 connection = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
                 connection.execute("PRAGMA journal_mode=WAL")
                 connection.execute("PRAGMA synchronous=NORMAL")  # a cache: durable enough, no fsync per write
@@ -95,22 +123,38 @@ class VerdictStore:
                 self._degrade(error)
 
     def get(self, url: str) -> Optional[Verdict]:
-        row = self._read(
-            "SELECT url, code, detail, status, final_url, content_type, checked_at, expires_at FROM verdicts WHERE url = ?",
-            url,
-        )
-        return Verdict(*row) if row else None
+        """The verdict kept for ``url`` under this store's policy, if it is valid."""
+        with self._lock:
+            try:
+                row = self.connection.execute(
+                    f"SELECT url, code, detail, status, final_url, content_type, checked_at, expires_at FROM {VERDICTS} "
+                    "WHERE policy = ? AND url = ?",
+                    (self.policy, url),
+                ).fetchone()
+            except sqlite3.Error as error:
+                self._degrade(error)
+                return None
+        if row is None or not valid_verdict(row, url, time.time() + self.expire_after):
+            return None
+        return Verdict(*row)
 
     def put(self, verdicts: list[Verdict]) -> None:
         rows = [
-            (v.url, v.code, v.status, v.detail, v.final_url, v.content_type, v.checked_at, v.expires_at)
+            (self.policy, v.url, v.code, v.status, v.detail, v.final_url, v.content_type, v.checked_at, v.expires_at)
             for v in verdicts
         ]
-        self._write("INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self._write(
+            f"INSERT OR REPLACE INTO {VERDICTS} (policy, url, code, status, detail, final_url, content_type, checked_at, expires_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
 
     def snapshot(self, url: str) -> Optional[tuple[float, str]]:
+        """(taken at, fingerprint) of ``url``'s first snapshot, if it is valid."""
         row = self._read("SELECT taken_at, fingerprint FROM snapshots WHERE url = ?", url)
-        return (float(row[0]), str(row[1])) if row else None
+        if row is None or not (_is_time(row[0], time.time() + self.expire_after) and isinstance(row[1], str)):
+            return None
+        return float(row[0]), row[1]
 
     def save_snapshots(self, rows: list[tuple[str, float, str]]) -> None:
         """Keep the first snapshot of each URL (a later one never replaces it)."""
@@ -125,3 +169,30 @@ class VerdictStore:
             self.connection.close()
         except sqlite3.Error:
             pass
+
+
+def valid_verdict(row: tuple, url: str, latest: float) -> bool:  # type: ignore[type-arg]
+    """Whether a row (url, code, detail, status, final_url, content_type, checked_at,
+    expires_at) holds what this citelint writes: a known code or none, a status
+    from 100 to 999 or none, text where text goes, and times that are numbers no
+    later than ``latest`` (now + expire-after)."""
+    stored_url, code, detail, status, final_url, content_type, checked_at, expires_at = row
+    return (
+        stored_url == url
+        and (code is None or (isinstance(code, str) and code in URL_RULES))
+        and _is_text(detail)
+        and (status is None or (type(status) is int and 100 <= status <= 999))
+        and (final_url is None or _is_text(final_url))
+        and (content_type is None or _is_text(content_type))
+        and _is_time(checked_at, latest)
+        and _is_time(expires_at, latest)
+    )
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str) and len(value) <= MAX_TEXT
+
+
+def _is_time(value: object, latest: float) -> bool:
+    """A time in seconds since the epoch: a finite number from 0 to ``latest``."""
+    return type(value) in (int, float) and math.isfinite(value) and 0 <= value <= latest  # type: ignore[arg-type]
