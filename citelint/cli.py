@@ -194,6 +194,18 @@ def _write_bytes(data: bytes) -> None:
     buffer.flush()
 
 
+def _give_back_stdin(head: bytes, block: int = 1 << 20) -> None:
+    """Standard input that was not fixed, to standard output as it came: ``head``
+    (what was read), then the rest past the size limit, a block at a time (an
+    editor filter replaces its buffer with what comes out)."""
+    _write_bytes(head)
+    try:
+        while chunk := sys.stdin.buffer.read(block):
+            _write_bytes(chunk)
+    except (OSError, ValueError, AttributeError):  # no stdin to read: nothing more to give back
+        pass
+
+
 def _result_cache(settings: Settings, cache_dir: Optional[str]) -> "ResultCache":
     from citelint.cache import ResultCache
     from citelint.config import cache_folder
@@ -256,23 +268,32 @@ def fix(
 
     The path - reads standard input and writes the text, fixed or not, to standard
     output (with --diff: the diff); what was done is said on standard error."""
+    from citelint.diagnostics import printable
     from citelint.fixer import fix_paths
+    from citelint.writer import Interrupted, interruptible
 
     settings = _settings(config_file, select=select, ignore=ignore)
-    outcome = fix_paths(paths or settings.paths or (".",), settings, write=not (diff or check_only), stdin_name=stdin_name)
-    for report in outcome.reports:
+    try:
+        with interruptible():  # SIGINT/SIGTERM: the temporary file goes, exit 128 + signal
+            outcome = fix_paths(paths or settings.paths or (".",), settings, write=not (diff or check_only), stdin_name=stdin_name)
+    except Interrupted as stop:
+        click.echo(printable(stop.describe()), err=True)
+        raise
+    for report in outcome.reports:  # paths are shown escaped; a diff's body is the chapter's own text
         piped = report.text is not None
         if report.refused:
-            click.echo(f"{report.path}: not fixed: {report.refused}", err=piped)
+            click.echo(f"{report.path}: not fixed: {printable(report.refused)}", err=piped)
         elif report.diff and diff:
             click.echo(report.diff, nl=False)
         elif report.changed and not quiet:
             would = "would be fixed: " if (diff or check_only) else ""
-            click.echo(f"{report.path}: {would}{report.summary}", err=piped)
+            click.echo(f"{report.path}: {would}{printable(report.summary)}", err=piped)
         if report.note and not report.refused and not quiet:
-            click.echo(f"{report.path}: {report.note}", err=bool(diff) or piped)
+            click.echo(f"{report.path}: {printable(report.note)}", err=bool(diff) or piped)
         if report.text is not None and not (diff or check_only):
             _write_bytes(report.text.encode("utf-8"))
+    if outcome.unread_stdin is not None and not (diff or check_only):
+        _give_back_stdin(outcome.unread_stdin)
     _report_errors(outcome.errors, [])
     if outcome.errors:
         ctx.exit(EXIT_ERROR)
