@@ -434,3 +434,18 @@ def test_url_cache_files_that_are_links_are_not_written_through(server: TrapServ
     assert "symbolic link" in err and "Traceback" not in err, err
     assert files_under(outside) == ([] if dangling else ["foreign"])
     assert dangling or target.read_bytes() == b""
+
+
+def test_a_response_cached_by_an_open_run_is_not_a_guarded_runs_redirect_hop(server: TrapServer, workdir: Path) -> None:
+    """The HTTP cache answers a redirect hop without connecting: the guard, which sits
+    on the connection, must still judge every hop's host."""
+    private = f"http://intranet.example:{server.port}/ok"
+    hop = f"http://public.example:{server.port}/redirect-to/intranet.example:{server.port}/ok"
+    LOOPBACK_IN_DISGUISE["intranet.example"] = "127.0.0.1"
+    try:
+        assert guarded_checker(workdir / "cache", allow_private=True).check([private])[private].code is None
+        verdict = guarded_checker(workdir / "cache").check([hop])[hop]
+    finally:
+        del LOOPBACK_IN_DISGUISE["intranet.example"]
+    assert verdict.code == "URL004", verdict
+    assert server.hits["/ok"] == 1

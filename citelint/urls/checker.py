@@ -220,6 +220,10 @@ class UrlChecker:
                     attempt += 1
                     continue
                 return self._verdict(url, "URL002", outcome.reason)
+            hop_refused = self.policy.refused_hop([hop.url for hop in (*outcome.history, outcome)])  # cached hops too
+            if hop_refused is not None:
+                outcome.close()
+                return self._verdict(url, "URL004", hop_refused)
             status = outcome.status_code
             if method == "HEAD" and status >= 400:
                 outcome.close()

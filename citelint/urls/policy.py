@@ -24,6 +24,7 @@ import ipaddress
 import socket
 from dataclasses import dataclass, field
 from typing import Callable, Optional, Union
+from urllib.parse import urlsplit
 
 IPAddress = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
 Resolver = Callable[[str, int], list[str]]
@@ -126,6 +127,21 @@ class AddressPolicy:
                 "not checked (use --allow-private to check it)"
             )
         return addresses[0]
+
+    def refused_hop(self, urls: list[str]) -> Optional[str]:
+        """Why one of a response's hops is refused, else None. The HTTP cache answers
+        a hop without connecting, so the connection's check never saw it: a page
+        cached by a run with the guard open must not complete a guarded run's redirect."""
+        for url in urls:
+            try:
+                parts = urlsplit(url)
+                port = parts.port or (443 if parts.scheme == "https" else 80)
+                self.checked_address(parts.hostname or "", port)
+            except AddressRefused as error:
+                return str(error)
+            except (HostNotFound, ResolveFailed, ValueError):
+                continue  # never connected to either: nothing reached past the guard
+        return None
 
     @property
     def key(self) -> str:
