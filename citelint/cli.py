@@ -10,7 +10,7 @@ import click
 
 from citelint import __version__
 from citelint.config import MAX_TIMEOUT, PLACEMENTS, Settings
-from citelint.diagnostics import FileError, Severity
+from citelint.diagnostics import FileError, Severity, printable
 
 if TYPE_CHECKING:
     from citelint.cache import ResultCache
@@ -63,7 +63,7 @@ def main(args: Optional[list[str]] = None, prog_name: str = "citelint") -> None:
         sys.stderr.close()
         raise SystemExit(EXIT_ERROR) from None
     except Exception as error:  # noqa: BLE001 - the report of last resort
-        click.echo(f"citelint: internal error: {type(error).__name__}: {error} (please report this)", err=True)
+        click.echo(f"citelint: internal error: {type(error).__name__}: {printable(str(error))} (please report this)", err=True)
         raise SystemExit(EXIT_ERROR) from None
 
 
@@ -161,11 +161,11 @@ def check(
 
 
 def _warn(message: str) -> None:
-    click.echo(f"citelint: warning: {message}", err=True)
+    click.echo(f"citelint: warning: {printable(message)}", err=True)
 
 
 def _note(message: str) -> None:
-    click.echo(f"citelint: note: {message}", err=True)
+    click.echo(f"citelint: note: {printable(message)}", err=True)
 
 
 def _write(pieces: Iterable[str], block: int = 1 << 16) -> None:
@@ -219,15 +219,16 @@ def _settings(config_file: Optional[str], **flags: object) -> Settings:
     try:
         return load_settings(config_file, flags)
     except ConfigError as error:
-        click.echo(f"citelint: error: {error}", err=True)
+        click.echo(f"citelint: error: {printable(str(error))}", err=True)
         raise SystemExit(EXIT_ERROR) from None
 
 
 def _report_errors(errors: list[FileError], notes: list[FileError]) -> None:
+    """One line on standard error for each, shown escaped (``printable``)."""
     for error in errors:
-        click.echo(f"citelint: error: {error.path}: {error.message}", err=True)
+        click.echo(f"citelint: error: {printable(error.path)}: {printable(error.message)}", err=True)
     for note in notes:
-        click.echo(f"citelint: note: {note.path}: {note.message}", err=True)
+        click.echo(f"citelint: note: {printable(note.path)}: {printable(note.message)}", err=True)
 
 
 def _exit_code(run: "Run", strict: bool) -> int:
@@ -268,7 +269,6 @@ def fix(
 
     The path - reads standard input and writes the text, fixed or not, to standard
     output (with --diff: the diff); what was done is said on standard error."""
-    from citelint.diagnostics import printable
     from citelint.fixer import fix_paths
     from citelint.writer import Interrupted, interruptible
 

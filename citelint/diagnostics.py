@@ -12,6 +12,11 @@ from functools import lru_cache
 from typing import NamedTuple, Optional
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Characters that reorder or break the text shown around them: the bidirectional
+# embeddings, overrides, isolates and marks (a U+202E in a file name or message can
+# make a terminal or log show it backwards) and the line and paragraph separators.
+# ``printable`` shows them as ``<U+202E>``.
+BIDI_AND_SEPARATORS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029"
 
 
 class Severity(enum.Enum):
@@ -100,23 +105,30 @@ def shorten(text: str, width: int = 80) -> str:
 
 
 def printable(text: str) -> str:
-    """``text`` with control characters and undecodable bytes escaped (``\\n``,
-    ``\\x1b``, ``\\xff``): one finding stays one line, and nothing quoted from a
-    file or its name can send escape sequences to a terminal or fail to encode."""
+    """``text`` with control characters (C0, DEL, C1) and undecodable bytes escaped
+    (``\\n``, ``\\x1b``, ``\\xff``) and bidirectional controls and line separators
+    shown as ``<U+202E>``: one finding stays one line, and nothing quoted from a
+    file, its name or a server can send escape sequences to a terminal, reorder
+    what is shown around it, or fail to encode. Every report and every line on
+    standard error passes what it quotes through here; applying it twice changes
+    nothing more."""
     return text if text.isprintable() else _unprintable().sub(_escape, text)
 
 
 @lru_cache(maxsize=1)
 def _unprintable() -> re.Pattern[str]:
-    """Control characters, and the stand-ins for bytes that are not UTF-8 in file
-    names (surrogateescape). Compiled when first needed: the class of surrogates is
-    slow to compile, and almost every text is printable."""
-    return re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+    """Control characters, bidirectional controls, line separators, and the
+    stand-ins for bytes that are not UTF-8 in file names (surrogateescape).
+    Compiled when first needed: the class of surrogates is slow to compile, and
+    almost every text is printable."""
+    return re.compile(f"[\x00-\x1f\x7f-\x9f\ud800-\udfff{BIDI_AND_SEPARATORS}]")
 
 
 def _escape(match: re.Match[str]) -> str:
     character = match.group()
     code = ord(character)
+    if character in BIDI_AND_SEPARATORS:
+        return f"<U+{code:04X}>"
     if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte, kept by surrogateescape
         return f"\\x{code - 0xDC00:02x}"
     return _ESCAPES.get(character) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from citelint.diagnostics import Severity
+from citelint.diagnostics import Severity, printable
 from citelint.report import Run
 from citelint.report.text_format import summary
 
@@ -12,8 +12,10 @@ COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO:
 
 
 def escape_data(text: str) -> str:
-    """Escape a message: ``%``, CR and LF (GitHub's rules for command data)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape a message: ``%``, CR and LF (GitHub's rules for command data: the
+    runner shows them as line breaks inside the annotation), then every other
+    control and bidirectional character as ``printable`` shows it."""
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:

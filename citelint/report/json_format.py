@@ -8,12 +8,38 @@ through the slow pure-Python indenting encoder.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Iterator
+import re
+from functools import lru_cache
+from typing import Any, Iterable, Iterator, Optional
 
+from citelint.diagnostics import BIDI_AND_SEPARATORS, Fix, printable
 from citelint.report import Run
 
 VERSION = 1
-_encode = json.JSONEncoder(ensure_ascii=False).encode
+_encode_raw = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _encode(item: Any) -> str:
+    """``item`` as compact JSON in which no character can reorder or break the
+    line on a terminal: bidirectional controls and line separators left in a
+    string (a fix's exact text) are written as ``\\u202e`` escapes, which decode
+    to the very same text. (The encoder escapes control characters itself.)"""
+    encoded = _encode_raw(item)
+    if encoded.isascii():
+        return encoded
+    return _bidi().sub(lambda match: f"\\u{ord(match.group()):04x}", encoded)
+
+
+@lru_cache(maxsize=1)
+def _bidi() -> re.Pattern[str]:
+    return re.compile(f"[{BIDI_AND_SEPARATORS}]")
+
+
+def fix_as_dict(fix: Optional[Fix]) -> Optional[dict[str, object]]:
+    """What ``citelint fix`` would do: its description shown escaped, its edits exact."""
+    if fix is None:
+        return None
+    return {**fix.as_dict(), "description": printable(fix.description)}
 
 
 def chunks(run: Run) -> Iterator[str]:
@@ -21,7 +47,7 @@ def chunks(run: Run) -> Iterator[str]:
     yield from array(
         (
             {
-                "path": diagnostic.path,
+                "path": printable(diagnostic.path),
                 "line": diagnostic.line,
                 "column": diagnostic.column,
                 "end_line": diagnostic.end_line,
@@ -29,15 +55,16 @@ def chunks(run: Run) -> Iterator[str]:
                 "code": diagnostic.code,
                 "name": diagnostic.name,
                 "severity": diagnostic.severity.value,
-                "message": diagnostic.message,
-                "fix": diagnostic.fix.as_dict() if diagnostic.fix else None,
+                "message": printable(diagnostic.message),
+                "fix": fix_as_dict(diagnostic.fix),
             }
             for diagnostic in run.diagnostics
         ),
         "  ",
     )
     yield ',\n  "errors": '
-    yield from array(({"path": error.path, "message": error.message} for error in run.errors), "  ")
+    errors = ({"path": printable(error.path), "message": printable(error.message)} for error in run.errors)
+    yield from array(errors, "  ")
     yield "\n}\n"
 
 

@@ -9,7 +9,7 @@ from typing import Any, Iterator, Optional
 from urllib.parse import quote
 
 from citelint import __version__
-from citelint.diagnostics import Diagnostic
+from citelint.diagnostics import Diagnostic, printable
 from citelint.report import Run
 from citelint.report.json_format import array
 
@@ -64,7 +64,7 @@ def chunks(run: Run) -> Iterator[str]:
     index = {rule["id"]: number for number, rule in enumerate(rules)}
     uris: dict[str, str] = {}  # one path resolved once, however many findings it has
     notifications = [
-        {"level": "error", "message": {"text": f"{error.path}: {error.message}"}} for error in run.errors
+        {"level": "error", "message": {"text": printable(f"{error.path}: {error.message}")}} for error in run.errors
     ]
     document = {
         "$schema": SCHEMA,
@@ -104,7 +104,7 @@ def _result(diagnostic: Diagnostic, index: dict[str, int], uris: dict[str, str],
     result: dict[str, Any] = {
         "ruleId": diagnostic.code,
         "level": LEVELS[diagnostic.severity.value],
-        "message": {"text": diagnostic.message},
+        "message": {"text": printable(diagnostic.message)},
         "locations": [
             {
                 "physicalLocation": {

@@ -34,6 +34,7 @@ def chunks(run: Run) -> Iterator[str]:
         code = diagnostic.code
         if run.color:
             code = f"\x1b[1;{_COLORS[diagnostic.severity]}m{code}\x1b[0m"
-        yield f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: {code} {printable(diagnostic.message)}\n"
+        path, message = printable(diagnostic.path), printable(diagnostic.message)
+        yield f"{path}:{diagnostic.line}:{diagnostic.column}: {code} {message}\n"
     if not run.quiet:
         yield summary(run) + "\n"
