@@ -449,3 +449,20 @@ def test_a_response_cached_by_an_open_run_is_not_a_guarded_runs_redirect_hop(ser
         del LOOPBACK_IN_DISGUISE["intranet.example"]
     assert verdict.code == "URL004", verdict
     assert server.hits["/ok"] == 1
+
+
+def test_verdicts_of_another_format_in_the_same_file_are_left_alone(server: TrapServer, workdir: Path) -> None:
+    """Format 1 kept verdicts by URL alone in the table "verdicts": a version sharing the
+    cache keeps reading its own rows, and this one never serves them."""
+    Path("cache").mkdir()
+    with sqlite3.connect("cache/verdicts.sqlite") as connection:
+        connection.execute(
+            "CREATE TABLE verdicts (url TEXT PRIMARY KEY, code TEXT, status INTEGER, detail TEXT NOT NULL, "
+            "final_url TEXT, content_type TEXT, checked_at REAL NOT NULL, expires_at REAL NOT NULL)"
+        )
+        connection.execute("INSERT INTO verdicts VALUES (?, NULL, 200, 'fine', NULL, NULL, ?, ?)", (server.url("/404"), time.time(), time.time() + 60))
+    Path("ch.md").write_text(chapter([server.url("/404")]), encoding="utf-8")
+    code, document, err = check("--urls", "--allow-private", "--cache-dir", "cache", "ch.md")
+    assert url_codes(document) == {server.url("/404"): "URL001"} and server.hits["/404"] == 1 and err == ""
+    with sqlite3.connect("cache/verdicts.sqlite") as connection:
+        assert connection.execute("SELECT code, detail FROM verdicts").fetchall() == [(None, "fine")]
