@@ -82,12 +82,14 @@ def write_atomically(path: str, original: bytes, new: bytes) -> None:
     target = os.path.realpath(path)
     # opened without blocking (a pipe put in its place would wait for a writer) and held
     # across the rename: what reaches the old file meanwhile is seen
-    with open(os.open(target, os.O_RDONLY | os.O_NONBLOCK), "rb") as current:
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    with open(os.open(target, flags), "rb") as current:
         seen = os.fstat(current.fileno())
         _check_replaceable(seen)
         temp_path = _write_temp(target, new, seen)
         try:
-            if current.read() != original or _changed(current.fileno(), seen):
+            unchanged = current.read(len(original) + 1) == original and not _changed(current.fileno(), seen)
+            if not unchanged or not _same_file(target, seen):  # edited, or saved anew by an editor's rename
                 raise ChangedOnDisk("it changed on disk while citelint was fixing it; not overwritten")
             written = os.stat(temp_path)
             os.replace(temp_path, target)
@@ -124,8 +126,9 @@ def _write_temp(target: str, data: bytes, like: os.stat_result) -> str:
     handle, temp_path = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=TEMP_SUFFIX, dir=folder)
     try:
         with os.fdopen(handle, "wb") as temp:
-            _keep_owner(temp.fileno(), like)
-            os.fchmod(temp.fileno(), stat.S_IMODE(like.st_mode))  # after chown, which may clear set-id bits
+            if hasattr(os, "fchown"):  # not on Windows
+                _keep_owner(temp.fileno(), like)
+            os.chmod(temp_path, stat.S_IMODE(like.st_mode))  # after chown, which may clear set-id bits
             temp.write(data)
             temp.flush()
             os.fsync(temp.fileno())
@@ -155,15 +158,22 @@ def _changed(descriptor: int, seen: os.stat_result) -> bool:
     return (now.st_size, now.st_mtime_ns) != (seen.st_size, seen.st_mtime_ns)
 
 
+def _same_file(path: str, seen: os.stat_result) -> bool:
+    try:
+        now = os.stat(path)
+    except OSError:
+        return False
+    return (now.st_dev, now.st_ino) == (seen.st_dev, seen.st_ino)
+
+
 def _put_back(target: str, old: BinaryIO, seen: os.stat_result, written: os.stat_result) -> None:
     """The replaced file was written to during the rename: give its name back its
     text, as it is now, unless something else has taken the name meanwhile."""
-    descriptor = old.fileno()
-    text = os.pread(descriptor, os.fstat(descriptor).st_size + 1, 0)
+    old.seek(0)
+    text = old.read()
     temp_path = _write_temp(target, text, seen)
     try:
-        now = os.stat(target)
-        if (now.st_dev, now.st_ino) != (written.st_dev, written.st_ino):
+        if not _same_file(target, written):
             raise ChangedOnDisk("it was written to and replaced while citelint replaced it; not fixed")
         os.replace(temp_path, target)
     except BaseException:

@@ -300,3 +300,20 @@ def test_text_appended_while_the_file_is_replaced_is_put_back(tmp_path: Path) ->
     assert code == 1 and err == "", err
     assert out == "ch.md: not fixed: it was written to while citelint replaced it; put back as it was written\n"
     assert temp_files(tmp_path) == []
+
+
+def test_a_chapter_saved_anew_by_an_editors_rename_is_not_overwritten(tmp_path: Path) -> None:
+    """Editors save by writing a new file and renaming it over the old: the name
+    no longer holds the file citelint read, so the save is kept."""
+    chapter = tmp_path / "ch.md"
+    chapter.write_text(OUT_OF_ORDER, encoding="utf-8")
+    paused = Paused(tmp_path, "fsync", "ch.md")
+    paused.wait_until_paused()
+    saved = tmp_path / "ch.md~new"
+    saved.write_text(OUT_OF_ORDER + "Saved by the editor.\n", encoding="utf-8")
+    os.replace(saved, chapter)
+    paused.resume()
+    code, out, err = paused.finish()
+    assert (code, err) == (1, "") and out.endswith("not overwritten\n")
+    assert chapter.read_text(encoding="utf-8") == OUT_OF_ORDER + "Saved by the editor.\n"
+    assert temp_files(tmp_path) == []
