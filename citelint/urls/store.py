@@ -71,6 +71,21 @@ class Verdict:
     expires_at: float = 0.0
 
 
+def _switch_to_wal(connection: sqlite3.Connection) -> None:
+    """WAL mode, waiting for the processes doing the same: SQLite answers a switch
+    that races another process's with "database is locked" at once, without
+    waiting its busy timeout (processes starting together on a new cache)."""
+    give_up = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= give_up:
+                raise
+            time.sleep(0.01)
+
+
 class VerdictStore:
     def __init__(
         self,
@@ -90,7 +105,7 @@ class VerdictStore:
             try:
                 make_cache_folder(str(path.parent), [path.name + suffix for suffix in SQLITE_FILES])
                 connection = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
-                connection.execute("PRAGMA journal_mode=WAL")
+                _switch_to_wal(connection)
                 connection.execute("PRAGMA synchronous=NORMAL")  # a cache: durable enough, no fsync per write
                 connection.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
                 connection.executescript(SCHEMA)
