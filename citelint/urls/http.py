@@ -254,7 +254,7 @@ def make_session(
             from requests_cache import CachedSession
 
             make_cache_folder(str(cache_path.parent))
-            _wait_for_write_lock(cache_path)
+            _prepare_cache_file(cache_path)
             session = CachedSession(
                 str(cache_path),
                 backend="sqlite",
@@ -276,11 +276,22 @@ def make_session(
     return _harden(requests.Session(), policy, workers)
 
 
-def _wait_for_write_lock(path: Path) -> None:
-    """Raise sqlite3.OperationalError ("database is locked") when another process
-    keeps the cache locked for writing longer than CACHE_PROBE_TIMEOUT_S."""
+def _prepare_cache_file(path: Path) -> None:
+    """Put the cache in WAL mode (retrying the switch, which SQLite refuses at once
+    when it races another process's), then make sure it can be written: raise
+    sqlite3.OperationalError ("database is locked") when another process keeps it
+    locked longer than CACHE_PROBE_TIMEOUT_S."""
+    give_up = time.monotonic() + CACHE_PROBE_TIMEOUT_S
     connection = sqlite3.connect(str(path), timeout=CACHE_PROBE_TIMEOUT_S, isolation_level=None)
     try:
+        while True:
+            try:
+                connection.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() >= give_up:
+                    raise
+                time.sleep(0.01)
         connection.execute("BEGIN IMMEDIATE")
         connection.execute("ROLLBACK")
     finally:
