@@ -23,6 +23,8 @@ DEFAULT_REFERENCE_HEADINGS = (
     "Citations",
 )
 PLACEMENTS = ("after", "before", "any")
+DEFAULT_EXTENSIONS = ("md", "markdown")
+MAX_EXTENSION_CHARS = 16
 
 
 class UrlSettings(NamedTuple):
@@ -44,8 +46,9 @@ class UrlSettings(NamedTuple):
 class Settings(NamedTuple):
     """Everything that changes what citelint reports."""
 
-    paths: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()  # from a configuration file: resolved against its folder
     exclude: tuple[str, ...] = ()
+    extensions: tuple[str, ...] = DEFAULT_EXTENSIONS  # what a folder walk finds, lower case, without the dot
     marker: str = "CITATION"
     reference_headings: tuple[str, ...] = DEFAULT_REFERENCE_HEADINGS
     placement: str = "after"
@@ -64,11 +67,29 @@ class Settings(NamedTuple):
     def heading_words(self) -> frozenset[str]:
         return frozenset(heading.casefold() for heading in self.reference_headings)
 
+    @property
+    def suffixes(self) -> tuple[str, ...]:
+        """The file name endings a folder walk finds (``.md``), for ``str.endswith`` on a lower-cased name."""
+        return tuple(f".{extension}" for extension in self.extensions)
+
 
 SEVERITY_VALUES = ("error", "warning", "info")
 MAX_TIMEOUT = 600  # seconds; each URL's whole check is bounded by a multiple of it
 MAX_WORKERS = 256  # threads checking URLs at once
-MAX_CONFIG_BYTES = 4 * 1024 * 1024  # a configuration file is kilobytes; past this it is refused, not read
+# Bounds on what a configuration file may hold, each far past any real file (a large
+# pyproject.toml with other tools' tables is ~100 KB) and each checked before the
+# value can cost anything: Python's TOML reader takes memory quadratic in a key's
+# dotted parts (a 40 KB key took 2.4 GB) and ~700 bytes per dotted part.
+MAX_CONFIG_BYTES = 1024 * 1024  # past this a file is refused, not read
+MAX_KEY_PARTS = 100  # dotted parts of one key or table header (tool.citelint.urls is 3)
+MAX_FILE_KEY_PARTS = 20_000  # dotted parts of all the keys and headers of a file
+MAX_ITEMS = 1_000  # entries of a list or table
+MAX_MARKER_CHARS = 64
+MAX_HEADING_CHARS = 200
+MAX_PATH_CHARS = 4_096  # paths, globs, cache-dir, archive-api
+MAX_URL_PATTERN_CHARS = 256
+MAX_URL_PATTERN_CHOICES = 64  # alternatives times optional parts: the ways one pattern can try a URL
+MAX_MATCHED_URL_CHARS = 2_048  # a longer URL is not matched against urls.exclude (and, with patterns set, not checked)
 
 
 class ConfigError(Exception):
@@ -141,17 +162,58 @@ def _has_citelint_table(pyproject: str) -> bool:
         return True  # not read here: reading it as the configuration says why
     except OSError:
         return False
-    return "[tool.citelint" in text or "citelint" in text and _parses_with_table(text)
+    if "citelint" not in text:
+        return False
+    return _CITELINT_HEADER.search(text) is not None or _parses_with_table(text)
+
+
+# A [tool.citelint] or [tool.citelint.urls] header at a line's start (not in a comment).
+_CITELINT_HEADER = re.compile(r"^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*citelint[ \t]*[.\]]", re.MULTILINE)
 
 
 def _parses_with_table(text: str) -> bool:
     import tomllib
 
+    if dotted_key_problem(text):
+        return True  # not parsed here: reading it as the configuration says why
     try:
         data = tomllib.loads(text)
     except (ValueError, RecursionError):  # TOMLDecodeError is a ValueError
         return False
     return isinstance(data.get("tool"), dict) and "citelint" in data["tool"]
+
+
+# Strings and comments, blanked (newlines kept) before keys are measured: dots in a
+# version or a URL are not a key's. Every alternative matches once it starts (a
+# string never closed runs to the end of its line, or of the file), so no text is
+# scanned twice.
+_STRING_OR_COMMENT = re.compile(r'"""[\s\S]*?(?:"""|\Z)|\'\'\'[\s\S]*?(?:\'\'\'|\Z)|"(?:[^"\\\n]|\\.)*+"?|\'[^\'\n]*+\'?|#[^\n]*+')
+# A dotted name: bare parts (a blanked string is one) joined by dots, matched whole
+# from its first part (possessive: a long run that is no key is read once).
+_DOTTED_NAME = re.compile(r"(?<![\w-])[\w-]++(?:[ \t]*+\.[ \t]*+[\w-]++)++")
+_KEY_END = re.compile(r"[ \t]*+[=\]]")  # what follows a key (=) or a table header (])
+
+
+def dotted_key_problem(text: str) -> Optional[str]:
+    """Why the TOML ``text`` is not handed to Python's TOML reader, if it is not:
+    a key or header of more than ``MAX_KEY_PARTS`` dotted parts, or more than
+    ``MAX_FILE_KEY_PARTS`` of them in all (the reader's cost grows with the square
+    of a key's parts, and by ~700 bytes a part)."""
+    if "." not in text:
+        return None
+    blanked = _STRING_OR_COMMENT.sub(lambda m: "s" + "\n" * m.group().count("\n"), text)
+    total = 0
+    for match in _DOTTED_NAME.finditer(blanked):
+        if not _KEY_END.match(blanked, match.end()):
+            continue  # a float or a date, not a key
+        parts = match.group().count(".") + 1
+        if parts > MAX_KEY_PARTS:
+            line = blanked.count("\n", 0, match.start()) + 1
+            return f"line {line} has a key of {parts:,} dotted parts (at most {MAX_KEY_PARTS})"
+        total += parts
+        if total > MAX_FILE_KEY_PARTS:
+            return f"its keys have more than {MAX_FILE_KEY_PARTS:,} dotted parts in all"
+    return None
 
 
 def load_settings(config_file: Optional[str], flags: Mapping[str, Any]) -> Settings:
@@ -191,6 +253,9 @@ def _read_table(path: str) -> tuple[dict[str, Any], str]:
         raise ConfigError(f"{shown(path)}: is not valid UTF-8 (byte 0x{error.object[error.start]:02x} on line {line})") from None
     except OSError as error:
         raise ConfigError(f"{shown(path)}: cannot be read ({error.strerror or error})") from None
+    problem = dotted_key_problem(text)
+    if problem:
+        raise ConfigError(f"{shown(path)}: {problem}; not read as a configuration file")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -235,6 +300,10 @@ def _is_status_list(value: Any) -> bool:
 _TOP_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "paths": (_strings, "a list of strings"),
     "exclude": (_strings, "a list of glob strings"),
+    "extensions": (
+        lambda v: _strings(v) and bool(v) and all(re.fullmatch(r"[A-Za-z0-9_+-]+", e) for e in v),
+        'a non-empty list of file name extensions without the dot, such as ["md", "txt"]',
+    ),
     "marker": (
         lambda v: isinstance(v, str) and bool(v) and v.strip() == v and not any(c in v for c in "[]\n\r"),
         "a non-empty string without brackets, line breaks or surrounding spaces",
@@ -267,7 +336,20 @@ _URL_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
 }
 
 
-def _check_keys(table: Mapping[str, Any], known: Mapping[str, tuple[Callable[[Any], bool], str]], where: str, path: str) -> None:
+# key -> the most characters one of its strings may have (list entries, table keys
+# and table values alike); every list and table holds at most MAX_ITEMS entries.
+_CODE_CHARS = 64  # a rule code, prefix or name
+_TOP_LIMITS = {
+    "paths": MAX_PATH_CHARS, "exclude": MAX_PATH_CHARS, "extensions": MAX_EXTENSION_CHARS, "marker": MAX_MARKER_CHARS,
+    "reference-headings": MAX_HEADING_CHARS, "placement": _CODE_CHARS, "numbering": _CODE_CHARS,
+    "select": _CODE_CHARS, "ignore": _CODE_CHARS, "per-file-ignores": MAX_PATH_CHARS, "severity": _CODE_CHARS,
+}
+_URL_LIMITS = {"cache-dir": MAX_PATH_CHARS, "exclude": MAX_URL_PATTERN_CHARS, "accept": MAX_PATH_CHARS, "archive-api": MAX_PATH_CHARS}
+
+
+def _check_keys(
+    table: Mapping[str, Any], known: Mapping[str, tuple[Callable[[Any], bool], str]], where: str, path: str, limits: Mapping[str, int]
+) -> None:
     for key, value in table.items():
         name = f"{where}.{key}" if where else key
         if key not in known:
@@ -275,15 +357,43 @@ def _check_keys(table: Mapping[str, Any], known: Mapping[str, tuple[Callable[[An
 
             close = difflib.get_close_matches(key, list(known), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise ConfigError(f"{shown(path)}: unknown key {name!r}{hint}")
+            raise ConfigError(f"{shown(path)}: unknown key {_shorten(name)!r}{hint}")
+        too_large = _too_large(value, limits[key]) if key in limits else None
+        if too_large:
+            raise ConfigError(f"{shown(path)}: {name!r} {too_large}")
         check, expected = known[key]
         if not check(value):
             raise ConfigError(f"{shown(path)}: {name!r} must be {expected}, not {_describe(value)}")
 
 
+def _too_large(value: Any, chars: int) -> Optional[str]:
+    """What makes a value larger than its key allows, checked before the value is used."""
+    if isinstance(value, str):
+        return f"must be at most {chars:,} characters long, not {len(value):,}" if len(value) > chars else None
+    if not isinstance(value, (list, dict)):
+        return None
+    if len(value) > MAX_ITEMS:
+        return f"must have at most {MAX_ITEMS:,} entries, not {len(value):,}"
+    items = [*value.items()] if isinstance(value, dict) else [(item, None) for item in value]
+    for item, inner in items:
+        for string in (item, *(inner if isinstance(inner, list) else [inner])):
+            if isinstance(string, str) and len(string) > chars:
+                return f"entries must be at most {chars:,} characters long; {_shorten(string)!r} has {len(string):,}"
+        if isinstance(inner, list) and len(inner) > MAX_ITEMS:
+            return f"must have at most {MAX_ITEMS:,} entries in each list, not {len(inner):,}"
+    return None
+
+
+def _shorten(text: str) -> str:
+    from citelint.diagnostics import shorten
+
+    return shorten(text, 60)
+
+
 def _describe(value: Any) -> str:
     names = {str: "a string", bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "a table"}
-    return f"{names.get(type(value), type(value).__name__)} ({value!r})" if not isinstance(value, (dict, list)) else f"{names[type(value)]} {value!r}"
+    shown_value = _shorten(repr(value))
+    return f"{names.get(type(value), type(value).__name__)} ({shown_value})" if not isinstance(value, (dict, list)) else f"{names[type(value)]} {shown_value}"
 
 
 def _check_codes(codes: list[str], name: str, path: str) -> tuple[str, ...]:
@@ -296,12 +406,17 @@ def _check_codes(codes: list[str], name: str, path: str) -> tuple[str, ...]:
 
 def _apply_table(settings: Settings, read: tuple[dict[str, Any], str], path: str) -> Settings:
     table, where = read
-    _check_keys(table, _TOP_KEYS, where, path)
+    _check_keys(table, _TOP_KEYS, where, path, _TOP_LIMITS)
     prefix = f"{where}." if where else ""
-    values: dict[str, Any] = {"root": os.path.dirname(os.path.realpath(path)), "source": path}
-    for key in ("paths", "exclude", "reference-headings"):
+    root = os.path.dirname(os.path.realpath(path))
+    values: dict[str, Any] = {"root": root, "source": path}
+    for key in ("exclude", "reference-headings"):
         if key in table:
             values[key.replace("-", "_")] = tuple(table[key])
+    if "paths" in table:
+        values["paths"] = tuple(_from_folder(root, given) for given in table["paths"])
+    if "extensions" in table:
+        values["extensions"] = tuple(dict.fromkeys(extension.lower() for extension in table["extensions"]))
     for key in ("marker", "placement", "require-url"):
         if key in table:
             values[key.replace("-", "_")] = table[key]
@@ -321,8 +436,24 @@ def _apply_table(settings: Settings, read: tuple[dict[str, Any], str], path: str
     return settings._replace(**values)
 
 
+def _from_folder(folder: str, given: str) -> str:
+    """A path written in the configuration file, relative to its folder, as a path
+    from the working folder (shown that way in reports), or absolute when there is none."""
+    if not given or os.path.isabs(given):
+        return given  # an empty path is reported as such
+    resolved = os.path.normpath(os.path.join(folder, given))
+    try:
+        return os.path.relpath(resolved)
+    except ValueError:  # another drive, on Windows
+        return resolved
+
+
 def _url_settings(table: dict[str, Any], where: str, path: str) -> UrlSettings:
-    _check_keys(table, _URL_KEYS, where, path)
+    _check_keys(table, _URL_KEYS, where, path, _URL_LIMITS)
+    for pattern in table.get("exclude", ()):
+        problem = url_pattern_problem(pattern)
+        if problem:
+            raise ConfigError(f"{shown(path)}: '{where}.exclude' pattern {pattern!r} {problem}")
     values: dict[str, Any] = {}
     for key, value in table.items():
         values[key.replace("-", "_")] = tuple(value) if isinstance(value, list) else value
@@ -331,6 +462,107 @@ def _url_settings(table: dict[str, Any], where: str, path: str) -> UrlSettings:
     if "workers" in values:
         values["workers"] = int(values["workers"])
     return UrlSettings(**values)
+
+
+# -- URL exclude patterns -------------------------------------------------------
+#
+# A pattern from a configuration file (which a pull request can change) is searched
+# in every URL of every chapter, on the main thread: it must not be able to
+# backtrack for long. So the syntax is bounded (docs/configuration.md): no
+# backreferences or lookarounds, no repeated group holding a quantifier or an
+# alternation, at most one open-ended quantifier and only in a pattern anchored with
+# ^ (else none), at most MAX_URL_PATTERN_CHOICES ways through it; a leading or
+# trailing .* says nothing to a search and is dropped first.
+
+_OPEN_START = re.compile(r"\^?\.\*\??(?![*+?{])")
+_OPEN_END = re.compile(r"(?<!\\)((?:\\\\)*)\.\*\??\$?\Z")  # an even run of backslashes before: the dot is a dot
+_BACKREFERENCES = ("GROUPREF", "GROUPREF_EXISTS", "GROUPREF_IGNORE", "GROUPREF_LOC_IGNORE", "GROUPREF_UNI_IGNORE")
+_REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+
+
+def searched_part(pattern: str) -> str:
+    """The pattern without a leading ``.*`` (or ``^.*``) or a trailing ``.*``:
+    a search finds the rest exactly when it finds the whole."""
+    start = _OPEN_START.match(pattern)
+    body = pattern[start.end():] if start else pattern
+    end = _OPEN_END.search(body)
+    return body[: end.start()] + end.group(1) if end else body
+
+
+def url_pattern_problem(pattern: str) -> Optional[str]:
+    """Why ``pattern`` is not taken as a ``urls.exclude`` regular expression, if it is not."""
+    try:
+        re.compile(pattern)
+    except (re.error, RecursionError, OverflowError) as error:
+        return f"is not a valid regular expression ({error})"
+    from re import _parser  # type: ignore[attr-defined]
+
+    tree = _parser.parse(searched_part(pattern))
+    shape = _PatternShape()
+    problem = shape.read(list(tree), repeated=False)
+    if problem:
+        return problem
+    anchored = len(tree) > 0 and str(tree[0][0]) == "AT" and str(tree[0][1]) in ("AT_BEGINNING", "AT_BEGINNING_STRING")
+    if shape.open_ended > (1 if anchored else 0):
+        where = "more than one open-ended quantifier (*, +, {n,})" if anchored else "an open-ended quantifier (*, +, {n,}) but does not start with ^"
+        return f"has {where}; see 'urls.exclude' in docs/configuration.md"
+    if shape.choices > MAX_URL_PATTERN_CHOICES:
+        return f"has more than {MAX_URL_PATTERN_CHOICES} ways through it (alternatives times optional parts)"
+    return None
+
+
+class _PatternShape:
+    """What a parsed pattern's nodes add up to: open-ended quantifiers and choices."""
+
+    def __init__(self) -> None:
+        self.open_ended = 0
+        self.choices = 1
+
+    def read(self, nodes: list[Any], repeated: bool) -> Optional[str]:
+        for op, value in nodes:
+            name = str(op)
+            if name in _BACKREFERENCES:
+                return "uses a backreference, which can take exponential time"
+            if name in ("ASSERT", "ASSERT_NOT"):
+                return "uses a lookahead or lookbehind"
+            if name in _REPEATS or name == "BRANCH":
+                problem = self._read_choice(name, value, repeated)
+            elif name == "SUBPATTERN":
+                problem = self.read(list(value[3]), repeated)
+            elif name == "ATOMIC_GROUP":
+                problem = self.read(list(value), repeated)
+            else:
+                problem = None
+            if problem:
+                return problem
+        return None
+
+    def _read_choice(self, name: str, value: Any, repeated: bool) -> Optional[str]:
+        if repeated:
+            return "repeats a group that holds a quantifier or an alternation (nested quantifiers can take exponential time)"
+        if name == "BRANCH":
+            self.choices *= len(value[1])
+            return next(filter(None, (self.read(list(branch), False) for branch in value[1])), None)
+        low, high, body = value
+        if high - low == 1:
+            self.choices *= 2
+        elif high != low:
+            self.open_ended += 1
+        return self.read(list(body), repeated=high > 1)
+
+
+def compiled_url_excludes(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """The ``urls.exclude`` patterns, ready for :func:`url_excluded`."""
+    return tuple(re.compile(searched_part(pattern)) for pattern in patterns)
+
+
+def url_excluded(excludes: tuple[re.Pattern[str], ...], url: str) -> bool:
+    """Whether a URL is excluded. Only the first ``MAX_MATCHED_URL_CHARS`` of a URL
+    are ever searched: a longer URL, when there are patterns, counts as excluded
+    (a configuration only narrows what is fetched)."""
+    if not excludes:
+        return False
+    return len(url) > MAX_MATCHED_URL_CHARS or any(pattern.search(url) for pattern in excludes)
 
 
 # -- paths ------------------------------------------------------------------

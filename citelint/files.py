@@ -64,8 +64,22 @@ class SourceFile(NamedTuple):
     text: str
 
 
-def is_excluded(path: str, patterns: Iterable[str]) -> bool:
-    """True when the path, or any folder on it, matches an ``exclude`` glob."""
+def is_excluded(path: str, patterns: Iterable[str], root: str = "") -> bool:
+    """True when the path, or any folder on it, matches an ``exclude`` glob: the
+    path as given, or (with ``root``, the configuration file's folder) the path
+    from that folder, wherever citelint runs from."""
+    patterns = tuple(patterns)
+    if not patterns:
+        return False
+    if _matches_excluded(path, patterns):
+        return True
+    if not root:
+        return False
+    from_root = os.path.relpath(os.path.abspath(path), root)
+    return not from_root.startswith("..") and from_root != path and _matches_excluded(from_root, patterns)
+
+
+def _matches_excluded(path: str, patterns: tuple[str, ...]) -> bool:
     posix = path.replace(os.sep, "/").removeprefix("./")
     parts = posix.split("/")
     for pattern in patterns:
@@ -79,9 +93,12 @@ def is_excluded(path: str, patterns: Iterable[str]) -> bool:
     return False
 
 
-def collect(paths: Iterable[str], exclude: Iterable[str] = ()) -> tuple[list[str], list[FileError]]:
+def collect(
+    paths: Iterable[str], exclude: Iterable[str] = (), *, root: str = "", suffixes: tuple[str, ...] = MARKDOWN_SUFFIXES
+) -> tuple[list[str], list[FileError]]:
     """Expand paths to the files to lint: explicit files whatever their name,
-    directories searched for ``*.md``/``*.markdown`` (hidden ones skipped)."""
+    directories searched for names ending in ``suffixes`` (``Settings.suffixes``;
+    hidden ones skipped). ``exclude`` globs match paths as given and from ``root``."""
     exclude = tuple(exclude)
     found: list[str] = []
     errors: list[FileError] = []
@@ -92,16 +109,16 @@ def collect(paths: Iterable[str], exclude: Iterable[str] = ()) -> tuple[list[str
         if path == STDIN:
             found.append(path)
             continue
-        if is_excluded(path, exclude) and path != ".":
+        if is_excluded(path, exclude, root) and path != ".":
             continue
         if os.path.isdir(path):
             try:
-                files = sorted(_walk(path, exclude, errors))
+                files = sorted(_walk(path, _Walk(exclude, root, suffixes), errors))
             except OSError as error:
                 errors.append(FileError(display_path(path), f"cannot be read: {error.strerror or error}"))
                 continue
             if not files:
-                errors.append(FileError(display_path(path), "no Markdown files (*.md, *.markdown) in this directory"))
+                errors.append(FileError(display_path(path), f"no {_kind(suffixes)} in this directory"))
             found.extend(files)
         elif os.path.exists(path) or os.path.islink(path):
             found.append(path)
@@ -110,8 +127,21 @@ def collect(paths: Iterable[str], exclude: Iterable[str] = ()) -> tuple[list[str
     return list(dict.fromkeys(found)), errors
 
 
-def _walk(root: str, exclude: tuple[str, ...], errors: list[FileError]) -> Iterator[str]:
-    """The Markdown files under ``root``, depth first without recursion (a folder
+def _kind(suffixes: tuple[str, ...]) -> str:
+    globs = ", ".join(f"*{suffix}" for suffix in suffixes)
+    return f"Markdown files ({globs})" if suffixes == MARKDOWN_SUFFIXES else f"files named {globs}"
+
+
+class _Walk(NamedTuple):
+    """What a folder walk skips and finds."""
+
+    exclude: tuple[str, ...]
+    root: str  # the configuration file's folder, for exclude globs
+    suffixes: tuple[str, ...]
+
+
+def _walk(root: str, walk: _Walk, errors: list[FileError]) -> Iterator[str]:
+    """The files under ``root`` with one of ``walk.suffixes``, depth first without recursion (a folder
     nested thousands deep is walked like any other), each real folder once
     (symbolic links are followed, loops are not); a folder that cannot be listed
     is reported and the others are still walked."""
@@ -141,10 +171,10 @@ def _walk(root: str, exclude: tuple[str, ...], errors: list[FileError]) -> Itera
             except OSError:
                 is_folder = False
             if is_folder:
-                if identity not in seen and name not in SKIPPED_FOLDERS and not is_excluded(path, exclude):
+                if identity not in seen and name not in SKIPPED_FOLDERS and not is_excluded(path, walk.exclude, walk.root):
                     seen.add(identity)
                     stack.append(path)
-            elif name.lower().endswith(MARKDOWN_SUFFIXES) and not is_excluded(path, exclude):
+            elif name.lower().endswith(walk.suffixes) and not is_excluded(path, walk.exclude, walk.root):
                 yield path
 
 

@@ -111,7 +111,7 @@ def _fix_source(path: str, shown: str, source: SourceFile, settings: Settings, w
 
 def fix_paths(paths: Iterable[str], settings: Settings, write: bool, stdin_name: str = STDIN) -> FixOutcome:
     outcome = FixOutcome()
-    files, outcome.errors = collect(paths, settings.exclude)
+    files, outcome.errors = collect(paths, settings.exclude, root=settings.root, suffixes=settings.suffixes)
     cleaned: set[str] = set()
     for path in files:
         if write and path != STDIN:

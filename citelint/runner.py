@@ -45,7 +45,7 @@ def lint_one(source: SourceFile, settings: Settings) -> list[Diagnostic] | FileE
 
 
 def read_all(paths: Iterable[str], settings: Settings, result: CheckResult, stdin_name: str = STDIN) -> list[SourceFile]:
-    files, result.errors = collect(paths, settings.exclude)
+    files, result.errors = collect(paths, settings.exclude, root=settings.root, suffixes=settings.suffixes)
     sources = []
     for path in files:
         shown = shown_path(path, stdin_name)

@@ -60,10 +60,18 @@ def test_dot_citelint_toml_and_paths(repo: Path) -> None:
     assert "book/ch2.md" in out
 
 
-def test_pyproject_without_citelint_table_is_skipped(repo: Path) -> None:
-    write(repo / "pyproject.toml", '[project]\nname = "x"\n')
-    write(repo / "book" / "pyproject.toml", '[tool.black]\nline-length = 80\n')
-    assert run("check", "book/ch1.md")[0] == 1
+@pytest.mark.parametrize(
+    "pyproject",
+    ['[tool.black]\nline-length = 80\n', '[project]\nname = "x"\ndependencies = ["citelint"]\n', '[tool.black]\n# see [tool.citelint] in ../\n'],
+    ids=["other-tool", "names-citelint", "mentions-the-table-in-a-comment"],
+)
+def test_pyproject_without_citelint_table_is_skipped(repo: Path, monkeypatch: pytest.MonkeyPatch, pyproject: str) -> None:
+    """A pyproject.toml nearer than the real configuration, without a citelint table,
+    is passed over: the .citelint.toml above it (which ignores CIT003) applies."""
+    write(repo / ".citelint.toml", 'ignore = ["CIT003"]\n')
+    write(repo / "book" / "pyproject.toml", pyproject)
+    monkeypatch.chdir(repo / "book")
+    assert run("check", "ch1.md")[0] == 0
 
 
 def test_discovery_stops_at_the_repository_root(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -210,7 +218,7 @@ def run_process(*args: str) -> subprocess.CompletedProcess[str]:
         (
             lambda: write(Path("pyproject.toml"), "[tool.citelint]\n" + "#" * (5 * 1024 * 1024) + "\n"),
             (),
-            "pyproject.toml: is larger than 4 MiB; not read as a configuration file",
+            "pyproject.toml: is larger than 1 MiB; not read as a configuration file",
         ),
     ],
     ids=["fifo-flag", "device-flag", "fifo-found", "link-to-device-found", "huge-pyproject"],
@@ -249,3 +257,239 @@ def test_the_documented_keys_and_defaults_are_the_real_ones(repo: Path) -> None:
     write(repo / ".citelint.toml", "\n".join(lines) + "\n")
     loaded = load_settings(None, {})
     assert loaded._replace(root="", source="") == Settings()
+
+
+# -- hostile configurations: bounded before they cost anything ---------------------
+
+PEAK_PROBE = (
+    "import resource, subprocess, sys\n"
+    "done = subprocess.run(sys.argv[1:], capture_output=True, text=True, timeout=120)\n"
+    "sys.stderr.write(done.stderr)\n"
+    "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+)
+
+
+def run_measured(*args: str, cwd: Path) -> tuple[int, str, int]:
+    """citelint in a process of its own, started by a probe that reports that
+    process's peak resident memory (MB): the exit code, standard error, the peak."""
+    probe = subprocess.run(
+        [sys.executable, "-c", PEAK_PROBE, sys.executable, "-m", "citelint", *args],
+        capture_output=True, text=True, cwd=cwd, timeout=180, check=False,
+    )
+    code, peak_kb = probe.stdout.split()
+    return int(code), probe.stderr, int(peak_kb) // 1024
+
+
+def _dotted_keys_under_another_tool() -> str:
+    keys = "".join(f"k{i}" + ".a" * 99 + " = 1\n" for i in range(300))
+    return '[tool.citelint]\nmarker = "REF"\n\n[tool.other]\n' + keys
+
+
+@pytest.mark.parametrize(
+    ("file", "make", "message"),
+    [
+        (".citelint.toml", lambda: "a" + ".a" * 20_000 + " = 1\n", ".citelint.toml: line 1 has a key of 20,001 dotted parts (at most 100); not read as a configuration file"),
+        (".citelint.toml", lambda: "[urls]\n[a" + ".a" * 20_000 + "]\n", ".citelint.toml: line 2 has a key of 20,001 dotted parts (at most 100)"),
+        ("pyproject.toml", _dotted_keys_under_another_tool, "pyproject.toml: its keys have more than 20,000 dotted parts in all"),
+        ("pyproject.toml", lambda: 'dependencies = ["citelint"]\n' + "a" + ".a" * 20_000 + " = 1\n", "pyproject.toml: line 2 has a key of 20,001 dotted parts"),
+        (".citelint.toml", lambda: 'marker = "' + "A" * 3_900_000 + '"\n', ".citelint.toml: is larger than 1 MiB; not read as a configuration file"),
+        (".citelint.toml", lambda: 'marker = "' + "A" * 900_000 + '"\n', ".citelint.toml: 'marker' must be at most 64 characters long, not 900,000"),
+        (".citelint.toml", lambda: "paths = [" + '"a",' * 200_000 + "]\n", ".citelint.toml: 'paths' must have at most 1,000 entries, not 200,000"),
+    ],
+    ids=["40-KB-dotted-key", "40-KB-dotted-header", "many-dotted-keys", "dotted-key-in-a-pyproject-naming-citelint", "3.9-MB-marker", "900-KB-marker", "200,000-paths"],
+)
+def test_a_hostile_configuration_is_refused_in_one_line_within_bounded_memory(repo: Path, file: str, make, message: str) -> None:  # type: ignore[no-untyped-def]
+    """Python's TOML reader took 2.4 GB on a 40 KB dotted key and 485 MB on a 3.9 MB
+    marker: such a file is refused before it can cost that (peak of the whole run)."""
+    write(repo / file, make())
+    code, err, peak_mb = run_measured("check", "--no-cache", "book", cwd=repo)
+    assert code == 2 and err.startswith(f"citelint: error: {message}") and err.count("\n") == 1, err[:300]
+    assert peak_mb < 150, f"{peak_mb} MB"
+
+
+def test_the_bounds_refuse_no_real_configuration(repo: Path) -> None:
+    """A large real-world pyproject.toml (other tools' tables, dotted keys, long
+    strings, floats and versions with dots) is read as it always was."""
+    other_tools = "".join(
+        f'[tool.tool{i}.options.nested.deeper]\nversion = "1.2.3.4"\nratio = 0.5\nvalues = [1.5, 2.5, 3.5]\n'
+        f'a.b.c.d.e = "x.y.z"\nurl = "https://a.b.example.org/x.y"\n# a.b.c.d.e.f.g.h\n\n' for i in range(500)
+    )
+    text = '[project]\nname = "x"\ndescription = "' + "A long description. " * 2_000 + '"\n\n' + other_tools
+    text += '[tool.citelint]\nignore = ["CIT003"]\nextensions = ["md", "txt"]\nreference-headings = ["Works Cited", "' + "Q" * 200 + '"]\n'
+    assert 100_000 < len(text.encode()) < 1024 * 1024
+    write(repo / "pyproject.toml", text)
+    assert run("check", "book/ch1.md")[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('marker = "' + "C" * 65 + '"\n', "'marker' must be at most 64 characters long, not 65"),
+        ('reference-headings = ["' + "H" * 201 + '"]\n', "'reference-headings' entries must be at most 200 characters long; 'HHHH"),
+        ('exclude = ["' + "*" * 5_000 + '"]\n', "'exclude' entries must be at most 4,096 characters long; '****"),
+        ('select = ["' + "C" * 65 + '"]\n', "'select' entries must be at most 64 characters long"),
+        ("[per-file-ignores]\n" + "".join(f'"f{i}.md" = ["CIT001"]\n' for i in range(1_001)), "'per-file-ignores' must have at most 1,000 entries, not 1,001"),
+        ("[urls]\nexclude = [\"" + "a" * 257 + "\"]\n", "'urls.exclude' entries must be at most 256 characters long"),
+        ('[urls]\ncache-dir = "' + "d" * 5_000 + '"\n', "'urls.cache-dir' must be at most 4,096 characters long, not 5,000"),
+        ('extensions = ["t.xt"]\n', "'extensions' must be a non-empty list of file name extensions without the dot"),
+        ('extensions = ["a/b"]\n', "'extensions' must be a non-empty list of file name extensions without the dot"),
+        ("extensions = []\n", "'extensions' must be a non-empty list of file name extensions without the dot"),
+        ('extensions = ["' + "x" * 17 + '"]\n', "'extensions' entries must be at most 16 characters long"),
+        ('marker = "[' + "C" * 60 + '"\n', "'marker' must be a non-empty string without brackets"),
+    ],
+    ids=["marker", "heading", "glob", "code", "many-globs", "url-pattern", "cache-dir", "dotted-extension", "slashed-extension", "no-extensions", "long-extension", "short-bad-marker"],
+)
+def test_every_value_is_bounded_with_an_error_naming_its_key(repo: Path, content: str, message: str) -> None:
+    write(repo / ".citelint.toml", content)
+    code, out, err = run("check", "book")
+    assert (code, out) == (2, "")
+    assert err.startswith(f"citelint: error: .citelint.toml: {message}") and err.count("\n") == 1 and len(err) < 300, err[:300]
+
+
+# -- URL exclude patterns: valid, and unable to backtrack for long ------------------
+
+
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [
+        ("(", "'urls.exclude' pattern '(' is not a valid regular expression (missing ), unterminated subpattern at position 0)"),
+        (r"(\w+)*\.pdf$", "'urls.exclude' pattern '(\\\\w+)*\\\\.pdf$' repeats a group that holds a quantifier or an alternation"),
+        (r"^https://(?:[a-z]+\.)+example\.com/", "repeats a group that holds a quantifier or an alternation"),
+        (r"^(?:pdf|doc){2}", "repeats a group that holds a quantifier or an alternation"),
+        (r"(a)\1", "uses a backreference"),
+        (r"^https://(?!example)", "uses a lookahead or lookbehind"),
+        (r"a*a*a*b", "has an open-ended quantifier (*, +, {n,}) but does not start with ^"),
+        (r"^https://a*a*b", "has more than one open-ended quantifier (*, +, {n,})"),
+        ("^" + "(ab|cd|ef|gh|ij)?" * 3, "has more than 64 ways through it"),
+    ],
+    ids=["unbalanced", "nested-quantifier", "repeated-group-with-quantifier", "repeated-alternation", "backreference", "lookahead",
+         "unanchored-open-ended", "two-open-ended", "too-many-choices"],
+)
+def test_url_exclude_patterns_are_validated(repo: Path, pattern: str, message: str) -> None:
+    """`(` was an internal error; `(\\w+)*\\.pdf$` cost x4 per two characters of a
+    URL, on the main thread, even with --offline: both are a configuration error."""
+    write(repo / ".citelint.toml", "[urls]\nexclude = [" + json.dumps(pattern) + "]\n")
+    code, out, err = run("check", "--urls", "--offline", "book")
+    assert (code, out) == (2, "")
+    assert err.startswith("citelint: error: .citelint.toml: 'urls.exclude' pattern ") and message in err and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize(
+    ("pattern", "excluded", "kept"),
+    [
+        (r".*\.pdf$", "https://e.com/a/paper.pdf", "https://e.com/a/paper.html"),
+        (r"\.(pdf|docx?|xlsx?|pptx?|zip)$", "https://e.com/sheet.xls", "https://e.com/x.html"),
+        (r"^https?://(www\.)?example\.com/", "http://www.example.com/a", "https://example.org/"),
+        (r"^https://[^/]*\.example\.com/.*", "https://a.b.example.com/x", "https://example.com/x"),
+        (r"\\.*", "https://e.com/a\\b", "https://e.com/ab"),
+        ("localhost", "http://localhost:8080/", "https://e.com/"),
+    ],
+)
+def test_bounded_url_patterns_mean_what_they_say(repo: Path, pattern: str, excluded: str, kept: str) -> None:
+    from citelint.config import compiled_url_excludes, url_excluded
+
+    write(repo / ".citelint.toml", "[urls]\nexclude = [" + json.dumps(pattern) + "]\n")
+    assert run("check", "book/ch2.md")[0] == 0  # accepted
+    compiled = compiled_url_excludes((pattern,))
+    assert url_excluded(compiled, excluded) and not url_excluded(compiled, kept)
+
+
+def test_only_the_first_2048_characters_of_a_url_are_ever_matched() -> None:
+    """A longer URL is not searched at all: with patterns set it counts as excluded
+    (a configuration only narrows what is fetched); without, nothing is excluded."""
+    from citelint.config import MAX_MATCHED_URL_CHARS, compiled_url_excludes, url_excluded
+
+    long_url = "https://e.com/" + "a" * MAX_MATCHED_URL_CHARS
+    assert url_excluded(compiled_url_excludes(("^https://other/",)), long_url)
+    assert not url_excluded(compiled_url_excludes(()), long_url)
+    assert not url_excluded(compiled_url_excludes(("^https://other/",)), long_url[:MAX_MATCHED_URL_CHARS])
+
+
+def test_the_shapes_that_backtrack_are_all_refused() -> None:
+    """Nested quantifiers, overlapping alternatives under a quantifier, quantifiers
+    in a row that can split a run many ways, an unanchored open-ended quantifier
+    (tried again at every position of the URL): each is refused by its shape."""
+    from citelint.config import url_pattern_problem
+
+    for pattern in (r"(\w+)*x", r"(a|aa)*b", r"(a+)+b", r"\w*\w*x", r".*a.*b", r"(?:a?){30}b", r"(x+x+)+y", r"(\d+|\w+)*!"):
+        assert url_pattern_problem(pattern) is not None, pattern
+
+
+# -- paths and exclude: relative to the configuration file's folder -------------------
+
+GOOD = "A. [CITATION 1] B. [CITATION 2] C. [CITATION 3]\n" + REFS
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project whose .citelint.toml lints manuscript/ but not its drafts."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "manuscript" / "drafts").mkdir(parents=True)
+    (tmp_path / "notes").mkdir()
+    write(tmp_path / ".citelint.toml", 'paths = ["manuscript"]\nexclude = ["manuscript/drafts"]\n')
+    write(tmp_path / "manuscript" / "ch1.md", GOOD)
+    write(tmp_path / "manuscript" / "ch2.md", OUT_OF_ORDER)
+    write(tmp_path / "manuscript" / "drafts" / "draft.md", "Broken [CITATION 9]\n")
+    write(tmp_path / "notes" / "todo.md", "Broken [CITATION 7]\n")
+    return tmp_path
+
+
+def run_in(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "citelint", *args], capture_output=True, text=True, cwd=folder, timeout=60, check=False)
+
+
+@pytest.mark.parametrize(
+    ("where", "shown"),
+    [(".", "manuscript/ch2.md"), ("manuscript", "ch2.md"), ("manuscript/drafts", "../ch2.md"), ("notes", "../manuscript/ch2.md")],
+    ids=["root", "subfolder", "excluded-subfolder", "sibling"],
+)
+def test_configured_paths_are_relative_to_the_configuration_file(project: Path, where: str, shown: str) -> None:
+    """`citelint check` with no path lints the configured manuscript/, without its
+    drafts, from the project root, from inside it, and from a sibling folder."""
+    result = run_in(project / where, "check", "--no-cache")
+    assert result.returncode == 1, result.stderr
+    assert f"{shown}:1:20: CIT003" in result.stdout
+    assert "draft.md" not in result.stdout + result.stderr and "todo.md" not in result.stdout
+    assert result.stdout.endswith("in 2 files.\n")
+    fixing = run_in(project / where, "fix", "--check")
+    assert fixing.returncode == 1 and "draft.md" not in fixing.stdout + fixing.stderr
+
+
+@pytest.mark.parametrize(("where", "args"), [("manuscript", ["."]), ("manuscript", ["drafts", "ch1.md"]), ("manuscript/drafts", ["draft.md"]), ("notes", ["../manuscript"])])
+def test_exclude_is_relative_to_the_configuration_file_wherever_citelint_runs(project: Path, where: str, args: list[str]) -> None:
+    """The drafts are excluded however they are named: from a subfolder, from inside
+    the excluded folder, from a sibling (as pre-commit and editors pass paths)."""
+    result = run_in(project / where, "check", "--no-cache", *args)
+    assert "draft.md" not in result.stdout + result.stderr and "CIT001" not in result.stdout, result.stdout + result.stderr
+
+
+# -- extensions: what a folder walk finds --------------------------------------------
+
+
+def test_a_folder_of_txt_chapters_is_linted_with_extensions(project: Path) -> None:
+    (project / "txt").mkdir()
+    write(project / "txt" / "chapter-1.txt", OUT_OF_ORDER)
+    write(project / "txt" / "readme.md", GOOD)
+    before = run_in(project, "check", "--no-cache", "txt")
+    assert "chapter-1.txt" not in before.stdout and before.stdout.endswith("in 1 file.\n")
+    write(project / ".citelint.toml", 'extensions = ["TXT"]\n')
+    after = run_in(project, "check", "--no-cache", "txt")
+    assert after.returncode == 1 and "txt/chapter-1.txt:1:20: CIT003" in after.stdout and "readme.md" not in after.stdout
+    write(project / ".citelint.toml", 'extensions = ["txt", "md"]\n')
+    both = run_in(project, "check", "--no-cache", "txt")
+    assert "chapter-1.txt" in both.stdout and both.stdout.endswith("in 2 files.\n")
+    (project / "txt" / "chapter-1.txt").unlink()
+    (project / "txt" / "readme.md").unlink()
+    empty = run_in(project, "check", "--no-cache", "txt")
+    assert empty.returncode == 2 and empty.stderr == "citelint: error: txt: no files named *.txt, *.md in this directory\n"
+
+
+def test_extensions_are_a_setting_the_walk_uses(tmp_path: Path) -> None:
+    from citelint.files import collect
+
+    for name in ("a.md", "b.MARKDOWN", "c.txt", "d.text", "e.md.bak"):
+        write(tmp_path / name, "x\n")
+    assert Settings().extensions == ("md", "markdown") and Settings().suffixes == (".md", ".markdown")
+    found = lambda settings: sorted(Path(f).name for f in collect([str(tmp_path)], suffixes=settings.suffixes)[0])  # noqa: E731
+    assert found(Settings()) == ["a.md", "b.MARKDOWN"]
+    assert found(Settings(extensions=("txt", "text"))) == ["c.txt", "d.text"]

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 from urllib.parse import urlsplit, urlunsplit
 
-from citelint.config import UrlSettings
+from citelint.config import UrlSettings, compiled_url_excludes, url_excluded
 from citelint.urls.fingerprint import Fingerprint, describe_change, fingerprint
 from citelint.urls.policy import AddressPolicy, AddressRefused, HostNotFound, ResolveFailed, Resolver, literal_host_refused, system_resolver
 from citelint.urls.store import Verdict, VerdictStore
@@ -71,7 +71,7 @@ class UrlChecker:
         self.settings = options.settings
         self.warn = warn
         self.policy = options.policy or AddressPolicy(self.settings.allow_private, options.resolver)
-        self.excludes = [re.compile(pattern) for pattern in self.settings.exclude]
+        self.excludes = compiled_url_excludes(self.settings.exclude)
         store_path = options.cache_dir / "verdicts.sqlite" if options.cache_dir else None
         self.store = VerdictStore(store_path, warn, self.policy.key, self.settings.expire_after)  # verdicts kept per policy
         self._session: Any = None
@@ -111,7 +111,7 @@ class UrlChecker:
             return Verdict(url, "URL004", f"not a valid URL ({str(error).lower()}); not checked")
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             return Verdict(url, "URL004", "only http(s) URLs with a host are checked")
-        if any(pattern.search(url) for pattern in self.excludes):
+        if url_excluded(self.excludes, url):
             return Verdict(url, "URL004", "excluded by the configuration; not checked")
         refused = literal_host_refused(parts.hostname, self.settings.allow_private)
         if refused:
