@@ -21,14 +21,12 @@ from typing import TYPE_CHECKING, Optional
 from citelint.chapter import Chapter
 from citelint.config import Settings
 from citelint.diagnostics import Edit, Fix
-from citelint.markers import Marker, closing_escape, read_number
+from citelint.markers import Marker, read_parts
 from citelint.references import Entry, ReferenceList
 
 if TYPE_CHECKING:
     from citelint.suppress import Suppressions
 
-_ITEM = re.compile(r"(\d+)(?:\s*([-\u2013])\s*(\d+))?")
-_SEPARATOR = re.compile(r"(?<!\s)\s*[,;]\s*")
 
 
 class Refusal(Exception):
@@ -187,13 +185,16 @@ class _Plan:
     def __init__(self, chapter: Chapter, keep_numbering: bool = False, leave: frozenset[int] | set[int] = frozenset()) -> None:
         self.chapter = chapter
         self.citations = chapter.citations()
+        # Markers inside the reference list ("see also [CITATION 2]") point into it too.
+        self.cross_references = [m for m in chapter.markers if m.cites and chapter.in_reference_list(m)]
         self.leave = leave  # start offsets of near-misses to leave as they are
         if keep_numbering:  # only near-misses are normalised; numbers and the list stay
             self.references = None
-            self.mapping = {number: number for marker in self.citations for number in marker.numbers}
+            self.mapping = {number: number for marker in self.citations + self.cross_references for number in marker.numbers}
         else:
             self.references = self._check_fixable()
             self.mapping = self._mapping()
+            self._check_nothing_unreadable_moves()
         self.renumbered = self.normalised = self.moved = self.relabelled = 0
 
     def _check_fixable(self) -> Optional[ReferenceList]:
@@ -210,7 +211,28 @@ class _Plan:
         missing = sorted({n for marker in self.citations for n in marker.numbers if n not in listed})
         if missing:
             raise Refusal(f"reference {missing[0]} is cited but not in the reference list")
+        for marker in self.cross_references:
+            if any(number not in listed for number in marker.numbers):
+                raise Refusal(f"{marker.shown} on line {self._line(marker)} (in the reference list) cites a number the list does not have")
+        ambiguous = getattr(references, "ambiguous_with", None)
+        if ambiguous is not None:
+            raise Refusal(f"the markers may point at either of two reference lists ({ambiguous}); say which by its heading first")
         return references
+
+    def _check_nothing_unreadable_moves(self) -> None:
+        """Refuse when text that may cite, but cannot be read for sure (``[CITATION 1, xyz]``),
+        would keep its number while the entries move: it would point at another source."""
+        if all(old == new for old, new in self.mapping.items()):
+            return
+        for marker in self.chapter.markers:
+            if not marker.cites and not marker.well_formed and any(character.isdigit() for character in marker.text):
+                raise Refusal(
+                    f"{marker.shown} on line {self._line(marker)} may cite a reference but cannot be read; "
+                    "write it as a marker first, so that renumbering cannot make it point at another source"
+                )
+
+    def _line(self, marker: Marker) -> int:
+        return self.chapter.document.line_of(marker.start) + 1
 
     def _mapping(self) -> dict[int, int]:
         order: list[int] = []
@@ -229,6 +251,8 @@ class _Plan:
     def edits(self, source: str) -> list[TextEdit]:
         offsets = _SourceOffsets(source, self.chapter)
         edits = [edit for marker in self.citations if (edit := self._marker_edit(marker, offsets))]
+        if self.references is None:  # the list stays: its markers are edited where they are
+            edits += [edit for marker in self.cross_references if (edit := self._marker_edit(marker, offsets))]
         if self.references is not None:
             edits += self._list_edits(self.references, offsets)
         return edits
@@ -264,36 +288,41 @@ class _Plan:
         return edits
 
     def _entry_text(self, entry: Entry, position: int, offsets: "_SourceOffsets") -> str:
+        """The entry's text as it goes to ``position``: relabelled, and with the
+        markers inside it ("see also [CITATION 2]") renumbered."""
         start, end = offsets.entry_span(entry)
+        inner: list[TextEdit] = []
+        if entry.label_span is not None and entry.label != position:
+            inner.append(TextEdit(offsets.of(entry.label_span.start) - start, offsets.of(entry.label_span.end) - start, str(position)))
+        for marker in self.cross_references:
+            if start <= offsets.of(marker.start) < end and (edit := self._marker_edit(marker, offsets)) is not None:
+                inner.append(TextEdit(edit.start - start, edit.end - start, edit.text))
         text = offsets.source[start:end]
-        if entry.label_span is None or entry.label == position:
-            return text
-        label_start = offsets.of(entry.label_span.start) - start
-        label_end = offsets.of(entry.label_span.end) - start
-        return text[:label_start] + str(position) + text[label_end:]
+        return apply_edits(text, inner) if inner else text
 
 
 def marker_text(marker: Marker, mapping: dict[int, int], keyword: str) -> str:
-    """The marker's text with its numbers renumbered; a range that stops being
-    contiguous becomes a list."""
+    """The marker's text with its numbers renumbered in place: its line breaks,
+    separators and locator (``, p. 4``) are kept; a range that stops being
+    contiguous becomes a list. A near-miss is renumbered as its replacement."""
     written = marker.text if marker.well_formed or marker.replacement is None else marker.replacement  # a near-miss as read
-    escape = closing_escape(written)
-    body = re.sub(r"^\[[ \t]*" + re.escape(keyword), "", written, flags=re.IGNORECASE)[: -1 - len(escape)].strip()
-    separator = "," if marker.well_formed and "," in body and ", " not in body else ", "
-    parts: list[str] = []
-    for item in _SEPARATOR.split(body):
-        match = _ITEM.fullmatch(item)
-        if match is None:
-            raise Refusal(f"cannot read the numbers of {marker.text}")
-        first = read_number(match.group(1))
-        last = read_number(match.group(3)) if match.group(3) else first
-        new = [mapping[number] for number in range(first, last + 1)]
-        dash = match.group(2) if match.group(2) and marker.well_formed else "-"
+    parts = marker.parts if marker.well_formed and marker.parts else read_parts(written, keyword)
+    if not parts:
+        raise Refusal(f"cannot read the numbers of {marker.shown}")
+    list_separator = ", " if ", " in written or "," not in written else ","
+    pieces: list[str] = []
+    position = 0
+    for part in parts:
+        new = [mapping[number] for number in range(part.first, part.last + 1)]
+        pieces.append(written[position : part.start])
         if len(new) > 1 and new == list(range(new[0], new[0] + len(new))):
-            parts.append(f"{new[0]}{dash}{new[-1]}")
+            dash = written[part.start + len(str(part.first))] if part.last != part.first else "-"
+            pieces.append(f"{new[0]}{dash}{new[-1]}")
         else:
-            parts.extend(str(number) for number in new)
-    return f"[{keyword} {separator.join(parts)}{escape}]"
+            pieces.append(list_separator.join(str(number) for number in new))
+        position = part.end
+    pieces.append(written[position:])
+    return "".join(pieces)
 
 
 class _SourceOffsets:
@@ -323,11 +352,25 @@ class _SourceOffsets:
 
 
 def cited_texts(chapter: Chapter) -> list[tuple[str, ...]]:
-    """For each citing marker, in order, the texts of the entries it cites."""
-    if chapter.references is None:
-        return [() for _ in chapter.citations()]
-    texts = {entry.number: entry.text for entry in chapter.references.entries}
-    return [tuple(texts.get(number, "?") for number in marker.numbers) for marker in chapter.citations()]
+    """For each piece of text that cites (markers, near-misses read with certainty,
+    markers inside the reference list), in order, the texts of the entries it cites;
+    text that may cite but cannot be read stands as itself."""
+    texts = {} if chapter.references is None else {entry.number: _as_source(entry, chapter) for entry in chapter.references.entries}
+    cited = []
+    for marker in chapter.markers:
+        if marker.cites:
+            cited.append(tuple(texts.get(number, f"<no entry {number}>") for number in marker.numbers))
+        elif any(character.isdigit() for character in marker.text):
+            cited.append(("<unread>", marker.text))
+    return cited
+
+
+def _as_source(entry: Entry, chapter: Chapter) -> str:
+    """The entry's text with the markers inside it masked: they are renumbered with
+    the rest, and what they point to is checked as every marker's is."""
+    if "[" not in entry.text:
+        return entry.text
+    return re.sub(r"\[[ \t]*" + re.escape(chapter.settings.marker) + r"[^\[\]]*\]", "[…]", entry.text, flags=re.IGNORECASE)
 
 
 def verify(before: Chapter, after: Chapter, path: str = "", renumbered: bool = True) -> Optional[str]:
@@ -338,7 +381,7 @@ def verify(before: Chapter, after: Chapter, path: str = "", renumbered: bool = T
     if cited_texts(before) != cited_texts(after):
         return "a marker would cite a different source"
     if before.references is not None and after.references is not None:
-        if sorted(e.text for e in before.references.entries) != sorted(e.text for e in after.references.entries):
+        if sorted(_as_source(e, before) for e in before.references.entries) != sorted(_as_source(e, after) for e in after.references.entries):
             return "the reference list would change"
     remaining = [d.code for d in lint_chapter(after, path) if d.code in RENUMBERING_CODES] if renumbered else []
     if remaining:

@@ -28,9 +28,34 @@ _LOOKALIKES = {
     "\uff1b": ";",
 }
 _AS_WRITTEN = str.maketrans(_LOOKALIKES)
-_BODY_END = re.compile(r"[^\[\]\n]*")
+_OPENING = "[\u3010\uff3b"  # `[`, and the fullwidth `【` and `［` of CJK text
+_CLOSING = "]\u3011\uff3d"
+_BODY_END = re.compile(r"[^\[\]\n\u3010\u3011\uff3b\uff3d]*")
+MAX_WRAPPED_LINES = 3  # a marker hard-wrapped by pandoc, Prettier or an editor's reflow
+MAX_WRAPPED_BODY = 200
+# A line break inside a marker (Markdown renders it as a space), with the next
+# line's indentation or quote prefix.
+_BREAK = r"\n[ \t]*(?:>[ \t]*)*"
+_SPACE = r"(?: |" + _BREAK + r")"
+_ITEM_TEXT = r"[1-9][0-9]*(?:[-\u2013][1-9][0-9]*)?"
+# A locator names the part of the source: `p. 4`, `pp. 4–5`, `ch. 3`, `§4`, `fig. 2`.
+_LOCATOR_WORD = (
+    r"(?:pp?|ch|chaps?|figs?|paras?|secs?|vols?|nn?|ll?|cols?|tabs?|apps?|arts?|pts?|fols?|nos?|loc|bks?|fnn?)\.|§§?|¶"
+    r"|(?:pages?|chapters?|sections?|figures?|tables?|notes?|lines?|appendix|parts?|volumes?|columns?|paragraphs?|book|at)(?![^\W\d_])"
+)
+_LOCATOR_TEXT = r"(?:" + _LOCATOR_WORD + r")[^\[\]]*?[^\s\[\]]"
+_VALID_BODY = re.compile(
+    _SPACE + r"(?P<list>" + _ITEM_TEXT + r"(?:," + _SPACE + r"?" + _ITEM_TEXT + r")*)"
+    r"(?:," + _SPACE + r"?(?P<locator>" + _LOCATOR_TEXT + r"))?",
+    re.IGNORECASE,
+)
+_LIST_ITEM = re.compile(r"([1-9][0-9]*)(?:[-\u2013]([1-9][0-9]*))?")
+_LINE_BREAKS = re.compile(_BREAK)
 _NUMBER_LIKE = re.compile(r"[\s\d,;\-\u2013]*")
-_VALID_BODY = re.compile(r" (?:[1-9][0-9]*(?:[-\u2013][1-9][0-9]*)?)(?:, ?[1-9][0-9]*(?:[-\u2013][1-9][0-9]*)?)*")
+# What writers put between the keyword and the number: `[CITATION: 2]`, `[CITATION #2]`, `[CITATION No. 2]`.
+_NUMBER_PREFIX = re.compile(r"\s{0,3}(?::|#|no\.|nr\.)\s{0,3}", re.IGNORECASE)
+_LOCATOR_START = re.compile(r"(?<=[\s,;:\d])(?:" + _LOCATOR_WORD + r")", re.IGNORECASE)
+_LOCATOR = re.compile(_LOCATOR_TEXT + r"\s*", re.IGNORECASE)
 _SEPARATOR = re.compile(r"(?<!\s)\s*[,;]\s*")
 _ITEM = re.compile(r"([0-9]+)(?:\s*[-\u2013]\s*([0-9]+))?")
 
@@ -50,6 +75,8 @@ class Marker(NamedTuple):
     numbers: tuple[int, ...]
     problem: Optional[str] = None
     replacement: Optional[str] = None
+    parts: tuple["Part", ...] = ()  # where each number or range is written in ``text``
+    escaped: bool = False  # written ``\\[CITATION 3\\]``, as exporters escape brackets
 
     @property
     def well_formed(self) -> bool:
@@ -61,17 +88,30 @@ class Marker(NamedTuple):
 
     @property
     def shown(self) -> str:
-        """The marker's text as messages quote it (shortened when very long)."""
-        return shorten(self.text)
+        """The marker's text as the writer wrote it, as messages quote it (shortened when very long)."""
+        return shorten(("\\" if self.escaped else "") + self.text)
+
+
+class Part(NamedTuple):
+    """One number or range of a well-formed marker: where it is written in the
+    marker's text (offsets relative to the marker's start) and what it cites."""
+
+    start: int
+    end: int
+    first: int
+    last: int
 
 
 @lru_cache(maxsize=16)
 def candidate_pattern(keyword: str) -> re.Pattern[str]:
-    """An opening bracket, blanks, and the keyword in any case, not followed by a
-    letter. Up to three other characters that are neither letters nor brackets
+    """An opening bracket (or a fullwidth one), blanks, and the keyword in any case
+    (or its plural), not followed by a letter. Up to three other characters that are neither letters nor brackets
     may come before the keyword: a zero-width space copied in is one, and the
     rest are turned away in ``_classify``."""
-    return re.compile(r"\[[ \t]*(?:[^\w\[\]\n][ \t]*){0,3}?(" + re.escape(keyword) + r")(?![^\W\d_])", re.IGNORECASE)
+    return re.compile(
+        r"[\[\u3010\uff3b][ \t]*(?:[^\w\[\]\n][ \t]*){0,3}?(" + re.escape(keyword) + r"(?:S(?=[^\w]))?)(?![^\W\d_])",
+        re.IGNORECASE,
+    )
 
 
 @lru_cache(maxsize=16)
@@ -91,7 +131,8 @@ def find_markers(document: Document, keyword: str = "CITATION") -> list[Marker]:
             continue
         quick = simple.match(text, start)
         if quick:
-            markers.append(Marker(start, quick.end(), quick.group(), (int(quick.group(1)),)))
+            escaped = start > 0 and text[start - 1] == "\\"
+            markers.append(Marker(start, quick.end(), quick.group(), (int(quick.group(1)),), escaped=escaped))
             continue
         marker = _classify(text, match, keyword)
         if marker is not None:
@@ -137,48 +178,136 @@ def _classify(text: str, match: re.Match[str], keyword: str) -> Optional[Marker]
     before_keyword = text[match.start() + 1 : match.start(1)].strip(" \t")
     if before_keyword and (before_keyword.isascii() or _plain(before_keyword).strip()):
         return None  # `[*CITATION`, `["Citation`: not a marker, only odd spaces may stand there
-    body_match = _BODY_END.match(text, match.end())
-    assert body_match is not None
-    body = body_match.group()
-    closed = body_match.end() < len(text) and text[body_match.end()] == "]"
+    start = match.start()
+    escaped = start > 0 and text[start - 1] == "\\" and (start < 2 or text[start - 2] != "\\")
+    body, closed, body_end = _marker_body(text, match.end())
     if closed and body.endswith("\\") and not body.endswith("\\\\"):
         body = body[:-1]  # `[CITATION 3\]`: an escaped bracket, as exporters write it, renders `]`
     exact = match.group(1) == keyword and match.group().startswith("[" + keyword)
-    number_like = _NUMBER_LIKE.fullmatch(body if body.isascii() else _plain(body)) is not None
-    if not exact and not number_like:
+    if not exact and not _number_like(_plain(_LINE_BREAKS.sub(" ", body))):
         return None  # prose, e.g. [citation needed]
-    start = match.start()
-    if not closed:
-        end = match.end() + len(body.rstrip()) if number_like else match.end()
-        return Marker(start, end, text[start:end], (), f"`{_visible(shorten(text[start:end]))}` is never closed with `]`")
-    end = body_match.end() + 1
-    raw = text[start:end]
-    return Marker(start, end, raw, *_reading(raw, body, keyword, exact))
+    if closed:
+        end = body_end + 1
+        marker = Marker(start, end, text[start:end], *_reading(text[start:end], body, keyword, exact, escaped), escaped=escaped)
+        if "\n" not in body or marker.cites or marker.problem is None:
+            return marker
+    # Never closed on its line (a wrapped marker that reads as words is taken as unclosed).
+    first_line = _BODY_END.match(text, match.end())
+    assert first_line is not None
+    line_body = first_line.group()
+    number_like = _number_like(_plain(line_body))
+    end = match.end() + len(line_body.rstrip()) if number_like else match.end()
+    shown = _visible(shorten(("\\" if escaped else "") + text[start:end]))
+    return Marker(start, end, text[start:end], (), f"`{shown}` is never closed with `]`", escaped=escaped)
 
 
-Reading = tuple[tuple[int, ...], Optional[str], Optional[str]]  # numbers, problem, replacement
+def _marker_body(text: str, position: int) -> tuple[str, bool, int]:
+    """The text from ``position`` to the closing bracket, whether there is one, and
+    where the body ends. A marker may be hard-wrapped over a few lines, as pandoc
+    (at 72 columns), Prettier and editors' reflow write it; a blank line ends it."""
+    match = _BODY_END.match(text, position)
+    assert match is not None
+    end = stop = match.end()
+    if end < len(text) and text[end] in _CLOSING:
+        return text[position:end], True, end
+    for _ in range(MAX_WRAPPED_LINES):
+        if stop >= len(text) or text[stop] != "\n":
+            break
+        following = _BODY_END.match(text, stop + 1)
+        assert following is not None
+        if not text[stop + 1 : following.end()].strip(" \t>") or following.end() - position > MAX_WRAPPED_BODY:
+            break
+        stop = following.end()
+        if stop < len(text) and text[stop] in _CLOSING:
+            return text[position:stop], True, stop
+    return text[position:end], False, end
+
+
+def _number_like(body: str) -> bool:
+    """Digits and separators, perhaps after `:` or `#`, perhaps followed by a locator."""
+    prefix = _NUMBER_PREFIX.match(body)
+    rest = body[prefix.end() :] if prefix else body
+    return _NUMBER_LIKE.fullmatch(rest) is not None or _split_locator(rest) is not None
+
+
+class _Located(NamedTuple):
+    numbers: str
+    separator: str
+    locator: str
+
+
+def _split_locator(body: str) -> Optional[_Located]:
+    """``1 p. 4`` -> numbers ``1``, separator `` ``, locator ``p. 4``; None when the
+    body is not numbers followed by a locator."""
+    start = _LOCATOR_START.search(body)
+    if start is None or _LOCATOR.fullmatch(body, start.start()) is None:
+        return None
+    head = body[: start.start()]
+    numbers = head.rstrip(" \t\n,;:")
+    if not any(character.isdigit() for character in numbers) or _NUMBER_LIKE.fullmatch(numbers) is None:
+        return None
+    return _Located(numbers, head[len(numbers) :], body[start.start() :].strip())
+
+
+Reading = tuple[tuple[int, ...], Optional[str], Optional[str], tuple[Part, ...]]  # numbers, problem, replacement, parts
 
 
 @lru_cache(maxsize=4096)
-def _reading(raw: str, body: str, keyword: str, exact: bool) -> Reading:
+def _reading(raw: str, body: str, keyword: str, exact: bool, escaped: bool = False) -> Reading:
     """What a closed marker's text cites and what is wrong with it. Remembered: a
     chapter repeats its markers, and a hostile file repeats one a million times."""
-    if exact and _VALID_BODY.fullmatch(body):
-        numbers, problem = _expand(body)
-        if problem is None:
-            return numbers, None, None
-    return _near_miss(raw, body, keyword, exact)
+    if exact:
+        valid = _valid_reading(body, 1 + len(keyword))
+        if valid is not None:
+            return valid
+    return (*_near_miss(raw, body, keyword, exact, escaped), ())
 
 
-def _near_miss(raw: str, body: str, keyword: str, exact: bool) -> Reading:
+def _valid_reading(body: str, body_offset: int) -> Optional[Reading]:
+    """The numbers and parts of a well-formed body (`` 1, 3-4``, `` 2, p. 4``,
+    wrapped over lines), or None."""
+    match = _VALID_BODY.fullmatch(body)
+    if match is None:
+        return None
+    numbers: list[int] = []
+    parts: list[Part] = []
+    for item in _LIST_ITEM.finditer(body, match.start("list"), match.end("list")):
+        if any(len(digits) > MAX_DIGITS for digits in item.groups() if digits):
+            return None
+        first = int(item.group(1))
+        last = int(item.group(2)) if item.group(2) else first
+        if last < first or last - first > MAX_RANGE:
+            return None
+        numbers.extend(range(first, last + 1))
+        parts.append(Part(body_offset + item.start(), body_offset + item.end(), first, last))
+    return tuple(numbers), None, None, tuple(parts)
+
+
+def read_parts(text: str, keyword: str) -> tuple[Part, ...]:
+    """The parts of a well-formed marker's text (a near-miss's replacement)."""
+    body = text[1 + len(keyword) : -1]
+    if body.endswith("\\"):
+        body = body[:-1]
+    reading = _valid_reading(body, 1 + len(keyword))
+    return reading[3] if reading is not None else ()
+
+
+def _near_miss(raw: str, body: str, keyword: str, exact: bool, escaped: bool) -> tuple[tuple[int, ...], str, Optional[str]]:
     odd = None if raw.isascii() else next((character for character in raw if character in _LOOKALIKES), None)
     if odd is not None:  # read as the plain characters they stand for
         body = _plain(body)
-    stripped = body.strip()
-    shown = _visible(shorten(raw))
+    body = _LINE_BREAKS.sub(" ", body)
+    shown = _visible(shorten(("\\" if escaped else "") + raw))
+    prefix = _NUMBER_PREFIX.match(body)
+    numbers_text = body[prefix.end() :] if prefix and prefix.group().strip() else body
+    locator = ""
+    split = _split_locator(numbers_text)
+    if split is not None:
+        numbers_text, locator = split.numbers, split.locator
+    stripped = numbers_text.strip()
     if not stripped:
         return (), f"`{shown}` has no number; write `[{keyword} n]`", None
-    if _NUMBER_LIKE.fullmatch(body) is None:
+    if _NUMBER_LIKE.fullmatch(numbers_text) is None:
         return (), f"`{shown}` cites words, not a number; write `[{keyword} n]`", None
     foreign = not stripped.isascii()
     if foreign:  # digits of another script (١٢, 𝟏): the number is clear
@@ -186,12 +315,20 @@ def _near_miss(raw: str, body: str, keyword: str, exact: bool) -> Reading:
     numbers, problem = _expand(stripped)
     if problem is not None:
         return (), f"`{shown}` {problem}", None
-    replacement = f"[{keyword} {_canonical(stripped)}{closing_escape(raw)}]"
+    written_locator = f", {locator}" if locator else ""
+    replacement = f"[{keyword} {_canonical(stripped)}{written_locator}{closing_escape(raw)}]"
     if odd is not None:
         reason = _lookalike(odd)
+    elif foreign:
+        reason = "writes digits other than 0-9"
+    elif prefix and prefix.group().strip():
+        reason = f"writes `{prefix.group().strip()}` before its number"
+    elif split is not None and split.separator != ", ":
+        reason = "needs `, ` between its numbers and the locator"
     else:
-        reason = "writes digits other than 0-9" if foreign else _what_is_off(raw, body, keyword, exact)
-    return numbers, f"`{shown}` {reason}; write `{shorten(replacement)}`", replacement
+        reason = _what_is_off(raw, numbers_text, keyword, exact)
+    suggested = shorten(("\\" if escaped else "") + replacement)
+    return numbers, f"`{shown}` {reason}; write `{suggested}`", replacement
 
 
 def _plain(text: str) -> str:
@@ -232,7 +369,12 @@ def _ascii_digits(text: str) -> str:
 
 
 def _what_is_off(raw: str, body: str, keyword: str, exact: bool) -> str:
-    if not exact and raw[1:].lstrip()[: len(keyword)] != keyword:
+    if raw[0] != "[":
+        return "writes fullwidth brackets"
+    written = raw[1:].lstrip()
+    if written[: len(keyword) + 1].casefold() == (keyword + "s").casefold():
+        return f"writes the keyword in the plural (`{written[: len(keyword) + 1]}`)"
+    if not exact and written[: len(keyword)] != keyword:
         return f"spells the keyword `{keyword}` in the wrong case"
     if any(len(number) > 1 and number.startswith("0") for number in re.findall(r"[0-9]+", body)):
         return "writes a number with leading zeros"

@@ -218,4 +218,5 @@ def test_escaped_brackets_are_a_marker() -> None:
     text = "A claim \\[CITATION 1\\] here, and \\[CITATION 2] there, [CITATION 3\\] too.\n" + REFS
     assert found(text) == []
     near = [d.message for d in lint_text("A \\[Citation 1\\] b.\n" + REFS) if d.code == "CIT005"]
-    assert near == ["malformed citation marker: `[Citation 1\\]` spells the keyword `CITATION` in the wrong case; write `[CITATION 1\\]`"]
+    # quoted as the writer wrote it (issue 12 D), not half-escaped
+    assert near == ["malformed citation marker: `\\[Citation 1\\]` spells the keyword `CITATION` in the wrong case; write `\\[CITATION 1\\]`"]

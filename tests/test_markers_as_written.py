@@ -1,0 +1,114 @@
+"""Markers as writers and their tools write them (issue 12 B), and what `fix`
+does with them: hard-wrapped markers, locators, the near-misses word processors
+and chat assistants leave, and text that may cite but cannot be read."""
+
+from __future__ import annotations
+
+import pytest
+
+from citelint import fix_text, lint_text
+
+REFS = (
+    "\n\n## References\n\n"
+    '1. "One." Example Press, 2020. https://example.com/1\n'
+    '2. "Two." Example Press, 2021. https://example.com/2\n'
+    '3. "Three." Example Press, 2022. https://example.com/3\n'
+)
+
+
+def codes(text: str) -> list[tuple[str, int, int]]:
+    return [(d.code, d.line, d.column) for d in lint_text(text)]
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        pytest.param("A [CITATION\n1] b [CITATION 2] c [CITATION 3] here.", id="wrapped-after-keyword"),
+        pytest.param("A [CITATION 1,\n2] b [CITATION 3] here.", id="wrapped-in-list"),
+        pytest.param("A [CITATION 1,\n  2] b [CITATION 3] here.", id="wrapped-indented"),
+        pytest.param("> A [CITATION\n> 1] b [CITATION 2] c [CITATION 3] here.", id="wrapped-in-quote"),
+        pytest.param("A [CITATION 1, p. 4] b [CITATION 2, pp. 4\u20135] c [CITATION 3, ch. 3] here.", id="locators"),
+        pytest.param("A [CITATION 1, \u00a74] b [CITATION 2, 3, fig. 2] here.", id="section-and-figure"),
+        pytest.param("A [CITATION 1,p. 4] b [CITATION 2-3, at 17] here.", id="locator-without-space"),
+    ],
+)
+def test_markers_as_tools_write_them_are_valid(prose: str) -> None:
+    assert codes(prose + REFS) == []
+
+
+@pytest.mark.parametrize(
+    ("written", "reason", "replacement"),
+    [
+        pytest.param("[CITATIONS 2]", "writes the keyword in the plural (`CITATIONS`)", "[CITATION 2]", id="plural"),
+        pytest.param("[CITATION: 2]", "writes `:` before its number", "[CITATION 2]", id="colon"),
+        pytest.param("[CITATION #2]", "writes `#` before its number", "[CITATION 2]", id="hash"),
+        pytest.param("\u3010CITATION 2\u3011", "writes fullwidth brackets", "[CITATION 2]", id="lenticular"),
+        pytest.param("\uff3bCITATION 2\uff3d", "writes fullwidth brackets", "[CITATION 2]", id="fullwidth"),
+        pytest.param("[CITATION 2 p. 4]", "needs `, ` between its numbers and the locator", "[CITATION 2, p. 4]", id="locator-no-comma"),
+        pytest.param("[Citation 2, p. 4]", "spells the keyword `CITATION` in the wrong case", "[CITATION 2, p. 4]", id="case-with-locator"),
+    ],
+)
+def test_near_misses_are_reported_with_their_fix(written: str, reason: str, replacement: str) -> None:
+    text = f"A [CITATION 1] b {written} c [CITATION 3] end.{REFS}"
+    found = [d for d in lint_text(text) if d.code == "CIT005"]
+    assert [d.message for d in found] == [f"malformed citation marker: `{written}` {reason}; write `{replacement}`"]
+    assert found[0].fix is not None and found[0].fix.edits[0].content == replacement
+    fixed = fix_text(text)
+    assert fixed.refused is None
+    assert replacement in fixed.text and written not in fixed.text
+
+
+def test_fix_keeps_line_breaks_and_locators_while_renumbering() -> None:
+    text = "A [CITATION 2, p. 4] b [CITATION\n1] c [CITATION 2,\n3] d [CITATION 3, ch. 2] end." + REFS
+    fixed = fix_text(text)
+    assert fixed.refused is None
+    prose = fixed.text.split("\n\n## References")[0]
+    assert prose == "A [CITATION 1, p. 4] b [CITATION\n2] c [CITATION 1,\n3] d [CITATION 3, ch. 2] end."
+    assert fixed.text.split("## References\n\n")[1].splitlines()[0] == '1. "Two." Example Press, 2021. https://example.com/2'
+
+
+def test_a_locator_marker_is_renumbered_with_the_rest() -> None:
+    """The issue's reproduction: `[CITATION 1, p. 4]` must follow reference 1 when it moves."""
+    text = "Claim. [CITATION 3] Other. [CITATION 1, p. 4] Third. [CITATION 2] Fourth. [CITATION 1]" + REFS
+    fixed = fix_text(text)
+    assert fixed.refused is None
+    assert fixed.text.startswith("Claim. [CITATION 1] Other. [CITATION 2, p. 4] Third. [CITATION 3] Fourth. [CITATION 2]")
+    entries = fixed.text.split("## References\n\n")[1].splitlines()
+    assert [entry.split('"')[1] for entry in entries] == ["Three.", "One.", "Two."]
+
+
+@pytest.mark.parametrize(
+    "unreadable",
+    [
+        pytest.param("[CITATION 1, xyz 4]", id="words-after-number"),
+        pytest.param("[CITATION 1 and 2]", id="and"),
+    ],
+)
+def test_fix_refuses_to_move_entries_under_text_it_cannot_read(unreadable: str) -> None:
+    text = f"Claim. [CITATION 3] Other. {unreadable} Third. [CITATION 2] Fourth. [CITATION 1]{REFS}"
+    fixed = fix_text(text)
+    assert fixed.text == text
+    assert fixed.refused is not None and unreadable in fixed.refused and "line 1" in fixed.refused
+
+
+def test_a_wrapped_bracket_of_words_is_still_an_unclosed_marker() -> None:
+    text = "Also [CITATION 3 and more\nwords follow here] x [CITATION 1] [CITATION 2] end." + REFS
+    messages = [d.message for d in lint_text(text) if d.code == "CIT005"]
+    assert messages == ["malformed citation marker: `[CITATION` is never closed with `]`"]
+
+
+def test_markers_inside_the_list_follow_their_entries() -> None:
+    text = (
+        "A [CITATION 2] b [CITATION 1].\n\n## References\n\n"
+        '1. "One." Example Press, 2020. https://example.com/1\n'
+        '2. "Two." Example Press, 2021. https://example.com/2 (see also [CITATION 1])\n'
+    )
+    fixed = fix_text(text)
+    assert fixed.refused is None
+    assert '1. "Two." Example Press, 2021. https://example.com/2 (see also [CITATION 2])' in fixed.text
+
+
+def test_a_blank_line_ends_a_marker() -> None:
+    text = "A [CITATION\n\n1] b [CITATION 1] end." + REFS.replace("2. \"Two.\"", "2. \"Two.\"")
+    found = [d.message for d in lint_text(text) if d.code == "CIT005"]
+    assert found == ["malformed citation marker: `[CITATION` is never closed with `]`"]
