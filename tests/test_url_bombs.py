@@ -167,6 +167,14 @@ def test_cookies_and_credentials_are_never_sent(server: TrapServer, workdir: Pat
     assert "cookie" not in sent and "authorization" not in sent
 
 
+def test_a_dead_link_with_credentials_is_told_as_any_dead_link(server: TrapServer, workdir: Path) -> None:
+    dead = f"http://user:secret@127.0.0.1:{server.port}/404"
+    Path("ch.md").write_text(chapter([dead]), encoding="utf-8")
+    document = check("--urls", "--allow-private", "--cache-dir", "cache", "ch.md")[1]
+    assert findings_by_url(document) == {dead: ("URL001", "answers 404 Not Found; the page is gone")}
+    assert "authorization" not in {name.lower() for _, headers in server.headers_seen for name in headers}
+
+
 # -- a locked HTTP cache ------------------------------------------------------------
 
 

@@ -344,14 +344,14 @@ class UrlChecker:
         extra = {"status": status, "final_url": final, "content_type": content_type}
         if status in self.settings.accept or 200 <= status < 300:
             permanent = [hop for hop in response.history if hop.status_code in PERMANENT]
-            if permanent and final != url:
+            if permanent and final != _without_userinfo(url):
                 return self._verdict(url, "URL003", f"moved permanently ({permanent[0].status_code}) to {final}; cite the new URL", **extra)
             changed = self._compare_snapshot(url, body)
             if changed:
                 return self._verdict(url, "URL005", changed, **extra)
             return self._verdict(url, None, f"answered {status}", **extra)
         if status in DEAD:
-            where = f" (after redirects, at {final})" if final != url else ""
+            where = f" (after redirects, at {final})" if final != _without_userinfo(url) else ""
             return self._verdict(url, "URL001", f"answers {status} {_reason(response)}{where}; the page is gone", **extra)
         if status in UNVERIFIABLE or 400 <= status < 500:
             return self._verdict(url, "URL006", f"answers {status} {_reason(response)}: could not verify (a bot wall or rate limit), not dead", **extra)
