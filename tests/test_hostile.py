@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -136,14 +136,50 @@ def test_suppressed_findings_do_not_count_toward_the_limit() -> None:
     assert [d.line for d in malformed] == [5] * 5
 
 
-def _work(make: Callable[[int], str], size: int) -> float:
-    text = make(size)
-    best = float("inf")
+class Work(NamedTuple):
+    """What one run cost, measured two ways a busy machine does not change."""
+
+    calls: int  # Python and C function calls made: deterministic
+    cpu: float  # this process's CPU seconds (best of three): not wall-clock, so other processes' load does not count
+
+
+def _count_calls(run: Callable[[], object]) -> int:
+    count = 0
+
+    def profile(frame: object, event: str, arg: object) -> None:
+        nonlocal count
+        if event in ("call", "c_call"):
+            count += 1
+
+    sys.setprofile(profile)
+    try:
+        run()
+    finally:
+        sys.setprofile(None)
+    return count
+
+
+def _measure(run: Callable[[], object]) -> Work:
+    run()  # warm: compiled patterns and lazy imports are not the input's work
+    cpu = float("inf")
     for _ in range(3):
-        started = time.perf_counter()
-        lint_text(text)
-        best = min(best, time.perf_counter() - started)
-    return best
+        started = time.process_time()
+        run()
+        cpu = min(cpu, time.process_time() - started)
+    return Work(_count_calls(run), cpu)
+
+
+def _assert_linear(small: Work, large: Work, factor: int) -> None:
+    """The input grew ``factor`` times: linear work grows about as much, quadratic
+    work by its square. Calls may grow 1.25x the factor; CPU time, noisier, 2x (still
+    half of what quadratic work would take)."""
+    assert large.calls <= 1.25 * factor * small.calls, f"{small.calls:,} calls -> {large.calls:,}"
+    assert large.cpu < 2 * factor * small.cpu + 0.05, f"{small.cpu:.3f} s CPU -> {large.cpu:.3f} s"
+
+
+def _work(make: Callable[[int], str], size: int) -> Work:
+    text = make(size)
+    return _measure(lambda: lint_text(text))
 
 
 LINEAR = {
@@ -165,10 +201,21 @@ LINEAR = {
 
 @pytest.mark.parametrize("make", LINEAR.values(), ids=list(LINEAR))
 def test_work_grows_linearly(make: Callable[[int], str]) -> None:
-    """Doubling the input at most about doubles the time (generous bound: 3x)."""
-    small = _work(make, 4_000)
-    large = _work(make, 8_000)
-    assert large < 3 * small + 0.05, f"{small:.3f} s -> {large:.3f} s"
+    """Four times the input costs about four times the work: at most 5x the function
+    calls and 8x the CPU time (quadratic work would be 16x)."""
+    _assert_linear(_work(make, 2_000), _work(make, 8_000), 4)
+
+
+def test_the_linearity_check_catches_quadratic_work() -> None:
+    """The measure itself can fail: work that calls a function per pair of items."""
+
+    def quadratic(n: int) -> Work:
+        items = list(range(n))
+        return _measure(lambda: [abs(a - b) for a in items[: n // 10] for b in items])
+
+    small, large = quadratic(100), quadratic(400)
+    with pytest.raises(AssertionError, match="calls"):
+        _assert_linear(small, large, 4)
 
 
 def _reversed_chapter(n: int) -> str:
@@ -177,21 +224,17 @@ def _reversed_chapter(n: int) -> str:
 
 
 def test_fix_work_grows_linearly() -> None:
-    """Renumbering every marker and moving every entry: doubling the chapter at most
-    about doubles the time (each edit once rebuilt the whole text: quadratic)."""
+    """Renumbering every marker and moving every entry: four times the chapter costs
+    about four times the work, in calls and CPU time (each edit once rebuilt the
+    whole text: quadratic)."""
     from citelint.fix import fix_text
 
-    def work(n: int) -> float:
+    def work(n: int) -> Work:
         text = _reversed_chapter(n)
-        best = float("inf")
-        for _ in range(2):
-            started = time.perf_counter()
-            assert fix_text(text, Settings()).changed
-            best = min(best, time.perf_counter() - started)
-        return best
+        assert fix_text(text, Settings()).changed
+        return _measure(lambda: fix_text(text, Settings()))
 
-    small, large = work(3_000), work(6_000)
-    assert large < 3 * small + 0.05, f"{small:.3f} s -> {large:.3f} s"
+    _assert_linear(work(1_500), work(6_000), 4)
 
 
 # -- the regular expressions, each on its worst case --------------------------
