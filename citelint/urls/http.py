@@ -67,7 +67,7 @@ class InterimSkippingResponse(http.client.HTTPResponse):
             version, status, reason = super()._read_status()
             if not 100 <= status < 200 or status == 101:
                 return version, status, reason
-            http.client._read_headers(self.fp)  # type: ignore[attr-defined]  # the interim answer's headers
+            http.client.parse_headers(self.fp)  # the interim answer's headers, read past
         raise http.client.HTTPException(f"more than {MAX_INTERIM_RESPONSES} interim (1xx) responses")
 
 
