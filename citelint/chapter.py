@@ -24,8 +24,8 @@ class Chapter(NamedTuple):
     def parse(cls, text: str, settings: Settings) -> "Chapter":
         document = Document(text, settings.heading_words)
         markers = tuple(find_markers(document, settings.marker))
-        has_citations = any(marker.cites for marker in markers)
-        references = find_reference_list(document, settings.heading_words, has_citations)
+        citing = [marker for marker in markers if marker.cites]
+        references = find_reference_list(document, settings.heading_words, bool(citing), citing)
         outside = tuple(m for m in markers if m.cites and not _in_list(document, references, m))
         return cls(document, markers, references, settings, outside)
 
@@ -47,6 +47,46 @@ class Chapter(NamedTuple):
         line, column = self.document.position(start)
         end_line, end_column = self.document.position(max(start, end))
         return Diagnostic(rule.code, rule.name, rule.severity, line, column, end_line, end_column, message, fix)
+
+    def listed_citations(self) -> list[tuple[int, Marker]]:
+        """Each cited number that the reference list holds, with its marker, in text
+        order (every cited number when there is no list): a number with no entry is
+        CIT001's, and is not also judged for order or gaps."""
+        listed = self.references.numbers() if self.references is not None else None
+        return [
+            (number, marker)
+            for marker in self.cited
+            for number in marker.numbers
+            if listed is None or number in listed
+        ]
+
+    def renumbering_blocker(self) -> Optional[str]:
+        """Why ``citelint fix`` cannot renumber this chapter, or None when it can."""
+        references = self.references
+        if references is None:
+            return "the chapter cites references but has no reference list to renumber" if self.cited else None
+        counts: dict[int, int] = {}
+        for entry in references.entries:
+            counts[entry.number] = counts.get(entry.number, 0) + 1
+        duplicates = sorted(number for number, count in counts.items() if count > 1)
+        if duplicates:
+            return f"two entries are labelled {duplicates[0]}; say which is which first"
+        missing = sorted({number for marker in self.cited for number in marker.numbers if number not in counts})
+        if missing:
+            return f"reference {missing[0]} is cited but not in the reference list"
+        ambiguous = getattr(references, "ambiguous_with", None)
+        if ambiguous is not None:
+            return f"the markers may point at either of two reference lists ({ambiguous}); say which by its heading first"
+        for marker in self.markers:
+            if not marker.cites and not marker.well_formed and any(character.isdigit() for character in marker.text):
+                line = self.document.line_of(marker.start) + 1
+                return f"{marker.shown} on line {line} may cite a reference but cannot be read; write it as a marker first"
+        return None
+
+    def fix_advice(self) -> str:
+        """What a renumbering finding tells the writer to do."""
+        blocker = self.renumbering_blocker()
+        return "run `citelint fix`" if blocker is None else f"`citelint fix` cannot renumber: {blocker}"
 
     def line_span(self, line: int, start: Optional[int] = None) -> tuple[int, int]:
         """Offsets from ``start`` (default: the line's text) to the end of a 0-based line."""

@@ -21,6 +21,11 @@ _CONTAINER_PREFIX = re.compile(r"(?:[ \t]*>|[ \t]*(?:\d{1,9}[.)]|[-*+])(?=[ \t]|
 _EMPHASIS = re.compile(r"^([*_]{1,3})(.+?)\1$")
 PSEUDO_HEADING_LEVEL = 7
 MAX_HEADING_LINE = 80
+_ATTRIBUTES = re.compile(r"[ \t]*\{[^{}\n]*\}$")  # pandoc/Quarto: ## References {#sec-refs .unnumbered}
+_CLOSING = r"(?:further|recommended|selected|suggested|additional) readings?|see also|acknowledge?ments?|about the authors?"
+_APPENDIX = r"appendix|appendices"
+_CLOSING_START = re.compile(rf"(?:{_CLOSING}|{_APPENDIX})\b")
+_CLOSING_WHOLE = re.compile(rf"{_CLOSING}|(?:{_APPENDIX})(?:[ \t]+[a-z0-9]{{1,4}})?(?:[ \t]*[:.\u2013\u2014-][ \t]*[^\n]*)?")
 _BACKTICKS = re.compile(r"`+")
 # Code blocks and raw HTML that is not rendered as text.
 _NOT_PROSE_KINDS = {"code", "fence"}
@@ -123,7 +128,8 @@ class Document:
 
     def _split_plain(self, blocks: list[LeafBlock], heading_words: frozenset[str]) -> list[LeafBlock]:
         """In plain text each line is a paragraph; anywhere, a paragraph that is only
-        a reference-heading word (``Sources:``, ``**References**``) is a heading.
+        a reference-heading word (``Sources:``, ``**References**``) or the name of a
+        section that closes a list (``**Further reading**``) is a heading.
 
         Such a heading has level 7: the next real heading of any level ends its section.
         """
@@ -141,7 +147,8 @@ class Document:
     def _promoted(self, block: LeafBlock, line: int, heading_words: frozenset[str]) -> LeafBlock:
         if block.kind != "paragraph" or block.item is not None or block.first_line != block.last_line:
             return block
-        if not is_heading_word(self.lines[line], heading_words):
+        text = self.lines[line]
+        if not is_heading_word(text, heading_words) and not is_closing_heading(text, PSEUDO_HEADING_LEVEL):
             return block
         return LeafBlock("heading", line, line, PSEUDO_HEADING_LEVEL, None, block.quoted)
 
@@ -182,6 +189,28 @@ class Document:
             if close < 0:
                 break
             position = text.find("<!--", end)
+        if "%%" in text:
+            found = _merge(found + self._obsidian_comment_spans(found))
+        return found
+
+    def _obsidian_comment_spans(self, html: list[Span]) -> list[Span]:
+        """Obsidian's ``%% … %%`` comments (inline or over lines), outside code: each
+        ``%%`` closes at the next; one never closed is text, as it is shown."""
+        found: list[Span] = []
+        text = self.text
+        starts = [span.start for span in html]
+        position = text.find("%%")
+        while position >= 0:
+            if self.is_code(position) or _inside(html, starts, position):
+                position = text.find("%%", position + 2)
+                continue
+            close = text.find("%%", position + 2)
+            while close >= 0 and (self.is_code(close) or _inside(html, starts, close)):
+                close = text.find("%%", close + 2)
+            if close < 0:
+                break
+            found.append(Span(position, close + 2))
+            position = text.find("%%", close + 2)
         return found
 
     def _unclosed_inline(self, start: int, close: int) -> bool:
@@ -220,11 +249,34 @@ def _is_plain_text(lines: list[str], skip: int) -> bool:
 
 
 def is_heading_word(line: str, heading_words: frozenset[str]) -> bool:
-    if len(line) > MAX_HEADING_LINE:
-        return False
-    word = _EMPHASIS.sub(r"\2", line.strip()).strip().rstrip(":").strip()
-    word = _EMPHASIS.sub(r"\2", word).strip().casefold()
+    """The line is only a reference-heading word: ``References``, ``Sources:``,
+    ``**Notes**``, ``References {#sec-refs .unnumbered}`` (pandoc/Quarto attributes)."""
+    word = _heading_word(line)
     return bool(word) and word in heading_words
+
+
+def is_closing_heading(line: str, level: int) -> bool:
+    """The line names a section that ends a reference list and is never one
+    (Further reading, See also, Acknowledgements, About the author, Appendix …).
+    A ``#`` heading counts when it starts so (``Appendix B: Data``); a bold or
+    colon-ended line (``level`` PSEUDO_HEADING_LEVEL) only when it is just the name
+    and, for an appendix, its label and title (never a sentence such as
+    ``Appendix A shows that …``)."""
+    word = _heading_word(line)
+    if not word:
+        return False
+    if level < PSEUDO_HEADING_LEVEL and _CLOSING_START.match(word):
+        return True
+    return _CLOSING_WHOLE.fullmatch(word) is not None
+
+
+def _heading_word(line: str) -> str:
+    """A heading line's text without emphasis, a trailing colon or ``{…}`` attributes, case-folded."""
+    if len(line) > MAX_HEADING_LINE:
+        return ""
+    word = _ATTRIBUTES.sub("", line.strip())
+    word = _EMPHASIS.sub(r"\2", word).strip().rstrip(":").strip()
+    return _EMPHASIS.sub(r"\2", word).strip().rstrip(":").strip().casefold()
 
 
 def _code_spans(text: str, base: int) -> list[Span]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
@@ -194,42 +193,20 @@ class _Plan:
         else:
             self.references = self._check_fixable()
             self.mapping = self._mapping()
-            self._check_nothing_unreadable_moves()
         self.renumbered = self.normalised = self.moved = self.relabelled = 0
 
     def _check_fixable(self) -> Optional[ReferenceList]:
+        blocker = self.chapter.renumbering_blocker()
+        if blocker is not None:
+            raise Refusal(blocker)
         references = self.chapter.references
         if references is None:
-            if self.citations:
-                raise Refusal("the chapter cites references but has no reference list to renumber")
             return None
-        numbers = [entry.number for entry in references.entries]
-        duplicates = sorted(number for number, count in Counter(numbers).items() if count > 1)
-        if duplicates:
-            raise Refusal(f"two entries are labelled {duplicates[0]}; say which is which first")
-        listed = set(numbers)
-        missing = sorted({n for marker in self.citations for n in marker.numbers if n not in listed})
-        if missing:
-            raise Refusal(f"reference {missing[0]} is cited but not in the reference list")
+        listed = references.numbers()
         for marker in self.cross_references:
             if any(number not in listed for number in marker.numbers):
                 raise Refusal(f"{marker.shown} on line {self._line(marker)} (in the reference list) cites a number the list does not have")
-        ambiguous = getattr(references, "ambiguous_with", None)
-        if ambiguous is not None:
-            raise Refusal(f"the markers may point at either of two reference lists ({ambiguous}); say which by its heading first")
         return references
-
-    def _check_nothing_unreadable_moves(self) -> None:
-        """Refuse when text that may cite, but cannot be read for sure (``[CITATION 1, xyz]``),
-        would keep its number while the entries move: it would point at another source."""
-        if all(old == new for old, new in self.mapping.items()):
-            return
-        for marker in self.chapter.markers:
-            if not marker.cites and not marker.well_formed and any(character.isdigit() for character in marker.text):
-                raise Refusal(
-                    f"{marker.shown} on line {self._line(marker)} may cite a reference but cannot be read; "
-                    "write it as a marker first, so that renumbering cannot make it point at another source"
-                )
 
     def _line(self, marker: Marker) -> int:
         return self.chapter.document.line_of(marker.start) + 1

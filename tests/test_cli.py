@@ -217,7 +217,7 @@ def test_fix_reads_standard_input_and_writes_standard_output(book: Path) -> None
 
 
 def test_fix_of_standard_input_that_cannot_be_fixed_passes_it_through(book: Path) -> None:
-    data = b"A [CITATION 4] B [CITATION 1]\n\n## References\n\n1. \"A\" P, 2020. https://e.com/1\n"
+    data = b"A [CITATION 4] B [CITATION 2] C [CITATION 1]\n\n## References\n\n1. \"A\" P, 2020. https://e.com/1\n2. \"B\" P, 2021. https://e.com/2\n"
     code, out, err = piped("fix", "-", data=data)
     assert code == 1 and out == data
     assert err == "-: not fixed: reference 4 is cited but not in the reference list\n"

@@ -275,7 +275,7 @@ def test_fix_takes_select_and_ignore_from_the_command_line(tmp_path: Path, monke
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ("A. [CITATION 4] B. [CITATION 1]\n" + refs(), "reference 4 is cited but not in the reference list"),
+        ("A. [CITATION 4] B. [CITATION 2] C. [CITATION 1]\n" + refs(), "reference 4 is cited but not in the reference list"),
         ("A. [CITATION 2] B. [CITATION 1]\n", "the chapter cites references but has no reference list to renumber"),
         ("A. [CITATION 2] B. [CITATION 1]\n" + refs(("1. ", "2. ", "2. ")), "two entries are labelled 2; say which is which first"),
     ],
@@ -342,7 +342,7 @@ TWO_SWAPS = "A [CITATION 2] B [CITATION 1]\n\nC [CITATION 4] D [CITATION 3]\n" +
 @pytest.mark.parametrize(
     ("source", "settings", "why"),
     [
-        pytest.param("A. [CITATION 4] B. [CITATION 1]\n" + refs(), Settings(), "refused", id="refused"),
+        pytest.param("A. [CITATION 4] B. [CITATION 2] C. [CITATION 1]\n" + refs(), Settings(), "refused", id="refused"),
         pytest.param("<!-- citelint-disable-next-line CIT003 -->\n" + TWO_SWAPS, Settings(), "kept", id="suppressed"),
         pytest.param(THREE.replace(refs(), refs(("1. ", "3. ", "2. "))), Settings(ignore=("CIT011",)), "kept", id="not-selected"),
     ],
@@ -416,7 +416,7 @@ def test_fix_check(chapter: Path) -> None:
 
 
 def test_fix_refusal_is_printed_and_exits_one(chapter: Path) -> None:
-    chapter.write_text("A. [CITATION 9]\n" + refs(), encoding="utf-8")
+    chapter.write_text("A. [CITATION 9] B. [CITATION 2] C. [CITATION 1]\n" + refs(), encoding="utf-8")
     result = CliRunner().invoke(main, ["fix", "ch.md"])
     assert result.exit_code == 1
     assert result.stdout == "ch.md: not fixed: reference 9 is cited but not in the reference list\n"

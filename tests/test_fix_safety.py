@@ -28,7 +28,7 @@ from helpers import refs
 
 OUT_OF_ORDER = "A [CITATION 2] B [CITATION 1]\n" + refs(("1. ", "2. "))
 IN_ORDER = "A [CITATION 1] B [CITATION 2]\n" + refs(("1. ", "2. "))
-CITES_NOTHING_LISTED = "A [CITATION 9] B [CITATION 1]\n" + refs(("1. ",))
+CITES_NOTHING_LISTED = "A [CITATION 9] B [CITATION 2] C [CITATION 1]\n" + refs(("1. ", "2. "))  # out of order, and 9 has no entry
 TEMP_NAME = re.compile(r"\.citelint-\d+-[a-z0-9_]{8}\.tmp")
 
 # A child that runs citelint with one system call held until the test says go.

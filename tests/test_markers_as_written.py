@@ -112,3 +112,44 @@ def test_a_blank_line_ends_a_marker() -> None:
     text = "A [CITATION\n\n1] b [CITATION 1] end." + REFS.replace("2. \"Two.\"", "2. \"Two.\"")
     found = [d.message for d in lint_text(text) if d.code == "CIT005"]
     assert found == ["malformed citation marker: `[CITATION` is never closed with `]`"]
+
+
+def test_obsidian_comments_hide_markers() -> None:
+    text = (
+        "A [CITATION 1] b.\n\n%% TODO [CITATION 5] %%\n\n%%\nblock [CITATION 7]\n%%\n\n"
+        "`%%` is code [CITATION 2] and <!-- %% --> stays [CITATION 3] here.\n" + REFS
+    )
+    assert codes(text) == []
+
+
+def test_an_obsidian_comment_never_closed_hides_nothing() -> None:
+    text = "A [CITATION 1] b [CITATION 2] c [CITATION 3] end. %% a note [CITATION 5] here\n" + REFS
+    assert [code for code, _, _ in codes(text)] == ["CIT001"]
+
+
+# -- one defect, one finding (issue 12 D) ---------------------------------------
+
+
+def test_a_mistyped_number_is_one_finding() -> None:
+    text = "A [CITATION 1] b [CITATION 2] c [CITATION 5] d [CITATION 3] end." + REFS
+    found = lint_text(text)
+    assert [(d.code, d.column) for d in found] == [("CIT001", 33)]
+    assert fix_text(text).summary() == "nothing to fix"
+
+
+def test_fix_advice_only_where_fix_acts() -> None:
+    fixable = "A [CITATION 2] b [CITATION 1] c [CITATION 3] end." + REFS
+    blocked = "A [CITATION 2] b [CITATION 1] c [CITATION 3] d [CITATION 4] end." + REFS
+    [order] = [d.message for d in lint_text(fixable) if d.code == "CIT003"]
+    assert order.endswith("(run `citelint fix`)")
+    [blocked_order] = [d.message for d in lint_text(blocked) if d.code == "CIT003"]
+    assert "run `citelint fix`" not in blocked_order
+    assert blocked_order.endswith("(`citelint fix` cannot renumber: reference 4 is cited but not in the reference list)")
+    assert fix_text(blocked).refused == "reference 4 is cited but not in the reference list"
+
+
+def test_a_gap_at_the_start_says_where_numbering_starts() -> None:
+    text = "A [CITATION 3] b [CITATION 4] end.\n\n## References\n\n3. \"Three.\" P, 2020. https://e.com/3\n4. \"Four.\" P, 2021. https://e.com/4\n"
+    [gap] = [d.message for d in lint_text(text) if d.code == "CIT004"]
+    assert gap.startswith("numbering starts at 3: references 1-2 are neither cited nor listed")
+    assert "from 0" not in gap

@@ -43,25 +43,27 @@ RULE = Rule("CIT003", "citation-out-of-order", Severity.ERROR)
 
 
 def first_citations(chapter: Chapter) -> list[tuple[int, Marker]]:
-    """Each cited number with the marker that first cites it, in text order."""
+    """Each cited number with the marker that first cites it, in text order (numbers
+    the reference list has no entry for are CIT001's and left out)."""
     seen: set[int] = set()
     order: list[tuple[int, Marker]] = []
-    for marker in chapter.citations():
-        for number in marker.numbers:
-            if number not in seen:
-                seen.add(number)
-                order.append((number, marker))
+    for number, marker in chapter.listed_citations():
+        if number not in seen:
+            seen.add(number)
+            order.append((number, marker))
     return order
 
 
 def check(chapter: Chapter) -> Iterator[Diagnostic]:
     findings = []
     smallest_later: int | None = None
+    advice = ""
     for number, marker in reversed(first_citations(chapter)):
         if smallest_later is not None and smallest_later < number:
+            advice = advice or chapter.fix_advice()
             message = (
                 f"reference {number} is first cited before reference {smallest_later}; "
-                "number references in order of first citation (run `citelint fix`)"
+                f"number references in order of first citation ({advice})"
             )
             findings.append(chapter.finding(RULE, marker.start, marker.end, message))
         smallest_later = number if smallest_later is None else min(smallest_later, number)

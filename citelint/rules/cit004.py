@@ -52,8 +52,8 @@ def gaps(present: set[int], highest: int) -> list[tuple[int, int]]:
 
 
 def check(chapter: Chapter) -> Iterator[Diagnostic]:
-    citations = chapter.citations()
-    cited = {number for marker in citations for number in marker.numbers}
+    citations = chapter.listed_citations()
+    cited = {number for number, _ in citations}
     if not cited:
         return
     listed = chapter.references.numbers() if chapter.references else set()
@@ -61,16 +61,20 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
     # the first marker to cite past a gap is the first of these past it.
     raisers: list[Marker] = []
     highest: list[int] = []
-    for marker in citations:
-        top = max(marker.numbers)
-        if not highest or top > highest[-1]:
-            raisers.append(marker)
-            highest.append(top)
+    for number, marker in citations:
+        if not highest or number > highest[-1]:
+            if raisers and raisers[-1] is marker:
+                highest[-1] = number
+            else:
+                raisers.append(marker)
+                highest.append(number)
+    advice = ""
     for first, last in gaps(cited | listed, max(cited)):
         marker = raisers[bisect_right(highest, last)]
         missing = f"reference {first} is" if first == last else f"references {first}-{last} are"
-        message = (
-            f"numbering skips from {first - 1} to {last + 1}: {missing} neither cited nor listed; "
-            "renumber (run `citelint fix`)"
-        )
+        advice = advice or chapter.fix_advice()
+        if first == 1:
+            message = f"numbering starts at {last + 1}: {missing} neither cited nor listed; renumber from 1 ({advice})"
+        else:
+            message = f"numbering skips from {first - 1} to {last + 1}: {missing} neither cited nor listed; renumber ({advice})"
         yield chapter.finding(RULE, marker.start, marker.end, message)

@@ -129,7 +129,7 @@ def _unclosed_comments(document: Document) -> list[Unclosed]:
     return [
         Unclosed('the HTML comment "<!--"', span.start, span.start + 4, 'close it with "-->"', span.start, span.end)
         for span in document.comments
-        if not text.endswith("-->", span.start + 4, span.end)
+        if text.startswith("<!--", span.start) and not text.endswith("-->", span.start + 4, span.end)
     ]
 
 
