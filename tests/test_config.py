@@ -493,3 +493,43 @@ def test_extensions_are_a_setting_the_walk_uses(tmp_path: Path) -> None:
     found = lambda settings: sorted(Path(f).name for f in collect([str(tmp_path)], suffixes=settings.suffixes)[0])  # noqa: E731
     assert found(Settings()) == ["a.md", "b.MARKDOWN"]
     assert found(Settings(extensions=("txt", "text"))) == ["c.txt", "d.text"]
+
+
+# -- the README's install lines and examples ------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_install_line_installs_this_project() -> None:
+    """The package index's `citelint` is an unrelated project (a LaTeX citation
+    linter): no README or docs example (a command in a code block) may install it
+    by that name; each installs this checkout or this repository at a tag."""
+    documents = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    installs = [
+        (document.name, line.strip())
+        for document in documents
+        for block in document.read_text(encoding="utf-8").split("```")[1::2]
+        for line in block.splitlines()
+        if re.search(r"\bpip3? install\b|\bpipx install\b|\buv (?:tool|pip) install\b", line)
+    ]
+    assert any("README.md" == name for name, _ in installs)
+    for name, line in installs:
+        targets = re.findall(r"install\s+(.*)", line)[0]
+        assert re.search(r'(?:^|\s)(?:-e\s+)?"?\.(?:\[[a-z,]+\])?"?(?:\s|$)|citelint @ git\+https://\S+@v\d', targets), (name, line)
+
+
+def test_the_pre_commit_example_fixes_before_it_checks() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("## Use with pre-commit", 1)[1].split("```", 2)[1]
+    ids = re.findall(r"- id: (\S+)", example)
+    assert ids.index("citelint-fix") < ids.index("citelint")
+
+
+def test_fix_diff_exits_1_when_it_would_change_a_file_as_the_readme_says(repo: Path) -> None:
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert "`--diff` prints a unified diff, writes nothing, and exits 1 when it would change a file" in readme
+    before = (repo / "book" / "ch1.md").read_bytes()
+    code, out, _ = run("fix", "--diff", "book/ch1.md")
+    assert code == 1 and out.startswith("--- a/book/ch1.md") and (repo / "book" / "ch1.md").read_bytes() == before
+    write(repo / "book" / "ch1.md", GOOD)
+    assert run("fix", "--diff", "book/ch1.md")[:2] == (0, "")
