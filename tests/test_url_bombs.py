@@ -118,6 +118,24 @@ def test_a_small_compressed_page_is_cached_and_served_from_the_cache(server: Tra
     assert server.hits["/small-gzip"] == 2
 
 
+def test_a_body_that_cannot_be_decoded_leaves_the_link_judged_by_its_status(server: TrapServer, workdir: Path) -> None:
+    """A 200 whose gzip is broken, or stacked past what urllib3 decodes, is a page
+    that answered: no body to fingerprint, never 'could not be checked'."""
+    Path("ch.md").write_text(chapter([server.url("/bad-gzip"), server.url("/gzip-x6")]), encoding="utf-8")
+    code, document, err = check("--urls", "--allow-private", "--cache-dir", "cache", "ch.md")
+    assert findings_by_url(document) == {} and code == 0, document
+    with sqlite3.connect("cache/http-cache.sqlite") as connection:
+        assert connection.execute("SELECT COUNT(*) FROM responses").fetchone()[0] == 0
+
+
+def test_a_page_that_drips_past_the_deadline_is_judged_by_its_status(server: TrapServer, workdir: Path) -> None:
+    """Its body is read until shortly before the link's deadline, then cut: the
+    verdict comes in time (a 200: fine), not as 'no complete answer'."""
+    Path("ch.md").write_text(chapter([server.url("/drip")]), encoding="utf-8")
+    code, document, err = check("--urls", "--allow-private", "--timeout", "1", "--cache-dir", "cache", "ch.md")
+    assert findings_by_url(document) == {} and code == 0, document
+
+
 # -- findings capped ------------------------------------------------------------
 
 

@@ -227,6 +227,8 @@ def hostile_routes(server: TrapServer) -> dict[str, Callable[[BaseHTTPRequestHan
         "/503-forever": lambda r, h: server.send(r, 503, "down", h, headers={"Retry-After": "999999"}),
         "/charset-unknown": lambda r, h: server.send(r, 200, PAGE.format(title="Odd charset", body=ARTICLE), h, "text/html; charset=x-unknown"),
         "/early-hints": lambda r, h: early_hints(server, r, h),
+        "/bad-gzip": lambda r, h: send_bytes(r, 200, b"this is not gzip at all", h, {"Content-Encoding": "gzip"}),
+        "/gzip-x6": lambda r, h: send_bytes(r, 200, b"x", h, {"Content-Encoding": "gzip, gzip, gzip, gzip, gzip, gzip"}),
     }
 
 

@@ -28,7 +28,8 @@ from citelint.urls.store import Verdict, VerdictStore
 
 RETRY_AFTER_CAP = 30.0
 MAX_REDIRECTS = 10
-BODY_LIMIT = 2 * 1024 * 1024  # bytes of a body read, at most
+BODY_LIMIT = 2 * 1024 * 1024  # bytes of a body read, at most (after decoding)
+BODY_MARGIN = 0.5  # seconds before a URL's deadline at which reading its body stops
 RETRIES = 2
 BACKOFF = 0.5
 TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
@@ -284,7 +285,7 @@ class UrlChecker:
         session = self.session()
         if self._refetch(url) and hasattr(session, "cache"):
             kwargs["force_refresh"] = True
-        set_deadline(deadline)
+        set_deadline(deadline - BODY_MARGIN)  # a body still coming then is cut, so the verdict is in time
         try:
             return session.request(method, _without_userinfo(url), **kwargs)
         finally:

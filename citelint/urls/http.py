@@ -27,7 +27,7 @@ from requests.adapters import HTTPAdapter
 from requests.cookies import RequestsCookieJar
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from urllib3.exceptions import ConnectTimeoutError, HTTPError, NewConnectionError
 from urllib3.response import HTTPResponse
 from urllib3.util import connection as urllib3_connection
 
@@ -190,7 +190,10 @@ def _replace_body(response: requests.Response, limit: int, keep: bool = True) ->
     was not read to its end), and serve what was read, decoded, from memory (with
     ``keep`` off, an empty body: a redirect's, which nothing uses)."""
     raw: HTTPResponse = response.raw
-    body = read_body(raw, limit, _deadline())
+    try:
+        body = read_body(raw, limit, _deadline())
+    except (HTTPError, http.client.HTTPException, OSError):
+        body = BodyRead(b"", False)  # broken, undecodable, or too slow to come: no body
     if not keep:
         body = body._replace(data=b"")
     if body.whole:
