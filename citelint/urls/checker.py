@@ -326,7 +326,7 @@ class UrlChecker:
             response.close()
             return None
         try:
-            data = body_of(response, deadline)
+            data = body_of(response, deadline - BODY_MARGIN)
         except Exception:  # noqa: BLE001 - a broken body is no body
             return None
         finally:
