@@ -7,6 +7,7 @@ from typing import Iterable
 from citelint.chapter import Chapter
 from citelint.config import Settings
 from citelint.diagnostics import Diagnostic, Severity
+from citelint.document import reads_as_plain_text
 from citelint.rules import all_rules, run_rules
 from citelint.suppress import suppressions_for
 
@@ -31,7 +32,7 @@ def selected_codes(settings: Settings, path: str = "") -> frozenset[str]:
 def lint_text(text: str, settings: Settings | None = None, path: str = "") -> list[Diagnostic]:
     """Lint one chapter's text and return its findings, sorted by position."""
     settings = settings or Settings()
-    return lint_chapter(Chapter.parse(text, settings), path)
+    return lint_chapter(Chapter.parse(text, settings, reads_as_plain_text(path)), path)
 
 
 def lint_chapter(chapter: Chapter, path: str = "", extra: Iterable[Diagnostic] = ()) -> list[Diagnostic]:

@@ -8,7 +8,7 @@ from citelint.config import Settings
 from citelint.diagnostics import Diagnostic, Fix, Rule
 from citelint.document import Document
 from citelint.markers import Marker, find_markers
-from citelint.references import ReferenceList, find_reference_list
+from citelint.references import ReferenceList, find_reference_list, is_reference_heading
 
 
 class Chapter(NamedTuple):
@@ -20,14 +20,32 @@ class Chapter(NamedTuple):
     settings: Settings
     cited: tuple[Marker, ...]  # markers that cite, outside the reference list
 
+    # A book compiled into one file (pandoc, Scrivener): each of its chapters, with
+    # its own reference list and numbering, parsed from the file with the other
+    # chapters' lines blanked (so lines and columns are the file's). Empty otherwise.
+    parts: tuple["Chapter", ...] = ()
+
     @classmethod
-    def parse(cls, text: str, settings: Settings) -> "Chapter":
-        document = Document(text, settings.heading_words)
+    def parse(cls, text: str, settings: Settings, plain_text: bool = False) -> "Chapter":
+        """``plain_text``: a plain-text chapter (see ``document.reads_as_plain_text``)."""
+        chapter = cls._of(Document(text, settings.heading_words, plain_text), settings)
+        spans = _compiled_chapters(chapter)
+        if not spans:
+            return chapter
+        parts = tuple(cls._of(Document(_only_lines(chapter.document, *span), settings.heading_words, plain_text), settings) for span in spans)
+        return chapter._replace(parts=parts)
+
+    @classmethod
+    def _of(cls, document: Document, settings: Settings) -> "Chapter":
         markers = tuple(find_markers(document, settings.marker))
         citing = [marker for marker in markers if marker.cites]
         references = find_reference_list(document, settings.heading_words, bool(citing), citing)
         outside = tuple(m for m in markers if m.cites and not _in_list(document, references, m))
         return cls(document, markers, references, settings, outside)
+
+    def chapters(self) -> tuple["Chapter", ...]:
+        """The chapters the numbering rules judge: the parts of a compiled book, else this one."""
+        return self.parts or (self,)
 
     def in_reference_list(self, marker: Marker) -> bool:
         return _in_list(self.document, self.references, marker)
@@ -92,6 +110,45 @@ class Chapter(NamedTuple):
         """Offsets from ``start`` (default: the line's text) to the end of a 0-based line."""
         begin = start if start is not None else self.document.offset(line, self.document.content_column(line))
         return begin, self.document.line_end(line)
+
+
+def _compiled_chapters(chapter: "Chapter") -> list[tuple[int, int]]:
+    """The (first, last) lines of each chapter of a book compiled into one file, or
+    nothing. A new chapter starts at a heading as high as the reference headings (or
+    higher) that follows a reference list: ``# Chapter 37`` … ``## References`` …
+    ``# Chapter 38``. Split only when at least two such chapters each have a reference
+    list and markers: a Notes list then a Bibliography, or an appendix after the
+    references, stay one chapter."""
+    document = chapter.document
+    words = chapter.settings.heading_words
+    headings = [block for block in document.blocks if block.kind == "heading"]
+    levels = [block.level for block in headings if is_reference_heading(document, block, words)]
+    if len(levels) < 2:
+        return []
+    top = min(levels)
+    starts = [0]
+    seen_list = False
+    for block in headings:
+        if is_reference_heading(document, block, words):
+            seen_list = True
+        elif seen_list and block.level <= top:
+            starts.append(block.first_line)
+            seen_list = False
+    spans = [(start, end - 1) for start, end in zip(starts, starts[1:] + [len(document.lines)])]
+    citing_lines = [document.line_of(marker.start) for marker in chapter.markers if marker.cites]
+    reference_lines = [block.first_line for block in headings if is_reference_heading(document, block, words)]
+    complete = sum(
+        1
+        for first, last in spans
+        if any(first <= line <= last for line in citing_lines) and any(first <= line <= last for line in reference_lines)
+    )
+    return spans if complete >= 2 else []
+
+
+def _only_lines(document: Document, first: int, last: int) -> str:
+    """The document's text with every line outside ``first``..``last`` left empty."""
+    lines = document.lines
+    return "\n" * first + "\n".join(lines[first : last + 1]) + "\n" * (len(lines) - 1 - last)
 
 
 def _in_list(document: Document, references: Optional[ReferenceList], marker: Marker) -> bool:

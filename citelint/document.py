@@ -20,6 +20,8 @@ _FRONT_MATTER_OPEN = {"---": ("---", "..."), "+++": ("+++",)}
 _CONTAINER_PREFIX = re.compile(r"(?:[ \t]*>|[ \t]*(?:\d{1,9}[.)]|[-*+])(?=[ \t]|$))*[ \t]*")
 _EMPHASIS = re.compile(r"^([*_]{1,3})(.+?)\1$")
 PSEUDO_HEADING_LEVEL = 7
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn", ".mdx", ".qmd", ".rmd")
+_INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
 MAX_HEADING_LINE = 80
 _ATTRIBUTES = re.compile(r"[ \t]*\{[^{}\n]*\}$")  # pandoc/Quarto: ## References {#sec-refs .unnumbered}
 _CLOSING = r"(?:further|recommended|selected|suggested|additional) readings?|see also|acknowledge?ments?|about the authors?"
@@ -43,8 +45,11 @@ class Span(NamedTuple):
 class Document:
     """A chapter's text with its line index, block structure and non-prose ranges."""
 
-    def __init__(self, source: str, heading_words: frozenset[str] = frozenset()) -> None:
+    def __init__(self, source: str, heading_words: frozenset[str] = frozenset(), plain_text: bool = False) -> None:
+        """``plain_text``: the file is a plain-text chapter (not Markdown by its name),
+        where indentation starts a paragraph rather than a code block."""
         self.source = source
+        self.plain_text = plain_text
         self.has_bom = source.startswith(BOM)
         body = source[1:] if self.has_bom else source
         self.text = _LINE_ENDING.sub("\n", body)
@@ -120,10 +125,11 @@ class Document:
     # -- building --------------------------------------------------------
 
     def _parse_input(self) -> str:
+        text = _dedented(self.text) if self.plain_text else self.text
         end = self.front_matter_end
         if not end:
-            return self.text
-        rest = self.text[self.line_starts[end] :] if end < len(self.lines) else ""
+            return text
+        rest = text[_nth_line_start(text, end) :] if end < len(self.lines) else ""
         return "\n" * end + rest
 
     def _split_plain(self, blocks: list[LeafBlock], heading_words: frozenset[str]) -> list[LeafBlock]:
@@ -218,6 +224,26 @@ class Document:
         if block is None or block.kind not in _INLINE_KINDS:
             return False
         return close < 0 or close + 3 > self.line_end(block.last_line)
+
+
+def reads_as_plain_text(path: str) -> bool:
+    """A file whose name is not a Markdown file's (``chapter.txt``) is a plain-text
+    chapter; standard input and unnamed text are Markdown."""
+    name = path.rsplit("/", 1)[-1].lower()
+    return "." in name and not name.endswith(MARKDOWN_SUFFIXES)
+
+
+def _dedented(text: str) -> str:
+    """Each line without its leading blanks (line numbers kept): in plain text a
+    first-line indent or tab starts a paragraph, as Scrivener and Word export it."""
+    return _INDENT.sub("", text)
+
+
+def _nth_line_start(text: str, line: int) -> int:
+    position = 0
+    for _ in range(line):
+        position = text.index("\n", position) + 1
+    return position
 
 
 def _line_starts(text: str) -> list[int]:

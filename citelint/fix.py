@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Optional
 from citelint.chapter import Chapter
 from citelint.config import Settings
 from citelint.diagnostics import Edit, Fix
+from citelint.document import reads_as_plain_text
 from citelint.markers import Marker, read_parts
 from citelint.references import Entry, ReferenceList
 
@@ -74,11 +75,12 @@ class FixResult:
 def fix_text(source: str, settings: Settings | None = None, path: str = "") -> FixResult:
     """Renumber one chapter. Returns the new text, or the unchanged text and a refusal.
     ``path`` is the file's name as the configuration's per-file ignores match it."""
-    return fix_chapter(Chapter.parse(source, settings or Settings()), path)[0]
+    return fix_chapter(Chapter.parse(source, settings or Settings(), reads_as_plain_text(path)), path)[0]
 
 
 def fix_chapter(chapter: Chapter, path: str = "") -> tuple[FixResult, list[TextEdit]]:
-    """Fix a parsed chapter: the result, and the edits (offsets into its source) that made it."""
+    """Fix a parsed chapter (each chapter of a compiled book on its own, as one
+    transaction): the result, and the edits (offsets into its source) that made it."""
     from citelint.api import selected_codes
     from citelint.suppress import suppressions_for
 
@@ -87,26 +89,47 @@ def fix_chapter(chapter: Chapter, path: str = "") -> tuple[FixResult, list[TextE
     if suppressions is not None and suppressions.file_codes >= suppressions.known:
         return FixResult(source), []  # <!-- citelint-disable-file -->: leave the file as it is
     selected = selected_codes(chapter.settings, path)
-    renumber, held = _numbering_decision(chapter, selected, suppressions)
-    leave = _near_misses_left(chapter, selected, suppressions)
-    try:
-        plan = _Plan(chapter, keep_numbering=not renumber, leave=leave)
-        if renumber and (left_held := _left_near_miss_renumbered(plan, "CIT005" in selected)) is not None:
-            held = left_held  # a near-miss left as written cannot take a new number
-            plan = _Plan(chapter, keep_numbering=True, leave=leave)
-        edits = plan.edits(source)
-    except Refusal as refusal:
-        return FixResult(source, refused=str(refusal)), []
-    notes = [held] if held is not None else []
-    kept = held is not None
+    plans: list[_Plan] = []
+    edits: list[TextEdit] = []
+    notes: list[str] = []
+    for part in chapter.chapters():
+        try:
+            plan, held = _part_plan(part, selected, suppressions)
+            edits += plan.edits(source)
+        except Refusal as refusal:
+            return FixResult(source, refused=_in_part(chapter, part, str(refusal))), []
+        plans.append(plan)
+        notes += [_in_part(chapter, part, held)] if held is not None else []
+    kept = bool(notes)
     if not edits:
         return FixResult(source, notes=notes, numbering_kept=kept), []  # nothing to change, nothing to verify
     new_source = apply_edits(source, edits)
-    result = FixResult(new_source, plan.renumbered, plan.normalised, plan.moved, plan.relabelled, notes=notes, numbering_kept=kept)
-    problem = verify(chapter, Chapter.parse(new_source, chapter.settings._replace(fixes=False)), path, renumbered=not kept)
+    counts = [sum(getattr(plan, what) for plan in plans) for what in ("renumbered", "normalised", "moved", "relabelled")]
+    result = FixResult(new_source, *counts, notes=notes, numbering_kept=kept)
+    after = Chapter.parse(new_source, chapter.settings._replace(fixes=False), chapter.document.plain_text)
+    problem = verify(chapter, after, path, renumbered=not kept)
     if problem is not None:
         return FixResult(source, refused=f"the renumbering did not verify ({problem}); please report this"), []
     return result, edits
+
+
+def _part_plan(chapter: Chapter, selected: frozenset[str], suppressions: Optional["Suppressions"]) -> tuple["_Plan", Optional[str]]:
+    """The plan for one chapter, and why its numbering is kept (None when it is not)."""
+    renumber, held = _numbering_decision(chapter, selected, suppressions)
+    leave = _near_misses_left(chapter, selected, suppressions)
+    plan = _Plan(chapter, keep_numbering=not renumber, leave=leave)
+    if renumber and (left_held := _left_near_miss_renumbered(plan, "CIT005" in selected)) is not None:
+        held = left_held  # a near-miss left as written cannot take a new number
+        plan = _Plan(chapter, keep_numbering=True, leave=leave)
+    return plan, held
+
+
+def _in_part(whole: Chapter, part: Chapter, message: str) -> str:
+    """A message about one chapter of a compiled book says which chapter."""
+    if not whole.parts:
+        return message
+    first = next((line for line, text in enumerate(part.document.lines) if text.strip()), 0)
+    return f"in the chapter from line {first + 1}: {message}"
 
 
 def renumbering_fix(chapter: Chapter, path: str = "") -> Optional[Fix]:
@@ -308,7 +331,7 @@ class _SourceOffsets:
     def __init__(self, source: str, chapter: Chapter) -> None:
         self.source = source
         self.document = chapter.document
-        self.bom = 1 if chapter.document.has_bom else 0
+        self.bom = 1 if source.startswith("\ufeff") else 0
         self.line_starts = [self.bom]
         for match in re.finditer(r"\r\n?|\n", source):
             self.line_starts.append(match.end())
@@ -355,6 +378,10 @@ def verify(before: Chapter, after: Chapter, path: str = "", renumbered: bool = T
     same sources, and (when it was renumbered) the fixed codes are gone."""
     from citelint.api import RENUMBERING_CODES, lint_chapter
 
+    if len(before.chapters()) != len(after.chapters()):
+        return "the chapters of the book would change"
+    if before.parts:
+        return next((problem for old, new in zip(before.parts, after.parts) if (problem := verify(old, new, path, renumbered))), None)
     if cited_texts(before) != cited_texts(after):
         return "a marker would cite a different source"
     if before.references is not None and after.references is not None:

@@ -33,9 +33,10 @@ def lint_one(source: SourceFile, settings: Settings) -> list[Diagnostic] | FileE
     """Lint one decoded file; an unexpected failure becomes a FileError naming it, never a crash."""
     from citelint.api import lint_chapter
     from citelint.chapter import Chapter
+    from citelint.document import reads_as_plain_text
 
     try:
-        return lint_chapter(Chapter.parse(source.text, settings), source.path)
+        return lint_chapter(Chapter.parse(source.text, settings, reads_as_plain_text(source.path)), source.path)
     except RecursionError:
         return FileError(source.path, "is nested too deeply to lint")
     except MemoryError:
@@ -104,11 +105,12 @@ def _lint_many(sources: list[SourceFile], settings: Settings, jobs: int) -> list
 def _check_with_urls(sources: list[SourceFile], settings: Settings, url_check: UrlCheck, result: CheckResult) -> None:
     from citelint.api import lint_chapter
     from citelint.chapter import Chapter
+    from citelint.document import reads_as_plain_text
 
     chapters = []
     for source in sources:
         try:
-            chapters.append((source.path, Chapter.parse(source.text, settings)))
+            chapters.append((source.path, Chapter.parse(source.text, settings, reads_as_plain_text(source.path))))
         except (RecursionError, MemoryError, Exception) as error:  # noqa: BLE001
             outcome = lint_one(source, settings)
             _collect(result, outcome if isinstance(outcome, FileError) else FileError(source.path, str(error)))

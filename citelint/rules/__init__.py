@@ -54,20 +54,31 @@ def run_rules(
     finding of the rule says how many were left out (a hostile file cannot make
     millions of findings fill memory)."""
     for module in RULE_MODULES:
-        if module.RULE.code not in codes:
+        if module.RULE.code in codes:
+            chapters = (chapter,) if getattr(module, "WHOLE_FILE", False) else chapter.chapters()
+            yield from _limited(module, chapters, suppressed, limit)
+
+
+def _limited(
+    module: ModuleType,
+    chapters: tuple[Chapter, ...],
+    suppressed: Optional[Callable[[Diagnostic], bool]],
+    limit: int,
+) -> Iterator[Diagnostic]:
+    """One rule's findings over ``chapters`` (the parts of a compiled book, or the
+    chapter), at most ``limit`` of them, then one that counts the rest."""
+    shown = left_out = 0
+    first_left_out: Optional[Diagnostic] = None
+    for diagnostic in (found for chapter in chapters for found in module.check(chapter)):
+        if suppressed is not None and suppressed(diagnostic):
             continue
-        shown = left_out = 0
-        first_left_out: Optional[Diagnostic] = None
-        for diagnostic in module.check(chapter):
-            if suppressed is not None and suppressed(diagnostic):
-                continue
-            if shown < limit:
-                shown += 1
-                yield diagnostic
-            else:
-                left_out += 1
-                first_left_out = first_left_out or diagnostic
-        if first_left_out is not None:
-            message = f"{left_out:,} more findings of this rule are not shown (at most {limit:,} per file); fix these and run citelint again"
-            yield first_left_out._replace(message=message, fix=None, stands_for=left_out)
+        if shown < limit:
+            shown += 1
+            yield diagnostic
+        else:
+            left_out += 1
+            first_left_out = first_left_out or diagnostic
+    if first_left_out is not None:
+        message = f"{left_out:,} more findings of this rule are not shown (at most {limit:,} per file); fix these and run citelint again"
+        yield first_left_out._replace(message=message, fix=None, stands_for=left_out)
 

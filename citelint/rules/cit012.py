@@ -39,6 +39,7 @@ from citelint.diagnostics import Diagnostic, Rule, Severity
 from citelint.suppress import find_directives, unknown_directive_codes
 
 RULE = Rule("CIT012", "invalid-suppression", Severity.WARNING)
+WHOLE_FILE = True  # judged once per file, also in a book compiled into one file
 
 
 def check(chapter: Chapter) -> Iterator[Diagnostic]:

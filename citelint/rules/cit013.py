@@ -55,6 +55,7 @@ from citelint.document import RAW_TEXT_HTML, Document, is_heading_word
 from citelint.markers import candidate_pattern
 
 RULE = Rule("CIT013", "unclosed-block", Severity.WARNING)
+WHOLE_FILE = True  # judged once per file, also in a book compiled into one file
 
 _FENCE = re.compile(r"(`{3,}|~{3,})")
 _RAW_TEXT_CLOSE = re.compile(r"</(?:pre|script|style|textarea)>", re.IGNORECASE)

@@ -1,0 +1,106 @@
+"""Manuscripts in the shapes writers' tools export them (issue 12 C): a book
+compiled into one file, and plain-text chapters with indented paragraphs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from citelint import fix_text, lint_text
+from citelint.cli import cli
+
+
+def chapter(number: int, prose: str, titles: tuple[str, ...]) -> str:
+    entries = "".join(f'{n}. "{title}." Example Press, 202{n}. https://example.com/{number}/{n}\n' for n, title in enumerate(titles, 1))
+    return f"# Chapter {number}\n\n{prose}\n\n## References\n\n{entries}\n"
+
+
+GOOD_37 = chapter(37, "First. [CITATION 1] Second. [CITATION 2]", ("Alpha", "Beta"))
+SWAPPED_38 = chapter(38, "A claim. [CITATION 2] Another. [CITATION 1]", ("Gamma", "Delta"))
+
+
+def test_each_chapter_of_a_compiled_book_is_checked_with_its_own_list() -> None:
+    found = lint_text(GOOD_37 + SWAPPED_38)
+    assert [(d.code, d.line) for d in found] == [("CIT003", 12)]
+
+
+def test_markers_of_one_chapter_never_resolve_against_another_chapters_list() -> None:
+    """Chapter 37 cites 3 and has two entries; chapter 38 has three: still CIT001."""
+    ch37 = chapter(37, "First. [CITATION 1] Second. [CITATION 2] Third. [CITATION 3]", ("Alpha", "Beta"))
+    ch38 = chapter(38, "One. [CITATION 1] Two. [CITATION 2] Three. [CITATION 3]", ("Gamma", "Delta", "Epsilon"))
+    found = lint_text(ch37 + ch38)
+    assert [(d.code, d.line) for d in found] == [("CIT001", 3)]
+
+
+def test_fix_renumbers_each_chapter_of_a_compiled_book_on_its_own() -> None:
+    fixed = fix_text(GOOD_37 + SWAPPED_38)
+    assert fixed.refused is None
+    assert fixed.text.startswith(GOOD_37)
+    rest = fixed.text[len(GOOD_37) :]
+    assert "A claim. [CITATION 1] Another. [CITATION 2]" in rest
+    assert rest.index('"Delta."') < rest.index('"Gamma."')
+    assert lint_text(fixed.text) == []
+
+
+def test_a_refusal_in_one_chapter_of_a_book_leaves_the_whole_file() -> None:
+    broken = chapter(38, "A claim. [CITATION 2] Another. [CITATION 1] And [CITATION 3] here.", ("Gamma", "Delta"))
+    text = SWAPPED_38.replace("38", "36") + broken
+    fixed = fix_text(text)
+    assert fixed.text == text
+    assert fixed.refused == "in the chapter from line 10: reference 3 is cited but not in the reference list"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            "# Chapter 1\n\nA [CITATION 1] b [CITATION 2].\n\n## References\n\n"
+            '1. "A." P, 2020. https://e.com/1\n2. "B." P, 2021. https://e.com/2\n\n'
+            "# Appendix\n\nMore [CITATION 1] here.\n",
+            id="appendix-after-references",
+        ),
+        pytest.param(
+            "# One chapter\n\nA [CITATION 1] b [CITATION 2].\n\n## References\n\n"
+            '1. "A." P, 2020. https://e.com/1\n2. "B." P, 2021. https://e.com/2\n\n'
+            "# Afterword\n\nNo citations here.\n\n## Sources\n\n- \"Other.\" P, 2022. https://e.com/3\n",
+            id="second-list-without-markers",
+        ),
+    ],
+)
+def test_a_single_chapter_is_not_split(text: str) -> None:
+    from citelint.chapter import Chapter
+    from citelint.config import Settings
+
+    assert Chapter.parse(text, Settings()).parts == ()
+
+
+# -- plain text -------------------------------------------------------------------
+
+SCRIVENER = (
+    "The Deal\n\n"
+    "\tThe summit changed everything. [CITATION 2]\n\n"
+    "\tLater events followed. [CITATION 1]\n\n"
+    '\t"The Summit." Example News, 2023. https://example.com/summit\n\n'
+    '\t"Later." Example News, 2024. https://example.com/later\n'
+)
+
+
+def test_indented_paragraphs_of_a_plain_text_chapter_are_prose(tmp_path: Path) -> None:
+    (tmp_path / "ch.txt").write_text(SCRIVENER, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", "--no-cache", str(tmp_path / "ch.txt")])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert [line.split(": ")[1].split()[0] for line in lines[:-1]] == ["CIT003"]
+    assert lines[0].startswith(f"{tmp_path / 'ch.txt'}:3:33: CIT003")
+
+
+def test_fix_renumbers_an_indented_plain_text_chapter(tmp_path: Path) -> None:
+    path = tmp_path / "ch.txt"
+    path.write_text(SCRIVENER, encoding="utf-8")
+    assert CliRunner().invoke(cli, ["fix", str(path)]).exit_code == 0
+    text = path.read_text(encoding="utf-8")
+    assert "everything. [CITATION 1]" in text and "followed. [CITATION 2]" in text
+    assert text.index('"Later."') < text.index('"The Summit."')
+    assert text.count("\t") == SCRIVENER.count("\t")
