@@ -1,0 +1,103 @@
+"""Part A of issue 12: `fix` never changes what a citation points to.
+
+Chapters are generated with every kind of text that cites — markers, lists,
+ranges, locators, hard-wrapped markers, near-misses whose intent is clear and
+near-misses that cannot be read — and with other candidate lists around the
+real one. Each piece of citing text knows the titles it was written to cite.
+After `fix`, an oracle that shares no code with citelint reads every piece of
+citing text of the output and the output's reference list, and checks each still
+points at exactly the titles it pointed at before.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from citelint import fix_text
+
+TITLES = ["Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Zeta"]
+
+# The oracle's reading of citing text: the keyword in any case (or its plural), in
+# any bracket, then numbers and ranges before anything else (a locator, words).
+CITING = re.compile(
+    r"(?:\\?[\[\u3010\uff3b])[ \t]*(?:CITATIONS?|Citations?|citations?)[ \t\n>:#]*"
+    r"((?:\d+(?:[ \t]*[-\u2013][ \t]*\d+)?)(?:[ \t]*,[ \t\n>]*\d+(?:[ \t]*[-\u2013][ \t]*\d+)?)*)"
+    r"[^\[\]\u3011\uff3d]*[\]\u3011\uff3d]"
+)
+ENTRY = re.compile(r'^(\d+)\. "(\w+)\." ', re.MULTILINE)
+
+
+def numbers_of(written: str) -> list[int]:
+    found: list[int] = []
+    for item in re.split(r"\s*,\s*", re.sub(r"[\n>]", " ", written).strip()):
+        first, _, last = re.sub(r"\s", "", item).replace("\u2013", "-").partition("-")
+        found.extend(range(int(first), int(last or first) + 1))
+    return found
+
+
+def oracle(text: str) -> list[tuple[str, ...]]:
+    """For each piece of citing text in the prose, the titles it cites."""
+    prose, _, listed = text.partition("\n## References\n")
+    titles = {int(number): title for number, title in ENTRY.findall(listed)}
+    return [tuple(titles.get(n, f"?{n}") for n in numbers_of(match.group(1))) for match in CITING.finditer(prose)]
+
+
+def form(draw: st.DrawFn, numbers: list[int]) -> str:
+    body = ", ".join(map(str, numbers))
+    kind = draw(
+        st.sampled_from(
+            ["plain", "plain", "locator", "wrapped", "wrapped-list", "case", "colon", "plural", "fullwidth", "hash", "unreadable", "no-comma-locator"]
+        )
+    )
+    return {
+        "plain": f"[CITATION {body}]",
+        "locator": f"[CITATION {body}, p. {draw(st.integers(1, 400))}]",
+        "wrapped": f"[CITATION\n{body}]",
+        "wrapped-list": f"[CITATION {body.replace(', ', ',' + chr(10), 1)}]",
+        "case": f"[Citation {body}]",
+        "colon": f"[CITATION: {body}]",
+        "plural": f"[CITATIONS {body}]",
+        "fullwidth": f"\u3010CITATION {body}\u3011",
+        "hash": f"[CITATION #{body}]",
+        "unreadable": f"[CITATION {body}, see xyz]",
+        "no-comma-locator": f"[CITATION {body} p. 4]",
+    }[kind]
+
+
+@st.composite
+def chapters(draw: st.DrawFn) -> str:
+    count = draw(st.integers(2, 6))
+    paragraphs = []
+    for _ in range(draw(st.integers(1, 4))):
+        pieces = []
+        for _ in range(draw(st.integers(1, 4))):
+            numbers = draw(st.lists(st.integers(1, count), min_size=1, max_size=2, unique=True))
+            pieces.append("A claim here. " + form(draw, numbers))
+        paragraphs.append(" ".join(pieces) + " End.")
+    order = draw(st.permutations(range(count)))
+    entries = [f'{n}. "{TITLES[index]}." Example Press, {2000 + n}. https://example.com/{TITLES[index].lower()}' for n, index in enumerate(order, 1)]
+    before = draw(st.sampled_from(["", "## Notes\n\nA note that cites nothing, written in prose.\n\n"]))
+    after = draw(st.sampled_from(["", "\n## Further reading\n\n- \"Omega.\" Other Press, 1999. https://example.com/omega\n"]))
+    return "\n\n".join(paragraphs) + "\n\n" + before + "## References\n\n" + "\n".join(entries) + "\n" + after
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(chapters())
+def test_fix_never_changes_what_a_citation_points_to(text: str) -> None:
+    result = fix_text(text)
+    if result.refused is not None:
+        assert result.text == text
+        return
+    assert oracle(result.text) == oracle(text), result.text
+    assert fix_text(result.text).text == result.text  # idempotent
+
+
+def test_the_oracle_sees_a_re_pointed_citation() -> None:
+    """The oracle can fail: swap two entries without renumbering the markers."""
+    text = '[CITATION 1, p. 4] x [CITATION 2]\n## References\n1. "Alpha." P, 2000. u\n2. "Beta." P, 2001. u\n'
+    swapped = text.replace('1. "Alpha."', '1. "Beta!."').replace('2. "Beta."', '2. "Alpha."').replace("Beta!", "Beta")
+    assert oracle(text) == [("Alpha",), ("Beta",)]
+    assert oracle(swapped) != oracle(text)
