@@ -104,3 +104,24 @@ def test_fix_renumbers_an_indented_plain_text_chapter(tmp_path: Path) -> None:
     assert "everything. [CITATION 1]" in text and "followed. [CITATION 2]" in text
     assert text.index('"Later."') < text.index('"The Summit."')
     assert text.count("\t") == SCRIVENER.count("\t")
+
+
+def test_markers_only_in_indented_prose_are_one_warning() -> None:
+    text = (
+        "    The summit changed everything. [CITATION 2]\n\n    Later events followed. [CITATION 1]\n\n"
+        "## References\n\n1. \"A.\" P, 2020. https://e.com/1\n2. \"B.\" P, 2021. https://e.com/2\n"
+    )
+    found = [d for d in lint_text(text) if d.code == "CIT015"]
+    assert [(d.line, d.column) for d in found] == [(1, 5)]
+    assert found[0].message.startswith("2 markers sit only in an indented code block that reads as prose")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("A claim. [CITATION 1]\n\n    Example: [CITATION 1] is how a marker looks.\n\n## References\n\n1. \"A.\" P, 2020. https://e.com/1\n", id="prose-markers-too"),
+        pytest.param("Intro.\n\n    if (x) { cite([CITATION 1]); }\n\n## References\n\n1. \"A.\" P, 2020. https://e.com/1\n", id="real-code"),
+    ],
+)
+def test_indented_code_that_is_code_or_beside_prose_markers_is_fine(text: str) -> None:
+    assert [d.code for d in lint_text(text) if d.code == "CIT015"] == []
