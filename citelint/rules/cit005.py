@@ -2,19 +2,37 @@
 
 A marker is `[CITATION n]`: the keyword in capitals, one space, and a positive
 number without leading zeros, or a list (`[CITATION 1, 3]`) or range
-(`[CITATION 2-4]`) of them. Near-misses are reported: the wrong case
-(`[Citation 2]`), no number (`[CITATION]`), words (`[CITATION two]`), zero or
-leading zeros, a reversed range, a marker never closed on its line, stray
-spaces (`[ CITATION 3 ]`, `[CITATION  3]`), digits other than 0-9
-(`[CITATION ٣]`), a no-break, thin or zero-width space, an em dash or minus
-sign, or a fullwidth comma copied in from a word processor or web page (shown as
-`<U+00A0>`: it looks like a marker and is not one), brackets written as HTML
-character references (`&#91;CITATION 2&#93;`, which renders as a marker), a range of more than 500 references, and a number of more than nine
-digits (no list holds a billion references). A wrong-case keyword counts only when
-what follows it is empty or number-like, so `[citation needed]` is prose.
+(`[CITATION 2-4]`, `[CITATION 2–4]`) of them, optionally followed by a comma
+and a locator that names the part of the source: `[CITATION 1, p. 4]`,
+`[CITATION 1, pp. 4–5]`, `[CITATION 2, ch. 3]`, `[CITATION 2, §4]`,
+`[CITATION 1, 3, fig. 2]`. A locator starts with one of `p.`, `pp.`, `ch.`,
+`chap.`, `§`, `§§`, `¶`, `fig.`, `figs.`, `para.`, `sec.`, `vol.`, `n.`, `nn.`,
+`l.`, `ll.`, `col.`, `tab.`, `app.`, `art.`, `pt.`, `fol.`, `no.`, `loc.`, `bk.`,
+`fn.`, or the words page, chapter, section, figure, table, note, line, appendix,
+part, volume, column, paragraph, book or at, and runs to the closing bracket; the
+numbers before it are what the marker cites, and `citelint fix` renumbers them and
+keeps the locator. A marker may be hard-wrapped over lines, as pandoc, Prettier and
+editors' reflow write it (`[CITATION` at the end of a line, `1]` on the next): a
+line break inside is a space, as Markdown renders it, and `fix` keeps it; a blank
+line ends a marker.
+
+Near-misses are reported: the wrong case (`[Citation 2]`), the plural
+(`[CITATIONS 2]`), a colon, `#` or `No.` before the number (`[CITATION: 2]`,
+`[CITATION #2]`), fullwidth brackets (`【CITATION 2】`, `［CITATION 2］`), no
+number (`[CITATION]`), words (`[CITATION two]`), zero or leading zeros, a reversed
+range, a marker never closed (on its line, or over a few wrapped lines), stray
+spaces (`[ CITATION 3 ]`, `[CITATION  3]`), a locator without its comma
+(`[CITATION 2 p. 4]`), digits other than 0-9 (`[CITATION ٣]`), a no-break, thin or
+zero-width space, an em dash or minus sign, or a fullwidth comma copied in from a
+word processor or web page (shown as `<U+00A0>`: it looks like a marker and is not
+one), brackets written as HTML character references (`&#91;CITATION 2&#93;`, which
+renders as a marker), a range of more than 500 references, and a number of more
+than nine digits (no list holds a billion references). A wrong-case keyword counts
+only when what follows it is empty or number-like, so `[citation needed]` is prose.
 Escaped brackets, as exporters write them (`\\[CITATION 3\\]`), render as a
 marker and are one. `citelint fix` rewrites the near-misses whose intent is clear
-and leaves the others for you.
+and leaves the others for you; while a near-miss that holds a number cannot be read
+(`[CITATION 1, see xyz]`), `fix` does not move the reference list under it.
 
 Failing:
 
