@@ -23,7 +23,6 @@ PSEUDO_HEADING_LEVEL = 7
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn", ".mdx", ".qmd", ".rmd")
 _INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
 MAX_HEADING_LINE = 80
-_ATTRIBUTES = re.compile(r"[ \t]*\{[^{}\n]*\}$")  # pandoc/Quarto: ## References {#sec-refs .unnumbered}
 _CLOSING = r"(?:further|recommended|selected|suggested|additional) readings?|see also|acknowledge?ments?|about the authors?"
 _APPENDIX = r"appendix|appendices"
 _CLOSING_START = re.compile(rf"(?:{_CLOSING}|{_APPENDIX})\b")
@@ -300,9 +299,18 @@ def _heading_word(line: str) -> str:
     """A heading line's text without emphasis, a trailing colon or ``{…}`` attributes, case-folded."""
     if len(line) > MAX_HEADING_LINE:
         return ""
-    word = _ATTRIBUTES.sub("", line.strip())
+    word = _without_attributes(line.strip())
     word = _EMPHASIS.sub(r"\2", word).strip().rstrip(":").strip()
     return _EMPHASIS.sub(r"\2", word).strip().rstrip(":").strip().casefold()
+
+
+def _without_attributes(text: str) -> str:
+    """Without a trailing pandoc/Quarto attribute block: ``References {#sec-refs .unnumbered}``."""
+    if text.endswith("}"):
+        brace = text.rfind("{")
+        if brace >= 0 and "}" not in text[brace:-1]:
+            return text[:brace].rstrip()
+    return text
 
 
 def _code_spans(text: str, base: int) -> list[Span]:

@@ -1,30 +1,47 @@
 """Find and parse a chapter's reference list (SPEC §2).
 
-In this order: the section under the last heading named like a reference list
-(References, Sources, …), or, in a file that has markers, the unheaded
-trailing block of lines that each look like a reference.
+The candidates are the sections under headings named like a reference list
+(References, Sources, Notes, …; a single bold or colon-ended line such as
+``**References**`` or ``Sources:`` counts as a heading) and, in a file that has
+markers, the unheaded trailing block of lines that each look like a reference.
+A section ends at the next heading of the same or a higher level, at the next
+reference heading, at a heading that closes the back matter and is never a
+reference list (Further reading, See also, Acknowledgements, About the author,
+Appendix …, as ``#`` headings or bold lines), and, when its entries are list
+items, before a paragraph of prose that cites.
+
+When there are several candidates, the list the markers point to is chosen by
+evidence (how many of the cited numbers it holds, explicit labels, its entry
+count against the highest cited number), not by position; when the evidence
+does not decide, the later list is kept and ``ambiguous_with`` names the other.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Iterator, NamedTuple, Optional
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from typing import TYPE_CHECKING, Iterator, NamedTuple, Optional, Sequence
 
 from citelint.blocks import LeafBlock, ListItem
-from citelint.document import Document, Span, is_heading_word
+from citelint.document import Document, Span, is_closing_heading, is_heading_word
+from citelint.patterns import DOI, QUOTED_TITLE, SCHEMELESS, TITLE, URL, YEAR, find_dois, find_urls
 
-URL = re.compile(r"https?://[^\s<>\[\]()\"'`]+|https?://", re.IGNORECASE)
-DOI = re.compile(r"(?<![\w/.])(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/[^\s\"<>\[\]]+)", re.IGNORECASE)
-_TRAILING_PUNCTUATION = ".,;:!?'\")]}>*_"
-_YEAR = re.compile(r"(?<!\d)(?:1[5-9]\d\d|20\d\d)(?!\d)|\bn\.\s?d\.", re.IGNORECASE)
-_SCHEMELESS = re.compile(r"(?<![\w/.@])www\.[^\s<>\[\]()\"']+", re.IGNORECASE)
-_TITLE = re.compile(r"[\"\u201c][^\"\u201c\u201d\n]{3,}[\"\u201d]|(?<![\w*])\*[^*\n]{3,}\*(?!\*)|(?<!\w)_[^_\n]{3,}_(?!\w)")
+if TYPE_CHECKING:
+    from citelint.markers import Marker
+
+__all__ = ["DOI", "URL", "Entry", "ReferenceList", "find_dois", "find_reference_list", "find_urls", "is_reference_heading"]
+
 _LIST_LABEL = re.compile(r"(?<![ \t])[ \t]*(\d{1,9})([.)])(?=[ \t]|$)")
 _BULLET = re.compile(r"(?<![ \t])[ \t]*[-*+](?=[ \t]|$)")
 _BRACKET_LABEL = re.compile(r"(?<![ \t])[ \t]*\[(\d{1,9})\](:?)(?=[ \t]|$)")
 _NAMED_DEFINITION = re.compile(r" {0,3}\[(?!\d{1,9}\])[^\]\n]{1,999}\]:")
 _QUOTE_PREFIX = re.compile(r"(?<![ \t>])(?:[ \t]*>)*")
+_ATX_OPENING = re.compile(r"^[ \t>]*#{1,6}(?=[ \t]|$)")
+_DELIMITER_CHARACTERS = frozenset("|:- \t")
+_NUMBER_CELL = re.compile(r"\[?(\d{1,9})[.)\]]?")  # matched against a cell's stripped text
 MAX_REFERENCE_LINE = 2000
+MAX_CANDIDATES = 32  # the last reference headings looked at (a hostile file may have thousands)
 
 
 class Entry(NamedTuple):
@@ -37,31 +54,25 @@ class Entry(NamedTuple):
     first_line: int  # 0-based, inclusive
     last_line: int
     start: int  # offset where the entry (its label or bullet) starts
-    text: str  # the entry's text without its label, lines joined
+    text: str  # the entry's text without its label, lines joined (a table row: its other cells)
     urls: tuple[str, ...]  # http(s) URLs in the text
     dois: tuple[str, ...]  # DOIs in the text, bare or in a doi.org URL
 
 
-def find_urls(text: str) -> tuple[str, ...]:
-    if "://" not in text:
-        return ()
-    return tuple(_trim(match.group()) for match in URL.finditer(text))
-
-
-def find_dois(text: str) -> tuple[str, ...]:
-    if "10." not in text:
-        return ()
-    return tuple(_trim(match.group(1)) for match in DOI.finditer(text))
-
-
 class ReferenceList(NamedTuple):
-    """The reference list and the lines it spans."""
+    """The reference list and the lines it spans.
+
+    ``ambiguous_with`` is the 0-based line of another list's heading (or first
+    line, when unheaded) that the markers may point to just as well: the
+    evidence did not decide between the two, so this list was kept by position
+    and a renumbering would be a guess."""
 
     heading: Optional[LeafBlock]
     first_line: int
     last_line: int
     entries: tuple[Entry, ...]
     lazy_numbering: bool
+    ambiguous_with: Optional[int] = None
 
     def holds_line(self, line: int) -> bool:
         return self.first_line <= line <= self.last_line
@@ -69,85 +80,260 @@ class ReferenceList(NamedTuple):
     def numbers(self) -> set[int]:
         return {entry.number for entry in self.entries}
 
+    @property
+    def line(self) -> int:
+        """0-based line that names the list: its heading, else its first line."""
+        return self.heading.first_line if self.heading is not None else self.first_line
 
-def find_reference_list(document: Document, heading_words: frozenset[str], has_markers: bool) -> Optional[ReferenceList]:
-    heading = _last_reference_heading(document, heading_words)
-    if heading is not None:
-        return _headed_list(document, heading)
-    if has_markers:
-        return _unheaded_list(document)
-    return None
+    def holds_references(self) -> bool:
+        """Some entry looks like a reference (a URL, DOI, year or quoted title),
+        not only prose notes."""
+        return any(looks_like_citation(entry.text) for entry in self.entries)
+
+
+def find_reference_list(
+    document: Document,
+    heading_words: frozenset[str],
+    has_markers: bool,
+    citations: Sequence["Marker"] = (),
+) -> Optional[ReferenceList]:
+    """The reference list the ``citations`` (markers that cite) point to."""
+    index = _Index(document, citations)
+    candidates = [found for heading in _reference_headings(document, heading_words) if (found := _headed_list(document, heading, heading_words, index))]
+    if has_markers and not any(candidate.holds_line(_unheaded_end(document, index)) for candidate in candidates):
+        unheaded = _unheaded_list(document, index)
+        if unheaded is not None and not any(_overlap(unheaded, candidate) for candidate in candidates):
+            candidates.append(unheaded)
+            candidates.sort(key=lambda candidate: candidate.first_line)
+    if not candidates:
+        return None
+    return _choose(candidates, index)
 
 
 def is_reference_heading(document: Document, block: LeafBlock, heading_words: frozenset[str]) -> bool:
-    if block.kind != "heading":
-        return False
-    text = document.block_text(block).split("\n")[0]
-    text = re.sub(r"^[ \t>]*#{1,6}(?=[ \t]|$)|[ \t]+#+[ \t]*$", "", text)
-    return is_heading_word(text, heading_words)
+    return block.kind == "heading" and is_heading_word(_heading_text(document, block), heading_words)
 
 
-def _last_reference_heading(document: Document, heading_words: frozenset[str]) -> Optional[LeafBlock]:
+def looks_like_citation(text: str) -> bool:
+    """Holds a URL, DOI, year or quoted title: a reference, not a prose note."""
+    if len(text) > MAX_REFERENCE_LINE:
+        text = text[:MAX_REFERENCE_LINE]
+    return bool(
+        ("://" in text and URL.search(text))
+        or ("10." in text and DOI.search(text))
+        or YEAR.search(text)
+        or QUOTED_TITLE.search(text)
+        or ("www." in text.casefold() and SCHEMELESS.search(text))
+    )
+
+
+def _heading_text(document: Document, block: LeafBlock) -> str:
+    """A heading's first line without its ATX opening and closing ``#`` sequences."""
+    text = document.lines[block.first_line]
+    opening = _ATX_OPENING.match(text)
+    if opening is not None:
+        text = text[opening.end() :]
+    stripped = text.rstrip(" \t")
+    unclosed = stripped.rstrip("#")
+    if unclosed != stripped and (not unclosed or unclosed[-1] in " \t"):
+        return unclosed
+    return text
+
+
+def _reference_headings(document: Document, heading_words: frozenset[str]) -> list[LeafBlock]:
+    found: list[LeafBlock] = []
     for block in reversed(document.blocks):
         if is_reference_heading(document, block, heading_words):
-            return block
-    return None
+            found.append(block)
+            if len(found) == MAX_CANDIDATES:
+                break
+    return found[::-1]
+
+
+def _overlap(one: ReferenceList, other: ReferenceList) -> bool:
+    return one.first_line <= other.last_line and other.first_line <= one.last_line
+
+
+class _Index:
+    """Lookups by line, made once per file so that every section is read in time
+    proportional to its own length."""
+
+    def __init__(self, document: Document, citations: Sequence["Marker"]) -> None:
+        self.block_starts = [block.first_line for block in document.blocks]
+        self.items = sorted(document.items, key=lambda item: item.line)
+        self.item_lines = [item.line for item in self.items]
+        cited = sorted(((document.line_of(marker.start), frozenset(marker.numbers)) for marker in citations), key=lambda pair: pair[0])
+        self.citation_lines = [line for line, _ in cited]
+        self.citation_numbers = [numbers for _, numbers in cited]
+        self.markers_citing: Counter[int] = Counter(number for numbers in self.citation_numbers for number in numbers)
+
+    def block_range(self, first: int, last: int) -> range:
+        """Indexes of the blocks that start within [first, last]."""
+        return range(bisect_left(self.block_starts, first), bisect_right(self.block_starts, last))
+
+    def items_within(self, first: int, last: int) -> list[ListItem]:
+        return self.items[bisect_left(self.item_lines, first) : bisect_right(self.item_lines, last)]
+
+    def cites_within(self, first: int, last: int) -> bool:
+        return bisect_right(self.citation_lines, last) > bisect_left(self.citation_lines, first)
+
+    def numbers_outside(self, first: int, last: int) -> set[int]:
+        """The numbers cited by markers outside lines [first, last]."""
+        low, high = bisect_left(self.citation_lines, first), bisect_right(self.citation_lines, last)
+        inside: Counter[int] = Counter(number for numbers in self.citation_numbers[low:high] for number in numbers)
+        return {number for number, markers in self.markers_citing.items() if markers > inside[number]}
+
+
+# -- choosing among candidates ---------------------------------------------------
+
+
+class _Evidence(NamedTuple):
+    """What says that the markers point to a candidate list."""
+
+    held: int  # how many of the cited numbers it has an entry for
+    labelled: bool  # every entry carries an explicit number (not `1.` throughout)
+    misfit: int  # |entries - the highest cited number|
+    references: bool  # some entry looks like a reference, not only prose
+
+
+def _evidence(candidate: ReferenceList, index: _Index) -> _Evidence:
+    cited = index.numbers_outside(candidate.first_line, candidate.last_line)
+    held = len(cited & candidate.numbers())
+    labelled = not candidate.lazy_numbering and all(entry.label is not None for entry in candidate.entries)
+    misfit = abs(len(candidate.entries) - max(cited, default=0))
+    return _Evidence(held, labelled, misfit, candidate.holds_references())
+
+
+def _choose(candidates: list[ReferenceList], index: _Index) -> ReferenceList:
+    """The candidate the markers point to; the last one when nothing cites. When
+    the evidence does not decide, the later of the two best, marked ambiguous."""
+    last = candidates[-1]
+    if len(candidates) == 1 or not index.citation_lines:
+        return last
+    evidence = [_evidence(candidate, index) for candidate in candidates]
+    most = max(found.held for found in evidence)
+    if most == 0:
+        return last
+    leaders = [number for number, found in enumerate(evidence) if found.held == most]
+    leader = evidence[leaders[-1]]
+    if not any(evidence[number].labelled for number in leaders):
+        # a numbered list that holds most of the cited numbers, against an unnumbered one that holds more
+        rivals = [
+            number
+            for number, found in enumerate(evidence)
+            if number not in leaders and found.labelled and 2 * found.held >= most and (found.references or not leader.references)
+        ]
+        if rivals:
+            return _ambiguous(candidates[leaders[-1]], candidates[rivals[-1]])
+    for prefer in (lambda found: found.references, lambda found: found.labelled):
+        if any(prefer(evidence[number]) for number in leaders):
+            leaders = [number for number in leaders if prefer(evidence[number])]
+    best_fit = min(evidence[number].misfit for number in leaders)
+    leaders = [number for number in leaders if evidence[number].misfit == best_fit]
+    if len(leaders) == 1:
+        return candidates[leaders[0]]
+    return _ambiguous(candidates[leaders[-1]], candidates[leaders[-2]])
+
+
+def _ambiguous(one: ReferenceList, other: ReferenceList) -> ReferenceList:
+    """The later of two lists, naming the other."""
+    kept, named = (one, other) if one.first_line > other.first_line else (other, one)
+    return kept._replace(ambiguous_with=named.line)
 
 
 # -- headed lists -----------------------------------------------------------
 
 
-def _headed_list(document: Document, heading: LeafBlock) -> Optional[ReferenceList]:
+def _headed_list(document: Document, heading: LeafBlock, heading_words: frozenset[str], index: _Index) -> Optional[ReferenceList]:
     first = heading.last_line + 1
-    last = len(document.lines) - 1
-    for block in document.blocks:
-        if block.first_line >= first and block.kind == "heading" and block.level <= heading.level:
-            last = block.first_line - 1
-            break
-    entries = list(_section_entries(document, first, last))
+    last = _section_end(document, heading, heading_words, index)
+    last = _before_citing_prose(document, first, last, index)
+    entries = _section_entries(document, first, last, index)
     if not entries:
         return None
     return _numbered(document, heading, first, last, entries)
 
 
-def _section_entries(document: Document, first: int, last: int) -> Iterator[tuple[int, int]]:
-    """(first_line, last_line) of each entry of a section, in order."""
-    items = _top_items(document, first, last)
-    extents = _item_extents(document, items)
-    item_lines = {item.line: extents[item.item_id] for item in items}
+def _section_end(document: Document, heading: LeafBlock, heading_words: frozenset[str], index: _Index) -> int:
+    """The last line of a heading's section: before the next heading of the same or
+    a higher level, the next reference heading, or a heading that closes the list."""
+    for number in index.block_range(heading.last_line + 1, len(document.lines)):
+        block = document.blocks[number]
+        if block.kind != "heading":
+            continue
+        if block.level <= heading.level:
+            return block.first_line - 1
+        text = _heading_text(document, block)
+        if is_heading_word(text, heading_words) or is_closing_heading(text, block.level):
+            return block.first_line - 1
+    return len(document.lines) - 1
+
+
+def _before_citing_prose(document: Document, first: int, last: int, index: _Index) -> int:
+    """A section of list items ends before a paragraph of prose that cites (a
+    ``Notes:`` aside in the middle of a chapter is followed by more chapter)."""
+    if not index.items_within(first, last) or not index.cites_within(first, last):
+        return last
+    for number in index.block_range(first, last):
+        block = document.blocks[number]
+        if block.kind != "paragraph" or block.item is not None or block.quoted:
+            continue
+        if index.cites_within(block.first_line, block.last_line) and not _looks_like_reference(_lines_text(document, block.first_line, block.last_line)):
+            return block.first_line - 1
+    return last
+
+
+class _Piece(NamedTuple):
+    """The lines of one entry, and the table it is a row of."""
+
+    first: int
+    last: int
+    table: Optional["_Table"] = None
+
+
+def _section_entries(document: Document, first: int, last: int, index: _Index) -> list[_Piece]:
+    """The lines of each entry of a section, in order."""
+    items = _top_items(index, first, last)
+    extents = _item_extents(document, items, index, first, last)
     covered: set[int] = set()
     for item in items:
         covered.update(range(item.line, extents[item.item_id] + 1))
-    pieces: list[tuple[int, int]] = list(item_lines.items())
-    for block in document.blocks:
-        if not (first <= block.first_line <= last) or block.first_line in covered:
+    pieces = [_Piece(item.line, extents[item.item_id]) for item in items]
+    for number in index.block_range(first, last):
+        block = document.blocks[number]
+        if block.first_line in covered:
             continue
         if block.kind == "ref_def" and _BRACKET_LABEL.match(document.lines[block.first_line]):
-            pieces.append((block.first_line, block.last_line))
+            pieces.append(_Piece(block.first_line, block.last_line))
         elif block.kind == "paragraph" and block.item is None:
-            for piece in _paragraph_entries(document, block):
-                if not items or _looks_like_reference(_lines_text(document, *piece)):
-                    pieces.append(piece)
-    yield from sorted(pieces)
+            table = _table(document, block)
+            if table is not None:
+                pieces.extend(_Piece(line, line, table) for line in _table_rows(document, block))
+                continue
+            for start, end in _paragraph_entries(document, block):
+                if not items or _looks_like_reference(_lines_text(document, start, end)):
+                    pieces.append(_Piece(start, end))
+    return sorted(pieces, key=lambda piece: piece.first)
 
 
-def _top_items(document: Document, first: int, last: int) -> list[ListItem]:
-    inside = [item for item in document.items if first <= item.line <= last]
+def _top_items(index: _Index, first: int, last: int) -> list[ListItem]:
+    inside = index.items_within(first, last)
     if not inside:
         return []
     shallowest = min(item.depth for item in inside)
     return [item for item in inside if item.depth == shallowest]
 
 
-def _item_extents(document: Document, items: list[ListItem]) -> dict[int, int]:
+def _item_extents(document: Document, items: list[ListItem], index: _Index, first: int, last: int) -> dict[int, int]:
     extents = {item.item_id: item.line for item in items}
-    for block in document.blocks:
-        index = block.item
-        while index is not None:
-            if index in extents:
-                extents[index] = max(extents[index], block.last_line)
+    for number in index.block_range(first, last):
+        block = document.blocks[number]
+        item_index = block.item
+        while item_index is not None:
+            if item_index in extents:
+                extents[item_index] = max(extents[item_index], block.last_line)
                 break
-            index = document.items[index].parent
+            item_index = document.items[item_index].parent
     return extents
 
 
@@ -159,8 +345,8 @@ def _paragraph_entries(document: Document, block: LeafBlock) -> Iterator[tuple[i
         starts = [line for line, text in zip(lines, texts) if _BRACKET_LABEL.match(text)]
         if starts[0] != block.first_line:
             starts.insert(0, block.first_line)
-    elif len(texts) > 1 and all(_looks_like_entry_line(text) or _is_continuation(text) for text in texts):
-        starts = [line for line, text in zip(lines, texts) if not _is_continuation(text)]
+    elif len(texts) > 1 and all(_looks_like_entry_line(text) or _is_continuation(text, document) for text in texts):
+        starts = [line for line, text in zip(lines, texts) if not _is_continuation(text, document)]
         if not starts or starts[0] != block.first_line:
             starts.insert(0, block.first_line)
     else:
@@ -169,16 +355,95 @@ def _paragraph_entries(document: Document, block: LeafBlock) -> Iterator[tuple[i
     yield from zip(starts, ends)
 
 
-def _is_continuation(line: str) -> bool:
-    return line[:1] in (" ", "\t") and bool(line.strip())
+def _is_continuation(line: str, document: Document) -> bool:
+    """An indented line continues the entry above, except in plain text, where an
+    indent starts a paragraph (Scrivener and Word export first-line indents)."""
+    return not document.plain_text and line[:1] in (" ", "\t") and bool(line.strip())
+
+
+# -- tables ---------------------------------------------------------------------
+
+
+class _Table(NamedTuple):
+    """A pipe table read from a paragraph: its header line and its number column."""
+
+    header: int  # 0-based line of the header row
+    number_column: Optional[int]  # the column of entry numbers, if any
+
+
+def _table(document: Document, block: LeafBlock) -> Optional[_Table]:
+    """A paragraph that is a pipe table (a header row, a delimiter row, rows)."""
+    if block.last_line - block.first_line < 2 or block.quoted:
+        return None
+    header, delimiter = document.lines[block.first_line], document.lines[block.first_line + 1]
+    if "|" not in header or "-" not in delimiter or not set(delimiter) <= _DELIMITER_CHARACTERS:
+        return None
+    rows = [_cells(document.lines[line]) for line in range(block.first_line + 2, block.last_line + 1)]
+    columns = min(len(row) for row in rows)
+    number_column = next(
+        (column for column in range(columns) if all(_NUMBER_CELL.fullmatch(row[column][0].strip()) for row in rows)),
+        None,
+    )
+    return _Table(block.first_line, number_column)
+
+
+def _table_rows(document: Document, block: LeafBlock) -> range:
+    return range(block.first_line + 2, block.last_line + 1)
+
+
+def _cells(line: str) -> list[tuple[str, int]]:
+    """A table row's cells and the column where each starts (pipes escaped as ``\\|`` stay)."""
+    cells: list[tuple[str, int]] = []
+    start = 0
+    stripped = line.lstrip()
+    if stripped.startswith("|"):
+        start = len(line) - len(stripped) + 1
+    position = start
+    while position <= len(line):
+        bar = _next_bar(line, position)
+        end = len(line) if bar < 0 else bar
+        cells.append((line[position:end], position))
+        if bar < 0:
+            break
+        position = bar + 1
+    if len(cells) > 1 and not cells[-1][0].strip():
+        cells.pop()  # the closing pipe
+    return cells
+
+
+def _next_bar(line: str, position: int) -> int:
+    bar = line.find("|", position)
+    while bar > 0 and line[bar - 1] == "\\":
+        bar = line.find("|", bar + 1)
+    return bar
+
+
+def _read_row(document: Document, line: int, table: _Table) -> tuple[Optional[int], Optional[Span], int, str]:
+    """A table row as an entry: the number cell as its label, the other cells as its text."""
+    text = document.lines[line]
+    cells = _cells(text)
+    label: Optional[int] = None
+    span: Optional[Span] = None
+    column = table.number_column
+    if column is not None and column < len(cells):
+        cell, at = cells[column]
+        number = _NUMBER_CELL.fullmatch(cell.strip())
+        if number is not None:
+            label = int(number.group(1))
+            at += len(cell) - len(cell.lstrip())
+            span = Span(document.offset(line, at + number.start(1)), document.offset(line, at + number.end(1)))
+    rest = " ".join(cell.strip() for place, (cell, _) in enumerate(cells) if place != column and cell.strip())
+    start_column = len(text) - len(text.lstrip(" \t"))
+    return label, span, document.offset(line, start_column), rest
 
 
 # -- unheaded trailing block ---------------------------------------------------
 
 
-def _unheaded_list(document: Document) -> Optional[ReferenceList]:
+def _unheaded_list(document: Document, index: _Index) -> Optional[ReferenceList]:
     lines = document.lines
-    line = len(lines) - 1
+    line = _unheaded_end(document, index)
+    end = line
     first: Optional[int] = None
     while line >= 0:
         text = lines[line]
@@ -186,41 +451,65 @@ def _unheaded_list(document: Document) -> Optional[ReferenceList]:
             block = document.block_at(document.offset(line))
             if block is None or block.kind not in ("paragraph", "ref_def"):
                 break
+            table = _table(document, block) if block.kind == "paragraph" and block.item is None else None
+            if table is not None:
+                return _unheaded_table(document, block, table)
             if _NAMED_DEFINITION.match(text):
                 pass  # [map]: https://... is never an entry, and does not end the block
             elif _looks_like_reference(text):
                 first = line
-            elif not _is_continuation(text):
+            elif not _is_continuation(text, document):
                 break
         line -= 1
     if first is None:
         return None
-    last = max(number for number in range(first, len(lines)) if lines[number].strip())
-    starts = [number for number in range(first, last + 1) if lines[number].strip() and not _is_continuation(lines[number])]
+    last = max(number for number in range(first, end + 1) if lines[number].strip())
+    starts = [number for number in range(first, last + 1) if lines[number].strip() and not _is_continuation(lines[number], document)]
     pieces = []
-    for index, start in enumerate(starts):
-        end = starts[index + 1] - 1 if index + 1 < len(starts) else last
-        while not lines[end].strip():
-            end -= 1
+    for position, start in enumerate(starts):
+        stop = starts[position + 1] - 1 if position + 1 < len(starts) else last
+        while not lines[stop].strip():
+            stop -= 1
         if not _NAMED_DEFINITION.match(lines[start]):
-            pieces.append((start, end))
+            pieces.append(_Piece(start, stop))
     return _numbered(document, None, first, last, pieces)
+
+
+def _unheaded_end(document: Document, index: _Index) -> int:
+    """Where the unheaded block is looked for: the end of the file, or before the
+    sections that close it (Further reading, About the author …) after the last citation."""
+    if not index.citation_lines:
+        return len(document.lines) - 1
+    after = index.citation_lines[-1] + 1
+    for number in index.block_range(after, len(document.lines)):
+        block = document.blocks[number]
+        if block.kind == "heading" and is_closing_heading(_heading_text(document, block), block.level):
+            return block.first_line - 1
+    return len(document.lines) - 1
+
+
+def _unheaded_table(document: Document, block: LeafBlock, table: _Table) -> Optional[ReferenceList]:
+    """A pipe table that ends the file is the list when most of its rows are references."""
+    rows = list(_table_rows(document, block))
+    if 2 * sum(1 for row in rows if _looks_like_reference(document.lines[row])) < len(rows):
+        return None
+    return _numbered(document, None, block.first_line, block.last_line, [_Piece(row, row, table) for row in rows])
 
 
 def _looks_like_entry_line(text: str) -> bool:
     """Under a reference heading, a line with a link or a year is an entry of its own."""
-    return _looks_like_reference(text) or (len(text) <= MAX_REFERENCE_LINE and _YEAR.search(text) is not None)
+    return _looks_like_reference(text) or (len(text) <= MAX_REFERENCE_LINE and YEAR.search(text) is not None)
 
 
 def _looks_like_reference(text: str) -> bool:
     if len(text) > MAX_REFERENCE_LINE or not text.strip():
         return False
-    if URL.search(text) or DOI.search(text) or _SCHEMELESS.search(text):
+    if URL.search(text) or DOI.search(text) or SCHEMELESS.search(text):
         return True
     if "[" in text and re.search(r"\[[A-Za-z]+ \d", text):
         return False  # holds something like a marker: prose
-    title = _TITLE.search(text)
-    return title is not None and _YEAR.search(text, title.end()) is not None
+    title = TITLE.search(text)
+    return title is not None and YEAR.search(text, title.end()) is not None
 
 
 # -- numbering ----------------------------------------------------------------
@@ -231,13 +520,13 @@ def _numbered(
     heading: Optional[LeafBlock],
     first: int,
     last: int,
-    pieces: list[tuple[int, int]],
+    pieces: list[_Piece],
 ) -> ReferenceList:
-    read = [_read_entry(document, start, end) for start, end in pieces]
+    read = [_read_row(document, piece.first, piece.table) if piece.table else _read_entry(document, piece.first, piece.last) for piece in pieces]
     labels = [label for label, _, _, _ in read]
     lazy = len(labels) > 1 and all(label == 1 for label in labels)
     entries = []
-    for position, ((label, span, start, text), (first_line, last_line)) in enumerate(zip(read, pieces), start=1):
+    for position, ((label, span, start, text), (first_line, last_line, _)) in enumerate(zip(read, pieces), start=1):
         if lazy:
             label, span = None, None
         number = position if label is None else label
@@ -271,7 +560,3 @@ def _read_entry(document: Document, first: int, last: int) -> tuple[Optional[int
 
 def _lines_text(document: Document, first: int, last: int) -> str:
     return " ".join(document.lines[line].strip() for line in range(first, last + 1))
-
-
-def _trim(url: str) -> str:
-    return url.rstrip(_TRAILING_PUNCTUATION)

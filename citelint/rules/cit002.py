@@ -5,6 +5,12 @@ An orphan is usually left behind when the sentence that cited it was cut, or
 when a marker was renumbered by hand. citelint never deletes it: cite it, or
 remove it yourself. Reported at the entry.
 
+A file whose reference list nothing cites at all (no marker, or markers only
+inside code) gets one warning at the list's heading instead ("the reference list
+has 12 entries and the chapter cites none"), and none when the section holds
+prose notes rather than references (no URL, DOI, year or quoted title in any
+entry): a README's "Notes" section is not a reference list.
+
 Failing:
 
 ```markdown
@@ -34,6 +40,7 @@ from typing import Iterator
 
 from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic, Rule, Severity
+from citelint.references import ReferenceList
 
 RULE = Rule("CIT002", "unused-reference", Severity.ERROR)
 
@@ -44,9 +51,26 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
         return
     cited = {number for marker in chapter.citations() for number in marker.numbers}
     keyword = chapter.settings.marker
+    if not cited:
+        yield from _nothing_cited(chapter, references)
+        return
     for entry in references.entries:
         if entry.number in cited:
             continue
         start, end = chapter.line_span(entry.first_line, entry.start)
         message = f"reference {entry.number} is never cited; cite it with [{keyword} {entry.number}] or remove it"
         yield chapter.finding(RULE, start, end, message)
+
+
+def _nothing_cited(chapter: Chapter, references: ReferenceList) -> Iterator[Diagnostic]:
+    """One warning for a list that nothing cites, none for a section of prose notes."""
+    if not references.holds_references():
+        return
+    count = len(references.entries)
+    start, end = chapter.line_span(references.line)
+    entries = "1 entry" if count == 1 else f"{count} entries"
+    message = (
+        f"the reference list has {entries} and the chapter cites none; "
+        f"cite them with markers such as [{chapter.settings.marker} 1], or ignore CIT002 for files that are not chapters"
+    )
+    yield chapter.finding(RULE, start, end, message)._replace(severity=Severity.WARNING)

@@ -4,8 +4,11 @@ Entries are the same when they share a URL or DOI after normalisation (http
 and https, `www.`, the case of the host, a trailing `/` and a `#fragment` are
 ignored; a DOI is compared without regard to case whether written `doi:`,
 bare, or as a doi.org URL), or when their text is the same once case, spacing
-and punctuation are ignored. Reported at the later entry: merge the two and
-cite one number.
+and punctuation are ignored. A URL or DOI is read whole, with the parentheses
+that balance in it (`https://doi.org/10.1016/S0140-6736(20)30183-5` and
+`https://doi.org/10.1016/S0140-6736(20)30185-9` are two papers). Reported at
+the later entry: merge the two and cite one number. Not reported in a file
+whose markers cite nothing (CIT002 says so once).
 
 Failing:
 
@@ -36,7 +39,8 @@ from typing import Iterator
 
 from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic, Rule, Severity
-from citelint.references import DOI, Entry
+from citelint.patterns import DOI
+from citelint.references import Entry
 
 RULE = Rule("CIT007", "duplicate-reference", Severity.WARNING)
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -68,8 +72,8 @@ def entry_keys(entry: Entry) -> set[str]:
 
 
 def check(chapter: Chapter) -> Iterator[Diagnostic]:
-    if chapter.references is None:
-        return
+    if chapter.references is None or not chapter.citations():
+        return  # a list nothing cites is reported once, by CIT002
     first_with_key: dict[str, Entry] = {}
     for entry in chapter.references.entries:
         keys = entry_keys(entry)

@@ -4,7 +4,10 @@ An entry should carry a URL or DOI (unless `require-url = false`) and a year
 outside its URL (`n.d.` counts as one, for undated sources), and its URL must
 be well formed: a scheme and a host (`https://example.com/page`, not
 `www.example.com/page` or `https:/example.com`). Reported at the entry, with
-everything it lacks.
+everything it lacks and what to add (`reference 1 has no URL or DOI and no
+year; add the source's URL or DOI and the year it was published (n.d. if
+undated)`). Not reported in a file whose markers cite nothing (CIT002 says so
+once).
 
 Failing:
 
@@ -30,25 +33,31 @@ A claim. [CITATION 1]
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic, Rule, Severity, shorten
-from citelint.references import DOI, URL, Entry
+from citelint.patterns import SCHEMELESS, YEAR, without_links
+from citelint.references import Entry
 
 RULE = Rule("CIT008", "incomplete-reference", Severity.WARNING)
-_YEAR = re.compile(r"(?<!\d)(?:1[5-9]\d\d|20\d\d)(?!\d)|(?<!\w)n\.\s?d\.", re.IGNORECASE)
-_SCHEMELESS = re.compile(r"(?<![\w/.@:])www\.[^\s<>\[\]()\"']+", re.IGNORECASE)
 _BROKEN_SCHEME = re.compile(r"(?<![\w.+-])(?:https?:/(?!/)|htps?://|htt?ps?:/+(?=\s|$)|https?:///)\S*", re.IGNORECASE)
 
 
-def malformed_urls(text: str) -> list[str]:
-    """URL-looking text without a scheme or a host."""
-    found = [match.group() for match in _BROKEN_SCHEME.finditer(text)] if ":/" in text else []
-    if "www." in text:
-        found += [match.group() for match in _SCHEMELESS.finditer(text)]
-    if "://" in text:
-        found += [match.group() for match in URL.finditer(text) if not _has_host(match.group())]
+class Problem(NamedTuple):
+    """What an entry lacks, and what to do about it."""
+
+    lacks: str
+    advice: str
+
+
+def _malformed(entry: Entry) -> list[tuple[str, str]]:
+    """Each URL-looking text without a scheme or a host, and the advice for it."""
+    text = entry.text
+    found = [(match.group(), "write it with `https://` and the host") for match in _BROKEN_SCHEME.finditer(text)] if ":/" in text else []
+    if "www." in text.casefold():
+        found += [(match.group(), f"write `https://{shorten(match.group())}`") for match in SCHEMELESS.finditer(text)]
+    found += [(url, "write the address in full, with its host") for url in entry.urls if not _has_host(url)]
     return found
 
 
@@ -60,33 +69,40 @@ def _has_host(url: str) -> bool:
 
 def _has_year(entry: Entry) -> bool:
     """A year (or n.d.) outside the entry's URLs and DOIs."""
-    year = _YEAR.search(entry.text)
+    year = YEAR.search(entry.text)
     if year is None or not (entry.urls or entry.dois):
         return year is not None
-    links = [position for link in (*entry.urls, *entry.dois) if (position := entry.text.find(link)) >= 0]
-    if not links or year.end() <= min(links):
+    first_link = min((place for link in (*entry.urls, *entry.dois) if (place := entry.text.find(link)) >= 0), default=-1)
+    if year.end() <= first_link:
         return True  # the usual order: the year, then the link
-    return _YEAR.search(DOI.sub(" ", URL.sub(" ", entry.text))) is not None
+    return YEAR.search(without_links(entry.text)) is not None
 
 
-def problems(entry: Entry, require_url: bool) -> list[str]:
+def entry_problems(entry: Entry, require_url: bool) -> list[Problem]:
     found = []
-    malformed = malformed_urls(entry.text)
+    malformed = _malformed(entry)
     if malformed:
-        found.append(f"a malformed URL `{shorten(malformed[0])}` (a URL needs a scheme and a host)")
+        url, advice = malformed[0]
+        found.append(Problem(f"a malformed URL `{shorten(url)}` (a URL needs a scheme and a host)", advice))
     elif require_url and not entry.urls and not entry.dois:
-        found.append("no URL or DOI")
+        found.append(Problem("no URL or DOI", "add the source's URL or DOI"))
     if not _has_year(entry):
-        found.append("no year (write n.d. for an undated source)")
+        found.append(Problem("no year", "add the year it was published (n.d. if undated)"))
     return found
 
 
 def check(chapter: Chapter) -> Iterator[Diagnostic]:
-    if chapter.references is None:
-        return
+    if chapter.references is None or not chapter.citations():
+        return  # a list nothing cites is reported once, by CIT002
     for entry in chapter.references.entries:
-        missing = problems(entry, chapter.settings.require_url)
-        if missing:
+        found = entry_problems(entry, chapter.settings.require_url)
+        if found:
             start, end = chapter.line_span(entry.first_line, entry.start)
-            message = f"reference {entry.number} has " + " and ".join(missing)
+            message = f"reference {entry.number} has {' and '.join(p.lacks for p in found)}; {_joined_advice(found)}"
             yield chapter.finding(RULE, start, end, message)
+
+
+def _joined_advice(found: list[Problem]) -> str:
+    if len(found) == 2 and found[0].advice.startswith("add ") and found[1].advice.startswith("add "):
+        return f"{found[0].advice} and {found[1].advice[len('add '):]}"
+    return "; ".join(problem.advice for problem in found)

@@ -1,0 +1,114 @@
+"""What a URL, a DOI and a year look like: the one home of these patterns.
+
+The reference list (``references``), the incomplete-reference rule (CIT008), the
+duplicate rule (CIT007) and the URL checker all read links with these functions,
+so a link is read the same way everywhere.
+
+A URL or DOI is read whole: parentheses that balance belong to it
+(``https://en.wikipedia.org/wiki/Mercury_(planet)``,
+``https://doi.org/10.1016/S0140-6736(20)30183-5``), and so do the angle brackets
+of an old Wiley SICI DOI (``10.1002/(SICI)1097-4636(199603)30:3<385::AID-JBM13>3.0.CO;2-J``)
+and the brackets of an IPv6 host (``http://[2001:db8::1]/path``). A ``)`` that
+closes nothing ends it (``(see https://example.org/a)``, ``[text](https://example.org/a)``),
+and sentence punctuation at its end is not part of it.
+
+Every pattern here runs in linear time: each repeats one character class, and the
+balancing is a single pass in Python.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator, NamedTuple
+
+# A URL candidate: the scheme, an optional IPv6 literal host, then a run of URL
+# characters. Parentheses are taken and balanced afterwards (see ``_balanced``).
+URL = re.compile(r"https?://(?:\[[0-9A-Fa-f:.]{2,45}(?:%[\w.~-]{1,32})?\])?[^\s<>\[\]\"'`]*", re.IGNORECASE)
+# A DOI: ``doi:``, a doi.org URL, or bare; group 1 is the DOI itself. A SICI
+# DOI's ``<…>`` parts are taken when they close within 64 characters.
+DOI = re.compile(
+    r"(?<![\w/.])(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/(?:[^\s\"<>\[\]]|<[^\s\"<>\[\]]{1,64}>)+)",
+    re.IGNORECASE,
+)
+# A year of publication, or n.d. for an undated source.
+YEAR = re.compile(r"(?<!\d)(?:1[5-9]\d\d|20\d\d)(?!\d)|(?<!\w)n\.\s?d\.", re.IGNORECASE)
+# An address written without its scheme (``www.example.com/page``).
+SCHEMELESS = re.compile(r"(?<![\w/.@:])www\.[^\s<>\[\]()\"']+", re.IGNORECASE)
+# A title in quotation marks.
+QUOTED_TITLE = re.compile(r"[\"\u201c][^\"\u201c\u201d\n]{3,}[\"\u201d]")
+# A quoted or emphasised title.
+TITLE = re.compile(r"[\"\u201c][^\"\u201c\u201d\n]{3,}[\"\u201d]|(?<![\w*])\*[^*\n]{3,}\*(?!\*)|(?<!\w)_[^_\n]{3,}_(?!\w)")
+# Not part of a link when it ends one (``)`` is handled by the balancing).
+TRAILING_PUNCTUATION = ".,;:!?'\"]}>*_"
+_PARENTHESIS = re.compile(r"[()]")
+_DOI_ORG = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/")
+
+
+class Found(NamedTuple):
+    """A link read whole, and where it starts in the searched text."""
+
+    text: str
+    start: int
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+def iter_urls(text: str) -> Iterator[Found]:
+    """Every http(s) URL of ``text``, read whole, with its offset. A scheme with
+    nothing after it (``https://``) is returned as it is: CIT008 reports it."""
+    if "://" not in text:
+        return
+    for match in URL.finditer(text):
+        url = _balanced(match.group())
+        if "doi.org/" in url[:20].lower() and url.lower().startswith(_DOI_ORG):
+            doi = DOI.match(text, match.start())
+            if doi is not None:
+                url = max(url, _balanced(doi.group()), key=len)  # a SICI DOI's <…> in a doi.org URL
+        yield Found(url, match.start())
+
+
+def find_urls(text: str) -> tuple[str, ...]:
+    """The http(s) URLs of ``text``, read whole."""
+    return tuple(found.text for found in iter_urls(text))
+
+
+def iter_dois(text: str) -> Iterator[Found]:
+    """Every DOI of ``text`` (bare, ``doi:`` or in a doi.org URL), read whole, with
+    the offset of the DOI itself (``10.``)."""
+    if "10." not in text:
+        return
+    for match in DOI.finditer(text):
+        yield Found(_balanced(match.group(1)), match.start(1))
+
+
+def find_dois(text: str) -> tuple[str, ...]:
+    """The DOIs of ``text``, read whole."""
+    return tuple(found.text for found in iter_dois(text))
+
+
+def without_links(text: str) -> str:
+    """``text`` with its URLs and DOIs blanked out (a year inside a link is not a year)."""
+    if "://" not in text and "10." not in text:
+        return text
+    chars = list(text)
+    for found in (*iter_urls(text), *iter_dois(text)):
+        chars[found.start : found.end] = " " * len(found.text)
+    return "".join(chars)
+
+
+def _balanced(candidate: str) -> str:
+    """A candidate cut at the first ``)`` that closes nothing, without the sentence
+    punctuation that ends it."""
+    if ")" in candidate:
+        depth = 0
+        for paren in _PARENTHESIS.finditer(candidate):
+            if paren.group() == "(":
+                depth += 1
+            elif depth:
+                depth -= 1
+            else:
+                candidate = candidate[: paren.start()]
+                break
+    return candidate.rstrip(TRAILING_PUNCTUATION)
