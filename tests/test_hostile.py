@@ -47,6 +47,14 @@ CASES: dict[str, Callable[[], str]] = {
     "a list of 300,000 numbers": lambda: "x [CITATION " + ", ".join(["1"] * 300_000) + "] [Citation " + ", ".join(["1"] * 300_000) + "]\n",
     "control characters": lambda: "".join(chr(c) for c in range(1, 32)) * 1000 + "[CITATION 1]\n",
     "lone surrogates and noncharacters": lambda: "\ufffe\uffff\U0010ffff [CITATION 1]\u2028\u2029x\n",
+    "a URL of 1,000,000 parentheses": lambda: "x [CITATION 1]\n\n## References\n\n1. 2020 https://e.com/" + "(" * 500_000 + ")" * 500_000 + "\n",
+    "a URL of 500,000 unclosed parentheses": lambda: "x [CITATION 1]\n\n## References\n\n1. 2020 https://e.com/" + "(a" * 500_000 + ")\n",
+    "a DOI of 300,000 unclosed angle brackets": lambda: "x [CITATION 1]\n\n## References\n\n1. 2020 doi:10.1002/" + "<a" * 300_000 + "\n",
+    "100,000 IPv6 openings": lambda: "x [CITATION 1]\n\n## References\n\n1. 2020 " + "http://[" * 100_000 + "\n",
+    "20,000 reference headings": lambda: "x [CITATION 1] [CITATION 2]\n\n" + "## Notes\n\n1. a 2020\n2. b 2021\n\n" * 20_000,
+    "50,000 closing headings": lambda: "x [CITATION 1]\n\n" + "**See also**\n\n\"T\" 2020 https://e.com\n\n" * 50_000,
+    "a table of 50,000 rows": lambda: "x [CITATION 1]\n\n## Sources\n\n| # | S |\n|---|---|\n" + "".join(f"| {i} | \"T\" 2020 https://e.com/{i} |\n" for i in range(1, 50_001)),
+    "a table row of 100,000 cells": lambda: "x [CITATION 1]\n\n## Sources\n\n" + "|a" * 100_000 + "\n" + "|-" * 100_000 + "\n" + "|1" * 100_000 + "\n",
 }
 
 
@@ -260,7 +268,9 @@ def test_every_regex_on_a_long_run_of_its_hardest_characters() -> None:
     hard = [" " * 20_000 + "x", "\t" * 20_000, "[" * 20_000, "- " * 10_000 + "x", "> " * 10_000, "1. " * 7_000,
             '"' * 20_000, '"a' * 10_000, "*" * 20_000, "_a" * 10_000, "http://" * 3_000, "10.1234/" * 2_500,
             "www." * 5_000, "<!--" * 5_000, "citelint-disable " * 1_000, "9" * 20_000, "1," * 10_000, "1-" * 10_000,
-            "`" * 20_000, "~" * 20_000, "#" * 20_000, "<pre" * 5_000, "</pre" * 5_000]
+            "`" * 20_000, "~" * 20_000, "#" * 20_000, "<pre" * 5_000, "</pre" * 5_000,
+            "(" * 20_000, "()" * 10_000, "https://(" * 2_000, "10.1234/<" * 2_000, "<a" * 10_000, "http://[" * 2_500,
+            "| " * 10_000, "|-" * 10_000, "appendix " * 2_000, "{" * 20_000]
     for name, pattern in patterns:
         for text in hard:
             started = time.perf_counter()
