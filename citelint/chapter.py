@@ -7,7 +7,7 @@ from typing import NamedTuple, Optional
 from citelint.config import Settings
 from citelint.diagnostics import Diagnostic, Fix, Rule
 from citelint.document import Document
-from citelint.markers import Marker, find_markers
+from citelint.markers import Marker, find_markers, simple_pattern
 from citelint.references import ReferenceList, find_reference_list, is_reference_heading
 
 
@@ -77,6 +77,23 @@ class Chapter(NamedTuple):
             for number in marker.numbers
             if listed is None or number in listed
         ]
+
+    def hidden_citations(self) -> dict[int, tuple[int, str]]:
+        """For each number cited only where citelint does not read markers (code,
+        comments, front matter), the 1-based line of its first such marker and what
+        hides it: a marker that is ignored must not vanish silently."""
+        found: dict[int, tuple[int, str]] = {}
+        text = self.document.text
+        if "[" + self.settings.marker not in text:
+            return found
+        for match in simple_pattern(self.settings.marker).finditer(text):
+            number = int(match.group(1))
+            if number in found:
+                continue
+            where = self.document.hidden_by(match.start())
+            if where is not None:
+                found[number] = (self.document.line_of(match.start()) + 1, where)
+        return found
 
     def renumbering_blocker(self) -> Optional[str]:
         """Why ``citelint fix`` cannot renumber this chapter, or None when it can."""

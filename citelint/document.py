@@ -95,6 +95,20 @@ class Document:
         """False inside code, HTML comments, raw-text HTML and front matter."""
         return not self.is_code(offset) and not _inside(self.comments, self._comment_starts, offset)
 
+    def hidden_by(self, offset: int) -> Optional[str]:
+        """What keeps the text at ``offset`` from being prose (``inline code``,
+        ``a code block``, ``a comment``, ``front matter``, ``raw HTML``), or None."""
+        if self.front_matter_end and self.line_of(offset) < self.front_matter_end:
+            return "front matter"
+        if _inside(self.code_blocks, self._code_block_starts, offset):
+            block = self.block_at(offset)
+            return "raw HTML" if block is not None and block.kind == "html" else "a code block"
+        if self.is_code(offset):
+            return "inline code"
+        if _inside(self.comments, self._comment_starts, offset):
+            return "a comment"
+        return None
+
     def is_code(self, offset: int) -> bool:
         """True inside code blocks, code spans, raw-text HTML and front matter."""
         if _inside(self.code_blocks, self._code_block_starts, offset):

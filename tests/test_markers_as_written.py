@@ -153,3 +153,19 @@ def test_a_gap_at_the_start_says_where_numbering_starts() -> None:
     [gap] = [d.message for d in lint_text(text) if d.code == "CIT004"]
     assert gap.startswith("numbering starts at 3: references 1-2 are neither cited nor listed")
     assert "from 0" not in gap
+
+
+def test_an_ignored_marker_does_not_vanish_silently() -> None:
+    text = (
+        "A [CITATION 1] b `[CITATION 2]` c.\n\n```\n[CITATION 3]\n```\n\n<!-- [CITATION 4] -->\n\n%% [CITATION 5] %%\n\n"
+        "## References\n\n"
+        + "".join(f'{n}. "T{n}." P, 202{n}. https://e.com/{n}\n' for n in range(1, 7))
+    )
+    messages = [d.message for d in lint_text(text) if d.code == "CIT002"]
+    assert messages == [
+        "reference 2 is cited only inside inline code at line 1, where markers are not read; move [CITATION 2] into the prose, or remove the reference",
+        "reference 3 is cited only inside a code block at line 4, where markers are not read; move [CITATION 3] into the prose, or remove the reference",
+        "reference 4 is cited only inside a comment at line 7, where markers are not read; move [CITATION 4] into the prose, or remove the reference",
+        "reference 5 is cited only inside a comment at line 9, where markers are not read; move [CITATION 5] into the prose, or remove the reference",
+        "reference 6 is never cited; cite it with [CITATION 6] or remove it",
+    ]

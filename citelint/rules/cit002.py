@@ -11,6 +11,9 @@ has 12 entries and the chapter cites none"), and none when the section holds
 prose notes rather than references (no URL, DOI, year or quoted title in any
 entry): a README's "Notes" section is not a reference list.
 
+When the only marker for the entry sits where markers are not read (inline code,
+a code block, a comment, front matter), the message says so and where.
+
 Failing:
 
 ```markdown
@@ -54,11 +57,18 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
     if not cited:
         yield from _nothing_cited(chapter, references)
         return
+    hidden = chapter.hidden_citations() if len(cited) < len(references.entries) else {}
     for entry in references.entries:
         if entry.number in cited:
             continue
         start, end = chapter.line_span(entry.first_line, entry.start)
         message = f"reference {entry.number} is never cited; cite it with [{keyword} {entry.number}] or remove it"
+        if entry.number in hidden:
+            line, where = hidden[entry.number]
+            message = (
+                f"reference {entry.number} is cited only inside {where} at line {line}, where markers are not read; "
+                f"move [{keyword} {entry.number}] into the prose, or remove the reference"
+            )
         yield chapter.finding(RULE, start, end, message)
 
 
