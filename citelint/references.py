@@ -39,6 +39,7 @@ _NAMED_DEFINITION = re.compile(r" {0,3}\[(?!\d{1,9}\])[^\]\n]{1,999}\]:")
 _QUOTE_PREFIX = re.compile(r"(?<![ \t>])(?:[ \t]*>)*")
 _ATX_OPENING = re.compile(r"^[ \t>]*#{1,6}(?=[ \t]|$)")
 _DELIMITER_CHARACTERS = frozenset("|:- \t")
+_NUMBERING_TITLES = frozenset({"", "n", "no", "nr", "num", "number", "ref", "reference", "citation", "cite", "id", "index", "source"})
 _NUMBER_CELL = re.compile(r"\[?(\d{1,9})[.)\]]?")  # matched against a cell's stripped text
 MAX_REFERENCE_LINE = 2000
 MAX_CANDIDATES = 32  # the last reference headings looked at (a hostile file may have thousands)
@@ -107,7 +108,10 @@ def find_reference_list(
             candidates.sort(key=lambda candidate: candidate.first_line)
     if not candidates:
         return None
-    return _choose(candidates, index)
+    chosen = _choose(candidates, index)
+    if not has_markers and not chosen.holds_references():
+        return None  # prose notes in a file that cites nothing: not a reference list
+    return chosen
 
 
 def is_reference_heading(document: Document, block: LeafBlock, heading_words: frozenset[str]) -> bool:
@@ -379,12 +383,21 @@ def _table(document: Document, block: LeafBlock) -> Optional[_Table]:
     if "|" not in header or "-" not in delimiter or not set(delimiter) <= _DELIMITER_CHARACTERS:
         return None
     rows = [_cells(document.lines[line]) for line in range(block.first_line + 2, block.last_line + 1)]
+    titles = [title.strip().strip("#.:[]()").strip().casefold() for title, _ in _cells(header)]
     columns = min(len(row) for row in rows)
-    number_column = next(
-        (column for column in range(columns) if all(_NUMBER_CELL.fullmatch(row[column][0].strip()) for row in rows)),
-        None,
-    )
-    return _Table(block.first_line, number_column)
+    return _Table(block.first_line, next((column for column in range(columns) if _numbers_rows(rows, column, titles)), None))
+
+
+def _numbers_rows(rows: list[list[tuple[str, int]]], column: int, titles: list[str]) -> bool:
+    """Every cell of the column is a number, and the column is a numbering: headed
+    ``#``, ``No.``, ``Ref`` …, or holding no number much larger than the row count
+    (a column of years is not a numbering)."""
+    numbers = [_NUMBER_CELL.fullmatch(row[column][0].strip()) for row in rows]
+    if not all(numbers):
+        return False
+    if column < len(titles) and titles[column] in _NUMBERING_TITLES:
+        return True
+    return max(int(number.group(1)) for number in numbers if number) <= 2 * len(rows) + 10
 
 
 def _table_rows(document: Document, block: LeafBlock) -> range:

@@ -121,6 +121,12 @@ def test_when_the_evidence_does_not_decide_one_warning_names_both_lists(text: st
     assert f"line {named} (" in warnings[0].message and f"line {kept} (" in warnings[0].message
 
 
+def test_fix_does_not_renumber_when_the_evidence_does_not_decide() -> None:
+    text = "A. [CITATION 2] B. [CITATION 1]\n" + NOTES + NOTES.replace("Notes", "References")
+    result = fix_text(text)
+    assert result.refused is not None and result.text == text
+
+
 def test_a_single_list_or_no_marker_keeps_the_last_heading() -> None:
     assert heading_of(NOTES + BIBLIOGRAPHY) == "## Bibliography"
     assert reference_list(NOTES + BIBLIOGRAPHY).ambiguous_with is None
@@ -268,6 +274,16 @@ def test_table_rows_are_entries_labelled_by_their_number_column() -> None:
         pytest.param(TABLE.replace('| 1 | "Mercury."', '| "Mercury."'), [], id="a-row-without-its-number-numbers-by-position"),
         pytest.param(TABLE.replace("\n## Sources\n", "\n**Sources**\n"), [], id="under-a-bold-line"),
         pytest.param(TABLE.replace("\n## Sources\n", ""), [], id="unheaded-table-ending-the-file"),
+        pytest.param(
+            TABLE.replace("| # ", "| Year ").replace("| 1 |", "| 2024 |").replace("| 2 |", "| 2020 |").replace("| 3 |", "| 2020 |"),
+            [],
+            id="a-column-of-years-is-not-a-numbering",
+        ),
+        pytest.param(
+            TABLE.replace("| # ", "| No. ").replace("| 3 |", "| 30 |"),
+            [("CIT001", 1, 44), ("CIT002", 9, 1), ("CIT011", 9, 1)],
+            id="a-numbering-column-by-its-title-keeps-a-typo",
+        ),
     ],
 )
 def test_reference_tables(table: str, expected: list[tuple[str, int, int]]) -> None:
@@ -301,6 +317,7 @@ def test_fix_renumbers_table_rows() -> None:
             id="prose-notes-nothing",
         ),
         pytest.param("Prose.\n\nSources:\nA talk with the editor\nAn interview in Lyon\n", [], id="plain-text-prose-sources-nothing"),
+        pytest.param("Prose.\n\n## Notes\n\n1. Keep it short.\n3. Ask the editor.\n", [], id="prose-notes-with-odd-numbers-nothing"),
         pytest.param(
             "Prose with `[CITATION 1]` in code.\n\n## Sources\n\n- Smith, 2020.\n",
             [("CIT002", 3, 1)],
@@ -311,6 +328,8 @@ def test_fix_renumbers_table_rows() -> None:
 def test_a_list_that_nothing_cites_gets_at_most_one_finding(text: str, expected: list[tuple[str, int, int]]) -> None:
     diagnostics = lint(text)
     assert [(d.code, d.line, d.column) for d in diagnostics] == expected
+    if not expected:
+        assert Chapter.parse(text, Settings()).references is None  # prose notes are not a reference list
     for diagnostic in diagnostics:
         assert diagnostic.severity is Severity.WARNING
         assert "cites none" in diagnostic.message
