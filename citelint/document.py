@@ -26,7 +26,7 @@ MAX_HEADING_LINE = 80
 _CLOSING = r"(?:further|recommended|selected|suggested|additional) readings?|see also|acknowledge?ments?|about the authors?"
 _APPENDIX = r"appendix|appendices"
 _CLOSING_START = re.compile(rf"(?:{_CLOSING}|{_APPENDIX})\b")
-_CLOSING_WHOLE = re.compile(rf"{_CLOSING}|(?:{_APPENDIX})(?:[ \t]+[a-z0-9]{{1,4}})?(?:[ \t]*[:.\u2013\u2014-][ \t]*[^\n]*)?")
+_CLOSING_WHOLE = re.compile(rf"{_CLOSING}|(?:{_APPENDIX})(?:[ \t]+[a-z0-9]{{1,4}})?(?:[ \t]*[:.\u2013\u2014-][ \t]*[^\[\]\n]{{0,60}})?")
 _BACKTICKS = re.compile(r"`+")
 # Code blocks and raw HTML that is not rendered as text.
 _NOT_PROSE_KINDS = {"code", "fence"}

@@ -208,6 +208,7 @@ PROSE_TWO = "First claim. [CITATION 1]\n\nSecond claim. [CITATION 2]\n\n"
         ("Appendix A: Methods", PSEUDO_HEADING_LEVEL, True),
         ("Appendix A shows that the rates fell.", PSEUDO_HEADING_LEVEL, False),
         ("Appendix A shows that the rates fell", 2, True),
+        ("Appendix A: the rates, as reported [CITATION 3].", PSEUDO_HEADING_LEVEL, False),
         ("Further reading matters to the argument.", PSEUDO_HEADING_LEVEL, False),
         ("Appendixes are fun", PSEUDO_HEADING_LEVEL, False),
         ("References", PSEUDO_HEADING_LEVEL, False),
