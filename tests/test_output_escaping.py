@@ -131,7 +131,7 @@ def test_fix_says_what_it_did_in_escaped_names(book: Path) -> None:
     result = CliRunner().invoke(main, ["fix", NAME])
     assert result.exit_code == 0, result.output
     assert result.stdout == f"{SHOWN_NAME}: renumbered 2 markers, moved 2 references\n"
-    (book / NAME).write_text(CHAPTER.replace("[CITATION 1]", "[CITATION 9]"), encoding="utf-8")
+    (book / NAME).write_text(CHAPTER.replace("[CITATION 1]", "[CITATION 9] and [CITATION 1]"), encoding="utf-8")  # out of order, and 9 has no entry
     result = CliRunner().invoke(main, ["fix", NAME])
     assert result.exit_code == 1
     assert result.stdout.startswith(f"{SHOWN_NAME}: not fixed: ")
