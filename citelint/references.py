@@ -91,6 +91,12 @@ class ReferenceList(NamedTuple):
         not only prose notes."""
         return any(looks_like_citation(entry.text) for entry in self.entries)
 
+    def mostly_references(self) -> bool:
+        """More than half of the entries look like references: in a file that cites
+        nothing, this is a reference list rather than a section of notes that
+        mention a link or a date."""
+        return 2 * sum(1 for entry in self.entries if looks_like_citation(entry.text)) > len(self.entries)
+
 
 def find_reference_list(
     document: Document,
@@ -109,8 +115,8 @@ def find_reference_list(
     if not candidates:
         return None
     chosen = _choose(candidates, index)
-    if not has_markers and not chosen.holds_references():
-        return None  # prose notes in a file that cites nothing: not a reference list
+    if not has_markers and not chosen.mostly_references():
+        return None  # notes in a file that cites nothing: not a reference list
     return chosen
 
 

@@ -320,6 +320,18 @@ def test_fix_renumbers_table_rows() -> None:
         pytest.param("Prose.\n\nSources:\nA talk with the editor\nAn interview in Lyon\n", [], id="plain-text-prose-sources-nothing"),
         pytest.param("Prose.\n\n## Notes\n\n1. Keep it short.\n3. Ask the editor.\n", [], id="prose-notes-with-odd-numbers-nothing"),
         pytest.param(
+            "Prose.\n\n## Notes\n\n* The [plan](https://github.com/nodejs/Release) covers LTS releases.\n"
+            "* Release versions in **bold** text are the most recent supported releases.\n",
+            [],
+            id="notes-that-mention-a-link-nothing",
+        ),
+        pytest.param(
+            'Prose.\n\nNotes:\n\n* Dates listed below as _"YYYY-MM-DD"_ are UTC.\n* Examples use the version `1.2.3`.\n'
+            "* Follow the security steps.\n",
+            [],
+            id="notes-with-a-quoted-format-nothing",
+        ),
+        pytest.param(
             "Prose with `[CITATION 1]` in code.\n\n## Sources\n\n- Smith, 2020.\n",
             [("CIT002", 3, 1)],
             id="markers-only-in-code",

@@ -8,8 +8,8 @@ remove it yourself. Reported at the entry.
 A file whose reference list nothing cites at all (no marker, or markers only
 inside code) gets one warning at the list's heading instead ("the reference list
 has 12 entries and the chapter cites none"), and none when the section holds
-prose notes rather than references (no URL, DOI, year or quoted title in any
-entry): a README's "Notes" section is not a reference list.
+notes rather than references (most of its entries have no URL, DOI, year or
+quoted title): a README's "Notes" section is not a reference list.
 
 When the only marker for the entry sits where markers are not read (inline code,
 a code block, a comment, front matter), the message says so and where.
@@ -74,7 +74,7 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
 
 def _nothing_cited(chapter: Chapter, references: ReferenceList) -> Iterator[Diagnostic]:
     """One warning for a list that nothing cites, none for a section of prose notes."""
-    if not references.holds_references():
+    if not references.mostly_references():
         return
     count = len(references.entries)
     start, end = chapter.line_span(references.line)
