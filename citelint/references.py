@@ -66,7 +66,10 @@ class ReferenceList(NamedTuple):
     ``ambiguous_with`` is the 0-based line of another list's heading (or first
     line, when unheaded) that the markers may point to just as well: the
     evidence did not decide between the two, so this list was kept by position
-    and a renumbering would be a guess."""
+    and a renumbering would be a guess. ``bibliography_at`` is the 0-based line
+    of a later list of references that the markers do not point to (endnotes,
+    then a bibliography): this list's entries may be short notes that point
+    into it."""
 
     heading: Optional[LeafBlock]
     first_line: int
@@ -74,6 +77,7 @@ class ReferenceList(NamedTuple):
     entries: tuple[Entry, ...]
     lazy_numbering: bool
     ambiguous_with: Optional[int] = None
+    bibliography_at: Optional[int] = None
 
     def holds_line(self, line: int) -> bool:
         return self.first_line <= line <= self.last_line
@@ -115,6 +119,9 @@ def find_reference_list(
     if not candidates:
         return None
     chosen = _choose(candidates, index)
+    later = [candidate for candidate in candidates if candidate.first_line > chosen.last_line and candidate.mostly_references()]
+    if later and chosen.ambiguous_with is None:
+        chosen = chosen._replace(bibliography_at=later[0].line)
     if not has_markers and not chosen.mostly_references():
         return None  # notes in a file that cites nothing: not a reference list
     return chosen

@@ -82,7 +82,7 @@ def test_the_list_the_markers_point_to_is_chosen_by_evidence(text: str, heading:
 
 def test_notes_then_bibliography_lints_clean_and_fix_reorders_the_notes() -> None:
     text = "A claim. [CITATION 2] Another. [CITATION 1]\n" + NOTES + BIBLIOGRAPHY
-    assert [finding for finding in found(text) if finding[0] != "CIT008"] == [("CIT003", 1, 10)]  # notes carry no URL
+    assert found(text) == [("CIT003", 1, 10)]
     result = fix_text(text)
     assert result.refused is None
     assert result.text == (
@@ -90,6 +90,15 @@ def test_notes_then_bibliography_lints_clean_and_fix_reorders_the_notes() -> Non
         + NOTES.replace('1. Smith, "One," 2020, 4.\n2. Doe, "Two," 2021, 9.', '1. Doe, "Two," 2021, 9.\n2. Smith, "One," 2020, 4.')
         + BIBLIOGRAPHY
     )
+
+
+def test_notes_before_a_bibliography_may_be_short_forms() -> None:
+    short = NOTES.replace('Smith, "One," 2020, 4.', "Smith, 47.")
+    assert reference_list(TWO_CITED + short + BIBLIOGRAPHY).bibliography_at == 7  # 0-based
+    assert found(TWO_CITED + short + BIBLIOGRAPHY) == []
+    assert found(TWO_CITED + short) == [("CIT008", 5, 1), ("CIT008", 6, 1)]  # alone, notes are the references
+    malformed = short.replace("Smith, 47.", "Smith, 47. https:/e.com/smith")
+    assert found(TWO_CITED + malformed + BIBLIOGRAPHY) == [("CIT008", 5, 1)]
 
 
 @pytest.mark.parametrize(

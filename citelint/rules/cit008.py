@@ -7,7 +7,10 @@ be well formed: a scheme and a host (`https://example.com/page`, not
 everything it lacks and what to add (`reference 1 has no URL or DOI and no
 year; add the source's URL or DOI and the year it was published (n.d. if
 undated)`). Not reported in a file whose markers cite nothing (CIT002 says so
-once).
+once). When the list the markers cite is followed by another list of references
+(numbered endnotes, then a bibliography), the notes may be short forms
+(`Smith, 47.`) that point into the bibliography: only a malformed URL is
+reported there.
 
 Failing:
 
@@ -78,13 +81,16 @@ def _has_year(entry: Entry) -> bool:
     return YEAR.search(without_links(entry.text)) is not None
 
 
-def entry_problems(entry: Entry, require_url: bool) -> list[Problem]:
+def entry_problems(entry: Entry, require_url: bool, complete: bool = True) -> list[Problem]:
+    """What the entry lacks; with ``complete`` false (a short note), only a malformed URL."""
     found = []
     malformed = _malformed(entry)
     if malformed:
         url, advice = malformed[0]
         found.append(Problem(f"a malformed URL `{shorten(url)}` (a URL needs a scheme and a host)", advice))
-    elif require_url and not entry.urls and not entry.dois:
+    if not complete:
+        return found
+    if not malformed and require_url and not entry.urls and not entry.dois:
         found.append(Problem("no URL or DOI", "add the source's URL or DOI"))
     if not _has_year(entry):
         found.append(Problem("no year", "add the year it was published (n.d. if undated)"))
@@ -94,8 +100,9 @@ def entry_problems(entry: Entry, require_url: bool) -> list[Problem]:
 def check(chapter: Chapter) -> Iterator[Diagnostic]:
     if chapter.references is None or not chapter.citations():
         return  # a list nothing cites is reported once, by CIT002
+    notes = chapter.references.bibliography_at is not None
     for entry in chapter.references.entries:
-        found = entry_problems(entry, chapter.settings.require_url)
+        found = entry_problems(entry, chapter.settings.require_url, complete=not notes)
         if found:
             start, end = chapter.line_span(entry.first_line, entry.start)
             message = f"reference {entry.number} has {' and '.join(p.lacks for p in found)}; {_joined_advice(found)}"
