@@ -363,13 +363,57 @@ def _paragraph_entries(document: Document, block: LeafBlock) -> Iterator[tuple[i
         if starts[0] != block.first_line:
             starts.insert(0, block.first_line)
     elif len(texts) > 1 and all(_looks_like_entry_line(text) or _is_continuation(text, document) for text in texts):
-        starts = [line for line, text in zip(lines, texts) if not _is_continuation(text, document)]
+        starts = _entry_starts(document, list(lines), texts)
         if not starts or starts[0] != block.first_line:
             starts.insert(0, block.first_line)
     else:
         starts = [block.first_line]
     ends = [start - 1 for start in starts[1:]] + [block.last_line]
     yield from zip(starts, ends)
+
+
+_LINK_START = re.compile(r"[ \t]*(?:<?https?://|doi:|10\.\d{4,9}/)", re.IGNORECASE)
+_ACCESS_NOTE = re.compile(r"[ \t]*\(?(?:accessed|retrieved|available|archived)\b", re.IGNORECASE)
+_ENTRY_END = re.compile(r"(?:[.!?][\"\u201d')\]]*|(?:1[5-9]|20)\d\d[a-z]?\)?\.?|n\.\s?d\.\)?)[ \t]*$", re.IGNORECASE)
+
+
+def _entry_starts(document: Document, numbers: list[int], texts: list[str]) -> list[int]:
+    """The lines (of ``numbers``, non-blank, in order) where an entry starts: not an
+    indented continuation, and not the hard-wrapped rest of the entry above it (in
+    Markdown that wraps: adjacent lines only, a blank line always ends an entry)."""
+    starts: list[int] = []
+    so_far = ""
+    for index, (number, text) in enumerate(zip(numbers, texts)):
+        adjacent = index > 0 and numbers[index - 1] == number - 1
+        if _is_continuation(text, document) or (adjacent and _may_wrap(document) and wraps_on(so_far, text)):
+            so_far = f"{so_far} {text.strip()}"[-MAX_REFERENCE_LINE:]
+            continue
+        starts.append(number)
+        so_far = text.strip()
+    return starts
+
+
+_MARKER_LIKE = re.compile(r"\[[A-Za-z]+ \d")
+
+
+def _may_wrap(document: Document) -> bool:
+    """Markdown written with paragraphs wraps its lines; one paragraph per line
+    (plain text, the seed's form) never does."""
+    return not document.plain and not document.plain_text
+
+
+def wraps_on(previous: str, line: str) -> bool:
+    """``line`` continues the entry whose text so far is ``previous``, hard-wrapped
+    (pandoc wraps at 72 columns): it is the entry's access note, or its link while
+    the entry has none yet, or the entry is not whole yet (a link ends an entry; so
+    does a period after its year)."""
+    previous = previous[-MAX_REFERENCE_LINE:]
+    if _ACCESS_NOTE.match(line):
+        return True
+    linked = URL.search(previous) is not None or DOI.search(previous) is not None
+    if linked or _LINK_START.match(line):
+        return not linked
+    return YEAR.search(previous) is None or _ENTRY_END.search(previous) is None
 
 
 def _is_continuation(line: str, document: Document) -> bool:
@@ -484,13 +528,16 @@ def _unheaded_list(document: Document, index: _Index) -> Optional[ReferenceList]
                 pass  # [map]: https://... is never an entry, and does not end the block
             elif _looks_like_reference(text):
                 first = line
+            elif first == line + 1 and _may_wrap(document) and wraps_on(text, lines[line + 1]) and not _MARKER_LIKE.search(text):
+                first = line  # the start of a hard-wrapped entry whose rest is below
             elif not _is_continuation(text, document):
                 break
         line -= 1
     if first is None:
         return None
     last = max(number for number in range(first, end + 1) if lines[number].strip())
-    starts = [number for number in range(first, last + 1) if lines[number].strip() and not _is_continuation(lines[number], document)]
+    numbers = [number for number in range(first, last + 1) if lines[number].strip()]
+    starts = _entry_starts(document, numbers, [lines[number] for number in numbers])
     pieces = []
     for position, start in enumerate(starts):
         stop = starts[position + 1] - 1 if position + 1 < len(starts) else last

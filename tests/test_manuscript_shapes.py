@@ -125,3 +125,39 @@ def test_markers_only_in_indented_prose_are_one_warning() -> None:
 )
 def test_indented_code_that_is_code_or_beside_prose_markers_is_fine(text: str) -> None:
     assert [d.code for d in lint_text(text) if d.code == "CIT015"] == []
+
+
+# -- hard-wrapped reference entries (pandoc at 72 columns, editors' reflow) -----
+
+WRAPPED_ENTRIES = (
+    'Smith, John. "The Summit That Changed Everything." Example News, March 3,\n'
+    "2023. https://example.com/news/summit-changed-everything\n\n"
+    'Doe, Jane. "Later Events." Example Weekly, 2024.\n'
+    "https://example.com/weekly/later\n\n"
+    'Panda, Ankit. "What Did Russia and North Korea Actually Agree To?"\n'
+    "Carnegie Endowment for International Peace, September 15, 2023.\n"
+    "https://example.com/carnegie\n\n"
+    'Roe, Richard. "Spring." Example Monthly, 2022. https://example.com/spring\n'
+)
+WRAPPED_PROSE = "First. [CITATION 1] Second. [CITATION 2] Third. [CITATION 4] Fourth. [CITATION 3]\n\n"
+
+
+@pytest.mark.parametrize("heading", [pytest.param("## References\n\n", id="headed"), pytest.param("", id="unheaded")])
+def test_a_hard_wrapped_entry_is_one_entry(heading: str) -> None:
+    text = WRAPPED_PROSE + heading + WRAPPED_ENTRIES
+    assert [(d.code, d.column) for d in lint_text(text)] == [("CIT003", 49)]
+    fixed = fix_text(text)
+    assert fixed.refused is None and fixed.moved == 2
+    assert fixed.text.index('"Spring."') < fixed.text.index('"What Did Russia')
+    assert "Carnegie Endowment for International Peace, September 15, 2023.\nhttps://example.com/carnegie\n" in fixed.text
+
+
+def test_entries_one_per_line_are_still_one_entry_each() -> None:
+    lines = "".join(f'"Title {n}." Press, 202{n}.\n' for n in range(1, 4))
+    text = "A. [CITATION 1] B. [CITATION 2] C. [CITATION 3]\n\n## References\n\n" + lines
+    assert {d.code for d in lint_text(text)} <= {"CIT008"}
+    from citelint.chapter import Chapter
+    from citelint.config import Settings
+
+    references = Chapter.parse(text, Settings()).references
+    assert references is not None and len(references.entries) == 3
