@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import NamedTuple, Optional
 
 from citelint.config import Settings
-from citelint.diagnostics import Diagnostic, Fix, Rule
+from citelint.diagnostics import Diagnostic, Fix, Rule, shorten
 from citelint.document import Document
 from citelint.markers import Marker, find_markers, simple_pattern
 from citelint.references import ReferenceList, find_reference_list, is_reference_heading
+
+
+YEAR_LIKE_LABEL = 1000  # an entry label this large is a year that a wrap left at a line start
 
 
 class Chapter(NamedTuple):
@@ -109,9 +112,20 @@ class Chapter(NamedTuple):
         missing = sorted({number for marker in self.cited for number in marker.numbers if number not in counts})
         if missing:
             return f"reference {missing[0]} is cited but not in the reference list"
-        ambiguous = getattr(references, "ambiguous_with", None)
-        if ambiguous is not None:
-            return f"the markers may point at either of two reference lists ({ambiguous}); say which by its heading first"
+        if references.ambiguous_with is not None:
+            lines = self.document.lines
+            other, kept = references.ambiguous_with, references.line
+            return (
+                f"the markers may point at the list at line {other + 1} ({shorten(lines[other].strip())}) "
+                f"or at the one at line {kept + 1} ({shorten(lines[kept].strip())}); number the one they cite"
+            )
+        for entry in references.entries:
+            if entry.label is not None and entry.label >= YEAR_LIKE_LABEL and entry.label > 2 * len(references.entries):
+                line = entry.first_line + 1
+                return (
+                    f"the entry labelled {entry.label} on line {line} looks like a year wrapped onto its own line, "
+                    f"which Markdown reads as a list label; join it to the line above or write `{entry.label}\\.`"
+                )
         for marker in self.markers:
             if not marker.cites and not marker.well_formed and any(character.isdigit() for character in marker.text):
                 line = self.document.line_of(marker.start) + 1

@@ -169,3 +169,29 @@ def test_an_ignored_marker_does_not_vanish_silently() -> None:
         "reference 5 is cited only inside a comment at line 9, where markers are not read; move [CITATION 5] into the prose, or remove the reference",
         "reference 6 is never cited; cite it with [CITATION 6] or remove it",
     ]
+
+
+def test_a_list_nothing_cites_gets_one_finding_also_with_wrong_labels() -> None:
+    text = "No markers here.\n\n## References\n\n1. \"A.\" P, 2020. https://e.com/1\n3. \"B.\" P, 2021. https://e.com/2\n"
+    assert [d.code for d in lint_text(text)] == ["CIT002"]
+
+
+def test_a_mistyped_label_is_not_also_a_gap() -> None:
+    text = "A [CITATION 1] b [CITATION 2] c [CITATION 3] end.\n\n## References\n\n1. \"A.\" P, 2020. https://e.com/1\n3. \"B.\" P, 2021. https://e.com/2\n4. \"C.\" P, 2022. https://e.com/3\n"
+    assert sorted({d.code for d in lint_text(text)}) == ["CIT001", "CIT002", "CIT011"]  # no CIT004 saying 2 is not cited
+
+
+def test_markers_only_in_code_are_named_when_nothing_else_cites() -> None:
+    text = "Intro `[CITATION 1]` text.\n\n## References\n\n1. \"A.\" P, 2020. https://e.com/1\n"
+    [finding] = lint_text(text)
+    assert "[CITATION 1] is inside inline code at line 1" in finding.message
+
+
+def test_fix_refuses_to_relabel_a_year_that_a_wrap_left_at_a_line_start() -> None:
+    text = (
+        "A [CITATION 2] b [CITATION 1] end.\n\n## References\n\n"
+        '1. "A." Example, March 3,\n2024.\nhttps://e.com/1\n2. "B." P, 2021. https://e.com/2\n'
+    )
+    fixed = fix_text(text)
+    assert fixed.text == text
+    assert fixed.refused is not None and "looks like a year wrapped onto its own line" in fixed.refused

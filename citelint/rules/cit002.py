@@ -79,8 +79,17 @@ def _nothing_cited(chapter: Chapter, references: ReferenceList) -> Iterator[Diag
     count = len(references.entries)
     start, end = chapter.line_span(references.line)
     entries = "1 entry" if count == 1 else f"{count} entries"
-    message = (
-        f"the reference list has {entries} and the chapter cites none; "
-        f"cite them with markers such as [{chapter.settings.marker} 1], or ignore CIT002 for files that are not chapters"
-    )
+    hidden = chapter.hidden_citations()
+    if hidden:
+        number, (line, where) = min(hidden.items(), key=lambda item: item[1][0])
+        message = (
+            f"the reference list has {entries} and the chapter cites none outside code and comments "
+            f"([{chapter.settings.marker} {number}] is inside {where} at line {line}, where markers are not read); "
+            "move the markers into the prose"
+        )
+    else:
+        message = (
+            f"the reference list has {entries} and the chapter cites none; "
+            f"cite them with markers such as [{chapter.settings.marker} 1], or ignore CIT002 for files that are not chapters"
+        )
     yield chapter.finding(RULE, start, end, message)._replace(severity=Severity.WARNING)

@@ -57,6 +57,8 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
     if not cited:
         return
     listed = chapter.references.numbers() if chapter.references else set()
+    # Numbers cited without an entry are CIT001's; they are not missing here either.
+    present = listed | {number for marker in chapter.cited for number in marker.numbers}
     # The markers that cite a number higher than any before them, and that number:
     # the first marker to cite past a gap is the first of these past it.
     raisers: list[Marker] = []
@@ -69,7 +71,7 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
                 raisers.append(marker)
                 highest.append(number)
     advice = ""
-    for first, last in gaps(cited | listed, max(cited)):
+    for first, last in gaps(present, max(cited)):
         marker = raisers[bisect_right(highest, last)]
         missing = f"reference {first} is" if first == last else f"references {first}-{last} are"
         advice = advice or chapter.fix_advice()

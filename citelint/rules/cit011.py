@@ -40,13 +40,15 @@ RULE = Rule("CIT011", "reference-label-mismatch", Severity.ERROR)
 
 
 def check(chapter: Chapter) -> Iterator[Diagnostic]:
-    if chapter.references is None:
-        return
+    if chapter.references is None or not chapter.cited:
+        return  # a list nothing cites is CIT002's one finding
+    advice = ""
     for entry in chapter.references.entries:
         if entry.label is None or entry.label_span is None or entry.label == entry.position:
             continue
+        advice = advice or chapter.fix_advice()
         message = (
             f"reference labelled {entry.label} is entry {entry.position} of the list; "
-            f"label it {entry.position} (run `citelint fix`)"
+            f"label it {entry.position} ({advice})"
         )
         yield chapter.finding(RULE, entry.start, entry.label_span.end, message)
