@@ -7,7 +7,7 @@ from typing import Iterable
 from citelint.chapter import Chapter
 from citelint.config import Settings
 from citelint.diagnostics import Diagnostic, Severity
-from citelint.document import reads_as_plain_text
+from citelint.files import reads_as_plain_text
 from citelint.rules import all_rules, run_rules
 from citelint.suppress import suppressions_for
 

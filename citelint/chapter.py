@@ -30,7 +30,7 @@ class Chapter(NamedTuple):
 
     @classmethod
     def parse(cls, text: str, settings: Settings, plain_text: bool = False) -> "Chapter":
-        """``plain_text``: a plain-text chapter (see ``document.reads_as_plain_text``)."""
+        """``plain_text``: a plain-text chapter (see ``files.reads_as_plain_text``)."""
         chapter = cls._of(Document(text, settings.heading_words, plain_text), settings)
         spans = _compiled_chapters(chapter)
         if not spans:

@@ -21,10 +21,10 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 def _validate_codes(ctx: click.Context, param: click.Parameter, value: Optional[str]) -> tuple[str, ...]:
     """Comma-separated rule codes, prefixes or names, as codes."""
-    from citelint.config import canonical_selectors, unknown_codes
+    from citelint.catalog import canonical_selectors, unknown_selectors
 
     codes = canonical_selectors(code for code in (value or "").split(",") if code.strip())
-    unknown = unknown_codes(codes)
+    unknown = unknown_selectors(codes)
     if unknown:
         raise click.BadParameter(f"unknown rule code(s) or name(s): {', '.join(unknown)} (see `citelint rules`)")
     return codes
@@ -322,7 +322,7 @@ def explain(ctx: click.Context, code: str) -> None:
     """Show a rule's documentation, with a failing and a passing example.
 
     CODE is a rule's code (CIT003) or its name (citation-out-of-order)."""
-    from citelint.config import canonical_selectors
+    from citelint.catalog import canonical_selectors
     from citelint.rules import RULE_MODULES
     from citelint.urls import URL_DOCS, URL_RULES
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import re
-from fnmatch import fnmatch
-from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Optional
+
+from citelint.catalog import canonical_selectors, unknown_selectors
+from citelint.files import NotRegularFile, TooLarge, glob_match, posix, read_regular
 
 DEFAULT_REFERENCE_HEADINGS = (
     "References",
@@ -96,43 +97,6 @@ class ConfigError(Exception):
     """A configuration problem, said in one line naming the file and the key."""
 
 
-def known_codes() -> tuple[str, ...]:
-    from citelint.rules import all_rules
-
-    return tuple(rule.code for rule in all_rules()) + URL_CODES
-
-
-URL_CODES = ("URL001", "URL002", "URL003", "URL004", "URL005", "URL006")
-
-
-@lru_cache(maxsize=1)
-def rule_names() -> dict[str, str]:
-    """Every rule's kebab-case name, to its code."""
-    from citelint.rules import all_rules
-    from citelint.urls import URL_RULES
-
-    return {rule.name: rule.code for rule in (*all_rules(), *URL_RULES.values())}
-
-
-def canonical_selectors(values: Iterable[str]) -> tuple[str, ...]:
-    """Selectors as codes: a rule's name (``misplaced-citation``) stands for its
-    code, and a code or prefix is read in capitals (``cit00`` -> ``CIT00``). An
-    unknown name stays as written, to be reported as such."""
-    selectors = []
-    for value in values:
-        value = value.strip()
-        selectors.append(rule_names().get(value.lower(), value.lower()) if "-" in value else value.upper())
-    return tuple(selectors)
-
-
-def unknown_codes(selectors: tuple[str, ...]) -> list[str]:
-    """Selectors that name no rule: not ALL, and not a prefix of any code."""
-    if not selectors:
-        return []
-    codes = known_codes()
-    return [s for s in selectors if s != "ALL" and not any(code.startswith(s) for code in codes)]
-
-
 # -- discovery ------------------------------------------------------------
 
 
@@ -154,7 +118,6 @@ def find_config_file(start: Optional[str] = None) -> Optional[str]:
 
 def _has_citelint_table(pyproject: str) -> bool:
     """Whether a pyproject.toml has a citelint table (a broken one with the header counts)."""
-    from citelint.files import TooLarge, read_regular
 
     try:
         text = read_regular(pyproject, MAX_CONFIG_BYTES).decode("utf-8", errors="replace")
@@ -235,7 +198,6 @@ def shown(path: str) -> str:
 def _read_table(path: str) -> tuple[dict[str, Any], str]:
     import tomllib
 
-    from citelint.files import NotRegularFile, TooLarge, read_regular
 
     try:
         text = read_regular(path, MAX_CONFIG_BYTES).decode("utf-8")
@@ -398,7 +360,7 @@ def _describe(value: Any) -> str:
 
 def _check_codes(codes: list[str], name: str, path: str) -> tuple[str, ...]:
     selectors = canonical_selectors(codes)
-    unknown = unknown_codes(selectors)
+    unknown = unknown_selectors(selectors)
     if unknown:
         raise ConfigError(f"{shown(path)}: {name!r} names unknown rule code(s) {', '.join(unknown)} (see `citelint rules`)")
     return selectors
@@ -591,19 +553,6 @@ def relative_to_root(settings: Settings, path: str) -> str:
     if not settings.root:
         return posix(os.path.normpath(path))
     return posix(os.path.relpath(os.path.realpath(path), settings.root))
-
-
-def posix(path: str) -> str:
-    return path.replace(os.sep, "/")
-
-
-def glob_match(path: str, pattern: str) -> bool:
-    """fnmatch on the whole path, or a match of the pattern's parts from the right."""
-    if fnmatch(path, pattern):
-        return True
-    from pathlib import PurePosixPath
-
-    return PurePosixPath(path).match(pattern)
 
 
 def ignored_for_path(settings: Settings, path: str) -> tuple[str, ...]:

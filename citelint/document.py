@@ -20,7 +20,6 @@ _FRONT_MATTER_OPEN = {"---": ("---", "..."), "+++": ("+++",)}
 _CONTAINER_PREFIX = re.compile(r"(?:[ \t]*>|[ \t]*(?:\d{1,9}[.)]|[-*+])(?=[ \t]|$))*[ \t]*")
 _EMPHASIS = re.compile(r"^([*_]{1,3})(.+?)\1$")
 PSEUDO_HEADING_LEVEL = 7
-MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn", ".mdx", ".qmd", ".rmd")
 _INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
 MAX_HEADING_LINE = 80
 _CLOSING = r"(?:further|recommended|selected|suggested|additional) readings?|see also|acknowledge?ments?|about the authors?"
@@ -237,13 +236,6 @@ class Document:
         if block is None or block.kind not in _INLINE_KINDS:
             return False
         return close < 0 or close + 3 > self.line_end(block.last_line)
-
-
-def reads_as_plain_text(path: str) -> bool:
-    """A file whose name is not a Markdown file's (``chapter.txt``) is a plain-text
-    chapter; standard input and unnamed text are Markdown."""
-    name = path.rsplit("/", 1)[-1].lower()
-    return "." in name and not name.endswith(MARKDOWN_SUFFIXES)
 
 
 def _dedented(text: str) -> str:

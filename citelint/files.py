@@ -9,10 +9,11 @@ import sys
 from fnmatch import fnmatch
 from typing import Iterable, Iterator, NamedTuple, Union
 
-from citelint.config import glob_match
 from citelint.diagnostics import FileError, printable
 
-MARKDOWN_SUFFIXES = (".md", ".markdown")
+MARKDOWN_SUFFIXES = (".md", ".markdown")  # what a folder walk finds by default (``extensions``)
+# Names of Markdown files (a file named otherwise is a plain-text chapter).
+MARKDOWN_NAMES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn", ".mdx", ".qmd", ".rmd")
 # Folders of installed software, never a manuscript; skipped when searching a folder
 # (a path given explicitly is still linted).
 SKIPPED_FOLDERS = frozenset({"node_modules", "site-packages", "__pycache__", "__pypackages__", "venv"})
@@ -20,6 +21,26 @@ STDIN = "-"  # the path that names standard input
 MAX_FILE_BYTES = 16 * 1024 * 1024  # a 2.5-million-word chapter; past it a file is refused, not parsed
 BINARY_SNIFF_BYTES = 8192
 _WIDE_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+
+
+def reads_as_plain_text(path: str) -> bool:
+    """A file whose name is not a Markdown file's (``chapter.txt``) is a plain-text
+    chapter; standard input and unnamed text are Markdown."""
+    name = path.rsplit("/", 1)[-1].lower()
+    return "." in name and not name.endswith(MARKDOWN_NAMES)
+
+
+def posix(path: str) -> str:
+    return path.replace(os.sep, "/")
+
+
+def glob_match(path: str, pattern: str) -> bool:
+    """fnmatch on the whole path, or a match of the pattern's parts from the right."""
+    if fnmatch(path, pattern):
+        return True
+    from pathlib import PurePosixPath
+
+    return PurePosixPath(path).match(pattern)
 
 
 class NotRegularFile(OSError):

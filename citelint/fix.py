@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Optional
 from citelint.chapter import Chapter
 from citelint.config import Settings
 from citelint.diagnostics import Edit, Fix
-from citelint.document import reads_as_plain_text
+from citelint.files import reads_as_plain_text
 from citelint.markers import Marker, read_parts
 from citelint.references import Entry, ReferenceList
 

@@ -33,7 +33,7 @@ def lint_one(source: SourceFile, settings: Settings) -> list[Diagnostic] | FileE
     """Lint one decoded file; an unexpected failure becomes a FileError naming it, never a crash."""
     from citelint.api import lint_chapter
     from citelint.chapter import Chapter
-    from citelint.document import reads_as_plain_text
+    from citelint.files import reads_as_plain_text
 
     try:
         return lint_chapter(Chapter.parse(source.text, settings, reads_as_plain_text(source.path)), source.path)
@@ -105,7 +105,7 @@ def _lint_many(sources: list[SourceFile], settings: Settings, jobs: int) -> list
 def _check_with_urls(sources: list[SourceFile], settings: Settings, url_check: UrlCheck, result: CheckResult) -> None:
     from citelint.api import lint_chapter
     from citelint.chapter import Chapter
-    from citelint.document import reads_as_plain_text
+    from citelint.files import reads_as_plain_text
 
     chapters = []
     for source in sources:

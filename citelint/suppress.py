@@ -16,7 +16,7 @@ import re
 from bisect import bisect_right
 from typing import Iterator, NamedTuple, Optional
 
-from citelint.config import canonical_selectors
+from citelint.catalog import ALL, CODES, canonical_selectors, expand
 from citelint.document import Document
 
 DIRECTIVE = re.compile(
@@ -24,7 +24,6 @@ DIRECTIVE = re.compile(
     re.IGNORECASE,
 )
 _CODE_SPLIT = re.compile(r"[\s,]+")
-ALL = "ALL"
 
 
 class Directive(NamedTuple):
@@ -82,11 +81,7 @@ class Suppressions:
         """The rule codes a directive names: all of them when it names none."""
         found = self._expanded.get(selectors)
         if found is None:
-            if not selectors or ALL in selectors:
-                found = self.known
-            else:
-                found = frozenset(code for code in self.known if code.startswith(selectors))
-            self._expanded[selectors] = found
+            found = self._expanded[selectors] = expand(selectors, self.known)
         return found
 
     def _build(self, directives: list[Directive]) -> None:
@@ -132,7 +127,5 @@ def suppressions_for(document: Document) -> Optional[Suppressions]:
     directives = find_directives(document)
     if not directives:
         return None
-    from citelint.config import known_codes
-
-    return Suppressions(directives, known_codes())
+    return Suppressions(directives, CODES)
 

@@ -30,11 +30,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from citelint.catalog import rule
 from citelint.chapter import Chapter
-from citelint.diagnostics import Diagnostic, Rule, Severity, shorten
+from citelint.diagnostics import Diagnostic, shorten
 from citelint.markers import format_numbers
 
-RULE = Rule("CIT001", "undefined-citation", Severity.ERROR)
+RULE = rule("CIT001")
 
 
 def check(chapter: Chapter) -> Iterator[Diagnostic]:

@@ -41,11 +41,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from citelint.catalog import rule
 from citelint.chapter import Chapter
-from citelint.diagnostics import Diagnostic, Rule, Severity
+from citelint.diagnostics import Diagnostic, Severity
 from citelint.references import ReferenceList
 
-RULE = Rule("CIT002", "unused-reference", Severity.ERROR)
+RULE = rule("CIT002")
 
 
 def check(chapter: Chapter) -> Iterator[Diagnostic]:

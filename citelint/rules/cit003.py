@@ -35,11 +35,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from citelint.catalog import rule
 from citelint.chapter import Chapter
-from citelint.diagnostics import Diagnostic, Rule, Severity
+from citelint.diagnostics import Diagnostic
 from citelint.markers import Marker
 
-RULE = Rule("CIT003", "citation-out-of-order", Severity.ERROR)
+RULE = rule("CIT003")
 
 
 def first_citations(chapter: Chapter) -> list[tuple[int, Marker]]:

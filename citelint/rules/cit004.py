@@ -33,11 +33,12 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Iterator
 
+from citelint.catalog import rule
 from citelint.chapter import Chapter
-from citelint.diagnostics import Diagnostic, Rule, Severity
+from citelint.diagnostics import Diagnostic
 from citelint.markers import Marker
 
-RULE = Rule("CIT004", "numbering-gap", Severity.ERROR)
+RULE = rule("CIT004")
 
 
 def gaps(present: set[int], highest: int) -> list[tuple[int, int]]:

@@ -59,10 +59,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from citelint.catalog import rule
 from citelint.chapter import Chapter
-from citelint.diagnostics import Diagnostic, Edit, Fix, Rule, Severity, shorten
+from citelint.diagnostics import Diagnostic, Edit, Fix, shorten
 
-RULE = Rule("CIT005", "malformed-marker", Severity.ERROR)
+RULE = rule("CIT005")
 
 
 def check(chapter: Chapter) -> Iterator[Diagnostic]:

@@ -35,12 +35,13 @@ from __future__ import annotations
 
 from typing import Iterator, Optional
 
+from citelint.catalog import rule
 from citelint.chapter import Chapter
-from citelint.diagnostics import Diagnostic, Rule, Severity
+from citelint.diagnostics import Diagnostic
 from citelint.blocks import LeafBlock
 from citelint.markers import Marker
 
-RULE = Rule("CIT006", "misplaced-citation", Severity.WARNING)
+RULE = rule("CIT006")
 FOLLOWING_PUNCTUATION = ".,;:!?"
 SENTENCE_END = ".!?"
 CLOSERS = "\"')]\u201d\u2019*_"

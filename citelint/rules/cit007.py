@@ -37,12 +37,13 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from citelint.catalog import rule
 from citelint.chapter import Chapter
-from citelint.diagnostics import Diagnostic, Rule, Severity
+from citelint.diagnostics import Diagnostic
 from citelint.patterns import DOI
 from citelint.references import Entry
 
-RULE = Rule("CIT007", "duplicate-reference", Severity.WARNING)
+RULE = rule("CIT007")
 _NOT_WORD = re.compile(r"[\W_]+")
 _URL_PARTS = re.compile(r"(?:[a-zA-Z][\w+.-]*://)?(?:[^@/?#]*@)?([^/?#]*)([^?#]*)(\?[^#]*)?")
 

@@ -38,12 +38,13 @@ from __future__ import annotations
 import re
 from typing import Iterator, NamedTuple
 
+from citelint.catalog import rule
 from citelint.chapter import Chapter
-from citelint.diagnostics import Diagnostic, Rule, Severity, shorten
+from citelint.diagnostics import Diagnostic, shorten
 from citelint.patterns import SCHEMELESS, YEAR, without_links
 from citelint.references import Entry
 
-RULE = Rule("CIT008", "incomplete-reference", Severity.WARNING)
+RULE = rule("CIT008")
 _BROKEN_SCHEME = re.compile(r"(?<![\w.+-])(?:https?:/(?!/)|htps?://|htt?ps?:/+(?=\s|$)|https?:///)\S*", re.IGNORECASE)
 
 

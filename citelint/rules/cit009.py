@@ -36,10 +36,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from citelint.catalog import rule
 from citelint.chapter import Chapter
-from citelint.diagnostics import Diagnostic, Rule, Severity, shorten
+from citelint.diagnostics import Diagnostic, Severity, shorten
 
-RULE = Rule("CIT009", "missing-reference-list", Severity.ERROR)
+RULE = rule("CIT009")
 
 
 def check(chapter: Chapter) -> Iterator[Diagnostic]:

@@ -30,11 +30,12 @@ from __future__ import annotations
 
 from typing import Iterator, Optional
 
+from citelint.catalog import rule
 from citelint.chapter import Chapter
-from citelint.diagnostics import Diagnostic, Rule, Severity
+from citelint.diagnostics import Diagnostic
 from citelint.markers import Marker
 
-RULE = Rule("CIT010", "repeated-citation", Severity.WARNING)
+RULE = rule("CIT010")
 
 
 def check(chapter: Chapter) -> Iterator[Diagnostic]:

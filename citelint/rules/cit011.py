@@ -33,10 +33,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from citelint.catalog import rule
 from citelint.chapter import Chapter
-from citelint.diagnostics import Diagnostic, Rule, Severity
+from citelint.diagnostics import Diagnostic
 
-RULE = Rule("CIT011", "reference-label-mismatch", Severity.ERROR)
+RULE = rule("CIT011")
 
 
 def check(chapter: Chapter) -> Iterator[Diagnostic]:

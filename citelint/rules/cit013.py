@@ -48,13 +48,14 @@ from __future__ import annotations
 import re
 from typing import Iterator, NamedTuple, Optional
 
+from citelint.catalog import rule
 from citelint.chapter import Chapter
-from citelint.diagnostics import Diagnostic, Rule, Severity
+from citelint.diagnostics import Diagnostic
 from citelint.blocks import LeafBlock
 from citelint.document import RAW_TEXT_HTML, Document, is_heading_word
 from citelint.markers import candidate_pattern
 
-RULE = Rule("CIT013", "unclosed-block", Severity.WARNING)
+RULE = rule("CIT013")
 WHOLE_FILE = True  # judged once per file, also in a book compiled into one file
 
 _FENCE = re.compile(r"(`{3,}|~{3,})")

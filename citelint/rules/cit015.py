@@ -41,11 +41,12 @@ import re
 from typing import Iterator
 
 from citelint.blocks import LeafBlock
+from citelint.catalog import rule
 from citelint.chapter import Chapter
-from citelint.diagnostics import Diagnostic, Rule, Severity
+from citelint.diagnostics import Diagnostic
 from citelint.markers import simple_pattern
 
-RULE = Rule("CIT015", "citations-in-code-block", Severity.WARNING)
+RULE = rule("CIT015")
 
 _CODE_CHARACTERS = re.compile(r"[{}();=<>$\\|]")
 _WORD = re.compile(r"[^\W\d_]{2,}")

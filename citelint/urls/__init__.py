@@ -10,23 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
+from citelint.catalog import URL_CODES, rule
 from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic, Rule, Severity
 from citelint.patterns import iter_dois, iter_urls
 from citelint.rules import MAX_FINDINGS_PER_RULE
 from citelint.suppress import suppressions_for
 
-URL_RULES = {
-    rule.code: rule
-    for rule in (
-        Rule("URL001", "dead-link", Severity.ERROR),
-        Rule("URL002", "unreachable-link", Severity.WARNING),
-        Rule("URL003", "redirected-link", Severity.WARNING),
-        Rule("URL004", "link-not-checked", Severity.INFO),
-        Rule("URL005", "changed-link", Severity.WARNING),
-        Rule("URL006", "unverifiable-link", Severity.INFO),
-    )
-}
+URL_RULES = {code: rule(code) for code in URL_CODES}
 
 URL_DOCS = {
     "URL001": """The reference's URL is dead: it answers 404 or 410, or its host does not exist.
