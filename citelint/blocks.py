@@ -11,6 +11,14 @@ The result is line-granular: every line of the document belongs to at most one
 leaf block (paragraph, heading, code, html, thematic break, link reference
 definition), and list items are known with the line of their marker.
 
+Memory stays proportional to the text (a large chapter must not take a CI
+runner down): mistune keeps only its last few tokens and no paragraph text
+(nothing here reads them), a child state is folded into compact arrays in its
+parent's lines as soon as it is parsed, and mistune reads a condensed copy of
+the text (``condense``) in which a long run of blank lines keeps its first and
+last line and a very long line keeps its ends, which decide its block type; its
+lines are mapped back to the document's.
+
 The hooks use mistune internals (``parse_method``, ``_parse_indent_code_fast``,
 ``BlockState.child_state``/``add_paragraph``/``append_paragraph``), which is
 why the dependency is pinned below mistune 4.
@@ -19,9 +27,10 @@ why the dependency is pinned below mistune 4.
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_right
 from functools import lru_cache
-from typing import Any, Match, NamedTuple, Optional
+from typing import Any, Iterator, Match, NamedTuple, Optional
 
 from mistune.block_parser import BlockParser
 from mistune.core import BlockState
@@ -42,6 +51,10 @@ MAX_SIBLING_INTERRUPTS = 48
 # past this budget is read as plain text, so parsing stays linear.
 MAX_CONTAINER_STATES = 20_000
 _BUDGET = "citelint_container_states"
+# mistune reads a line longer than this through its ends only (see condense).
+MAX_PARSED_LINE = 4_096
+_KEPT_LINE_END = 1_024
+_BLANK_RUN = re.compile(r"(?:^[ \t>]*\n){3,}", re.MULTILINE)
 _LIST_MARKER = re.compile(r"(?<![ \t])[ \t]*(?:(\d{1,9})[.)]|[-*+])(?=[ \t]|$)")
 
 
@@ -56,6 +69,11 @@ class LeafBlock(NamedTuple):
     quoted: bool = False  # inside a block quote
 
 
+_KIND_CODES = {kind: code for code, kind in enumerate(("paragraph", "heading", "code", "fence", "html", "break", "ref_def"))}
+_KINDS = tuple(_KIND_CODES)
+_ITEM = -1  # the kind code of a list item's event
+
+
 class ListItem(NamedTuple):
     """A list item: the line of its marker and the label it shows."""
 
@@ -67,17 +85,145 @@ class ListItem(NamedTuple):
     quoted: bool
 
 
+class _Events:
+    """Leaf blocks and list items of one parser state, in its own lines, in parse
+    order, as parallel arrays (a tuple per block would cost ~20 times more).
+
+    A list item's ``level`` is its number (-1 for a bullet). ``owner`` is the
+    position of the innermost enclosing item's event, -1 when that item is outside
+    this state; ``depth`` counts the enclosing items inside this state."""
+
+    __slots__ = ("kind", "first", "last", "level", "owner", "depth", "quoted")
+
+    def __init__(self) -> None:
+        self.kind = array("b")
+        self.first = array("q")
+        self.last = array("q")
+        self.level = array("q")
+        self.owner = array("q")
+        self.depth = array("q")
+        self.quoted = array("b")
+
+    def __len__(self) -> int:
+        return len(self.kind)
+
+    def add(self, kind: int, first: int, last: int, level: int = 0, owner: int = -1, depth: int = 0, quoted: bool = False) -> int:
+        self.kind.append(kind)
+        self.first.append(first)
+        self.last.append(last)
+        self.level.append(level)
+        self.owner.append(owner)
+        self.depth.append(depth)
+        self.quoted.append(quoted)
+        return len(self.kind) - 1
+
+    def extend(self, other: "_Events", line_map: Optional["array[int]"] = None, owner: int = -1, deeper: int = 0, quoted: bool = False) -> None:
+        """Append ``other``'s events, their lines mapped through ``line_map`` (a
+        child's lines to this state's), with ``owner`` for those that have none
+        there, ``deeper`` more enclosing items, quoted when ``quoted``."""
+        base = len(self.kind)
+        top = len(line_map) - 1 if line_map is not None else -1
+        for index in range(len(other.kind)):
+            first, last = other.first[index], other.last[index]
+            if line_map is not None:
+                if top < 0:
+                    continue
+                first, last = line_map[min(first, top)], line_map[min(last, top)]
+            found = other.owner[index]
+            self.add(
+                other.kind[index],
+                first,
+                last,
+                other.level[index],
+                owner if found < 0 else found + base,
+                other.depth[index] + deeper,
+                quoted or bool(other.quoted[index]),
+            )
+
+
 class _Record:
-    """Where a block of one parser state starts and ends (mutable while parsing)."""
+    """A leaf block of one parser state by offsets in its text (mutable while
+    parsing), or a container's events already in that state's lines."""
 
-    __slots__ = ("kind", "start", "end", "level", "children")
+    __slots__ = ("kind", "start", "end", "level", "events")
 
-    def __init__(self, kind: str, start: int, end: int, level: int = 0, children: Optional[list["_RecordingState"]] = None) -> None:
+    def __init__(self, kind: str, start: int, end: int, level: int = 0, events: Optional[_Events] = None) -> None:
         self.kind = kind
         self.start = start
         self.end = end
         self.level = level
-        self.children = children or []
+        self.events = events
+
+
+class _Pending:
+    """A container being parsed: the parent line its next child starts from, and
+    its children's events in the parent's lines."""
+
+    __slots__ = ("kind", "pointer", "events")
+
+    def __init__(self, kind: str, pointer: int) -> None:
+        self.kind = kind
+        self.pointer = pointer
+        self.events = _Events()
+
+
+class _TokenTail:
+    """The last few tokens of a state, and how many there were. mistune looks back
+    at the last token only (a paragraph to continue, a setext underline, a token to
+    insert before); nothing here reads tokens, and keeping them all costs hundreds
+    of bytes per line of a large chapter."""
+
+    __slots__ = ("count", "tail")
+    KEEP = 4
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.tail: list[dict[str, Any]] = []
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def __getitem__(self, index: int) -> dict[str, Any]:
+        return self.tail[index]
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.tail)
+
+    def append(self, token: dict[str, Any]) -> None:
+        self.tail.append(token)
+        self._count_one()
+
+    def insert(self, index: int, token: dict[str, Any]) -> None:
+        self.tail.insert(max(0, index - (self.count - len(self.tail))), token)
+        self._count_one()
+
+    def _count_one(self) -> None:
+        self.count += 1
+        if len(self.tail) > self.KEEP:
+            del self.tail[0]
+
+
+class _StateLines:
+    """A state's lines by their start offsets, sliced from its text on demand."""
+
+    __slots__ = ("src", "starts")
+
+    def __init__(self, src: str) -> None:
+        self.src = src
+        self.starts = _line_starts(src)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, line: int) -> str:
+        end = self.starts[line + 1] - 1 if line + 1 < len(self.starts) else len(self.src)
+        return self.src[self.starts[line] : end]
+
+    def line_of(self, offset: int) -> int:
+        return max(0, bisect_right(self.starts, offset) - 1)
 
 
 class _RecordingState(BlockState):
@@ -85,38 +231,76 @@ class _RecordingState(BlockState):
 
     def __init__(self, parent: Optional[Any] = None) -> None:
         super().__init__(parent)
+        self.tokens = _TokenTail()  # type: ignore[assignment]
         self.records: list[_Record] = []
-        self.pending_children: list[list[_RecordingState]] = []
+        self.pending: list[_Pending] = []
         self.last_paragraph: Optional[_Record] = None
-        self._lines: Optional[list[str]] = None
+        self._lines: Optional[_StateLines] = None
         self.container_calls = 0
 
-    def split_lines(self) -> list[str]:
-        if self._lines is None:
-            self._lines = self.src.split("\n")
+    def lines(self) -> _StateLines:
+        if self._lines is None or self._lines.src is not self.src:
+            self._lines = _StateLines(self.src)
         return self._lines
 
     def child_state(self, src: str, lazy_line_starts: Optional[set[int]] = None) -> "BlockState":
         child = super().child_state(src, lazy_line_starts)
         self.env[_BUDGET] = self.env.get(_BUDGET, 0) + 1
-        if self.pending_children:
-            self.pending_children[-1].append(child)  # type: ignore[arg-type]
         return child
 
     def add_paragraph(self, text: str) -> None:
+        """As mistune's, without keeping the paragraph's text (nothing reads it)."""
         last = self.last_token()
         if last and last["type"] == "paragraph" and self.last_paragraph is not None:
             self.last_paragraph.end = self.cursor + len(text)
-        else:
-            self.last_paragraph = _Record("paragraph", self.cursor, self.cursor + len(text))
-            self.records.append(self.last_paragraph)
-        super().add_paragraph(text)
+            return
+        self.last_paragraph = _Record("paragraph", self.cursor, self.cursor + len(text))
+        self.records.append(self.last_paragraph)
+        if not (last and last["type"] == "paragraph"):
+            self.tokens.append({"type": "paragraph", "text": ""})
 
     def append_paragraph(self) -> Optional[int]:
-        end = super().append_paragraph()
-        if end and self.last_paragraph is not None:
+        last = self.last_token()
+        if not (last and last["type"] == "paragraph"):
+            return None
+        end = self.find_line_end()
+        if self.last_paragraph is not None:
             self.last_paragraph.end = end
         return end
+
+    def adopt(self, child: "_RecordingState") -> None:
+        """Fold a parsed child state (a list item or a quote's text) into the
+        container being parsed, in this state's lines; the child is then dropped."""
+        if not self.pending:
+            return
+        pending = self.pending[-1]
+        lines = self.lines()
+        last = len(lines) - 1
+        owner = -1
+        if pending.kind == "list":
+            pointer = min(pending.pointer, last)
+            while pointer < last and not lines[pointer].strip():
+                pointer += 1
+            marker = _LIST_MARKER.match(lines[pointer])
+            number = int(marker.group(1)) if marker and marker.group(1) else -1
+            owner = pending.events.add(_ITEM, pointer, pointer, number)
+            pending.pointer = pointer
+        line_map, pending.pointer = _align(child.src, lines, pending.pointer)
+        pending.events.extend(child.finish(), line_map, owner, deeper=1 if pending.kind == "list" else 0, quoted=pending.kind == "block_quote")
+
+    def finish(self) -> _Events:
+        """This state's events in its own lines, in the order of its records."""
+        events = _Events()
+        lines = self.lines()
+        for record in self.records:
+            if record.events is not None:
+                events.extend(record.events)
+            else:
+                first = lines.line_of(record.start)
+                last = lines.line_of(max(record.start, record.end - 1))
+                events.add(_KIND_CODES[record.kind], first, last, record.level)
+        self.records = []
+        return events
 
 
 class _RecordingParser(BlockParser):
@@ -126,6 +310,12 @@ class _RecordingParser(BlockParser):
 
     def __init__(self) -> None:
         super().__init__(max_nested_level=MAX_NESTING)
+
+    def parse(self, state: BlockState, rules: Optional[list[str]] = None) -> None:
+        super().parse(state, rules)
+        parent = state.parent
+        if isinstance(parent, _RecordingState) and isinstance(state, _RecordingState):
+            parent.adopt(state)
 
     def parse_method(self, m: Match[str], state: BlockState) -> Optional[int]:
         name = m.lastgroup or ""
@@ -158,13 +348,13 @@ class _RecordingParser(BlockParser):
 
     @staticmethod
     def _parse_container(name: str, method: Any, m: Match[str], state: _RecordingState) -> Optional[int]:
-        state.pending_children.append([])
+        state.pending.append(_Pending(name, state.lines().line_of(m.start())))
         try:
             end = method(m, state)
         finally:
-            children = state.pending_children.pop()
-        if end and children:
-            state.records.append(_Record(name, m.start(), end, children=children))
+            pending = state.pending.pop()
+        if end and len(pending.events):
+            state.records.append(_Record(name, m.start(), end, events=pending.events))
         return end
 
     @staticmethod
@@ -207,15 +397,98 @@ class Structure(NamedTuple):
 
 def parse_structure(text: str) -> Structure:
     """Parse ``text`` (BOM stripped, ``\\n`` line endings) into leaf blocks."""
-    parser = _parser()
+    parsed, line_map = condense(text if text.endswith("\n") else text + "\n")
     state = _RecordingState()
-    state.process(text if text.endswith("\n") else text + "\n")
-    parser.parse(state)
-    builder = _StructureBuilder()
-    lines = _line_starts(state.src)
-    builder.walk(state, list(range(len(lines))), lines, item=None, depth=0, quoted=False)
-    builder.blocks.sort(key=lambda block: (block.first_line, block.last_line))
-    return Structure(builder.blocks, builder.items)
+    state.process(parsed)
+    del parsed
+    _parser().parse(state)
+    events = state.finish()
+    del state
+    return _structure(events, line_map)
+
+
+def _structure(events: _Events, line_map: Optional["array[int]"]) -> Structure:
+    blocks: list[LeafBlock] = []
+    items: list[ListItem] = []
+    item_of: dict[int, int] = {}  # an item's event position -> its index in items
+    top = len(line_map) - 1 if line_map is not None else 0
+    for index in range(len(events)):
+        first, last = events.first[index], events.last[index]
+        if line_map is not None:
+            first, last = line_map[min(first, top)], line_map[min(last, top)]
+        owner = events.owner[index]
+        enclosing = item_of[owner] if owner >= 0 else None
+        quoted = bool(events.quoted[index])
+        if events.kind[index] == _ITEM:
+            number = events.level[index]
+            item_of[index] = len(items)
+            items.append(ListItem(len(items), first, None if number < 0 else number, enclosing, events.depth[index], quoted))
+        else:
+            blocks.append(LeafBlock(_KINDS[events.kind[index]], first, last, events.level[index], enclosing, quoted))
+    blocks.sort(key=lambda block: (block.first_line, block.last_line))
+    return Structure(blocks, items)
+
+
+def condense(text: str) -> tuple[str, Optional["array[int]"]]:
+    """The text mistune reads, and the document line of each of its lines (None:
+    the text itself). Three or more blank lines (or bare ``>`` lines) in a row read
+    as two, and a line over MAX_PARSED_LINE characters keeps its two ends and, in
+    between, each other character it holds once: its block type is decided by
+    its start, by its end (a closing ``#`` sequence) and by which characters it
+    holds (a thematic break, a setext underline, a backtick in a fence's info),
+    while mistune's patterns cost memory with a line's length and its tokens with
+    the number of lines."""
+    if not _BLANK_RUN.search(text) and not _has_long_line(text):
+        return text, None
+    pieces: list[str] = []
+    line_map = array("q")
+    position = line = 0
+    for run in _BLANK_RUN.finditer(text):
+        line = _copy_lines(text[position : run.start()], line, pieces, line_map)
+        run_lines = run.group().split("\n")[:-1]
+        if len(set(run_lines)) == 1:
+            pieces.append(run_lines[0] + "\n" + run_lines[-1] + "\n")
+            line_map.append(line)
+            line_map.append(line + len(run_lines) - 1)
+            line += len(run_lines)
+        else:
+            line = _copy_lines(run.group(), line, pieces, line_map)
+        position = run.end()
+    _copy_lines(text[position:], line, pieces, line_map)
+    return "".join(pieces), line_map
+
+
+def _has_long_line(text: str) -> bool:
+    if len(text) <= MAX_PARSED_LINE:
+        return False
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if end - start > MAX_PARSED_LINE:
+            return True
+        start = end + 1
+    return False
+
+
+def _copy_lines(chunk: str, line: int, pieces: list[str], line_map: "array[int]") -> int:
+    """Copy whole lines (long ones shortened), mapping each; returns the next line."""
+    count = chunk.count("\n")
+    line_map.extend(range(line, line + count))
+    if len(chunk) <= MAX_PARSED_LINE or not _has_long_line(chunk):
+        pieces.append(chunk)
+        return line + count
+    for text in chunk.split("\n")[:-1]:
+        pieces.append(_shortened(text) + "\n")
+    return line + count
+
+
+def _shortened(line: str) -> str:
+    if len(line) <= MAX_PARSED_LINE:
+        return line
+    middle = line[_KEPT_LINE_END:-_KEPT_LINE_END]
+    held = "".join(dict.fromkeys(middle))[: MAX_PARSED_LINE - 2 * _KEPT_LINE_END]
+    return line[:_KEPT_LINE_END] + held + line[-_KEPT_LINE_END:]
 
 
 @lru_cache(maxsize=1)
@@ -224,8 +497,8 @@ def _parser() -> _RecordingParser:
     return _RecordingParser()
 
 
-def _line_starts(src: str) -> list[int]:
-    starts = [0]
+def _line_starts(src: str) -> "array[int]":
+    starts = array("q", [0])
     find = src.find
     pos = find("\n")
     while pos >= 0 and pos + 1 < len(src):
@@ -234,87 +507,7 @@ def _line_starts(src: str) -> list[int]:
     return starts
 
 
-def _line_of(starts: list[int], offset: int) -> int:
-    return max(0, bisect_right(starts, offset) - 1)
-
-
-class _StructureBuilder:
-    def __init__(self) -> None:
-        self.blocks: list[LeafBlock] = []
-        self.items: list[ListItem] = []
-
-    def walk(
-        self,
-        state: _RecordingState,
-        line_map: list[int],
-        starts: list[int],
-        item: Optional[int],
-        depth: int,
-        quoted: bool,
-    ) -> None:
-        for record in state.records:
-            first = _line_of(starts, record.start)
-            last = _line_of(starts, max(record.start, record.end - 1))
-            first_doc, last_doc = line_map[first], line_map[min(last, len(line_map) - 1)]
-            if record.kind == "block_quote":
-                self._walk_quote(state, record, first, line_map, item, depth)
-            elif record.kind == "list":
-                self._walk_list(state, record, first, line_map, item, depth, quoted)
-            else:
-                self.blocks.append(LeafBlock(record.kind, first_doc, last_doc, record.level, item, quoted))
-
-    def _walk_quote(
-        self,
-        state: _RecordingState,
-        record: _Record,
-        first: int,
-        line_map: list[int],
-        item: Optional[int],
-        depth: int,
-    ) -> None:
-        parent_lines = state.split_lines()
-        pointer = first
-        for child in record.children:
-            child_map, pointer = _align(child.src, parent_lines, pointer)
-            self._descend(child, child_map, line_map, item, depth, quoted=True)
-
-    def _walk_list(
-        self,
-        state: _RecordingState,
-        record: _Record,
-        first: int,
-        line_map: list[int],
-        item: Optional[int],
-        depth: int,
-        quoted: bool,
-    ) -> None:
-        parent_lines = state.split_lines()
-        pointer = first
-        for child in record.children:
-            while pointer < len(parent_lines) - 1 and not parent_lines[pointer].strip():
-                pointer += 1
-            marker = _LIST_MARKER.match(parent_lines[pointer]) if pointer < len(parent_lines) else None
-            number = int(marker.group(1)) if marker and marker.group(1) else None
-            index = len(self.items)
-            doc_line = line_map[min(pointer, len(line_map) - 1)]
-            self.items.append(ListItem(index, doc_line, number, item, depth, quoted))
-            child_map, pointer = _align(child.src, parent_lines, pointer)
-            self._descend(child, child_map, line_map, index, depth + 1, quoted)
-
-    def _descend(
-        self,
-        child: _RecordingState,
-        child_map: list[int],
-        line_map: list[int],
-        item: Optional[int],
-        depth: int,
-        quoted: bool,
-    ) -> None:
-        doc_map = [line_map[min(line, len(line_map) - 1)] for line in child_map]
-        self.walk(child, doc_map, _line_starts(child.src), item, depth, quoted)
-
-
-def _align(child_src: str, parent_lines: list[str], pointer: int) -> tuple[list[int], int]:
+def _align(child_src: str, parent_lines: _StateLines, pointer: int) -> tuple["array[int]", int]:
     """Map each line of a child state's text to a line of its parent's text.
 
     A child line is its parent line with a prefix removed and leading tabs
@@ -322,14 +515,16 @@ def _align(child_src: str, parent_lines: list[str], pointer: int) -> tuple[list[
     that an item's empty first line is left out. Returns the map and the
     parent line after the last one used.
     """
-    mapping: list[int] = []
+    mapping = array("q")
     last = len(parent_lines) - 1
     pointer = min(pointer, last)
-    child_lines = child_src.split("\n")
-    if child_lines and not child_lines[-1]:
-        child_lines.pop()
-    for child_line in child_lines:
-        content = child_line.strip()
+    count = child_src.count("\n") + (0 if child_src.endswith("\n") or not child_src else 1)  # as split, less a last empty line
+    start = 0
+    for _ in range(count):
+        stop = child_src.find("\n", start)
+        stop = len(child_src) if stop < 0 else stop
+        content = child_src[start:stop].strip()
+        start = stop + 1
         line = pointer
         if content:
             limit = min(pointer + 2, last)
