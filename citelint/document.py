@@ -17,7 +17,10 @@ from citelint.blocks import LeafBlock, ListItem, parse_structure
 BOM = "\ufeff"
 _LINE_ENDING = re.compile(r"\r\n?")
 _FRONT_MATTER_OPEN = {"---": ("---", "..."), "+++": ("+++",)}
-_CONTAINER_PREFIX = re.compile(r"(?:[ \t]*>|[ \t]*(?:\d{1,9}[.)]|[-*+])(?=[ \t]|$))*[ \t]*")
+# One quote or list marker of a line prefix, matched one at a time: a repeated group
+# costs the regex engine memory per repetition (a line of a million markers took gigabytes).
+_CONTAINER_MARKER = re.compile(r"[ \t]*(?:>|(?:\d{1,9}[.)]|[-*+])(?=[ \t]|$))")
+_BLANKS = re.compile(r"[ \t]*")
 _EMPHASIS = re.compile(r"^([*_]{1,3})(.+?)\1$")
 PSEUDO_HEADING_LEVEL = 7
 _INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
@@ -128,8 +131,13 @@ class Document:
 
     def content_column(self, line: int) -> int:
         """0-based column where a line's text starts after quote and list markers."""
-        match = _CONTAINER_PREFIX.match(self.lines[line])
-        return match.end() if match else 0
+        text = self.lines[line]
+        column = 0
+        marker = _CONTAINER_MARKER.match(text)
+        while marker is not None:
+            column = marker.end()
+            marker = _CONTAINER_MARKER.match(text, column)
+        return _BLANKS.match(text, column).end()  # type: ignore[union-attr]
 
     def block_text(self, block: LeafBlock) -> str:
         return self.text[self.offset(block.first_line) : self.line_end(block.last_line)]
