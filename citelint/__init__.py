@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Iterable, Optional
 if TYPE_CHECKING:
     from citelint.config import Settings
     from citelint.diagnostics import Diagnostic
-    from citelint.fix import FixResult
+    from citelint.renumbering import FixResult
     from citelint.runner import CheckResult
 
 __version__ = "0.1.0"
@@ -26,9 +26,20 @@ def lint_text(text: str, settings: Optional[Settings] = None, path: str = "") ->
     """Lint one chapter's text: its findings, sorted by position. ``path`` is the
     name per-file ignores match and findings carry. With ``Settings(fixes=True)``
     the first renumbering finding carries what ``fix`` would change, as edits."""
-    from citelint.api import lint_text as lint
+    from citelint.chapter import Chapter
+    from citelint.config import Settings as DefaultSettings
+    from citelint.files import reads_as_plain_text
+    from citelint.lint import lint_chapter
+    from citelint.selection import Selection
 
-    return lint(text, settings, path)
+    chapter = Chapter.parse(text, settings or DefaultSettings(), reads_as_plain_text(path))
+    selection = Selection.of(chapter.document, chapter.settings, path)
+    found = lint_chapter(chapter, path, selection=selection)
+    if chapter.settings.fixes:
+        from citelint.renumbering import attach_renumbering
+
+        found = attach_renumbering(chapter, path, found, selection)
+    return found
 
 
 def lint_paths(paths: Iterable[str], settings: Optional[Settings] = None, jobs: int = 1) -> CheckResult:
@@ -44,6 +55,6 @@ def lint_paths(paths: Iterable[str], settings: Optional[Settings] = None, jobs: 
 def fix_text(text: str, settings: Optional[Settings] = None, path: str = "") -> FixResult:
     """Fix one chapter's text as ``citelint fix`` would: the new text and what was
     done, or the text unchanged and why (``refused``)."""
-    from citelint.fix import fix_text as fix
+    from citelint.renumbering import fix_source
 
-    return fix(text, settings, path)
+    return fix_source(text, settings, path)

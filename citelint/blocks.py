@@ -54,7 +54,10 @@ _BUDGET = "citelint_container_states"
 # mistune reads a line longer than this through its ends only (see condense).
 MAX_PARSED_LINE = 4_096
 _KEPT_LINE_END = 1_024
-_BLANK_RUN = re.compile(r"(?:^[ \t>]*\n){3,}", re.MULTILINE)
+# Three or more identical blank (or bare ">") lines; possessive, so that a long run
+# costs the regex engine no memory per line.
+_BLANK_RUN = re.compile(r"^([ \t>]*\n)\1{2,}+", re.MULTILINE)
+_LONG_LINE = re.compile(r"[^\n]{%d}" % (MAX_PARSED_LINE + 1))
 _LIST_MARKER = re.compile(r"(?<![ \t])[ \t]*(?:(\d{1,9})[.)]|[-*+])(?=[ \t]|$)")
 
 
@@ -431,61 +434,53 @@ def _structure(events: _Events, line_map: Optional["array[int]"]) -> Structure:
 
 def condense(text: str) -> tuple[str, Optional["array[int]"]]:
     """The text mistune reads, and the document line of each of its lines (None:
-    the text itself). Three or more blank lines (or bare ``>`` lines) in a row read
-    as two, and a line over MAX_PARSED_LINE characters keeps its two ends and, in
-    between, each other character it holds once: its block type is decided by
+    the text itself). Three or more identical blank (or bare ``>``) lines in a row
+    read as two, and a line over MAX_PARSED_LINE characters keeps its two ends and,
+    in between, each other character it holds once: its block type is decided by
     its start, by its end (a closing ``#`` sequence) and by which characters it
     holds (a thematic break, a setext underline, a backtick in a fence's info),
     while mistune's patterns cost memory with a line's length and its tokens with
     the number of lines."""
-    if not _BLANK_RUN.search(text) and not _has_long_line(text):
+    if not _BLANK_RUN.search(text) and not _LONG_LINE.search(text):
         return text, None
     pieces: list[str] = []
     line_map = array("q")
     position = line = 0
     for run in _BLANK_RUN.finditer(text):
         line = _copy_lines(text[position : run.start()], line, pieces, line_map)
-        run_lines = run.group().split("\n")[:-1]
-        if len(set(run_lines)) == 1:
-            pieces.append(run_lines[0] + "\n" + run_lines[-1] + "\n")
-            line_map.append(line)
-            line_map.append(line + len(run_lines) - 1)
-            line += len(run_lines)
-        else:
-            line = _copy_lines(run.group(), line, pieces, line_map)
+        blank = run.group(1)
+        count = (run.end() - run.start()) // len(blank)
+        pieces.append(blank + blank)
+        line_map.append(line)
+        line_map.append(line + count - 1)
+        line += count
         position = run.end()
     _copy_lines(text[position:], line, pieces, line_map)
     return "".join(pieces), line_map
-
-
-def _has_long_line(text: str) -> bool:
-    if len(text) <= MAX_PARSED_LINE:
-        return False
-    start = 0
-    while start < len(text):
-        end = text.find("\n", start)
-        end = len(text) if end < 0 else end
-        if end - start > MAX_PARSED_LINE:
-            return True
-        start = end + 1
-    return False
 
 
 def _copy_lines(chunk: str, line: int, pieces: list[str], line_map: "array[int]") -> int:
     """Copy whole lines (long ones shortened), mapping each; returns the next line."""
     count = chunk.count("\n")
     line_map.extend(range(line, line + count))
-    if len(chunk) <= MAX_PARSED_LINE or not _has_long_line(chunk):
+    if not _LONG_LINE.search(chunk):
         pieces.append(chunk)
         return line + count
-    for text in chunk.split("\n")[:-1]:
-        pieces.append(_shortened(text) + "\n")
+    start = 0
+    for long_line in _LONG_LINE.finditer(chunk):
+        line_start = chunk.rfind("\n", 0, long_line.start()) + 1
+        if line_start < start:
+            continue  # the same long line, found again
+        line_end = chunk.find("\n", line_start)
+        line_end = len(chunk) if line_end < 0 else line_end
+        pieces.append(chunk[start:line_start])
+        pieces.append(_shortened(chunk[line_start:line_end]))
+        start = line_end
+    pieces.append(chunk[start:])
     return line + count
 
 
 def _shortened(line: str) -> str:
-    if len(line) <= MAX_PARSED_LINE:
-        return line
     middle = line[_KEPT_LINE_END:-_KEPT_LINE_END]
     held = "".join(dict.fromkeys(middle))[: MAX_PARSED_LINE - 2 * _KEPT_LINE_END]
     return line[:_KEPT_LINE_END] + held + line[-_KEPT_LINE_END:]

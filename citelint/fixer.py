@@ -16,7 +16,7 @@ from typing import Iterable, NamedTuple, Optional
 from citelint.config import Settings
 from citelint.diagnostics import FileError
 from citelint.files import MAX_FILE_BYTES, STDIN, SourceFile, collect, decode, read_source, shown_path
-from citelint.fix import fix_text
+from citelint.renumbering import fix_source
 from citelint.writer import ChangedOnDisk, Interrupted, remove_stale_temp_files, write_atomically
 
 
@@ -88,7 +88,7 @@ def _fix_stdin(shown: str, settings: Settings) -> FileFix | StdinError:
 
 def _fix_source(path: str, shown: str, source: SourceFile, settings: Settings, write: bool) -> FileFix | FileError:
     try:
-        result = fix_text(source.text, settings, shown)
+        result = fix_source(source.text, settings, shown)
     except RecursionError:
         return FileError(shown, "is nested too deeply to fix")
     piped = source.text if path == STDIN else None

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from citelint.cache import ResultCache
     from citelint.chapter import Chapter
 
-UrlCheck = Callable[[list[tuple[str, "Chapter"]]], dict[str, list[Diagnostic]]]
+UrlCheck = Callable[[list[tuple[str, "Chapter"]]], dict]  # type: ignore[type-arg]  # each link's verdict
 PARALLEL_MIN_FILES = 8
 PARALLEL_MIN_BYTES = 1_000_000
 
@@ -31,12 +31,11 @@ class CheckResult:
 
 def lint_one(source: SourceFile, settings: Settings) -> list[Diagnostic] | FileError:
     """Lint one decoded file; an unexpected failure becomes a FileError naming it, never a crash."""
-    from citelint.api import lint_chapter
     from citelint.chapter import Chapter
     from citelint.files import reads_as_plain_text
 
     try:
-        return lint_chapter(Chapter.parse(source.text, settings, reads_as_plain_text(source.path)), source.path)
+        return report_findings(Chapter.parse(source.text, settings, reads_as_plain_text(source.path)), source.path)
     except RecursionError:
         return FileError(source.path, "is nested too deeply to lint")
     except MemoryError:
@@ -102,8 +101,28 @@ def _lint_many(sources: list[SourceFile], settings: Settings, jobs: int) -> list
     return [lint_one(source, settings) for source in sources]
 
 
+def report_findings(chapter: "Chapter", path: str, verdicts: Optional[dict] = None) -> list[Diagnostic]:  # type: ignore[type-arg]
+    """A file's findings as the report shows them: the lint's, the URL ``verdicts``'
+    findings, and, for a report that shows fixes (``settings.fixes``: JSON), the
+    renumbering on the first renumbering finding. The file's comments are read once."""
+    from citelint.lint import lint_chapter
+    from citelint.selection import Selection
+
+    selection = Selection.of(chapter.document, chapter.settings, path)
+    extra: list[Diagnostic] = []
+    if verdicts is not None:
+        from citelint.urls import url_diagnostics
+
+        extra = url_diagnostics(chapter, verdicts, path, selection)
+    found = lint_chapter(chapter, path, extra, selection)
+    if chapter.settings.fixes:
+        from citelint.renumbering import attach_renumbering
+
+        found = attach_renumbering(chapter, path, found, selection)
+    return found
+
+
 def _check_with_urls(sources: list[SourceFile], settings: Settings, url_check: UrlCheck, result: CheckResult) -> None:
-    from citelint.api import lint_chapter
     from citelint.chapter import Chapter
     from citelint.files import reads_as_plain_text
 
@@ -114,9 +133,9 @@ def _check_with_urls(sources: list[SourceFile], settings: Settings, url_check: U
         except (RecursionError, MemoryError, Exception) as error:  # noqa: BLE001
             outcome = lint_one(source, settings)
             _collect(result, outcome if isinstance(outcome, FileError) else FileError(source.path, str(error)))
-    by_path = url_check(chapters)
+    verdicts = url_check(chapters)
     for path, chapter in chapters:
-        _collect(result, lint_chapter(chapter, path, by_path.get(path, [])))
+        _collect(result, report_findings(chapter, path, verdicts))
 
 
 def _collect(result: CheckResult, found: list[Diagnostic] | FileError) -> None:

@@ -10,7 +10,7 @@ from typing import Callable, Mapping, Optional
 
 from citelint.chapter import Chapter
 from citelint.config import Settings, cache_folder, shown
-from citelint.diagnostics import Diagnostic, printable, shorten
+from citelint.diagnostics import printable, shorten
 from citelint.runner import UrlCheck
 
 
@@ -79,8 +79,9 @@ def make_url_check(
         url_settings = url_settings._replace(archive=archive)
     folder = Path(cache_dir) if cache_dir else Path(cache_folder(settings))
 
-    def url_check(chapters: list[tuple[str, Chapter]]) -> dict[str, list[Diagnostic]]:
-        from citelint.urls import links_of, url_diagnostics
+    def url_check(chapters: list[tuple[str, Chapter]]) -> dict:  # type: ignore[type-arg]
+        """Each link's verdict (the findings are made with each file's selection)."""
+        from citelint.urls import links_of
         from citelint.urls.checker import CheckOptions, UrlChecker
 
         bar = Progress() if progress else None
@@ -94,6 +95,6 @@ def make_url_check(
                 bar.close()
         for url in checker.accepted:
             note(f"{url}: the page changed; its content now is the snapshot later checks compare with")
-        return {path: url_diagnostics(chapter, verdicts, path) for path, chapter in chapters}
+        return verdicts
 
     return url_check

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from citelint.api import lint_text
+from citelint import lint_text
 from citelint.config import Settings
 from citelint.diagnostics import Edit
 

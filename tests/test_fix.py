@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from citelint.api import lint_text
+from citelint import lint_text
 from citelint.cli import cli as main
 from citelint.config import Settings
-from citelint.fix import fix_text
+from citelint import fix_text
 from citelint.writer import ChangedOnDisk, write_atomically
 from helpers import ENTRIES, apply_at_positions, refs
 

@@ -7,10 +7,11 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from citelint.api import lint_text
+from citelint import lint_text
 from citelint.chapter import Chapter
 from citelint.config import Settings
-from citelint.fix import cited_texts, fix_text
+from citelint import fix_text
+from citelint.renumbering import cited_texts
 from helpers import apply_at_positions
 
 WORDS = st.sampled_from(["The", "deal", "was", "signed", "in", "2023.", "Kim", "Putin", "rockets", "shells,", "and"])

@@ -23,7 +23,7 @@ from typing import NamedTuple, Optional
 import pytest
 
 from citelint.files import MAX_FILE_BYTES
-from citelint.fix import fix_text
+from citelint import fix_text
 from helpers import refs
 
 OUT_OF_ORDER = "A [CITATION 2] B [CITATION 1]\n" + refs(("1. ", "2. "))

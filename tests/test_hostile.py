@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from citelint.api import lint_text
+from citelint import lint_text
 from citelint.config import Settings
 from citelint.diagnostics import FileError
 from citelint.files import collect, read_source
@@ -74,7 +74,7 @@ def test_hostile_text_gives_findings_in_bounded_time(make: Callable[[], str]) ->
 def test_hostile_text_is_fixed_or_refused_in_bounded_time(make: Callable[[], str]) -> None:
     """``fix`` plans, applies and verifies on the same shapes: a text back (the
     same or fixed), or a refusal; never an exception."""
-    from citelint.fix import fix_text
+    from citelint import fix_text
 
     text = make()
     started = time.monotonic()
@@ -235,7 +235,7 @@ def test_fix_work_grows_linearly() -> None:
     """Renumbering every marker and moving every entry: four times the chapter costs
     about four times the work, in calls and CPU time (each edit once rebuilt the
     whole text: quadratic)."""
-    from citelint.fix import fix_text
+    from citelint import fix_text
 
     def work(n: int) -> Work:
         text = _reversed_chapter(n)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from citelint.api import lint_text
+from citelint import lint_text
 from citelint.cli import cli as main
 from citelint.docsgen import rules_markdown
 from citelint.rules import RULE_MODULES, examples, summary

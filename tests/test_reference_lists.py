@@ -7,12 +7,12 @@ from typing import Optional
 
 import pytest
 
-from citelint.api import lint_text
+from citelint import lint_text
 from citelint.chapter import Chapter
 from citelint.config import Settings
 from citelint.diagnostics import Diagnostic, Severity
 from citelint.document import PSEUDO_HEADING_LEVEL, is_closing_heading, is_heading_word
-from citelint.fix import fix_text
+from citelint import fix_text
 from citelint.patterns import find_dois, find_urls, iter_urls, without_links
 from citelint.references import ReferenceList
 from citelint.urls import links_of

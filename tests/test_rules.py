@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from citelint.api import lint_text
+from citelint import lint_text
 from citelint.config import Settings
 from helpers import ENTRIES, REFS, found, refs, with_entry
 

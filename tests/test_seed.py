@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from citelint.api import lint_text
+from citelint import lint_text
 from citelint.chapter import Chapter
 from citelint.config import Settings
 

@@ -162,7 +162,10 @@ def test_suppressed_url_findings_do_not_count_towards_the_cap(workdir: Path) -> 
     urls = [f"http://localhost/{n}" for n in range(5)]
     text = chapter(urls).replace("## References\n\n", "## References\n\n<!-- citelint-disable-next-line URL004 -->\n")
     verdicts = {url: Verdict(url, "URL004", "not checked") for url in urls}
-    found = url_diagnostics(Chapter.parse(text, Settings()), verdicts, "ch.md", limit=2)
+    from citelint.selection import Selection
+
+    parsed = Chapter.parse(text, Settings())
+    found = url_diagnostics(parsed, verdicts, "ch.md", Selection.of(parsed.document, parsed.settings, "ch.md"), limit=2)
     assert [d.message for d in found] == [
         f"{urls[1]}: not checked",
         f"{urls[2]}: not checked",

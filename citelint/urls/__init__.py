@@ -15,7 +15,7 @@ from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic, Rule, Severity
 from citelint.patterns import iter_dois, iter_urls
 from citelint.rules import MAX_FINDINGS_PER_RULE
-from citelint.suppress import suppressions_for
+from citelint.selection import Selection
 
 URL_RULES = {code: rule(code) for code in URL_CODES}
 
@@ -99,10 +99,9 @@ class Link:
 
 def links_of(chapter: Chapter) -> Iterator[Link]:
     """Each entry's URLs, or its DOI as a doi.org URL when it has no URL."""
-    if chapter.references is None:
-        return
     document = chapter.document
-    for entry in chapter.references.entries:
+    entries = [entry for part in chapter.chapters() if part.references is not None for entry in part.references.entries]
+    for entry in entries:
         start = document.offset(entry.first_line)
         text = document.text[start : document.line_end(entry.last_line)]
         urls = [found for found in iter_urls(text) if len(found.text) > len("https://")]
@@ -113,12 +112,13 @@ def links_of(chapter: Chapter) -> Iterator[Link]:
                 yield Link(f"https://doi.org/{doi.text}", start + doi.start, start + doi.end)
 
 
-def url_diagnostics(chapter: Chapter, verdicts: dict, path: str, limit: int = MAX_FINDINGS_PER_RULE) -> list[Diagnostic]:  # type: ignore[type-arg]
-    """A finding at each link whose verdict has a code and that no comment
-    suppresses, at most ``limit`` of each rule in a file, as for the lint rules:
-    past that they are counted, and one more finding of the rule says how many
-    were left out (it ``stands_for`` them)."""
-    suppressions = suppressions_for(chapter.document)
+def url_diagnostics(
+    chapter: Chapter, verdicts: dict, path: str, selection: Selection, limit: int = MAX_FINDINGS_PER_RULE  # type: ignore[type-arg]
+) -> list[Diagnostic]:
+    """A finding at each link whose verdict has a code that the file selects and no
+    comment suppresses, at most ``limit`` of each rule in a file, as for the lint
+    rules: past that they are counted, and one more finding of the rule says how
+    many were left out (it ``stands_for`` them)."""
     shown: dict[str, list[Diagnostic]] = {}
     left_out: dict[str, tuple[Diagnostic, int]] = {}
     for link in links_of(chapter):
@@ -126,7 +126,7 @@ def url_diagnostics(chapter: Chapter, verdicts: dict, path: str, limit: int = MA
         if verdict is None or verdict.code is None:
             continue
         rule = URL_RULES[verdict.code]
-        if suppressions is not None and suppressions.suppressed(chapter.document.line_of(link.start), rule.code):
+        if rule.code not in selection.codes or selection.suppressed_at(chapter.document.line_of(link.start), rule.code):
             continue
         kept = shown.setdefault(rule.code, [])
         if len(kept) < limit:

@@ -15,18 +15,17 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Optional
+from typing import Iterator, Optional
 
+from citelint.catalog import RENUMBERING_CODES
 from citelint.chapter import Chapter
 from citelint.config import Settings
-from citelint.diagnostics import Edit, Fix
+from citelint.diagnostics import Diagnostic, Edit, Fix
 from citelint.files import reads_as_plain_text
 from citelint.markers import Marker, read_parts
 from citelint.references import Entry, ReferenceList
-
-if TYPE_CHECKING:
-    from citelint.suppress import Suppressions
-
+from citelint.rules import cit003, cit004, cit011
+from citelint.selection import Selection
 
 
 class Refusal(Exception):
@@ -72,29 +71,26 @@ class FixResult:
         return ", ".join(parts) if parts else "nothing to fix"
 
 
-def fix_text(source: str, settings: Settings | None = None, path: str = "") -> FixResult:
-    """Renumber one chapter. Returns the new text, or the unchanged text and a refusal.
-    ``path`` is the file's name as the configuration's per-file ignores match it."""
+def fix_source(source: str, settings: Settings | None = None, path: str = "") -> FixResult:
+    """Renumber one chapter's text. Returns the new text, or the unchanged text and a
+    refusal. ``path`` is the file's name as the configuration's per-file ignores match it."""
     return fix_chapter(Chapter.parse(source, settings or Settings(), reads_as_plain_text(path)), path)[0]
 
 
-def fix_chapter(chapter: Chapter, path: str = "") -> tuple[FixResult, list[TextEdit]]:
+def fix_chapter(chapter: Chapter, path: str = "", selection: Optional[Selection] = None) -> tuple[FixResult, list[TextEdit]]:
     """Fix a parsed chapter (each chapter of a compiled book on its own, as one
-    transaction): the result, and the edits (offsets into its source) that made it."""
-    from citelint.api import selected_codes
-    from citelint.suppress import suppressions_for
-
+    transaction): the result, and the edits (offsets into its source) that made it.
+    ``selection``: the file's, when the caller has it already."""
     source = chapter.document.source
-    suppressions = suppressions_for(chapter.document)
-    if suppressions is not None and suppressions.file_codes >= suppressions.known:
+    selection = selection or Selection.of(chapter.document, chapter.settings, path)
+    if selection.file_disabled():
         return FixResult(source), []  # <!-- citelint-disable-file -->: leave the file as it is
-    selected = selected_codes(chapter.settings, path)
     plans: list[_Plan] = []
     edits: list[TextEdit] = []
     notes: list[str] = []
     for part in chapter.chapters():
         try:
-            plan, held = _part_plan(part, selected, suppressions)
+            plan, held = _part_plan(part, selection)
             edits += plan.edits(source)
         except Refusal as refusal:
             return FixResult(source, refused=_in_part(chapter, part, str(refusal))), []
@@ -113,12 +109,12 @@ def fix_chapter(chapter: Chapter, path: str = "") -> tuple[FixResult, list[TextE
     return result, edits
 
 
-def _part_plan(chapter: Chapter, selected: frozenset[str], suppressions: Optional["Suppressions"]) -> tuple["_Plan", Optional[str]]:
+def _part_plan(chapter: Chapter, selection: Selection) -> tuple["_Plan", Optional[str]]:
     """The plan for one chapter, and why its numbering is kept (None when it is not)."""
-    renumber, held = _numbering_decision(chapter, selected, suppressions)
-    leave = _near_misses_left(chapter, selected, suppressions)
+    renumber, held = _numbering_decision(chapter, selection)
+    leave = _near_misses_left(chapter, selection)
     plan = _Plan(chapter, keep_numbering=not renumber, leave=leave)
-    if renumber and (left_held := _left_near_miss_renumbered(plan, "CIT005" in selected)) is not None:
+    if renumber and (left_held := _left_near_miss_renumbered(plan, "CIT005" in selection.codes)) is not None:
         held = left_held  # a near-miss left as written cannot take a new number
         plan = _Plan(chapter, keep_numbering=True, leave=leave)
     return plan, held
@@ -132,10 +128,10 @@ def _in_part(whole: Chapter, part: Chapter, message: str) -> str:
     return f"in the chapter from line {first + 1}: {message}"
 
 
-def renumbering_fix(chapter: Chapter, path: str = "") -> Optional[Fix]:
+def renumbering_fix(chapter: Chapter, path: str = "", selection: Optional[Selection] = None) -> Optional[Fix]:
     """What ``citelint fix`` would change in the chapter, as edits at line and column
     positions, when it renumbers; None when it would refuse or keep the numbering."""
-    result, edits = fix_chapter(chapter, path)
+    result, edits = fix_chapter(chapter, path, selection)
     if not result.changed or result.numbering_kept:
         return None
     offsets = _SourceOffsets(chapter.document.source, chapter)
@@ -143,22 +139,42 @@ def renumbering_fix(chapter: Chapter, path: str = "") -> Optional[Fix]:
     return Fix(description, tuple(Edit(*offsets.position(e.start), *offsets.position(e.end), e.text) for e in edits))
 
 
-def _numbering_decision(chapter: Chapter, selected: frozenset[str], suppressions: Optional["Suppressions"]) -> tuple[bool, Optional[str]]:
+def attach_renumbering(chapter: Chapter, path: str, found: list[Diagnostic], selection: Optional[Selection] = None) -> list[Diagnostic]:
+    """``found`` with the first CIT003/CIT004/CIT011 finding carrying what ``citelint
+    fix`` would do, for a report that shows fixes (JSON): planning and verifying it
+    costs a parse more, so only the driver that asks for it calls this. One
+    renumbering fixes them all, so it is attached once: a copy on each of thousands
+    of findings would grow the report with their square."""
+    first = next((index for index, diagnostic in enumerate(found) if diagnostic.code in RENUMBERING_CODES), None)
+    if first is None:
+        return found
+    fix = renumbering_fix(chapter, path, selection)
+    if fix is None:
+        return found
+    return [*found[:first], found[first]._replace(fix=fix), *found[first + 1 :]]
+
+
+def renumbering_findings(chapter: Chapter) -> Iterator[Diagnostic]:
+    """The findings one renumbering fixes (CIT003, CIT004, CIT011) of each chapter
+    of the file: what ``fix`` decides by and verifies against, without a full lint."""
+    for part in chapter.chapters():
+        for module in (cit003, cit004, cit011):
+            yield from module.check(part)
+
+
+def _numbering_decision(chapter: Chapter, selection: Selection) -> tuple[bool, Optional[str]]:
     """Whether to renumber, and why not when a finding asks for it. ``fix`` fixes
     only what ``check`` reports: without a renumbering finding (CIT003, CIT004,
     CIT011) the numbering is left as it is, and renumbering is all or nothing, so
     one that is not selected, or that a comment suppresses (a deliberate order),
     keeps the whole numbering."""
-    from citelint.rules import cit003, cit004, cit011
-
     wanted = False
-    for module in (cit003, cit004, cit011):
-        for diagnostic in module.check(chapter):
-            if diagnostic.code not in selected:
-                return False, f"kept the numbering: {diagnostic.code} is not selected"
-            if suppressions is not None and suppressions.suppressed(diagnostic.line - 1, diagnostic.code):
-                return False, f"kept the numbering: {diagnostic.code} is suppressed on line {diagnostic.line}"
-            wanted = True
+    for diagnostic in renumbering_findings(chapter):
+        if diagnostic.code not in selection.codes:
+            return False, f"kept the numbering: {diagnostic.code} is not selected"
+        if selection.suppressed(diagnostic):
+            return False, f"kept the numbering: {diagnostic.code} is suppressed on line {diagnostic.line}"
+        wanted = True
     return wanted, None
 
 
@@ -173,16 +189,14 @@ def _left_near_miss_renumbered(plan: "_Plan", cit005_selected: bool) -> Optional
     return None
 
 
-def _near_misses_left(chapter: Chapter, selected: frozenset[str], suppressions: Optional["Suppressions"]) -> set[int]:
+def _near_misses_left(chapter: Chapter, selection: Selection) -> set[int]:
     """The start offsets of the near-misses to leave as written: all of them when
     CIT005 is not selected, else those whose CIT005 a comment suppresses."""
     near_misses = [marker for marker in chapter.markers if not marker.well_formed]
-    if "CIT005" not in selected:
+    if "CIT005" not in selection.codes:
         return {marker.start for marker in near_misses}
-    if suppressions is None:
-        return set()
     line_of = chapter.document.line_of
-    return {marker.start for marker in near_misses if suppressions.suppressed(line_of(marker.start), "CIT005")}
+    return {marker.start for marker in near_misses if selection.suppressed_at(line_of(marker.start), "CIT005")}
 
 
 def apply_edits(source: str, edits: list[TextEdit]) -> str:
@@ -374,20 +388,19 @@ def _as_source(entry: Entry, chapter: Chapter) -> str:
 
 
 def verify(before: Chapter, after: Chapter, path: str = "", renumbered: bool = True) -> Optional[str]:
-    """Why the fixed chapter is not right, or None: every marker still cites the
-    same sources, and (when it was renumbered) the fixed codes are gone."""
-    from citelint.api import RENUMBERING_CODES, lint_chapter
-
+    """Why the fixed chapter is not right, or None: every piece of citing text still
+    cites the same sources, each chapter keeps its entries, and (when it was
+    renumbered) no renumbering finding that the file reports is left."""
     if len(before.chapters()) != len(after.chapters()):
         return "the chapters of the book would change"
-    if before.parts:
-        return next((problem for old, new in zip(before.parts, after.parts) if (problem := verify(old, new, path, renumbered))), None)
-    if cited_texts(before) != cited_texts(after):
-        return "a marker would cite a different source"
-    if before.references is not None and after.references is not None:
-        if sorted(_as_source(e, before) for e in before.references.entries) != sorted(_as_source(e, after) for e in after.references.entries):
-            return "the reference list would change"
-    remaining = [d.code for d in lint_chapter(after, path) if d.code in RENUMBERING_CODES] if renumbered else []
-    if remaining:
-        return f"{remaining[0]} would remain"
-    return None
+    for old, new in zip(before.chapters(), after.chapters()):
+        if cited_texts(old) != cited_texts(new):
+            return "a marker would cite a different source"
+        if old.references is not None and new.references is not None:
+            if sorted(_as_source(e, old) for e in old.references.entries) != sorted(_as_source(e, new) for e in new.references.entries):
+                return "the reference list would change"
+    if not renumbered:
+        return None
+    selection = Selection.of(after.document, after.settings, path)
+    remaining = next((d.code for d in renumbering_findings(after) if selection.wanted(d)), None)
+    return None if remaining is None else f"{remaining} would remain"

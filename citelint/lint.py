@@ -1,0 +1,28 @@
+"""The lint core: a parsed chapter in, its findings out — each selected rule's,
+plus any URL findings handed in, after selection, severity overrides and
+suppression comments (one ``Selection`` per file). No I/O here."""
+
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+from citelint.chapter import Chapter
+from citelint.diagnostics import Diagnostic
+from citelint.rules import run_rules
+from citelint.selection import Selection
+
+
+def lint_chapter(
+    chapter: Chapter,
+    path: str = "",
+    extra: Iterable[Diagnostic] = (),
+    selection: Optional[Selection] = None,
+) -> list[Diagnostic]:
+    """The findings of a parsed chapter, plus ``extra`` ones (URL checks), as the
+    file reports them, sorted by position. ``selection``: the file's, when the
+    caller has it already (its suppression comments are read once)."""
+    selection = selection or Selection.of(chapter.document, chapter.settings, path)
+    found = [selection.reported(diagnostic, path) for diagnostic in run_rules(chapter, selection.rule_codes, selection.suppressed)]
+    found += [selection.reported(diagnostic, path) for diagnostic in extra if selection.wanted(diagnostic)]
+    found.sort(key=Diagnostic.sort_key)
+    return found

@@ -1,0 +1,56 @@
+"""Which findings a file reports, decided in one place (as flake8's
+DecisionEngine): ``select``, ``ignore`` and ``per-file-ignores`` say which codes
+apply to the file, ``severity`` overrides a code's default, and the file's
+suppression comments switch codes off on lines. Lint rules, ``fix`` and URL
+findings all ask the same ``Selection``; the comments are read once per file.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from citelint.catalog import CIT_CODES, CODES, matches
+from citelint.config import Settings, ignored_for_path
+from citelint.diagnostics import Diagnostic, Severity
+from citelint.document import Document
+from citelint.suppress import Suppressions, suppressions_for
+
+
+class Selection:
+    """The codes one file reports, and what its comments suppress."""
+
+    def __init__(self, settings: Settings, path: str, suppressions: Optional[Suppressions]) -> None:
+        ignored = tuple(settings.ignore) + ignored_for_path(settings, path)
+        self.codes = frozenset(
+            code for code in CODES if (not settings.select or matches(code, settings.select)) and not matches(code, ignored)
+        )
+        self.rule_codes = self.codes & frozenset(CIT_CODES)
+        self.suppressions = suppressions
+        self._severity = {code: Severity(value) for code, value in settings.severity}
+
+    @classmethod
+    def of(cls, document: Document, settings: Settings, path: str) -> "Selection":
+        """The selection for a file: its settings, its name and its comments."""
+        return cls(settings, path, suppressions_for(document))
+
+    def suppressed_at(self, line: int, code: str) -> bool:
+        """Whether a comment switches ``code`` off on the 0-based ``line``."""
+        return self.suppressions is not None and self.suppressions.suppressed(line, code)
+
+    def suppressed(self, diagnostic: Diagnostic) -> bool:
+        return self.suppressed_at(diagnostic.line - 1, diagnostic.code)
+
+    def wanted(self, diagnostic: Diagnostic) -> bool:
+        """Selected for the file and not suppressed where it is."""
+        return diagnostic.code in self.codes and not self.suppressed(diagnostic)
+
+    def reported(self, diagnostic: Diagnostic, path: str) -> Diagnostic:
+        """The finding as the file reports it: its severity as configured, its path."""
+        severity = self._severity.get(diagnostic.code)
+        if severity is not None:
+            diagnostic = diagnostic._replace(severity=severity)
+        return diagnostic._replace(path=path)
+
+    def file_disabled(self) -> bool:
+        """``<!-- citelint-disable-file -->`` with no codes: the file is left alone."""
+        return self.suppressions is not None and self.suppressions.file_codes >= self.suppressions.known
