@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from citelint.renumbering import FixResult
     from citelint.runner import CheckResult
 
-__version__ = "0.1.0"
+from citelint.version import __version__
 
 __all__ = ["__version__", "fix_text", "lint_paths", "lint_text"]
 

@@ -25,7 +25,7 @@ import os
 import re
 from typing import Callable, Iterable, Optional
 
-from citelint import __version__
+from citelint.version import __version__
 from citelint.diagnostics import Diagnostic, Edit, Fix, Severity
 from citelint.files import read_regular
 

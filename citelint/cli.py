@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Iterable, Optional
 
 import click
 
-from citelint import __version__
+from citelint.version import __version__
 from citelint.config import MAX_TIMEOUT, PLACEMENTS, Settings
 from citelint.diagnostics import FileError, Severity, printable
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Iterator, Optional
 from urllib.parse import quote
 
-from citelint import __version__
+from citelint.version import __version__
 from citelint.diagnostics import Diagnostic, printable
 from citelint.report import Run
 from citelint.report.json_format import array

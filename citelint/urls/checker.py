@@ -23,16 +23,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 from citelint.config import UrlSettings, compiled_url_excludes, url_excluded
 from citelint.urls.fingerprint import Fingerprint, describe_change, fingerprint
+from citelint.urls.limits import BODY_LIMIT, BODY_MARGIN, MAX_REDIRECTS, RETRY_AFTER_CAP, TEXT_TYPES
 from citelint.urls.policy import AddressPolicy, AddressRefused, HostNotFound, ResolveFailed, Resolver, literal_host_refused, system_resolver
 from citelint.urls.store import Verdict, VerdictStore
 
-RETRY_AFTER_CAP = 30.0
-MAX_REDIRECTS = 10
-BODY_LIMIT = 2 * 1024 * 1024  # bytes of a body read, at most (after decoding)
-BODY_MARGIN = 0.5  # seconds before a URL's deadline at which reading its body stops
 RETRIES = 2
 BACKOFF = 0.5
-TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 UNVERIFIABLE = {401, 403, 429, 999}
 DEAD = {404, 410}
 PERMANENT = {301, 308}

@@ -31,9 +31,9 @@ from urllib3.exceptions import ConnectTimeoutError, HTTPError, NewConnectionErro
 from urllib3.response import HTTPResponse
 from urllib3.util import connection as urllib3_connection
 
-from citelint import __version__
+from citelint.version import __version__
 from citelint.cache import make_cache_folder
-from citelint.urls.checker import BODY_LIMIT, MAX_REDIRECTS, TEXT_TYPES
+from citelint.urls.limits import BODY_LIMIT, MAX_REDIRECTS, TEXT_TYPES
 from citelint.urls.policy import AddressPolicy, ResolveFailed
 
 USER_AGENT = f"Mozilla/5.0 (compatible; citelint/{__version__}; reference checker)"

@@ -1,0 +1,10 @@
+"""The bounds every URL check keeps, shared by the checker and the HTTP side:
+what a hostile server may cost a run."""
+
+from __future__ import annotations
+
+RETRY_AFTER_CAP = 30.0  # seconds a `Retry-After` is honoured, at most
+MAX_REDIRECTS = 10
+BODY_LIMIT = 2 * 1024 * 1024  # bytes of a body read, at most (after decoding)
+BODY_MARGIN = 0.5  # seconds before a URL's deadline at which reading its body stops
+TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")  # bodies read for a fingerprint
