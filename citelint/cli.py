@@ -132,7 +132,7 @@ def check(
         raise click.UsageError(f"--statistics prints a table of counts; it does not combine with --format {format_name}")
 
     fixes = format_name == "json"  # only the JSON report carries a renumbering's edits
-    settings = _settings(config_file, select=select, ignore=ignore, strict=strict, placement=placement, fixes=fixes or None)
+    settings = _settings(config_file, select=select, ignore=ignore, placement=placement, fixes=fixes or None)
     result_cache = None if (no_cache or urls) else _result_cache(settings, cache_dir)
     url_check = None
     if urls:
@@ -157,7 +157,7 @@ def check(
     run = Run(result.diagnostics, result.errors, result.files_checked, color=color, quiet=quiet)
     _write(chunks("statistics" if statistics else format_name, run))
     _report_errors(result.errors, result.notes if not quiet else [])
-    ctx.exit(_exit_code(run, settings.strict))
+    ctx.exit(_exit_code(run, bool(strict)))
 
 
 def _warn(message: str) -> None:
@@ -210,7 +210,8 @@ def _result_cache(settings: Settings, cache_dir: Optional[str]) -> "ResultCache"
     from citelint.cache import ResultCache
     from citelint.config import cache_folder
 
-    return ResultCache(cache_dir or cache_folder(settings), repr(settings), _warn)
+    # What a report shows (format, fixes, strict) is not part of the key: one entry a file.
+    return ResultCache(cache_dir or cache_folder(settings), repr(settings._replace(fixes=False)), _warn)
 
 
 def _settings(config_file: Optional[str], **flags: object) -> Settings:

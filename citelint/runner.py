@@ -75,7 +75,7 @@ def check_paths(
     else:
         keys = [cache.key(source.path, source.text) if cache else "" for source in sources]
         found: list[Optional[list[Diagnostic] | FileError]] = [
-            cache.get(key, source.path) if cache else None for key, source in zip(keys, sources)
+            _as_reported(cache.get(key, source.path), settings) if cache else None for key, source in zip(keys, sources)
         ]
         missing = [index for index, item in enumerate(found) if item is None]
         for index, linted in zip(missing, _lint_many([sources[i] for i in missing], settings, jobs)):
@@ -87,6 +87,22 @@ def check_paths(
             _collect(result, outcome)
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
+
+
+def _as_reported(cached: Optional[list[Diagnostic]], settings: Settings) -> Optional[list[Diagnostic]]:
+    """A cached result as this run reports it. One entry serves every report: the
+    renumbering a JSON report carries is dropped for the others, and an entry made
+    without it is linted again for a JSON report (when it has a renumbering finding)."""
+    if cached is None:
+        return None
+    from citelint.catalog import RENUMBERING_CODES
+
+    renumbering = [d for d in cached if d.code in RENUMBERING_CODES]
+    if not settings.fixes:
+        return [d._replace(fix=None) if d.code in RENUMBERING_CODES else d for d in cached] if renumbering else cached
+    if renumbering and all(d.fix is None for d in renumbering):
+        return None
+    return cached
 
 
 def _lint_many(sources: list[SourceFile], settings: Settings, jobs: int) -> list[list[Diagnostic] | FileError]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -241,3 +242,19 @@ def test_new_code_under_the_same_version_does_not_answer_from_old_results(book: 
     monkeypatch.setattr(cache, "code_stamp", lambda: stamp + 1)
     run("book")
     assert len(sorted(Path(".citelint-cache/lint").rglob("*.json"))) == 2 * len(entries)  # new entries, old ones unused
+
+
+def test_one_entry_a_file_serves_every_report(book: Path) -> None:
+    """What a report shows (format, --strict, the renumbering a JSON report carries)
+    is not part of the cache key: one entry a file, and each report as uncached."""
+    out_of_order = CHAPTER.replace("[CITATION 1]", "[CITATION 9]").replace("[CITATION 2]", "[CITATION 1]").replace("[CITATION 9]", "[CITATION 2]")
+    assert out_of_order != CHAPTER
+    (book / "swapped.md").write_text(out_of_order, encoding="utf-8")
+    formats = [("--format", "text"), ("--format", "json"), ("--format", "sarif"), ("--format", "json", "--strict"), ("--format", "text", "--strict")]
+    uncached = {args: CliRunner().invoke(cli, ["check", "--no-cache", *args, "book"]).output for args in formats}
+    assert '"edits"' in uncached[("--format", "json")]
+    for order in (formats, formats[::-1]):
+        shutil.rmtree(".citelint-cache", ignore_errors=True)
+        for args in order:
+            assert CliRunner().invoke(cli, ["check", *args, "book"]).output == uncached[args], args
+    assert len(list(Path(".citelint-cache/lint").rglob("*.json"))) == 13
