@@ -137,7 +137,7 @@ def check(
     url_check = None
     if urls:
         show_progress = format_name == "text" and not quiet and sys.stderr.isatty() and "CI" not in os.environ
-        from citelint.urlrun import make_url_check
+        from citelint.check_urls import make_url_check
 
         url_check = make_url_check(
             settings,
@@ -270,8 +270,8 @@ def fix(
 
     The path - reads standard input and writes the text, fixed or not, to standard
     output (with --diff: the diff); what was done is said on standard error."""
-    from citelint.fixer import fix_paths
-    from citelint.writer import Interrupted, interruptible
+    from citelint.fix_files import fix_paths
+    from citelint.atomic_write import Interrupted, interruptible
 
     settings = _settings(config_file, select=select, ignore=ignore)
     try:

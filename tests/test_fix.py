@@ -13,7 +13,7 @@ from citelint import lint_text
 from citelint.cli import cli as main
 from citelint.config import Settings
 from citelint import fix_text
-from citelint.writer import ChangedOnDisk, write_atomically
+from citelint.atomic_write import ChangedOnDisk, write_atomically
 from helpers import ENTRIES, apply_at_positions, refs
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -257,7 +257,7 @@ def test_stale_temporary_files_are_told_apart(tmp_path: Path) -> None:
     for name in (f".citelint-{os.getppid()}-old_1234.tmp", ".citelint-oldstyle.tmp"):
         os.utime(tmp_path / name, (long_ago, long_ago))
     (tmp_path / ".citelint-55555555-link_123.tmp").symlink_to("chapter.tmp")
-    from citelint.writer import remove_stale_temp_files
+    from citelint.atomic_write import remove_stale_temp_files
 
     remove_stale_temp_files(str(tmp_path))
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted(

@@ -353,7 +353,7 @@ def test_fingerprint_ignores_dates_ads_and_whitespace() -> None:
 
 
 def test_progress_shows_on_long_runs_and_clears(capsys: pytest.CaptureFixture[str]) -> None:
-    from citelint.urlrun import Progress
+    from citelint.check_urls import Progress
 
     bar = Progress()
     bar(1, 10)

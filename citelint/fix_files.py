@@ -17,7 +17,7 @@ from citelint.config import Settings
 from citelint.diagnostics import FileError
 from citelint.files import MAX_FILE_BYTES, STDIN, SourceFile, collect, decode, read_source, shown_path
 from citelint.renumbering import fix_source
-from citelint.writer import ChangedOnDisk, Interrupted, remove_stale_temp_files, write_atomically
+from citelint.atomic_write import ChangedOnDisk, Interrupted, remove_stale_temp_files, write_atomically
 
 
 @dataclass(frozen=True)
