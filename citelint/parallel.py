@@ -6,6 +6,11 @@ through a pipe. Plain ``os.fork`` rather than ``multiprocessing``: a pool costs
 more to import and start (~30 ms) than linting a few chapters, and the children
 inherit the parsed settings, the sources and the compiled patterns for free.
 A child that fails or dies is not trusted: its share is linted again here.
+
+Memory: linting a file takes up to ~40 times its size, so the files linted at once
+hold at most IN_FLIGHT_CHARS characters between them. Each process lints one file
+at a time, so a file over IN_FLIGHT_CHARS / jobs is kept out of the shares and
+linted here alone, after the children are done: the ceiling holds for the whole run.
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ from citelint.diagnostics import Diagnostic, FileError
 from citelint.files import SourceFile
 
 Outcome = Union[list[Diagnostic], FileError]
+# The characters of the files being linted at once, by all processes together
+# (the largest file read, 16 MiB, is linted alone).
+IN_FLIGHT_CHARS = 16 * 1024 * 1024
 
 
 def lint_in_processes(sources: list[SourceFile], settings: Settings, jobs: int) -> Optional[list[Outcome]]:
@@ -28,7 +36,8 @@ def lint_in_processes(sources: list[SourceFile], settings: Settings, jobs: int) 
     from citelint.runner import lint_one
 
     _warm_up(settings)
-    own, *others = split(sources, jobs)
+    shares, alone = schedule(sources, jobs)
+    own, *others = shares
     children: list[tuple[int, int, list[int]]] = []
     for share in others:
         child = _fork(share, sources, settings)
@@ -45,7 +54,19 @@ def lint_in_processes(sources: list[SourceFile], settings: Settings, jobs: int) 
             results = [lint_one(sources[index], settings) for index in share]
         for index, outcome in zip(share, results):
             outcomes[index] = outcome
+    for index in alone:  # every child is done: nothing else is being linted
+        outcomes[index] = lint_one(sources[index], settings)
     return [outcome for outcome in outcomes if outcome is not None]
+
+
+def schedule(sources: list[SourceFile], jobs: int) -> tuple[list[list[int]], list[int]]:
+    """The shares of the processes (see ``split``; the first is this process's) and
+    the files too large to be linted beside others, linted alone afterwards."""
+    limit = IN_FLIGHT_CHARS // jobs
+    alone = [index for index, source in enumerate(sources) if len(source.text) > limit]
+    shared = [index for index, source in enumerate(sources) if len(source.text) <= limit]
+    shares = split([sources[index] for index in shared], jobs)
+    return [[shared[position] for position in share] for share in shares] or [[]], alone
 
 
 def split(sources: list[SourceFile], jobs: int) -> list[list[int]]:
