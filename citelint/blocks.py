@@ -30,7 +30,7 @@ import re
 from array import array
 from bisect import bisect_right
 from functools import lru_cache
-from typing import Any, Iterator, Match, NamedTuple, Optional
+from typing import Any, Iterator, Match, NamedTuple, Optional, Sequence, Union, overload
 
 from mistune.block_parser import BlockParser
 from mistune.core import BlockState
@@ -209,24 +209,43 @@ class _TokenTail:
             del self.tail[0]
 
 
-class _StateLines:
-    """A state's lines by their start offsets, sliced from its text on demand."""
+class Lines(Sequence[str]):
+    """The lines of a text by their start offsets, each sliced from the text when
+    asked for: a list of a large chapter's lines costs ~50 bytes a line more."""
 
     __slots__ = ("src", "starts")
 
-    def __init__(self, src: str) -> None:
+    def __init__(self, src: str, starts: Optional["array[int]"] = None) -> None:
         self.src = src
-        self.starts = _line_starts(src)
+        self.starts = _line_starts(src) if starts is None else starts
 
     def __len__(self) -> int:
         return len(self.starts)
 
-    def __getitem__(self, line: int) -> str:
+    @overload
+    def __getitem__(self, line: int) -> str: ...
+
+    @overload
+    def __getitem__(self, line: slice) -> list[str]: ...
+
+    def __getitem__(self, line: Union[int, slice]) -> Union[str, list[str]]:
+        if isinstance(line, slice):
+            return [self[number] for number in range(*line.indices(len(self.starts)))]
+        if line < 0:
+            line += len(self.starts)
+        if not 0 <= line < len(self.starts):
+            raise IndexError("line out of range")
         end = self.starts[line + 1] - 1 if line + 1 < len(self.starts) else len(self.src)
         return self.src[self.starts[line] : end]
 
+    def __iter__(self) -> Iterator[str]:
+        return (self[number] for number in range(len(self.starts)))
+
     def line_of(self, offset: int) -> int:
         return max(0, bisect_right(self.starts, offset) - 1)
+
+
+_StateLines = Lines
 
 
 class _RecordingState(BlockState):

@@ -9,10 +9,11 @@ computed once here and edits are mapped back to the source by line and column.
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_right
 from typing import NamedTuple, Optional
 
-from citelint.blocks import LeafBlock, ListItem, parse_structure
+from citelint.blocks import LeafBlock, Lines, ListItem, parse_structure
 
 BOM = "\ufeff"
 _LINE_ENDING = re.compile(r"\r\n?")
@@ -55,13 +56,13 @@ class Document:
         body = source[1:] if self.has_bom else source
         self.text = _LINE_ENDING.sub("\n", body)
         self.line_starts = _line_starts(self.text)
-        self.lines = self.text.split("\n")
+        self.lines = Lines(self.text, self.line_starts)  # sliced when asked for: a list costs ~50 bytes a line
         self.front_matter_end = _front_matter_end(self.lines)
         self.plain = _is_plain_text(self.lines, self.front_matter_end)
         structure = parse_structure(self._parse_input())
         self.items: list[ListItem] = structure.items
         self.blocks: list[LeafBlock] = self._split_plain(structure.blocks, heading_words)
-        self.line_block: list[Optional[int]] = self._index_lines()
+        self.line_block: array[int] = self._index_lines()  # -1: in no block
         self.code_blocks: list[Span] = _merge(self._code_block_spans())
         self._code_block_starts = [span.start for span in self.code_blocks]
         self._inline_code: dict[int, tuple[list[Span], list[int]]] = {}  # block -> spans, their starts
@@ -91,7 +92,7 @@ class Document:
 
     def block_at(self, offset: int) -> Optional[LeafBlock]:
         index = self.line_block[self.line_of(offset)]
-        return None if index is None else self.blocks[index]
+        return None if index < 0 else self.blocks[index]
 
     def is_prose(self, offset: int) -> bool:
         """False inside code, HTML comments, raw-text HTML and front matter."""
@@ -116,7 +117,7 @@ class Document:
         if _inside(self.code_blocks, self._code_block_starts, offset):
             return True
         index = self.line_block[self.line_of(offset)]
-        if index is None or self.blocks[index].kind not in _INLINE_KINDS:
+        if index < 0 or self.blocks[index].kind not in _INLINE_KINDS:
             return False
         found = self._inline_code.get(index)
         if found is None:
@@ -178,8 +179,8 @@ class Document:
             return block
         return LeafBlock("heading", line, line, PSEUDO_HEADING_LEVEL, None, block.quoted)
 
-    def _index_lines(self) -> list[Optional[int]]:
-        index: list[Optional[int]] = [None] * len(self.lines)
+    def _index_lines(self) -> array[int]:
+        index = array("q", [-1]) * len(self.lines)
         for number, block in enumerate(self.blocks):
             for line in range(block.first_line, min(block.last_line, len(self.lines) - 1) + 1):
                 index[line] = number
@@ -259,8 +260,8 @@ def _nth_line_start(text: str, line: int) -> int:
     return position
 
 
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
+def _line_starts(text: str) -> array[int]:
+    starts = array("q", [0])
     position = text.find("\n")
     while position >= 0:
         starts.append(position + 1)
