@@ -12,6 +12,17 @@ def root() -> Path:
     return ROOT
 
 
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A temporary project, the current folder for the test: a repository root (it
+    holds ``.git``, where citelint's project search stops) with the address guard
+    closed (``CITELINT_ALLOW_PRIVATE`` unset)."""
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CITELINT_ALLOW_PRIVATE", raising=False)
+    return tmp_path
+
+
 def _hypothesis_profiles() -> None:
     """CI runs the property tests derandomized, so a run is reproducible; locally they explore."""
     import os

@@ -1,11 +1,17 @@
-"""Shared test helpers: lint text and reduce findings to (code, line, column)."""
+"""Shared test helpers: lint text and reduce findings to (code, line, column), and
+run citelint's command line in this process."""
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any, Mapping, NamedTuple, Optional, Union
+
+from click.testing import CliRunner
 
 from citelint import lint_text
 from citelint.config import Settings
+from citelint.cli import cli as command_line
 from citelint.diagnostics import Edit
 
 ENTRIES = (
@@ -47,3 +53,24 @@ def apply_at_positions(text: str, edits: tuple[Edit, ...]) -> str:
         end = starts[edit.end_line - 1] + edit.end_column - 1
         text = text[:start] + edit.content + text[end:]
     return text
+
+
+class Ran(NamedTuple):
+    """What a run of the command line did."""
+
+    code: int
+    stdout: str
+    stderr: str
+
+
+def cli(*args: str, input: Optional[Union[str, bytes]] = None, env: Optional[Mapping[str, str]] = None) -> Ran:
+    """citelint's command line with ``args``, run in this process by click's runner;
+    an exception that escapes it is not caught (a test sees the traceback)."""
+    result = CliRunner().invoke(command_line, list(args), input=input, env=env, catch_exceptions=False)
+    return Ran(result.exit_code, result.stdout, result.stderr)
+
+
+def check_json(*args: str) -> tuple[int, Any, str]:
+    """``citelint check --format json`` with ``args``: the exit code, the report, stderr."""
+    ran = cli("check", "--format", "json", *args)
+    return ran.code, json.loads(ran.stdout), ran.stderr

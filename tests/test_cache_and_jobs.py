@@ -13,26 +13,25 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import helpers
+
 from citelint.cli import cli
 
 CHAPTER = "A. [CITATION 1] B. [CITATION 3] C [CITATION 2].\n\n## References\n\n1. \"A.\" P, 2020. https://e.com/a\n2. \"B.\" P. https://e.com/b\n3. \"C.\" P, 2022.\n"
 
 
 @pytest.fixture
-def book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / ".git").mkdir()
-    folder = tmp_path / "book"
+def book(project: Path) -> Path:
+    folder = project / "book"
     folder.mkdir()
     for number in range(12):
         text = CHAPTER if number % 3 else CHAPTER.replace("[CITATION 3]", "[Citation 3]")
         (folder / f"ch{number:02d}.md").write_text(text * (1 + number % 4) + ("x" * 100_000 if number % 2 else ""), encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
     return folder
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, ["check", "--format", "json", *args])
-    return result.exit_code, result.stdout, result.stderr
+    return tuple(helpers.cli("check", "--format", "json", *args))  # type: ignore[return-value]
 
 
 def test_cached_results_are_identical_and_skip_parsing(book: Path) -> None:

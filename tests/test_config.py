@@ -15,25 +15,21 @@ from click.testing import CliRunner
 
 from citelint.cli import cli as main
 from citelint.config import Settings
-from helpers import REFS
+from helpers import REFS, cli
 
 OUT_OF_ORDER = "A. [CITATION 1] B. [CITATION 3] C. [CITATION 2]\n" + REFS
 LATE = "A. [CITATION 1] B. [CITATION 2] C [CITATION 3].\n" + REFS  # CIT006 only
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
+run = cli
 
 
 @pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / ".git").mkdir()
-    (tmp_path / "book").mkdir()
-    (tmp_path / "book" / "ch1.md").write_text(OUT_OF_ORDER, encoding="utf-8")
-    (tmp_path / "book" / "ch2.md").write_text(LATE, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+def repo(project: Path) -> Path:
+    (project / "book").mkdir()
+    (project / "book" / "ch1.md").write_text(OUT_OF_ORDER, encoding="utf-8")
+    (project / "book" / "ch2.md").write_text(LATE, encoding="utf-8")
+    return project
 
 
 def write(path: Path, text: str) -> None:
@@ -421,8 +417,8 @@ GOOD = "A. [CITATION 1] B. [CITATION 2] C. [CITATION 3]\n" + REFS
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A project whose .citelint.toml lints manuscript/ but not its drafts."""
+def drafts_project(tmp_path: Path) -> Path:
+    """A drafts_project whose .citelint.toml lints manuscript/ but not its drafts."""
     (tmp_path / ".git").mkdir()
     (tmp_path / "manuscript" / "drafts").mkdir(parents=True)
     (tmp_path / "notes").mkdir()
@@ -443,44 +439,44 @@ def run_in(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     [(".", "manuscript/ch2.md"), ("manuscript", "ch2.md"), ("manuscript/drafts", "../ch2.md"), ("notes", "../manuscript/ch2.md")],
     ids=["root", "subfolder", "excluded-subfolder", "sibling"],
 )
-def test_configured_paths_are_relative_to_the_configuration_file(project: Path, where: str, shown: str) -> None:
+def test_configured_paths_are_relative_to_the_configuration_file(drafts_project: Path, where: str, shown: str) -> None:
     """`citelint check` with no path lints the configured manuscript/, without its
-    drafts, from the project root, from inside it, and from a sibling folder."""
-    result = run_in(project / where, "check", "--no-cache")
+    drafts, from the drafts_project root, from inside it, and from a sibling folder."""
+    result = run_in(drafts_project / where, "check", "--no-cache")
     assert result.returncode == 1, result.stderr
     assert f"{shown}:1:20: CIT003" in result.stdout
     assert "draft.md" not in result.stdout + result.stderr and "todo.md" not in result.stdout
     assert result.stdout.endswith("in 2 files.\n")
-    fixing = run_in(project / where, "fix", "--check")
+    fixing = run_in(drafts_project / where, "fix", "--check")
     assert fixing.returncode == 1 and "draft.md" not in fixing.stdout + fixing.stderr
 
 
 @pytest.mark.parametrize(("where", "args"), [("manuscript", ["."]), ("manuscript", ["drafts", "ch1.md"]), ("manuscript/drafts", ["draft.md"]), ("notes", ["../manuscript"])])
-def test_exclude_is_relative_to_the_configuration_file_wherever_citelint_runs(project: Path, where: str, args: list[str]) -> None:
+def test_exclude_is_relative_to_the_configuration_file_wherever_citelint_runs(drafts_project: Path, where: str, args: list[str]) -> None:
     """The drafts are excluded however they are named: from a subfolder, from inside
     the excluded folder, from a sibling (as pre-commit and editors pass paths)."""
-    result = run_in(project / where, "check", "--no-cache", *args)
+    result = run_in(drafts_project / where, "check", "--no-cache", *args)
     assert "draft.md" not in result.stdout + result.stderr and "CIT001" not in result.stdout, result.stdout + result.stderr
 
 
 # -- extensions: what a folder walk finds --------------------------------------------
 
 
-def test_a_folder_of_txt_chapters_is_linted_with_extensions(project: Path) -> None:
-    (project / "txt").mkdir()
-    write(project / "txt" / "chapter-1.txt", OUT_OF_ORDER)
-    write(project / "txt" / "readme.md", GOOD)
-    before = run_in(project, "check", "--no-cache", "txt")
+def test_a_folder_of_txt_chapters_is_linted_with_extensions(drafts_project: Path) -> None:
+    (drafts_project / "txt").mkdir()
+    write(drafts_project / "txt" / "chapter-1.txt", OUT_OF_ORDER)
+    write(drafts_project / "txt" / "readme.md", GOOD)
+    before = run_in(drafts_project, "check", "--no-cache", "txt")
     assert "chapter-1.txt" not in before.stdout and before.stdout.endswith("in 1 file.\n")
-    write(project / ".citelint.toml", 'extensions = ["TXT"]\n')
-    after = run_in(project, "check", "--no-cache", "txt")
+    write(drafts_project / ".citelint.toml", 'extensions = ["TXT"]\n')
+    after = run_in(drafts_project, "check", "--no-cache", "txt")
     assert after.returncode == 1 and "txt/chapter-1.txt:1:20: CIT003" in after.stdout and "readme.md" not in after.stdout
-    write(project / ".citelint.toml", 'extensions = ["txt", "md"]\n')
-    both = run_in(project, "check", "--no-cache", "txt")
+    write(drafts_project / ".citelint.toml", 'extensions = ["txt", "md"]\n')
+    both = run_in(drafts_project, "check", "--no-cache", "txt")
     assert "chapter-1.txt" in both.stdout and both.stdout.endswith("in 2 files.\n")
-    (project / "txt" / "chapter-1.txt").unlink()
-    (project / "txt" / "readme.md").unlink()
-    empty = run_in(project, "check", "--no-cache", "txt")
+    (drafts_project / "txt" / "chapter-1.txt").unlink()
+    (drafts_project / "txt" / "readme.md").unlink()
+    empty = run_in(drafts_project, "check", "--no-cache", "txt")
     assert empty.returncode == 2 and empty.stderr == "citelint: error: txt: no files named *.txt, *.md in this directory\n"
 
 
@@ -501,7 +497,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_every_install_line_installs_this_project() -> None:
-    """The package index's `citelint` is an unrelated project (a LaTeX citation
+    """The package index's `citelint` is an unrelated drafts_project (a LaTeX citation
     linter): no README or docs example (a command in a code block) may install it
     by that name; each installs this checkout or this repository at a tag."""
     documents = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]

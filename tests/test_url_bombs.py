@@ -20,6 +20,7 @@ from click.testing import CliRunner
 
 from citelint.cli import cli as main
 from citelint.urls.store import VerdictStore  # imported before the forks below
+from helpers import check_json
 from urlserver import TrapServer, compressed_zeros
 
 MEMORY_CEILING_KB = 300 * 1024  # peak RSS of a whole check run, far below the gigabytes a bomb asks for
@@ -46,10 +47,8 @@ def server() -> Iterator[TrapServer]:
 
 
 @pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / ".git").mkdir()
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+def workdir(project: Path) -> Path:
+    return project
 
 
 def chapter(urls: list[str]) -> str:
@@ -58,9 +57,7 @@ def chapter(urls: list[str]) -> str:
     return f"{markers}\n\n## References\n\n{entries}\n"
 
 
-def check(*args: str) -> tuple[int, dict, str]:  # type: ignore[type-arg]
-    result = CliRunner().invoke(main, ["check", "--format", "json", *args])
-    return result.exit_code, json.loads(result.stdout), result.stderr
+check = check_json
 
 
 def findings_by_url(document: dict) -> dict[str, tuple[str, str]]:  # type: ignore[type-arg]

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from citelint.cli import cli as main
 from citelint.urls.policy import AddressPolicy, AddressRefused, HostNotFound, is_public, literal_host_refused, system_resolver
+from helpers import check_json
 from urlserver import TrapServer
 
 EXPECTED = {
@@ -53,16 +54,11 @@ def chapter(urls: list[str]) -> str:
 
 
 @pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / ".git").mkdir()
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("CITELINT_ALLOW_PRIVATE", raising=False)  # the guard is closed unless a test opens it
-    return tmp_path
+def workdir(project: Path) -> Path:
+    return project
 
 
-def check(*args: str) -> tuple[int, dict, str]:  # type: ignore[type-arg]
-    result = CliRunner().invoke(main, ["check", "--format", "json", *args])
-    return result.exit_code, json.loads(result.stdout), result.stderr
+check = check_json
 
 
 def codes_by_url(document: dict) -> dict[str, str]:  # type: ignore[type-arg]
