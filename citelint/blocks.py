@@ -32,6 +32,7 @@ from bisect import bisect_right
 from functools import lru_cache
 from typing import Any, Iterator, Match, NamedTuple, Optional, Sequence, Union, overload
 
+from mistune import list_parser
 from mistune.block_parser import BlockParser
 from mistune.core import BlockState
 
@@ -248,6 +249,18 @@ class Lines(Sequence[str]):
 _StateLines = Lines
 
 
+class _NoChildren:
+    """A list token's items, not kept (see ``parse_list``)."""
+
+    __slots__ = ()
+
+    def append(self, item: Any) -> None:
+        pass
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(())
+
+
 class _RecordingState(BlockState):
     """A BlockState that remembers where its blocks are in its own text."""
 
@@ -338,6 +351,31 @@ class _RecordingParser(BlockParser):
         parent = state.parent
         if isinstance(parent, _RecordingState) and isinstance(state, _RecordingState):
             parent.adopt(state)
+
+    def parse_list(self, m: Match[str], state: BlockState) -> int:
+        """mistune's ``parse_list``, keeping no token per item (a list of a hundred
+        thousand items held as many dictionaries until it ended)."""
+        item = list_parser._create_list_marker(m, "list")
+        if not item.text.strip() or (item.ordered and int(item.marker[:-1]) != 1):
+            # an empty item, or a list not starting at 1, cannot interrupt a paragraph
+            end_pos = state.append_paragraph()
+            if end_pos:
+                return end_pos
+        token: dict[str, Any] = {"type": "list", "children": _NoChildren(), "tight": True, "bullet": item.bullet}
+        state.cursor = m.end() + 1
+        rules = self.list_rules
+        if state.depth() >= self.max_nested_level - 1:
+            rules = [rule for rule in rules if rule not in ("list", "block_quote")]
+        bullet = list_parser._get_list_bullet(item.bullet)
+        next_item: Optional[Any] = item
+        while next_item:
+            next_item = list_parser._parse_list_item(self, bullet, next_item, token, state, rules)
+        end_pos = token.pop("_end_pos", None)
+        if end_pos:
+            state.tokens.insert(token.pop("_tok_index"), token)
+            return int(end_pos)
+        state.append_token(token)
+        return state.cursor
 
     def parse_method(self, m: Match[str], state: BlockState) -> Optional[int]:
         name = m.lastgroup or ""
@@ -432,12 +470,15 @@ def parse_structure(text: str) -> Structure:
 def _structure(events: _Events, line_map: Optional["array[int]"]) -> Structure:
     blocks: list[LeafBlock] = []
     items: list[ListItem] = []
-    item_of: dict[int, int] = {}  # an item's event position -> its index in items
+    item_of = array("q", [-1]) * len(events)  # an item's event position -> its index in items
     top = len(line_map) - 1 if line_map is not None else 0
+    in_order = True
     for index in range(len(events)):
         first, last = events.first[index], events.last[index]
         if line_map is not None:
             first, last = line_map[min(first, top)], line_map[min(last, top)]
+        if last == first:
+            last = first  # one int object for both: a large chapter has a block per line
         owner = events.owner[index]
         enclosing = item_of[owner] if owner >= 0 else None
         quoted = bool(events.quoted[index])
@@ -446,8 +487,11 @@ def _structure(events: _Events, line_map: Optional["array[int]"]) -> Structure:
             item_of[index] = len(items)
             items.append(ListItem(len(items), first, None if number < 0 else number, enclosing, events.depth[index], quoted))
         else:
+            if blocks and (first, last) < (blocks[-1].first_line, blocks[-1].last_line):
+                in_order = False
             blocks.append(LeafBlock(_KINDS[events.kind[index]], first, last, events.level[index], enclosing, quoted))
-    blocks.sort(key=lambda block: (block.first_line, block.last_line))
+    if not in_order:
+        blocks.sort(key=lambda block: (block.first_line, block.last_line))
     return Structure(blocks, items)
 
 
