@@ -104,6 +104,7 @@ def test_sarif_lists_every_rule_including_url_rules(monkeypatch: pytest.MonkeyPa
     assert ids == [f"CIT{n:03d}" for n in range(1, 16) if n != 14] + [f"URL{n:03d}" for n in range(1, 7)]
 
 
+@pytest.mark.slow
 def test_many_findings_stream_in_every_format(tmp_path: Path) -> None:
     """Fifty thousand findings in five files: each format writes them all, JSON and SARIF parse."""
     import subprocess

@@ -166,6 +166,7 @@ def test_aaaa_answers_that_embed_a_refused_ipv4_address_get_no_request(server: T
 
 
 @pytest.mark.parametrize("target", [*LOOPBACK_IN_DISGUISE, *(f"[{a}]" for a in LOOPBACK_IN_DISGUISE.values())])
+@pytest.mark.slow
 def test_redirect_hops_that_embed_a_refused_ipv4_address_are_not_followed(server: TrapServer, target: str) -> None:
     path = f"/redirect-to/{target}:{server.port}/ok"
     url = f"http://public.example:{server.port}{path}"
@@ -278,6 +279,7 @@ def test_a_committed_verdict_that_never_expires_is_not_trusted(server: TrapServe
         "content_type = x'ff'",
     ],
 )
+@pytest.mark.slow
 def test_verdict_rows_with_unexpected_values_are_misses(server: TrapServer, workdir: Path, assignment: str) -> None:
     Path("ch.md").write_text(chapter([server.url("/ok"), server.url("/404")]), encoding="utf-8")
     args = ("--urls", "--allow-private", "--cache-dir", "cache", "ch.md")
@@ -421,6 +423,7 @@ def test_a_url_cache_folder_that_is_a_link_is_not_written_through(server: TrapSe
     ],
 )
 @pytest.mark.parametrize("dangling", [True, False])
+@pytest.mark.slow
 def test_url_cache_files_that_are_links_are_not_written_through(server: TrapServer, workdir: Path, name: str, dangling: bool) -> None:
     outside = workdir.parent / "outside"
     target = outside / "foreign"

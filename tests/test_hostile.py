@@ -59,6 +59,7 @@ CASES: dict[str, Callable[[], str]] = {
 
 
 @pytest.mark.parametrize("make", CASES.values(), ids=list(CASES))
+@pytest.mark.slow
 def test_hostile_text_gives_findings_in_bounded_time(make: Callable[[], str]) -> None:
     text = make()
     started = time.monotonic()
@@ -71,6 +72,7 @@ def test_hostile_text_gives_findings_in_bounded_time(make: Callable[[], str]) ->
 
 
 @pytest.mark.parametrize("make", CASES.values(), ids=list(CASES))
+@pytest.mark.slow
 def test_hostile_text_is_fixed_or_refused_in_bounded_time(make: Callable[[], str]) -> None:
     """``fix`` plans, applies and verifies on the same shapes: a text back (the
     same or fixed), or a refusal; never an exception."""
@@ -208,6 +210,7 @@ LINEAR = {
 
 
 @pytest.mark.parametrize("make", LINEAR.values(), ids=list(LINEAR))
+@pytest.mark.slow
 def test_work_grows_linearly(make: Callable[[int], str]) -> None:
     """Four times the input costs about four times the work: at most 5x the function
     calls and 8x the CPU time (quadratic work would be 16x)."""
@@ -231,6 +234,7 @@ def _reversed_chapter(n: int) -> str:
     return body + "\n\n## References\n\n" + "".join(f'{i}. "T{i}" P, 2020. https://e.com/{i}\n' for i in range(1, n + 1))
 
 
+@pytest.mark.slow
 def test_fix_work_grows_linearly() -> None:
     """Renumbering every marker and moving every entry: four times the chapter costs
     about four times the work, in calls and CPU time (each edit once rebuilt the
@@ -248,6 +252,7 @@ def test_fix_work_grows_linearly() -> None:
 # -- the regular expressions, each on its worst case --------------------------
 
 
+@pytest.mark.slow
 def test_every_regex_on_a_long_run_of_its_hardest_characters() -> None:
     """Every pattern in citelint, searched over long runs of the characters that make
     patterns backtrack, finishes quickly."""

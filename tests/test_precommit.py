@@ -16,6 +16,8 @@ import pytest
 
 from helpers import REFS
 
+pytestmark = pytest.mark.slow  # real subprocesses and servers: the fast loop leaves them out
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT_OF_ORDER = "A. [CITATION 1] B. [CITATION 3] C. [CITATION 2]\n" + REFS
 CLEAN = "A. [CITATION 1] B. [CITATION 2] C. [CITATION 3]\n" + REFS

@@ -23,9 +23,12 @@ from citelint.urls.store import VerdictStore  # imported before the forks below
 from helpers import check_json
 from urlserver import TrapServer, compressed_zeros
 
+pytestmark = pytest.mark.slow  # real subprocesses and servers: the fast loop leaves them out
+
 MEMORY_CEILING_KB = 300 * 1024  # peak RSS of a whole check run, far below the gigabytes a bomb asks for
 MEASURED_RUN = """
 import resource, subprocess, sys
+
 result = subprocess.run(sys.argv[1:], capture_output=True, text=True, timeout=300)
 sys.stderr.write(result.stderr)
 print(result.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)

@@ -65,6 +65,7 @@ def codes_by_url(document: dict) -> dict[str, str]:  # type: ignore[type-arg]
     return {d["message"].split(": ", 1)[0]: d["code"] for d in document["diagnostics"] if d["code"].startswith("URL")}
 
 
+@pytest.mark.slow
 def test_every_trap_is_classified_and_the_run_is_bounded(server: TrapServer, workdir: Path) -> None:
     urls = [server.url(path) for path in EXPECTED]
     Path("ch.md").write_text(chapter(urls), encoding="utf-8")
@@ -265,6 +266,7 @@ def test_archived_copies_of_dead_and_changed_links(server: TrapServer, workdir: 
 
 
 @pytest.mark.parametrize("mode", ["none", "garbage", "huge", "hostile", "hang", "drip"])
+@pytest.mark.slow
 def test_an_archive_without_a_usable_answer_adds_nothing(server: TrapServer, workdir: Path, mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
     server.state["archive"] = mode
     api = server.url("/wayback/available")
@@ -299,6 +301,7 @@ def test_corrupt_cache_degrades_with_a_warning(server: TrapServer, workdir: Path
     assert code == 1
 
 
+@pytest.mark.slow
 def test_parallel_processes_share_one_cache(server: TrapServer, workdir: Path) -> None:
     Path("ch.md").write_text(chapter([server.url(p) for p in ("/ok", "/404", "/302", "/plain", "/pdf")]), encoding="utf-8")
     command = [sys.executable, "-m", "citelint", "check", "--urls", "--allow-private", "--format", "json", "--cache-dir", "cache", "ch.md"]

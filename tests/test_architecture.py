@@ -1,0 +1,135 @@
+"""The package's own imports, read with ``ast``: no import cycle between citelint
+modules (imports inside functions included), and no import that points up the
+layers documented in docs/development.md."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "citelint"
+
+# Lowest first. A module imports only from its own layer or the ones below it.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    # values and pure helpers that import nothing of citelint's but these
+    ("version", "diagnostics", "patterns", "mistune_adapter", "atomic_write", "urls.limits", "urls.policy", "urls.fingerprint"),
+    # what rules exist, and the file system's edge
+    ("catalog", "files"),
+    # settings, and the result cache's storage
+    ("config", "cache"),
+    # one parse of a file: its blocks, markers, reference list, suppression comments
+    ("document", "markers", "references", "suppress"),
+    ("chapter",),
+    ("rules", "rules.*"),
+    # decisions over a chapter: what a file reports, the lint core, the renumbering
+    ("selection", "lint", "renumbering"),
+    # the URL checker (requests and requests-cache only in urls.http)
+    ("urls", "urls.store", "urls.http", "urls.checker"),
+    # output
+    ("report", "report.*", "docsgen"),
+    # drivers: checking files, the process fan-out, fixing files, the URL run
+    ("check_files", "processes", "fix_files", "check_urls"),
+    # the interface: the command line and the public Python API
+    ("cli", "__main__", ""),
+)
+
+
+def module_names() -> dict[str, Path]:
+    names = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = path.relative_to(PACKAGE).with_suffix("").parts
+        names[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return names
+
+
+def imports(modules: dict[str, Path]) -> dict[str, set[str]]:
+    """Each module's citelint imports, at any depth of the module (functions too)."""
+    found: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        targets: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module and node.module.split(".")[0] == "citelint":
+                base = node.module.removeprefix("citelint").removeprefix(".")
+                for alias in node.names:
+                    child = f"{base}.{alias.name}" if base else alias.name
+                    targets.add(child if child in modules else base)
+            elif isinstance(node, ast.Import):
+                targets |= {alias.name.removeprefix("citelint").removeprefix(".") for alias in node.names if alias.name.split(".")[0] == "citelint"}
+        found[name] = {target for target in targets if target != name and target in modules}
+    return found
+
+
+def layer_of(name: str) -> int:
+    for index, members in enumerate(LAYERS):
+        for member in members:
+            if member == name or (member.endswith(".*") and name.startswith(member[:-1])):
+                return index
+    raise AssertionError(f"citelint.{name} is in no layer: add it to LAYERS here and to docs/development.md")
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (iterative Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    for start in sorted(graph):
+        if start in index:
+            continue
+        work = [(start, iter(sorted(graph[start])))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return found
+
+
+GRAPH = imports(module_names())
+
+
+def test_no_import_cycles() -> None:
+    assert cycles(GRAPH) == []
+
+
+def test_every_module_has_a_layer() -> None:
+    for name in GRAPH:
+        layer_of(name)
+
+
+@pytest.mark.parametrize("name", sorted(GRAPH), ids=lambda name: name or "citelint")
+def test_imports_point_down_the_layers(name: str) -> None:
+    upward = sorted(target for target in GRAPH[name] if layer_of(target) > layer_of(name))
+    assert upward == [], f"citelint.{name} imports {upward} from a higher layer"
+
+
+def test_the_check_finds_a_cycle_and_an_upward_import() -> None:
+    """The checks can fail."""
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == [["a", "b", "c"]]
+    assert layer_of("cli") > layer_of("lint") > layer_of("chapter") > layer_of("document") > layer_of("files")
