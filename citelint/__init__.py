@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from citelint.config import Settings
     from citelint.diagnostics import Diagnostic
     from citelint.renumbering import FixResult
-    from citelint.runner import CheckResult
+    from citelint.check_files import CheckResult
 
 from citelint.version import __version__
 
@@ -47,7 +47,7 @@ def lint_paths(paths: Iterable[str], settings: Optional[Settings] = None, jobs: 
     the findings, the files that could not be read, and how many were checked. No
     result cache is read or written; ``jobs`` > 1 lints in forked processes."""
     from citelint.config import Settings as DefaultSettings
-    from citelint.runner import check_paths
+    from citelint.check_files import check_paths
 
     return check_paths(paths, settings or DefaultSettings(), jobs=jobs)
 

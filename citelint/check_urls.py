@@ -11,7 +11,7 @@ from typing import Callable, Mapping, Optional
 from citelint.chapter import Chapter
 from citelint.config import Settings, cache_folder, shown
 from citelint.diagnostics import printable, shorten
-from citelint.runner import UrlCheck
+from citelint.check_files import UrlCheck
 
 
 class Progress:

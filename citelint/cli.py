@@ -126,7 +126,7 @@ def check(
 ) -> None:
     """Lint PATHS (files, or folders searched for *.md and *.markdown)."""
     from citelint.report import Run, chunks
-    from citelint.runner import check_paths, default_jobs
+    from citelint.check_files import check_paths, default_jobs
 
     if statistics and format_name != "text":
         raise click.UsageError(f"--statistics prints a table of counts; it does not combine with --format {format_name}")

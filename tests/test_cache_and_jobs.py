@@ -129,8 +129,8 @@ def test_parallel_lint_really_uses_processes(monkeypatch: pytest.MonkeyPatch) ->
     import os
 
     from citelint.config import Settings
-    from citelint.parallel import lint_in_processes
-    from citelint.runner import lint_one
+    from citelint.processes import run_in_processes
+    from citelint.check_files import lint_one
 
     forks = []
     real_fork = os.fork
@@ -143,7 +143,7 @@ def test_parallel_lint_really_uses_processes(monkeypatch: pytest.MonkeyPatch) ->
 
     monkeypatch.setattr(os, "fork", counting_fork)
     sources = _sources()
-    outcomes = lint_in_processes(sources, Settings(), 3)
+    outcomes = run_in_processes(lint_one, sources, Settings(), 3)
     assert len(forks) == 2
     assert outcomes == [lint_one(source, Settings()) for source in sources]
     assert [outcome[0].path for outcome in outcomes if isinstance(outcome, list)] == [source.path for source in sources]
@@ -151,36 +151,36 @@ def test_parallel_lint_really_uses_processes(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_a_child_that_fails_has_its_share_linted_again(monkeypatch: pytest.MonkeyPatch) -> None:
     """A child that cannot send its results exits non-zero; its files are linted here."""
-    import citelint.parallel as parallel
+    import citelint.processes as processes
     from citelint.config import Settings
-    from citelint.runner import lint_one
+    from citelint.check_files import lint_one
 
     def broken_dumps(*args: object, **kwargs: object) -> bytes:
         raise RuntimeError("cannot send")
 
-    monkeypatch.setattr(parallel.pickle, "dumps", broken_dumps)
+    monkeypatch.setattr(processes.pickle, "dumps", broken_dumps)
     sources = _sources()
-    assert parallel.lint_in_processes(sources, Settings(), 2) == [lint_one(source, Settings()) for source in sources]
+    assert processes.run_in_processes(lint_one, sources, Settings(), 2) == [lint_one(source, Settings()) for source in sources]
 
 
 def test_no_fork_means_linting_here(monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
-    import citelint.parallel as parallel
+    import citelint.processes as processes
     from citelint.config import Settings
-    from citelint.runner import lint_one
+    from citelint.check_files import lint_one
 
     def no_fork() -> int:
         raise OSError("no processes left")
 
     monkeypatch.setattr(os, "fork", no_fork)
     sources = _sources()
-    assert parallel.lint_in_processes(sources, Settings(), 4) == [lint_one(source, Settings()) for source in sources]
+    assert processes.run_in_processes(lint_one, sources, Settings(), 4) == [lint_one(source, Settings()) for source in sources]
 
 
 def test_shares_are_balanced_by_size() -> None:
     from citelint.files import SourceFile
-    from citelint.parallel import split
+    from citelint.processes import split
 
     sources = [SourceFile(str(n), "x" * size) for n, size in enumerate([900, 100, 500, 500, 100, 800])]
     shares = split(sources, 2)

@@ -109,9 +109,9 @@ def _lint_many(sources: list[SourceFile], settings: Settings, jobs: int) -> list
     """Lint in order; in parallel processes when there are enough files to pay for them."""
     size = sum(len(source.text) for source in sources)
     if jobs > 1 and len(sources) >= PARALLEL_MIN_FILES and size >= PARALLEL_MIN_BYTES:
-        from citelint.parallel import lint_in_processes
+        from citelint.processes import run_in_processes
 
-        outcomes = lint_in_processes(sources, settings, jobs)
+        outcomes = run_in_processes(lint_one, sources, settings, jobs)
         if outcomes is not None:
             return outcomes
     return [lint_one(source, settings) for source in sources]

@@ -1,4 +1,5 @@
-"""Lint many files in parallel processes (``--jobs``), with output identical to a serial run.
+"""The ``--jobs`` fan-out: run a function over many files in parallel processes,
+with outcomes identical to a serial run (``check_files`` hands it the linting).
 
 The files are split into shares of about equal size; the process lints one share
 itself and forks a child for each of the others, which sends its results back
@@ -17,45 +18,45 @@ from __future__ import annotations
 
 import os
 import pickle
-from typing import Optional, Union
+from typing import Callable, Optional, Union
 
 from citelint.config import Settings
 from citelint.diagnostics import Diagnostic, FileError
 from citelint.files import SourceFile
 
 Outcome = Union[list[Diagnostic], FileError]
+Work = Callable[[SourceFile, Settings], Outcome]  # what is run over each file
 # The characters of the files being linted at once, by all processes together
 # (the largest file read, 16 MiB, is linted alone).
 IN_FLIGHT_CHARS = 16 * 1024 * 1024
 
 
-def lint_in_processes(sources: list[SourceFile], settings: Settings, jobs: int) -> Optional[list[Outcome]]:
-    """The outcomes in the order of ``sources``, or None where processes cannot be forked."""
+def run_in_processes(work: Work, sources: list[SourceFile], settings: Settings, jobs: int) -> Optional[list[Outcome]]:
+    """``work`` over every source: the outcomes in the order of ``sources``, or None
+    where processes cannot be forked."""
     if not hasattr(os, "fork") or jobs < 2:
         return None
-    from citelint.runner import lint_one
-
-    _warm_up(settings)
+    _warm_up(work, settings)
     shares, alone = schedule(sources, jobs)
     own, *others = shares
     children: list[tuple[int, int, list[int]]] = []
     for share in others:
-        child = _fork(share, sources, settings)
+        child = _fork(work, share, sources, settings)
         if child is None:
             own += share  # no process to be had: lint it here
         else:
             children.append(child)
     outcomes: list[Optional[Outcome]] = [None] * len(sources)
     for index in own:
-        outcomes[index] = lint_one(sources[index], settings)
+        outcomes[index] = work(sources[index], settings)
     for pid, read_end, share in children:
         results = _collect(pid, read_end, len(share))
         if results is None:
-            results = [lint_one(sources[index], settings) for index in share]
+            results = [work(sources[index], settings) for index in share]
         for index, outcome in zip(share, results):
             outcomes[index] = outcome
     for index in alone:  # every child is done: nothing else is being linted
-        outcomes[index] = lint_one(sources[index], settings)
+        outcomes[index] = work(sources[index], settings)
     return [outcome for outcome in outcomes if outcome is not None]
 
 
@@ -81,15 +82,13 @@ def split(sources: list[SourceFile], jobs: int) -> list[list[int]]:
     return [sorted(share) for share in shares]
 
 
-def _warm_up(settings: Settings) -> None:
+def _warm_up(work: Work, settings: Settings) -> None:
     """Import the lint path and compile the parser's patterns once, before forking,
     so that every child inherits them instead of paying for them again."""
-    from citelint.runner import lint_one
-
-    lint_one(SourceFile("", "x [CITATION 1]\n\n> - q\n\n1. a\n\n## References\n\n1. r\n"), settings)
+    work(SourceFile("", "x [CITATION 1]\n\n> - q\n\n1. a\n\n## References\n\n1. r\n"), settings)
 
 
-def _fork(share: list[int], sources: list[SourceFile], settings: Settings) -> Optional[tuple[int, int, list[int]]]:
+def _fork(work: Work, share: list[int], sources: list[SourceFile], settings: Settings) -> Optional[tuple[int, int, list[int]]]:
     try:
         read_end, write_end = os.pipe()
     except OSError:
@@ -104,9 +103,7 @@ def _fork(share: list[int], sources: list[SourceFile], settings: Settings) -> Op
         os.close(read_end)
         status = 1
         try:
-            from citelint.runner import lint_one
-
-            data = pickle.dumps([lint_one(sources[index], settings) for index in share], pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps([work(sources[index], settings) for index in share], pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(data)
             status = 0
