@@ -132,7 +132,9 @@ def find_markers(document: Document, keyword: str = "CITATION") -> list[Marker]:
         quick = simple.match(text, start)
         if quick:
             escaped = start > 0 and text[start - 1] == "\\"
-            markers.append(Marker(start, quick.end(), quick.group(), (int(quick.group(1)),), escaped=escaped))
+            number = int(quick.group(1))
+            parts = _simple_parts(len(keyword), number)
+            markers.append(Marker(start, quick.end(), quick.group(), (number,), None, None, parts, escaped))
             continue
         marker = _classify(text, match, keyword)
         if marker is not None:
@@ -144,6 +146,12 @@ def find_markers(document: Document, keyword: str = "CITATION") -> list[Marker]:
         if found:
             markers = sorted(markers + found, key=lambda marker: marker.start)
     return markers
+
+
+@lru_cache(maxsize=4096)
+def _simple_parts(keyword_length: int, number: int) -> tuple[Part, ...]:
+    """The one part of ``[KEYWORD n]``: a chapter repeats its markers, so they share it."""
+    return (Part(1 + keyword_length + 1, 1 + keyword_length + 1 + len(str(number)), number, number),)
 
 
 @lru_cache(maxsize=16)

@@ -320,7 +320,7 @@ def marker_text(marker: Marker, mapping: dict[int, int], keyword: str) -> str:
     separators and locator (``, p. 4``) are kept; a range that stops being
     contiguous becomes a list. A near-miss is renumbered as its replacement."""
     written = marker.text if marker.well_formed or marker.replacement is None else marker.replacement  # a near-miss as read
-    parts = marker.parts if marker.well_formed and marker.parts else read_parts(written, keyword)
+    parts = marker.parts if marker.well_formed else read_parts(written, keyword)  # a marker keeps its parsed numbers
     if not parts:
         raise Refusal(f"cannot read the numbers of {marker.shown}")
     list_separator = ", " if ", " in written or "," not in written else ","
