@@ -10,7 +10,7 @@ catalogued CIT rule has its module.
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Callable, Iterable, NamedTuple, Optional
 
 from citelint.diagnostics import Rule, Severity
 
@@ -46,6 +46,53 @@ URL_CODES: tuple[str, ...] = tuple(code for code in CODES if code.startswith("UR
 _BY_NAME: dict[str, str] = {entry.name: entry.code for entry in RULES}
 # What one renumbering fixes: ``fix`` renumbers only when check reports one of these.
 RENUMBERING_CODES = frozenset({"CIT003", "CIT004", "CIT011"})
+
+
+class RuleOption(NamedTuple):
+    """A setting of one rule, kept with the rule's identity: a top-level key of the
+    configuration, validated from this description and shown by ``citelint explain``."""
+
+    key: str  # as written in the configuration
+    default: Any
+    choices: Optional[tuple[str, ...]]  # the values a string option takes; None: a boolean
+    description: str
+
+    @property
+    def expected(self) -> str:
+        """What a valid value looks like, for an error message."""
+        if self.choices is None:
+            return "true or false"
+        return "one of " + ", ".join(f'"{choice}"' for choice in self.choices)
+
+    def accepts(self, value: object) -> bool:
+        if self.choices is None:
+            return isinstance(value, bool)
+        return isinstance(value, str) and value in self.choices
+
+
+# yamllint's CONF/DEFAULT: each rule's options, with their defaults.
+OPTIONS: dict[str, tuple[RuleOption, ...]] = {
+    "CIT006": (
+        RuleOption(
+            "placement",
+            "after",
+            ("after", "before", "any"),
+            'where markers go relative to punctuation: "after" (`deal. [CITATION 2]`), '
+            '"before" (`deal [CITATION 2].`) or "any"',
+        ),
+    ),
+    "CIT008": (RuleOption("require-url", True, None, "whether an entry without a URL or DOI is incomplete"),),
+}
+
+
+def option(key: str) -> RuleOption:
+    """The rule option with this configuration key."""
+    return next(found for options in OPTIONS.values() for found in options if found.key == key)
+
+
+def option_validators() -> dict[str, tuple[Callable[[object], bool], str]]:
+    """Each rule option's key: how to check a value, and what is expected."""
+    return {found.key: (found.accepts, found.expected) for options in OPTIONS.values() for found in options}
 
 
 def rule(code: str) -> Rule:

@@ -337,3 +337,11 @@ def explain(ctx: click.Context, code: str) -> None:
     rule, text = found[0]
     click.echo(f"{rule.code} {rule.name} ({rule.severity.value})\n")
     click.echo(text.strip())
+    from citelint.catalog import OPTIONS
+
+    options = OPTIONS.get(rule.code, ())
+    if options:
+        click.echo("\nOptions (top-level configuration keys):\n")
+        for found_option in options:
+            default = str(found_option.default).lower() if isinstance(found_option.default, bool) else f'"{found_option.default}"'
+            click.echo(f"  {found_option.key} = {default}  ({found_option.expected}): {found_option.description}")

@@ -11,7 +11,7 @@ import os
 import re
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Optional
 
-from citelint.catalog import canonical_selectors, unknown_selectors
+from citelint.catalog import canonical_selectors, option, option_validators, unknown_selectors
 from citelint.files import NotRegularFile, TooLarge, glob_match, posix, read_regular
 
 DEFAULT_REFERENCE_HEADINGS = (
@@ -23,7 +23,7 @@ DEFAULT_REFERENCE_HEADINGS = (
     "Works Cited",
     "Citations",
 )
-PLACEMENTS = ("after", "before", "any")
+PLACEMENTS: tuple[str, ...] = option("placement").choices or ()
 DEFAULT_EXTENSIONS = ("md", "markdown")
 MAX_EXTENSION_CHARS = 16
 
@@ -52,8 +52,8 @@ class Settings(NamedTuple):
     extensions: tuple[str, ...] = DEFAULT_EXTENSIONS  # what a folder walk finds, lower case, without the dot
     marker: str = "CITATION"
     reference_headings: tuple[str, ...] = DEFAULT_REFERENCE_HEADINGS
-    placement: str = "after"
-    require_url: bool = True
+    placement: str = option("placement").default  # CIT006's option
+    require_url: bool = option("require-url").default  # CIT008's option
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -270,8 +270,7 @@ _TOP_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
         "a non-empty string without brackets, line breaks or surrounding spaces",
     ),
     "reference-headings": (lambda v: _strings(v) and bool(v) and all(h.strip() for h in v), "a non-empty list of non-empty strings"),
-    "placement": (lambda v: v in PLACEMENTS, 'one of "after", "before", "any"'),
-    "require-url": (lambda v: isinstance(v, bool), "true or false"),
+    **option_validators(),  # the rules' own options (placement, require-url), from the catalogue
     "numbering": (
         lambda v: v == "chapter",
         '"chapter" (each file numbered on its own; "book", one numbering across chapters, is not available yet)',

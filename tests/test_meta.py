@@ -66,3 +66,19 @@ def test_every_module_is_in_the_installed_distribution() -> None:
     if Path(citelint.__file__).resolve().parent == ROOT / "citelint":
         return  # an editable install imports the checkout itself: every module is there
     assert sources <= installed, sorted(sources - installed)
+
+
+def test_rule_options_live_with_their_rule_and_are_explained() -> None:
+    """A rule's options (yamllint's CONF) are in the catalogue with the rule: the
+    configuration validates them from there, and `citelint explain` shows them."""
+    from citelint.catalog import OPTIONS
+    from citelint.config import Settings
+
+    assert set(OPTIONS) == {"CIT006", "CIT008"}
+    docs = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    for code, options in OPTIONS.items():
+        out = CliRunner().invoke(main, ["explain", code]).stdout
+        for option in options:
+            assert f"  {option.key} = " in out and option.description in out
+            assert f"`{option.key}`" in docs
+            assert getattr(Settings(), option.key.replace("-", "_")) == option.default
