@@ -30,7 +30,7 @@ import re
 from array import array
 from bisect import bisect_right
 from functools import lru_cache
-from typing import Any, Iterator, Match, NamedTuple, Optional, Sequence, Union, overload
+from typing import Any, Iterable, Iterator, Match, NamedTuple, Optional, Sequence, Union, overload
 
 from mistune import list_parser
 from mistune.block_parser import BlockParser
@@ -87,6 +87,103 @@ class ListItem(NamedTuple):
     parent: Optional[int]  # index of the enclosing list item
     depth: int  # list nesting depth, 0 for a top-level list
     quoted: bool
+
+
+class Blocks(Sequence[LeafBlock]):
+    """Leaf blocks in parallel arrays, each made a LeafBlock when asked for: a
+    chapter of one-line blocks held ~160 bytes a block as tuples, ~30 here."""
+
+    __slots__ = ("kind", "first", "last", "level", "item", "quoted")
+
+    def __init__(self, blocks: Iterable[LeafBlock] = ()) -> None:
+        self.kind = array("b")
+        self.first = array("q")
+        self.last = array("q")
+        self.level = array("b")
+        self.item = array("q")
+        self.quoted = array("b")
+        for block in blocks:
+            self.append(block)
+
+    def append(self, block: LeafBlock) -> None:
+        self.kind.append(_KIND_CODES[block.kind])
+        self.first.append(block.first_line)
+        self.last.append(block.last_line)
+        self.level.append(block.level)
+        self.item.append(-1 if block.item is None else block.item)
+        self.quoted.append(block.quoted)
+
+    def __len__(self) -> int:
+        return len(self.kind)
+
+    @overload
+    def __getitem__(self, index: int) -> LeafBlock: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[LeafBlock]: ...
+
+    def __getitem__(self, index: Union[int, slice]) -> Union[LeafBlock, list[LeafBlock]]:
+        if isinstance(index, slice):
+            return [self[number] for number in range(*index.indices(len(self.kind)))]
+        item = self.item[index]
+        first = self.first[index]
+        last = self.last[index]
+        return LeafBlock(_KINDS[self.kind[index]], first, first if last == first else last, self.level[index], None if item < 0 else item, bool(self.quoted[index]))
+
+    def __iter__(self) -> Iterator[LeafBlock]:
+        return (self[index] for index in range(len(self.kind)))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    def __repr__(self) -> str:
+        return f"Blocks({list(self)!r})"
+
+
+class ListItems(Sequence[ListItem]):
+    """List items in parallel arrays, each made a ListItem when asked for."""
+
+    __slots__ = ("line", "number", "parent", "depth", "quoted")
+
+    def __init__(self) -> None:
+        self.line = array("q")
+        self.number = array("q")
+        self.parent = array("q")
+        self.depth = array("q")
+        self.quoted = array("b")
+
+    def append(self, item: ListItem) -> None:
+        self.line.append(item.line)
+        self.number.append(-1 if item.number is None else item.number)
+        self.parent.append(-1 if item.parent is None else item.parent)
+        self.depth.append(item.depth)
+        self.quoted.append(item.quoted)
+
+    def __len__(self) -> int:
+        return len(self.line)
+
+    @overload
+    def __getitem__(self, index: int) -> ListItem: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[ListItem]: ...
+
+    def __getitem__(self, index: Union[int, slice]) -> Union[ListItem, list[ListItem]]:
+        if isinstance(index, slice):
+            return [self[number] for number in range(*index.indices(len(self.line)))]
+        if index < 0:
+            index += len(self.line)
+        number, parent = self.number[index], self.parent[index]
+        return ListItem(index, self.line[index], None if number < 0 else number, None if parent < 0 else parent, self.depth[index], bool(self.quoted[index]))
+
+    def __iter__(self) -> Iterator[ListItem]:
+        return (self[index] for index in range(len(self.line)))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    def __repr__(self) -> str:
+        return f"ListItems({list(self)!r})"
 
 
 class _Events:
@@ -451,8 +548,8 @@ class _RecordingParser(BlockParser):
 class Structure(NamedTuple):
     """The leaf blocks and list items of a document, in document lines."""
 
-    blocks: list[LeafBlock]
-    items: list[ListItem]
+    blocks: Blocks
+    items: ListItems
 
 
 def parse_structure(text: str) -> Structure:
@@ -468,8 +565,8 @@ def parse_structure(text: str) -> Structure:
 
 
 def _structure(events: _Events, line_map: Optional["array[int]"]) -> Structure:
-    blocks: list[LeafBlock] = []
-    items: list[ListItem] = []
+    blocks = Blocks()
+    items = ListItems()
     item_of = array("q", [-1]) * len(events)  # an item's event position -> its index in items
     top = len(line_map) - 1 if line_map is not None else 0
     in_order = True
@@ -477,8 +574,6 @@ def _structure(events: _Events, line_map: Optional["array[int]"]) -> Structure:
         first, last = events.first[index], events.last[index]
         if line_map is not None:
             first, last = line_map[min(first, top)], line_map[min(last, top)]
-        if last == first:
-            last = first  # one int object for both: a large chapter has a block per line
         owner = events.owner[index]
         enclosing = item_of[owner] if owner >= 0 else None
         quoted = bool(events.quoted[index])
@@ -487,12 +582,21 @@ def _structure(events: _Events, line_map: Optional["array[int]"]) -> Structure:
             item_of[index] = len(items)
             items.append(ListItem(len(items), first, None if number < 0 else number, enclosing, events.depth[index], quoted))
         else:
-            if blocks and (first, last) < (blocks[-1].first_line, blocks[-1].last_line):
+            if len(blocks) and (first, last) < (blocks.first[-1], blocks.last[-1]):
                 in_order = False
             blocks.append(LeafBlock(_KINDS[events.kind[index]], first, last, events.level[index], enclosing, quoted))
-    if not in_order:
-        blocks.sort(key=lambda block: (block.first_line, block.last_line))
-    return Structure(blocks, items)
+    return Structure(blocks if in_order else _sorted(blocks), items)
+
+
+def _sorted(blocks: Blocks) -> Blocks:
+    """The blocks by first line, then last line (stable), keyed by one int each."""
+    span = max(blocks.last, default=0) + 1
+    first, last = blocks.first, blocks.last
+    order = sorted(range(len(blocks)), key=lambda index: first[index] * span + last[index])
+    result = Blocks()
+    for index in order:
+        result.append(blocks[index])
+    return result
 
 
 def condense(text: str) -> tuple[str, Optional["array[int]"]]:

@@ -13,7 +13,7 @@ from array import array
 from bisect import bisect_right
 from typing import NamedTuple, Optional
 
-from citelint.blocks import LeafBlock, Lines, ListItem, parse_structure
+from citelint.blocks import Blocks, LeafBlock, Lines, ListItems, parse_structure
 
 BOM = "\ufeff"
 _LINE_ENDING = re.compile(r"\r\n?")
@@ -60,8 +60,8 @@ class Document:
         self.front_matter_end = _front_matter_end(self.lines)
         self.plain = _is_plain_text(self.lines, self.front_matter_end)
         structure = parse_structure(self._parse_input())
-        self.items: list[ListItem] = structure.items
-        self.blocks: list[LeafBlock] = self._split_plain(structure.blocks, heading_words)
+        self.items: ListItems = structure.items
+        self.blocks: Blocks = self._split_plain(structure.blocks, heading_words)  # arrays: ~30 bytes a block
         self.line_block: array[int] = self._index_lines()  # -1: in no block
         self.code_blocks: list[Span] = _merge(self._code_block_spans())
         self._code_block_starts = [span.start for span in self.code_blocks]
@@ -153,14 +153,14 @@ class Document:
         rest = text[_nth_line_start(text, end) :] if end < len(self.lines) else ""
         return "\n" * end + rest
 
-    def _split_plain(self, blocks: list[LeafBlock], heading_words: frozenset[str]) -> list[LeafBlock]:
+    def _split_plain(self, blocks: Blocks, heading_words: frozenset[str]) -> Blocks:
         """In plain text each line is a paragraph; anywhere, a paragraph that is only
         a reference-heading word (``Sources:``, ``**References**``) or the name of a
         section that closes a list (``**Further reading**``) is a heading.
 
         Such a heading has level 7: the next real heading of any level ends its section.
         """
-        split: list[LeafBlock] = []
+        split = Blocks()
         for block in blocks:
             if block.kind != "paragraph" or (not self.plain and block.first_line != block.last_line):
                 split.append(self._promoted(block, block.first_line, heading_words))
