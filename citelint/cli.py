@@ -306,11 +306,9 @@ def fix(
 @cli.command()
 def rules() -> None:
     """List every rule: code, name, default severity and summary."""
-    from citelint.rules import RULE_MODULES, summary
-    from citelint.urls import URL_DOCS, URL_RULES
+    from citelint.docsgen import documented
 
-    rows = [(module.RULE, summary(module)) for module in RULE_MODULES]
-    rows += [(rule, URL_DOCS[code].splitlines()[0] + " (with --urls)") for code, rule in URL_RULES.items()]
+    rows = [(rule, line.replace("`--urls`", "--urls")) for rule, line, _ in documented()]
     width = max(len(rule.name) for rule, _ in rows)
     for rule, text in rows:
         click.echo(f"{rule.code}  {rule.name:<{width}}  {rule.severity.value:<7}  {text}")
@@ -324,13 +322,10 @@ def explain(ctx: click.Context, code: str) -> None:
 
     CODE is a rule's code (CIT003) or its name (citation-out-of-order)."""
     from citelint.catalog import canonical_selectors
-    from citelint.rules import RULE_MODULES
-    from citelint.urls import URL_DOCS, URL_RULES
+    from citelint.docsgen import documented
 
-    documented = [(module.RULE, module.__doc__ or "") for module in RULE_MODULES]
-    documented += [(rule, URL_DOCS[url_code]) for url_code, rule in URL_RULES.items()]
     (wanted,) = canonical_selectors([code])
-    found = [(rule, text) for rule, text in documented if rule.code == wanted]
+    found = [(rule, text) for rule, _, text in documented() if rule.code == wanted]
     if not found:
         click.echo(f"citelint: error: unknown rule code {code!r} (see `citelint rules`)", err=True)
         ctx.exit(EXIT_ERROR)

@@ -12,7 +12,7 @@ import re
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Optional
 
 from citelint.catalog import canonical_selectors, option, option_validators, unknown_selectors
-from citelint.files import NotRegularFile, TooLarge, glob_match, posix, read_regular
+from citelint.files import NotRegularFile, TooLarge, glob_match, posix, read_regular, repository_root
 
 DEFAULT_REFERENCE_HEADINGS = (
     "References",
@@ -102,6 +102,7 @@ class ConfigError(Exception):
 def find_config_file(start: Optional[str] = None) -> Optional[str]:
     """The nearest ``.citelint.toml``, or ``pyproject.toml`` with a citelint table."""
     folder = os.path.realpath(start or os.getcwd())
+    top = repository_root(folder)  # the search stops at the repository root
     while True:
         dotfile = os.path.join(folder, ".citelint.toml")
         if os.path.lexists(dotfile):  # a directory or a broken link is reported when read
@@ -110,7 +111,7 @@ def find_config_file(start: Optional[str] = None) -> Optional[str]:
         if os.path.isfile(pyproject) and _has_citelint_table(pyproject):
             return pyproject
         parent = os.path.dirname(folder)
-        if os.path.exists(os.path.join(folder, ".git")) or parent == folder:
+        if folder == top or parent == folder:
             return None
         folder = parent
 
@@ -532,13 +533,8 @@ def project_root(settings: Settings) -> str:
     """The configuration file's folder, else the repository root, else the working folder."""
     if settings.root:
         return settings.root
-    folder = start = os.getcwd()
-    while not os.path.exists(os.path.join(folder, ".git")):
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return start
-        folder = parent
-    return folder
+    start = os.getcwd()
+    return repository_root(start) or start
 
 
 def cache_folder(settings: Settings) -> str:

@@ -7,7 +7,7 @@ import os
 import stat
 import sys
 from fnmatch import fnmatch
-from typing import Iterable, Iterator, NamedTuple, Union
+from typing import Iterable, Iterator, NamedTuple, Optional, Union
 
 from citelint.diagnostics import FileError, printable
 
@@ -28,6 +28,18 @@ def reads_as_plain_text(path: str) -> bool:
     chapter; standard input and unnamed text are Markdown."""
     name = path.rsplit("/", 1)[-1].lower()
     return "." in name and not name.endswith(MARKDOWN_NAMES)
+
+
+def repository_root(start: str) -> Optional[str]:
+    """The nearest folder at or above ``start`` that holds ``.git``, or None: where
+    the configuration search stops, the project root and SARIF's paths start."""
+    folder = start
+    while not os.path.exists(os.path.join(folder, ".git")):
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+    return folder
 
 
 def posix(path: str) -> str:

@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any, Iterator, Optional
 from urllib.parse import quote
 
-from citelint.version import __version__
+from citelint import files
 from citelint.diagnostics import Diagnostic, printable
 from citelint.report import Run
 from citelint.report.json_format import array
+from citelint.version import __version__
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -20,10 +21,8 @@ LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 def repository_root(start: Optional[Path] = None) -> Path:
     """The folder holding ``.git`` above the working folder, else the working folder."""
     folder = (start or Path.cwd()).resolve()
-    for candidate in (folder, *folder.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return folder
+    found = files.repository_root(str(folder))
+    return Path(found) if found is not None else folder
 
 
 def artifact_uri(path: str, root: Path) -> str:
