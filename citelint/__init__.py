@@ -33,7 +33,7 @@ def lint_text(text: str, settings: Optional[Settings] = None, path: str = "") ->
     from citelint.selection import Selection
 
     chapter = Chapter.parse(text, settings or DefaultSettings(), reads_as_plain_text(path))
-    selection = Selection.of(chapter.document, chapter.settings, path)
+    selection = Selection.of(chapter, path)
     found = lint_chapter(chapter, path, selection=selection)
     if chapter.settings.fixes:
         from citelint.renumbering import attach_renumbering

@@ -9,6 +9,7 @@ from citelint.diagnostics import Diagnostic, Fix, Rule, shorten
 from citelint.document import Document
 from citelint.markers import Marker, find_markers, simple_pattern
 from citelint.references import ReferenceList, find_reference_list, is_reference_heading
+from citelint.suppress import Directive, find_directives
 
 
 YEAR_LIKE_LABEL = 1000  # an entry label this large is a year that a wrap left at a line start
@@ -27,6 +28,8 @@ class Chapter(NamedTuple):
     # its own reference list and numbering, parsed from the file with the other
     # chapters' lines blanked (so lines and columns are the file's). Empty otherwise.
     parts: tuple["Chapter", ...] = ()
+    # The file's suppression comments, read once with the chapter.
+    directives: tuple[Directive, ...] = ()
 
     @classmethod
     def parse(cls, text: str, settings: Settings, plain_text: bool = False) -> "Chapter":
@@ -44,7 +47,8 @@ class Chapter(NamedTuple):
         citing = [marker for marker in markers if marker.cites]
         references = find_reference_list(document, settings.heading_words, bool(citing), citing)
         outside = tuple(m for m in markers if m.cites and not _in_list(document, references, m))
-        return cls(document, markers, references, settings, outside)
+        directives = tuple(find_directives(document)) if "citelint-" in document.text else ()
+        return cls(document, markers, references, settings, outside, directives=directives)
 
     def chapters(self) -> tuple["Chapter", ...]:
         """The chapters the numbering rules judge: the parts of a compiled book, else this one."""

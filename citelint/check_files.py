@@ -124,7 +124,7 @@ def report_findings(chapter: "Chapter", path: str, verdicts: Optional[dict] = No
     from citelint.lint import lint_chapter
     from citelint.selection import Selection
 
-    selection = Selection.of(chapter.document, chapter.settings, path)
+    selection = Selection.of(chapter, path)
     extra: list[Diagnostic] = []
     if verdicts is not None:
         from citelint.urls import url_diagnostics

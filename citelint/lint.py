@@ -21,7 +21,7 @@ def lint_chapter(
     """The findings of a parsed chapter, plus ``extra`` ones (URL checks), as the
     file reports them, sorted by position. ``selection``: the file's, when the
     caller has it already (its suppression comments are read once)."""
-    selection = selection or Selection.of(chapter.document, chapter.settings, path)
+    selection = selection or Selection.of(chapter, path)
     found = [selection.reported(diagnostic, path) for diagnostic in run_rules(chapter, selection.rule_codes, selection.suppressed)]
     found += [selection.reported(diagnostic, path) for diagnostic in extra if selection.wanted(diagnostic)]
     found.sort(key=Diagnostic.sort_key)

@@ -82,7 +82,7 @@ def fix_chapter(chapter: Chapter, path: str = "", selection: Optional[Selection]
     transaction): the result, and the edits (offsets into its source) that made it.
     ``selection``: the file's, when the caller has it already."""
     source = chapter.document.source
-    selection = selection or Selection.of(chapter.document, chapter.settings, path)
+    selection = selection or Selection.of(chapter, path)
     if selection.file_disabled():
         return FixResult(source), []  # <!-- citelint-disable-file -->: leave the file as it is
     plans: list[_Plan] = []
@@ -401,6 +401,6 @@ def verify(before: Chapter, after: Chapter, path: str = "", renumbered: bool = T
                 return "the reference list would change"
     if not renumbered:
         return None
-    selection = Selection.of(after.document, after.settings, path)
+    selection = Selection.of(after, path)
     remaining = next((d.code for d in renumbering_findings(after) if selection.wanted(d)), None)
     return None if remaining is None else f"{remaining} would remain"

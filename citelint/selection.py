@@ -12,8 +12,8 @@ from typing import Optional
 from citelint.catalog import CIT_CODES, CODES, matches
 from citelint.config import Settings, ignored_for_path
 from citelint.diagnostics import Diagnostic, Severity
-from citelint.document import Document
-from citelint.suppress import Suppressions, suppressions_for
+from citelint.chapter import Chapter
+from citelint.suppress import Suppressions, suppressions_of
 
 
 class Selection:
@@ -29,9 +29,9 @@ class Selection:
         self._severity = {code: Severity(value) for code, value in settings.severity}
 
     @classmethod
-    def of(cls, document: Document, settings: Settings, path: str) -> "Selection":
+    def of(cls, chapter: Chapter, path: str) -> "Selection":
         """The selection for a file: its settings, its name and its comments."""
-        return cls(settings, path, suppressions_for(document))
+        return cls(chapter.settings, path, suppressions_of(chapter.directives))
 
     def suppressed_at(self, line: int, code: str) -> bool:
         """Whether a comment switches ``code`` off on the 0-based ``line``."""

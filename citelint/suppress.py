@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import Iterator, NamedTuple, Optional
+from typing import Iterator, NamedTuple, Optional, Sequence
 
 from citelint.catalog import ALL, CODES, canonical_selectors, expand
 from citelint.document import Document
@@ -122,10 +122,10 @@ def unknown_directive_codes(directives: list[Directive], known: tuple[str, ...])
             yield directive, unknown
 
 
-def suppressions_for(document: Document) -> Optional[Suppressions]:
-    """The file's suppressions, or None when it has no directive."""
-    directives = find_directives(document)
+def suppressions_of(directives: Sequence[Directive]) -> Optional[Suppressions]:
+    """The file's suppressions (from its directives, read once with the chapter), or
+    None when it has none."""
     if not directives:
         return None
-    return Suppressions(directives, CODES)
+    return Suppressions(list(directives), CODES)
 

@@ -133,3 +133,34 @@ def test_the_check_finds_a_cycle_and_an_upward_import() -> None:
     """The checks can fail."""
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == [["a", "b", "c"]]
     assert layer_of("cli") > layer_of("lint") > layer_of("chapter") > layer_of("document") > layer_of("files")
+
+
+def test_a_json_report_parses_a_chapter_once_to_lint_and_once_to_verify(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counted, not timed: a chapter that needs renumbering is parsed once for the
+    lint and once to verify the renumbering its JSON finding carries, and its
+    suppression comments are read once (the verification reads its own text's)."""
+    import citelint.chapter
+    import citelint.document
+    from helpers import REFS, check_json
+
+    parses: list[str] = []
+    comment_reads: list[int] = []
+    original_init = citelint.document.Document.__init__
+    original_find = citelint.chapter.find_directives
+
+    def counting_init(self: citelint.document.Document, source: str, *args: object, **kwargs: object) -> None:
+        parses.append(source)
+        original_init(self, source, *args, **kwargs)  # type: ignore[arg-type]
+
+    def counting_find(document: citelint.document.Document) -> list:  # type: ignore[type-arg]
+        comment_reads.append(id(document))
+        return original_find(document)
+
+    monkeypatch.setattr(citelint.document.Document, "__init__", counting_init)
+    monkeypatch.setattr(citelint.chapter, "find_directives", counting_find)
+    text = "A. [CITATION 2] B. [CITATION 1] <!-- citelint-disable-line CIT006 -->\n" + REFS
+    (project / "ch.md").write_text(text, encoding="utf-8")
+    code, report, _ = check_json("--no-cache", "ch.md")
+    assert code == 1 and any(d["fix"] for d in report["diagnostics"] if d["code"] == "CIT003")
+    assert parses[0] == text and len(parses) == 2
+    assert len(comment_reads) == 2 and comment_reads.count(comment_reads[0]) == 1

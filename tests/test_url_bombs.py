@@ -165,7 +165,7 @@ def test_suppressed_url_findings_do_not_count_towards_the_cap(workdir: Path) -> 
     from citelint.selection import Selection
 
     parsed = Chapter.parse(text, Settings())
-    found = url_diagnostics(parsed, verdicts, "ch.md", Selection.of(parsed.document, parsed.settings, "ch.md"), limit=2)
+    found = url_diagnostics(parsed, verdicts, "ch.md", Selection.of(parsed, "ch.md"), limit=2)
     assert [d.message for d in found] == [
         f"{urls[1]}: not checked",
         f"{urls[2]}: not checked",

@@ -36,15 +36,14 @@ from typing import Iterator
 from citelint.chapter import Chapter
 from citelint.catalog import CODES, rule
 from citelint.diagnostics import Diagnostic
-from citelint.suppress import find_directives, unknown_directive_codes
+from citelint.suppress import unknown_directive_codes
 
 RULE = rule("CIT012")
 WHOLE_FILE = True  # judged once per file, also in a book compiled into one file
 
 
 def check(chapter: Chapter) -> Iterator[Diagnostic]:
-    directives = find_directives(chapter.document)
-    for directive, codes in unknown_directive_codes(directives, CODES):
+    for directive, codes in unknown_directive_codes(list(chapter.directives), CODES):
         names = ", ".join(codes)
         message = f"citelint-{directive.kind} names unknown rule code(s) {names}; see `citelint rules`"
         yield chapter.finding(RULE, directive.start, directive.end, message)
