@@ -20,7 +20,7 @@ _LINE_ENDING = re.compile(r"\r\n?")
 _FRONT_MATTER_OPEN = {"---": ("---", "..."), "+++": ("+++",)}
 # One quote or list marker of a line prefix, matched one at a time: a repeated group
 # costs the regex engine memory per repetition (a line of a million markers took gigabytes).
-_CONTAINER_MARKER = re.compile(r"[ \t]*(?:>|(?:\d{1,9}[.)]|[-*+])(?=[ \t]|$))")
+_CONTAINER_MARKER = re.compile(r"(?<![ \t])[ \t]*(?:>|(?:\d{1,9}[.)]|[-*+])(?=[ \t]|$))")
 _BLANKS = re.compile(r"[ \t]*")
 _EMPHASIS = re.compile(r"^([*_]{1,3})(.+?)\1$")
 PSEUDO_HEADING_LEVEL = 7

@@ -372,8 +372,8 @@ def _paragraph_entries(document: Document, block: LeafBlock) -> Iterator[tuple[i
     yield from zip(starts, ends)
 
 
-_LINK_START = re.compile(r"[ \t]*(?:<?https?://|doi:|10\.\d{4,9}/)", re.IGNORECASE)
-_ACCESS_NOTE = re.compile(r"[ \t]*\(?(?:accessed|retrieved|available|archived)\b", re.IGNORECASE)
+_LINK_START = re.compile(r"(?<![ \t])[ \t]*(?:<?https?://|doi:|10\.\d{4,9}/)", re.IGNORECASE)
+_ACCESS_NOTE = re.compile(r"(?<![ \t])[ \t]*\(?(?:accessed|retrieved|available|archived)\b", re.IGNORECASE)
 _ENTRY_END = re.compile(r"(?:[.!?][\"\u201d')\]]*|(?:1[5-9]|20)\d\d[a-z]?\)?\.?|n\.\s?d\.\)?)[ \t]*$", re.IGNORECASE)
 
 
