@@ -13,7 +13,7 @@ from array import array
 from bisect import bisect_right
 from typing import NamedTuple, Optional
 
-from citelint.blocks import Blocks, LeafBlock, Lines, ListItems, parse_structure
+from citelint.mistune_adapter import Blocks, LeafBlock, Lines, ListItems, parse_structure
 
 BOM = "\ufeff"
 _LINE_ENDING = re.compile(r"\r\n?")

@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from citelint.blocks import LeafBlock
+from citelint.mistune_adapter import LeafBlock
 from citelint.catalog import rule
 from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic

@@ -1,4 +1,4 @@
-"""Block structure with source lines, from mistune 3.
+"""The mistune adapter: block structure with source lines, from mistune 3.
 
 mistune's tokens carry no positions, and block quotes and list items are parsed
 from rewritten copies of their text. This module records, while mistune parses,
