@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Sequence
 
 from citelint.catalog import RENUMBERING_CODES
 from citelint.chapter import Chapter
@@ -346,9 +346,13 @@ class _SourceOffsets:
         self.source = source
         self.document = chapter.document
         self.bom = 1 if source.startswith("\ufeff") else 0
-        self.line_starts = [self.bom]
+        if source is chapter.document.source and not self.bom and "\r" not in source:
+            self.line_starts: Sequence[int] = chapter.document.line_starts  # the text is the source: one line index
+            return
+        line_starts = [self.bom]
         for match in re.finditer(r"\r\n?|\n", source):
-            self.line_starts.append(match.end())
+            line_starts.append(match.end())
+        self.line_starts = line_starts
 
     def position(self, source_offset: int) -> tuple[int, int]:
         """The 1-based line and column of an offset into the source (a BOM is not a column)."""
