@@ -185,6 +185,15 @@ class ListItems(Sequence[ListItem]):
     def __repr__(self) -> str:
         return f"ListItems({list(self)!r})"
 
+    def by_line(self) -> tuple[Sequence[ListItem], "array[int]"]:
+        """The items in line order (a stable sort) and their lines: themselves,
+        made no tuple, when they are in line order already."""
+        lines = self.line
+        if all(lines[index] <= lines[index + 1] for index in range(len(lines) - 1)):
+            return self, lines
+        items = sorted(self, key=lambda item: item.line)
+        return items, array("q", [item.line for item in items])
+
 
 class _Events:
     """Leaf blocks and list items of one parser state, in its own lines, in parse

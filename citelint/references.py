@@ -176,9 +176,8 @@ class _Index:
     proportional to its own length."""
 
     def __init__(self, document: Document, citations: Sequence["Marker"]) -> None:
-        self.block_starts = [block.first_line for block in document.blocks]
-        self.items = sorted(document.items, key=lambda item: item.line)
-        self.item_lines = [item.line for item in self.items]
+        self.block_starts = document.blocks.first  # arrays: no tuple or int object per block or item
+        self.items, self.item_lines = document.items.by_line()
         cited = sorted(((document.line_of(marker.start), frozenset(marker.numbers)) for marker in citations), key=lambda pair: pair[0])
         self.citation_lines = [line for line, _ in cited]
         self.citation_numbers = [numbers for _, numbers in cited]
