@@ -58,7 +58,7 @@ _KEPT_LINE_END = 1_024
 # Three or more identical blank (or bare ">") lines; possessive, so that a long run
 # costs the regex engine no memory per line.
 _BLANK_RUN = re.compile(r"^([ \t>]*\n)\1{2,}+", re.MULTILINE)
-_LONG_LINE = re.compile(r"[^\n]{%d}" % (MAX_PARSED_LINE + 1))
+_LONG_LINE = re.compile(r"^[^\n]{%d}" % (MAX_PARSED_LINE + 1), re.MULTILINE)  # tried at line starts only: linear
 _LIST_MARKER = re.compile(r"(?<![ \t])[ \t]*(?:(\d{1,9})[.)]|[-*+])(?=[ \t]|$)")
 
 
