@@ -26,6 +26,7 @@ why the dependency is pinned below mistune 4.
 
 from __future__ import annotations
 
+import heapq
 import re
 from array import array
 from bisect import bisect_right
@@ -598,12 +599,18 @@ def _structure(events: _Events, line_map: Optional["array[int]"]) -> Structure:
 
 
 def _sorted(blocks: Blocks) -> Blocks:
-    """The blocks by first line, then last line (stable), keyed by one int each."""
-    span = max(blocks.last, default=0) + 1
+    """The blocks by first line, then last line, stably: a merge of the runs that
+    are in order already (a break that ends a list is recorded before the list),
+    holding no key per block."""
     first, last = blocks.first, blocks.last
-    order = sorted(range(len(blocks)), key=lambda index: first[index] * span + last[index])
+    bounds = [0] + [index for index in range(1, len(blocks)) if (first[index], last[index]) < (first[index - 1], last[index - 1])]
+    bounds.append(len(blocks))
+
+    def run(start: int, stop: int) -> Iterator[tuple[int, int, int]]:
+        return ((first[index], last[index], index) for index in range(start, stop))
+
     result = Blocks()
-    for index in order:
+    for _, _, index in heapq.merge(*(run(start, stop) for start, stop in zip(bounds, bounds[1:]))):
         result.append(blocks[index])
     return result
 
