@@ -551,6 +551,8 @@ def relative_to_root(settings: Settings, path: str) -> str:
 
 def ignored_for_path(settings: Settings, path: str) -> tuple[str, ...]:
     """Codes that ``per-file-ignores`` switch off for ``path``."""
+    if not settings.per_file_ignores:
+        return ()  # no path to resolve
     ignored: list[str] = []
     candidates = {relative_to_root(settings, path), posix(os.path.normpath(path))}
     for pattern, codes in settings.per_file_ignores:
