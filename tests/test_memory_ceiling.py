@@ -1,0 +1,176 @@
+"""Large chapters stay within a memory ceiling (issue 14): linting an accepted file
+takes at most ~40 times its size beyond the interpreter's own, and ``--jobs`` never
+lints large files side by side.
+
+Each measurement is the peak resident size of a fresh ``citelint`` process, read
+by a wrapper process from ``RUSAGE_CHILDREN`` (so nothing of this test process
+counts), minus the peak of the same command on a trivial chapter measured in the
+same test. Nothing here is timed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Callable, NamedTuple
+
+import pytest
+
+MB = 1_000_000
+CEILING = 40  # times the input's size
+
+_WRAPPER = """
+import json, resource, subprocess, sys
+done = subprocess.run([sys.executable, "-m", "citelint", *sys.argv[1:]], capture_output=True)
+print(json.dumps({
+    "peak_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    "code": done.returncode,
+    "stdout": done.stdout.decode("utf-8", "replace")[:3000] + " ... " + done.stdout.decode("utf-8", "replace")[-3000:],
+    "stderr": done.stderr.decode("utf-8", "replace")[-4000:],
+}))
+"""
+
+HEAD = "Prose citing [CITATION 1] and [CITATION 2].\n\n"
+TAIL = "\n\n## References\n\n1. Author, A. A title of the work. Press, 2020.\n"
+
+
+class Run(NamedTuple):
+    peak: int  # bytes
+    code: int
+    stdout: str
+    stderr: str
+
+
+def _run(folder: Path, *args: str) -> Run:
+    done = subprocess.run([sys.executable, "-c", _WRAPPER, *args], capture_output=True, text=True, cwd=folder, check=True)
+    found = json.loads(done.stdout)
+    return Run(found["peak_kb"] * 1024, found["code"], found["stdout"], found["stderr"])
+
+
+def _growth(folder: Path, name: str, text: str, *args: str) -> tuple[int, Run]:
+    """What linting ``text`` costs beyond a trivial chapter, and the run itself."""
+    (folder / "trivial.md").write_text(HEAD + TAIL, encoding="utf-8")
+    (folder / name).write_text(text, encoding="utf-8")
+    baseline = _run(folder, *args, "trivial.md")
+    run = _run(folder, *args, name)
+    return run.peak - baseline.peak, run
+
+
+def _assert_within(folder: Path, text: str, *args: str, ceiling: int = CEILING) -> Run:
+    growth, run = _growth(folder, "chapter.md", text, *args)
+    size = len(text.encode("utf-8"))
+    assert growth <= ceiling * size, f"{growth / MB:.0f} MB for {size / MB:.1f} MB ({growth / size:.0f}x)"
+    assert "internal error" not in run.stderr and "Traceback" not in run.stderr, run.stderr
+    return run
+
+
+def _assert_findings(run: Run) -> None:
+    assert run.code == 1, (run.code, run.stderr)
+    assert "CIT001" in run.stdout, run.stdout[-500:]
+
+
+def _chapter(body: str) -> str:
+    return HEAD + body + TAIL
+
+
+SHAPES: dict[str, Callable[[int], str]] = {
+    # One line of list markers: a thematic break mistune matched with a backtracking
+    # stack per marker (4.4 GB at 16 MiB).
+    "a line of list markers": lambda size: "- " * (size // 2),
+    # The same line going on to text: a list nested as deep as citelint reads, then text.
+    "list markers then text": lambda size: "- " * (size // 2) + "text [CITATION 1]",
+    # One line of quote markers (3.0 GB at 16 MiB).
+    "a line of quote markers": lambda size: ">" * size + " quoted",
+    "blank lines": lambda size: "\n" * size,
+    "fenced code blocks": lambda size: "```\ncode\n```\n\n" * (size // 14),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_a_large_chapter_stays_under_the_ceiling(tmp_path: Path, shape: str) -> None:
+    run = _assert_within(tmp_path, _chapter(SHAPES[shape](2 * MB)), "check", "--no-cache")
+    _assert_findings(run)
+
+
+def _references(size: int) -> str:
+    """A chapter that cites its references out of order, and a long list (280,000
+    references took 1.6 GB at 16 MiB)."""
+    entries = "".join(f"{number}. Author, A. A work, part {number}. Press, 2020.\n" for number in range(1, size // 50))
+    return "Prose citing [CITATION 2] then [CITATION 1] and [CITATION 99999999].\n\n## References\n\n" + entries
+
+
+def test_a_long_reference_list_stays_under_the_ceiling(tmp_path: Path) -> None:
+    run = _assert_within(tmp_path, _references(2 * MB), "check", "--no-cache")
+    assert run.code == 1 and "CIT001" in run.stdout and "CIT003" in run.stdout, run.stdout[-500:]
+
+
+def test_a_json_report_that_plans_a_renumbering_stays_under_the_ceiling(tmp_path: Path) -> None:
+    text = _references(2 * MB).replace(" and [CITATION 99999999]", "")
+    run = _assert_within(tmp_path, text, "check", "--no-cache", "--format", "json")
+    assert run.code == 1 and '"CIT003"' in run.stdout and '"fix": {' in run.stdout, run.stdout[:1000]
+
+
+def test_fix_of_a_long_reference_list_stays_under_the_ceiling(tmp_path: Path) -> None:
+    text = _references(2 * MB).replace(" and [CITATION 99999999]", "")
+    run = _assert_within(tmp_path, text, "fix")
+    fixed = (tmp_path / "chapter.md").read_text(encoding="utf-8")
+    assert run.code == 0, (run.code, run.stderr)
+    assert fixed.startswith("Prose citing [CITATION 1] then [CITATION 2]"), fixed[:80]
+
+
+@pytest.mark.slow
+def test_setext_headings_stay_bounded(tmp_path: Path) -> None:
+    """``a`` underlined by ``=``, repeated: a heading every four bytes (4.2 GB at
+    16 MiB). Each heading is still made a tuple once by the compiled-book check
+    (chapter.py), so this shape is held to twice the ceiling."""
+    run = _assert_within(tmp_path, _chapter("a\n=\n" * (MB // 4)), "check", "--no-cache", ceiling=2 * CEILING)
+    _assert_findings(run)
+
+
+# -- --jobs ------------------------------------------------------------------
+
+
+def test_large_files_are_linted_alone_and_the_output_is_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file over IN_FLIGHT_CHARS / jobs is linted in this process once every child
+    has exited; the outcomes are a serial run's, in order."""
+    import citelint.check_files as check_files
+    import citelint.processes as processes
+    from citelint.config import Settings
+    from citelint.files import SourceFile
+
+    monkeypatch.setattr(processes, "IN_FLIGHT_CHARS", 4_000)
+    small = HEAD + TAIL
+    large = _chapter("More prose [CITATION 3].\n\n" * 100)
+    sources = [SourceFile(f"f{n}.md", large if n in (2, 5) else small + f"<!-- {n} -->") for n in range(8)]
+    serial = [check_files.lint_one(source, Settings()) for source in sources]
+    real_lint_one = check_files.lint_one
+    children_alive_during_large: list[bool] = []
+
+    def watching_lint_one(source: SourceFile, settings: Settings):  # type: ignore[no-untyped-def]
+        if len(source.text) > 2_000:
+            try:
+                os.waitpid(-1, os.WNOHANG)
+                children_alive_during_large.append(True)
+            except ChildProcessError:  # no child process at all
+                children_alive_during_large.append(False)
+        return real_lint_one(source, settings)
+
+    shares, alone = processes.schedule(sources, 2)
+    assert alone == [2, 5]
+    assert sorted(index for share in shares for index in share) == [0, 1, 3, 4, 6, 7]
+    assert processes.run_in_processes(watching_lint_one, sources, Settings(), 2) == serial
+    assert children_alive_during_large == [False, False]
+
+
+def test_small_files_still_share_the_processes() -> None:
+    from citelint.files import SourceFile
+    from citelint.processes import IN_FLIGHT_CHARS, schedule
+
+    sources = [SourceFile(str(n), "x" * (IN_FLIGHT_CHARS // 4 - 1)) for n in range(4)]
+    shares, alone = schedule(sources, 4)
+    assert alone == [] and sorted(len(share) for share in shares) == [1, 1, 1, 1]
+    shares, alone = schedule(sources, 8)  # over IN_FLIGHT_CHARS / 8 each
+    assert alone == [0, 1, 2, 3]
