@@ -23,11 +23,14 @@ import errno
 import json
 import os
 import re
-from typing import Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, Optional
 
-from citelint.version import __version__
 from citelint.diagnostics import Diagnostic, Edit, Fix, Severity
 from citelint.files import read_regular
+from citelint.version import __version__
+
+if TYPE_CHECKING:
+    import sqlite3
 
 try:  # hashlib's own BLAKE2, without hashlib loading OpenSSL first (~2 ms of every run)
     from _blake2 import blake2b
@@ -242,3 +245,22 @@ def _edit(edit: object) -> Edit:
 def _is_position(value: object) -> bool:
     """A 1-based line or column (or a count of findings): a whole number, not a bool."""
     return type(value) is int and value >= 1
+
+
+def switch_to_wal(connection: "sqlite3.Connection", within: float) -> None:
+    """Put an SQLite cache in WAL mode, waiting up to ``within`` seconds for the
+    processes doing the same: SQLite answers a switch that races another process's
+    with "database is locked" at once, without waiting its busy timeout (processes
+    starting together on a new cache). Shared by the verdict store and the HTTP cache."""
+    import sqlite3
+    import time
+
+    give_up = time.monotonic() + within
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= give_up:
+                raise
+            time.sleep(0.01)

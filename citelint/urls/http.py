@@ -32,7 +32,7 @@ from urllib3.response import HTTPResponse
 from urllib3.util import connection as urllib3_connection
 
 from citelint.version import __version__
-from citelint.cache import make_cache_folder
+from citelint.cache import make_cache_folder, switch_to_wal
 from citelint.urls.limits import BODY_LIMIT, MAX_REDIRECTS, TEXT_TYPES
 from citelint.urls.policy import AddressPolicy, ResolveFailed
 
@@ -284,17 +284,9 @@ def _prepare_cache_file(path: Path) -> None:
     when it races another process's), then make sure it can be written: raise
     sqlite3.OperationalError ("database is locked") when another process keeps it
     locked longer than CACHE_PROBE_TIMEOUT_S."""
-    give_up = time.monotonic() + CACHE_PROBE_TIMEOUT_S
     connection = sqlite3.connect(str(path), timeout=CACHE_PROBE_TIMEOUT_S, isolation_level=None)
     try:
-        while True:
-            try:
-                connection.execute("PRAGMA journal_mode=WAL")
-                break
-            except sqlite3.OperationalError as error:
-                if "locked" not in str(error) or time.monotonic() >= give_up:
-                    raise
-                time.sleep(0.01)
+        switch_to_wal(connection, CACHE_PROBE_TIMEOUT_S)
         connection.execute("BEGIN IMMEDIATE")
         connection.execute("ROLLBACK")
     finally:

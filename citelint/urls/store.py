@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
-from citelint.cache import make_cache_folder
+from citelint.cache import make_cache_folder, switch_to_wal
 from citelint.urls import URL_RULES
 
 FORMAT = 2
@@ -71,21 +71,6 @@ class Verdict:
     expires_at: float = 0.0
 
 
-def _switch_to_wal(connection: sqlite3.Connection) -> None:
-    """WAL mode, waiting for the processes doing the same: SQLite answers a switch
-    that races another process's with "database is locked" at once, without
-    waiting its busy timeout (processes starting together on a new cache)."""
-    give_up = time.monotonic() + BUSY_TIMEOUT_S
-    while True:
-        try:
-            connection.execute("PRAGMA journal_mode=WAL")
-            return
-        except sqlite3.OperationalError as error:
-            if "locked" not in str(error) or time.monotonic() >= give_up:
-                raise
-            time.sleep(0.01)
-
-
 class VerdictStore:
     def __init__(
         self,
@@ -105,7 +90,7 @@ class VerdictStore:
             try:
                 make_cache_folder(str(path.parent), [path.name + suffix for suffix in SQLITE_FILES])
                 connection = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
-                _switch_to_wal(connection)
+                switch_to_wal(connection, BUSY_TIMEOUT_S)
                 connection.execute("PRAGMA synchronous=NORMAL")  # a cache: durable enough, no fsync per write
                 connection.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
                 connection.executescript(SCHEMA)
