@@ -59,6 +59,7 @@ _KEPT_LINE_END = 1_024
 # Three or more identical blank (or bare ">") lines; possessive, so that a long run
 # costs the regex engine no memory per line.
 _BLANK_RUN = re.compile(r"^([ \t>]*\n)\1{2,}+", re.MULTILINE)
+_BLANK_RUN_INSIDE = re.compile(r"\n([ \t>]*\n)\1\1")  # a quick look for what _BLANK_RUN finds
 _LONG_LINE = re.compile(r"^[^\n]{%d}" % (MAX_PARSED_LINE + 1), re.MULTILINE)  # tried at line starts only: linear
 _LIST_MARKER = re.compile(r"(?<![ \t])[ \t]*(?:(\d{1,9})[.)]|[-*+])(?=[ \t]|$)")
 
@@ -94,9 +95,10 @@ class Blocks(Sequence[LeafBlock]):
     """Leaf blocks in parallel arrays, each made a LeafBlock when asked for: a
     chapter of one-line blocks held ~160 bytes a block as tuples, ~30 here."""
 
-    __slots__ = ("kind", "first", "last", "level", "item", "quoted")
+    __slots__ = ("kind", "first", "last", "level", "item", "quoted", "made")
 
     def __init__(self, blocks: Iterable[LeafBlock] = ()) -> None:
+        self.made: Optional[list[LeafBlock]] = None  # every block made once (see ``materialize``)
         self.kind = array("b")
         self.first = array("q")
         self.last = array("q")
@@ -106,7 +108,13 @@ class Blocks(Sequence[LeafBlock]):
         for block in blocks:
             self.append(block)
 
+    def materialize(self) -> None:
+        """Make every block once and keep them: for a document of ordinary size, where
+        reading blocks often costs more time than holding them costs memory."""
+        self.made = [self[index] for index in range(len(self.kind))]
+
     def append(self, block: LeafBlock) -> None:
+        self.made = None
         self.kind.append(_KIND_CODES[block.kind])
         self.first.append(block.first_line)
         self.last.append(block.last_line)
@@ -124,6 +132,8 @@ class Blocks(Sequence[LeafBlock]):
     def __getitem__(self, index: slice) -> list[LeafBlock]: ...
 
     def __getitem__(self, index: Union[int, slice]) -> Union[LeafBlock, list[LeafBlock]]:
+        if self.made is not None:
+            return self.made[index]
         if isinstance(index, slice):
             return [self[number] for number in range(*index.indices(len(self.kind)))]
         item = self.item[index]
@@ -132,6 +142,8 @@ class Blocks(Sequence[LeafBlock]):
         return LeafBlock(_KINDS[self.kind[index]], first, first if last == first else last, self.level[index], None if item < 0 else item, bool(self.quoted[index]))
 
     def __iter__(self) -> Iterator[LeafBlock]:
+        if self.made is not None:
+            return iter(self.made)
         return (self[index] for index in range(len(self.kind)))
 
     def __eq__(self, other: object) -> bool:
@@ -321,11 +333,16 @@ class Lines(Sequence[str]):
     """The lines of a text by their start offsets, each sliced from the text when
     asked for: a list of a large chapter's lines costs ~50 bytes a line more."""
 
-    __slots__ = ("src", "starts")
+    __slots__ = ("src", "starts", "made")
 
     def __init__(self, src: str, starts: Optional["array[int]"] = None) -> None:
         self.src = src
         self.starts = _line_starts(src) if starts is None else starts
+        self.made: Optional[list[str]] = None  # every line sliced once (see ``materialize``)
+
+    def materialize(self) -> None:
+        """Slice every line once and keep them: for a text of ordinary size."""
+        self.made = self.src.split("\n")
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -337,6 +354,8 @@ class Lines(Sequence[str]):
     def __getitem__(self, line: slice) -> list[str]: ...
 
     def __getitem__(self, line: Union[int, slice]) -> Union[str, list[str]]:
+        if self.made is not None:
+            return self.made[line]
         if isinstance(line, slice):
             return [self[number] for number in range(*line.indices(len(self.starts)))]
         if line < 0:
@@ -347,6 +366,8 @@ class Lines(Sequence[str]):
         return self.src[self.starts[line] : end]
 
     def __iter__(self) -> Iterator[str]:
+        if self.made is not None:
+            return iter(self.made)
         return (self[number] for number in range(len(self.starts)))
 
     def line_of(self, offset: int) -> int:
@@ -624,8 +645,8 @@ def condense(text: str) -> tuple[str, Optional["array[int]"]]:
     holds (a thematic break, a setext underline, a backtick in a fence's info),
     while mistune's patterns cost memory with a line's length and its tokens with
     the number of lines."""
-    if not _BLANK_RUN.search(text) and not _LONG_LINE.search(text):
-        return text, None
+    if not _may_have_blank_run(text) and not _may_have_long_line(text):
+        return text, None  # the common case, found by two quick scans
     pieces: list[str] = []
     line_map = array("q")
     position = line = 0
@@ -640,6 +661,18 @@ def condense(text: str) -> tuple[str, Optional["array[int]"]]:
         position = run.end()
     _copy_lines(text[position:], line, pieces, line_map)
     return "".join(pieces), line_map
+
+
+def _may_have_blank_run(text: str) -> bool:
+    return _BLANK_RUN_INSIDE.search(text) is not None or _BLANK_RUN.match(text) is not None
+
+
+def _may_have_long_line(text: str) -> bool:
+    """Whether a stretch of half the longest line mistune reads has no line break:
+    every longer line holds such a stretch, so when none has, no line is too long.
+    A few thousand ``find`` calls for a chapter, where a pattern tries every line."""
+    width = MAX_PARSED_LINE // 2
+    return any(text.find("\n", start, start + width) < 0 for start in range(0, len(text) - width, width))
 
 
 def _copy_lines(chunk: str, line: int, pieces: list[str], line_map: "array[int]") -> int:
