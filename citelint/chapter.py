@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import NamedTuple, Optional
 
 from citelint.config import Settings
@@ -12,6 +13,8 @@ from citelint.references import ReferenceList, find_reference_list, is_reference
 from citelint.suppress import Directive, find_directives
 
 
+MAX_BOOK_CHAPTERS = 500  # chapters of a book compiled into one file that are checked one by one
+MAX_BOOK_WORK = 50_000_000  # chapters times the file's lines: each chapter's parse covers every line
 YEAR_LIKE_LABEL = 1000  # an entry label this large is a year that a wrap left at a line start
 
 
@@ -156,11 +159,12 @@ def _compiled_chapters(chapter: "Chapter") -> list[tuple[int, int]]:
     references, stay one chapter."""
     document = chapter.document
     words = chapter.settings.heading_words
+    reference_lines = [block.first_line for block in document.blocks if is_reference_heading(document, block, words)]
+    if len(reference_lines) < 2:
+        return []  # the common case: nothing is held per heading
     headings = [block for block in document.blocks if block.kind == "heading"]
-    levels = [block.level for block in headings if is_reference_heading(document, block, words)]
-    if len(levels) < 2:
-        return []
-    top = min(levels)
+    listed = set(reference_lines)
+    top = min(block.level for block in headings if block.first_line in listed)
     starts = [0]
     seen_list = False
     for block in headings:
@@ -169,15 +173,18 @@ def _compiled_chapters(chapter: "Chapter") -> list[tuple[int, int]]:
         elif seen_list and block.level <= top:
             starts.append(block.first_line)
             seen_list = False
+    if len(starts) > MAX_BOOK_CHAPTERS or len(starts) * len(document.lines) > MAX_BOOK_WORK:
+        return []  # each chapter is parsed on its own, over the file's lines: bounded work
     spans = [(start, end - 1) for start, end in zip(starts, starts[1:] + [len(document.lines)])]
-    citing_lines = [document.line_of(marker.start) for marker in chapter.markers if marker.cites]
-    reference_lines = [block.first_line for block in headings if is_reference_heading(document, block, words)]
-    complete = sum(
-        1
-        for first, last in spans
-        if any(first <= line <= last for line in citing_lines) and any(first <= line <= last for line in reference_lines)
-    )
+    citing_lines = sorted(document.line_of(marker.start) for marker in chapter.markers if marker.cites)
+    complete = sum(1 for first, last in spans if _holds_one(citing_lines, first, last) and _holds_one(reference_lines, first, last))
     return spans if complete >= 2 else []
+
+
+def _holds_one(sorted_lines: list[int], first: int, last: int) -> bool:
+    """Whether one of ``sorted_lines`` is between ``first`` and ``last``."""
+    index = bisect_left(sorted_lines, first)
+    return index < len(sorted_lines) and sorted_lines[index] <= last
 
 
 def _only_lines(document: Document, first: int, last: int) -> str:

@@ -161,3 +161,14 @@ def test_entries_one_per_line_are_still_one_entry_each() -> None:
 
     references = Chapter.parse(text, Settings()).references
     assert references is not None and len(references.entries) == 3
+
+
+def test_a_compiled_book_of_many_chapters_is_linted_in_bounded_work() -> None:
+    """Each chapter of a compiled book is parsed over the file's lines: past a bound
+    the file is one chapter, never thousands of parses."""
+    from citelint.chapter import MAX_BOOK_CHAPTERS, Chapter
+    from citelint.config import Settings
+
+    one = "# Chapter {n}\n\nA [CITATION 1] b.\n\n## References\n\n1. \"A.\" P, 2020. https://e.com/{n}\n\n"
+    assert len(Chapter.parse("".join(one.format(n=n) for n in range(20)), Settings()).parts) == 20
+    assert Chapter.parse("".join(one.format(n=n) for n in range(MAX_BOOK_CHAPTERS + 1)), Settings()).parts == ()
