@@ -28,12 +28,13 @@ def lint_text(text: str, settings: Optional[Settings] = None, path: str = "") ->
     the first renumbering finding carries what ``fix`` would change, as edits."""
     from citelint.chapter import Chapter
     from citelint.config import Settings as DefaultSettings
+    from citelint.config import project_names
     from citelint.files import reads_as_plain_text
     from citelint.lint import lint_chapter
     from citelint.selection import Selection
 
     chapter = Chapter.parse(text, settings or DefaultSettings(), reads_as_plain_text(path))
-    selection = Selection.of(chapter, path)
+    selection = Selection.of(chapter, path, project_names(chapter.settings, path))
     found = lint_chapter(chapter, path, selection=selection)
     if chapter.settings.fixes:
         from citelint.renumbering import attach_renumbering
@@ -55,6 +56,9 @@ def lint_paths(paths: Iterable[str], settings: Optional[Settings] = None, jobs: 
 def fix_text(text: str, settings: Optional[Settings] = None, path: str = "") -> FixResult:
     """Fix one chapter's text as ``citelint fix`` would: the new text and what was
     done, or the text unchanged and why (``refused``)."""
+    from citelint.config import Settings as DefaultSettings
+    from citelint.config import project_names
     from citelint.renumbering import fix_source
 
-    return fix_source(text, settings, path)
+    settings = settings or DefaultSettings()
+    return fix_source(text, settings, path, project_names(settings, path))

@@ -121,10 +121,11 @@ def report_findings(chapter: "Chapter", path: str, verdicts: Optional[dict] = No
     """A file's findings as the report shows them: the lint's, the URL ``verdicts``'
     findings, and, for a report that shows fixes (``settings.fixes``: JSON), the
     renumbering on the first renumbering finding. The file's comments are read once."""
+    from citelint.config import project_names
     from citelint.lint import lint_chapter
     from citelint.selection import Selection
 
-    selection = Selection.of(chapter, path)
+    selection = Selection.of(chapter, path, project_names(chapter.settings, path))  # the path resolved here, at the edge
     extra: list[Diagnostic] = []
     if verdicts is not None:
         from citelint.urls import url_diagnostics

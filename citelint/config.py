@@ -549,13 +549,20 @@ def relative_to_root(settings: Settings, path: str) -> str:
     return posix(os.path.relpath(os.path.realpath(path), settings.root))
 
 
-def ignored_for_path(settings: Settings, path: str) -> tuple[str, ...]:
-    """Codes that ``per-file-ignores`` switch off for ``path``."""
-    if not settings.per_file_ignores:
-        return ()  # no path to resolve
+def project_names(settings: Settings, path: str) -> tuple[str, ...]:
+    """The names ``per-file-ignores`` match a file by: as given, and relative to the
+    configuration file's folder. Resolving the second looks at the file system, so
+    the drivers call this at the edge, once a file, and hand the names on."""
+    given = posix(os.path.normpath(path))
+    if not settings.per_file_ignores or not path:
+        return (given,)
+    return tuple(dict.fromkeys((relative_to_root(settings, path), given)))
+
+
+def ignored_for_path(settings: Settings, names: tuple[str, ...]) -> tuple[str, ...]:
+    """Codes that ``per-file-ignores`` switch off for a file known by ``names``."""
     ignored: list[str] = []
-    candidates = {relative_to_root(settings, path), posix(os.path.normpath(path))}
     for pattern, codes in settings.per_file_ignores:
-        if any(glob_match(candidate, pattern) for candidate in candidates):
+        if any(glob_match(name, pattern) for name in names):
             ignored.extend(codes)
     return tuple(ignored)

@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Iterable, NamedTuple, Optional
 
-from citelint.config import Settings
+from citelint.config import Settings, project_names
 from citelint.diagnostics import FileError
 from citelint.files import MAX_FILE_BYTES, STDIN, SourceFile, collect, decode, read_source, shown_path
 from citelint.renumbering import fix_source
@@ -88,7 +88,7 @@ def _fix_stdin(shown: str, settings: Settings) -> FileFix | StdinError:
 
 def _fix_source(path: str, shown: str, source: SourceFile, settings: Settings, write: bool) -> FileFix | FileError:
     try:
-        result = fix_source(source.text, settings, shown)
+        result = fix_source(source.text, settings, shown, project_names(settings, shown if path == STDIN else path))
     except RecursionError:
         return FileError(shown, "is nested too deeply to fix")
     piped = source.text if path == STDIN else None

@@ -71,10 +71,12 @@ class FixResult:
         return ", ".join(parts) if parts else "nothing to fix"
 
 
-def fix_source(source: str, settings: Settings | None = None, path: str = "") -> FixResult:
+def fix_source(source: str, settings: Settings | None = None, path: str = "", names: Optional[tuple[str, ...]] = None) -> FixResult:
     """Renumber one chapter's text. Returns the new text, or the unchanged text and a
-    refusal. ``path`` is the file's name as the configuration's per-file ignores match it."""
-    return fix_chapter(Chapter.parse(source, settings or Settings(), reads_as_plain_text(path)), path)[0]
+    refusal. ``path`` is the file's name; ``names`` how per-file ignores match it
+    (``config.project_names``; by default the path as given)."""
+    chapter = Chapter.parse(source, settings or Settings(), reads_as_plain_text(path))
+    return fix_chapter(chapter, path, Selection.of(chapter, path, names))[0]
 
 
 def fix_chapter(chapter: Chapter, path: str = "", selection: Optional[Selection] = None) -> tuple[FixResult, list[TextEdit]]:
@@ -103,7 +105,7 @@ def fix_chapter(chapter: Chapter, path: str = "", selection: Optional[Selection]
     counts = [sum(getattr(plan, what) for plan in plans) for what in ("renumbered", "normalised", "moved", "relabelled")]
     result = FixResult(new_source, *counts, notes=notes, numbering_kept=kept)
     after = Chapter.parse(new_source, chapter.settings._replace(fixes=False), chapter.document.plain_text)
-    problem = verify(chapter, after, path, renumbered=not kept)
+    problem = verify(chapter, after, selection, renumbered=not kept)
     if problem is not None:
         return FixResult(source, refused=f"the renumbering did not verify ({problem}); please report this"), []
     return result, edits
@@ -391,7 +393,7 @@ def _as_source(entry: Entry, chapter: Chapter) -> str:
     return re.sub(r"\[[ \t]*" + re.escape(chapter.settings.marker) + r"[^\[\]]*\]", "[…]", entry.text, flags=re.IGNORECASE)
 
 
-def verify(before: Chapter, after: Chapter, path: str = "", renumbered: bool = True) -> Optional[str]:
+def verify(before: Chapter, after: Chapter, selection: Selection, renumbered: bool = True) -> Optional[str]:
     """Why the fixed chapter is not right, or None: every piece of citing text still
     cites the same sources, each chapter keeps its entries, and (when it was
     renumbered) no renumbering finding that the file reports is left."""
@@ -405,6 +407,6 @@ def verify(before: Chapter, after: Chapter, path: str = "", renumbered: bool = T
                 return "the reference list would change"
     if not renumbered:
         return None
-    selection = Selection.of(after, path)
+    selection = selection.for_text_of(after)
     remaining = next((d.code for d in renumbering_findings(after) if selection.wanted(d)), None)
     return None if remaining is None else f"{remaining} would remain"

@@ -7,10 +7,13 @@ findings all ask the same ``Selection``; the comments are read once per file.
 
 from __future__ import annotations
 
+import os
+from copy import copy
 from typing import Optional
 
 from citelint.catalog import CIT_CODES, CODES, matches
 from citelint.config import Settings, ignored_for_path
+from citelint.files import posix
 from citelint.diagnostics import Diagnostic, Severity
 from citelint.chapter import Chapter
 from citelint.suppress import Suppressions, suppressions_of
@@ -19,8 +22,10 @@ from citelint.suppress import Suppressions, suppressions_of
 class Selection:
     """The codes one file reports, and what its comments suppress."""
 
-    def __init__(self, settings: Settings, path: str, suppressions: Optional[Suppressions]) -> None:
-        ignored = tuple(settings.ignore) + ignored_for_path(settings, path)
+    def __init__(self, settings: Settings, names: tuple[str, ...], suppressions: Optional[Suppressions]) -> None:
+        """``names``: the file's names as ``per-file-ignores`` match them
+        (``config.project_names``, resolved by the driver: no file-system call here)."""
+        ignored = tuple(settings.ignore) + ignored_for_path(settings, names)
         self.codes = frozenset(
             code for code in CODES if (not settings.select or matches(code, settings.select)) and not matches(code, ignored)
         )
@@ -29,9 +34,17 @@ class Selection:
         self._severity = {code: Severity(value) for code, value in settings.severity}
 
     @classmethod
-    def of(cls, chapter: Chapter, path: str) -> "Selection":
-        """The selection for a file: its settings, its name and its comments."""
-        return cls(chapter.settings, path, suppressions_of(chapter.directives))
+    def of(cls, chapter: Chapter, path: str, names: Optional[tuple[str, ...]] = None) -> "Selection":
+        """The selection for a file: its settings, its names (by default the path as
+        given) and its comments."""
+        return cls(chapter.settings, names or (posix(os.path.normpath(path)),), suppressions_of(chapter.directives))
+
+    def for_text_of(self, chapter: Chapter) -> "Selection":
+        """The same codes and severities for another text of the file (a fixed one),
+        with that text's comments."""
+        other = copy(self)
+        other.suppressions = suppressions_of(chapter.directives)
+        return other
 
     def suppressed_at(self, line: int, code: str) -> bool:
         """Whether a comment switches ``code`` off on the 0-based ``line``."""

@@ -164,3 +164,36 @@ def test_a_json_report_parses_a_chapter_once_to_lint_and_once_to_verify(project:
     assert code == 1 and any(d["fix"] for d in report["diagnostics"] if d["code"] == "CIT003")
     assert parses[0] == text and len(parses) == 2
     assert len(comment_reads) == 2 and comment_reads.count(comment_reads[0]) == 1
+
+
+def test_the_lint_core_makes_no_file_system_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Paths are resolved once at the edge (config.project_names, by the drivers):
+    parsing, selection, the rules and the renumbering never look at the disk."""
+    import os
+
+    from citelint.chapter import Chapter
+    from citelint.config import Settings, project_names
+    from citelint.lint import lint_chapter
+    from citelint.renumbering import fix_chapter
+    from citelint.selection import Selection
+    from helpers import REFS
+
+    settings = Settings(per_file_ignores=(("drafts/*", ("CIT006",)),), root="/nonexistent/project")
+    text = "A. [CITATION 2] B [CITATION 1].\n" + REFS
+    chapter = Chapter.parse(text, settings)
+    names = ("drafts/ch.md",)  # as project_names resolves them at the edge
+
+    def no_disk(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"a file-system call in the lint core: {args}")
+
+    fix_chapter(chapter, "drafts/ch.md", Selection.of(chapter, "drafts/ch.md", names))  # imports done before
+    with monkeypatch.context() as patched:
+        for name in ("realpath", "exists", "isfile", "lexists"):
+            patched.setattr(os.path, name, no_disk)
+        for name in ("stat", "lstat", "scandir", "listdir"):
+            patched.setattr(os, name, no_disk)
+        selection = Selection.of(chapter, "drafts/ch.md", names)
+        found = [d.code for d in lint_chapter(chapter, "drafts/ch.md", selection=selection)]
+        changed = fix_chapter(chapter, "drafts/ch.md", selection)[0].changed
+    assert found == ["CIT003", "CIT002"] and changed  # CIT006 ignored for drafts/*
+    assert project_names(settings, "drafts/ch.md")[-1] == "drafts/ch.md"
