@@ -22,10 +22,11 @@ from citelint.version import __version__
 __all__ = ["__version__", "fix_text", "lint_paths", "lint_text"]
 
 
-def lint_text(text: str, settings: Optional[Settings] = None, path: str = "") -> list[Diagnostic]:
+def lint_text(text: str, settings: Optional[Settings] = None, path: str = "", fixes: bool = False) -> list[Diagnostic]:
     """Lint one chapter's text: its findings, sorted by position. ``path`` is the
-    name per-file ignores match and findings carry. With ``Settings(fixes=True)``
-    the first renumbering finding carries what ``fix`` would change, as edits."""
+    name per-file ignores match and findings carry. With ``fixes`` (what the JSON
+    report shows) the first renumbering finding carries what ``fix`` would change,
+    as edits."""
     from citelint.chapter import Chapter
     from citelint.config import Settings as DefaultSettings
     from citelint.config import project_names
@@ -36,7 +37,7 @@ def lint_text(text: str, settings: Optional[Settings] = None, path: str = "") ->
     chapter = Chapter.parse(text, settings or DefaultSettings(), reads_as_plain_text(path))
     selection = Selection.of(chapter, path, project_names(chapter.settings, path))
     found = lint_chapter(chapter, path, selection=selection)
-    if chapter.settings.fixes:
+    if fixes:
         from citelint.renumbering import attach_renumbering
 
         found = attach_renumbering(chapter, path, found, selection)

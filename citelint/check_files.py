@@ -4,6 +4,7 @@ when it pays off), collect findings and errors."""
 from __future__ import annotations
 
 import os
+from functools import partial
 from typing import TYPE_CHECKING, Callable, Iterable, Optional
 
 from citelint.config import Settings
@@ -29,13 +30,13 @@ class CheckResult:
         self.files_checked = 0
 
 
-def lint_one(source: SourceFile, settings: Settings) -> list[Diagnostic] | FileError:
+def lint_one(source: SourceFile, settings: Settings, fixes: bool = False) -> list[Diagnostic] | FileError:
     """Lint one decoded file; an unexpected failure becomes a FileError naming it, never a crash."""
     from citelint.chapter import Chapter
     from citelint.files import reads_as_plain_text
 
     try:
-        return report_findings(Chapter.parse(source.text, settings, reads_as_plain_text(source.path)), source.path)
+        return report_findings(Chapter.parse(source.text, settings, reads_as_plain_text(source.path)), source.path, fixes=fixes)
     except RecursionError:
         return FileError(source.path, "is nested too deeply to lint")
     except MemoryError:
@@ -66,19 +67,22 @@ def check_paths(
     cache: Optional["ResultCache"] = None,
     jobs: int = 1,
     stdin_name: str = STDIN,
+    fixes: bool = False,
 ) -> CheckResult:
-    """Lint the files (``-``: standard input, reported as ``stdin_name``)."""
+    """Lint the files (``-``: standard input, reported as ``stdin_name``). ``fixes``:
+    the report shows fixes (JSON), so the first renumbering finding of a file carries
+    the renumbering (a parse more to verify it)."""
     result = CheckResult()
     sources = read_all(paths, settings, result, stdin_name)
     if url_check is not None:
-        _check_with_urls(sources, settings, url_check, result)
+        _check_with_urls(sources, settings, url_check, result, fixes)
     else:
         keys = [cache.key(source.path, source.text) if cache else "" for source in sources]
         found: list[Optional[list[Diagnostic] | FileError]] = [
-            _as_reported(cache.get(key, source.path), settings) if cache else None for key, source in zip(keys, sources)
+            _as_reported(cache.get(key, source.path), fixes) if cache else None for key, source in zip(keys, sources)
         ]
         missing = [index for index, item in enumerate(found) if item is None]
-        for index, linted in zip(missing, _lint_many([sources[i] for i in missing], settings, jobs)):
+        for index, linted in zip(missing, _lint_many([sources[i] for i in missing], settings, jobs, fixes)):
             found[index] = linted
             if cache and not isinstance(linted, FileError):
                 cache.put(keys[index], linted)
@@ -89,7 +93,7 @@ def check_paths(
     return result
 
 
-def _as_reported(cached: Optional[list[Diagnostic]], settings: Settings) -> Optional[list[Diagnostic]]:
+def _as_reported(cached: Optional[list[Diagnostic]], fixes: bool) -> Optional[list[Diagnostic]]:
     """A cached result as this run reports it. One entry serves every report: the
     renumbering a JSON report carries is dropped for the others, and an entry made
     without it is linted again for a JSON report (when it has a renumbering finding)."""
@@ -98,28 +102,28 @@ def _as_reported(cached: Optional[list[Diagnostic]], settings: Settings) -> Opti
     from citelint.catalog import RENUMBERING_CODES
 
     renumbering = [d for d in cached if d.code in RENUMBERING_CODES]
-    if not settings.fixes:
+    if not fixes:
         return [d._replace(fix=None) if d.code in RENUMBERING_CODES else d for d in cached] if renumbering else cached
     if renumbering and all(d.fix is None for d in renumbering):
         return None
     return cached
 
 
-def _lint_many(sources: list[SourceFile], settings: Settings, jobs: int) -> list[list[Diagnostic] | FileError]:
+def _lint_many(sources: list[SourceFile], settings: Settings, jobs: int, fixes: bool = False) -> list[list[Diagnostic] | FileError]:
     """Lint in order; in parallel processes when there are enough files to pay for them."""
     size = sum(len(source.text) for source in sources)
     if jobs > 1 and len(sources) >= PARALLEL_MIN_FILES and size >= PARALLEL_MIN_BYTES:
         from citelint.processes import run_in_processes
 
-        outcomes = run_in_processes(lint_one, sources, settings, jobs)
+        outcomes = run_in_processes(partial(lint_one, fixes=fixes), sources, settings, jobs)
         if outcomes is not None:
             return outcomes
-    return [lint_one(source, settings) for source in sources]
+    return [lint_one(source, settings, fixes) for source in sources]
 
 
-def report_findings(chapter: "Chapter", path: str, verdicts: Optional[dict] = None) -> list[Diagnostic]:  # type: ignore[type-arg]
+def report_findings(chapter: "Chapter", path: str, verdicts: Optional[dict] = None, fixes: bool = False) -> list[Diagnostic]:  # type: ignore[type-arg]
     """A file's findings as the report shows them: the lint's, the URL ``verdicts``'
-    findings, and, for a report that shows fixes (``settings.fixes``: JSON), the
+    findings, and, for a report that shows fixes (``fixes``: JSON), the
     renumbering on the first renumbering finding. The file's comments are read once."""
     from citelint.config import project_names
     from citelint.lint import lint_chapter
@@ -132,14 +136,14 @@ def report_findings(chapter: "Chapter", path: str, verdicts: Optional[dict] = No
 
         extra = url_diagnostics(chapter, verdicts, path, selection)
     found = lint_chapter(chapter, path, extra, selection)
-    if chapter.settings.fixes:
+    if fixes:
         from citelint.renumbering import attach_renumbering
 
         found = attach_renumbering(chapter, path, found, selection)
     return found
 
 
-def _check_with_urls(sources: list[SourceFile], settings: Settings, url_check: UrlCheck, result: CheckResult) -> None:
+def _check_with_urls(sources: list[SourceFile], settings: Settings, url_check: UrlCheck, result: CheckResult, fixes: bool = False) -> None:
     from citelint.chapter import Chapter
     from citelint.files import reads_as_plain_text
 
@@ -152,7 +156,7 @@ def _check_with_urls(sources: list[SourceFile], settings: Settings, url_check: U
             _collect(result, outcome if isinstance(outcome, FileError) else FileError(source.path, str(error)))
     verdicts = url_check(chapters)
     for path, chapter in chapters:
-        _collect(result, report_findings(chapter, path, verdicts))
+        _collect(result, report_findings(chapter, path, verdicts, fixes))
 
 
 def _collect(result: CheckResult, found: list[Diagnostic] | FileError) -> None:

@@ -132,7 +132,7 @@ def check(
         raise click.UsageError(f"--statistics prints a table of counts; it does not combine with --format {format_name}")
 
     fixes = format_name == "json"  # only the JSON report carries a renumbering's edits
-    settings = _settings(config_file, select=select, ignore=ignore, placement=placement, fixes=fixes or None)
+    settings = _settings(config_file, select=select, ignore=ignore, placement=placement)
     result_cache = None if (no_cache or urls) else _result_cache(settings, cache_dir)
     url_check = None
     if urls:
@@ -152,7 +152,7 @@ def check(
             warn=_warn,
             note=_note,
         )
-    result = check_paths(paths or settings.paths or (".",), settings, url_check, result_cache, jobs or default_jobs(), stdin_name)
+    result = check_paths(paths or settings.paths or (".",), settings, url_check, result_cache, jobs or default_jobs(), stdin_name, fixes)
     color = format_name == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     run = Run(result.diagnostics, result.errors, result.files_checked, color=color, quiet=quiet)
     _write(chunks("statistics" if statistics else format_name, run))
@@ -211,7 +211,7 @@ def _result_cache(settings: Settings, cache_dir: Optional[str]) -> "ResultCache"
     from citelint.config import cache_folder
 
     # What a report shows (format, fixes, strict) is not part of the key: one entry a file.
-    return ResultCache(cache_dir or cache_folder(settings), repr(settings._replace(fixes=False)), _warn)
+    return ResultCache(cache_dir or cache_folder(settings), repr(settings), _warn)
 
 
 def _settings(config_file: Optional[str], **flags: object) -> Settings:

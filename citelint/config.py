@@ -58,7 +58,6 @@ class Settings(NamedTuple):
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     severity: tuple[tuple[str, str], ...] = ()
-    fixes: bool = False  # attach the renumbering to the first CIT003/CIT004/CIT011 (JSON reports)
     urls: UrlSettings = UrlSettings()
     root: str = ""  # the folder of the configuration file; globs are relative to it
     source: str = ""  # the configuration file, if any

@@ -104,7 +104,7 @@ def fix_chapter(chapter: Chapter, path: str = "", selection: Optional[Selection]
     new_source = apply_edits(source, edits)
     counts = [sum(getattr(plan, what) for plan in plans) for what in ("renumbered", "normalised", "moved", "relabelled")]
     result = FixResult(new_source, *counts, notes=notes, numbering_kept=kept)
-    after = Chapter.parse(new_source, chapter.settings._replace(fixes=False), chapter.document.plain_text)
+    after = Chapter.parse(new_source, chapter.settings, chapter.document.plain_text)
     problem = verify(chapter, after, selection, renumbered=not kept)
     if problem is not None:
         return FixResult(source, refused=f"the renumbering did not verify ({problem}); please report this"), []

@@ -326,7 +326,7 @@ def test_bytes_outside_the_edits_are_kept(transform) -> None:  # type: ignore[no
 def test_the_first_renumbering_finding_carries_what_fix_would_do(source: str) -> None:
     """An editor that applies the JSON report's fix gets exactly ``citelint fix``'s text."""
     assert all(d.fix is None for d in lint_text(source) if d.code != "CIT005")  # only when asked: a parse more
-    diagnostics = lint_text(source, Settings(fixes=True))
+    diagnostics = lint_text(source, Settings(), fixes=True)
     renumbering = [d for d in diagnostics if d.code in ("CIT003", "CIT004", "CIT011")]
     assert renumbering, "the case must need renumbering"
     first, *others = renumbering
@@ -348,7 +348,7 @@ TWO_SWAPS = "A [CITATION 2] B [CITATION 1]\n\nC [CITATION 4] D [CITATION 3]\n" +
     ],
 )
 def test_no_renumbering_fix_where_fix_would_not_renumber(source: str, settings: Settings, why: str) -> None:
-    diagnostics = lint_text(source, settings._replace(fixes=True))
+    diagnostics = lint_text(source, settings, fixes=True)
     assert any(d.code in ("CIT003", "CIT004", "CIT011") for d in diagnostics)
     assert all(d.fix is None for d in diagnostics)
     result = fix_text(source, settings)

@@ -148,7 +148,7 @@ def test_the_reported_renumbering_is_what_fix_does(case: tuple[str, int], direct
         index = random.randrange(len(paragraphs))
         paragraphs[index] = directive + paragraphs[index]
     text = "\n\n".join(paragraphs)
-    carried = [d.fix for d in lint_text(text, Settings(fixes=True)) if d.code in ("CIT003", "CIT004", "CIT011") and d.fix is not None]
+    carried = [d.fix for d in lint_text(text, Settings(), fixes=True) if d.code in ("CIT003", "CIT004", "CIT011") and d.fix is not None]
     result = fix_text(text)
     renumbers = result.changed and not result.numbering_kept
     reported = any(d.code in ("CIT003", "CIT004", "CIT011") for d in lint_text(text))

@@ -85,7 +85,7 @@ def test_hostile_text_is_fixed_or_refused_in_bounded_time(make: Callable[[], str
     if result.refused is not None or not result.changed:
         assert result.text == text
     else:
-        assert not [d.code for d in lint_text(result.text, Settings(fixes=True)) if d.code in ("CIT003", "CIT004", "CIT005", "CIT011") and d.fix]
+        assert not [d.code for d in lint_text(result.text, Settings(), fixes=True) if d.code in ("CIT003", "CIT004", "CIT005", "CIT011") and d.fix]
 
 
 def test_numbers_of_more_than_nine_digits_are_malformed_markers() -> None:
