@@ -1,9 +1,13 @@
 """Find citation markers and near-misses in a Document.
 
-A candidate is an opening bracket, optional blanks and the marker keyword in
-any case, not followed by a letter. What follows up to the closing bracket (on
-the same line, before any other bracket) decides what it is: a well-formed
-marker, a malformed one (CIT005), or prose such as ``[citation needed]``.
+A candidate is an opening bracket (or a fullwidth one), optional blanks and the
+marker keyword in any case (or its plural), not followed by a letter. What
+follows up to the closing bracket (before any other bracket, on the same line or,
+for a hard-wrapped marker, over a few lines with no blank line between) decides
+what it is: a well-formed marker (numbers, ranges, perhaps a locator such as
+``p. 4``), a malformed one (CIT005), or prose such as ``[citation needed]``. A
+marker keeps where each number is written (``Marker.parts``), so renumbering
+rewrites the numbers in place.
 """
 
 from __future__ import annotations
