@@ -45,7 +45,28 @@ _stdin_name_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Commands that live in their own modules, imported only when run (or listed by --help),
+# so that `citelint check` never pays for the language server, the book tools or `init`:
+# name -> "module:attribute" of a click command.
+LAZY_COMMANDS: dict[str, str] = {}
+
+
+class _Commands(click.Group):
+    """The click group, with the commands of LAZY_COMMANDS loaded on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> Optional[click.Command]:
+        if name in LAZY_COMMANDS and name not in self.commands:
+            import importlib
+
+            module_name, attribute = LAZY_COMMANDS[name].split(":")
+            self.add_command(getattr(importlib.import_module(module_name), attribute), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="citelint", message="%(prog)s %(version)s")
 def cli() -> None:
     """Check the [CITATION n] markers and reference lists of a manuscript."""
