@@ -93,7 +93,7 @@ def main(args: Optional[list[str]] = None, prog_name: str = "citelint") -> None:
 @click.option(
     "--format",
     "format_name",
-    type=click.Choice(["text", "json", "sarif", "github"]),
+    type=click.Choice(["text", "json", "sarif", "github", "gitlab", "junit", "rdjson"]),
     envvar="CITELINT_FORMAT",
     default="text",
     show_default=True,
@@ -152,7 +152,7 @@ def check(
     if statistics and format_name != "text":
         raise click.UsageError(f"--statistics prints a table of counts; it does not combine with --format {format_name}")
 
-    fixes = format_name == "json"  # only the JSON report carries a renumbering's edits
+    fixes = format_name in ("json", "rdjson")  # only these reports carry a renumbering's edits
     settings = _settings(config_file, select=select, ignore=ignore, placement=placement)
     result_cache = None if (no_cache or urls) else _result_cache(settings, cache_dir)
     url_check = None

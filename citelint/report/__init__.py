@@ -7,7 +7,7 @@ from typing import Iterator, NamedTuple, Sequence
 
 from citelint.diagnostics import Diagnostic, FileError
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit", "rdjson")
 
 
 class Run(NamedTuple):
