@@ -267,7 +267,7 @@ def test_a_committed_verdict_that_never_expires_is_not_trusted(server: TrapServe
     "assignment",
     [
         "code = 'URL999'",
-        "code = 'URL007'",  # a newer citelint's code
+        "code = 'URL099'",  # a newer citelint's code
         "code = 42",
         "status = 'abc'",
         "status = 99999",

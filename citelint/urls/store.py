@@ -12,7 +12,7 @@ answers from what a run with it open saw. Every row read is validated: a
 code this citelint does not know, text in a number column, an expiry past
 ``now + expire-after`` (a committed file saying "fine until the year 10^300")
 is a miss, never an error or a verdict. The table's format is in its name
-(``verdicts_v2``): citelint versions that share one cache file each read
+(``verdicts_v3``; format 3 added ``page``, the page's metadata as JSON, for URL007): citelint versions that share one cache file each read
 only the rows of their own format. Nothing is opened through a symbolic link
 (``cache.make_cache_folder``).
 """
@@ -30,7 +30,7 @@ from typing import Callable, Optional
 from citelint.cache import make_cache_folder, switch_to_wal
 from citelint.urls import URL_RULES
 
-FORMAT = 2
+FORMAT = 3
 VERDICTS = f"verdicts_v{FORMAT}"  # format 1 was the table "verdicts", keyed by URL alone
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS {VERDICTS} (
@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS {VERDICTS} (
     detail TEXT NOT NULL,
     final_url TEXT,
     content_type TEXT,
+    page TEXT,
     checked_at REAL NOT NULL,
     expires_at REAL NOT NULL,
     PRIMARY KEY (policy, url)
@@ -69,6 +70,7 @@ class Verdict:
     content_type: Optional[str] = None
     checked_at: float = 0.0
     expires_at: float = 0.0
+    page: Optional[str] = None  # the page's metadata (urls.page_meta.PageMeta.dumps()), for URL007
 
 
 class VerdictStore:
@@ -127,7 +129,7 @@ class VerdictStore:
         with self._lock:
             try:
                 row = self.connection.execute(
-                    f"SELECT url, code, detail, status, final_url, content_type, checked_at, expires_at FROM {VERDICTS} "
+                    f"SELECT url, code, detail, status, final_url, content_type, checked_at, expires_at, page FROM {VERDICTS} "
                     "WHERE policy = ? AND url = ?",
                     (self.policy, url),
                 ).fetchone()
@@ -140,12 +142,12 @@ class VerdictStore:
 
     def put(self, verdicts: list[Verdict]) -> None:
         rows = [
-            (self.policy, v.url, v.code, v.status, v.detail, v.final_url, v.content_type, v.checked_at, v.expires_at)
+            (self.policy, v.url, v.code, v.status, v.detail, v.final_url, v.content_type, v.checked_at, v.expires_at, v.page)
             for v in verdicts
         ]
         self._write(
-            f"INSERT OR REPLACE INTO {VERDICTS} (policy, url, code, status, detail, final_url, content_type, checked_at, expires_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT OR REPLACE INTO {VERDICTS} (policy, url, code, status, detail, final_url, content_type, checked_at, expires_at, page) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
 
@@ -173,10 +175,10 @@ class VerdictStore:
 
 def valid_verdict(row: tuple, url: str, latest: float) -> bool:  # type: ignore[type-arg]
     """Whether a row (url, code, detail, status, final_url, content_type, checked_at,
-    expires_at) holds what this citelint writes: a known code or none, a status
+    expires_at, page) holds what this citelint writes: a known code or none, a status
     from 100 to 999 or none, text where text goes, and times that are numbers no
     later than ``latest`` (now + expire-after)."""
-    stored_url, code, detail, status, final_url, content_type, checked_at, expires_at = row
+    stored_url, code, detail, status, final_url, content_type, checked_at, expires_at, page = row
     return (
         stored_url == url
         and (code is None or (isinstance(code, str) and code in URL_RULES))
@@ -186,6 +188,7 @@ def valid_verdict(row: tuple, url: str, latest: float) -> bool:  # type: ignore[
         and (content_type is None or _is_text(content_type))
         and _is_time(checked_at, latest)
         and _is_time(expires_at, latest)
+        and (page is None or _is_text(page))
     )
 
 
