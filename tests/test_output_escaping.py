@@ -189,7 +189,7 @@ def server() -> Iterator[str]:
         httpd.server_close()
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "gitlab", "junit", "rdjson"])
 def test_a_servers_reason_phrase(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: str, fmt: str) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".git").mkdir()
@@ -200,9 +200,59 @@ def test_a_servers_reason_phrase(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert_safe(result.stdout)
     assert_safe(result.stderr)
     assert "URL001" in result.stdout, result.output
-    if fmt in ("json", "sarif"):
+    if fmt in ("json", "sarif", "gitlab", "rdjson"):
         for text in strings(json.loads(result.stdout)):
             assert_safe(text)
         assert SHOWN_REASON.replace("\\", "\\\\") in result.stdout
     else:
         assert SHOWN_REASON in result.stdout
+
+
+# -- the formats other CIs read ----------------------------------------------------
+
+
+def test_gitlab(book: Path) -> None:
+    result = check("--format", "gitlab")
+    assert_safe(result.stdout)
+    issues = json.loads(result.stdout)
+    for text in strings(issues):
+        assert_safe(text)
+    assert issues[0] == {**issues[0], "check_name": "citelint-error", "location": {"path": "bin<U+202E><U+2069>.md", "lines": {"begin": 1}}}
+    marker = next(issue for issue in issues if issue["check_name"] == "CIT005")
+    assert marker["location"]["path"] == SHOWN_NAME and SHOWN_MARKER in marker["description"]
+
+
+def test_junit(book: Path) -> None:
+    import xml.etree.ElementTree as ElementTree
+
+    result = check("--format", "junit")
+    assert_safe(result.stdout)
+    root = ElementTree.fromstring(result.stdout.encode("utf-8"))
+    texts = [value for element in root.iter() for value in (element.text or "", *element.attrib.values())]
+    for text in texts:
+        assert_safe(text)
+    cases = {case.get("name"): case for case in root.iter("testcase")}
+    assert set(cases) == {SHOWN_NAME, "bin<U+202E><U+2069>.md"}
+    assert any(SHOWN_MARKER in (failure.get("message") or "") for failure in cases[SHOWN_NAME].iter("failure"))
+
+
+def test_junit_never_writes_what_xml_forbids() -> None:
+    """U+FFFE and U+FFFF are printable to Python's eyes and not XML characters."""
+    from citelint.report.junit_format import attribute, text
+
+    assert text("a\ufffe<b>\uffff&") == "a\\ufffe&lt;b&gt;\\uffff&amp;"
+    assert attribute('"\x1b\u202e"') == '\'"\\x1b&lt;U+202E&gt;"\''
+
+
+def test_rdjson(book: Path) -> None:
+    result = check("--format", "rdjson")
+    assert_safe(result.stdout)
+    document = json.loads(result.stdout)
+    for text in strings(document, skip=frozenset({"text"})):
+        assert_safe(text)
+    marker = next(d for d in document["diagnostics"] if d["code"]["value"] == "CIT005")
+    assert marker["location"]["path"] == SHOWN_NAME and SHOWN_MARKER in marker["message"]
+    # a suggestion is the exact text to write: escaped in JSON's own way, decoded as written
+    texts = [s["text"] for d in document["diagnostics"] for s in d.get("suggestions", [])]
+    assert '1. "B\u202e\u2066" P, 2021. https://example.com/b' in texts
+    assert "\\u202e\\u2066" in result.stdout
