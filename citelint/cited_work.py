@@ -1,0 +1,542 @@
+"""What a reference entry names: its title, authors, year, container, URL and DOI.
+
+The one home for reading the fields of a reference entry (``cited_work``), used by
+the cross-chapter consistency check (CIT014), the bibliography export
+(``citelint refs``) and the check that a page is the work cited (URL007).
+
+Read in the common styles: Chicago and MLA (``Family, Given. "Title." Container,
+date.``), APA and Harvard (``Family, G. (2020). Title. *Container*.``, the title
+quoted or plain, ``Retrieved from <url>``), IEEE (``J. Smith and A. Jones,
+"Title," *Container*, 2019.``) and Vancouver (``Smith J, Jones AB. Title.
+Container. 2019;12:45.``). A title is found in double or single quotation marks
+(straight or curly), in emphasis (``*Title*``, ``_Title_``), as a Markdown link's
+text (``[Title](url)``), or by its place after the authors and the year.
+
+Nothing of the entry is lost: the text that no field takes is kept, in order, in
+``rest`` (dates other than the year, volume and pages, access notes, ``et al.``);
+only the punctuation that delimits the fields and the words that label a link
+(``doi:``, ``Retrieved from``, ``Available at:``, ``URL:``) are not repeated there.
+
+Pure: text in, a ``CitedWork`` out. Every pattern here is linear; an entry
+longer than ``MAX_ENTRY`` is read in its first ``MAX_ENTRY`` characters and the
+remainder kept in ``rest``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple, Optional
+
+from citelint.patterns import TITLE, YEAR, iter_dois, iter_urls
+
+MAX_ENTRY = 4000
+
+
+class Author(NamedTuple):
+    """One author as the entry names them: a family name (or an organisation's
+    whole name), and given names or initials where the entry gives them."""
+
+    family: str
+    given: str = ""
+
+
+class CitedWork(NamedTuple):
+    """The fields of one reference entry. Absent text fields are ``""``."""
+
+    title: str
+    authors: tuple[Author, ...]  # first author first
+    year: Optional[int]
+    container: str  # journal, site, book or publisher
+    url: str  # the entry's first http(s) URL
+    doi: str  # the entry's first DOI, without ``doi:`` or the resolver
+    rest: str  # the text no field took, in order
+
+    @property
+    def families(self) -> tuple[str, ...]:
+        """The authors' family names, first author first."""
+        return tuple(author.family for author in self.authors)
+
+    @property
+    def first_author(self) -> str:
+        return self.authors[0].family if self.authors else ""
+
+
+# -- patterns -------------------------------------------------------------------
+
+_CURLY_SINGLE = re.compile(r"\u2018([^\u2018\u2019\n]{3,}?)\u2019(?!\w)")
+_STRAIGHT_SINGLE = re.compile(r"(?<![\w'])'(?=\S)([^'\n]{3,}?)(?<=\S)'(?![\w'])")
+# A year in parentheses after the authors (APA, Harvard): (2020), (2020a), (2020, March 3), (n.d.).
+_PAREN_YEAR = re.compile(r"\(\s*(?:(1[5-9]\d\d|20\d\d)[a-z]?(?:\s*,[^()\n]{0,40})?|n\.\s?d\.)\s*\)\.?")
+# Chicago author-date: ``Family, Given. 2019. Title.``
+_BARE_YEAR = re.compile(r"(?<=\.)\s+(1[5-9]\d\d|20\d\d)[a-z]?\.(?=\s)")
+# A label that only introduces a link; taken with it.
+_LINK_LABEL = re.compile(r"(?:retrieved\s+from|available\s+(?:at|from|online)|accessed\s+(?:at|from)|url|doi|online)\s*:?\s*<?$", re.IGNORECASE)
+# Vancouver authors at the start: ``Smith J, Jones AB, et al.`` then a period.
+_VANCOUVER = re.compile(r"(?:[^\W\d_][\w'\u2019-]*(?: [^\W\d_][\w'\u2019-]*){0,3} [A-Z]{1,3}(?:, |(?=[.,]))){1,40}(?:,? et al)?\.(?=\s)")
+_SEPARATORS = " \t.,;:()[]<>"
+_ABBREVIATION = re.compile(
+    r"(?:\b[A-Za-z]|\bJr|\bSr|\bDr|\bSt|\bMr|\bMrs|\bMs|\bvol|\bVol|\bno|\bNo|\bpp|\bp|\bed|\beds|\bEd|\bEds|\bal|\bInc|\bLtd|\bCo|\bCorp|\btrans|\bRev|\bOrg|\b\w+\.\w+)$"
+)
+_CONTAINER_STOP = re.compile(
+    r"(?:\d|vol\b|no\b|pp?\b|edited\b|ed\b|eds\b|trans\b|accessed\b|retrieved\b|available\b|last\b|updated\b|published\b|posted\b|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d)",
+    re.IGNORECASE,
+)
+_NOT_CONTAINER = re.compile(r"(?:retrieved|accessed|available|doi\b|url\b|https?\b|\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)", re.IGNORECASE)
+_NAME_SEPARATOR = re.compile(r"\s*(?:;|,(?:\s*(?:and|&)(?=\s))?|\s(?:and|&)(?=\s))\s*")
+_GIVEN = re.compile(r"(?:[A-Z][\w'\u2019-]*\.?)(?:\s+(?:[A-Z][\w'\u2019-]*\.?|[A-Z]\.?))?")
+_SUFFIX = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+_PARTICLES = frozenset({"van", "von", "de", "der", "den", "del", "della", "di", "da", "du", "la", "le", "ten", "ter", "bin", "al", "el", "dos", "das"})
+_ORGANISATION = re.compile(
+    r"\b(?:organi[sz]ation|association|institute|institution|university|college|center|centre|council|department|agency|foundation|"
+    r"bank|office|committee|commission|ministry|society|group|inc|ltd|llc|corporation|company|news|press|times|post|journal|reuters|"
+    r"government|service|board|bureau|fund|network|project|team|staff|editors|programme|program|union|nations|forum|school|library|museum|academy|academies)\b",
+    re.IGNORECASE,
+)
+_ET_AL = re.compile(r"et\.?\s+al\.?|and others", re.IGNORECASE)
+_MONTH_DATE = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d", re.IGNORECASE)
+_IN_PREFIX = re.compile(r"In:?\s+", re.IGNORECASE)
+_NAMES_SENTENCE = re.compile(r"[^\W\d_][\w'\u2019-]+(?: [^\W\d_][\w'\u2019-]+)?, (?:[A-Z][\w'\u2019-]*\.?)")
+
+
+class _Span(NamedTuple):
+    start: int
+    end: int
+
+
+class _Reader:
+    """One entry being read: its text, the text with links blanked out, and
+    which characters a field has taken."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.masked = list(text)
+        self.taken = bytearray(len(text))
+        self.blanked = bytearray(len(text))
+
+    def take(self, start: int, end: int) -> None:
+        self.taken[start:end] = b"\x01" * (end - start)
+        self.masked[start:end] = " " * (end - start)
+
+    def blank(self, start: int, end: int) -> None:
+        """Hidden from the field search, yet not taken (kept in ``rest``)."""
+        self.masked[start:end] = " " * (end - start)
+        self.blanked[start:end] = b"\x01" * (end - start)
+
+    def take_visible(self, start: int, end: int) -> None:
+        """Take what the field search saw of ``[start, end)`` (not a link within it)."""
+        for position in range(start, end):
+            if not self.blanked[position]:
+                self.taken[position] = 1
+                self.masked[position] = " "
+
+    def view(self) -> str:
+        return "".join(self.masked)
+
+    def rest(self) -> str:
+        pieces: list[str] = []
+        piece: list[str] = []
+        for char, taken in zip(self.text, self.taken):
+            if taken:
+                if piece:
+                    pieces.append("".join(piece))
+                    piece = []
+            else:
+                piece.append(char)
+        if piece:
+            pieces.append("".join(piece))
+        kept = (_trim(piece.replace("*", "")) for piece in pieces)
+        return " ".join(piece for piece in kept if piece)
+
+
+def _trim(piece: str) -> str:
+    """A leftover without the delimiting punctuation at its ends (a parenthesis
+    that closes inside it is kept)."""
+    piece = piece.strip(" \t\n.,;:*_\"'\u201c\u201d\u2018\u2019[]<>")
+    while piece.startswith("(") and ")" not in piece:
+        piece = piece[1:].strip(" \t.,;:")
+    while piece.endswith(")") and "(" not in piece:
+        piece = piece[:-1].strip(" \t.,;:")
+    while piece.startswith(")"):
+        piece = piece[1:].strip(" \t.,;:")
+    while piece.endswith("("):
+        piece = piece[:-1].strip(" \t.,;:")
+    return piece
+
+
+def cited_work(entry_text: str) -> CitedWork:
+    """The fields of a reference entry's text (its label already removed)."""
+    text, overflow = entry_text[:MAX_ENTRY], entry_text[MAX_ENTRY:]
+    reader = _Reader(text)
+    url, doi, link_titles = _links(reader)
+    view = reader.view()
+    title_span, container_span, author_span, year = _layout(reader, view, link_titles)
+    title = _title_text(text, title_span, reader)
+    container = _container_text(text, container_span, reader)
+    authors = _read_authors(text, author_span, reader) if author_span else ()
+    if year is None:
+        year = _year(reader)
+    rest = reader.rest()
+    if overflow:
+        rest = f"{rest} {overflow}".strip()
+    return CitedWork(title, authors, year, container, url, doi, rest)
+
+
+# -- links -----------------------------------------------------------------------
+
+
+def _links(reader: _Reader) -> tuple[str, str, list[_Span]]:
+    """The first URL and DOI (taken with the words that label them), every link
+    blanked out of the field search, and the spans of Markdown links' texts."""
+    text = reader.text
+    url = doi = ""
+    link_titles: list[_Span] = []
+    for found in iter_urls(text):
+        opening = _markdown_link_text(text, found.start)
+        if opening is not None:
+            link_titles.append(opening)
+            reader.take(opening.start - 1, opening.start)
+            reader.take(opening.end, found.start)  # `](`
+            close = found.end
+            if close < len(text) and text[close] == ")":
+                reader.take(close, close + 1)
+        if not url and "://" in found.text[:8] and len(found.text.split("://", 1)[1]) > 0:
+            url = found.text
+            reader.take(_label_start(text, found.start), found.end)
+        else:
+            reader.blank(found.start, found.end)
+    for found in iter_dois(text):
+        if not doi:
+            doi = found.text
+            start = found.start
+            if not reader.taken[start]:
+                prefix = re.search(r"(?:doi:\s*|https?://(?:dx\.)?doi\.org/)$", text[max(0, start - 24) : start], re.IGNORECASE)
+                start = start - len(prefix.group()) if prefix else start
+                reader.take(_label_start(text, start), found.end)
+        else:
+            reader.blank(found.start, found.end)
+    return url, doi, link_titles
+
+
+def _markdown_link_text(text: str, url_start: int) -> Optional[_Span]:
+    """The span of a Markdown link's text when the URL at ``url_start`` is its target."""
+    if text[max(0, url_start - 2) : url_start] != "](":
+        return None
+    close = url_start - 2
+    open_ = text.rfind("[", max(0, close - 500), close)
+    if open_ < 0 or "]" in text[open_ + 1 : close]:
+        return None
+    return _Span(open_ + 1, close)
+
+
+def _label_start(text: str, start: int) -> int:
+    """Where the words that label the link at ``start`` begin (``Retrieved from``)."""
+    label = _LINK_LABEL.search(text[max(0, start - 30) : start])
+    return start - len(label.group()) if label else start
+
+
+# -- where the fields are ---------------------------------------------------------
+
+
+def _layout(reader: _Reader, view: str, link_titles: list[_Span]) -> tuple[Optional[_Span], Optional[_Span], Optional[_Span], Optional[int]]:
+    """The spans of the title, the container and the authors, and the year when
+    the entry gives it in parentheses after the authors."""
+    delimited = _delimited_titles(view, link_titles)
+    paren = _PAREN_YEAR.search(view, 0, min(len(view), 400)) or _BARE_YEAR.search(view, 0, min(len(view), 400))
+    if paren is not None and (not delimited or paren.start() < delimited[0][0].start) and _plausible_authors(view[: paren.start()]):
+        return _author_date_layout(reader, view, paren, delimited)
+    if delimited:
+        outer, inner = delimited[0]
+        author = _Span(0, outer.start) if view[: outer.start].strip(_SEPARATORS) else None
+        return inner, _container_after(view, outer.end, delimited[1:]), author, None
+    vancouver = _VANCOUVER.match(view, len(view) - len(view.lstrip()))
+    if vancouver is not None:
+        title = _sentence(view, vancouver.end())
+        container = _sentence(view, title.end) if title else None
+        return title, _container_span(view, container) if container else None, _Span(0, vancouver.end() - 1), None
+    first = _sentence(view, 0)
+    if first is None:
+        return None, None, None, None
+    if _NAMES_SENTENCE.match(view, len(view) - len(view.lstrip())) and _plausible_authors(view[first.start : first.end]):
+        title = _sentence(view, first.end)
+        container = _container_after(view, title.end, []) if title else None
+        return title, container, first, None
+    return first, _container_after(view, first.end, []), None, None
+
+
+def _author_date_layout(reader: _Reader, view: str, paren: "re.Match[str]", delimited: list[tuple[_Span, _Span]]) -> tuple[Optional[_Span], Optional[_Span], Optional[_Span], Optional[int]]:
+    author = _Span(0, paren.start()) if view[: paren.start()].strip(_SEPARATORS) else None
+    year = int(paren.group(1)) if paren.group(1) else None
+    if year is not None:
+        reader.take(paren.start(1), paren.start(1) + 4)
+    after = paren.end()
+    while after < len(view) and view[after] in " \t.,":
+        after += 1
+    following = [pair for pair in delimited if pair[0].start >= after]
+    if following and following[0][0].start == after:
+        outer, inner = following[0]
+        return inner, _container_after(view, outer.end, following[1:]), author, year
+    title = _sentence(view, after)
+    if title is None:
+        return None, None, author, year
+    return title, _container_after(view, title.end, [pair for pair in following if pair[0].start >= title.end]), author, year
+
+
+def _delimited_titles(view: str, link_titles: list[_Span]) -> list[tuple[_Span, _Span]]:
+    """Quoted, emphasised and linked texts: (outer span with delimiters, inner span),
+    in order. Quotation marks come first within the same place."""
+    found: list[tuple[_Span, _Span]] = []
+    for match in TITLE.finditer(view):  # double quotes and emphasis: the patterns' TITLE
+        found.append((_Span(match.start(), match.end()), _Span(match.start() + 1, match.end() - 1)))
+    for pattern in (_CURLY_SINGLE, _STRAIGHT_SINGLE):
+        for match in pattern.finditer(view):
+            found.append((_Span(match.start(), match.end()), _Span(match.start(1), match.end(1))))
+    for span in link_titles:
+        found.append((_Span(span.start - 1, span.end + 1), span))
+    found.sort(key=lambda pair: (pair[0].start, -pair[0].end))
+    kept: list[tuple[_Span, _Span]] = []
+    for pair in found:
+        if kept and pair[0].start < kept[-1][0].end:
+            continue  # inside another (a quoted title in an emphasised one)
+        if _has_letters(view[pair[1].start : pair[1].end]):
+            kept.append(pair)
+    return kept
+
+
+def _has_letters(text: str) -> bool:
+    return sum(1 for char in text if char.isalpha()) >= 2
+
+
+def _sentence(view: str, start: int) -> Optional[_Span]:
+    """The next sentence from ``start``: up to a period that is not an
+    abbreviation's or an initial's, a question mark or an exclamation mark."""
+    while start < len(view) and view[start] in " \t.,;:":
+        start += 1
+    if start >= len(view):
+        return None
+    position = start
+    while position < len(view):
+        char = view[position]
+        at_end = position + 1 >= len(view) or view[position + 1] in " \t"
+        if char in "?!" and at_end:
+            return _Span(start, position + 1) if _has_letters(view[start : position + 1]) else None
+        if char == "." and at_end and not _ABBREVIATION.search(view[max(start, position - 12) : position]):
+            return _Span(start, position) if _has_letters(view[start:position]) else None
+        position += 1
+    end = len(view.rstrip(" \t.,;:"))
+    return _Span(start, end) if end > start and _has_letters(view[start:end]) else None
+
+
+def _container_after(view: str, start: int, delimited: list[tuple[_Span, _Span]]) -> Optional[_Span]:
+    """The container that follows the title: emphasised text right after it, or
+    the plain words up to a date, a volume, pages or the end of the sentence."""
+    position = start
+    while position < len(view) and view[position] in " \t.,;:":
+        position += 1
+    prefix = _IN_PREFIX.match(view, position)
+    if prefix is not None:
+        position = prefix.end()
+        book = next((pair for pair in delimited if pair[0].start >= position), None)
+        if book is not None and book[0].start - position <= 200:
+            return book[1]  # a chapter: In E. Editor (Ed.), *The Book*
+    if delimited and delimited[0][0].start == position:
+        return delimited[0][1]
+    plain = _sentence(view, position)
+    return _container_span(view, plain) if plain is not None else None
+
+
+def _container_span(view: str, plain: _Span) -> Optional[_Span]:
+    """A plain container: cut at a comma before a date, volume or pages, and never
+    a date, an access note or a link label itself."""
+    text = view[plain.start : plain.end]
+    if _NOT_CONTAINER.match(text.lstrip(" \t(")) or not _has_letters(text):
+        return None
+    end = plain.end
+    for comma in re.finditer(r"[,;(]\s*", text):
+        if comma.group()[0] == "(" and not re.match(r"\(\s*\d", text[comma.start() :]):
+            continue
+        if comma.group()[0] != "(" and not _CONTAINER_STOP.match(text, comma.end()):
+            continue
+        end = plain.start + comma.start()
+        break
+    trimmed = re.sub(r"(?:\s+\d[\d()\s:-]*)$", "", view[plain.start : end]).rstrip(" \t.,;:")
+    if not _has_letters(trimmed):
+        return None
+    return _Span(plain.start, plain.start + len(trimmed))
+
+
+def _plausible_authors(text: str) -> bool:
+    """Text that may name authors: short, with letters, not a sentence of prose."""
+    stripped = text.strip(_SEPARATORS)
+    return 0 < len(stripped) <= 600 and _has_letters(stripped)
+
+
+# -- fields' text -------------------------------------------------------------------
+
+
+def _title_text(text: str, span: Optional[_Span], reader: _Reader) -> str:
+    if span is None:
+        return ""
+    seen = reader.view()[span.start : span.end]  # a link inside the title is blanked out
+    stripped = seen.strip(" \t,.;:")
+    if not stripped:
+        return ""
+    start = span.start + seen.index(stripped)
+    reader.take_visible(start, start + len(stripped))
+    _take_delimiters(text, span, reader)
+    return " ".join(stripped.split())
+
+
+def _container_text(text: str, span: Optional[_Span], reader: _Reader) -> str:
+    if span is None:
+        return ""
+    container = text[span.start : span.end].strip(" \t,.;:")
+    if not container:
+        return ""
+    start = text.index(container, span.start)
+    reader.take(start, start + len(container))
+    _take_delimiters(text, span, reader)
+    return " ".join(container.split())
+
+
+def _take_delimiters(text: str, span: _Span, reader: _Reader) -> None:
+    """The quotation marks or emphasis around a field, and punctuation inside them."""
+    for position in range(span.start - 1, max(-1, span.start - 3), -1):
+        if text[position] in "\"'*_\u201c\u2018":
+            reader.take(position, position + 1)
+        else:
+            break
+    for position in range(span.end, min(len(text), span.end + 2)):
+        if text[position] in "\"'*_\u201d\u2019":
+            reader.take(position, position + 1)
+        else:
+            break
+
+
+def _year(reader: _Reader) -> Optional[int]:
+    """The first year not yet taken, not an access date's and not a page's."""
+    view = reader.view()
+    for match in YEAR.finditer(view):
+        value = match.group()
+        if not value[:1].isdigit():
+            return None  # n.d.
+        before = view[max(0, match.start() - 40) : match.start()].lower()
+        if re.search(r"(?:accessed|retrieved|viewed|visited|consulted)\b[^;]{0,24}$", before):
+            continue
+        if re.search(r"(?:pp?\.?\s*|[-\u2013\u2014]\s*)$", before) or re.match(r"\s*[-\u2013\u2014]\s*\d", view[match.end() :]):
+            continue
+        reader.take(match.start(), match.end())
+        return int(value)
+    return None
+
+
+# -- authors ---------------------------------------------------------------------------
+
+
+class _Token(NamedTuple):
+    text: str
+    start: int
+
+
+def _read_authors(text: str, span: _Span, reader: _Reader) -> tuple[Author, ...]:
+    """The authors named in ``text[span]``; each name read is taken, the rest
+    (``et al.``, ``(Ed.)``) is left for ``rest``."""
+    segment = text[span.start : span.end]
+    tokens = _name_tokens(segment, span.start, reader)
+    authors: list[Author] = []
+    previous_end: Optional[int] = None
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        author, used = _one_author(token, following)
+        if author is None:
+            index += 1
+            continue
+        authors.append(author)
+        last = tokens[index + used - 1]
+        first = tokens[index].start
+        if previous_end is not None and not text[previous_end:first].strip(" \t,;&").lower().replace("and", "", 1).strip():
+            first = previous_end  # the separator between two names (`, and `)
+        for part in tokens[index : index + used]:
+            reader.take(part.start, part.start + len(part.text))
+        reader.take(first, tokens[index].start)
+        previous_end = last.start + len(last.text)
+        index += used
+    return tuple(authors)
+
+
+def _name_tokens(segment: str, offset: int, reader: _Reader) -> list[_Token]:
+    """The pieces between name separators, without ``et al.`` and editor notes;
+    a suffix (``Jr.``) joins the name before it."""
+    tokens: list[_Token] = []
+    position = 0
+    for separator in [*_NAME_SEPARATOR.finditer(segment), None]:
+        end = separator.start() if separator is not None else len(segment)
+        piece = segment[position:end]
+        stripped = piece.strip(" \t:()[]").lstrip(".")
+        last_word = stripped.rstrip(".").rsplit(None, 1)[-1] if stripped.rstrip(".") else ""
+        if not (len(last_word) == 1 and last_word.isupper()) and last_word.lower() not in ("jr", "sr"):
+            stripped = stripped.rstrip(".")  # a sentence's period, not an initial's
+        if separator is not None:
+            position = separator.end()
+        if not stripped or _ET_AL.fullmatch(stripped) or re.fullmatch(r"\(?(?:ed|eds|editor|editors|trans|comp)\.?\)?", stripped, re.IGNORECASE):
+            continue
+        start = offset + (end - len(piece)) + piece.index(stripped)
+        if tokens and stripped.lower() in _SUFFIX:
+            last = tokens[-1]
+            tokens[-1] = _Token(segment[last.start - offset : start - offset + len(stripped)], last.start)
+            continue
+        tokens.append(_Token(stripped, start))
+    return tokens
+
+
+def _one_author(token: _Token, following: Optional[_Token]) -> tuple[Optional[Author], int]:
+    """The author that starts at ``token``, and how many tokens it used."""
+    name = token.text
+    words = name.split()
+    if not words or not any(char.isalpha() for char in name):
+        return None, 1
+    if _ORGANISATION.search(name) or len(words) > 4 or any(word.islower() and word not in _PARTICLES for word in words):
+        return Author(" ".join(words)), 1
+    vancouver = re.fullmatch(r"(.+?) ([A-Z]{1,3})", name)
+    if vancouver is not None and not _is_initials(vancouver.group(1)):
+        return Author(vancouver.group(1), vancouver.group(2)), 1
+    core = [word for word in words if word.lower() not in _SUFFIX]
+    if following is not None and _is_family(core) and _looks_given(following.text):
+        return Author(name, following.text), 2
+    if len(core) >= 2:
+        return _given_first(words), 1
+    return Author(name), 1
+
+
+def _is_family(words: list[str]) -> bool:
+    """One family name (with particles: ``van der Berg``), or two (``García Márquez``)."""
+    if not words or _is_initials(" ".join(words)):
+        return False
+    if len(words) == 1:
+        return True
+    return all(word.lower() in _PARTICLES for word in words[:-1]) or (len(words) == 2 and not words[0].endswith("."))
+
+
+def _looks_given(text: str) -> bool:
+    """Given names or initials: ``J.``, ``J. A.``, ``Ankit``, ``Joseph S.``."""
+    return bool(_is_initials(text) or _GIVEN.fullmatch(text)) and not _ORGANISATION.search(text)
+
+
+def _is_initials(text: str) -> bool:
+    """``J.``, ``J. A.``, ``J.R.R.``, ``Ł.``, ``J.-P.``: capital letters, each alone."""
+    letters = [piece for piece in re.split(r"[\s.\-\u2010]+", text) if piece]
+    return 0 < len(letters) <= 4 and all(len(piece) == 1 and piece.isupper() for piece in letters) and "." in text
+
+
+def _given_first(words: list[str]) -> Author:
+    """``J. Smith``, ``Jane van der Berg``, ``Joseph Bermudez Jr.``: the family name
+    is the last word, with its particles and suffix."""
+    end = len(words)
+    while end > 1 and words[end - 1].lower() in _SUFFIX:
+        end -= 1
+    start = end - 1
+    while start > 1 and words[start - 1].lower() in _PARTICLES:
+        start -= 1
+    return Author(" ".join(words[start:]), " ".join(words[:start]))

@@ -1,0 +1,232 @@
+"""cited_work reads an entry's title, authors, year, container, URL and DOI in the
+common citation styles, and loses nothing of the entry's text."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import NamedTuple, Optional
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from citelint.cited_work import MAX_ENTRY, Author, CitedWork, cited_work
+from tests.conftest import ROOT
+
+
+class Expected(NamedTuple):
+    entry: str
+    title: str
+    families: tuple[str, ...]
+    year: Optional[int]
+    container: str = ""
+    url: str = ""
+    doi: str = ""
+
+
+# Real-looking entries in the styles writers use, with what a reader takes from each.
+BATTERY: tuple[Expected, ...] = (
+    # Chicago notes-bibliography (manuscript/chapter-38.md's shapes)
+    Expected(
+        '"Putin and Kim Jong Un meet at Russia\'s Vostochny Cosmodrome." BBC News, September 13, 2023. https://www.bbc.com/news/world-asia-66795493',
+        "Putin and Kim Jong Un meet at Russia's Vostochny Cosmodrome", (), 2023, "BBC News", "https://www.bbc.com/news/world-asia-66795493",
+    ),
+    Expected(
+        "Bermudez Jr., Joseph S., et al. \"Anticipating a Putin-Kim Summit: What\u2019s on the Agenda?\" Center for Strategic and International Studies (CSIS), "
+        "September 8, 2023. https://www.csis.org/analysis/anticipating-putin-kim-summit-whats-agenda",
+        "Anticipating a Putin-Kim Summit: What\u2019s on the Agenda?", ("Bermudez Jr.",), 2023,
+        "Center for Strategic and International Studies (CSIS)", "https://www.csis.org/analysis/anticipating-putin-kim-summit-whats-agenda",
+    ),
+    Expected(
+        'Panda, Ankit. "What Did Russia and North Korea Actually Agree To?" Carnegie Endowment for International Peace, September 15, 2023. '
+        "https://carnegieendowment.org/2023/09/15/what-did-russia-and-north-korea-actually-agree-to-pub-90576",
+        "What Did Russia and North Korea Actually Agree To?", ("Panda",), 2023, "Carnegie Endowment for International Peace",
+        "https://carnegieendowment.org/2023/09/15/what-did-russia-and-north-korea-actually-agree-to-pub-90576",
+    ),
+    Expected(
+        'Cheatham, P., and J. Bermudez Jr. "What to Know About the Deepening Russia-North Korea Alliance." Council on Foreign Relations, '
+        "February 28, 2024. https://www.cfr.org/in-brief/what-know-about-deepening-russia-north-korea-alliance",
+        "What to Know About the Deepening Russia-North Korea Alliance", ("Cheatham", "Bermudez Jr."), 2024, "Council on Foreign Relations",
+        "https://www.cfr.org/in-brief/what-know-about-deepening-russia-north-korea-alliance",
+    ),
+    Expected("Kahneman, Daniel. *Thinking, Fast and Slow*. New York: Farrar, Straus and Giroux, 2011.", "Thinking, Fast and Slow", ("Kahneman",), 2011, "New York: Farrar, Straus and Giroux"),
+    Expected("Orwell, George. _Nineteen Eighty-Four_. London: Secker & Warburg, 1949.", "Nineteen Eighty-Four", ("Orwell",), 1949, "London: Secker & Warburg"),
+    Expected("García Márquez, Gabriel. *One Hundred Years of Solitude*. Harper, 1970.", "One Hundred Years of Solitude", ("García Márquez",), 1970, "Harper"),
+    Expected("van der Berg, Anna, and Peter de Vries. \u201cOn Dutch Names.\u201d Journal of Names 4, no. 2 (2018): 10\u201320.", "On Dutch Names", ("van der Berg", "de Vries"), 2018, "Journal of Names"),
+    Expected("Nakamoto, Satoshi. \u201cBitcoin: A Peer-to-Peer Electronic Cash System.\u201d 2008. https://bitcoin.org/bitcoin.pdf", "Bitcoin: A Peer-to-Peer Electronic Cash System", ("Nakamoto",), 2008, "", "https://bitcoin.org/bitcoin.pdf"),
+    Expected("\u201cThe 1918 Flu Pandemic: Lessons.\u201d History.com, 2020. https://www.history.com/flu", "The 1918 Flu Pandemic: Lessons", (), 2020, "History.com", "https://www.history.com/flu"),
+    Expected('"Heat waves and health." World Health Organization. Accessed May 1, 2024. https://www.who.int/heat', "Heat waves and health", (), None, "World Health Organization", "https://www.who.int/heat"),
+    Expected("Tolkien, J.R.R. *The Hobbit*. George Allen & Unwin, 1937.", "The Hobbit", ("Tolkien",), 1937, "George Allen & Unwin"),
+    # Chicago author-date
+    Expected(
+        "National Academies of Sciences. 2019. *Reproducibility and Replicability in Science*. Washington, DC: The National Academies Press. https://doi.org/10.17226/25303",
+        "Reproducibility and Replicability in Science", ("National Academies of Sciences",), 2019, "Washington, DC: The National Academies Press", "https://doi.org/10.17226/25303", "10.17226/25303",
+    ),
+    Expected("Smith, John. 2017. \u201cRivers of Data.\u201d *Data Quarterly* 9 (2): 4\u201319.", "Rivers of Data", ("Smith",), 2017, "Data Quarterly"),
+    # APA 7 and APA 6
+    Expected(
+        "Smith, J. A., & Jones, B. (2019). Title of the article: A subtitle. *Journal of Things*, *12*(3), 45\u201367. https://doi.org/10.1000/xyz123",
+        "Title of the article: A subtitle", ("Smith", "Jones"), 2019, "Journal of Things", "https://doi.org/10.1000/xyz123", "10.1000/xyz123",
+    ),
+    Expected("Kahneman, D. (2011). *Thinking, fast and slow*. Farrar, Straus and Giroux.", "Thinking, fast and slow", ("Kahneman",), 2011, "Farrar, Straus and Giroux"),
+    Expected(
+        "World Health Organization. (2020). Coronavirus disease (COVID-19) situation report \u2013 51. Retrieved from https://www.who.int/docs/sitrep-51.pdf",
+        "Coronavirus disease (COVID-19) situation report \u2013 51", ("World Health Organization",), 2020, "", "https://www.who.int/docs/sitrep-51.pdf",
+    ),
+    Expected("Brown, T. (2020, March 3). Why the sky is blue. *The Science Blog*. https://blog.example.com/sky", "Why the sky is blue", ("Brown",), 2020, "The Science Blog", "https://blog.example.com/sky"),
+    Expected("Lee, K. (2018). Chapter title here. In M. Black (Ed.), *Big Book of Chapters* (pp. 12\u201330). Example Press.", "Chapter title here", ("Lee",), 2018, "Big Book of Chapters"),
+    Expected("Doe, J. (n.d.). How to cite a web page. Example Site. https://example.com/cite", "How to cite a web page", ("Doe",), None, "Example Site", "https://example.com/cite"),
+    Expected(
+        "Pew Research Center. (2021, April 7). Social media use in 2021. Retrieved from https://www.pewresearch.org/internet/2021/04/07/social-media-use-in-2021/",
+        "Social media use in 2021", ("Pew Research Center",), 2021, "", "https://www.pewresearch.org/internet/2021/04/07/social-media-use-in-2021/",
+    ),
+    Expected(
+        "Vaswani, A., Shazeer, N., Parmar, N., Uszkoreit, J., Jones, L., Gomez, A. N., Kaiser, \u0141., & Polosukhin, I. (2017). Attention is all you need. "
+        "*Advances in Neural Information Processing Systems*, *30*. https://arxiv.org/abs/1706.03762",
+        "Attention is all you need", ("Vaswani", "Shazeer", "Parmar", "Uszkoreit", "Jones", "Gomez", "Kaiser", "Polosukhin"), 2017,
+        "Advances in Neural Information Processing Systems", "https://arxiv.org/abs/1706.03762",
+    ),
+    # MLA 9
+    Expected(
+        'Smith, John, and Jane Doe. "Title of the Essay." *Container Magazine*, vol. 2, no. 1, 2019, pp. 1-10. Accessed 3 Mar. 2020.',
+        "Title of the Essay", ("Smith", "Doe"), 2019, "Container Magazine",
+    ),
+    Expected('Klein, Ezra. "The Case for Abundance." *The New York Times*, 12 Mar. 2025, www.nytimes.com/abundance.', "The Case for Abundance", ("Klein",), 2025, "The New York Times"),
+    Expected('Baldwin, James. "Notes of a Native Son." *Collected Essays*, Library of America, 1998, pp. 63-84.', "Notes of a Native Son", ("Baldwin",), 1998, "Collected Essays"),
+    # Harvard
+    Expected("Smith, J. (2019) Title of book. London: Example Press.", "Title of book", ("Smith",), 2019, "London: Example Press"),
+    Expected("Smith, J. and Jones, A. (2019) 'Article title here', *Journal of Stuff*, 12(3), pp. 1\u201310.", "Article title here", ("Smith", "Jones"), 2019, "Journal of Stuff"),
+    Expected(
+        "Office for National Statistics (2021) Population estimates. Available at: https://www.ons.gov.uk/pop (Accessed: 3 March 2022).",
+        "Population estimates", ("Office for National Statistics",), 2021, "", "https://www.ons.gov.uk/pop",
+    ),
+    Expected("Smith, A. \u2018The end of history?\u2019, *The National Interest*, 16 (1989), pp. 3\u201318.", "The end of history?", ("Smith",), 1989, "The National Interest"),
+    # IEEE
+    Expected(
+        'J. Smith, A. Jones, and B. Lee, "A fast method for things," *IEEE Trans. Things*, vol. 3, no. 2, pp. 1\u201310, 2019.',
+        "A fast method for things", ("Smith", "Jones", "Lee"), 2019, "IEEE Trans. Things",
+    ),
+    Expected(
+        'K. He, X. Zhang, S. Ren, and J. Sun, "Deep residual learning for image recognition," in *Proc. IEEE CVPR*, 2016, pp. 770\u2013778, doi: 10.1109/CVPR.2016.90.',
+        "Deep residual learning for image recognition", ("He", "Zhang", "Ren", "Sun"), 2016, "Proc. IEEE CVPR", "", "10.1109/CVPR.2016.90",
+    ),
+    Expected(
+        'A. Author, "Title of web page," Site Name. Accessed: Jan. 5, 2023. [Online]. Available: https://site.example/page',
+        "Title of web page", ("Author",), None, "Site Name", "https://site.example/page",
+    ),
+    # Vancouver
+    Expected(
+        "Smith J, Jones AB, Lee C. Title of the article. J Things. 2019;12(3):45-67. doi:10.1000/abc.2019.12",
+        "Title of the article", ("Smith", "Jones", "Lee"), 2019, "J Things", "", "10.1000/abc.2019.12",
+    ),
+    Expected("Zhang Y, Li X, Wang Z, et al. Deep learning for cats. Nat Mach Intell. 2020;2(1):1-9.", "Deep learning for cats", ("Zhang", "Li", "Wang"), 2020, "Nat Mach Intell"),
+    # Markdown links and bare shapes
+    Expected("[Climate report 2023](https://example.org/climate-2023). Example Agency, 2023.", "Climate report 2023", (), 2023, "Example Agency", "https://example.org/climate-2023"),
+    Expected(
+        'Doe, Jane. "[Open Data in Practice](https://data.example.org/practice)." Data Review, 2022.',
+        "Open Data in Practice", ("Doe",), 2022, "Data Review", "https://data.example.org/practice",
+    ),
+    Expected("Musk's Tweets Move Markets. Reuters, 2021. https://www.reuters.com/markets/musk", "Musk's Tweets Move Markets", (), 2021, "Reuters", "https://www.reuters.com/markets/musk"),
+    Expected("https://www.example.com/a-bare-link", "", (), None, "", "https://www.example.com/a-bare-link"),
+    Expected("doi:10.1016/S0140-6736(20)30183-5", "", (), None, "", "", "10.1016/S0140-6736(20)30183-5"),
+    Expected(
+        "Huang, C., et al. (2020). Clinical features of patients infected with 2019 novel coronavirus in Wuhan, China. *The Lancet*, 395(10223), 497\u2013506. https://doi.org/10.1016/S0140-6736(20)30183-5",
+        "Clinical features of patients infected with 2019 novel coronavirus in Wuhan, China", ("Huang",), 2020, "The Lancet",
+        "https://doi.org/10.1016/S0140-6736(20)30183-5", "10.1016/S0140-6736(20)30183-5",
+    ),
+)
+
+
+@pytest.mark.parametrize("expected", BATTERY, ids=lambda expected: expected.entry[:40])
+def test_reads_the_fields_of_real_looking_entries(expected: Expected) -> None:
+    work = cited_work(expected.entry)
+    assert (work.title, work.families, work.year, work.container, work.url, work.doi) == (
+        expected.title,
+        expected.families,
+        expected.year,
+        expected.container,
+        expected.url,
+        expected.doi,
+    )
+
+
+def test_given_names_are_kept_where_the_entry_gives_them() -> None:
+    assert cited_work('Panda, Ankit. "What Did Russia Agree To?" Carnegie, 2023.').authors == (Author("Panda", "Ankit"),)
+    assert cited_work('Cheatham, P., and J. Bermudez Jr. "What to Know." CFR, 2024.').authors == (Author("Cheatham", "P."), Author("Bermudez Jr.", "J."))
+    assert cited_work("Smith J, Jones AB. Title here. J Things. 2019;1:2.").authors == (Author("Smith", "J"), Author("Jones", "AB"))
+    assert cited_work("World Health Organization. (2020). Report. WHO.").authors == (Author("World Health Organization", ""),)
+
+
+def test_what_no_field_takes_is_kept_in_rest() -> None:
+    work = cited_work('Smith, John, and Jane Doe. "Title of the Essay." *Container*, vol. 2, no. 1, 2019, pp. 1-10. Accessed 3 Mar. 2020.')
+    assert work.rest == "vol. 2, no. 1 pp. 1-10. Accessed 3 Mar. 2020"
+    assert "et al" in cited_work('Bermudez Jr., Joseph S., et al. "Anticipating a Summit." CSIS, 2023.').rest
+    assert cited_work("Brown, T. (2020, March 3). Why the sky is blue. *Blog*.").rest == "March 3"
+
+
+def test_the_chapter_38_list_is_read_whole() -> None:
+    text = (ROOT / "manuscript" / "chapter-38.md").read_text(encoding="utf-8")
+    entries = [re.sub(r"^\d+\.\s+", "", line) for line in text.split("## References", 1)[1].splitlines() if re.match(r"\d+\.\s", line)]
+    works = [cited_work(entry) for entry in entries]
+    assert len(works) == 4
+    assert all(work.title and work.year and work.url and work.container for work in works)
+    assert [work.first_author for work in works] == ["", "Bermudez Jr.", "Panda", "Cheatham"]
+
+
+def test_a_work_is_a_frozen_value() -> None:
+    work = cited_work("Panda, Ankit. \"Title here.\" Site, 2023.")
+    assert isinstance(work, CitedWork)
+    with pytest.raises(AttributeError):
+        work.title = "other"  # type: ignore[misc]
+    assert work == cited_work("Panda, Ankit. \"Title here.\" Site, 2023.")
+
+
+# -- nothing is lost ---------------------------------------------------------------
+
+# Words that only label a link or separate two names: the one text that may be dropped.
+LABELS = frozenset({"doi", "retrieved", "from", "available", "at", "url", "online", "accessed", "and"})
+
+
+def words(text: str) -> Counter[str]:
+    return Counter(word.casefold() for word in re.findall(r"[^\W_]+", text))
+
+
+def kept_words(work: CitedWork) -> Counter[str]:
+    fields = [work.title, work.container, work.url, work.doi, work.rest, str(work.year or "")]
+    fields += [f"{author.family} {author.given}" for author in work.authors]
+    return words(" ".join(fields))
+
+
+def lost(entry: str) -> Counter[str]:
+    missing = words(entry) - kept_words(cited_work(entry))
+    return Counter({word: count for word, count in missing.items() if word not in LABELS})
+
+
+@pytest.mark.parametrize("expected", BATTERY, ids=lambda expected: expected.entry[:40])
+def test_no_word_of_a_battery_entry_is_lost(expected: Expected) -> None:
+    assert lost(expected.entry) == Counter()
+
+
+PIECES = st.sampled_from(
+    [
+        "Smith, J.", "Panda, Ankit.", "J. Smith, A. Jones, and B. Lee,", "Smith J, Jones AB.", "et al.", "(2019).", "(n.d.).", "2021.",
+        '"A Title Here."', "\u201cCurly Title\u201d", "'Single title'", "\u2018Curly single\u2019", "*Italic Title*", "_Under Title_",
+        "[Linked title](https://example.org/x)", "https://example.com/a_(b)", "doi:10.1000/xyz", "Retrieved from", "Available at:",
+        "In", "BBC News,", "vol. 3,", "pp. 1\u201310.", "September 13, 2023.", "Accessed 3 Mar. 2020.", "&", "and", ",", ".", "(", ")",
+        "*", "_", "\"", "'", "Jr.", "van der", "\u00e9t\u00e9", "\u4e2d\u6587", "10.5555/(SICI)x<1::AID>",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(PIECES, st.text(min_size=1, max_size=12)), max_size=14).map(" ".join))
+def test_nothing_of_any_entry_is_lost(entry: str) -> None:
+    assert lost(entry) == Counter()
+
+
+def test_an_entry_longer_than_the_limit_keeps_its_remainder() -> None:
+    entry = 'Smith, J. "Title here." Site, 2020. ' + "word " * (MAX_ENTRY // 4)
+    work = cited_work(entry)
+    assert work.title == "Title here"
+    assert lost(entry) == Counter()
