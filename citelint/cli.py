@@ -48,7 +48,9 @@ _stdin_name_option = click.option(
 # Commands that live in their own modules, imported only when run (or listed by --help),
 # so that `citelint check` never pays for the language server, the book tools or `init`:
 # name -> "module:attribute" of a click command.
-LAZY_COMMANDS: dict[str, str] = {}
+LAZY_COMMANDS: dict[str, str] = {
+    "book": "citelint.book_command:book",
+}
 
 
 class _Commands(click.Group):

@@ -48,6 +48,7 @@ class Settings(NamedTuple):
     """Everything that changes what citelint reports."""
 
     paths: tuple[str, ...] = ()  # from a configuration file: resolved against its folder
+    chapters: tuple[str, ...] = ()  # the book's chapters in order (files or globs), resolved like paths
     exclude: tuple[str, ...] = ()
     extensions: tuple[str, ...] = DEFAULT_EXTENSIONS  # what a folder walk finds, lower case, without the dot
     marker: str = "CITATION"
@@ -260,6 +261,7 @@ def _is_status_list(value: Any) -> bool:
 # key -> (check, what it must be, Settings field)
 _TOP_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "paths": (_strings, "a list of strings"),
+    "chapters": (lambda v: _strings(v) and all(v), "a list of chapter files or globs, in book order"),
     "exclude": (_strings, "a list of glob strings"),
     "extensions": (
         lambda v: _strings(v) and bool(v) and all(re.fullmatch(r"[A-Za-z0-9_+-]+", e) for e in v),
@@ -300,7 +302,7 @@ _URL_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
 # and table values alike); every list and table holds at most MAX_ITEMS entries.
 _CODE_CHARS = 64  # a rule code, prefix or name
 _TOP_LIMITS = {
-    "paths": MAX_PATH_CHARS, "exclude": MAX_PATH_CHARS, "extensions": MAX_EXTENSION_CHARS, "marker": MAX_MARKER_CHARS,
+    "paths": MAX_PATH_CHARS, "chapters": MAX_PATH_CHARS, "exclude": MAX_PATH_CHARS, "extensions": MAX_EXTENSION_CHARS, "marker": MAX_MARKER_CHARS,
     "reference-headings": MAX_HEADING_CHARS, "placement": _CODE_CHARS, "numbering": _CODE_CHARS,
     "select": _CODE_CHARS, "ignore": _CODE_CHARS, "per-file-ignores": MAX_PATH_CHARS, "severity": _CODE_CHARS,
 }
@@ -375,6 +377,8 @@ def _apply_table(settings: Settings, read: tuple[dict[str, Any], str], path: str
             values[key.replace("-", "_")] = tuple(table[key])
     if "paths" in table:
         values["paths"] = tuple(_from_folder(root, given) for given in table["paths"])
+    if "chapters" in table:
+        values["chapters"] = tuple(_from_folder(root, given) for given in table["chapters"])
     if "extensions" in table:
         values["extensions"] = tuple(dict.fromkeys(extension.lower() for extension in table["extensions"]))
     for key in ("marker", "placement", "require-url"):

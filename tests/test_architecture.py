@@ -18,7 +18,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # what rules exist, and the file system's edge
     ("catalog", "files"),
     # settings, and the result cache's storage
-    ("config", "cache"),
+    ("config", "cache", "book_order"),
     # one parse of a file: its blocks, markers, reference list, suppression comments
     ("document", "markers", "references", "suppress", "cited_work"),
     ("chapter",),
@@ -32,7 +32,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # drivers: checking files, the process fan-out, fixing files, the URL run
     ("check_files", "processes", "fix_files", "check_urls"),
     # the interface: the command line and the public Python API
-    ("cli", "__main__", ""),
+    ("cli", "__main__", "", "book_command"),
 )
 
 

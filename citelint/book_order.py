@@ -1,0 +1,688 @@
+"""The chapters of a book and their order.
+
+From the configuration's ``chapters`` (globs allowed), else from the book tool the
+project uses — mdBook ``SUMMARY.md`` (in book.toml's source folder), Quarto
+``_quarto.yml`` (``book.chapters``, parts and ``appendices``), bookdown
+``_bookdown.yml`` (``rmd_files``), Leanpub ``manuscript/Book.txt`` — found in the
+folder given or a folder above it up to the repository root, else the file names
+in natural order (numbers compared as numbers: ``ch2`` before ``ch10``).
+
+YAML is read by a small, strict reader of the subset these keys are written in
+(block mappings and sequences, flow sequences, quoted and plain scalars); what it
+cannot read (anchors, aliases, tags, flow mappings, block scalars) is an error
+naming the file and line only when the keys read here hold it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any, Callable, Iterable, NamedTuple, Optional
+
+from citelint.config import Settings
+from citelint.diagnostics import FileError, shorten
+from citelint.files import TooLarge, collect, display_path, read_regular, repository_root
+
+MAX_BOOK_FILE_BYTES = 1024 * 1024  # a SUMMARY.md or _quarto.yml past this is refused unread
+MAX_YAML_DEPTH = 64  # nested blocks or flow sequences
+CHAPTER_SUFFIXES = (".md", ".markdown", ".qmd", ".rmd", ".ipynb", ".txt")  # a Quarto part that is a file
+
+
+class BookOrder(NamedTuple):
+    """The chapters in book order and where the order comes from."""
+
+    chapters: tuple[str, ...]  # paths as the working folder sees them
+    source: str  # what the order comes from: "mdBook SUMMARY.md"
+    listed_in: str  # the file that lists the chapters ("" for file-name order)
+    folder: str  # the book's source folder: mdBook's src, the Quarto or bookdown project, Leanpub's manuscript
+    tool: str = ""  # "mdbook", "quarto", "bookdown", "leanpub", "configuration", or "" for file names
+    problems: tuple[FileError, ...] = ()  # listed chapters that do not exist, each naming the file and entry
+
+
+class BookError(Exception):
+    """A book file that cannot be read: one line naming the file (and line)."""
+
+
+# -- natural order -----------------------------------------------------------------
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(path: str) -> tuple[Any, ...]:
+    """Sorts ``ch2`` before ``ch10``: runs of digits compared as numbers (by length
+    without leading zeros, then digits: no int of a million digits is made)."""
+    parts = _DIGITS.split(path.casefold())
+    key = tuple((len(part.lstrip("0")), part.lstrip("0")) if index % 2 else part for index, part in enumerate(parts))
+    return (key, path)
+
+
+def natural_order(paths: Iterable[str]) -> list[str]:
+    return sorted(paths, key=natural_key)
+
+
+# -- the order ---------------------------------------------------------------------
+
+
+def book_order(paths: Iterable[str], settings: Settings) -> BookOrder:
+    """The book's chapters: configured, else from its book tool, else by file name."""
+    paths = tuple(paths) or (".",)
+    if settings.chapters:
+        return configured_order(settings)
+    tool_order = find_book_tool(_start_folder(paths))
+    if tool_order is not None:
+        return tool_order
+    return file_name_order(paths, settings)
+
+
+def _start_folder(paths: tuple[str, ...]) -> str:
+    first = next((path for path in paths if os.path.isdir(path)), None)
+    if first is not None:
+        return first
+    return os.path.dirname(paths[0]) or "."
+
+
+def configured_order(settings: Settings) -> BookOrder:
+    """The ``chapters`` of the configuration: each entry a file or a glob (its matches
+    in natural order); an entry that names no file is a problem naming it."""
+    chapters: list[str] = []
+    problems: list[FileError] = []
+    where = _relative(settings.source) if settings.source else "configuration"
+    for entry in settings.chapters:
+        if re.search(r"[*?[]", entry):
+            import glob
+
+            matches = [match for match in glob.glob(entry, recursive=True) if os.path.isfile(match)]
+            if not matches:
+                problems.append(FileError(where, f"'chapters' entry {shorten(entry, 120)!r} matches no file"))
+            chapters.extend(natural_order(matches))
+        elif os.path.isfile(entry):
+            chapters.append(entry)
+        else:
+            problems.append(FileError(where, f"'chapters' entry {shorten(entry, 120)!r}: no such file"))
+    folder = settings.root or "."
+    return BookOrder(_unique(chapters), "the configuration's chapters", where, folder, "configuration", tuple(problems))
+
+
+def file_name_order(paths: Iterable[str], settings: Settings) -> BookOrder:
+    """The files of each path, in natural order (paths in the order given)."""
+    chapters: list[str] = []
+    problems: list[FileError] = []
+    for path in paths:
+        found, errors = collect([path], settings.exclude, root=settings.root, suffixes=settings.suffixes)
+        chapters.extend(natural_order(found))
+        problems.extend(errors)
+    folder = _start_folder(tuple(paths))
+    return BookOrder(_unique(chapters), "file names (numbers compared as numbers)", "", folder, "", tuple(problems))
+
+
+def _unique(paths: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(display_path(path) for path in paths))
+
+
+def find_book_tool(start: str) -> Optional[BookOrder]:
+    """The order the book tool gives, looked for in ``start`` and each folder above
+    it up to the repository root (only ``start`` outside a repository)."""
+    folder = os.path.abspath(start)
+    top = repository_root(folder)
+    while True:
+        for reader in BOOK_TOOLS:
+            found = reader(folder)
+            if found is not None:
+                return found
+        parent = os.path.dirname(folder)
+        if top is None or folder == top or parent == folder:
+            return None
+        folder = parent
+
+
+class _Entry(NamedTuple):
+    """A chapter as a book file lists it."""
+
+    line: int
+    target: str  # as written, relative to the listing's base folder
+
+
+def _listed_order(source: str, tool: str, listed_in: str, base: str, entries: Iterable[_Entry]) -> BookOrder:
+    chapters: list[str] = []
+    problems: list[FileError] = []
+    for entry in entries:
+        path = os.path.normpath(os.path.join(base, entry.target))
+        if os.path.isfile(path):
+            chapters.append(_relative(path))
+        else:
+            what = "is a folder, not a chapter file" if os.path.isdir(path) else "does not exist"
+            problems.append(FileError(f"{_relative(listed_in)}:{entry.line}", f"chapter {shorten(entry.target, 120)!r} {what} ({_relative(path)})"))
+    return BookOrder(_unique(chapters), source, _relative(listed_in), _relative(base), tool, tuple(problems))
+
+
+def _relative(path: str) -> str:
+    """A path as the working folder sees it (``../book/SUMMARY.md`` from a subfolder)."""
+    try:
+        return display_path(os.path.relpath(os.path.abspath(path)))
+    except ValueError:  # another drive, on Windows
+        return display_path(path)
+
+
+def _read_text(path: str) -> str:
+    try:
+        return read_regular(path, MAX_BOOK_FILE_BYTES).decode("utf-8-sig")
+    except TooLarge:
+        raise BookError(f"{_relative(path)}: is larger than {MAX_BOOK_FILE_BYTES // (1024 * 1024)} MiB; not read") from None
+    except UnicodeDecodeError:
+        raise BookError(f"{_relative(path)}: is not valid UTF-8") from None
+    except OSError as error:
+        raise BookError(f"{_relative(path)}: cannot be read ({error.strerror or error})") from None
+
+
+# -- mdBook ------------------------------------------------------------------------
+
+
+def mdbook_order(folder: str) -> Optional[BookOrder]:
+    """mdBook: book.toml's ``[book] src`` (default ``src``), its ``SUMMARY.md``."""
+    manifest = os.path.join(folder, "book.toml")
+    if not os.path.isfile(manifest):
+        return None
+    import tomllib
+
+    try:
+        data = tomllib.loads(_read_text(manifest))
+    except (tomllib.TOMLDecodeError, RecursionError) as error:
+        raise BookError(f"{_relative(manifest)}: not valid TOML: {error}") from None
+    book = data.get("book", {})
+    source_folder = book.get("src", "src") if isinstance(book, dict) else "src"
+    if not isinstance(source_folder, str) or not source_folder:
+        raise BookError(f"{_relative(manifest)}: 'book.src' must be a folder name")
+    base = os.path.join(folder, source_folder)
+    summary = os.path.join(base, "SUMMARY.md")
+    if not os.path.isfile(summary):
+        raise BookError(f"{_relative(manifest)}: the book's source folder {source_folder!r} has no SUMMARY.md ({_relative(summary)})")
+    return _listed_order("mdBook SUMMARY.md", "mdbook", summary, base, summary_entries(_read_text(summary)))
+
+
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+")
+# [title](target): a title may hold balanced brackets; a target is <…> or has no space or ')'.
+_LINK = re.compile(r"\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*+)\]\([ \t]*(<[^<>\n]*>|[^\s()]*)[ \t]*(?:\"[^\"\n]*\"[ \t]*)?\)")
+_COMMENT = re.compile(r"<!--[\s\S]*?(?:-->|\Z)")
+_FENCE = re.compile(r"[ \t]{0,3}(`{3,}|~{3,})")
+
+
+def summary_entries(text: str) -> list[_Entry]:
+    """The chapters an mdBook SUMMARY.md links to, in order: numbered chapters (list
+    items, nested at any depth), prefix and suffix chapters (links on lines of their
+    own); drafts (``[Title]()``), part titles, separators and comments are not files."""
+    text = _COMMENT.sub(lambda comment: "\n" * comment.group().count("\n"), text)
+    entries: list[_Entry] = []
+    fence = ""
+    for number, line in enumerate(text.splitlines(), 1):
+        if fence:
+            fence = "" if line.strip().startswith(fence) else fence
+            continue
+        opened = _FENCE.match(line)
+        if opened:
+            fence = opened.group(1)
+            continue
+        item = _LIST_ITEM.match(line)
+        rest = line[item.end():] if item else line.lstrip()
+        if not rest.startswith("["):
+            continue
+        link = _LINK.match(rest)
+        if link is None:
+            continue
+        target = _link_target(link.group(2))
+        if target:
+            entries.append(_Entry(number, target))
+    return entries
+
+
+def _link_target(written: str) -> str:
+    """A link's file: ``<…>`` unwrapped, the anchor dropped, %-escapes decoded; ""
+    for a draft or a link off the book (a URL)."""
+    from urllib.parse import unquote
+
+    target = written[1:-1] if written.startswith("<") else written
+    target = target.split("#", 1)[0]
+    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", target):
+        return ""
+    return unquote(target)
+
+
+# -- Quarto --------------------------------------------------------------------------
+
+
+def quarto_order(folder: str) -> Optional[BookOrder]:
+    """Quarto: ``book.chapters`` of ``_quarto.yml`` (parts' chapters in place, a part
+    that is a file first), then ``book.appendices``; a project that is no book is None."""
+    manifest = next((os.path.join(folder, name) for name in ("_quarto.yml", "_quarto.yaml") if os.path.isfile(os.path.join(folder, name))), None)
+    if manifest is None:
+        return None
+    tree = _yaml_file(manifest)
+    book = lookup(tree, manifest, "book")
+    if not isinstance(book, dict):
+        return None
+    chapters = lookup(book, manifest, "chapters")
+    if chapters is None:
+        return None
+    entries = _quarto_entries(chapters, manifest, "book.chapters")
+    appendices = lookup(book, manifest, "appendices")
+    if appendices is not None:
+        entries += _quarto_entries(appendices, manifest, "book.appendices")
+    return _listed_order("Quarto _quarto.yml", "quarto", manifest, folder, entries)
+
+
+def _quarto_entries(node: Any, manifest: str, key: str, depth: int = 0) -> list[_Entry]:
+    items = _as_list(node, manifest, key)
+    entries: list[_Entry] = []
+    for item in items:
+        if isinstance(item, YamlText):
+            entries.append(_Entry(item.line, str(item)))
+        elif isinstance(item, dict) and "part" in item and depth == 0:
+            part = _readable(item["part"], manifest)
+            if isinstance(part, YamlText) and part.lower().endswith(CHAPTER_SUFFIXES):
+                entries.append(_Entry(part.line, str(part)))
+            entries += _quarto_entries(item.get("chapters"), manifest, f"{key} part's chapters", depth + 1)
+        elif isinstance(item, dict) and isinstance(item.get("href", item.get("file")), YamlText):
+            target = item.get("href", item.get("file"))
+            entries.append(_Entry(target.line, str(target)))
+        elif item is not None:
+            _readable(item, manifest)
+            raise BookError(f"{_relative(manifest)}: {key!r} holds an entry that is not a file name or a part ({shorten(repr(item), 60)})")
+    return entries
+
+
+def _as_list(node: Any, manifest: str, key: str) -> list[Any]:
+    node = _readable(node, manifest)
+    if node is None:
+        return []
+    if isinstance(node, YamlText):
+        return [node]
+    if not isinstance(node, list):
+        raise BookError(f"{_relative(manifest)}: {key!r} must be a list of file names")
+    return node
+
+
+# -- bookdown ----------------------------------------------------------------------
+
+
+def bookdown_order(folder: str) -> Optional[BookOrder]:
+    """bookdown: ``rmd_files`` of ``_bookdown.yml`` (a list, or one per output format:
+    ``html`` first, else the first format); without it, the folder's ``.Rmd`` files
+    by name with ``index.Rmd`` first and ``_``-files left out, as bookdown merges them."""
+    manifest = os.path.join(folder, "_bookdown.yml")
+    if not os.path.isfile(manifest):
+        return None
+    tree = _yaml_file(manifest)
+    files = lookup(tree, manifest, "rmd_files") if isinstance(tree, dict) else None
+    if isinstance(files, dict):
+        chosen = "html" if "html" in files else next(iter(files), None)
+        files = files.get(chosen) if chosen is not None else None
+        source = f"bookdown _bookdown.yml (rmd_files, {chosen})"
+        entries = _quarto_entries(files, manifest, f"rmd_files.{chosen}", depth=1)
+    elif files is not None:
+        source = "bookdown _bookdown.yml (rmd_files)"
+        entries = _quarto_entries(files, manifest, "rmd_files", depth=1)
+    else:
+        source = "bookdown's default: the .Rmd files by name, index.Rmd first"
+        entries = [_Entry(0, name) for name in _bookdown_default(folder)]
+    return _listed_order(source, "bookdown", manifest, folder, entries)
+
+
+def _bookdown_default(folder: str) -> list[str]:
+    names = sorted(name for name in os.listdir(folder) if name.lower().endswith(".rmd") and not name.startswith(("_", ".")))
+    return sorted(names, key=lambda name: name.lower() != "index.rmd")
+
+
+# -- Leanpub -------------------------------------------------------------------------
+
+
+_LEANPUB_SECTION = re.compile(r"(?:front|main|back)matter:", re.IGNORECASE)  # Markua's section lines, not files
+
+
+def leanpub_order(folder: str) -> Optional[BookOrder]:
+    """Leanpub: ``manuscript/Book.txt`` (or ``Book.txt`` in the folder given), one
+    file of the manuscript folder a line."""
+    manifest = next((path for path in (os.path.join(folder, "manuscript", "Book.txt"), os.path.join(folder, "Book.txt")) if os.path.isfile(path)), None)
+    if manifest is None:
+        return None
+    entries = [
+        _Entry(number, line.strip())
+        for number, line in enumerate(_read_text(manifest).splitlines(), 1)
+        if line.strip() and not _LEANPUB_SECTION.fullmatch(line.strip())
+    ]
+    return _listed_order("Leanpub Book.txt", "leanpub", manifest, os.path.dirname(manifest), entries)
+
+
+BOOK_TOOLS: tuple[Callable[[str], Optional[BookOrder]], ...] = (mdbook_order, quarto_order, bookdown_order, leanpub_order)
+
+
+# -- a strict reader of the YAML these files are written in -----------------------------
+
+
+class YamlText(str):
+    """A scalar, with the line it is on."""
+
+    line: int
+
+    def __new__(cls, text: str, line: int) -> "YamlText":
+        made = super().__new__(cls, text)
+        made.line = line
+        return made
+
+
+class Unreadable(NamedTuple):
+    """A value the reader does not read (an anchor, alias, tag, flow mapping, block
+    scalar): an error only when a key read here holds it."""
+
+    line: int
+    what: str
+
+
+class YamlError(ValueError):
+    """YAML that is not in the subset read here, with its line."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(f"line {line}: {message}")
+
+
+def _yaml_file(path: str) -> Any:
+    try:
+        return read_yaml(_read_text(path))
+    except YamlError as error:
+        raise BookError(f"{_relative(path)}: {error}; citelint reads a plain subset of YAML (set 'chapters' in the configuration instead)") from None
+
+
+def lookup(tree: Any, path: str, key: str) -> Any:
+    """``tree[key]`` when ``tree`` is a mapping, else None; an unreadable value is an error."""
+    tree = _readable(tree, path)
+    if not isinstance(tree, dict):
+        return None
+    return _readable(tree.get(key), path)
+
+
+def _readable(value: Any, path: str) -> Any:
+    if isinstance(value, Unreadable):
+        raise BookError(f"{_relative(path)}:{value.line}: {value.what} cannot be read by citelint's YAML reader; write it plainly, or set 'chapters' in the configuration")
+    return value
+
+
+class _Line(NamedTuple):
+    indent: int
+    text: str  # without indentation, comment and trailing space; "-" for a sequence dash
+    number: int
+    whole: str  # the line's text after its indentation, for a flow sequence continued on it
+
+
+def read_yaml(text: str) -> Any:
+    """A YAML document of block mappings and sequences, flow sequences and scalars
+    (strings, line-numbered; ``~``/empty are None)."""
+    lines = _yaml_lines(text)
+    if not lines:
+        return None
+    parser = _YamlParser(lines)
+    value = parser.block(lines[0].indent, 0)
+    if parser.index < len(lines):
+        raise YamlError(lines[parser.index].number, "is indented less than the first line, or is not part of the document")
+    return value
+
+
+def _yaml_lines(text: str) -> list[_Line]:
+    lines: list[_Line] = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        stripped = raw.lstrip(" ")
+        indent = len(raw) - len(stripped)
+        content = _without_comment(stripped).rstrip()
+        if not content:
+            continue
+        if indent == 0 and content in ("---", "..."):
+            if content == "..." or lines:
+                break  # one document is read
+            continue
+        whole = content
+        while content == "-" or content.startswith(("- ", "-\t")):
+            lines.append(_Line(indent, "-", number, whole))
+            rest = content[1:]
+            content = rest.lstrip(" \t")
+            indent += 1 + len(rest) - len(content)
+        if content:
+            lines.append(_Line(indent, content, number, whole))
+    return lines
+
+
+def _without_comment(text: str) -> str:
+    """The text before a ``#`` comment (one at the start or after a space, outside quotes)."""
+    if "#" not in text:
+        return text
+    quote = ""
+    for index, char in enumerate(text):
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "\"'" and (index == 0 or text[index - 1] in " \t[{,:-"):
+            quote = char
+        elif char == "#" and (index == 0 or text[index - 1] in " \t"):
+            return text[:index]
+    return text
+
+
+class _YamlParser:
+    def __init__(self, lines: list[_Line]) -> None:
+        self.lines = lines
+        self.index = 0
+
+    def peek(self) -> Optional[_Line]:
+        return self.lines[self.index] if self.index < len(self.lines) else None
+
+    def block(self, indent: int, depth: int) -> Any:
+        if depth > MAX_YAML_DEPTH:
+            raise YamlError(self.lines[self.index].number, f"is nested more than {MAX_YAML_DEPTH} levels deep")
+        line = self.lines[self.index]
+        if line.text.startswith("\t"):
+            raise YamlError(line.number, "is indented with a tab")
+        if line.text == "-":
+            return self.sequence(indent, depth)
+        if _split_key(line.text) is not None:
+            return self.mapping(indent, depth)
+        self.index += 1
+        return self.value(line.text, line, indent - 1)
+
+    def sequence(self, indent: int, depth: int) -> list[Any]:
+        items: list[Any] = []
+        while (line := self.peek()) is not None and line.indent >= indent:
+            if line.indent == indent and line.text != "-":
+                break  # the list has ended: the caller's
+            if line.indent > indent:
+                raise YamlError(line.number, "is indented more than the list items before it")
+            self.index += 1
+            following = self.peek()
+            items.append(self.block(following.indent, depth + 1) if following and following.indent > indent else None)
+        return items
+
+    def mapping(self, indent: int, depth: int) -> dict[str, Any]:
+        table: dict[str, Any] = {}
+        while (line := self.peek()) is not None and line.indent >= indent:
+            if line.text == "-" and line.indent == indent:
+                break  # a list after the mapping: the caller's
+            split = _split_key(line.text) if line.indent == indent else None
+            if line.text.startswith("\t"):
+                raise YamlError(line.number, "is indented with a tab")
+            if split is None:
+                raise YamlError(line.number, "is not 'key: value' at the indentation of the keys around it")
+            key, rest = split
+            self.index += 1
+            table[key] = self.value(rest, line, indent, depth)
+        return table
+
+    def value(self, rest: str, line: _Line, indent: int, depth: int = 0) -> Any:
+        following = self.peek()
+        if not rest:
+            if following is not None and following.indent > indent:
+                return self.block(following.indent, depth + 1)
+            if following is not None and following.indent == indent and following.text == "-":
+                return self.sequence(indent, depth + 1)
+            return None
+        if rest[0] in "|>&*!{%@`":
+            self.skip_deeper(indent)
+            what = {"|": "a block scalar (|)", ">": "a folded scalar (>)", "{": "a flow mapping ({…})"}.get(rest[0], f"YAML's {rest[0]!r} syntax")
+            return Unreadable(line.number, what)
+        if rest[0] == "[":
+            return self.flow(rest, line, indent)
+        scalar = _scalar(rest, line.number)
+        if self.skip_deeper(indent):
+            return Unreadable(line.number, "a value continued on the next lines")
+        return scalar
+
+    def skip_deeper(self, indent: int) -> bool:
+        """Skips the lines indented past ``indent`` (a value's continuation); whether there were any."""
+        start = self.index
+        while (line := self.peek()) is not None and line.indent > indent:
+            self.index += 1
+        return self.index > start
+
+    def flow(self, text: str, line: _Line, indent: int) -> Any:
+        if "{" in text:
+            self.skip_deeper(indent)
+            return Unreadable(line.number, "a flow mapping ({…})")
+        numbers = {line.number}
+        while _flow_open(text) and (following := self.peek()) is not None and following.indent > indent:
+            if following.number not in numbers:
+                numbers.add(following.number)
+                text += " " + following.whole
+            self.index += 1
+        reader = _FlowReader(text, line.number)
+        value = reader.sequence(0)
+        if reader.rest().strip():
+            raise YamlError(line.number, f"has text after a closed list: {shorten(reader.rest().strip(), 40)!r}")
+        return value
+
+
+def _flow_open(text: str) -> bool:
+    """Whether a flow sequence's brackets are still open (quoted brackets not counted)."""
+    depth, quote = 0, ""
+    for char in text:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+    return depth > 0
+
+
+_KEY_END = re.compile(r":(?:[ \t]|$)")
+
+
+def _split_key(text: str) -> Optional[tuple[str, str]]:
+    """``key: value`` as (key, value), or None when the line is no mapping entry."""
+    if text[0] in "\"'":
+        end = _quoted_end(text, 0)
+        if end is None or not text[end:].lstrip(" \t").startswith(":"):
+            return None
+        after = text[end:].lstrip(" \t")[1:]
+        if after and after[0] not in " \t":
+            return None
+        return str(_scalar(text[:end], 0)), after.strip()
+    if text[0] in "[{&*!|>%@`":
+        return None
+    found = _KEY_END.search(text)
+    if found is None:
+        return None
+    return text[: found.start()].rstrip(), text[found.end():].strip()
+
+
+def _quoted_end(text: str, start: int) -> Optional[int]:
+    """The index after the quoted string starting at ``start``, or None if it never closes."""
+    quote = text[start]
+    index = start + 1
+    while index < len(text):
+        char = text[index]
+        if quote == '"' and char == "\\":
+            index += 2
+            continue
+        if char == quote:
+            if quote == "'" and text[index + 1: index + 2] == "'":
+                index += 2
+                continue
+            return index + 1
+        index += 1
+    return None
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", '"': '"', "/": "/", "0": "\0", " ": " "}
+
+
+def _scalar(text: str, line: int) -> Optional[YamlText]:
+    """A quoted or plain scalar; ``~``, ``null`` and nothing are None."""
+    text = text.strip()
+    if not text or text in ("~", "null", "Null", "NULL"):
+        return None
+    if text[0] not in "\"'":
+        return YamlText(text, line)
+    end = _quoted_end(text, 0)
+    if end is None:
+        raise YamlError(line, "has a quoted string that is not closed on its line")
+    if text[end:].strip():
+        raise YamlError(line, f"has text after a quoted string: {shorten(text[end:].strip(), 40)!r}")
+    body = text[1: end - 1]
+    if text[0] == "'":
+        return YamlText(body.replace("''", "'"), line)
+    return YamlText(re.sub(r"\\(u[0-9A-Fa-f]{4}|.)", lambda m: _escape(m.group(1), line), body), line)
+
+
+def _escape(code: str, line: int) -> str:
+    if code.startswith("u") and len(code) == 5:
+        return chr(int(code[1:], 16))
+    if code in _ESCAPES:
+        return _ESCAPES[code]
+    raise YamlError(line, f"has an escape citelint does not read: \\{code}")
+
+
+class _FlowReader:
+    """``[a, "b", [c]]`` on one (joined) line."""
+
+    def __init__(self, text: str, line: int) -> None:
+        self.text = text
+        self.line = line
+        self.at = 0
+
+    def rest(self) -> str:
+        return self.text[self.at:]
+
+    def skip_space(self) -> None:
+        while self.at < len(self.text) and self.text[self.at] in " \t":
+            self.at += 1
+
+    def sequence(self, depth: int) -> Any:
+        if depth > MAX_YAML_DEPTH:
+            raise YamlError(self.line, f"has lists nested more than {MAX_YAML_DEPTH} deep")
+        self.at += 1  # the [
+        items: list[Any] = []
+        while True:
+            self.skip_space()
+            if self.at >= len(self.text):
+                raise YamlError(self.line, "has a list ([…) that is never closed")
+            char = self.text[self.at]
+            if char == "]":
+                self.at += 1
+                return items
+            items.append(self.sequence(depth + 1) if char == "[" else self.item())
+            self.skip_space()
+            if self.at >= len(self.text):
+                raise YamlError(self.line, "has a list ([…) that is never closed")
+            if self.text[self.at: self.at + 1] == ",":
+                self.at += 1
+            elif self.text[self.at: self.at + 1] != "]":
+                raise YamlError(self.line, "has a list whose items are not separated by commas")
+
+    def item(self) -> Optional[YamlText]:
+        if self.text[self.at] in "\"'":
+            end = _quoted_end(self.text, self.at)
+            if end is None:
+                raise YamlError(self.line, "has a quoted string that is never closed")
+            value = _scalar(self.text[self.at: end], self.line)
+            self.at = end
+            return value
+        match = re.compile(r"[^,\[\]{}]*").match(self.text, self.at)
+        assert match is not None
+        self.at = match.end()
+        return _scalar(match.group(), self.line)

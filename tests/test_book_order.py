@@ -1,0 +1,292 @@
+"""Book order: the configuration's chapters, each book tool's own file (mdBook,
+Quarto, bookdown, Leanpub) read from real files on disk, and natural file-name
+order; `citelint book` prints it and where it came from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from citelint.book_order import YamlError, natural_order, read_yaml
+from helpers import cli
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def chapters(*files: str) -> dict[str, str]:
+    return {name: f"# {name}\n\nText.\n" for name in files}
+
+
+def book(*args: str) -> tuple[int, list[str], str]:
+    ran = cli("book", *args)
+    return ran.code, ran.stdout.splitlines(), ran.stderr
+
+
+# -- mdBook --------------------------------------------------------------------------
+
+SUMMARY = """\
+# Summary
+
+[Introduction](README.md)
+
+# User Guide
+
+- [Installation](guide/installation.md)
+- [Reading Books](guide/reading.md)
+    - [Nested chapter](guide/reading/nested.md "a title")
+        - [Deeper](<guide/reading/a chapter.md>)
+    * [Encoded](guide/reading/b%20chapter.md#section)
+- [A draft, not written yet]()
+- [Title with [brackets]](guide/brackets.md)
+
+<!-- - [Commented out](guide/commented.md) -->
+
+```
+- [In a code block](guide/code.md)
+```
+
+# Reference Guide
+
+1. [Command Line](cli/README.md)
+   1. [build](cli/build.md)
+
+---
+
+[Contributors](misc/contributors.md)
+"""
+
+MDBOOK_ORDER = [
+    "book/README.md",
+    "book/guide/installation.md",
+    "book/guide/reading.md",
+    "book/guide/reading/nested.md",
+    "book/guide/reading/a chapter.md",
+    "book/guide/reading/b chapter.md",
+    "book/guide/brackets.md",
+    "book/cli/README.md",
+    "book/cli/build.md",
+    "book/misc/contributors.md",
+]
+
+
+@pytest.fixture
+def mdbook(project: Path) -> Path:
+    write(project, {"book.toml": '[book]\ntitle = "A Book"\nauthors = ["A. Writer"]\nsrc = "book"\n\n[output.html]\n'})
+    write(project, {"book/SUMMARY.md": SUMMARY, **chapters(*MDBOOK_ORDER)})
+    return project
+
+
+def test_mdbook_summary_gives_the_order_nested_items_in_place_drafts_and_comments_left_out(mdbook: Path) -> None:
+    code, lines, stderr = book()
+    assert (code, stderr) == (0, "")
+    assert lines[0] == "Book order from mdBook SUMMARY.md (book/SUMMARY.md): 10 chapters"
+    assert lines[1:] == MDBOOK_ORDER
+
+
+def test_mdbook_is_found_from_its_source_folder_and_quiet_prints_the_chapters_only(mdbook: Path) -> None:
+    code, lines, _ = book("--quiet", "book/guide")
+    assert code == 0 and lines == MDBOOK_ORDER
+
+
+def test_a_chapter_summary_names_that_does_not_exist_is_an_error_naming_the_file_line_and_entry(mdbook: Path) -> None:
+    (mdbook / "book/guide/reading.md").unlink()
+    code, lines, stderr = book()
+    assert code == 2
+    assert stderr == "citelint: error: book/SUMMARY.md:8: chapter 'guide/reading.md' does not exist (book/guide/reading.md)\n"
+    assert "book/guide/reading.md" not in lines and "book/guide/installation.md" in lines  # the others are listed
+
+
+def test_mdbook_source_folder_defaults_to_src_and_a_missing_summary_is_one_line(project: Path) -> None:
+    write(project, {"book.toml": "[book]\n", "src/SUMMARY.md": "# Summary\n\n- [One](one.md)\n", **chapters("src/one.md")})
+    assert book("-q") == (0, ["src/one.md"], "")
+    (project / "src/SUMMARY.md").unlink()
+    code, _, stderr = book()
+    assert code == 2 and stderr == "citelint: error: book.toml: the book's source folder 'src' has no SUMMARY.md (src/SUMMARY.md)\n"
+
+
+# -- Quarto --------------------------------------------------------------------------
+
+QUARTO = """\
+project:
+  type: book
+  output-dir: _book
+
+book:
+  title: "Citations in Practice"
+  author: "A. Writer"
+  description: |
+    A book about citing: - not a list,
+    chapters: [not, these]
+  chapters:
+  - index.qmd   # the preface
+  - intro.qmd
+  - part: "Part I: Sources"
+    chapters:
+      - chapters/sources.qmd
+      - 'chapters/finding it''s.qmd'
+  - part: chapters/part2.qmd
+    chapters: [chapters/citing.qmd, "chapters/numbers.qmd"]
+  - summary.qmd
+  appendices:
+    - appendix-a.qmd
+
+bibliography: references.bib
+format:
+  html:
+    theme: cosmo
+    include-in-header:
+      text: |
+        <style> a { color: red } </style>
+  pdf:
+    documentclass: scrreprt
+"""
+
+QUARTO_ORDER = [
+    "index.qmd",
+    "intro.qmd",
+    "chapters/sources.qmd",
+    "chapters/finding it's.qmd",
+    "chapters/part2.qmd",
+    "chapters/citing.qmd",
+    "chapters/numbers.qmd",
+    "summary.qmd",
+    "appendix-a.qmd",
+]
+
+
+def test_quarto_book_chapters_with_parts_and_appendices(project: Path) -> None:
+    write(project, {"_quarto.yml": QUARTO, **chapters(*QUARTO_ORDER)})
+    code, lines, stderr = book()
+    assert (code, stderr) == (0, "")
+    assert lines == ["Book order from Quarto _quarto.yml: 9 chapters", *QUARTO_ORDER]
+
+
+def test_quarto_missing_chapter_names_its_line(project: Path) -> None:
+    write(project, {"_quarto.yml": QUARTO, **chapters(*(name for name in QUARTO_ORDER if name != "chapters/numbers.qmd"))})
+    code, _, stderr = book()
+    assert code == 2 and stderr == "citelint: error: _quarto.yml:19: chapter 'chapters/numbers.qmd' does not exist (chapters/numbers.qmd)\n"
+
+
+def test_quarto_yaml_citelint_cannot_read_in_the_chapters_is_one_line_naming_file_and_line(project: Path) -> None:
+    write(project, {"_quarto.yml": "book:\n  chapters: &chapters\n    - index.qmd\n", "index.qmd": "x\n"})
+    code, lines, stderr = book()
+    assert code == 2 and lines == []
+    assert stderr.startswith("citelint: error: _quarto.yml:2: YAML's '&' syntax cannot be read") and stderr.count("\n") == 1
+
+
+def test_quarto_yaml_that_is_not_yaml_is_one_line(project: Path) -> None:
+    write(project, {"_quarto.yml": 'book:\n  chapters:\n    - "index.qmd\n'})
+    code, _, stderr = book()
+    assert code == 2 and stderr.startswith("citelint: error: _quarto.yml: line 3: has a quoted string that is not closed") and stderr.count("\n") == 1
+
+
+def test_a_quarto_website_is_not_a_book(project: Path) -> None:
+    write(project, {"_quarto.yml": "project:\n  type: website\nwebsite:\n  title: x\n", **chapters("ch10.qmd", "ch2.md")})
+    code, lines, _ = book()
+    assert code == 0 and lines == ["Book order from file names (numbers compared as numbers): 1 chapter", "ch2.md"]
+
+
+# -- bookdown ------------------------------------------------------------------------
+
+
+def test_bookdown_rmd_files_by_format_takes_html_and_reads_a_list_over_lines(project: Path) -> None:
+    yml = 'book_filename: "citing"\nrmd_files:\n  latex: ["index.Rmd", "02-b.Rmd"]\n  html: ["index.Rmd",\n         "01-a.Rmd", # first\n         "02-b.Rmd"]\ndelete_merged_file: true\n'
+    write(project, {"_bookdown.yml": yml, **chapters("index.Rmd", "01-a.Rmd", "02-b.Rmd")})
+    code, lines, _ = book()
+    assert code == 0 and lines == ["Book order from bookdown _bookdown.yml (rmd_files, html): 3 chapters", "index.Rmd", "01-a.Rmd", "02-b.Rmd"]
+
+
+def test_bookdown_rmd_files_list_and_default(project: Path) -> None:
+    write(project, {"_bookdown.yml": "rmd_files:\n  - intro.Rmd\n  - index.Rmd\n", **chapters("index.Rmd", "intro.Rmd", "_setup.Rmd", "a.Rmd")})
+    assert book("-q") == (0, ["intro.Rmd", "index.Rmd"], "")
+    write(project, {"_bookdown.yml": "book_filename: citing\n"})
+    assert book("-q") == (0, ["index.Rmd", "a.Rmd", "intro.Rmd"], "")  # bookdown merges them so, _setup.Rmd left out
+
+
+# -- Leanpub -------------------------------------------------------------------------
+
+
+def test_leanpub_book_txt(project: Path) -> None:
+    write(project, {"manuscript/Book.txt": "frontmatter:\npreface.md\nmainmatter:\nchapter10.md\n\nchapter2.md\n", **chapters("manuscript/preface.md", "manuscript/chapter2.md", "manuscript/chapter10.md")})
+    code, lines, _ = book()
+    assert code == 0
+    assert lines == ["Book order from Leanpub Book.txt (manuscript/Book.txt): 3 chapters", "manuscript/preface.md", "manuscript/chapter10.md", "manuscript/chapter2.md"]
+
+
+# -- the configuration and file names --------------------------------------------------
+
+
+def test_file_names_in_natural_order() -> None:
+    names = ["ch10.md", "ch2.md", "ch1.md", "Ch3.md", "appendix.md", "ch02b.md", "part2/ch1.md", "part10/ch1.md", "x" + "9" * 5000 + ".md", "x1.md"]
+    assert natural_order(names) == ["appendix.md", "ch1.md", "ch2.md", "ch02b.md", "Ch3.md", "ch10.md", "part2/ch1.md", "part10/ch1.md", "x1.md", "x" + "9" * 5000 + ".md"]
+
+
+def test_a_plain_folder_is_ordered_by_file_name_with_numbers_as_numbers(project: Path) -> None:
+    write(project, chapters(*(f"manuscript/chapter-{n}.md" for n in (1, 2, 10, 11, 3))))
+    code, lines, _ = book("manuscript")
+    assert code == 0 and lines[1:] == [f"manuscript/chapter-{n}.md" for n in (1, 2, 3, 10, 11)]
+
+
+def test_configured_chapters_with_globs_relative_to_the_configuration_win_over_the_book_tool(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(project, {"book.toml": "[book]\n", "src/SUMMARY.md": "- [A](a.md)\n", **chapters("src/a.md", "src/intro.md", "src/ch10.md", "src/ch9.md")})
+    write(project, {"pyproject.toml": '[project]\nname = "x"\n\n[tool.citelint]\nchapters = ["src/intro.md", "src/ch*.md"]\n'})
+    monkeypatch.chdir(project / "src")
+    code, lines, _ = book()
+    assert code == 0 and lines == ["Book order from the configuration's chapters (../pyproject.toml): 3 chapters", "intro.md", "ch9.md", "ch10.md"]
+
+
+def test_configured_chapters_that_name_no_file_are_errors_naming_the_configuration(project: Path) -> None:
+    write(project, {".citelint.toml": 'chapters = ["a.md", "missing.md", "parts/*.md"]\n', **chapters("a.md")})
+    code, lines, stderr = book()
+    assert code == 2 and lines[1:] == ["a.md"]
+    assert stderr.splitlines() == [
+        "citelint: error: .citelint.toml: 'chapters' entry 'missing.md': no such file",
+        "citelint: error: .citelint.toml: 'chapters' entry 'parts/*.md' matches no file",
+    ]
+
+
+@pytest.mark.parametrize("value", ['"a.md"', '[1]', '[""]'])
+def test_chapters_must_be_a_list_of_paths(project: Path, value: str) -> None:
+    write(project, {".citelint.toml": f"chapters = {value}\n"})
+    code, _, stderr = book()
+    assert code == 2 and stderr.startswith("citelint: error: .citelint.toml: 'chapters' must be a list of chapter files or globs")
+
+
+def test_a_book_file_that_is_not_utf8_is_one_line(project: Path) -> None:
+    (project / "manuscript").mkdir()
+    (project / "manuscript/Book.txt").write_bytes(b"caf\xe9.md\n")
+    code, _, stderr = book()
+    assert code == 2 and stderr == "citelint: error: manuscript/Book.txt: is not valid UTF-8\n"
+
+
+# -- the YAML reader -------------------------------------------------------------------
+
+
+def test_yaml_subset() -> None:
+    text = "---\n# comment\na: 1\nb:\n  - x\n  - [y, 'z z', \"w\\u00e9\"]\n  -\n  - k: v\n    l: ~\nc: 'it''s' # note\nd: http://example.com/a#b\n...\nignored: after the end\n"
+    assert read_yaml(text) == {"a": "1", "b": ["x", ["y", "z z", "wé"], None, {"k": "v", "l": None}], "c": "it's", "d": "http://example.com/a#b"}
+    assert read_yaml("a: [1,\n  2]\n")["a"][1].line == 2 - 1  # a list's items carry its first line
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("a:\n    b: 1\n  c: 2\n", 3, "is not 'key: value'"),
+        ("a:\n\t- x\n", 2, "is indented with a tab"),
+        ("a: [x, y\n", 1, "never closed"),
+        ("a: 'x' y\n", 1, "text after a quoted string"),
+        ("- x\nb: 1\n", 2, "is indented less than the first line, or is not part of the document"),
+        ("a:" + "\n" + "".join(" " * n + "- \n" for n in range(1, 200)), 66, "nested more than 64"),
+        ("a: " + "[" * 100 + "]" * 100 + "\n", 1, "nested more than 64"),
+    ],
+)
+def test_yaml_it_cannot_read_is_an_error_with_its_line(text: str, line: int, message: str) -> None:
+    with pytest.raises(YamlError) as raised:
+        read_yaml(text)
+    assert str(raised.value).startswith(f"line {line}: ") and message in str(raised.value)
