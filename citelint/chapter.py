@@ -8,7 +8,7 @@ from typing import NamedTuple, Optional
 from citelint.config import Settings
 from citelint.diagnostics import Diagnostic, Fix, Rule, shorten
 from citelint.document import Document
-from citelint.markers import Marker, find_markers, simple_pattern
+from citelint.markers import Marker, evidence, find_markers, hidden_pattern, may_hide, settle_markers
 from citelint.references import ReferenceList, find_reference_list, is_reference_heading
 from citelint.suppress import Directive, find_directives
 
@@ -46,9 +46,11 @@ class Chapter(NamedTuple):
 
     @classmethod
     def _of(cls, document: Document, settings: Settings) -> "Chapter":
-        markers = tuple(find_markers(document, settings.marker))
-        citing = [marker for marker in markers if marker.cites]
+        markers = tuple(find_markers(document, settings.marker, settings.marker_style))
+        citing = [marker for marker in markers if marker.cites] if settings.marker_style == "citation" else evidence(markers)
         references = find_reference_list(document, settings.heading_words, bool(citing), citing)
+        if settings.marker_style == "brackets":  # a list's own `[1]` labels and links are not citations
+            markers = settle_markers(markers, document, references)
         outside = tuple(m for m in markers if m.cites and not _in_list(document, references, m))
         directives = tuple(find_directives(document)) if "citelint-" in document.text else ()
         return cls(document, markers, references, settings, outside, directives=directives)
@@ -94,9 +96,9 @@ class Chapter(NamedTuple):
         hides it: a marker that is ignored must not vanish silently."""
         found: dict[int, tuple[int, str]] = {}
         text = self.document.text
-        if "[" + self.settings.marker not in text:
+        if not may_hide(text, self.settings.marker, self.settings.marker_style):
             return found
-        for match in simple_pattern(self.settings.marker).finditer(text):
+        for match in hidden_pattern(self.settings.marker, self.settings.marker_style).finditer(text):
             number = int(match.group(1))
             if number in found:
                 continue

@@ -25,6 +25,7 @@ DEFAULT_REFERENCE_HEADINGS = (
 )
 PLACEMENTS: tuple[str, ...] = option("placement").choices or ()
 DEFAULT_EXTENSIONS = ("md", "markdown")
+MARKER_STYLES = ("citation", "brackets", "superscript")
 MAX_EXTENSION_CHARS = 16
 
 
@@ -52,6 +53,7 @@ class Settings(NamedTuple):
     exclude: tuple[str, ...] = ()
     extensions: tuple[str, ...] = DEFAULT_EXTENSIONS  # what a folder walk finds, lower case, without the dot
     marker: str = "CITATION"
+    marker_style: str = "citation"  # MARKER_STYLES: `[CITATION 3]`, `[3]` or `<sup>3</sup>` / `^3^`
     reference_headings: tuple[str, ...] = DEFAULT_REFERENCE_HEADINGS
     placement: str = option("placement").default  # CIT006's option
     require_url: bool = option("require-url").default  # CIT008's option
@@ -271,6 +273,7 @@ _TOP_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
         lambda v: isinstance(v, str) and bool(v) and v.strip() == v and not any(c in v for c in "[]\n\r"),
         "a non-empty string without brackets, line breaks or surrounding spaces",
     ),
+    "marker-style": (lambda v: v in MARKER_STYLES, '"citation" ([CITATION 3]), "brackets" ([3]) or "superscript" (<sup>3</sup>, ^3^)'),
     "reference-headings": (lambda v: _strings(v) and bool(v) and all(h.strip() for h in v), "a non-empty list of non-empty strings"),
     **option_validators(),  # the rules' own options (placement, require-url), from the catalogue
     "numbering": (
@@ -303,6 +306,7 @@ _URL_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
 _CODE_CHARS = 64  # a rule code, prefix or name
 _TOP_LIMITS = {
     "paths": MAX_PATH_CHARS, "chapters": MAX_PATH_CHARS, "exclude": MAX_PATH_CHARS, "extensions": MAX_EXTENSION_CHARS, "marker": MAX_MARKER_CHARS,
+    "marker-style": _CODE_CHARS,
     "reference-headings": MAX_HEADING_CHARS, "placement": _CODE_CHARS, "numbering": _CODE_CHARS,
     "select": _CODE_CHARS, "ignore": _CODE_CHARS, "per-file-ignores": MAX_PATH_CHARS, "severity": _CODE_CHARS,
 }
@@ -381,9 +385,11 @@ def _apply_table(settings: Settings, read: tuple[dict[str, Any], str], path: str
         values["chapters"] = tuple(_from_folder(root, given) for given in table["chapters"])
     if "extensions" in table:
         values["extensions"] = tuple(dict.fromkeys(extension.lower() for extension in table["extensions"]))
-    for key in ("marker", "placement", "require-url"):
+    for key in ("marker", "marker-style", "placement", "require-url"):
         if key in table:
             values[key.replace("-", "_")] = table[key]
+    if table.get("marker-style", "citation") != "citation" and "placement" not in table:
+        values["placement"] = "any"  # IEEE writes `[1].`, AMA `.^1^`: judged only when the house style is set
     for key in ("select", "ignore"):
         if key in table:
             values[key] = _check_codes(table[key], prefix + key, path)

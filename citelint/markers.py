@@ -8,13 +8,24 @@ what it is: a well-formed marker (numbers, ranges, perhaps a locator such as
 ``p. 4``), a malformed one (CIT005), or prose such as ``[citation needed]``. A
 marker keeps where each number is written (``Marker.parts``), so renumbering
 rewrites the numbers in place.
+
+That is the default ``marker-style``, ``"citation"``. The numbered styles of IEEE
+and Vancouver chapters are read by their own scanners, used only when configured:
+``"brackets"`` (``[1]``, ``[1, 3]``, ``[2–4]``, ``[1]–[3]``, ``[1, p. 4]``), where
+link syntax, task boxes, footnotes and indexes such as ``a[1]`` are not markers,
+and ``"superscript"`` (``<sup>1,3</sup>``, pandoc's ``^1^``), where an exponent
+(``10^6^``, ``x<sup>2</sup>``, ``km<sup>2</sup>``) is not. Their near-misses are
+only the clear ones (``[1; 3]``, ``[1 - 3]``, a no-break space or an em dash
+copied in): ordinary Markdown uses brackets and superscripts for much else. A
+bracket marker that may be a reference list's label or a link to a ``[1]: url``
+definition is settled once the list is known (``settle_markers``).
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import NamedTuple, Optional
+from typing import Any, NamedTuple, Optional, Protocol, Sequence
 
 from citelint.diagnostics import shorten
 from citelint.document import Document
@@ -81,6 +92,10 @@ class Marker(NamedTuple):
     replacement: Optional[str] = None
     parts: tuple["Part", ...] = ()  # where each number or range is written in ``text``
     escaped: bool = False  # written ``\\[CITATION 3\\]``, as exporters escape brackets
+    # Bracket style only: "label" (at a line start or in a table row: perhaps a
+    # reference list's label), "linked" (a ``[1]: url`` definition exists: a link
+    # unless the definition is the reference entry), or "".
+    role: str = ""
 
     @property
     def well_formed(self) -> bool:
@@ -124,8 +139,11 @@ def simple_pattern(keyword: str) -> re.Pattern[str]:
     return re.compile(r"\[" + re.escape(keyword) + r" ([1-9][0-9]{0,8})\]")
 
 
-def find_markers(document: Document, keyword: str = "CITATION") -> list[Marker]:
-    """Every marker and near-miss in the prose of ``document``, in text order."""
+def find_markers(document: Document, keyword: str = "CITATION", style: str = "citation") -> list[Marker]:
+    """Every marker and near-miss in the prose of ``document``, in text order.
+    ``style``: the ``marker-style`` setting (the keyword is the citation style's)."""
+    if style != "citation":
+        return _bracket_markers(document) if style == "brackets" else _superscript_markers(document)
     text = document.text
     markers: list[Marker] = []
     simple = simple_pattern(keyword)
@@ -275,10 +293,10 @@ def _reading(raw: str, body: str, keyword: str, exact: bool, escaped: bool = Fal
     return (*_near_miss(raw, body, keyword, exact, escaped), ())
 
 
-def _valid_reading(body: str, body_offset: int) -> Optional[Reading]:
+def _valid_reading(body: str, body_offset: int, pattern: re.Pattern[str] = _VALID_BODY) -> Optional[Reading]:
     """The numbers and parts of a well-formed body (`` 1, 3-4``, `` 2, p. 4``,
     wrapped over lines), or None."""
-    match = _VALID_BODY.fullmatch(body)
+    match = pattern.fullmatch(body)
     if match is None:
         return None
     numbers: list[int] = []
@@ -295,8 +313,10 @@ def _valid_reading(body: str, body_offset: int) -> Optional[Reading]:
     return tuple(numbers), None, None, tuple(parts)
 
 
-def read_parts(text: str, keyword: str) -> tuple[Part, ...]:
+def read_parts(text: str, keyword: str, style: str = "citation") -> tuple[Part, ...]:
     """The parts of a well-formed marker's text (a near-miss's replacement)."""
+    if style != "citation":
+        return _styled_parts(text)
     body = text[1 + len(keyword) : -1]
     if body.endswith("\\"):
         body = body[:-1]
@@ -452,3 +472,306 @@ def format_numbers(numbers: list[int]) -> str:
             parts.append(str(numbers[index]))
             index += 1
     return ", ".join(parts)
+
+
+# -- numbered styles: `[1]` and superscripts ------------------------------------------
+
+_BARE_VALID_BODY = re.compile(
+    r"(?P<list>" + _ITEM_TEXT + r"(?:," + _SPACE + r"?" + _ITEM_TEXT + r")*)"
+    r"(?:," + _SPACE + r"?(?P<locator>" + _LOCATOR_TEXT + r"))?",
+    re.IGNORECASE,
+)
+_CARET_BODY = re.compile(r"(?P<list>" + _ITEM_TEXT + r"(?:," + _ITEM_TEXT + r")*)")  # pandoc's `^1,3^`: a space ends it
+_BRACKET_START = re.compile(r"\[(?=[ \t]{0,2}[0-9])")
+_NEXT_BRACKET_NUMBER = re.compile(r"[-\u2013]\[([1-9][0-9]{0,8})\]")  # IEEE's `[1]–[3]`
+# A `[1]: url` link reference definition, after any quote or list prefix.
+_DEFINITION = re.compile(r"^[ \t]{0,3}(?:(?:>|[-*+]|\d{1,9}[.)])[ \t]*)*\[([1-9][0-9]{0,8})\]:", re.MULTILINE)
+_NOT_BEFORE_BRACKET = "[]!^"  # `[[1]]`, `[text][1]`, `![1](img)`, footnote-ish carets
+_LINK_AFTER = "([{"  # `[1](url)`, `[1][ref]`, `[1][]`, `[1]{.class}`
+_SUPERSCRIPT = re.compile(r"<sup>([^<>\n]{1,200}?)</sup>|\^([^\s\^\[\]]{1,200}?)\^", re.IGNORECASE)
+# Units that take exponents (km<sup>2</sup>): a superscript after them is not a citation.
+_UNITS = frozenset({"m", "km", "cm", "mm", "nm", "\u00b5m", "\u03bcm", "dm", "ft", "s", "kg", "mi", "yd"})
+_STYLED_BODY_CHARACTERS = re.compile(r"[\d\s,;\-\u2013]*")
+_LEADING_ZERO = re.compile(r"(?<![0-9])0")
+_OPERATORS = frozenset("=+-*/\u00d7\u00b7")
+YEAR_LIKE = range(1000, 3000)  # `[2020]` alone is an inserted year, not reference 2020
+
+
+def _defined_labels(document: Document) -> dict[str, int]:
+    """The numeric labels of ``[1]: url`` definitions in prose, with their 0-based lines."""
+    found: dict[str, int] = {}
+    if "]:" not in document.text:
+        return found
+    for match in _DEFINITION.finditer(document.text):
+        if document.is_prose(match.start(1)):
+            found.setdefault(match.group(1), document.line_of(match.start()))
+    return found
+
+
+def _at_line_start(document: Document, offset: int) -> bool:
+    """The offset is where its line's text starts (after quote and list markers), or
+    the line is a table row: where a reference list writes its labels."""
+    line = document.line_of(offset)
+    column = document.content_column(line)
+    start = document.offset(line, column)
+    return offset == start or (offset == start + 1 and document.text[offset - 1] == "\\") or document.text[start : start + 1] == "|"
+
+
+def _bracket_markers(document: Document) -> list[Marker]:
+    """``[1]``-style markers and their clear near-misses, in text order."""
+    text = document.text
+    defined = _defined_labels(document)
+    markers: list[Marker] = []
+    covered = 0  # the end of the last `[1]–[3]` read: its second bracket is not read again
+    for match in _BRACKET_START.finditer(text):
+        start = match.start()
+        if start < covered or not document.is_prose(start):
+            continue
+        escaped = start > 0 and text[start - 1] == "\\" and (start < 2 or text[start - 2] != "\\")
+        before = text[start - 2 if escaped else start - 1] if start > (1 if escaped else 0) else ""
+        if before and (before.isalnum() or before == "_" or before in _NOT_BEFORE_BRACKET):
+            continue  # `a[1]`, `[text][1]`, `![1](image)`, `[[1]]`
+        body, closed, body_end = _marker_body(text, start + 1)
+        if not closed or text[body_end] != "]":
+            continue
+        end = body_end + 1
+        if closed and body.endswith("\\") and not body.endswith("\\\\"):
+            body = body[:-1]
+        following = text[end : end + 1]
+        line_start = _at_line_start(document, start)
+        if following and (following in _LINK_AFTER or (following == ":" and line_start)):
+            continue  # a link, a span with attributes, a definition
+        marker = _bracket_marker(text, start, end, body, escaped)
+        if marker is None:
+            continue
+        if marker.well_formed and len(marker.numbers) == 1 and marker.text == f"[{marker.numbers[0]}]":
+            marker, covered = _ieee_range(text, marker)
+            if len(marker.numbers) == 1 and marker.numbers[0] in YEAR_LIKE:
+                continue  # `[2020]`: a year put in, as in a quotation
+        role = "label" if line_start else "linked" if body.strip() in defined else ""
+        markers.append(marker._replace(role=role) if role else marker)
+    return markers
+
+
+def _bracket_marker(text: str, start: int, end: int, body: str, escaped: bool) -> Optional[Marker]:
+    raw = text[start:end]
+    valid = _valid_reading(body, 1, _BARE_VALID_BODY)
+    if valid is not None:
+        return Marker(start, end, raw, valid[0], None, None, valid[3], escaped)
+    near = _styled_near_miss(raw, body, "[", "]" if not raw.endswith("\\]") else "\\]", ", ")
+    if near is None:
+        return None
+    return Marker(start, end, raw, near[0], near[1], near[2], (), escaped)
+
+
+def _ieee_range(text: str, marker: Marker) -> tuple[Marker, int]:
+    """``[1]–[3]``, IEEE's range, as one marker citing 1 to 3; else the marker as it is."""
+    following = _NEXT_BRACKET_NUMBER.match(text, marker.end)
+    if following is None:
+        return marker, marker.end
+    after = text[following.end() : following.end() + 1]
+    if after and after in _LINK_AFTER:
+        return marker, marker.end  # `[1]-[3](url)`: the second is a link
+    first, last = marker.numbers[0], int(following.group(1))
+    if not first < last <= first + MAX_RANGE:
+        return marker, marker.end
+    end = following.end()
+    raw = text[marker.start : end]
+    part = Part(1, len(raw) - 1, first, last)
+    return marker._replace(end=end, text=raw, numbers=tuple(range(first, last + 1)), parts=(part,)), end
+
+
+def _superscript_markers(document: Document) -> list[Marker]:
+    """``<sup>1,3</sup>`` and pandoc's ``^1,3^`` markers and their clear near-misses."""
+    text = document.text
+    if "<" not in text and "^" not in text:
+        return []
+    markers: list[Marker] = []
+    for match in _SUPERSCRIPT.finditer(text):
+        start = match.start()
+        if _exponent(text, start) or not document.is_prose(start):
+            continue
+        caret = match.group(2) is not None
+        body = match.group(2) if caret else match.group(1)
+        opening_length = 1 if caret else 5
+        bracketed = not caret and body.startswith("[") and body.endswith("]")
+        if bracketed:  # `<sup>[1]</sup>`, as wikis write it
+            body = body[1:-1]
+            opening_length += 1
+        marker = _superscript_marker(match.group(), start, body, caret, opening_length)
+        if marker is not None:
+            markers.append(marker)
+    return markers
+
+
+def _superscript_marker(raw: str, start: int, body: str, caret: bool, opening_length: int) -> Optional[Marker]:
+    valid = _valid_reading(body, opening_length, _CARET_BODY if caret else _BARE_VALID_BODY)
+    if valid is not None:
+        return Marker(start, start + len(raw), raw, valid[0], None, None, valid[3])
+    opening, closing = raw[:opening_length], raw[opening_length + len(body) :]
+    near = _styled_near_miss(raw, body, opening, closing, "," if caret else ", ")
+    if near is None:
+        return None
+    return Marker(start, start + len(raw), raw, near[0], near[1], near[2])
+
+
+def _exponent(text: str, start: int) -> bool:
+    """A superscript that is an exponent or a unit's power: after a digit, a closing
+    parenthesis, a one-letter name (``x^2^``) or a unit (``km<sup>2</sup>``)."""
+    if start == 0:
+        return False
+    before = text[start - 1]
+    if before.isdigit() or before in ")[":
+        return True
+    word_start = start
+    while word_start > 0 and start - word_start <= 3 and text[word_start - 1].isalpha():
+        word_start -= 1
+    word = text[word_start:start]
+    if len(word) == 1 or word in _UNITS:
+        return True
+    operator = text[max(0, word_start - 3) : word_start].rstrip()
+    return len(word) <= 2 and operator[-1:] in _OPERATORS  # `E = mc^2^`
+
+
+def _styled_near_miss(raw: str, body: str, opening: str, closing: str, separator: str) -> Optional[tuple[tuple[int, ...], str, str]]:
+    """A clear near-miss of a bracket or superscript marker: numbers separated by
+    `;`, stray spaces, or a lookalike space, dash or comma copied in. Anything else
+    (zero, leading zeros, a reversed range, words) is left alone: ordinary Markdown
+    writes `[0]`, `[0-9]` and `[3-1]` for other things."""
+    odd = None if raw.isascii() else next((character for character in raw if character in _LOOKALIKES), None)
+    plain = _LINE_BREAKS.sub(" ", _plain(body) if odd is not None else body)
+    if not any(character.isdigit() for character in plain) or _STYLED_BODY_CHARACTERS.fullmatch(plain) is None:
+        return None
+    stripped = plain.strip()
+    if not stripped[:1].isdigit() or not stripped[-1:].isdigit() or _LEADING_ZERO.search(stripped):
+        return None
+    numbers, problem = _expand(stripped)
+    if problem is not None or not numbers:
+        return None
+    canonical = _canonical(stripped)
+    if separator == ",":
+        canonical = canonical.replace(", ", ",")
+    replacement = f"{opening}{canonical}{closing}"
+    if replacement == raw:
+        return None
+    if odd is not None:
+        reason = _lookalike(odd)
+    elif ";" in stripped:
+        reason = "separates numbers with `;`"
+    else:
+        reason = "has stray spaces"
+    shown = _visible(shorten(raw))
+    return numbers, f"`{shown}` {reason}; write `{shorten(replacement)}`", replacement
+
+
+def _styled_parts(text: str) -> tuple[Part, ...]:
+    """The parts of a well-formed ``[1, 3]``, ``<sup>1, 3</sup>`` or ``^1,3^``."""
+    if text.startswith("^"):
+        reading = _valid_reading(text[1:-1], 1, _CARET_BODY)
+    elif text[:5].lower() == "<sup>":
+        body = text[5:-6]
+        bracketed = body.startswith("[") and body.endswith("]")
+        reading = _valid_reading(body[1:-1] if bracketed else body, 6 if bracketed else 5, _BARE_VALID_BODY)
+    else:
+        body = text[1:-1]
+        if body.endswith("\\"):
+            body = body[:-1]
+        reading = _valid_reading(body, 1, _BARE_VALID_BODY)
+    return reading[3] if reading is not None else ()
+
+
+class _ReferenceList(Protocol):
+    """What ``settle_markers`` reads of ``references.ReferenceList`` (imported the other way)."""
+
+    @property
+    def entries(self) -> Sequence[Any]: ...
+
+    def holds_line(self, line: int) -> bool: ...
+
+
+def settle_markers(markers: tuple[Marker, ...], document: Document, references: Optional[_ReferenceList]) -> tuple[Marker, ...]:
+    """The bracket markers that cite, once the reference list is known: a ``[1]``
+    that is an entry's own label is the list's, and a ``[1]`` with a ``[1]: url``
+    definition is a link unless that definition is an entry of the list."""
+    if not any(marker.role for marker in markers):
+        return markers
+    labels = set()
+    if references is not None:
+        labels = {entry.label_span.start for entry in references.entries if entry.label_span is not None}
+    defined = _defined_labels(document) if any(marker.role == "linked" for marker in markers) else {}
+    kept = []
+    for marker in markers:
+        if marker.role and marker.parts and marker.start + marker.parts[0].start in labels:
+            continue  # an entry's label, `[1] A. Author, …`
+        if marker.role == "linked":
+            line = defined.get(marker.text.strip("[]\\ "))
+            if line is None or references is None or not references.holds_line(line):
+                continue  # a link to a definition that is not the reference entry
+        kept.append(marker)
+    return tuple(kept)
+
+
+def evidence(markers: tuple[Marker, ...]) -> list[Marker]:
+    """The markers that cite, as evidence of which list they point to: not those
+    that may be a list's own labels."""
+    return [marker for marker in markers if marker.cites and marker.role != "label"]
+
+
+@lru_cache(maxsize=16)
+def hidden_pattern(keyword: str, style: str = "citation") -> re.Pattern[str]:
+    """A plain marker of the style, its number the first group: looked for where
+    markers are not read (code, comments), to say where a citation hides."""
+    if style == "brackets":
+        return re.compile(r"(?<![\w\[\]!^])\[([1-9][0-9]{0,8})\](?![(\[{:])")
+    if style == "superscript":
+        return re.compile(r"(?:<sup>|\^)([1-9][0-9]{0,8})(?:</sup>|\^)", re.IGNORECASE)
+    return simple_pattern(keyword)
+
+
+def may_hide(text: str, keyword: str, style: str = "citation") -> bool:
+    """A quick look: whether ``text`` may hold a plain marker at all."""
+    if style == "brackets":
+        return "[" in text
+    if style == "superscript":
+        return "^" in text or "<" in text
+    return "[" + keyword in text
+
+
+@lru_cache(maxsize=16)
+def candidate_pattern_for(keyword: str, style: str = "citation") -> re.Pattern[str]:
+    """What may start a marker of the style (counted where a block hides markers)."""
+    if style == "brackets":
+        return re.compile(r"(?<![\w\[\]!^])\[[ \t]{0,2}[0-9]")
+    if style == "superscript":
+        return re.compile(r"<sup>[ \t]*\[?[0-9]|\^[0-9][^\s\^]{0,200}\^", re.IGNORECASE)
+    return candidate_pattern(keyword)
+
+
+def written_marker(number: int, keyword: str, style: str = "citation") -> str:
+    """How a marker citing ``number`` is written in the style: ``[CITATION 3]``, ``[3]``, ``<sup>3</sup>``."""
+    if style == "brackets":
+        return f"[{number}]"
+    if style == "superscript":
+        return f"<sup>{number}</sup>"
+    return f"[{keyword} {number}]"
+
+
+def list_separator(written: str) -> str:
+    """What a renumbered range that is no longer contiguous is joined with: as the
+    marker writes its lists, and never a space in pandoc's ``^1,3^`` (a space ends it)."""
+    if written.startswith("^"):
+        return ","
+    return ", " if ", " in written or "," not in written else ","
+
+
+def masked(text: str, keyword: str, style: str = "citation") -> str:
+    """``text`` (a reference entry's) with the markers in it as ``[…]``."""
+    if style == "citation":
+        return re.sub(r"\[[ \t]*" + re.escape(keyword) + r"[^\[\]]*\]", "[…]", text, flags=re.IGNORECASE)
+    if style == "brackets":
+        return _MASKED_BRACKETS.sub("[…]", text)
+    return _MASKED_SUPERSCRIPTS.sub("[…]", text)
+
+
+_MASKED_BRACKETS = re.compile(r"(?<![\w\[\]!^])\[[ \t]{0,2}[0-9][^\[\]\n]*\](?![(\[{])")
+_MASKED_SUPERSCRIPTS = re.compile(r"<sup>[^<>\n]*</sup>|\^[^\s\^\[\]]+\^", re.IGNORECASE)

@@ -22,7 +22,7 @@ from citelint.chapter import Chapter
 from citelint.config import Settings
 from citelint.diagnostics import Diagnostic, Edit, Fix
 from citelint.files import reads_as_plain_text
-from citelint.markers import Marker, read_parts
+from citelint.markers import Marker, list_separator, masked, read_parts
 from citelint.references import Entry, ReferenceList
 from citelint.rules import cit003, cit004, cit011
 from citelint.selection import Selection
@@ -279,7 +279,7 @@ class _Plan:
         mapped = [self.mapping[number] for number in marker.numbers]
         if marker.well_formed and mapped == list(marker.numbers):
             return None
-        text = marker_text(marker, self.mapping, self.chapter.settings.marker)
+        text = marker_text(marker, self.mapping, self.chapter.settings.marker, self.chapter.settings.marker_style)
         if text == marker.text:
             return None
         if marker.well_formed:
@@ -317,25 +317,26 @@ class _Plan:
         return apply_edits(text, inner) if inner else text
 
 
-def marker_text(marker: Marker, mapping: dict[int, int], keyword: str) -> str:
-    """The marker's text with its numbers renumbered in place: its line breaks,
-    separators and locator (``, p. 4``) are kept; a range that stops being
-    contiguous becomes a list. A near-miss is renumbered as its replacement."""
+def marker_text(marker: Marker, mapping: dict[int, int], keyword: str, style: str = "citation") -> str:
+    """The marker's text with its numbers renumbered in place, in the chapter's
+    ``marker-style``: its line breaks, separators and locator (``, p. 4``) are kept;
+    a range that stops being contiguous becomes a list. A near-miss is renumbered
+    as its replacement."""
     written = marker.text if marker.well_formed or marker.replacement is None else marker.replacement  # a near-miss as read
-    parts = marker.parts if marker.well_formed else read_parts(written, keyword)  # a marker keeps its parsed numbers
+    parts = marker.parts if marker.well_formed else read_parts(written, keyword, style)  # a marker keeps its parsed numbers
     if not parts:
         raise Refusal(f"cannot read the numbers of {marker.shown}")
-    list_separator = ", " if ", " in written or "," not in written else ","
+    separator = list_separator(written)
     pieces: list[str] = []
     position = 0
     for part in parts:
         new = [mapping[number] for number in range(part.first, part.last + 1)]
         pieces.append(written[position : part.start])
         if len(new) > 1 and new == list(range(new[0], new[0] + len(new))):
-            dash = written[part.start + len(str(part.first))] if part.last != part.first else "-"
-            pieces.append(f"{new[0]}{dash}{new[-1]}")
+            dash = written[part.start + len(str(part.first)) : part.end - len(str(part.last))] if part.last != part.first else "-"
+            pieces.append(f"{new[0]}{dash}{new[-1]}")  # `2-4`, `2–4`, IEEE's `[2]–[4]`
         else:
-            pieces.append(list_separator.join(str(number) for number in new))
+            pieces.append(separator.join(str(number) for number in new))
         position = part.end
     pieces.append(written[position:])
     return "".join(pieces)
@@ -388,9 +389,9 @@ def cited_texts(chapter: Chapter) -> list[tuple[str, ...]]:
 def _as_source(entry: Entry, chapter: Chapter) -> str:
     """The entry's text with the markers inside it masked: they are renumbered with
     the rest, and what they point to is checked as every marker's is."""
-    if "[" not in entry.text:
+    if "[" not in entry.text and chapter.settings.marker_style != "superscript":
         return entry.text
-    return re.sub(r"\[[ \t]*" + re.escape(chapter.settings.marker) + r"[^\[\]]*\]", "[…]", entry.text, flags=re.IGNORECASE)
+    return masked(entry.text, chapter.settings.marker, chapter.settings.marker_style)
 
 
 def verify(before: Chapter, after: Chapter, selection: Selection, renumbered: bool = True) -> Optional[str]:

@@ -44,6 +44,7 @@ from typing import Iterator
 from citelint.catalog import rule
 from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic, Severity
+from citelint.markers import written_marker
 from citelint.references import ReferenceList
 
 RULE = rule("CIT002")
@@ -54,7 +55,7 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
     if references is None:
         return
     cited = {number for marker in chapter.citations() for number in marker.numbers}
-    keyword = chapter.settings.marker
+    settings = chapter.settings
     if not cited:
         yield from _nothing_cited(chapter, references)
         return
@@ -63,12 +64,13 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
         if entry.number in cited:
             continue
         start, end = chapter.line_span(entry.first_line, entry.start)
-        message = f"reference {entry.number} is never cited; cite it with [{keyword} {entry.number}] or remove it"
+        marker = written_marker(entry.number, settings.marker, settings.marker_style)
+        message = f"reference {entry.number} is never cited; cite it with {marker} or remove it"
         if entry.number in hidden:
             line, where = hidden[entry.number]
             message = (
                 f"reference {entry.number} is cited only inside {where} at line {line}, where markers are not read; "
-                f"move [{keyword} {entry.number}] into the prose, or remove the reference"
+                f"move {marker} into the prose, or remove the reference"
             )
         yield chapter.finding(RULE, start, end, message)
 
@@ -85,12 +87,12 @@ def _nothing_cited(chapter: Chapter, references: ReferenceList) -> Iterator[Diag
         number, (line, where) = min(hidden.items(), key=lambda item: item[1][0])
         message = (
             f"the reference list has {entries} and the chapter cites none outside code and comments "
-            f"([{chapter.settings.marker} {number}] is inside {where} at line {line}, where markers are not read); "
+            f"({written_marker(number, chapter.settings.marker, chapter.settings.marker_style)} is inside {where} at line {line}, where markers are not read); "
             "move the markers into the prose"
         )
     else:
         message = (
             f"the reference list has {entries} and the chapter cites none; "
-            f"cite them with markers such as [{chapter.settings.marker} 1], or ignore CIT002 for files that are not chapters"
+            f"cite them with markers such as {written_marker(1, chapter.settings.marker, chapter.settings.marker_style)}, or ignore CIT002 for files that are not chapters"
         )
     yield chapter.finding(RULE, start, end, message)._replace(severity=Severity.WARNING)

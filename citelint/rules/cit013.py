@@ -53,7 +53,7 @@ from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic
 from citelint.mistune_adapter import LeafBlock
 from citelint.document import RAW_TEXT_HTML, Document, is_heading_word
-from citelint.markers import candidate_pattern
+from citelint.markers import candidate_pattern_for
 
 RULE = rule("CIT013")
 WHOLE_FILE = True  # judged once per file, also in a book compiled into one file
@@ -139,7 +139,7 @@ def _what_is_hidden(chapter: Chapter, block: Unclosed) -> Optional[str]:
     """``2 markers and the reference heading on line 9``, or None when the block
     hides neither markers nor a reference heading."""
     document = chapter.document
-    markers = sum(1 for _ in candidate_pattern(chapter.settings.marker).finditer(document.text, block.hidden_start, block.hidden_end))
+    markers = sum(1 for _ in candidate_pattern_for(chapter.settings.marker, chapter.settings.marker_style).finditer(document.text, block.hidden_start, block.hidden_end))
     heading = _reference_heading(chapter, document.line_of(block.hidden_start) + 1, document.line_of(block.hidden_end))
     parts = []
     if markers:

@@ -44,7 +44,7 @@ from citelint.mistune_adapter import LeafBlock
 from citelint.catalog import rule
 from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic
-from citelint.markers import simple_pattern
+from citelint.markers import hidden_pattern
 
 RULE = rule("CIT015")
 
@@ -57,7 +57,7 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
     if chapter.cited or chapter.document.plain_text:
         return
     document = chapter.document
-    pattern = simple_pattern(chapter.settings.marker)
+    pattern = hidden_pattern(chapter.settings.marker, chapter.settings.marker_style)
     hiding = []
     for block in document.blocks:
         if block.kind != "code":
