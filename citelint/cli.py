@@ -49,6 +49,7 @@ _stdin_name_option = click.option(
 # so that `citelint check` never pays for the language server, the book tools or `init`:
 # name -> "module:attribute" of a click command.
 LAZY_COMMANDS: dict[str, str] = {
+    "server": "citelint.server.command:server",
     "book": "citelint.book_command:book",
 }
 

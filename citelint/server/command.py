@@ -1,0 +1,44 @@
+"""The ``citelint server`` command: the language server over standard input and
+output. pygls, an optional extra, is imported only here, when the command runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import click
+
+INSTALL_HINT = 'citelint server needs the server extra: pip install ".[server]" in your citelint checkout (see docs/editors.md)'
+
+
+def default_rules_url() -> str:
+    """The rules' documentation for diagnostics to link to: this checkout's docs/rules.md."""
+    rules = Path(__file__).resolve().parent.parent.parent / "docs" / "rules.md"
+    return rules.as_uri() if rules.is_file() else ""
+
+
+@click.command()
+@click.option(
+    "--rules-url",
+    envvar="CITELINT_RULES_URL",
+    metavar="URL",
+    help="Where each diagnostic's rule documentation lives (docs/rules.md; also CITELINT_RULES_URL).  [default: this checkout's docs/rules.md]",
+)
+@click.option("--stdio", is_flag=True, hidden=True, help="Talk over standard input and output (the only way; editors pass it).")
+@click.pass_context
+def server(ctx: click.Context, rules_url: Optional[str], stdio: bool) -> None:
+    """Run the language server for editors over standard input and output.
+
+    Diagnostics as you type, quick fixes, renumbering, hover, go to definition,
+    references, links, completion and rename of reference numbers. Set-up for
+    VS Code, Neovim, Helix, Zed and Emacs: docs/editors.md."""
+    try:
+        import pygls  # noqa: F401
+        import lsprotocol  # noqa: F401
+    except ImportError:
+        click.echo(f"citelint: error: {INSTALL_HINT}", err=True)
+        ctx.exit(2)
+    from citelint.server.lsp import serve
+
+    serve(rules_url if rules_url is not None else default_rules_url())
+

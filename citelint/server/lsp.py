@@ -1,0 +1,421 @@
+"""The language server: pygls 2 and lsprotocol wired to ``views`` and ``project``.
+
+Open Markdown and plain-text chapters are linted from the editor's text on open
+and, debounced, on change, in a worker thread (the server answers meanwhile);
+a result that a newer edit has overtaken is not published. Configuration files
+are re-read when the client says they changed (watched files) or one is saved.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from typing import Any, Optional, Sequence
+
+from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcException
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+from pygls.workspace import TextDocument
+
+from citelint.diagnostics import Diagnostic, Severity, printable
+from citelint.files import MAX_FILE_BYTES
+from citelint.server.positions import Position
+from citelint.server.project import Project, is_config_file
+from citelint.server.views import Change, ChapterView, Range, Refused
+from citelint.version import __version__
+
+FIX_ALL = "source.fixAll.citelint"
+DEBOUNCE_SECONDS = 0.3
+REQUEST_FAILED = -32803  # LSP's RequestFailed: the request was valid, the answer is no
+CHAPTER_LANGUAGES = frozenset({"markdown", "plaintext", "text", "txt"})
+_SEVERITIES = {Severity.ERROR: lsp.DiagnosticSeverity.Error, Severity.WARNING: lsp.DiagnosticSeverity.Warning, Severity.INFO: lsp.DiagnosticSeverity.Information}
+log = logging.getLogger(__name__)
+
+
+class CitelintServer(LanguageServer):
+    """The server's state: the project's configurations, the parsed chapter of each
+    open document, and the pending lint of each."""
+
+    def __init__(self, rules_url: str = "") -> None:
+        super().__init__("citelint", __version__)
+        self.rules_url = rules_url
+        self.project = Project(os.getcwd())
+        self.views: dict[str, tuple[int, ChapterView]] = {}
+        self.pending: dict[str, asyncio.Task[None]] = {}
+        self.config_uris: set[str] = set()
+
+    # -- documents -------------------------------------------------------------
+
+    def is_chapter(self, document: TextDocument) -> bool:
+        path = to_fs_path(document.uri) or ""
+        if is_config_file(path):
+            return False
+        if document.language_id in CHAPTER_LANGUAGES:
+            return True
+        suffixes = self.project.settings_for(path).settings.suffixes + (".md", ".markdown", ".txt")
+        return path.lower().endswith(suffixes)
+
+    def view(self, uri: str) -> Optional[ChapterView]:
+        """The parsed chapter of the document's current text (made when first asked)."""
+        document = self.workspace.get_text_document(uri)
+        if not self.is_chapter(document) or _too_large(document.source):
+            return None
+        version = document.version if document.version is not None else -1
+        cached = self.views.get(uri)
+        if cached is not None and cached[0] == version and cached[1].text == document.source:
+            return cached[1]
+        view = self.make_view(document.source, uri)
+        self.views[uri] = (version, view)
+        return view
+
+    def make_view(self, text: str, uri: str) -> ChapterView:
+        path = to_fs_path(uri) or ""
+        return ChapterView(text, self.project.settings_for(path).settings, path, _encoding(self))
+
+    # -- diagnostics --------------------------------------------------------------
+
+    def schedule_lint(self, uri: str, delay: float) -> None:
+        running = self.pending.pop(uri, None)
+        if running is not None:
+            running.cancel()
+        self.pending[uri] = asyncio.get_running_loop().create_task(self._lint(uri, delay))
+
+    async def _lint(self, uri: str, delay: float) -> None:
+        try:
+            if delay:
+                await asyncio.sleep(delay)
+            document = self.workspace.get_text_document(uri)
+            if not self.is_chapter(document):
+                return
+            version, text, path = document.version, document.source, to_fs_path(uri) or ""
+            if self.project.excluded(path):
+                self.publish(uri, version, [])
+                return
+            if _too_large(text):
+                self.publish(uri, version, [_too_large_diagnostic()])
+                return
+            view = await asyncio.get_running_loop().run_in_executor(None, _linted, self, text, uri)
+            current = self.workspace.text_documents.get(uri)
+            if current is None or current.version != version or current.source != text:
+                return  # a newer edit is being linted
+            self.views[uri] = (version if version is not None else -1, view)
+            self.publish(uri, version, [self.lsp_diagnostic(view, finding) for finding in view.findings()])
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # noqa: BLE001 - one chapter's failure must not stop the server
+            log.exception("linting %s failed", uri)
+            self.window_log_message(lsp.LogMessageParams(lsp.MessageType.Error, f"citelint: linting {uri} failed: {printable(str(error))}"))
+        finally:
+            if self.pending.get(uri) is asyncio.current_task():
+                del self.pending[uri]
+
+    def publish(self, uri: str, version: Optional[int], diagnostics: list[lsp.Diagnostic]) -> None:
+        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version))
+
+    def lsp_diagnostic(self, view: ChapterView, finding: Diagnostic) -> lsp.Diagnostic:
+        return lsp.Diagnostic(
+            range=_range(view.diagnostic_range(finding)),
+            message=f"{printable(finding.message)} [{finding.name}]",
+            severity=_SEVERITIES[finding.severity],
+            code=finding.code,
+            code_description=lsp.CodeDescription(href=self.rule_link(finding.code, finding.name)) if self.rules_url else None,
+            source="citelint",
+            data={"name": finding.name, "fixable": finding.fix is not None},
+        )
+
+    def rule_link(self, code: str, name: str) -> str:
+        return f"{self.rules_url}#{code.lower()}-{name}"
+
+    # -- configuration ----------------------------------------------------------------
+
+    def reload_configuration(self) -> None:
+        """Read the configuration files again, show their errors, re-lint every chapter."""
+        self.project.reload()
+        self.views.clear()
+        for uri in list(self.workspace.text_documents):
+            if self.is_chapter(self.workspace.get_text_document(uri)):
+                self.schedule_lint(uri, 0)
+        self.publish_config_errors()
+
+    def publish_config_errors(self) -> None:
+        for document in list(self.workspace.text_documents.values()):
+            if self.is_chapter(document):
+                self.project.settings_for(to_fs_path(document.uri) or "")
+        shown: set[str] = set()
+        for source, error in self.project.errors().items():
+            uri = from_fs_path(source) or source
+            shown.add(uri)
+            diagnostics = [] if not error else [
+                lsp.Diagnostic(
+                    range=lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0)),
+                    message=printable(error),
+                    severity=lsp.DiagnosticSeverity.Error,
+                    source="citelint",
+                    code="config",
+                )
+            ]
+            self.publish(uri, None, diagnostics)
+        for uri in self.config_uris - shown:  # a file no longer in use (or mended and gone)
+            self.publish(uri, None, [])
+        self.config_uris = shown
+
+
+def build(rules_url: str = "") -> CitelintServer:
+    """The server with its features registered."""
+    server = CitelintServer(rules_url)
+
+    @server.feature(lsp.INITIALIZE)
+    def initialize(ls: CitelintServer, params: lsp.InitializeParams) -> None:
+        root = params.root_path or (to_fs_path(params.root_uri) if params.root_uri else None)
+        if params.workspace_folders:
+            root = to_fs_path(params.workspace_folders[0].uri) or root
+        ls.project = Project(root or os.getcwd())
+
+    @server.feature(lsp.INITIALIZED)
+    async def initialized(ls: CitelintServer, params: lsp.InitializedParams) -> None:
+        watched = ls.client_capabilities.workspace and ls.client_capabilities.workspace.did_change_watched_files
+        if watched and watched.dynamic_registration:
+            watchers = [lsp.FileSystemWatcher(glob_pattern=f"**/{name}") for name in ("pyproject.toml", ".citelint.toml")]
+            options = lsp.DidChangeWatchedFilesRegistrationOptions(watchers=watchers)
+            registration = lsp.Registration(id="citelint-configuration", method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES, register_options=options)
+            try:
+                await ls.client_register_capability_async(lsp.RegistrationParams(registrations=[registration]))
+            except Exception:  # noqa: BLE001 - a client that refuses: didSave still reloads
+                log.warning("the client did not register the configuration watchers")
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: CitelintServer, params: lsp.DidOpenTextDocumentParams) -> None:
+        document = ls.workspace.get_text_document(params.text_document.uri)
+        if ls.is_chapter(document):
+            ls.schedule_lint(document.uri, 0)
+            ls.publish_config_errors()
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: CitelintServer, params: lsp.DidChangeTextDocumentParams) -> None:
+        document = ls.workspace.get_text_document(params.text_document.uri)
+        if ls.is_chapter(document):
+            ls.schedule_lint(document.uri, DEBOUNCE_SECONDS)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: CitelintServer, params: lsp.DidSaveTextDocumentParams) -> None:
+        if is_config_file(to_fs_path(params.text_document.uri) or ""):
+            ls.reload_configuration()
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: CitelintServer, params: lsp.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        running = ls.pending.pop(uri, None)
+        if running is not None:
+            running.cancel()
+        ls.views.pop(uri, None)
+        if not is_config_file(to_fs_path(uri) or ""):
+            ls.publish(uri, None, [])
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched_files(ls: CitelintServer, params: lsp.DidChangeWatchedFilesParams) -> None:
+        if any(is_config_file(to_fs_path(change.uri) or "") for change in params.changes):
+            ls.reload_configuration()
+
+    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL]))
+    def code_action(ls: CitelintServer, params: lsp.CodeActionParams) -> Optional[list[lsp.CodeAction]]:
+        view = ls.view(params.text_document.uri)
+        if view is None:
+            return None
+        only = params.context.only
+        actions: list[lsp.CodeAction] = []
+        if _wanted(only, lsp.CodeActionKind.QuickFix):
+            actions += _quick_fixes(ls, view, params)
+        if _wanted(only, FIX_ALL) and (only or view.findings()):
+            actions.append(_fix_all(view, params.text_document.uri))
+        return actions
+
+    @server.feature(lsp.TEXT_DOCUMENT_HOVER)
+    def hover(ls: CitelintServer, params: lsp.HoverParams) -> Optional[lsp.Hover]:
+        view = ls.view(params.text_document.uri)
+        found = view.hover(_position(params.position)) if view is not None else None
+        if found is None:
+            return None
+        text, where = found
+        return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text), range=_range(where))
+
+    @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
+    def definition(ls: CitelintServer, params: lsp.DefinitionParams) -> Optional[list[lsp.Location]]:
+        uri = params.text_document.uri
+        view = ls.view(uri)
+        if view is None:
+            return None
+        position = _position(params.position)
+        at = view.number_at(position)
+        found = view.marker_at(position)
+        if found is None:
+            return None
+        part, marker = found
+        numbers = [at.number] if at is not None else list(dict.fromkeys(marker.numbers))
+        entries = [entry for number in numbers if (entry := view.entry_of(part, number)) is not None]
+        return [lsp.Location(uri=uri, range=_range(view.entry_range(entry))) for entry in entries] or None
+
+    @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
+    def references(ls: CitelintServer, params: lsp.ReferenceParams) -> Optional[list[lsp.Location]]:
+        uri = params.text_document.uri
+        view = ls.view(uri)
+        if view is None:
+            return None
+        position = _position(params.position)
+        at = view.number_at(position)
+        numbers: list[int]
+        if at is not None:
+            part, numbers = at.part, [at.number]
+        elif (found := view.marker_at(position)) is not None:
+            part, numbers = found[0], list(dict.fromkeys(found[1].numbers))
+        elif (at_entry := view.entry_at(position)) is not None:
+            part, numbers = at_entry[0], [at_entry[1].number]
+        else:
+            return None
+        locations: list[lsp.Location] = []
+        for number in numbers:
+            entry = view.entry_of(part, number)
+            if params.context.include_declaration and entry is not None:
+                locations.append(lsp.Location(uri=uri, range=_range(view.entry_range(entry))))
+            locations += [lsp.Location(uri=uri, range=_range(view.marker_range(marker))) for marker in view.markers_citing(part, number)]
+        return locations
+
+    @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_LINK)
+    def document_link(ls: CitelintServer, params: lsp.DocumentLinkParams) -> Optional[list[lsp.DocumentLink]]:
+        view = ls.view(params.text_document.uri)
+        if view is None:
+            return None
+        return [lsp.DocumentLink(range=_range(link.range), target=link.target) for link in view.links()]
+
+    @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[" ", ","]))
+    def completion(ls: CitelintServer, params: lsp.CompletionParams) -> Optional[lsp.CompletionList]:
+        view = ls.view(params.text_document.uri)
+        items = view.completions(_position(params.position)) if view is not None else []
+        if not items:
+            return None
+        return lsp.CompletionList(
+            is_incomplete=False,
+            items=[
+                lsp.CompletionItem(
+                    label=str(item.number),
+                    label_details=lsp.CompletionItemLabelDetails(description=item.title),
+                    detail=item.title,
+                    documentation=item.detail,
+                    kind=lsp.CompletionItemKind.Reference,
+                    insert_text=str(item.number),
+                    sort_text=item.sort,
+                    filter_text=str(item.number),
+                )
+                for item in items
+            ],
+        )
+
+    @server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
+    def prepare_rename(ls: CitelintServer, params: lsp.PrepareRenameParams) -> Optional[lsp.Range]:
+        view = ls.view(params.text_document.uri)
+        if view is None:
+            return None
+        try:
+            return _range(view.prepare_rename(_position(params.position)))
+        except Refused as refused:
+            raise JsonRpcException(printable(str(refused)), REQUEST_FAILED) from None
+
+    @server.feature(lsp.TEXT_DOCUMENT_RENAME, lsp.RenameOptions(prepare_provider=True))
+    def rename(ls: CitelintServer, params: lsp.RenameParams) -> Optional[lsp.WorkspaceEdit]:
+        uri = params.text_document.uri
+        view = ls.view(uri)
+        if view is None:
+            raise JsonRpcException("citelint renames reference numbers in Markdown and plain-text chapters only", REQUEST_FAILED)
+        try:
+            changes = view.rename(_position(params.position), params.new_name)
+        except Refused as refused:
+            raise JsonRpcException(f"cannot renumber: {printable(str(refused))}", REQUEST_FAILED) from None
+        return _workspace_edit(uri, changes)
+
+    return server
+
+
+def _linted(server: CitelintServer, text: str, uri: str) -> ChapterView:
+    view = server.make_view(text, uri)
+    view.findings()
+    return view
+
+
+def _quick_fixes(server: CitelintServer, view: ChapterView, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+    uri = params.text_document.uri
+    wanted = _position(params.range.start), _position(params.range.end)
+    actions: list[lsp.CodeAction] = []
+    renumbering: Optional[list[Change]] = None
+    disabled = 0
+    for finding in view.findings():
+        where = view.diagnostic_range(finding)
+        if where.end < wanted[0] or where.start > wanted[1]:
+            continue
+        diagnostic = server.lsp_diagnostic(view, finding)
+        if finding.code in ("CIT003", "CIT004", "CIT011"):
+            renumbering = view.renumbering_changes() if renumbering is None else renumbering
+            if renumbering:
+                title = "Renumber the references in order of first citation (citelint fix)"
+                actions.append(_action(title, lsp.CodeActionKind.QuickFix, uri, renumbering, [diagnostic], preferred=True))
+        elif finding.fix is not None:
+            changes = [Change(view.edit_range(edit), edit.content) for edit in finding.fix.edits]
+            actions.append(_action(printable(finding.fix.description), lsp.CodeActionKind.QuickFix, uri, changes, [diagnostic], preferred=True))
+        if disabled < 5 and (change := view.disable_change(finding)) is not None:
+            disabled += 1
+            actions.append(_action(f"Disable {finding.name} for this line", lsp.CodeActionKind.QuickFix, uri, [change], [diagnostic]))
+    return actions
+
+
+def _fix_all(view: ChapterView, uri: str) -> lsp.CodeAction:
+    result, changes = view.fix_all()
+    title = f"citelint fix: {result.summary()}"
+    if result.refused is not None:
+        return lsp.CodeAction(title="citelint fix", kind=FIX_ALL, disabled=lsp.CodeActionDisabled(reason=f"not fixed: {printable(result.refused)}"))
+    if not result.changed:
+        return lsp.CodeAction(title="citelint fix", kind=FIX_ALL, disabled=lsp.CodeActionDisabled(reason="nothing to fix"))
+    return _action(title, FIX_ALL, uri, changes, None)
+
+
+def _action(title: str, kind: str, uri: str, changes: list[Change], diagnostics: Optional[list[lsp.Diagnostic]], preferred: bool = False) -> lsp.CodeAction:
+    return lsp.CodeAction(title=title, kind=kind, diagnostics=diagnostics, edit=_workspace_edit(uri, changes), is_preferred=preferred or None)
+
+
+def _workspace_edit(uri: str, changes: Sequence[Change]) -> lsp.WorkspaceEdit:
+    return lsp.WorkspaceEdit(changes={uri: [lsp.TextEdit(range=_range(change.range), new_text=change.text) for change in changes]})
+
+
+def _wanted(only: Optional[Sequence[str]], kind: str) -> bool:
+    """Whether the client asked for actions of ``kind`` (``only`` lists kinds or their parents)."""
+    return not only or any(kind == asked or kind.startswith(f"{asked}.") for asked in only)
+
+
+def _position(position: lsp.Position) -> Position:
+    return Position(position.line, position.character)
+
+
+def _range(where: Range) -> lsp.Range:
+    return lsp.Range(start=lsp.Position(*where.start), end=lsp.Position(*where.end))
+
+
+def _encoding(server: LanguageServer) -> str:
+    encoding: Any = server.workspace.position_encoding
+    return str(getattr(encoding, "value", encoding) or "utf-16")
+
+
+def _too_large(text: str) -> bool:
+    return len(text) > MAX_FILE_BYTES or (not text.isascii() and len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES)
+
+
+def _too_large_diagnostic() -> lsp.Diagnostic:
+    return lsp.Diagnostic(
+        range=lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0)),
+        message=f"this chapter is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; citelint does not lint it",
+        severity=lsp.DiagnosticSeverity.Warning,
+        source="citelint",
+    )
+
+
+def serve(rules_url: str = "") -> None:
+    """Run the server on standard input and output until the client says exit."""
+    build(rules_url).start_io()

@@ -1,0 +1,346 @@
+"""One chapter as the editor sees it: the text of one version of an open document,
+parsed once, answering the language server's questions with citelint's values.
+
+Findings come from the lint core as ``citelint check`` makes them (with the JSON
+report's fixes); the whole fix and a rename come from the renumbering, planned,
+applied and verified as ``citelint fix`` does, or refused with its reason.
+Positions in and out are the client's (``positions.Position``); no pygls here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator, NamedTuple, Optional
+
+from citelint.catalog import RENUMBERING_CODES
+from citelint.chapter import Chapter
+from citelint.config import Settings, project_names
+from citelint.diagnostics import Diagnostic, Edit, shorten
+from citelint.files import reads_as_plain_text
+from citelint.lint import lint_chapter
+from citelint.markers import Marker
+from citelint.references import Entry
+from citelint.renumbering import FixResult, Refusal, _Plan, apply_edits, attach_renumbering, fix_chapter, renumbering_fix, verify
+from citelint.selection import Selection
+from citelint.server.positions import UTF16, Position, TextIndex
+
+MAX_COMPLETION_TITLE = 80
+_DIGITS = re.compile(r"[0-9]+")
+_QUOTED_TITLE = re.compile(r"[\"\u201c]([^\"\u201d]{3,300})[\"\u201d]")
+
+
+class Range(NamedTuple):
+    """A range in the client's positions."""
+
+    start: Position
+    end: Position
+
+
+class Change(NamedTuple):
+    """Replace the text of ``range`` with ``text``."""
+
+    range: Range
+    text: str
+
+
+class Link(NamedTuple):
+    range: Range
+    target: str
+
+
+class Completion(NamedTuple):
+    """A number to write in a marker, what it is, and how it sorts."""
+
+    number: int
+    title: str
+    detail: str
+    sort: str
+
+
+class Refused(Exception):
+    """A request that cannot be done as asked; the message says why."""
+
+
+class NumberAt(NamedTuple):
+    """A cited number under the cursor: in a marker, or an entry's label."""
+
+    part: Chapter
+    number: int
+    range: Range
+
+
+class ChapterView:
+    """One version of a chapter's text, parsed once."""
+
+    def __init__(self, text: str, settings: Settings, path: str, encoding: str = UTF16) -> None:
+        self.text = text
+        self.settings = settings
+        self.path = path
+        self.index = TextIndex(text, encoding)
+        self.chapter = Chapter.parse(text, settings, reads_as_plain_text(path))
+        self.document = self.chapter.document
+        self.selection = Selection.of(self.chapter, path, project_names(settings, path))
+        self._findings: Optional[list[Diagnostic]] = None
+
+    # -- positions ---------------------------------------------------------------
+
+    def range(self, start: int, end: int) -> Range:
+        """The client's range of two offsets into the chapter's (normalised) text."""
+        return Range(self._position(start), self._position(max(start, end)))
+
+    def _position(self, offset: int) -> Position:
+        line, column = self.document.position(offset)
+        return self.index.citelint_position(line, column)
+
+    def edit_range(self, edit: Edit) -> Range:
+        return Range(self.index.citelint_position(edit.line, edit.column), self.index.citelint_position(edit.end_line, edit.end_column))
+
+    def diagnostic_range(self, diagnostic: Diagnostic) -> Range:
+        return Range(
+            self.index.citelint_position(diagnostic.line, diagnostic.column),
+            self.index.citelint_position(diagnostic.end_line, diagnostic.end_column),
+        )
+
+    def _offset(self, position: Position) -> int:
+        """The offset into the chapter's (normalised) text of a client's position."""
+        line, column = self.index.column_of(self.index.offset(position))
+        line = min(line, len(self.document.line_starts) - 1)
+        return self.document.offset(line, column)
+
+    # -- findings and fixes --------------------------------------------------------
+
+    def findings(self) -> list[Diagnostic]:
+        """What ``citelint check`` reports for the text, with the JSON report's fixes."""
+        if self._findings is None:
+            found = lint_chapter(self.chapter, self.path, selection=self.selection)
+            self._findings = attach_renumbering(self.chapter, self.path, found, self.selection)
+        return self._findings
+
+    def renumbering_changes(self) -> Optional[list[Change]]:
+        """The whole renumbering as changes, when ``fix`` would renumber."""
+        first = next((d for d in self.findings() if d.code in RENUMBERING_CODES and d.fix is not None), None)
+        fix = first.fix if first is not None else renumbering_fix(self.chapter, self.path, self.selection)
+        return None if fix is None else [Change(self.edit_range(edit), edit.content) for edit in fix.edits]
+
+    def fix_all(self) -> tuple[FixResult, list[Change]]:
+        """What ``citelint fix`` does to the text: its result and the changes."""
+        result, edits = fix_chapter(self.chapter, self.path, self.selection)
+        return result, [Change(Range(self.index.position(edit.start), self.index.position(edit.end)), edit.text) for edit in edits]
+
+    def disable_change(self, diagnostic: Diagnostic) -> Optional[Change]:
+        """A ``citelint-disable-line`` comment at the end of the finding's line, when
+        it silences that finding and changes nothing else the file reports."""
+        line = diagnostic.line - 1
+        if line >= self.index.line_count:
+            return None
+        end = self.index.ends[line]
+        before = self.text[self.index.starts[line] : end]
+        comment = f"<!-- citelint-disable-line {diagnostic.code} -->"
+        insertion = comment if not before or before[-1] in " \t" else " " + comment
+        changed = self.text[:end] + insertion + self.text[end:]
+        after = ChapterView(changed, self.settings, self.path, self.index.encoding).findings()
+        expected = [_where(d) for d in self.findings() if d is not diagnostic and d != diagnostic]
+        if sorted(_where(d) for d in after) != sorted(expected):
+            return None
+        position = self.index.position(end)
+        return Change(Range(position, position), insertion)
+
+    # -- markers and entries ---------------------------------------------------------
+
+    def marker_at(self, position: Position) -> Optional[tuple[Chapter, Marker]]:
+        offset = self._offset(position)
+        for part in self.chapter.chapters():
+            for marker in part.markers:
+                if marker.start <= offset <= marker.end and marker.cites:
+                    return part, marker
+        return None
+
+    def entry_at(self, position: Position) -> Optional[tuple[Chapter, Entry]]:
+        line = self.document.line_of(self._offset(position))
+        for part in self.chapter.chapters():
+            if part.references is not None and part.references.holds_line(line):
+                for entry in part.references.entries:
+                    if entry.first_line <= line <= entry.last_line:
+                        return part, entry
+        return None
+
+    def number_at(self, position: Position) -> Optional[NumberAt]:
+        """The number under the cursor: its digits in a marker or an entry's label."""
+        offset = self._offset(position)
+        found = self.marker_at(position)
+        if found is not None:
+            part, marker = found
+            for digits in _DIGITS.finditer(marker.text):
+                start, end = marker.start + digits.start(), marker.start + digits.end()
+                if start <= offset <= end and int(digits.group()) in marker.numbers:
+                    return NumberAt(part, int(digits.group()), self.range(start, end))
+            return None
+        at_entry = self.entry_at(position)
+        if at_entry is not None:
+            part, entry = at_entry
+            if entry.label_span is not None and entry.label_span.start <= offset <= entry.label_span.end:
+                return NumberAt(part, entry.number, self.range(*entry.label_span))
+        return None
+
+    def entry_range(self, entry: Entry) -> Range:
+        return self.range(entry.start, self.document.line_end(entry.last_line))
+
+    def marker_range(self, marker: Marker) -> Range:
+        return self.range(marker.start, marker.end)
+
+    @staticmethod
+    def entry_of(part: Chapter, number: int) -> Optional[Entry]:
+        if part.references is None:
+            return None
+        return next((entry for entry in part.references.entries if entry.number == number), None)
+
+    @staticmethod
+    def markers_citing(part: Chapter, number: int) -> list[Marker]:
+        return [marker for marker in part.markers if number in marker.numbers]
+
+    def hover(self, position: Position) -> Optional[tuple[str, Range]]:
+        """Markdown about the entries a marker cites (or the markers citing an entry)."""
+        found = self.marker_at(position)
+        if found is not None:
+            part, marker = found
+            blocks = [self._entry_text(part, number) for number in dict.fromkeys(marker.numbers)]
+            return "\n\n---\n\n".join(blocks), self.marker_range(marker)
+        at_entry = self.entry_at(position)
+        if at_entry is not None:
+            part, entry = at_entry
+            count = len(self.markers_citing(part, entry.number))
+            cited = f"cited by {count} marker{'' if count == 1 else 's'}" if count else "cited by no marker"
+            return f"**reference {entry.number}**: {cited}", self.entry_range(entry)
+        return None
+
+    def _entry_text(self, part: Chapter, number: int) -> str:
+        entry = self.entry_of(part, number)
+        if entry is None:
+            return f"**[{number}]** no entry {number} in the reference list"
+        lines = [f"**[{number}]** {_markdown_escaped(entry.text)}"]
+        lines += [f"<{url}>" for url in entry.urls]
+        lines += [f"DOI <https://doi.org/{doi}>" for doi in entry.dois if not any(doi in url for url in entry.urls)]
+        return "\n\n".join(lines)
+
+    def links(self) -> Iterator[Link]:
+        """Each URL of each entry, where it is written."""
+        text = self.document.text
+        for part in self.chapter.chapters():
+            for entry in part.references.entries if part.references is not None else ():
+                end = self.document.line_end(entry.last_line)
+                for url in entry.urls:
+                    found = text.find(url, entry.start, end)
+                    if found >= 0:
+                        yield Link(self.range(found, found + len(url)), url)
+
+    # -- completion --------------------------------------------------------------------
+
+    def completions(self, position: Position) -> list[Completion]:
+        """After ``[CITATION `` (or a comma in a marker): the next unused number, and
+        the entries of the reference list with their titles."""
+        offset = self._offset(position)
+        line_start = self.document.line_starts[self.document.line_of(offset)]
+        before = self.document.text[max(line_start, offset - 200) : offset]
+        keyword = re.escape(self.settings.marker)
+        if not re.search(r"\[[ \t]*" + keyword + r"[ \t]+(?:[0-9 \t,\u2013-]*,[ \t]*)?$", before, re.IGNORECASE):
+            return []
+        part = self._part_at(offset)
+        entries = part.references.entries if part.references is not None else ()
+        used = {number for marker in part.markers for number in marker.numbers} | {entry.number for entry in entries}
+        following = max(used, default=0) + 1
+        items = [
+            Completion(entry.number, _title(entry.text), shorten(entry.text, 200), f"{entry.number:09d}")
+            for entry in entries
+        ]
+        items.append(Completion(following, "a new reference: the next unused number", "no entry yet: add it to the reference list", f"{following:09d}"))
+        return items
+
+    def _part_at(self, offset: int) -> Chapter:
+        line = self.document.line_of(offset)
+        parts = self.chapter.parts
+        if not parts:
+            return self.chapter
+        for part in parts:
+            lines = [line_number for line_number, text in enumerate(part.document.lines) if text.strip()]
+            if lines and lines[0] <= line <= lines[-1]:
+                return part
+        return parts[-1]
+
+    # -- rename is renumber --------------------------------------------------------------
+
+    def prepare_rename(self, position: Position) -> Range:
+        found = self.number_at(position)
+        if found is None:
+            raise Refused("put the cursor on a cited number in a marker, or on an entry's number")
+        return found.range
+
+    def rename(self, position: Position, new_name: str) -> list[Change]:
+        """Give the reference under the cursor the number ``new_name``: its entry moves
+        to that place in the list, and every marker is renumbered to match, or refused."""
+        found = self.number_at(position)
+        if found is None:
+            raise Refused("put the cursor on a cited number in a marker, or on an entry's number")
+        part, old = found.part, found.number
+        references = part.references
+        if references is None:
+            raise Refused("the chapter has no reference list to renumber")
+        wanted = new_name.strip()
+        if not wanted.isdigit() or not wanted.isascii():
+            raise Refused(f"{shorten(new_name, 40)!r} is not a reference number")
+        new = int(wanted)
+        count = len(references.entries)
+        if not 1 <= new <= count:
+            raise Refused(f"the reference list has {count} entries: the number must be from 1 to {count}")
+        if self.entry_of(part, old) is None:
+            raise Refused(f"reference {old} is not in the reference list")
+        order = [entry.number for entry in sorted(references.entries, key=lambda entry: entry.position)]
+        order.remove(old)
+        order.insert(new - 1, old)
+        mapping = {number: position for position, number in enumerate(order, start=1)}
+        return self._renumbered(part, mapping)
+
+    def _renumbered(self, part: Chapter, mapping: dict[int, int]) -> list[Change]:
+        source = self.chapter.document.source
+        try:
+            plan = _GivenPlan(part, mapping)
+            edits = plan.edits(source)
+        except Refusal as refusal:
+            raise Refused(str(refusal)) from None
+        for marker in part.markers:
+            if not marker.well_formed and any(mapping.get(number, number) != number for number in marker.numbers):
+                line = self.document.line_of(marker.start) + 1
+                raise Refused(f"{marker.shown} on line {line} is malformed and would need a new number; fix it first")
+        if not edits:
+            return []
+        after = Chapter.parse(apply_edits(source, edits), self.settings, self.chapter.document.plain_text)
+        problem = verify(self.chapter, after, self.selection, renumbered=False)
+        if problem is not None:
+            raise Refused(f"the renumbering did not verify ({problem})")
+        return [Change(Range(self.index.position(edit.start), self.index.position(edit.end)), edit.text) for edit in edits]
+
+
+class _GivenPlan(_Plan):
+    """The renumbering plan of ``citelint fix`` with a mapping given (a rename)
+    rather than the order of first citation. Near-misses are left as written."""
+
+    def __init__(self, chapter: Chapter, mapping: dict[int, int]) -> None:
+        self._given = mapping
+        leave = {marker.start for marker in chapter.markers if not marker.well_formed}
+        super().__init__(chapter, keep_numbering=False, leave=leave)
+
+    def _mapping(self) -> dict[int, int]:
+        return dict(self._given)
+
+
+def _where(diagnostic: Diagnostic) -> tuple[str, int, int, str]:
+    return (diagnostic.code, diagnostic.line, diagnostic.column, diagnostic.message)
+
+
+def _title(text: str) -> str:
+    """An entry's title: its first quoted part, else its beginning."""
+    quoted = _QUOTED_TITLE.search(text)
+    return shorten(quoted.group(1) if quoted else text, MAX_COMPLETION_TITLE)
+
+
+def _markdown_escaped(text: str) -> str:
+    return re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", text)

@@ -1,0 +1,515 @@
+"""``citelint server`` end to end: pygls's own LanguageClient starts
+``python -m citelint server`` as an editor would and talks to it over stdio.
+
+Positions are checked against an independent reading of the text in the
+encoding the server agreed to (UTF-16 by default, UTF-8 when the client offers
+it); every edit the server offers is applied here and compared with what
+``citelint fix`` (or ``check``) makes of the same text. Waits are for events,
+with generous timeouts; nothing is timed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Optional
+
+import pytest
+
+from citelint import fix_text, lint_text
+
+lsp = pytest.importorskip("lsprotocol.types")  # the server extra; the test extra installs it
+from pygls.lsp.client import LanguageClient  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "manuscript" / "chapter-38.md"
+WAIT = 60.0  # seconds: generous, for a loaded machine; no assertion depends on it
+
+
+# -- an independent reading of positions ------------------------------------------
+
+
+def _units(text: str, encoding: str) -> int:
+    return len(text.encode("utf-16-le")) // 2 if encoding == "utf-16" else len(text.encode("utf-8"))
+
+
+def offset_of(text: str, position: Any, encoding: str) -> int:
+    """The offset of an LSP position in ``text`` (lines end at \\n here)."""
+    lines = text.split("\n")
+    start = sum(len(line) + 1 for line in lines[: position.line])
+    line = lines[position.line] if position.line < len(lines) else ""
+    counted = 0
+    for index, character in enumerate(line):
+        if counted >= position.character:
+            return start + index
+        counted += _units(character, encoding)
+    return start + len(line)
+
+
+def position_of(text: str, offset: int, encoding: str) -> tuple[int, int]:
+    line = text.count("\n", 0, offset)
+    line_start = text.rfind("\n", 0, offset) + 1
+    return line, _units(text[line_start:offset], encoding)
+
+
+def apply(text: str, edits: list[Any], encoding: str = "utf-16") -> str:
+    """The text with LSP TextEdits applied (all given against ``text``)."""
+    spans = sorted(((offset_of(text, e.range.start, encoding), offset_of(text, e.range.end, encoding), e.new_text) for e in edits), reverse=True)
+    for start, end, new in spans:
+        text = text[:start] + new + text[end:]
+    return text
+
+
+# -- a session with the server ------------------------------------------------------
+
+
+class Session:
+    """One server process and the client talking to it."""
+
+    def __init__(self, client: LanguageClient, encoding: str) -> None:
+        self.client = client
+        self.encoding = encoding
+        self.diagnostics: dict[str, list[Any]] = {}
+        self.versions: dict[str, Optional[int]] = {}
+        self.arrived = asyncio.Event()
+        self.registrations: list[Any] = []
+
+    async def wait_for(self, uri: str, ready: Callable[[list[Any]], bool] = lambda found: True) -> list[Any]:
+        async def until() -> list[Any]:
+            while uri not in self.diagnostics or not ready(list(self.diagnostics[uri])):
+                self.arrived.clear()
+                await self.arrived.wait()
+            return list(self.diagnostics[uri])
+
+        return await asyncio.wait_for(until(), WAIT)
+
+    def open(self, uri: str, text: str, language: str = "markdown") -> None:
+        self.diagnostics.pop(uri, None)
+        self.client.text_document_did_open(lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri=uri, language_id=language, version=1, text=text)))
+
+    def change_all(self, uri: str, text: str, version: int) -> None:
+        self.diagnostics.pop(uri, None)
+        change = lsp.TextDocumentContentChangeWholeDocument(text=text)
+        self.client.text_document_did_change(lsp.DidChangeTextDocumentParams(lsp.VersionedTextDocumentIdentifier(uri=uri, version=version), [change]))
+
+
+def run_session(scenario: Callable[[Session], Awaitable[None]], encodings: Optional[list[str]] = None, cwd: Optional[Path] = None, root: Optional[Path] = None) -> None:
+    asyncio.run(_session(scenario, encodings, cwd, root))
+
+
+async def _session(scenario: Callable[[Session], Awaitable[None]], encodings: Optional[list[str]], cwd: Optional[Path], root: Optional[Path]) -> None:
+    client = LanguageClient("citelint-tests", "1")
+    session = Session(client, "utf-16")
+
+    @client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    def diagnostics(params: Any) -> None:
+        session.diagnostics[params.uri] = params.diagnostics
+        session.versions[params.uri] = params.version
+        session.arrived.set()
+
+    @client.feature(lsp.CLIENT_REGISTER_CAPABILITY)
+    def register(params: Any) -> None:
+        session.registrations += params.registrations
+
+    await client.start_io(sys.executable, "-m", "citelint", "server", cwd=str(cwd or ROOT))
+    stderr: list[bytes] = []
+    drain = asyncio.create_task(_drain(client, stderr))
+    try:
+        general = lsp.GeneralClientCapabilities(position_encodings=encodings) if encodings else None
+        capabilities = lsp.ClientCapabilities(
+            general=general,
+            workspace=lsp.WorkspaceClientCapabilities(did_change_watched_files=lsp.DidChangeWatchedFilesClientCapabilities(dynamic_registration=True)),
+        )
+        root_uri = (root or cwd or ROOT).as_uri()
+        result = await asyncio.wait_for(client.initialize_async(lsp.InitializeParams(capabilities=capabilities, root_uri=root_uri)), WAIT)
+        session.encoding = str(getattr(result.capabilities.position_encoding, "value", result.capabilities.position_encoding) or "utf-16")
+        client.initialized(lsp.InitializedParams())
+        await scenario(session)
+        await asyncio.wait_for(client.shutdown_async(None), WAIT)
+        client.exit(None)
+        await asyncio.wait_for(client.stop(), WAIT)
+        assert client._server is not None and client._server.returncode == 0, b"".join(stderr).decode(errors="replace")
+    finally:
+        if client._server is not None and client._server.returncode is None:
+            client._server.kill()
+            await client._server.wait()
+        drain.cancel()
+
+
+async def _drain(client: LanguageClient, into: list[bytes]) -> None:
+    """Read the server's standard error, so that its log never fills the pipe."""
+    stream = client._server.stderr if client._server is not None else None
+    while stream is not None and (chunk := await stream.read(65536)):
+        into.append(chunk)
+
+
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+def plain_text_form(markdown: str) -> str:
+    """The seed chapter as a plain-text chapter: headings without ``#``."""
+    return re.sub(r"^#+ ", "", markdown, flags=re.MULTILINE)
+
+
+def marker_offset(text: str, marker: str, nth: int = 0) -> int:
+    found = [match.start() for match in re.finditer(re.escape(marker), text)]
+    return found[nth]
+
+
+def pos(text: str, offset: int, encoding: str = "utf-16") -> Any:
+    return lsp.Position(*position_of(text, offset, encoding))
+
+
+# -- the command ---------------------------------------------------------------------
+
+
+def test_check_never_imports_the_server_or_pygls() -> None:
+    code = (
+        "import sys\n"
+        "from citelint.cli import main\n"
+        "try:\n    main(['check', '--no-cache', 'manuscript'])\n"
+        "except SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('pygls', 'lsprotocol', 'citelint.server', 'citelint.server.lsp') if m in sys.modules), file=sys.stderr)\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert ran.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_without_pygls_the_server_says_how_to_install_it_and_exits_2() -> None:
+    code = "import sys\nsys.modules['pygls'] = None\nfrom citelint.cli import main\nmain(['server'])\n"
+    ran = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert ran.returncode == 2
+    lines = ran.stderr.strip().splitlines()
+    assert len(lines) == 1 and 'pip install ".[server]"' in lines[0], ran.stderr
+    assert "Traceback" not in ran.stderr and "git+" not in ran.stderr
+
+
+# -- diagnostics -------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_diagnostics_on_open_land_where_check_puts_them() -> None:
+    text = seed_text()
+    uri = SEED.as_uri()
+
+    async def scenario(session: Session) -> None:
+        session.open(uri, text)
+        found = await session.wait_for(uri)
+        expected = lint_text(text, None, str(SEED))
+        assert [d.code for d in found] == [d.code for d in expected] == ["CIT003"]
+        start = found[0].range.start
+        # check says line 11, column 623 (1-based characters); the seed's line is ASCII before it
+        assert (start.line, start.character) == (10, 622)
+        assert found[0].severity == lsp.DiagnosticSeverity.Error
+        assert found[0].source == "citelint"
+        assert "citation-out-of-order" in found[0].message
+        assert found[0].code_description.href.endswith("docs/rules.md#cit003-citation-out-of-order")
+        assert Path(found[0].code_description.href.removeprefix("file://").split("#")[0]).is_file()
+
+    run_session(scenario)
+
+
+EMOJI_PREFIX = "Emoji 😀🎉 and CJK 漢字かな before it: "
+
+
+def _wide_chapter() -> str:
+    """A chapter whose out-of-order marker follows characters outside the BMP and CJK."""
+    return (
+        f"{EMOJI_PREFIX}first [CITATION 2] then [CITATION 1] here.\n\n"
+        "## References\n\n"
+        "1. \"Alpha\" 2020. https://example.org/a\n"
+        "2. \"Beta\" 2021. https://example.org/b\n"
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("offered", [None, ["utf-8", "utf-16"]])
+def test_ranges_after_emoji_and_cjk_land_on_the_marker(offered: Optional[list[str]], tmp_path: Path) -> None:
+    text = _wide_chapter()
+    path = tmp_path / "wide.md"
+    path.write_text(text, encoding="utf-8")
+    uri = path.as_uri()
+
+    async def scenario(session: Session) -> None:
+        assert session.encoding == ("utf-8" if offered else "utf-16")
+        session.open(uri, text)
+        found = await session.wait_for(uri)
+        assert [d.code for d in found] == ["CIT003"]
+        where = found[0].range
+        start, end = offset_of(text, where.start, session.encoding), offset_of(text, where.end, session.encoding)
+        assert text[start:end] == "[CITATION 2]"
+        expected_units = _units(EMOJI_PREFIX + "first ", session.encoding)
+        assert where.start.character == expected_units
+        assert expected_units != len(EMOJI_PREFIX + "first ")  # the encodings differ here: the test can fail
+
+    run_session(scenario, encodings=offered, cwd=tmp_path)
+
+
+@pytest.mark.slow
+def test_diagnostics_follow_the_editor_text_not_the_disk(tmp_path: Path) -> None:
+    path = tmp_path / "chapter.md"
+    ordered = "One [CITATION 1] and two [CITATION 2] here.\n\n## References\n\n1. \"A\" 2020. https://example.org/a\n2. \"B\" 2021. https://example.org/b\n"
+    path.write_text(ordered, encoding="utf-8")
+    uri = path.as_uri()
+
+    async def scenario(session: Session) -> None:
+        session.open(uri, ordered)
+        assert await session.wait_for(uri) == []
+        swapped = ordered.replace("One [CITATION 1] and two [CITATION 2]", "One [CITATION 2] and two [CITATION 1]")
+        for version in range(2, 6):  # typing: several changes, one debounced lint of the last
+            session.change_all(uri, swapped if version == 5 else ordered + " " * version, version)
+        found = await session.wait_for(uri, lambda found: bool(found))
+        assert [d.code for d in found] == ["CIT003"]
+        assert session.versions[uri] == 5
+        assert path.read_text(encoding="utf-8") == ordered  # nothing written to disk
+
+    run_session(scenario, cwd=tmp_path)
+
+
+# -- code actions ------------------------------------------------------------------------------
+
+
+async def _actions(session: Session, uri: str, where: Any, diagnostics: list[Any], only: Optional[list[str]] = None) -> list[Any]:
+    params = lsp.CodeActionParams(lsp.TextDocumentIdentifier(uri), where, lsp.CodeActionContext(diagnostics=diagnostics, only=only))
+    return list(await asyncio.wait_for(session.client.text_document_code_action_async(params), WAIT) or [])
+
+
+def _fix_by_cli(tmp_path: Path, name: str, text: str) -> str:
+    """What `citelint fix` writes for the text, run as a writer runs it."""
+    path = tmp_path / "by-cli" / name
+    path.parent.mkdir(exist_ok=True)
+    (tmp_path / "by-cli" / ".git").mkdir(exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "citelint", "fix", "--quiet", name], cwd=path.parent, capture_output=True, timeout=120)
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_each_quick_fix_and_fix_all_give_what_citelint_fix_gives(tmp_path: Path) -> None:
+    text = seed_text().replace("[CITATION 2]", "[Citation 2]", 1)  # a near-miss as well as the order
+    path = tmp_path / "chapter-38.md"
+    path.write_text(text, encoding="utf-8")
+    uri = path.as_uri()
+    by_cli = _fix_by_cli(tmp_path, path.name, text)
+    assert by_cli == fix_text(text, None, str(path)).text != text
+
+    async def scenario(session: Session) -> None:
+        session.open(uri, text)
+        found = await session.wait_for(uri)
+        assert sorted(d.code for d in found) == ["CIT003", "CIT005"]
+        current = text
+        for code in ("CIT005", "CIT003"):  # one quick fix after the other, as a writer applies them
+            session.change_all(uri, current, 10 if code == "CIT005" else 11)
+            found = await session.wait_for(uri)
+            diagnostic = next(d for d in found if d.code == code)
+            actions = await _actions(session, uri, diagnostic.range, [diagnostic], [lsp.CodeActionKind.QuickFix])
+            fixes = [a for a in actions if a.is_preferred]
+            assert len(fixes) == 1, [a.title for a in actions]
+            current = apply(current, fixes[0].edit.changes[uri], session.encoding)
+        assert current == by_cli
+        # the whole fix at once, as an editor's fix-on-save asks for it
+        session.change_all(uri, text, 12)
+        await session.wait_for(uri)
+        whole = lsp.Range(lsp.Position(0, 0), lsp.Position(10_000, 0))
+        (fix_all,) = await _actions(session, uri, whole, [], ["source.fixAll"])
+        assert fix_all.kind == "source.fixAll.citelint" and fix_all.disabled is None
+        assert apply(text, fix_all.edit.changes[uri], session.encoding) == by_cli
+
+    run_session(scenario, cwd=tmp_path)
+
+
+@pytest.mark.slow
+def test_fix_all_refuses_as_citelint_fix_refuses(tmp_path: Path) -> None:
+    text = "First [CITATION 2] then [CITATION 1] and [CITATION 3].\n\n## References\n\n1. \"A\" 2020. https://example.org/a\n2. \"B\" 2021. https://example.org/b\n"
+    refusal = fix_text(text, None, "x.md").refused
+    assert refusal is not None
+    path = tmp_path / "x.md"
+    uri = path.as_uri()
+
+    async def scenario(session: Session) -> None:
+        session.open(uri, text)
+        await session.wait_for(uri)
+        (fix_all,) = await _actions(session, uri, lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0)), [], ["source.fixAll.citelint"])
+        assert fix_all.edit is None and refusal in fix_all.disabled.reason
+        found = session.diagnostics[uri]
+        renumbering = [a for d in found if d.code == "CIT003" for a in await _actions(session, uri, d.range, [d]) if a.is_preferred]
+        assert renumbering == []  # no quick fix where `fix` would refuse
+
+    run_session(scenario, cwd=tmp_path)
+
+
+@pytest.mark.slow
+def test_disable_for_this_line_silences_just_that_finding(tmp_path: Path) -> None:
+    text = seed_text()
+    path = tmp_path / "chapter-38.md"
+    uri = path.as_uri()
+
+    async def scenario(session: Session) -> None:
+        session.open(uri, text)
+        (diagnostic,) = await session.wait_for(uri)
+        actions = await _actions(session, uri, diagnostic.range, [diagnostic])
+        (disable,) = [a for a in actions if a.title == "Disable citation-out-of-order for this line"]
+        changed = apply(text, disable.edit.changes[uri], session.encoding)
+        assert "<!-- citelint-disable-line CIT003 -->" in changed
+        assert lint_text(changed, None, str(path)) == []
+        assert changed.replace(" <!-- citelint-disable-line CIT003 -->", "") == text
+
+    run_session(scenario, cwd=tmp_path)
+
+
+# -- navigation on the seed chapter, in Markdown and as plain text --------------------------
+
+
+def _seed_forms(tmp_path: Path) -> list[tuple[Path, str, str]]:
+    markdown = seed_text()
+    plain = plain_text_form(markdown)
+    text_path = tmp_path / "chapter-38.txt"
+    text_path.write_text(plain, encoding="utf-8")
+    assert [d.code for d in lint_text(plain, None, str(text_path))] == ["CIT003"]  # the plain form reads as the same chapter
+    return [(SEED, markdown, "markdown"), (text_path, plain, "plaintext")]
+
+
+@pytest.mark.slow
+def test_hover_definition_references_links_completion_and_rename(tmp_path: Path) -> None:
+    forms = _seed_forms(tmp_path)
+
+    async def scenario(session: Session) -> None:
+        client, encoding = session.client, session.encoding
+        for path, text, language in forms:
+            uri = path.as_uri()
+            session.open(uri, text, language)
+            await session.wait_for(uri)
+            document = lsp.TextDocumentIdentifier(uri)
+            marker4 = marker_offset(text, "[CITATION 4]")
+            on_four = pos(text, marker4 + len("[CITATION "), encoding)
+
+            hover = await client.text_document_hover_async(lsp.HoverParams(document, on_four))
+            assert "Deepening Russia-North Korea Alliance" in hover.contents.value
+            assert "https://www.cfr.org/in-brief/what-know-about-deepening-russia-north-korea-alliance" in hover.contents.value
+
+            (definition,) = await client.text_document_definition_async(lsp.DefinitionParams(document, on_four))
+            entry_start = offset_of(text, definition.range.start, encoding)
+            assert text[entry_start:].startswith("4. Cheatham, P.")
+
+            entry_four = pos(text, entry_start + 5, encoding)
+            found = await client.text_document_references_async(
+                lsp.ReferenceParams(lsp.ReferenceContext(include_declaration=False), document, entry_four)
+            )
+            assert [text[offset_of(text, r.range.start, encoding) : offset_of(text, r.range.end, encoding)] for r in found] == ["[CITATION 4]"]
+
+            links = await client.text_document_document_link_async(lsp.DocumentLinkParams(document))
+            assert len(links) == 4
+            for link in links:
+                assert text[offset_of(text, link.range.start, encoding) : offset_of(text, link.range.end, encoding)] == link.target
+
+            # completion after `[CITATION ` typed at the end of the first paragraph
+            typed_at = text.index("\n")
+            typing = text[:typed_at] + " [CITATION " + text[typed_at:]
+            session.change_all(uri, typing, 2)
+            at = pos(typing, typed_at + len(" [CITATION "), encoding)
+            completion = await client.text_document_completion_async(lsp.CompletionParams(document, at))
+            labels = {item.label: item for item in completion.items}
+            assert set(labels) == {"1", "2", "3", "4", "5"}
+            assert "Vostochny Cosmodrome" in labels["1"].detail
+            assert "new reference" in labels["5"].detail
+            nothing = await client.text_document_completion_async(lsp.CompletionParams(document, pos(typing, 5, encoding)))
+            assert nothing is None or not nothing.items
+            session.change_all(uri, text, 3)
+            await session.wait_for(uri)
+
+            # rename 4 -> 3 is the renumbering `fix` makes here
+            prepared = await client.text_document_prepare_rename_async(lsp.PrepareRenameParams(document, on_four))
+            assert text[offset_of(text, prepared.start, encoding) : offset_of(text, prepared.end, encoding)] == "4"
+            edit = await client.text_document_rename_async(lsp.RenameParams(document, on_four, "3"))
+            assert apply(text, edit.changes[uri], encoding) == fix_text(text, None, str(path)).text
+            # rename from the entry's label: entry 1 becomes number 2, every marker follows
+            on_label = pos(text, marker_offset(text, "\n1. ") + 1, encoding)
+            edit = await client.text_document_rename_async(lsp.RenameParams(document, on_label, "2"))
+            renamed = apply(text, edit.changes[uri], encoding)
+            assert "[CITATION 2] It was a meeting" in renamed and "[CITATION 1] For North Korea" in renamed
+            assert "\n1. Bermudez Jr." in renamed and "\n2. \"Putin and Kim" in renamed
+            # refused with the reason
+            with pytest.raises(Exception, match="from 1 to 4"):
+                await client.text_document_rename_async(lsp.RenameParams(document, on_four, "9"))
+            with pytest.raises(Exception, match="not a reference number"):
+                await client.text_document_rename_async(lsp.RenameParams(document, on_four, "four"))
+
+    run_session(scenario, cwd=tmp_path)
+
+
+# -- configuration ----------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_configuration_is_reloaded_and_its_errors_shown_on_it(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    config = tmp_path / ".citelint.toml"
+    config.write_text('ignore = ["CIT003"]\n', encoding="utf-8")
+    text = seed_text()
+    chapter = tmp_path / "chapter-38.md"
+    chapter.write_text(text, encoding="utf-8")
+    uri, config_uri = chapter.as_uri(), config.as_uri()
+
+    def changed() -> lsp.DidChangeWatchedFilesParams:
+        return lsp.DidChangeWatchedFilesParams([lsp.FileEvent(uri=config_uri, type=lsp.FileChangeType.Changed)])
+
+    async def scenario(session: Session) -> None:
+        session.open(uri, text)
+        assert await session.wait_for(uri) == []
+        assert any(r.method == "workspace/didChangeWatchedFiles" for r in session.registrations)
+
+        config.write_text('select = ["CIT"]\n', encoding="utf-8")
+        session.diagnostics.pop(uri, None)
+        session.client.workspace_did_change_watched_files(changed())
+        assert [d.code for d in await session.wait_for(uri, bool)] == ["CIT003"]
+
+        config.write_text('select = ["CIT"\n', encoding="utf-8")  # broken TOML
+        session.diagnostics.pop(config_uri, None)
+        session.client.workspace_did_change_watched_files(changed())
+        (problem,) = await session.wait_for(config_uri, bool)
+        assert ".citelint.toml" in problem.message and "TOML" in problem.message
+        assert problem.severity == lsp.DiagnosticSeverity.Error
+
+        config.write_text('ignore = ["CIT003"]\n', encoding="utf-8")  # mended, and saved in the editor
+        session.diagnostics.pop(uri, None)
+        session.client.text_document_did_save(lsp.DidSaveTextDocumentParams(lsp.TextDocumentIdentifier(config_uri)))
+        assert await session.wait_for(config_uri, lambda found: not found) == []
+        assert await session.wait_for(uri, lambda found: not found) == []  # the lint with the broken file's defaults may come first
+
+    run_session(scenario, cwd=tmp_path)
+
+
+# -- robustness ------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_malformed_request_and_a_10_mb_document_do_not_stop_the_server(tmp_path: Path) -> None:
+    text = seed_text()
+    uri = (tmp_path / "chapter-38.md").as_uri()
+    body, references = text.split("## References")
+    big = body * (10_000_000 // len(body) + 1) + "## References" + references
+    big_uri = (tmp_path / "big.md").as_uri()
+
+    async def scenario(session: Session) -> None:
+        client = session.client
+        # not JSON at all, then JSON that is no request, then a request with wrong params
+        for raw in (b"{not json", b'{"jsonrpc": "2.0", "method": 12}'):
+            client._server.stdin.write(b"Content-Length: %d\r\n\r\n%s" % (len(raw), raw))
+        with pytest.raises(Exception):
+            await asyncio.wait_for(client.protocol.send_request_async("textDocument/hover", {"textDocument": {"uri": uri}}), WAIT)
+        with pytest.raises(Exception):
+            await asyncio.wait_for(client.protocol.send_request_async("citelint/nonsense", {}), WAIT)
+        session.open(big_uri, big)
+        session.open(uri, text)
+        assert [d.code for d in await session.wait_for(uri)] == ["CIT003"]
+        hover = await client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(uri), pos(text, marker_offset(text, "[CITATION 4]") + 2)))
+        assert "Cheatham" in hover.contents.value
+        found = await session.wait_for(big_uri)
+        assert "CIT003" in {d.code for d in found}
+
+    run_session(scenario, cwd=tmp_path)
