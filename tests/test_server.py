@@ -22,8 +22,8 @@ import pytest
 
 from citelint import fix_text, lint_text
 
-lsp = pytest.importorskip("lsprotocol.types")  # the server extra; the test extra installs it
-from pygls.lsp.client import LanguageClient  # noqa: E402
+import lsprotocol.types as lsp  # the test extra installs pygls, as the server extra does
+from pygls.lsp.client import LanguageClient
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "manuscript" / "chapter-38.md"
@@ -187,6 +187,15 @@ def test_without_pygls_the_server_says_how_to_install_it_and_exits_2() -> None:
     lines = ran.stderr.strip().splitlines()
     assert len(lines) == 1 and 'pip install ".[server]"' in lines[0], ran.stderr
     assert "Traceback" not in ran.stderr and "git+" not in ran.stderr
+
+
+def test_the_editor_set_up_is_documented_and_linked() -> None:
+    editors = (ROOT / "docs" / "editors.md").read_text(encoding="utf-8")
+    for editor in ("## VS Code", "## Neovim", "## Helix", "## Zed", "## Emacs (eglot)"):
+        assert editor in editors
+    assert 'pip install ".[server]"' in editors and "git+" not in editors
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "(docs/editors.md)" in readme and "\ncitelint server " in readme
 
 
 # -- diagnostics -------------------------------------------------------------------------
