@@ -30,7 +30,7 @@ RULES: tuple[Rule, ...] = (
     Rule("CIT011", "reference-label-mismatch", Severity.ERROR),
     Rule("CIT012", "invalid-suppression", Severity.WARNING),
     Rule("CIT013", "unclosed-block", Severity.WARNING),
-    # CIT014 is reserved for inconsistent-reference, the book-wide check.
+    Rule("CIT014", "inconsistent-reference", Severity.WARNING),
     Rule("CIT015", "citations-in-code-block", Severity.WARNING),
     Rule("URL001", "dead-link", Severity.ERROR),
     Rule("URL002", "unreachable-link", Severity.WARNING),

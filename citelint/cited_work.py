@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple, Optional
 
-from citelint.patterns import TITLE, YEAR, iter_dois, iter_urls
+from citelint.patterns import TITLE, YEAR, iter_dois, iter_urls, normalise_url
 
 MAX_ENTRY = 4000
 
@@ -59,6 +59,32 @@ class CitedWork(NamedTuple):
     @property
     def first_author(self) -> str:
         return self.authors[0].family if self.authors else ""
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+MIN_AUTHORLESS_TITLE_WORDS = 4  # a title this long names one work even without an author
+
+
+def comparable(text: str) -> str:
+    """``text`` as two entries' fields are compared: case, punctuation (straight
+    or curly quotes, dashes) and spacing ignored."""
+    return _NOT_WORD.sub(" ", text.casefold()).strip()
+
+
+def work_keys(work: CitedWork) -> frozenset[str]:
+    """What makes two entries the same work: the same DOI, the same URL once
+    normalised (``patterns.normalise_url``), or the same title and first author
+    (an entry without authors: the same title of four words or more)."""
+    keys = set()
+    if work.doi:
+        keys.add("doi:" + work.doi.casefold())
+    url = normalise_url(work.url) if work.url else ""
+    if url:
+        keys.add(url)
+    title = comparable(work.title)
+    if title and (work.authors or len(title.split()) >= MIN_AUTHORLESS_TITLE_WORDS):
+        keys.add(f"title:{title}\0{comparable(work.first_author)}")
+    return frozenset(keys)
 
 
 # -- patterns -------------------------------------------------------------------
@@ -135,16 +161,15 @@ class _Reader:
 
     def rest(self) -> str:
         pieces: list[str] = []
-        piece: list[str] = []
-        for char, taken in zip(self.text, self.taken):
-            if taken:
-                if piece:
-                    pieces.append("".join(piece))
-                    piece = []
-            else:
-                piece.append(char)
-        if piece:
-            pieces.append("".join(piece))
+        position, taken, length = 0, self.taken, len(self.text)
+        while position < length:
+            end = taken.find(1, position)
+            end = length if end < 0 else end
+            if end > position:
+                pieces.append(self.text[position:end])
+            position = end
+            while position < length and taken[position]:
+                position += 1
         kept = (_trim(piece.replace("*", "")) for piece in pieces)
         return " ".join(piece for piece in kept if piece)
 
@@ -303,8 +328,15 @@ def _delimited_titles(view: str, link_titles: list[_Span]) -> list[tuple[_Span, 
     return kept
 
 
+_TWO_LETTERS = re.compile(r"[^\W\d_][\W\d_]*[^\W\d_]|[^\W\d_][\s\S]*?[^\W\d_]")
+
+
 def _has_letters(text: str) -> bool:
-    return sum(1 for char in text if char.isalpha()) >= 2
+    """At least two letters."""
+    return _TWO_LETTERS.search(text) is not None
+
+
+_SENTENCE_END = re.compile(r"[.?!](?=[ \t]|$)")
 
 
 def _sentence(view: str, start: int) -> Optional[_Span]:
@@ -314,15 +346,12 @@ def _sentence(view: str, start: int) -> Optional[_Span]:
         start += 1
     if start >= len(view):
         return None
-    position = start
-    while position < len(view):
-        char = view[position]
-        at_end = position + 1 >= len(view) or view[position + 1] in " \t"
-        if char in "?!" and at_end:
+    for stop in _SENTENCE_END.finditer(view, start):
+        position = stop.start()
+        if stop.group() in "?!":
             return _Span(start, position + 1) if _has_letters(view[start : position + 1]) else None
-        if char == "." and at_end and not _ABBREVIATION.search(view[max(start, position - 12) : position]):
+        if not _ABBREVIATION.search(view[max(start, position - 12) : position]):
             return _Span(start, position) if _has_letters(view[start:position]) else None
-        position += 1
     end = len(view.rstrip(" \t.,;:"))
     return _Span(start, end) if end > start and _has_letters(view[start:end]) else None
 

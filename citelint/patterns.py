@@ -41,6 +41,7 @@ TITLE = re.compile(r"[\"\u201c][^\"\u201c\u201d\n]{3,}[\"\u201d]|(?<![\w*])\*[^*
 # Not part of a link when it ends one (``)`` is handled by the balancing).
 TRAILING_PUNCTUATION = ".,;:!?'\"]}>*_"
 _PARENTHESIS = re.compile(r"[()]")
+_URL_PARTS = re.compile(r"(?:[a-zA-Z][\w+.-]*://)?(?:[^@/?#]*@)?([^/?#]*)([^?#]*)(\?[^#]*)?")
 _DOI_ORG = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/")
 
 
@@ -96,6 +97,21 @@ def without_links(text: str) -> str:
     for found in (*iter_urls(text), *iter_dois(text)):
         chars[found.start : found.end] = " " * len(found.text)
     return "".join(chars)
+
+
+def normalise_url(url: str) -> str:
+    """The comparable form of a URL: no scheme, ``www.``, fragment or trailing slash;
+    host in lower case. Empty when the URL has no host."""
+    doi = DOI.fullmatch(url)
+    if doi:
+        return "doi:" + doi.group(1).casefold()
+    parts = _URL_PARTS.match(url)
+    assert parts is not None  # every part is optional
+    host = parts.group(1).casefold().removeprefix("www.").removesuffix(":80").removesuffix(":443")
+    if not host:
+        return ""  # no host (`http://`, `http://:80/`): nothing to compare
+    path = parts.group(2).rstrip("/")
+    return f"{host}{path}{parts.group(3) or ''}"
 
 
 def _balanced(candidate: str) -> str:

@@ -24,7 +24,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("chapter",),
     ("rules", "rules.*"),
     # decisions over a chapter: what a file reports, the lint core, the renumbering
-    ("selection", "lint", "renumbering"),
+    ("selection", "lint", "renumbering", "book_checks"),
     # the URL checker (requests and requests-cache only in urls.http)
     ("urls", "urls.store", "urls.http", "urls.checker"),
     # output

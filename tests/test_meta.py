@@ -19,8 +19,7 @@ IDS = [module.RULE.code for module in RULE_MODULES]
 def test_registry_is_complete_and_ordered() -> None:
     modules = sorted(path.stem for path in (ROOT / "citelint" / "rules").glob("cit*.py"))
     assert [module.__name__.rsplit(".", 1)[1] for module in RULE_MODULES] == modules
-    reserved = {14}  # CIT014 inconsistent-reference, the book-wide check (issue 19)
-    assert IDS == sorted(IDS) == [f"CIT{n:03d}" for n in range(1, 16) if n not in reserved]
+    assert IDS == sorted(IDS) == [f"CIT{n:03d}" for n in range(1, 16)]
     names = [module.RULE.name for module in RULE_MODULES]
     assert len(set(names)) == len(names)
 

@@ -40,27 +40,11 @@ from typing import Iterator
 from citelint.catalog import rule
 from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic
-from citelint.patterns import DOI
+from citelint.patterns import normalise_url
 from citelint.references import Entry
 
 RULE = rule("CIT007")
 _NOT_WORD = re.compile(r"[\W_]+")
-_URL_PARTS = re.compile(r"(?:[a-zA-Z][\w+.-]*://)?(?:[^@/?#]*@)?([^/?#]*)([^?#]*)(\?[^#]*)?")
-
-
-def normalise_url(url: str) -> str:
-    """The comparable form of a URL: no scheme, ``www.``, fragment or trailing slash;
-    host in lower case. Empty when the URL has no host."""
-    doi = DOI.fullmatch(url)
-    if doi:
-        return "doi:" + doi.group(1).casefold()
-    parts = _URL_PARTS.match(url)
-    assert parts is not None  # every part is optional
-    host = parts.group(1).casefold().removeprefix("www.").removesuffix(":80").removesuffix(":443")
-    if not host:
-        return ""  # no host (`http://`, `http://:80/`): nothing to compare
-    path = parts.group(2).rstrip("/")
-    return f"{host}{path}{parts.group(3) or ''}"
 
 
 def entry_keys(entry: Entry) -> set[str]:

@@ -1,0 +1,122 @@
+"""Checks across the files of one run: CIT014 (inconsistent-reference) between chapters.
+
+The per-file lint reads each file's reference entries once (``book_entries``,
+with whether CIT014 may be reported at each: the file's selection and
+suppression comments); the result cache keeps them with the file's findings
+(``encode``/``decode``), so a warm run compares the chapters without parsing
+any. ``inconsistent_references`` compares them, in the order of the run, after
+the per-file lint. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+from citelint.catalog import matches, rule
+from citelint.chapter import Chapter
+from citelint.cited_work import Author, CitedWork, cited_work
+from citelint.config import Settings
+from citelint.diagnostics import Diagnostic, Severity
+from citelint.rules.cit014 import Listing, conflicts
+from citelint.selection import Selection
+from typing import NamedTuple
+
+RULE = rule("CIT014")
+
+
+class BookEntry(NamedTuple):
+    """One reference entry of a file, as the book-wide check needs it."""
+
+    number: int
+    line: int  # 1-based, where a finding about it is reported
+    column: int
+    end_line: int
+    end_column: int
+    reportable: bool  # CIT014 is selected for the file and not suppressed here
+    work: CitedWork
+
+
+def wanted_in_run(settings: Settings) -> bool:
+    """Whether CIT014 may be reported in any file of the run (else nothing is collected)."""
+    return (not settings.select or matches(RULE.code, settings.select)) and not matches(RULE.code, settings.ignore)
+
+
+def book_entries(chapter: Chapter, selection: Selection) -> tuple[BookEntry, ...]:
+    """The entries of every reference list of the file (each chapter of a compiled book)."""
+    if not wanted_in_run(chapter.settings):
+        return ()
+    selected = RULE.code in selection.codes
+    found = []
+    for part in chapter.chapters():
+        if part.references is None:
+            continue
+        for entry in part.references.entries:
+            start, end = part.line_span(entry.first_line, entry.start)
+            line, column = part.document.position(start)
+            end_line, end_column = part.document.position(max(start, end))
+            reportable = selected and not selection.suppressed_at(line - 1, RULE.code)
+            found.append(BookEntry(entry.number, line, column, end_line, end_column, reportable, cited_work(entry.text)))
+    return tuple(found)
+
+
+def inconsistent_references(files: Sequence[tuple[str, Sequence[BookEntry]]], settings: Settings) -> list[Diagnostic]:
+    """CIT014 between files: each entry that is the work of an entry in an earlier
+    file (``files`` in the run's order, each named as reports show it) and
+    disagrees with it, reported at the later entry where the file reports CIT014."""
+    chapters = [[Listing(path, entry.number, entry.line, entry.work) for entry in entries] for path, entries in files]
+    severity = dict(settings.severity).get(RULE.code)
+    found = []
+    for conflict in conflicts(chapters):
+        path, entries = files[conflict.chapter]
+        entry = next(entry for entry in entries if entry.line == conflict.listing.line and entry.number == conflict.listing.number)
+        if not entry.reportable:
+            continue
+        found.append(
+            Diagnostic(
+                RULE.code,
+                RULE.name,
+                Severity(severity) if severity else RULE.severity,
+                entry.line,
+                entry.column,
+                entry.end_line,
+                entry.end_column,
+                conflict.message(),
+                path=path,
+            )
+        )
+    return found
+
+
+# -- the result cache's form -------------------------------------------------------
+
+
+def encode(entries: Sequence[BookEntry]) -> list[object]:
+    """Entries as the result cache stores them (JSON values)."""
+    return [
+        [e.number, e.line, e.column, e.end_line, e.end_column, e.reportable, e.work.title, [list(a) for a in e.work.authors], e.work.year, e.work.container, e.work.url, e.work.doi]
+        for e in entries
+    ]
+
+
+def decode(stored: object) -> Optional[tuple[BookEntry, ...]]:
+    """Entries from the result cache; None when they are not what ``encode`` makes."""
+    if not isinstance(stored, list):
+        return None
+    try:
+        return tuple(_decoded(item) for item in stored)
+    except (TypeError, ValueError):
+        return None
+
+
+def _decoded(item: object) -> BookEntry:
+    if not isinstance(item, list) or len(item) != 12:
+        raise ValueError("not an entry")
+    number, line, column, end_line, end_column, reportable, title, authors, year, container, url, doi = item
+    if not all(type(value) is int for value in (number, line, column, end_line, end_column)) or type(reportable) is not bool:
+        raise ValueError("not an entry")
+    if not all(isinstance(value, str) for value in (title, container, url, doi)) or not (year is None or type(year) is int):
+        raise ValueError("not an entry")
+    if not isinstance(authors, list) or not all(isinstance(a, list) and len(a) == 2 and all(isinstance(p, str) for p in a) for a in authors):
+        raise ValueError("not an entry")
+    work = CitedWork(title, tuple(Author(family, given) for family, given in authors), year, container, url, doi, "")
+    return BookEntry(number, line, column, end_line, end_column, reportable, work)

@@ -1,0 +1,181 @@
+"""CIT014 inconsistent-reference: the same work listed in two chapters with a
+different title, year, authors, URL or DOI, judged across the files of one run."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import helpers
+
+from citelint.book_checks import decode, encode
+from citelint.check_files import check_paths, lint_with_entries
+from citelint.config import Settings
+from citelint.files import SourceFile
+
+PANDA = 'Panda, Ankit. "What Did Russia and North Korea Actually Agree To?" Carnegie Endowment, September 15, 2023. https://carnegieendowment.org/2023/09/15/agree'
+SMITH = "Smith, J. (2019). *A Book of Things*. Example Press. https://example.com/book"
+
+
+def chapter(*entries: str, title: str = "A chapter") -> str:
+    markers = " ".join(f"Claim {n}. [CITATION {n}]" for n in range(1, len(entries) + 1))
+    listed = "\n".join(f"{n}. {entry}" for n, entry in enumerate(entries, start=1))
+    return f"# {title}\n\n{markers}\n\n## References\n\n{listed}\n"
+
+
+def write_book(project: Path, *chapters: str) -> Path:
+    folder = project / "book"
+    folder.mkdir(exist_ok=True)
+    for number, text in enumerate(chapters, start=1):
+        (folder / f"ch{number:02d}.md").write_text(text, encoding="utf-8")
+    return folder
+
+
+def cit014(*args: str) -> list[dict[str, Any]]:
+    code, report, stderr = helpers.check_json(*args)
+    assert stderr == "" and code in (0, 1)
+    return [d for d in report["diagnostics"] if d["code"] == "CIT014"]
+
+
+def test_a_different_year_is_reported_at_the_later_chapter_naming_the_earlier(project: Path) -> None:
+    write_book(project, chapter(PANDA, SMITH), chapter(SMITH.replace("2019", "2020")))
+    (found,) = cit014("book")
+    assert (found["path"], found["line"], found["severity"]) == ("book/ch02.md", 7, "warning")
+    assert found["message"] == (
+        "reference 1 is the work of reference 2 in book/ch01.md (line 8), with a different year (2020 here, 2019 there); make the two entries agree"
+    )
+
+
+@pytest.mark.parametrize(
+    ("later", "differs"),
+    [
+        (PANDA.replace("Actually ", ""), 'title ("What Did Russia and North Korea Agree To?" here'),
+        (PANDA.replace("Panda, Ankit", "Panda, Ankit, and Victor Cha"), None),  # one list longer: not a difference
+        ('Cha, Victor. "What Did Russia and North Korea Actually Agree To?" Carnegie Endowment, 2023. https://carnegieendowment.org/2023/09/15/agree', "authors (Cha here, Panda there)"),
+        (PANDA.replace("https://carnegieendowment.org/2023/09/15/agree", "https://example.org/mirror"), "URL (https://example.org/mirror here"),
+        (PANDA.replace("https://", "http://www."), None),  # the same URL, normalised
+        (PANDA.replace("September 15, 2023. ", ""), None),  # no year: CIT008's, not a difference
+        (PANDA.replace(" https://carnegieendowment.org/2023/09/15/agree", ""), None),  # same title and first author, no URL
+        (PANDA.replace("2023", "2024"), "year (2024 here, 2023 there)"),
+    ],
+)
+def test_what_differs_and_what_does_not(project: Path, later: str, differs: str | None) -> None:
+    write_book(project, chapter(PANDA), chapter(later))
+    found = cit014("book")
+    if differs is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and differs in found[0]["message"]
+
+
+def test_the_same_doi_is_the_same_work() -> None:
+    first = "Huang, C., et al. (2020). Clinical features. *The Lancet*, 395, 497. https://doi.org/10.1016/S0140-6736(20)30183-5"
+    later = "Huang C. Clinical features of patients. Lancet. 2020;395:497. doi:10.1016/s0140-6736(20)30183-5"
+    a, b = (lint_with_entries(SourceFile(name, chapter(text)), Settings())[1] for name, text in (("a.md", first), ("b.md", later)))
+    from citelint.book_checks import inconsistent_references
+
+    (found,) = inconsistent_references([("a.md", a), ("b.md", b)], Settings())
+    assert found.path == "b.md" and "title" in found.message and "year" not in found.message
+
+
+def test_several_differences_are_named_together_and_only_later_chapters_are_reported(project: Path) -> None:
+    changed = SMITH.replace("2019", "2021").replace("A Book of Things", "The Book of Things")
+    write_book(project, chapter(SMITH), chapter(PANDA), chapter(changed))
+    (found,) = cit014("book")
+    assert found["path"] == "book/ch03.md"
+    assert 'with a different title ("The Book of Things" here, "A Book of Things" there) and year (2021 here, 2019 there)' in found["message"]
+
+
+def test_the_same_entry_in_two_chapters_or_twice_in_one_is_not_cit014(project: Path) -> None:
+    write_book(project, chapter(PANDA, SMITH), chapter(SMITH, PANDA), chapter(SMITH, SMITH.replace("2019", "2020")))
+    assert cit014("book") != []  # chapter 3's second entry differs from chapter 1's
+    assert [d["path"] for d in cit014("book")] == ["book/ch03.md"]
+    (project / "book" / "ch03.md").unlink()
+    assert cit014("book") == []
+
+
+def test_selection_and_suppression_apply_at_the_reported_entry(project: Path) -> None:
+    later = chapter(SMITH.replace("2019", "2020"))
+    write_book(project, chapter(SMITH), later)
+    assert len(cit014("book")) == 1
+    assert cit014("--ignore", "CIT014", "book") == []
+    assert cit014("--ignore", "inconsistent-reference", "book") == []
+    assert len(cit014("--select", "CIT014", "book")) == 1
+    (project / ".citelint.toml").write_text('[per-file-ignores]\n"book/ch02.md" = ["CIT014"]\n', encoding="utf-8")
+    assert cit014("book") == []
+    (project / ".citelint.toml").write_text('[per-file-ignores]\n"book/ch01.md" = ["CIT014"]\n', encoding="utf-8")
+    assert len(cit014("book")) == 1  # the earlier chapter's ignore does not hide the later one
+    (project / ".citelint.toml").write_text('[severity]\nCIT014 = "error"\n', encoding="utf-8")
+    assert [d["severity"] for d in cit014("book")] == ["error"]
+    (project / ".citelint.toml").unlink()
+    suppressed = later.replace("## References\n\n", "## References\n\n<!-- citelint-disable-next-line CIT014 -->\n")
+    (project / "book" / "ch02.md").write_text(suppressed, encoding="utf-8")
+    assert cit014("book") == []
+    (project / "book" / "ch02.md").write_text("<!-- citelint-disable-file CIT014 -->\n" + later, encoding="utf-8")
+    assert cit014("book") == []
+
+
+def index() -> tuple[Path, dict[str, Any]]:
+    (found,) = Path(".citelint-cache/lint").glob("index-*.json")
+    return found, json.loads(found.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("by_status", [True, False], ids=["unchanged-status", "same-content"])
+def test_a_warm_run_finds_what_a_cold_run_finds_from_the_cache(project: Path, by_status: bool) -> None:
+    write_book(project, chapter(PANDA, SMITH), chapter(SMITH.replace("2019", "2020"), PANDA.replace("Actually ", "")))
+    cold = helpers.check_json("book")
+    path, data = index()
+    for entry in data["files"].values():
+        entry[2] = by_status  # trusted by its status (not read), or read and known by its content
+    path.write_text(json.dumps(data), encoding="utf-8")
+    warm = helpers.check_json("book")
+    uncached = helpers.check_json("--no-cache", "book")
+    assert cold == warm == uncached
+    assert len([d for d in cold[1]["diagnostics"] if d["code"] == "CIT014"]) == 2
+    # the warm run's entries come from the cache: change the stored year and it shows
+    path, data = index()
+    stored = data["files"]["book/ch01.md"][5]
+    assert [item[8] for item in stored] == [2023, 2019]
+    stored[1][8] = 2020
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert len(cit014("book")) == 1
+    # a cache entry whose entries are not of this format is a miss: the file is linted again
+    data["files"]["book/ch01.md"][5] = [["not", "an", "entry"]]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert helpers.check_json("book") == cold
+    # an edited chapter is read again; the unchanged one still comes from the cache
+    (project / "book" / "ch02.md").write_text(chapter(SMITH, PANDA), encoding="utf-8")
+    assert cit014("book") == []
+    assert cit014("--no-cache", "book") == []
+
+
+def test_entries_survive_the_cache_and_the_process_boundary() -> None:
+    _, entries = lint_with_entries(SourceFile("a.md", chapter(PANDA, SMITH, "Smith J, Jones AB. Title here. J Things. 2019;1:2.")), Settings())
+    assert len(entries) == 3
+    assert decode(json.loads(json.dumps(encode(entries)))) == tuple(e._replace(work=e.work._replace(rest="")) for e in entries)
+    assert pickle.loads(pickle.dumps(entries)) == entries
+    assert decode([[1, 2]]) is None and decode("x") is None and decode([]) == ()
+
+
+def test_parallel_jobs_find_the_same(project: Path) -> None:
+    filler = "\n\nPlain prose. " + "word " * 30_000 + "\n"
+    texts = [chapter(SMITH.replace("2019", str(2000 + n)), PANDA) + filler for n in range(9)]
+    write_book(project, *texts)
+    serial = cit014("--no-cache", "--jobs", "1", "book")
+    assert len(serial) == 8
+    assert cit014("--no-cache", "--jobs", "2", "book") == serial
+
+
+def test_the_url_run_reports_it_too(project: Path) -> None:
+    write_book(project, chapter(SMITH), chapter(SMITH.replace("2019", "2020")))
+    result = check_paths(["book"], Settings(), url_check=lambda chapters: {})
+    assert [(d.code, d.path) for d in result.diagnostics if d.code == "CIT014"] == [("CIT014", "book/ch02.md")]
+
+
+def test_one_chapter_alone_has_nothing_to_compare(project: Path) -> None:
+    write_book(project, chapter(SMITH, PANDA))
+    assert cit014("book/ch01.md") == []
