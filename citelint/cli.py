@@ -51,6 +51,7 @@ _stdin_name_option = click.option(
 LAZY_COMMANDS: dict[str, str] = {
     "server": "citelint.server.command:server",
     "book": "citelint.book_command:book",
+    "init": "citelint.init_project:init",
 }
 
 
