@@ -542,21 +542,24 @@ class _YamlParser:
             self.skip_deeper(indent)
             return Unreadable(line.number, "a flow mapping ({…})")
         numbers = {line.number}
-        while _flow_open(text) and (following := self.peek()) is not None and following.indent > indent:
+        parts = [text]
+        depth, quote = _flow_depth(text, 0, "")
+        while depth > 0 and (following := self.peek()) is not None and following.indent > indent:
             if following.number not in numbers:
                 numbers.add(following.number)
-                text += " " + following.whole
+                parts.append(following.whole)
+                depth, quote = _flow_depth(following.whole, depth, quote)
             self.index += 1
-        reader = _FlowReader(text, line.number)
+        reader = _FlowReader(" ".join(parts), line.number)
         value = reader.sequence(0)
         if reader.rest().strip():
             raise YamlError(line.number, f"has text after a closed list: {shorten(reader.rest().strip(), 40)!r}")
         return value
 
 
-def _flow_open(text: str) -> bool:
-    """Whether a flow sequence's brackets are still open (quoted brackets not counted)."""
-    depth, quote = 0, ""
+def _flow_depth(text: str, depth: int, quote: str) -> tuple[int, str]:
+    """How deep a flow sequence's brackets are open after ``text`` (quoted brackets
+    not counted), and the quote left open, from where the text before left them."""
     for char in text:
         if quote:
             quote = "" if char == quote else quote
@@ -566,7 +569,7 @@ def _flow_open(text: str) -> bool:
             depth += 1
         elif char in "]}":
             depth -= 1
-    return depth > 0
+    return depth, quote
 
 
 _KEY_END = re.compile(r":(?:[ \t]|$)")

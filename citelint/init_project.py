@@ -36,6 +36,7 @@ CHAPTER_EXTENSIONS = ("md", "markdown", "qmd", "rmd", "txt")  # what is looked a
 MAX_SCANNED_FILES = 20_000
 MAX_SCANNED_BYTES = 4 * 1024 * 1024  # a larger file is passed over when looking
 MAX_EXTRA_HEADINGS = 20
+MAX_HEADING_LINE = 300  # characters; a longer line is not looked at as a heading
 STYLE_EXAMPLES = {"citation": "[CITATION 3]", "brackets": "[3], [1, 3], [2-4]", "superscript": "<sup>3</sup>, ^3^"}
 
 
@@ -52,7 +53,7 @@ _NOT_KEYWORDS = frozenset(
     "exercise vol volume issue no note item line lines level question task version v".split()
 )
 _FENCE = re.compile(r"[ \t]{0,3}(`{3,}|~{3,})")
-_INLINE_CODE = re.compile(r"(`+)[^`\n]*?\1")
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
 _COMMENT = re.compile(r"<!--[\s\S]*?(?:-->|\Z)")
 _ATX_HEADING = re.compile(r"#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _LONE_LINE_HEADING = re.compile(r"(?:\*\*|__)(.{1,60}?):?(?:\*\*|__):?[ \t]*$|([A-Z][^:.!?\[\]]{0,40}):[ \t]*$")
@@ -83,7 +84,7 @@ def scan_text(text: str) -> TextScan:
         if word.casefold() not in _NOT_KEYWORDS:
             keywords[word] += 1
             styles["citation"] += 1
-    styles["brackets"] += sum(1 for match in _BRACKET_MARKER.finditer(prose) if not _starts_line(prose, match.start()))
+    styles["brackets"] += sum(_bracket_markers(line) for line in prose.splitlines())
     styles["superscript"] += len(_SUPERSCRIPT_MARKER.findall(prose))
     return TextScan(+styles, keywords, tuple(reference_headings(prose.splitlines())))
 
@@ -102,16 +103,21 @@ def _without_code_blocks(text: str) -> str:
     return "\n".join(kept)
 
 
-def _starts_line(text: str, start: int) -> bool:
-    """Whether only list or quote markers stand before ``start`` on its line (a reference entry's label)."""
-    line_start = text.rfind("\n", 0, start) + 1
-    lead = _LINE_START.match(text, line_start)
-    return lead is not None and lead.end() >= start
+def _bracket_markers(line: str) -> int:
+    """The ``[n]`` markers of a line, not counting a label that starts it after list
+    or quote markers (a reference entry's ``[1] Smith …``)."""
+    if "[" not in line:
+        return 0
+    lead = _LINE_START.match(line)
+    label_end = lead.end() if lead else 0
+    return sum(1 for match in _BRACKET_MARKER.finditer(line) if match.start() > label_end)
 
 
 def reference_headings(lines: list[str]) -> Iterator[str]:
     """Headings (``#``, underlined, bold or ``Word:`` lines) followed by numbered entries that read as references."""
     for index, line in enumerate(lines):
+        if len(line) > MAX_HEADING_LINE:
+            continue  # no heading is this long (and its patterns are tried on short lines only)
         heading = _heading_text(line, lines[index + 1] if index + 1 < len(lines) else "")
         if heading is None:
             continue
@@ -306,10 +312,10 @@ def _toml_string(text: str) -> str:
 
 
 def _files_pattern(found: Found) -> str:
-    extensions = [extension for extension in found.extensions if extension in CHAPTER_EXTENSIONS]
+    extensions = [extension for extension in found.extensions if extension in CHAPTER_EXTENSIONS] or ["md"]
     prefix = "" if found.folder == "." else "^" + re.escape(found.folder) + "/"
-    if set(extensions) <= {"md", "markdown", "txt"}:
-        return prefix or r"\.(md|markdown)$"
+    if prefix and set(extensions) <= {"md", "markdown", "txt"}:
+        return prefix
     either = "|".join(f"[{e[0].lower()}{e[0].upper()}]{re.escape(e[1:])}" if e == "rmd" else re.escape(e) for e in extensions)
     return f"{prefix}.*\\.({either})$" if prefix else f"\\.({either})$"
 
@@ -478,7 +484,9 @@ def _with_entry(text: str, found: Found) -> tuple[Optional[str], str]:
         if line.strip() and not line.lstrip().startswith("#"):
             end = index + 1
     before = "".join(lines[:end])
-    new_text = before + ("" if before.endswith("\n") else "\n") + entry + "".join(lines[end:])
+    if "\r\n" in text:
+        entry = entry.replace("\n", "\r\n")
+    new_text = before + ("" if before.endswith("\n") else "\r\n" if "\r\n" in text else "\n") + entry + "".join(lines[end:])
     return (new_text if _adds_one_repo(text, new_text) else None), entry
 
 

@@ -309,3 +309,32 @@ def test_the_repository_and_release_are_the_ones_the_docs_give() -> None:
     docs = readme + "".join(path.read_text(encoding="utf-8") for path in (ROOT / "docs").glob("*.md"))
     if "citelint@" in docs.replace("git+https://github.com/YOUR-ORG/citelint@", ""):
         assert f"uses: {ACTION}" in docs
+
+
+def test_a_bookdown_book_of_rmd_chapters_in_brackets_style(project: Path) -> None:
+    write(project, {"_bookdown.yml": 'book_filename: "thesis"\nrmd_files: ["index.Rmd", "01-intro.Rmd", "02-methods.Rmd"]\n', "index.Rmd": "# Preface\n"})
+    write(project, {"01-intro.Rmd": bracket_chapter("Intro"), "02-methods.Rmd": bracket_chapter("Methods")})
+    code, out, _ = init()
+    assert code == 0 and "found 2 chapters with numbered citations in the repository root ([3], [1, 3], [2-4]; References; book tool: bookdown" in out
+    settings = load_settings(str(project / ".citelint.toml"), {})
+    assert settings.marker_style == "brackets" and settings.extensions == ("rmd",)
+    hook = citelint_hook(precommit_accepts(project))
+    assert hook == {"id": "citelint", "files": r"\.([rR]md)$", "types_or": ["text"]}
+    assert check_runs_clean_of_configuration_errors() == (0, "Found 0 problems (0 errors, 0 warnings) in 3 files.\n")
+
+
+def test_a_leanpub_book_and_a_manuscript_in_parts(project: Path) -> None:
+    write(project, {"manuscript/Book.txt": "part1/a.md\npart2/b.md\n", "manuscript/part1/a.md": citation_chapter("A"), "manuscript/part2/b.md": citation_chapter("B")})
+    code, out, _ = init("--dry-run")
+    assert code == 0 and "in manuscript/ ([CITATION 3]; References; book tool: Leanpub Book.txt)" in out
+    (project / "manuscript/Book.txt").unlink()  # no book tool: the parts' folder is widened to the manuscript
+    write(project, {"manuscript/part1/c.md": citation_chapter("C")})
+    code, out, _ = init()
+    assert code == 0 and "found 3 chapters with numbered citations in manuscript/ (" in out
+
+
+def test_a_crlf_precommit_configuration_keeps_its_line_endings(python_repo: Path) -> None:
+    (python_repo / ".pre-commit-config.yaml").write_bytes(PRECOMMIT.replace("\n", "\r\n").encode())
+    assert init()[0] == 0
+    data = (python_repo / ".pre-commit-config.yaml").read_bytes()
+    assert b"\n" not in data.replace(b"\r\n", b"") and citelint_hook(precommit_accepts(python_repo))["files"] == "^book/"
