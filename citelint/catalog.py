@@ -38,6 +38,9 @@ RULES: tuple[Rule, ...] = (
     Rule("URL004", "link-not-checked", Severity.INFO),
     Rule("URL005", "changed-link", Severity.WARNING),
     Rule("URL006", "unverifiable-link", Severity.INFO),
+    Rule("URL007", "wrong-page", Severity.WARNING),
+    Rule("URL009", "retracted-work", Severity.WARNING),
+    Rule("URL010", "flaky-link", Severity.INFO),
 )
 BY_CODE: dict[str, Rule] = {entry.code: entry for entry in RULES}
 CODES: tuple[str, ...] = tuple(BY_CODE)

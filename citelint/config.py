@@ -42,6 +42,9 @@ class UrlSettings(NamedTuple):
     allow_private: bool = False  # opened by --allow-private or CITELINT_ALLOW_PRIVATE=1 only, never by a file
     archive: bool = False  # look up archived copies of dead and changed links
     archive_api: str = "https://archive.org/wayback/available"
+    doi_resolver: str = "https://doi.org"  # asked for each DOI's metadata (CSL-JSON)
+    flaky_failures: int = 2  # failures in the last flaky-window checks that make a flaky link unreachable
+    flaky_window: int = 3
     ignored_allow_private: str = ""  # "[urls] allow-private" when a file set it true: not obeyed, the run warns
 
 
@@ -78,6 +81,7 @@ class Settings(NamedTuple):
 SEVERITY_VALUES = ("error", "warning", "info")
 MAX_TIMEOUT = 600  # seconds; each URL's whole check is bounded by a multiple of it
 MAX_WORKERS = 256  # threads checking URLs at once
+MAX_FLAKY_WINDOW = 20  # recent checks of a URL kept (urls.store) and weighed, at most
 # Bounds on what a configuration file may hold, each far past any real file (a large
 # pyproject.toml with other tools' tables is ~100 KB) and each checked before the
 # value can cost anything: Python's TOML reader takes memory quadratic in a key's
@@ -298,6 +302,9 @@ _URL_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "allow-private": (lambda v: isinstance(v, bool), "true or false"),
     "archive": (lambda v: isinstance(v, bool), "true or false"),
     "archive-api": (lambda v: isinstance(v, str) and re.fullmatch(r"https?://[!-~]+", v) is not None, "an http(s) URL"),
+    "doi-resolver": (lambda v: isinstance(v, str) and re.fullmatch(r"https?://[!-~]+", v) is not None, "an http(s) URL"),
+    "flaky-failures": (lambda v: _is_count(v) and v <= MAX_FLAKY_WINDOW, f"a whole number from 1 to {MAX_FLAKY_WINDOW}"),
+    "flaky-window": (lambda v: _is_count(v) and v <= MAX_FLAKY_WINDOW, f"a whole number from 1 to {MAX_FLAKY_WINDOW}"),
 }
 
 
@@ -310,7 +317,8 @@ _TOP_LIMITS = {
     "reference-headings": MAX_HEADING_CHARS, "placement": _CODE_CHARS, "numbering": _CODE_CHARS,
     "select": _CODE_CHARS, "ignore": _CODE_CHARS, "per-file-ignores": MAX_PATH_CHARS, "severity": _CODE_CHARS,
 }
-_URL_LIMITS = {"cache-dir": MAX_PATH_CHARS, "exclude": MAX_URL_PATTERN_CHARS, "accept": MAX_PATH_CHARS, "archive-api": MAX_PATH_CHARS}
+_URL_LIMITS = {"cache-dir": MAX_PATH_CHARS, "exclude": MAX_URL_PATTERN_CHARS, "accept": MAX_PATH_CHARS, "archive-api": MAX_PATH_CHARS,
+               "doi-resolver": MAX_PATH_CHARS}
 
 
 def _check_keys(
@@ -431,7 +439,11 @@ def _url_settings(table: dict[str, Any], where: str, path: str) -> UrlSettings:
         values["ignored_allow_private"] = f"[{where}] allow-private"
     if "workers" in values:
         values["workers"] = int(values["workers"])
-    return UrlSettings(**values)
+    settings = UrlSettings(**values)
+    if settings.flaky_failures > settings.flaky_window:
+        raise ConfigError(f"{shown(path)}: '{where}.flaky-failures' ({settings.flaky_failures}) is more than '{where}.flaky-window' ({settings.flaky_window}): "
+                          "a link cannot fail on more checks than are weighed")
+    return settings
 
 
 # -- URL exclude patterns -------------------------------------------------------

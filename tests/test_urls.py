@@ -265,7 +265,7 @@ def test_archived_copies_of_dead_and_changed_links(server: TrapServer, workdir: 
                                        f"https://web.archive.org/web/{today}000000/{server.url('/article')}")
 
 
-@pytest.mark.parametrize("mode", ["none", "garbage", "huge", "hostile", "hang", "drip"])
+@pytest.mark.parametrize("mode", ["garbage", "huge", "hostile", "hang", "drip"])  # "none": tests/test_url_history.py
 @pytest.mark.slow
 def test_an_archive_without_a_usable_answer_adds_nothing(server: TrapServer, workdir: Path, mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
     server.state["archive"] = mode

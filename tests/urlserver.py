@@ -10,6 +10,7 @@ from collections import Counter
 from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
+from urllib.parse import unquote
 
 PAGE = "<html><head><title>{title}</title></head><body><p>{body}</p></body></html>"
 ARTICLE = " ".join(
@@ -26,6 +27,8 @@ class TrapServer:
         self.hits: Counter[str] = Counter()
         self.state: dict[str, object] = {"article": ARTICLE, "title": "The Summit", "stamp": "2026-11-01", "archive": "found"}
         self.archive_queries: list[dict[str, str]] = []
+        self.dois: dict[str, object] = {}  # DOI (lower case) -> the CSL-JSON item (or the status) the resolver at /doi/ answers
+        self.flaky_status = 200  # what /flaky answers now
         self.headers_seen: list[tuple[str, dict[str, str]]] = []  # (path, headers) of every request
         self.stop = threading.Event()
         server = self
@@ -95,8 +98,12 @@ class TrapServer:
             "/drip": self.drip,
             "/big": self.big,
             "/wayback/available": self.archive,
+            "/flaky": lambda r, h: self.send(r, self.flaky_status, PAGE.format(title="Flaky", body=ARTICLE), h),
             **hostile_routes(self),
         }
+        if path.startswith("/doi/"):
+            self.resolver(request, head, unquote(path[len("/doi/") :]))
+            return
         if path.startswith("/redirect-to/"):
             self.redirect(request, 302, "http://" + path[len("/redirect-to/") :])
             return
@@ -159,6 +166,20 @@ class TrapServer:
             self.drip(request, head)
             return
         self.send(request, 200, answers[mode], head, "application/json")
+
+    def resolver(self, request: BaseHTTPRequestHandler, head: bool, doi: str) -> None:
+        """A DOI resolver: CSL-JSON for a DOI in ``self.dois`` when asked for it by
+        content negotiation, a landing page otherwise; 404 for a DOI it does not know."""
+        item = self.dois.get(doi.lower())
+        if item is None:
+            self.send(request, 404, "DOI Not Found", head)
+        elif isinstance(item, int):
+            self.send(request, item, "resolver trouble", head)  # a status to answer with
+        elif "application/vnd.citationstyles.csl+json" in request.headers.get("Accept", ""):
+            body = item if isinstance(item, str) else json.dumps(item)
+            self.send(request, 200, body, head, "application/vnd.citationstyles.csl+json; charset=utf-8")
+        else:
+            self.send(request, 200, PAGE.format(title="Landing page", body=ARTICLE), head)
 
     def hang(self, request: BaseHTTPRequestHandler, head: bool) -> None:
         self.stop.wait(30)

@@ -1,4 +1,4 @@
-"""URL checking (``citelint check --urls``): rules URL001-URL006.
+"""URL checking (``citelint check --urls``): the URL rules (URL001 on).
 
 This package's ``__init__`` and ``policy``/``store``/``fingerprint`` modules use
 the standard library only; requests and requests-cache are imported by
@@ -25,9 +25,16 @@ URL_DOCS = {
 A reader who follows the link finds nothing. Find the page's new address (a
 search for its title, or an archived copy: with `--archive` the message names
 the Wayback Machine's copy nearest the day citelint first saw the page) and
-cite that.
+cite that. When the archive holds no copy of the page at any date, and
+citelint never saw it answer, the message says so ("no archived copy exists
+either: check that this source is real"): a reference to a page that was never
+there, as chat assistants write, looks like this.
 
-Failing: an entry whose URL answers `404 Not Found`.
+A DOI is dead when the DOI resolver (`doi-resolver`, default `https://doi.org`)
+does not know it: the resolver's answer is authoritative.
+
+Failing: an entry whose URL answers `404 Not Found`; an entry whose DOI the
+resolver answers `404` for.
 
 Passing: an entry whose URL answers `200 OK` (after any redirects).
 """,
@@ -36,6 +43,10 @@ Passing: an entry whose URL answers `200 OK` (after any redirects).
 A timeout, a refused connection, a TLS error, a server error (5xx) that
 persisted after retries, or more than 10 redirects. Often passing: check again
 later; citelint re-checks failures on every run and never caches them.
+
+A link that answered on its recent checks and fails now is URL010
+(`flaky-link`, info) until it fails on `flaky-failures` (default 2) of its
+last `flaky-window` (default 3) checks.
 
 Failing: an entry whose server answers `503` on every try.
 
@@ -85,6 +96,55 @@ Failing: an entry whose server answers `403 Forbidden` to checkers.
 
 Passing: an entry whose server answers `200 OK`.
 """,
+    "URL007": """The reference leads to another work than the one it names.
+
+For an entry with a DOI, `--urls` asks the DOI resolver (`doi-resolver`,
+default `https://doi.org`) for the work's metadata (CSL-JSON, by content
+negotiation) and compares it with the entry: a title that is not the entry's
+(compared as words: case, accents, punctuation, quotes, HTML entities and a
+dropped subtitle do not count; otherwise a likeness below 0.8), a first author
+not among the record's authors, or a year more than one off every date of the
+record. The message shows both. An entry without a title is not judged.
+
+Failing: `Smith, J. (2020). "Deep learning for cats." doi:10.1000/182`, whose
+DOI's record is "Soil chemistry of tomato fields" (Garcia, 2011).
+
+Passing: the same entry whose DOI's record is "Deep Learning for Cats: A
+Survey" (Smith, 2020).
+""",
+    "URL009": """The work the reference's DOI names was retracted.
+
+For an entry with a DOI, `--urls` asks the DOI resolver (`doi-resolver`,
+default `https://doi.org`) for the work's metadata (CSL-JSON, by content
+negotiation). A record with a retraction notice is reported: Crossref's
+`updated-by` of type retraction (the work was retracted: the message names
+the notice and its date), `update-to` of type retraction (the DOI is the
+notice itself, not the work), a `relation` naming a retraction, or a title
+starting `RETRACTED:`. Check that the citation still stands: cite the notice
+too, or another source.
+
+Failing: `Wakefield, A. (1998). "Ileal-lymphoid-nodular hyperplasia ..." *The
+Lancet*. doi:10.1016/S0140-6736(97)11096-0`, whose record is updated by a
+retraction.
+
+Passing: an entry whose DOI's record carries no retraction, or an entry that
+says the work was retracted (`[Retracted]`).
+""",
+    "URL010": """The reference's URL failed once, but answered on its recent checks.
+
+A timeout, a refused connection or a 5xx after retries (what URL002 reports)
+on a link that answered on its last checks is most likely one bad moment of its
+server: reported as information, so one slow server does not fail a build.
+citelint keeps each URL's recent outcomes in its cache (a run answered from
+the cache adds none); the link becomes URL002 once it fails on
+`flaky-failures` (default 2) of its last `flaky-window` (default 3) checks,
+this one included. A link never seen answering is URL002 at once.
+
+Failing: an entry whose server answered `200 OK` on the last three runs and
+`503` on this one.
+
+Passing: an entry whose server answers `200 OK`.
+""",
 }
 
 
@@ -97,13 +157,37 @@ class Link:
     end: int
 
 
-def links_of(chapter: Chapter) -> Iterator[Link]:
-    """Each entry's URLs, or its DOI as a doi.org URL when it has no URL."""
+@dataclass(frozen=True)
+class DoiLink:
+    """The first DOI of a reference entry, where it is in the document text, and
+    the entry's text (what the resolver's record is compared with)."""
+
+    doi: str
+    start: int
+    end: int
+    entry: str
+
+
+def _entry_texts(chapter: Chapter) -> Iterator[tuple[int, str]]:
+    """(offset, text) of each reference entry of the chapter."""
     document = chapter.document
     entries = [entry for part in chapter.chapters() if part.references is not None for entry in part.references.entries]
     for entry in entries:
         start = document.offset(entry.first_line)
-        text = document.text[start : document.line_end(entry.last_line)]
+        yield start, document.text[start : document.line_end(entry.last_line)]
+
+
+def doi_links_of(chapter: Chapter) -> Iterator[DoiLink]:
+    """Each entry's first DOI (checked at the resolver: urls.doi)."""
+    for start, text in _entry_texts(chapter):
+        doi = next(iter_dois(text), None)
+        if doi is not None:
+            yield DoiLink(doi.text, start + doi.start, start + doi.end, text)
+
+
+def links_of(chapter: Chapter) -> Iterator[Link]:
+    """Each entry's URLs, or its DOI as a doi.org URL when it has no URL."""
+    for start, text in _entry_texts(chapter):
         urls = [found for found in iter_urls(text) if len(found.text) > len("https://")]
         for url in urls:
             yield Link(url.text, start + url.start, start + url.end)
@@ -121,24 +205,48 @@ def url_diagnostics(
     many were left out (it ``stands_for`` them)."""
     shown: dict[str, list[Diagnostic]] = {}
     left_out: dict[str, tuple[Diagnostic, int]] = {}
-    for link in links_of(chapter):
-        verdict = verdicts.get(link.url)
-        if verdict is None or verdict.code is None:
+    said: set[tuple[str, int, int]] = set()  # a DOI's finding and its doi.org link's alike are said once
+    for code, start, end, message in [*_doi_findings(chapter, verdicts), *_link_findings(chapter, verdicts)]:
+        rule = URL_RULES[code]
+        if (code, start, end) in said or code not in selection.codes or selection.suppressed_at(chapter.document.line_of(start), code):
             continue
-        rule = URL_RULES[verdict.code]
-        if rule.code not in selection.codes or selection.suppressed_at(chapter.document.line_of(link.start), rule.code):
-            continue
+        said.add((code, start, end))
         kept = shown.setdefault(rule.code, [])
         if len(kept) < limit:
-            diagnostic = chapter.finding(rule, link.start, link.end, f"{link.url}: {verdict.detail}")
+            diagnostic = chapter.finding(rule, start, end, message)
             kept.append(diagnostic._replace(path=path))
         elif rule.code in left_out:
             first, count = left_out[rule.code]
             left_out[rule.code] = (first, count + 1)
         else:
-            left_out[rule.code] = (chapter.finding(rule, link.start, link.end, "")._replace(path=path), 1)
+            left_out[rule.code] = (chapter.finding(rule, start, end, "")._replace(path=path), 1)
     found = [diagnostic for kept in shown.values() for diagnostic in kept]
     for first, count in left_out.values():
         message = f"{count:,} more findings of this rule are not shown (at most {limit:,} per file); fix these and run citelint again"
         found.append(first._replace(message=message, stands_for=count))
     return found
+
+
+def _link_findings(chapter: Chapter, verdicts: dict) -> Iterator[tuple[str, int, int, str]]:  # type: ignore[type-arg]
+    """(code, start, end, message) of each link whose verdict has a code."""
+    for link in links_of(chapter):
+        verdict = verdicts.get(link.url)
+        if verdict is not None and verdict.code is not None:
+            yield verdict.code, link.start, link.end, f"{link.url}: {verdict.detail}"
+
+
+def _doi_findings(chapter: Chapter, verdicts: dict) -> Iterator[tuple[str, int, int, str]]:  # type: ignore[type-arg]
+    """(code, start, end, message) of each entry's DOI: the resolver's verdict when
+    it has a code, else the entry judged against the resolver's record (urls.doi)."""
+    from citelint.urls.doi import WorkRecord, doi_key, judge
+
+    for link in doi_links_of(chapter):
+        verdict = verdicts.get(doi_key(link.doi))
+        if verdict is None:
+            continue
+        if verdict.code is not None:
+            yield verdict.code, link.start, link.end, f"doi:{link.doi}: {verdict.detail}"
+            continue
+        record = WorkRecord.loads(verdict.page)
+        for judgement in judge(record, link.entry) if record is not None else ():
+            yield judgement.code, link.start, link.end, f"doi:{link.doi}: {judgement.message}"

@@ -22,7 +22,9 @@ from typing import Any, Callable, Optional
 from urllib.parse import urlsplit, urlunsplit
 
 from citelint.config import UrlSettings, compiled_url_excludes, url_excluded
+from citelint.urls.doi import REQUEST_HEADERS, answer_detail, is_doi_key, record_from_answer, resolver_url
 from citelint.urls.fingerprint import Fingerprint, describe_change, fingerprint
+from citelint.urls.history import ever_answered, judge_flaky
 from citelint.urls.limits import BODY_LIMIT, BODY_MARGIN, MAX_REDIRECTS, RETRY_AFTER_CAP, TEXT_TYPES
 from citelint.urls.policy import AddressPolicy, AddressRefused, HostNotFound, ResolveFailed, Resolver, literal_host_refused, system_resolver
 from citelint.urls.store import Verdict, VerdictStore
@@ -35,6 +37,8 @@ PERMANENT = {301, 308}
 ARCHIVED_CODES = {"URL001", "URL005"}  # dead and changed links: an archived copy is what to cite
 ARCHIVE_REPLY_LIMIT = 64 * 1024
 _ARCHIVED_URL = re.compile(r"https?://[!-~]{1,2000}")  # printable ASCII, no spaces: safe to show
+NO_ARCHIVED_COPY = ("", "")  # the archive answered: it holds no copy at any date
+NEVER_SEEN = "no archived copy exists either: check that this source is real"
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,7 @@ class UrlChecker:
             else:
                 to_fetch.append(url)
         if to_fetch:
-            fetched = self._fetch_all(to_fetch)
+            fetched = judge_flaky(self.store, self._fetch_all(to_fetch), self.settings.flaky_failures, self.settings.flaky_window)
             self.store.put([v for v in fetched.values() if v.code != "URL004"])
             self.store.save_snapshots(list(self._new_snapshots))
             self.store.replace_snapshots(list(self._replaced_snapshots))
@@ -101,6 +105,8 @@ class UrlChecker:
         return verdicts
 
     def _without_fetching(self, url: str, now: float) -> Optional[Verdict]:
+        if is_doi_key(url):
+            return self._from_store(url, now)  # a DOI is asked of the resolver (urls.doi)
         try:
             parts = urlsplit(url)
             parts.port  # noqa: B018 - raises on a port that is not a number from 0 to 65535
@@ -113,7 +119,13 @@ class UrlChecker:
         refused = literal_host_refused(parts.hostname, self.settings.allow_private)
         if refused:
             return Verdict(url, "URL004", refused)
+        return self._from_store(url, now)
+
+    def _from_store(self, url: str, now: float) -> Optional[Verdict]:
+        """The stored verdict when fresh (or --offline), else None: to fetch."""
         stored = self.store.get(url)
+        if stored is not None and is_doi_key(url) and stored.final_url != resolver_url(self.settings.doi_resolver, url):
+            stored = None  # another resolver's answer
         self._stored[url] = stored
         if self._refetch(url) and not self.options.offline:
             return None  # --refresh, or a changed page to fetch again and accept as it is now
@@ -192,6 +204,8 @@ class UrlChecker:
         """Check one URL within its deadline; with ``archive``, a dead or changed
         link's verdict names an archived copy when the archive has one."""
         deadline = time.monotonic() + deadline_for(self.settings.timeout)
+        if is_doi_key(url):
+            return self._fetch_doi(url, deadline)
         verdict = self._fetch(url, deadline)
         if self.settings.archive and verdict.code in ARCHIVED_CODES:
             verdict = self._with_archived_copy(verdict, deadline)
@@ -249,12 +263,12 @@ class UrlChecker:
             pass  # tried again, with retries, when connecting
         return None
 
-    def _attempt(self, method: str, url: str, deadline: float) -> Any:
+    def _attempt(self, method: str, url: str, deadline: float, headers: Optional[dict[str, str]] = None) -> Any:
         """A response, a final Verdict, or a _Retry saying why another try may help."""
         import requests
 
         try:
-            return self._request(method, url, deadline)
+            return self._request(method, url, deadline, headers)
         except AddressRefused as error:
             return self._verdict(url, "URL004", str(error))
         except HostNotFound as error:
@@ -273,11 +287,13 @@ class UrlChecker:
             self._drop_cache(error)
             return _Retry("", free=True)
 
-    def _request(self, method: str, url: str, deadline: float) -> Any:
+    def _request(self, method: str, url: str, deadline: float, headers: Optional[dict[str, str]] = None) -> Any:
         from citelint.urls.http import set_deadline
 
         timeout = max(0.1, min(self.settings.timeout, deadline - time.monotonic()))
         kwargs: dict[str, Any] = {"timeout": (timeout, timeout), "allow_redirects": True, "stream": True}
+        if headers:
+            kwargs["headers"] = headers
         session = self.session()
         if self._refetch(url) and hasattr(session, "cache"):
             kwargs["force_refresh"] = True
@@ -356,6 +372,63 @@ class UrlChecker:
             return self._verdict(url, "URL002", f"answers {status} {_reason(response)} {_after_tries(tries, response)}", **extra)
         return self._verdict(url, "URL002", f"answers {status} {_reason(response)}", **extra)
 
+    # -- DOIs, at the resolver ---------------------------------------------------
+
+    def _fetch_doi(self, key: str, deadline: float) -> Verdict:
+        """The DOI resolver's record of the DOI of ``key`` (urls.doi), asked by content
+        negotiation with a link's retries; the record is kept as the verdict's ``page``
+        and the entry judged against it when the findings are made."""
+        url = resolver_url(self.settings.doi_resolver, key)
+        refused = self._check_address(url)
+        if refused is not None:
+            return replace(refused, url=key, final_url=url)
+        attempt = 0
+        while True:
+            outcome = self._attempt("GET", url, deadline, REQUEST_HEADERS)
+            if isinstance(outcome, _Retry):
+                if outcome.free:
+                    continue
+                if attempt < RETRIES and self._pause(_backoff(attempt), deadline):
+                    attempt += 1
+                    continue
+                outcome = self._verdict(url, "URL002", outcome.reason)
+            if isinstance(outcome, Verdict):
+                return replace(outcome, url=key, final_url=url)
+            hop_refused = self.policy.refused_hop([hop.url for hop in (*outcome.history, outcome)])
+            if hop_refused is not None:
+                outcome.close()
+                return self._verdict(key, "URL004", hop_refused, final_url=url)
+            if (outcome.status_code >= 500 or outcome.status_code == 429) and attempt < RETRIES:
+                outcome.close()
+                if self._pause(_retry_after(outcome) or _backoff(attempt), deadline):
+                    attempt += 1
+                    continue
+            return self._doi_answer(key, url, outcome, deadline, attempt + 1)
+
+    def _doi_answer(self, key: str, url: str, response: Any, deadline: float, tries: int) -> Verdict:
+        """A 200 holds the record; 404/410, a DOI the resolver does not know (URL001);
+        another answer that is no refusal, a DOI known without metadata."""
+        from citelint.urls.http import body_of
+
+        status = response.status_code
+        extra = {"status": status, "final_url": url}
+        if status == 200:
+            try:
+                record = record_from_answer(body_of(response, deadline - BODY_MARGIN))
+            except Exception:  # noqa: BLE001 - a broken answer holds no record
+                record = None
+            finally:
+                response.close()
+            return self._verdict(key, None, "the DOI resolver knows this DOI", page=record.dumps() if record else None, **extra)
+        response.close()
+        if status in DEAD:
+            return self._verdict(key, "URL001", answer_detail(status, _reason(response), self.settings.doi_resolver), **extra)
+        if 500 <= status < 600:
+            return self._verdict(key, "URL002", f"the DOI resolver answers {status} {_reason(response)} {_after_tries(tries, response)}", **extra)
+        if status in UNVERIFIABLE or (400 <= status < 500 and status not in (406, 415)):
+            return self._verdict(key, "URL006", f"the DOI resolver answers {status} {_reason(response)}: could not verify the DOI", **extra)
+        return self._verdict(key, None, f"the DOI resolver knows this DOI but gives no metadata ({status})", **extra)
+
     # -- archived copies ---------------------------------------------------------
 
     def _with_archived_copy(self, verdict: Verdict, deadline: float) -> Verdict:
@@ -368,11 +441,15 @@ class UrlChecker:
         copy = self._archived_copy(verdict.url, snapshot[0] if snapshot else None, min(self.settings.timeout, time_left))
         if copy is None:
             return verdict
+        if copy == NO_ARCHIVED_COPY:  # never archived: said of a dead link citelint never saw answer
+            seen = snapshot is not None or ever_answered(self.store, verdict.url)
+            return verdict if seen or verdict.code != "URL001" else replace(verdict, detail=f"{verdict.detail}; {NEVER_SEEN}")
         return replace(verdict, detail=f"{verdict.detail}; an archived copy from {copy[0]}: {copy[1]}")
 
     def _archived_copy(self, url: str, seen_at: Optional[float], timeout: float) -> Optional[tuple[str, str]]:
-        """(day, URL) of the archive's copy of ``url``, or None. The answer is read
-        capped and checked: a broken or hostile archive is no copy, never an error."""
+        """(day, URL) of the archive's copy of ``url``, NO_ARCHIVED_COPY when the archive
+        says it has none, or None. The answer is read capped and checked: a broken or
+        hostile archive is no answer, never an error."""
         import requests
 
         params = {"url": url}
@@ -437,11 +514,15 @@ def _read_capped(response: Any, limit: int, deadline: float) -> bytes:
 
 def _archived_snapshot(data: bytes) -> Optional[tuple[str, str]]:
     """The Wayback Machine's availability answer, ``{"archived_snapshots": {"closest":
-    {"available": true, "url": ..., "timestamp": "20230915..."}}}``, as (day, URL)."""
+    {"available": true, "url": ..., "timestamp": "20230915..."}}}``, as (day, URL);
+    ``{"archived_snapshots": {}}`` (no copy at any date) as NO_ARCHIVED_COPY."""
     import json
 
     try:
-        closest = json.loads(data)["archived_snapshots"]["closest"]
+        snapshots = json.loads(data)["archived_snapshots"]
+        if snapshots == {}:
+            return NO_ARCHIVED_COPY
+        closest = snapshots["closest"]
         available, copy, stamp = closest["available"], closest["url"], closest["timestamp"]
     except (ValueError, KeyError, TypeError, RecursionError):
         return None

@@ -37,6 +37,7 @@ from citelint.urls.limits import BODY_LIMIT, MAX_REDIRECTS, TEXT_TYPES
 from citelint.urls.policy import AddressPolicy, ResolveFailed
 
 USER_AGENT = f"Mozilla/5.0 (compatible; citelint/{__version__}; reference checker)"
+ACCEPT = "text/html,application/xhtml+xml,*/*;q=0.8"  # what a link's check asks for
 READ_SIZE = 65536  # decoded bytes asked of urllib3 at a time (it decompresses no more than asked)
 REDIRECT_BODY_LIMIT = 64 * 1024  # a redirect's body is never used: read this much to reuse the connection
 MAX_INTERIM_RESPONSES = 10  # 1xx answers (103 Early Hints) passed over before the real one
@@ -219,11 +220,14 @@ def _replace_body(response: requests.Response, limit: int, keep: bool = True) ->
 
 
 def _cache_key(request: requests.PreparedRequest, **_: Any) -> str:
-    """One entry per method and URL: the checker sends no varying headers or bodies,
-    so requests-cache's general key (URL normalisation, header matching) is not needed."""
+    """One entry per method and URL, and per Accept header when it is not the usual
+    one (a DOI's metadata, asked of the resolver by content negotiation, is not its
+    page): requests-cache's general key (URL normalisation, header matching) is not needed."""
     import hashlib
 
-    return hashlib.blake2b(f"{request.method} {request.url}".encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    accept = request.headers.get("Accept", ACCEPT)
+    varying = "" if accept == ACCEPT else f" {accept}"
+    return hashlib.blake2b(f"{request.method} {request.url}{varying}".encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def _read_whole(response: requests.Response) -> bool:
@@ -238,7 +242,7 @@ def _harden(session: requests.Session, policy: AddressPolicy, workers: int) -> r
     session.trust_env = False  # no proxies or .netrc from the environment
     session.max_redirects = MAX_REDIRECTS
     session.cookies = RequestsCookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
-    session.headers.update({"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    session.headers.update({"User-Agent": USER_AGENT, "Accept": ACCEPT})
     adapter = GuardedAdapter(policy, workers)
     session.mount("http://", adapter)
     session.mount("https://", adapter)

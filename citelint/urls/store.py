@@ -12,8 +12,10 @@ answers from what a run with it open saw. Every row read is validated: a
 code this citelint does not know, text in a number column, an expiry past
 ``now + expire-after`` (a committed file saying "fine until the year 10^300")
 is a miss, never an error or a verdict. The table's format is in its name
-(``verdicts_v3``; format 3 added ``page``, the page's metadata as JSON, for URL007): citelint versions that share one cache file each read
-only the rows of their own format. Nothing is opened through a symbolic link
+(``verdicts_v4``; format 3 added ``page``, the page's metadata as JSON, for URL007;
+format 4 the table ``outcomes_v4``, each URL's recent outcomes, for flaky links):
+citelint versions that share one cache file each read only the rows of their own
+format. Nothing is opened through a symbolic link
 (``cache.make_cache_folder``).
 """
 
@@ -28,9 +30,12 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from citelint.cache import make_cache_folder, switch_to_wal
+from citelint.config import MAX_FLAKY_WINDOW
 from citelint.urls import URL_RULES
 
-FORMAT = 3
+FORMAT = 4
+OUTCOMES = f"outcomes_v{FORMAT}"  # each URL's recent outcomes (urls.history): flaky is not dead
+OUTCOMES_KEPT = MAX_FLAKY_WINDOW  # outcomes kept per URL, at most
 VERDICTS = f"verdicts_v{FORMAT}"  # format 1 was the table "verdicts", keyed by URL alone
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS {VERDICTS} (
@@ -46,6 +51,13 @@ CREATE TABLE IF NOT EXISTS {VERDICTS} (
     expires_at REAL NOT NULL,
     PRIMARY KEY (policy, url)
 );
+CREATE TABLE IF NOT EXISTS {OUTCOMES} (
+    policy TEXT NOT NULL,
+    url TEXT NOT NULL,
+    checked_at REAL NOT NULL,
+    code TEXT
+);
+CREATE INDEX IF NOT EXISTS {OUTCOMES}_url ON {OUTCOMES} (policy, url, checked_at);
 CREATE TABLE IF NOT EXISTS snapshots (
     url TEXT PRIMARY KEY,
     taken_at REAL NOT NULL,
@@ -166,6 +178,31 @@ class VerdictStore:
         """Take these as the snapshots of their URLs (``--accept-changes``)."""
         self._write("INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?)", rows)
 
+    def recent_outcomes(self, url: str, count: int = OUTCOMES_KEPT) -> list[Optional[str]]:
+        """The codes of ``url``'s last ``count`` checks under this store's policy, the
+        latest first (None: the link was fine). A row this citelint did not write
+        (an unknown code, a time that is not one) is passed over."""
+        with self._lock:
+            try:
+                rows = self.connection.execute(
+                    f"SELECT checked_at, code FROM {OUTCOMES} WHERE policy = ? AND url = ? ORDER BY checked_at DESC LIMIT ?",
+                    (self.policy, url, OUTCOMES_KEPT),
+                ).fetchall()
+            except sqlite3.Error as error:
+                self._degrade(error)
+                return []
+        latest = time.time() + self.expire_after
+        return [code for checked_at, code in rows if valid_outcome(checked_at, code, latest)][:count]
+
+    def add_outcomes(self, outcomes: list[tuple[str, float, Optional[str]]]) -> None:
+        """Keep (URL, checked at, code) of this run's checks; each URL keeps its last OUTCOMES_KEPT."""
+        self._write(f"INSERT INTO {OUTCOMES} (policy, url, checked_at, code) VALUES (?, ?, ?, ?)", [(self.policy, *row) for row in outcomes])
+        self._write(
+            f"DELETE FROM {OUTCOMES} WHERE policy = ? AND url = ? AND rowid NOT IN "
+            f"(SELECT rowid FROM {OUTCOMES} WHERE policy = ? AND url = ? ORDER BY checked_at DESC LIMIT {OUTCOMES_KEPT})",
+            [(self.policy, url, self.policy, url) for url in dict.fromkeys(url for url, _, _ in outcomes)],
+        )
+
     def close(self) -> None:
         try:
             self.connection.close()
@@ -190,6 +227,11 @@ def valid_verdict(row: tuple, url: str, latest: float) -> bool:  # type: ignore[
         and _is_time(expires_at, latest)
         and (page is None or _is_text(page))
     )
+
+
+def valid_outcome(checked_at: object, code: object, latest: float) -> bool:
+    """Whether an outcome row holds what this citelint writes: a time and a known code or none."""
+    return _is_time(checked_at, latest) and (code is None or (isinstance(code, str) and code in URL_RULES))
 
 
 def _is_text(value: object) -> bool:

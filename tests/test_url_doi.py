@@ -1,0 +1,212 @@
+"""DOIs checked at the source: a real DOI resolver on 127.0.0.1 answering CSL-JSON
+by content negotiation (tests/urlserver.py), the real checker, cache and command line."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from helpers import check_json, cli
+from urlserver import TrapServer
+
+CSL = "application/vnd.citationstyles.csl+json"
+CATS = {
+    "title": "Deep Learning for Cats: A Survey",
+    "author": [{"family": "Smith", "given": "Jane"}, {"family": "Jones", "given": "A."}],
+    "issued": {"date-parts": [[2020, 3]]},
+    "DOI": "10.1000/cats",
+}
+SOIL = {"title": "Soil chemistry of tomato fields", "author": [{"family": "Garcia", "given": "Ana"}], "issued": {"date-parts": [[2011]]}}
+RETRACTED = {
+    **CATS,
+    "title": "Vaccines and the gut",
+    "author": [{"family": "Wakefield", "given": "A."}],
+    "issued": {"date-parts": [[1998, 2, 28]]},
+    "updated-by": [{"DOI": "10.1000/notice", "type": "retraction", "label": "Retraction", "updated": {"date-parts": [[2010, 2, 6]]}}],
+}
+
+
+@pytest.fixture
+def server() -> Iterator[TrapServer]:
+    with TrapServer() as running:
+        yield running
+
+
+@pytest.fixture
+def resolver(server: TrapServer, project: Path, monkeypatch: pytest.MonkeyPatch) -> TrapServer:
+    """The project asks the server's /doi/ for DOIs; its links go nowhere but 127.0.0.1."""
+    monkeypatch.setenv("CITELINT_ALLOW_PRIVATE", "1")  # the resolver is on loopback
+    Path(".citelint.toml").write_text(
+        f'[urls]\ncache-dir = "c"\ndoi-resolver = "{server.url("/doi")}"\nexclude = ["^https?://(dx\\\\.)?doi\\\\.org/"]\n', encoding="utf-8"
+    )
+    return server
+
+
+def chapter(*entries: str) -> str:
+    markers = " ".join(f"Claim {n}. [CITATION {n}]" for n in range(1, len(entries) + 1))
+    return f"{markers}\n\n## References\n\n" + "\n".join(f"{n}. {entry}" for n, entry in enumerate(entries, start=1)) + "\n"
+
+
+def findings(document: dict) -> list[tuple[str, str]]:  # type: ignore[type-arg]
+    """(code, message) of each finding but the doi.org links' (excluded here: they would leave the machine)."""
+    return [(d["code"], d["message"]) for d in document["diagnostics"] if not d["message"].startswith("https://doi.org/")]
+
+
+def asked(server: TrapServer) -> int:
+    return sum(count for path, count in server.hits.items() if path.startswith("/doi/"))
+
+
+def test_a_doi_whose_record_is_the_cited_work_passes_and_a_warm_run_sends_nothing(resolver: TrapServer) -> None:
+    resolver.dois["10.1000/cats"] = CATS
+    Path("ch.md").write_text(chapter(f'Smith, J. (2020). "Deep learning for cats." *AI Journal*. doi:10.1000/CATS {resolver.url("/ok")}'), encoding="utf-8")
+    code, document, err = check_json("--urls", "ch.md")
+    assert (code, findings(document), err) == (0, [], "")
+    (accept,) = [headers.get("Accept", "") for path, headers in resolver.headers_seen if path.startswith("/doi/")]
+    assert accept.startswith(CSL)  # content negotiation
+    before = sum(resolver.hits.values())
+    assert findings(check_json("--urls", "ch.md")[1]) == []
+    assert sum(resolver.hits.values()) == before  # the record and the link came from the cache
+    assert findings(check_json("--urls", "--offline", "ch.md")[1]) == []
+    check_json("--urls", "--refresh", "ch.md")
+    assert asked(resolver) == 2
+
+
+def test_a_doi_the_resolver_does_not_know_is_dead(resolver: TrapServer) -> None:
+    Path("ch.md").write_text(chapter(f'Smith, J. (2020). "Deep learning for cats." doi:10.1000/invented {resolver.url("/ok")}'), encoding="utf-8")
+    code, document, _ = check_json("--urls", "ch.md")
+    ((rule, message),) = findings(document)
+    assert rule == "URL001" and code == 1
+    assert message == "doi:10.1000/invented: the DOI resolver 127.0.0.1 does not know this DOI (404 Not Found); check the DOI"
+    line = document["diagnostics"][0]
+    assert (line["line"], line["column"]) == (5, len('1. Smith, J. (2020). "Deep learning for cats." doi:') + 1)
+
+
+def test_a_doi_of_another_paper_shows_both_titles(resolver: TrapServer) -> None:
+    resolver.dois["10.1000/soil"] = SOIL
+    Path("ch.md").write_text(chapter(f'Smith, J. (2020). "Deep learning for cats." *AI Journal*. https://doi.org/10.1000/soil'), encoding="utf-8")
+    code, document, _ = check_json("--urls", "ch.md")
+    ((rule, message),) = findings(document)
+    assert rule == "URL007" and code == 0  # a warning
+    assert message == (
+        "doi:10.1000/soil: the DOI names another work: the record says 'Soil chemistry of tomato fields' (Garcia, 2011), "
+        "the entry 'Deep learning for cats' (Smith, 2020) (titles, authors, years differ); check the DOI"
+    )
+
+
+def test_a_corrected_entry_is_judged_again_without_a_request(resolver: TrapServer) -> None:
+    resolver.dois["10.1000/cats"] = CATS
+    Path("ch.md").write_text(chapter('Smith, J. (2020). "Cooking with cats." doi:10.1000/cats'), encoding="utf-8")
+    assert [rule for rule, _ in findings(check_json("--urls", "ch.md")[1])] == ["URL007"]
+    Path("ch.md").write_text(chapter('Smith, J. (2020). "Deep Learning for Cats." doi:10.1000/cats'), encoding="utf-8")
+    assert findings(check_json("--urls", "ch.md")[1]) == []
+    assert asked(resolver) == 1
+
+
+@pytest.mark.parametrize(
+    ("entry", "codes"),
+    [
+        ('Smith, J. (2020). "Deep Learning for Cats: A Survey." doi:10.1000/cats', []),
+        ('Smith, J. (2020). "Deep learning for cats" doi:10.1000/cats', []),  # the subtitle dropped
+        ("Smith, J. (2020). \u201cDeep Learning &amp; Cats \u2013 a survey.\u201d doi:10.1000/cats", []),  # entities, smart quotes, a dash
+        ("J. Smith and A. Jones, \u201cDeep learning for cats: a survey,\u201d *AI J.*, 2021. doi:10.1000/cats", []),  # IEEE, printed a year later
+        ("Smith J, Jones A. Deep learning for cats: a survey. AI J. 2020;3:1-9. doi:10.1000/cats", []),  # Vancouver
+        ('World Health Organization. (2020). "Deep learning for cats." doi:10.1000/cats', ["URL007"]),  # another author
+        ('Smith, J. (1987). "Deep learning for cats." doi:10.1000/cats', ["URL007"]),  # another year
+        ("Smith, J. 2020. doi:10.1000/cats", []),  # no title: not judged
+    ],
+)
+def test_entries_are_compared_with_the_record_as_words(resolver: TrapServer, entry: str, codes: list[str]) -> None:
+    resolver.dois["10.1000/cats"] = CATS
+    Path("ch.md").write_text(chapter(entry), encoding="utf-8")
+    assert [rule for rule, _ in findings(check_json("--urls", "ch.md")[1])] == codes
+
+
+def test_a_retracted_work_is_reported(resolver: TrapServer) -> None:
+    resolver.dois["10.1000/mmr"] = RETRACTED
+    resolver.dois["10.1000/notice"] = {"title": "Vaccines and the gut", "update-to": [{"DOI": "10.1000/mmr", "type": "retraction"}]}
+    resolver.dois["10.1000/rel"] = {"title": "A relation", "relation": {"is-retracted-by": [{"id": "10.1000/n2", "id-type": "doi"}]}}
+    resolver.dois["10.1000/marked"] = {"title": "RETRACTED: Cats and dogs"}
+    Path("ch.md").write_text(
+        chapter(
+            'Wakefield, A. (1998). "Vaccines and the gut." *The Lancet*. doi:10.1000/mmr',
+            'Wakefield, A. (1998). "Vaccines and the gut." doi:10.1000/notice',
+            'Doe, J. (2019). "A relation." doi:10.1000/rel',
+            'Doe, J. (2019). "Cats and dogs." doi:10.1000/marked',
+            'Wakefield, A. (1998). "Vaccines and the gut" [Retracted]. *The Lancet*. doi:10.1000/mmr',
+        ),
+        encoding="utf-8",
+    )
+    code, document, _ = check_json("--urls", "ch.md")
+    assert [(d["code"], d["line"]) for d in document["diagnostics"] if d["code"] == "URL009"] == [("URL009", 5), ("URL009", 6), ("URL009", 7), ("URL009", 8)]
+    messages = [message for rule, message in findings(document) if rule == "URL009"]
+    assert [rule for rule, _ in findings(document) if rule.startswith("URL")] == ["URL009"] * 4
+    assert messages[0] == "doi:10.1000/mmr: the work was retracted (by the notice 10.1000/notice, 2010-02-06); check that the citation still stands"
+    assert messages[1].startswith("doi:10.1000/notice: this DOI is a retraction notice (of 10.1000/mmr), not the work itself")
+    assert "retracted (by the notice 10.1000/n2)" in messages[2] and "its title says so" in messages[3]
+    assert code == 0  # warnings
+
+
+def test_answers_that_are_not_a_record_judge_nothing(resolver: TrapServer) -> None:
+    resolver.dois["10.1000/html"] = "<html>not json</html>"
+    resolver.dois["10.1000/list"] = [1, 2]
+    resolver.dois["10.1000/odd"] = {"title": ["Deep learning for cats"], "author": "nobody", "issued": {"date-parts": "x"}, "updated-by": 7}
+    Path("ch.md").write_text(
+        chapter(*(f'Smith, J. (2020). "Deep learning for cats." doi:10.1000/{name}' for name in ("html", "list", "odd"))), encoding="utf-8"
+    )
+    code, document, err = check_json("--urls", "ch.md")
+    assert (code, findings(document), err) == (0, [], "")
+
+
+def test_a_stored_record_that_is_not_one_is_a_miss(resolver: TrapServer) -> None:
+    resolver.dois["10.1000/cats"] = CATS
+    Path("ch.md").write_text(chapter('Smith, J. (2020). "Cooking with cats." doi:10.1000/cats'), encoding="utf-8")
+    check_json("--urls", "ch.md")
+    with sqlite3.connect("c/verdicts.sqlite") as connection:
+        (table,) = [name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE name LIKE 'verdicts_v%'")]
+        connection.execute(f"UPDATE {table} SET page = ? WHERE url = 'doi:10.1000/cats'", ('{"title": 5}',))
+    assert findings(check_json("--urls", "ch.md")[1]) == []  # not a record: nothing judged, nothing invented
+
+
+def test_a_resolver_behind_the_address_guard_is_not_asked(server: TrapServer, project: Path) -> None:
+    server.dois["10.1000/cats"] = CATS
+    Path(".citelint.toml").write_text(f'[urls]\ncache-dir = "c"\ndoi-resolver = "{server.url("/doi")}"\nexclude = ["^https?://(dx\\\\.)?doi\\\\.org/"]\n', encoding="utf-8")
+    Path("ch.md").write_text(chapter('Smith, J. (2020). "Deep learning for cats." doi:10.1000/cats'), encoding="utf-8")
+    document = check_json("--urls", "ch.md")[1]
+    assert [rule for rule, _ in findings(document)] == ["URL004"]
+    assert sum(server.hits.values()) == 0
+
+
+def test_a_failing_resolver_is_unreachable_not_dead(resolver: TrapServer) -> None:
+    resolver.dois["10.1000/cats"] = 500
+    Path("ch.md").write_text(chapter('Smith, J. (2020). "Deep learning for cats." doi:10.1000/cats'), encoding="utf-8")
+    ((rule, message),) = findings(check_json("--urls", "ch.md")[1])
+    assert rule == "URL002" and message == "doi:10.1000/cats: the DOI resolver answers 500 Internal Server Error after 3 tries"
+
+
+@pytest.mark.parametrize(
+    ("toml", "error"),
+    [
+        ('doi-resolver = "doi.org"', "'urls.doi-resolver' must be an http(s) URL"),
+        ("flaky-failures = 0", "'urls.flaky-failures' must be a whole number from 1 to 20"),
+        ("flaky-window = 21", "'urls.flaky-window' must be a whole number from 1 to 20"),
+        ("flaky-failures = 4", "'urls.flaky-failures' (4) is more than 'urls.flaky-window' (3)"),
+    ],
+)
+def test_bad_settings_are_one_clear_line(project: Path, toml: str, error: str) -> None:
+    Path(".citelint.toml").write_text(f"[urls]\n{toml}\n", encoding="utf-8")
+    Path("ch.md").write_text(chapter('Smith, J. (2020). "Cats." doi:10.1000/cats'), encoding="utf-8")
+    code, out, err = cli("check", "--urls", "ch.md")
+    assert code == 2 and error in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_titles_match_as_words() -> None:
+    from citelint.urls.doi import titles_match
+
+    assert titles_match("Deep learning for cats", "Deep Learning for Cats: A Survey")
+    assert titles_match("\u201cL\u2019\u00e9t\u00e9 des chats\u201d", "L'ete des chats")
+    assert titles_match("The Effects of X on Y", "The effects of X on Y.")
+    assert not titles_match("Deep learning for cats", "Soil chemistry of tomato fields")
+    assert not titles_match("Deep learning", "Deep learning for cats and dogs in the wild")  # not a main title: no colon
