@@ -229,6 +229,7 @@ EMOJI_PREFIX = "Emoji 😀🎉 and CJK 漢字かな before it: "
 def _wide_chapter() -> str:
     """A chapter whose out-of-order marker follows characters outside the BMP and CJK."""
     return (
+        "A line separator\u2028and a form feed\x0c stay inside this line, as LSP counts lines.\n\n"
         f"{EMOJI_PREFIX}first [CITATION 2] then [CITATION 1] here.\n\n"
         "## References\n\n"
         "1. \"Alpha\" 2020. https://example.org/a\n"
@@ -520,5 +521,40 @@ def test_a_malformed_request_and_a_10_mb_document_do_not_stop_the_server(tmp_pat
         assert "Cheatham" in hover.contents.value
         found = await session.wait_for(big_uri)
         assert "CIT003" in {d.code for d in found}
+
+    run_session(scenario, cwd=tmp_path)
+
+
+# -- URL verdicts from the cache ---------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_url_findings_and_hover_come_from_the_cache_of_check_urls(tmp_path: Path) -> None:
+    from citelint.urls.store import Verdict, VerdictStore
+
+    (tmp_path / ".git").mkdir()
+    text = seed_text()
+    chapter = tmp_path / "chapter-38.md"
+    chapter.write_text(text, encoding="utf-8")
+    dead = "https://www.bbc.com/news/world-asia-66795493"
+    fine = "https://www.csis.org/analysis/anticipating-putin-kim-summit-whats-agenda"
+    store = VerdictStore(tmp_path / ".citelint-cache" / "verdicts.sqlite", lambda message: None, "guarded")
+    checked = 1_700_000_000.0  # 2023-11-14
+    store.put([Verdict(dead, "URL001", "404 Not Found", status=404, checked_at=checked), Verdict(fine, None, "200 OK", status=200, checked_at=checked, expires_at=checked + 1)])
+    store.close()
+    uri = chapter.as_uri()
+
+    async def scenario(session: Session) -> None:
+        session.open(uri, text)
+        found = await session.wait_for(uri)
+        assert sorted(d.code for d in found) == ["CIT003", "URL001"]
+        (url,) = [d for d in found if d.code == "URL001"]
+        assert text[offset_of(text, url.range.start, session.encoding) : offset_of(text, url.range.end, session.encoding)] == dead
+        assert "404 Not Found" in url.message
+        document = lsp.TextDocumentIdentifier(uri)
+        hover = await session.client.text_document_hover_async(lsp.HoverParams(document, pos(text, marker_offset(text, "[CITATION 1]") + 3)))
+        assert "last checked 2023-11-14: URL001 404 Not Found" in hover.contents.value
+        hover = await session.client.text_document_hover_async(lsp.HoverParams(document, pos(text, marker_offset(text, "[CITATION 2]") + 3)))
+        assert "last checked 2023-11-14: fine" in hover.contents.value
 
     run_session(scenario, cwd=tmp_path)

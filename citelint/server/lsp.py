@@ -23,6 +23,7 @@ from citelint.diagnostics import Diagnostic, Severity, printable
 from citelint.files import MAX_FILE_BYTES
 from citelint.server.positions import Position
 from citelint.server.project import Project, is_config_file
+from citelint.server.url_cache import UrlVerdicts
 from citelint.server.views import Change, ChapterView, Range, Refused
 from citelint.version import __version__
 
@@ -39,12 +40,15 @@ class CitelintServer(LanguageServer):
     open document, and the pending lint of each."""
 
     def __init__(self, rules_url: str = "") -> None:
-        super().__init__("citelint", __version__)
+        # Whole texts on change: pygls's incremental sync splits lines where LSP does
+        # not (U+2028, form feeds), which would put an edit in the wrong place.
+        super().__init__("citelint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Full)
         self.rules_url = rules_url
         self.project = Project(os.getcwd())
         self.views: dict[str, tuple[int, ChapterView]] = {}
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.config_uris: set[str] = set()
+        self.url_verdicts = UrlVerdicts()
 
     # -- documents -------------------------------------------------------------
 
@@ -72,7 +76,7 @@ class CitelintServer(LanguageServer):
 
     def make_view(self, text: str, uri: str) -> ChapterView:
         path = to_fs_path(uri) or ""
-        return ChapterView(text, self.project.settings_for(path).settings, path, _encoding(self))
+        return ChapterView(text, self.project.settings_for(path).settings, path, _encoding(self), self.url_verdicts)
 
     # -- diagnostics --------------------------------------------------------------
 
@@ -133,6 +137,7 @@ class CitelintServer(LanguageServer):
     def reload_configuration(self) -> None:
         """Read the configuration files again, show their errors, re-lint every chapter."""
         self.project.reload()
+        self.url_verdicts.forget()
         self.views.clear()
         for uri in list(self.workspace.text_documents):
             if self.is_chapter(self.workspace.get_text_document(uri)):

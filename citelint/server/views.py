@@ -10,7 +10,8 @@ Positions in and out are the client's (``positions.Position``); no pygls here.
 from __future__ import annotations
 
 import re
-from typing import Iterator, NamedTuple, Optional
+import time
+from typing import TYPE_CHECKING, Iterator, NamedTuple, Optional
 
 from citelint.catalog import RENUMBERING_CODES
 from citelint.chapter import Chapter
@@ -23,6 +24,10 @@ from citelint.references import Entry
 from citelint.renumbering import FixResult, Refusal, _Plan, apply_edits, attach_renumbering, fix_chapter, renumbering_fix, verify
 from citelint.selection import Selection
 from citelint.server.positions import UTF16, Position, TextIndex
+
+if TYPE_CHECKING:
+    from citelint.server.url_cache import UrlVerdicts
+    from citelint.urls.store import Verdict
 
 MAX_COMPLETION_TITLE = 80
 _DIGITS = re.compile(r"[0-9]+")
@@ -72,8 +77,10 @@ class NumberAt(NamedTuple):
 class ChapterView:
     """One version of a chapter's text, parsed once."""
 
-    def __init__(self, text: str, settings: Settings, path: str, encoding: str = UTF16) -> None:
+    def __init__(self, text: str, settings: Settings, path: str, encoding: str = UTF16, url_verdicts: Optional["UrlVerdicts"] = None) -> None:
+        """``url_verdicts``: where the last URL verdicts are read (none: no URL findings)."""
         self.text = text
+        self.url_verdicts = url_verdicts
         self.settings = settings
         self.path = path
         self.index = TextIndex(text, encoding)
@@ -81,6 +88,7 @@ class ChapterView:
         self.document = self.chapter.document
         self.selection = Selection.of(self.chapter, path, project_names(settings, path))
         self._findings: Optional[list[Diagnostic]] = None
+        self._verdicts: Optional[dict[str, "Verdict"]] = None
 
     # -- positions ---------------------------------------------------------------
 
@@ -112,7 +120,10 @@ class ChapterView:
     def findings(self) -> list[Diagnostic]:
         """What ``citelint check`` reports for the text, with the JSON report's fixes."""
         if self._findings is None:
-            found = lint_chapter(self.chapter, self.path, selection=self.selection)
+            from citelint.urls import url_diagnostics
+
+            cached = url_diagnostics(self.chapter, self.verdicts(), self.path, self.selection) if self.verdicts() else []
+            found = lint_chapter(self.chapter, self.path, cached, selection=self.selection)
             self._findings = attach_renumbering(self.chapter, self.path, found, self.selection)
         return self._findings
 
@@ -138,12 +149,18 @@ class ChapterView:
         comment = f"<!-- citelint-disable-line {diagnostic.code} -->"
         insertion = comment if not before or before[-1] in " \t" else " " + comment
         changed = self.text[:end] + insertion + self.text[end:]
-        after = ChapterView(changed, self.settings, self.path, self.index.encoding).findings()
+        after = ChapterView(changed, self.settings, self.path, self.index.encoding, self.url_verdicts).findings()
         expected = [_where(d) for d in self.findings() if d is not diagnostic and d != diagnostic]
         if sorted(_where(d) for d in after) != sorted(expected):
             return None
         position = self.index.position(end)
         return Change(Range(position, position), insertion)
+
+    def verdicts(self) -> dict[str, "Verdict"]:
+        """The last verdict of each of the chapter's links that ``check --urls`` cached."""
+        if self._verdicts is None:
+            self._verdicts = self.url_verdicts.of(self.chapter, self.settings) if self.url_verdicts is not None else {}
+        return self._verdicts
 
     # -- markers and entries ---------------------------------------------------------
 
@@ -218,9 +235,17 @@ class ChapterView:
         if entry is None:
             return f"**[{number}]** no entry {number} in the reference list"
         lines = [f"**[{number}]** {_markdown_escaped(entry.text)}"]
-        lines += [f"<{url}>" for url in entry.urls]
+        lines += [f"<{url}>{self._last_check(url)}" for url in entry.urls]
         lines += [f"DOI <https://doi.org/{doi}>" for doi in entry.dois if not any(doi in url for url in entry.urls)]
         return "\n\n".join(lines)
+
+    def _last_check(self, url: str) -> str:
+        verdict = self.verdicts().get(url)
+        if verdict is None:
+            return ""
+        when = time.strftime("%Y-%m-%d", time.gmtime(verdict.checked_at))
+        outcome = "fine" if verdict.code is None else f"{verdict.code} {_markdown_escaped(shorten(verdict.detail, 200))}"
+        return f" — last checked {when}: {outcome}"
 
     def links(self) -> Iterator[Link]:
         """Each URL of each entry, where it is written."""
