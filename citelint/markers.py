@@ -486,7 +486,7 @@ _BRACKET_START = re.compile(r"\[(?=[ \t]{0,2}[0-9])")
 _NEXT_BRACKET_NUMBER = re.compile(r"[-\u2013]\[([1-9][0-9]{0,8})\]")  # IEEE's `[1]–[3]`
 # A `[1]: url` link reference definition, after any quote or list prefix.
 _DEFINITION = re.compile(r"^[ \t]{0,3}(?:(?:>|[-*+]|\d{1,9}[.)])[ \t]*)*\[([1-9][0-9]{0,8})\]:", re.MULTILINE)
-_NOT_BEFORE_BRACKET = "[]!^"  # `[[1]]`, `[text][1]`, `![1](img)`, footnote-ish carets
+_NOT_BEFORE_BRACKET = "[]!^)"  # `[[1]]`, `[text][1]`, `![1](img)`, footnote-ish carets, `f(x)[1]`
 _LINK_AFTER = "([{"  # `[1](url)`, `[1][ref]`, `[1][]`, `[1]{.class}`
 _SUPERSCRIPT = re.compile(r"<sup>([^<>\n]{1,200}?)</sup>|\^([^\s\^\[\]]{1,200}?)\^", re.IGNORECASE)
 # Units that take exponents (km<sup>2</sup>): a superscript after them is not a citation.
@@ -546,8 +546,8 @@ def _bracket_markers(document: Document) -> list[Marker]:
             continue
         if marker.well_formed and len(marker.numbers) == 1 and marker.text == f"[{marker.numbers[0]}]":
             marker, covered = _ieee_range(text, marker)
-            if len(marker.numbers) == 1 and marker.numbers[0] in YEAR_LIKE:
-                continue  # `[2020]`: a year put in, as in a quotation
+        if all(number in YEAR_LIKE for number in marker.numbers):
+            continue  # `[2020]`, `[2016, 2019]`: years put in, as in a quotation
         role = "label" if line_start else "linked" if body.strip() in defined else ""
         markers.append(marker._replace(role=role) if role else marker)
     return markers
@@ -623,14 +623,17 @@ def _exponent(text: str, start: int) -> bool:
     before = text[start - 1]
     if before.isdigit() or before in ")[":
         return True
-    word_start = start
-    while word_start > 0 and start - word_start <= 3 and text[word_start - 1].isalpha():
+    end = start
+    while end > 0 and text[end - 1] in "*_":
+        end -= 1  # `*x*<sup>2</sup>`: the name in emphasis
+    word_start = end
+    while word_start > 0 and end - word_start <= 3 and text[word_start - 1].isalpha():
         word_start -= 1
-    word = text[word_start:start]
+    word = text[word_start:end]
     if len(word) == 1 or word in _UNITS:
         return True
-    operator = text[max(0, word_start - 3) : word_start].rstrip()
-    return len(word) <= 2 and operator[-1:] in _OPERATORS  # `E = mc^2^`
+    operator = text[max(0, word_start - 4) : word_start].rstrip(" *_")
+    return 0 < len(word) <= 2 and operator[-1:] in _OPERATORS  # `E = mc^2^`
 
 
 def _styled_near_miss(raw: str, body: str, opening: str, closing: str, separator: str) -> Optional[tuple[tuple[int, ...], str, str]]:
@@ -722,7 +725,7 @@ def hidden_pattern(keyword: str, style: str = "citation") -> re.Pattern[str]:
     """A plain marker of the style, its number the first group: looked for where
     markers are not read (code, comments), to say where a citation hides."""
     if style == "brackets":
-        return re.compile(r"(?<![\w\[\]!^])\[([1-9][0-9]{0,8})\](?![(\[{:])")
+        return re.compile(r"(?<![\w\[\]!^)])\[([1-9][0-9]{0,8})\](?![(\[{:])")
     if style == "superscript":
         return re.compile(r"(?:<sup>|\^)([1-9][0-9]{0,8})(?:</sup>|\^)", re.IGNORECASE)
     return simple_pattern(keyword)
@@ -741,7 +744,7 @@ def may_hide(text: str, keyword: str, style: str = "citation") -> bool:
 def candidate_pattern_for(keyword: str, style: str = "citation") -> re.Pattern[str]:
     """What may start a marker of the style (counted where a block hides markers)."""
     if style == "brackets":
-        return re.compile(r"(?<![\w\[\]!^])\[[ \t]{0,2}[0-9]")
+        return re.compile(r"(?<![\w\[\]!^)])\[[ \t]{0,2}[0-9]")
     if style == "superscript":
         return re.compile(r"<sup>[ \t]*\[?[0-9]|\^[0-9][^\s\^]{0,200}\^", re.IGNORECASE)
     return candidate_pattern(keyword)
@@ -773,5 +776,5 @@ def masked(text: str, keyword: str, style: str = "citation") -> str:
     return _MASKED_SUPERSCRIPTS.sub("[…]", text)
 
 
-_MASKED_BRACKETS = re.compile(r"(?<![\w\[\]!^])\[[ \t]{0,2}[0-9][^\[\]\n]*\](?![(\[{])")
+_MASKED_BRACKETS = re.compile(r"(?<![\w\[\]!^)])\[[ \t]{0,2}[0-9][^\[\]\n]*\](?![(\[{])")
 _MASKED_SUPERSCRIPTS = re.compile(r"<sup>[^<>\n]*</sup>|\^[^\s\^\[\]]+\^", re.IGNORECASE)

@@ -64,7 +64,7 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
             continue
         text = document.block_text(block)[:MAX_PROSE_BLOCK]
         count = sum(1 for _ in pattern.finditer(text))
-        if count and _reads_as_prose(text):
+        if count and _reads_as_prose(text if chapter.settings.marker_style == "citation" else pattern.sub("", text)):  # `<sup>` is no code
             hiding.append((block, count))
     if not hiding:
         return

@@ -1,0 +1,514 @@
+"""Numbered styles beyond `[CITATION n]` (issue 17): `marker-style = "brackets"`
+(IEEE/Vancouver `[1]`, `[1, 3]`, `[2–4]`, `[1]–[3]`) and `"superscript"`
+(`<sup>1,3</sup>`, pandoc's `^1,3^`).
+
+Each style on realistic chapters (tests/fixtures/ieee-chapter.md,
+vancouver-linkdefs-chapter.md, superscript-chapter.md, full of ordinary links,
+footnotes, task lists, code and tables), every rule where it must fire and not
+where it must not, `fix` writing markers back in their own form, the command line
+with the configuration key, and part A of issue 12 (`fix` never re-points a
+citation) as a property test with an oracle of its own in every style.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from citelint import fix_text, lint_text
+from citelint.chapter import Chapter
+from citelint.config import Settings
+from helpers import apply_at_positions, check_json, cli
+
+FIXTURES = Path(__file__).parent / "fixtures"
+BRACKETS = Settings(marker_style="brackets", placement="any")
+SUPERSCRIPT = Settings(marker_style="superscript", placement="any")
+
+
+def fixture(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def cited(text: str, chosen: Settings) -> list[tuple[str, tuple[int, ...]]]:
+    """The markers that cite, as written, with their numbers."""
+    return [(marker.text, marker.numbers) for marker in Chapter.parse(text, chosen).citations()]
+
+
+def codes(text: str, chosen: Settings) -> list[str]:
+    return [diagnostic.code for diagnostic in lint_text(text, chosen)]
+
+
+# -- the realistic chapters ------------------------------------------------------
+
+
+def test_an_ieee_chapter_reads_its_markers_and_nothing_else() -> None:
+    text = fixture("ieee-chapter.md")
+    assert cited(text, BRACKETS) == [
+        ("[1]", (1,)),
+        ("[2]", (2,)),
+        ("[3]", (3,)),
+        ("[2]–[4]", (2, 3, 4)),
+        ("[5, p. 112]", (5,)),
+        ("[6, Fig. 3]", (6,)),
+        ("[7]", (7,)),  # in a task list item
+        ("[2]", (2,)),  # in table cells
+        ("[6]", (6,)),
+        ("[8]", (8,)),  # in a block quote
+    ]
+    assert lint_text(text, BRACKETS) == []
+
+
+def test_a_reference_list_written_as_link_definitions_is_the_list_its_labels_cite() -> None:
+    text = fixture("vancouver-linkdefs-chapter.md")
+    chapter = Chapter.parse(text, BRACKETS)
+    assert chapter.references is not None and [entry.number for entry in chapter.references.entries] == [1, 2, 3, 4]
+    assert cited(text, BRACKETS) == [("[1,2]", (1, 2)), ("[3]", (3,)), ("[2-4]", (2, 3, 4)), ("[4, pp. 212–214]", (4,))]
+    assert lint_text(text, BRACKETS) == []
+
+
+def test_a_superscript_chapter_reads_its_markers_and_no_exponent() -> None:
+    text = fixture("superscript-chapter.md")
+    assert cited(text, SUPERSCRIPT) == [
+        ("<sup>1</sup>", (1,)),
+        ("<sup>2,3</sup>", (2, 3)),
+        ("<sup>2–4</sup>", (2, 3, 4)),
+        ("<sup>5</sup>", (5,)),
+        ("<sup>3</sup>", (3,)),
+        ("<sup>6</sup>", (6,)),
+        ("<sup>4</sup>", (4,)),
+    ]
+    assert lint_text(text, SUPERSCRIPT) == []
+
+
+@pytest.mark.parametrize("name", ["ieee-chapter.md", "vancouver-linkdefs-chapter.md", "superscript-chapter.md"])
+def test_the_default_style_reads_none_of_them_as_markers(name: str) -> None:
+    """`[1]` and `<sup>1</sup>` are not `[CITATION n]` markers: the default is unchanged."""
+    assert Chapter.parse(fixture(name), Settings()).markers == ()
+
+
+@pytest.mark.parametrize(
+    ("name", "chosen", "swap"),
+    [("ieee-chapter.md", BRACKETS, (7, 8)), ("superscript-chapter.md", SUPERSCRIPT, (5, 6))],
+)
+def test_fix_puts_a_chapter_with_two_references_swapped_back_byte_for_byte(name: str, chosen: Settings, swap: tuple[int, int]) -> None:
+    """Swap two references' numbers in the markers and the labels (the list kept in
+    label order): CIT003 fires at the first, and `fix` gives back the chapter."""
+    text = fixture(name)
+    one, two = swap
+    swapped = _swap_numbers(text, one, two, chosen.marker_style)
+    assert swapped != text
+    assert "CIT003" in codes(swapped, chosen)
+    result = fix_text(swapped, chosen)
+    assert result.refused is None
+    assert result.text == text
+    assert fix_text(result.text, chosen).text == result.text
+
+
+def _swap_numbers(text: str, one: int, two: int, style: str) -> str:
+    swap = {str(one): str(two), str(two): str(one)}
+    marker = r"(?<=\[)(\d+)(?=\])" if style == "brackets" else r"(?<=<sup>)(\d+)(?=</sup>)"
+    prose, heading, listed = text.partition("## References\n")
+    prose = re.sub(marker, lambda m: swap.get(m.group(1), m.group(1)), prose)
+    label = r"^\[(\d+)\]" if style == "brackets" else r"^(\d+)\."
+    lines = listed.split("\n")
+    relabelled = [re.sub(label, lambda m: m.group().replace(m.group(1), swap.get(m.group(1), m.group(1))), line) for line in lines]
+    first, second = (index for index, line in enumerate(relabelled) if re.match(label, line) and re.match(label, line).group(1) in swap)  # type: ignore[union-attr]
+    relabelled[first], relabelled[second] = relabelled[second], relabelled[first]
+    return prose + heading + "\n".join(relabelled)
+
+
+# -- every rule, in every style ----------------------------------------------------
+
+# A template: ⟦1, 3⟧ is a marker, ⟨1⟩ an entry label, in the style's own form.
+STYLES: dict[str, tuple[Settings, Callable[[str], str], str]] = {
+    "brackets": (BRACKETS, lambda body: f" [{body}]", "[{}] "),
+    "superscript": (SUPERSCRIPT, lambda body: f"<sup>{body}</sup>", "{}. "),
+    "pandoc": (SUPERSCRIPT, lambda body: "^" + body.replace(" ", "") + "^", "{}. "),
+}
+E1 = '"One." Example Press, 2020. https://example.com/1'
+E2 = '"Two." Example Press, 2021. https://example.com/2'
+E3 = '"Three." Example Press, 2022. https://example.com/3'
+LIST = f"\n## References\n\n⟨1⟩{E1}\n⟨2⟩{E2}\n⟨3⟩{E3}\n"
+CLEAN = "One⟦1⟧. Two⟦2⟧. Three⟦3⟧.\n" + LIST
+
+
+def written(template: str, style: str) -> str:
+    _, marker, label = STYLES[style]
+    text = re.sub(r" ?⟦([^⟧]*)⟧", lambda m: marker(m.group(1)), template)
+    return re.sub(r"⟨(\d+)⟩", lambda m: label.format(m.group(1)), text)
+
+
+RULE_CASES = [
+    pytest.param(CLEAN, set(), id="clean"),
+    pytest.param("One⟦1, 2⟧. Three⟦3⟧.\n" + LIST, set(), id="clean-list"),
+    pytest.param("One⟦1-3⟧.\n" + LIST, set(), id="clean-range"),
+    pytest.param("One⟦1–3⟧.\n" + LIST, set(), id="clean-en-dash-range"),
+    pytest.param(CLEAN.replace("Three⟦3⟧.", "Three⟦3⟧. Four⟦4⟧."), {"CIT001"}, id="CIT001"),
+    pytest.param(CLEAN.replace(" Three⟦3⟧.", ""), {"CIT002"}, id="CIT002"),
+    pytest.param("One⟦1⟧. Three⟦3⟧. Two⟦2⟧.\n" + LIST, {"CIT003"}, id="CIT003"),
+    pytest.param(
+        f"One⟦1⟧. Three⟦3⟧.\n\n## References\n\n⟨1⟩{E1}\n⟨3⟩{E3}\n", {"CIT004", "CIT011"}, id="CIT004"
+    ),
+    pytest.param("One⟦1; 2⟧. Three⟦3⟧.\n" + LIST, {"CIT005"}, id="CIT005-semicolon"),
+    pytest.param("One⟦1\u00a0-\u00a02⟧. Three⟦3⟧.\n" + LIST, {"CIT005"}, id="CIT005-no-break-space"),
+    pytest.param("# Results⟦1⟧\n\n" + CLEAN, {"CIT006"}, id="CIT006-heading"),
+    pytest.param(CLEAN.replace(f"⟨3⟩{E3}", f"⟨3⟩{E3} See⟦2⟧."), {"CIT006"}, id="CIT006-in-list"),
+    pytest.param(CLEAN.replace(E3, E2.replace("Two", "Again")), {"CIT007"}, id="CIT007"),
+    pytest.param(CLEAN.replace(E3, '"Three." Example Press.'), {"CIT008"}, id="CIT008"),
+    pytest.param("One⟦1⟧. Two⟦2⟧.\n", {"CIT009"}, id="CIT009"),
+    pytest.param("One⟦1, 1⟧. Two⟦2⟧. Three⟦3⟧.\n" + LIST, {"CIT010"}, id="CIT010-within"),
+    pytest.param("One⟦1⟧⟦1⟧. Two⟦2⟧. Three⟦3⟧.\n" + LIST, {"CIT010"}, id="CIT010-adjacent"),
+    pytest.param(CLEAN.replace("⟨2⟩", "⟨3⟩").replace("⟨3⟩" + E3, "⟨2⟩" + E3), {"CIT011"}, id="CIT011"),
+    pytest.param("<!-- citelint-disable CIT999 -->\n" + CLEAN, {"CIT012"}, id="CIT012"),
+    pytest.param(CLEAN + "\n```\nLater⟦2⟧.\n", {"CIT013"}, id="CIT013"),
+    pytest.param(
+        "    Sleep helps recall of word pairs⟦1⟧. The effect is large⟦2⟧. It lasts⟦3⟧.\n" + LIST,
+        {"CIT002", "CIT015"},
+        id="CIT015",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("style", "template", "expected"),
+    [
+        pytest.param(style, *case.values, id=f"{case.id}-{style}")
+        for case in RULE_CASES
+        for style in STYLES
+        if not (style == "pandoc" and "\u00a0" in case.values[0])  # a space of any kind ends pandoc's superscript
+    ],
+)
+def test_every_rule_in_every_style(style: str, template: str, expected: set[str]) -> None:
+    chosen = STYLES[style][0]
+    text = written(template, style)
+    assert set(codes(text, chosen)) == expected, text
+
+
+@pytest.mark.parametrize("style", list(STYLES))
+def test_placement_is_judged_when_set(style: str) -> None:
+    """`placement` is "any" by default in these styles (from a configuration file);
+    set, it is obeyed."""
+    text = written(CLEAN, style)  # markers before the period: IEEE's way
+    assert "CIT006" in codes(text, STYLES[style][0]._replace(placement="after"))
+    assert "CIT006" not in codes(text, STYLES[style][0]._replace(placement="before"))
+
+
+@pytest.mark.parametrize("style", list(STYLES))
+def test_messages_show_markers_in_the_chapters_style(style: str) -> None:
+    chosen, marker, _ = STYLES[style]
+    text = written(CLEAN.replace(" Three⟦3⟧.", ""), style)
+    [message] = [diagnostic.message for diagnostic in lint_text(text, chosen)]
+    shown = "[3]" if style == "brackets" else "<sup>3</sup>"
+    assert f"cite it with {shown}" in message
+
+
+# -- what is not a citation -------------------------------------------------------
+
+BRACKET_NON_CITATIONS = [
+    pytest.param("See [1](https://example.com/one) for the data.", id="inline-link"),
+    pytest.param("See [1][ref] for the data.\n\n[ref]: https://example.com", id="full-reference-link"),
+    pytest.param("See [1][] for the data.\n\n[1]: https://example.com", id="collapsed-reference-link"),
+    pytest.param("See [the data][1] here.\n\n[1]: https://example.com", id="reference-link-label"),
+    pytest.param("![1](figure-1.png)", id="image"),
+    pytest.param("A claim.[^1]\n\n[^1]: A footnote.", id="footnote"),
+    pytest.param("- [ ] open\n- [x] done\n- [X] done too", id="task-list"),
+    pytest.param("Use `a[1]` here.", id="inline-code"),
+    pytest.param("```js\nconst b = a[1] + a[2];\n```", id="fenced-code"),
+    pytest.param("The value arr[1] and x_[2] and f(x)[3].", id="index-after-a-word"),
+    pytest.param("A wiki link [[1]] here.", id="wiki-link"),
+    pytest.param("Small caps [1]{.smallcaps} here.", id="pandoc-span"),
+    pytest.param('"The summer [2003] was hot," she wrote. Versions [2016, 2019, 2022].', id="years"),
+    pytest.param("The first element [0], a class [0-9], a reversed [3-1], a padded [01].", id="zero-and-odd"),
+    pytest.param("Slices [1:2], versions [1.2], and [ ] boxes.", id="slices-versions"),
+    pytest.param("<!-- [1] -->\n\n%% [2] %%", id="comments"),
+    pytest.param("See the map [4].\n\n[4]: https://example.com/map\n\n## References\n\n[1] " + E1 + "\n\nCited [1].", id="shortcut-link-to-a-definition-outside-the-list"),
+]
+
+
+@pytest.mark.parametrize("text", BRACKET_NON_CITATIONS)
+def test_bracket_style_does_not_take_markdown_syntax_for_citations(text: str) -> None:
+    markers = Chapter.parse(text, BRACKETS).markers
+    assert [marker.text for marker in markers if marker.text != "[1]" or "Cited [1]" not in text] == []
+    assert "CIT005" not in codes(text, BRACKETS)
+
+
+SUPERSCRIPT_NON_CITATIONS = [
+    pytest.param("A million is 10^6^ and 10<sup>6</sup>.", id="powers-of-ten"),
+    pytest.param("The square x^2^ and x<sup>2</sup> and *x*<sup>2</sup>.", id="one-letter-names"),
+    pytest.param("Einstein's E = mc^2^ and E = mc<sup>2</sup>.", id="formula"),
+    pytest.param("An area of 4 km<sup>2</sup>, a volume of 30 m<sup>3</sup>.", id="units"),
+    pytest.param("The 1<sup>st</sup> and 2^nd^ editions, Fitbit<sup>TM</sup>.", id="ordinals-and-marks"),
+    pytest.param("The term (a+b)^2^ expands.", id="parenthesised"),
+    pytest.param("In code, `x^2^` and `<sup>1</sup>`.", id="inline-code"),
+    pytest.param("```\ny = x^2^ + a<sup>1</sup>\n```", id="fenced-code"),
+    pytest.param("A claim.[^1]\n\n[^1]: A note.", id="footnote"),
+    pytest.param("A link.<sup><a href=\"#fn1\">1</a></sup>", id="html-footnote-link"),
+    pytest.param("A caret ^ alone, and ^1 2^ with a space (not pandoc superscript).", id="carets"),
+]
+
+
+@pytest.mark.parametrize("text", SUPERSCRIPT_NON_CITATIONS)
+def test_superscript_style_does_not_take_exponents_for_citations(text: str) -> None:
+    assert Chapter.parse(text, SUPERSCRIPT).markers == ()
+
+
+def test_a_reference_lists_own_labels_are_not_citations() -> None:
+    """`[1] A. Author, …` under the heading is the entry's label; a `[2]` inside an
+    entry is a cross-reference and still points into the list."""
+    text = f"One [1]. Two [2].\n\n## References\n\n[1] {E1}\n[2] {E2} See also [1].\n"
+    chapter = Chapter.parse(text, BRACKETS)
+    assert [marker.text for marker in chapter.markers] == ["[1]", "[2]", "[1]"]
+    assert [entry.number for entry in chapter.references.entries] == [1, 2]  # type: ignore[union-attr]
+
+
+def test_near_misses_are_only_the_clear_ones() -> None:
+    text = "A [1; 3]. B [1 - 2]. C [1 ,2]. Dog<sup>1; 3</sup>. Eel^1;3^.\n" + written(LIST, "brackets")
+    found = {marker.text: marker.replacement for marker in Chapter.parse(text, BRACKETS).markers if marker.problem}
+    assert found == {"[1; 3]": "[1, 3]", "[1 - 2]": "[1-2]", "[1 ,2]": "[1, 2]"}
+    found = {marker.text: marker.replacement for marker in Chapter.parse(text, SUPERSCRIPT).markers if marker.problem}
+    assert found == {"<sup>1; 3</sup>": "<sup>1, 3</sup>", "^1;3^": "^1,3^"}
+
+
+def test_ordinary_markdown_gives_no_finding_in_either_style(root: Path) -> None:
+    """The project's own documentation is ordinary Markdown full of brackets and
+    links: in a numbered style it holds no citation, so nothing is reported."""
+    documents = [root / "README.md", *sorted((root / "docs").glob("*.md"))]
+    assert len(documents) > 3
+    for path in documents:
+        text = path.read_text(encoding="utf-8")
+        for chosen in (BRACKETS, SUPERSCRIPT):
+            assert Chapter.parse(text, chosen).markers == (), path
+
+
+# -- fix ---------------------------------------------------------------------------
+
+FIX_CASES = [
+    pytest.param(
+        BRACKETS,
+        f"One [2]. Both [1, 3]. Range [1]–[3] and [2-3], at [3, p. 4]. Near [1; 3].\n\n## References\n\n[1] {E1}\n[2] {E2}\n[3] {E3}\n",
+        f"One [1]. Both [2, 3]. Range [2, 1, 3] and [1, 3], at [3, p. 4]. Near [2, 3].\n\n## References\n\n[1] {E2}\n[2] {E1}\n[3] {E3}\n",
+        id="brackets",
+    ),
+    pytest.param(
+        BRACKETS,
+        f"One [3]. Two [1]–[2].\n\n## References\n\n[1] {E1}\n[2] {E2}\n[3] {E3}\n",
+        f"One [1]. Two [2]–[3].\n\n## References\n\n[1] {E3}\n[2] {E1}\n[3] {E2}\n",
+        id="ieee-range-stays-a-range",
+    ),
+    pytest.param(
+        BRACKETS,
+        "Dose [2]. Harm [1].\n\n[1]: https://example.com/a \"Alpha, 2001.\"\n[2]: https://example.com/b \"Beta, 2002.\"\n",
+        "Dose [1]. Harm [2].\n\n[1]: https://example.com/b \"Beta, 2002.\"\n[2]: https://example.com/a \"Alpha, 2001.\"\n",
+        id="link-definitions",
+    ),
+    pytest.param(
+        SUPERSCRIPT,
+        f"One.<sup>2</sup> Both.<sup>1,3</sup> Range<sup>2–3</sup>. Near<sup>1; 3</sup>.\n\n## References\n\n1. {E1}\n2. {E2}\n3. {E3}\n",
+        f"One.<sup>1</sup> Both.<sup>2,3</sup> Range<sup>1, 3</sup>. Near<sup>2, 3</sup>.\n\n## References\n\n1. {E2}\n2. {E1}\n3. {E3}\n",
+        id="superscript",
+    ),
+    pytest.param(
+        SUPERSCRIPT,
+        f"One.^2^ Both.^1,3^ Range^1-2^. Near^1;3^.\n\n## References\n\n1. {E1}\n2. {E2}\n3. {E3}\n",
+        f"One.^1^ Both.^2,3^ Range^2,1^. Near^2,3^.\n\n## References\n\n1. {E2}\n2. {E1}\n3. {E3}\n",
+        id="pandoc-superscript",
+    ),
+]
+
+
+@pytest.mark.parametrize(("chosen", "before", "after"), FIX_CASES)
+def test_fix_writes_markers_back_in_their_own_form(chosen: Settings, before: str, after: str) -> None:
+    result = fix_text(before, chosen)
+    assert result.refused is None
+    assert result.text == after
+    assert lint_text(after, chosen) == []
+    assert fix_text(after, chosen).text == after
+
+
+def test_a_pandoc_range_that_breaks_up_is_written_without_a_space() -> None:
+    """A space ends pandoc's superscript: `^2,1,3^`, never `^2, 1, 3^`."""
+    text = f"A.^2^ B.^1-3^\n\n## References\n\n1. {E1}\n2. {E2}\n3. {E3}\n"
+    assert fix_text(text, SUPERSCRIPT).text.startswith("A.^1^ B.^2,1,3^\n")
+
+
+# -- the command line --------------------------------------------------------------
+
+
+def test_check_reads_the_configured_style(project: Path) -> None:
+    (project / ".citelint.toml").write_text('marker-style = "brackets"\n', encoding="utf-8")
+    text = fixture("ieee-chapter.md")
+    (project / "chapter.md").write_text(text, encoding="utf-8")
+    ran = cli("check", "chapter.md")
+    assert ran.code == 0, ran.stdout
+    (project / "chapter.md").write_text(text.replace("century [1]", "century [9]"), encoding="utf-8")
+    ran = cli("check", "chapter.md")
+    assert ran.code == 1
+    assert "chapter.md:9:" in ran.stdout and "CIT001" in ran.stdout and "[9]" in ran.stdout
+    assert "CIT006" not in ran.stdout  # `[1].` is IEEE's placement: "any" unless set
+
+
+def test_the_style_is_part_of_the_result_caches_key(project: Path) -> None:
+    """A file linted in one style and then another is not answered from the cache."""
+    (project / "chapter.md").write_text(fixture("superscript-chapter.md"), encoding="utf-8")
+    first = cli("check", "chapter.md")
+    assert "CIT002" in first.stdout and "cites none" in first.stdout  # no `[CITATION n]` markers
+    (project / "pyproject.toml").write_text('[tool.citelint]\nmarker-style = "superscript"\n', encoding="utf-8")
+    second = cli("check", "chapter.md")
+    assert second.code == 0 and "CIT002" not in second.stdout, second.stdout
+
+
+@pytest.mark.parametrize("value", ['"numbers"', '"Brackets"', "1", '["brackets"]'])
+def test_a_bad_style_is_one_line_naming_the_key(project: Path, value: str) -> None:
+    (project / ".citelint.toml").write_text(f"marker-style = {value}\n", encoding="utf-8")
+    (project / "chapter.md").write_text("Text.\n", encoding="utf-8")
+    ran = cli("check", "chapter.md")
+    assert ran.code == 2
+    lines = ran.stderr.strip().splitlines()
+    assert len(lines) == 1 and ".citelint.toml: 'marker-style' must be" in lines[0] and "Traceback" not in ran.stderr
+
+
+def test_fix_through_the_command_line(project: Path) -> None:
+    (project / ".citelint.toml").write_text('marker-style = "superscript"\n', encoding="utf-8")
+    before, after = FIX_CASES[3].values[1], FIX_CASES[3].values[2]
+    (project / "chapter.md").write_text(before, encoding="utf-8")
+    ran = cli("fix", "chapter.md")
+    assert ran.code == 0, ran.stderr
+    assert (project / "chapter.md").read_text(encoding="utf-8") == after
+
+
+@pytest.mark.parametrize("index", [0, 3, 4])
+def test_the_json_reports_edits_are_the_fix(project: Path, index: int) -> None:
+    chosen, before, after = FIX_CASES[index].values
+    (project / ".citelint.toml").write_text(f'marker-style = "{chosen.marker_style}"\n', encoding="utf-8")
+    (project / "chapter.md").write_text(before, encoding="utf-8")
+    code, report, _ = check_json("chapter.md")
+    assert code == 1
+    fixes = [finding["fix"] for finding in report["diagnostics"] if finding["fix"] and finding["code"] in ("CIT003", "CIT004", "CIT011")]
+    assert len(fixes) == 1, json.dumps(report)[:2000]
+    from citelint.diagnostics import Edit
+
+    edits = tuple(Edit(**edit) for edit in fixes[0]["edits"])
+    assert apply_at_positions(before, edits) == after
+
+
+# -- part A of issue 12 in every style: fix never re-points a citation ---------------
+
+TITLES = ["Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Zeta"]
+
+
+def _numbers(body: str) -> list[int]:
+    """The numbers of a marker's body, read by the oracle: items before a locator."""
+    found: list[int] = []
+    for item in re.split(r"\s*[,;]\s*", body.strip()):
+        item = item.replace("\u2013", "-").replace("\u00a0", "").replace(" ", "")
+        if not re.fullmatch(r"\d+(-\d+)?", item):
+            break  # a locator: `p. 4`
+        first, _, last = item.partition("-")
+        found.extend(range(int(first), int(last or first) + 1))
+    return found
+
+
+ORACLE_MARKERS = {
+    "brackets": re.compile(r"(?<![\w\]\[!^])\[(\d+)\][-\u2013]\[(\d+)\]|(?<![\w\]\[!^])\[(\d[^\[\]\n]*)\](?![(\[{])"),
+    "superscript": re.compile(r"<sup>([^<>]*)</sup>|\^([^\s^]+)\^"),
+}
+ORACLE_ENTRY = re.compile(r'^(?:\[(\d+)\]:? |(\d+)\. )"?(\w+)', re.MULTILINE)
+
+
+def oracle(text: str, style: str) -> list[tuple[str, ...]]:
+    """For each piece of citing text in the prose, the titles it cites; shares no code with citelint."""
+    prose, _, listed = text.partition("\n## References\n")
+    for noise in NOISE:  # what the generator put in that cites nothing
+        prose = prose.replace(noise, "")
+    titles = {int(a or b): title for a, b, title in ORACLE_ENTRY.findall(listed)}
+    cites = []
+    for match in ORACLE_MARKERS[style].finditer(prose):
+        groups = match.groups()
+        if style == "brackets" and groups[0]:
+            numbers = list(range(int(groups[0]), int(groups[1]) + 1))
+        else:
+            numbers = _numbers(next(group for group in groups if group))
+        if numbers:
+            cites.append(tuple(titles.get(n, f"?{n}") for n in numbers))
+    return cites
+
+
+def _form(draw: st.DrawFn, style: str, numbers: list[int]) -> str:
+    body = ", ".join(map(str, numbers))
+    if style == "brackets":
+        kinds = {
+            "plain": f" [{body}]",
+            "tight": f" [{body.replace(' ', '')}]",
+            "locator": f" [{body}, p. {draw(st.integers(1, 400))}]",
+            "semicolon": f" [{body.replace(',', ';')}]",
+            "wrapped": f" [{body.replace(', ', ',' + chr(10), 1)}]",
+            "ieee-range": f" [{numbers[0]}]–[{numbers[0] + 1}]",
+        }
+    else:
+        kinds = {
+            "plain": f"<sup>{body}</sup>",
+            "tight": f"<sup>{body.replace(' ', '')}</sup>",
+            "locator": f"<sup>{body}, p. {draw(st.integers(1, 400))}</sup>",
+            "semicolon": f"<sup>{body.replace(',', ';')}</sup>",
+            "caret": "^" + body.replace(" ", "") + "^",
+            "caret-semicolon": "^" + body.replace(", ", ";") + "^",
+        }
+    return kinds[draw(st.sampled_from(sorted(kinds)))]
+
+
+NOISE = [
+    " See [the data](https://example.com/data).",
+    " A [1](https://example.com/one) link.",
+    " Index arr[2] here.",
+    " Code `a[1]` and `x^2^`.",
+    " A footnote.[^1]",
+    " Ten is 10^1^ and x<sup>2</sup>.",
+]
+
+
+@st.composite
+def styled_chapters(draw: st.DrawFn, style: str) -> str:
+    count = draw(st.integers(2, 6))
+    paragraphs = []
+    for _ in range(draw(st.integers(1, 4))):
+        pieces = []
+        for _ in range(draw(st.integers(1, 4))):
+            numbers = draw(st.lists(st.integers(1, count - 1), min_size=1, max_size=2, unique=True))
+            pieces.append("A claim here" + _form(draw, style, numbers) + "." + draw(st.sampled_from(["", *NOISE])))
+        paragraphs.append(" ".join(pieces))
+    order = draw(st.permutations(range(count)))
+    label = "[{}] " if style == "brackets" else "{}. "
+    entries = [label.format(n) + f'"{TITLES[index]}." Example Press, {2000 + n}. https://example.com/{TITLES[index].lower()}' for n, index in enumerate(order, 1)]
+    tail = "\n\n[^1]: A footnote.\n" if any("[^1]" in paragraph for paragraph in paragraphs) else "\n"
+    return "\n\n".join(paragraphs) + tail + "\n## References\n\n" + "\n".join(entries) + "\n"
+
+
+@pytest.mark.parametrize("style", ["brackets", "superscript"])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_fix_never_changes_what_a_citation_points_to_in_any_style(style: str, data: st.DataObject) -> None:
+    text = data.draw(styled_chapters(style))
+    chosen = BRACKETS if style == "brackets" else SUPERSCRIPT
+    result = fix_text(text, chosen)
+    if result.refused is not None:
+        assert result.text == text
+        return
+    assert oracle(result.text, style) == oracle(text, style), result.text
+    assert fix_text(result.text, chosen).text == result.text  # idempotent
+
+
+@pytest.mark.parametrize("style", ["brackets", "superscript"])
+def test_the_oracle_sees_a_re_pointed_citation(style: str) -> None:
+    """The oracle can fail: swap two entries without renumbering the markers."""
+    marker = " [1, p. 4] x [2]" if style == "brackets" else "<sup>1, p. 4</sup> x^2^"
+    label = "[{}] " if style == "brackets" else "{}. "
+    text = f'A{marker}\n## References\n{label.format(1)}"Alpha." P, 2000.\n{label.format(2)}"Beta." P, 2001.\n'
+    swapped = text.replace('"Alpha."', '"Gamma."').replace('"Beta."', '"Alpha."').replace('"Gamma."', '"Beta."')
+    assert oracle(text, style) == [("Alpha",), ("Beta",)]
+    assert oracle(swapped, style) != oracle(text, style)
