@@ -10,7 +10,7 @@ the per-file lint. Pure: no I/O.
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from typing import NamedTuple, Optional, Sequence
 
 from citelint.catalog import matches, rule
 from citelint.chapter import Chapter
@@ -19,7 +19,6 @@ from citelint.config import Settings
 from citelint.diagnostics import Diagnostic, Severity
 from citelint.rules.cit014 import Listing, conflicts
 from citelint.selection import Selection
-from typing import NamedTuple
 
 RULE = rule("CIT014")
 

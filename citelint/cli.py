@@ -52,6 +52,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "server": "citelint.server.command:server",
     "book": "citelint.book_command:book",
     "init": "citelint.init_project:init",
+    "refs": "citelint.bibliography:refs",
 }
 
 
