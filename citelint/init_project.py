@@ -268,12 +268,20 @@ def _describe(folder: str, chapters: tuple[ChapterFile, ...], book: Optional[Boo
 
 
 def configuration_lines(found: Found) -> list[str]:
-    """The keys of the citelint table, each with a comment saying where it comes from."""
+    """The citelint table's lines: what was found in comments first, then each key
+    with a comment saying where it comes from (the table ends with a key, so that
+    a comment after it, above another table, is never taken for the table's)."""
     count = len(found.chapters)
-    where = "the repository root" if found.folder == "." else f"{found.folder}/"
+    where = "the repository root" if found.folder == "." else f"{printable(found.folder)}/"
     lines = [
         f"# Written by `citelint init` from what it found: {count} chapter{'' if count == 1 else 's'} with numbered citations in {where}.",
         f"# Every key and its default: {CONFIGURATION_DOCS}",
+    ]
+    if found.book is not None:
+        lines += [f"# Book tool: {found.book.source} ({printable(found.book.listed_in)}); `citelint book` prints the chapter order it gives."]
+    headings, heading_comment = _heading_lines(found.headings)
+    lines += [
+        *heading_comment,
         "",
         "# What `citelint check` and `citelint fix` lint when given no path.",
         f"paths = [{_toml_string(found.folder)}]",
@@ -281,30 +289,30 @@ def configuration_lines(found: Found) -> list[str]:
     if not set(found.extensions) <= {"md", "markdown"}:
         extensions = [extension for extension in found.extensions if extension in CHAPTER_EXTENSIONS] or ["md"]
         lines += ["# The files a folder is searched for: the chapters' own extensions.", f"extensions = [{', '.join(_toml_string(e) for e in extensions)}]"]
+    if found.style == "citation" and found.keyword != "CITATION":
+        lines += [f"# The word in the markers: [{found.keyword} 3] (citelint's default is CITATION).", f"marker = {_toml_string(found.keyword)}"]
+    lines += headings
     lines += [
         '# How the chapters cite: "citation" ([CITATION 3]), "brackets" ([3], [1, 3], [2-4]),',
         '# or "superscript" (<sup>3</sup>, ^3^).',
         f"marker-style = {_toml_string(found.style)}",
     ]
-    if found.style == "citation" and found.keyword != "CITATION":
-        lines += [f"# The word in the markers: [{found.keyword} 3] (citelint's default is CITATION).", f"marker = {_toml_string(found.keyword)}"]
-    lines += _heading_lines(found.headings)
-    if found.book is not None:
-        lines += [f"# Book tool: {found.book.source} ({found.book.listed_in}); `citelint book` prints the chapter order it gives."]
     return lines
 
 
-def _heading_lines(headings: tuple[str, ...]) -> list[str]:
+def _heading_lines(headings: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """The ``reference-headings`` key when the chapters use headings citelint does not
+    know (the defaults and theirs), else none; and a comment naming those used."""
     defaults = {heading.casefold() for heading in DEFAULT_REFERENCE_HEADINGS}
     extra = [heading[:MAX_HEADING_CHARS] for heading in headings if heading.casefold() not in defaults][:MAX_EXTRA_HEADINGS]
-    used = ", ".join(f'"{heading}"' for heading in headings[:6]) or "none found"
+    used = ", ".join(_toml_string(heading) for heading in headings[:6]) or "none found"
     if not extra:
-        return [f"# Reference lists open with citelint's default headings (the chapters use {used})."]
+        return [], [f"# Reference lists open with citelint's default headings (the chapters use {used})."]
     every = [*DEFAULT_REFERENCE_HEADINGS, *dict.fromkeys(extra)]
     return [
         "# Headings that open a reference list: citelint's defaults and the chapters' own.",
         f"reference-headings = [{', '.join(_toml_string(heading) for heading in every)}]",
-    ]
+    ], []
 
 
 def _toml_string(text: str) -> str:
@@ -328,7 +336,7 @@ def precommit_entry(found: Found, indent: str) -> str:
     if needs_types:
         hook += f"{indent}      types_or: [text]  # .qmd and .Rmd are not Markdown to pre-commit\n"
     return (
-        f"{indent}# citelint: numbered citations in {found.folder}/ (added by `citelint init`)\n"
+        f"{indent}# citelint: numbered citations in {printable(found.folder)}/ (added by `citelint init`)\n"
         f"{indent}- repo: {REPOSITORY_URL}\n"
         f"{indent}  rev: {RELEASE}\n"
         f"{indent}  hooks:\n"
@@ -424,9 +432,22 @@ def _without_citelint_tables(text: str) -> str:
     for start, end in zip(headers, headers[1:]):
         if not _CITELINT_HEADER.match(text, start):
             kept += text[start:end]
+        elif end < len(text):
+            kept += _trailing_comments(text[start:end])  # they belong to the table below
     if not _CITELINT_HEADER.search(text):
         raise InitError("pyproject.toml: its citelint settings are not a [tool.citelint] table; edit them by hand")
     return kept.rstrip("\n") + "\n"
+
+
+def _trailing_comments(block: str) -> str:
+    """The comment lines (and blank lines among them) that end a table's text."""
+    lines = block.splitlines(keepends=True)
+    first = len(lines)
+    while first > 1 and (not lines[first - 1].strip() or lines[first - 1].lstrip().startswith("#")):
+        first -= 1
+    while first < len(lines) and not lines[first].strip():
+        first += 1  # the blank lines before them: the table above has its own
+    return "".join(lines[first:])
 
 
 def _without_citelint(data: dict[str, object]) -> dict[str, object]:

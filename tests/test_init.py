@@ -253,7 +253,7 @@ def test_an_existing_pyproject_and_precommit_configuration_are_added_to_not_rewr
 
 def test_force_replaces_only_the_citelint_table_of_pyproject(python_repo: Path) -> None:
     with (python_repo / "pyproject.toml").open("a", encoding="utf-8") as handle:
-        handle.write('\n[tool.citelint]\npaths = ["old"]\n\n[tool.citelint.urls]\ntimeout = 5\n\n[tool.ruff]\nline-length = 90\n')
+        handle.write('\n[tool.citelint]\npaths = ["old"]\n\n[tool.citelint.urls]\ntimeout = 5\n\n# ruff: the build scripts\n[tool.ruff]\nline-length = 90\n')
     before = snapshot(python_repo)["pyproject.toml"]
     code, out, _ = init()
     assert code == 0 and "left pyproject.toml as it is: it has a [tool.citelint] table (--force replaces it)" in out
@@ -265,7 +265,9 @@ def test_force_replaces_only_the_citelint_table_of_pyproject(python_repo: Path) 
     data = tomllib.loads((python_repo / "pyproject.toml").read_text(encoding="utf-8"))
     assert data["tool"]["ruff"] == {"line-length": 90} and data["tool"]["black"] == {"line-length": 100} and data["project"]["name"] == "my-book"
     assert data["tool"]["citelint"]["paths"] == ["book"] and "urls" not in data["tool"]["citelint"]
-    assert (python_repo / "pyproject.toml").read_text(encoding="utf-8").startswith(PYPROJECT)
+    text = (python_repo / "pyproject.toml").read_text(encoding="utf-8")
+    assert text.startswith(PYPROJECT + "\n# ruff: the build scripts\n[tool.ruff]\nline-length = 90\n\n[tool.citelint]\n") and text.count("[tool.citelint") == 1
+    assert init("--force")[0] == 0 and (python_repo / "pyproject.toml").read_text(encoding="utf-8") == text  # the same again
 
 
 def test_a_precommit_configuration_it_cannot_read_is_left_with_the_entry_to_add_by_hand(python_repo: Path) -> None:
