@@ -625,7 +625,8 @@ def init(ctx: click.Context, root: str, folder: Optional[str], github: bool, for
     except InitError as error:
         click.echo(f"citelint: error: {printable(str(error))}", err=True)
         ctx.exit(EXIT_ERROR)
-    if REPOSITORY_URL.count("YOUR-ORG") and any(change.new_text and "YOUR-ORG" in change.new_text for change in changes):
+    placeholders = (f"repo: {REPOSITORY_URL}", f"uses: {ACTION}")
+    if "YOUR-ORG" in REPOSITORY_URL and any(change.new_text and any(p in change.new_text for p in placeholders) for change in changes):
         click.echo("Note: replace YOUR-ORG in the hook's repository (and the workflow's `uses:`) with where citelint is hosted.")
     target = os.path.relpath(os.path.join(root, found.folder))
     click.echo(f"Next: citelint check {_posix(target) if target != '.' else '.'}")

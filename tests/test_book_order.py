@@ -290,3 +290,13 @@ def test_yaml_it_cannot_read_is_an_error_with_its_line(text: str, line: int, mes
     with pytest.raises(YamlError) as raised:
         read_yaml(text)
     assert str(raised.value).startswith(f"line {line}: ") and message in str(raised.value)
+
+
+def test_book_and_init_are_commands_that_check_never_imports() -> None:
+    import subprocess
+    import sys
+
+    assert {"book", "init"} <= set(cli("--help").stdout.split())
+    probe = "import sys, citelint.cli; citelint.cli.cli.get_command(None, 'check'); print(sorted(m for m in sys.modules if m.startswith(('citelint.book', 'citelint.init'))))"
+    ran = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert ran.stdout.strip() == "[]"
