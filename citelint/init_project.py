@@ -36,6 +36,7 @@ CHAPTER_EXTENSIONS = ("md", "markdown", "qmd", "rmd", "txt")  # what is looked a
 MAX_SCANNED_FILES = 20_000
 MAX_SCANNED_BYTES = 4 * 1024 * 1024  # a larger file is passed over when looking
 MAX_EXTRA_HEADINGS = 20
+NOT_MANUSCRIPTS = frozenset({"tests", "test", "fixtures", "build", "dist", "site"})  # folders never searched for the manuscript
 MAX_HEADING_LINE = 300  # characters; a longer line is not looked at as a heading
 STYLE_EXAMPLES = {"citation": "[CITATION 3]", "brackets": "[3], [1, 3], [2-4]", "superscript": "<sup>3</sup>, ^3^"}
 
@@ -193,10 +194,11 @@ def find_manuscript(root: str, folder: Optional[str] = None) -> Found:
 
 
 def scan_folder(root: str) -> Iterator[ChapterFile]:
-    """The chapter-like files under ``root`` (hidden, ``_``-output and installed-software folders skipped), scanned."""
+    """The chapter-like files under ``root``, scanned (hidden folders, ``_`` build
+    output, installed software, tests and build folders skipped)."""
     seen = 0
     for folder, folders, names in os.walk(root):
-        folders[:] = sorted(name for name in folders if not name.startswith((".", "_")) and name not in SKIPPED_FOLDERS)
+        folders[:] = sorted(name for name in folders if not name.startswith((".", "_")) and name not in SKIPPED_FOLDERS and name.lower() not in NOT_MANUSCRIPTS)
         for name in sorted(names):
             if name.startswith(".") or name.rsplit(".", 1)[-1].lower() not in CHAPTER_EXTENSIONS or "." not in name:
                 continue

@@ -99,6 +99,7 @@ def citelint_hook(config: dict[str, object]) -> dict[str, object]:
 def folder_book(project: Path) -> Path:
     write(project, {f"manuscript/chapter-{n}.md": citation_chapter(f"Chapter {n}") for n in (1, 2, 10)})
     write(project, {"notes/research.md": citation_chapter("Notes"), "README.md": "# My book\n\nSee [1] for more.\n", "docs/plan.md": "# Plan\n\n1. write\n2. cite\n"})
+    write(project, {f"tests/fixtures/case{n}.md": citation_chapter(f"Case {n}") for n in range(5)})  # the build scripts' tests
     return project
 
 
