@@ -15,7 +15,7 @@ import json
 import os
 import re
 from collections import Counter
-from typing import Iterable, Iterator, NamedTuple, Optional
+from typing import Iterator, NamedTuple, Optional
 
 import click
 

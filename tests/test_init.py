@@ -5,7 +5,6 @@ pre-commit accepts the hook entry, and nothing is overwritten without --force.""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
