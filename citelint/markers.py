@@ -485,7 +485,9 @@ _CARET_BODY = re.compile(r"(?P<list>" + _ITEM_TEXT + r"(?:," + _ITEM_TEXT + r")*
 _BRACKET_START = re.compile(r"\[(?=[ \t]{0,2}[0-9])")
 _NEXT_BRACKET_NUMBER = re.compile(r"[-\u2013]\[([1-9][0-9]{0,8})\]")  # IEEE's `[1]–[3]`
 # A `[1]: url` link reference definition, after any quote or list prefix.
-_DEFINITION = re.compile(r"^[ \t]{0,3}(?:(?:>|[-*+]|\d{1,9}[.)])[ \t]*)*\[([1-9][0-9]{0,8})\]:", re.MULTILINE)
+_DEFINITION = re.compile(r"^[ \t]{0,3}(?:(?:>|[-*+]|\d{1,9}[.)])[ \t]*+)*+\[([1-9][0-9]{0,8})\]:", re.MULTILINE)
+_NUMBER_IN_BRACKETS = re.compile(r"\[([1-9][0-9]{0,8})\]")
+_NUMBER_IN_BRACKETS_BEFORE = re.compile(r"\[([1-9][0-9]{0,8})\]\Z")
 _NOT_BEFORE_BRACKET = "[]!^)"  # `[[1]]`, `[text][1]`, `![1](img)`, footnote-ish carets, `f(x)[1]`
 _LINK_AFTER = "([{"  # `[1](url)`, `[1][ref]`, `[1][]`, `[1]{.class}`
 _SUPERSCRIPT = re.compile(r"<sup>([^<>\n]{1,200}?)</sup>|\^([^\s\^\[\]]{1,200}?)\^", re.IGNORECASE)
@@ -508,13 +510,25 @@ def _defined_labels(document: Document) -> dict[str, int]:
     return found
 
 
-def _at_line_start(document: Document, offset: int) -> bool:
+def _at_line_start(document: Document, offset: int, starts: dict[int, int]) -> bool:
     """The offset is where its line's text starts (after quote and list markers), or
-    the line is a table row: where a reference list writes its labels."""
+    the line is a table row: where a reference list writes its labels. ``starts``
+    remembers each line's text start (a line may hold many markers)."""
     line = document.line_of(offset)
-    column = document.content_column(line)
-    start = document.offset(line, column)
+    start = starts.get(line)
+    if start is None:
+        start = starts[line] = document.offset(line, document.content_column(line))
     return offset == start or (offset == start + 1 and document.text[offset - 1] == "\\") or document.text[start : start + 1] == "|"
+
+
+def _citation_pair(text: str, start: int, end: int, defined: dict[str, int]) -> bool:
+    """``[1][2]`` with no ``[2]: url`` definition: two citations written together,
+    which Markdown shows as text, not a reference link. ``start``..``end`` is one of them."""
+    second = _NUMBER_IN_BRACKETS.match(text, end)
+    if second is not None and text[start + 1 : end - 1].isdigit():
+        return second.group(1) not in defined and text[second.end() : second.end() + 1] not in ("(", "{")
+    first = _NUMBER_IN_BRACKETS_BEFORE.search(text, max(0, start - 11), start)
+    return first is not None and text[start + 1 : end - 1].isdigit() and text[start + 1 : end - 1] not in defined
 
 
 def _bracket_markers(document: Document) -> list[Marker]:
@@ -523,14 +537,15 @@ def _bracket_markers(document: Document) -> list[Marker]:
     defined = _defined_labels(document)
     markers: list[Marker] = []
     covered = 0  # the end of the last `[1]–[3]` read: its second bracket is not read again
+    line_starts: dict[int, int] = {}
     for match in _BRACKET_START.finditer(text):
         start = match.start()
         if start < covered or not document.is_prose(start):
             continue
         escaped = start > 0 and text[start - 1] == "\\" and (start < 2 or text[start - 2] != "\\")
         before = text[start - 2 if escaped else start - 1] if start > (1 if escaped else 0) else ""
-        if before and (before.isalnum() or before == "_" or before in _NOT_BEFORE_BRACKET):
-            continue  # `a[1]`, `[text][1]`, `![1](image)`, `[[1]]`
+        if before and (before.isalnum() or before == "_" or (before in _NOT_BEFORE_BRACKET and before != "]")):
+            continue  # `a[1]`, `![1](image)`, `[[1]]`, `f(x)[1]`
         body, closed, body_end = _marker_body(text, start + 1)
         if not closed or text[body_end] != "]":
             continue
@@ -538,8 +553,10 @@ def _bracket_markers(document: Document) -> list[Marker]:
         if closed and body.endswith("\\") and not body.endswith("\\\\"):
             body = body[:-1]
         following = text[end : end + 1]
-        line_start = _at_line_start(document, start)
-        if following and (following in _LINK_AFTER or (following == ":" and line_start)):
+        if (before == "]" or following == "[") and not _citation_pair(text, start, end, defined):
+            continue  # `[text][1]`, `[1][ref]`, `[1][]`: a reference link
+        line_start = _at_line_start(document, start, line_starts)
+        if following and (following in "({" or (following == ":" and line_start)):
             continue  # a link, a span with attributes, a definition
         marker = _bracket_marker(text, start, end, body, escaped)
         if marker is None:

@@ -267,6 +267,27 @@ def test_a_reference_lists_own_labels_are_not_citations() -> None:
     assert [entry.number for entry in chapter.references.entries] == [1, 2]  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Two studies [1][2] agree.", [(1,), (2,)]),
+        ("Three [1][2][3].", [(1,), (2,), (3,)]),
+        ("A link [1][2].\n\n[2]: https://example.com", []),
+        ("A link [1][2](https://example.com).", []),
+    ],
+)
+def test_citations_written_together_are_citations_unless_markdown_makes_a_link(text: str, expected: list[tuple[int, ...]]) -> None:
+    """`[1][2]` is text in Markdown unless `[2]: url` is defined: two citations."""
+    assert [marker.numbers for marker in Chapter.parse(text, BRACKETS).markers] == expected
+
+
+def test_a_reference_tables_number_cells_are_labels_not_citations() -> None:
+    text = 'One [1]. Two [2].\n\n## References\n\n| # | Source | Link |\n|---|---|---|\n| [1] | "One." 2020 | https://example.com/1 |\n| [2] | "Two." 2021 | https://example.com/2 |\n'
+    chapter = Chapter.parse(text, BRACKETS)
+    assert [(marker.text, marker.start) for marker in chapter.markers] == [("[1]", 4), ("[2]", 13)]
+    assert lint_text(text, BRACKETS) == []
+
+
 def test_near_misses_are_only_the_clear_ones() -> None:
     text = "A [1; 3]. B [1 - 2]. C [1 ,2]. Dog<sup>1; 3</sup>. Eel^1;3^.\n" + written(LIST, "brackets")
     found = {marker.text: marker.replacement for marker in Chapter.parse(text, BRACKETS).markers if marker.problem}
