@@ -210,3 +210,23 @@ def test_titles_match_as_words() -> None:
     assert titles_match("The Effects of X on Y", "The effects of X on Y.")
     assert not titles_match("Deep learning for cats", "Soil chemistry of tomato fields")
     assert not titles_match("Deep learning", "Deep learning for cats and dogs in the wild")  # not a main title: no colon
+
+
+def test_a_record_and_a_page_at_one_address_are_cached_apart(resolver: TrapServer) -> None:
+    """The resolver's landing page, cited as a link, and the DOI's record, asked of
+    the same address by content negotiation, are two entries of the HTTP cache."""
+    resolver.dois["10.1000/soil"] = SOIL
+    landing = resolver.url("/doi/10.1000/soil")
+    Path("ch.md").write_text(chapter(f'Smith, J. (2020). "Deep learning for cats." {landing}'), encoding="utf-8")
+    assert findings(check_json("--urls", "ch.md")[1]) == []  # the landing page, now in the HTTP cache
+    Path("ch.md").write_text(chapter('Smith, J. (2020). "Deep learning for cats." doi:10.1000/soil'), encoding="utf-8")
+    assert [rule for rule, _ in findings(check_json("--urls", "ch.md")[1])] == ["URL007"]  # the record, not the page
+
+
+def test_an_excluded_resolver_is_not_asked(resolver: TrapServer) -> None:
+    resolver.dois["10.1000/cats"] = CATS
+    Path(".citelint.toml").write_text(f'[urls]\ncache-dir = "c"\ndoi-resolver = "{resolver.url("/doi")}"\nexclude = ["/doi/", "doi\\\\.org"]\n', encoding="utf-8")
+    Path("ch.md").write_text(chapter('Smith, J. (2020). "Cooking with cats." doi:10.1000/cats'), encoding="utf-8")
+    document = check_json("--urls", "ch.md")[1]
+    assert [(d["code"], d["message"]) for d in document["diagnostics"]] == [("URL004", "doi:10.1000/cats: excluded by the configuration; not checked")]
+    assert asked(resolver) == 0

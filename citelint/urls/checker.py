@@ -105,8 +105,10 @@ class UrlChecker:
         return verdicts
 
     def _without_fetching(self, url: str, now: float) -> Optional[Verdict]:
-        if is_doi_key(url):
-            return self._from_store(url, now)  # a DOI is asked of the resolver (urls.doi)
+        if is_doi_key(url):  # a DOI is asked of the resolver (urls.doi)
+            if url_excluded(self.excludes, resolver_url(self.settings.doi_resolver, url)):
+                return Verdict(url, "URL004", "excluded by the configuration; not checked")
+            return self._from_store(url, now)
         try:
             parts = urlsplit(url)
             parts.port  # noqa: B018 - raises on a port that is not a number from 0 to 65535

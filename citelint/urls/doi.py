@@ -290,7 +290,7 @@ def titles_match(cited: str, recorded: str) -> bool:
     punctuation, quotes and entities aside); one may drop the other's subtitle
     (what follows a colon or dash), else their likeness must reach TITLE_THRESHOLD.
     The one switch for title likeness in this module."""
-    a, b = _words(cited), _words(recorded)
+    a, b = _words(cited[:MAX_TITLE]), _words(recorded[:MAX_TITLE])
     if not a or not b:
         return True  # nothing to compare: not judged
     if a == b:
