@@ -60,7 +60,9 @@ def test_every_module_is_in_the_installed_distribution() -> None:
 
     import citelint
 
-    installed = {str(path) for path in importlib.metadata.files("citelint") or []}
+    # The distribution that holds the package (citelint-manuscript: its name is not the package's).
+    distributions = set(importlib.metadata.packages_distributions()["citelint"])
+    installed = {str(path) for name in distributions for path in importlib.metadata.files(name) or []}
     sources = {path.relative_to(ROOT).as_posix() for path in (ROOT / "citelint").rglob("*.py")}
     if Path(citelint.__file__).resolve().parent == ROOT / "citelint":
         return  # an editable install imports the checkout itself: every module is there
