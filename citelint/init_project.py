@@ -44,14 +44,15 @@ STYLE_EXAMPLES = {"citation": "[CITATION 3]", "brackets": "[3], [1, 3], [2-4]", 
 # -- what the chapters say -------------------------------------------------------------
 
 # [CITATION 3], [REF 1, 2], [Source 2-4], [CITATION 1, p. 4]: a word, numbers, maybe a locator; not a link.
-_KEYWORD_MARKER = re.compile(r"\[[ \t]*([A-Za-z][A-Za-z_-]{0,30})[ \t]+\d{1,4}(?:[ \t]*[-–,][ \t]*\d{1,4})*(?:[ \t]*,[^\]\n]{0,40})?[ \t]*\](?![(\[:])")
+# Numbers of at most three digits, in all three styles: [Smith 2019] and [2019] are years.
+_KEYWORD_MARKER = re.compile(r"\[[ \t]*([A-Za-z][A-Za-z_-]{0,30})[ \t]+\d{1,3}(?:[ \t]*[-–,][ \t]*\d{1,3})*(?:[ \t]*,[^\]\n]{0,40})?[ \t]*\](?![(\[:])")
 # [3], [1, 3], [2–4], not a[1], [text][1], [^1], [1](url) or a [1]: definition.
-_BRACKET_MARKER = re.compile(r"(?<![\]\w!\\\[])\[\d{1,4}(?:[ \t]*[-–,][ \t]*\d{1,4})*\](?![(\[:])")
-_SUPERSCRIPT_MARKER = re.compile(r"<sup>[ \t]*\d{1,4}(?:[ \t]*[-–,][ \t]*\d{1,4})*[ \t]*</sup>|(?<![\w^])\^\d{1,4}(?:[-–,]\d{1,4})*\^")
+_BRACKET_MARKER = re.compile(r"(?<![\]\w!\\\[])\[\d{1,3}(?:[ \t]*[-–,][ \t]*\d{1,3})*\](?![(\[:])")
+_SUPERSCRIPT_MARKER = re.compile(r"<sup>[ \t]*\d{1,3}(?:[ \t]*[-–,][ \t]*\d{1,3})*[ \t]*</sup>|(?<![\w^])\^\d{1,3}(?:[-–,]\d{1,3})*\^")
 _LINE_START = re.compile(r"[ \t]*(?:(?:[-*+>]|\d{1,4}[.)])[ \t]+)*")
 _NOT_KEYWORDS = frozenset(
     "figure fig table tab chapter ch section sec part step page p pp appendix eq equation listing example box "
-    "exercise vol volume issue no note item line lines level question task version v".split()
+    "exercise vol volume issue no note item line lines level question task version v see cf ibid and vs".split()
 )
 _FENCE = re.compile(r"[ \t]{0,3}(`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"`[^`\n]*`")

@@ -340,3 +340,17 @@ def test_a_crlf_precommit_configuration_keeps_its_line_endings(python_repo: Path
     assert init()[0] == 0
     data = (python_repo / ".pre-commit-config.yaml").read_bytes()
     assert b"\n" not in data.replace(b"\r\n", b"") and citelint_hook(precommit_accepts(python_repo))["files"] == "^book/"
+
+
+def test_what_is_not_a_numbered_citation_is_not_counted() -> None:
+    from citelint.init_project import scan_text
+
+    text = (
+        "# Author-date\n\nAs [Smith 2019] and [Jones 2020] say, see [Figure 2] and [Table 3] and [Chapter 4].\n"
+        "A [link][1], [another](https://example.com), [^1] a footnote, `code [1]`, a[1], [2019], ![img][2].\n\n"
+        "```\n[CITATION 1] [1] <sup>1</sup>\n```\n\n<!-- [CITATION 2] -->\n\n[1]: https://example.com\n\n[^1]: Note.\n"
+    )
+    scan = scan_text(text)
+    assert (scan.styles, scan.keywords, scan.cites) == ({}, {}, False)
+    steps = "## Steps\n\n1. Open the file.\n2. Save it.\n"
+    assert scan_text(steps).headings == ()  # a numbered list that does not read as references
