@@ -10,15 +10,17 @@ the per-file lint. Pure: no I/O.
 
 from __future__ import annotations
 
-from typing import NamedTuple, Optional, Sequence
+from typing import TYPE_CHECKING, NamedTuple, Optional, Sequence
 
 from citelint.catalog import matches, rule
-from citelint.chapter import Chapter
 from citelint.cited_work import Author, CitedWork, cited_work
 from citelint.config import Settings
 from citelint.diagnostics import Diagnostic, Severity
-from citelint.rules.cit014 import Listing, conflicts
-from citelint.selection import Selection
+from citelint.same_work import Listing, conflicts
+
+if TYPE_CHECKING:  # not imported on a warm run, which compares cached entries only
+    from citelint.chapter import Chapter
+    from citelint.selection import Selection
 
 RULE = rule("CIT014")
 
@@ -40,7 +42,7 @@ def wanted_in_run(settings: Settings) -> bool:
     return (not settings.select or matches(RULE.code, settings.select)) and not matches(RULE.code, settings.ignore)
 
 
-def book_entries(chapter: Chapter, selection: Selection) -> tuple[BookEntry, ...]:
+def book_entries(chapter: "Chapter", selection: "Selection") -> tuple[BookEntry, ...]:
     """The entries of every reference list of the file (each chapter of a compiled book)."""
     if not wanted_in_run(chapter.settings):
         return ()

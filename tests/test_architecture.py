@@ -20,7 +20,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # settings, and the result cache's storage
     ("config", "cache", "book_order"),
     # one parse of a file: its blocks, markers, reference list, suppression comments
-    ("document", "markers", "references", "suppress", "cited_work"),
+    ("document", "markers", "references", "suppress", "cited_work", "same_work"),
     ("chapter",),
     ("rules", "rules.*"),
     # decisions over a chapter: what a file reports, the lint core, the renumbering

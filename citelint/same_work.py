@@ -1,0 +1,103 @@
+"""Entries of several chapters that list the same work, and how they disagree:
+the comparison behind CIT014 (``rules/cit014.py`` within a compiled book,
+``book_checks`` across files). Pure, and free of the parser, so that a warm run
+compares cached entries without importing it.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator, NamedTuple, Sequence
+
+from citelint.cited_work import CitedWork, comparable, work_keys
+from citelint.diagnostics import shorten
+from citelint.patterns import normalise_url
+
+
+class Listing(NamedTuple):
+    """One entry of one chapter, as chapters are compared."""
+
+    chapter: str  # how a message names its chapter: a file, or "the chapter at line 40"
+    number: int
+    line: int  # 1-based
+    work: CitedWork
+
+
+class Conflict(NamedTuple):
+    """An entry that is the work of an earlier chapter's entry, and how they differ."""
+
+    chapter: int  # the index of the later entry's chapter
+    listing: Listing
+    earlier: Listing
+    differences: tuple[str, ...]
+
+    def message(self) -> str:
+        earlier = self.earlier
+        return (
+            f"reference {self.listing.number} is the work of reference {earlier.number} in {earlier.chapter} "
+            f"(line {earlier.line}), with a different {_joined(self.differences)}; make the two entries agree"
+        )
+
+
+def conflicts(chapters: Sequence[Sequence[Listing]]) -> Iterator[Conflict]:
+    """Each entry that is the same work as an entry of an earlier chapter and
+    disagrees with it (with the first such entry)."""
+    seen: dict[str, Listing] = {}
+    for index, listings in enumerate(chapters):
+        here: dict[str, Listing] = {}
+        for listing in listings:
+            keys = sorted(work_keys(listing.work))
+            earlier = [seen[key] for key in keys if key in seen]
+            for other in earlier:
+                found = differences(listing.work, other.work)
+                if found:
+                    yield Conflict(index, listing, other, found)
+                    break
+            for key in keys:
+                here.setdefault(key, listing)
+        for key, listing in here.items():
+            seen.setdefault(key, listing)
+
+
+def differences(here: CitedWork, there: CitedWork) -> tuple[str, ...]:
+    """What two entries of one work disagree on, as a message names it; a field
+    only one of them gives is not a difference."""
+    found = []
+    if here.title and there.title and comparable(here.title) != comparable(there.title):
+        found.append(f'title ("{shorten(here.title, 60)}" here, "{shorten(there.title, 60)}" there)')
+    if here.year is not None and there.year is not None and here.year != there.year:
+        found.append(f"year ({here.year} here, {there.year} there)")
+    if _authors_differ(here, there):
+        found.append(f"authors ({_families(here)} here, {_families(there)} there)")
+    if _urls_differ(here.url, there.url):
+        found.append(f"URL ({shorten(here.url, 60)} here, {shorten(there.url, 60)} there)")
+    if here.doi and there.doi and here.doi.casefold() != there.doi.casefold():
+        found.append(f"DOI ({here.doi} here, {there.doi} there)")
+    return tuple(found)
+
+
+def _authors_differ(here: CitedWork, there: CitedWork) -> bool:
+    """The family names differ, beyond one list being cut short (``et al.``)."""
+    mine = [comparable(family) for family in here.families]
+    theirs = [comparable(family) for family in there.families]
+    if not mine or not theirs:
+        return False
+    shorter = min(len(mine), len(theirs))
+    return mine[:shorter] != theirs[:shorter]
+
+
+def _urls_differ(here: str, there: str) -> bool:
+    """Two URLs that lead to different places (a doi.org URL is compared as its DOI)."""
+    if not here or not there:
+        return False
+    mine, theirs = normalise_url(here), normalise_url(there)
+    if mine.startswith("doi:") != theirs.startswith("doi:"):
+        return False  # a DOI's URL and the publisher's page: the DOIs are compared
+    return bool(mine and theirs) and mine != theirs
+
+
+def _families(work: CitedWork) -> str:
+    return shorten(", ".join(work.families), 60)
+
+
+def _joined(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
