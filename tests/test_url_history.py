@@ -52,7 +52,7 @@ def test_a_server_that_fails_once_then_recovers_is_flaky_not_unreachable(server:
     ((rule, message),) = found
     assert rule == "URL010"
     assert message == (
-        f"{server.url('/flaky')}: answers 500 Internal Server Error after 3 tries; failed once, answered on the last 2 checks before: "
+        f"{server.url('/flaky')}: answers 500 Internal Server Error after 3 tries; failed once, answered on the last 3 checks before: "
         "a flaky server, reported unreachable (URL002) after failing on 2 of 3 checks"
     )
     assert run(server, 200) == (0, [])
@@ -183,3 +183,27 @@ def test_a_changed_page_with_no_archived_copy_gets_no_hint(server: TrapServer) -
     server.state["article"], server.state["title"] = OTHER, "Gardening"
     (finding,) = check_json("--urls", "--archive", "--refresh", "ch.md")[1]["diagnostics"]
     assert finding["code"] == "URL005" and NEVER_SEEN not in finding["message"]
+
+
+@pytest.mark.parametrize(
+    ("before", "failures", "window", "code"),
+    [
+        ([None, None, None], 2, 3, "URL010"),
+        ([None], 2, 3, "URL010"),
+        (["URL006", "URL003"], 2, 3, "URL010"),  # a bot wall or a redirect answered
+        ([], 2, 3, "URL002"),  # never seen: nothing to call it flaky by
+        (["URL002", None], 2, 3, "URL002"),
+        ([None, "URL002"], 2, 3, "URL002"),
+        ([None, "URL001"], 2, 3, "URL002"),  # dead counts as failing
+        ([None, None, "URL002"], 2, 3, "URL010"),  # the old failure is out of the window
+        (["URL002", None], 3, 4, "URL010"),
+        ([None], 1, 3, "URL002"),  # flaky-failures = 1: every failure counts
+        ([None, None], 2, 1, "URL002"),  # a window of one weighs this check alone
+    ],
+)
+def test_flaky_or_unreachable(before: list, failures: int, window: int, code: str) -> None:  # type: ignore[type-arg]
+    from citelint.urls.history import flaky_or_unreachable
+    from citelint.urls.store import Verdict
+
+    verdict = Verdict("https://example.org/a", "URL002", "timed out after 10 s", checked_at=1.0)
+    assert flaky_or_unreachable(verdict, before, failures, window).code == code

@@ -45,17 +45,19 @@ def judge_flaky(store: OutcomeStore, fetched: dict[str, Verdict], failures: int,
     judged = dict(fetched)
     for url, verdict in fetched.items():
         if verdict.code == UNREACHABLE:
-            judged[url] = flaky_or_unreachable(verdict, store.recent_outcomes(url, max(0, window - 1)), failures, window)
+            judged[url] = flaky_or_unreachable(verdict, store.recent_outcomes(url), failures, window)
     store.add_outcomes([(url, verdict.checked_at, verdict.code) for url, verdict in fetched.items() if verdict.code != "URL004" and verdict.checked_at > 0])
     return judged
 
 
 def flaky_or_unreachable(verdict: Verdict, before: list[Optional[str]], failures: int, window: int) -> Verdict:
-    """``verdict`` (URL002) as it stands given the ``before`` outcomes (latest first,
-    at most ``window - 1``): URL010 when the link answered on one of them and has
-    failed fewer than ``failures`` times in the window, else unchanged."""
-    failed = 1 + sum(1 for code in before if code == UNREACHABLE)
-    if failed >= failures or not any(answered(code) for code in before):
+    """``verdict`` (URL002) as it stands given the ``before`` outcomes (the kept ones,
+    latest first): URL010 when the link answered on one of its last ``window - 1``
+    checks and failed (dead or unreachable) on fewer than ``failures`` of the last
+    ``window``, this one included; else unchanged."""
+    weighed = before[: max(0, window - 1)]
+    failed = 1 + sum(1 for code in weighed if not answered(code))
+    if failed >= failures or not any(answered(code) for code in weighed):
         return verdict
     streak = next((index for index, code in enumerate(before) if not answered(code)), len(before))
     times = "once" if failed == 1 else f"{failed} times in the last {window} checks"
