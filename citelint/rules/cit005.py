@@ -34,6 +34,14 @@ marker and are one. `citelint fix` rewrites the near-misses whose intent is clea
 and leaves the others for you; while a near-miss that holds a number cannot be read
 (`[CITATION 1, see xyz]`), `fix` does not move the reference list under it.
 
+In the numbered styles (`marker-style = "brackets"` or `"superscript"`) a marker
+is `[1]`, `[1, 3]`, `[2-4]`, `[1]–[3]`, `[1, p. 4]`, or `<sup>1,3</sup>` and pandoc's
+`^1,3^`, and only the clear near-misses are reported, since Markdown writes
+brackets and carets for much else (`[0]`, `[0-9]`, `[3-1]` and `x^2^` are not
+reported): numbers separated by `;` (`[1; 3]`, `<sup>1; 3</sup>`, `^1;3^`), stray
+spaces (`[ 1 ]`, `[1 - 3]`, `[1 ,3]`), and a lookalike space, dash or comma copied
+in; `fix` rewrites them (`[1, 3]`, `<sup>1, 3</sup>`, `^1,3^`).
+
 Failing:
 
 ```markdown
