@@ -1,15 +1,25 @@
-"""The result cache: an unchanged file is not parsed again.
+"""The result cache: an unchanged file is neither read nor parsed again.
 
-Like ruff's: one entry per file, named by a hash of its path, the effective
-settings and the citelint version, and holding a hash of the content it was
-linted from, under ``.citelint-cache/lint/`` at the project root (the folder
-the URL checker shares). An entry is a hit only when the content hash matches;
-an edited file's entry is replaced, so the cache holds one entry per file and
-settings, however often the files change. Each entry is one small JSON file
-written atomically, so parallel citelint processes (pre-commit runs hooks in
-parallel) cannot tear one. A corrupt entry, or one whose values are not what
-this format holds (a line that is not a whole number), is a miss; a cache
-that cannot be written is skipped with one warning, never an error.
+One index per project and settings, ``.citelint-cache/lint/index-<key>.json``,
+named by a hash of the effective settings, the citelint version and its code;
+it holds, for each file (by its path relative to the project root, so that
+``book/``, ``./book`` and an absolute path share it), the file's status when it
+was linted (size, modification and change times, inode), a hash of its
+content, and its findings. A file whose status is unchanged is answered from
+the index without being read, as black and mypy do; one whose status changed
+is read and hashed, and answered from the index when its content is the same
+(a ``touch``, a checkout). An entry written within a second or two of the
+file's last change cannot vouch for it by status alone (an edit in the same
+clock tick leaves the status as it was): it is checked by content until it is
+older.
+
+The index is read once and written once per run, atomically (a temporary file
+renamed over it), merged with what other processes wrote meanwhile, so
+parallel citelint processes (pre-commit runs hooks in parallel) cannot tear
+it; the worst a race does is lose another process's new entries, which are
+then linted again. A corrupt index, or an entry whose values are not what this
+format holds, is a miss; a cache that cannot be written is skipped with one
+warning, never an error.
 
 Nothing is written through a symbolic link: the cache folder, the files
 citelint keeps in it and the folders of the result cache must be what they
@@ -23,10 +33,11 @@ import errno
 import json
 import os
 import re
-from typing import TYPE_CHECKING, Callable, Iterable, Optional
+import stat
+from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Optional
 
 from citelint.diagnostics import Diagnostic, Edit, Fix, Severity
-from citelint.files import read_regular
+from citelint.files import STDIN, read_with_status
 from citelint.version import __version__
 
 if TYPE_CHECKING:
@@ -37,8 +48,9 @@ try:  # hashlib's own BLAKE2, without hashlib loading OpenSSL first (~2 ms of ev
 except ImportError:  # another Python: the same function by its public name
     from hashlib import blake2b
 
-FORMAT = 3
-MAX_ENTRY_BYTES = 256 * 1024 * 1024  # findings are capped per rule; an entry past this is not ours
+FORMAT = 4
+MAX_ENTRY_BYTES = 256 * 1024 * 1024  # findings are capped per rule; an index past this is not ours
+RACY_NS = 2_000_000_000  # file systems keep times to the second or two (FAT, some network mounts)
 FOLDER = "lint"
 _GITIGNORE = "# Created by citelint: its caches never belong in version control.\n*\n"
 _CACHEDIR_TAG = (
@@ -120,36 +132,89 @@ def code_stamp() -> int:
     return newest
 
 
+class Stamp(NamedTuple):
+    """What a file's status says of its content: equal stamps, same content,
+    unless the file changed within the clock tick of the stamp (see ``trusted``)."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+
+    @classmethod
+    def of(cls, info: os.stat_result) -> "Stamp":
+        return cls(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+class Cached(NamedTuple):
+    """A file's entry: its findings (with the path reports show), whether it was
+    empty, and what the checks across files keep of it (book_checks.encode: JSON values)."""
+
+    diagnostics: list[Diagnostic]
+    empty: bool
+    book: list[object] = []
+
+
 class ResultCache:
-    def __init__(self, folder: str, settings_key: str, warn: Callable[[str], None]) -> None:
+    def __init__(self, folder: str, settings_key: str, warn: Callable[[str], None], root: str = "") -> None:
         self.root = folder
+        self.project = os.path.abspath(root or os.path.dirname(os.path.abspath(folder)))
         self.folder = os.path.join(folder, FOLDER)
-        self.salt = f"{__version__}\0{code_stamp()}\0{FORMAT}\0{settings_key}\0".encode("utf-8")
+        salt = f"{__version__}\0{code_stamp()}\0{FORMAT}\0{settings_key}\0".encode("utf-8")
+        self.index_path = os.path.join(self.folder, f"index-{blake2b(salt, digest_size=12).hexdigest()}.json")
         self.warn = warn
         self.writable = True
-        self.readable: Optional[bool] = None  # known on the first read: not through a link
-        self.prepared = False  # the cache folder made, with its .gitignore
-        self.folders: set[str] = set()  # entry folders made and found to be real folders
+        self.entries: Optional[dict[str, list[object]]] = None  # the index, read on first use
+        self.read_as: Optional[Stamp] = None  # the index file's stamp when it was read
+        self.changed: dict[str, list[object]] = {}  # entries this run made
 
-    def key(self, path: str, text: str) -> str:
-        """``entry.content``: the entry's name (path and settings), and the content hash."""
-        entry = blake2b(self.salt + path.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-        content = blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
-        return f"{entry}.{content}"
+    def name(self, path: str) -> str:
+        """A file's name in the index: its path relative to the project root."""
+        if path == STDIN:
+            return path
+        return os.path.relpath(os.path.abspath(path), self.project)
 
-    def get(self, key: str, path: str) -> Optional[list[Diagnostic]]:
-        if self.readable is None:
-            self.readable = self._not_linked()
-        if not self.readable:
+    @staticmethod
+    def digest(data: bytes) -> str:
+        return blake2b(data, digest_size=20).hexdigest()
+
+    def by_status(self, name: str, info: os.stat_result, shown: str) -> Optional[Cached]:
+        """The entry of an unchanged file, from its status alone (no read)."""
+        entry = self._entries().get(name)
+        if entry is None or not _trusted(entry) or not stat.S_ISREG(info.st_mode) or _stamp(entry) != Stamp.of(info):
             return None
-        entry, content = key.split(".")
+        return _cached(entry, shown)
+
+    def by_content(self, name: str, digest: str, shown: str) -> Optional[Cached]:
+        """The entry of a file whose content hashes to ``digest``."""
+        entry = self._entries().get(name)
+        if entry is None or entry[1] != digest:
+            return None
+        return _cached(entry, shown)
+
+    def put(self, name: str, stamp: Optional[Stamp], digest: str, trusted: bool, cached: Cached) -> None:
+        if not self.writable:
+            return
+        entry: list[object] = [list(stamp) if stamp else None, digest, trusted, cached.empty, [_encoded(d) for d in cached.diagnostics], cached.book]
+        if self._entries().get(name) != entry:
+            self.changed[name] = entry
+
+    def _entries(self) -> dict[str, list[object]]:
+        if self.entries is None:
+            self.entries, self.read_as = self._read_index()
+        return self.entries
+
+    def _read_index(self) -> tuple[dict[str, list[object]], Optional[Stamp]]:
+        if not self._not_linked():
+            return {}, None
         try:
-            stored, items = json.loads(read_regular(os.path.join(self.folder, entry[:2], entry + ".json"), MAX_ENTRY_BYTES))
-            if stored != content or not isinstance(items, list):
-                return None  # the file changed since
-            return [_diagnostic(item, path) for item in items]
-        except (OSError, ValueError, KeyError, TypeError, RecursionError):
-            return None  # missing or corrupt (even nested too deeply to read): lint again
+            data, info = read_with_status(self.index_path, MAX_ENTRY_BYTES)
+            index = json.loads(data)
+        except (OSError, ValueError, RecursionError):
+            return {}, None  # missing or corrupt (even nested too deeply to read): lint again
+        if not (isinstance(index, dict) and index.get("format") == FORMAT and isinstance(index.get("files"), dict)):
+            return {}, Stamp.of(info)
+        return {name: entry for name, entry in index["files"].items() if _well_formed(entry)}, Stamp.of(info)
 
     def _not_linked(self) -> bool:
         """Whether the cache folder and its ``lint`` folder are no symbolic links;
@@ -168,33 +233,74 @@ class ResultCache:
             self.writable = False
             self.warn(f"the result cache in {self.folder} cannot be written ({error.strerror or error}); going on without it")
 
-    def put(self, key: str, diagnostics: list[Diagnostic]) -> None:
-        if not self.writable:
+    def save(self) -> None:
+        """Write this run's entries into the index, with what other processes
+        wrote since it was read; entries of files that are gone are dropped."""
+        if not self.writable or not self.changed:
             return
-        entry, content = key.split(".")
-        folder = os.path.join(self.folder, entry[:2])
-        data = json.dumps([content, [_encoded(d) for d in diagnostics]], ensure_ascii=False)
+        entries = self._entries()
+        try:
+            if os.path.exists(self.index_path) and Stamp.of(os.stat(self.index_path)) != self.read_as:
+                entries = self._read_index()[0]  # another process wrote it meanwhile
+        except OSError:
+            pass
+        entries.update(self.changed)
+        entries = {name: entry for name, entry in entries.items() if name == STDIN or os.path.exists(os.path.join(self.project, name))}
+        data = json.dumps({"format": FORMAT, "files": entries}, ensure_ascii=False, separators=(",", ":"))
         temp = None
         try:
-            if not self.prepared:
-                make_cache_folder(self.root, (FOLDER,))
-                real_folder(self.folder)
-                self.prepared = True
-            if folder not in self.folders:
-                real_folder(folder)
-                self.folders.add(folder)
+            make_cache_folder(self.root, (FOLDER,))
+            real_folder(self.folder)
             # A name no other process picks, created exclusively (what tempfile.mkstemp
             # does, without importing tempfile, shutil and random into every run);
-            # the rename replaces a link in the entry's place, never writes through it.
-            temp = os.path.join(folder, f".tmp-{os.getpid()}-{os.urandom(8).hex()}.json")
+            # the rename replaces a link in the index's place, never writes through it.
+            temp = os.path.join(self.folder, f".tmp-{os.getpid()}-{os.urandom(8).hex()}.json")
             handle = os.open(temp, _CREATE, 0o644)
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 out.write(data)
-            os.replace(temp, os.path.join(folder, entry + ".json"))
+            os.replace(temp, self.index_path)
         except OSError as error:
             if temp is not None and os.path.lexists(temp):
-                os.unlink(temp)  # a full disk leaves no half-written entry behind
+                os.unlink(temp)  # a full disk leaves no half-written index behind
             self._give_up(error)
+        self.changed = {}
+
+
+def trusted_stamp(info: os.stat_result, started_ns: int) -> bool:
+    """Whether a file read at ``started_ns`` can later be known unchanged by its
+    status alone: not when it changed within RACY_NS before (an edit in the same
+    clock tick as the read would leave the same status)."""
+    return started_ns - max(info.st_mtime_ns, info.st_ctime_ns) > RACY_NS
+
+
+def _stamp(entry: list[object]) -> Optional[Stamp]:
+    return Stamp(*entry[0]) if entry[0] is not None else None  # type: ignore[misc]
+
+
+def _trusted(entry: list[object]) -> bool:
+    return entry[2] is True
+
+
+def _well_formed(entry: object) -> bool:
+    """An index entry of this format's shape (its findings are checked when used)."""
+    return (
+        isinstance(entry, list)
+        and len(entry) == 6
+        and (entry[0] is None or (isinstance(entry[0], list) and len(entry[0]) == 4 and all(type(v) is int for v in entry[0])))
+        and isinstance(entry[1], str)
+        and isinstance(entry[2], bool)
+        and isinstance(entry[3], bool)
+        and isinstance(entry[4], list)
+        and isinstance(entry[5], list)
+    )
+
+
+def _cached(entry: list[object], shown: str) -> Optional[Cached]:
+    """The entry's findings, named ``shown``; None (a miss) when one is not what this format holds."""
+    try:
+        return Cached([_diagnostic(item, shown) for item in entry[4]], bool(entry[3]), entry[5])  # type: ignore[union-attr,arg-type]
+    except (ValueError, TypeError):
+        return None
 
 
 def _encoded(diagnostic: Diagnostic) -> list[object]:

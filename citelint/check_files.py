@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import os
 from functools import partial
-from typing import TYPE_CHECKING, Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Optional
 
 from citelint.config import Settings
 from citelint.diagnostics import Diagnostic, FileError
 from citelint.files import STDIN, SourceFile, collect, read_source, shown_path
 
 if TYPE_CHECKING:
-    from citelint.cache import ResultCache
+    from citelint.book_checks import BookEntry
+    from citelint.cache import ResultCache, Stamp
     from citelint.chapter import Chapter
 
 UrlCheck = Callable[[list[tuple[str, "Chapter"]]], dict]  # type: ignore[type-arg]  # each link's verdict
@@ -32,20 +33,48 @@ class CheckResult:
 
 def lint_one(source: SourceFile, settings: Settings, fixes: bool = False) -> list[Diagnostic] | FileError:
     """Lint one decoded file; an unexpected failure becomes a FileError naming it, never a crash."""
+    return lint_with_entries(source, settings, fixes)[0]
+
+
+def lint_with_entries(source: SourceFile, settings: Settings, fixes: bool = False) -> tuple[list[Diagnostic] | FileError, tuple["BookEntry", ...]]:
+    """``lint_one``, and the file's reference entries for the checks across files (book_checks)."""
     from citelint.chapter import Chapter
     from citelint.files import reads_as_plain_text
 
     try:
-        return report_findings(Chapter.parse(source.text, settings, reads_as_plain_text(source.path)), source.path, fixes=fixes)
+        chapter = Chapter.parse(source.text, settings, reads_as_plain_text(source.path))
+        return report_findings(chapter, source.path, fixes=fixes), _book_entries(chapter, source.path)
     except RecursionError:
-        return FileError(source.path, "is nested too deeply to lint")
+        return FileError(source.path, "is nested too deeply to lint"), ()
     except MemoryError:
-        return FileError(source.path, "is too large to lint in the memory available")
+        return FileError(source.path, "is too large to lint in the memory available"), ()
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the others
-        return FileError(source.path, f"internal error while linting ({type(error).__name__}: {error}); please report it")
+        return FileError(source.path, f"internal error while linting ({type(error).__name__}: {error}); please report it"), ()
+
+
+class _File(NamedTuple):
+    """A file to check: the path to read, the name reports show, and its name in the cache."""
+
+    path: str
+    shown: str
+    name: str
+
+
+class _Outcome(NamedTuple):
+    """What reading and linting one file gave, and what the cache keeps of it."""
+
+    found: list[Diagnostic] | FileError
+    read_error: bool  # the file could not be read (else: ``found`` is the lint's)
+    empty: bool
+    stamp: Optional["Stamp"] = None
+    digest: str = ""
+    trusted: bool = False
+    from_cache: bool = False
+    book: tuple["BookEntry", ...] = ()  # the file's reference entries, for book_checks
 
 
 def read_all(paths: Iterable[str], settings: Settings, result: CheckResult, stdin_name: str = STDIN) -> list[SourceFile]:
+    """Every file read at once (the URL check needs every chapter's references together)."""
     files, result.errors = collect(paths, settings.exclude, root=settings.root, suffixes=settings.suffixes)
     sources = []
     for path in files:
@@ -55,7 +84,7 @@ def read_all(paths: Iterable[str], settings: Settings, result: CheckResult, stdi
             result.errors.append(FileError(shown, source.message))
             continue
         sources.append(SourceFile(shown, source.text))
-        if not source.text.strip():
+        if _is_empty(source.text):
             result.notes.append(FileError(shown, "is empty; nothing to check"))
     return sources
 
@@ -71,26 +100,96 @@ def check_paths(
 ) -> CheckResult:
     """Lint the files (``-``: standard input, reported as ``stdin_name``). ``fixes``:
     the report shows fixes (JSON), so the first renumbering finding of a file carries
-    the renumbering (a parse more to verify it)."""
+    the renumbering (a parse more to verify it).
+
+    Files are read one at a time, by the process that lints them, so memory holds
+    one file per process, never the book; a file whose status is unchanged since
+    the cache saw it is not read at all."""
     result = CheckResult()
-    sources = read_all(paths, settings, result, stdin_name)
     if url_check is not None:
+        sources = read_all(paths, settings, result, stdin_name)
         _check_with_urls(sources, settings, url_check, result, fixes)
-    else:
-        keys = [cache.key(source.path, source.text) if cache else "" for source in sources]
-        found: list[Optional[list[Diagnostic] | FileError]] = [
-            _as_reported(cache.get(key, source.path), fixes) if cache else None for key, source in zip(keys, sources)
-        ]
-        missing = [index for index, item in enumerate(found) if item is None]
-        for index, linted in zip(missing, _lint_many([sources[i] for i in missing], settings, jobs, fixes)):
-            found[index] = linted
-            if cache and not isinstance(linted, FileError):
-                cache.put(keys[index], linted)
-        for outcome in found:
-            assert outcome is not None
-            _collect(result, outcome)
+        result.diagnostics.sort(key=Diagnostic.sort_key)
+        return result
+    found, result.errors = collect(paths, settings.exclude, root=settings.root, suffixes=settings.suffixes)
+    files = [_File(path, shown_path(path, stdin_name), cache.name(path) if cache else "") for path in found]
+    outcomes: list[Optional[_Outcome]] = [_from_status(file, cache, fixes) if cache else None for file in files]
+    missing = [index for index, outcome in enumerate(outcomes) if outcome is None]
+    for index, outcome in zip(missing, _lint_many([files[i] for i in missing], settings, jobs, cache, fixes)):
+        outcomes[index] = outcome
+    read_errors, lint_errors = [], []
+    book: list[tuple[str, tuple["BookEntry", ...]]] = []
+    for file, outcome in zip(files, outcomes):
+        assert outcome is not None
+        if isinstance(outcome.found, FileError):
+            (read_errors if outcome.read_error else lint_errors).append(outcome.found)
+            continue
+        if outcome.empty:
+            result.notes.append(FileError(file.shown, "is empty; nothing to check"))
+        result.files_checked += 1
+        result.diagnostics.extend(outcome.found)
+        book.append((file.shown, outcome.book))
+        if cache and outcome.digest:
+            from citelint.cache import Cached
+            from citelint.book_checks import encode
+
+            cache.put(file.name, outcome.stamp, outcome.digest, outcome.trusted, Cached(outcome.found, outcome.empty, encode(outcome.book)))
+    result.diagnostics += _across_files(book, settings)
+    result.errors += read_errors + lint_errors
+    if cache:
+        cache.save()
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
+
+
+def _from_status(file: _File, cache: "ResultCache", fixes: bool) -> Optional[_Outcome]:
+    """A file's outcome from the cache by its status alone, without reading it."""
+    if file.path == STDIN:
+        return None
+    try:
+        info = os.stat(file.path)
+    except OSError:
+        return None  # the read says why
+    cached = cache.by_status(file.name, info, file.shown)
+    found = _as_reported(cached.diagnostics, fixes) if cached else None
+    book = _cached_book(cached.book) if cached else None
+    if cached is None or found is None or book is None:
+        return None
+    return _Outcome(found, False, cached.empty, book=book)  # no digest: the entry stays as it is
+
+
+def _read_and_lint(file: _File, settings: Settings, cache: Optional["ResultCache"], fixes: bool) -> _Outcome:
+    """Read one file and lint it, or answer from the cache when its content is unchanged."""
+    import time
+
+    from citelint.files import decode, read_file
+
+    started = time.time_ns()
+    read = read_file(file.path)
+    if isinstance(read, FileError):
+        return _Outcome(FileError(file.shown, read.message), True, False)
+    data, info = read
+    stamp = trusted = None
+    if info is not None and cache is not None:
+        from citelint.cache import Stamp, trusted_stamp
+
+        stamp, trusted = Stamp.of(info), trusted_stamp(info, started)
+    digest = cache.digest(data) if cache else ""
+    cached = cache.by_content(file.name, digest, file.shown) if cache else None
+    found = _as_reported(cached.diagnostics, fixes) if cached else None
+    book = _cached_book(cached.book) if cached else None
+    if cached is not None and found is not None and book is not None:
+        return _Outcome(found, False, cached.empty, stamp, digest, bool(trusted), from_cache=True, book=book)
+    source = decode(file.shown, data)
+    del data
+    if isinstance(source, FileError):
+        return _Outcome(source, True, False)
+    linted, entries = lint_with_entries(source, settings, fixes)
+    return _Outcome(linted, False, _is_empty(source.text), stamp, digest, bool(trusted), book=entries)
+
+
+def _is_empty(text: str) -> bool:
+    return not text or text.isspace()
 
 
 def _as_reported(cached: Optional[list[Diagnostic]], fixes: bool) -> Optional[list[Diagnostic]]:
@@ -109,16 +208,31 @@ def _as_reported(cached: Optional[list[Diagnostic]], fixes: bool) -> Optional[li
     return cached
 
 
-def _lint_many(sources: list[SourceFile], settings: Settings, jobs: int, fixes: bool = False) -> list[list[Diagnostic] | FileError]:
-    """Lint in order; in parallel processes when there are enough files to pay for them."""
-    size = sum(len(source.text) for source in sources)
-    if jobs > 1 and len(sources) >= PARALLEL_MIN_FILES and size >= PARALLEL_MIN_BYTES:
-        from citelint.processes import run_in_processes
+def _lint_many(files: list[_File], settings: Settings, jobs: int, cache: Optional["ResultCache"], fixes: bool) -> list[_Outcome]:
+    """Read and lint in order; in parallel processes when there are enough files to pay for them."""
+    work = partial(_read_and_lint, cache=cache, fixes=fixes)
+    if jobs > 1 and len(files) >= PARALLEL_MIN_FILES:
+        sizes = [_size(file.path) for file in files]
+        if sum(sizes) >= PARALLEL_MIN_BYTES:
+            from citelint.processes import run_in_processes
 
-        outcomes = run_in_processes(partial(lint_one, fixes=fixes), sources, settings, jobs)
-        if outcomes is not None:
-            return outcomes
-    return [lint_one(source, settings, fixes) for source in sources]
+            outcomes = run_in_processes(work, files, sizes, settings, jobs, warm_up=_warm_up)
+            if outcomes is not None:
+                return outcomes
+    return [work(file, settings) for file in files]
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def _warm_up(settings: Settings) -> None:
+    """Import the lint path and compile the parser's patterns once, before forking,
+    so that every child inherits them instead of paying for them again."""
+    lint_one(SourceFile("", "x [CITATION 1]\n\n> - q\n\n1. a\n\n## References\n\n1. r\n"), settings)
 
 
 def report_findings(chapter: "Chapter", path: str, verdicts: Optional[dict] = None, fixes: bool = False) -> list[Diagnostic]:  # type: ignore[type-arg]
@@ -157,6 +271,7 @@ def _check_with_urls(sources: list[SourceFile], settings: Settings, url_check: U
     verdicts = url_check(chapters)
     for path, chapter in chapters:
         _collect(result, report_findings(chapter, path, verdicts, fixes))
+    result.diagnostics += _across_files([(path, _book_entries(chapter, path)) for path, chapter in chapters], settings)
 
 
 def _collect(result: CheckResult, found: list[Diagnostic] | FileError) -> None:
@@ -169,3 +284,33 @@ def _collect(result: CheckResult, found: list[Diagnostic] | FileError) -> None:
 
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+# -- checks across files (CIT014: book_checks) ------------------------------------
+
+
+def _book_entries(chapter: "Chapter", path: str) -> tuple["BookEntry", ...]:
+    """A file's reference entries as the checks across files compare them."""
+    from citelint.book_checks import book_entries, wanted_in_run
+
+    if not wanted_in_run(chapter.settings):
+        return ()
+    from citelint.config import project_names
+    from citelint.selection import Selection
+
+    return book_entries(chapter, Selection.of(chapter, path, project_names(chapter.settings, path)))
+
+
+def _cached_book(stored: list[object]) -> Optional[tuple["BookEntry", ...]]:
+    from citelint.book_checks import decode
+
+    return decode(stored)
+
+
+def _across_files(files: list[tuple[str, tuple["BookEntry", ...]]], settings: Settings) -> list[Diagnostic]:
+    """The findings between files (CIT014), after every file's own."""
+    if len(files) < 2 or not any(entries for _, entries in files):
+        return []
+    from citelint.book_checks import inconsistent_references
+
+    return inconsistent_references(files, settings)

@@ -34,19 +34,28 @@ def run(*args: str) -> tuple[int, str, str]:
     return tuple(helpers.cli("check", "--format", "json", *args))  # type: ignore[return-value]
 
 
+def index_file() -> Path:
+    """The result cache's one index (one per project and settings)."""
+    (found,) = Path(".citelint-cache/lint").glob("index-*.json")
+    return found
+
+
+def index() -> dict:  # type: ignore[type-arg]
+    return json.loads(index_file().read_text(encoding="utf-8"))
+
+
 def test_cached_results_are_identical_and_skip_parsing(book: Path) -> None:
     cold = run("book")
     assert Path(".citelint-cache/lint").is_dir()
-    entries = list(Path(".citelint-cache/lint").rglob("*.json"))
-    assert len(entries) == 12
+    assert sorted(index()["files"]) == sorted(f"book/ch{n:02d}.md" for n in range(12))
     warm = run("book")
     uncached = run("--no-cache", "book")
     assert cold == warm == uncached
     assert json.loads(cold[1])["diagnostics"]
     # an unchanged file is served from the cache: tamper with an entry and it shows
-    entry = entries[0]
-    data = json.loads(entry.read_text(encoding="utf-8"))
-    entry.write_text(json.dumps([data[0], []]), encoding="utf-8")  # same content hash, no findings
+    data = index()
+    data["files"]["book/ch00.md"][4] = []  # same content hash, no findings
+    index_file().write_text(json.dumps(data), encoding="utf-8")
     assert run("book")[1] != cold[1]
     assert run("--no-cache", "book")[1] == cold[1]
 
@@ -63,13 +72,16 @@ def test_the_cache_keeps_itself_out_of_git(book: Path) -> None:
 
 
 def test_an_edited_file_replaces_its_entry(book: Path) -> None:
-    """One entry per file: months of edits do not grow the cache."""
+    """One entry per file: months of edits do not grow the cache; a removed file's entry goes."""
     run("book")
-    entries = sorted(Path(".citelint-cache/lint").rglob("*.json"))
     for round_ in range(3):
         (book / "ch01.md").write_text(CHAPTER + f"\nEdit {round_}.\n", encoding="utf-8")
         assert run("book")[1] == run("--no-cache", "book")[1]
-    assert sorted(Path(".citelint-cache/lint").rglob("*.json")) == entries
+    assert len(index()["files"]) == 12
+    (book / "ch02.md").unlink()
+    (book / "ch01.md").write_text(CHAPTER, encoding="utf-8")
+    run("book")
+    assert len(index()["files"]) == 11 and len(list(Path(".citelint-cache/lint").iterdir())) == 1
 
 
 def test_changed_file_or_settings_are_linted_again(book: Path) -> None:
@@ -79,27 +91,44 @@ def test_changed_file_or_settings_are_linted_again(book: Path) -> None:
     assert run("--placement", "before", "book")[1] == run("--no-cache", "--placement", "before", "book")[1]
 
 
-@pytest.mark.parametrize("garbage", [b"\x00garbage{", b"[" * 100_000 + b"]" * 100_000, b'[["CIT003"]]', b"[[1,2,3,4,5,6,7,8,[1,[[1]]]]]"],
-                         ids=["bytes", "nested-too-deep", "short-item", "bad-fix"])
-def test_corrupt_cache_entries_are_ignored(book: Path, garbage: bytes) -> None:
+@pytest.mark.parametrize(
+    "garbage",
+    [b"\x00garbage{", b"[" * 100_000 + b"]" * 100_000, b'{"format": 4, "files": []}', b'{"format": 4, "files": {"book/ch00.md": [1]}}'],
+    ids=["bytes", "nested-too-deep", "files-not-a-table", "short-entry"],
+)
+def test_a_corrupt_index_is_ignored(book: Path, garbage: bytes) -> None:
     expected = run("book")
-    for entry in Path(".citelint-cache/lint").rglob("*.json"):
-        entry.write_bytes(garbage)
+    index_file().write_bytes(garbage)
+    assert run("book") == expected
+    assert len(index()["files"]) == 12  # and written again whole
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [[["CIT003"]], [[1, 2, 3, 4, 5, 6, 7, 8, [1, [[1]]], 1]], [["CIT003", "x", "error", "one", 1, 1, 1, "m", None, 1]], [["CIT003", "x", "loud", 1, 1, 1, 1, "m", None, 1]]],
+    ids=["short-item", "bad-fix", "text-line", "unknown-severity"],
+)
+def test_index_entries_with_unexpected_findings_are_misses(book: Path, spoil: list) -> None:  # type: ignore[type-arg]
+    expected = run("book")
+    data = index()
+    for entry in data["files"].values():
+        entry[4] = spoil
+        entry[2] = True  # trusted by status: the findings alone decide
+    index_file().write_text(json.dumps(data), encoding="utf-8")
     assert run("book") == expected
 
 
-def test_a_cache_entry_that_is_not_a_regular_file_is_a_miss(book: Path) -> None:
-    """A pipe or device in an entry's place is not waited on or read without end."""
+def test_an_index_that_is_not_a_regular_file_is_a_miss(book: Path) -> None:
+    """A pipe or device in the index's place is not waited on or read without end."""
     expected = run("book")
-    entries = sorted(Path(".citelint-cache/lint").rglob("*.json"))
-    entries[0].unlink()
-    os.mkfifo(entries[0])
-    entries[1].unlink()
-    os.symlink("/dev/zero", entries[1])
-    result = subprocess.run(
-        [sys.executable, "-m", "citelint", "check", "--format", "json", "book"], capture_output=True, text=True, timeout=60, check=False
-    )
-    assert (result.returncode, result.stdout, result.stderr) == expected
+    path = index_file()
+    for replace in (lambda: os.mkfifo(path), lambda: os.symlink("/dev/zero", path)):
+        path.unlink()
+        replace()
+        result = subprocess.run(
+            [sys.executable, "-m", "citelint", "check", "--format", "json", "book"], capture_output=True, text=True, timeout=60, check=False
+        )
+        assert (result.returncode, result.stdout, result.stderr) == expected
 
 
 def test_unwritable_cache_warns_once_and_lints(book: Path) -> None:
@@ -124,6 +153,10 @@ def _sources() -> list:
     return [SourceFile(f"f{n}.md", CHAPTER * (1 + n % 3) + f"<!-- {n} -->") for n in range(7)]
 
 
+def _sizes(sources: list) -> list[int]:  # type: ignore[type-arg]
+    return [len(source.text) for source in sources]
+
+
 def test_parallel_lint_really_uses_processes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each share but the first goes to a forked child; results come back in order."""
     import os
@@ -143,7 +176,7 @@ def test_parallel_lint_really_uses_processes(monkeypatch: pytest.MonkeyPatch) ->
 
     monkeypatch.setattr(os, "fork", counting_fork)
     sources = _sources()
-    outcomes = run_in_processes(lint_one, sources, Settings(), 3)
+    outcomes = run_in_processes(lint_one, sources, _sizes(sources), Settings(), 3)
     assert len(forks) == 2
     assert outcomes == [lint_one(source, Settings()) for source in sources]
     assert [outcome[0].path for outcome in outcomes if isinstance(outcome, list)] == [source.path for source in sources]
@@ -160,7 +193,7 @@ def test_a_child_that_fails_has_its_share_linted_again(monkeypatch: pytest.Monke
 
     monkeypatch.setattr(processes.pickle, "dumps", broken_dumps)
     sources = _sources()
-    assert processes.run_in_processes(lint_one, sources, Settings(), 2) == [lint_one(source, Settings()) for source in sources]
+    assert processes.run_in_processes(lint_one, sources, _sizes(sources), Settings(), 2) == [lint_one(source, Settings()) for source in sources]
 
 
 def test_no_fork_means_linting_here(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -175,17 +208,16 @@ def test_no_fork_means_linting_here(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(os, "fork", no_fork)
     sources = _sources()
-    assert processes.run_in_processes(lint_one, sources, Settings(), 4) == [lint_one(source, Settings()) for source in sources]
+    assert processes.run_in_processes(lint_one, sources, _sizes(sources), Settings(), 4) == [lint_one(source, Settings()) for source in sources]
 
 
 def test_shares_are_balanced_by_size() -> None:
-    from citelint.files import SourceFile
     from citelint.processes import split
 
-    sources = [SourceFile(str(n), "x" * size) for n, size in enumerate([900, 100, 500, 500, 100, 800])]
-    shares = split(sources, 2)
+    sizes = [900, 100, 500, 500, 100, 800]
+    shares = split(sizes, 2)
     assert sorted(index for share in shares for index in share) == list(range(6))
-    loads = [sum(len(sources[index].text) for index in share) for share in shares]
+    loads = [sum(sizes[index] for index in share) for share in shares]
     assert max(loads) - min(loads) <= 100
     assert all(share == sorted(share) for share in shares)
 
@@ -235,12 +267,12 @@ def test_new_code_under_the_same_version_does_not_answer_from_old_results(book: 
     import citelint.cache as cache
 
     run("book")
-    entries = sorted(Path(".citelint-cache/lint").rglob("*.json"))
+    first = index_file()
     stamp = cache.code_stamp()
     assert stamp > 0
     monkeypatch.setattr(cache, "code_stamp", lambda: stamp + 1)
     run("book")
-    assert len(sorted(Path(".citelint-cache/lint").rglob("*.json"))) == 2 * len(entries)  # new entries, old ones unused
+    assert len(list(Path(".citelint-cache/lint").glob("index-*.json"))) == 2 and first.exists()  # a new index, the old one unused
 
 
 def test_one_entry_a_file_serves_every_report(book: Path) -> None:
@@ -256,4 +288,4 @@ def test_one_entry_a_file_serves_every_report(book: Path) -> None:
         shutil.rmtree(".citelint-cache", ignore_errors=True)
         for args in order:
             assert CliRunner().invoke(cli, ["check", *args, "book"]).output == uncached[args], args
-    assert len(list(Path(".citelint-cache/lint").rglob("*.json"))) == 13
+    assert len(index()["files"]) == 13 and len(list(Path(".citelint-cache/lint").iterdir())) == 1

@@ -158,19 +158,19 @@ def test_large_files_are_linted_alone_and_the_output_is_unchanged(monkeypatch: p
                 children_alive_during_large.append(False)
         return real_lint_one(source, settings)
 
-    shares, alone = processes.schedule(sources, 2)
+    sizes = [len(source.text) for source in sources]
+    shares, alone = processes.schedule(sizes, 2)
     assert alone == [2, 5]
     assert sorted(index for share in shares for index in share) == [0, 1, 3, 4, 6, 7]
-    assert processes.run_in_processes(watching_lint_one, sources, Settings(), 2) == serial
+    assert processes.run_in_processes(watching_lint_one, sources, sizes, Settings(), 2) == serial
     assert children_alive_during_large == [False, False]
 
 
 def test_small_files_still_share_the_processes() -> None:
-    from citelint.files import SourceFile
     from citelint.processes import IN_FLIGHT_CHARS, schedule
 
-    sources = [SourceFile(str(n), "x" * (IN_FLIGHT_CHARS // 4 - 1)) for n in range(4)]
-    shares, alone = schedule(sources, 4)
+    sizes = [IN_FLIGHT_CHARS // 4 - 1] * 4
+    shares, alone = schedule(sizes, 4)
     assert alone == [] and sorted(len(share) for share in shares) == [1, 1, 1, 1]
-    shares, alone = schedule(sources, 8)  # over IN_FLIGHT_CHARS / 8 each
+    shares, alone = schedule(sizes, 8)  # over IN_FLIGHT_CHARS / 8 each
     assert alone == [0, 1, 2, 3]
