@@ -112,18 +112,34 @@ def test_rdjson_locations_count_utf8_bytes(chapter: Path) -> None:
 
 
 def test_rdjson_suggestions_are_the_fix(chapter: Path) -> None:
-    """The renumbering and the near-miss's correction, applied at byte columns,
-    write what ``citelint fix`` writes."""
+    """The renumbering's suggestions (on its finding and the INFO diagnostics that
+    carry the rest of it), applied at byte columns, write what ``citelint fix``
+    writes; the near-miss finding carries its own correction."""
     document = json.loads(report("rdjson")[1])
-    suggestions = [s for d in document["diagnostics"] for s in d.get("suggestions", [])]
-    near_miss = [d for d in document["diagnostics"] if d["code"]["value"] == "CIT005"]
-    assert near_miss and near_miss[0]["suggestions"][0]["text"] == "[CITATION 3]"
     renumbering = [d for d in document["diagnostics"] if d["code"]["value"] == "CIT003"]
-    assert len(renumbering[0]["suggestions"]) > 2
-    suggested = apply_byte_edits(chapter.read_bytes(), suggestions)
+    assert [d["severity"] for d in renumbering] == ["ERROR", "INFO", "INFO"]
+    assert all(d["message"].startswith("part of the fix for CIT003 at line 1: renumber") for d in renumbering[1:])
+    suggested = apply_byte_edits(chapter.read_bytes(), [s for d in renumbering for s in d["suggestions"]])
+    [near_miss] = [d for d in document["diagnostics"] if d["code"]["value"] == "CIT005"]
+    assert [s["text"] for s in near_miss["suggestions"]] == ["[CITATION 3]"]
     assert cli("fix", "ch.md").code in (0, 1)
     assert suggested == chapter.read_bytes()
-    assert "[CITATION 1] then — [CITATION 2]" in suggested.decode("utf-8")
+    assert "[CITATION 1] then — [CITATION 2] and 😀 [CITATION 3]" in suggested.decode("utf-8")
+
+
+def test_rdjson_suggestions_fit_reviewdogs_github_comments(chapter: Path) -> None:
+    """reviewdog's GitHub reporter posts a suggestion only when it covers the
+    comment's lines (the first suggestion's, else the location's): one suggestion
+    a diagnostic, on the lines of the diagnostic it belongs to."""
+    chapter.write_text(CHAPTER.replace("text [CITATION 2]", "text [CITATION 2] and [CITATION 3]\nand [CITATION 2]"), encoding="utf-8")
+    document = json.loads(report("rdjson")[1])
+    with_suggestions = [d for d in document["diagnostics"] if "suggestions" in d]
+    assert with_suggestions
+    for diagnostic in with_suggestions:
+        [suggestion] = diagnostic["suggestions"]
+        lines = (suggestion["range"]["start"]["line"], suggestion["range"]["end"]["line"])
+        where = diagnostic["location"]["range"]
+        assert lines[0] <= where["start"]["line"] <= lines[1], diagnostic
 
 
 def test_rdjson_columns_with_crlf_and_a_bom(project: Path) -> None:
@@ -294,3 +310,17 @@ def test_junit_read_by_a_second_parser(chapter: Path) -> None:
         ElementTree.fromstring(out.encode("utf-8"))  # no xmllint: the standard parser only
         return
     assert ran.returncode == 0, ran.stderr
+
+
+def test_rdjson_of_standard_input_keeps_the_edits_as_they_are(project: Path) -> None:
+    """Standard input cannot be read back: one suggestion an edit, in character columns."""
+    ran = cli("check", "--no-cache", "--format", "rdjson", "--stdin-filename", "draft.md", "-", input=CHAPTER)
+    document = json.loads(ran.stdout)
+    jsonschema.validate(document, strict(rdjson_schema()), cls=jsonschema.Draft4Validator)
+    [renumbering] = [d for d in document["diagnostics"] if d["code"]["value"] == "CIT003"]
+    assert renumbering["location"]["range"]["start"] == {"line": 1, "column": len("Café “naïve” text ") + 1}
+    assert len(renumbering["suggestions"]) >= 4
+    assert renumbering["suggestions"][0] == {
+        "range": {"start": {"line": 1, "column": 19}, "end": {"line": 1, "column": 31}},
+        "text": "[CITATION 1]",
+    }
