@@ -481,7 +481,8 @@ _BARE_VALID_BODY = re.compile(
     r"(?:," + _SPACE + r"?(?P<locator>" + _LOCATOR_TEXT + r"))?",
     re.IGNORECASE,
 )
-_CARET_BODY = re.compile(r"(?P<list>" + _ITEM_TEXT + r"(?:," + _ITEM_TEXT + r")*)")  # pandoc's `^1,3^`: a space ends it
+# pandoc's `^1,3^`: a space ends it, so pandoc writes one escaped (`^1,\ 3^`)
+_CARET_BODY = re.compile(r"(?P<list>" + _ITEM_TEXT + r"(?:,(?:\\ )?" + _ITEM_TEXT + r")*)")
 _BRACKET_START = re.compile(r"\[(?=[ \t]{0,2}[0-9])")
 _NEXT_BRACKET_NUMBER = re.compile(r"[-\u2013]\[([1-9][0-9]{0,8})\]")  # IEEE's `[1]–[3]`
 # A `[1]: url` link reference definition, after any quote or list prefix.
@@ -490,7 +491,7 @@ _NUMBER_IN_BRACKETS = re.compile(r"\[([1-9][0-9]{0,8})\]")
 _NUMBER_IN_BRACKETS_BEFORE = re.compile(r"\[([1-9][0-9]{0,8})\]\Z")
 _NOT_BEFORE_BRACKET = "[]!^)"  # `[[1]]`, `[text][1]`, `![1](img)`, footnote-ish carets, `f(x)[1]`
 _LINK_AFTER = "([{"  # `[1](url)`, `[1][ref]`, `[1][]`, `[1]{.class}`
-_SUPERSCRIPT = re.compile(r"<sup>([^<>\n]{1,200}?)</sup>|\^([^\s\^\[\]]{1,200}?)\^", re.IGNORECASE)
+_SUPERSCRIPT = re.compile(r"<sup>([^<>\n]{1,200}?)</sup>|\^((?:[^\s\^\[\]\\]|\\ ){1,200}?)\^", re.IGNORECASE)
 # Units that take exponents (km<sup>2</sup>): a superscript after them is not a citation.
 _UNITS = frozenset({"m", "km", "cm", "mm", "nm", "\u00b5m", "\u03bcm", "dm", "ft", "s", "kg", "mi", "yd"})
 _STYLED_BODY_CHARACTERS = re.compile(r"[\d\s,;\-\u2013]*")
@@ -606,9 +607,9 @@ def _superscript_markers(document: Document) -> list[Marker]:
     markers: list[Marker] = []
     for match in _SUPERSCRIPT.finditer(text):
         start = match.start()
-        if _exponent(text, start) or not document.is_prose(start):
-            continue
         caret = match.group(2) is not None
+        if (caret and start > 0 and text[start - 1] == "\\") or _exponent(text, start) or not document.is_prose(start):
+            continue  # `\^2^` is a caret, `x^2^` an exponent
         body = match.group(2) if caret else match.group(1)
         opening_length = 1 if caret else 5
         bracketed = not caret and body.startswith("[") and body.endswith("]")
@@ -626,7 +627,7 @@ def _superscript_marker(raw: str, start: int, body: str, caret: bool, opening_le
     if valid is not None:
         return Marker(start, start + len(raw), raw, valid[0], None, None, valid[3])
     opening, closing = raw[:opening_length], raw[opening_length + len(body) :]
-    near = _styled_near_miss(raw, body, opening, closing, "," if caret else ", ")
+    near = _styled_near_miss(raw, body.replace("\\ ", " ") if caret else body, opening, closing, "," if caret else ", ")
     if near is None:
         return None
     return Marker(start, start + len(raw), raw, near[0], near[1], near[2])
@@ -780,7 +781,7 @@ def list_separator(written: str) -> str:
     """What a renumbered range that is no longer contiguous is joined with: as the
     marker writes its lists, and never a space in pandoc's ``^1,3^`` (a space ends it)."""
     if written.startswith("^"):
-        return ","
+        return ",\\ " if ",\\ " in written else ","
     return ", " if ", " in written or "," not in written else ","
 
 

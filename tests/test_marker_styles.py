@@ -352,6 +352,17 @@ def test_fix_writes_markers_back_in_their_own_form(chosen: Settings, before: str
     assert fix_text(after, chosen).text == after
 
 
+def test_pandocs_escaped_space_is_part_of_a_superscript_and_an_escaped_caret_is_not() -> None:
+    """pandoc writes a superscript `1, 2` from Word as `^1,\\ 2^`; `\\^2^` is a caret."""
+    text = f"A.^3^ B.^1,\\ 2^ C.^1;\\ 2^ E \\^2^\n\n## References\n\n1. {E1}\n2. {E2}\n3. {E3}\n"
+    assert [(marker.text, marker.numbers) for marker in Chapter.parse(text, SUPERSCRIPT).markers] == [
+        ("^3^", (3,)),
+        ("^1,\\ 2^", (1, 2)),
+        ("^1;\\ 2^", (1, 2)),
+    ]
+    assert fix_text(text, SUPERSCRIPT).text.startswith("A.^1^ B.^2,\\ 3^ C.^2,3^ E \\^2^\n")
+
+
 def test_a_pandoc_range_that_breaks_up_is_written_without_a_space() -> None:
     """A space ends pandoc's superscript: `^2,1,3^`, never `^2, 1, 3^`."""
     text = f"A.^2^ B.^1-3^\n\n## References\n\n1. {E1}\n2. {E2}\n3. {E3}\n"
