@@ -230,3 +230,50 @@ def test_an_excluded_resolver_is_not_asked(resolver: TrapServer) -> None:
     document = check_json("--urls", "ch.md")[1]
     assert [(d["code"], d["message"]) for d in document["diagnostics"]] == [("URL004", "doi:10.1000/cats: excluded by the configuration; not checked")]
     assert asked(resolver) == 0
+
+
+@pytest.mark.parametrize(
+    ("cited", "recorded"),
+    [
+        ("Deep learning for cats", "Deep Learning for Cats: A Survey"),
+        ("Deep learning (2nd ed.)", "Deep learning"),
+        ("The behaviour of cats", "Behavior of cats"),
+        ("Climate change 2021: the physical science basis", "Climate Change 2021 \u2013 The Physical Science Basis"),
+        ("A randomised trial of X in Y", "A randomized trial of X in Y."),
+        ("<i>Escherichia coli</i> &amp; soil", "Escherichia coli and soil"),
+    ],
+)
+def test_titles_that_name_one_work(cited: str, recorded: str) -> None:
+    from citelint.urls.doi import _plain, titles_match
+
+    assert titles_match(_plain(cited), recorded) and titles_match(recorded, _plain(cited))
+
+
+@pytest.mark.parametrize(
+    ("cited", "recorded"),
+    [
+        ("A survey of deep learning for cats", "A survey of deep learning for dogs"),
+        ("Deep learning for cats", "Correction to: Deep learning for cats"),
+        ("Deep learning", "Deep learning for cats and dogs in the wild"),
+        ("Vaccines and autism", "Measles vaccination coverage in Europe"),
+    ],
+)
+def test_titles_of_other_works(cited: str, recorded: str) -> None:
+    from citelint.urls.doi import titles_match
+
+    assert not titles_match(cited, recorded) and not titles_match(recorded, cited)
+
+
+def test_a_books_doi_cited_for_a_chapter_is_the_same_work(resolver: TrapServer) -> None:
+    resolver.dois["10.1000/book"] = {"title": "The Oxford Handbook of Cats", "editor": [{"family": "Jones"}], "issued": {"date-parts": [[2015]]}}
+    Path("ch.md").write_text(
+        chapter('Smith, J. (2015). "Feline law." In A. Jones (Ed.), *The Oxford Handbook of Cats* (pp. 1-20). Oxford University Press. doi:10.1000/book'),
+        encoding="utf-8",
+    )
+    assert findings(check_json("--urls", "ch.md")[1]) == []
+
+
+def test_another_spelling_of_the_authors_name_is_the_author(resolver: TrapServer) -> None:
+    resolver.dois["10.1000/m"] = {"title": "Cats of Bavaria", "author": [{"family": "M\u00fcller", "given": "K."}], "issued": {"date-parts": [[2001]]}}
+    Path("ch.md").write_text(chapter('Mueller, K. (2001). "Cats of Bavaria." doi:10.1000/m'), encoding="utf-8")
+    assert findings(check_json("--urls", "ch.md")[1]) == []

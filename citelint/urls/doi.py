@@ -37,6 +37,12 @@ MAX_NAME = 200
 MAX_TITLE = 1000
 MAX_YEARS = 8
 TITLE_THRESHOLD = 0.8  # the share of likeness (see ``titles_match``) from which two titles are one
+FUNCTION_WORDS = frozenset(
+    "the and for with from into onto over under about between its their our your this that these those are was were "
+    "not but how what why when who which via per than then has have had can may will all any some "
+    "und der die das den dem des von mit für les une par pour sur dans del los las por para con una".split()
+)
+NAME_THRESHOLD = 0.8  # the likeness from which two spellings of a name are one name
 YEAR_TOLERANCE = 1  # a year one off the record's (online first, print later) is the same work's
 DATE_FIELDS = ("issued", "published-print", "published-online", "published", "original-date")
 _RETRACTED_TITLE = re.compile(r"\s*retracted(?:\s+article)?\s*:\s*", re.IGNORECASE)
@@ -238,6 +244,7 @@ class CitedFields(NamedTuple):
     title: str
     first_author: str
     year: Optional[int]
+    container: str  # a chapter's book: a book's DOI cited for one of its chapters is the same work
 
 
 def cited_fields(entry_text: str) -> CitedFields:
@@ -245,7 +252,7 @@ def cited_fields(entry_text: str) -> CitedFields:
     from citelint.cited_work import cited_work
 
     work = cited_work(entry_text)
-    return CitedFields(work.title, work.first_author, work.year)
+    return CitedFields(work.title, work.first_author, work.year, work.container)
 
 
 def judge(record: WorkRecord, entry_text: str) -> list[Judgement]:
@@ -266,11 +273,16 @@ def judge(record: WorkRecord, entry_text: str) -> list[Judgement]:
 
 
 def _differences(record: WorkRecord, cited: CitedFields) -> list[str]:
+    """What differs between the record and the entry: "titles", "authors", "years".
+    A record whose title is the entry's container (a book's DOI cited for a
+    chapter) is the same work, by other authors (the book's editors)."""
     differences = []
     candidates = [record.title] + ([f"{record.title}: {record.subtitle}"] if record.subtitle else [])
-    if not any(titles_match(cited.title, candidate) for candidate in candidates):
+    same_title = any(titles_match(cited.title, candidate) for candidate in candidates)
+    the_book = not same_title and bool(cited.container) and any(titles_match(cited.container, candidate) for candidate in candidates)
+    if not same_title and not the_book:
         differences.append("titles")
-    if cited.first_author and record.authors and not _same_author(cited.first_author, record.authors):
+    if not the_book and cited.first_author and record.authors and not _same_author(cited.first_author, record.authors):
         differences.append("authors")
     if cited.year is not None and record.years and all(abs(cited.year - year) > YEAR_TOLERANCE for year in record.years):
         differences.append("years")
@@ -288,17 +300,39 @@ def _described(title: str, authors: tuple[str, ...], years: tuple[int, ...]) -> 
 def titles_match(cited: str, recorded: str) -> bool:
     """Whether two titles name one work: compared as words (case, accents,
     punctuation, quotes and entities aside); one may drop the other's subtitle
-    (what follows a colon or dash), else their likeness must reach TITLE_THRESHOLD.
-    The one switch for title likeness in this module."""
+    (what follows a colon, dash or bracket), else their likeness
+    (``title_likeness``) must reach TITLE_THRESHOLD. The one switch for title
+    likeness in this module."""
     a, b = _words(cited[:MAX_TITLE]), _words(recorded[:MAX_TITLE])
-    if not a or not b:
-        return True  # nothing to compare: not judged
-    if a == b:
-        return True
+    if not a or not b or a == b:
+        return True  # the same words, or nothing to compare: not judged
     shorter, longer = sorted((a, b), key=len)
     if len(shorter) >= 2 and longer[: len(shorter)] == shorter and _main_title(cited, recorded, len(shorter)):
         return True
-    return SequenceMatcher(None, " ".join(a), " ".join(b), autojunk=False).ratio() >= TITLE_THRESHOLD
+    return title_likeness(a, b) >= TITLE_THRESHOLD
+
+
+def title_likeness(a: list[str], b: list[str]) -> float:
+    """The share of content words (three letters or more and not a function word,
+    or holding a digit) the two titles have in common, of the larger set: a word
+    matches itself or another spelling of it (``_same_name``: behaviour, behavior;
+    cat, cats). One word in four changed ("... for cats", "... for dogs") is
+    another work; "&" for "and", a dropped "The", sentence case are not."""
+    mine, theirs = _content_words(a), _content_words(b)
+    if not mine or not theirs:
+        return 1.0 if a == b else 0.0
+    unmatched = list(theirs)
+    shared = 0
+    for word in mine:
+        match = next((other for other in unmatched if other == word), None) or next((other for other in unmatched if _same_name(word, other)), None)
+        if match is not None:
+            unmatched.remove(match)
+            shared += 1
+    return shared / max(len(mine), len(theirs))
+
+
+def _content_words(words: list[str]) -> list[str]:
+    return list(dict.fromkeys(word for word in words if (len(word) >= 3 and word not in FUNCTION_WORDS) or any(c.isdigit() for c in word)))
 
 
 def _main_title(cited: str, recorded: str, words: int) -> bool:
@@ -310,7 +344,7 @@ def _main_title(cited: str, recorded: str, words: int) -> bool:
         count += 1
         if count == words:
             rest = _folded(longer)[match.end() :].lstrip()
-            return rest[:1] in (":", "-", "\u2013", "\u2014", "?", ".", "!")
+            return rest[:1] in (":", "-", "\u2013", "\u2014", "?", ".", "!", "(", "[", ",", ";")
     return False
 
 
@@ -321,7 +355,12 @@ def _same_author(cited: str, recorded: Iterable[str]) -> bool:
     if not cited_words:
         return True
     recorded_words = {word for name in recorded for word in _words(name) if len(word) > 1}
-    return bool(cited_words & recorded_words)
+    return any(_same_name(mine, theirs) for mine in cited_words for theirs in recorded_words)
+
+
+def _same_name(a: str, b: str) -> bool:
+    """One name written two ways (Müller, Mueller; Tchaikovsky, Tschaikowsky) or the same."""
+    return a == b or (min(len(a), len(b)) >= 4 and SequenceMatcher(None, a, b, autojunk=False).ratio() >= NAME_THRESHOLD)
 
 
 def _folded(text: str) -> str:
