@@ -307,6 +307,26 @@ def test_ordinary_markdown_gives_no_finding_in_either_style(root: Path) -> None:
             assert Chapter.parse(text, chosen).markers == (), path
 
 
+@pytest.mark.parametrize("count", [200, 2000])
+def test_a_line_of_many_markers_after_a_long_prefix_is_read_once(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
+    """Where a line's text starts is looked up once a line, not once a marker: a
+    quote prefix of n markers then n markers would otherwise cost n squared."""
+    from citelint.document import Document
+
+    calls = []
+    original = Document.content_column
+
+    def counted(self: Document, line: int) -> int:
+        calls.append(line)
+        return original(self, line)
+
+    monkeypatch.setattr(Document, "content_column", counted)
+    text = "> " * count + "A claim" + " [1]" * count + "\n"
+    markers = Chapter.parse(text, BRACKETS).markers
+    assert len(markers) == count
+    assert len(calls) <= 2
+
+
 # -- fix ---------------------------------------------------------------------------
 
 FIX_CASES = [
