@@ -361,3 +361,23 @@ def test_a_version_that_is_not_the_checkouts_stops_before_installing(runner: Run
     [install] = runner.run({"version": "v9.9.9"})
     assert install.code == 2
     assert f"::error title=citelint action::the version input says v9.9.9 but this action's checkout is citelint {_version()}" in install.stdout
+
+
+@pytest.mark.slow
+def test_the_url_cache_key_changes_with_the_cited_links_only(runner: Runner) -> None:
+    folder = runner.workspace / "keyed"
+    folder.mkdir(exist_ok=True)
+    chapter = folder / "ch.md"
+
+    def key(text: str) -> str:
+        chapter.write_text(text, encoding="utf-8")
+        runner.used.clear()
+        [step] = runner.run({"paths": "keyed", "urls": "true"}, skip=frozenset({"install", "check"}))
+        assert step.code == 0, step.stderr
+        return runner.used[0]["key"]
+
+    cited = 'A [CITATION 1].\n\n## References\n\n1. "A" P, 2020. https://example.com/a and doi 10.1234/abc.5\n'
+    first = key(cited)
+    assert key(cited.replace("A [CITATION 1].", "Reworded prose [CITATION 1].")) == first
+    assert key(cited.replace("example.com/a", "example.com/b")) != first
+    assert key(cited.replace("10.1234/abc.5", "10.1234/abc.6")) != first

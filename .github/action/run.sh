@@ -59,6 +59,10 @@ install() {
   output version "$version"
 }
 
+sha256() {  # sha256sum on Linux and Windows' Git Bash, shasum on macOS
+  if command -v sha256sum >/dev/null 2>&1; then sha256sum; else shasum -a 256; fi
+}
+
 cache_key() {
   # The URL cache is kept between runs by actions/cache, outside the checkout
   # (docs/security.md). The key changes when the cited URLs change and once a week
@@ -70,7 +74,7 @@ cache_key() {
   # shellcheck disable=SC2086 # paths are split on white space, unglobbed
   urls_hash="$( (grep -rhoE --include='*.md' --include='*.markdown' --include='*.txt' \
     'https?://[^][()<>"[:space:]]+|\b10\.[0-9]{4,9}/[^][()<>"[:space:]]+' ${INPUT_PATHS:-.} 2>/dev/null || true) |
-    LC_ALL=C sort -u | sha256sum | cut -c1-16)"
+    LC_ALL=C sort -u | sha256 | cut -c1-16)"
   set +f
   week="$(date -u +%G-W%V)"
   prefix="citelint-urls-v1-${RUNNER_OS:-$(uname -s)}-"
