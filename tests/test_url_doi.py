@@ -277,3 +277,26 @@ def test_another_spelling_of_the_authors_name_is_the_author(resolver: TrapServer
     resolver.dois["10.1000/m"] = {"title": "Cats of Bavaria", "author": [{"family": "M\u00fcller", "given": "K."}], "issued": {"date-parts": [[2001]]}}
     Path("ch.md").write_text(chapter('Mueller, K. (2001). "Cats of Bavaria." doi:10.1000/m'), encoding="utf-8")
     assert findings(check_json("--urls", "ch.md")[1]) == []
+
+
+@pytest.mark.parametrize(
+    ("updates", "said"),
+    [
+        ({"updated-by": [{"type": "retraction", "DOI": "10.1000/r"}]}, "the work was retracted (by the notice 10.1000/r)"),
+        ({"updated-by": [{"type": "partial_retraction"}]}, "the work was partly retracted"),
+        ({"updated-by": [{"type": "withdrawal", "updated": {"date-parts": [[2019, 5]]}}]}, "the work was withdrawn (2019-05)"),
+        ({"updated-by": [{"type": "correction"}, {"type": "expression_of_concern"}]}, ""),
+        ({"update-to": [{"type": "erratum", "DOI": "10.1000/x"}]}, ""),
+        ({"relation": {"is-retracted-by": {"id": "10.1000/r"}}}, "the work was retracted (by the notice 10.1000/r)"),
+        ({"relation": {"retracts": [{"id": "10.1000/w"}]}}, "this DOI is a retraction notice (of 10.1000/w), not the work itself"),
+        ({"relation": {"is-supplemented-by": [{"id": "10.1000/s"}]}}, ""),
+        ({"updated-by": [{"type": "retraction", "DOI": "10.1000/\x1b[2J"}]}, "the work was retracted"),  # nothing unprintable shown
+    ],
+)
+def test_retraction_shapes(updates: dict, said: str) -> None:  # type: ignore[type-arg]
+    import json
+
+    from citelint.urls.doi import record_from_answer
+
+    record = record_from_answer(json.dumps({"title": "Cats", **updates}).encode())
+    assert record is not None and record.retraction == said

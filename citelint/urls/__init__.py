@@ -120,10 +120,11 @@ Survey" (Smith, 2020).
 For an entry with a DOI, `--urls` asks the DOI resolver (`doi-resolver`,
 default `https://doi.org`) for the work's metadata (CSL-JSON, by content
 negotiation). A record with a retraction notice is reported: Crossref's
-`updated-by` of type retraction (the work was retracted: the message names
-the notice and its date), `update-to` of type retraction (the DOI is the
-notice itself, not the work), a `relation` naming a retraction, or a title
-starting `RETRACTED:`. Check that the citation still stands: cite the notice
+`updated-by` of type retraction, partial retraction, withdrawal or removal
+(the message names the notice and its date), `update-to` of such a type (the
+DOI is the notice itself, not the work), a `relation` naming a retraction, or
+a title starting `RETRACTED:`. A correction or an expression of concern is not
+reported. Check that the citation still stands: cite the notice
 too, or another source.
 
 Failing: `Wakefield, A. (1998). "Ileal-lymphoid-nodular hyperplasia ..." *The

@@ -139,17 +139,20 @@ def record_from_answer(data: bytes) -> Optional[WorkRecord]:
 def retraction_of(item: dict, title: str) -> str:  # type: ignore[type-arg]
     """Why the record is a retraction's, in words, or "": Crossref's ``updated-by``
     (the work was retracted by a notice) and ``update-to`` (this record is the
-    notice) of type retraction, a ``relation`` whose type names a retraction, or a
-    title that begins ``RETRACTED:`` (how publishers mark a retracted article)."""
+    notice) of type retraction, partial_retraction, withdrawal or removal, a
+    ``relation`` whose type names a retraction, or a title that begins
+    ``RETRACTED:`` (how publishers mark a retracted article). A correction or an
+    expression of concern is not a retraction."""
     for update in _dicts(item.get("updated-by")):
-        if "retract" in str(update.get("type", "")).lower():
-            return "the work was retracted" + _notice(update.get("DOI"), update.get("updated"), "by the notice")
+        kind = _retraction_kind(update.get("type"))
+        if kind:
+            return f"the work was {kind}" + _notice(update.get("DOI"), update.get("updated"), "by the notice")
     for update in _dicts(item.get("update-to")):
-        if "retract" in str(update.get("type", "")).lower():
+        if _retraction_kind(update.get("type")):
             return "this DOI is a retraction notice" + _notice(update.get("DOI"), update.get("updated"), "of") + ", not the work itself"
     relation = item.get("relation")
     if isinstance(relation, dict):
-        for kind, related in relation.items():
+        for kind, related in list(relation.items())[:50]:
             kind_text = str(kind).lower()
             if "retract" not in kind_text:
                 continue
@@ -159,6 +162,21 @@ def retraction_of(item: dict, title: str) -> str:  # type: ignore[type-arg]
             return "the work was retracted" + _notice(target, None, "by the notice")
     if _RETRACTED_TITLE.match(title):
         return "the work was retracted (its title says so)"
+    return ""
+
+
+def _retraction_kind(value: object) -> str:
+    """``retracted``, ``partly retracted``, ``withdrawn`` or ``removed`` for a Crossref
+    update type that takes the work back; "" for any other (a correction, an erratum)."""
+    kind = str(value or "").lower().replace("-", "_").replace(" ", "_")
+    if "partial_retract" in kind:
+        return "partly retracted"
+    if "retract" in kind:
+        return "retracted"
+    if "withdraw" in kind:
+        return "withdrawn"
+    if kind in ("removal", "removed"):
+        return "removed"
     return ""
 
 
