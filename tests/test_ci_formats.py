@@ -325,3 +325,12 @@ def test_rdjson_of_standard_input_keeps_the_edits_as_they_are(project: Path) -> 
         "range": {"start": {"line": 1, "column": 19}, "end": {"line": 1, "column": 31}},
         "text": "[CITATION 1]",
     }
+
+
+def test_rdjson_suggestions_come_from_the_result_cache_too(chapter: Path) -> None:
+    """A text run fills the result cache without the renumbering; rdjson asks for it."""
+    assert cli("check", "ch.md").code == 1
+    cached = json.loads(cli("check", "--format", "rdjson", "ch.md").stdout)
+    fresh = json.loads(report("rdjson")[1])
+    assert cached == fresh
+    assert sum("suggestions" in d for d in cached["diagnostics"]) == 4
