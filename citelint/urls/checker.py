@@ -169,7 +169,8 @@ class UrlChecker:
         skipped: list[str] = []
         while pending and len(active) < self.settings.workers:
             url = pending.popleft()
-            host = (urlsplit(url).hostname or "").lower()
+            asked = resolver_url(self.settings.doi_resolver, url) if is_doi_key(url) else url  # a DOI: the resolver's host
+            host = (urlsplit(asked).hostname or "").lower()
             if per_host.get(host, 0) >= self.settings.per_host:
                 skipped.append(url)
                 continue
