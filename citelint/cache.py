@@ -153,6 +153,7 @@ class Cached(NamedTuple):
     diagnostics: list[Diagnostic]
     empty: bool
     book: list[object] = []
+    with_fixes: bool = False  # its renumbering findings carry the renumbering (made for a JSON report)
 
 
 class ResultCache:
@@ -195,7 +196,7 @@ class ResultCache:
     def put(self, name: str, stamp: Optional[Stamp], digest: str, trusted: bool, cached: Cached) -> None:
         if not self.writable:
             return
-        entry: list[object] = [list(stamp) if stamp else None, digest, trusted, cached.empty, [_encoded(d) for d in cached.diagnostics], cached.book]
+        entry: list[object] = [list(stamp) if stamp else None, digest, trusted, cached.empty, [_encoded(d) for d in cached.diagnostics], cached.book, cached.with_fixes]
         if self._entries().get(name) != entry:
             self.changed[name] = entry
 
@@ -285,20 +286,21 @@ def _well_formed(entry: object) -> bool:
     """An index entry of this format's shape (its findings are checked when used)."""
     return (
         isinstance(entry, list)
-        and len(entry) == 6
+        and len(entry) == 7
         and (entry[0] is None or (isinstance(entry[0], list) and len(entry[0]) == 4 and all(type(v) is int for v in entry[0])))
         and isinstance(entry[1], str)
         and isinstance(entry[2], bool)
         and isinstance(entry[3], bool)
         and isinstance(entry[4], list)
         and isinstance(entry[5], list)
+        and isinstance(entry[6], bool)
     )
 
 
 def _cached(entry: list[object], shown: str) -> Optional[Cached]:
     """The entry's findings, named ``shown``; None (a miss) when one is not what this format holds."""
     try:
-        return Cached([_diagnostic(item, shown) for item in entry[4]], bool(entry[3]), entry[5])  # type: ignore[union-attr,arg-type]
+        return Cached([_diagnostic(item, shown) for item in entry[4]], bool(entry[3]), entry[5], bool(entry[6]))  # type: ignore[union-attr,arg-type]
     except (ValueError, TypeError):
         return None
 

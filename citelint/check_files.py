@@ -13,7 +13,7 @@ from citelint.files import STDIN, SourceFile, collect, read_source, shown_path
 
 if TYPE_CHECKING:
     from citelint.book_checks import BookEntry
-    from citelint.cache import ResultCache, Stamp
+    from citelint.cache import Cached, ResultCache, Stamp
     from citelint.chapter import Chapter
 
 UrlCheck = Callable[[list[tuple[str, "Chapter"]]], dict]  # type: ignore[type-arg]  # each link's verdict
@@ -69,7 +69,7 @@ class _Outcome(NamedTuple):
     stamp: Optional["Stamp"] = None
     digest: str = ""
     trusted: bool = False
-    from_cache: bool = False
+    cached: Optional["Cached"] = None  # the cache's entry that answered for the content read
     book: tuple["BookEntry", ...] = ()  # the file's reference entries, for book_checks
 
 
@@ -130,10 +130,7 @@ def check_paths(
         result.diagnostics.extend(outcome.found)
         book.append((file.shown, outcome.book))
         if cache and outcome.digest:
-            from citelint.cache import Cached
-            from citelint.book_checks import encode
-
-            cache.put(file.name, outcome.stamp, outcome.digest, outcome.trusted, Cached(outcome.found, outcome.empty, encode(outcome.book)))
+            cache.put(file.name, outcome.stamp, outcome.digest, outcome.trusted, outcome.cached or _kept(outcome, fixes))
     result.diagnostics += _across_files(book, settings)
     result.errors += read_errors + lint_errors
     if cache:
@@ -151,7 +148,7 @@ def _from_status(file: _File, cache: "ResultCache", fixes: bool) -> Optional[_Ou
     except OSError:
         return None  # the read says why
     cached = cache.by_status(file.name, info, file.shown)
-    found = _as_reported(cached.diagnostics, fixes) if cached else None
+    found = _as_reported(cached, fixes) if cached else None
     book = _cached_book(cached.book) if cached else None
     if cached is None or found is None or book is None:
         return None
@@ -176,10 +173,10 @@ def _read_and_lint(file: _File, settings: Settings, cache: Optional["ResultCache
         stamp, trusted = Stamp.of(info), trusted_stamp(info, started)
     digest = cache.digest(data) if cache else ""
     cached = cache.by_content(file.name, digest, file.shown) if cache else None
-    found = _as_reported(cached.diagnostics, fixes) if cached else None
+    found = _as_reported(cached, fixes) if cached else None
     book = _cached_book(cached.book) if cached else None
     if cached is not None and found is not None and book is not None:
-        return _Outcome(found, False, cached.empty, stamp, digest, bool(trusted), from_cache=True, book=book)
+        return _Outcome(found, False, cached.empty, stamp, digest, bool(trusted), cached=cached, book=book)
     source = decode(file.shown, data)
     del data
     if isinstance(source, FileError):
@@ -192,20 +189,27 @@ def _is_empty(text: str) -> bool:
     return not text or text.isspace()
 
 
-def _as_reported(cached: Optional[list[Diagnostic]], fixes: bool) -> Optional[list[Diagnostic]]:
+def _kept(outcome: _Outcome, fixes: bool) -> "Cached":
+    """What the cache keeps of a file linted in this run."""
+    from citelint.book_checks import encode
+    from citelint.cache import Cached
+
+    assert not isinstance(outcome.found, FileError)
+    return Cached(outcome.found, outcome.empty, encode(outcome.book), fixes)
+
+
+def _as_reported(cached: "Cached", fixes: bool) -> Optional[list[Diagnostic]]:
     """A cached result as this run reports it. One entry serves every report: the
     renumbering a JSON report carries is dropped for the others, and an entry made
     without it is linted again for a JSON report (when it has a renumbering finding)."""
-    if cached is None:
-        return None
     from citelint.catalog import RENUMBERING_CODES
 
-    renumbering = [d for d in cached if d.code in RENUMBERING_CODES]
+    found = cached.diagnostics
+    if not any(d.code in RENUMBERING_CODES for d in found):
+        return found
     if not fixes:
-        return [d._replace(fix=None) if d.code in RENUMBERING_CODES else d for d in cached] if renumbering else cached
-    if renumbering and all(d.fix is None for d in renumbering):
-        return None
-    return cached
+        return [d._replace(fix=None) if d.code in RENUMBERING_CODES else d for d in found]
+    return found if cached.with_fixes else None
 
 
 def _lint_many(files: list[_File], settings: Settings, jobs: int, cache: Optional["ResultCache"], fixes: bool) -> list[_Outcome]:

@@ -289,3 +289,72 @@ def test_one_entry_a_file_serves_every_report(book: Path) -> None:
         for args in order:
             assert CliRunner().invoke(cli, ["check", *args, "book"]).output == uncached[args], args
     assert len(index()["files"]) == 13 and len(list(Path(".citelint-cache/lint").iterdir())) == 1
+
+
+def _age(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let the chapters count as older than the same-tick guard, which a test
+    cannot wait out (it reads the change time, which only the clock sets)."""
+    import citelint.cache as cache
+
+    monkeypatch.setattr(cache, "RACY_NS", -1)
+
+
+def _counting_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    import citelint.files as files
+
+    reads: list[str] = []
+    real = files.read_with_status
+
+    def counting(path: str, limit: int):  # type: ignore[no-untyped-def]
+        reads.append(os.path.basename(path))
+        return real(path, limit)
+
+    monkeypatch.setattr(files, "read_with_status", counting)
+    return reads
+
+
+def test_an_unchanged_chapter_is_not_even_read(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The warm path's shape (issue 15): a chapter whose status (size, times, inode)
+    is unchanged since the cache saw it is answered without reading it."""
+    _age(book, monkeypatch)
+    cold = CliRunner().invoke(cli, ["check", "--format", "json", "book"]).stdout
+    reads = _counting_reads(monkeypatch)
+    warm = CliRunner().invoke(cli, ["check", "--format", "json", "book"]).stdout
+    assert warm == cold and reads == []
+    (book / "ch03.md").write_text(CHAPTER, encoding="utf-8")  # edited: read again, alone
+    edited = CliRunner().invoke(cli, ["check", "--format", "json", "book"]).stdout
+    assert reads == ["ch03.md"]
+    assert json.loads(edited) == json.loads(run("--no-cache", "book")[1])
+
+
+def test_a_chapter_changed_in_the_same_clock_tick_is_read(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file linted within the same-tick guard of its last change is vouched for by
+    its content, not its status: an edit of the same size in the same tick (coarse
+    file system clocks) would leave the status as it was."""
+    run("book")  # the chapters were written just now
+    reads = _counting_reads(monkeypatch)
+    CliRunner().invoke(cli, ["check", "book"])
+    assert len(reads) == 12
+
+
+def test_an_edit_that_restores_the_modification_time_is_seen(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Same size, modification time put back: the change time still tells."""
+    _age(book, monkeypatch)
+    cold = run("book")
+    path = book / "ch01.md"
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("[CITATION 3]", "[CITATION 4]", 1), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    assert run("book") == run("--no-cache", "book") != cold
+
+
+def test_one_cache_whatever_the_path_is_called(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`check book/`, `check ./book` and an absolute path share the cache's entries."""
+    _age(book, monkeypatch)
+    run("book")
+    reads = _counting_reads(monkeypatch)
+    for spelling in ("book/", "./book", str(book.resolve()), "book/../book"):
+        assert CliRunner().invoke(cli, ["check", spelling]).exit_code == 1
+    assert reads == [] and len(index()["files"]) == 12
