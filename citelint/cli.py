@@ -126,6 +126,7 @@ def main(args: Optional[list[str]] = None, prog_name: str = "citelint") -> None:
 @click.option("--no-cache", is_flag=True, help="Lint every file again; do not read or write the result cache.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Parallel processes for many files.  [default: CPU count]")
 @_stdin_name_option
+@click.option("--watch", is_flag=True, help="After the check, check each chapter again as it is saved; Ctrl-C stops (needs the watch extra).")
 @click.pass_context
 def check(
     ctx: click.Context,
@@ -149,6 +150,7 @@ def check(
     no_cache: bool,
     jobs: Optional[int],
     stdin_name: str,
+    watch: bool = False,
 ) -> None:
     """Lint PATHS (files, or folders searched for *.md and *.markdown)."""
     from citelint.report import Run, chunks
@@ -159,6 +161,10 @@ def check(
 
     fixes = format_name in ("json", "rdjson")  # only these reports carry a renumbering's edits
     settings = _settings(config_file, select=select, ignore=ignore, placement=placement)
+    if watch:  # this check, then again for each saved chapter (citelint/watch.py)
+        from citelint.watch import watch_and_check
+
+        return watch_and_check(ctx, check, paths or settings.paths or (".",), settings.suffixes)
     result_cache = None if (no_cache or urls) else _result_cache(settings, cache_dir)
     url_check = None
     if urls:
