@@ -13,7 +13,8 @@ That is the default ``marker-style``, ``"citation"``. The numbered styles of IEE
 and Vancouver chapters are read by their own scanners, used only when configured:
 ``"brackets"`` (``[1]``, ``[1, 3]``, ``[2–4]``, ``[1]–[3]``, ``[1, p. 4]``), where
 link syntax, task boxes, footnotes and indexes such as ``a[1]`` are not markers,
-and ``"superscript"`` (``<sup>1,3</sup>``, pandoc's ``^1^``), where an exponent
+and ``"superscript"`` (``<sup>1,3</sup>``, pandoc's ``^1^``, ``¹,³`` typed as
+characters), where an exponent
 (``10^6^``, ``x<sup>2</sup>``, ``km<sup>2</sup>``) is not. Their near-misses are
 only the clear ones (``[1; 3]``, ``[1 - 3]``, a no-break space or an em dash
 copied in): ordinary Markdown uses brackets and superscripts for much else. A
@@ -496,6 +497,12 @@ _SUPERSCRIPT = re.compile(r"<sup>([^<>\n]{1,200}?)</sup>|\^((?:[^\s\^\[\]\\]|\\ 
 _UNITS = frozenset({"m", "km", "cm", "mm", "nm", "\u00b5m", "\u03bcm", "dm", "ft", "s", "kg", "mi", "yd"})
 _STYLED_BODY_CHARACTERS = re.compile(r"[\d\s,;\-\u2013]*")
 _LEADING_ZERO = re.compile(r"(?<![0-9])0")
+_SUPERSCRIPT_DIGITS = "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"  # ⁰ to ⁹
+_FROM_SUPERSCRIPT = str.maketrans({**{digit: str(value) for value, digit in enumerate(_SUPERSCRIPT_DIGITS)}, "\u207b": "-"})
+_TO_SUPERSCRIPT = str.maketrans({str(value): digit for value, digit in enumerate(_SUPERSCRIPT_DIGITS)})
+_SUPERSCRIPT_NUMBER = "[" + _SUPERSCRIPT_DIGITS[1:] + "][" + _SUPERSCRIPT_DIGITS + "]*"
+_UNICODE_SUPERSCRIPT = re.compile(_SUPERSCRIPT_NUMBER + "(?:[,\u207b\u2013-]" + _SUPERSCRIPT_NUMBER + ")*")
+_FRACTION_SLASHES = ("\u2044", "/")
 _OPERATORS = frozenset("=+-*/\u00d7\u00b7")
 YEAR_LIKE = range(1000, 3000)  # `[2020]` alone is an inserted year, not reference 2020
 
@@ -602,9 +609,10 @@ def _ieee_range(text: str, marker: Marker) -> tuple[Marker, int]:
 def _superscript_markers(document: Document) -> list[Marker]:
     """``<sup>1,3</sup>`` and pandoc's ``^1,3^`` markers and their clear near-misses."""
     text = document.text
+    markers = _unicode_superscripts(document) if any(digit in text for digit in _SUPERSCRIPT_DIGITS[1:]) else []
     if "<" not in text and "^" not in text:
-        return []
-    markers: list[Marker] = []
+        return markers
+    found = len(markers)
     for match in _SUPERSCRIPT.finditer(text):
         start = match.start()
         caret = match.group(2) is not None
@@ -619,7 +627,30 @@ def _superscript_markers(document: Document) -> list[Marker]:
         marker = _superscript_marker(match.group(), start, body, caret, opening_length)
         if marker is not None:
             markers.append(marker)
+    return sorted(markers, key=lambda marker: marker.start) if found else markers
+
+
+def _unicode_superscripts(document: Document) -> list[Marker]:
+    """Superscript digits typed or pasted as characters: ``¹``, ``²,³``, ``¹⁻³``."""
+    text = document.text
+    markers = []
+    for match in _UNICODE_SUPERSCRIPT.finditer(text):
+        start, end = match.span()
+        if text[end : end + 1] in _FRACTION_SLASHES or _exponent(text, start) or not document.is_prose(start):
+            continue  # `³⁄₄`, `m²`, `10⁶`, `x²`
+        raw = match.group()
+        valid = _valid_reading(raw.translate(_FROM_SUPERSCRIPT), 0, _CARET_BODY)
+        if valid is not None:
+            markers.append(Marker(start, end, raw, valid[0], None, None, valid[3]))
     return markers
+
+
+def in_form(written: str, renumbered: str) -> str:
+    """A renumbered marker's text in the marker's own digits: superscript characters
+    stay superscript characters (``²`` for 2), the other forms are returned as they are."""
+    if written[:1] not in _SUPERSCRIPT_DIGITS or any(character.isascii() and character.isdigit() for character in written):
+        return renumbered
+    return renumbered.translate(_TO_SUPERSCRIPT)
 
 
 def _superscript_marker(raw: str, start: int, body: str, caret: bool, opening_length: int) -> Optional[Marker]:
@@ -782,6 +813,8 @@ def list_separator(written: str) -> str:
     marker writes its lists, and never a space in pandoc's ``^1,3^`` (a space ends it)."""
     if written.startswith("^"):
         return ",\\ " if ",\\ " in written else ","
+    if written[:1] in _SUPERSCRIPT_DIGITS:
+        return ","  # `²,³`: a space would end the superscript run
     return ", " if ", " in written or "," not in written else ","
 
 
@@ -795,4 +828,4 @@ def masked(text: str, keyword: str, style: str = "citation") -> str:
 
 
 _MASKED_BRACKETS = re.compile(r"(?<![\w\[\]!^)])\[[ \t]{0,2}[0-9][^\[\]\n]*\](?![(\[{])")
-_MASKED_SUPERSCRIPTS = re.compile(r"<sup>[^<>\n]*</sup>|\^[^\s\^\[\]]+\^", re.IGNORECASE)
+_MASKED_SUPERSCRIPTS = re.compile(r"<sup>[^<>\n]*</sup>|\^[^\s\^\[\]]+\^|" + _UNICODE_SUPERSCRIPT.pattern, re.IGNORECASE)

@@ -22,7 +22,7 @@ from citelint.chapter import Chapter
 from citelint.config import Settings
 from citelint.diagnostics import Diagnostic, Edit, Fix
 from citelint.files import reads_as_plain_text
-from citelint.markers import Marker, list_separator, masked, read_parts
+from citelint.markers import Marker, in_form, list_separator, masked, read_parts
 from citelint.references import Entry, ReferenceList
 from citelint.rules import cit003, cit004, cit011
 from citelint.selection import Selection
@@ -339,7 +339,7 @@ def marker_text(marker: Marker, mapping: dict[int, int], keyword: str, style: st
             pieces.append(separator.join(str(number) for number in new))
         position = part.end
     pieces.append(written[position:])
-    return "".join(pieces)
+    return "".join(pieces) if style == "citation" else in_form(written, "".join(pieces))
 
 
 class _SourceOffsets:

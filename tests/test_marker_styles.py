@@ -250,6 +250,7 @@ SUPERSCRIPT_NON_CITATIONS = [
     pytest.param("A claim.[^1]\n\n[^1]: A note.", id="footnote"),
     pytest.param("A link.<sup><a href=\"#fn1\">1</a></sup>", id="html-footnote-link"),
     pytest.param("A caret ^ alone, and ^1 2^ with a space (not pandoc superscript).", id="carets"),
+    pytest.param("An area of 4 m\u00b2, 10\u2076 cells, x\u00b2, E = mc\u00b2, \u00be and \u00b3\u2044\u2084 cup, (a+b)\u00b2.", id="unicode-exponents"),
 ]
 
 
@@ -360,6 +361,12 @@ FIX_CASES = [
         f"One.^1^ Both.^2,3^ Range^2,1^. Near^2,3^.\n\n## References\n\n1. {E2}\n2. {E1}\n3. {E3}\n",
         id="pandoc-superscript",
     ),
+    pytest.param(
+        SUPERSCRIPT,
+        f"One.\u00b2 Both.\u00b9,\u00b3 Range\u00b9\u207b\u00b3 of 4 m\u00b2.\n\n## References\n\n1. {E1}\n2. {E2}\n3. {E3}\n",
+        f"One.\u00b9 Both.\u00b2,\u00b3 Range\u00b2,\u00b9,\u00b3 of 4 m\u00b2.\n\n## References\n\n1. {E2}\n2. {E1}\n3. {E3}\n",
+        id="unicode-superscript-digits",
+    ),
 ]
 
 
@@ -466,9 +473,10 @@ def _numbers(body: str) -> list[int]:
     return found
 
 
+SUPERSCRIPT_DIGITS = "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"
 ORACLE_MARKERS = {
     "brackets": re.compile(r"(?<![\w\]\[!^])\[(\d+)\][-\u2013]\[(\d+)\]|(?<![\w\]\[!^])\[(\d[^\[\]\n]*)\](?![(\[{])"),
-    "superscript": re.compile(r"<sup>([^<>]*)</sup>|\^([^\s^]+)\^"),
+    "superscript": re.compile(r"<sup>([^<>]*)</sup>|\^([^\s^]+)\^|([" + SUPERSCRIPT_DIGITS + ",\u207b]+)"),
 }
 ORACLE_ENTRY = re.compile(r'^(?:\[(\d+)\]:? |(\d+)\. )"?(\w+)', re.MULTILINE)
 
@@ -485,7 +493,8 @@ def oracle(text: str, style: str) -> list[tuple[str, ...]]:
         if style == "brackets" and groups[0]:
             numbers = list(range(int(groups[0]), int(groups[1]) + 1))
         else:
-            numbers = _numbers(next(group for group in groups if group))
+            body = next(group for group in groups if group)
+            numbers = _numbers(body.translate(str.maketrans(SUPERSCRIPT_DIGITS + "\u207b", "0123456789-")))
         if numbers:
             cites.append(tuple(titles.get(n, f"?{n}") for n in numbers))
     return cites
@@ -510,6 +519,7 @@ def _form(draw: st.DrawFn, style: str, numbers: list[int]) -> str:
             "semicolon": f"<sup>{body.replace(',', ';')}</sup>",
             "caret": "^" + body.replace(" ", "") + "^",
             "caret-semicolon": "^" + body.replace(", ", ";") + "^",
+            "unicode": body.replace(" ", "").translate(str.maketrans("0123456789", SUPERSCRIPT_DIGITS)),
         }
     return kinds[draw(st.sampled_from(sorted(kinds)))]
 
@@ -521,6 +531,7 @@ NOISE = [
     " Code `a[1]` and `x^2^`.",
     " A footnote.[^1]",
     " Ten is 10^1^ and x<sup>2</sup>.",
+    " An area of 4 m\u00b2.",
 ]
 
 
