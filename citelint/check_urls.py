@@ -83,11 +83,11 @@ def make_url_check(
         """Each link's verdict (the findings are made with each file's selection)."""
         from citelint.urls import doi_links_of, links_of
         from citelint.urls.checker import CheckOptions, UrlChecker
-        from citelint.urls.doi import doi_key
+        from citelint.urls.doi import doi_key, is_doi_url
 
         bar = Progress() if progress else None
         options = CheckOptions(url_settings, folder, offline=offline, refresh=refresh, progress=bar, accept_changes=accept_changes)
-        urls = [link.url for _, chapter in chapters for link in links_of(chapter)]
+        urls = [link.url for _, chapter in chapters for link in links_of(chapter) if not is_doi_url(link.url)]
         urls += [doi_key(link.doi) for _, chapter in chapters for link in doi_links_of(chapter)]  # asked of the DOI resolver
         checker = UrlChecker(options, warn)
         try:

@@ -37,7 +37,8 @@ def server() -> Iterator[TrapServer]:
 
 @pytest.fixture
 def resolver(server: TrapServer, project: Path, monkeypatch: pytest.MonkeyPatch) -> TrapServer:
-    """The project asks the server's /doi/ for DOIs; its links go nowhere but 127.0.0.1."""
+    """The project asks the server's /doi/ for DOIs; doi.org links are excluded, should
+    one ever be fetched as a page (it would leave the machine: URL004 would say so)."""
     monkeypatch.setenv("CITELINT_ALLOW_PRIVATE", "1")  # the resolver is on loopback
     Path(".citelint.toml").write_text(
         f'[urls]\ncache-dir = "c"\ndoi-resolver = "{server.url("/doi")}"\nexclude = ["^https?://(dx\\\\.)?doi\\\\.org/"]\n', encoding="utf-8"
@@ -51,8 +52,7 @@ def chapter(*entries: str) -> str:
 
 
 def findings(document: dict) -> list[tuple[str, str]]:  # type: ignore[type-arg]
-    """(code, message) of each finding but the doi.org links' (excluded here: they would leave the machine)."""
-    return [(d["code"], d["message"]) for d in document["diagnostics"] if not d["message"].startswith("https://doi.org/")]
+    return [(d["code"], d["message"]) for d in document["diagnostics"]]
 
 
 def asked(server: TrapServer) -> int:
@@ -300,3 +300,27 @@ def test_retraction_shapes(updates: dict, said: str) -> None:  # type: ignore[ty
 
     record = record_from_answer(json.dumps({"title": "Cats", **updates}).encode())
     assert record is not None and record.retraction == said
+
+
+def test_doi_links_are_checked_at_the_resolver_not_fetched_as_pages(resolver: TrapServer) -> None:
+    resolver.dois["10.1000/cats"] = CATS
+    resolver.dois["10.1000/soil"] = SOIL
+    resolver.dois["10.1000/third"] = {"title": "A third paper", "author": [{"family": "Doe"}], "issued": {"date-parts": [[2019]]}}
+    Path("ch.md").write_text(
+        chapter(
+            'Smith, J. (2020). "Deep learning for cats." https://doi.org/10.1000/cats',
+            'Garcia, A. (2011). "Soil chemistry of tomato fields." doi:10.1000/soil',
+            'Doe, J. (2019). "A third paper." https://dx.doi.org/10.1000/third, see also doi:10.1000/cats',
+        ),
+        encoding="utf-8",
+    )
+    code, document, err = check_json("--urls", "ch.md")
+    url_findings = [(rule, message) for rule, message in findings(document) if rule.startswith("URL")]
+    assert (url_findings, err) == ([], "")  # no URL004: no doi.org link was even considered
+    assert asked(resolver) == 3 and sum(resolver.hits.values()) == 3  # each DOI once, nothing else
+
+
+def test_every_doi_of_an_entry_is_checked_and_the_first_is_compared(resolver: TrapServer) -> None:
+    resolver.dois["10.1000/cats"] = CATS
+    Path("ch.md").write_text(chapter('Smith, J. (2020). "Deep learning for cats." doi:10.1000/cats; data: doi:10.1000/gone'), encoding="utf-8")
+    assert [rule for rule, _ in findings(check_json("--urls", "ch.md")[1])] == ["URL001"]

@@ -163,13 +163,15 @@ class Link:
 
 @dataclass(frozen=True)
 class DoiLink:
-    """The first DOI of a reference entry, where it is in the document text, and
-    the entry's text (what the resolver's record is compared with)."""
+    """A DOI of a reference entry, where it is in the document text, and the
+    entry's text (what the resolver's record is compared with: the entry's
+    title is compared with its ``first`` DOI's record only)."""
 
     doi: str
     start: int
     end: int
     entry: str
+    first: bool = True
 
 
 def _entry_texts(chapter: Chapter) -> Iterator[tuple[int, str]]:
@@ -182,15 +184,16 @@ def _entry_texts(chapter: Chapter) -> Iterator[tuple[int, str]]:
 
 
 def doi_links_of(chapter: Chapter) -> Iterator[DoiLink]:
-    """Each entry's first DOI (checked at the resolver: urls.doi)."""
+    """Each entry's DOIs (checked at the resolver: urls.doi), written bare, as
+    ``doi:`` or as a doi.org URL."""
     for start, text in _entry_texts(chapter):
-        doi = next(iter_dois(text), None)
-        if doi is not None:
-            yield DoiLink(doi.text, start + doi.start, start + doi.end, text)
+        for index, doi in enumerate(iter_dois(text)):
+            yield DoiLink(doi.text, start + doi.start, start + doi.end, text, first=index == 0)
 
 
 def links_of(chapter: Chapter) -> Iterator[Link]:
-    """Each entry's URLs, or its DOI as a doi.org URL when it has no URL."""
+    """Each entry's URLs, or its DOI as a doi.org URL when it has no URL. A DOI's
+    URL is checked at the DOI resolver (``doi_links_of``), not fetched as a page."""
     for start, text in _entry_texts(chapter):
         urls = [found for found in iter_urls(text) if len(found.text) > len("https://")]
         for url in urls:
@@ -252,5 +255,5 @@ def _doi_findings(chapter: Chapter, verdicts: dict) -> Iterator[tuple[str, int, 
             yield verdict.code, link.start, link.end, f"doi:{link.doi}: {verdict.detail}"
             continue
         record = WorkRecord.loads(verdict.page)
-        for judgement in judge(record, link.entry) if record is not None else ():
+        for judgement in judge(record, link.entry, link.first) if record is not None else ():
             yield judgement.code, link.start, link.end, f"doi:{link.doi}: {judgement.message}"
