@@ -39,6 +39,7 @@ RULES: tuple[Rule, ...] = (
     Rule("URL005", "changed-link", Severity.WARNING),
     Rule("URL006", "unverifiable-link", Severity.INFO),
     Rule("URL007", "wrong-page", Severity.WARNING),
+    Rule("URL008", "soft-404", Severity.WARNING),
     Rule("URL009", "retracted-work", Severity.WARNING),
     Rule("URL010", "flaky-link", Severity.INFO),
 )

@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "citelint"
 # Lowest first. A module imports only from its own layer or the ones below it.
 LAYERS: tuple[tuple[str, ...], ...] = (
     # values and pure helpers that import nothing of citelint's but these
-    ("version", "diagnostics", "patterns", "mistune_adapter", "atomic_write", "urls.limits", "urls.policy", "urls.fingerprint"),
+    ("version", "diagnostics", "patterns", "mistune_adapter", "atomic_write", "urls.limits", "urls.policy", "urls.fingerprint", "urls.page_meta"),
     # what rules exist, and the file system's edge
     ("catalog", "files"),
     # settings, and the result cache's storage
@@ -26,7 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # decisions over a chapter: what a file reports, the lint core, the renumbering
     ("selection", "lint", "renumbering", "book_checks"),
     # the URL checker (requests and requests-cache only in urls.http)
-    ("urls", "urls.store", "urls.http", "urls.checker", "urls.doi", "urls.history"),
+    ("urls", "urls.store", "urls.http", "urls.checker", "urls.doi", "urls.history", "urls.wrong_page", "urls.soft404"),
     # output
     ("report", "report.*", "docsgen"),
     # drivers: checking files, the process fan-out, fixing files, the URL run

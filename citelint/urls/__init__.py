@@ -114,6 +114,47 @@ DOI's record is "Soil chemistry of tomato fields" (Garcia, 2011).
 
 Passing: the same entry whose DOI's record is "Deep Learning for Cats: A
 Survey" (Smith, 2020).
+
+For an entry's URL, the page it leads to is compared with the entry the same
+way, from what the page says of itself (read from the page already fetched: no
+other request): its titles (Highwire `citation_title`, JSON-LD `headline`,
+`og:title`, `<title>`, the first `<h1>`; a PDF's Title), or on a page without
+any its text; the authors it states (`citation_author`, JSON-LD persons): none
+shared with the entry's; and the publication date it states (Highwire, JSON-LD
+`datePublished`, `article:published_time`): more than a year from the entry's.
+Titles match when, for some form of each (whole; without a site name after
+" | ", " - ", " — "; main title or subtitle around ":"), at least 70% of the
+shorter one's content words are in the other and at least two words are
+shared: case, accents, punctuation, smart quotes, HTML entities, a plural "s"
+and words such as "the" or "of" do not count. An entry whose title has fewer
+than two content words is not judged.
+
+Failing: `Smith, J. "Summit talks collapse." BBC News, 2021. https://example.com/a`,
+whose page is titled "Tomato growing for beginners | Gardeners' World".
+
+Passing: the same entry whose page is titled "Summit talks collapse as leaders
+leave | BBC News".
+""",
+    "URL008": """The reference's URL answers 200, but with an error or parking page (a soft 404).
+
+A lapsed domain shows a parking page, a site sends every old address to its
+home page, or a missing page says "not found" with a success status: a link
+checker that reads only the status passes these. citelint reports the page
+when its title or first heading (or the text of a short page) says "page not
+found", "page does not exist", "domain for sale", "this domain is parked" or
+the like (English, German, French, Spanish, Italian, Portuguese, Dutch); when a
+redirect ends on a domain-parking service (Sedo, Bodis, ParkingCrew, Dan.com,
+Afternic, HugeDomains and a few more); when a deep link is redirected to a
+site's root or home page (`/`, `/index.html`, `/en/`); and when a made-up
+address in the same folder answers with a near-identical page (a site that
+answers every path with one page). That probe is one request per host and run,
+through the same guarded session and deadline. When the entry's title matches
+the page's title, the page is taken as the work cited and nothing is reported.
+
+Failing: an entry whose URL `https://example.com/2019/report` now redirects to
+`https://example.com/`.
+
+Passing: an entry whose URL answers 200 with the article it names.
 """,
     "URL009": """The work the reference's DOI names was retracted.
 
@@ -159,6 +200,7 @@ class Link:
     url: str
     start: int
     end: int
+    entry: str = ""  # the text of the entry the URL is in (for URL007)
 
 
 @dataclass(frozen=True)
@@ -197,10 +239,10 @@ def links_of(chapter: Chapter) -> Iterator[Link]:
     for start, text in _entry_texts(chapter):
         urls = [found for found in iter_urls(text) if len(found.text) > len("https://")]
         for url in urls:
-            yield Link(url.text, start + url.start, start + url.end)
+            yield Link(url.text, start + url.start, start + url.end, text)
         if not urls:
             for doi in iter_dois(text):
-                yield Link(f"https://doi.org/{doi.text}", start + doi.start, start + doi.end)
+                yield Link(f"https://doi.org/{doi.text}", start + doi.start, start + doi.end, text)
 
 
 def url_diagnostics(
@@ -235,11 +277,19 @@ def url_diagnostics(
 
 
 def _link_findings(chapter: Chapter, verdicts: dict) -> Iterator[tuple[str, int, int, str]]:  # type: ignore[type-arg]
-    """(code, start, end, message) of each link whose verdict has a code."""
+    """(code, start, end, message) of each link whose verdict has a code, and of
+    each page that is not the work its entry names (URL007, urls.wrong_page)."""
+    from citelint.urls.wrong_page import judge_page
+
     for link in links_of(chapter):
         verdict = verdicts.get(link.url)
-        if verdict is not None and verdict.code is not None:
+        if verdict is None:
+            continue
+        shown, wrong = judge_page(verdict.code, verdict.page, link.entry)
+        if verdict.code is not None and shown:
             yield verdict.code, link.start, link.end, f"{link.url}: {verdict.detail}"
+        if wrong:
+            yield "URL007", link.start, link.end, f"{link.url}: {wrong}"
 
 
 def _doi_findings(chapter: Chapter, verdicts: dict) -> Iterator[tuple[str, int, int, str]]:  # type: ignore[type-arg]

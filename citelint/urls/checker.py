@@ -27,6 +27,7 @@ from citelint.urls.fingerprint import Fingerprint, describe_change, fingerprint
 from citelint.urls.history import ever_answered, judge_flaky
 from citelint.urls.limits import BODY_LIMIT, BODY_MARGIN, MAX_REDIRECTS, RETRY_AFTER_CAP, TEXT_TYPES
 from citelint.urls.policy import AddressPolicy, AddressRefused, HostNotFound, ResolveFailed, Resolver, literal_host_refused, system_resolver
+from citelint.urls.soft404 import HostProbes
 from citelint.urls.store import Verdict, VerdictStore
 
 RETRIES = 2
@@ -82,6 +83,7 @@ class UrlChecker:
         self._new_snapshots: list[tuple[str, float, str]] = []
         self._replaced_snapshots: list[tuple[str, float, str]] = []
         self.accepted: list[str] = []  # URLs whose changed page was taken as the new snapshot
+        self._probes = HostProbes()  # one made-up address asked per host and run (urls.soft404)
 
     # -- the run -----------------------------------------------------------
 
@@ -250,8 +252,10 @@ class UrlChecker:
                     attempt += 1
                     continue
                 return self._classify(url, status, outcome, None, tries=attempt + 1)
-            body = self._read_body(outcome, deadline) if method == "GET" else None
-            return self._classify(url, status, outcome, body)
+            pdf = method == "GET" and _is_pdf(outcome)
+            body = self._read_body(outcome, deadline) if method == "GET" and not pdf else None
+            data = self._read_pdf(outcome, deadline) if pdf else None
+            return self._classify(url, status, outcome, body, deadline=deadline, data=data)
 
     def _check_address(self, url: str) -> Optional[Verdict]:
         """Resolve the host once, before any cache or request: refused and unknown hosts end here."""
@@ -350,14 +354,20 @@ class UrlChecker:
 
     def _verdict(self, url: str, code: Optional[str], detail: str, **extra: Any) -> Verdict:
         now = time.time()
-        fresh = code is None or code in ("URL003", "URL005")
+        fresh = code is None or code in ("URL003", "URL005", "URL008")
         expires = now + self.settings.expire_after if fresh else 0.0
         return Verdict(url, code, detail, checked_at=now, expires_at=expires, **extra)
 
-    def _classify(self, url: str, status: int, response: Any, body: Optional[str], tries: int = 1) -> Verdict:
+    def _classify(
+        self, url: str, status: int, response: Any, body: Optional[str], tries: int = 1, deadline: Optional[float] = None, data: Optional[bytes] = None
+    ) -> Verdict:
         final = response.url
         content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower() or None
-        extra = {"status": status, "final_url": final, "content_type": content_type}
+        extra: dict[str, Any] = {"status": status, "final_url": final, "content_type": content_type}
+        if 200 <= status < 300:
+            extra["page"], soft_404 = self._page_checks(url, response, content_type, body, data, deadline)
+            if soft_404:
+                return self._verdict(url, "URL008", soft_404, **extra)
         if status in self.settings.accept or 200 <= status < 300:
             permanent = [hop for hop in response.history if hop.status_code in PERMANENT]
             if permanent and final != _without_userinfo(url):
@@ -432,6 +442,74 @@ class UrlChecker:
             return self._verdict(key, "URL006", f"the DOI resolver answers {status} {_reason(response)}: could not verify the DOI", **extra)
         return self._verdict(key, None, f"the DOI resolver knows this DOI but gives no metadata ({status})", **extra)
 
+    # -- the page itself: its metadata (URL007) and soft 404s (URL008) ----------
+
+    def _read_pdf(self, response: Any, deadline: float) -> Optional[bytes]:
+        """A PDF's bytes, to BODY_LIMIT and the deadline at most, for its metadata."""
+        from citelint.urls.http import body_of
+
+        try:
+            return body_of(response, deadline - BODY_MARGIN) if response.ok else None
+        except Exception:  # noqa: BLE001 - a broken body is no body
+            return None
+        finally:
+            response.close()
+
+    def _page_checks(
+        self, url: str, response: Any, content_type: Optional[str], body: Optional[str], data: Optional[bytes], deadline: Optional[float]
+    ) -> tuple[Optional[str], Optional[str]]:
+        """(the page's metadata as JSON, why it is a soft 404 or None): urls.page_meta
+        and urls.soft404, from what was read. A HEAD re-check keeps what the GET read."""
+        from citelint.urls.page_meta import page_meta
+        from citelint.urls.soft404 import redirect_reason, words_reason
+
+        meta = page_meta(body, data, content_type)
+        if meta is None:
+            stored = self._stored.get(url)
+            return (stored.page if stored is not None and stored.code != "URL008" else None), None
+        reason = redirect_reason(_without_userinfo(url), response.url, [hop.url for hop in response.history]) or words_reason(meta, body)
+        if reason is None and body is not None and meta.kind == "html" and deadline is not None:
+            reason = self._catch_all(response.url, body, deadline)
+        return meta.dumps(), reason
+
+    def _catch_all(self, final_url: str, body: str, deadline: float) -> Optional[str]:
+        """Why the site answers every path with this page, from the host's one probe."""
+        from citelint.urls.soft404 import catch_all_reason, probe_url
+
+        probe = probe_url(final_url)
+        if probe is None:
+            return None
+        host = urlsplit(final_url).netloc.lower()
+        answer = self._probes.answer(host, lambda: self._probe(probe, deadline), deadline - BODY_MARGIN - time.monotonic())
+        return catch_all_reason(fingerprint(body), answer) if answer is not None else None
+
+    def _probe(self, url: str, deadline: float) -> Optional[Fingerprint]:
+        """One GET of a made-up address (no redirect followed, no retry, not cached):
+        the fingerprint of the page when it answers 200 with one."""
+        import requests
+
+        from citelint.urls.http import set_deadline
+
+        timeout = max(0.1, min(self.settings.timeout, deadline - BODY_MARGIN - time.monotonic()))
+        session = self.session()
+        kwargs: dict[str, Any] = {"timeout": (timeout, timeout), "allow_redirects": False, "stream": True}
+        if hasattr(session, "cache"):
+            from requests_cache import DO_NOT_CACHE
+
+            kwargs["expire_after"] = DO_NOT_CACHE
+        set_deadline(deadline - BODY_MARGIN)
+        try:
+            response = session.request("GET", url, **kwargs)
+            if response.status_code != 200:
+                response.close()
+                return None
+            body = self._read_body(response, deadline)
+        except (requests.exceptions.RequestException, AddressRefused, HostNotFound, ResolveFailed, sqlite3.Error, OSError):
+            return None
+        finally:
+            set_deadline(None)
+        return fingerprint(body) if body is not None else None
+
     # -- archived copies ---------------------------------------------------------
 
     def _with_archived_copy(self, verdict: Verdict, deadline: float) -> Verdict:
@@ -493,6 +571,10 @@ class UrlChecker:
             return None
         day = time.strftime("%Y-%m-%d", time.gmtime(taken_at))
         return f"the page changed since it was first checked on {day}: {change}; check that it still supports the citation"
+
+
+def _is_pdf(response: Any) -> bool:
+    return bool(response.headers.get("Content-Type", "").lower().startswith("application/pdf"))
 
 
 def _read_capped(response: Any, limit: int, deadline: float) -> bytes:

@@ -1,0 +1,216 @@
+"""URL008 ``soft-404``: a page that answers 200 but is an error or parking page.
+
+Four signs, each enough:
+
+- **Words.** The page's title or first ``<h1>`` says "page not found", "this
+  page does not exist", "domain for sale", "this domain is parked" or the like
+  (``ERROR_PHRASES``, ``PARKING_PHRASES``: English, German, French, Spanish,
+  Italian, Portuguese, Dutch), or a short page (``SHORT_TEXT`` characters of
+  visible text at most) says so in its text.
+- **A parking host.** A redirect from the cited host ends on a domain-parking or
+  domain-sale service (``PARKING_HOSTS``).
+- **Sent home.** A deep link (a path other than the root, or a query) is
+  redirected to a site's root or home page (``/``, ``/index.html``, ``/en/``):
+  the page it named is gone.
+- **A catch-all site.** A made-up address in the same folder (``probe_url``)
+  answers 200 with a near-identical page (``SAME_PAGE``: 95% of the text both
+  ways): the site answers every path with one page, so that answer says nothing.
+  One such probe per host and run (``HostProbes``), a single request without
+  redirects, through the checker's guarded session and within the link's
+  deadline; a probe not answered in time is no finding.
+
+When the entry's title matches the page's title, the finding is dropped when
+findings are made (a page *about* 404 pages, a single-page site serving the
+work): see ``urls.url_diagnostics``.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import threading
+from typing import Callable, Optional
+from urllib.parse import urlsplit
+
+from citelint.urls.fingerprint import MIN_WORDS, Fingerprint, kept_share, visible_text
+from citelint.urls.page_meta import PageMeta
+
+SHORT_TEXT = 2000  # characters of visible text below which a page's text is read for the phrases
+TEXT_READ_LIMIT = 300 * 1024  # characters of a page whose visible text is made for that (longer pages: title and h1 only)
+SAME_PAGE = 0.95
+PROBE_PREFIX = "citelint-probe-"
+
+ERROR_PHRASES = (
+    # en
+    "page not found", "404 not found", "file not found", "error 404", "404 error", "404 page",
+    "page does not exist", "page doesn t exist", "page cannot be found", "page can t be found",
+    "page could not be found", "page you requested could not be found", "page you are looking for could not be found",
+    "page you were looking for doesn t exist", "page you are looking for does not exist", "page is no longer available",
+    "this page isn t available", "nothing was found at this location", "we can t find that page", "we couldn t find that page",
+    # de
+    "seite nicht gefunden", "seite wurde nicht gefunden", "seite existiert nicht", "seite konnte nicht gefunden werden",
+    "fehler 404", "datei nicht gefunden",
+    # fr
+    "page introuvable", "page non trouvee", "page n existe pas", "page demandee est introuvable", "erreur 404",
+    "page que vous recherchez n existe pas",
+    # es
+    "pagina no encontrada", "pagina no existe", "no se encontro la pagina", "no se ha encontrado la pagina", "pagina que buscas no existe",
+    # it
+    "pagina non trovata", "pagina non esiste", "errore 404", "pagina richiesta non e stata trovata",
+    # pt
+    "pagina nao encontrada", "pagina nao existe", "erro 404", "pagina que voce procura nao existe",
+    # nl
+    "pagina niet gevonden", "pagina bestaat niet", "fout 404", "pagina kon niet worden gevonden",
+)
+BARE_ERROR_TITLES = frozenset(
+    {"404", "not found", "error", "oops", "nicht gefunden", "introuvable", "no encontrado", "no encontrada",
+     "non trovato", "non trovata", "nao encontrado", "nao encontrada", "niet gevonden"}
+)
+PARKING_PHRASES = (
+    # en
+    "domain for sale", "domain is for sale", "domain may be for sale", "buy this domain", "this domain is parked",
+    "domain is parked", "parked domain", "parked free", "domain has expired", "domain name is for sale", "domain is available for purchase",
+    # de
+    "domain steht zum verkauf", "domain kaufen", "domain ist zu verkaufen", "domain wurde geparkt", "domain ist geparkt",
+    # fr
+    "domaine est a vendre", "domaine a vendre", "nom de domaine est a vendre",
+    # es
+    "dominio esta a la venta", "dominio esta en venta", "dominio en venta", "dominio a la venta",
+    # it
+    "dominio e in vendita", "dominio in vendita",
+    # pt
+    "dominio esta a venda", "dominio a venda",
+    # nl
+    "domein is te koop", "domein te koop", "domeinnaam te koop",
+)
+# Domain-parking and domain-sale services a lapsed domain is redirected to (and their subdomains).
+PARKING_HOSTS = (
+    "sedoparking.com", "sedo.com", "bodis.com", "parkingcrew.net", "dan.com", "afternic.com", "hugedomains.com",
+    "above.com", "parklogic.com", "undeveloped.com", "buydomains.com", "domainmarket.com",
+)
+LANGUAGES = "en|de|fr|es|it|pt|nl|pl|sv|da|no|nb|fi|ru|uk|ja|zh|ko|ar|tr|cs|hu|el|he|ro|id"
+_HOME = re.compile(rf"/?(?:(?:index|default|home|start|main|welcome)(?:\.\w{{2,5}})?|(?:{LANGUAGES})(?:[-_][a-z]{{2}})?)?/?", re.IGNORECASE)
+SALE_WORDS = ("for sale", "zum verkauf", "zu verkaufen", "a vendre", "en venta", "a la venta", "in vendita", "a venda", "te koop", "make an offer")
+DOMAIN_WORDS = ("domain", "domains", "domaine", "dominio", "domein", "domeinnaam")
+_HOST_FOR_SALE = re.compile(r"^\s*(?:www\.)?[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,3}\.[a-z]{2,24}\s+(?:is|may be|ist|est|está|esta|è|e|is te)\b", re.IGNORECASE)
+
+
+def _normal(text: str) -> str:
+    """Lower-case words joined by single spaces, accents dropped, framed by spaces."""
+    from citelint.urls.wrong_page import words
+
+    return " " + " ".join(words(text[:5000])) + " "
+
+
+def _says(text: str, phrases: tuple[str, ...]) -> Optional[str]:
+    normal = _normal(text)
+    found = next((phrase for phrase in phrases if f" {phrase} " in normal), None)
+    if found is None and phrases is PARKING_PHRASES:
+        sale = next((phrase for phrase in SALE_WORDS if f" {phrase} " in normal), None)
+        if sale and (any(f" {word} " in normal for word in DOMAIN_WORDS) or _HOST_FOR_SALE.match(text[:300])):
+            return sale
+    return found
+
+
+def words_reason(meta: PageMeta, body: Optional[str]) -> Optional[str]:
+    """The page says it is an error or parking page (title, h1, or a short page's text)."""
+    from citelint.urls.wrong_page import title_parts
+
+    heads = [title for title in (*meta.titles[:4], meta.h1) if title]
+    for head in heads:
+        said = _says(head, PARKING_PHRASES)
+        if said:
+            return f'a parking page: it says "{said}"'
+        said = _says(head, ERROR_PHRASES)
+        if said:
+            return f'an error page answered with 200: it says "{said}"'
+        if any(_normal(part).strip() in BARE_ERROR_TITLES for part in title_parts(head)):
+            return f'an error page answered with 200: its title is "{head[:80]}"'
+    if body is not None and len(body) <= TEXT_READ_LIMIT and meta.kind == "html":
+        text = visible_text(body)[1]
+        if len(text) <= SHORT_TEXT:
+            said = _says(text, PARKING_PHRASES)
+            if said:
+                return f'a parking page: it says "{said}"'
+            said = _says(text, ERROR_PHRASES)
+            if said:
+                return f'an error page answered with 200: it says "{said}"'
+    return None
+
+
+def _host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower().rstrip(".")
+
+
+def parking_host(host: str) -> Optional[str]:
+    return next((known for known in PARKING_HOSTS if host == known or host.endswith("." + known)), None)
+
+
+def redirect_reason(url: str, final_url: str, hops: list[str]) -> Optional[str]:
+    """A redirect to a parking service, or a deep link sent to a home page."""
+    if final_url == url or not hops:
+        return None
+    start_host = _host_of(url)
+    if parking_host(start_host) is None:
+        for hop in [*hops[1:], final_url]:
+            parked = parking_host(_host_of(hop))
+            if parked:
+                return f"redirected to the domain-parking service {parked}: the domain has lapsed"
+    start, end = urlsplit(url), urlsplit(final_url)
+    if is_deep(start.path, start.query) and not is_deep(end.path, end.query) and (end.path or "/") != (start.path or "/"):
+        return f"redirected to the home page {final_url}: the page it named is gone"
+    return None
+
+
+def is_deep(path: str, query: str = "") -> bool:
+    """A path other than a site's root or home page, or any path with a query."""
+    return bool(query) or _HOME.fullmatch(path or "/") is None
+
+
+def probe_url(final_url: str) -> Optional[str]:
+    """A made-up address in the folder of ``final_url`` (None for a root page)."""
+    parts = urlsplit(final_url)
+    if not is_deep(parts.path, parts.query):
+        return None
+    folder = parts.path.rsplit("/", 1)[0] + "/"
+    return parts._replace(path=folder + PROBE_PREFIX + secrets.token_hex(8), query="", fragment="").geturl()
+
+
+def same_page(page: Fingerprint, probe: Fingerprint) -> bool:
+    """Whether the made-up address's answer is near-identical to the page."""
+    if page.words < MIN_WORDS or probe.words < MIN_WORDS:
+        return page.signature == probe.signature and page.title == probe.title
+    return kept_share(page, probe) >= SAME_PAGE and kept_share(probe, page) >= SAME_PAGE
+
+
+class HostProbes:
+    """At most one probe per host and run; other links of the host wait for its answer."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._done: dict[str, threading.Event] = {}
+        self._answers: dict[str, Optional[Fingerprint]] = {}
+
+    def answer(self, host: str, probe: Callable[[], Optional[Fingerprint]], wait: float) -> Optional[Fingerprint]:
+        """The host's probe answer (a 200 page's fingerprint), running ``probe`` if
+        no link of the host did yet; None when there is none or it is late."""
+        with self._lock:
+            event = self._done.get(host)
+            first = event is None
+            if first:
+                event = self._done[host] = threading.Event()
+        assert event is not None
+        if first:
+            try:
+                self._answers[host] = probe()
+            finally:
+                event.set()
+        elif not event.wait(max(0.0, wait)):
+            return None
+        return self._answers.get(host)
+
+
+def catch_all_reason(page: Fingerprint, probe: Optional[Fingerprint]) -> Optional[str]:
+    if probe is not None and same_page(page, probe):
+        return "a made-up address on the same site answers with the same page: the site answers every path with one page, so the page cited may not exist"
+    return None

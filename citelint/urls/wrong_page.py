@@ -1,0 +1,204 @@
+"""URL007 for pages: does the page an entry's URL leads to name the work the entry cites?
+
+Judged when the findings are made, from the page's metadata kept in the verdict
+(``urls.page_meta``) and the entry's fields (``citelint.cited_work``), so an
+edited entry is judged again without a request. Three questions, each asked
+only when both sides have an answer:
+
+- **Title.** The entry's title matches one of the page's titles (Highwire,
+  JSON-LD, Open Graph, ``<title>``, the first ``<h1>``; a PDF's), or, on a page
+  without any, its text holds the title's words. An entry without a title, or
+  whose title has fewer than ``MIN_TITLE_WORDS`` words that carry meaning (not
+  "the", "of", a number), is not judged: one word is too little to tell a page
+  by. See ``titles_match`` for the similarity.
+- **Authors.** Only when the page states its authors (``citation_author`` or
+  JSON-LD persons): no family name of either side is among the other's names.
+- **Year.** Only when the page states a publication date (Highwire, JSON-LD
+  ``datePublished``, ``article:published_time``): more than one year from the
+  entry's (online-first against issue dates are a year apart).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from typing import Iterable, Optional, Sequence
+
+from citelint.urls.page_meta import PageMeta
+
+THRESHOLD = 0.7  # share of the smaller title's words found in the other (see ``titles_match``)
+TEXT_THRESHOLD = 0.8  # share of the entry title's words found in a title-less page's text
+MIN_TITLE_WORDS = 2
+YEAR_TOLERANCE = 1
+SHOWN_TITLE = 120  # characters of a title a message shows
+_WORD = re.compile(r"[^\W_]+")
+_SEPARATORS = re.compile(r"\s+[|\u00b7\u2022\u00bb\u2013\u2014\-~/:]\s+|\s*[|\u00b7\u2022\u00bb\u2014]\s*|\s+::\s+")
+_COLON = re.compile(r"\s*[:\uff1a]\s+|[?!]\s+")
+# Words that carry no meaning of their own in a title (en, de, fr, es, it, pt, nl).
+STOPWORDS = frozenset(
+    """a an the of and or in on at to for from by with without as is are was were be it its this that these those how what why
+    when where who which vs via into over under about after before than then not no s t der die das ein eine und oder von zu im
+    mit für fur auf den dem des le la les un une et ou de du des en au aux pour par sur dans el los las y o del al con por para
+    il lo gli i e di da nel della delle dei o os as um uma do da dos das no na em com het een en van voor op met te""".split()
+)
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` as titles are compared: HTML entities decoded, NFKC,
+    case folded, accents dropped, punctuation (straight or curly quotes, dashes,
+    guillemets) ignored."""
+    text = unicodedata.normalize("NFKC", html.unescape(text)).casefold()
+    if not text.isascii():
+        text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
+    return _WORD.findall(text)
+
+
+def meaningful(tokens: Iterable[str]) -> set[str]:
+    """The words that carry meaning: no stop words, no one-letter words; a plural
+    "s" dropped ("effects" is "effect")."""
+    return {_singular(word) for word in tokens if word not in STOPWORDS and len(word) > 1}
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def title_parts(title: str) -> list[str]:
+    """The texts a title may be known by: whole; each run of the parts a site
+    separator makes (" | BBC News", " - The Guardian", " — Site", "Site » "); and
+    each part's main title and subtitle (around ":", "?" or "!")."""
+    parts = [part for part in _SEPARATORS.split(title[:1000]) if part.strip()][:6]
+    runs = {" ".join(parts[start:end]) for start in range(len(parts)) for end in range(start + 1, len(parts) + 1)}
+    pieces = {title, *runs}
+    for run in runs:
+        pieces.update(piece for piece in _COLON.split(run) if piece.strip())
+    return sorted(pieces, key=len, reverse=True)
+
+
+def title_variants(title: str) -> list[set[str]]:
+    """The meaningful word sets of ``title_parts``."""
+    variants = []
+    for piece in title_parts(title):
+        found = meaningful(words(piece))
+        if found and found not in variants:
+            variants.append(found)
+    return variants
+
+
+def _similar(entry: set[str], page: set[str]) -> bool:
+    """Token-set containment: at least THRESHOLD of the smaller set's words are in
+    the other, and at least two shared words when the entry's set has two or more
+    (a page part "News" does not match "News from the front")."""
+    shared = len(entry & page)
+    return shared >= min(2, len(entry)) and shared >= THRESHOLD * min(len(entry), len(page))
+
+
+def titles_match(entry_title: str, page_titles: Sequence[str]) -> bool:
+    """Whether the entry's title is one of the page's titles, as ``_similar`` says
+    for any variant of each (``title_variants``): site names, subtitles, case,
+    punctuation, entities and smart quotes do not count."""
+    entry_variants = title_variants(entry_title)
+    for page_title in page_titles:
+        for page in title_variants(page_title):
+            if any(_similar(entry, page) for entry in entry_variants):
+                return True
+    return False
+
+
+def text_holds_title(entry_title: str, text: str) -> bool:
+    """Whether a title-less page's text holds most words of the title (or of its main title)."""
+    text = text[:20000]
+    found = meaningful(words(text))
+    return any(len(entry & found) >= TEXT_THRESHOLD * len(entry) for entry in title_variants(entry_title))
+
+
+def judged_title(title: str) -> bool:
+    """Whether a title says enough to judge a page by: MIN_TITLE_WORDS content words (numbers do not count)."""
+    return sum(1 for word in meaningful(words(title)) if not word.isdigit()) >= MIN_TITLE_WORDS
+
+
+def _names(names: Iterable[str]) -> tuple[set[str], set[str]]:
+    """(family names, every name word) of ``names``: "Family, Given" or "Given Family"."""
+    families: set[str] = set()
+    every: set[str] = set()
+    for name in names:
+        family_part = name.split(",", 1)[0] if "," in name else name
+        name_words = [word for word in words(name) if len(word) > 1]
+        family_words = [word for word in words(family_part) if len(word) > 1]
+        if family_words:
+            families.add(family_words[0] if "," in name else family_words[-1])
+        every.update(name_words)
+    return families, every
+
+
+def authors_match(entry_families: Sequence[str], page_authors: Sequence[str]) -> bool:
+    """Whether the two lists share an author: a family name of one side among the other's names."""
+    entry_family, entry_every = _names(entry_families)
+    for family in entry_families:
+        entry_family.update(word for word in words(family) if len(word) > 1)  # "van der Berg", an organisation
+    page_family, page_every = _names(page_authors)
+    return bool(entry_family & page_every) or bool(page_family & entry_every)
+
+
+def wrong_page(entry_text: str, meta: PageMeta) -> Optional[str]:
+    """Why the page is not the work ``entry_text`` cites, or None when it may be."""
+    from citelint.cited_work import cited_work
+
+    work = cited_work(entry_text)
+    reasons = []
+    title_reason = _title_reason(work.title, meta)
+    if title_reason:
+        reasons.append(title_reason)
+    families = [family for family in work.families if family]
+    if families and meta.authors_stated and meta.authors and not authors_match(families, meta.authors):
+        reasons.append(f"the page names other authors ({_list(meta.authors)}) than the entry ({_list(families)})")
+    if work.year is not None and meta.year is not None and abs(work.year - meta.year) > YEAR_TOLERANCE:
+        reasons.append(f"the page gives the year {meta.year}, the entry {work.year}")
+    if not reasons:
+        return None
+    return "; ".join(reasons) + "; check that the URL leads to the work cited"
+
+
+def _title_reason(title: str, meta: PageMeta) -> Optional[str]:
+    if not title or not judged_title(title):
+        return None
+    if meta.titles:
+        if titles_match(title, meta.titles):
+            return None
+        return f"the page's title {_shown(meta.title)} is not the entry's title {_shown(title)}"
+    if meta.text and not text_holds_title(title, meta.text):
+        return f"the page has no title and its text does not hold the entry's title {_shown(title)}"
+    return None
+
+
+def _shown(title: str) -> str:
+    cut = title if len(title) <= SHOWN_TITLE else title[: SHOWN_TITLE - 3] + "..."
+    return '"' + "".join(char if char.isprintable() else " " for char in cut) + '"'
+
+
+def _list(names: Sequence[str]) -> str:
+    shown = ", ".join(names[:3])
+    return shown + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
+JUDGED_CODES = (None, "URL003", "URL005")  # verdicts of a page that answered: moved or changed pages are judged too
+
+
+def judge_page(code: Optional[str], page: Optional[str], entry_text: str) -> tuple[bool, Optional[str]]:
+    """(whether the verdict's own finding stands, why the page is not the entry's
+    work or None) for a link's verdict (``code``, its page metadata ``page``).
+    A soft 404 (URL008) whose page title matches the entry's title is the work
+    after all (a page about 404 pages, a single-page site serving it): it does
+    not stand."""
+    if not page or not entry_text or (code not in JUDGED_CODES and code != "URL008"):
+        return True, None
+    meta = PageMeta.loads(page)
+    if meta is None:
+        return True, None
+    if code == "URL008":
+        from citelint.cited_work import cited_work
+
+        title = cited_work(entry_text).title
+        return not (judged_title(title) and meta.titles and titles_match(title, meta.titles)), None
+    return True, wrong_page(entry_text, meta)
