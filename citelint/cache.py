@@ -154,6 +154,7 @@ class Cached(NamedTuple):
     empty: bool
     book: list[object] = []
     with_fixes: bool = False  # its renumbering findings carry the renumbering (made for a JSON report)
+    digest: str = ""  # the hash of the content it was made from
 
 
 class ResultCache:
@@ -168,6 +169,8 @@ class ResultCache:
         self.entries: Optional[dict[str, list[object]]] = None  # the index, read on first use
         self.read_as: Optional[Stamp] = None  # the index file's stamp when it was read
         self.changed: dict[str, list[object]] = {}  # entries this run made
+        self.kept_across: Optional[list[object]] = None  # [key, findings]: the last run's between files
+        self.changed_across = False
 
     def name(self, path: str) -> str:
         """A file's name in the index: its path relative to the project root."""
@@ -200,22 +203,43 @@ class ResultCache:
         if self._entries().get(name) != entry:
             self.changed[name] = entry
 
+    def across(self, key: str) -> Optional[list[Diagnostic]]:
+        """The findings between files (CIT014) of a run over files whose names and
+        contents hash to ``key``, when the last such run's are kept."""
+        self._entries()
+        if self.kept_across is None or self.kept_across[0] != key:
+            return None
+        try:
+            return [_diagnostic(item[:10], item[10]) for item in self.kept_across[1]]  # type: ignore[index]
+        except (ValueError, TypeError, IndexError):
+            return None
+
+    def put_across(self, key: str, diagnostics: list[Diagnostic]) -> None:
+        stored = [key, [[*_encoded(d), d.path] for d in diagnostics]]
+        if self.writable and self.kept_across != stored:
+            self.kept_across = stored
+            self.changed_across = True
+
     def _entries(self) -> dict[str, list[object]]:
         if self.entries is None:
-            self.entries, self.read_as = self._read_index()
+            self.entries, self.read_as, self.kept_across = self._read_index()
         return self.entries
 
-    def _read_index(self) -> tuple[dict[str, list[object]], Optional[Stamp]]:
+    def _read_index(self) -> tuple[dict[str, list[object]], Optional[Stamp], Optional[list[object]]]:
+        """The index's entries, its stamp as read, and the findings between files it keeps."""
         if not self._not_linked():
-            return {}, None
+            return {}, None, None
         try:
             data, info = read_with_status(self.index_path, MAX_ENTRY_BYTES)
             index = json.loads(data)
         except (OSError, ValueError, RecursionError):
-            return {}, None  # missing or corrupt (even nested too deeply to read): lint again
+            return {}, None, None  # missing or corrupt (even nested too deeply to read): lint again
         if not (isinstance(index, dict) and index.get("format") == FORMAT and isinstance(index.get("files"), dict)):
-            return {}, Stamp.of(info)
-        return {name: entry for name, entry in index["files"].items() if _well_formed(entry)}, Stamp.of(info)
+            return {}, Stamp.of(info), None
+        across = index.get("across")
+        if not (isinstance(across, list) and len(across) == 2 and isinstance(across[0], str) and isinstance(across[1], list)):
+            across = None
+        return {name: entry for name, entry in index["files"].items() if _well_formed(entry)}, Stamp.of(info), across
 
     def _not_linked(self) -> bool:
         """Whether the cache folder and its ``lint`` folder are no symbolic links;
@@ -237,7 +261,7 @@ class ResultCache:
     def save(self) -> None:
         """Write this run's entries into the index, with what other processes
         wrote since it was read; entries of files that are gone are dropped."""
-        if not self.writable or not self.changed:
+        if not self.writable or not (self.changed or self.changed_across):
             return
         entries = self._entries()
         try:
@@ -247,7 +271,7 @@ class ResultCache:
             pass
         entries.update(self.changed)
         entries = {name: entry for name, entry in entries.items() if name == STDIN or os.path.exists(os.path.join(self.project, name))}
-        data = json.dumps({"format": FORMAT, "files": entries}, ensure_ascii=False, separators=(",", ":"))
+        data = json.dumps({"format": FORMAT, "files": entries, "across": self.kept_across}, ensure_ascii=False, separators=(",", ":"))
         temp = None
         try:
             make_cache_folder(self.root, (FOLDER,))
@@ -264,7 +288,7 @@ class ResultCache:
             if temp is not None and os.path.lexists(temp):
                 os.unlink(temp)  # a full disk leaves no half-written index behind
             self._give_up(error)
-        self.changed = {}
+        self.changed, self.changed_across = {}, False
 
 
 def trusted_stamp(info: os.stat_result, started_ns: int) -> bool:
@@ -300,7 +324,7 @@ def _well_formed(entry: object) -> bool:
 def _cached(entry: list[object], shown: str) -> Optional[Cached]:
     """The entry's findings, named ``shown``; None (a miss) when one is not what this format holds."""
     try:
-        return Cached([_diagnostic(item, shown) for item in entry[4]], bool(entry[3]), entry[5], bool(entry[6]))  # type: ignore[union-attr,arg-type]
+        return Cached([_diagnostic(item, shown) for item in entry[4]], bool(entry[3]), entry[5], bool(entry[6]), entry[1])  # type: ignore[union-attr,arg-type]
     except (ValueError, TypeError):
         return None
 

@@ -71,6 +71,7 @@ class _Outcome(NamedTuple):
     trusted: bool = False
     cached: Optional["Cached"] = None  # the cache's entry that answered for the content read
     book: tuple["BookEntry", ...] = ()  # the file's reference entries, for book_checks
+    stored_book: Optional[list[object]] = None  # or as the cache keeps them, when the file was not read
 
 
 def read_all(paths: Iterable[str], settings: Settings, result: CheckResult, stdin_name: str = STDIN) -> list[SourceFile]:
@@ -118,7 +119,7 @@ def check_paths(
     for index, outcome in zip(missing, _lint_many([files[i] for i in missing], settings, jobs, cache, fixes)):
         outcomes[index] = outcome
     read_errors, lint_errors = [], []
-    book: list[tuple[str, tuple["BookEntry", ...]]] = []
+    linted: list[tuple[_File, _Outcome]] = []
     for file, outcome in zip(files, outcomes):
         assert outcome is not None
         if isinstance(outcome.found, FileError):
@@ -128,10 +129,10 @@ def check_paths(
             result.notes.append(FileError(file.shown, "is empty; nothing to check"))
         result.files_checked += 1
         result.diagnostics.extend(outcome.found)
-        book.append((file.shown, outcome.book))
-        if cache and outcome.digest:
+        linted.append((file, outcome))
+        if cache and outcome.stored_book is None and outcome.digest:
             cache.put(file.name, outcome.stamp, outcome.digest, outcome.trusted, outcome.cached or _kept(outcome, fixes))
-    result.diagnostics += _across_files(book, settings)
+    result.diagnostics += _across_files_cached(linted, settings, cache, fixes)
     result.errors += read_errors + lint_errors
     if cache:
         cache.save()
@@ -149,10 +150,9 @@ def _from_status(file: _File, cache: "ResultCache", fixes: bool) -> Optional[_Ou
         return None  # the read says why
     cached = cache.by_status(file.name, info, file.shown)
     found = _as_reported(cached, fixes) if cached else None
-    book = _cached_book(cached.book) if cached else None
-    if cached is None or found is None or book is None:
+    if cached is None or found is None:
         return None
-    return _Outcome(found, False, cached.empty, book=book)  # no digest: the entry stays as it is
+    return _Outcome(found, False, cached.empty, digest=cached.digest, stored_book=cached.book)  # the entry stays as it is
 
 
 def _read_and_lint(file: _File, settings: Settings, cache: Optional["ResultCache"], fixes: bool) -> _Outcome:
@@ -309,6 +309,27 @@ def _cached_book(stored: list[object]) -> Optional[tuple["BookEntry", ...]]:
     from citelint.book_checks import decode
 
     return decode(stored)
+
+
+def _across_files_cached(linted: list[tuple[_File, _Outcome]], settings: Settings, cache: Optional["ResultCache"], fixes: bool) -> list[Diagnostic]:
+    """The findings between files (CIT014); from the cache when every file's content
+    is what it was when they were last found (an unchanged book compares nothing)."""
+    key = None
+    if cache is not None and all(outcome.digest for _, outcome in linted):
+        key = cache.digest("\0".join(f"{file.shown}\0{outcome.digest}" for file, outcome in linted).encode("utf-8", "surrogatepass"))
+        found = cache.across(key)
+        if found is not None:
+            return found
+    book = []
+    for file, outcome in linted:
+        entries = outcome.book if outcome.stored_book is None else _cached_book(outcome.stored_book)
+        if entries is None:  # the cache's entries are not what it keeps: read them again
+            entries = _read_and_lint(file, settings, None, fixes).book
+        book.append((file.shown, entries))
+    found = _across_files(book, settings)
+    if key is not None:
+        cache.put_across(key, found)
+    return found
 
 
 def _across_files(files: list[tuple[str, tuple["BookEntry", ...]]], settings: Settings) -> list[Diagnostic]:

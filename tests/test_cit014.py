@@ -141,6 +141,7 @@ def test_a_warm_run_finds_what_a_cold_run_finds_from_the_cache(project: Path, by
     stored = data["files"]["book/ch01.md"][5]
     assert [item[8] for item in stored] == [2023, 2019]
     stored[1][8] = 2020
+    data["across"] = None  # and the findings between files kept for an unchanged book
     path.write_text(json.dumps(data), encoding="utf-8")
     assert len(cit014("book")) == 1
     # a cache entry whose entries are not of this format is a miss: the file is linted again
@@ -179,3 +180,26 @@ def test_the_url_run_reports_it_too(project: Path) -> None:
 def test_one_chapter_alone_has_nothing_to_compare(project: Path) -> None:
     write_book(project, chapter(SMITH, PANDA))
     assert cit014("book/ch01.md") == []
+
+
+def test_an_unchanged_book_compares_nothing(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The findings between files are kept with the index: a run over the same
+    files with the same contents answers them without decoding or comparing any
+    entry (the warm path of a 1,000-chapter book); any change compares again."""
+    import citelint.book_checks as book_checks
+
+    write_book(project, chapter(PANDA, SMITH), chapter(SMITH.replace("2019", "2020"), PANDA.replace("Actually ", "")))
+    cold = helpers.check_json("book")
+    compared: list[int] = []
+    real = book_checks.inconsistent_references
+    monkeypatch.setattr(book_checks, "inconsistent_references", lambda files, settings: compared.append(len(files)) or real(files, settings))
+    assert helpers.check_json("book") == cold and compared == []
+    path, data = index()
+    data["across"][1] = []  # the kept findings are what the warm run reports
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert cit014("book") == [] and compared == []
+    (project / "book" / "ch02.md").write_text(chapter(SMITH.replace("2019", "2021"), PANDA), encoding="utf-8")
+    assert len(cit014("book")) == 1 and compared == [2]
+    assert len(cit014("book/ch01.md", "book/ch02.md")) == 1 and compared == [2]  # the same files, named alike
+    absolute = [str(project / "book" / name) for name in ("ch01.md", "ch02.md")]
+    assert len(cit014(*absolute)) == 1 and compared == [2, 2]  # named otherwise (messages name them): compared again
