@@ -14,7 +14,9 @@ import os
 from typing import Any, Optional, Sequence
 
 from lsprotocol import types as lsp
+from pygls.capabilities import ServerCapabilitiesBuilder
 from pygls.exceptions import JsonRpcException
+from pygls.protocol import language_server as language_server_protocol
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace import TextDocument
@@ -167,8 +169,21 @@ class CitelintServer(LanguageServer):
         self.config_uris = shown
 
 
+class _PreferUtf8(ServerCapabilitiesBuilder):
+    """UTF-8 columns whenever the client offers them (no conversion of a line to
+    UTF-16 per position); else pygls's choice: the client's first it knows, or UTF-16."""
+
+    @classmethod
+    def choose_position_encoding(cls, client_capabilities: lsp.ClientCapabilities) -> Any:
+        offered = client_capabilities.general.position_encodings if client_capabilities.general else None
+        if offered and lsp.PositionEncodingKind.Utf8 in offered:
+            return lsp.PositionEncodingKind.Utf8
+        return super().choose_position_encoding(client_capabilities)
+
+
 def build(rules_url: str = "") -> CitelintServer:
     """The server with its features registered."""
+    language_server_protocol.ServerCapabilitiesBuilder = _PreferUtf8  # where pygls's initialize looks it up
     server = CitelintServer(rules_url)
 
     @server.feature(lsp.INITIALIZE)
@@ -224,6 +239,9 @@ def build(rules_url: str = "") -> CitelintServer:
             ls.reload_configuration()
 
     @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL]))
+    # Requests run in worker threads (@server.thread): a large chapter's parse or a
+    # rename's verification never holds up the messages behind it.
+    @server.thread()
     def code_action(ls: CitelintServer, params: lsp.CodeActionParams) -> Optional[list[lsp.CodeAction]]:
         view = ls.view(params.text_document.uri)
         if view is None:
@@ -237,6 +255,7 @@ def build(rules_url: str = "") -> CitelintServer:
         return actions
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
+    @server.thread()
     def hover(ls: CitelintServer, params: lsp.HoverParams) -> Optional[lsp.Hover]:
         view = ls.view(params.text_document.uri)
         found = view.hover(_position(params.position)) if view is not None else None
@@ -246,6 +265,7 @@ def build(rules_url: str = "") -> CitelintServer:
         return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text), range=_range(where))
 
     @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
+    @server.thread()
     def definition(ls: CitelintServer, params: lsp.DefinitionParams) -> Optional[list[lsp.Location]]:
         uri = params.text_document.uri
         view = ls.view(uri)
@@ -262,6 +282,7 @@ def build(rules_url: str = "") -> CitelintServer:
         return [lsp.Location(uri=uri, range=_range(view.entry_range(entry))) for entry in entries] or None
 
     @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
+    @server.thread()
     def references(ls: CitelintServer, params: lsp.ReferenceParams) -> Optional[list[lsp.Location]]:
         uri = params.text_document.uri
         view = ls.view(uri)
@@ -287,6 +308,7 @@ def build(rules_url: str = "") -> CitelintServer:
         return locations
 
     @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_LINK)
+    @server.thread()
     def document_link(ls: CitelintServer, params: lsp.DocumentLinkParams) -> Optional[list[lsp.DocumentLink]]:
         view = ls.view(params.text_document.uri)
         if view is None:
@@ -294,6 +316,7 @@ def build(rules_url: str = "") -> CitelintServer:
         return [lsp.DocumentLink(range=_range(link.range), target=link.target) for link in view.links()]
 
     @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[" ", ","]))
+    @server.thread()
     def completion(ls: CitelintServer, params: lsp.CompletionParams) -> Optional[lsp.CompletionList]:
         view = ls.view(params.text_document.uri)
         items = view.completions(_position(params.position)) if view is not None else []
@@ -317,6 +340,7 @@ def build(rules_url: str = "") -> CitelintServer:
         )
 
     @server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
+    @server.thread()
     def prepare_rename(ls: CitelintServer, params: lsp.PrepareRenameParams) -> Optional[lsp.Range]:
         view = ls.view(params.text_document.uri)
         if view is None:
@@ -327,6 +351,7 @@ def build(rules_url: str = "") -> CitelintServer:
             raise JsonRpcException(printable(str(refused)), REQUEST_FAILED) from None
 
     @server.feature(lsp.TEXT_DOCUMENT_RENAME, lsp.RenameOptions(prepare_provider=True))
+    @server.thread()
     def rename(ls: CitelintServer, params: lsp.RenameParams) -> Optional[lsp.WorkspaceEdit]:
         uri = params.text_document.uri
         view = ls.view(uri)
