@@ -477,9 +477,12 @@ def format_numbers(numbers: list[int]) -> str:
 
 # -- numbered styles: `[1]` and superscripts ------------------------------------------
 
+# In the numbered styles a locator is any word after the numbers and a comma, as
+# IEEE writes them: `[3, Th. 2]`, `[3, Eq. (5)]`, `[3, Lemma 1]`, `[1, p. 4]`.
+_STYLED_LOCATOR_TEXT = r"(?:" + _LOCATOR_WORD + r"|[^\W\d_]{1,12}\.?(?=[\s(\d]))[^\[\]]*?[^\s\[\]]"
 _BARE_VALID_BODY = re.compile(
     r"(?P<list>" + _ITEM_TEXT + r"(?:," + _SPACE + r"?" + _ITEM_TEXT + r")*)"
-    r"(?:," + _SPACE + r"?(?P<locator>" + _LOCATOR_TEXT + r"))?",
+    r"(?:," + _SPACE + r"?(?P<locator>" + _STYLED_LOCATOR_TEXT + r"))?",
     re.IGNORECASE,
 )
 # pandoc's `^1,3^`: a space ends it, so pandoc writes one escaped (`^1,\ 3^`)

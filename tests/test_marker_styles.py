@@ -289,6 +289,12 @@ def test_a_reference_tables_number_cells_are_labels_not_citations() -> None:
     assert lint_text(text, BRACKETS) == []
 
 
+def test_ieee_locators_are_kept_and_renumbered_around() -> None:
+    text = f"A [2, Th. 2]. B [1, Eq. (5)]. C [2, 3, Lemma 1]. D [1,p. 4].\n\n## References\n\n[1] {E1}\n[2] {E2}\n[3] {E3}\n"
+    assert [marker.numbers for marker in Chapter.parse(text, BRACKETS).markers] == [(2,), (1,), (2, 3), (1,)]
+    assert fix_text(text, BRACKETS).text.startswith("A [1, Th. 2]. B [2, Eq. (5)]. C [1, 3, Lemma 1]. D [2,p. 4].\n")
+
+
 def test_near_misses_are_only_the_clear_ones() -> None:
     text = "A [1; 3]. B [1 - 2]. C [1 ,2]. Dog<sup>1; 3</sup>. Eel^1;3^.\n" + written(LIST, "brackets")
     found = {marker.text: marker.replacement for marker in Chapter.parse(text, BRACKETS).markers if marker.problem}
