@@ -668,13 +668,18 @@ def _superscript_marker(raw: str, start: int, body: str, caret: bool, opening_le
 
 
 def _exponent(text: str, start: int) -> bool:
-    """A superscript that is an exponent or a unit's power: after a digit, a closing
-    parenthesis, a one-letter name (``x^2^``) or a unit (``km<sup>2</sup>``)."""
+    """A superscript that is an exponent or a unit's power: after a digit, a
+    parenthesis holding a formula (``(a+b)^2^``), a one-letter name (``x^2^``), a
+    unit (``km<sup>2</sup>``) or a short name after an operator (``E = mc^2^``)."""
     if start == 0:
         return False
     before = text[start - 1]
-    if before.isdigit() or before in ")[":
+    if before.isdigit() or before == "[":
         return True
+    if before == ")":
+        opening = text.rfind("(", max(0, start - 40), start)
+        inside = text[opening + 1 : start - 1] if opening >= 0 else ""
+        return opening < 0 or len(inside) <= 3 or any(character in inside for character in "+-*/=^")  # `(a+b)^2^`, not `(in adults)^2^`
     end = start
     while end > 0 and text[end - 1] in "*_":
         end -= 1  # `*x*<sup>2</sup>`: the name in emphasis
