@@ -423,6 +423,18 @@ def test_check_reads_the_configured_style(project: Path) -> None:
     assert "CIT006" not in ran.stdout  # `[1].` is IEEE's placement: "any" unless set
 
 
+@pytest.mark.parametrize(
+    ("configured", "flags", "judged"),
+    [("", (), False), ('placement = "after"\n', (), True), ("", ("--placement", "after"), True)],
+    ids=["any-by-default", "set-in-the-file", "set-by-the-flag"],
+)
+def test_placement_in_a_numbered_style_is_judged_only_when_set(project: Path, configured: str, flags: tuple[str, ...], judged: bool) -> None:
+    (project / ".citelint.toml").write_text('marker-style = "brackets"\n' + configured, encoding="utf-8")
+    (project / "chapter.md").write_text(fixture("ieee-chapter.md"), encoding="utf-8")
+    ran = cli("check", *flags, "chapter.md")
+    assert ("CIT006" in ran.stdout) is judged, ran.stdout
+
+
 def test_the_style_is_part_of_the_result_caches_key(project: Path) -> None:
     """A file linted in one style and then another is not answered from the cache."""
     (project / "chapter.md").write_text(fixture("superscript-chapter.md"), encoding="utf-8")
