@@ -216,33 +216,35 @@ class DoiLink:
     first: bool = True
 
 
-def _entry_texts(chapter: Chapter) -> Iterator[tuple[int, str]]:
-    """(offset, text) of each reference entry of the chapter."""
+def _entry_texts(chapter: Chapter) -> Iterator[tuple[int, str, str]]:
+    """(offset, text as written, text without its label) of each reference entry of
+    the chapter: offsets are in the first, the entry's fields are read from the
+    second (a list number is no author's given name)."""
     document = chapter.document
     entries = [entry for part in chapter.chapters() if part.references is not None for entry in part.references.entries]
     for entry in entries:
         start = document.offset(entry.first_line)
-        yield start, document.text[start : document.line_end(entry.last_line)]
+        yield start, document.text[start : document.line_end(entry.last_line)], entry.text
 
 
 def doi_links_of(chapter: Chapter) -> Iterator[DoiLink]:
     """Each entry's DOIs (checked at the resolver: urls.doi), written bare, as
     ``doi:`` or as a doi.org URL."""
-    for start, text in _entry_texts(chapter):
+    for start, text, fields in _entry_texts(chapter):
         for index, doi in enumerate(iter_dois(text)):
-            yield DoiLink(doi.text, start + doi.start, start + doi.end, text, first=index == 0)
+            yield DoiLink(doi.text, start + doi.start, start + doi.end, fields, first=index == 0)
 
 
 def links_of(chapter: Chapter) -> Iterator[Link]:
     """Each entry's URLs, or its DOI as a doi.org URL when it has no URL. A DOI's
     URL is checked at the DOI resolver (``doi_links_of``), not fetched as a page."""
-    for start, text in _entry_texts(chapter):
+    for start, text, fields in _entry_texts(chapter):
         urls = [found for found in iter_urls(text) if len(found.text) > len("https://")]
         for url in urls:
-            yield Link(url.text, start + url.start, start + url.end, text)
+            yield Link(url.text, start + url.start, start + url.end, fields)
         if not urls:
             for doi in iter_dois(text):
-                yield Link(f"https://doi.org/{doi.text}", start + doi.start, start + doi.end, text)
+                yield Link(f"https://doi.org/{doi.text}", start + doi.start, start + doi.end, fields)
 
 
 def url_diagnostics(

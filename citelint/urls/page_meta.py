@@ -388,7 +388,15 @@ def _pdf_text(raw: bytes) -> str:
         return raw[2:].decode("utf-16-be", errors="replace")
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="replace")
-    return raw.decode("latin-1")
+    return raw.decode("latin-1").translate(_PDF_DOC_ENCODING)
+
+
+# PDFDocEncoding where it differs from Latin-1 (PDF 1.7, Annex D.2): 0x80-0xA0.
+_PDF_DOC_ENCODING = {
+    0x80 + index: char
+    for index, char in enumerate("\u2022\u2020\u2021\u2026\u2014\u2013\u0192\u2044\u2039\u203a\u2212\u2030\u201e\u201c\u201d\u2018"
+                                 "\u2019\u201a\u2122\ufb01\ufb02\u0141\u0152\u0160\u0178\u017d\u0131\u0142\u0153\u0161\u017e\ufffd\u20ac")
+}
 
 
 def page_meta(body: Optional[str], data: Optional[bytes], content_type: Optional[str]) -> Optional[PageMeta]:

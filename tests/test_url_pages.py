@@ -1,0 +1,425 @@
+"""Page checks of ``check --urls`` (issue 16): URL007 wrong-page from what a page says
+of itself, URL008 soft-404, against real HTTP servers on 127.0.0.1 serving
+realistic pages. Each page is tested for the finding it must give and the ones
+it must not: a false alarm fails as a miss does."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from typing import Iterator, Optional
+
+import pytest
+
+from citelint.urls.page_meta import PageMeta, html_meta, pdf_meta
+from citelint.urls.soft404 import PROBE_PREFIX
+from citelint.urls.wrong_page import titles_match
+from helpers import check_json, cli
+from urlserver import ARTICLE, TrapServer
+
+BODY = " ".join(
+    f"Paragraph {n}: negotiators from both delegations said the talks on arms control had stalled over verification and sanctions."
+    for n in range(30)
+)
+
+NEWS = f"""<!doctype html><html lang="en"><head>
+<meta charset="utf-8">
+<title>Summit talks collapse as leaders walk out | BBC News</title>
+<meta name="citation_title" content="Summit talks collapse as leaders walk out">
+<meta name="citation_author" content="Smith, Jane">
+<meta name="citation_author" content="Doe, John">
+<meta name="citation_publication_date" content="2021/03/04">
+<meta property="og:title" content="Summit talks collapse as leaders walk out">
+<meta property="og:site_name" content="BBC News">
+<meta property="article:published_time" content="2021-03-04T09:12:00Z">
+<script type="application/ld+json">{{"@context": "https://schema.org", "@type": "NewsArticle",
+ "headline": "Summit talks collapse as leaders walk out", "datePublished": "2021-03-04T09:12:00Z",
+ "author": [{{"@type": "Person", "name": "Jane Smith"}}, {{"@type": "Person", "name": "John Doe"}}],
+ "publisher": {{"@type": "Organization", "name": "BBC News"}}}}</script>
+</head><body><header><a href="/">Home</a> <a href="/news">News</a></header>
+<h1>Summit talks collapse as leaders walk out</h1><p>{BODY}</p>
+<p>Readers who reach a "page not found" error on the old site should use the search box.</p></body></html>"""
+
+JOURNAL = f"""<html><head><title>Measuring the effects of X on Y in rural areas: evidence from Kenya | Journal of Development Studies</title>
+<meta name="citation_title" content="Measuring the effects of X on Y in rural areas: evidence from Kenya">
+<meta name="citation_author" content="Okafor, Chidi"><meta name="citation_author" content="Mensah, Kwame">
+<meta name="citation_journal_title" content="Journal of Development Studies">
+<meta name="citation_publication_date" content="2020/11/30">
+<meta name="citation_doi" content="10.1234/jds.2020.17">
+<meta name="dc.title" content="Measuring the effects of X on Y in rural areas">
+</head><body><nav>Journal of Development Studies</nav><h1 class="article-title">Measuring the effects of X on Y in rural areas: evidence from Kenya</h1>
+<section class="abstract"><p>{ARTICLE}</p></section></body></html>"""
+
+SMART = f"""<html><head><title>&ldquo;Don&rsquo;t Panic&rdquo; &mdash; The Truth About Population | BBC Two</title></head>
+<body><h1>&#8220;Don&#8217;t Panic&#8221;</h1><p>{ARTICLE}</p></body></html>"""
+
+MOVED = f"""<html><head><title>10 ways to improve your sleep tonight - Health News</title>
+<meta property="og:title" content="10 ways to improve your sleep tonight"></head>
+<body><h1>10 ways to improve your sleep tonight</h1><p>{ARTICLE}</p></body></html>"""
+
+ABOUT_404 = f"""<html><head><title>Why "page not found" errors hurt your site | Web Weekly</title></head>
+<body><h1>Why "page not found" errors hurt your site</h1><p>{ARTICLE}</p></body></html>"""
+
+NOT_FOUND_EN = """<html><head><title>Page not found | The Daily Planet</title></head><body>
+<header><a href="/">The Daily Planet</a></header><h1>Oops!</h1>
+<p>We're sorry, the page you requested could not be found. Try the search box or go to the home page.</p></body></html>"""
+
+NOT_FOUND_DE = """<html><head><title>Seite nicht gefunden – ZEIT ONLINE</title></head><body>
+<h1>Fehler 404</h1><p>Die angeforderte Seite existiert leider nicht.</p></body></html>"""
+
+NOT_FOUND_FR = """<html><head><title>Le Quotidien</title></head><body>
+<h1>Oups</h1><p>Désolé, la page que vous recherchez n'existe pas ou a été déplacée.</p></body></html>"""
+
+PARKED = """<html><head><title>oldjournal-example.org - This domain may be for sale!</title>
+<script>window.park = "eyJ1dWlkIjoiMTIzIn0=";</script></head><body>
+<div id="target"><h1>oldjournal-example.org</h1><p>Related searches: Journals, Research, Academic Publishing</p>
+<p>Buy this domain. The domain oldjournal-example.org may be for sale by its owner!</p></div></body></html>"""
+
+HOME = f"""<html><head><title>The Daily Planet - News, sport and opinion</title></head>
+<body><h1>The Daily Planet</h1><p>{ARTICLE}</p></body></html>"""
+
+NO_TITLE_TEXT = """Network Working Group                                          J. Postel
+Request for Comments: 791                                            ISI
+                                                          September 1981
+
+                           INTERNET PROTOCOL
+                 DARPA INTERNET PROGRAM PROTOCOL SPECIFICATION
+""" + ARTICLE
+
+
+def pdf_bytes(title: str, author: str) -> bytes:
+    """A small real-looking PDF with an uncompressed Info dictionary."""
+    escaped = title.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    return (
+        b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+        b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
+        b"3 0 obj\n<< /Producer (pdfTeX-1.40.21) /Title (" + escaped.encode("latin-1") + b") /Author (" + author.encode("latin-1") + b")"
+        b" /CreationDate (D:20200612000000Z) >>\nendobj\n"
+        + b"4 0 obj\n<< /Length 40 >>\nstream\n" + bytes(range(256)) * 20 + b"\nendstream\nendobj\n"
+        b"trailer\n<< /Root 1 0 R /Info 3 0 R >>\n%%EOF\n"
+    )
+
+
+PDF = pdf_bytes("The State of the World\x90s Forests 2020", "FAO")  # 0x90: PDFDocEncoding's right single quote
+
+
+class PageServer(TrapServer):
+    """The trap server, with realistic pages first (``pages``: path -> reply)."""
+
+    def __init__(self, pages: dict[str, tuple[int, str, bytes, dict[str, str]]], catch_all: Optional[bytes] = None) -> None:
+        super().__init__()
+        self.pages = pages
+        self.catch_all = catch_all
+
+    def handle(self, request: BaseHTTPRequestHandler, head: bool) -> None:
+        path = request.path.split("?")[0]
+        reply = self.pages.get(path)
+        if reply is None and self.catch_all is not None:
+            reply = (200, "text/html; charset=utf-8", self.catch_all, {})
+        if reply is None:
+            super().handle(request, head)
+            return
+        status, content_type, body, headers = reply
+        request.send_response(status)
+        request.send_header("Content-Type", content_type)
+        request.send_header("Content-Length", str(len(body)))
+        for key, value in headers.items():
+            request.send_header(key, value)
+        request.end_headers()
+        if not head:
+            request.wfile.write(body)
+
+    def probes(self) -> int:
+        return sum(count for path, count in self.hits.items() if PROBE_PREFIX in path)
+
+
+def html(text: str) -> tuple[int, str, bytes, dict[str, str]]:
+    return 200, "text/html; charset=utf-8", text.encode("utf-8"), {}
+
+
+def moved(location: str, status: int = 302) -> tuple[int, str, bytes, dict[str, str]]:
+    return status, "text/html", b"", {"Location": location}
+
+
+PAGES = {
+    "/news/world-56271234": html(NEWS),
+    "/doi/full/10.1234/jds.2020.17": html(JOURNAL),
+    "/tv/dont-panic": html(SMART),
+    "/old/sleep-tips": moved("/health/10-ways-to-improve-your-sleep"),
+    "/health/10-ways-to-improve-your-sleep": html(MOVED),
+    "/web/why-404s-hurt": html(ABOUT_404),
+    "/2019/05/lost-story": html(NOT_FOUND_EN),
+    "/wissen/2018/artikel-123": html(NOT_FOUND_DE),
+    "/international/article/2017/un-sommet": html(NOT_FOUND_FR),
+    "/publications/annual-report-2019": moved("/"),
+    "/publications/annual-report-2018": moved("/", 301),
+    "/": html(HOME),
+    "/parked/journal": html(PARKED),
+    "/rfc/rfc791.txt": (200, "text/plain; charset=utf-8", NO_TITLE_TEXT.encode(), {}),
+    "/pdf/forests-2020.pdf": (200, "application/pdf", PDF, {}),
+}
+
+
+@pytest.fixture
+def server() -> Iterator[PageServer]:
+    with PageServer(PAGES) as running:
+        yield running
+
+
+def chapter(entries: list[str]) -> str:
+    markers = " ".join(f"Claim {n}. [CITATION {n}]" for n in range(1, len(entries) + 1))
+    listed = "\n".join(f"{n}. {entry}" for n, entry in enumerate(entries, start=1))
+    return f"{markers}\n\n## References\n\n{listed}\n"
+
+
+def url_findings(document: dict) -> dict[int, set[str]]:  # type: ignore[type-arg]
+    """The URL codes found on each entry (by its number: the line after the heading)."""
+    found: dict[int, set[str]] = {}
+    for diagnostic in document["diagnostics"]:
+        if diagnostic["code"].startswith("URL"):
+            found.setdefault(diagnostic["line"] - 4, set()).add(diagnostic["code"])
+    return found
+
+
+def run(*args: str) -> tuple[int, dict, str]:  # type: ignore[type-arg]
+    return check_json("--urls", "--allow-private", "--timeout", "3", "--cache-dir", "cache", *args, "ch.md")
+
+
+# Each entry and the URL findings it must give: any other finding is a false alarm.
+CASES: list[tuple[str, str, set[str]]] = [
+    # the news article: Highwire, OG and JSON-LD tags, " | BBC News" in <title>
+    ('Smith, Jane, and John Doe. "Summit Talks Collapse as Leaders Walk Out." BBC News, March 4, 2021. {u}', "/news/world-56271234", set()),
+    ('Smith, J. (2021). "Summit talks collapse." BBC News. {u}', "/news/world-56271234", set()),
+    ('Smith, Jane. "Tomato Growing for Beginners." Gardeners\' World, 2021. {u}', "/news/world-56271234", {"URL007"}),
+    ('Garcia, Maria, and Lee Chen. "Summit Talks Collapse as Leaders Walk Out." BBC News, 2021. {u}', "/news/world-56271234", {"URL007"}),
+    ('Smith, Jane. "Summit Talks Collapse as Leaders Walk Out." BBC News, 2015. {u}', "/news/world-56271234", {"URL007"}),
+    ('Smith, Jane. "Summit Talks Collapse as Leaders Walk Out." BBC News, 2022. {u}', "/news/world-56271234", set()),  # a year off: tolerated
+    # the journal landing page (online 2020, issue 2021), subtitle left out by the entry
+    ("Okafor, C., & Mensah, K. (2021). Measuring the effect of X on Y in rural areas. *Journal of Development Studies*, 57(3). {u}", "/doi/full/10.1234/jds.2020.17", set()),
+    ('Okafor, C. "Measuring poverty in urban India." Journal of Development Studies, 2020. {u}', "/doi/full/10.1234/jds.2020.17", {"URL007"}),
+    # smart quotes, entities, an em dash and a site name
+    ('"“Don’t Panic”: The Truth About Population." BBC Two, 2013. {u}', "/tv/dont-panic", set()),
+    # a moved article whose title changed slightly (302: no URL003 either)
+    ('Brown, A. "Ten ways to improve your sleep." Health News, 2020. {u}', "/old/sleep-tips", set()),
+    # a page about 404 pages is the work cited
+    ('"Why page not found errors hurt your site." Web Weekly, 2020. {u}', "/web/why-404s-hurt", set()),
+    # 200 pages that are error pages, in English, German and French
+    ('Kent, C. "The lost story of the planet." The Daily Planet, 2019. {u}', "/2019/05/lost-story", {"URL008"}),
+    ('Müller, H. "Wie das Klima die Wirtschaft verändert." Die Zeit, 2018. {u}', "/wissen/2018/artikel-123", {"URL008"}),
+    ('Dupont, J. "Un sommet pour rien." Le Quotidien, 2017. {u}', "/international/article/2017/un-sommet", {"URL008"}),
+    # deep links sent to the home page, by a 302 and by a 301 (not URL003: there is nothing to cite instead)
+    ('"Annual report 2019." The Daily Planet, 2019. {u}', "/publications/annual-report-2019", {"URL008"}),
+    ('"Annual report 2018." The Daily Planet, 2018. {u}', "/publications/annual-report-2018", {"URL008"}),
+    # a parked domain
+    ('Old, A. "Studies in journal history." Old Journal, 2009. {u}', "/parked/journal", {"URL008"}),
+    # a page without a title: its text holds the entry's title, or it does not
+    ('Postel, J. "Internet Protocol." RFC 791, 1981. {u}', "/rfc/rfc791.txt", set()),
+    ('Postel, J. "Transmission Control Protocol." RFC 793, 1981. {u}', "/rfc/rfc791.txt", {"URL007"}),
+    # a PDF's Info dictionary
+    ("FAO. *The State of the World's Forests 2020*. Rome, 2020. {u}", "/pdf/forests-2020.pdf", set()),
+    ('Jumper, J. "Deep learning for protein folding." Nature, 2021. {u}', "/pdf/forests-2020.pdf", {"URL007"}),
+    # the home page itself, cited as a site: not a soft 404
+    ('"The Daily Planet - News and opinion." 2020. {u}', "/", set()),
+]
+
+
+def test_each_page_gives_its_finding_and_no_other(server: PageServer, workdir: Path) -> None:
+    entries = [text.format(u=server.url(path)) for text, path, _ in CASES]
+    Path("ch.md").write_text(chapter(entries), encoding="utf-8")
+    code, document, err = run()
+    found = url_findings(document)
+    got = {n: found.get(n, set()) for n in range(1, len(CASES) + 1)}
+    expected = {n: codes for n, (_, _, codes) in enumerate(CASES, start=1)}
+    assert got == expected, (err, [d["message"] for d in document["diagnostics"]])
+    assert server.probes() == 1  # one made-up address asked on this host, for all its pages
+
+
+def test_messages_show_both_titles_and_what_differs(server: PageServer, workdir: Path) -> None:
+    entries = [
+        'Smith, Jane. "Tomato Growing for Beginners." Gardeners\' World, 2021. ' + server.url("/news/world-56271234"),
+        'Garcia, Maria. "Summit Talks Collapse as Leaders Walk Out." BBC News, 2015. ' + server.url("/news/world-56271234"),
+        '"Annual report 2019." 2019. ' + server.url("/publications/annual-report-2019"),
+        '"Lost story of the planet." 2019. ' + server.url("/2019/05/lost-story"),
+    ]
+    Path("ch.md").write_text(chapter(entries), encoding="utf-8")
+    messages = [d["message"] for d in run()[1]["diagnostics"] if d["code"] in ("URL007", "URL008")]
+    assert any('"Summit talks collapse as leaders walk out"' in m and '"Tomato Growing for Beginners"' in m for m in messages), messages
+    assert any("other authors (Smith, Jane, Doe, John) than the entry (Garcia)" in m and "the year 2021, the entry 2015" in m for m in messages), messages
+    assert any("redirected to the home page" in m for m in messages), messages
+    assert any('says "page not found"' in m for m in messages), messages
+
+
+def test_a_catch_all_site_is_a_soft_404_with_one_probe(workdir: Path) -> None:
+    """A site that answers every path with its home page: both deep links are URL008,
+    the site's real home page cited as such is not, and one probe was sent."""
+    with PageServer({}, catch_all=HOME.encode()) as site:
+        entries = [
+            '"Summit talks collapse." The Daily Planet, 2021. ' + site.url("/news/2021/summit-talks"),
+            '"Budget day explained." The Daily Planet, 2020. ' + site.url("/politics/budget-day"),
+            '"The Daily Planet - News and opinion." 2020. ' + site.url("/"),
+        ]
+        Path("ch.md").write_text(chapter(entries), encoding="utf-8")
+        code, document, err = run()
+        assert url_findings(document) == {1: {"URL008"}, 2: {"URL008"}}, err
+        assert site.probes() == 1
+        assert "answers every path with one page" in json.dumps(document)
+
+
+def test_a_site_that_answers_unknown_paths_with_404_is_not_a_catch_all(server: PageServer, workdir: Path) -> None:
+    Path("ch.md").write_text(chapter(['Smith, Jane. "Summit talks collapse as leaders walk out." BBC News, 2021. ' + server.url("/news/world-56271234")]), encoding="utf-8")
+    assert url_findings(run()[1]) == {}
+    assert server.probes() == 1
+    probe = next(path for path in server.hits if PROBE_PREFIX in path)
+    assert probe.startswith("/news/")  # the same folder
+
+
+def test_a_redirect_to_a_parking_service_is_a_soft_404(workdir: Path) -> None:
+    """A lapsed domain redirected to a parking host (its name resolved to loopback by the test's resolver)."""
+    from citelint.config import UrlSettings
+    from citelint.urls.checker import CheckOptions, UrlChecker
+
+    with PageServer({"/lander": html(HOME)}) as parking:
+
+        def resolver(host: str, port: int) -> list[str]:
+            return ["127.0.0.1"] if host in ("127.0.0.1", "www.sedoparking.com", "journal.example") else []
+
+        options = CheckOptions(UrlSettings(timeout=3, allow_private=True), None, resolver=resolver)
+        parked = parking.url(f"/redirect-to/www.sedoparking.com:{parking.port}/lander")
+        direct = f"http://www.sedoparking.com:{parking.port}/lander"  # a page on the parking host itself, cited as such
+        verdicts = UrlChecker(options, lambda message: None).check([parked, direct])
+        assert verdicts[parked].code == "URL008" and "sedoparking.com" in verdicts[parked].detail
+        assert verdicts[direct].code is None
+
+
+def test_a_warm_run_sends_nothing_and_judges_an_edited_entry(server: PageServer, workdir: Path) -> None:
+    url = server.url("/news/world-56271234")
+    gone = server.url("/publications/annual-report-2019")
+    right = f'Smith, Jane. "Summit talks collapse as leaders walk out." BBC News, 2021. {url}'
+    wrong = f'Smith, Jane. "Tomato growing for beginners." BBC News, 2021. {url}'
+    Path("ch.md").write_text(chapter([right, f'"Annual report 2019." 2019. {gone}']), encoding="utf-8")
+    assert url_findings(run()[1]) == {2: {"URL008"}}
+    sent = sum(server.hits.values())
+    Path("ch.md").write_text(chapter([wrong, f'"Annual report 2019." 2019. {gone}']), encoding="utf-8")
+    assert url_findings(run()[1]) == {1: {"URL007"}, 2: {"URL008"}}
+    assert url_findings(run("--offline")[1]) == {1: {"URL007"}, 2: {"URL008"}}
+    assert sum(server.hits.values()) == sent  # the page's metadata and the soft 404 came from the cache
+    assert url_findings(run("--refresh")[1]) == {1: {"URL007"}, 2: {"URL008"}}
+    assert server.hits["/news/world-56271234"] == 2
+    assert url_findings(run("--accept-changes")[1]) == {1: {"URL007"}, 2: {"URL008"}}
+
+
+def test_a_pdf_rechecked_with_head_keeps_its_title(server: PageServer, workdir: Path) -> None:
+    url = server.url("/pdf/forests-2020.pdf")
+    Path("ch.md").write_text(chapter([f'Jumper, J. "Deep learning for protein folding." Nature, 2021. {url}']), encoding="utf-8")
+    assert url_findings(run()[1]) == {1: {"URL007"}}
+    with sqlite3.connect("cache/verdicts.sqlite") as connection:  # expire the verdict: the next run asks again, with HEAD
+        (table,) = [name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE name LIKE 'verdicts_v%'")]
+        connection.execute(f"UPDATE {table} SET expires_at = 1")
+    assert url_findings(run()[1]) == {1: {"URL007"}}
+    assert server.hits["/pdf/forests-2020.pdf"] == 2
+
+
+def test_selection_and_suppression_apply(server: PageServer, workdir: Path) -> None:
+    entries = [
+        'Smith, Jane. "Tomato growing for beginners." BBC News, 2021. ' + server.url("/news/world-56271234"),
+        '"Annual report 2019." 2019. ' + server.url("/publications/annual-report-2019"),
+    ]
+    Path("ch.md").write_text(chapter(entries), encoding="utf-8")
+    assert url_findings(run("--ignore", "URL007")[1]) == {2: {"URL008"}}
+    assert url_findings(run("--ignore", "soft-404")[1]) == {1: {"URL007"}}
+    assert url_findings(run("--select", "wrong-page")[1]) == {1: {"URL007"}}
+
+
+@pytest.mark.parametrize("output", ["text", "sarif", "github", "gitlab", "junit", "rdjson"])
+def test_every_output_format_shows_the_page_findings(server: PageServer, workdir: Path, output: str) -> None:
+    entries = [
+        'Smith, Jane. "Tomato growing for beginners." BBC News, 2021. ' + server.url("/news/world-56271234"),
+        '"Annual report 2019." 2019. ' + server.url("/publications/annual-report-2019"),
+    ]
+    Path("ch.md").write_text(chapter(entries), encoding="utf-8")
+    ran = cli("check", "--format", output, "--urls", "--allow-private", "--timeout", "3", "--cache-dir", "cache", "ch.md")
+    assert "URL007" in ran.stdout and "URL008" in ran.stdout, ran.stdout + ran.stderr
+
+
+# -- the parts, on their own ------------------------------------------------------
+
+
+@pytest.fixture
+def workdir(project: Path) -> Path:
+    return project
+
+
+def test_news_page_metadata() -> None:
+    meta = html_meta(NEWS)
+    assert meta.titles[0] == "Summit talks collapse as leaders walk out"
+    assert "Summit talks collapse as leaders walk out | BBC News" in meta.titles
+    assert meta.authors == ("Smith, Jane", "Doe, John") and meta.authors_stated and meta.year == 2021
+    assert PageMeta.loads(meta.dumps()) == meta
+
+
+def test_json_ld_authors_of_every_shape_and_no_organisation() -> None:
+    def ld(author: object) -> PageMeta:
+        data = json.dumps({"@graph": [{"@type": "WebSite", "name": "The Site"}, {"@type": "BlogPosting", "headline": "A post", "author": author, "datePublished": "2019-02-01"}]})
+        return html_meta(f'<html><head><script type="application/ld+json">{data}</script></head><body></body></html>')
+
+    assert ld("Ann Lee").authors == ("Ann Lee",)
+    assert ld({"@type": "Person", "name": "Ann Lee"}).authors == ("Ann Lee",)
+    assert ld([{"@type": "Person", "givenName": "Ann", "familyName": "Lee"}, "Bo Chan"]).authors == ("Ann Lee", "Bo Chan")
+    assert ld({"@type": "Organization", "name": "BBC News"}).authors == ()
+    assert ld("Ann Lee").titles == ("A post",) and ld("Ann Lee").year == 2019
+
+
+def test_pdf_metadata_from_info_and_xmp() -> None:
+    assert pdf_meta(PDF).titles == ("The State of the World’s Forests 2020",)
+    xmp = (
+        b"%PDF-1.6\n<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF><rdf:Description><dc:title><rdf:Alt>"
+        b"<rdf:li xml:lang='x-default'>Attention Is All You Need</rdf:li></rdf:Alt></dc:title><dc:creator><rdf:Seq>"
+        b"<rdf:li>Ashish Vaswani</rdf:li><rdf:li>Noam Shazeer</rdf:li></rdf:Seq></dc:creator></rdf:Description></rdf:RDF></x:xmpmeta>"
+    )
+    meta = pdf_meta(xmp)
+    assert meta.titles == ("Attention Is All You Need",) and meta.authors == ("Ashish Vaswani", "Noam Shazeer")
+    assert pdf_meta(pdf_bytes("Microsoft Word - draft3.docx", "jsmith")).titles == ()  # a file name is no title
+    assert pdf_meta(b"%PDF-1.5 compressed objects only").titles == ()
+
+
+def test_hostile_pages_give_metadata_without_error() -> None:
+    """html.parser alone is quadratic on a run of unterminated tags: only bounded
+    snippets reach it (this would take minutes otherwise)."""
+    for page in ("<html><head>" + "<a " * 600_000, "<meta " * 300_000, "<title>" + "&amp;" * 400_000, "<!--" + "x" * 2_000_000, "<h1 " * 500_000):
+        assert isinstance(html_meta(page), PageMeta)
+
+
+@pytest.mark.parametrize(
+    ("entry", "page"),
+    [
+        ("Summit talks collapse", "Summit talks collapse as leaders walk out over arms deal dispute in Geneva - live updates"),
+        ("The Summit: What the Leaders Agreed in Geneva", "The summit | The Guardian"),
+        ("How the summit changed the arms trade", "How the 1987 summit changed the global arms trade — Foreign Affairs"),
+        ("Ten ways to improve your sleep", "10 ways to improve your sleep tonight"),
+        ("Le sommet de Genève", "« Le sommet de Genève » – Le Monde"),
+        ("Déjà vu and memory", "Deja Vu &amp; Memory"),
+        ("Attention is all you need", "[1706.03762] Attention Is All You Need"),
+        ("Measuring the effect of X on Y in rural areas", "Measuring the effects of X on Y in rural areas: evidence from Kenya"),
+        ("BBC News: Summit talks collapse", "Summit talks collapse"),
+    ],
+)
+def test_titles_that_match(entry: str, page: str) -> None:
+    assert titles_match(entry, [page])
+
+
+@pytest.mark.parametrize(
+    ("entry", "page"),
+    [
+        ("Summit talks collapse", "Tomato growing for beginners | Gardeners' World"),
+        ("News from the front", "Gardening | News"),
+        ("How the summit changed the arms trade", "Arms trade treaty: what you need to know"),
+        ("A history of the Roman economy", "The Roman army: a history"),
+        ("Deep learning for protein folding", "Protein folding basics"),
+        ("Climate change 2021: the physical science basis", "Climate change 2014: impacts, adaptation and vulnerability"),
+        ("Measuring poverty in rural Kenya", "Measuring poverty in urban India"),
+    ],
+)
+def test_titles_that_do_not_match(entry: str, page: str) -> None:
+    assert not titles_match(entry, [page])
