@@ -34,7 +34,7 @@ __all__ = ["DOI", "URL", "Entry", "ReferenceList", "find_dois", "find_reference_
 
 _LIST_LABEL = re.compile(r"(?<![ \t])[ \t]*(\d{1,9})([.)])(?=[ \t]|$)")
 _BULLET = re.compile(r"(?<![ \t])[ \t]*[-*+](?=[ \t]|$)")
-_BRACKET_LABEL = re.compile(r"(?<![ \t])[ \t]*\[(\d{1,9})\](:?)(?=[ \t]|$)")
+_BRACKET_LABEL = re.compile(r"(?<![ \t])[ \t]*\\?\[(\d{1,9})\\?\](:?)(?=[ \t]|$)")  # `\[1\]`: as pandoc escapes it
 _NAMED_DEFINITION = re.compile(r" {0,3}\[(?!\d{1,9}\])[^\]\n]{1,999}\]:")
 _QUOTE_PREFIX = re.compile(r"(?<![ \t>])(?:[ \t]*>)*")
 _ATX_OPENING = re.compile(r"^[ \t>]*#{1,6}(?=[ \t]|$)")

@@ -401,6 +401,17 @@ def test_pandocs_escaped_space_is_part_of_a_superscript_and_an_escaped_caret_is_
     assert fix_text(text, SUPERSCRIPT).text.startswith("A.^1^ B.^2,\\ 3^ C.^2,3^ E \\^2^\n")
 
 
+@pytest.mark.parametrize("chosen", [BRACKETS, Settings(placement="any")], ids=["brackets", "citation"])
+def test_a_reference_list_pandoc_escaped_keeps_its_labels_right(chosen: Settings) -> None:
+    """pandoc writes `[1]` from Word as `\\[1\\]`: markers and labels alike. The
+    labels are labels (not citations in the list), and fix relabels the moved entries."""
+    cite = (lambda n: f"\\[{n}\\]") if chosen.marker_style == "brackets" else (lambda n: f"[CITATION {n}]")
+    text = f"A {cite(2)}. B {cite(1)}.\n\n## References\n\n\\[1\\] {E1}\n\n\\[2\\] {E2}\n"
+    assert codes(text, chosen) == ["CIT003"]
+    fixed = fix_text(text, chosen).text
+    assert fixed == f"A {cite(1)}. B {cite(2)}.\n\n## References\n\n\\[1\\] {E2}\n\n\\[2\\] {E1}\n"
+
+
 def test_a_pandoc_range_that_breaks_up_is_written_without_a_space() -> None:
     """A space ends pandoc's superscript: `^2,1,3^`, never `^2, 1, 3^`."""
     text = f"A.^2^ B.^1-3^\n\n## References\n\n1. {E1}\n2. {E2}\n3. {E3}\n"
