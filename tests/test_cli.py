@@ -139,8 +139,10 @@ def test_color_only_on_a_terminal_and_never_with_no_color(book: Path) -> None:
 def test_rules_lists_every_code() -> None:
     code, out, _ = run("rules")
     assert code == 0
-    expected = [f"CIT{n:03d}" for n in range(1, 16)] + [f"URL{n:03d}" for n in range(1, 7)]
-    assert [line.split()[0] for line in out.splitlines()] == expected
+    from citelint.catalog import CODES
+
+    assert [line.split()[0] for line in out.splitlines()] == list(CODES)
+    assert {"CIT001", "CIT015", "URL001", "URL006"} <= set(CODES)
     assert "citation-out-of-order" in out and "warning" in out
 
 
