@@ -488,7 +488,7 @@ _BARE_VALID_BODY = re.compile(
 # pandoc's `^1,3^`: a space ends it, so pandoc writes one escaped (`^1,\ 3^`)
 _CARET_BODY = re.compile(r"(?P<list>" + _ITEM_TEXT + r"(?:,(?:\\ )?" + _ITEM_TEXT + r")*)")
 _BRACKET_START = re.compile(r"\[(?=[ \t]{0,2}[0-9])")
-_NEXT_BRACKET_NUMBER = re.compile(r"[-\u2013]\[([1-9][0-9]{0,8})\]")  # IEEE's `[1]–[3]`
+_NEXT_BRACKET_NUMBER = re.compile(r"[ \t]?(?:--|[-\u2013])[ \t]?(\\?)\[([1-9][0-9]{0,8})(\\?)\]")  # IEEE's `[1]–[3]`, pandoc's `\[1\]–\[3\]`
 # A `[1]: url` link reference definition, after any quote or list prefix.
 _DEFINITION = re.compile(r"^[ \t]{0,3}(?:(?:>|[-*+]|\d{1,9}[.)])[ \t]*+)*+\[([1-9][0-9]{0,8})\]:", re.MULTILINE)
 _NUMBER_IN_BRACKETS = re.compile(r"\[([1-9][0-9]{0,8})\]")
@@ -572,7 +572,7 @@ def _bracket_markers(document: Document) -> list[Marker]:
         marker = _bracket_marker(text, start, end, body, escaped)
         if marker is None:
             continue
-        if marker.well_formed and len(marker.numbers) == 1 and marker.text == f"[{marker.numbers[0]}]":
+        if marker.well_formed and len(marker.numbers) == 1 and marker.text in (f"[{marker.numbers[0]}]", f"[{marker.numbers[0]}\\]"):
             marker, covered = _ieee_range(text, marker)
         if all(number in YEAR_LIKE for number in marker.numbers):
             continue  # `[2020]`, `[2016, 2019]`: years put in, as in a quotation
@@ -600,12 +600,12 @@ def _ieee_range(text: str, marker: Marker) -> tuple[Marker, int]:
     after = text[following.end() : following.end() + 1]
     if after and after in _LINK_AFTER:
         return marker, marker.end  # `[1]-[3](url)`: the second is a link
-    first, last = marker.numbers[0], int(following.group(1))
-    if not first < last <= first + MAX_RANGE:
-        return marker, marker.end
+    first, last = marker.numbers[0], int(following.group(2))
+    if not first < last <= first + MAX_RANGE or bool(following.group(1)) != marker.escaped:
+        return marker, marker.end  # `[1]–\[3\]`: not written as one
     end = following.end()
     raw = text[marker.start : end]
-    part = Part(1, len(raw) - 1, first, last)
+    part = Part(1, following.end(2) - marker.start, first, last)
     return marker._replace(end=end, text=raw, numbers=tuple(range(first, last + 1)), parts=(part,)), end
 
 

@@ -356,6 +356,12 @@ FIX_CASES = [
     ),
     pytest.param(
         BRACKETS,
+        f"One [3]. Two [1] – [2], \\[1\\]--\\[2\\].\n\n## References\n\n[1] {E1}\n[2] {E2}\n[3] {E3}\n",
+        f"One [1]. Two [2] – [3], \\[2\\]--\\[3\\].\n\n## References\n\n[1] {E3}\n[2] {E1}\n[3] {E2}\n",
+        id="ieee-range-spaced-and-pandoc-escaped",
+    ),
+    pytest.param(
+        BRACKETS,
         "Dose [2]. Harm [1].\n\n[1]: https://example.com/a \"Alpha, 2001.\"\n[2]: https://example.com/b \"Beta, 2002.\"\n",
         "Dose [1]. Harm [2].\n\n[1]: https://example.com/b \"Beta, 2002.\"\n[2]: https://example.com/a \"Alpha, 2001.\"\n",
         id="link-definitions",
@@ -379,6 +385,10 @@ FIX_CASES = [
         id="unicode-superscript-digits",
     ),
 ]
+
+
+def fix_case(name: str) -> tuple[Settings, str, str]:
+    return next(case.values for case in FIX_CASES if case.id == name)  # type: ignore[return-value]
 
 
 @pytest.mark.parametrize(("chosen", "before", "after"), FIX_CASES)
@@ -468,16 +478,16 @@ def test_a_bad_style_is_one_line_naming_the_key(project: Path, value: str) -> No
 
 def test_fix_through_the_command_line(project: Path) -> None:
     (project / ".citelint.toml").write_text('marker-style = "superscript"\n', encoding="utf-8")
-    before, after = FIX_CASES[3].values[1], FIX_CASES[3].values[2]
+    _, before, after = fix_case("superscript")
     (project / "chapter.md").write_text(before, encoding="utf-8")
     ran = cli("fix", "chapter.md")
     assert ran.code == 0, ran.stderr
     assert (project / "chapter.md").read_text(encoding="utf-8") == after
 
 
-@pytest.mark.parametrize("index", [0, 3, 4])
-def test_the_json_reports_edits_are_the_fix(project: Path, index: int) -> None:
-    chosen, before, after = FIX_CASES[index].values
+@pytest.mark.parametrize("case", ["brackets", "superscript", "pandoc-superscript", "unicode-superscript-digits"])
+def test_the_json_reports_edits_are_the_fix(project: Path, case: str) -> None:
+    chosen, before, after = fix_case(case)
     (project / ".citelint.toml").write_text(f'marker-style = "{chosen.marker_style}"\n', encoding="utf-8")
     (project / "chapter.md").write_text(before, encoding="utf-8")
     code, report, _ = check_json("chapter.md")
