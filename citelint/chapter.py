@@ -50,6 +50,9 @@ class Chapter(NamedTuple):
         citing = [marker for marker in markers if marker.cites] if settings.marker_style == "citation" else evidence(markers)
         references = find_reference_list(document, settings.heading_words, bool(citing), citing)
         if settings.marker_style == "brackets":  # a list's own `[1]` labels and links are not citations
+            if references is None and not citing and any(marker.role == "label" for marker in markers):
+                trailing = find_reference_list(document, settings.heading_words, True)  # `[1] …` lines nothing cites yet
+                references = trailing if trailing is not None and trailing.mostly_references() else None
             markers = settle_markers(markers, document, references)
         outside = tuple(m for m in markers if m.cites and not _in_list(document, references, m))
         directives = tuple(find_directives(document)) if "citelint-" in document.text else ()

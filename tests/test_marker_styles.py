@@ -300,6 +300,15 @@ def test_ieee_locators_are_kept_and_renumbered_around() -> None:
     assert fix_text(text, BRACKETS).text.startswith("A [1, Th. 2]. B [2, Eq. (5)]. C [1, 3, Lemma 1]. D [2,p. 4].\n")
 
 
+@pytest.mark.parametrize("separator", ["\n", "\n\n"], ids=["lines", "paragraphs"])
+def test_an_unheaded_list_that_nothing_cites_yet_is_one_warning(separator: str) -> None:
+    """`[1] A. Author, …` lines ending a draft that cites nothing yet are its
+    reference list (one CIT002 warning), not citations without a list."""
+    text = "Some prose without citations yet.\n\n" + separator.join(f"[{n}] A. Author, {entry}" for n, entry in enumerate((E1, E2, E3), 1)) + "\n"
+    assert codes(text, BRACKETS) == ["CIT002"]
+    assert Chapter.parse(text, BRACKETS).markers == ()
+
+
 def test_near_misses_are_only_the_clear_ones() -> None:
     text = "A [1; 3]. B [1 - 2]. C [1 ,2]. Dog<sup>1; 3</sup>. Eel^1;3^.\n" + written(LIST, "brackets")
     found = {marker.text: marker.replacement for marker in Chapter.parse(text, BRACKETS).markers if marker.problem}
