@@ -178,8 +178,9 @@ class TrapServer:
         elif "application/vnd.citationstyles.csl+json" in request.headers.get("Accept", ""):
             body = item if isinstance(item, str) else json.dumps(item)
             self.send(request, 200, body, head, "application/vnd.citationstyles.csl+json; charset=utf-8")
-        else:
-            self.send(request, 200, PAGE.format(title="Landing page", body=ARTICLE), head)
+        else:  # the landing page, titled as the record
+            title = item.get("title", "Landing page") if isinstance(item, dict) else "Landing page"
+            self.send(request, 200, PAGE.format(title=title, body=ARTICLE), head)
 
     def hang(self, request: BaseHTTPRequestHandler, head: bool) -> None:
         self.stop.wait(30)

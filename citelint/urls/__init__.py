@@ -100,14 +100,12 @@ Passing: an entry whose server answers `200 OK`.
 
 For an entry with a DOI, `--urls` asks the DOI resolver (`doi-resolver`,
 default `https://doi.org`) for the work's metadata (CSL-JSON, by content
-negotiation) and compares it with the entry: a title that is not the entry's
-(compared as words: case, accents, punctuation, quotes, HTML entities and a
-dropped subtitle do not count; otherwise fewer than 80% of the content words
-shared, another spelling of a word counting as the word), a first author not
-among the record's authors or editors (spellings such as Müller and Mueller
-are one name), or a year more than one off every date of the record. A book's
-DOI cited for one of its chapters (the record's title is the entry's book) is
-the same work. The message shows both. An entry without a title is not judged.
+negotiation) and compares it with the entry's first DOI: a title that is not
+the entry's (titles are compared as for pages, below), a first author not among
+the record's authors or editors (spellings such as Müller and Mueller are one
+name), or a year more than one off every date of the record. A book's DOI cited
+for one of its chapters (the record's title is the entry's book) is the same
+work. The message shows both. An entry without a title is not judged.
 
 Failing: `Smith, J. (2020). "Deep learning for cats." doi:10.1000/182`, whose
 DOI's record is "Soil chemistry of tomato fields" (Garcia, 2011).

@@ -23,10 +23,12 @@ from __future__ import annotations
 import html
 import json
 import re
-import unicodedata
 from difflib import SequenceMatcher
 from typing import Iterable, NamedTuple, Optional
 from urllib.parse import quote, urlsplit
+
+from citelint.urls.wrong_page import judged_title, words
+from citelint.urls.wrong_page import titles_match as wrong_page_titles_match
 
 CSL_JSON = "application/vnd.citationstyles.csl+json"
 REQUEST_HEADERS = {"Accept": CSL_JSON}
@@ -37,18 +39,11 @@ MAX_AUTHORS = 30
 MAX_NAME = 200
 MAX_TITLE = 1000
 MAX_YEARS = 8
-TITLE_THRESHOLD = 0.8  # the share of likeness (see ``titles_match``) from which two titles are one
-FUNCTION_WORDS = frozenset(
-    "the and for with from into onto over under about between its their our your this that these those are was were "
-    "not but how what why when who which via per than then has have had can may will all any some "
-    "und der die das den dem des von mit für les une par pour sur dans del los las por para con una".split()
-)
 NAME_THRESHOLD = 0.8  # the likeness from which two spellings of a name are one name
 YEAR_TOLERANCE = 1  # a year one off the record's (online first, print later) is the same work's
 DATE_FIELDS = ("issued", "published-print", "published-online", "published", "original-date")
 _RETRACTED_TITLE = re.compile(r"\s*retracted(?:\s+article)?\s*:\s*", re.IGNORECASE)
 _TAG = re.compile(r"<[^<>]{0,200}>")
-_WORD = re.compile(r"\w+")
 _SHOWN_ID = re.compile(r"[!-~]{1,200}")  # a DOI or date from the answer, safe to show
 
 
@@ -290,7 +285,7 @@ def judge(record: WorkRecord, entry_text: str, compare: bool = True) -> list[Jud
     if record.retraction and "retract" not in entry_text.casefold():  # an entry that says so is told already
         found.append(Judgement("URL009", f"{record.retraction}; check that the citation still stands"))
     cited = cited_fields(entry_text) if compare else CitedFields("", "", None, "")
-    if cited.title and record.title:
+    if cited.title and record.title and judged_title(cited.title):
         differences = _differences(record, cited)
         if differences:
             found.append(Judgement("URL007", f"the DOI names another work: the record says {_described(record.title, record.authors, record.years)}, "
@@ -325,80 +320,26 @@ def _described(title: str, authors: tuple[str, ...], years: tuple[int, ...]) -> 
 
 
 def titles_match(cited: str, recorded: str) -> bool:
-    """Whether two titles name one work: compared as words (case, accents,
-    punctuation, quotes and entities aside); one may drop the other's subtitle
-    (what follows a colon, dash or bracket), else their likeness
-    (``title_likeness``) must reach TITLE_THRESHOLD. The one switch for title
-    likeness in this module."""
-    a, b = _words(cited[:MAX_TITLE]), _words(recorded[:MAX_TITLE])
-    if not a or not b or a == b:
-        return True  # the same words, or nothing to compare: not judged
-    shorter, longer = sorted((a, b), key=len)
-    if len(shorter) >= 2 and longer[: len(shorter)] == shorter and _main_title(cited, recorded, len(shorter)):
-        return True
-    return title_likeness(a, b) >= TITLE_THRESHOLD
-
-
-def title_likeness(a: list[str], b: list[str]) -> float:
-    """The share of content words (three letters or more and not a function word,
-    or holding a digit) the two titles have in common, of the larger set: a word
-    matches itself or another spelling of it (``_same_name``: behaviour, behavior;
-    cat, cats). One word in four changed ("... for cats", "... for dogs") is
-    another work; "&" for "and", a dropped "The", sentence case are not."""
-    mine, theirs = _content_words(a), _content_words(b)
-    if not mine or not theirs:
-        return 1.0 if a == b else 0.0
-    unmatched = list(theirs)
-    shared = 0
-    for word in mine:
-        match = next((other for other in unmatched if other == word), None) or next((other for other in unmatched if _same_name(word, other)), None)
-        if match is not None:
-            unmatched.remove(match)
-            shared += 1
-    return shared / max(len(mine), len(theirs))
-
-
-def _content_words(words: list[str]) -> list[str]:
-    return list(dict.fromkeys(word for word in words if (len(word) >= 3 and word not in FUNCTION_WORDS) or any(c.isdigit() for c in word)))
-
-
-def _main_title(cited: str, recorded: str, words: int) -> bool:
-    """Whether the shorter title is the longer's main title: the longer goes on
-    after a colon, dash or question mark there."""
-    longer = max(cited, recorded, key=lambda text: len(_words(text)))
-    count = 0
-    for match in _WORD.finditer(_folded(longer)):
-        count += 1
-        if count == words:
-            rest = _folded(longer)[match.end() :].lstrip()
-            return rest[:1] in (":", "-", "\u2013", "\u2014", "?", ".", "!", "(", "[", ",", ";")
-    return False
+    """Whether two titles name one work: the title likeness URL007 uses for pages
+    too (``urls.wrong_page.titles_match``: content words, case, accents,
+    punctuation, entities, smart quotes and a dropped subtitle aside). The one
+    switch for title likeness in this module."""
+    return wrong_page_titles_match(cited[:MAX_TITLE], [recorded[:MAX_TITLE]])
 
 
 def _same_author(cited: str, recorded: Iterable[str]) -> bool:
     """Whether a name of the entry's first author is among the record's names
     (initials and one-letter words aside)."""
-    cited_words = {word for word in _words(cited) if len(word) > 1}
+    cited_words = {word for word in words(cited) if len(word) > 1}
     if not cited_words:
         return True
-    recorded_words = {word for name in recorded for word in _words(name) if len(word) > 1}
+    recorded_words = {word for name in recorded for word in words(name) if len(word) > 1}
     return any(_same_name(mine, theirs) for mine in cited_words for theirs in recorded_words)
 
 
 def _same_name(a: str, b: str) -> bool:
     """One name written two ways (Müller, Mueller; Tchaikovsky, Tschaikowsky) or the same."""
     return a == b or (min(len(a), len(b)) >= 4 and SequenceMatcher(None, a, b, autojunk=False).ratio() >= NAME_THRESHOLD)
-
-
-def _folded(text: str) -> str:
-    """Case and accents folded, typographic quotes and dashes made plain."""
-    text = unicodedata.normalize("NFKD", html.unescape(text))
-    text = "".join(character for character in text if not unicodedata.combining(character))
-    return text.casefold().replace("\u2010", "-").replace("\u2011", "-")
-
-
-def _words(text: str) -> list[str]:
-    return [word for word in _WORD.findall(_folded(text).replace("_", " "))]
 
 
 def answer_detail(status: int, reason: str, resolver: str) -> str:
