@@ -423,3 +423,26 @@ def test_titles_that_match(entry: str, page: str) -> None:
 )
 def test_titles_that_do_not_match(entry: str, page: str) -> None:
     assert not titles_match(entry, [page])
+
+
+def test_judged_against_the_entry_without_a_request() -> None:
+    """The verdict's kept metadata judged against entries (as a warm run does)."""
+    from citelint.urls.wrong_page import judge_page
+
+    news = html_meta(NEWS).dumps()
+    assert judge_page(None, news, 'Smith, Jane. "Summit talks collapse as leaders walk out." BBC News, 2021.') == (True, None)
+    shown, wrong = judge_page(None, news, 'Smith, Jane. "Tomato growing for beginners." BBC News, 2021.')
+    assert shown and wrong and "Tomato growing for beginners" in wrong
+    assert judge_page(None, news, "BBC News, 2021.") == (True, None)  # no title: not judged
+    assert judge_page(None, news, '"Tomatoes." 2021.') == (True, None)  # one word: too little to judge by
+    # an entry with a DOI is judged by the DOI's record (urls.doi), not by its page
+    assert judge_page(None, news, 'Smith, Jane. "Tomato growing for beginners." BBC News, 2021. doi:10.1234/tomato') == (True, None)
+    # a bot check or sign-in wall says nothing of the work
+    wall = html_meta("<html><head><title>Just a moment...</title></head><body>Checking your browser</body></html>").dumps()
+    assert judge_page(None, wall, 'Smith, Jane. "Tomato growing for beginners." 2021.') == (True, None)
+    # a soft 404 stands unless the page's title is the entry's (a page about 404 pages)
+    about = html_meta(ABOUT_404).dumps()
+    assert judge_page("URL008", about, '"Why page not found errors hurt your site." 2020.') == (False, None)
+    assert judge_page("URL008", about, '"Tomato growing for beginners." 2020.') == (True, None)
+    # a dead link has no page to judge
+    assert judge_page("URL001", None, '"Tomato growing for beginners." 2020.') == (True, None)

@@ -16,6 +16,10 @@ only when both sides have an answer:
 - **Year.** Only when the page states a publication date (Highwire, JSON-LD
   ``datePublished``, ``article:published_time``): more than one year from the
   entry's (online-first against issue dates are a year apart).
+
+An entry with a DOI is judged by its DOI's record instead (``urls.doi``: the
+resolver's metadata is the authority), and a page whose title is a bot check,
+sign-in, consent or paywall (``WALL``) is not judged: it says nothing of the work.
 """
 
 from __future__ import annotations
@@ -31,6 +35,13 @@ THRESHOLD = 0.7  # share of the smaller title's words found in the other (see ``
 TEXT_THRESHOLD = 0.8  # share of the entry title's words found in a title-less page's text
 MIN_TITLE_WORDS = 2
 YEAR_TOLERANCE = 1
+# Titles of the walls a checker meets instead of the page (Cloudflare, sign-in, consent, paywall).
+WALL = re.compile(
+    r"^\s*(just a moment|attention required|access denied|are you a (robot|human)|verify(ing)? you are (a )?human|"
+    r"security check|captcha|sign in|log ?in|login|subscribe to (continue|read)|before you continue|cookie|"
+    r"one more step|please wait|ddos protection|checking your browser|403 forbidden|forbidden)\b",
+    re.IGNORECASE,
+)
 SHOWN_TITLE = 120  # characters of a title a message shows
 _WORD = re.compile(r"[^\W_]+")
 _SEPARATORS = re.compile(r"\s+[|\u00b7\u2022\u00bb\u2013\u2014\-~/:]\s+|\s*[|\u00b7\u2022\u00bb\u2014]\s*|\s+::\s+")
@@ -146,6 +157,8 @@ def wrong_page(entry_text: str, meta: PageMeta) -> Optional[str]:
     from citelint.cited_work import cited_work
 
     work = cited_work(entry_text)
+    if work.doi or unverifiable(meta):
+        return None
     reasons = []
     title_reason = _title_reason(work.title, meta)
     if title_reason:
@@ -158,6 +171,11 @@ def wrong_page(entry_text: str, meta: PageMeta) -> Optional[str]:
     if not reasons:
         return None
     return "; ".join(reasons) + "; check that the URL leads to the work cited"
+
+
+def unverifiable(meta: PageMeta) -> bool:
+    """A bot check, sign-in or consent wall answered with 200: the page says nothing of the work."""
+    return any(WALL.search(title) for title in meta.titles[:3])
 
 
 def _title_reason(title: str, meta: PageMeta) -> Optional[str]:
