@@ -674,7 +674,9 @@ def _exponent(text: str, start: int) -> bool:
     if start == 0:
         return False
     before = text[start - 1]
-    if before.isdigit() or before == "[":
+    if before.isdigit():
+        return not _year_before(text, start)  # `10^6^`, not `since 2020^5^`
+    if before == "[":
         return True
     if before == ")":
         opening = text.rfind("(", max(0, start - 40), start)
@@ -687,10 +689,18 @@ def _exponent(text: str, start: int) -> bool:
     while word_start > 0 and end - word_start <= 3 and text[word_start - 1].isalpha():
         word_start -= 1
     word = text[word_start:end]
+    if word == "s" and _year_before(text, word_start):
+        return False  # `the 1990s^3^`
     if len(word) == 1 or word in _UNITS:
         return True
     operator = text[max(0, word_start - 4) : word_start].rstrip(" *_")
     return 0 < len(word) <= 2 and operator[-1:] in _OPERATORS  # `E = mc^2^`
+
+
+def _year_before(text: str, end: int) -> bool:
+    """A year (four digits, 1000-2999, not part of a longer number) ends at ``end``."""
+    digits = text[max(0, end - 5) : end]
+    return len(digits) >= 4 and digits[-4:].isdigit() and digits[-4] in "12" and not (len(digits) == 5 and digits[0].isdigit())
 
 
 def _styled_near_miss(raw: str, body: str, opening: str, closing: str, separator: str) -> Optional[tuple[tuple[int, ...], str, str]]:

@@ -259,6 +259,11 @@ def test_superscript_style_does_not_take_exponents_for_citations(text: str) -> N
     assert Chapter.parse(text, SUPERSCRIPT).markers == ()
 
 
+def test_a_superscript_after_a_year_is_a_citation() -> None:
+    text = "Rates fell since 2020<sup>2</sup>, as in the 1990s^3^, but 10<sup>6</sup>, 12000^2^ and 5 s<sup>2</sup> are powers."
+    assert [marker.text for marker in Chapter.parse(text, SUPERSCRIPT).markers] == ["<sup>2</sup>", "^3^"]
+
+
 def test_a_superscript_after_words_in_parentheses_is_a_citation() -> None:
     text = "Adults sleep less (in most surveys)<sup>2</sup> and (over 65)^3^, but (a+b)^2^ and (x)<sup>2</sup> are powers."
     assert [marker.text for marker in Chapter.parse(text, SUPERSCRIPT).markers] == ["<sup>2</sup>", "^3^"]
