@@ -14,8 +14,9 @@ text (``[Title](url)``), or by its place after the authors and the year.
 
 Nothing of the entry is lost: the text that no field takes is kept, in order, in
 ``rest`` (dates other than the year, volume and pages, access notes, ``et al.``);
-only the punctuation that delimits the fields and the words that label a link
-(``doi:``, ``Retrieved from``, ``Available at:``, ``URL:``) are not repeated there.
+only the punctuation that delimits the fields, the words that label a link
+(``doi:``, ``Retrieved from``, ``Available at:``, ``URL:``) and the resolver of a
+DOI written as a second link (``https://doi.org/``) are not repeated there.
 
 Pure: text in, a ``CitedWork`` out. Every pattern here is linear; an entry
 longer than ``MAX_ENTRY`` is read in its first ``MAX_ENTRY`` characters and the
@@ -25,6 +26,7 @@ remainder kept in ``rest``.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import NamedTuple, Optional
 
 from citelint.patterns import TITLE, YEAR, iter_dois, iter_urls, normalise_url
@@ -66,8 +68,10 @@ MIN_AUTHORLESS_TITLE_WORDS = 4  # a title this long names one work even without 
 
 
 def comparable(text: str) -> str:
-    """``text`` as two entries' fields are compared: case, punctuation (straight
-    or curly quotes, dashes) and spacing ignored."""
+    """``text`` as two entries' fields are compared: case, accents, punctuation
+    (straight or curly quotes, dashes) and spacing ignored."""
+    if not text.isascii():
+        text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
     return _NOT_WORD.sub(" ", text.casefold()).strip()
 
 
@@ -96,7 +100,7 @@ _PAREN_YEAR = re.compile(r"\(\s*(?:(1[5-9]\d\d|20\d\d)[a-z]?(?:\s*,[^()\n]{0,40}
 # Chicago author-date: ``Family, Given. 2019. Title.``
 _BARE_YEAR = re.compile(r"(?<=\.)\s+(1[5-9]\d\d|20\d\d)[a-z]?\.(?=\s)")
 # A label that only introduces a link; taken with it.
-_LINK_LABEL = re.compile(r"(?:retrieved\s+from|available\s+(?:at|from|online)|accessed\s+(?:at|from)|url|doi|online)\s*:?\s*<?$", re.IGNORECASE)
+_LINK_LABEL = re.compile(r"(?<!\w)(?:retrieved\s+from|available\s+(?:at|from|online)|accessed\s+(?:at|from)|url|doi|online)\s*:?\s*<?$", re.IGNORECASE)
 # Vancouver authors at the start: ``Smith J, Jones AB, et al.`` then a period.
 _VANCOUVER = re.compile(r"(?:[^\W\d_][\w'\u2019-]*(?: [^\W\d_][\w'\u2019-]*){0,3} [A-Z]{1,3}(?:, |(?=[.,]))){1,40}(?:,? et al)?\.(?=\s)")
 _SEPARATORS = " \t.,;:()[]<>"
@@ -170,7 +174,7 @@ class _Reader:
             position = end
             while position < length and taken[position]:
                 position += 1
-        kept = (_trim(piece.replace("*", "")) for piece in pieces)
+        kept = (_trim(" ".join(piece.replace("*", " ").split())) for piece in pieces)
         return " ".join(piece for piece in kept if piece)
 
 
@@ -235,7 +239,7 @@ def _links(reader: _Reader) -> tuple[str, str, list[_Span]]:
             doi = found.text
             start = found.start
             if not reader.taken[start]:
-                prefix = re.search(r"(?:doi:\s*|https?://(?:dx\.)?doi\.org/)$", text[max(0, start - 24) : start], re.IGNORECASE)
+                prefix = re.search(r"(?<!\w)(?:doi:\s*|https?://(?:dx\.)?doi\.org/)$", text[max(0, start - 24) : start], re.IGNORECASE)
                 start = start - len(prefix.group()) if prefix else start
                 reader.take(_label_start(text, start), found.end)
         else:
@@ -503,8 +507,9 @@ def _name_tokens(segment: str, offset: int, reader: _Reader) -> list[_Token]:
     for separator in [*_NAME_SEPARATOR.finditer(segment), None]:
         end = separator.start() if separator is not None else len(segment)
         piece = segment[position:end]
-        stripped = piece.strip(" \t:()[]").lstrip(".")
-        last_word = stripped.rstrip(".").rsplit(None, 1)[-1] if stripped.rstrip(".") else ""
+        stripped = piece.strip().strip(":()[]").strip().lstrip(".")
+        words = stripped.rstrip(".").split()
+        last_word = words[-1] if words else ""
         if not (len(last_word) == 1 and last_word.isupper()) and last_word.lower() not in ("jr", "sr"):
             stripped = stripped.rstrip(".")  # a sentence's period, not an initial's
         if separator is not None:

@@ -6,11 +6,14 @@ compares cached entries without importing it.
 
 from __future__ import annotations
 
+import re
 from typing import Iterator, NamedTuple, Sequence
 
 from citelint.cited_work import CitedWork, comparable, work_keys
 from citelint.diagnostics import shorten
 from citelint.patterns import normalise_url
+
+_SUFFIX = re.compile(r"\s+(?:jr|sr|ii|iii|iv)$")
 
 
 class Listing(NamedTuple):
@@ -77,12 +80,17 @@ def differences(here: CitedWork, there: CitedWork) -> tuple[str, ...]:
 
 def _authors_differ(here: CitedWork, there: CitedWork) -> bool:
     """The family names differ, beyond one list being cut short (``et al.``)."""
-    mine = [comparable(family) for family in here.families]
-    theirs = [comparable(family) for family in there.families]
+    mine = [_family(family) for family in here.families]
+    theirs = [_family(family) for family in there.families]
     if not mine or not theirs:
         return False
     shorter = min(len(mine), len(theirs))
     return mine[:shorter] != theirs[:shorter]
+
+
+def _family(name: str) -> str:
+    """A family name as compared: without a suffix (``Bermudez Jr.`` is ``Bermudez``)."""
+    return _SUFFIX.sub("", comparable(name))
 
 
 def _urls_differ(here: str, there: str) -> bool:

