@@ -403,6 +403,8 @@ def test_hostile_pages_give_metadata_without_error() -> None:
         ("Attention is all you need", "[1706.03762] Attention Is All You Need"),
         ("Measuring the effect of X on Y in rural areas", "Measuring the effects of X on Y in rural areas: evidence from Kenya"),
         ("BBC News: Summit talks collapse", "Summit talks collapse"),
+        ("Die Zukunft der Arbeit: Was KI verändert", "„Die Zukunft der Arbeit“ – was KI verändert | ZEIT ONLINE"),
+        ("東京の歴史：江戸から明治へ", "東京の歴史｜朝日新聞デジタル"),
     ],
 )
 def test_titles_that_match(entry: str, page: str) -> None:
@@ -419,6 +421,7 @@ def test_titles_that_match(entry: str, page: str) -> None:
         ("Deep learning for protein folding", "Protein folding basics"),
         ("Climate change 2021: the physical science basis", "Climate change 2014: impacts, adaptation and vulnerability"),
         ("Measuring poverty in rural Kenya", "Measuring poverty in urban India"),
+        ("東京の歴史", "大阪の料理｜朝日新聞デジタル"),
     ],
 )
 def test_titles_that_do_not_match(entry: str, page: str) -> None:
@@ -442,7 +445,36 @@ def test_judged_against_the_entry_without_a_request() -> None:
     assert judge_page(None, wall, 'Smith, Jane. "Tomato growing for beginners." 2021.') == (True, None)
     # a soft 404 stands unless the page's title is the entry's (a page about 404 pages)
     about = html_meta(ABOUT_404).dumps()
-    assert judge_page("URL008", about, '"Why page not found errors hurt your site." 2020.') == (False, None)
-    assert judge_page("URL008", about, '"Tomato growing for beginners." 2020.') == (True, None)
+    said = 'an error page answered with 200: it says "page not found"'
+    assert judge_page("URL008", about, '"Why page not found errors hurt your site." 2020.', said) == (False, None)
+    assert judge_page("URL008", about, '"Tomato growing for beginners." 2020.', said) == (True, None)
+    # a parking page stands even when its title holds the entry's title (the domain's name)
+    parked = html_meta("<title>planet-archive.org - This domain may be for sale!</title>").dumps()
+    assert judge_page("URL008", parked, '"Planet archive." 2010.', 'a parking page: it says "domain may be for sale"') == (True, None)
     # a dead link has no page to judge
     assert judge_page("URL001", None, '"Tomato growing for beginners." 2020.') == (True, None)
+
+
+def test_a_utf8_page_served_without_a_charset_is_read_as_utf8() -> None:
+    """requests reads text/html without a charset as Latin-1: the titles are repaired."""
+    misread = "<title>Página no encontrada | El Diario</title>".encode("utf-8").decode("latin-1")
+    assert html_meta(misread).title == "Página no encontrada | El Diario"
+    assert html_meta("<title>Caf&eacute; society</title>").title == "Café society"  # real Latin-1 text stays
+
+
+def test_a_living_page_is_judged_by_its_last_change_too() -> None:
+    from citelint.urls.wrong_page import wrong_page
+
+    data = json.dumps({"@type": "Article", "name": "Summit talks collapse as leaders walk out", "datePublished": "2004-05-01", "dateModified": "2023-01-09"})
+    meta = html_meta(f'<html><head><script type="application/ld+json">{data}</script></head></html>')
+    assert wrong_page('"Summit talks collapse as leaders walk out." Wikipedia, 2023.', meta) is None
+    assert wrong_page('"Summit talks collapse as leaders walk out." Wikipedia, 2004.', meta) is None
+    assert "the year 2004, the entry 2012" in (wrong_page('"Summit talks collapse as leaders walk out." Wikipedia, 2012.', meta) or "")
+
+
+def test_a_pdf_title_that_is_a_running_head_is_no_alarm() -> None:
+    from citelint.urls.wrong_page import wrong_page
+
+    running_head = pdf_meta(pdf_bytes("Journal of Forest Studies 12 (2020)", "Editor"))
+    assert wrong_page('"Forest cover change in the Amazon basin." 2020.', running_head) is None
+    assert wrong_page('"Deep learning for protein folding." 2021.', pdf_meta(PDF)) is not None

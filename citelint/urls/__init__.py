@@ -119,7 +119,11 @@ other request): its titles (Highwire `citation_title`, JSON-LD `headline`,
 `og:title`, `<title>`, the first `<h1>`; a PDF's Title), or on a page without
 any its text; the authors it states (`citation_author`, JSON-LD persons): none
 shared with the entry's; and the publication date it states (Highwire, JSON-LD
-`datePublished`, `article:published_time`): more than a year from the entry's.
+`datePublished`, `article:published_time`): more than a year from the entry's
+and from the date of the page's last change if it states one (`dateModified`,
+`article:modified_time`: a living page cited as of then). A PDF's Title field
+counts against the entry only when it shares no word with the entry's title
+(it is often a running head).
 Titles match when, for some form of each (whole; without a site name after
 " | ", " - ", " — "; main title or subtitle around ":"), at least 70% of the
 shorter one's content words are in the other and at least two words are
@@ -148,7 +152,9 @@ site's root or home page (`/`, `/index.html`, `/en/`); and when a made-up
 address in the same folder answers with a near-identical page (a site that
 answers every path with one page). That probe is one request per host and run,
 through the same guarded session and deadline. When the entry's title matches
-the page's title, the page is taken as the work cited and nothing is reported.
+the title of a page found by its words or by the probe, the page is taken as
+the work cited (a page about 404 errors, a single-page site) and nothing is
+reported; a parking page or a redirect home is reported whatever its title.
 
 Failing: an entry whose URL `https://example.com/2019/report` now redirects to
 `https://example.com/`.
@@ -286,7 +292,7 @@ def _link_findings(chapter: Chapter, verdicts: dict) -> Iterator[tuple[str, int,
         verdict = verdicts.get(link.url)
         if verdict is None:
             continue
-        shown, wrong = judge_page(verdict.code, verdict.page, link.entry)
+        shown, wrong = judge_page(verdict.code, verdict.page, link.entry, verdict.detail)
         if verdict.code is not None and shown:
             yield verdict.code, link.start, link.end, f"{link.url}: {verdict.detail}"
         if wrong:

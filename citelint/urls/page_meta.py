@@ -54,6 +54,7 @@ class PageMeta:
     authors: tuple[str, ...] = ()
     year: Optional[int] = None
     doi: Optional[str] = None
+    modified_year: Optional[int] = None  # a stated date of the last change (JSON-LD dateModified, article:modified_time)
     text: str = ""  # the start of the visible text, only for a page without any title
     kind: str = "html"  # "html", "text" or "pdf"
     h1: str = ""
@@ -65,7 +66,7 @@ class PageMeta:
 
     def dumps(self) -> str:
         return json.dumps(
-            {"t": list(self.titles), "a": list(self.authors), "y": self.year, "d": self.doi, "x": self.text, "k": self.kind, "h": self.h1, "s": self.authors_stated},
+            {"t": list(self.titles), "a": list(self.authors), "y": self.year, "d": self.doi, "x": self.text, "k": self.kind, "h": self.h1, "s": self.authors_stated, "m": self.modified_year},
             ensure_ascii=False,
             separators=(",", ":"),
         )
@@ -81,7 +82,10 @@ class PageMeta:
             if year is not None and type(year) is not int:
                 return None
             doi = value["d"] if isinstance(value["d"], str) else None
-            return cls(titles, authors, year, doi, _capped(str(value["x"]), TEXT_CHARS), str(value["k"]), _capped(str(value["h"]), TITLE_CHARS), value["s"] is True)
+            modified = value.get("m")
+            if modified is not None and type(modified) is not int:
+                return None
+            return cls(titles, authors, year, doi, modified, _capped(str(value["x"]), TEXT_CHARS), str(value["k"]), _capped(str(value["h"]), TITLE_CHARS), value["s"] is True)
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             return None
 
@@ -91,8 +95,21 @@ def _capped(text: str, limit: int) -> str:
 
 
 def _clean(text: str, limit: int = TITLE_CHARS) -> str:
-    """One line of text: entities decoded, white space folded, capped."""
-    return _capped(" ".join(html.unescape(text[: limit * 8]).split()), limit)
+    """One line of text: entities decoded, white space folded, UTF-8 read as Latin-1 repaired, capped."""
+    return _capped(repaired(" ".join(html.unescape(text[: limit * 8]).split())), limit)
+
+
+def repaired(text: str) -> str:
+    """``text`` decoded again as UTF-8 when it is UTF-8 read as Latin-1 ("CafÃ©"):
+    what a page served as ``text/html`` without a charset becomes (HTTP's default
+    is Latin-1; the page's own ``<meta charset="utf-8">`` is not read by requests).
+    Text that is not such a misreading is returned as it is."""
+    if text.isascii():
+        return text
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
 
 
 # -- HTML ---------------------------------------------------------------------
@@ -206,6 +223,7 @@ def html_meta(page: str) -> PageMeta:
         authors=authors,
         year=_first_year(dates),
         doi=doi,
+        modified_year=_first_year([ld.get("modified", ""), *meta.get("article:modified_time", [])[:1], *meta.get("og:updated_time", [])[:1]]),
         text="" if titles else _text_start(page),
         h1=_clean(h1),
         authors_stated=bool(authors),
@@ -234,7 +252,7 @@ def _first_year(dates: Iterable[str]) -> Optional[int]:
 def _text_start(page: str) -> str:
     from citelint.urls.fingerprint import visible_text
 
-    return _capped(visible_text(page[: TEXT_CHARS * 40])[1], TEXT_CHARS)
+    return repaired(_capped(visible_text(page[: TEXT_CHARS * 40])[1], TEXT_CHARS))
 
 
 def _json_ld_work(scripts: list[str]) -> dict[str, Any]:
@@ -279,7 +297,13 @@ def _work_of(node: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(title, str) or not title.strip():
         return {}
     date = node.get("datePublished") or ""
-    return {"title": title, "authors": _ld_authors(node.get("author")), "date": date if isinstance(date, str) else ""}
+    modified = node.get("dateModified") or ""
+    return {
+        "title": title,
+        "authors": _ld_authors(node.get("author")),
+        "date": date if isinstance(date, str) else "",
+        "modified": modified if isinstance(modified, str) else "",
+    }
 
 
 def _ld_authors(value: Any) -> list[str]:

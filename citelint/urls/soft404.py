@@ -33,11 +33,14 @@ from typing import Callable, Optional
 from urllib.parse import urlsplit
 
 from citelint.urls.fingerprint import MIN_WORDS, Fingerprint, kept_share, visible_text
-from citelint.urls.page_meta import PageMeta
+from citelint.urls.page_meta import PageMeta, repaired
 
 SHORT_TEXT = 2000  # characters of visible text below which a page's text is read for the phrases
 TEXT_READ_LIMIT = 300 * 1024  # characters of a page whose visible text is made for that (longer pages: title and h1 only)
 SAME_PAGE = 0.95
+ERROR_PAGE = "an error page answered with 200"
+CATCH_ALL = "a made-up address on the same site answers with the same page"
+TITLE_MAY_CLEAR = (ERROR_PAGE, CATCH_ALL)  # findings a page titled as the entry's work does not stand by
 PROBE_PREFIX = "citelint-probe-"
 
 ERROR_PHRASES = (
@@ -123,18 +126,18 @@ def words_reason(meta: PageMeta, body: Optional[str]) -> Optional[str]:
             return f'a parking page: it says "{said}"'
         said = _says(head, ERROR_PHRASES)
         if said:
-            return f'an error page answered with 200: it says "{said}"'
+            return f'{ERROR_PAGE}: it says "{said}"'
         if any(_normal(part).strip() in BARE_ERROR_TITLES for part in title_parts(head)):
-            return f'an error page answered with 200: its title is "{head[:80]}"'
+            return f'{ERROR_PAGE}: its title is "{head[:80]}"'
     if body is not None and len(body) <= TEXT_READ_LIMIT and meta.kind == "html":
-        text = visible_text(body)[1]
+        text = repaired(visible_text(body)[1])
         if len(text) <= SHORT_TEXT:
             said = _says(text, PARKING_PHRASES)
             if said:
                 return f'a parking page: it says "{said}"'
             said = _says(text, ERROR_PHRASES)
             if said:
-                return f'an error page answered with 200: it says "{said}"'
+                return f'{ERROR_PAGE}: it says "{said}"'
     return None
 
 
@@ -212,5 +215,5 @@ class HostProbes:
 
 def catch_all_reason(page: Fingerprint, probe: Optional[Fingerprint]) -> Optional[str]:
     if probe is not None and same_page(page, probe):
-        return "a made-up address on the same site answers with the same page: the site answers every path with one page, so the page cited may not exist"
+        return f"{CATCH_ALL}: the site answers every path with one page, so the page cited may not exist"
     return None

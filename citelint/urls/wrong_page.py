@@ -44,8 +44,9 @@ WALL = re.compile(
 )
 SHOWN_TITLE = 120  # characters of a title a message shows
 _WORD = re.compile(r"[^\W_]+")
-_SEPARATORS = re.compile(r"\s+[|\u00b7\u2022\u00bb\u2013\u2014\-~/:]\s+|\s*[|\u00b7\u2022\u00bb\u2014]\s*|\s+::\s+")
-_COLON = re.compile(r"\s*[:\uff1a]\s+|[?!]\s+")
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_SEPARATORS = re.compile(r"\s+[|\u00b7\u2022\u00bb\u2013\u2014\-~/:]\s+|\s*[|\u00b7\u2022\u00bb\u2014\uff5c]\s*|\s+::\s+")
+_COLON = re.compile(r"\s*(?::\s+|\uff1a\s*)|[?!\uff1f\uff01]\s+")
 # Words that carry no meaning of their own in a title (en, de, fr, es, it, pt, nl).
 STOPWORDS = frozenset(
     """a an the of and or in on at to for from by with without as is are was were be it its this that these those how what why
@@ -58,11 +59,19 @@ STOPWORDS = frozenset(
 def words(text: str) -> list[str]:
     """The words of ``text`` as titles are compared: HTML entities decoded, NFKC,
     case folded, accents dropped, punctuation (straight or curly quotes, dashes,
-    guillemets) ignored."""
+    guillemets) ignored; Chinese, Japanese and Korean runs as character pairs."""
     text = unicodedata.normalize("NFKC", html.unescape(text)).casefold()
     if not text.isascii():
         text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
-    return _WORD.findall(text)
+    found = _WORD.findall(text)
+    if text.isascii():
+        return found
+    return [piece for word in found for piece in (_bigrams(word) if _UNSPACED.search(word) else [word])]
+
+
+def _bigrams(word: str) -> list[str]:
+    """A run of Chinese, Japanese or Korean text, which has no spaces, as its character pairs."""
+    return [word[index : index + 2] for index in range(max(1, len(word) - 1))]
 
 
 def meaningful(tokens: Iterable[str]) -> set[str]:
@@ -166,11 +175,18 @@ def wrong_page(entry_text: str, meta: PageMeta) -> Optional[str]:
     families = [family for family in work.families if family]
     if families and meta.authors_stated and meta.authors and not authors_match(families, meta.authors):
         reasons.append(f"the page names other authors ({_list(meta.authors)}) than the entry ({_list(families)})")
-    if work.year is not None and meta.year is not None and abs(work.year - meta.year) > YEAR_TOLERANCE:
+    if work.year is not None and meta.year is not None and not years_match(work.year, meta):
         reasons.append(f"the page gives the year {meta.year}, the entry {work.year}")
     if not reasons:
         return None
     return "; ".join(reasons) + "; check that the URL leads to the work cited"
+
+
+def years_match(year: int, meta: PageMeta) -> bool:
+    """Within YEAR_TOLERANCE of the page's publication year, or of the year it says
+    it was last changed (a living page, such as an encyclopedia's, cited as of then)."""
+    stated = [found for found in (meta.year, meta.modified_year) if found is not None]
+    return any(abs(year - found) <= YEAR_TOLERANCE for found in stated)
 
 
 def unverifiable(meta: PageMeta) -> bool:
@@ -182,12 +198,18 @@ def _title_reason(title: str, meta: PageMeta) -> Optional[str]:
     if not title or not judged_title(title):
         return None
     if meta.titles:
-        if titles_match(title, meta.titles):
+        if titles_match(title, meta.titles) or (meta.kind == "pdf" and _shares_a_word(title, meta.title)):
             return None
         return f"the page's title {_shown(meta.title)} is not the entry's title {_shown(title)}"
     if meta.text and not text_holds_title(title, meta.text):
         return f"the page has no title and its text does not hold the entry's title {_shown(title)}"
     return None
+
+
+def _shares_a_word(title: str, other: str) -> bool:
+    """A PDF's Title field is often a running head or a series name: it is another
+    work's only when it shares no content word with the entry's title."""
+    return bool(meaningful(words(title)) & meaningful(words(other)))
 
 
 def _shown(title: str) -> str:
@@ -203,12 +225,13 @@ def _list(names: Sequence[str]) -> str:
 JUDGED_CODES = (None, "URL003", "URL005")  # verdicts of a page that answered: moved or changed pages are judged too
 
 
-def judge_page(code: Optional[str], page: Optional[str], entry_text: str) -> tuple[bool, Optional[str]]:
+def judge_page(code: Optional[str], page: Optional[str], entry_text: str, detail: str = "") -> tuple[bool, Optional[str]]:
     """(whether the verdict's own finding stands, why the page is not the entry's
-    work or None) for a link's verdict (``code``, its page metadata ``page``).
-    A soft 404 (URL008) whose page title matches the entry's title is the work
-    after all (a page about 404 pages, a single-page site serving it): it does
-    not stand."""
+    work or None) for a link's verdict (``code``, ``detail``, its page metadata
+    ``page``). A soft 404 (URL008) found by an error phrase or the catch-all
+    probe whose page title matches the entry's title is the work after all (a
+    page about 404 pages, a single-page site serving it): it does not stand. A
+    parking page or a redirect home stands whatever its title."""
     if not page or not entry_text or (code not in JUDGED_CODES and code != "URL008"):
         return True, None
     meta = PageMeta.loads(page)
@@ -216,6 +239,10 @@ def judge_page(code: Optional[str], page: Optional[str], entry_text: str) -> tup
         return True, None
     if code == "URL008":
         from citelint.cited_work import cited_work
+        from citelint.urls.soft404 import TITLE_MAY_CLEAR
+
+        if not detail.startswith(TITLE_MAY_CLEAR):
+            return True, None
 
         title = cited_work(entry_text).title
         return not (judged_title(title) and meta.titles and titles_match(title, meta.titles)), None
