@@ -61,7 +61,7 @@ def asked(server: TrapServer) -> int:
 
 def test_a_doi_whose_record_is_the_cited_work_passes_and_a_warm_run_sends_nothing(resolver: TrapServer) -> None:
     resolver.dois["10.1000/cats"] = CATS
-    Path("ch.md").write_text(chapter(f'Smith, J. (2020). "Deep learning for cats." *AI Journal*. doi:10.1000/CATS {resolver.url("/ok")}'), encoding="utf-8")
+    Path("ch.md").write_text(chapter('Smith, J. (2020). "Deep learning for cats." *AI Journal*. doi:10.1000/CATS'), encoding="utf-8")
     code, document, err = check_json("--urls", "ch.md")
     assert (code, findings(document), err) == (0, [], "")
     (accept,) = [headers.get("Accept", "") for path, headers in resolver.headers_seen if path.startswith("/doi/")]
@@ -75,7 +75,7 @@ def test_a_doi_whose_record_is_the_cited_work_passes_and_a_warm_run_sends_nothin
 
 
 def test_a_doi_the_resolver_does_not_know_is_dead(resolver: TrapServer) -> None:
-    Path("ch.md").write_text(chapter(f'Smith, J. (2020). "Deep learning for cats." doi:10.1000/invented {resolver.url("/ok")}'), encoding="utf-8")
+    Path("ch.md").write_text(chapter('Smith, J. (2020). "Deep learning for cats." doi:10.1000/invented'), encoding="utf-8")
     code, document, _ = check_json("--urls", "ch.md")
     ((rule, message),) = findings(document)
     assert rule == "URL001" and code == 1
@@ -86,7 +86,7 @@ def test_a_doi_the_resolver_does_not_know_is_dead(resolver: TrapServer) -> None:
 
 def test_a_doi_of_another_paper_shows_both_titles(resolver: TrapServer) -> None:
     resolver.dois["10.1000/soil"] = SOIL
-    Path("ch.md").write_text(chapter(f'Smith, J. (2020). "Deep learning for cats." *AI Journal*. https://doi.org/10.1000/soil'), encoding="utf-8")
+    Path("ch.md").write_text(chapter('Smith, J. (2020). "Deep learning for cats." *AI Journal*. https://doi.org/10.1000/soil'), encoding="utf-8")
     code, document, _ = check_json("--urls", "ch.md")
     ((rule, message),) = findings(document)
     assert rule == "URL007" and code == 0  # a warning
