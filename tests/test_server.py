@@ -10,8 +10,9 @@ with generous timeouts; nothing is timed.
 
 from __future__ import annotations
 
+import ast
 import asyncio
-import json
+import os
 import re
 import subprocess
 import sys
@@ -77,6 +78,7 @@ class Session:
         self.versions: dict[str, Optional[int]] = {}
         self.arrived = asyncio.Event()
         self.registrations: list[Any] = []
+        self.progress: list[tuple[str, Any]] = []
 
     async def wait_for(self, uri: str, ready: Callable[[list[Any]], bool] = lambda found: True) -> list[Any]:
         async def until() -> list[Any]:
@@ -97,11 +99,13 @@ class Session:
         self.client.text_document_did_change(lsp.DidChangeTextDocumentParams(lsp.VersionedTextDocumentIdentifier(uri=uri, version=version), [change]))
 
 
-def run_session(scenario: Callable[[Session], Awaitable[None]], encodings: Optional[list[str]] = None, cwd: Optional[Path] = None, root: Optional[Path] = None) -> None:
-    asyncio.run(_session(scenario, encodings, cwd, root))
+def run_session(
+    scenario: Callable[[Session], Awaitable[None]], encodings: Optional[list[str]] = None, cwd: Optional[Path] = None, env: Optional[dict[str, str]] = None
+) -> None:
+    asyncio.run(_session(scenario, encodings, cwd, env))
 
 
-async def _session(scenario: Callable[[Session], Awaitable[None]], encodings: Optional[list[str]], cwd: Optional[Path], root: Optional[Path]) -> None:
+async def _session(scenario: Callable[[Session], Awaitable[None]], encodings: Optional[list[str]], cwd: Optional[Path], env: Optional[dict[str, str]]) -> None:
     client = LanguageClient("citelint-tests", "1")
     session = Session(client, "utf-16")
 
@@ -115,7 +119,16 @@ async def _session(scenario: Callable[[Session], Awaitable[None]], encodings: Op
     def register(params: Any) -> None:
         session.registrations += params.registrations
 
-    await client.start_io(sys.executable, "-m", "citelint", "server", cwd=str(cwd or ROOT))
+    @client.feature(lsp.WINDOW_WORK_DONE_PROGRESS_CREATE)
+    def progress_created(params: Any) -> None:
+        session.progress.append(("create", params.token))
+
+    @client.feature(lsp.PROGRESS)
+    def progress(params: Any) -> None:
+        session.progress.append((getattr(params.value, "kind", None) or params.value.get("kind"), params.token))
+
+    environment = {**os.environ, "CITELINT_ALLOW_PRIVATE": "", **(env or {})}
+    await client.start_io(sys.executable, "-m", "citelint", "server", cwd=str(cwd or ROOT), env=environment)
     stderr: list[bytes] = []
     drain = asyncio.create_task(_drain(client, stderr))
     try:
@@ -123,8 +136,9 @@ async def _session(scenario: Callable[[Session], Awaitable[None]], encodings: Op
         capabilities = lsp.ClientCapabilities(
             general=general,
             workspace=lsp.WorkspaceClientCapabilities(did_change_watched_files=lsp.DidChangeWatchedFilesClientCapabilities(dynamic_registration=True)),
+            window=lsp.WindowClientCapabilities(work_done_progress=True),
         )
-        root_uri = (root or cwd or ROOT).as_uri()
+        root_uri = (cwd or ROOT).as_uri()
         result = await asyncio.wait_for(client.initialize_async(lsp.InitializeParams(capabilities=capabilities, root_uri=root_uri)), WAIT)
         session.encoding = str(getattr(result.capabilities.position_encoding, "value", result.capabilities.position_encoding) or "utf-16")
         client.initialized(lsp.InitializedParams())
@@ -318,7 +332,7 @@ def test_each_quick_fix_and_fix_all_give_what_citelint_fix_gives(tmp_path: Path)
             found = await session.wait_for(uri)
             diagnostic = next(d for d in found if d.code == code)
             actions = await _actions(session, uri, diagnostic.range, [diagnostic], [lsp.CodeActionKind.QuickFix])
-            fixes = [a for a in actions if a.is_preferred]
+            fixes = [a for a in actions if getattr(a, "is_preferred", None)]
             assert len(fixes) == 1, [a.title for a in actions]
             current = apply(current, fixes[0].edit.changes[uri], session.encoding)
         assert current == by_cli
@@ -347,7 +361,7 @@ def test_fix_all_refuses_as_citelint_fix_refuses(tmp_path: Path) -> None:
         (fix_all,) = await _actions(session, uri, lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0)), [], ["source.fixAll.citelint"])
         assert fix_all.edit is None and refusal in fix_all.disabled.reason
         found = session.diagnostics[uri]
-        renumbering = [a for d in found if d.code == "CIT003" for a in await _actions(session, uri, d.range, [d]) if a.is_preferred]
+        renumbering = [a for d in found if d.code == "CIT003" for a in await _actions(session, uri, d.range, [d]) if getattr(a, "is_preferred", None)]
         assert renumbering == []  # no quick fix where `fix` would refuse
 
     run_session(scenario, cwd=tmp_path)
@@ -558,3 +572,42 @@ def test_url_findings_and_hover_come_from_the_cache_of_check_urls(tmp_path: Path
         assert "last checked 2023-11-14: fine" in hover.contents.value
 
     run_session(scenario, cwd=tmp_path)
+
+
+@pytest.mark.slow
+def test_the_check_urls_command_checks_in_the_background_with_progress(tmp_path: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from urlserver import TrapServer
+
+    (tmp_path / ".git").mkdir()
+    with TrapServer() as web:
+        dead, fine = web.url("/404"), web.url("/ok")
+        text = (
+            "One claim [CITATION 1] and another [CITATION 2] here.\n\n## References\n\n"
+            f'1. "Gone." Press, 2020. {dead}\n2. "Here." Press, 2021. {fine}\n'
+        )
+        chapter = tmp_path / "chapter.md"
+        chapter.write_text(text, encoding="utf-8")
+        uri = chapter.as_uri()
+
+        async def scenario(session: Session) -> None:
+            session.open(uri, text)
+            assert await session.wait_for(uri) == []
+            assert web.hits["/404"] == 0  # opening and linting sends no request
+            session.diagnostics.pop(uri, None)
+            (action,) = await _actions(session, uri, lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0)), [], ["source.checkUrls"])
+            # pygls's client reads a CodeAction that carries a command as a Command, its
+            # `command` the CodeAction's command object written as a Python literal
+            command = ast.literal_eval(action.command) if isinstance(action.command, str) else {"command": action.command.command, "arguments": action.command.arguments}
+            assert action.title == "citelint: check the links of this chapter" and command["command"] == "citelint.checkUrls"
+            params = lsp.ExecuteCommandParams(command["command"], command["arguments"])
+            result = await asyncio.wait_for(session.client.workspace_execute_command_async(params), WAIT)
+            assert result == {"chapters": 1, "failed": 0}
+            found = await session.wait_for(uri, bool)
+            assert [d.code for d in found] == ["URL001"]
+            assert text[offset_of(text, found[0].range.start, session.encoding) : offset_of(text, found[0].range.end, session.encoding)] == dead
+            kinds = [kind for kind, _ in session.progress]
+            assert kinds[0] == "create" and "begin" in kinds and kinds[-1] == "end"
+            assert web.hits["/404"] >= 1
+
+        run_session(scenario, cwd=tmp_path, env={"CITELINT_ALLOW_PRIVATE": "1"})

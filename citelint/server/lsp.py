@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sys
+import uuid
 from typing import Any, Optional, Sequence
 
 from lsprotocol import types as lsp
@@ -30,6 +32,8 @@ from citelint.server.views import Change, ChapterView, Range, Refused
 from citelint.version import __version__
 
 FIX_ALL = "source.fixAll.citelint"
+CHECK_URLS = "citelint.checkUrls"
+CHECK_URLS_KIND = "source.checkUrls.citelint"
 DEBOUNCE_SECONDS = 0.3
 REQUEST_FAILED = -32803  # LSP's RequestFailed: the request was valid, the answer is no
 CHAPTER_LANGUAGES = frozenset({"markdown", "plaintext", "text", "txt"})
@@ -133,6 +137,32 @@ class CitelintServer(LanguageServer):
 
     def rule_link(self, code: str, name: str) -> str:
         return f"{self.rules_url}#{code.lower()}-{name}"
+
+    # -- URL checks ----------------------------------------------------------------
+
+    async def check_urls(self, uri: str) -> dict[str, int]:
+        uris = [uri] if uri else [u for u, document in list(self.workspace.text_documents.items()) if self.is_chapter(document)]
+        paths = [path for u in uris if (path := to_fs_path(u)) and os.path.isfile(path)]
+        token = f"citelint-urls-{uuid.uuid4()}"
+        progress = bool(self.client_capabilities.window and self.client_capabilities.window.work_done_progress)
+        if progress:
+            await self.work_done_progress.create_async(token)
+            self.work_done_progress.begin(token, lsp.WorkDoneProgressBegin(title="citelint: checking links", message=f"{len(paths)} chapter(s), as saved"))
+        failed = 0
+        for config, group in _by_configuration(self.project, paths).items():
+            command = [sys.executable, "-m", "citelint", "check", "--urls", "--quiet", "--format", "json", *(["--config", config] if config else []), *group]
+            process = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+            _, errors = await process.communicate()
+            if process.returncode == 2:
+                failed += 1
+                self.window_log_message(lsp.LogMessageParams(lsp.MessageType.Warning, f"citelint check --urls: {printable(errors.decode('utf-8', 'replace'))}"))
+        if progress:
+            self.work_done_progress.end(token, lsp.WorkDoneProgressEnd(message=f"checked the links of {len(paths)} chapter(s)"))
+        self.url_verdicts.forget()  # the child wrote new verdicts: read them again
+        self.views.clear()
+        for chapter_uri in uris:
+            self.schedule_lint(chapter_uri, 0)
+        return {"chapters": len(paths), "failed": failed}
 
     # -- configuration ----------------------------------------------------------------
 
@@ -238,7 +268,7 @@ def build(rules_url: str = "") -> CitelintServer:
         if any(is_config_file(to_fs_path(change.uri) or "") for change in params.changes):
             ls.reload_configuration()
 
-    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL]))
+    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL, CHECK_URLS_KIND]))
     # Requests run in worker threads (@server.thread): a large chapter's parse or a
     # rename's verification never holds up the messages behind it.
     @server.thread()
@@ -252,6 +282,9 @@ def build(rules_url: str = "") -> CitelintServer:
             actions += _quick_fixes(ls, view, params)
         if _wanted(only, FIX_ALL) and (only or view.findings()):
             actions.append(_fix_all(view, params.text_document.uri))
+        if _wanted(only, CHECK_URLS_KIND) and next(view.links(), None) is not None:
+            command = lsp.Command(title="citelint: check the links of this chapter", command=CHECK_URLS, arguments=[params.text_document.uri])
+            actions.append(lsp.CodeAction(title=command.title, kind=CHECK_URLS_KIND, command=command))
         return actions
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
@@ -363,6 +396,12 @@ def build(rules_url: str = "") -> CitelintServer:
             raise JsonRpcException(f"cannot renumber: {printable(str(refused))}", REQUEST_FAILED) from None
         return _workspace_edit(uri, changes)
 
+    @server.command(CHECK_URLS)
+    async def check_urls(ls: CitelintServer, uri: str = "") -> dict[str, int]:
+        """Check the URLs of one open chapter (or of every open one) with ``citelint
+        check --urls`` in a child process, with progress; then show its verdicts."""
+        return await ls.check_urls(uri)
+
     return server
 
 
@@ -370,6 +409,14 @@ def _linted(server: CitelintServer, text: str, uri: str) -> ChapterView:
     view = server.make_view(text, uri)
     view.findings()
     return view
+
+
+def _by_configuration(project: Project, paths: list[str]) -> dict[str, list[str]]:
+    """The chapters grouped by the configuration file they use ('' for none)."""
+    groups: dict[str, list[str]] = {}
+    for path in paths:
+        groups.setdefault(project.settings_for(path).source or "", []).append(path)
+    return groups
 
 
 def _quick_fixes(server: CitelintServer, view: ChapterView, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:

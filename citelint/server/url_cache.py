@@ -2,11 +2,12 @@
 never asked of the network: the editor shows a dead or moved link as the last
 check saw it, and hover says when that was. The cache is opened only when a run
 made it (no folder or database is created by the editor opening a chapter), and
-only the verdicts kept with the address guard closed are read, as a check
-without ``--allow-private`` reads them."""
+only the verdicts of the server's address policy are read (the guard closed,
+unless ``CITELINT_ALLOW_PRIVATE=1``), as a check from the same place reads them."""
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import Optional
@@ -17,7 +18,13 @@ from citelint.urls import links_of
 from citelint.urls.store import Verdict, VerdictStore
 
 STORE_NAME = "verdicts.sqlite"  # as urls.checker names it
-GUARDED = "guarded"  # the policy key of a check with the guard closed
+ALLOW_PRIVATE_VARIABLE = "CITELINT_ALLOW_PRIVATE"
+
+
+def policy_key() -> str:
+    """The verdicts a check run from here keeps and reads: with the address guard
+    open (``CITELINT_ALLOW_PRIVATE=1`` in the server's environment) or closed."""
+    return "open" if os.environ.get(ALLOW_PRIVATE_VARIABLE) == "1" else "guarded"
 
 
 class UrlVerdicts:
@@ -43,7 +50,7 @@ class UrlVerdicts:
         with self._lock:
             if path not in self._stores:
                 exists = path.is_file() and not path.is_symlink()
-                self._stores[path] = VerdictStore(path, lambda message: None, GUARDED, settings.urls.expire_after) if exists else None
+                self._stores[path] = VerdictStore(path, lambda message: None, policy_key(), settings.urls.expire_after) if exists else None
             return self._stores[path]
 
     def forget(self) -> None:
