@@ -321,3 +321,15 @@ def test_every_doi_of_an_entry_is_checked_and_the_first_is_compared(resolver: Tr
     resolver.dois["10.1000/cats"] = CATS
     Path("ch.md").write_text(chapter('Smith, J. (2020). "Deep learning for cats." doi:10.1000/cats; data: doi:10.1000/gone'), encoding="utf-8")
     assert [rule for rule, _ in findings(check_json("--urls", "ch.md")[1])] == ["URL001"]
+
+
+def test_only_a_leading_mark_says_retracted() -> None:
+    import json
+
+    from citelint.urls.doi import record_from_answer
+
+    marked = record_from_answer(json.dumps({"title": "RETRACTED ARTICLE: Cats"}).encode())
+    plain = record_from_answer(json.dumps({"title": "Why papers are retracted: a study"}).encode())
+    assert marked is not None and (marked.title, marked.retraction) == ("Cats", "the work was retracted (its title says so)")
+    assert plain is not None and (plain.title, plain.retraction) == ("Why papers are retracted: a study", "")
+    assert record_from_answer(b"[" * 100_000) is None and record_from_answer(b" " * (2 << 20)) is None

@@ -42,7 +42,7 @@ MAX_YEARS = 8
 NAME_THRESHOLD = 0.8  # the likeness from which two spellings of a name are one name
 YEAR_TOLERANCE = 1  # a year one off the record's (online first, print later) is the same work's
 DATE_FIELDS = ("issued", "published-print", "published-online", "published", "original-date")
-_RETRACTED_TITLE = re.compile(r"\s*retracted(?:\s+article)?\s*:\s*", re.IGNORECASE)
+_RETRACTED_TITLE = re.compile(r"\A\s*retracted(?:\s+article)?\s*:\s*", re.IGNORECASE)
 _TAG = re.compile(r"<[^<>]{0,200}>")
 _SHOWN_ID = re.compile(r"[!-~]{1,200}")  # a DOI or date from the answer, safe to show
 
@@ -120,7 +120,10 @@ def resolver_name(resolver: str) -> str:
 
 def record_from_answer(data: bytes) -> Optional[WorkRecord]:
     """The record in a CSL-JSON answer (a list holding one item is taken too);
-    None when the answer is not CSL-JSON: the DOI exists, nothing is judged."""
+    None when the answer is not CSL-JSON (or larger than any record, RECORD_LIMIT):
+    the DOI exists, nothing is judged."""
+    if len(data) > RECORD_LIMIT:
+        return None
     try:
         item = json.loads(data.decode("utf-8", errors="replace"))
     except (ValueError, RecursionError):
