@@ -493,7 +493,7 @@ _NEXT_BRACKET_NUMBER = re.compile(r"[ \t]?(?:--|[-\u2013])[ \t]?(\\?)\[([1-9][0-
 _DEFINITION = re.compile(r"^[ \t]{0,3}(?:(?:>|[-*+]|\d{1,9}[.)])[ \t]*+)*+\[([1-9][0-9]{0,8})\]:", re.MULTILINE)
 _NUMBER_IN_BRACKETS = re.compile(r"\[([1-9][0-9]{0,8})\]")
 _NUMBER_IN_BRACKETS_BEFORE = re.compile(r"\[([1-9][0-9]{0,8})\]\Z")
-_NOT_BEFORE_BRACKET = "[]!^)"  # `[[1]]`, `[text][1]`, `![1](img)`, footnote-ish carets, `f(x)[1]`
+_NOT_BEFORE_BRACKET = "[!^)"  # `[[1]]`, `![1](img)`, footnote-ish carets, `f(x)[1]` (after `]`: see _citation_pair)
 _LINK_AFTER = "([{"  # `[1](url)`, `[1][ref]`, `[1][]`, `[1]{.class}`
 _SUPERSCRIPT = re.compile(r"<sup>([^<>\n]{1,200}?)</sup>|\^((?:[^\s\^\[\]\\]|\\ ){1,200}?)\^", re.IGNORECASE)
 # Units that take exponents (km<sup>2</sup>): a superscript after them is not a citation.
@@ -555,7 +555,7 @@ def _bracket_markers(document: Document) -> list[Marker]:
             continue
         escaped = start > 0 and text[start - 1] == "\\" and (start < 2 or text[start - 2] != "\\")
         before = text[start - 2 if escaped else start - 1] if start > (1 if escaped else 0) else ""
-        if before and (before.isalnum() or before == "_" or (before in _NOT_BEFORE_BRACKET and before != "]")):
+        if before and (before.isalnum() or before == "_" or before in _NOT_BEFORE_BRACKET):
             continue  # `a[1]`, `![1](image)`, `[[1]]`, `f(x)[1]`
         body, closed, body_end = _marker_body(text, start + 1)
         if not closed or text[body_end] != "]":
