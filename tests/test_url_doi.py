@@ -333,3 +333,26 @@ def test_only_a_leading_mark_says_retracted() -> None:
     assert marked is not None and (marked.title, marked.retraction) == ("Cats", "the work was retracted (its title says so)")
     assert plain is not None and (plain.title, plain.retraction) == ("Why papers are retracted: a study", "")
     assert record_from_answer(b"[" * 100_000) is None and record_from_answer(b" " * (2 << 20)) is None
+
+
+def test_a_resolver_redirecting_to_a_refused_address_is_not_followed(project: Path) -> None:
+    """The guard holds on every hop of a DOI's request, as on a link's."""
+    from citelint.config import UrlSettings
+    from citelint.urls.checker import CheckOptions, UrlChecker
+    from citelint.urls.doi import doi_key
+    from citelint.urls.policy import AddressPolicy, AddressRefused
+
+    with TrapServer() as public, TrapServer() as private:
+        private.dois["10.1000/cats"] = CATS
+
+        class PortPolicy(AddressPolicy):
+            def checked_address(self, host: str, port: int) -> str:
+                if port != public.port:
+                    raise AddressRefused(f"{host}:{port} is refused by this test's policy")
+                return "127.0.0.1"
+
+        resolver = public.url(f"/redirect-to/127.0.0.1:{private.port}/doi")
+        options = CheckOptions(UrlSettings(timeout=2, allow_private=True, doi_resolver=resolver), None, policy=PortPolicy())
+        verdict = UrlChecker(options, lambda message: None).check([doi_key("10.1000/cats")])[doi_key("10.1000/cats")]
+        assert verdict.code == "URL004" and "refused by this test's policy" in verdict.detail
+        assert sum(private.hits.values()) == 0 and sum(public.hits.values()) == 1
