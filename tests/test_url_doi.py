@@ -356,3 +356,22 @@ def test_a_resolver_redirecting_to_a_refused_address_is_not_followed(project: Pa
         verdict = UrlChecker(options, lambda message: None).check([doi_key("10.1000/cats")])[doi_key("10.1000/cats")]
         assert verdict.code == "URL004" and "refused by this test's policy" in verdict.detail
         assert sum(private.hits.values()) == 0 and sum(public.hits.values()) == 1
+
+
+def test_a_warm_run_with_dois_imports_no_http_stack(resolver: TrapServer) -> None:
+    import subprocess
+    import sys
+
+    resolver.dois["10.1000/cats"] = CATS
+    Path("ch.md").write_text(chapter('Smith, J. (2020). "Cooking with cats." doi:10.1000/cats'), encoding="utf-8")
+    check_json("--urls", "ch.md")
+    probe = (
+        "import sys\nfrom citelint.cli import main\n"
+        "try:\n    main(['check', '--urls', 'ch.md'])\n"
+        "except SystemExit as exit:\n    print('exit', exit.code)\n"
+        "print('requests' in sys.modules, 'requests_cache' in sys.modules)\n"
+    )
+    hits = sum(resolver.hits.values())
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False)
+    assert "URL007" in result.stdout and result.stdout.strip().splitlines()[-1] == "False False", result.stderr
+    assert sum(resolver.hits.values()) == hits
