@@ -77,6 +77,12 @@ PARKED = """<html><head><title>oldjournal-example.org - This domain may be for s
 <div id="target"><h1>oldjournal-example.org</h1><p>Related searches: Journals, Research, Academic Publishing</p>
 <p>Buy this domain. The domain oldjournal-example.org may be for sale by its owner!</p></div></body></html>"""
 
+NOT_FOUND_APACHE = """<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN"><html><head><title>Not Found</title></head><body>
+<h1>Not Found</h1><p>The requested URL was not found on this server.</p></body></html>"""
+
+NOT_FOUND_ES = """<html><head><meta charset="utf-8"><title>Página no encontrada - El Diario</title></head><body>
+<h1>¡Vaya!</h1><p>Lo sentimos, la página que buscas no existe.</p></body></html>"""
+
 HOME = f"""<html><head><title>The Daily Planet - News, sport and opinion</title></head>
 <body><h1>The Daily Planet</h1><p>{ARTICLE}</p></body></html>"""
 
@@ -152,6 +158,8 @@ PAGES = {
     "/web/why-404s-hurt": html(ABOUT_404),
     "/2019/05/lost-story": html(NOT_FOUND_EN),
     "/wissen/2018/artikel-123": html(NOT_FOUND_DE),
+    "/archive/2015/planet-history": html(NOT_FOUND_APACHE),
+    "/sociedad/2016/articulo": (200, "text/html", NOT_FOUND_ES.encode("utf-8"), {}),  # no charset: requests reads Latin-1
     "/international/article/2017/un-sommet": html(NOT_FOUND_FR),
     "/publications/annual-report-2019": moved("/"),
     "/publications/annual-report-2018": moved("/", 301),
@@ -192,6 +200,7 @@ CASES: list[tuple[str, str, set[str]]] = [
     # the news article: Highwire, OG and JSON-LD tags, " | BBC News" in <title>
     ('Smith, Jane, and John Doe. "Summit Talks Collapse as Leaders Walk Out." BBC News, March 4, 2021. {u}', "/news/world-56271234", set()),
     ('Smith, J. (2021). "Summit talks collapse." BBC News. {u}', "/news/world-56271234", set()),
+    ("BBC News. (2021, March 4). Summit talks collapse as leaders walk out. {u}", "/news/world-56271234", set()),  # an organisation as author
     ('Smith, Jane. "Tomato Growing for Beginners." Gardeners\' World, 2021. {u}', "/news/world-56271234", {"URL007"}),
     ('Garcia, Maria, and Lee Chen. "Summit Talks Collapse as Leaders Walk Out." BBC News, 2021. {u}', "/news/world-56271234", {"URL007"}),
     ('Smith, Jane. "Summit Talks Collapse as Leaders Walk Out." BBC News, 2015. {u}', "/news/world-56271234", {"URL007"}),
@@ -209,6 +218,8 @@ CASES: list[tuple[str, str, set[str]]] = [
     ('Kent, C. "The lost story of the planet." The Daily Planet, 2019. {u}', "/2019/05/lost-story", {"URL008"}),
     ('Müller, H. "Wie das Klima die Wirtschaft verändert." Die Zeit, 2018. {u}', "/wissen/2018/artikel-123", {"URL008"}),
     ('Dupont, J. "Un sommet pour rien." Le Quotidien, 2017. {u}', "/international/article/2017/un-sommet", {"URL008"}),
+    ('"Planet history archive." 2015. {u}', "/archive/2015/planet-history", {"URL008"}),
+    ('García, L. "La crisis de la vivienda en Madrid." El Diario, 2016. {u}', "/sociedad/2016/articulo", {"URL008"}),
     # deep links sent to the home page, by a 302 and by a 301 (not URL003: there is nothing to cite instead)
     ('"Annual report 2019." The Daily Planet, 2019. {u}', "/publications/annual-report-2019", {"URL008"}),
     ('"Annual report 2018." The Daily Planet, 2018. {u}', "/publications/annual-report-2018", {"URL008"}),

@@ -50,6 +50,10 @@ ERROR_PHRASES = (
     "page could not be found", "page you requested could not be found", "page you are looking for could not be found",
     "page you were looking for doesn t exist", "page you are looking for does not exist", "page is no longer available",
     "this page isn t available", "nothing was found at this location", "we can t find that page", "we couldn t find that page",
+    "requested url was not found", "was not found on this server", "page you requested was not found", "page you re looking for doesn t exist",
+    "page you re looking for can t be found", "page you were looking for could not be found", "requested page could not be found", "content not found",
+    "article not found", "page no longer exists", "this page no longer exists", "page has been removed", "page not available",
+    "sorry we couldn t find", "sorry we can t find", "the link you followed may be broken",
     # de
     "seite nicht gefunden", "seite wurde nicht gefunden", "seite existiert nicht", "seite konnte nicht gefunden werden",
     "fehler 404", "datei nicht gefunden",
@@ -72,7 +76,8 @@ BARE_ERROR_TITLES = frozenset(
 PARKING_PHRASES = (
     # en
     "domain for sale", "domain is for sale", "domain may be for sale", "buy this domain", "this domain is parked",
-    "domain is parked", "parked domain", "parked free", "domain has expired", "domain name is for sale", "domain is available for purchase",
+    "domain is parked", "parked domain", "parked free", "domain has expired", "domain name has expired", "domain name is for sale",
+    "domain is available for purchase", "get this domain", "inquire about this domain", "this domain is registered but may still be available",
     # de
     "domain steht zum verkauf", "domain kaufen", "domain ist zu verkaufen", "domain wurde geparkt", "domain ist geparkt",
     # fr
@@ -93,7 +98,10 @@ PARKING_HOSTS = (
 )
 LANGUAGES = "en|de|fr|es|it|pt|nl|pl|sv|da|no|nb|fi|ru|uk|ja|zh|ko|ar|tr|cs|hu|el|he|ro|id"
 _HOME = re.compile(rf"/?(?:(?:index|default|home|start|main|welcome)(?:\.\w{{2,5}})?|(?:{LANGUAGES})(?:[-_][a-z]{{2}})?)?/?", re.IGNORECASE)
-SALE_WORDS = ("for sale", "zum verkauf", "zu verkaufen", "a vendre", "en venta", "a la venta", "in vendita", "a venda", "te koop", "make an offer")
+SALE_WORDS = (
+    "for sale", "available for purchase", "zum verkauf", "zu verkaufen", "a vendre", "en venta", "a la venta", "in vendita", "a venda", "te koop",
+    "make an offer",
+)
 DOMAIN_WORDS = ("domain", "domains", "domaine", "dominio", "domein", "domeinnaam")
 _HOST_FOR_SALE = re.compile(r"^\s*(?:www\.)?[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,3}\.[a-z]{2,24}\s+(?:is|may be|ist|est|está|esta|è|e|is te)\b", re.IGNORECASE)
 

@@ -13,6 +13,8 @@ only when both sides have an answer:
   by. See ``titles_match`` for the similarity.
 - **Authors.** Only when the page states its authors (``citation_author`` or
   JSON-LD persons): no family name of either side is among the other's names.
+  Organisations on either side ("BBC News", "World Health Organization":
+  ``organisation``) are left out.
 - **Year.** Only when the page states a publication date (Highwire, JSON-LD
   ``datePublished``, ``article:published_time``): more than one year from the
   entry's (online-first against issue dates are a year apart).
@@ -35,6 +37,14 @@ THRESHOLD = 0.7  # share of the smaller title's words found in the other (see ``
 TEXT_THRESHOLD = 0.8  # share of the entry title's words found in a title-less page's text
 MIN_TITLE_WORDS = 2
 YEAR_TOLERANCE = 1
+ORGANISATION_WORDS = frozenset(
+    """news press times post journal magazine review daily weekly tribune guardian herald gazette telegraph
+    bbc cnn npr reuters ap afp agency organization organisation organizacion institute institut institution
+    university universitat universite college school association society council commission committee
+    foundation ministry department office bureau service services bank fund group inc ltd llc gmbh corporation
+    corp company centre center library museum government staff editors editorial board team wikipedia
+    contributors unesco who oecd un""".split()
+)
 # Titles of the walls a checker meets instead of the page (Cloudflare, sign-in, consent, paywall).
 WALL = re.compile(
     r"^\s*(just a moment|attention required|access denied|are you a (robot|human)|verify(ing)? you are (a )?human|"
@@ -152,6 +162,13 @@ def _names(names: Iterable[str]) -> tuple[set[str], set[str]]:
     return families, every
 
 
+def organisation(name: str) -> bool:
+    """Whether an author's name is an organisation's ("BBC News", "World Health
+    Organization", "Wikipedia contributors"): such authors are not compared, a
+    news site's byline and its publisher's name being two answers to one question."""
+    return bool(set(words(name)) & ORGANISATION_WORDS)
+
+
 def authors_match(entry_families: Sequence[str], page_authors: Sequence[str]) -> bool:
     """Whether the two lists share an author: a family name of one side among the other's names."""
     entry_family, entry_every = _names(entry_families)
@@ -172,9 +189,10 @@ def wrong_page(entry_text: str, meta: PageMeta) -> Optional[str]:
     title_reason = _title_reason(work.title, meta)
     if title_reason:
         reasons.append(title_reason)
-    families = [family for family in work.families if family]
-    if families and meta.authors_stated and meta.authors and not authors_match(families, meta.authors):
-        reasons.append(f"the page names other authors ({_list(meta.authors)}) than the entry ({_list(families)})")
+    families = [author.family for author in work.authors if author.family and not organisation(f"{author.family} {author.given}")]
+    persons = [name for name in meta.authors if not organisation(name)] if meta.authors_stated else []
+    if families and persons and not authors_match(families, persons):
+        reasons.append(f"the page names other authors ({_list(persons)}) than the entry ({_list(families)})")
     if work.year is not None and meta.year is not None and not years_match(work.year, meta):
         reasons.append(f"the page gives the year {meta.year}, the entry {work.year}")
     if not reasons:
