@@ -136,9 +136,10 @@ def test_the_store_keeps_the_last_twenty_outcomes_of_a_url(tmp_path: Path) -> No
 # -- likely never existed ----------------------------------------------------------
 
 
-def test_a_dead_link_with_no_archived_copy_says_to_check_the_source_is_real(server: TrapServer) -> None:
+@pytest.mark.parametrize("mode", ["none", "unavailable"])
+def test_a_dead_link_with_no_archived_copy_says_to_check_the_source_is_real(server: TrapServer, mode: str) -> None:
     configure(server)
-    server.state["archive"] = "none"
+    server.state["archive"] = mode
     Path("ch.md").write_text(chapter([server.url("/404")]), encoding="utf-8")
     code, document, _ = check_json("--urls", "--archive", "ch.md")
     ((finding),) = document["diagnostics"]

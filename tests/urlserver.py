@@ -154,6 +154,7 @@ class TrapServer:
         answers = {
             "found": json.dumps({"url": query.get("url"), "archived_snapshots": {"closest": copy}}),
             "none": json.dumps({"url": query.get("url"), "archived_snapshots": {}}),
+            "unavailable": json.dumps({"url": query.get("url"), "archived_snapshots": {"closest": {"available": False}}}),
             "garbage": "<html>not json</html>",
             "huge": json.dumps({"archived_snapshots": {"closest": {**copy, "pad": "x" * 1_000_000}}}),
             "hostile": json.dumps({"archived_snapshots": {"closest": {**copy, "url": "http://evil.example/\x1b[2J spoof"}}}),

@@ -600,12 +600,13 @@ def _read_capped(response: Any, limit: int, deadline: float) -> bytes:
 def _archived_snapshot(data: bytes) -> Optional[tuple[str, str]]:
     """The Wayback Machine's availability answer, ``{"archived_snapshots": {"closest":
     {"available": true, "url": ..., "timestamp": "20230915..."}}}``, as (day, URL);
-    ``{"archived_snapshots": {}}`` (no copy at any date) as NO_ARCHIVED_COPY."""
+    ``{"archived_snapshots": {}}`` (no copy at any date), or a closest copy that is
+    not available, as NO_ARCHIVED_COPY."""
     import json
 
     try:
         snapshots = json.loads(data)["archived_snapshots"]
-        if snapshots == {}:
+        if snapshots == {} or (isinstance(snapshots, dict) and isinstance(snapshots.get("closest"), dict) and snapshots["closest"].get("available") is False):
             return NO_ARCHIVED_COPY
         closest = snapshots["closest"]
         available, copy, stamp = closest["available"], closest["url"], closest["timestamp"]
