@@ -15,7 +15,7 @@ import pytest
 
 from citelint.urls.page_meta import PageMeta, html_meta, pdf_meta
 from citelint.urls.soft404 import PROBE_PREFIX
-from citelint.urls.wrong_page import titles_match
+from citelint.urls.titles import titles_match
 from helpers import check_json, cli
 from urlserver import ARTICLE, TrapServer
 

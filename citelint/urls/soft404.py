@@ -108,7 +108,7 @@ _HOST_FOR_SALE = re.compile(r"^\s*(?:www\.)?[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})
 
 def _normal(text: str) -> str:
     """Lower-case words joined by single spaces, accents dropped, framed by spaces."""
-    from citelint.urls.wrong_page import words
+    from citelint.urls.titles import words
 
     return " " + " ".join(words(text[:5000])) + " "
 
@@ -125,7 +125,7 @@ def _says(text: str, phrases: tuple[str, ...]) -> Optional[str]:
 
 def words_reason(meta: PageMeta, body: Optional[str]) -> Optional[str]:
     """The page says it is an error or parking page (title, h1, or a short page's text)."""
-    from citelint.urls.wrong_page import title_parts
+    from citelint.urls.titles import title_parts
 
     heads = [title for title in (*meta.titles[:4], meta.h1) if title]
     for head in heads:
