@@ -528,6 +528,8 @@ def test_a_malformed_request_and_a_10_mb_document_do_not_stop_the_server(tmp_pat
             await asyncio.wait_for(client.protocol.send_request_async("textDocument/hover", {"textDocument": {"uri": uri}}), WAIT)
         with pytest.raises(Exception):
             await asyncio.wait_for(client.protocol.send_request_async("citelint/nonsense", {}), WAIT)
+        never_opened = lsp.TextDocumentIdentifier((tmp_path / "never-opened.md").as_uri())
+        assert await client.text_document_hover_async(lsp.HoverParams(never_opened, lsp.Position(0, 0))) is None
         session.open(big_uri, big)
         session.open(uri, text)
         assert [d.code for d in await session.wait_for(uri)] == ["CIT003"]
@@ -611,3 +613,27 @@ def test_the_check_urls_command_checks_in_the_background_with_progress(tmp_path:
             assert web.hits["/404"] >= 1
 
         run_session(scenario, cwd=tmp_path, env={"CITELINT_ALLOW_PRIVATE": "1"})
+
+
+@pytest.mark.slow
+def test_one_renumbering_action_for_all_the_numbering_findings(tmp_path: Path) -> None:
+    text = (
+        "First [CITATION 3] here, then [CITATION 2] there, and [CITATION 1] last.\n\n## References\n\n"
+        '1. "A" 2020. https://example.org/a\n2. "B" 2021. https://example.org/b\n3. "C" 2022. https://example.org/c\n'
+    )
+    path = tmp_path / "reversed.md"
+    uri = path.as_uri()
+
+    async def scenario(session: Session) -> None:
+        session.open(uri, text)
+        found = await session.wait_for(uri)
+        numbering = [d for d in found if d.code == "CIT003"]
+        assert len(numbering) >= 2
+        actions = await _actions(session, uri, lsp.Range(lsp.Position(0, 0), lsp.Position(99, 0)), found, [lsp.CodeActionKind.QuickFix])
+        (renumber,) = [a for a in actions if a.title.startswith("Renumber")]
+        assert len(renumber.diagnostics) == len(numbering)
+        assert apply(text, renumber.edit.changes[uri], session.encoding) == fix_text(text, None, str(path)).text
+        disabling = [a.title for a in actions if a.title.startswith("Disable")]
+        assert disabling == ["Disable citation-out-of-order for this line"]  # one per rule and line
+
+    run_session(scenario, cwd=tmp_path)

@@ -23,6 +23,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace import TextDocument
 
+from citelint.catalog import RENUMBERING_CODES
 from citelint.diagnostics import Diagnostic, Severity, printable
 from citelint.files import MAX_FILE_BYTES
 from citelint.server.positions import Position
@@ -34,6 +35,7 @@ from citelint.version import __version__
 FIX_ALL = "source.fixAll.citelint"
 CHECK_URLS = "citelint.checkUrls"
 CHECK_URLS_KIND = "source.checkUrls.citelint"
+MAX_DISABLE_ACTIONS = 5
 DEBOUNCE_SECONDS = 0.3
 REQUEST_FAILED = -32803  # LSP's RequestFailed: the request was valid, the answer is no
 CHAPTER_LANGUAGES = frozenset({"markdown", "plaintext", "text", "txt"})
@@ -69,8 +71,8 @@ class CitelintServer(LanguageServer):
 
     def view(self, uri: str) -> Optional[ChapterView]:
         """The parsed chapter of the document's current text (made when first asked)."""
-        document = self.workspace.get_text_document(uri)
-        if not self.is_chapter(document) or _too_large(document.source):
+        document = self.workspace.text_documents.get(uri)  # only open documents: never one read from disk
+        if document is None or not self.is_chapter(document) or _too_large(document.source):
             return None
         version = document.version if document.version is not None else -1
         cached = self.views.get(uri)
@@ -96,8 +98,8 @@ class CitelintServer(LanguageServer):
         try:
             if delay:
                 await asyncio.sleep(delay)
-            document = self.workspace.get_text_document(uri)
-            if not self.is_chapter(document):
+            document = self.workspace.text_documents.get(uri)
+            if document is None or not self.is_chapter(document):
                 return
             version, text, path = document.version, document.source, to_fs_path(uri) or ""
             if self.project.excluded(path):
@@ -172,7 +174,7 @@ class CitelintServer(LanguageServer):
         self.url_verdicts.forget()
         self.views.clear()
         for uri in list(self.workspace.text_documents):
-            if self.is_chapter(self.workspace.get_text_document(uri)):
+            if self.is_chapter(self.workspace.text_documents[uri]):
                 self.schedule_lint(uri, 0)
         self.publish_config_errors()
 
@@ -420,28 +422,32 @@ def _by_configuration(project: Project, paths: list[str]) -> dict[str, list[str]
 
 
 def _quick_fixes(server: CitelintServer, view: ChapterView, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+    """For the findings in the range: each one's fix, one renumbering for all the
+    numbering findings (one renumbering fixes them all), and a disabling comment
+    per rule and line (at most MAX_DISABLE_ACTIONS: each is checked by a lint)."""
     uri = params.text_document.uri
     wanted = _position(params.range.start), _position(params.range.end)
     actions: list[lsp.CodeAction] = []
-    renumbering: Optional[list[Change]] = None
-    disabled = 0
+    numbering: list[lsp.Diagnostic] = []
+    disabling: dict[tuple[str, int], lsp.CodeAction] = {}
     for finding in view.findings():
         where = view.diagnostic_range(finding)
         if where.end < wanted[0] or where.start > wanted[1]:
             continue
         diagnostic = server.lsp_diagnostic(view, finding)
-        if finding.code in ("CIT003", "CIT004", "CIT011"):
-            renumbering = view.renumbering_changes() if renumbering is None else renumbering
-            if renumbering:
-                title = "Renumber the references in order of first citation (citelint fix)"
-                actions.append(_action(title, lsp.CodeActionKind.QuickFix, uri, renumbering, [diagnostic], preferred=True))
+        if finding.code in RENUMBERING_CODES:
+            numbering.append(diagnostic)
         elif finding.fix is not None:
             changes = [Change(view.edit_range(edit), edit.content) for edit in finding.fix.edits]
             actions.append(_action(printable(finding.fix.description), lsp.CodeActionKind.QuickFix, uri, changes, [diagnostic], preferred=True))
-        if disabled < 5 and (change := view.disable_change(finding)) is not None:
-            disabled += 1
-            actions.append(_action(f"Disable {finding.name} for this line", lsp.CodeActionKind.QuickFix, uri, [change], [diagnostic]))
-    return actions
+        key = (finding.code, finding.line)
+        if key not in disabling and len(disabling) < MAX_DISABLE_ACTIONS and (change := view.disable_change(finding)) is not None:
+            disabling[key] = _action(f"Disable {finding.name} for this line", lsp.CodeActionKind.QuickFix, uri, [change], [diagnostic])
+    renumbering = view.renumbering_changes() if numbering else None
+    if renumbering:
+        title = "Renumber the references in order of first citation (citelint fix)"
+        actions.insert(0, _action(title, lsp.CodeActionKind.QuickFix, uri, renumbering, numbering, preferred=True))
+    return actions + list(disabling.values())
 
 
 def _fix_all(view: ChapterView, uri: str) -> lsp.CodeAction:

@@ -140,7 +140,8 @@ class ChapterView:
 
     def disable_change(self, diagnostic: Diagnostic) -> Optional[Change]:
         """A ``citelint-disable-line`` comment at the end of the finding's line, when
-        it silences that finding and changes nothing else the file reports."""
+        it silences that rule's findings on the line and changes nothing else the
+        file reports."""
         line = diagnostic.line - 1
         if line >= self.index.line_count:
             return None
@@ -150,7 +151,7 @@ class ChapterView:
         insertion = comment if not before or before[-1] in " \t" else " " + comment
         changed = self.text[:end] + insertion + self.text[end:]
         after = ChapterView(changed, self.settings, self.path, self.index.encoding, self.url_verdicts).findings()
-        expected = [_where(d) for d in self.findings() if d is not diagnostic and d != diagnostic]
+        expected = [_where(d) for d in self.findings() if (d.code, d.line) != (diagnostic.code, diagnostic.line)]
         if sorted(_where(d) for d in after) != sorted(expected):
             return None
         position = self.index.position(end)
