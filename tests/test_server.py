@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import json
 import os
 import re
 import subprocess
@@ -637,3 +638,54 @@ def test_one_renumbering_action_for_all_the_numbering_findings(tmp_path: Path) -
         assert disabling == ["Disable citation-out-of-order for this line"]  # one per rule and line
 
     run_session(scenario, cwd=tmp_path)
+
+
+def _check_json(folder: Path, name: str) -> list[tuple[str, int, int, int, int]]:
+    """What `citelint check --format json` reports for a saved chapter: code and range (1-based characters)."""
+    ran = subprocess.run([sys.executable, "-m", "citelint", "check", "--no-cache", "--format", "json", name], cwd=folder, capture_output=True, text=True, timeout=120)
+    return [(d["code"], d["line"], d["column"], d["end_line"], d["end_column"]) for d in json.loads(ran.stdout)["diagnostics"]]
+
+
+def _as_characters(text: str, diagnostic: Any, encoding: str) -> tuple[str, int, int, int, int]:
+    """A server diagnostic's range as check's 1-based line and character columns."""
+    start, end = (offset_of(text, diagnostic.range.start, encoding), offset_of(text, diagnostic.range.end, encoding))
+    (line, column), (end_line, end_column) = ((text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)) for at in (start, end))
+    return (diagnostic.code, line, column, end_line, end_column)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("offered", [None, ["utf-8"]])
+def test_a_writing_session_agrees_with_check_and_fix_on_the_saved_file(offered: Optional[list[str]], tmp_path: Path) -> None:
+    """Typing a citation before an earlier one, key by key, then fixing all: the
+    diagnostics are check's for the same text, and the fixed text is fix's."""
+    (tmp_path / ".git").mkdir()
+    start = seed_text().replace("The meeting was", "Émigrés 😀 in 漢字 said: the meeting was", 1)
+    chapter = tmp_path / "chapter-38.md"
+    chapter.write_text(start, encoding="utf-8")
+    uri = chapter.as_uri()
+    typed = " A new claim [CITATION 5] comes first."
+    where = start.index("said: the meeting was") + len("said: the meeting was")
+    entry = '\n5. "A fifth source." Press, 2024. https://example.org/fifth'
+
+    async def scenario(session: Session) -> None:
+        session.open(uri, start)
+        await session.wait_for(uri)
+        version = 1
+        text = start + entry
+        for cut in range(1, len(typed) + 1):  # key by key
+            version += 1
+            text = start[:where] + typed[:cut] + start[where:] + entry
+            session.change_all(uri, text, version)
+        found = await session.wait_for(uri, lambda found: session.versions.get(uri) == version)
+        chapter.write_text(text, encoding="utf-8")  # saved
+        assert sorted(_as_characters(text, d, session.encoding) for d in found) == sorted(_check_json(tmp_path, chapter.name))
+        assert "CIT003" in {d.code for d in found}
+        (fix_all,) = await _actions(session, uri, lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0)), [], ["source.fixAll.citelint"])
+        fixed = apply(text, fix_all.edit.changes[uri], session.encoding)
+        assert fixed == _fix_by_cli(tmp_path, chapter.name, text)
+        version += 1
+        session.change_all(uri, fixed, version)
+        found = await session.wait_for(uri, lambda found: session.versions.get(uri) == version)
+        assert [d.code for d in found] == []
+
+    run_session(scenario, encodings=offered, cwd=tmp_path)
