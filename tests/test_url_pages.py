@@ -166,6 +166,7 @@ PAGES = {
     "/": html(HOME),
     "/parked/journal": html(PARKED),
     "/rfc/rfc791.txt": (200, "text/plain; charset=utf-8", NO_TITLE_TEXT.encode(), {}),
+    "/files/2016/notes.txt": (200, "text/plain; charset=utf-8", b"404 page not found\n", {}),
     "/pdf/forests-2020.pdf": (200, "application/pdf", PDF, {}),
 }
 
@@ -228,6 +229,7 @@ CASES: list[tuple[str, str, set[str]]] = [
     # a page without a title: its text holds the entry's title, or it does not
     ('Postel, J. "Internet Protocol." RFC 791, 1981. {u}', "/rfc/rfc791.txt", set()),
     ('Postel, J. "Transmission Control Protocol." RFC 793, 1981. {u}', "/rfc/rfc791.txt", {"URL007"}),
+    ('Ames, B. "Field notes on the survey." 2016. {u}', "/files/2016/notes.txt", {"URL008"}),  # plain text that says it
     # a PDF's Info dictionary
     ("FAO. *The State of the World's Forests 2020*. Rome, 2020. {u}", "/pdf/forests-2020.pdf", set()),
     ('Jumper, J. "Deep learning for protein folding." Nature, 2021. {u}', "/pdf/forests-2020.pdf", {"URL007"}),

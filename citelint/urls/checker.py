@@ -464,10 +464,11 @@ class UrlChecker:
         from citelint.urls.soft404 import redirect_reason, words_reason
 
         meta = page_meta(body, data, content_type)
+        reason = redirect_reason(_without_userinfo(url), response.url, [hop.url for hop in response.history])
         if meta is None:
             stored = self._stored.get(url)
-            return (stored.page if stored is not None and stored.code != "URL008" else None), None
-        reason = redirect_reason(_without_userinfo(url), response.url, [hop.url for hop in response.history]) or words_reason(meta, body)
+            return (stored.page if stored is not None and stored.code != "URL008" else None), reason
+        reason = reason or words_reason(meta, body)
         if reason is None and body is not None and meta.kind == "html" and deadline is not None:
             reason = self._catch_all(response.url, body, deadline)
         return meta.dumps(), reason

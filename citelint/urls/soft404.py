@@ -137,7 +137,7 @@ def words_reason(meta: PageMeta, body: Optional[str]) -> Optional[str]:
             return f'{ERROR_PAGE}: it says "{said}"'
         if any(_normal(part).strip() in BARE_ERROR_TITLES for part in title_parts(head)):
             return f'{ERROR_PAGE}: its title is "{head[:80]}"'
-    if body is not None and len(body) <= TEXT_READ_LIMIT and meta.kind == "html":
+    if body is not None and len(body) <= TEXT_READ_LIMIT and meta.kind in ("html", "text"):
         text = repaired(visible_text(body)[1])
         if len(text) <= SHORT_TEXT:
             said = _says(text, PARKING_PHRASES)
