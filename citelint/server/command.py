@@ -11,10 +11,40 @@ import click
 INSTALL_HINT = 'citelint server needs the server extra: pip install ".[server]" in your citelint checkout (see docs/editors.md)'
 
 
+RULES_DOC = ("docs", "rules.md")
+
+
 def default_rules_url() -> str:
-    """The rules' documentation for diagnostics to link to: this checkout's docs/rules.md."""
-    rules = Path(__file__).resolve().parent.parent.parent / "docs" / "rules.md"
-    return rules.as_uri() if rules.is_file() else ""
+    """The rules' documentation for diagnostics to link to: the docs/rules.md of the
+    checkout citelint runs from, or was installed from (pip records where, PEP 610:
+    a folder, or a GitHub repository at a commit); '' when none is known."""
+    rules = Path(__file__).resolve().parent.parent.parent.joinpath(*RULES_DOC)
+    if rules.is_file():
+        return rules.as_uri()
+    return _installed_from()
+
+
+def _installed_from() -> str:
+    import json
+    from importlib import metadata
+    from urllib.parse import unquote, urlparse
+
+    try:  # a checkout's own citelint.egg-info may come first: the installed one says where from
+        texts = [text for found in metadata.distributions(name="citelint") if (text := found.read_text("direct_url.json"))]
+        recorded = json.loads(texts[0]) if texts else {}
+    except (ValueError, OSError):
+        return ""
+    url = recorded.get("url", "") if isinstance(recorded, dict) else ""
+    where = urlparse(url)
+    if where.scheme == "file":
+        rules = Path(unquote(where.path)).joinpath(*RULES_DOC)
+        return rules.as_uri() if rules.is_file() else ""
+    vcs = recorded.get("vcs_info") if isinstance(recorded, dict) else None
+    commit = vcs.get("commit_id") if isinstance(vcs, dict) else None
+    if where.scheme == "https" and where.hostname == "github.com" and isinstance(commit, str):
+        repository = where.path.removesuffix(".git").strip("/")
+        return f"https://github.com/{repository}/blob/{commit}/{'/'.join(RULES_DOC)}"
+    return ""
 
 
 @click.command()
