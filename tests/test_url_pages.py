@@ -202,6 +202,7 @@ CASES: list[tuple[str, str, set[str]]] = [
     ('Smith, Jane, and John Doe. "Summit Talks Collapse as Leaders Walk Out." BBC News, March 4, 2021. {u}', "/news/world-56271234", set()),
     ('Smith, J. (2021). "Summit talks collapse." BBC News. {u}', "/news/world-56271234", set()),
     ("BBC News. (2021, March 4). Summit talks collapse as leaders walk out. {u}", "/news/world-56271234", set()),  # an organisation as author
+    ("Summit talks collapse as leaders walk out. (2021). BBC News. {u}", "/news/world-56271234", set()),  # no author: the title first
     ('Smith, Jane. "Tomato Growing for Beginners." Gardeners\' World, 2021. {u}', "/news/world-56271234", {"URL007"}),
     ('Garcia, Maria, and Lee Chen. "Summit Talks Collapse as Leaders Walk Out." BBC News, 2021. {u}', "/news/world-56271234", {"URL007"}),
     ('Smith, Jane. "Summit Talks Collapse as Leaders Walk Out." BBC News, 2015. {u}', "/news/world-56271234", {"URL007"}),

@@ -33,6 +33,7 @@ from citelint.urls.page_meta import PageMeta
 from citelint.urls.titles import judged_title, meaningful, text_holds_title, titles_match, words
 
 YEAR_TOLERANCE = 1
+MAX_FAMILY_WORDS = 3
 ORGANISATION_WORDS = frozenset(
     """news press times post journal magazine review daily weekly tribune guardian herald gazette telegraph
     bbc cnn npr reuters ap afp agency organization organisation organizacion institute institut institution
@@ -72,6 +73,13 @@ def organisation(name: str) -> bool:
     return bool(set(words(name)) & ORGANISATION_WORDS)
 
 
+def person(family: str, given: str = "") -> bool:
+    """Whether an entry's author reads as a person: a family name of one to three
+    words ("de la Cruz") that names no organisation. Anything longer is an
+    organisation or a title read as an author: not compared."""
+    return 1 <= len(words(family)) <= MAX_FAMILY_WORDS and not organisation(f"{family} {given}")
+
+
 def authors_match(entry_families: Sequence[str], page_authors: Sequence[str]) -> bool:
     """Whether the two lists share an author: a family name of one side among the other's names."""
     entry_family, entry_every = _names(entry_families)
@@ -92,7 +100,7 @@ def wrong_page(entry_text: str, meta: PageMeta) -> Optional[str]:
     title_reason = _title_reason(work.title, meta)
     if title_reason:
         reasons.append(title_reason)
-    families = [author.family for author in work.authors if author.family and not organisation(f"{author.family} {author.given}")]
+    families = [author.family for author in work.authors if person(author.family, author.given)]
     persons = [name for name in meta.authors if not organisation(name)] if meta.authors_stated else []
     if families and persons and not authors_match(families, persons):
         reasons.append(f"the page names other authors ({_list(persons)}) than the entry ({_list(families)})")
