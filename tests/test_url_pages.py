@@ -492,3 +492,17 @@ def test_a_pdf_title_that_is_a_running_head_is_no_alarm() -> None:
     running_head = pdf_meta(pdf_bytes("Journal of Forest Studies 12 (2020)", "Editor"))
     assert wrong_page('"Forest cover change in the Amazon basin." 2020.', running_head) is None
     assert wrong_page('"Deep learning for protein folding." 2021.', pdf_meta(PDF)) is not None
+
+
+def test_a_title_that_is_only_the_site_name_is_no_title() -> None:
+    """A page whose <title> is the site's name is judged by its text."""
+    from citelint.urls.wrong_page import wrong_page
+
+    page = (
+        '<html><head><title>ScienceDirect</title><meta property="og:site_name" content="ScienceDirect"></head>'
+        "<body><nav>Journals and books</nav><article><h2>Summit talks collapse as leaders walk out</h2></article></body></html>"
+    )
+    meta = html_meta(page)
+    assert meta.titles == () and "Summit talks collapse" in meta.text
+    assert wrong_page('"Summit talks collapse as leaders walk out." 2021.', meta) is None
+    assert "no title of its own" in (wrong_page('"Tomato growing for beginners." 2021.', meta) or "")

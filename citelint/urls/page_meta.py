@@ -208,6 +208,8 @@ def html_meta(page: str) -> PageMeta:
             h1,
         ]
     )
+    site_names = {_plain(name) for name in [*meta.get("og:site_name", [])[:1], *meta.get("application-name", [])[:1]]}
+    titles = tuple(found for found in titles if _plain(found) not in site_names)  # the site's name names no page
     highwire_authors = [name for name in meta.get("citation_author", []) if name.strip()]
     authors = _distinct(highwire_authors or ld.get("authors", []), NAME_CHARS, MAX_AUTHORS)
     dates = [
@@ -228,6 +230,10 @@ def html_meta(page: str) -> PageMeta:
         h1=_clean(h1),
         authors_stated=bool(authors),
     )
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.findall(r"[^\W_]+", html.unescape(text).casefold()))
 
 
 def _distinct(values: Iterable[str], limit: int = TITLE_CHARS, count: int = MAX_TITLES) -> tuple[str, ...]:

@@ -131,7 +131,7 @@ def _title_reason(title: str, meta: PageMeta) -> Optional[str]:
             return None
         return f"the page's title {_shown(meta.title)} is not the entry's title {_shown(title)}"
     if meta.text and not text_holds_title(title, meta.text):
-        return f"the page has no title and its text does not hold the entry's title {_shown(title)}"
+        return f"the page has no title of its own and its text does not hold the entry's title {_shown(title)}"
     return None
 
 
