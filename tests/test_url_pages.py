@@ -164,6 +164,7 @@ PAGES = {
     "/publications/annual-report-2019": moved("/"),
     "/publications/annual-report-2018": moved("/", 301),
     "/": html(HOME),
+    "/features/2020/old-feature": html('<html><head><meta http-equiv="refresh" content="0; URL=/"><title>Redirecting</title></head><body></body></html>'),
     "/parked/journal": html(PARKED),
     "/rfc/rfc791.txt": (200, "text/plain; charset=utf-8", NO_TITLE_TEXT.encode(), {}),
     "/files/2016/notes.txt": (200, "text/plain; charset=utf-8", b"404 page not found\n", {}),
@@ -225,6 +226,7 @@ CASES: list[tuple[str, str, set[str]]] = [
     # deep links sent to the home page, by a 302 and by a 301 (not URL003: there is nothing to cite instead)
     ('"Annual report 2019." The Daily Planet, 2019. {u}', "/publications/annual-report-2019", {"URL008"}),
     ('"Annual report 2018." The Daily Planet, 2018. {u}', "/publications/annual-report-2018", {"URL008"}),
+    ('"An old feature about the planet." The Daily Planet, 2020. {u}', "/features/2020/old-feature", {"URL008"}),  # by a meta refresh
     # a parked domain
     ('Old, A. "Studies in journal history." Old Journal, 2009. {u}', "/parked/journal", {"URL008"}),
     # a page without a title: its text holds the entry's title, or it does not

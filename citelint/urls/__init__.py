@@ -148,7 +148,8 @@ found", "page does not exist", "domain for sale", "this domain is parked" or
 the like (English, German, French, Spanish, Italian, Portuguese, Dutch); when a
 redirect ends on a domain-parking service (Sedo, Bodis, ParkingCrew, Dan.com,
 Afternic, HugeDomains and a few more); when a deep link is redirected to a
-site's root or home page (`/`, `/index.html`, `/en/`); and when a made-up
+site's root or home page (`/`, `/index.html`, `/en/`), by HTTP or by a
+`<meta http-equiv="refresh">`; and when a made-up
 address in the same folder answers with a near-identical page (a site that
 answers every path with one page). That probe is one request per host and run,
 through the same guarded session and deadline. When the entry's title matches

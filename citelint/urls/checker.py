@@ -461,14 +461,14 @@ class UrlChecker:
         """(the page's metadata as JSON, why it is a soft 404 or None): urls.page_meta
         and urls.soft404, from what was read. A HEAD re-check keeps what the GET read."""
         from citelint.urls.page_meta import page_meta
-        from citelint.urls.soft404 import redirect_reason, words_reason
+        from citelint.urls.soft404 import redirect_reason, refresh_reason, words_reason
 
         meta = page_meta(body, data, content_type)
         reason = redirect_reason(_without_userinfo(url), response.url, [hop.url for hop in response.history])
         if meta is None:
             stored = self._stored.get(url)
             return (stored.page if stored is not None and stored.code != "URL008" else None), reason
-        reason = reason or words_reason(meta, body)
+        reason = reason or refresh_reason(_without_userinfo(url), response.url, meta) or words_reason(meta, body)
         if reason is None and body is not None and meta.kind == "html" and deadline is not None:
             reason = self._catch_all(response.url, body, deadline)
         return meta.dumps(), reason

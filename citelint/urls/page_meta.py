@@ -59,6 +59,7 @@ class PageMeta:
     kind: str = "html"  # "html", "text" or "pdf"
     h1: str = ""
     authors_stated: bool = False  # authors come from Highwire or JSON-LD (not a PDF's Author field)
+    refresh: str = ""  # where a <meta http-equiv="refresh"> sends the browser (not kept: read when fetched)
 
     @property
     def title(self) -> str:
@@ -149,7 +150,7 @@ def _meta_tags(head: str) -> dict[str, list[str]]:
         if count >= MAX_META:
             break
         values = parser.attributes(match.group())
-        key = (values.get("name") or values.get("property") or values.get("itemprop") or "").strip().lower()
+        key = (values.get("name") or values.get("property") or values.get("itemprop") or values.get("http-equiv") or "").strip().lower()
         if key and "content" in values:
             kept = found.setdefault(key, [])
             if len(kept) < MAX_AUTHORS:
@@ -229,7 +230,14 @@ def html_meta(page: str) -> PageMeta:
         text="" if titles else _text_start(page),
         h1=_clean(h1),
         authors_stated=bool(authors),
+        refresh=_refresh_target(meta.get("refresh", [""])[0]),
     )
+
+
+def _refresh_target(content: str) -> str:
+    """The URL of a refresh's content, ``0; url=/home`` (or "" for a plain reload)."""
+    found = re.search(r"[;,]\s*url\s*=\s*['\"]?([^'\"\s]{1,2000})", content, re.IGNORECASE)
+    return found.group(1) if found else ""
 
 
 def _plain(text: str) -> str:

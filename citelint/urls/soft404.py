@@ -10,8 +10,8 @@ Four signs, each enough:
 - **A parking host.** A redirect from the cited host ends on a domain-parking or
   domain-sale service (``PARKING_HOSTS``).
 - **Sent home.** A deep link (a path other than the root, or a query) is
-  redirected to a site's root or home page (``/``, ``/index.html``, ``/en/``):
-  the page it named is gone.
+  redirected to a site's root or home page (``/``, ``/index.html``, ``/en/``),
+  by HTTP or by a ``<meta http-equiv="refresh">``: the page it named is gone.
 - **A catch-all site.** A made-up address in the same folder (``probe_url``)
   answers 200 with a near-identical page (``SAME_PAGE``: 95% of the text both
   ways): the site answers every path with one page, so that answer says nothing.
@@ -30,7 +30,7 @@ import re
 import secrets
 import threading
 from typing import Callable, Optional
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from citelint.urls.fingerprint import MIN_WORDS, Fingerprint, kept_share, visible_text
 from citelint.urls.page_meta import PageMeta, repaired
@@ -170,6 +170,17 @@ def redirect_reason(url: str, final_url: str, hops: list[str]) -> Optional[str]:
     start, end = urlsplit(url), urlsplit(final_url)
     if is_deep(start.path, start.query) and not is_deep(end.path, end.query) and (end.path or "/") != (start.path or "/"):
         return f"redirected to the home page {final_url}: the page it named is gone"
+    return None
+
+
+def refresh_reason(url: str, final_url: str, meta: PageMeta) -> Optional[str]:
+    """A deep link whose page sends the browser home (``<meta http-equiv="refresh" content="0; url=/">``)."""
+    if not meta.refresh:
+        return None
+    target = urljoin(final_url, meta.refresh)
+    start, end = urlsplit(url), urlsplit(target)
+    if is_deep(start.path, start.query) and not is_deep(end.path, end.query):
+        return f"sends the browser to the home page {target}: the page it named is gone"
     return None
 
 
