@@ -508,3 +508,37 @@ def test_a_title_that_is_only_the_site_name_is_no_title() -> None:
     assert meta.titles == () and "Summit talks collapse" in meta.text
     assert wrong_page('"Summit talks collapse as leaders walk out." 2021.', meta) is None
     assert "no title of its own" in (wrong_page('"Tomato growing for beginners." 2021.', meta) or "")
+
+
+LONG = "<p>" + ARTICLE + "</p>"
+
+
+@pytest.mark.parametrize(
+    ("page", "says"),
+    [
+        ("<title>example.com is for sale</title>", "a parking page"),
+        ("<title>Welcome</title><p>The domain example.com may be for sale by its owner.</p>", "a parking page"),
+        ("<title>Diese Domain steht zum Verkauf</title>", "a parking page"),
+        ("<title>Ce domaine est à vendre</title>", "a parking page"),
+        ("<title>Dit domein is te koop</title>", "a parking page"),
+        ("<title>Questo dominio è in vendita</title>", "a parking page"),
+        ("<title>Este domínio está à venda</title>", "a parking page"),
+        ("<title>404: This page could not be found</title>", "an error page"),
+        ("<title>Pagina non trovata</title>", "an error page"),
+        ("<title>Página não encontrada</title>", "an error page"),
+        ("<title>Pagina niet gevonden</title>", "an error page"),
+        ("<title>Home</title><h1>Erreur 404</h1>", "an error page"),
+        ("<title>The Planet</title><p>Sorry, we couldn't find that page.</p>", "an error page"),
+        # pages that only talk about such things
+        (f"<title>Domains for sale: how the market works</title>{LONG}", None),
+        (f"<title>What is a parked domain?</title>{LONG}", None),
+        (f"<title>Domain kaufen: so geht es</title>{LONG}", None),
+        (f"<title>Summit talks collapse</title>{LONG}<p>Readers who see page not found should search.</p>", None),
+        ("<title>Casa en venta en Madrid</title><p>www.casas.es</p>", None),
+    ],
+)
+def test_error_and_parking_words(page: str, says: Optional[str]) -> None:
+    from citelint.urls.soft404 import words_reason
+
+    reason = words_reason(html_meta(page), page)
+    assert (reason or "").startswith(says or "") and (reason is None) == (says is None), reason

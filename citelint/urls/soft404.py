@@ -76,10 +76,10 @@ BARE_ERROR_TITLES = frozenset(
 PARKING_PHRASES = (
     # en
     "domain for sale", "domain is for sale", "domain may be for sale", "buy this domain", "this domain is parked",
-    "domain is parked", "parked domain", "parked free", "domain has expired", "domain name has expired", "domain name is for sale",
-    "domain is available for purchase", "get this domain", "inquire about this domain", "this domain is registered but may still be available",
+    "domain is parked", "parked free", "this domain has expired", "domain name has expired", "domain name is for sale",
+    "domain is available for purchase", "inquire about this domain", "this domain is registered but may still be available",
     # de
-    "domain steht zum verkauf", "domain kaufen", "domain ist zu verkaufen", "domain wurde geparkt", "domain ist geparkt",
+    "domain steht zum verkauf", "domain ist zu verkaufen", "domain wurde geparkt", "domain ist geparkt",
     # fr
     "domaine est a vendre", "domaine a vendre", "nom de domaine est a vendre",
     # es
@@ -102,6 +102,8 @@ SALE_WORDS = (
     "for sale", "available for purchase", "zum verkauf", "zu verkaufen", "a vendre", "en venta", "a la venta", "in vendita", "a venda", "te koop",
     "make an offer",
 )
+# Said by a parking page, but also by an article about domains: enough in a short page's text only.
+PARKING_TEXT_PHRASES = ("parked domain", "domain has expired", "get this domain", "domain kaufen", "diese domain kaufen")
 DOMAIN_WORDS = ("domain", "domains", "domaine", "dominio", "domein", "domeinnaam")
 _HOST_FOR_SALE = re.compile(r"^\s*(?:www\.)?[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,3}\.[a-z]{2,24}\s+(?:is|may be|ist|est|está|esta|è|e|is te)\b", re.IGNORECASE)
 
@@ -115,12 +117,19 @@ def _normal(text: str) -> str:
 
 def _says(text: str, phrases: tuple[str, ...]) -> Optional[str]:
     normal = _normal(text)
-    found = next((phrase for phrase in phrases if f" {phrase} " in normal), None)
-    if found is None and phrases is PARKING_PHRASES:
-        sale = next((phrase for phrase in SALE_WORDS if f" {phrase} " in normal), None)
-        if sale and (any(f" {word} " in normal for word in DOMAIN_WORDS) or _HOST_FOR_SALE.match(text[:300])):
-            return sale
-    return found
+    return next((phrase for phrase in phrases if f" {phrase} " in normal), None)
+
+
+def _for_sale(text: str, short_page: bool) -> Optional[str]:
+    """A host name offered for sale ("example.com is for sale"), or on a short page
+    the word "domain" with a word of sale, in any of the languages."""
+    normal = _normal(text)
+    sale = next((phrase for phrase in SALE_WORDS if f" {phrase} " in normal), None)
+    if sale is None:
+        return _says(text, PARKING_TEXT_PHRASES) if short_page else None
+    if _HOST_FOR_SALE.match(text[:300]) or (short_page and any(f" {word} " in normal for word in DOMAIN_WORDS)):
+        return sale
+    return _says(text, PARKING_TEXT_PHRASES) if short_page else None
 
 
 def words_reason(meta: PageMeta, body: Optional[str]) -> Optional[str]:
@@ -129,7 +138,7 @@ def words_reason(meta: PageMeta, body: Optional[str]) -> Optional[str]:
 
     heads = [title for title in (*meta.titles[:4], meta.h1) if title]
     for head in heads:
-        said = _says(head, PARKING_PHRASES)
+        said = _says(head, PARKING_PHRASES) or _for_sale(head, short_page=False)
         if said:
             return f'a parking page: it says "{said}"'
         said = _says(head, ERROR_PHRASES)
@@ -140,7 +149,7 @@ def words_reason(meta: PageMeta, body: Optional[str]) -> Optional[str]:
     if body is not None and len(body) <= TEXT_READ_LIMIT and meta.kind in ("html", "text"):
         text = repaired(visible_text(body)[1])
         if len(text) <= SHORT_TEXT:
-            said = _says(text, PARKING_PHRASES)
+            said = _says(text, PARKING_PHRASES) or _for_sale(text, short_page=True)
             if said:
                 return f'a parking page: it says "{said}"'
             said = _says(text, ERROR_PHRASES)
