@@ -405,6 +405,9 @@ def test_hostile_pages_give_metadata_without_error() -> None:
     snippets reach it (this would take minutes otherwise)."""
     for page in ("<html><head>" + "<a " * 600_000, "<meta " * 300_000, "<title>" + "&amp;" * 400_000, "<!--" + "x" * 2_000_000, "<h1 " * 500_000):
         assert isinstance(html_meta(page), PageMeta)
+    for data in (b"%PDF-1.4 /Title (" + b"x" * 2_000_000, b"%PDF " + b"/Title (ab) " * 150_000 + b"/Title (The real title)", b"<x:xmpmeta>" + b"<dc:title>" * 200_000):
+        assert isinstance(pdf_meta(data), PageMeta)
+    assert pdf_meta(b"%PDF " + b"/Title (ab) " * 150_000 + b"/Title (The real title)").titles == ("The real title",)  # the last is the newest
 
 
 @pytest.mark.parametrize(

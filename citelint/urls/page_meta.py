@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections import deque
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any, Iterable, Optional
@@ -34,6 +35,7 @@ TITLE_CHARS = 300
 NAME_CHARS = 100
 TEXT_CHARS = 3000  # visible text kept for a page without any title
 PDF_XMP_LIMIT = 64 * 1024  # bytes of an XMP packet read
+MAX_INFO_KEYS = 8  # /Title and /Author keys of a PDF decoded, at most (the last ones)
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 _ARTICLE_TYPES = frozenset(
     "article newsarticle scholarlyarticle blogposting reportagenewsarticle analysisnewsarticle opinionnewsarticle "
@@ -374,7 +376,8 @@ def _xml_text(raw: bytes) -> str:
 def _info(data: bytes) -> dict[str, str]:
     """/Title and /Author of the last uncompressed Info dictionary (the newest, after updates)."""
     found: dict[str, str] = {}
-    for match in _PDF_INFO.finditer(data):
+    matches = deque(_PDF_INFO.finditer(data), maxlen=MAX_INFO_KEYS)  # the last ones: a hostile file's thousands cost a scan
+    for match in matches:
         value = _pdf_string(data, match.end() - 1)
         if value:
             found[match.group(1).decode()] = value
