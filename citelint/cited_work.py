@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import NamedTuple, Optional
 
 from citelint.patterns import TITLE, YEAR, iter_dois, iter_urls, normalise_url
@@ -129,6 +130,18 @@ _IN_PREFIX = re.compile(r"In:?\s+", re.IGNORECASE)
 _NAMES_SENTENCE = re.compile(r"[^\W\d_][\w'\u2019-]+(?: [^\W\d_][\w'\u2019-]+)?, (?:[A-Z][\w'\u2019-]*\.?)")
 
 
+_DOI_PREFIX = re.compile(r"(?<!\w)(?:doi:\s*|https?://(?:dx\.)?doi\.org/)$", re.IGNORECASE)
+_CONTAINER_BREAK = re.compile(r"[,;(]\s*")
+_PAREN_DIGIT = re.compile(r"\(\s*\d")
+_TRAILING_NUMBERS = re.compile(r"(?:\s+\d[\d()\s:-]*)$")
+_ACCESS_DATE = re.compile(r"(?:accessed|retrieved|viewed|visited|consulted)\b[^;]{0,24}$")
+_PAGE_BEFORE = re.compile(r"(?:pp?\.?\s*|[-\u2013\u2014]\s*)$")
+_RANGE_AFTER = re.compile(r"\s*[-\u2013\u2014]\s*\d")
+_EDITOR_NOTE = re.compile(r"\(?(?:ed|eds|editor|editors|trans|comp)\.?\)?", re.IGNORECASE)
+_VANCOUVER_NAME = re.compile(r"(.+?) ([A-Z]{1,3})")
+_INITIAL_BREAK = re.compile(r"[\s.\-\u2010]+")
+
+
 class _Span(NamedTuple):
     start: int
     end: int
@@ -140,42 +153,53 @@ class _Reader:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.masked = list(text)
-        self.taken = bytearray(len(text))
-        self.blanked = bytearray(len(text))
+        self.taken = bytearray(len(text))  # 1: a field holds it
+        self.hidden = bytearray(len(text))  # 1: taken, or a link the field search skips
+        self.blanked = bytearray(len(text))  # 1: a link the field search skips, kept in rest
 
     def take(self, start: int, end: int) -> None:
-        self.taken[start:end] = b"\x01" * (end - start)
-        self.masked[start:end] = " " * (end - start)
+        if end > start:
+            self.taken[start:end] = self.hidden[start:end] = b"\x01" * (end - start)
 
     def blank(self, start: int, end: int) -> None:
         """Hidden from the field search, yet not taken (kept in ``rest``)."""
-        self.masked[start:end] = " " * (end - start)
-        self.blanked[start:end] = b"\x01" * (end - start)
+        if end > start:
+            self.blanked[start:end] = self.hidden[start:end] = b"\x01" * (end - start)
 
     def take_visible(self, start: int, end: int) -> None:
         """Take what the field search saw of ``[start, end)`` (not a link within it)."""
+        if 1 not in self.blanked[start:end]:
+            self.take(start, end)
+            return
         for position in range(start, end):
             if not self.blanked[position]:
-                self.taken[position] = 1
-                self.masked[position] = " "
+                self.taken[position] = self.hidden[position] = 1
 
     def view(self) -> str:
-        return "".join(self.masked)
+        """The text with what is hidden from the field search as spaces (offsets kept)."""
+        return "".join(_runs(self.text, self.hidden, " "))
 
     def rest(self) -> str:
-        pieces: list[str] = []
-        position, taken, length = 0, self.taken, len(self.text)
-        while position < length:
-            end = taken.find(1, position)
-            end = length if end < 0 else end
-            if end > position:
-                pieces.append(self.text[position:end])
-            position = end
-            while position < length and taken[position]:
-                position += 1
+        pieces = _runs(self.text, self.taken, None)
         kept = (_trim(" ".join(piece.replace("*", " ").split())) for piece in pieces)
         return " ".join(piece for piece in kept if piece)
+
+
+def _runs(text: str, marks: bytearray, fill: Optional[str]) -> list[str]:
+    """The runs of ``text`` that ``marks`` leaves unmarked; each marked run as
+    ``fill`` repeated (when given) or left out."""
+    pieces: list[str] = []
+    position, length = 0, len(text)
+    while position < length:
+        end = marks.find(1, position)
+        end = length if end < 0 else end
+        if end > position:
+            pieces.append(text[position:end])
+        position = marks.find(0, end)
+        position = length if position < 0 else position
+        if fill is not None and position > end:
+            pieces.append(fill * (position - end))
+    return pieces
 
 
 def _trim(piece: str) -> str:
@@ -193,8 +217,10 @@ def _trim(piece: str) -> str:
     return piece
 
 
+@lru_cache(maxsize=4096)
 def cited_work(entry_text: str) -> CitedWork:
-    """The fields of a reference entry's text (its label already removed)."""
+    """The fields of a reference entry's text (its label already removed). A book
+    lists one work in many chapters: the same text is read once."""
     text, overflow = entry_text[:MAX_ENTRY], entry_text[MAX_ENTRY:]
     reader = _Reader(text)
     url, doi, link_titles = _links(reader)
@@ -239,7 +265,7 @@ def _links(reader: _Reader) -> tuple[str, str, list[_Span]]:
             doi = found.text
             start = found.start
             if not reader.taken[start]:
-                prefix = re.search(r"(?<!\w)(?:doi:\s*|https?://(?:dx\.)?doi\.org/)$", text[max(0, start - 24) : start], re.IGNORECASE)
+                prefix = _DOI_PREFIX.search(text[max(0, start - 24) : start])
                 start = start - len(prefix.group()) if prefix else start
                 reader.take(_label_start(text, start), found.end)
         else:
@@ -315,11 +341,13 @@ def _delimited_titles(view: str, link_titles: list[_Span]) -> list[tuple[_Span, 
     """Quoted, emphasised and linked texts: (outer span with delimiters, inner span),
     in order. Quotation marks come first within the same place."""
     found: list[tuple[_Span, _Span]] = []
-    for match in TITLE.finditer(view):  # double quotes and emphasis: the patterns' TITLE
-        found.append((_Span(match.start(), match.end()), _Span(match.start() + 1, match.end() - 1)))
-    for pattern in (_CURLY_SINGLE, _STRAIGHT_SINGLE):
-        for match in pattern.finditer(view):
-            found.append((_Span(match.start(), match.end()), _Span(match.start(1), match.end(1))))
+    if '"' in view or "\u201c" in view or "*" in view or "_" in view:
+        for match in TITLE.finditer(view):  # double quotes and emphasis: the patterns' TITLE
+            found.append((_Span(match.start(), match.end()), _Span(match.start() + 1, match.end() - 1)))
+    for quote, pattern in (("\u2018", _CURLY_SINGLE), ("'", _STRAIGHT_SINGLE)):
+        if quote in view:
+            for match in pattern.finditer(view):
+                found.append((_Span(match.start(), match.end()), _Span(match.start(1), match.end(1))))
     for span in link_titles:
         found.append((_Span(span.start - 1, span.end + 1), span))
     found.sort(key=lambda pair: (pair[0].start, -pair[0].end))
@@ -385,14 +413,14 @@ def _container_span(view: str, plain: _Span) -> Optional[_Span]:
     if _NOT_CONTAINER.match(text.lstrip(" \t(")) or not _has_letters(text):
         return None
     end = plain.end
-    for comma in re.finditer(r"[,;(]\s*", text):
-        if comma.group()[0] == "(" and not re.match(r"\(\s*\d", text[comma.start() :]):
+    for comma in _CONTAINER_BREAK.finditer(text):
+        if comma.group()[0] == "(" and not _PAREN_DIGIT.match(text, comma.start()):
             continue
         if comma.group()[0] != "(" and not _CONTAINER_STOP.match(text, comma.end()):
             continue
         end = plain.start + comma.start()
         break
-    trimmed = re.sub(r"(?:\s+\d[\d()\s:-]*)$", "", view[plain.start : end]).rstrip(" \t.,;:")
+    trimmed = _TRAILING_NUMBERS.sub("", view[plain.start : end]).rstrip(" \t.,;:")
     if not _has_letters(trimmed):
         return None
     return _Span(plain.start, plain.start + len(trimmed))
@@ -434,16 +462,14 @@ def _container_text(text: str, span: Optional[_Span], reader: _Reader) -> str:
 
 def _take_delimiters(text: str, span: _Span, reader: _Reader) -> None:
     """The quotation marks or emphasis around a field, and punctuation inside them."""
-    for position in range(span.start - 1, max(-1, span.start - 3), -1):
-        if text[position] in "\"'*_\u201c\u2018":
-            reader.take(position, position + 1)
-        else:
-            break
-    for position in range(span.end, min(len(text), span.end + 2)):
-        if text[position] in "\"'*_\u201d\u2019":
-            reader.take(position, position + 1)
-        else:
-            break
+    start = span.start
+    while start > max(0, span.start - 2) and text[start - 1] in "\"'*_\u201c\u2018":
+        start -= 1
+    end = span.end
+    while end < min(len(text), span.end + 2) and text[end] in "\"'*_\u201d\u2019":
+        end += 1
+    reader.take(start, span.start)
+    reader.take(span.end, end)
 
 
 def _year(reader: _Reader) -> Optional[int]:
@@ -454,9 +480,9 @@ def _year(reader: _Reader) -> Optional[int]:
         if not value[:1].isdigit():
             return None  # n.d.
         before = view[max(0, match.start() - 40) : match.start()].lower()
-        if re.search(r"(?:accessed|retrieved|viewed|visited|consulted)\b[^;]{0,24}$", before):
+        if _ACCESS_DATE.search(before):
             continue
-        if re.search(r"(?:pp?\.?\s*|[-\u2013\u2014]\s*)$", before) or re.match(r"\s*[-\u2013\u2014]\s*\d", view[match.end() :]):
+        if _PAGE_BEFORE.search(before) or _RANGE_AFTER.match(view, match.end()):
             continue
         reader.take(match.start(), match.end())
         return int(value)
@@ -514,7 +540,7 @@ def _name_tokens(segment: str, offset: int, reader: _Reader) -> list[_Token]:
             stripped = stripped.rstrip(".")  # a sentence's period, not an initial's
         if separator is not None:
             position = separator.end()
-        if not stripped or _ET_AL.fullmatch(stripped) or re.fullmatch(r"\(?(?:ed|eds|editor|editors|trans|comp)\.?\)?", stripped, re.IGNORECASE):
+        if not stripped or _ET_AL.fullmatch(stripped) or _EDITOR_NOTE.fullmatch(stripped):
             continue
         start = offset + (end - len(piece)) + piece.index(stripped)
         if tokens and stripped.lower() in _SUFFIX:
@@ -533,7 +559,7 @@ def _one_author(token: _Token, following: Optional[_Token]) -> tuple[Optional[Au
         return None, 1
     if _ORGANISATION.search(name) or len(words) > 4 or any(word.islower() and word not in _PARTICLES for word in words):
         return Author(" ".join(words)), 1
-    vancouver = re.fullmatch(r"(.+?) ([A-Z]{1,3})", name)
+    vancouver = _VANCOUVER_NAME.fullmatch(name)
     if vancouver is not None and not _is_initials(vancouver.group(1)):
         return Author(vancouver.group(1), vancouver.group(2)), 1
     core = [word for word in words if word.lower() not in _SUFFIX]
@@ -560,7 +586,7 @@ def _looks_given(text: str) -> bool:
 
 def _is_initials(text: str) -> bool:
     """``J.``, ``J. A.``, ``J.R.R.``, ``Ł.``, ``J.-P.``: capital letters, each alone."""
-    letters = [piece for piece in re.split(r"[\s.\-\u2010]+", text) if piece]
+    letters = [piece for piece in _INITIAL_BREAK.split(text) if piece]
     return 0 < len(letters) <= 4 and all(len(piece) == 1 and piece.isupper() for piece in letters) and "." in text
 
 
