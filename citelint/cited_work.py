@@ -78,13 +78,14 @@ def comparable(text: str) -> str:
 
 def work_keys(work: CitedWork) -> frozenset[str]:
     """What makes two entries the same work: the same DOI, the same URL once
-    normalised (``patterns.normalise_url``), or the same title and first author
-    (an entry without authors: the same title of four words or more)."""
+    normalised (``patterns.normalise_url``; not a site's home page, which many
+    works share), or the same title and first author (an entry without authors:
+    the same title of four words or more)."""
     keys = set()
     if work.doi:
         keys.add("doi:" + work.doi.casefold())
     url = normalise_url(work.url) if work.url else ""
-    if url:
+    if "/" in url or "?" in url:  # a site's home page names the site, not one work
         keys.add(url)
     title = comparable(work.title)
     if title and (work.authors or len(title.split()) >= MIN_AUTHORLESS_TITLE_WORDS):

@@ -1,8 +1,9 @@
 """The same work is listed in two chapters with a different title, year, authors or URL.
 
 Two entries are the same work when they share a DOI, a URL once normalised (as
-CIT007 compares them: scheme, `www.`, a trailing `/` and a `#fragment` aside),
-or a title and first author (case, punctuation and spacing ignored; for an entry
+CIT007 compares them: scheme, `www.`, a trailing `/` and a `#fragment` aside; a
+site's home page, which many works share, is not one work), or a title and first
+author (case, punctuation and spacing ignored; for an entry
 without authors, a title of four words or more). Their fields are read as
 `citelint refs` reads them (docs/book.md). When the two disagree on the title,
 the year, the authors (a list cut short with `et al.` agrees with the longer
