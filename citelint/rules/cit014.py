@@ -13,8 +13,8 @@ agree. A field that one of them lacks is not a difference (CIT008 reports an
 incomplete entry), and the same work listed twice in one chapter is CIT007's.
 
 Judged across the files of one `citelint check` run, in the order the run reads
-them (the book's order), in either numbering mode, and across the chapters of a
-book compiled into one file (the example below). Select, ignore,
+them (the files as given, a folder's files by name), and across the chapters of
+a book compiled into one file (the example below). Select, ignore,
 per-file-ignores and suppression comments apply at the reported entry.
 
 Failing:
