@@ -505,12 +505,14 @@ def test_a_title_that_is_only_the_site_name_is_no_title() -> None:
 
     page = (
         '<html><head><title>ScienceDirect</title><meta property="og:site_name" content="ScienceDirect"></head>'
-        "<body><nav>Journals and books</nav><article><h2>Summit talks collapse as leaders walk out</h2></article></body></html>"
+        f"<body><nav>Journals and books</nav><article><h2>Summit talks collapse as leaders walk out</h2><p>{BODY}</p></article></body></html>"
     )
     meta = html_meta(page)
     assert meta.titles == () and "Summit talks collapse" in meta.text
     assert wrong_page('"Summit talks collapse as leaders walk out." 2021.', meta) is None
     assert "no title of its own" in (wrong_page('"Tomato growing for beginners." 2021.', meta) or "")
+    shell = html_meta('<html><head><meta property="og:site_name" content="App"><title>App</title></head><body><div id="root">Loading...</div></body></html>')
+    assert wrong_page('"Tomato growing for beginners." 2021.', shell) is None  # next to no text: nothing to judge by
 
 
 LONG = "<p>" + ARTICLE + "</p>"
@@ -545,3 +547,13 @@ def test_error_and_parking_words(page: str, says: Optional[str]) -> None:
 
     reason = words_reason(html_meta(page), page)
     assert (reason or "").startswith(says or "") and (reason is None) == (says is None), reason
+
+
+def test_a_data_file_served_as_text_is_not_judged_by_its_text() -> None:
+    from citelint.urls.page_meta import page_meta
+    from citelint.urls.wrong_page import wrong_page
+
+    data = "year,month,anomaly\n" + "".join(f"{1880 + n // 12},{n % 12 + 1},{(n % 7) / 10:.2f}\n" for n in range(600))
+    assert wrong_page('"Global land and ocean temperature anomalies." NOAA, 2020.', page_meta(data, None, "text/plain")) is None
+    prose_page = page_meta(NO_TITLE_TEXT, None, "text/plain")
+    assert wrong_page('"Transmission Control Protocol." 1981.', prose_page) is not None

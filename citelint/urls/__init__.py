@@ -117,7 +117,7 @@ For an entry's URL, the page it leads to is compared with the entry the same
 way, from what the page says of itself (read from the page already fetched: no
 other request): its titles (Highwire `citation_title`, JSON-LD `headline`,
 `og:title`, `<title>`, the first `<h1>`; a PDF's Title), or on a page without
-any its text; the authors it states (`citation_author`, JSON-LD persons): none
+any (the site's name is none) its text, when it reads as prose; the authors it states (`citation_author`, JSON-LD persons): none
 shared with the entry's; and the publication date it states (Highwire, JSON-LD
 `datePublished`, `article:published_time`): more than a year from the entry's
 and from the date of the page's last change if it states one (`dateModified`,

@@ -34,6 +34,7 @@ from citelint.urls.titles import judged_title, meaningful, text_holds_title, tit
 
 YEAR_TOLERANCE = 1
 MAX_FAMILY_WORDS = 3
+PROSE_WORDS = 30
 ORGANISATION_WORDS = frozenset(
     """news press times post journal magazine review daily weekly tribune guardian herald gazette telegraph
     bbc cnn npr reuters ap afp agency organization organisation organizacion institute institut institution
@@ -46,7 +47,8 @@ ORGANISATION_WORDS = frozenset(
 WALL = re.compile(
     r"^\s*(just a moment|attention required|access denied|are you a (robot|human)|verify(ing)? you are (a )?human|"
     r"security check|captcha|sign in|log ?in|login|subscribe to (continue|read)|before you continue|cookie|"
-    r"one more step|please wait|ddos protection|checking your browser|403 forbidden|forbidden)\b",
+    r"one more step|please wait|ddos protection|checking your browser|403 forbidden|forbidden|we value your privacy|"
+    r"your privacy|privacy (settings|choices)|consent|sign up|register to (continue|read)|subscribe now|robot check)\b",
     re.IGNORECASE,
 )
 SHOWN_TITLE = 120  # characters of a title a message shows
@@ -130,9 +132,16 @@ def _title_reason(title: str, meta: PageMeta) -> Optional[str]:
         if titles_match(title, meta.titles) or (meta.kind == "pdf" and _shares_a_word(title, meta.title)):
             return None
         return f"the page's title {_shown(meta.title)} is not the entry's title {_shown(title)}"
-    if meta.text and not text_holds_title(title, meta.text):
+    if meta.text and prose(meta.text) and not text_holds_title(title, meta.text):
         return f"the page has no title of its own and its text does not hold the entry's title {_shown(title)}"
     return None
+
+
+def prose(text: str) -> bool:
+    """Whether a title-less page's text reads as prose that would name its work:
+    PROSE_WORDS words or more, mostly letters (not a data file served as text)."""
+    letters = sum(1 for char in text if char.isalpha())
+    return len(text.split()) >= PROSE_WORDS and letters >= 0.5 * len(text)
 
 
 def _shares_a_word(title: str, other: str) -> bool:
