@@ -29,6 +29,7 @@ _STOP_WORDS = frozenset(
     "a an the of on in at to for and or with from by is are was were be been what how why when who which do does did has have had "
     "can will not no this that these those it its we you our your my i de la le el der die das".split()
 )
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _JOURNAL_HINTS = re.compile(r"\b(?:vol|no|pp|issue)\b\.?|\d+\s*\(\d+\)|\d+:\d+", re.IGNORECASE)
 _BIBTEX_SPECIAL = {
     "\\": r"\textbackslash{}",
@@ -159,10 +160,18 @@ def _letters(number: int) -> str:
 def citation_key(work: CitedWork) -> str:
     """``family2024word``: the first author's family name, the year (``nd``
     without one) and the title's first significant word, in ASCII letters."""
-    family = _ascii_word(work.first_author.split()[-1] if work.first_author else "") or "anon"
+    family = _ascii_word(split_suffix(work.first_author)[0].split()[-1] if work.first_author else "") or "anon"
     words = [_ascii_word(word) for word in work.title.split()]
     word = next((w for w in words if w and w not in _STOP_WORDS), next((w for w in words if w), "work"))
     return f"{family}{work.year if work.year is not None else 'nd'}{word}"
+
+
+def split_suffix(family: str) -> tuple[str, str]:
+    """A family name and its suffix: ``Bermudez Jr.`` is (``Bermudez``, ``Jr.``)."""
+    words = family.split()
+    if len(words) > 1 and words[-1].rstrip(".").casefold() in _SUFFIXES:
+        return " ".join(words[:-1]), words[-1]
+    return family, ""
 
 
 def _ascii_word(text: str) -> str:
@@ -236,9 +245,12 @@ def csl_item(source: Source) -> dict[str, object]:
 def _csl_name(author: Author) -> dict[str, str]:
     if not author.given and " " in author.family:
         return {"literal": author.family}  # an organisation
-    name = {"family": author.family}
+    family, suffix = split_suffix(author.family)
+    name = {"family": family}
     if author.given:
         name["given"] = author.given
+    if suffix:
+        name["suffix"] = suffix
     return name
 
 
@@ -286,7 +298,10 @@ def _bibtex_verbatim(text: str) -> str:
 def _bibtex_name(author: Author) -> str:
     if not author.given:
         return "{" + bibtex_escape(author.family) + "}"  # an organisation, or one name: kept whole
-    return f"{bibtex_escape(author.family)}, {bibtex_escape(author.given)}"
+    family, suffix = split_suffix(author.family)
+    if suffix:
+        return f"{bibtex_escape(family)}, {bibtex_escape(suffix)}, {bibtex_escape(author.given)}"  # von Last, Jr, First
+    return f"{bibtex_escape(family)}, {bibtex_escape(author.given)}"
 
 
 # -- Markdown -------------------------------------------------------------------------

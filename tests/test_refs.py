@@ -266,3 +266,16 @@ def test_an_empty_book_is_an_empty_bibliography(project: Path) -> None:
     assert json.loads(refs("empty.md")) == []
     assert refs("--format", "markdown", "empty.md") == "# References\n\n"
     assert refs("--format", "bibtex", "empty.md") == ""
+
+
+def test_the_manuscript_chapter_exports_whole(project: Path) -> None:
+    """manuscript/chapter-38.md: four Chicago entries, one by an author with a suffix."""
+    source = Path(__file__).resolve().parent.parent / "manuscript" / "chapter-38.md"
+    (project / "chapter-38.md").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    items = csl("chapter-38.md")
+    jsonschema.Draft7Validator(SCHEMA).validate(items)
+    assert [item["id"] for item in items] == ["anon2023putin", "bermudez2023anticipating", "panda2023russia", "cheatham2024know"]
+    assert items[1]["author"] == [{"family": "Bermudez", "given": "Joseph S.", "suffix": "Jr."}]
+    assert [item["issued"]["date-parts"] for item in items] == [[[2023, 9, 13]], [[2023, 9, 8]], [[2023, 9, 15]], [[2024, 2, 28]]]
+    entries = read_bibtex(refs("--format", "bibtex", "chapter-38.md"))
+    assert entries[3][2]["author"] == "Cheatham, P. and Bermudez, Jr., J."  # von Last, Jr, First
