@@ -375,6 +375,11 @@ def test_news_page_metadata() -> None:
     assert PageMeta.loads(meta.dumps()) == meta
 
 
+def test_an_icon_title_is_not_the_page_title() -> None:
+    assert html_meta("<html><head><meta charset=utf-8></head><body><svg><title>Close</title></svg><p>x</p></body>").titles == ()
+    assert html_meta("<TITLE>Upper case</TITLE></HEAD><BODY>").titles == ("Upper case",)
+
+
 def test_json_ld_authors_of_every_shape_and_no_organisation() -> None:
     def ld(author: object) -> PageMeta:
         data = json.dumps({"@graph": [{"@type": "WebSite", "name": "The Site"}, {"@type": "BlogPosting", "headline": "A post", "author": author, "datePublished": "2019-02-01"}]})

@@ -123,6 +123,8 @@ _TITLE_TAG = re.compile(r"<title\b[^<>]{0,200}>", re.IGNORECASE)
 _H1_TAG = re.compile(r"<h1\b[^<>]{0,500}>", re.IGNORECASE)
 _JSON_LD_TAG = re.compile(r"<script\b[^<>]{0,300}application/ld\+json[^<>]{0,300}>", re.IGNORECASE)
 _ANY_TAG = re.compile(r"<[^<>]{0,500}>")
+_HEAD_END = re.compile(r"</head\b", re.IGNORECASE)
+_BODY_START = re.compile(r"<(?:body|svg)\b", re.IGNORECASE)
 MAX_META = 400  # meta tags read, at most
 
 
@@ -192,12 +194,12 @@ def html_meta(page: str) -> PageMeta:
     cannot backtrack across a tag (``[^<>]``, capped) and only those are handed to
     ``html.parser``: fed a whole hostile page (a run of unterminated ``<a`` tags),
     html.parser takes quadratic time."""
-    head_end = page.find("</head", 0, HEAD_LIMIT)
-    if head_end < 0:
-        head_end = page.find("</HEAD", 0, HEAD_LIMIT)
-    head_end = head_end if head_end >= 0 else min(len(page), HEAD_LIMIT)
+    head_close = _HEAD_END.search(page, 0, HEAD_LIMIT)
+    head_end = head_close.start() if head_close else min(len(page), HEAD_LIMIT)
+    body_start = _BODY_START.search(page, 0, head_end)  # no </head>: the head ends where the body or an icon starts
+    title_end = head_end if head_close or not body_start else body_start.start()
     meta = _meta_tags(page[:head_end])
-    title = _element_text(page, _TITLE_TAG, "</title", 0, min(len(page), HEAD_LIMIT), TITLE_CHARS * 8)
+    title = _element_text(page, _TITLE_TAG, "</title", 0, title_end, TITLE_CHARS * 8)  # not an <svg>'s <title>
     h1 = _element_text(page, _H1_TAG, "</h1", 0, len(page), H1_LIMIT)
     ld = _json_ld_work(_json_ld_scripts(page))
     titles = _distinct(
