@@ -128,6 +128,7 @@ _ORGANISATION = re.compile(
 _ET_AL = re.compile(r"et\.?\s+al\.?|and others", re.IGNORECASE)
 _MONTH_DATE = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d", re.IGNORECASE)
 _IN_PREFIX = re.compile(r"In:?\s+", re.IGNORECASE)
+_DESCRIPTION = re.compile(r"\[[^\[\]\n]{1,40}\][\s.,;:]*")
 _NAMES_SENTENCE = re.compile(r"[^\W\d_][\w'\u2019-]+(?: [^\W\d_][\w'\u2019-]+)?, (?:[A-Z][\w'\u2019-]*\.?)")
 
 
@@ -313,7 +314,11 @@ def _layout(reader: _Reader, view: str, link_titles: list[_Span]) -> tuple[Optio
     first = _sentence(view, 0)
     if first is None:
         return None, None, None, None
-    if _NAMES_SENTENCE.match(view, len(view) - len(view.lstrip())) and _plausible_authors(view[first.start : first.end]):
+    second = _sentence(view, first.end)
+    names = _NAMES_SENTENCE.match(view, len(view) - len(view.lstrip())) or (
+        _is_organisation(view[first.start : first.end]) and second is not None and _sentence(view, second.end) is not None
+    )  # an organisation, then a title and where it appeared (not a title naming a university)
+    if names and _plausible_authors(view[first.start : first.end]) and second is not None:
         title = _sentence(view, first.end)
         container = _container_after(view, title.end, []) if title else None
         return title, container, first, None
@@ -401,6 +406,9 @@ def _container_after(view: str, start: int, delimited: list[tuple[_Span, _Span]]
         book = next((pair for pair in delimited if pair[0].start >= position), None)
         if book is not None and book[0].start - position <= 200:
             return book[1]  # a chapter: In E. Editor (Ed.), *The Book*
+    described = _DESCRIPTION.match(view, position)
+    if described is not None:  # `[Blog post]`, `[Video]`: what the work is, not where
+        position = described.end()
     if delimited and delimited[0][0].start == position:
         return delimited[0][1]
     plain = _sentence(view, position)
@@ -425,6 +433,17 @@ def _container_span(view: str, plain: _Span) -> Optional[_Span]:
     if not _has_letters(trimmed):
         return None
     return _Span(plain.start, plain.start + len(trimmed))
+
+
+def _is_organisation(text: str) -> bool:
+    """A name of an organisation alone: an organisation's word, no list of names
+    (no comma, semicolon or ampersand) and no digits."""
+    return (
+        bool(_ORGANISATION.search(text))
+        and not any(char in text for char in ",;&")
+        and not any(char.isdigit() for char in text)
+        and len(text.split()) <= 12
+    )
 
 
 def _plausible_authors(text: str) -> bool:
@@ -500,8 +519,14 @@ class _Token(NamedTuple):
 
 def _read_authors(text: str, span: _Span, reader: _Reader) -> tuple[Author, ...]:
     """The authors named in ``text[span]``; each name read is taken, the rest
-    (``et al.``, ``(Ed.)``) is left for ``rest``."""
+    (``et al.``, ``(Ed.)``) is left for ``rest``. An organisation named alone
+    (``U.S. Department of Health and Human Services``) is one author."""
     segment = text[span.start : span.end]
+    if _is_organisation(segment):
+        name = segment.strip(" \t.,;:")
+        start = span.start + segment.index(name)
+        reader.take(start, start + len(name))
+        return (Author(" ".join(name.split())),)
     tokens = _name_tokens(segment, span.start, reader)
     authors: list[Author] = []
     previous_end: Optional[int] = None

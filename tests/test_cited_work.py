@@ -121,6 +121,23 @@ BATTERY: tuple[Expected, ...] = (
         "Title of the article", ("Smith", "Jones", "Lee"), 2019, "J Things", "", "10.1000/abc.2019.12",
     ),
     Expected("Zhang Y, Li X, Wang Z, et al. Deep learning for cats. Nat Mach Intell. 2020;2(1):1-9.", "Deep learning for cats", ("Zhang", "Li", "Wang"), 2020, "Nat Mach Intell"),
+    Expected(
+        "U.S. Department of Health and Human Services. (2019). *Physical activity guidelines for Americans*. https://health.gov/x",
+        "Physical activity guidelines for Americans", ("U.S. Department of Health and Human Services",), 2019, "", "https://health.gov/x",
+    ),
+    Expected("Lee, A. (2021, May 4). *Title of the post* [Blog post]. Site Name. https://site.example/post", "Title of the post", ("Lee",), 2021, "Site Name", "https://site.example/post"),
+    Expected("Goodfellow, I., Bengio, Y., & Courville, A. (2016). *Deep learning*. MIT Press.", "Deep learning", ("Goodfellow", "Bengio", "Courville"), 2016, "MIT Press"),
+    Expected(
+        'Brown, Dan, and Eve White. 2020. "Author-Date Chicago." Journal 5 (1): 2\u20133. https://doi.org/10.1234/abcd',
+        "Author-Date Chicago", ("Brown", "White"), 2020, "Journal", "https://doi.org/10.1234/abcd", "10.1234/abcd",
+    ),
+    Expected('Kolata, Gina. "Why the Flu Is So Hard to Beat." New York Times, January 5, 2018.', "Why the Flu Is So Hard to Beat", ("Kolata",), 2018, "New York Times"),
+    Expected('"Mercury (planet)." Wikipedia. Last modified March 3, 2024. https://en.wikipedia.org/wiki/Mercury_(planet)', "Mercury (planet)", (), 2024, "Wikipedia", "https://en.wikipedia.org/wiki/Mercury_(planet)"),
+    # Vancouver
+    Expected("World Health Organization. Global report on diabetes. Geneva: WHO; 2016.", "Global report on diabetes", ("World Health Organization",), 2016, "Geneva: WHO"),
+    Expected("LeCun Y, Bengio Y, Hinton G. Deep learning. Nature. 2015;521(7553):436-444. doi:10.1038/nature14539", "Deep learning", ("LeCun", "Bengio", "Hinton"), 2015, "Nature", "", "10.1038/nature14539"),
+    # a title that names an organisation is not an author
+    Expected("The Future of the University. Example Press, 2020.", "The Future of the University", (), 2020, "Example Press"),
     # Markdown links and bare shapes
     Expected("[Climate report 2023](https://example.org/climate-2023). Example Agency, 2023.", "Climate report 2023", (), 2023, "Example Agency", "https://example.org/climate-2023"),
     Expected(
