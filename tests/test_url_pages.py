@@ -373,6 +373,8 @@ def test_news_page_metadata() -> None:
     assert "Summit talks collapse as leaders walk out | BBC News" in meta.titles
     assert meta.authors == ("Smith, Jane", "Doe, John") and meta.authors_stated and meta.year == 2021
     assert PageMeta.loads(meta.dumps()) == meta
+    older = html_meta('<head><meta name="citation_authors" content="Smith, Jane; Doe, John"><meta name="citation_title" content="A title"></head>')
+    assert older.authors == ("Smith, Jane", "Doe, John")
 
 
 def test_an_icon_title_is_not_the_page_title() -> None:

@@ -215,7 +215,8 @@ def html_meta(page: str) -> PageMeta:
     )
     site_names = {_plain(name) for name in [*meta.get("og:site_name", [])[:1], *meta.get("application-name", [])[:1]]}
     titles = tuple(found for found in titles if _plain(found) not in site_names)  # the site's name names no page
-    highwire_authors = [name for name in meta.get("citation_author", []) if name.strip()]
+    listed = [name for value in meta.get("citation_authors", [])[:1] for name in value.split(";")]  # an older Highwire form
+    highwire_authors = [name for name in meta.get("citation_author", []) or listed if name.strip()]
     authors = _distinct(highwire_authors or ld.get("authors", []), NAME_CHARS, MAX_AUTHORS)
     dates = [
         *meta.get("citation_publication_date", [])[:1],
