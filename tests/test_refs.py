@@ -279,3 +279,10 @@ def test_the_manuscript_chapter_exports_whole(project: Path) -> None:
     assert [item["issued"]["date-parts"] for item in items] == [[[2023, 9, 13]], [[2023, 9, 8]], [[2023, 9, 15]], [[2024, 2, 28]]]
     entries = read_bibtex(refs("--format", "bibtex", "chapter-38.md"))
     assert entries[3][2]["author"] == "Cheatham, P. and Bermudez, Jr., J."  # von Last, Jr, First
+
+
+def test_an_output_file_that_cannot_be_written_is_one_line_and_exit_2(book: Path, project: Path) -> None:
+    ran = helpers.cli("refs", "book", "-o", str(project / "missing-folder" / "refs.json"))
+    assert ran.code == 2 and ran.stdout == ""
+    assert ran.stderr.startswith("citelint: error: ") and "cannot be written" in ran.stderr and len(ran.stderr.splitlines()) == 1
+    assert not (project / "missing-folder").exists()
