@@ -403,7 +403,8 @@ def test_pdf_metadata_from_info_and_xmp() -> None:
     )
     meta = pdf_meta(xmp)
     assert meta.titles == ("Attention Is All You Need",) and meta.authors == ("Ashish Vaswani", "Noam Shazeer")
-    assert pdf_meta(pdf_bytes("Microsoft Word - draft3.docx", "jsmith")).titles == ()  # a file name is no title
+    for unset in ("Microsoft Word - draft3.docx", "PII: S0140-6736(20)30183-5", "Layout 1", "final_report_v2", "untitled"):
+        assert pdf_meta(pdf_bytes(unset, "jsmith")).titles == ()  # a tool's or a file's name is no title
     assert pdf_meta(b"%PDF-1.5 compressed objects only").titles == ()
 
 

@@ -346,7 +346,12 @@ _XMP_TITLE = re.compile(rb"<dc:title>.{0,500}?<rdf:li[^>]{0,200}>([^<]{1,1000})<
 _XMP_CREATOR = re.compile(rb"<dc:creator>(.{0,4000}?)</dc:creator>", re.DOTALL)
 _XMP_ITEM = re.compile(rb"<rdf:li[^>]{0,200}>([^<]{1,300})</rdf:li>")
 _PDF_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
-_NOT_A_TITLE = re.compile(r"^(microsoft (word|powerpoint) - |untitled\b|slide \d)|\.(docx?|pdf|tex|dvi|indd|rtf|odt|pptx?)$", re.IGNORECASE)
+# What a PDF's Title field holds when nobody set it: the authoring tool's or a file's name, a publisher's item code.
+_NOT_A_TITLE = re.compile(
+    r"^(microsoft (word|powerpoint|excel) - |untitled\b|slide \d|layout \d|document\s*\d*$|powerpoint presentation$|pii:|doi:|"
+    r"title$|print$|tmp|temp\b)|\.(docx?|pdf|tex|dvi|indd|rtf|odt|pptx?|qxd|qxp|ps|eps)$|^\S*_\S*$",
+    re.IGNORECASE,
+)
 
 
 def pdf_meta(data: bytes) -> PageMeta:
