@@ -382,6 +382,11 @@ def test_an_icon_title_is_not_the_page_title() -> None:
     assert html_meta("<TITLE>Upper case</TITLE></HEAD><BODY>").titles == ("Upper case",)
 
 
+@pytest.mark.parametrize("date", ["2021-03-04T09:12:00Z", "2021/03/04", "4 March 2021", "20210304"])
+def test_publication_dates_of_every_shape(date: str) -> None:
+    assert html_meta(f'<head><meta name="citation_publication_date" content="{date}"></head>').year == 2021
+
+
 def test_json_ld_authors_of_every_shape_and_no_organisation() -> None:
     def ld(author: object) -> PageMeta:
         data = json.dumps({"@graph": [{"@type": "WebSite", "name": "The Site"}, {"@type": "BlogPosting", "headline": "A post", "author": author, "datePublished": "2019-02-01"}]})

@@ -37,6 +37,7 @@ TEXT_CHARS = 3000  # visible text kept for a page without any title
 PDF_XMP_LIMIT = 64 * 1024  # bytes of an XMP packet read
 MAX_INFO_KEYS = 8  # /Title and /Author keys of a PDF decoded, at most (the last ones)
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+_COMPACT_DATE = re.compile(r"\s*(1[5-9]\d\d|20\d\d)(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")
 _ARTICLE_TYPES = frozenset(
     "article newsarticle scholarlyarticle blogposting reportagenewsarticle analysisnewsarticle opinionnewsarticle "
     "techarticle report book chapter creativework webpage itempage medicalscholarlyarticle thesis dataset "
@@ -261,8 +262,9 @@ def _distinct(values: Iterable[str], limit: int = TITLE_CHARS, count: int = MAX_
 
 
 def _first_year(dates: Iterable[str]) -> Optional[int]:
+    """The year of the first date given: "2021-03-04T09:12Z", "2021/03/04", "4 March 2021", "20210304"."""
     for date in dates:
-        found = _YEAR.search(date[:100])
+        found = _YEAR.search(date[:100]) or _COMPACT_DATE.match(date[:100])
         if found:
             return int(found.group(1))
     return None
