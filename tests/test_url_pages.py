@@ -570,3 +570,13 @@ def test_a_data_file_served_as_text_is_not_judged_by_its_text() -> None:
     assert wrong_page('"Global land and ocean temperature anomalies." NOAA, 2020.', page_meta(data, None, "text/plain")) is None
     prose_page = page_meta(NO_TITLE_TEXT, None, "text/plain")
     assert wrong_page('"Transmission Control Protocol." 1981.', prose_page) is not None
+
+
+def test_kept_metadata_fits_the_verdict_store() -> None:
+    from citelint.urls.store import MAX_TEXT
+
+    escaped = "\x01" * 97  # six characters each in JSON
+    page = "<head>" + "".join(f"<meta name=citation_author content='{escaped}{n}'>" for n in range(40)) + f"<title>{escaped * 3}</title></head>"
+    meta = html_meta(page)
+    assert len(meta._json()) > MAX_TEXT  # as it was read
+    assert len(meta.dumps()) <= MAX_TEXT and PageMeta.loads(meta.dumps()) is not None

@@ -21,7 +21,7 @@ import html
 import json
 import re
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from typing import Any, Iterable, Optional
 
@@ -35,6 +35,7 @@ TITLE_CHARS = 300
 NAME_CHARS = 100
 TEXT_CHARS = 3000  # visible text kept for a page without any title
 PDF_XMP_LIMIT = 64 * 1024  # bytes of an XMP packet read
+JSON_LIMIT = 12 * 1024  # characters of the kept JSON (the verdict store takes 16 KiB a column)
 MAX_INFO_KEYS = 8  # /Title and /Author keys of a PDF decoded, at most (the last ones)
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 _COMPACT_DATE = re.compile(r"\s*(1[5-9]\d\d|20\d\d)(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")
@@ -69,6 +70,14 @@ class PageMeta:
         return self.titles[0] if self.titles else ""
 
     def dumps(self) -> str:
+        """JSON for the verdict store, within JSON_LIMIT characters (the store's cap on
+        a column): a page whose text and names escape past it keeps less of them."""
+        data = self._json()
+        if len(data) > JSON_LIMIT:
+            data = replace(self, text="", authors=self.authors[:5])._json()
+        return data
+
+    def _json(self) -> str:
         return json.dumps(
             {"t": list(self.titles), "a": list(self.authors), "y": self.year, "d": self.doi, "x": self.text, "k": self.kind, "h": self.h1, "s": self.authors_stated, "m": self.modified_year},
             ensure_ascii=False,
