@@ -75,6 +75,8 @@ class PageMeta:
         data = self._json()
         if len(data) > JSON_LIMIT:
             data = replace(self, text="", authors=self.authors[:5])._json()
+        if len(data) > JSON_LIMIT:
+            data = replace(self, titles=self.titles[:2], text="", authors=(), h1="")._json()  # at most 2 x 300 x 6
         return data
 
     def _json(self) -> str:
