@@ -547,7 +547,10 @@ LONG = "<p>" + ARTICLE + "</p>"
         ("<title>Pagina niet gevonden</title>", "an error page"),
         ("<title>Home</title><h1>Erreur 404</h1>", "an error page"),
         ("<title>The Planet</title><p>Sorry, we couldn't find that page.</p>", "an error page"),
+        ('<title>oldjournal.org</title><script src="https://img.sedoparking.com/js/park.js"></script>', "a parking page"),
+        ('<title>oldjournal.org</title><meta name="description" content="oldjournal.org is your first and best source for all of the information you’re looking for.">', "a parking page"),
         # pages that only talk about such things
+        (f'<title>How to buy a used domain</title>{LONG}<a href="https://dan.com/">Dan.com</a>', None),
         (f"<title>Domains for sale: how the market works</title>{LONG}", None),
         (f"<title>What is a parked domain?</title>{LONG}", None),
         (f"<title>Domain kaufen: so geht es</title>{LONG}", None),

@@ -6,7 +6,9 @@ Four signs, each enough:
   page does not exist", "domain for sale", "this domain is parked" or the like
   (``ERROR_PHRASES``, ``PARKING_PHRASES``: English, German, French, Spanish,
   Italian, Portuguese, Dutch), or a short page (``SHORT_TEXT`` characters of
-  visible text at most) says so in its text.
+  visible text at most) says so in its text; or the page loads its scripts from
+  a parking service, or holds a parking page's filler description ("... is your
+  first and best source for all of the information you're looking for").
 - **A parking host.** A redirect from the cited host ends on a domain-parking or
   domain-sale service (``PARKING_HOSTS``).
 - **Sent home.** A deep link (a path other than the root, or a query) is
@@ -132,9 +134,32 @@ def _for_sale(text: str, short_page: bool) -> Optional[str]:
     return _says(text, PARKING_TEXT_PHRASES) if short_page else None
 
 
+# A parking page's markup: a script, frame or image from a parking service; the filler text of its description.
+_PARKING_MARKUP = re.compile(
+    r"\bsrc\s*=\s*[\"']?(?:https?:)?//(?:[\w-]+\.)*(" + "|".join(re.escape(host) for host in PARKING_HOSTS) + r")\b"
+    r"|is your first and best source for (?:all of )?the information",
+    re.IGNORECASE,
+)
+MARKUP_READ = 64 * 1024  # characters of a page searched for a parking service's markup
+
+
+def markup_reason(body: Optional[str]) -> Optional[str]:
+    """The page is made by a parking service (its scripts, or its filler text)."""
+    found = _PARKING_MARKUP.search(body, 0, MARKUP_READ) if body is not None else None
+    if found is None:
+        return None
+    return f"a parking page: it is served by {found.group(1).lower()}" if found.group(1) else "a parking page: it holds a parking service's filler text"
+
+
 def words_reason(meta: PageMeta, body: Optional[str]) -> Optional[str]:
-    """The page says it is an error or parking page (title, h1, or a short page's text)."""
+    """The page says it is an error or parking page (title, h1, or a short page's
+    text), or is made by a parking service (``markup_reason``)."""
     from citelint.urls.titles import title_parts
+
+    if meta.kind == "html":
+        made = markup_reason(body)
+        if made:
+            return made
 
     heads = [title for title in (*meta.titles[:4], meta.h1) if title]
     for head in heads:
