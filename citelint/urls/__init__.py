@@ -146,8 +146,9 @@ checker that reads only the status passes these. citelint reports the page
 when its title or first heading (or the text of a short page) says "page not
 found", "page does not exist", "domain for sale", "this domain is parked" or
 the like (English, German, French, Spanish, Italian, Portuguese, Dutch), or it
-loads its scripts from a parking service; when a redirect ends on a domain-parking service (Sedo, Bodis, ParkingCrew, Dan.com,
-Afternic, HugeDomains and a few more); when a deep link is redirected to a
+loads its scripts from a parking service; when a redirect ends on a
+domain-parking service (Sedo, Bodis, ParkingCrew, Dan.com, Afternic,
+HugeDomains and a few more); when a deep link is redirected to a
 site's root or home page (`/`, `/index.html`, `/en/`), by HTTP or by a
 `<meta http-equiv="refresh">`; and when a made-up
 address in the same folder answers with a near-identical page (a site that
