@@ -169,6 +169,7 @@ PAGES = {
     "/rfc/rfc791.txt": (200, "text/plain; charset=utf-8", NO_TITLE_TEXT.encode(), {}),
     "/files/2016/notes.txt": (200, "text/plain; charset=utf-8", b"404 page not found\n", {}),
     "/pdf/forests-2020.pdf": (200, "application/pdf", PDF, {}),
+    "/files/forests.pdf": (200, "application/octet-stream", PDF, {}),
 }
 
 
@@ -236,6 +237,7 @@ CASES: list[tuple[str, str, set[str]]] = [
     # a PDF's Info dictionary
     ("FAO. *The State of the World's Forests 2020*. Rome, 2020. {u}", "/pdf/forests-2020.pdf", set()),
     ('Jumper, J. "Deep learning for protein folding." Nature, 2021. {u}', "/pdf/forests-2020.pdf", {"URL007"}),
+    ('Jumper, J. "Deep learning for protein folding." Nature, 2021. {u}', "/files/forests.pdf", {"URL007"}),  # served as bytes
     # the home page itself, cited as a site: not a soft 404
     ('"The Daily Planet - News and opinion." 2020. {u}', "/", set()),
 ]

@@ -575,7 +575,10 @@ class UrlChecker:
 
 
 def _is_pdf(response: Any) -> bool:
-    return bool(response.headers.get("Content-Type", "").lower().startswith("application/pdf"))
+    """A PDF, by its type or, served as bytes of no type, by its name (read for its metadata)."""
+    content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    named = urlsplit(response.url or "").path.lower().endswith(".pdf")
+    return content_type == "application/pdf" or (named and content_type in ("application/octet-stream", "binary/octet-stream", ""))
 
 
 def _read_capped(response: Any, limit: int, deadline: float) -> bytes:

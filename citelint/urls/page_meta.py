@@ -462,9 +462,10 @@ _PDF_DOC_ENCODING = {
 
 
 def page_meta(body: Optional[str], data: Optional[bytes], content_type: Optional[str]) -> Optional[PageMeta]:
-    """The metadata of a fetched page: HTML or text from ``body``, a PDF from ``data``."""
-    if content_type == "application/pdf" and data is not None:
-        return pdf_meta(data)
+    """The metadata of a fetched page: HTML or text from ``body``, a PDF from ``data``
+    (what starts as one: a file served as ``application/octet-stream`` too)."""
+    if data is not None:
+        return pdf_meta(data) if b"%PDF-" in data[:1024] else None
     if body is None:
         return None
     if content_type == "text/plain":
