@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from citelint import fix_text, lint_text
 from citelint.chapter import Chapter
 from citelint.config import Settings
+from citelint.diagnostics import Edit
 from helpers import apply_at_positions, check_json, cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -508,10 +509,26 @@ def test_the_json_reports_edits_are_the_fix(project: Path, case: str) -> None:
     assert code == 1
     fixes = [finding["fix"] for finding in report["diagnostics"] if finding["fix"] and finding["code"] in ("CIT003", "CIT004", "CIT011")]
     assert len(fixes) == 1, json.dumps(report)[:2000]
-    from citelint.diagnostics import Edit
-
     edits = tuple(Edit(**edit) for edit in fixes[0]["edits"])
     assert apply_at_positions(before, edits) == after
+
+
+@pytest.mark.parametrize(
+    ("style", "near", "replacement"),
+    [("brackets", " [1; 2]", " [1, 2]"), ("superscript", "<sup>1 ;2</sup>", "<sup>1, 2</sup>"), ("superscript", "^1;2^", "^1,2^")],
+)
+def test_the_json_reports_near_miss_edit_writes_the_style(project: Path, style: str, near: str, replacement: str) -> None:
+    (project / ".citelint.toml").write_text(f'marker-style = "{style}"\n', encoding="utf-8")
+    label = "[{}] " if style == "brackets" else "{}. "
+    before = f"One{near}. Three{written('⟦3⟧', 'brackets' if style == 'brackets' else 'superscript')}.\n\n## References\n\n"
+    before += "".join(label.format(n) + entry + "\n" for n, entry in enumerate((E1, E2, E3), 1))
+    (project / "chapter.md").write_text(before, encoding="utf-8")
+    code, report, _ = check_json("chapter.md")
+    assert code == 1
+    [finding] = report["diagnostics"]
+    assert finding["code"] == "CIT005"
+    edits = tuple(Edit(**edit) for edit in finding["fix"]["edits"])
+    assert apply_at_positions(before, edits) == before.replace(near, replacement)
 
 
 # -- part A of issue 12 in every style: fix never re-points a citation ---------------
