@@ -585,3 +585,14 @@ def test_kept_metadata_fits_the_verdict_store() -> None:
     meta = html_meta(page)
     assert len(meta._json()) > MAX_TEXT  # as it was read
     assert len(meta.dumps()) <= MAX_TEXT and PageMeta.loads(meta.dumps()) is not None
+
+
+def test_a_chapter_cited_at_its_book_page_is_not_another_work() -> None:
+    from citelint.urls.wrong_page import wrong_page
+
+    book = html_meta("<title>The Oxford Handbook of Political Science | Oxford Academic</title>")
+    chapter_entry = 'Smith, J. "Voting and turnout." In *The Oxford Handbook of Political Science*, edited by R. Goodin, 2011. https://x.org/b'
+    assert wrong_page(chapter_entry, book) is None
+    # the site's name after " | " is not a container: another article of the same site is another work
+    other = html_meta("<title>Tomato growing for beginners | BBC News</title>")
+    assert wrong_page('Smith, J. "Summit talks collapse." *BBC News*, 2021. https://x.org/a', other) is not None

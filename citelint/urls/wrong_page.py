@@ -19,7 +19,9 @@ only when both sides have an answer:
   ``datePublished``, ``article:published_time``): more than one year from the
   entry's (online-first against issue dates are a year apart).
 
-An entry with a DOI is judged by its DOI's record instead (``urls.doi``: the
+A page whose title is the entry's container (the book of a chapter, the issue
+of an article: ``names_container``) is the work's home, not another work. An
+entry with a DOI is judged by its DOI's record instead (``urls.doi``: the
 resolver's metadata is the authority), and a page whose title is a bot check,
 sign-in, consent or paywall (``WALL``) is not judged: it says nothing of the work.
 """
@@ -35,6 +37,8 @@ from citelint.urls.titles import judged_title, meaningful, text_holds_title, tit
 YEAR_TOLERANCE = 1
 MAX_FAMILY_WORDS = 3
 PROSE_WORDS = 30
+CONTAINER_THRESHOLD = 0.8
+_MAIN_TITLE = re.compile(r"\s+[|\u2013\u2014\-\u00b7]\s+|\s*[|\u2014]\s*")  # where a site's name begins
 ORGANISATION_WORDS = frozenset(
     """news press times post journal magazine review daily weekly tribune guardian herald gazette telegraph
     bbc cnn npr reuters ap afp agency organization organisation organizacion institute institut institution
@@ -99,7 +103,7 @@ def wrong_page(entry_text: str, meta: PageMeta) -> Optional[str]:
     if work.doi or unverifiable(meta):
         return None
     reasons = []
-    title_reason = _title_reason(work.title, meta)
+    title_reason = None if names_container(work.container, meta) else _title_reason(work.title, meta)
     if title_reason:
         reasons.append(title_reason)
     families = [author.family for author in work.authors if person(author.family, author.given)]
@@ -123,6 +127,23 @@ def years_match(year: int, meta: PageMeta) -> bool:
 def unverifiable(meta: PageMeta) -> bool:
     """A bot check, sign-in or consent wall answered with 200: the page says nothing of the work."""
     return any(WALL.search(title) for title in meta.titles[:3])
+
+
+def names_container(container: str, meta: PageMeta) -> bool:
+    """Whether the page is the work the entry's work is in (the book of a chapter,
+    the issue of an article): its whole title, or its main title, is the entry's
+    container, word for word (CONTAINER_THRESHOLD of the longer's words). A site's
+    name after " | " does not count: a page "Tomato growing | BBC News" is not
+    the container "BBC News" of another BBC article."""
+    if not judged_title(container):
+        return False
+    wanted = meaningful(words(container))
+    for title in meta.titles:
+        for form in (title, _MAIN_TITLE.split(title, 1)[0]):
+            found = meaningful(words(form))
+            if found and len(wanted & found) >= CONTAINER_THRESHOLD * max(len(wanted), len(found)):
+                return True
+    return False
 
 
 def _title_reason(title: str, meta: PageMeta) -> Optional[str]:
