@@ -148,6 +148,8 @@ def find_markers(document: Document, keyword: str = "CITATION", style: str = "ci
     text = document.text
     markers: list[Marker] = []
     simple = simple_pattern(keyword)
+    # A chapter repeats its markers: the same marker's text, numbers and parts are held once.
+    shared: dict[str, tuple[str, tuple[int, ...], tuple[Part, ...]]] = {}
     for match in candidate_pattern(keyword).finditer(text):
         start = match.start()
         if not document.is_prose(start):
@@ -155,9 +157,12 @@ def find_markers(document: Document, keyword: str = "CITATION", style: str = "ci
         quick = simple.match(text, start)
         if quick:
             escaped = start > 0 and text[start - 1] == "\\"
-            number = int(quick.group(1))
-            parts = _simple_parts(len(keyword), number)
-            markers.append(Marker(start, quick.end(), quick.group(), (number,), None, None, parts, escaped))
+            written = quick.group()
+            known = shared.get(written)
+            if known is None:
+                number = int(quick.group(1))
+                known = shared[written] = (written, (number,), _simple_parts(len(keyword), number))
+            markers.append(Marker(start, quick.end(), known[0], known[1], None, None, known[2], escaped))
             continue
         marker = _classify(text, match, keyword)
         if marker is not None:
