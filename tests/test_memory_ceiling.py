@@ -86,6 +86,12 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "a line of quote markers": lambda size: ">" * size + " quoted",
     "blank lines": lambda size: "\n" * size,
     "fenced code blocks": lambda size: "```\ncode\n```\n\n" * (size // 14),
+    # A block a line: each parser state held an object a block (a heading every four bytes: 60x).
+    "one-line headings": lambda size: "# a\n" * (size // 4),
+    "one-line paragraphs": lambda size: "One line paragraph [CITATION 1].\n\n" * (size // 34),
+    "one-line list items": lambda size: "- item\n" * (size // 7),
+    # A marker every 13 bytes: each held its own text, numbers, and a line and a set in the list's index (48x).
+    "a file of markers": lambda size: "[CITATION 1] " * (size // 13),
 }
 
 
