@@ -30,7 +30,7 @@ _STOP_WORDS = frozenset(
     "can will not no this that these those it its we you our your my i de la le el der die das".split()
 )
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
-_JOURNAL_HINTS = re.compile(r"\b(?:vol|no|pp|issue)\b\.?|\d+\s*\(\d+\)|\d+:\d+", re.IGNORECASE)
+_JOURNAL_HINTS = re.compile(r"\b(?:vol|no|pp|issue)\b\.?|(?<!\d)\d+(?:\s*\(\d|:\d)", re.IGNORECASE)
 _BIBTEX_SPECIAL = {
     "\\": r"\textbackslash{}",
     "{": r"\{",

@@ -104,7 +104,7 @@ _BARE_YEAR = re.compile(r"(?<=\.)\s+(1[5-9]\d\d|20\d\d)[a-z]?\.(?=\s)")
 # A label that only introduces a link; taken with it.
 _LINK_LABEL = re.compile(r"(?<!\w)(?:retrieved\s+from|available\s+(?:at|from|online)|accessed\s+(?:at|from)|url|doi|online)\s*:?\s*<?$", re.IGNORECASE)
 # Vancouver authors at the start: ``Smith J, Jones AB, et al.`` then a period.
-_VANCOUVER = re.compile(r"(?:[^\W\d_][\w'\u2019-]*(?: [^\W\d_][\w'\u2019-]*){0,3} [A-Z]{1,3}(?:, |(?=[.,]))){1,40}(?:,? et al)?\.(?=\s)")
+_VANCOUVER = re.compile(r"(?<![\w'\u2019-])(?:[^\W\d_][\w'\u2019-]*(?: [^\W\d_][\w'\u2019-]*){0,3} [A-Z]{1,3}(?:, |(?=[.,]))){1,40}(?:,? et al)?\.(?=\s)")
 _SEPARATORS = " \t.,;:()[]<>"
 _ABBREVIATION = re.compile(
     r"(?:\b[A-Za-z]|\bJr|\bSr|\bDr|\bSt|\bMr|\bMrs|\bMs|\bvol|\bVol|\bno|\bNo|\bpp|\bp|\bed|\beds|\bEd|\bEds|\bal|\bInc|\bLtd|\bCo|\bCorp|\btrans|\bRev|\bOrg|\b\w+\.\w+)$"
@@ -115,7 +115,7 @@ _CONTAINER_STOP = re.compile(
     re.IGNORECASE,
 )
 _NOT_CONTAINER = re.compile(r"(?:retrieved|accessed|available|doi\b|url\b|https?\b|\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)", re.IGNORECASE)
-_NAME_SEPARATOR = re.compile(r"\s*(?:;|,(?:\s*(?:and|&)(?=\s))?|\s(?:and|&)(?=\s))\s*")
+_NAME_SEPARATOR = re.compile(r"(?<!\s)\s*(?:;|,(?:\s*(?:and|&)(?=\s))?|\s(?:and|&)(?=\s))\s*")
 _GIVEN = re.compile(r"(?:[A-Z][\w'\u2019-]*\.?)(?:\s+(?:[A-Z][\w'\u2019-]*\.?|[A-Z]\.?))?")
 _SUFFIX = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 _PARTICLES = frozenset({"van", "von", "de", "der", "den", "del", "della", "di", "da", "du", "la", "le", "ten", "ter", "bin", "al", "el", "dos", "das"})
@@ -129,18 +129,16 @@ _ET_AL = re.compile(r"et\.?\s+al\.?|and others", re.IGNORECASE)
 _MONTH_DATE = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d", re.IGNORECASE)
 _IN_PREFIX = re.compile(r"In:?\s+", re.IGNORECASE)
 _DESCRIPTION = re.compile(r"\[[^\[\]\n]{1,40}\][\s.,;:]*")
-_NAMES_SENTENCE = re.compile(r"[^\W\d_][\w'\u2019-]+(?: [^\W\d_][\w'\u2019-]+)?, (?:[A-Z][\w'\u2019-]*\.?)")
+_NAMES_SENTENCE = re.compile(r"(?<![\w'\u2019-])[^\W\d_][\w'\u2019-]+(?: [^\W\d_][\w'\u2019-]+)?, (?:[A-Z][\w'\u2019-]*\.?)")
 
 
 _DOI_PREFIX = re.compile(r"(?<!\w)(?:doi:\s*|https?://(?:dx\.)?doi\.org/)$", re.IGNORECASE)
 _CONTAINER_BREAK = re.compile(r"[,;(]\s*")
 _PAREN_DIGIT = re.compile(r"\(\s*\d")
-_TRAILING_NUMBERS = re.compile(r"(?:\s+\d[\d()\s:-]*)$")
 _ACCESS_DATE = re.compile(r"(?:accessed|retrieved|viewed|visited|consulted)\b[^;]{0,24}$")
 _PAGE_BEFORE = re.compile(r"(?:pp?\.?\s*|[-\u2013\u2014]\s*)$")
-_RANGE_AFTER = re.compile(r"\s*[-\u2013\u2014]\s*\d")
+_RANGE_AFTER = re.compile(r"(?<!\s)\s*[-\u2013\u2014]\s*\d")
 _EDITOR_NOTE = re.compile(r"\(?(?:ed|eds|editor|editors|trans|comp)\.?\)?", re.IGNORECASE)
-_VANCOUVER_NAME = re.compile(r"(.+?) ([A-Z]{1,3})")
 _INITIAL_BREAK = re.compile(r"[\s.\-\u2010]+")
 
 
@@ -429,7 +427,7 @@ def _container_span(view: str, plain: _Span) -> Optional[_Span]:
             continue
         end = plain.start + comma.start()
         break
-    trimmed = _TRAILING_NUMBERS.sub("", view[plain.start : end]).rstrip(" \t.,;:")
+    trimmed = _without_trailing_numbers(view[plain.start : end]).rstrip(" \t.,;:")
     if not _has_letters(trimmed):
         return None
     return _Span(plain.start, plain.start + len(trimmed))
@@ -444,6 +442,24 @@ def _is_organisation(text: str) -> bool:
         and not any(char.isdigit() for char in text)
         and len(text.split()) <= 12
     )
+
+
+_NUMBERS_TAIL = frozenset("0123456789() \t\n:-")
+
+
+def _without_trailing_numbers(text: str) -> str:
+    """``Journal of Names 4, no. 2`` is cut before ``4``: the volume, issue and pages
+    that end a plain container (a space, a digit, then digits, parentheses, colons,
+    dashes and spaces to the end). Linear: no backtracking pattern."""
+    start = len(text)
+    while start > 0 and text[start - 1] in _NUMBERS_TAIL:
+        start -= 1
+    for position in range(start, len(text) - 1):
+        if text[position].isspace() and text[position + 1].isdigit():
+            while position > start and text[position - 1].isspace():
+                position -= 1
+            return text[:position]
+    return text
 
 
 def _plausible_authors(text: str) -> bool:
@@ -585,9 +601,9 @@ def _one_author(token: _Token, following: Optional[_Token]) -> tuple[Optional[Au
         return None, 1
     if _ORGANISATION.search(name) or len(words) > 4 or any(word.islower() and word not in _PARTICLES for word in words):
         return Author(" ".join(words)), 1
-    vancouver = _VANCOUVER_NAME.fullmatch(name)
-    if vancouver is not None and not _is_initials(vancouver.group(1)):
-        return Author(vancouver.group(1), vancouver.group(2)), 1
+    family, _, initials = name.rpartition(" ")
+    if family and 1 <= len(initials) <= 3 and initials.isascii() and initials.isupper() and initials.isalpha() and not _is_initials(family):
+        return Author(family, initials), 1  # Vancouver: Smith JA
     core = [word for word in words if word.lower() not in _SUFFIX]
     if following is not None and _is_family(core) and _looks_given(following.text):
         return Author(name, following.text), 2

@@ -13,7 +13,7 @@ from citelint.cited_work import CitedWork, comparable, work_keys
 from citelint.diagnostics import shorten
 from citelint.patterns import normalise_url
 
-_SUFFIX = re.compile(r"\s+(?:jr|sr|ii|iii|iv)$")
+_SUFFIX = re.compile(r"(?<!\s)\s+(?:jr|sr|ii|iii|iv)$")
 
 
 class Listing(NamedTuple):

@@ -273,3 +273,13 @@ def test_a_doi_label_is_a_word_of_its_own() -> None:
     assert cited_work("adoi:10.1000/xyz")[:1] == ("adoi",)  # kept (as the only words, the title)
     assert cited_work("see doi:10.1000/xyz")[:1] == ("see",)
     assert cited_work("see doi:10.1000/xyz").doi == "10.1000/xyz"
+
+
+@pytest.mark.parametrize(
+    "run", [" " * 5000 + "x", "a" * 5000, "a " * 2500, "A. " * 1700, "Smith J, " * 600, "Smith, J., " * 500, "(2020). " * 700, "9 " * 2500, "\u201ca\u201d" * 1700, " and " * 1000],
+    ids=lambda run: repr(run[:8]),
+)
+def test_a_long_run_of_hard_characters_is_read_whole(run: str) -> None:
+    """Past MAX_ENTRY the text is kept in rest unread; every pattern is linear
+    (tests/test_hostile.py times each module pattern on such runs)."""
+    assert lost_characters(run) == Counter()
