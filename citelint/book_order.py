@@ -199,7 +199,7 @@ def mdbook_order(folder: str) -> Optional[BookOrder]:
     return _listed_order("mdBook SUMMARY.md", "mdbook", summary, base, summary_entries(_read_text(summary)))
 
 
-_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+")
+_LIST_ITEM = re.compile(r"(?<![ \t])[ \t]*+(?:[-*+]|\d{1,9}[.)])[ \t]+")  # linear: no start inside a run of blanks
 # [title](target): a title may hold balanced brackets; a target is <…> or has no space or ')'.
 _LINK = re.compile(r"\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*+)\]\([ \t]*(<[^<>\n]*>|[^\s()]*)[ \t]*(?:\"[^\"\n]*\"[ \t]*)?\)")
 _COMMENT = re.compile(r"<!--[\s\S]*?(?:-->|\Z)")

@@ -160,7 +160,7 @@ _STRING_OR_COMMENT = re.compile(r'"""[\s\S]*?(?:"""|\Z)|\'\'\'[\s\S]*?(?:\'\'\'|
 # A dotted name: bare parts (a blanked string is one) joined by dots, matched whole
 # from its first part (possessive: a long run that is no key is read once).
 _DOTTED_NAME = re.compile(r"(?<![\w-])[\w-]++(?:[ \t]*+\.[ \t]*+[\w-]++)++")
-_KEY_END = re.compile(r"[ \t]*+[=\]]")  # what follows a key (=) or a table header (])
+_KEY_END = re.compile(r"(?<![ \t])[ \t]*+[=\]]")  # what follows a key (=) or a table header (])
 
 
 def dotted_key_problem(text: str) -> Optional[str]:

@@ -59,7 +59,7 @@ _INLINE_CODE = re.compile(r"`[^`\n]*`")
 _COMMENT = re.compile(r"<!--[\s\S]*?(?:-->|\Z)")
 _ATX_HEADING = re.compile(r"#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _LONE_LINE_HEADING = re.compile(r"(?:\*\*|__)(.{1,60}?):?(?:\*\*|__):?[ \t]*$|([A-Z][^:.!?\[\]]{0,40}):[ \t]*$")
-_NUMBERED_ENTRY = re.compile(r"[ \t]*(?:\d{1,4}[.)]|\[\d{1,4}\]|\d{1,4}[ \t])")
+_NUMBERED_ENTRY = re.compile(r"(?<![ \t])[ \t]*+(?:\d{1,4}[.)]|\[\d{1,4}\]|\d{1,4}[ \t])")
 _REFERENCE_LIKE = re.compile(r"https?://|\bdoi\b|\b(?:1[5-9]|20)\d\d\b", re.IGNORECASE)
 
 
@@ -425,7 +425,7 @@ def _pyproject_change(path: str, lines: list[str], force: bool) -> Change:
 
 
 _TABLE_HEADER = re.compile(r"^[ \t]*\[{1,2}[^\n]*$", re.MULTILINE)
-_CITELINT_HEADER = re.compile(r"[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*citelint[ \t]*[.\]]")
+_CITELINT_HEADER = re.compile(r"(?<![ \t])[ \t]*+\[[ \t]*tool[ \t]*\.[ \t]*citelint[ \t]*[.\]]")
 
 
 def _without_citelint_tables(text: str) -> str:

@@ -511,7 +511,7 @@ def test_every_install_line_installs_this_project() -> None:
     assert any("README.md" == name for name, _ in installs)
     for name, line in installs:
         targets = re.findall(r"install\s+(.*)", line)[0]
-        assert re.search(r'(?:^|\s)(?:-e\s+)?"?\.(?:\[[a-z,]+\])?"?(?:\s|$)|citelint @ git\+https://\S+@v\d', targets), (name, line)
+        assert re.search(r'(?:^|\s)(?:-e\s+)?"?\.(?:\[[a-z,]+\])?"?(?:\s|$)|(?:^|[\s"])git\+https://\S+/citelint(?:\.git)?@v\d', targets), (name, line)
 
 
 def test_the_pre_commit_example_fixes_before_it_checks() -> None:

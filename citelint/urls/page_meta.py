@@ -38,7 +38,7 @@ PDF_XMP_LIMIT = 64 * 1024  # bytes of an XMP packet read
 JSON_LIMIT = 12 * 1024  # characters of the kept JSON (the verdict store takes 16 KiB a column)
 MAX_INFO_KEYS = 8  # /Title and /Author keys of a PDF decoded, at most (the last ones)
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
-_COMPACT_DATE = re.compile(r"\s*(1[5-9]\d\d|20\d\d)(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")
+_COMPACT_DATE = re.compile(r"(?<!\s)\s*+(1[5-9]\d\d|20\d\d)(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")
 _ARTICLE_TYPES = frozenset(
     "article newsarticle scholarlyarticle blogposting reportagenewsarticle analysisnewsarticle opinionnewsarticle "
     "techarticle report book chapter creativework webpage itempage medicalscholarlyarticle thesis dataset "

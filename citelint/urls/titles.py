@@ -27,8 +27,9 @@ TEXT_THRESHOLD = 0.8  # share of the entry title's words found in a title-less p
 MIN_TITLE_WORDS = 2
 _WORD = re.compile(r"[^\W_]+")
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-_SEPARATORS = re.compile(r"\s+[|\u00b7\u2022\u00bb\u2013\u2014\-~/:]\s+|\s*[|\u00b7\u2022\u00bb\u2014\uff5c]\s*|\s+::\s+")
-_COLON = re.compile(r"\s*(?::\s+|\uff1a\s*)|[?!\uff1f\uff01]\s+")
+# Each starts where a run of blanks does (never inside one): linear on long runs.
+_SEPARATORS = re.compile(r"(?<!\s)(?:\s++[|\u00b7\u2022\u00bb\u2013\u2014\-~/:]\s+|\s*+[|\u00b7\u2022\u00bb\u2014\uff5c]\s*|\s++::\s+)")
+_COLON = re.compile(r"(?<!\s)\s*+(?::\s+|\uff1a\s*)|[?!\uff1f\uff01]\s+")
 # Words that carry no meaning of their own in a title (en, de, fr, es, it, pt, nl).
 STOPWORDS = frozenset(
     """a an the of and or in on at to for from by with without as is are was were be it its this that these those how what why

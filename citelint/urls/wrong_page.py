@@ -38,7 +38,7 @@ YEAR_TOLERANCE = 1
 MAX_FAMILY_WORDS = 3
 PROSE_WORDS = 30
 CONTAINER_THRESHOLD = 0.8
-_MAIN_TITLE = re.compile(r"\s+[|\u2013\u2014\-\u00b7]\s+|\s*[|\u2014]\s*")  # where a site's name begins
+_MAIN_TITLE = re.compile(r"(?<!\s)(?:\s++[|\u2013\u2014\-\u00b7]\s+|\s*+[|\u2014]\s*)")  # where a site's name begins
 ORGANISATION_WORDS = frozenset(
     """news press times post journal magazine review daily weekly tribune guardian herald gazette telegraph
     bbc cnn npr reuters ap afp agency organization organisation organizacion institute institut institution
