@@ -25,8 +25,13 @@ _BLANKS = re.compile(r"[ \t]*")
 _EMPHASIS = re.compile(r"^([*_]{1,3})(.+?)\1$")
 PSEUDO_HEADING_LEVEL = 7
 # From this size a document's lines and blocks are kept compact (made when read);
-# below it they are made once and held: speed where memory is no question.
+# below it they are made once and held: speed where memory is no question. Held,
+# a line costs ~60 bytes and a block ~110: a document of more than one line in
+# HELD_LINE_BYTES of text, or one block in HELD_BLOCK_BYTES, is kept compact at any
+# size (a file of two-character lines held 80 times its size).
 COMPACT_FROM = 1024 * 1024
+HELD_LINE_BYTES = 8
+HELD_BLOCK_BYTES = 16
 _INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
 MAX_HEADING_LINE = 80
 _CLOSING = r"(?:further|recommended|selected|suggested|additional) readings?|see also|acknowledge?ments?|about the authors?"
@@ -61,14 +66,14 @@ class Document:
         self.line_starts = _line_starts(self.text)
         self.lines = Lines(self.text, self.line_starts)  # sliced when asked for: a list costs ~50 bytes a line
         ordinary = len(self.text) < COMPACT_FROM
-        if ordinary:
+        if ordinary and len(self.line_starts) * HELD_LINE_BYTES < len(self.text):
             self.lines.materialize()  # an ordinary chapter: held once, read often
         self.front_matter_end = _front_matter_end(self.lines)
         self.plain = _is_plain_text(self.lines, self.front_matter_end)
         structure = parse_structure(self._parse_input())
         self.items: ListItems = structure.items
         self.blocks: Blocks = self._split_plain(structure.blocks, heading_words)  # arrays: ~30 bytes a block
-        if ordinary:
+        if ordinary and len(self.blocks) * HELD_BLOCK_BYTES < len(self.text):
             self.blocks.materialize()
         self.line_block: array[int] = self._index_lines()  # -1: in no block
         self.code_blocks: list[Span] = _merge(self._code_block_spans())
