@@ -689,3 +689,36 @@ def test_a_writing_session_agrees_with_check_and_fix_on_the_saved_file(offered: 
         assert [d.code for d in found] == []
 
     run_session(scenario, encodings=offered, cwd=tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "style, chapter, opening",
+    [
+        ("brackets", 'A claim [2], then [1].\n\n## References\n\n1. "One." Press, 2020.\n2. "Two." Press, 2021.\n', " ["),  # `word[` is not one
+        ("superscript", 'A claim<sup>2</sup>, then<sup>1</sup>.\n\n## References\n\n1. "One." Press, 2020.\n2. "Two." Press, 2021.\n', "<sup>"),
+        ("superscript", 'A claim^2^, then^1^.\n\n## References\n\n1. "One." Press, 2020.\n2. "Two." Press, 2021.\n', "^"),
+    ],
+)
+def test_completion_and_diagnostics_in_the_numbered_styles(tmp_path: Path, style: str, chapter: str, opening: str) -> None:
+    """The server reads the project's marker-style: its diagnostics are the style's,
+    and completion opens after the style's own opening (not only `[CITATION `)."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".citelint.toml").write_text(f'marker-style = "{style}"\n', encoding="utf-8")
+    path = tmp_path / "chapter.md"
+    path.write_text(chapter, encoding="utf-8")
+    uri = path.as_uri()
+
+    async def scenario(session: Session) -> None:
+        session.open(uri, chapter)
+        assert "CIT003" in [d.code for d in await session.wait_for(uri)]  # [2] before [1], read in the style
+        typed_at = chapter.index("\n")
+        typing = chapter[:typed_at] + " More" + opening + chapter[typed_at:]
+        session.change_all(uri, typing, 2)
+        at = pos(typing, typed_at + len(" More" + opening), session.encoding)
+        completion = await session.client.text_document_completion_async(lsp.CompletionParams(lsp.TextDocumentIdentifier(uri), at))
+        assert {item.label for item in completion.items} == {"1", "2", "3"}
+        plain = await session.client.text_document_completion_async(lsp.CompletionParams(lsp.TextDocumentIdentifier(uri), pos(typing, 3, session.encoding)))
+        assert plain is None or not plain.items
+
+    run_session(scenario, cwd=tmp_path)

@@ -350,7 +350,7 @@ def build(rules_url: str = "") -> CitelintServer:
             return None
         return [lsp.DocumentLink(range=_range(link.range), target=link.target) for link in view.links()]
 
-    @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[" ", ","]))
+    @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[" ", ",", "[", ">", "^"]))
     @server.thread()
     def completion(ls: CitelintServer, params: lsp.CompletionParams) -> Optional[lsp.CompletionList]:
         view = ls.view(params.text_document.uri)

@@ -267,8 +267,7 @@ class ChapterView:
         offset = self._offset(position)
         line_start = self.document.line_starts[self.document.line_of(offset)]
         before = self.document.text[max(line_start, offset - 200) : offset]
-        keyword = re.escape(self.settings.marker)
-        if not re.search(r"\[[ \t]*" + keyword + r"[ \t]+(?:[0-9 \t,\u2013-]*,[ \t]*)?$", before, re.IGNORECASE):
+        if not re.search(_completion_opening(self.settings) + r"(?:[0-9 \t,\u2013-]*,[ \t]*)?$", before, re.IGNORECASE):
             return []
         part = self._part_at(offset)
         entries = part.references.entries if part.references is not None else ()
@@ -360,6 +359,17 @@ class _GivenPlan(_Plan):
 
 def _where(diagnostic: Diagnostic) -> tuple[str, int, int, str]:
     return (diagnostic.code, diagnostic.line, diagnostic.column, diagnostic.message)
+
+
+def _completion_opening(settings: Settings) -> str:
+    """What opens a marker in the chapter's style, as completion looks back for it:
+    ``[CITATION ``, an IEEE bracket ``[`` (not a link's, an image's or a footnote's),
+    or a superscript's ``<sup>`` or pandoc ``^``."""
+    if settings.marker_style == "brackets":
+        return r"(?<![\w\]!\\])\["
+    if settings.marker_style == "superscript":
+        return r"(?:<sup>|(?<![\^\\])\^)"
+    return r"\[[ \t]*" + re.escape(settings.marker) + r"[ \t]+"
 
 
 def _title(text: str) -> str:
