@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from citelint.cache import Cached, ResultCache, Stamp
     from citelint.chapter import Chapter
 
-UrlCheck = Callable[[list[tuple[str, "Chapter"]]], dict]  # type: ignore[type-arg]  # each link's verdict
+UrlCheck = Callable[[list[str]], dict]  # type: ignore[type-arg]  # each link's verdict, by the keys of check_urls.url_keys
 PARALLEL_MIN_FILES = 8
 PARALLEL_MIN_BYTES = 1_000_000
 
@@ -74,22 +74,6 @@ class _Outcome(NamedTuple):
     stored_book: Optional[list[object]] = None  # or as the cache keeps them, when the file was not read
 
 
-def read_all(paths: Iterable[str], settings: Settings, result: CheckResult, stdin_name: str = STDIN) -> list[SourceFile]:
-    """Every file read at once (the URL check needs every chapter's references together)."""
-    files, result.errors = collect(paths, settings.exclude, root=settings.root, suffixes=settings.suffixes)
-    sources = []
-    for path in files:
-        shown = shown_path(path, stdin_name)
-        source = read_source(path)
-        if isinstance(source, FileError):
-            result.errors.append(FileError(shown, source.message))
-            continue
-        sources.append(SourceFile(shown, source.text))
-        if _is_empty(source.text):
-            result.notes.append(FileError(shown, "is empty; nothing to check"))
-    return sources
-
-
 def check_paths(
     paths: Iterable[str],
     settings: Settings,
@@ -107,13 +91,12 @@ def check_paths(
     one file per process, never the book; a file whose status is unchanged since
     the cache saw it is not read at all."""
     result = CheckResult()
+    found, result.errors = collect(paths, settings.exclude, root=settings.root, suffixes=settings.suffixes)
+    files = [_File(path, shown_path(path, stdin_name), cache.name(path) if cache and url_check is None else "") for path in found]
     if url_check is not None:
-        sources = read_all(paths, settings, result, stdin_name)
-        _check_with_urls(sources, settings, url_check, result, fixes)
+        _check_with_urls(files, settings, url_check, result, fixes)
         result.diagnostics.sort(key=Diagnostic.sort_key)
         return result
-    found, result.errors = collect(paths, settings.exclude, root=settings.root, suffixes=settings.suffixes)
-    files = [_File(path, shown_path(path, stdin_name), cache.name(path) if cache else "") for path in found]
     outcomes: list[Optional[_Outcome]] = [_from_status(file, cache, fixes) if cache else None for file in files]
     missing = [index for index, outcome in enumerate(outcomes) if outcome is None]
     for index, outcome in zip(missing, _lint_many([files[i] for i in missing], settings, jobs, cache, fixes)):
@@ -261,21 +244,61 @@ def report_findings(chapter: "Chapter", path: str, verdicts: Optional[dict] = No
     return found
 
 
-def _check_with_urls(sources: list[SourceFile], settings: Settings, url_check: UrlCheck, result: CheckResult, fixes: bool = False) -> None:
+def _check_with_urls(files: list[_File], settings: Settings, url_check: UrlCheck, result: CheckResult, fixes: bool = False) -> None:
+    """Lint with the references' links checked: every file's links first (each
+    file parsed alone), one check of them all, then each file's findings. A book
+    larger than the bytes linted at once (processes.IN_FLIGHT_CHARS) is not held
+    parsed between the two: its files are parsed again, one at a time, so memory
+    holds one file, as without ``--urls``."""
+    from citelint.check_urls import url_keys
+    from citelint.processes import IN_FLIGHT_CHARS
+
+    hold = sum(_size(file.path) for file in files if file.path != STDIN) <= IN_FLIGHT_CHARS
+    first_error = len(result.errors)  # the files' errors: those of reading before those of linting
+    read_errors: list[FileError] = []
+    kept: dict[int, "Chapter"] = {}
+    parsed: list[int] = []  # the files whose links were read, in order
+    keys: dict[str, None] = {}
+    for index, file in enumerate(files):
+        chapter = _parse_for_urls(file, settings, result, read_errors)
+        if chapter is None:
+            continue
+        parsed.append(index)
+        keys.update(dict.fromkeys(url_keys(chapter)))
+        if hold or file.path == STDIN:  # standard input is read once
+            kept[index] = chapter
+    verdicts = url_check(list(keys))
+    book = []
+    for index in parsed:
+        file = files[index]
+        chapter = kept.pop(index, None) or _parse_for_urls(file, settings, result, read_errors, again=True)
+        if chapter is None:
+            continue
+        _collect(result, report_findings(chapter, file.shown, verdicts, fixes))
+        book.append((file.shown, _book_entries(chapter, file.shown)))
+    result.errors[first_error:first_error] = read_errors
+    result.diagnostics += _across_files(book, settings)
+
+
+def _parse_for_urls(file: _File, settings: Settings, result: CheckResult, read_errors: list[FileError], again: bool = False) -> Optional["Chapter"]:
+    """One file read and parsed, or None with why in ``result`` (a read error in
+    ``read_errors``; an empty file's note only the first time)."""
     from citelint.chapter import Chapter
     from citelint.files import reads_as_plain_text
 
-    chapters = []
-    for source in sources:
-        try:
-            chapters.append((source.path, Chapter.parse(source.text, settings, reads_as_plain_text(source.path))))
-        except (RecursionError, MemoryError, Exception) as error:  # noqa: BLE001
-            outcome = lint_one(source, settings)
-            _collect(result, outcome if isinstance(outcome, FileError) else FileError(source.path, str(error)))
-    verdicts = url_check(chapters)
-    for path, chapter in chapters:
-        _collect(result, report_findings(chapter, path, verdicts, fixes))
-    result.diagnostics += _across_files([(path, _book_entries(chapter, path)) for path, chapter in chapters], settings)
+    source = read_source(file.path)
+    if isinstance(source, FileError):
+        read_errors.append(FileError(file.shown, source.message))
+        return None
+    if _is_empty(source.text) and not again:
+        result.notes.append(FileError(file.shown, "is empty; nothing to check"))
+    try:
+        return Chapter.parse(source.text, settings, reads_as_plain_text(file.shown))
+    except (RecursionError, MemoryError, Exception) as error:  # noqa: BLE001
+        outcome = lint_one(SourceFile(file.shown, source.text), settings)
+        if not again:
+            _collect(result, outcome if isinstance(outcome, FileError) else FileError(file.shown, str(error)))
+        return None
 
 
 def _collect(result: CheckResult, found: list[Diagnostic] | FileError) -> None:
@@ -327,6 +350,10 @@ def _across_files_cached(linted: list[tuple[_File, _Outcome]], settings: Setting
             entries = _read_and_lint(file, settings, None, fixes).book
         book.append((file.shown, entries))
     found = _across_files(book, settings)
+    if settings.numbering == "book":  # one numbering across the book's chapters (book_numbering), after each file's own
+        from citelint.book_numbering import findings_of_files
+
+        found += findings_of_files([(file.path, file.shown) for file, _ in linted], settings)
     if key is not None:
         cache.put_across(key, found)
     return found

@@ -52,6 +52,16 @@ def guard_opened(flag: Optional[bool], environ: Mapping[str, str], warn: Callabl
     return False
 
 
+def url_keys(chapter: Chapter) -> list[str]:
+    """What the URL check asks about for a chapter: each entry's URLs (a DOI's URL
+    is asked of the DOI resolver instead), and each DOI by its resolver key."""
+    from citelint.urls import doi_links_of, links_of
+    from citelint.urls.doi import doi_key, is_doi_url
+
+    keys = [link.url for link in links_of(chapter) if not is_doi_url(link.url)]
+    return keys + [doi_key(link.doi) for link in doi_links_of(chapter)]
+
+
 def make_url_check(
     settings: Settings,
     *,
@@ -79,16 +89,13 @@ def make_url_check(
         url_settings = url_settings._replace(archive=archive)
     folder = Path(cache_dir) if cache_dir else Path(cache_folder(settings))
 
-    def url_check(chapters: list[tuple[str, Chapter]]) -> dict:  # type: ignore[type-arg]
-        """Each link's verdict (the findings are made with each file's selection)."""
-        from citelint.urls import doi_links_of, links_of
+    def url_check(urls: list[str]) -> dict:  # type: ignore[type-arg]
+        """Each link's verdict, by the keys ``url_keys`` gives (the findings are made
+        with each file's selection)."""
         from citelint.urls.checker import CheckOptions, UrlChecker
-        from citelint.urls.doi import doi_key, is_doi_url
 
         bar = Progress() if progress else None
         options = CheckOptions(url_settings, folder, offline=offline, refresh=refresh, progress=bar, accept_changes=accept_changes)
-        urls = [link.url for _, chapter in chapters for link in links_of(chapter) if not is_doi_url(link.url)]
-        urls += [doi_key(link.doi) for _, chapter in chapters for link in doi_links_of(chapter)]  # asked of the DOI resolver
         checker = UrlChecker(options, warn)
         try:
             verdicts = checker.check(urls)

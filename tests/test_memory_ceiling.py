@@ -181,3 +181,46 @@ def test_small_files_still_share_the_processes() -> None:
     assert alone == [] and sorted(len(share) for share in shares) == [1, 1, 1, 1]
     shares, alone = schedule(sizes, 8)  # over IN_FLIGHT_CHARS / 8 each
     assert alone == [0, 1, 2, 3]
+
+
+# -- --urls --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("in_flight", [10**9, 100], ids=["held", "streamed"])
+def test_a_url_check_holds_one_parsed_file_at_a_time_past_the_in_flight_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_flight: int
+) -> None:
+    """`check --urls` reads every file's links before it checks them, then makes each
+    file's findings: a book larger than the bytes linted at once is parsed again
+    for the second pass instead of being held parsed, with the same report."""
+    import weakref
+
+    from click.testing import CliRunner
+
+    import citelint.document as document
+    import citelint.processes as processes
+    from citelint.cli import cli
+
+    for number in range(6):
+        (tmp_path / f"ch{number}.md").write_text(
+            f"Claim [CITATION 2] and [CITATION 1].\n\n## References\n\n1. \"One.\" P, 2020. https://e.com/{number}/a\n2. \"Two.\" P, 2021. https://e.com/b\n",
+            encoding="utf-8",
+        )
+    monkeypatch.chdir(tmp_path)
+    args = ["check", "--format", "json", "--urls", "--offline", "--cache-dir", str(tmp_path / "cache"), "."]
+    expected = CliRunner().invoke(cli, args).stdout
+    monkeypatch.setattr(processes, "IN_FLIGHT_CHARS", in_flight)
+    alive: "weakref.WeakSet[document.Document]" = weakref.WeakSet()
+    most = [0]
+    real_init = document.Document.__init__
+
+    def counting_init(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        real_init(self, *args, **kwargs)
+        alive.add(self)
+        most[0] = max(most[0], len(alive))
+
+    monkeypatch.setattr(document.Document, "__init__", counting_init)
+    assert CliRunner().invoke(cli, args).stdout == expected
+    assert '"CIT003"' in expected and '"URL004"' in expected  # out of order; offline: not checked
+    # streamed: a file, and the renumbering the JSON report verifies on a parse of its own
+    assert most[0] >= 6 if in_flight > 100 else most[0] <= 2
