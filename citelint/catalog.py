@@ -32,6 +32,7 @@ RULES: tuple[Rule, ...] = (
     Rule("CIT013", "unclosed-block", Severity.WARNING),
     Rule("CIT014", "inconsistent-reference", Severity.WARNING),
     Rule("CIT015", "citations-in-code-block", Severity.WARNING),
+    Rule("CIT016", "duplicate-label-across-book", Severity.ERROR),
     Rule("URL001", "dead-link", Severity.ERROR),
     Rule("URL002", "unreachable-link", Severity.WARNING),
     Rule("URL003", "redirected-link", Severity.WARNING),
@@ -50,6 +51,8 @@ URL_CODES: tuple[str, ...] = tuple(code for code in CODES if code.startswith("UR
 _BY_NAME: dict[str, str] = {entry.name: entry.code for entry in RULES}
 # What one renumbering fixes: ``fix`` renumbers only when check reports one of these.
 RENUMBERING_CODES = frozenset({"CIT003", "CIT004", "CIT011"})
+# With numbering = "book": judged across the book's chapters (book_numbering), not per file.
+BOOK_NUMBERING_CODES = frozenset({"CIT001", "CIT002", "CIT003", "CIT004", "CIT009", "CIT011", "CIT016"})
 
 
 class RuleOption(NamedTuple):

@@ -154,7 +154,7 @@ def check(
 ) -> None:
     """Lint PATHS (files, or folders searched for *.md and *.markdown)."""
     from citelint.report import Run, chunks
-    from citelint.check_files import check_paths, default_jobs
+    from citelint.check_files import CheckResult, check_paths, default_jobs
 
     if statistics and format_name != "text":
         raise click.UsageError(f"--statistics prints a table of counts; it does not combine with --format {format_name}")
@@ -184,7 +184,16 @@ def check(
             warn=_warn,
             note=_note,
         )
-    result = check_paths(paths or settings.paths or (".",), settings, url_check, result_cache, jobs or default_jobs(), stdin_name, fixes)
+    book = None
+    if settings.numbering == "book":  # the whole book, whatever PATHS name (book_numbering)
+        from citelint.book_numbering import book_files
+
+        book = book_files(paths, settings)
+        paths = book.files
+    result = check_paths(paths or settings.paths or (".",), settings, url_check, result_cache, jobs or default_jobs(), stdin_name, fixes) if book is None or book.files else CheckResult()
+    if book is not None:
+        result.errors += book.errors
+        result.notes += book.notes
     color = format_name == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     run = Run(result.diagnostics, result.errors, result.files_checked, color=color, quiet=quiet)
     _write(chunks("statistics" if statistics else format_name, run))
@@ -306,9 +315,14 @@ def fix(
     from citelint.atomic_write import Interrupted, interruptible
 
     settings = _settings(config_file, select=select, ignore=ignore)
+    fixer = fix_paths
+    if settings.numbering == "book":  # the whole book renumbered as one transaction
+        from citelint.fix_book import fix_book_paths
+
+        fixer = fix_book_paths
     try:
         with interruptible():  # SIGINT/SIGTERM: the temporary file goes, exit 128 + signal
-            outcome = fix_paths(paths or settings.paths or (".",), settings, write=not (diff or check_only), stdin_name=stdin_name)
+            outcome = fixer(paths or settings.paths or (".",), settings, write=not (diff or check_only), stdin_name=stdin_name)
     except Interrupted as stop:
         click.echo(printable(stop.describe()), err=True)
         raise

@@ -67,6 +67,8 @@ class Settings(NamedTuple):
     urls: UrlSettings = UrlSettings()
     root: str = ""  # the folder of the configuration file; globs are relative to it
     source: str = ""  # the configuration file, if any
+    numbering: str = "chapter"  # "chapter": each file numbered on its own; "book": across chapters (book_numbering)
+    bibliography: str = ""  # with book numbering: the file of the book's one reference list, resolved like paths
 
     @property
     def heading_words(self) -> frozenset[str]:
@@ -281,8 +283,12 @@ _TOP_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "reference-headings": (lambda v: _strings(v) and bool(v) and all(h.strip() for h in v), "a non-empty list of non-empty strings"),
     **option_validators(),  # the rules' own options (placement, require-url), from the catalogue
     "numbering": (
-        lambda v: v == "chapter",
-        '"chapter" (each file numbered on its own; "book", one numbering across chapters, is not available yet)',
+        lambda v: v in ("chapter", "book"),
+        '"chapter" (each file numbered on its own) or "book" (one numbering across the chapters, in book order)',
+    ),
+    "bibliography": (
+        lambda v: isinstance(v, str) and v.strip() == v,
+        'the file holding the book\'s one reference list, such as "back-matter/references.md" (with numbering = "book"), or "" for none',
     ),
     "select": (_strings, "a list of rule codes or names"),
     "ignore": (_strings, "a list of rule codes or names"),
@@ -314,7 +320,7 @@ _CODE_CHARS = 64  # a rule code, prefix or name
 _TOP_LIMITS = {
     "paths": MAX_PATH_CHARS, "chapters": MAX_PATH_CHARS, "exclude": MAX_PATH_CHARS, "extensions": MAX_EXTENSION_CHARS, "marker": MAX_MARKER_CHARS,
     "marker-style": _CODE_CHARS,
-    "reference-headings": MAX_HEADING_CHARS, "placement": _CODE_CHARS, "numbering": _CODE_CHARS,
+    "reference-headings": MAX_HEADING_CHARS, "placement": _CODE_CHARS, "numbering": _CODE_CHARS, "bibliography": MAX_PATH_CHARS,
     "select": _CODE_CHARS, "ignore": _CODE_CHARS, "per-file-ignores": MAX_PATH_CHARS, "severity": _CODE_CHARS,
 }
 _URL_LIMITS = {"cache-dir": MAX_PATH_CHARS, "exclude": MAX_URL_PATTERN_CHARS, "accept": MAX_PATH_CHARS, "archive-api": MAX_PATH_CHARS,
@@ -391,6 +397,12 @@ def _apply_table(settings: Settings, read: tuple[dict[str, Any], str], path: str
         values["paths"] = tuple(_from_folder(root, given) for given in table["paths"])
     if "chapters" in table:
         values["chapters"] = tuple(_from_folder(root, given) for given in table["chapters"])
+    if "numbering" in table:
+        values["numbering"] = table["numbering"]
+    if table.get("bibliography"):
+        if table.get("numbering") != "book":
+            raise ConfigError(f"{shown(path)}: '{prefix}bibliography' needs numbering = \"book\" (one reference list for the whole book)")
+        values["bibliography"] = _from_folder(root, table["bibliography"])
     if "extensions" in table:
         values["extensions"] = tuple(dict.fromkeys(extension.lower() for extension in table["extensions"]))
     for key in ("marker", "marker-style", "placement", "require-url"):

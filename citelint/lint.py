@@ -22,7 +22,12 @@ def lint_chapter(
     file reports them, sorted by position. ``selection``: the file's, when the
     caller has it already (its suppression comments are read once)."""
     selection = selection or Selection.of(chapter, path)
-    found = [selection.reported(diagnostic, path) for diagnostic in run_rules(chapter, selection.rule_codes, selection.suppressed)]
+    codes = selection.rule_codes
+    if chapter.settings.numbering == "book":  # these are judged across the book's chapters (book_numbering)
+        from citelint.catalog import BOOK_NUMBERING_CODES
+
+        codes = codes - BOOK_NUMBERING_CODES
+    found = [selection.reported(diagnostic, path) for diagnostic in run_rules(chapter, codes, selection.suppressed)]
     found += [selection.reported(diagnostic, path) for diagnostic in extra if selection.wanted(diagnostic)]
     found.sort(key=Diagnostic.sort_key)
     return found

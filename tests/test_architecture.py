@@ -24,13 +24,13 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("chapter",),
     ("rules", "rules.*"),
     # decisions over a chapter: what a file reports, the lint core, the renumbering
-    ("selection", "lint", "renumbering", "book_checks"),
+    ("selection", "lint", "renumbering", "book_checks", "book_numbering"),
     # the URL checker (requests and requests-cache only in urls.http)
     ("urls", "urls.store", "urls.http", "urls.checker", "urls.doi", "urls.history", "urls.wrong_page", "urls.soft404"),
     # output
     ("report", "report.*", "docsgen"),
     # drivers: checking files, the process fan-out, fixing files, the URL run
-    ("check_files", "processes", "fix_files", "check_urls"),
+    ("check_files", "processes", "fix_files", "check_urls", "fix_book"),
     # the interface: the command line and the public Python API
     ("cli", "__main__", "", "book_command", "init_project", "bibliography", "server", "server.*", "watch"),
 )

@@ -154,7 +154,7 @@ def test_url_table_is_validated(repo: Path) -> None:
         (".citelint.toml", "paths = " + "[" * 5_000 + "]" * 5_000 + "\n", ".citelint.toml: not valid TOML here: its arrays or tables are nested too deeply"),
         (".citelint.toml", "a = " + "{b = " * 2_000 + "1" + "}" * 2_000 + "\n", ".citelint.toml: not valid TOML here: its arrays or tables are nested too deeply"),
         (".citelint.toml", "[urls]\nworkers = " + "9" * 5_000 + "\n", ".citelint.toml: not valid TOML here: a number in it has more than 4,300 digits"),
-        (".citelint.toml", 'numbering = "book"\n', ".citelint.toml: 'numbering' must be \"chapter\" (each file numbered on its own; \"book\", one numbering across chapters, is not available yet), not a string ('book')"),
+        (".citelint.toml", 'numbering = "pages"\n', ".citelint.toml: 'numbering' must be \"chapter\" (each file numbered on its own) or \"book\" (one numbering across the chapters, in book order), not a string ('pages')"),
         (".citelint.toml", 'reference-headings = ["Sources", " "]\n', ".citelint.toml: 'reference-headings' must be a non-empty list of non-empty strings"),
         (".citelint.toml", 'marker = "CIT[ATION"\n', ".citelint.toml: 'marker' must be a non-empty string without brackets"),
         (".citelint.toml", "[urls]\ntimeout = inf\n", ".citelint.toml: 'urls.timeout' must be a positive number of seconds, at most 600, not a number (inf)"),

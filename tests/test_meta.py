@@ -19,7 +19,7 @@ IDS = [module.RULE.code for module in RULE_MODULES]
 def test_registry_is_complete_and_ordered() -> None:
     modules = sorted(path.stem for path in (ROOT / "citelint" / "rules").glob("cit*.py"))
     assert [module.__name__.rsplit(".", 1)[1] for module in RULE_MODULES] == modules
-    assert IDS == sorted(IDS) == [f"CIT{n:03d}" for n in range(1, 16)]
+    assert IDS == sorted(IDS) == [f"CIT{n:03d}" for n in range(1, 17)]
     names = [module.RULE.name for module in RULE_MODULES]
     assert len(set(names)) == len(names)
 
@@ -29,8 +29,11 @@ def test_failing_example_fails_and_passing_example_passes(module: object) -> Non
     code = module.RULE.code  # type: ignore[attr-defined]
     found = examples(module)  # type: ignore[arg-type]
     assert set(found) == {"failing", "passing"}
-    assert code in [d.code for d in lint_text(found["failing"])]
-    assert lint_text(found["passing"]) == []
+    lint = lint_text
+    if code == "CIT016":  # judged only with numbering = "book": the examples are books compiled into one file
+        from citelint.book_numbering import lint_book_text as lint
+    assert code in [d.code for d in lint(found["failing"])]
+    assert lint(found["passing"]) == []
 
 
 @pytest.mark.parametrize("module", RULE_MODULES, ids=IDS)

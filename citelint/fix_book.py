@@ -1,0 +1,336 @@
+"""``citelint fix`` with ``numbering = "book"``: the book renumbered as one transaction.
+
+Every file of the book (``book_numbering.book_files``) is read, the book is
+planned as a whole — markers renumbered in order of first citation across the
+book, the entries of every reference list put in that order, each list keeping
+its place and its number of entries (chapter 2's list still holds the numbers
+after chapter 1's; an entry first cited in a later chapter moves to that place)
+— and the plan is verified on the new texts: every piece of citing text points
+at an entry with exactly the text it pointed at before, the book keeps its
+entries, and no renumbering finding is left. Then every changed file is written
+(each atomically), or none: a file changed on disk meanwhile stops the fix, and
+files written before it are put back.
+
+``fix`` refuses, writing nothing and naming the reason, whenever a chapter alone
+would refuse (an ambiguous list, a near-miss whose number cannot be read …) and
+whenever the book's numbering is a guess (a number listed in two chapters, a
+cited number no list has).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Callable, Iterable, NamedTuple, Optional
+
+from citelint.atomic_write import ChangedOnDisk, write_atomically
+from citelint.book_numbering import RENUMBERING, Book, BookChapter, Listed, book_files, parsed, raw_findings
+from citelint.chapter import Chapter
+from citelint.config import Settings
+from citelint.diagnostics import FileError
+from citelint.files import decode, read_file
+from citelint.fix_files import FileFix, FixOutcome, unified_diff
+from citelint.markers import masked
+from citelint.renumbering import Refusal, TextEdit, _SourceOffsets, apply_edits, marker_text
+
+# A test seam: called with each file's path right before it is written (nothing timed).
+before_write: Callable[[str], None] = lambda path: None  # noqa: E731
+
+
+class BookFile(NamedTuple):
+    """One file of the book as read."""
+
+    path: str
+    shown: str
+    data: bytes
+    text: str
+
+
+class Counts(NamedTuple):
+    renumbered: int = 0
+    normalised: int = 0
+    moved: int = 0
+    relabelled: int = 0
+
+    def plus(self, other: "Counts") -> "Counts":
+        return Counts(*(a + b for a, b in zip(self, other)))
+
+    def summary(self) -> str:
+        parts = [
+            what.format(count, "" if count == 1 else "s")
+            for count, what in zip(self, ("renumbered {} marker{}", "normalised {} malformed marker{}", "moved {} reference{}", "relabelled {} reference{}"))
+            if count
+        ]
+        return ", ".join(parts) if parts else "nothing to fix"
+
+
+def fix_book_paths(paths: Iterable[str], settings: Settings, write: bool, stdin_name: str = "-") -> FixOutcome:
+    """Fix the whole book (whatever subset of it ``paths`` names) as one
+    transaction; standard input is not read (the book is its files)."""
+    outcome = FixOutcome()
+    found = book_files(paths, settings)
+    outcome.errors += found.errors
+    outcome.reports += [FileFix(note.path, False, note=note.message) for note in found.notes]
+    files = []
+    for path in found.files:
+        read = read_file(path)
+        source = read if isinstance(read, FileError) else decode(path, read[0])
+        if isinstance(source, FileError):
+            outcome.errors.append(source)
+            continue
+        assert not isinstance(read, FileError)
+        files.append(BookFile(path, path, read[0], source.text))
+    if outcome.errors or not files:
+        return outcome  # the book is renumbered whole or not at all
+    chapters = [parsed(file.path, file.shown, file.text, settings) for file in files]
+    book = Book(chapters)
+    try:
+        new_texts, counts, kept = plan(book, [file.text for file in files])
+    except Refusal as refusal:
+        path, reason = refusal.args if len(refusal.args) == 2 else (files[0].shown, str(refusal))
+        outcome.reports.append(FileFix(path, False, refused=reason))
+        return outcome
+    problem = verify(book, [parsed(file.path, file.shown, text, settings) for file, text in zip(files, new_texts)])
+    if problem is not None:
+        outcome.reports.append(FileFix(files[0].shown, False, refused=f"the book's renumbering did not verify ({problem}); please report this"))
+        return outcome
+    changed = [(file, text, count) for file, text, count in zip(files, new_texts, counts) if text != file.text]
+    if kept is not None:
+        outcome.reports.append(FileFix("book", False, note=kept))
+    if write and changed:
+        failure = write_all([(file, text) for file, text, _ in changed])
+        if failure is not None:
+            outcome.reports.append(failure)
+            return outcome
+    for file, text, count in changed:
+        outcome.reports.append(FileFix(file.shown, True, count.summary(), diff=unified_diff(file.shown, file.text, text)))
+    return outcome
+
+
+# -- the plan ----------------------------------------------------------------------
+
+
+def plan(book: Book, sources: list[str]) -> tuple[list[str], list[Counts], Optional[str]]:
+    """Each file's new text, what changed in it, and why the numbering is kept (None
+    when it is not); Refusal(path, reason) when the renumbering would be a guess."""
+    renumber, kept = _decision(book)
+    if renumber:
+        blocker = book.blocker()
+        if blocker is not None:
+            reason, path = blocker
+            raise Refusal(path, reason)
+        mapping = _mapping(book)
+    else:
+        mapping = {number: number for cite in book.cites for number in cite.marker.numbers}
+        mapping.update({listed.number: listed.number for listed in book.entries})
+    edits: list[list[TextEdit]] = [[] for _ in sources]
+    counts = [Counts() for _ in sources]
+    for place in book.chapters:
+        found, count = _marker_edits(place, sources[place.file], mapping)
+        edits[place.file] += found
+        counts[place.file] = counts[place.file].plus(count)
+    if renumber:
+        for file, found, count in _list_edits(book, sources, mapping):
+            edits[file] += found
+            counts[file] = counts[file].plus(count)
+    return [apply_edits(source, found) if found else source for source, found in zip(sources, edits)], counts, kept
+
+
+def _decision(book: Book) -> tuple[bool, Optional[str]]:
+    """Whether to renumber: only when a book-wide renumbering finding is reported,
+    and never when one is not selected or is suppressed (a deliberate order)."""
+    wanted = False
+    for place, diagnostic in raw_findings(book):
+        if diagnostic.code not in RENUMBERING and diagnostic.code != "CIT016":
+            continue
+        if diagnostic.code not in place.selection.codes:
+            return False, f"kept the numbering: {diagnostic.code} is not selected"
+        if place.selection.suppressed(diagnostic):
+            return False, f"kept the numbering: {diagnostic.code} is suppressed on line {diagnostic.line} of {place.path}"
+        wanted = True
+    return wanted, None
+
+
+def _mapping(book: Book) -> dict[int, int]:
+    """Old number -> new: in order of first citation across the book, then the
+    entries nobody cites in book order."""
+    order: dict[int, None] = {}
+    for cite in book.cites:
+        for number in cite.marker.numbers:
+            order.setdefault(number, None)
+    for listed in book.entries:
+        order.setdefault(listed.number, None)
+    return {old: new for new, old in enumerate(order, start=1)}
+
+
+def _left(place: BookChapter) -> set[int]:
+    """Near-misses to leave as written: CIT005 not selected, or suppressed there."""
+    chapter, selection = place.chapter, place.selection
+    near = [marker for marker in chapter.markers if not marker.well_formed]
+    if "CIT005" not in selection.codes:
+        return {marker.start for marker in near}
+    return {marker.start for marker in near if selection.suppressed_at(chapter.document.line_of(marker.start), "CIT005")}
+
+
+def _marker_edits(place: BookChapter, source: str, mapping: dict[int, int]) -> tuple[list[TextEdit], Counts]:
+    chapter = place.chapter
+    if place.selection.file_disabled():
+        if any(mapping.get(n, n) != n for marker in chapter.citations() for n in marker.numbers):
+            raise Refusal(place.path, "the file is switched off with citelint-disable-file, and its markers would be renumbered")
+        return [], Counts()
+    offsets = _SourceOffsets(source, chapter)
+    leave = _left(place)
+    edits, renumbered, normalised = [], 0, 0
+    for marker in chapter.citations():
+        mapped = [mapping[number] for number in marker.numbers]
+        if marker.start in leave:
+            if mapped != list(marker.numbers):
+                line = chapter.document.line_of(marker.start) + 1
+                raise Refusal(place.path, f"the malformed marker {marker.shown} on line {line} is left as written (CIT005 is not selected or is suppressed) and would need a new number")
+            continue
+        if marker.well_formed and mapped == list(marker.numbers):
+            continue
+        text = marker_text(marker, mapping, chapter.settings.marker, chapter.settings.marker_style)
+        if text == marker.text:
+            continue
+        renumbered += marker.well_formed
+        normalised += not marker.well_formed
+        edits.append(TextEdit(offsets.of(marker.start), offsets.of(marker.end), text))
+    return edits, Counts(renumbered, normalised)
+
+
+def _list_edits(book: Book, sources: list[str], mapping: dict[int, int]) -> list[tuple[int, list[TextEdit], Counts]]:
+    """Each slot of the book's lists (in book order) gets the entry whose new number
+    is its place, relabelled, with the markers inside it renumbered."""
+    ordered = sorted(book.entries, key=lambda listed: mapping[listed.number])
+    found = []
+    for slot, listed in zip(book.entries, ordered):
+        if listed.place.selection.file_disabled() or slot.place.selection.file_disabled():
+            raise Refusal(slot.place.path, "a file switched off with citelint-disable-file would have its reference list changed")
+        if listed.place.file != slot.place.file and (listed.entry.label is None) != (slot.entry.label is None):
+            raise Refusal(
+                slot.place.path,
+                f"reference {listed.number} ({listed.place.path}, line {listed.line}) would move to the list at line {slot.line}, "
+                "and one of the two lists numbers its entries while the other does not; number both lists alike first",
+            )
+        text = _entry_text(listed, sources[listed.place.file], slot.position, mapping)
+        start, end = _SourceOffsets(sources[slot.place.file], slot.place.chapter).entry_span(slot.entry)
+        moved = int(listed is not slot)
+        relabelled = int(listed.entry.label is not None and listed.entry.label != slot.position)
+        edits = [TextEdit(start, end, text)] if sources[slot.place.file][start:end] != text else []
+        found.append((slot.place.file, edits, Counts(moved=moved, relabelled=relabelled)))
+    return found
+
+
+def _entry_text(listed: Listed, source: str, number: int, mapping: dict[int, int]) -> str:
+    chapter = listed.place.chapter
+    offsets = _SourceOffsets(source, chapter)
+    start, end = offsets.entry_span(listed.entry)
+    inner: list[TextEdit] = []
+    entry = listed.entry
+    if entry.label_span is not None and entry.label != number:
+        inner.append(TextEdit(offsets.of(entry.label_span.start) - start, offsets.of(entry.label_span.end) - start, str(number)))
+    for marker in chapter.markers:
+        if marker.cites and chapter.in_reference_list(marker) and start <= offsets.of(marker.start) < end:
+            if any(n not in mapping for n in marker.numbers):
+                raise Refusal(listed.place.path, f"{marker.shown} on line {listed.line} (in the reference list) cites a number the book does not list")
+            text = marker_text(marker, mapping, chapter.settings.marker, chapter.settings.marker_style)
+            if text != marker.text:
+                inner.append(TextEdit(offsets.of(marker.start) - start, offsets.of(marker.end) - start, text))
+    text = source[start:end]
+    return apply_edits(text, inner) if inner else text
+
+
+# -- the check on the result --------------------------------------------------------
+
+
+def cited_texts(book: Book) -> tuple[list[list[tuple[str, ...]]], Counter[tuple[str, tuple[tuple[str, ...], ...]]]]:
+    """For each chapter, what each piece of citing text outside the lists points to
+    (the entries' texts, from wherever in the book they are listed; text that may
+    cite but cannot be read stands as itself); and the book's entries, each with
+    what the markers inside it point to."""
+    texts = {listed.number: _as_source(listed) for listed in book.entries}
+
+    def targets(numbers: tuple[int, ...]) -> tuple[str, ...]:
+        return tuple(texts.get(number, f"<no entry {number}>") for number in numbers)
+
+    chapters = []
+    for place in book.chapters:
+        cited = []
+        for marker in place.chapter.markers:
+            if place.chapter.in_reference_list(marker):
+                continue
+            if marker.cites:
+                cited.append(targets(marker.numbers))
+            elif any(character.isdigit() for character in marker.text):
+                cited.append(("<unread>", marker.text))
+        chapters.append(cited)
+    entries: Counter[tuple[str, tuple[tuple[str, ...], ...]]] = Counter()
+    for listed in book.entries:
+        chapter = listed.place.chapter
+        inner = tuple(
+            targets(marker.numbers) if marker.cites else ("<unread>", marker.text)
+            for marker in chapter.markers
+            if chapter.in_reference_list(marker) and listed.entry.first_line <= chapter.document.line_of(marker.start) <= listed.entry.last_line
+        )
+        entries[(_as_source(listed), inner)] += 1
+    return chapters, entries
+
+
+def _as_source(listed: Listed) -> str:
+    settings = listed.place.chapter.settings
+    return masked(listed.entry.text, settings.marker, settings.marker_style)
+
+
+def verify(before: Book, after_files: list[tuple[str, Chapter, object]]) -> Optional[str]:
+    """Why the renumbered book is not right, or None."""
+    after = Book(after_files)  # type: ignore[arg-type]
+    if Counter(place.file for place in before.chapters) != Counter(place.file for place in after.chapters):
+        return "the chapters of the book would change"
+    old_chapters, old_entries = cited_texts(before)
+    new_chapters, new_entries = cited_texts(after)
+    if old_chapters != new_chapters:
+        return "a marker would cite a different source"
+    if old_entries != new_entries:
+        return "the book's references would change"
+    for place, diagnostic in raw_findings(after):
+        if diagnostic.code in RENUMBERING and place.selection.wanted(diagnostic):
+            return f"{diagnostic.code} would remain in {place.path}"
+    return None
+
+
+# -- the writes --------------------------------------------------------------------
+
+
+def write_all(changes: list[tuple[BookFile, str]]) -> Optional[FileFix]:
+    """Write every changed file, each atomically; when one cannot be written (it
+    changed on disk, or the write failed), put back the ones written before it.
+    None when all were written, else the refusal to report."""
+    written: list[tuple[BookFile, bytes]] = []
+    for file, text in changes:
+        new = text.encode("utf-8")
+        try:
+            before_write(file.path)
+            write_atomically(file.path, file.data, new)
+        except (ChangedOnDisk, OSError) as error:
+            why = str(error) if isinstance(error, ChangedOnDisk) else f"it cannot be written: {error.strerror or error}"
+            put_back, failed = _put_back(written)
+            back = ""
+            if written:
+                back = f"; the {len(put_back)} file{'s' if len(put_back) != 1 else ''} written before it {'was' if len(put_back) == 1 else 'were'} put back as {'it was' if len(put_back) == 1 else 'they were'}"
+                if failed:
+                    back += f", except {', '.join(failed)}, which could not be put back: restore {'it' if len(failed) == 1 else 'them'} from version control"
+            return FileFix(file.shown, False, refused=f"{why}; the book was not renumbered (no file changed){back}" if not failed else f"{why}; the book's renumbering was stopped{back}")
+        written.append((file, new))
+    return None
+
+
+def _put_back(written: list[tuple[BookFile, bytes]]) -> tuple[list[str], list[str]]:
+    """Give each file written in this fix its text as it was read (last first)."""
+    done, failed = [], []
+    for file, new in reversed(written):
+        try:
+            write_atomically(file.path, new, file.data)
+            done.append(file.shown)
+        except (ChangedOnDisk, OSError):
+            failed.append(file.shown)
+    return done, failed
