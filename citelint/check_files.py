@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from citelint.cache import Cached, ResultCache, Stamp
     from citelint.chapter import Chapter
 
-UrlCheck = Callable[[list[str]], dict]  # type: ignore[type-arg]  # each link's verdict, by the keys of check_urls.url_keys
+UrlCheck = Callable[[list[str]], dict]  # type: ignore[type-arg]  # each link's verdict, by the keys of urls.url_keys
 PARALLEL_MIN_FILES = 8
 PARALLEL_MIN_BYTES = 1_000_000
 
@@ -250,7 +250,7 @@ def _check_with_urls(files: list[_File], settings: Settings, url_check: UrlCheck
     larger than the bytes linted at once (processes.IN_FLIGHT_CHARS) is not held
     parsed between the two: its files are parsed again, one at a time, so memory
     holds one file, as without ``--urls``."""
-    from citelint.check_urls import url_keys
+    from citelint.urls import url_keys
     from citelint.processes import IN_FLIGHT_CHARS
 
     hold = sum(_size(file.path) for file in files if file.path != STDIN) <= IN_FLIGHT_CHARS
@@ -278,6 +278,10 @@ def _check_with_urls(files: list[_File], settings: Settings, url_check: UrlCheck
         book.append((file.shown, _book_entries(chapter, file.shown)))
     result.errors[first_error:first_error] = read_errors
     result.diagnostics += _across_files(book, settings)
+    if settings.numbering == "book":  # one numbering across the book's chapters (book_numbering), as without --urls
+        from citelint.book_numbering import findings_of_files
+
+        result.diagnostics += findings_of_files([(files[index].path, files[index].shown) for index in parsed], settings)
 
 
 def _parse_for_urls(file: _File, settings: Settings, result: CheckResult, read_errors: list[FileError], again: bool = False) -> Optional["Chapter"]:
