@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from citelint.cache import Cached, ResultCache, Stamp
     from citelint.chapter import Chapter
 
-UrlCheck = Callable[[list[str]], dict]  # type: ignore[type-arg]  # each link's verdict, by the keys of check_urls.url_keys
+UrlCheck = Callable[[list[str]], dict]  # type: ignore[type-arg]  # each link's verdict, by the keys of urls.url_keys
 PARALLEL_MIN_FILES = 8
 PARALLEL_MIN_BYTES = 1_000_000
 
@@ -250,7 +250,7 @@ def _check_with_urls(files: list[_File], settings: Settings, url_check: UrlCheck
     larger than the bytes linted at once (processes.IN_FLIGHT_CHARS) is not held
     parsed between the two: its files are parsed again, one at a time, so memory
     holds one file, as without ``--urls``."""
-    from citelint.check_urls import url_keys
+    from citelint.urls import url_keys
     from citelint.processes import IN_FLIGHT_CHARS
 
     hold = sum(_size(file.path) for file in files if file.path != STDIN) <= IN_FLIGHT_CHARS

@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 from typing import Callable, Mapping, Optional
 
-from citelint.chapter import Chapter
 from citelint.config import Settings, cache_folder, shown
 from citelint.diagnostics import printable, shorten
 from citelint.check_files import UrlCheck
@@ -52,16 +51,6 @@ def guard_opened(flag: Optional[bool], environ: Mapping[str, str], warn: Callabl
     return False
 
 
-def url_keys(chapter: Chapter) -> list[str]:
-    """What the URL check asks about for a chapter: each entry's URLs (a DOI's URL
-    is asked of the DOI resolver instead), and each DOI by its resolver key."""
-    from citelint.urls import doi_links_of, links_of
-    from citelint.urls.doi import doi_key, is_doi_url
-
-    keys = [link.url for link in links_of(chapter) if not is_doi_url(link.url)]
-    return keys + [doi_key(link.doi) for link in doi_links_of(chapter)]
-
-
 def make_url_check(
     settings: Settings,
     *,
@@ -90,7 +79,7 @@ def make_url_check(
     folder = Path(cache_dir) if cache_dir else Path(cache_folder(settings))
 
     def url_check(urls: list[str]) -> dict:  # type: ignore[type-arg]
-        """Each link's verdict, by the keys ``url_keys`` gives (the findings are made
+        """Each link's verdict, by the keys ``urls.url_keys`` gives (the findings are made
         with each file's selection)."""
         from citelint.urls.checker import CheckOptions, UrlChecker
 

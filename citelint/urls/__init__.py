@@ -255,6 +255,15 @@ def links_of(chapter: Chapter) -> Iterator[Link]:
                 yield Link(f"https://doi.org/{doi.text}", start + doi.start, start + doi.end, fields)
 
 
+def url_keys(chapter: Chapter) -> list[str]:
+    """What the URL check asks about for a chapter: each entry's URLs (a DOI's URL
+    is asked of the DOI resolver instead), and each DOI by its resolver key."""
+    from citelint.urls.doi import doi_key, is_doi_url
+
+    keys = [link.url for link in links_of(chapter) if not is_doi_url(link.url)]
+    return keys + [doi_key(link.doi) for link in doi_links_of(chapter)]
+
+
 def url_diagnostics(
     chapter: Chapter, verdicts: dict, path: str, selection: Selection, limit: int = MAX_FINDINGS_PER_RULE  # type: ignore[type-arg]
 ) -> list[Diagnostic]:
