@@ -186,10 +186,10 @@ class Book:
             # citations: a chapter of a book may cite what another chapter lists
             reason = place.chapter._replace(cited=()).renumbering_blocker()
             if reason is not None:
-                return f"{place.path}: {reason}", place.path
+                return reason, place.path
         for later, earlier in self.duplicates():
             return (
-                f"{later.place.path}: reference {later.number} (line {later.line}) has the number of reference {earlier.number} "
+                f"reference {later.number} (line {later.line}) has the number of reference {earlier.number} "
                 f"in {earlier.place.path} (line {earlier.line}); say which is which first",
                 later.place.path,
             )
@@ -197,12 +197,12 @@ class Book:
             missing = [number for number in cite.marker.numbers if number not in self.by_number]
             if missing:
                 where = "no reference list of the book has it" if self.entries else "the book has no reference list"
-                return f"{cite.place.path}: reference {missing[0]} is cited on line {cite.line}, but {where}", cite.place.path
+                return f"reference {missing[0]} is cited on line {cite.line}, but {where}", cite.place.path
         return None
 
     def advice(self) -> str:
         blocker = self.blocker()
-        return "run `citelint fix`" if blocker is None else f"`citelint fix` cannot renumber: {blocker[0]}"
+        return "run `citelint fix`" if blocker is None else f"`citelint fix` cannot renumber: {blocker[1]}: {blocker[0]}"
 
 
 def _finding(place: BookChapter, rule_: Rule, start: int, end: int, message: str) -> Diagnostic:

@@ -1,0 +1,392 @@
+"""numbering = "book": one numbering across the chapters of a real book on disk,
+checked and fixed through the command line (a process of its own, except where a
+test seam inside the fix is needed)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.helpers import cli
+
+ENTRY = {n: f'"Work {n}." Example Press, 20{10 + n}. https://example.com/{n}' for n in range(1, 30)}
+
+
+def entry(n: int, label: Optional[int] = None) -> str:
+    return f"{label if label is not None else n}. {ENTRY[n]}"
+
+
+def chapter(title: str, prose: str, entries: list[str]) -> str:
+    text = f"# {title}\n\n{prose}\n"
+    if entries:
+        text += "\n## References\n\n" + "\n".join(entries) + "\n"
+    return text
+
+
+# A 4-chapter mdBook, numbered across the book: each chapter lists what it cites first.
+BOOK = {
+    "ch1.md": chapter("Chapter 1", "First claim. [CITATION 1] Second claim. [CITATION 2]", [entry(1), entry(2)]),
+    "ch2.md": chapter("Chapter 2", "Third claim. [CITATION 3] Again. [CITATION 1] Fourth. [CITATION 4]", [entry(3), entry(4)]),
+    "ch3.md": chapter("Chapter 3", "Fifth claim. [CITATION 5]", [entry(5)]),
+    "ch4.md": chapter("Chapter 4", "Back to two. [CITATION 2] Sixth. [CITATION 6]", [entry(6)]),
+}
+BOOK_CONFIG = 'numbering = "book"\n'
+
+
+def make_book(root: Path, chapters: dict[str, str], config: str = BOOK_CONFIG, extra: Optional[dict[str, str]] = None) -> Path:
+    (root / "src").mkdir(parents=True, exist_ok=True)
+    (root / "book.toml").write_text('[book]\ntitle = "A book"\n', encoding="utf-8")
+    summary = "# Summary\n\n" + "".join(f"- [{name}]({name})\n" for name in chapters)
+    (root / "src" / "SUMMARY.md").write_text(summary, encoding="utf-8")
+    for name, text in chapters.items():
+        (root / "src" / name).write_text(text, encoding="utf-8")
+    for name, text in (extra or {}).items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    (root / ".citelint.toml").write_text(config, encoding="utf-8")
+    return root
+
+
+def citelint(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "citelint", *args], cwd=root, capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+
+
+def findings(root: Path, *args: str) -> list[tuple[str, str, int]]:
+    ran = citelint(root, "check", "--no-cache", "--format", "json", *args)
+    assert ran.returncode in (0, 1), ran.stderr
+    return [(d["code"], d["path"], d["line"]) for d in json.loads(ran.stdout)["diagnostics"]]
+
+
+def texts(root: Path) -> dict[str, str]:
+    return {path.relative_to(root).as_posix(): path.read_text(encoding="utf-8") for path in sorted(root.rglob("*.md"))}
+
+
+# -- check -------------------------------------------------------------------------
+
+
+def test_a_book_numbered_across_its_chapters_is_clean(tmp_path: Path) -> None:
+    root = make_book(tmp_path, BOOK)
+    ran = citelint(root, "check", "--no-cache")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "in 4 files" in ran.stdout
+
+
+def test_the_same_book_numbered_per_chapter_is_what_chapter_numbering_reports(tmp_path: Path) -> None:
+    """The default: each file numbered on its own, so the continued numbers are
+    defects there (CIT001/CIT011...), exactly as before book numbering existed."""
+    root = make_book(tmp_path, BOOK, config="")
+    codes = {code for code, _, _ in findings(root, "src")}
+    assert {"CIT001", "CIT004", "CIT011"} <= codes
+    assert "CIT016" not in codes
+
+
+def test_one_bibliography_for_the_book(tmp_path: Path) -> None:
+    chapters = {name: text.split("\n## References")[0] for name, text in BOOK.items()}
+    back = chapter("References", "", [entry(n) for n in range(1, 7)]).replace("# References\n\n\n\n## References", "# References")
+    config = BOOK_CONFIG + 'bibliography = "back-matter/references.md"\n'
+    root = make_book(tmp_path, chapters, config, {"back-matter/references.md": back})
+    ran = citelint(root, "check", "--no-cache")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "in 5 files" in ran.stdout
+    # an entry nobody cites is reported in the bibliography file, at its line
+    (root / "back-matter/references.md").write_text(back + entry(7) + "\n", encoding="utf-8")
+    assert findings(root) == [("CIT002", "back-matter/references.md", back.count("\n") + 1)]
+
+
+def test_a_bibliography_that_does_not_exist_is_an_error_naming_it(tmp_path: Path) -> None:
+    root = make_book(tmp_path, BOOK, BOOK_CONFIG + 'bibliography = "refs.md"\n')
+    ran = citelint(root, "check", "--no-cache")
+    assert ran.returncode == 2
+    assert "refs.md: the configured bibliography does not exist" in ran.stderr
+
+
+def test_bibliography_without_book_numbering_is_a_configuration_error(tmp_path: Path) -> None:
+    root = make_book(tmp_path, BOOK, 'bibliography = "refs.md"\n')
+    ran = citelint(root, "check", "--no-cache")
+    assert ran.returncode == 2 and ran.stdout == ""
+    assert ran.stderr == "citelint: error: .citelint.toml: 'bibliography' needs numbering = \"book\" (one reference list for the whole book)\n"
+
+
+def _planted(name: str) -> tuple[dict[str, str], list[tuple[str, str, int]]]:
+    book = dict(BOOK)
+    if name == "CIT003":  # 5 first cited in chapter 2, before 4 is first cited in chapter 3
+        book["ch2.md"] = chapter("Chapter 2", "Third claim. [CITATION 3] Again. [CITATION 1] Fifth. [CITATION 5]", [entry(3), entry(4)])
+        book["ch3.md"] = chapter("Chapter 3", "Fourth claim. [CITATION 4]", [entry(5)])
+        return book, [("CIT003", "src/ch2.md", 3)]
+    if name == "CIT001":
+        book["ch4.md"] = chapter("Chapter 4", "Back to two. [CITATION 2] Sixth. [CITATION 6] Ninth. [CITATION 9]", [entry(6)])
+        return book, [("CIT001", "src/ch4.md", 3)]
+    if name == "CIT002":
+        book["ch4.md"] = chapter("Chapter 4", "Back to two. [CITATION 2]", [entry(6)])
+        return book, [("CIT002", "src/ch4.md", 7)]
+    if name == "CIT004":  # chapter 4 lists and cites 8: 6 and 7 are nowhere
+        book["ch4.md"] = chapter("Chapter 4", "Back to two. [CITATION 2] Eighth. [CITATION 8]", [entry(8)])
+        return book, [("CIT004", "src/ch4.md", 3), ("CIT011", "src/ch4.md", 7)]
+    assert name == "CIT016"  # chapter 3's list starts again at 1
+    book["ch3.md"] = chapter("Chapter 3", "Fifth claim. [CITATION 1]", [entry(5, label=1)])
+    return book, [("CIT004", "src/ch4.md", 3), ("CIT016", "src/ch3.md", 7)]  # 5 is now nowhere: a gap before 6
+
+
+@pytest.mark.parametrize("name", ["CIT003", "CIT001", "CIT002", "CIT004", "CIT016"])
+def test_planted_cross_chapter_defects_at_their_file_and_line(tmp_path: Path, name: str) -> None:
+    book, expected = _planted(name)
+    root = make_book(tmp_path, book)
+    assert sorted(findings(root)) == sorted(expected)
+
+
+def test_each_format_names_the_right_file(tmp_path: Path) -> None:
+    book, _ = _planted("CIT003")
+    root = make_book(tmp_path, book)
+    sarif = json.loads(citelint(root, "check", "--no-cache", "--format", "sarif").stdout)
+    results = sarif["runs"][0]["results"]
+    assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results] == [
+        ("CIT003", "src/ch2.md", 3)
+    ]
+    github = citelint(root, "check", "--no-cache", "--format", "github").stdout
+    assert "::error file=src/ch2.md,line=3,col=" in github and "title=CIT003" in github
+    text = citelint(root, "check", "--no-cache").stdout
+    assert text.startswith("src/ch2.md:3:")
+    assert "first cited in src/ch3.md (line 3)" in text
+
+
+def test_cross_chapter_out_of_order_message_names_the_other_chapter(tmp_path: Path) -> None:
+    book, _ = _planted("CIT003")
+    root = make_book(tmp_path, book)
+    report = json.loads(citelint(root, "check", "--no-cache", "--format", "json").stdout)
+    (finding,) = report["diagnostics"]
+    assert finding["message"].startswith("reference 5 is first cited before reference 4 (first cited in src/ch3.md (line 3))")
+    assert "run `citelint fix`" in finding["message"]
+
+
+def test_check_of_one_chapter_checks_the_whole_book_and_says_so(tmp_path: Path) -> None:
+    """What a pre-commit hook gives (the staged files): the book is checked."""
+    book, expected = _planted("CIT003")
+    root = make_book(tmp_path, book)
+    ran = citelint(root, "check", "--no-cache", "src/ch4.md")
+    assert ran.returncode == 1
+    assert "src/ch2.md:3:" in ran.stdout and "in 4 files" in ran.stdout
+    assert 'note: book: numbering = "book": checking the whole book (4 files, in order from mdBook SUMMARY.md (src/SUMMARY.md)), not only the paths given' in ran.stderr
+    assert findings(root, "src/ch4.md") == expected
+
+
+def test_a_file_that_is_no_chapter_is_named_and_not_checked(tmp_path: Path) -> None:
+    root = make_book(tmp_path, BOOK, extra={"src/draft.md": "Draft. [CITATION 7]\n"})
+    ran = citelint(root, "check", "--no-cache", "src")
+    assert ran.returncode == 0, ran.stdout
+    assert "src/SUMMARY.md, src/draft.md are not in the book" in ran.stderr
+
+
+def test_selection_and_suppression_apply_at_the_reported_file(tmp_path: Path) -> None:
+    book, _ = _planted("CIT003")
+    book["ch2.md"] = book["ch2.md"].replace("Fifth.", "<!-- citelint-disable-next-line CIT003 -->\nFifth.")
+    root = make_book(tmp_path, book)
+    assert findings(root) == []
+    book, _ = _planted("CIT001")
+    root = make_book(tmp_path / "b", book, BOOK_CONFIG + '[per-file-ignores]\n"src/ch4.md" = ["CIT001"]\n')
+    assert findings(root) == []
+
+
+def test_the_result_cache_gives_the_same_book_findings(tmp_path: Path) -> None:
+    book, expected = _planted("CIT016")
+    root = make_book(tmp_path, book)
+    cold = citelint(root, "check", "--format", "json")
+    warm = citelint(root, "check", "--format", "json")
+    assert cold.stdout == warm.stdout
+    assert sorted((d["code"], d["path"], d["line"]) for d in json.loads(warm.stdout)["diagnostics"]) == sorted(expected)
+    # a chapter changed: the book-wide part is judged again
+    (root / "src/ch3.md").write_text(BOOK["ch3.md"], encoding="utf-8")
+    assert json.loads(citelint(root, "check", "--format", "json").stdout)["diagnostics"] == []
+
+
+# -- fix ---------------------------------------------------------------------------
+
+UNORDERED = {
+    "ch1.md": chapter("Chapter 1", "First. [CITATION 1] Second. [CITATION 3]", [entry(1), entry(2)]),
+    "ch2.md": chapter("Chapter 2", "Third. [CITATION 2] Fourth. [CITATION 4]", [entry(3), entry(4)]),
+    "ch3.md": chapter("Chapter 3", "Fifth. [CITATION 6]", [entry(5)]),
+    "ch4.md": chapter("Chapter 4", "Sixth. [CITATION 5] Again. [CITATION 1]", [entry(6)]),
+}
+# Written by hand: new numbers in order of first citation (1, 3, 2, 4, 6, 5 become
+# 1-6); each list keeps its place and size, and takes the entries of its numbers.
+RENUMBERED = {
+    "src/ch1.md": f"# Chapter 1\n\nFirst. [CITATION 1] Second. [CITATION 2]\n\n## References\n\n1. {ENTRY[1]}\n2. {ENTRY[3]}\n",
+    "src/ch2.md": f"# Chapter 2\n\nThird. [CITATION 3] Fourth. [CITATION 4]\n\n## References\n\n3. {ENTRY[2]}\n4. {ENTRY[4]}\n",
+    "src/ch3.md": f"# Chapter 3\n\nFifth. [CITATION 5]\n\n## References\n\n5. {ENTRY[6]}\n",
+    "src/ch4.md": f"# Chapter 4\n\nSixth. [CITATION 6] Again. [CITATION 1]\n\n## References\n\n6. {ENTRY[5]}\n",
+}
+
+
+def test_fix_renumbers_the_book_across_its_files(tmp_path: Path) -> None:
+    root = make_book(tmp_path, UNORDERED)
+    assert {code for code, _, _ in findings(root)} == {"CIT003"}
+    ran = citelint(root, "fix")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "src/ch1.md: renumbered 1 marker, moved 1 reference, relabelled 1 reference" in ran.stdout
+    after = texts(root)
+    for path, expected in RENUMBERED.items():
+        assert after[path] == expected, path
+    assert findings(root) == []
+    again = citelint(root, "fix")
+    assert again.returncode == 0 and texts(root) == after  # idempotent
+
+
+def test_fix_diff_and_check_write_nothing(tmp_path: Path) -> None:
+    root = make_book(tmp_path, UNORDERED)
+    before = texts(root)
+    diff = citelint(root, "fix", "--diff")
+    assert diff.returncode == 1
+    assert "--- a/src/ch3.md" in diff.stdout and "+5. " + ENTRY[6] in diff.stdout
+    assert citelint(root, "fix", "--check").returncode == 1
+    assert texts(root) == before
+
+
+def test_fix_with_one_bibliography(tmp_path: Path) -> None:
+    chapters = {name: text.split("\n## References")[0] for name, text in UNORDERED.items()}
+    back = "# References\n\n" + "\n".join(entry(n) for n in range(1, 7)) + "\n"
+    config = BOOK_CONFIG + 'bibliography = "back-matter/references.md"\n'
+    root = make_book(tmp_path, chapters, config, {"back-matter/references.md": back})
+    ran = citelint(root, "fix")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert texts(root)["back-matter/references.md"] == "# References\n\n" + "\n".join(
+        f"{new}. {ENTRY[old]}" for new, old in enumerate([1, 3, 2, 4, 6, 5], start=1)
+    ) + "\n"
+    assert texts(root)["src/ch4.md"] == "# Chapter 4\n\nSixth. [CITATION 6] Again. [CITATION 1]\n"
+    assert findings(root) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (("ch3.md", "Fifth. [CITATION 6]", "Fifth. [CITATION 6] Or [CITATION 2 or 3]."), "[CITATION 2 or 3] on line 3 may cite a reference but cannot be read; write it as a marker first"),
+        (("ch4.md", "Again. [CITATION 1]", "Again. [CITATION 9]"), "reference 9 is cited on line 3, but no reference list of the book has it"),
+        (("ch2.md", "3. ", "1. "), "reference 1 (line 7) has the number of reference 1 in src/ch1.md (line 7); say which is which first"),
+    ],
+    ids=["unreadable-near-miss", "cited-but-not-listed", "duplicate-label"],
+)
+def test_fix_refuses_for_a_blocker_in_one_chapter_and_changes_no_file(tmp_path: Path, change: tuple[str, str, str], reason: str) -> None:
+    book = dict(UNORDERED)
+    name, old, new = change
+    book[name] = book[name].replace(old, new, 1)
+    root = make_book(tmp_path, book)
+    before = texts(root)
+    ran = citelint(root, "fix")
+    assert ran.returncode == 1
+    assert f"src/{name}: not fixed: {reason}\n" in ran.stdout, ran.stdout
+    assert texts(root) == before
+
+
+# -- a file changed on disk during the fix (the test seam: fix_book.before_write) ---
+
+
+def test_a_file_changed_before_its_write_stops_the_whole_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from citelint import fix_book
+
+    root = make_book(tmp_path, UNORDERED)
+    before = texts(root)
+    monkeypatch.chdir(root)
+
+    def someone_saves(path: str) -> None:
+        if path.endswith("ch1.md"):
+            Path(path).write_text(Path(path).read_text(encoding="utf-8") + "A new paragraph.\n", encoding="utf-8")
+
+    monkeypatch.setattr(fix_book, "before_write", someone_saves)
+    ran = cli("fix")
+    assert ran.code == 1
+    assert "src/ch1.md: not fixed: it changed on disk while citelint was fixing it; not overwritten; the book was not renumbered (no file changed)" in ran.stdout
+    after = texts(root)
+    assert after["src/ch1.md"] == before["src/ch1.md"] + "A new paragraph.\n"  # the writer's text is kept
+    assert {path: text for path, text in after.items() if path != "src/ch1.md"} == {path: text for path, text in before.items() if path != "src/ch1.md"}
+
+
+def test_a_later_file_changed_puts_the_earlier_writes_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from citelint import fix_book
+
+    root = make_book(tmp_path, UNORDERED)
+    before = texts(root)
+    monkeypatch.chdir(root)
+    seen: list[str] = []
+
+    def someone_saves_chapter_3(path: str) -> None:
+        seen.append(path)
+        if path.endswith("ch3.md"):
+            Path(path).write_text("# Chapter 3\n\nRewritten.\n", encoding="utf-8")
+
+    monkeypatch.setattr(fix_book, "before_write", someone_saves_chapter_3)
+    ran = cli("fix")
+    assert ran.code == 1
+    assert seen == ["src/ch1.md", "src/ch2.md", "src/ch3.md"]
+    assert "src/ch3.md: not fixed: it changed on disk" in ran.stdout
+    assert "the 2 files written before it were put back as they were" in ran.stdout
+    after = texts(root)
+    assert after["src/ch3.md"] == "# Chapter 3\n\nRewritten.\n"
+    assert {path: text for path, text in after.items() if path != "src/ch3.md"} == {path: text for path, text in before.items() if path != "src/ch3.md"}
+
+
+# -- the invariant, on generated books ---------------------------------------------
+
+_MARKER = re.compile(r"\[CITATION (\d+)\]")
+_ENTRY = re.compile(r"^(\d+)\. (.*)$", re.MULTILINE)
+
+
+def cited_works(book: dict[str, str]) -> list[list[str]]:
+    """Independently of citelint: for each chapter, the entry text each marker of its
+    prose points to, the entries read from every chapter's list (numbers run on)."""
+    entries = {int(number): text for text in book.values() if "## References" in text for number, text in _ENTRY.findall(text.split("## References")[1])}
+    return [[entries.get(int(number), f"<none {number}>") for number in _MARKER.findall(text.split("## References")[0])] for text in book.values()]
+
+
+@st.composite
+def books(draw: st.DrawFn) -> dict[str, str]:
+    """2-4 chapters; entries 1..N spread over the chapters' lists in a shuffled order
+    (labels continuing the numbering or not); each chapter cites some of them."""
+    count = draw(st.integers(2, 4))
+    total = draw(st.integers(count, 9))
+    numbers = draw(st.permutations(list(range(1, total + 1))))
+    cuts = sorted(draw(st.lists(st.integers(0, total), min_size=count - 1, max_size=count - 1)))
+    lists = [numbers[a:b] for a, b in zip([0, *cuts], [*cuts, total])]
+    book = {}
+    for index, listed in enumerate(lists, start=1):
+        cites = draw(st.lists(st.integers(1, total), min_size=1, max_size=5))
+        prose = " ".join(f"Claim {i}. [CITATION {n}]" for i, n in enumerate(cites))
+        book[f"ch{index}.md"] = chapter(f"Chapter {index}", prose, [entry(n) for n in listed])
+    return book
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(books())
+def test_fix_keeps_what_every_citation_points_to_across_files(book: dict[str, str]) -> None:
+    from citelint.config import Settings
+    from citelint.fix_book import fix_book_paths
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = make_book(Path(folder), book)
+        cwd = os.getcwd()
+        os.chdir(root)
+        try:
+            outcome = fix_book_paths((), Settings(numbering="book", root=str(root), source=str(root / ".citelint.toml")), write=True)
+        finally:
+            os.chdir(cwd)
+        after = {name: (root / "src" / name).read_text(encoding="utf-8") for name in book}
+    refused = [report.refused for report in outcome.reports if report.refused]
+    assert not outcome.errors
+    assert not refused  # a generated book has no blocker: every number cited is listed once
+    assert cited_works(after) == cited_works(book)
+    # every list kept its size, and the book's numbering now runs 1..N in order
+    assert [len(_ENTRY.findall(t.split("## References")[1])) if "## References" in t else 0 for t in after.values()] == [
+        len(_ENTRY.findall(t.split("## References")[1])) if "## References" in t else 0 for t in book.values()
+    ]
+    labels = [int(n) for t in after.values() if "## References" in t for n, _ in _ENTRY.findall(t.split("## References")[1])]
+    assert labels == list(range(1, len(labels) + 1))
