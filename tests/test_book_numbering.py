@@ -390,3 +390,36 @@ def test_fix_keeps_what_every_citation_points_to_across_files(book: dict[str, st
     ]
     labels = [int(n) for t in after.values() if "## References" in t for n, _ in _ENTRY.findall(t.split("## References")[1])]
     assert labels == list(range(1, len(labels) + 1))
+
+
+def test_an_unchanged_book_is_reported_from_the_cache_without_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from citelint import book_numbering
+
+    book, expected = _planted("CIT003")
+    root = make_book(tmp_path, book)
+    monkeypatch.chdir(root)
+    first = cli("check", "--format", "json")
+
+    def must_not_run(*args: object) -> None:
+        raise AssertionError("the book-wide part was worked out again for an unchanged book")
+
+    monkeypatch.setattr(book_numbering, "findings_of_files", must_not_run)
+    monkeypatch.setattr(book_numbering, "parsed", must_not_run)
+    second = cli("check", "--format", "json")
+    assert second.stdout == first.stdout
+    assert [(d["code"], d["path"], d["line"]) for d in json.loads(second.stdout)["diagnostics"]] == expected
+
+
+def test_chapter_numbering_imports_nothing_of_book_mode(tmp_path: Path) -> None:
+    """The default's speed is unchanged: book mode is neither run nor imported."""
+    root = make_book(tmp_path, BOOK, config="")
+    probe = (
+        "import sys\nfrom citelint.cli import cli\n"
+        "for args in (['check', '--no-cache', 'src'], ['fix', '--check', 'src']):\n"
+        "    try:\n        cli(args)\n    except SystemExit:\n        pass\n"
+        "print(sorted(m for m in sys.modules if m in ('citelint.book_numbering', 'citelint.fix_book', 'citelint.book_order')))\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, timeout=120, check=False)
+    assert ran.stdout.strip().splitlines()[-1] == "[]", ran.stdout + ran.stderr
+    book_mode = subprocess.run([sys.executable, "-c", probe], cwd=make_book(tmp_path / "b", BOOK), capture_output=True, text=True, timeout=120, check=False)
+    assert book_mode.stdout.strip().splitlines()[-1] == "['citelint.book_numbering', 'citelint.book_order', 'citelint.fix_book']"
