@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Callable, Iterable, NamedTuple, Optional
 
-from citelint.atomic_write import ChangedOnDisk, write_atomically
+from citelint.atomic_write import ChangedOnDisk, Interrupted, write_atomically
 from citelint.book_numbering import RENUMBERING, Book, BookChapter, Listed, book_files, parsed, raw_findings
 from citelint.chapter import Chapter
 from citelint.config import Settings
@@ -89,7 +89,7 @@ def fix_book_paths(paths: Iterable[str], settings: Settings, write: bool, stdin_
         path, reason = refusal.args if len(refusal.args) == 2 else (files[0].shown, str(refusal))
         outcome.reports.append(FileFix(path, False, refused=reason))
         return outcome
-    problem = verify(book, [parsed(file.path, file.shown, text, settings) for file, text in zip(files, new_texts)])
+    problem = verify(book, [parsed(file.path, file.shown, text, settings) for file, text in zip(files, new_texts)], renumbered=kept is None)
     if problem is not None:
         outcome.reports.append(FileFix(files[0].shown, False, refused=f"the book's renumbering did not verify ({problem}); please report this"))
         return outcome
@@ -281,8 +281,10 @@ def _as_source(listed: Listed) -> str:
     return masked(listed.entry.text, settings.marker, settings.marker_style)
 
 
-def verify(before: Book, after_files: list[tuple[str, Chapter, object]]) -> Optional[str]:
-    """Why the renumbered book is not right, or None."""
+def verify(before: Book, after_files: list[tuple[str, Chapter, object]], renumbered: bool = True) -> Optional[str]:
+    """Why the renumbered book is not right, or None: every piece of citing text
+    points at the same entries' texts, the book keeps its entries, and (when it was
+    renumbered) no renumbering finding the files report is left."""
     after = Book(after_files)  # type: ignore[arg-type]
     if Counter(place.file for place in before.chapters) != Counter(place.file for place in after.chapters):
         return "the chapters of the book would change"
@@ -292,7 +294,7 @@ def verify(before: Book, after_files: list[tuple[str, Chapter, object]]) -> Opti
         return "a marker would cite a different source"
     if old_entries != new_entries:
         return "the book's references would change"
-    for place, diagnostic in raw_findings(after):
+    for place, diagnostic in raw_findings(after) if renumbered else ():
         if diagnostic.code in RENUMBERING and place.selection.wanted(diagnostic):
             return f"{diagnostic.code} would remain in {place.path}"
     return None
@@ -311,6 +313,10 @@ def write_all(changes: list[tuple[BookFile, str]]) -> Optional[FileFix]:
         try:
             before_write(file.path)
             write_atomically(file.path, file.data, new)
+        except Interrupted as stop:  # SIGINT/SIGTERM: the book as it was, then stop
+            _put_back(written + ([(file, new)] if stop.written else []))
+            stop.path, stop.written = "the book (every file)", False
+            raise
         except (ChangedOnDisk, OSError) as error:
             why = str(error) if isinstance(error, ChangedOnDisk) else f"it cannot be written: {error.strerror or error}"
             put_back, failed = _put_back(written)

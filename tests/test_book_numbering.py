@@ -423,3 +423,33 @@ def test_chapter_numbering_imports_nothing_of_book_mode(tmp_path: Path) -> None:
     assert ran.stdout.strip().splitlines()[-1] == "[]", ran.stdout + ran.stderr
     book_mode = subprocess.run([sys.executable, "-c", probe], cwd=make_book(tmp_path / "b", BOOK), capture_output=True, text=True, timeout=120, check=False)
     assert book_mode.stdout.strip().splitlines()[-1] == "['citelint.book_numbering', 'citelint.book_order', 'citelint.fix_book']"
+
+
+def test_an_interrupt_between_two_writes_puts_the_book_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from citelint import fix_book
+    from citelint.atomic_write import Interrupted
+
+    root = make_book(tmp_path, UNORDERED)
+    before = texts(root)
+    monkeypatch.chdir(root)
+
+    def interrupted_at_chapter_3(path: str) -> None:
+        if path.endswith("ch3.md"):
+            raise Interrupted(15)
+
+    monkeypatch.setattr(fix_book, "before_write", interrupted_at_chapter_3)
+    ran = cli("fix")
+    assert ran.code == 128 + 15
+    assert "citelint: interrupted; the book (every file) was left as it was" in ran.stderr
+    assert texts(root) == before
+
+
+def test_a_suppressed_renumbering_finding_keeps_the_book_numbering(tmp_path: Path) -> None:
+    book = dict(UNORDERED)
+    book["ch1.md"] = book["ch1.md"].replace("Second.", "<!-- citelint-disable-next-line CIT003 -->\nSecond.")
+    root = make_book(tmp_path, book)
+    before = texts(root)
+    ran = citelint(root, "fix")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "book: kept the numbering: CIT003 is suppressed on line 4 of src/ch1.md" in ran.stdout
+    assert texts(root) == before
