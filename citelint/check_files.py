@@ -231,17 +231,18 @@ def report_findings(chapter: "Chapter", path: str, verdicts: Optional[dict] = No
     from citelint.selection import Selection
 
     selection = Selection.of(chapter, path, project_names(chapter.settings, path))  # the path resolved here, at the edge
+    renumbering = None
+    if fixes:  # planned first: the parse that verifies it is let go before the findings are held
+        from citelint.renumbering import planned_renumbering, with_renumbering
+
+        renumbering = planned_renumbering(chapter, path, selection)
     extra: list[Diagnostic] = []
     if verdicts is not None:
         from citelint.urls import url_diagnostics
 
         extra = url_diagnostics(chapter, verdicts, path, selection)
     found = lint_chapter(chapter, path, extra, selection)
-    if fixes:
-        from citelint.renumbering import attach_renumbering
-
-        found = attach_renumbering(chapter, path, found, selection)
-    return found
+    return with_renumbering(found, renumbering) if fixes else found
 
 
 def _check_with_urls(files: list[_File], settings: Settings, url_check: UrlCheck, result: CheckResult, fixes: bool = False) -> None:

@@ -144,14 +144,26 @@ def renumbering_fix(chapter: Chapter, path: str = "", selection: Optional[Select
 def attach_renumbering(chapter: Chapter, path: str, found: list[Diagnostic], selection: Optional[Selection] = None) -> list[Diagnostic]:
     """``found`` with the first CIT003/CIT004/CIT011 finding carrying what ``citelint
     fix`` would do, for a report that shows fixes (JSON): planning and verifying it
-    costs a parse more, so only the driver that asks for it calls this. One
-    renumbering fixes them all, so it is attached once: a copy on each of thousands
-    of findings would grow the report with their square."""
+    costs a parse more, so only the driver that asks for it calls this."""
+    return with_renumbering(found, planned_renumbering(chapter, path, selection))
+
+
+def planned_renumbering(chapter: Chapter, path: str, selection: Optional[Selection] = None) -> Optional[Fix]:
+    """The renumbering a report that shows fixes carries, when the chapter has a
+    renumbering finding. A driver plans it before it makes the findings, so that
+    the parse that verifies it is let go before they are held (a long reference
+    list's findings and that parse, held at once, passed the memory ceiling)."""
+    if next(renumbering_findings(chapter), None) is None:
+        return None
+    return renumbering_fix(chapter, path, selection)
+
+
+def with_renumbering(found: list[Diagnostic], fix: Optional[Fix]) -> list[Diagnostic]:
+    """``found`` with ``fix`` on its first renumbering finding. One renumbering fixes
+    them all, so it is attached once: a copy on each of thousands of findings would
+    grow the report with their square."""
     first = next((index for index, diagnostic in enumerate(found) if diagnostic.code in RENUMBERING_CODES), None)
-    if first is None:
-        return found
-    fix = renumbering_fix(chapter, path, selection)
-    if fix is None:
+    if first is None or fix is None:
         return found
     return [*found[:first], found[first]._replace(fix=fix), *found[first + 1 :]]
 
