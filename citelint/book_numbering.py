@@ -221,7 +221,7 @@ def raw_findings(book: Book) -> list[tuple[BookChapter, Diagnostic]]:
     """Every book-wide finding with its chapter, before selection and suppression."""
     if not book.entries:
         return _no_list(book)
-    found = _undefined(book) + _unused(book) + _out_of_order(book) + _gaps(book)
+    found = _ambiguous_lists(book) + _undefined(book) + _unused(book) + _out_of_order(book) + _gaps(book)
     duplicates = book.duplicates()
     duplicated = {id(later) for later, _ in duplicates}
     found += _label_mismatches(book, duplicated) + _duplicate_labels(book, duplicates)
@@ -239,6 +239,14 @@ def _no_list(book: Book) -> list[tuple[BookChapter, Diagnostic]]:
         if others else f"{first.marker.shown} cites a reference, "
     ) + 'but no chapter of the book has a reference list; add one, or name the book\'s list with `bibliography = "…"`'
     return [(first.place, _finding(first.place, CIT009, first.marker.start, first.marker.end, message))]
+
+
+def _ambiguous_lists(book: Book) -> list[tuple[BookChapter, Diagnostic]]:
+    """CIT009's warning of a chapter whose markers may point to either of two lists:
+    a chapter's own decision, reported here as CIT009 is judged here in book mode."""
+    from citelint.rules import cit009
+
+    return [(place, found) for place in book.chapters if place.chapter.references is not None for found in cit009.check(place.chapter)]
 
 
 def _undefined(book: Book) -> list[tuple[BookChapter, Diagnostic]]:

@@ -453,3 +453,22 @@ def test_a_suppressed_renumbering_finding_keeps_the_book_numbering(tmp_path: Pat
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert "book: kept the numbering: CIT003 is suppressed on line 4 of src/ch1.md" in ran.stdout
     assert texts(root) == before
+
+
+def test_a_chapter_whose_markers_may_point_at_two_lists_is_still_told_so(tmp_path: Path) -> None:
+    """CIT009's warning is a chapter's own decision; in book mode it is reported too."""
+    two_lists = (
+        "# Chapter 3\n\nA claim. [CITATION 5] Another. [CITATION 6]\n"
+        '\n## Notes\n\n5. Smith, "One," 2020, 4.\n6. Doe, "Two," 2021, 9.\n'
+        '\n## References\n\n5. Smith, "One," 2020, 4.\n6. Doe, "Two," 2021, 9.\n'
+    )
+    book = {**BOOK, "ch3.md": two_lists, "ch4.md": chapter("Chapter 4", "Back to two. [CITATION 2]", [])}
+    root = make_book(tmp_path, book)
+    assert [found for found in findings(root) if found[0] != "CIT008"] == [("CIT009", "src/ch3.md", 10)]  # the notes have no URL
+    # and fix, asked to renumber the book (chapter 1 out of order), refuses: which list is a guess
+    (root / "src/ch1.md").write_text(BOOK["ch1.md"].replace("[CITATION 1] Second claim. [CITATION 2]", "[CITATION 2] Second claim. [CITATION 1]"), encoding="utf-8")
+    before = texts(root)
+    ran = citelint(root, "fix")
+    assert ran.returncode == 1
+    assert "src/ch3.md: not fixed: the markers may point at the list at line 5 (## Notes) or at the one at line 10 (## References)" in ran.stdout
+    assert texts(root) == before
