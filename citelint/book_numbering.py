@@ -31,7 +31,7 @@ from citelint.chapter import Chapter
 from citelint.config import Settings, project_names
 from citelint.diagnostics import Diagnostic, FileError, Rule, Severity, shorten
 from citelint.files import STDIN, collect, display_path, read_source, reads_as_plain_text
-from citelint.markers import Marker, format_numbers, masked, written_marker
+from citelint.markers import Marker, format_numbers, written_marker
 from citelint.references import Entry
 from citelint.selection import Selection
 
