@@ -402,7 +402,7 @@ def findings_of_files(files: Sequence[tuple[str, str]], settings: Settings) -> l
             continue
         try:
             read.append(parsed(path, shown, source.text, settings))
-        except (RecursionError, MemoryError):
+        except Exception:  # noqa: BLE001 - the per-file lint has reported why (nested too deeply, an internal error)
             continue
     return book_findings(read)
 

@@ -81,7 +81,16 @@ def fix_book_paths(paths: Iterable[str], settings: Settings, write: bool, stdin_
         files.append(BookFile(path, path, read[0], source.text))
     if outcome.errors or not files:
         return outcome  # the book is renumbered whole or not at all
-    chapters = [parsed(file.path, file.shown, file.text, settings) for file in files]
+    chapters = []
+    for file in files:
+        try:
+            chapters.append(parsed(file.path, file.shown, file.text, settings))
+        except RecursionError:
+            outcome.errors.append(FileError(file.shown, "is nested too deeply to fix; the book was not renumbered"))
+        except Exception as error:  # noqa: BLE001 - one line naming the file, never a traceback
+            outcome.errors.append(FileError(file.shown, f"internal error while fixing ({type(error).__name__}: {error}); please report it; the book was not renumbered"))
+    if outcome.errors:
+        return outcome
     book = Book(chapters)
     try:
         new_texts, counts, kept = plan(book, [file.text for file in files])

@@ -472,3 +472,23 @@ def test_a_chapter_whose_markers_may_point_at_two_lists_is_still_told_so(tmp_pat
     assert ran.returncode == 1
     assert "src/ch3.md: not fixed: the markers may point at the list at line 5 (## Notes) or at the one at line 10 (## References)" in ran.stdout
     assert texts(root) == before
+
+
+def test_a_chapter_that_cannot_be_parsed_stops_the_book_fix_with_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from citelint import fix_book
+
+    root = make_book(tmp_path, UNORDERED)
+    before = texts(root)
+    monkeypatch.chdir(root)
+    real = fix_book.parsed
+
+    def too_deep_in_chapter_3(path: str, *args: object) -> object:
+        if path.endswith("ch3.md"):
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fix_book, "parsed", too_deep_in_chapter_3)
+    ran = cli("fix")
+    assert ran.code == 2
+    assert ran.stderr.strip().splitlines() == ["citelint: error: src/ch3.md: is nested too deeply to fix; the book was not renumbered"]
+    assert texts(root) == before
