@@ -337,15 +337,46 @@ def test_a_later_file_changed_puts_the_earlier_writes_back(tmp_path: Path, monke
 
 # -- the invariant, on generated books ---------------------------------------------
 
-_MARKER = re.compile(r"\[CITATION (\d+)\]")
+_MARKER = re.compile(r"\[(?:CITATION|Citation) ([\d, –-]+?)(?:, p\. \d+)?\]")
 _ENTRY = re.compile(r"^(\d+)\. (.*)$", re.MULTILINE)
 
 
-def cited_works(book: dict[str, str]) -> list[list[str]]:
-    """Independently of citelint: for each chapter, the entry text each marker of its
-    prose points to, the entries read from every chapter's list (numbers run on)."""
+def _numbers(written: str) -> list[int]:
+    """``1, 3`` or ``2-4`` (``2–4``) as the numbers they cite."""
+    found = []
+    for part in written.split(","):
+        first, _, last = part.strip().replace("–", "-").partition("-")
+        found += list(range(int(first), int(last or first) + 1))
+    return found
+
+
+def cited_works(book: dict[str, str]) -> list[list[tuple[str, ...]]]:
+    """Independently of citelint: for each chapter, the entry texts each marker of its
+    prose points to (a locator aside), the entries read from every chapter's list
+    (numbers run on)."""
     entries = {int(number): text for text in book.values() if "## References" in text for number, text in _ENTRY.findall(text.split("## References")[1])}
-    return [[entries.get(int(number), f"<none {number}>") for number in _MARKER.findall(text.split("## References")[0])] for text in book.values()]
+    return [
+        [tuple(entries.get(n, f"<none {n}>") for n in _numbers(written)) for written in _MARKER.findall(text.split("## References")[0])]
+        for text in book.values()
+    ]
+
+
+@st.composite
+def markers(draw: st.DrawFn, total: int) -> str:
+    """A marker as writers write them: one number, with a locator, a list, a range,
+    or a near-miss whose intent is clear (`[Citation 2]`, which fix normalises)."""
+    number = st.integers(1, total)
+    kind = draw(st.sampled_from(["plain", "locator", "list", "range", "near-miss"]))
+    if kind == "locator":
+        return f"[CITATION {draw(number)}, p. {draw(st.integers(1, 99))}]"
+    if kind == "list":
+        return f"[CITATION {draw(number)}, {draw(number)}]"
+    if kind == "range" and total >= 2:
+        first = draw(st.integers(1, total - 1))
+        return f"[CITATION {first}-{draw(st.integers(first + 1, total))}]"
+    if kind == "near-miss":
+        return f"[Citation {draw(number)}]"
+    return f"[CITATION {draw(number)}]"
 
 
 @st.composite
@@ -359,13 +390,13 @@ def books(draw: st.DrawFn) -> dict[str, str]:
     lists = [numbers[a:b] for a, b in zip([0, *cuts], [*cuts, total])]
     book = {}
     for index, listed in enumerate(lists, start=1):
-        cites = draw(st.lists(st.integers(1, total), min_size=1, max_size=5))
-        prose = " ".join(f"Claim {i}. [CITATION {n}]" for i, n in enumerate(cites))
+        cites = draw(st.lists(markers(total), min_size=1, max_size=5))
+        prose = " ".join(f"Claim {i}. {marker}" for i, marker in enumerate(cites))
         book[f"ch{index}.md"] = chapter(f"Chapter {index}", prose, [entry(n) for n in listed])
     return book
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(books())
 def test_fix_keeps_what_every_citation_points_to_across_files(book: dict[str, str]) -> None:
     from citelint.config import Settings
