@@ -27,7 +27,7 @@ import os
 from typing import TYPE_CHECKING, Iterable, NamedTuple, Optional, Sequence
 
 from citelint.catalog import rule
-from citelint.chapter import Chapter
+from citelint.chapter import YEAR_LIKE_LABEL, Chapter
 from citelint.config import Settings, project_names
 from citelint.diagnostics import Diagnostic, FileError, Rule, Severity, shorten
 from citelint.files import STDIN, collect, display_path, read_source, reads_as_plain_text
@@ -181,12 +181,12 @@ class Book:
 
     def _find_blocker(self) -> Optional[tuple[str, str]]:
         for place in self.chapters:
-            # the chapter's own blockers (an ambiguous list, an unreadable near-miss, a
-            # year read as a label, two labels alike), except those about its own
-            # citations: a chapter of a book may cite what another chapter lists
-            reason = place.chapter._replace(cited=()).renumbering_blocker()
+            reason = _chapter_blocker(place.chapter, len(self.entries))
             if reason is not None:
                 return reason, place.path
+        for listed in self.by_number.values():
+            if len(listed) > 1 and listed[0].place is listed[1].place:
+                return f"two entries are labelled {listed[0].number} (lines {listed[0].line} and {listed[1].line}); say which is which first", listed[0].place.path
         for later, earlier in self.duplicates():
             return (
                 f"reference {later.number} (line {later.line}) has the number of reference {earlier.number} "
@@ -203,6 +203,20 @@ class Book:
     def advice(self) -> str:
         blocker = self.blocker()
         return "run `citelint fix`" if blocker is None else f"`citelint fix` cannot renumber: {blocker[1]}: {blocker[0]}"
+
+
+def _chapter_blocker(chapter: Chapter, book_entries: int) -> Optional[str]:
+    """What stops a renumbering in the chapter itself, as ``Chapter.renumbering_blocker``
+    says it (two entries with one label, an ambiguous list, a near-miss that cannot
+    be read), except what book numbering decides across the chapters: a cited
+    number is looked for in every list, and a label is a year wrapped onto its own
+    line only when it is past twice the book's entries (chapter 30 lists 1000-1040)."""
+    references = chapter.references
+    if references is not None:
+        labelled = [entry for entry in references.entries if entry.label is not None and entry.label >= YEAR_LIKE_LABEL]
+        if any(entry.label is not None and entry.label <= 2 * book_entries for entry in labelled):
+            references = references._replace(entries=tuple(e for e in references.entries if e.label is None or e.label < YEAR_LIKE_LABEL or e.label > 2 * book_entries))
+    return chapter._replace(cited=(), references=references).renumbering_blocker()
 
 
 def _finding(place: BookChapter, rule_: Rule, start: int, end: int, message: str) -> Diagnostic:

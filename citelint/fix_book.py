@@ -19,6 +19,7 @@ cited number no list has).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from typing import Callable, Iterable, NamedTuple, Optional
 
@@ -29,7 +30,7 @@ from citelint.config import Settings
 from citelint.diagnostics import FileError
 from citelint.files import decode, read_file
 from citelint.fix_files import FileFix, FixOutcome, unified_diff
-from citelint.markers import masked
+from citelint.markers import Marker, masked
 from citelint.renumbering import Refusal, TextEdit, _SourceOffsets, apply_edits, marker_text
 
 # A test seam: called with each file's path right before it is written (nothing timed).
@@ -133,8 +134,9 @@ def plan(book: Book, sources: list[str]) -> tuple[list[str], list[Counts], Optio
         mapping.update({listed.number: listed.number for listed in book.entries})
     edits: list[list[TextEdit]] = [[] for _ in sources]
     counts = [Counts() for _ in sources]
+    offsets = _Offsets(sources)
     for place in book.chapters:
-        found, count = _marker_edits(place, sources[place.file], mapping)
+        found, count = _marker_edits(place, offsets.of(place), mapping)
         edits[place.file] += found
         counts[place.file] = counts[place.file].plus(count)
     if renumber:
@@ -180,13 +182,12 @@ def _left(place: BookChapter) -> set[int]:
     return {marker.start for marker in near if selection.suppressed_at(chapter.document.line_of(marker.start), "CIT005")}
 
 
-def _marker_edits(place: BookChapter, source: str, mapping: dict[int, int]) -> tuple[list[TextEdit], Counts]:
+def _marker_edits(place: BookChapter, offsets: _SourceOffsets, mapping: dict[int, int]) -> tuple[list[TextEdit], Counts]:
     chapter = place.chapter
     if place.selection.file_disabled():
         if any(mapping.get(n, n) != n for marker in chapter.citations() for n in marker.numbers):
             raise Refusal(place.path, "the file is switched off with citelint-disable-file, and its markers would be renumbered")
         return [], Counts()
-    offsets = _SourceOffsets(source, chapter)
     leave = _left(place)
     edits, renumbered, normalised = [], 0, 0
     for marker in chapter.citations():
@@ -207,10 +208,45 @@ def _marker_edits(place: BookChapter, source: str, mapping: dict[int, int]) -> t
     return edits, Counts(renumbered, normalised)
 
 
+class _Offsets:
+    """Each chapter's map from its offsets to its file's source, made once."""
+
+    def __init__(self, sources: list[str]) -> None:
+        self.sources = sources
+        self.made: dict[int, _SourceOffsets] = {}
+
+    def of(self, place: BookChapter) -> _SourceOffsets:
+        key = id(place.chapter)
+        if key not in self.made:
+            self.made[key] = _SourceOffsets(self.sources[place.file], place.chapter)
+        return self.made[key]
+
+
+def inner_markers(book: Book) -> dict[int, list[Marker]]:
+    """The markers inside each entry of the book's lists (``id`` of its Listed)."""
+    found: dict[int, list[Marker]] = {id(listed): [] for listed in book.entries}
+    by_place: dict[int, list[Listed]] = {}
+    for listed in book.entries:
+        by_place.setdefault(id(listed.place.chapter), []).append(listed)
+    for place in book.chapters:
+        entries = by_place.get(id(place.chapter), [])
+        firsts = [listed.entry.first_line for listed in entries]
+        for marker in place.chapter.markers:
+            if not entries or not place.chapter.in_reference_list(marker):
+                continue
+            line = place.chapter.document.line_of(marker.start)
+            index = bisect_right(firsts, line) - 1
+            if index >= 0 and line <= entries[index].entry.last_line:
+                found[id(entries[index])].append(marker)
+    return found
+
+
 def _list_edits(book: Book, sources: list[str], mapping: dict[int, int]) -> list[tuple[int, list[TextEdit], Counts]]:
     """Each slot of the book's lists (in book order) gets the entry whose new number
     is its place, relabelled, with the markers inside it renumbered."""
     ordered = sorted(book.entries, key=lambda listed: mapping[listed.number])
+    offsets = _Offsets(sources)
+    inner = inner_markers(book)
     found = []
     for slot, listed in zip(book.entries, ordered):
         if listed.place.selection.file_disabled() or slot.place.selection.file_disabled():
@@ -221,8 +257,8 @@ def _list_edits(book: Book, sources: list[str], mapping: dict[int, int]) -> list
                 f"reference {listed.number} ({listed.place.path}, line {listed.line}) would move to the list at line {slot.line}, "
                 "and one of the two lists numbers its entries while the other does not; number both lists alike first",
             )
-        text = _entry_text(listed, sources[listed.place.file], slot.position, mapping)
-        start, end = _SourceOffsets(sources[slot.place.file], slot.place.chapter).entry_span(slot.entry)
+        text = _entry_text(listed, offsets.of(listed.place), inner[id(listed)], slot.position, mapping)
+        start, end = offsets.of(slot.place).entry_span(slot.entry)
         moved = int(listed is not slot)
         relabelled = int(listed.entry.label is not None and listed.entry.label != slot.position)
         edits = [TextEdit(start, end, text)] if sources[slot.place.file][start:end] != text else []
@@ -230,16 +266,18 @@ def _list_edits(book: Book, sources: list[str], mapping: dict[int, int]) -> list
     return found
 
 
-def _entry_text(listed: Listed, source: str, number: int, mapping: dict[int, int]) -> str:
+def _entry_text(listed: Listed, offsets: _SourceOffsets, markers: list[Marker], number: int, mapping: dict[int, int]) -> str:
+    """The entry's text as it goes to ``number``: relabelled, and with the markers
+    inside it ("see also [CITATION 2]") renumbered."""
     chapter = listed.place.chapter
-    offsets = _SourceOffsets(source, chapter)
+    source = offsets.source
     start, end = offsets.entry_span(listed.entry)
     inner: list[TextEdit] = []
     entry = listed.entry
     if entry.label_span is not None and entry.label != number:
         inner.append(TextEdit(offsets.of(entry.label_span.start) - start, offsets.of(entry.label_span.end) - start, str(number)))
-    for marker in chapter.markers:
-        if marker.cites and chapter.in_reference_list(marker) and start <= offsets.of(marker.start) < end:
+    for marker in markers:
+        if marker.cites:
             if any(n not in mapping for n in marker.numbers):
                 raise Refusal(listed.place.path, f"{marker.shown} on line {listed.line} (in the reference list) cites a number the book does not list")
             text = marker_text(marker, mapping, chapter.settings.marker, chapter.settings.marker_style)
@@ -274,14 +312,10 @@ def cited_texts(book: Book) -> tuple[list[list[tuple[str, ...]]], Counter[tuple[
                 cited.append(("<unread>", marker.text))
         chapters.append(cited)
     entries: Counter[tuple[str, tuple[tuple[str, ...], ...]]] = Counter()
+    inner = inner_markers(book)
     for listed in book.entries:
-        chapter = listed.place.chapter
-        inner = tuple(
-            targets(marker.numbers) if marker.cites else ("<unread>", marker.text)
-            for marker in chapter.markers
-            if chapter.in_reference_list(marker) and listed.entry.first_line <= chapter.document.line_of(marker.start) <= listed.entry.last_line
-        )
-        entries[(_as_source(listed), inner)] += 1
+        pointed = tuple(targets(marker.numbers) if marker.cites else ("<unread>", marker.text) for marker in inner[id(listed)])
+        entries[(_as_source(listed), pointed)] += 1
     return chapters, entries
 
 

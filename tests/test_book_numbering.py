@@ -523,3 +523,18 @@ def test_a_chapter_that_cannot_be_parsed_stops_the_book_fix_with_one_line(tmp_pa
     assert ran.code == 2
     assert ran.stderr.strip().splitlines() == ["citelint: error: src/ch3.md: is nested too deeply to fix; the book was not renumbered"]
     assert texts(root) == before
+
+
+def test_labels_past_a_thousand_continue_the_book_and_are_no_wrapped_years(tmp_path: Path) -> None:
+    """A chapter alone reads a label of 1000 or more past twice its entries as a year
+    wrapped onto its own line; in a book of a thousand references it is a number."""
+    works = {n: f'"Work {n}." Example Press, 2020. https://example.com/{n}' for n in range(1, 1002)}
+    first = chapter("Chapter 1", " ".join(f"Claim. [CITATION {n}]" for n in range(1, 1000)), [f"{n}. {works[n]}" for n in range(1, 1000)])
+    second = chapter("Chapter 2", "Later. [CITATION 1001] Earlier. [CITATION 1000]", [f"1000. {works[1000]}", f"1001. {works[1001]}"])
+    root = make_book(tmp_path, {"ch1.md": first, "ch2.md": second})
+    assert findings(root) == [("CIT003", "src/ch2.md", 3)]
+    ran = citelint(root, "fix")
+    assert ran.returncode == 0, ran.stdout
+    assert (root / "src/ch2.md").read_text(encoding="utf-8") == chapter(
+        "Chapter 2", "Later. [CITATION 1000] Earlier. [CITATION 1001]", [f"1000. {works[1001]}", f"1001. {works[1000]}"]
+    )
