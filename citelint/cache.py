@@ -152,7 +152,7 @@ class Cached(NamedTuple):
 
     diagnostics: list[Diagnostic]
     empty: bool
-    book: list[object] = []
+    book: Optional[list[object]] = []  # None: made by a run of one file, which reads no entries
     with_fixes: bool = False  # its renumbering findings carry the renumbering (made for a JSON report)
     digest: str = ""  # the hash of the content it was made from
 
@@ -316,7 +316,7 @@ def _well_formed(entry: object) -> bool:
         and isinstance(entry[2], bool)
         and isinstance(entry[3], bool)
         and isinstance(entry[4], list)
-        and isinstance(entry[5], list)
+        and (entry[5] is None or isinstance(entry[5], list))
         and isinstance(entry[6], bool)
     )
 

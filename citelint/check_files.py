@@ -36,14 +36,18 @@ def lint_one(source: SourceFile, settings: Settings, fixes: bool = False) -> lis
     return lint_with_entries(source, settings, fixes)[0]
 
 
-def lint_with_entries(source: SourceFile, settings: Settings, fixes: bool = False) -> tuple[list[Diagnostic] | FileError, tuple["BookEntry", ...]]:
-    """``lint_one``, and the file's reference entries for the checks across files (book_checks)."""
+def lint_with_entries(
+    source: SourceFile, settings: Settings, fixes: bool = False, across: bool = True
+) -> tuple[list[Diagnostic] | FileError, Optional[tuple["BookEntry", ...]]]:
+    """``lint_one``, and the file's reference entries for the checks across files
+    (book_checks), or None when the run has no other file (``across``): reading
+    each entry's fields costs more than its lint."""
     from citelint.chapter import Chapter
     from citelint.files import reads_as_plain_text
 
     try:
         chapter = Chapter.parse(source.text, settings, reads_as_plain_text(source.path))
-        return report_findings(chapter, source.path, fixes=fixes), _book_entries(chapter, source.path)
+        return report_findings(chapter, source.path, fixes=fixes), _book_entries(chapter, source.path) if across else None
     except RecursionError:
         return FileError(source.path, "is nested too deeply to lint"), ()
     except MemoryError:
@@ -70,7 +74,7 @@ class _Outcome(NamedTuple):
     digest: str = ""
     trusted: bool = False
     cached: Optional["Cached"] = None  # the cache's entry that answered for the content read
-    book: tuple["BookEntry", ...] = ()  # the file's reference entries, for book_checks
+    book: Optional[tuple["BookEntry", ...]] = ()  # the file's reference entries, for book_checks (None: not read)
     stored_book: Optional[list[object]] = None  # or as the cache keeps them, when the file was not read
 
 
@@ -97,9 +101,10 @@ def check_paths(
         _check_with_urls(files, settings, url_check, result, fixes)
         result.diagnostics.sort(key=Diagnostic.sort_key)
         return result
-    outcomes: list[Optional[_Outcome]] = [_from_status(file, cache, fixes) if cache else None for file in files]
+    across = len(files) > 1  # a check between files (CIT014) has more than one file to compare
+    outcomes: list[Optional[_Outcome]] = [_from_status(file, cache, fixes, across) if cache else None for file in files]
     missing = [index for index, outcome in enumerate(outcomes) if outcome is None]
-    for index, outcome in zip(missing, _lint_many([files[i] for i in missing], settings, jobs, cache, fixes)):
+    for index, outcome in zip(missing, _lint_many([files[i] for i in missing], settings, jobs, cache, fixes, across)):
         outcomes[index] = outcome
     read_errors, lint_errors = [], []
     linted: list[tuple[_File, _Outcome]] = []
@@ -115,7 +120,8 @@ def check_paths(
         linted.append((file, outcome))
         if cache and outcome.stored_book is None and outcome.digest:
             cache.put(file.name, outcome.stamp, outcome.digest, outcome.trusted, outcome.cached or _kept(outcome, fixes))
-    result.diagnostics += _across_files_cached(linted, settings, cache, fixes)
+    if across or settings.numbering == "book":
+        result.diagnostics += _across_files_cached(linted, settings, cache, fixes)
     result.errors += read_errors + lint_errors
     if cache:
         cache.save()
@@ -123,8 +129,9 @@ def check_paths(
     return result
 
 
-def _from_status(file: _File, cache: "ResultCache", fixes: bool) -> Optional[_Outcome]:
-    """A file's outcome from the cache by its status alone, without reading it."""
+def _from_status(file: _File, cache: "ResultCache", fixes: bool, across: bool) -> Optional[_Outcome]:
+    """A file's outcome from the cache by its status alone, without reading it
+    (not when the run compares files and the entry was made without its entries)."""
     if file.path == STDIN:
         return None
     try:
@@ -133,12 +140,14 @@ def _from_status(file: _File, cache: "ResultCache", fixes: bool) -> Optional[_Ou
         return None  # the read says why
     cached = cache.by_status(file.name, info, file.shown)
     found = _as_reported(cached, fixes) if cached else None
-    if cached is None or found is None:
+    if cached is None or found is None or (across and cached.book is None):
         return None
-    return _Outcome(found, False, cached.empty, digest=cached.digest, stored_book=cached.book)  # the entry stays as it is
+    if not across:  # nothing to compare: the entry's findings alone (no digest: it stays as it is)
+        return _Outcome(found, False, cached.empty, book=None)
+    return _Outcome(found, False, cached.empty, digest=cached.digest, stored_book=cached.book)  # the entry stays as it is  # the entry stays as it is
 
 
-def _read_and_lint(file: _File, settings: Settings, cache: Optional["ResultCache"], fixes: bool) -> _Outcome:
+def _read_and_lint(file: _File, settings: Settings, cache: Optional["ResultCache"], fixes: bool, across: bool = True) -> _Outcome:
     """Read one file and lint it, or answer from the cache when its content is unchanged."""
     import time
 
@@ -157,14 +166,14 @@ def _read_and_lint(file: _File, settings: Settings, cache: Optional["ResultCache
     digest = cache.digest(data) if cache else ""
     cached = cache.by_content(file.name, digest, file.shown) if cache else None
     found = _as_reported(cached, fixes) if cached else None
-    book = _cached_book(cached.book) if cached else None
-    if cached is not None and found is not None and book is not None:
+    book = (_cached_book(cached.book) if across else None) if cached else None
+    if cached is not None and found is not None and (book is not None or not across):
         return _Outcome(found, False, cached.empty, stamp, digest, bool(trusted), cached=cached, book=book)
     source = decode(file.shown, data)
     del data
     if isinstance(source, FileError):
         return _Outcome(source, True, False)
-    linted, entries = lint_with_entries(source, settings, fixes)
+    linted, entries = lint_with_entries(source, settings, fixes, across)
     return _Outcome(linted, False, _is_empty(source.text), stamp, digest, bool(trusted), book=entries)
 
 
@@ -178,7 +187,7 @@ def _kept(outcome: _Outcome, fixes: bool) -> "Cached":
     from citelint.cache import Cached
 
     assert not isinstance(outcome.found, FileError)
-    return Cached(outcome.found, outcome.empty, encode(outcome.book), fixes)
+    return Cached(outcome.found, outcome.empty, None if outcome.book is None else encode(outcome.book), fixes)
 
 
 def _as_reported(cached: "Cached", fixes: bool) -> Optional[list[Diagnostic]]:
@@ -195,9 +204,9 @@ def _as_reported(cached: "Cached", fixes: bool) -> Optional[list[Diagnostic]]:
     return found if cached.with_fixes else None
 
 
-def _lint_many(files: list[_File], settings: Settings, jobs: int, cache: Optional["ResultCache"], fixes: bool) -> list[_Outcome]:
+def _lint_many(files: list[_File], settings: Settings, jobs: int, cache: Optional["ResultCache"], fixes: bool, across: bool = True) -> list[_Outcome]:
     """Read and lint in order; in parallel processes when there are enough files to pay for them."""
-    work = partial(_read_and_lint, cache=cache, fixes=fixes)
+    work = partial(_read_and_lint, cache=cache, fixes=fixes, across=across)
     if jobs > 1 and len(files) >= PARALLEL_MIN_FILES:
         sizes = [_size(file.path) for file in files]
         if sum(sizes) >= PARALLEL_MIN_BYTES:
@@ -333,7 +342,7 @@ def _book_entries(chapter: "Chapter", path: str) -> tuple["BookEntry", ...]:
     return book_entries(chapter, Selection.of(chapter, path, project_names(chapter.settings, path)))
 
 
-def _cached_book(stored: list[object]) -> Optional[tuple["BookEntry", ...]]:
+def _cached_book(stored: Optional[list[object]]) -> Optional[tuple["BookEntry", ...]]:
     from citelint.book_checks import decode
 
     return decode(stored)

@@ -206,3 +206,22 @@ def test_an_unchanged_book_compares_nothing(project: Path, monkeypatch: pytest.M
     assert len(cit014("book/ch01.md", "book/ch02.md")) == 1 and compared == [2]  # the same files, named alike
     absolute = [str(project / "book" / name) for name in ("ch01.md", "ch02.md")]
     assert len(cit014(*absolute)) == 1 and compared == [2, 2]  # named otherwise (messages name them): compared again
+
+
+def test_a_run_of_one_file_reads_no_entries_and_its_cache_serves_a_later_book_run(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading each entry's fields costs more than the lint: a run of one file (a
+    pre-commit hook on the chapter just edited) compares nothing, so reads none; its
+    cache entry says so, and a later run over the book reads that file's entries."""
+    import citelint.book_checks as book_checks
+
+    write_book(project, chapter(PANDA, SMITH), chapter(SMITH.replace("2019", "2020"), PANDA.replace("Actually ", "")))
+    expected = cit014("--no-cache", "book")
+    assert len(expected) == 2
+    read: list[int] = []
+    real = book_checks.book_entries
+    monkeypatch.setattr(book_checks, "book_entries", lambda chapter, selection: read.append(1) or real(chapter, selection))
+    for name in ("ch01.md", "ch02.md"):
+        helpers.check_json(f"book/{name}")
+    assert read == []
+    assert cit014("book") == expected and len(read) == 2  # the one-file entries are made again, with the entries
+    assert cit014("book") == expected and len(read) == 2
