@@ -241,8 +241,10 @@ def report_findings(chapter: "Chapter", path: str, verdicts: Optional[dict] = No
 
     selection = Selection.of(chapter, path, project_names(chapter.settings, path))  # the path resolved here, at the edge
     renumbering = None
-    if fixes:  # planned first: the parse that verifies it is let go before the findings are held
-        from citelint.renumbering import planned_renumbering, with_renumbering
+    # Planned first: the parse that verifies it is let go before the findings are held.
+    # Book numbering renumbers across files (fix_book): no chapter's renumbering then.
+    if fixes and chapter.settings.numbering != "book":
+        from citelint.renumbering import planned_renumbering
 
         renumbering = planned_renumbering(chapter, path, selection)
     extra: list[Diagnostic] = []
@@ -251,7 +253,11 @@ def report_findings(chapter: "Chapter", path: str, verdicts: Optional[dict] = No
 
         extra = url_diagnostics(chapter, verdicts, path, selection)
     found = lint_chapter(chapter, path, extra, selection)
-    return with_renumbering(found, renumbering) if fixes else found
+    if renumbering is None:
+        return found
+    from citelint.renumbering import with_renumbering
+
+    return with_renumbering(found, renumbering)
 
 
 def _check_with_urls(files: list[_File], settings: Settings, url_check: UrlCheck, result: CheckResult, fixes: bool = False) -> None:
