@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple, Optional, Sequence
 
 from citelint.catalog import matches, rule
-from citelint.cited_work import Author, CitedWork, cited_work
+from citelint.cited_work import Author, CitedWork, cited_work, work_keys
 from citelint.config import Settings
 from citelint.diagnostics import Diagnostic, Severity
 from citelint.same_work import Listing, conflicts
@@ -35,6 +35,7 @@ class BookEntry(NamedTuple):
     end_column: int
     reportable: bool  # CIT014 is selected for the file and not suppressed here
     work: CitedWork
+    keys: frozenset[str] = frozenset()  # ``work_keys(work)``: read once, kept by the result cache
 
 
 def wanted_in_run(settings: Settings) -> bool:
@@ -56,7 +57,8 @@ def book_entries(chapter: "Chapter", selection: "Selection") -> tuple[BookEntry,
             line, column = part.document.position(start)
             end_line, end_column = part.document.position(max(start, end))
             reportable = selected and not selection.suppressed_at(line - 1, RULE.code)
-            found.append(BookEntry(entry.number, line, column, end_line, end_column, reportable, cited_work(entry.text)))
+            work = cited_work(entry.text)
+            found.append(BookEntry(entry.number, line, column, end_line, end_column, reportable, work, work_keys(work)))
     return tuple(found)
 
 
@@ -64,7 +66,7 @@ def inconsistent_references(files: Sequence[tuple[str, Sequence[BookEntry]]], se
     """CIT014 between files: each entry that is the work of an entry in an earlier
     file (``files`` in the run's order, each named as reports show it) and
     disagrees with it, reported at the later entry where the file reports CIT014."""
-    chapters = [[Listing(path, entry.number, entry.line, entry.work) for entry in entries] for path, entries in files]
+    chapters = [[Listing(path, entry.number, entry.line, entry.work, entry.keys) for entry in entries] for path, entries in files]
     severity = dict(settings.severity).get(RULE.code)
     found = []
     for conflict in conflicts(chapters):
@@ -94,7 +96,7 @@ def inconsistent_references(files: Sequence[tuple[str, Sequence[BookEntry]]], se
 def encode(entries: Sequence[BookEntry]) -> list[object]:
     """Entries as the result cache stores them (JSON values)."""
     return [
-        [e.number, e.line, e.column, e.end_line, e.end_column, e.reportable, e.work.title, [list(a) for a in e.work.authors], e.work.year, e.work.container, e.work.url, e.work.doi]
+        [e.number, e.line, e.column, e.end_line, e.end_column, e.reportable, e.work.title, [list(a) for a in e.work.authors], e.work.year, e.work.container, e.work.url, e.work.doi, sorted(e.keys)]
         for e in entries
     ]
 
@@ -110,14 +112,16 @@ def decode(stored: object) -> Optional[tuple[BookEntry, ...]]:
 
 
 def _decoded(item: object) -> BookEntry:
-    if not isinstance(item, list) or len(item) != 12:
+    if not isinstance(item, list) or len(item) != 13:
         raise ValueError("not an entry")
-    number, line, column, end_line, end_column, reportable, title, authors, year, container, url, doi = item
+    number, line, column, end_line, end_column, reportable, title, authors, year, container, url, doi, keys = item
     if not all(type(value) is int for value in (number, line, column, end_line, end_column)) or type(reportable) is not bool:
         raise ValueError("not an entry")
     if not all(isinstance(value, str) for value in (title, container, url, doi)) or not (year is None or type(year) is int):
         raise ValueError("not an entry")
     if not isinstance(authors, list) or not all(isinstance(a, list) and len(a) == 2 and all(isinstance(p, str) for p in a) for a in authors):
         raise ValueError("not an entry")
+    if not isinstance(keys, list) or not all(isinstance(key, str) for key in keys):
+        raise ValueError("not an entry")
     work = CitedWork(title, tuple(Author(family, given) for family, given in authors), year, container, url, doi, "")
-    return BookEntry(number, line, column, end_line, end_column, reportable, work)
+    return BookEntry(number, line, column, end_line, end_column, reportable, work, frozenset(keys))

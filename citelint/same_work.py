@@ -7,7 +7,7 @@ compares cached entries without importing it.
 from __future__ import annotations
 
 import re
-from typing import Iterator, NamedTuple, Sequence
+from typing import Iterator, NamedTuple, Optional, Sequence
 
 from citelint.cited_work import CitedWork, comparable, work_keys
 from citelint.diagnostics import shorten
@@ -23,6 +23,7 @@ class Listing(NamedTuple):
     number: int
     line: int  # 1-based
     work: CitedWork
+    keys: Optional[frozenset[str]] = None  # ``work_keys(work)``, when already known (the result cache keeps them)
 
 
 class Conflict(NamedTuple):
@@ -48,7 +49,7 @@ def conflicts(chapters: Sequence[Sequence[Listing]]) -> Iterator[Conflict]:
     for index, listings in enumerate(chapters):
         here: dict[str, Listing] = {}
         for listing in listings:
-            keys = sorted(work_keys(listing.work))
+            keys = sorted(listing.keys if listing.keys is not None else work_keys(listing.work))
             earlier = [seen[key] for key in keys if key in seen]
             for other in earlier:
                 found = differences(listing.work, other.work)
