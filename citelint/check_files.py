@@ -291,7 +291,8 @@ def _check_with_urls(files: list[_File], settings: Settings, url_check: UrlCheck
         if chapter is None:
             continue
         _collect(result, report_findings(chapter, file.shown, verdicts, fixes))
-        book.append((file.shown, _book_entries(chapter, file.shown)))
+        if len(parsed) > 1:  # entries are read only when there is another file to compare with
+            book.append((file.shown, _book_entries(chapter, file.shown)))
     result.errors[first_error:first_error] = read_errors
     result.diagnostics += _across_files(book, settings)
     if settings.numbering == "book":  # one numbering across the book's chapters (book_numbering), as without --urls

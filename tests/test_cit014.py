@@ -225,3 +225,17 @@ def test_a_run_of_one_file_reads_no_entries_and_its_cache_serves_a_later_book_ru
     assert read == []
     assert cit014("book") == expected and len(read) == 2  # the one-file entries are made again, with the entries
     assert cit014("book") == expected and len(read) == 2
+
+
+def test_a_url_check_of_one_file_reads_no_entries(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As without --urls: a run of one file has nothing to compare, so it reads no
+    entry's fields for CIT014 (a chapter of 500 links paid ~0.05 s for them)."""
+    import citelint.book_checks as book_checks
+
+    write_book(project, chapter(PANDA, SMITH), chapter(SMITH.replace("2019", "2020"), PANDA.replace("Actually ", "")))
+    read: list[int] = []
+    real = book_checks.book_entries
+    monkeypatch.setattr(book_checks, "book_entries", lambda chapter, selection: read.append(1) or real(chapter, selection))
+    urls = ("--urls", "--offline", "--cache-dir", str(project / "url-cache"))
+    assert cit014(*urls, "book/ch02.md") == [] and read == []
+    assert len(cit014(*urls, "book")) == 2 and len(read) == 2
