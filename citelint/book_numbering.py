@@ -324,27 +324,17 @@ def _out_of_order(book: Book) -> list[tuple[BookChapter, Diagnostic]]:
 
 def _gaps(book: Book) -> list[tuple[BookChapter, Diagnostic]]:
     """CIT004: numbers below the book's highest cited one that nothing cites or lists."""
-    from bisect import bisect_right
-
-    from citelint.rules.cit004 import gaps
+    from citelint.rules.cit004 import first_citers, gaps
 
     citations = book.listed_citations()
     cited = {number for number, _ in citations}
     if not cited:
         return []
     present = set(book.by_number) | {number for cite in book.cites for number in cite.marker.numbers}
-    raisers: list[Cite] = []
-    highest: list[int] = []
-    for number, cite in citations:
-        if not highest or number > highest[-1]:
-            if raisers and raisers[-1] is cite:
-                highest[-1] = number
-            else:
-                raisers.append(cite)
-                highest.append(number)
+    citer_past = first_citers(citations)
     found = []
     for first, last in gaps(present, max(cited)):
-        cite = raisers[bisect_right(highest, last)]
+        cite = citer_past(last)
         missing = f"reference {first} is" if first == last else f"references {first}-{last} are"
         if first == 1:
             message = f"the book's numbering starts at {last + 1}: {missing} neither cited nor listed in any chapter; renumber from 1 ({book.advice()})"

@@ -31,14 +31,14 @@ First claim. [CITATION 1] Second claim. [CITATION 2]
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Iterator
+from typing import Callable, Iterator, Sequence, TypeVar
 
 from citelint.catalog import rule
 from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic
-from citelint.markers import Marker
 
 RULE = rule("CIT004")
+T = TypeVar("T")
 
 
 def gaps(present: set[int], highest: int) -> list[tuple[int, int]]:
@@ -52,6 +52,22 @@ def gaps(present: set[int], highest: int) -> list[tuple[int, int]]:
     return found
 
 
+def first_citers(citations: Sequence[tuple[int, T]]) -> Callable[[int], T]:
+    """For ``citations`` ((number, citer) in text order), a lookup from a gap's last
+    missing number to the first citer that cites past it: the citers that cite a
+    number higher than any before them, bisected by that number."""
+    raisers: list[T] = []
+    highest: list[int] = []
+    for number, citer in citations:
+        if not highest or number > highest[-1]:
+            if raisers and raisers[-1] is citer:
+                highest[-1] = number
+            else:
+                raisers.append(citer)
+                highest.append(number)
+    return lambda last: raisers[bisect_right(highest, last)]
+
+
 def check(chapter: Chapter) -> Iterator[Diagnostic]:
     citations = chapter.listed_citations()
     cited = {number for number, _ in citations}
@@ -60,20 +76,10 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
     listed = chapter.references.numbers() if chapter.references else set()
     # Numbers cited without an entry are CIT001's; they are not missing here either.
     present = listed | {number for marker in chapter.cited for number in marker.numbers}
-    # The markers that cite a number higher than any before them, and that number:
-    # the first marker to cite past a gap is the first of these past it.
-    raisers: list[Marker] = []
-    highest: list[int] = []
-    for number, marker in citations:
-        if not highest or number > highest[-1]:
-            if raisers and raisers[-1] is marker:
-                highest[-1] = number
-            else:
-                raisers.append(marker)
-                highest.append(number)
+    citer_past = first_citers(citations)
     advice = ""
     for first, last in gaps(present, max(cited)):
-        marker = raisers[bisect_right(highest, last)]
+        marker = citer_past(last)
         missing = f"reference {first} is" if first == last else f"references {first}-{last} are"
         advice = advice or chapter.fix_advice()
         if first == 1:
