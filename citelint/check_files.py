@@ -242,8 +242,7 @@ def report_findings(chapter: "Chapter", path: str, verdicts: Optional[dict] = No
     selection = Selection.of(chapter, path, project_names(chapter.settings, path))  # the path resolved here, at the edge
     renumbering = None
     # Planned first: the parse that verifies it is let go before the findings are held.
-    # Book numbering renumbers across files (fix_book): no chapter's renumbering then.
-    if fixes and chapter.settings.numbering != "book":
+    if fixes:
         from citelint.renumbering import planned_renumbering
 
         renumbering = planned_renumbering(chapter, path, selection)

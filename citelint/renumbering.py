@@ -153,8 +153,8 @@ def planned_renumbering(chapter: Chapter, path: str, selection: Optional[Selecti
     renumbering finding. A driver plans it before it makes the findings, so that
     the parse that verifies it is let go before they are held (a long reference
     list's findings and that parse, held at once, passed the memory ceiling)."""
-    if next(renumbering_findings(chapter), None) is None:
-        return None
+    if chapter.settings.numbering == "book" or next(renumbering_findings(chapter), None) is None:
+        return None  # book numbering is renumbered across the book's files (fix_book), never a chapter alone
     return renumbering_fix(chapter, path, selection)
 
 
