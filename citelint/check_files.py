@@ -76,6 +76,7 @@ class _Outcome(NamedTuple):
     cached: Optional["Cached"] = None  # the cache's entry that answered for the content read
     book: Optional[tuple["BookEntry", ...]] = ()  # the file's reference entries, for book_checks (None: not read)
     stored_book: Optional[list[object]] = None  # or as the cache keeps them, when the file was not read
+    unread: bool = False  # answered by its status alone: the cache's entry stays as it is
 
 
 def check_paths(
@@ -118,7 +119,7 @@ def check_paths(
         result.files_checked += 1
         result.diagnostics.extend(outcome.found)
         linted.append((file, outcome))
-        if cache and outcome.stored_book is None and outcome.digest:
+        if cache and not outcome.unread and outcome.digest:
             cache.put(file.name, outcome.stamp, outcome.digest, outcome.trusted, outcome.cached or _kept(outcome, fixes))
     if across or settings.numbering == "book":
         result.diagnostics += _across_files_cached(linted, settings, cache, fixes)
@@ -142,9 +143,9 @@ def _from_status(file: _File, cache: "ResultCache", fixes: bool, across: bool) -
     found = _as_reported(cached, fixes) if cached else None
     if cached is None or found is None or (across and cached.book is None):
         return None
-    if not across:  # nothing to compare: the entry's findings alone (no digest: it stays as it is)
-        return _Outcome(found, False, cached.empty, book=None)
-    return _Outcome(found, False, cached.empty, digest=cached.digest, stored_book=cached.book)  # the entry stays as it is  # the entry stays as it is
+    if not across:  # nothing to compare: the entry's findings alone
+        return _Outcome(found, False, cached.empty, book=None, unread=True)
+    return _Outcome(found, False, cached.empty, digest=cached.digest, stored_book=cached.book, unread=True)
 
 
 def _read_and_lint(file: _File, settings: Settings, cache: Optional["ResultCache"], fixes: bool, across: bool = True) -> _Outcome:
