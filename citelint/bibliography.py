@@ -20,6 +20,7 @@ from typing import Iterable, NamedTuple, Optional, Sequence
 import click
 
 from citelint.cited_work import Author, CitedWork, comparable, cited_work, work_keys
+from citelint.atomic_write import write_whole
 from citelint.config import Settings
 from citelint.diagnostics import FileError, printable
 
@@ -347,19 +348,6 @@ def read_book(paths: tuple[str, ...], settings: Settings) -> tuple[list[tuple[st
     return chapters, problems
 
 
-def _write_output(path: str, text: str) -> None:
-    """``text`` into ``path``, whole or not at all (a temporary file renamed over it)."""
-    folder = os.path.dirname(os.path.abspath(path))
-    temp = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.tmp")
-    try:
-        with open(temp, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temp, path)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
-
-
 @click.command("refs")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "format_name", type=click.Choice(FORMATS), default="csl-json", show_default=True, help="What to write.")
@@ -391,7 +379,7 @@ def refs(ctx: click.Context, paths: tuple[str, ...], format_name: str, output: O
     text = WRITERS[format_name](book_sources(chapters))
     if output:
         try:
-            _write_output(output, text)
+            write_whole(output, text)
         except OSError as error:
             click.echo(f"citelint: error: {printable(output)}: cannot be written ({printable(error.strerror or str(error))})", err=True)
             ctx.exit(EXIT_ERROR)

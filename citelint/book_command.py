@@ -57,3 +57,114 @@ def book(ctx: click.Context, paths: tuple[str, ...], config_file: Optional[str],
         click.echo(printable(chapter))
     report_problems(order.problems)
     ctx.exit(EXIT_ERROR if order.problems else 0)
+
+
+@click.command("report")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False), default="citelint-report.html", show_default=True, help="Write the page here.")
+@click.option("--title", help="The page's title (default: the book's folder name).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Use this configuration file.")
+@click.option("--allow-private/--no-allow-private", default=None, help="Read the link verdicts made with the address guard open (as `check --urls --allow-private` made them).")
+@click.option("--cache-dir", type=click.Path(file_okay=False), help="Where the caches are (default: cache-dir of the configuration).")
+@click.option("--no-cache", is_flag=True, help="Lint every file, without the result cache.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Lint with this many processes.")
+@click.pass_context
+def report(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    output: str,
+    title: Optional[str],
+    config_file: Optional[str],
+    allow_private: Optional[bool],
+    cache_dir: Optional[str],
+    no_cache: bool,
+    jobs: Optional[int],
+) -> None:
+    """Write one self-contained HTML page with the book at a glance.
+
+    Per chapter, in book order (see `citelint book`): its citations,
+    references, findings by rule (the same as `citelint check` finds) and
+    its links' verdicts from the URL cache with the date of each check; a
+    chapters x sources map of where each source is cited; and every finding
+    with its chapter, line and the line's text. The page loads nothing from
+    anywhere and sends no request: links the URL cache does not know are
+    shown as not checked (run `citelint check --urls` first). A file that
+    cannot be read is named on the page and on standard error (exit 2)."""
+    import os
+
+    from citelint.book_order import BookError
+    from citelint.book_overview import gather
+    from citelint.book_overview_html import render
+    from citelint.check_files import default_jobs
+    from citelint.version import __version__
+
+    if not output.lower().endswith((".html", ".htm")):
+        click.echo(f"citelint: error: {printable(output)}: the report is an HTML page; name it *.html (nothing else is overwritten)", err=True)
+        ctx.exit(EXIT_ERROR)
+    settings = settings_or_exit(config_file)
+    paths = paths or settings.paths or (".",)
+    try:
+        overview = gather(
+            paths,
+            settings,
+            title=title or _book_title(paths),
+            version=__version__,
+            cache=None if no_cache else _result_cache(settings, cache_dir),
+            jobs=jobs or default_jobs(),
+            url_verdicts=_cached_verdicts(settings, allow_private, cache_dir),
+        )
+    except BookError as error:
+        click.echo(f"citelint: error: {printable(str(error))}", err=True)
+        ctx.exit(EXIT_ERROR)
+    try:
+        from citelint.atomic_write import write_whole
+
+        write_whole(output, render(overview, os.path.dirname(os.path.abspath(output))))
+    except OSError as error:
+        click.echo(f"citelint: error: {printable(output)}: cannot be written ({printable(error.strerror or str(error))})", err=True)
+        ctx.exit(EXIT_ERROR)
+    findings = sum(chapter.finding_count for chapter in overview.chapters)
+    click.echo(f"Wrote {printable(output)}: {len(overview.chapters)} chapters, {len(overview.sources)} sources, {findings} findings.", err=True)
+    report_problems(overview.errors)
+    for note in overview.notes:
+        click.echo(f"citelint: note: {printable(note.path)}: {printable(note.message)}", err=True)
+    ctx.exit(EXIT_ERROR if overview.errors else 0)
+
+
+def _book_title(paths: tuple[str, ...]) -> str:
+    """The book's folder name: the first folder given, else the first file's folder."""
+    import os
+
+    first = os.path.abspath(paths[0])
+    folder = first if os.path.isdir(first) else os.path.dirname(first)
+    name = os.path.basename(folder.rstrip(os.sep))
+    if name in ("manuscript", "src", "chapters", "book") and os.path.dirname(folder):
+        name = f"{os.path.basename(os.path.dirname(folder))}/{name}"
+    return name or "Book"
+
+
+def _result_cache(settings: Settings, cache_dir: Optional[str]) -> object:
+    from citelint.cache import ResultCache
+    from citelint.config import cache_folder
+
+    return ResultCache(cache_dir or cache_folder(settings), repr(settings), _warn)
+
+
+def _cached_verdicts(settings: Settings, allow_private: Optional[bool], cache_dir: Optional[str]):  # type: ignore[no-untyped-def]
+    """The URL check, answering from the URL cache only (``--offline``)."""
+    from citelint.check_urls import make_url_check
+
+    return make_url_check(
+        settings,
+        allow_private=allow_private,
+        offline=True,
+        refresh=False,
+        timeout=None,
+        cache_dir=cache_dir,
+        progress=False,
+        warn=_warn,
+    )
+
+
+def _warn(message: str) -> None:
+    click.echo(f"citelint: warning: {printable(message)}", err=True)

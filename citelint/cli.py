@@ -53,6 +53,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "book": "citelint.book_command:book",
     "init": "citelint.init_project:init",
     "refs": "citelint.bibliography:refs",
+    "report": "citelint.book_command:report",
 }
 
 

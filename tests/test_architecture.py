@@ -32,7 +32,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # drivers: checking files, the process fan-out, fixing files, the URL run
     ("check_files", "processes", "fix_files", "check_urls", "fix_book"),
     # the interface: the command line and the public Python API
-    ("cli", "__main__", "", "book_command", "init_project", "bibliography", "server", "server.*", "watch"),
+    ("cli", "__main__", "", "book_command", "book_overview", "book_overview_html", "init_project", "bibliography", "server", "server.*", "watch"),
 )
 
 
