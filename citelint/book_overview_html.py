@@ -302,7 +302,7 @@ def _findings(chapter: ChapterState, href: str) -> Iterator[str]:
     excerpts = dict(chapter.excerpts)
     yield '<ol class="findings">\n'
     for number, finding in enumerate(chapter.findings, start=1):
-        yield _finding(chapter, number, finding, href, excerpts.get(finding.line))
+        yield _finding(chapter, number, finding, href, excerpts.pop(finding.line, None))  # a line's text once, at its first finding
     yield "</ol>\n"
 
 
