@@ -266,6 +266,9 @@ def test_every_regex_on_a_long_run_of_its_hardest_characters() -> None:
         if module_info.name.endswith(("urls.http", "urls.checker", "__main__")):
             continue  # the HTTP stack is tested with the URL checker; __main__ runs the CLI
         module = importlib.import_module(module_info.name)
+        compile_lazy = getattr(module, "compile_lazy_patterns", None)
+        if compile_lazy is not None:
+            compile_lazy()  # patterns compiled only when first needed are tested too
         for name, value in vars(module).items():
             if isinstance(value, re.Pattern):
                 patterns.append((f"{module_info.name}.{name}", value))
@@ -486,3 +489,19 @@ def test_markers_in_code_are_never_reported(blocks: list[tuple[str, str]]) -> No
     body = "\n\n".join(f"{prose}\n\nText.\n\n{wrapper.format('[CITATION 77] [Citation 78] [CITATION]')}" for prose, wrapper in blocks)
     text = "Claim. [CITATION 1]\n\n" + body + "\n\n## References\n\n1. \"One.\" P, 2020. https://e.com/1\n"
     assert lint_text(text) == []
+
+
+def test_lazily_compiled_patterns_are_all_reachable_by_the_regex_test() -> None:
+    """The numbered styles' patterns are compiled on first use, not at import; the
+    hook the regex test calls compiles every one of them, so none escapes it."""
+    import ast
+
+    import citelint.markers as markers
+
+    source = Path(markers.__file__).read_text(encoding="utf-8")
+    hook = next(node for node in ast.walk(ast.parse(source)) if isinstance(node, ast.FunctionDef) and node.name == "compile_lazy_patterns")
+    assigned = {target.id for node in ast.walk(hook) if isinstance(node, ast.Assign) for target in node.targets if isinstance(target, ast.Name)}
+    lazy = {name for name in assigned if name != "_STYLED_COMPILED"}
+    assert len(lazy) >= 13
+    markers.compile_lazy_patterns()
+    assert all(isinstance(getattr(markers, name), re.Pattern) for name in lazy)
