@@ -103,8 +103,22 @@ class UrlChecker:
             self.store.save_snapshots(list(self._new_snapshots))
             self.store.replace_snapshots(list(self._replaced_snapshots))
             verdicts.update(fetched)
+            self._save_http_cache()
         self.store.close()
         return verdicts
+
+    def _save_http_cache(self) -> None:
+        """Write the responses kept for the HTTP cache, once, at the end of the run."""
+        with self._session_lock:
+            session = self._session
+        if session is None:
+            return
+        from citelint.urls.http import save_deferred
+
+        try:
+            save_deferred(session)
+        except sqlite3.Error as error:
+            self.warn(f"the HTTP cache failed ({error}); its new responses are not kept")
 
     def _without_fetching(self, url: str, now: float) -> Optional[Verdict]:
         if is_doi_key(url):  # a DOI is asked of the resolver (urls.doi)
@@ -142,32 +156,60 @@ class UrlChecker:
     # -- concurrency -----------------------------------------------------------
 
     def _fetch_all(self, urls: list[str]) -> dict[str, Verdict]:
+        """Fetch ``urls`` with at most ``workers`` in flight and ``per_host`` per host.
+        A pool of long-lived worker threads takes the jobs (one thread started per URL
+        cost ~2 ms of this thread's time each, during which no job was handed out); a
+        worker stuck past a URL's deadline is replaced, so the pool keeps its size."""
+        try:
+            self.session()  # made (requests imported) once, here, before any worker waits for it
+        except Exception:  # noqa: BLE001 - each link's job meets the failure again and says it
+            pass
         done: "queue.Queue[tuple[str, Verdict]]" = queue.Queue()
+        jobs: "queue.Queue[Optional[str]]" = queue.Queue()
         pending = deque(urls)
         active: dict[str, tuple[float, str]] = {}  # url -> (started, host)
         per_host: dict[str, int] = {}
         results: dict[str, Verdict] = {}
         limit = deadline_for(self.settings.timeout)
-        while pending or active:
-            self._start_jobs(pending, active, per_host, done)
-            wait = min((started + limit for started, _ in active.values()), default=time.monotonic()) - time.monotonic()
-            try:
-                url, verdict = done.get(timeout=max(0.01, wait))
-                if url in active:
-                    results[url] = verdict
-                    self._finish(url, active, per_host)
-            except queue.Empty:
-                pass
-            now = time.monotonic()
-            for url, (started, _) in list(active.items()):
-                if now - started >= limit:
-                    results[url] = Verdict(url, "URL002", f"no complete answer within {limit:g} s", checked_at=time.time())
-                    self._finish(url, active, per_host)
-            if self.options.progress:
-                self.options.progress(len(results), len(urls))
+        workers = [self._start_worker(jobs, done) for _ in range(min(self.settings.workers, len(urls)))]
+        try:
+            while pending or active:
+                self._start_jobs(pending, active, per_host, jobs)
+                wait = min((started + limit for started, _ in active.values()), default=time.monotonic()) - time.monotonic()
+                try:
+                    url, verdict = done.get(timeout=max(0.01, wait))
+                    if url in active:
+                        results[url] = verdict
+                        self._finish(url, active, per_host)
+                except queue.Empty:
+                    pass
+                now = time.monotonic()
+                for url, (started, _) in list(active.items()):
+                    if now - started >= limit:
+                        results[url] = Verdict(url, "URL002", f"no complete answer within {limit:g} s", checked_at=time.time())
+                        self._finish(url, active, per_host)
+                        workers.append(self._start_worker(jobs, done))  # the stuck one answers late, if ever
+                if self.options.progress:
+                    self.options.progress(len(results), len(urls))
+        finally:
+            for _ in workers:
+                jobs.put(None)
         return results
 
-    def _start_jobs(self, pending: deque, active: dict, per_host: dict, done: "queue.Queue[tuple[str, Verdict]]") -> None:  # type: ignore[type-arg]
+    def _start_worker(self, jobs: "queue.Queue[Optional[str]]", done: "queue.Queue[tuple[str, Verdict]]") -> threading.Thread:
+        thread = threading.Thread(target=self._work, args=(jobs, done), daemon=True, name="citelint-url")
+        thread.start()
+        return thread
+
+    def _work(self, jobs: "queue.Queue[Optional[str]]", done: "queue.Queue[tuple[str, Verdict]]") -> None:
+        """A worker: check the URLs handed to it until told to stop (None)."""
+        while True:
+            url = jobs.get()
+            if url is None:
+                return
+            self._job(url, done)
+
+    def _start_jobs(self, pending: deque, active: dict, per_host: dict, jobs: "queue.Queue[Optional[str]]") -> None:  # type: ignore[type-arg]
         skipped: list[str] = []
         while pending and len(active) < self.settings.workers:
             url = pending.popleft()
@@ -178,8 +220,7 @@ class UrlChecker:
                 continue
             per_host[host] = per_host.get(host, 0) + 1
             active[url] = (time.monotonic(), host)
-            thread = threading.Thread(target=self._job, args=(url, done), daemon=True, name="citelint-url")
-            thread.start()
+            jobs.put(url)
         pending.extendleft(reversed(skipped))
 
     @staticmethod
@@ -302,8 +343,8 @@ class UrlChecker:
         if headers:
             kwargs["headers"] = headers
         session = self.session()
-        if self._refetch(url) and hasattr(session, "cache"):
-            kwargs["force_refresh"] = True
+        if hasattr(session, "cache") and (self._refetch(url) or not session.cache.citelint_readable):
+            kwargs["force_refresh"] = True  # pass the HTTP cache by (not read; still written)
         set_deadline(deadline - BODY_MARGIN)  # a body still coming then is cut, so the verdict is in time
         try:
             return session.request(method, _without_userinfo(url), **kwargs)
@@ -475,13 +516,17 @@ class UrlChecker:
 
     def _catch_all(self, final_url: str, body: str, deadline: float) -> Optional[str]:
         """Why the site answers every path with this page, from the host's one probe."""
-        from citelint.urls.soft404 import catch_all_reason, probe_url
+        from citelint.urls.soft404 import catch_all_reason, is_deep, probe_url
 
-        probe = probe_url(final_url)
-        if probe is None:
-            return None
-        host = urlsplit(final_url).netloc.lower()
-        answer = self._probes.answer(host, lambda: self._probe(probe, deadline), deadline - BODY_MARGIN - time.monotonic())
+        parts = urlsplit(final_url)
+        if not is_deep(parts.path, parts.query):
+            return None  # a root page: no made-up address beside it (probe_url)
+
+        def probe() -> Optional[Fingerprint]:
+            address = probe_url(final_url)  # made by the host's first link only
+            return self._probe(address, deadline) if address is not None else None
+
+        answer = self._probes.answer(parts.netloc.lower(), probe, deadline - BODY_MARGIN - time.monotonic())
         return catch_all_reason(fingerprint(body), answer) if answer is not None else None
 
     def _probe(self, url: str, deadline: float) -> Optional[Fingerprint]:
