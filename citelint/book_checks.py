@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple, Optional, Sequence
 
 from citelint.catalog import matches, rule
-from citelint.cited_work import Author, CitedWork, cited_work, work_keys
+from citelint.cited_work import Author, CitedWork, compared_work, work_keys
 from citelint.config import Settings
 from citelint.diagnostics import Diagnostic, Severity
 from citelint.same_work import Listing, conflicts
@@ -57,7 +57,7 @@ def book_entries(chapter: "Chapter", selection: "Selection") -> tuple[BookEntry,
             line, column = part.document.position(start)
             end_line, end_column = part.document.position(max(start, end))
             reportable = selected and not selection.suppressed_at(line - 1, RULE.code)
-            work = cited_work(entry.text)
+            work = compared_work(entry.text)  # the fields compared and cached (no leftover text)
             found.append(BookEntry(entry.number, line, column, end_line, end_column, reportable, work, work_keys(work)))
     return tuple(found)
 

@@ -283,3 +283,12 @@ def test_a_long_run_of_hard_characters_is_read_whole(run: str) -> None:
     """Past MAX_ENTRY the text is kept in rest unread; every pattern is linear
     (tests/test_hostile.py times each module pattern on such runs)."""
     assert lost_characters(run) == Counter()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.sampled_from([expected.entry for expected in BATTERY]), st.lists(st.one_of(PIECES, st.text(min_size=1, max_size=12)), max_size=14).map(" ".join)))
+def test_the_compared_fields_are_the_fields_without_the_leftover_text(entry: str) -> None:
+    """CIT014 reads entries with ``compared_work``: every field as ``cited_work`` reads it, ``rest`` aside."""
+    from citelint.cited_work import compared_work
+
+    assert compared_work(entry) == cited_work(entry)._replace(rest="")
