@@ -124,11 +124,16 @@ def report(
         click.echo(f"citelint: error: {printable(output)}: cannot be written ({printable(error.strerror or str(error))})", err=True)
         ctx.exit(EXIT_ERROR)
     findings = sum(chapter.finding_count for chapter in overview.chapters)
-    click.echo(f"Wrote {printable(output)}: {len(overview.chapters)} chapters, {len(overview.sources)} sources, {findings} findings.", err=True)
+    counts = ", ".join(_counted(count, word) for count, word in ((len(overview.chapters), "chapter"), (len(overview.sources), "source"), (findings, "finding")))
+    click.echo(f"Wrote {printable(output)}: {counts}.", err=True)
     report_problems(overview.errors)
     for note in overview.notes:
         click.echo(f"citelint: note: {printable(note.path)}: {printable(note.message)}", err=True)
     ctx.exit(EXIT_ERROR if overview.errors else 0)
+
+
+def _counted(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def _book_title(paths: tuple[str, ...]) -> str:

@@ -22,6 +22,8 @@ from citelint.config import Settings
 from citelint.diagnostics import Diagnostic, FileError, Severity, shorten
 
 EXCERPT_CHARS = 240  # of a line shown beside its findings
+FINDINGS_SHOWN = 500  # of a chapter, listed on the page (all are counted): a hostile file cannot make the page huge
+LINKS_SHOWN = 1000  # of a chapter, listed on the page (all are counted)
 UrlVerdicts = Callable[[list[str]], dict]  # type: ignore[type-arg]  # keys -> urls.store.Verdict, answered from the cache only
 
 
@@ -94,9 +96,13 @@ class BookOverview(NamedTuple):
     errors: tuple[FileError, ...]
     notes: tuple[FileError, ...]
 
-    def uses_of(self, source: int) -> dict[int, int]:
-        """Chapter place -> citations of the source there."""
-        return {chapter.place: count for chapter in self.chapters for index, count in chapter.uses if index == source}
+    def uses_by_source(self) -> list[dict[int, int]]:
+        """For each source, chapter place -> citations of it there."""
+        found: list[dict[int, int]] = [{} for _ in self.sources]
+        for chapter in self.chapters:
+            for index, count in chapter.uses:
+                found[index][chapter.place] = count
+        return found
 
 
 class _Summary(NamedTuple):
@@ -152,7 +158,7 @@ def gather(
     summaries: list[tuple[str, Optional[_Summary]]] = []
     for path in files:
         shown = shown_path(path)
-        lines = sorted({d.line for d in findings.get(shown, ())})
+        lines = sorted({d.line for d in findings.get(shown, [])[:FINDINGS_SHOWN]})
         summaries.append((shown, None if shown in failed else _summarize(path, settings, lines)))
     sources, uses = _sources(summaries, settings.numbering == "book")
     verdicts = url_verdicts([key for _, summary in summaries if summary for key, _, _ in summary.links]) if url_verdicts else {}

@@ -18,11 +18,12 @@ import time
 from collections import Counter
 from typing import Iterable, Iterator, Optional
 
-from citelint.book_overview import BookOverview, ChapterState, LinkState, SourceState, relative_href
+from citelint.book_overview import FINDINGS_SHOWN, LINKS_SHOWN, BookOverview, ChapterState, LinkState, SourceState, relative_href
 from citelint.diagnostics import Diagnostic, printable
 
 MAP_MAX_CHAPTERS = 60  # columns of the chapters x sources map; a larger book gets the map as a list
 MAP_MAX_CELLS = 200_000
+MAP_MAX_ROWS = 10_000  # sources listed in the map (all are counted)
 CARRIES_SHARE = 0.5  # a source with this share of a chapter's citations carries the chapter
 CARRIES_MIN_CITATIONS = 4  # ... when the chapter cites at least this often
 LINK_STATES = ("ok", "broken", "warning", "unchecked")
@@ -219,7 +220,7 @@ def _top_source(overview: BookOverview, chapter: ChapterState) -> str:
 
 def _sources_map(overview: BookOverview) -> Iterator[str]:
     sources, chapters = overview.sources, overview.chapters
-    uses = [overview.uses_of(index) for index in range(len(sources))]
+    uses = overview.uses_by_source()
     once = sum(1 for counts in uses if sum(counts.values()) == 1)
     never = sum(1 for counts in uses if not counts)
     yield '<section id="sources">\n<h2>Where each source is cited</h2>\n'
@@ -231,10 +232,13 @@ def _sources_map(overview: BookOverview) -> Iterator[str]:
     if not sources:
         yield "<p>No reference entries.</p>\n</section>\n"
         return
-    if len(chapters) <= MAP_MAX_CHAPTERS and len(chapters) * len(sources) <= MAP_MAX_CELLS:
-        yield from _map_table(sources, chapters, uses)
+    shown = sources[:MAP_MAX_ROWS]
+    if len(chapters) <= MAP_MAX_CHAPTERS and len(chapters) * len(shown) <= MAP_MAX_CELLS:
+        yield from _map_table(shown, chapters, uses)
     else:
-        yield from _map_list(sources, chapters, uses)
+        yield from _map_list(shown, chapters, uses)
+    if len(sources) > len(shown):
+        yield f'<p class="hint" data-left-out="sources">{len(sources) - len(shown):,} more sources are not shown (at most {MAP_MAX_ROWS:,}); `citelint refs` lists them all.</p>\n'
     yield "</section>\n"
 
 
@@ -301,9 +305,13 @@ def _findings(chapter: ChapterState, href: str) -> Iterator[str]:
         return
     excerpts = dict(chapter.excerpts)
     yield '<ol class="findings">\n'
-    for number, finding in enumerate(chapter.findings, start=1):
+    for number, finding in enumerate(chapter.findings[:FINDINGS_SHOWN], start=1):
         yield _finding(chapter, number, finding, href, excerpts.pop(finding.line, None))  # a line's text once, at its first finding
     yield "</ol>\n"
+    left_out = len(chapter.findings) - FINDINGS_SHOWN
+    if left_out > 0:
+        yield f'<p class="hint" data-left-out="findings">{left_out:,} more findings are not listed here (at most {FINDINGS_SHOWN:,} a chapter); `citelint check {_e(chapter.path)}` lists them all.</p>\n'
+
 
 
 def _finding(chapter: ChapterState, number: int, finding: Diagnostic, href: str, excerpt: Optional[str]) -> str:
@@ -321,7 +329,7 @@ def _links(chapter: ChapterState) -> Iterator[str]:
     if not chapter.links:
         return
     yield '<table class="links">\n<thead><tr><th class="num">Line</th><th>Link</th><th>Verdict</th><th>Checked</th></tr></thead>\n<tbody>\n'
-    for link in chapter.links:
+    for link in chapter.links[:LINKS_SHOWN]:
         verdict = "fine" if link.code is None and link.checked_at is not None else f"{link.code or ''} {link.detail}".strip()
         checked = _when(link.checked_at) if link.checked_at is not None else "never"
         yield (
@@ -329,6 +337,8 @@ def _links(chapter: ChapterState) -> Iterator[str]:
             f'<td class="state-{link.state}">{_e(verdict)}</td><td class="num">{checked}</td></tr>\n'
         )
     yield "</tbody>\n</table>\n"
+    if len(chapter.links) > LINKS_SHOWN:
+        yield f'<p class="hint" data-left-out="links">{len(chapter.links) - LINKS_SHOWN:,} more links are not listed here (at most {LINKS_SHOWN:,} a chapter).</p>\n'
 
 
 def _link(url: str) -> str:

@@ -251,3 +251,20 @@ def test_the_report_uses_the_result_cache_and_says_the_same(project: Path) -> No
     ]
     assert findings[0] == findings[1] == findings[2] and ("CIT003", "3") in findings[0]
     assert list((project / ".citelint-cache" / "lint").glob("index-*.json"))
+
+
+def test_a_hostile_chapter_cannot_make_the_page_huge(project: Path) -> None:
+    """Every finding is counted; at most FINDINGS_SHOWN of a chapter are listed."""
+    from citelint.book_overview import FINDINGS_SHOWN
+
+    markers = " ".join(f"Claim [CITATION {n}]." for n in range(2, FINDINGS_SHOWN + 102))  # each cites past the list: CIT001
+    (project / "ch1.md").write_text(chapter(markers, ['"One." 2020.']), encoding="utf-8")
+    ran = helpers.cli("report", ".", "-o", "report.html")
+    assert ran.code == 0, ran.stderr
+    _, checked, _ = helpers.check_json(".")
+    page = elements(project / "report.html")
+    listed = [attrs for tag, attrs in page.found if tag == "li" and "data-rule" in attrs]
+    assert len(listed) == FINDINGS_SHOWN < len(checked["diagnostics"])
+    text = (project / "report.html").read_text(encoding="utf-8")
+    assert f'data-count="findings">{len(checked["diagnostics"]):,}</td>' in text
+    assert f"{len(checked['diagnostics']) - FINDINGS_SHOWN:,} more findings are not listed here" in text
