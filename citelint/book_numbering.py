@@ -10,97 +10,33 @@ explicit label, else its place among the book's entries (chapter 1 lists 1–12,
 chapter 2 lists 13–20, or one list at the back of the book).
 
 The rules whose answer depends on the numbering (``catalog.BOOK_NUMBERING_CODES``:
-if TYPE_CHECKING:
-    from citelint.book_order import BookOrder
-
 CIT001, CIT002, CIT003, CIT004, CIT009, CIT011, CIT016) are not judged per file in
 this mode (``lint.lint_chapter`` leaves them out) but here, after every file's own
 lint, each finding at its own file and position, through that file's selection
-(select, ignore, per-file-ignores, severity, suppression comments).
+(select, ignore, per-file-ignores, severity, suppression comments). They read
+each file through its summary (``summary_of``: made by the per-file lint from
+its own parse, kept by the result cache), so no chapter is parsed twice.
 
 Nothing here is imported unless the configuration sets book numbering.
 """
 
 from __future__ import annotations
 
-import os
-from typing import TYPE_CHECKING, Iterable, NamedTuple, Optional, Sequence
+from typing import Iterable, NamedTuple, Optional, Sequence
 
 from citelint.catalog import rule
 from citelint.chapter import YEAR_LIKE_LABEL, Chapter
 from citelint.config import Settings, project_names
 from citelint.diagnostics import Diagnostic, FileError, Rule, Severity, shorten
-from citelint.files import STDIN, collect, display_path, read_source, reads_as_plain_text
+from citelint.files import read_source, reads_as_plain_text
 from citelint.markers import Marker, format_numbers, written_marker
 from citelint.references import Entry
 from citelint.selection import Selection
+from citelint.book_order import BookFiles, book_files  # noqa: F401 - re-exported: fix_book, book_overview
+from citelint.suppress import Directive, suppressions_of
 
 CIT001, CIT002, CIT003, CIT004, CIT009, CIT011, CIT016 = (rule(code) for code in ("CIT001", "CIT002", "CIT003", "CIT004", "CIT009", "CIT011", "CIT016"))
 RENUMBERING = ("CIT003", "CIT004", "CIT011")  # what one renumbering of the book fixes
-
-
-# -- the book's files --------------------------------------------------------------
-
-
-class BookFiles(NamedTuple):
-    """The files of the book in order, where the order comes from, and what to say."""
-
-    files: tuple[str, ...]
-    source: str  # "mdBook SUMMARY.md", "the configuration's chapters", "file names"
-    notes: tuple[FileError, ...]
-    errors: tuple[FileError, ...]
-
-
-def book_files(paths: Iterable[str], settings: Settings) -> BookFiles:
-    """The book's files, whatever subset of it ``paths`` names (a pre-commit hook's
-    staged files, one chapter): book numbering is judged over the whole book. The
-    book is found from the configured ``chapters``, else the book tool found from
-    the configured ``paths`` (else the paths given, else the current folder), else
-    the file names there; the configured ``bibliography`` comes last when no
-    chapter is that file. A note says so when the paths given are not the book."""
-    from citelint.book_order import BookError
-
-    given = tuple(path for path in paths if path != STDIN)
-    try:
-        order = _order(given, settings)
-    except BookError as error:
-        return BookFiles((), "", (), (FileError("book", str(error)),))
-    files = list(order.chapters)
-    errors = list(order.problems)
-    if settings.bibliography:
-        if not os.path.isfile(settings.bibliography):
-            errors.append(FileError(display_path(settings.bibliography), "the configured bibliography does not exist"))
-        elif _real(settings.bibliography) not in {_real(path) for path in files}:
-            files.append(display_path(settings.bibliography))
-    notes = []
-    if given and given not in ((".",), settings.paths):  # paths named on the command line (or by pre-commit)
-        where = order.source + (f" ({order.listed_in})" if order.listed_in else "")
-        named, _ = collect(given, settings.exclude, root=settings.root, suffixes=settings.suffixes)
-        chapters = {_real(path) for path in files}
-        if not chapters <= {_real(path) for path in named}:
-            notes.append(FileError("book", f'numbering = "book": checking the whole book ({len(files)} files, in order from {where}), not only the paths given'))
-        extra = [display_path(path) for path in named if _real(path) not in chapters]
-        if extra:
-            shown_extra = ", ".join(extra[:3]) + (f" and {len(extra) - 3} more" if len(extra) > 3 else "")
-            notes.append(FileError("book", f'numbering = "book": {shown_extra} {"is" if len(extra) == 1 else "are"} not in the book (order from {where}) and not checked'))
-    return BookFiles(tuple(files), order.source, tuple(notes), tuple(errors))
-
-
-def _order(given: tuple[str, ...], settings: Settings) -> "BookOrder":
-    """The configured chapters, else the first book tool found from the configured
-    paths, the paths given or the configuration's folder, else the file names."""
-    from citelint.book_order import book_order
-
-    starts = [start for start in (settings.paths, given, (display_path(settings.root),) if settings.source else (), (".",)) if start]
-    for start in starts:
-        order = book_order(start, settings)
-        if order.tool:
-            return order
-    return book_order(settings.paths or given or (".",), settings)
-
-
-def _real(path: str) -> str:
-    return os.path.normcase(os.path.realpath(path))
 
 
 # -- the book as the rules see it --------------------------------------------------
@@ -145,7 +81,7 @@ class Cite(NamedTuple):
 class Book:
     """The chapters of the book, its entries and its citations, in book order."""
 
-    def __init__(self, files: Sequence[tuple[str, Chapter, Selection]]) -> None:
+    def __init__(self, files: Sequence[tuple[str, "Chapter | FileSummary", Selection]]) -> None:
         self.chapters = [BookChapter(path, part, selection, index) for index, (path, chapter, selection) in enumerate(files) for part in chapter.chapters()]
         self.entries: list[Listed] = []
         for place in self.chapters:
@@ -205,12 +141,14 @@ class Book:
         return "run `citelint fix`" if blocker is None else f"`citelint fix` cannot renumber: {blocker[1]}: {blocker[0]}"
 
 
-def _chapter_blocker(chapter: Chapter, book_entries: int) -> Optional[str]:
+def _chapter_blocker(chapter: "Chapter | ChapterSummary", book_entries: int) -> Optional[str]:
     """What stops a renumbering in the chapter itself, as ``Chapter.renumbering_blocker``
     says it (two entries with one label, an ambiguous list, a near-miss that cannot
     be read), except what book numbering decides across the chapters: a cited
     number is looked for in every list, and a label is a year wrapped onto its own
     line only when it is past twice the book's entries (chapter 30 lists 1000-1040)."""
+    if isinstance(chapter, ChapterSummary):
+        return chapter.blocker_in(book_entries)
     references = chapter.references
     if references is not None:
         labelled = [entry for entry in references.entries if entry.label is not None and entry.label >= YEAR_LIKE_LABEL]
@@ -258,9 +196,15 @@ def _no_list(book: Book) -> list[tuple[BookChapter, Diagnostic]]:
 def _ambiguous_lists(book: Book) -> list[tuple[BookChapter, Diagnostic]]:
     """CIT009's warning of a chapter whose markers may point to either of two lists:
     a chapter's own decision, reported here as CIT009 is judged here in book mode."""
+    return [(place, found) for place in book.chapters if place.chapter.references is not None for found in _ambiguous(place.chapter)]
+
+
+def _ambiguous(chapter: "Chapter | ChapterSummary") -> Sequence[Diagnostic]:
+    if isinstance(chapter, ChapterSummary):
+        return chapter.ambiguous
     from citelint.rules import cit009
 
-    return [(place, found) for place in book.chapters if place.chapter.references is not None for found in cit009.check(place.chapter)]
+    return list(cit009.check(chapter))
 
 
 def _undefined(book: Book) -> list[tuple[BookChapter, Diagnostic]]:
@@ -378,11 +322,231 @@ def reported(book: Book, found: Iterable[tuple[BookChapter, Diagnostic]]) -> lis
     return [place.selection.reported(d, place.path) for place, d in found if place.selection.wanted(d)]
 
 
-def book_findings(files: Sequence[tuple[str, Chapter, Selection]]) -> list[Diagnostic]:
+def book_findings(files: Sequence[tuple[str, "Chapter | FileSummary", Selection]]) -> list[Diagnostic]:
     """The book-wide findings of the parsed book (``files`` in book order: each file
     as reports show it, its chapter and its selection)."""
     book = Book(files)
     return reported(book, raw_findings(book))
+
+
+# -- what the book-wide rules read of a file, kept by the result cache ----------------
+
+
+class SummaryMark(NamedTuple):
+    """A marker that cites, as the book-wide rules read it."""
+
+    start: int
+    end: int
+    numbers: tuple[int, ...]
+    shown: str
+
+
+class SummarySpan(NamedTuple):
+    end: int
+
+
+class SummaryEntry(NamedTuple):
+    """A reference entry, as the book-wide rules read it."""
+
+    label: Optional[int]
+    first_line: int  # 0-based
+    start: int
+    label_span: Optional[SummarySpan]
+
+
+class SummaryList(NamedTuple):
+    line: int  # 0-based line of the list's heading (or first line)
+    entries: tuple[SummaryEntry, ...]
+
+
+class SummaryDocument(NamedTuple):
+    """The positions of the offsets the book-wide rules report at (``Document``'s
+    ``position`` and ``line_of`` for those offsets only)."""
+
+    positions: dict[int, tuple[int, int]]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        return self.positions[offset]
+
+    def line_of(self, offset: int) -> int:
+        return self.positions[offset][0] - 1
+
+
+class ChapterSummary(NamedTuple):
+    """One chapter as the book-wide rules read it: its citing markers, its entries,
+    where they are, what stops its renumbering and CIT009's two-lists warning. Made
+    by the per-file lint from the parse it has (``summary_of``), so the book is
+    judged without parsing a chapter again; ``Book`` reads it as it reads a ``Chapter``."""
+
+    document: SummaryDocument
+    references: Optional[SummaryList]
+    cited: tuple[SummaryMark, ...]
+    spans: dict[tuple[int, Optional[int]], tuple[int, int]]  # line_span's answers
+    blocker: Optional[str]  # ``_chapter_blocker`` in a book of fewer entries than half its smallest year-like label
+    ambiguous: tuple[Diagnostic, ...]
+    settings: Settings
+    year_labels: Optional[tuple[int, int]] = None  # the smallest and largest label of 1000 or more, if any
+    blocker_past_years: Optional[str] = None  # ``_chapter_blocker`` in a book of at least half the largest
+
+    def decided(self, book_entries: int) -> bool:
+        """Whether ``blocker_in`` knows the answer for a book of ``book_entries``:
+        not when only some of its year-like labels are past twice the book's entries."""
+        return self.year_labels is None or not (self.year_labels[0] <= 2 * book_entries < self.year_labels[1])
+
+    def blocker_in(self, book_entries: int) -> Optional[str]:
+        assert self.decided(book_entries)
+        if self.year_labels is None or 2 * book_entries < self.year_labels[0]:
+            return self.blocker
+        return self.blocker_past_years
+
+    def chapters(self) -> tuple["ChapterSummary", ...]:
+        return (self,)
+
+    def citations(self) -> list[SummaryMark]:
+        return list(self.cited)
+
+    def line_span(self, line: int, start: Optional[int] = None) -> tuple[int, int]:
+        return self.spans[(line, start)]
+
+    def finding(self, rule_: Rule, start: int, end: int, message: str) -> Diagnostic:
+        line, column = self.document.position(start)
+        end_line, end_column = self.document.position(max(start, end))
+        return Diagnostic(rule_.code, rule_.name, rule_.severity, line, column, end_line, end_column, message)
+
+
+class FileSummary(NamedTuple):
+    """A file's chapters (one, or those of a book compiled into one file) and its
+    suppression comments, as the book-wide rules read them."""
+
+    parts: tuple[ChapterSummary, ...]
+    directives: tuple[Directive, ...]
+
+    def chapters(self) -> tuple[ChapterSummary, ...]:
+        return self.parts
+
+
+def summary_of(chapter: Chapter) -> FileSummary:
+    """What the book-wide rules read of a parsed file."""
+    return FileSummary(tuple(_part_summary(part) for part in chapter.chapters()), chapter.directives)
+
+
+def _part_summary(part: Chapter) -> ChapterSummary:
+    document = part.document
+    offsets: set[int] = set()
+    spans: dict[tuple[int, Optional[int]], tuple[int, int]] = {}
+    cited = tuple(SummaryMark(m.start, m.end, m.numbers, m.shown) for m in part.cited)
+    for mark in cited:
+        offsets.update((mark.start, mark.end))
+    listed = None
+    if part.references is not None:
+        entries = []
+        for entry in part.references.entries:
+            span = part.line_span(entry.first_line, entry.start)
+            spans[(entry.first_line, entry.start)] = span
+            label_span = SummarySpan(entry.label_span.end) if entry.label_span is not None else None
+            offsets.update((*span, *((label_span.end,) if label_span else ())))
+            entries.append(SummaryEntry(entry.label, entry.first_line, entry.start, label_span))
+        heading = part.line_span(part.references.line)
+        spans[(part.references.line, None)] = heading
+        offsets.update(heading)
+        listed = SummaryList(part.references.line, tuple(entries))
+    ambiguous: tuple[Diagnostic, ...] = ()
+    if part.references is not None:
+        from citelint.rules import cit009
+
+        ambiguous = tuple(cit009.check(part))
+    positions = {offset: document.position(offset) for offset in offsets}
+    # The blocker depends on the book's size only through labels of 1000 or more
+    # (a year wrapped onto its own line, or a number of a large book): kept for a
+    # book too small for any to be a number, and for one large enough for all.
+    labels = [entry.label for entry in part.references.entries if entry.label is not None and entry.label >= YEAR_LIKE_LABEL] if part.references else []
+    years = (min(labels), max(labels)) if labels else None
+    past = _chapter_blocker(part, max(labels)) if labels else None
+    return ChapterSummary(SummaryDocument(positions), listed, cited, spans, _chapter_blocker(part, 0), ambiguous, part.settings, years, past)
+
+
+def encode_summary(summary: Optional[FileSummary]) -> Optional[list[object]]:
+    """A file's summary as the result cache keeps it (JSON values)."""
+    if summary is None:
+        return None
+    return [[list(d) for d in summary.directives], [_encode_part(part) for part in summary.parts]]
+
+
+def _encode_part(part: ChapterSummary) -> list[object]:
+    references = None if part.references is None else [part.references.line, [[e.label, e.first_line, e.start, None if e.label_span is None else e.label_span.end] for e in part.references.entries]]
+    return [
+        [[m.start, m.end, list(m.numbers), m.shown] for m in part.cited],
+        references,
+        [[offset, line, column] for offset, (line, column) in part.document.positions.items()],
+        [[line, start, begin, end] for (line, start), (begin, end) in part.spans.items()],
+        part.blocker,
+        [[d.code, d.name, d.severity.value, d.line, d.column, d.end_line, d.end_column, d.message] for d in part.ambiguous],
+        None if part.year_labels is None else list(part.year_labels),
+        part.blocker_past_years,
+    ]
+
+
+def decode_summary(stored: object, settings: Settings) -> Optional[FileSummary]:
+    """A file's summary from the result cache; None when it is not what ``encode_summary`` makes."""
+    try:
+        directives, parts = _items(stored, 2)
+        return FileSummary(
+            tuple(_decode_part(part, settings) for part in _items(parts)),
+            tuple(Directive(_str(kind), tuple(_str(code) for code in _items(codes)), *(_int(v) for v in rest)) for kind, codes, *rest in (_items(d, 6) for d in _items(directives))),
+        )
+    except (TypeError, ValueError):
+        return None
+
+
+def _decode_part(stored: object, settings: Settings) -> ChapterSummary:
+    cited, references, positions, spans, blocker, ambiguous, years, past = _items(stored, 8)
+    marks = tuple(SummaryMark(_int(start), _int(end), tuple(_int(n) for n in _items(numbers)), _str(shown)) for start, end, numbers, shown in (_items(m, 4) for m in _items(cited)))
+    listed = None
+    if references is not None:
+        line, entries = _items(references, 2)
+        listed = SummaryList(
+            _int(line),
+            tuple(
+                SummaryEntry(_optional_int(label), _int(first), _int(start), None if end is None else SummarySpan(_int(end)))
+                for label, first, start, end in (_items(e, 4) for e in _items(entries))
+            ),
+        )
+    return ChapterSummary(
+        SummaryDocument({_int(offset): (_int(line), _int(column)) for offset, line, column in (_items(p, 3) for p in _items(positions))}),
+        listed,
+        marks,
+        {(_int(line), _optional_int(start)): (_int(begin), _int(end)) for line, start, begin, end in (_items(s, 4) for s in _items(spans))},
+        None if blocker is None else _str(blocker),
+        tuple(
+            Diagnostic(_str(code), _str(name), Severity(severity), _int(a), _int(b), _int(c), _int(d), _str(message))
+            for code, name, severity, a, b, c, d, message in (_items(item, 8) for item in _items(ambiguous))
+        ),
+        settings,
+        None if years is None else (_int(_items(years, 2)[0]), _int(years[1])),
+        None if past is None else _str(past),
+    )
+
+
+def _items(value: object, count: Optional[int] = None) -> list:  # type: ignore[type-arg]
+    if not isinstance(value, list) or (count is not None and len(value) != count):
+        raise ValueError("not a summary")
+    return value
+
+
+def _int(value: object) -> int:
+    if type(value) is not int:
+        raise ValueError("not a summary")
+    return value
+
+
+def _optional_int(value: object) -> Optional[int]:
+    return None if value is None else _int(value)
+
+
+def _str(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("not a summary")
+    return value
 
 
 # -- the driver's calls ------------------------------------------------------------
@@ -393,22 +557,43 @@ def parsed(path: str, shown: str, text: str, settings: Settings) -> tuple[str, C
     return shown, chapter, Selection.of(chapter, shown, project_names(settings, path))
 
 
-def findings_of_files(files: Sequence[tuple[str, str]], settings: Settings) -> list[Diagnostic]:
-    """The book-wide findings of the files of a check (``(path, shown)`` in book
-    order), each read and parsed again: the per-file result cache keeps each
-    file's own findings, and the driver keeps these with the findings between
-    files (an unchanged book reads nothing). A file that cannot be read now was
-    reported by the per-file lint and is left out."""
-    read = []
-    for path, shown in files:
-        source = read_source(path)
-        if isinstance(source, FileError):
-            continue
-        try:
-            read.append(parsed(path, shown, source.text, settings))
-        except Exception:  # noqa: BLE001 - the per-file lint has reported why (nested too deeply, an internal error)
-            continue
-    return book_findings(read)
+def findings_of_files(files: Sequence[tuple[str, str, Optional[FileSummary]]], settings: Settings) -> list[Diagnostic]:
+    """The book-wide findings of the files of a check (``(path, shown, summary)``
+    in book order). Each file is read through its summary, made by its per-file
+    lint or kept by the result cache; a file without one (a cache entry that is
+    not what this version keeps) is read and parsed again, and so is one whose
+    renumbering blocker its summary cannot tell for this book (some of its labels
+    of 1000 or more past twice the book's entries, others not). The driver keeps
+    these findings with the findings between files (an unchanged book reads
+    nothing). A file that cannot be read now was reported by the per-file lint
+    and is left out."""
+    read: list[Optional[tuple[str, "Chapter | FileSummary", Selection]]] = []
+    for path, shown, summary in files:
+        read.append(_summarised(path, shown, summary, settings) if summary is not None else _parsed_again(path, shown, settings))
+    total = sum(_entries(item[1]) for item in read if item is not None)
+    for index, (path, shown, summary) in enumerate(files):
+        if summary is not None and not all(part.decided(total) for part in summary.parts):
+            read[index] = _parsed_again(path, shown, settings)  # the same entries: the total stands
+    return book_findings([item for item in read if item is not None])
+
+
+def _summarised(path: str, shown: str, summary: FileSummary, settings: Settings) -> tuple[str, FileSummary, Selection]:
+    """A file as its summary has it, with its selection (its comments as kept)."""
+    return shown, summary, Selection(settings, project_names(settings, path), suppressions_of(summary.directives))
+
+
+def _parsed_again(path: str, shown: str, settings: Settings) -> Optional[tuple[str, Chapter, Selection]]:
+    source = read_source(path)
+    if isinstance(source, FileError):
+        return None
+    try:
+        return parsed(path, shown, source.text, settings)
+    except Exception:  # noqa: BLE001 - the per-file lint has reported why (nested too deeply, an internal error)
+        return None
+
+
+def _entries(chapter: "Chapter | FileSummary") -> int:
+    return sum(len(part.references.entries) for part in chapter.chapters() if part.references is not None)
 
 
 def lint_book_text(text: str, settings: Optional[Settings] = None, path: str = "") -> list[Diagnostic]:

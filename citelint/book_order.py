@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable, NamedTuple, Optional
 
 from citelint.config import Settings
 from citelint.diagnostics import FileError, shorten
-from citelint.files import TooLarge, collect, display_path, read_regular, repository_root
+from citelint.files import STDIN, TooLarge, collect, display_path, read_regular, repository_root
 
 MAX_BOOK_FILE_BYTES = 1024 * 1024  # a SUMMARY.md or _quarto.yml past this is refused unread
 MAX_YAML_DEPTH = 64  # nested blocks or flow sequences
@@ -41,6 +41,60 @@ class BookOrder(NamedTuple):
 
 class BookError(Exception):
     """A book file that cannot be read: one line naming the file (and line)."""
+
+
+# -- the book's files (numbering = "book") --------------------------------------------------------------
+
+
+class BookFiles(NamedTuple):
+    """The files of the book in order, where the order comes from, and what to say."""
+
+    files: tuple[str, ...]
+    source: str  # "mdBook SUMMARY.md", "the configuration's chapters", "file names"
+    notes: tuple[FileError, ...]
+    errors: tuple[FileError, ...]
+
+
+def book_files(paths: Iterable[str], settings: Settings) -> BookFiles:
+    """The book's files, whatever subset of it ``paths`` names (a pre-commit hook's
+    staged files, one chapter): book numbering is judged over the whole book. The
+    book is found from the configured ``chapters``, else the book tool found from
+    the configured ``paths`` (else the paths given, else the current folder), else
+    the file names there; the configured ``bibliography`` comes last when no
+    chapter is that file. A note says so when the paths given are not the book."""
+    given = tuple(path for path in paths if path != STDIN)
+    try:
+        order = _order(given, settings)
+    except BookError as error:
+        return BookFiles((), "", (), (FileError("book", str(error)),))
+    files = list(order.chapters)
+    errors = list(order.problems)
+    if settings.bibliography:
+        if not os.path.isfile(settings.bibliography):
+            errors.append(FileError(display_path(settings.bibliography), "the configured bibliography does not exist"))
+        elif _real(settings.bibliography) not in {_real(path) for path in files}:
+            files.append(display_path(settings.bibliography))
+    notes = []
+    if given and given not in ((".",), settings.paths):  # paths named on the command line (or by pre-commit)
+        where = order.source + (f" ({order.listed_in})" if order.listed_in else "")
+        named, _ = collect(given, settings.exclude, root=settings.root, suffixes=settings.suffixes)
+        chapters = {_real(path) for path in files}
+        if not chapters <= {_real(path) for path in named}:
+            notes.append(FileError("book", f'numbering = "book": checking the whole book ({len(files)} files, in order from {where}), not only the paths given'))
+        extra = [display_path(path) for path in named if _real(path) not in chapters]
+        if extra:
+            shown_extra = ", ".join(extra[:3]) + (f" and {len(extra) - 3} more" if len(extra) > 3 else "")
+            notes.append(FileError("book", f'numbering = "book": {shown_extra} {"is" if len(extra) == 1 else "are"} not in the book (order from {where}) and not checked'))
+    return BookFiles(tuple(files), order.source, tuple(notes), tuple(errors))
+
+
+def _order(given: tuple[str, ...], settings: Settings) -> BookOrder:
+    """The order written down (``written_order``), else the file names."""
+    return written_order(given, settings) or file_name_order(settings.paths or given or (".",), settings)
+
+
+def _real(path: str) -> str:
+    return os.path.normcase(os.path.realpath(path))
 
 
 # -- natural order -----------------------------------------------------------------
@@ -72,6 +126,20 @@ def book_order(paths: Iterable[str], settings: Settings) -> BookOrder:
     if tool_order is not None:
         return tool_order
     return file_name_order(paths, settings)
+
+
+def written_order(given: tuple[str, ...], settings: Settings) -> Optional[BookOrder]:
+    """The configuration's ``chapters``, else the first book tool found from the
+    configured ``paths``, the paths given, the configuration's folder or the
+    current folder; None when there is neither."""
+    if settings.chapters:
+        return configured_order(settings)
+    starts = [start for start in (settings.paths, given, (display_path(settings.root),) if settings.source else (), (".",)) if start]
+    for start in starts:
+        found = find_book_tool(_start_folder(start))
+        if found is not None:
+            return found
+    return None
 
 
 def _start_folder(paths: tuple[str, ...]) -> str:

@@ -48,7 +48,7 @@ try:  # hashlib's own BLAKE2, without hashlib loading OpenSSL first (~2 ms of ev
 except ImportError:  # another Python: the same function by its public name
     from hashlib import blake2b
 
-FORMAT = 4
+FORMAT = 5
 MAX_ENTRY_BYTES = 256 * 1024 * 1024  # findings are capped per rule; an index past this is not ours
 RACY_NS = 2_000_000_000  # file systems keep times to the second or two (FAT, some network mounts)
 FOLDER = "lint"
@@ -155,6 +155,7 @@ class Cached(NamedTuple):
     book: Optional[list[object]] = []  # None: made by a run of one file, which reads no entries
     with_fixes: bool = False  # its renumbering findings carry the renumbering (made for a JSON report)
     digest: str = ""  # the hash of the content it was made from
+    numbering: Optional[list[object]] = None  # book numbering: what the book-wide rules read (book_numbering.encode_summary)
 
 
 class ResultCache:
@@ -199,7 +200,7 @@ class ResultCache:
     def put(self, name: str, stamp: Optional[Stamp], digest: str, trusted: bool, cached: Cached) -> None:
         if not self.writable:
             return
-        entry: list[object] = [list(stamp) if stamp else None, digest, trusted, cached.empty, [_encoded(d) for d in cached.diagnostics], cached.book, cached.with_fixes]
+        entry: list[object] = [list(stamp) if stamp else None, digest, trusted, cached.empty, [_encoded(d) for d in cached.diagnostics], cached.book, cached.with_fixes, cached.numbering]
         if self._entries().get(name) != entry:
             self.changed[name] = entry
 
@@ -310,7 +311,7 @@ def _well_formed(entry: object) -> bool:
     """An index entry of this format's shape (its findings are checked when used)."""
     return (
         isinstance(entry, list)
-        and len(entry) == 7
+        and len(entry) == 8
         and (entry[0] is None or (isinstance(entry[0], list) and len(entry[0]) == 4 and all(type(v) is int for v in entry[0])))
         and isinstance(entry[1], str)
         and isinstance(entry[2], bool)
@@ -318,13 +319,14 @@ def _well_formed(entry: object) -> bool:
         and isinstance(entry[4], list)
         and (entry[5] is None or isinstance(entry[5], list))
         and isinstance(entry[6], bool)
+        and (entry[7] is None or isinstance(entry[7], list))
     )
 
 
 def _cached(entry: list[object], shown: str) -> Optional[Cached]:
     """The entry's findings, named ``shown``; None (a miss) when one is not what this format holds."""
     try:
-        return Cached([_diagnostic(item, shown) for item in entry[4]], bool(entry[3]), entry[5], bool(entry[6]), entry[1])  # type: ignore[union-attr,arg-type]
+        return Cached([_diagnostic(item, shown) for item in entry[4]], bool(entry[3]), entry[5], bool(entry[6]), entry[1], entry[7])  # type: ignore[union-attr,arg-type]
     except (ValueError, TypeError):
         return None
 

@@ -13,8 +13,10 @@ from citelint.files import STDIN, SourceFile, collect, read_source, shown_path
 
 if TYPE_CHECKING:
     from citelint.book_checks import BookEntry
+    from citelint.book_numbering import FileSummary
     from citelint.cache import Cached, ResultCache, Stamp
     from citelint.chapter import Chapter
+    from citelint.urls.cached_run import CachedUrlRun, Status, Stored
 
 UrlCheck = Callable[[list[str]], dict]  # type: ignore[type-arg]  # each link's verdict, by the keys of urls.url_keys
 PARALLEL_MIN_FILES = 8
@@ -42,18 +44,37 @@ def lint_with_entries(
     """``lint_one``, and the file's reference entries for the checks across files
     (book_checks), or None when the run has no other file (``across``): reading
     each entry's fields costs more than its lint."""
+    found, entries, _ = _lint_for_book(source, settings, fixes, across)
+    return found, entries
+
+
+def _lint_for_book(
+    source: SourceFile, settings: Settings, fixes: bool = False, across: bool = True
+) -> tuple[list[Diagnostic] | FileError, Optional[tuple["BookEntry", ...]], Optional["FileSummary"]]:
+    """``lint_with_entries``, and in book numbering what the book-wide rules read
+    of the file (book_numbering.summary_of), from the same parse."""
     from citelint.chapter import Chapter
     from citelint.files import reads_as_plain_text
 
     try:
         chapter = Chapter.parse(source.text, settings, reads_as_plain_text(source.path))
-        return report_findings(chapter, source.path, fixes=fixes), _book_entries(chapter, source.path) if across else None
+        summary = _numbering_summary(chapter)
+        return report_findings(chapter, source.path, fixes=fixes), _book_entries(chapter, source.path) if across else None, summary
     except RecursionError:
-        return FileError(source.path, "is nested too deeply to lint"), ()
+        return FileError(source.path, "is nested too deeply to lint"), (), None
     except MemoryError:
-        return FileError(source.path, "is too large to lint in the memory available"), ()
+        return FileError(source.path, "is too large to lint in the memory available"), (), None
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the others
-        return FileError(source.path, f"internal error while linting ({type(error).__name__}: {error}); please report it"), ()
+        return FileError(source.path, f"internal error while linting ({type(error).__name__}: {error}); please report it"), (), None
+
+
+def _numbering_summary(chapter: "Chapter") -> Optional["FileSummary"]:
+    """In book numbering, the file as the book-wide rules read it; else None."""
+    if chapter.settings.numbering != "book":
+        return None
+    from citelint.book_numbering import summary_of
+
+    return summary_of(chapter)
 
 
 class _File(NamedTuple):
@@ -77,6 +98,8 @@ class _Outcome(NamedTuple):
     book: Optional[tuple["BookEntry", ...]] = ()  # the file's reference entries, for book_checks (None: not read)
     stored_book: Optional[list[object]] = None  # or as the cache keeps them, when the file was not read
     unread: bool = False  # answered by its status alone: the cache's entry stays as it is
+    numbering: Optional["FileSummary"] = None  # book numbering: the file as the book-wide rules read it
+    stored_numbering: Optional[list[object]] = None  # or as the cache keeps it, when the file was not linted
 
 
 def check_paths(
@@ -97,9 +120,9 @@ def check_paths(
     the cache saw it is not read at all."""
     result = CheckResult()
     found, result.errors = collect(paths, settings.exclude, root=settings.root, suffixes=settings.suffixes)
-    files = [_File(path, shown_path(path, stdin_name), cache.name(path) if cache and url_check is None else "") for path in found]
+    files = [_File(path, shown_path(path, stdin_name), cache.name(path) if cache else "") for path in found]
     if url_check is not None:
-        _check_with_urls(files, settings, url_check, result, fixes)
+        _check_with_urls(files, settings, url_check, result, fixes, cache)
         result.diagnostics.sort(key=Diagnostic.sort_key)
         return result
     across = len(files) > 1  # a check between files (CIT014) has more than one file to compare
@@ -144,8 +167,8 @@ def _from_status(file: _File, cache: "ResultCache", fixes: bool, across: bool) -
     if cached is None or found is None or (across and cached.book is None):
         return None
     if not across:  # nothing to compare: the entry's findings alone
-        return _Outcome(found, False, cached.empty, book=None, unread=True)
-    return _Outcome(found, False, cached.empty, digest=cached.digest, stored_book=cached.book, unread=True)
+        return _Outcome(found, False, cached.empty, book=None, unread=True, stored_numbering=cached.numbering)
+    return _Outcome(found, False, cached.empty, digest=cached.digest, stored_book=cached.book, unread=True, stored_numbering=cached.numbering)
 
 
 def _read_and_lint(file: _File, settings: Settings, cache: Optional["ResultCache"], fixes: bool, across: bool = True) -> _Outcome:
@@ -169,13 +192,13 @@ def _read_and_lint(file: _File, settings: Settings, cache: Optional["ResultCache
     found = _as_reported(cached, fixes) if cached else None
     book = (_cached_book(cached.book) if across else None) if cached else None
     if cached is not None and found is not None and (book is not None or not across):
-        return _Outcome(found, False, cached.empty, stamp, digest, bool(trusted), cached=cached, book=book)
+        return _Outcome(found, False, cached.empty, stamp, digest, bool(trusted), cached=cached, book=book, stored_numbering=cached.numbering)
     source = decode(file.shown, data)
     del data
     if isinstance(source, FileError):
         return _Outcome(source, True, False)
-    linted, entries = lint_with_entries(source, settings, fixes, across)
-    return _Outcome(linted, False, _is_empty(source.text), stamp, digest, bool(trusted), book=entries)
+    linted, entries, summary = _lint_for_book(source, settings, fixes, across)
+    return _Outcome(linted, False, _is_empty(source.text), stamp, digest, bool(trusted), book=entries, numbering=summary)
 
 
 def _is_empty(text: str) -> bool:
@@ -188,7 +211,12 @@ def _kept(outcome: _Outcome, fixes: bool) -> "Cached":
     from citelint.cache import Cached
 
     assert not isinstance(outcome.found, FileError)
-    return Cached(outcome.found, outcome.empty, None if outcome.book is None else encode(outcome.book), fixes)
+    numbering = None
+    if outcome.numbering is not None:
+        from citelint.book_numbering import encode_summary
+
+        numbering = encode_summary(outcome.numbering)
+    return Cached(outcome.found, outcome.empty, None if outcome.book is None else encode(outcome.book), fixes, numbering=numbering)
 
 
 def _as_reported(cached: "Cached", fixes: bool) -> Optional[list[Diagnostic]]:
@@ -260,14 +288,27 @@ def report_findings(chapter: "Chapter", path: str, verdicts: Optional[dict] = No
     return with_renumbering(found, renumbering)
 
 
-def _check_with_urls(files: list[_File], settings: Settings, url_check: UrlCheck, result: CheckResult, fixes: bool = False) -> None:
+def _check_with_urls(
+    files: list[_File], settings: Settings, url_check: UrlCheck, result: CheckResult, fixes: bool = False, cache: Optional["ResultCache"] = None
+) -> None:
     """Lint with the references' links checked: every file's links first (each
     file parsed alone), one check of them all, then each file's findings. A book
     larger than the bytes linted at once (processes.IN_FLIGHT_CHARS) is not held
     parsed between the two: its files are parsed again, one at a time, so memory
-    holds one file, as without ``--urls``."""
+    holds one file, as without ``--urls``. With the result cache (``cache``, an
+    index of ``--urls`` runs: urls.cached_run), a file whose status is unchanged is
+    not read: its links come from its entry, and its findings too while their
+    verdicts are unchanged (not in book numbering, whose book-wide checks read every file)."""
     from citelint.urls import url_keys
     from citelint.processes import IN_FLIGHT_CHARS
+
+    runs = None
+    if cache is not None and settings.numbering != "book":
+        from citelint.urls.cached_run import CachedUrlRun
+
+        runs = CachedUrlRun(cache)
+    known: dict[int, "Stored"] = {}  # the files answered by their entries, unread
+    statuses: dict[int, Optional["Status"]] = {}  # the others' status before they were read
 
     hold = sum(_size(file.path) for file in files if file.path != STDIN) <= IN_FLIGHT_CHARS
     first_error = len(result.errors)  # the files' errors: those of reading before those of linting
@@ -276,6 +317,15 @@ def _check_with_urls(files: list[_File], settings: Settings, url_check: UrlCheck
     parsed: list[int] = []  # the files whose links were read, in order
     keys: dict[str, None] = {}
     for index, file in enumerate(files):
+        stored = runs.unread(file.path, file.name, file.shown) if runs and file.path != STDIN else None
+        if stored is not None:
+            parsed.append(index)
+            known[index] = stored
+            keys.update(dict.fromkeys(stored.links))
+            if stored.cached.empty:
+                result.notes.append(FileError(file.shown, "is empty; nothing to check"))
+            continue
+        statuses[index] = runs.status(file.path) if runs and file.path != STDIN else None
         chapter = _parse_for_urls(file, settings, result, read_errors)
         if chapter is None:
             continue
@@ -285,20 +335,55 @@ def _check_with_urls(files: list[_File], settings: Settings, url_check: UrlCheck
             kept[index] = chapter
     verdicts = url_check(list(keys))
     book = []
+    summaries = []
     for index in parsed:
         file = files[index]
+        answered = _answered(runs, known.pop(index), verdicts, fixes, len(parsed) > 1) if runs and index in known else None
+        if answered is not None:
+            result.files_checked += 1
+            result.diagnostics.extend(answered[0])
+            if answered[1] is not None:
+                book.append((file.shown, answered[1]))
+            continue
+        if runs and index not in statuses:
+            statuses[index] = runs.status(file.path)  # its entry's findings are stale: read it now
         chapter = kept.pop(index, None) or _parse_for_urls(file, settings, result, read_errors, again=True)
         if chapter is None:
             continue
-        _collect(result, report_findings(chapter, file.shown, verdicts, fixes))
-        if len(parsed) > 1:  # entries are read only when there is another file to compare with
-            book.append((file.shown, _book_entries(chapter, file.shown)))
+        found = report_findings(chapter, file.shown, verdicts, fixes)
+        _collect(result, found)
+        entries = _book_entries(chapter, file.shown) if len(parsed) > 1 else None  # read only when there is another file to compare with
+        if entries is not None:
+            book.append((file.shown, entries))
+        status = statuses.get(index)
+        if runs and status is not None:
+            from citelint.book_checks import encode
+
+            empty = _is_empty(chapter.document.text)
+            runs.put(file.name, status, url_keys(chapter), verdicts, found, empty, None if entries is None else encode(entries), fixes)
+        summaries.append((file.path, file.shown, _numbering_summary(chapter)))
     result.errors[first_error:first_error] = read_errors
     result.diagnostics += _across_files(book, settings)
     if settings.numbering == "book":  # one numbering across the book's chapters (book_numbering), as without --urls
         from citelint.book_numbering import findings_of_files
 
-        result.diagnostics += findings_of_files([(files[index].path, files[index].shown) for index in parsed], settings)
+        result.diagnostics += findings_of_files(summaries, settings)
+    if runs:
+        runs.save()
+
+
+def _answered(
+    runs: "CachedUrlRun", stored: "Stored", verdicts: dict, fixes: bool, across: bool  # type: ignore[type-arg]
+) -> Optional[tuple[list[Diagnostic], Optional[tuple["BookEntry", ...]]]]:
+    """A file's findings (and its reference entries when the run compares files)
+    from its entry, when its links' verdicts are those they were made from."""
+    if not runs.fresh(stored, verdicts):
+        return None
+    found = _as_reported(stored.cached, fixes)
+    book = _cached_book(stored.book) if across else None
+    if found is None or (across and book is None):
+        return None
+    return found, book
 
 
 def _parse_for_urls(file: _File, settings: Settings, result: CheckResult, read_errors: list[FileError], again: bool = False) -> Optional["Chapter"]:
@@ -372,9 +457,10 @@ def _across_files_cached(linted: list[tuple[_File, _Outcome]], settings: Setting
         book.append((file.shown, entries))
     found = _across_files(book, settings)
     if settings.numbering == "book":  # one numbering across the book's chapters (book_numbering), after each file's own
-        from citelint.book_numbering import findings_of_files
+        from citelint.book_numbering import decode_summary, findings_of_files
 
-        found += findings_of_files([(file.path, file.shown) for file, _ in linted], settings)
+        summaries = [(file.path, file.shown, outcome.numbering or decode_summary(outcome.stored_numbering, settings)) for file, outcome in linted]
+        found += findings_of_files(summaries, settings)
     if key is not None:
         cache.put_across(key, found)
     return found

@@ -538,3 +538,113 @@ def test_labels_past_a_thousand_continue_the_book_and_are_no_wrapped_years(tmp_p
     assert (root / "src/ch2.md").read_text(encoding="utf-8") == chapter(
         "Chapter 2", "Later. [CITATION 1000] Earlier. [CITATION 1001]", [f"1000. {works[1001]}", f"1001. {works[1000]}"]
     )
+
+
+# -- the per-file summary the book-wide rules read -----------------------------------
+
+# Every book-wide rule fires somewhere: an out-of-order first citation (its advice
+# names a blocker: chapter 3's unreadable near-miss), a cited number no list has, an
+# unused entry, a gap, a label that is not its place, a list starting again at 1, a
+# chapter whose markers may point at two lists, a suppression comment and a book
+# compiled into one file.
+SUMMARISED = {
+    "ch1.md": chapter("Chapter 1", "One. [CITATION 2] Two. [CITATION 1]\n\n<!-- citelint-disable-next-line CIT001 -->\nGone. [CITATION 40]", [entry(1), entry(2)]),
+    "ch2.md": chapter("Chapter 2", "Three. [CITATION 3] Nine. [CITATION 9] Far. [CITATION 41]", [entry(3), entry(4), entry(9, label=9)]),
+    "ch3.md": chapter("Chapter 3", "Again. [CITATION 1] Odd [CITATION 3a] here.", [entry(5, label=1)]),
+    "ch4.md": (
+        "# Chapter 4\n\nA claim. [CITATION 10] Another. [CITATION 11]\n"
+        '\n## Notes\n\n10. Smith, "One," 2020, 4.\n11. Doe, "Two," 2021, 9.\n'
+        '\n## References\n\n10. Smith, "One," 2020, 4.\n11. Doe, "Two," 2021, 9.\n'
+    ),
+    "ch5.md": "# Part A\n\nClaim. [CITATION 12]\n\n## References\n\n12. " + ENTRY[12] + "\n\n# Part B\n\nClaim. [CITATION 14]\n\n## References\n\n14. " + ENTRY[14] + "\n",
+}
+
+
+def _book_files(root: Path) -> list[tuple[str, str]]:
+    return [(str(root / "src" / name), f"src/{name}") for name in SUMMARISED]
+
+
+def test_the_per_file_summary_gives_the_findings_a_parse_gives(tmp_path: Path) -> None:
+    """The book-wide findings from each file's summary (as the per-file lint makes
+    it, and as the result cache gives it back) are those of parsing every chapter."""
+    from citelint.book_numbering import decode_summary, encode_summary, findings_of_files, summary_of
+    from citelint.chapter import Chapter
+    from citelint.config import load_settings
+
+    root = make_book(tmp_path, SUMMARISED)
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        settings = load_settings(None, {})
+        files = _book_files(root)
+        parsed_again = findings_of_files([(path, shown, None) for path, shown in files], settings)
+        summaries = [summary_of(Chapter.parse(Path(path).read_text(encoding="utf-8"), settings)) for path, _ in files]
+        assert all(summary is not None for summary in summaries)
+        from_summaries = findings_of_files([(path, shown, summary) for (path, shown), summary in zip(files, summaries)], settings)
+        kept = [decode_summary(json.loads(json.dumps(encode_summary(summary))), settings) for summary in summaries]
+        from_cache = findings_of_files([(path, shown, summary) for (path, shown), summary in zip(files, kept)], settings)
+    finally:
+        os.chdir(old)
+    codes = {d.code for d in parsed_again}
+    assert {"CIT001", "CIT002", "CIT003", "CIT004", "CIT009", "CIT011", "CIT016"} <= codes, codes
+    assert "cannot renumber" in next(d.message for d in parsed_again if d.code == "CIT003")
+    assert from_summaries == parsed_again
+    assert from_cache == parsed_again
+
+
+@pytest.mark.parametrize("listed", [10, 700, 1600])  # twice the book's entries below, between and past its labels 1000 and 3000
+def test_labels_of_a_thousand_or_more_give_the_blocker_a_parse_gives(tmp_path: Path, listed: int) -> None:
+    from citelint.book_numbering import findings_of_files, summary_of
+    from citelint.chapter import Chapter
+    from citelint.config import load_settings
+
+    works = {n: f'"Work {n}." Example Press, 2020. https://example.com/{n}' for n in [*range(1, listed + 1), 1000, 3000]}
+    first = chapter("Chapter 1", " ".join(f"Claim. [CITATION {n}]" for n in range(1, listed + 1)), [f"{n}. {works[n]}" for n in range(1, listed + 1)])
+    second = chapter("Chapter 2", "Later. [CITATION 3000] Earlier. [CITATION 1000]", [f"1000. {works[1000]}", f"3000. {works[3000]}"])
+    root = make_book(tmp_path, {"ch1.md": first, "ch2.md": second})
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        settings = load_settings(None, {})
+        files = [(str(root / "src" / name), f"src/{name}") for name in ("ch1.md", "ch2.md")]
+        parsed_again = findings_of_files([(path, shown, None) for path, shown in files], settings)
+        summaries = [summary_of(Chapter.parse(Path(path).read_text(encoding="utf-8"), settings)) for path, _ in files]
+        from_summaries = findings_of_files([(path, shown, summary) for (path, shown), summary in zip(files, summaries)], settings)
+    finally:
+        os.chdir(old)
+    assert any(d.code in ("CIT003", "CIT016") for d in parsed_again)
+    assert from_summaries == parsed_again
+
+
+def test_a_cold_check_of_the_book_parses_each_chapter_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 19's time bound: the book-wide rules read the per-file lint's summaries."""
+    from citelint import book_numbering
+
+    root = make_book(tmp_path, SUMMARISED)
+    monkeypatch.chdir(root)
+    expected = findings(root)
+
+    def must_not_run(*args: object) -> None:
+        raise AssertionError("a chapter was parsed again for the book-wide rules")
+
+    monkeypatch.setattr(book_numbering, "parsed", must_not_run)
+    ran = cli("check", "--no-cache", "--format", "json")
+    assert [(d["code"], d["path"], d["line"]) for d in json.loads(ran.stdout)["diagnostics"]] == expected
+
+
+def test_one_chapter_edited_the_others_summaries_come_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from citelint import book_numbering
+
+    root = make_book(tmp_path, SUMMARISED)
+    monkeypatch.chdir(root)
+    cli("check", "--format", "json")
+    with (root / "src/ch2.md").open("a", encoding="utf-8") as out:
+        out.write("\nMore. [CITATION 4]\n")
+    expected = findings(root)
+
+    def must_not_run(*args: object) -> None:
+        raise AssertionError("an unchanged chapter was parsed again for the book-wide rules")
+
+    monkeypatch.setattr(book_numbering, "parsed", must_not_run)
+    ran = cli("check", "--format", "json")
+    assert [(d["code"], d["path"], d["line"]) for d in json.loads(ran.stdout)["diagnostics"]] == expected
