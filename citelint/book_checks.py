@@ -2,10 +2,12 @@
 
 The per-file lint reads each file's reference entries once (``book_entries``,
 with whether CIT014 may be reported at each: the file's selection and
-suppression comments); the result cache keeps them with the file's findings
+suppression comments): each entry's text and the digests of its same-work keys,
+not its fields; the result cache keeps them with the file's findings
 (``encode``/``decode``), so a warm run compares the chapters without parsing
 any. ``inconsistent_references`` compares them, in the order of the run, after
-the per-file lint. Pure: no I/O.
+the per-file lint, reading the fields only of entries whose digest another entry
+holds too (in a book that lists each work once, none). Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple, Optional, Sequence
 
 from citelint.catalog import matches, rule
-from citelint.cited_work import Author, CitedWork, compared_work, work_keys
+from citelint.cited_work import same_work_keys
 from citelint.config import Settings
 from citelint.diagnostics import Diagnostic, Severity
-from citelint.same_work import Listing, conflicts
+from citelint.same_work import Listing, conflicts, key_digest, shared_digests
 
 if TYPE_CHECKING:  # not imported on a warm run, which compares cached entries only
     from citelint.chapter import Chapter
@@ -34,8 +36,8 @@ class BookEntry(NamedTuple):
     end_line: int
     end_column: int
     reportable: bool  # CIT014 is selected for the file and not suppressed here
-    work: CitedWork
-    keys: frozenset[str] = frozenset()  # ``work_keys(work)``: read once, kept by the result cache
+    text: str  # the entry's text (its label removed): its fields are read from it when compared
+    digests: tuple[int, ...] = ()  # of its same-work keys (``same_work.key_digest``): read once, kept by the result cache
 
 
 def wanted_in_run(settings: Settings) -> bool:
@@ -57,8 +59,8 @@ def book_entries(chapter: "Chapter", selection: "Selection") -> tuple[BookEntry,
             line, column = part.document.position(start)
             end_line, end_column = part.document.position(max(start, end))
             reportable = selected and not selection.suppressed_at(line - 1, RULE.code)
-            work = compared_work(entry.text)  # the fields compared and cached (no leftover text)
-            found.append(BookEntry(entry.number, line, column, end_line, end_column, reportable, work, work_keys(work)))
+            digests = tuple(sorted({key_digest(key) for key in same_work_keys(entry.text)}))
+            found.append(BookEntry(entry.number, line, column, end_line, end_column, reportable, entry.text, digests))
     return tuple(found)
 
 
@@ -66,7 +68,10 @@ def inconsistent_references(files: Sequence[tuple[str, Sequence[BookEntry]]], se
     """CIT014 between files: each entry that is the work of an entry in an earlier
     file (``files`` in the run's order, each named as reports show it) and
     disagrees with it, reported at the later entry where the file reports CIT014."""
-    chapters = [[Listing(path, entry.number, entry.line, entry.work, entry.keys) for entry in entries] for path, entries in files]
+    shared = shared_digests(entry.digests for _, entries in files for entry in entries)
+    chapters = [
+        [Listing(path, entry.number, entry.line, None, text=entry.text) for entry in entries if not shared.isdisjoint(entry.digests)] for path, entries in files
+    ]
     severity = dict(settings.severity).get(RULE.code)
     found = []
     for conflict in conflicts(chapters):
@@ -96,7 +101,7 @@ def inconsistent_references(files: Sequence[tuple[str, Sequence[BookEntry]]], se
 def encode(entries: Sequence[BookEntry]) -> list[object]:
     """Entries as the result cache stores them (JSON values)."""
     return [
-        [e.number, e.line, e.column, e.end_line, e.end_column, e.reportable, e.work.title, [list(a) for a in e.work.authors], e.work.year, e.work.container, e.work.url, e.work.doi, sorted(e.keys)]
+        [e.number, e.line, e.column, e.end_line, e.end_column, e.reportable, e.text, list(e.digests)]
         for e in entries
     ]
 
@@ -112,16 +117,11 @@ def decode(stored: object) -> Optional[tuple[BookEntry, ...]]:
 
 
 def _decoded(item: object) -> BookEntry:
-    if not isinstance(item, list) or len(item) != 13:
+    if not isinstance(item, list) or len(item) != 8:
         raise ValueError("not an entry")
-    number, line, column, end_line, end_column, reportable, title, authors, year, container, url, doi, keys = item
+    number, line, column, end_line, end_column, reportable, text, digests = item
     if not all(type(value) is int for value in (number, line, column, end_line, end_column)) or type(reportable) is not bool:
         raise ValueError("not an entry")
-    if not all(isinstance(value, str) for value in (title, container, url, doi)) or not (year is None or type(year) is int):
+    if not isinstance(text, str) or not isinstance(digests, list) or not all(type(digest) is int for digest in digests):
         raise ValueError("not an entry")
-    if not isinstance(authors, list) or not all(isinstance(a, list) and len(a) == 2 and all(isinstance(p, str) for p in a) for a in authors):
-        raise ValueError("not an entry")
-    if not isinstance(keys, list) or not all(isinstance(key, str) for key in keys):
-        raise ValueError("not an entry")
-    work = CitedWork(title, tuple(Author(family, given) for family, given in authors), year, container, url, doi, "")
-    return BookEntry(number, line, column, end_line, end_column, reportable, work, frozenset(keys))
+    return BookEntry(number, line, column, end_line, end_column, reportable, text, tuple(digests))

@@ -232,6 +232,20 @@ def compared_work(entry_text: str) -> CitedWork:
     return _read_fields(entry_text, with_rest=False)
 
 
+@lru_cache(maxsize=1024)
+def same_work_keys(entry_text: str) -> frozenset[str]:
+    """``work_keys(compared_work(entry_text))``, reading only the fields the keys are
+    made of (the URL, the DOI, the title and the first author): about half the
+    reading, for entries that are only compared when another entry may be their work."""
+    text = entry_text[:MAX_ENTRY]
+    reader = _Reader(text)
+    url, doi, link_titles = _links(reader)
+    title_span, _, author_span, _ = _layout(reader, reader.view(), link_titles, containers=False)
+    title = _title_text(text, title_span, reader)
+    first_author = _read_authors(text, author_span, reader, limit=1) if author_span else ()
+    return work_keys(CitedWork(title, first_author, None, "", url, doi, ""))
+
+
 def _read_fields(entry_text: str, with_rest: bool) -> CitedWork:
     text, overflow = entry_text[:MAX_ENTRY], entry_text[MAX_ENTRY:]
     reader = _Reader(text)
@@ -307,21 +321,22 @@ def _label_start(text: str, start: int) -> int:
 # -- where the fields are ---------------------------------------------------------
 
 
-def _layout(reader: _Reader, view: str, link_titles: list[_Span]) -> tuple[Optional[_Span], Optional[_Span], Optional[_Span], Optional[int]]:
+def _layout(reader: _Reader, view: str, link_titles: list[_Span], containers: bool = True) -> tuple[Optional[_Span], Optional[_Span], Optional[_Span], Optional[int]]:
     """The spans of the title, the container and the authors, and the year when
-    the entry gives it in parentheses after the authors."""
+    the entry gives it in parentheses after the authors. ``containers``: else the
+    container is not looked for (None; nothing else depends on where it is)."""
     delimited = _delimited_titles(view, link_titles)
     paren = _PAREN_YEAR.search(view, 0, min(len(view), 400)) or _BARE_YEAR.search(view, 0, min(len(view), 400))
     if paren is not None and (not delimited or paren.start() < delimited[0][0].start) and _plausible_authors(view[: paren.start()]):
-        return _author_date_layout(reader, view, paren, delimited)
+        return _author_date_layout(reader, view, paren, delimited, containers)
     if delimited:
         outer, inner = delimited[0]
         author = _Span(0, outer.start) if view[: outer.start].strip(_SEPARATORS) else None
-        return inner, _container_after(view, outer.end, delimited[1:]), author, None
+        return inner, _container_after(view, outer.end, delimited[1:]) if containers else None, author, None
     vancouver = _VANCOUVER.match(view, len(view) - len(view.lstrip()))
     if vancouver is not None:
         title = _sentence(view, vancouver.end())
-        container = _sentence(view, title.end) if title else None
+        container = _sentence(view, title.end) if title and containers else None
         return title, _container_span(view, container) if container else None, _Span(0, vancouver.end() - 1), None
     first = _sentence(view, 0)
     if first is None:
@@ -332,12 +347,14 @@ def _layout(reader: _Reader, view: str, link_titles: list[_Span]) -> tuple[Optio
     )  # an organisation, then a title and where it appeared (not a title naming a university)
     if names and _plausible_authors(view[first.start : first.end]) and second is not None:
         title = _sentence(view, first.end)
-        container = _container_after(view, title.end, []) if title else None
+        container = _container_after(view, title.end, []) if title and containers else None
         return title, container, first, None
-    return first, _container_after(view, first.end, []), None, None
+    return first, _container_after(view, first.end, []) if containers else None, None, None
 
 
-def _author_date_layout(reader: _Reader, view: str, paren: "re.Match[str]", delimited: list[tuple[_Span, _Span]]) -> tuple[Optional[_Span], Optional[_Span], Optional[_Span], Optional[int]]:
+def _author_date_layout(
+    reader: _Reader, view: str, paren: "re.Match[str]", delimited: list[tuple[_Span, _Span]], containers: bool = True
+) -> tuple[Optional[_Span], Optional[_Span], Optional[_Span], Optional[int]]:
     author = _Span(0, paren.start()) if view[: paren.start()].strip(_SEPARATORS) else None
     year = int(paren.group(1)) if paren.group(1) else None
     if year is not None:
@@ -348,11 +365,12 @@ def _author_date_layout(reader: _Reader, view: str, paren: "re.Match[str]", deli
     following = [pair for pair in delimited if pair[0].start >= after]
     if following and following[0][0].start == after:
         outer, inner = following[0]
-        return inner, _container_after(view, outer.end, following[1:]), author, year
+        return inner, _container_after(view, outer.end, following[1:]) if containers else None, author, year
     title = _sentence(view, after)
     if title is None:
         return None, None, author, year
-    return title, _container_after(view, title.end, [pair for pair in following if pair[0].start >= title.end]), author, year
+    container = _container_after(view, title.end, [pair for pair in following if pair[0].start >= title.end]) if containers else None
+    return title, container, author, year
 
 
 def _delimited_titles(view: str, link_titles: list[_Span]) -> list[tuple[_Span, _Span]]:
@@ -547,10 +565,11 @@ class _Token(NamedTuple):
     start: int
 
 
-def _read_authors(text: str, span: _Span, reader: _Reader) -> tuple[Author, ...]:
-    """The authors named in ``text[span]``; each name read is taken, the rest
-    (``et al.``, ``(Ed.)``) is left for ``rest``. An organisation named alone
-    (``U.S. Department of Health and Human Services``) is one author."""
+def _read_authors(text: str, span: _Span, reader: _Reader, limit: Optional[int] = None) -> tuple[Author, ...]:
+    """The authors named in ``text[span]`` (the first ``limit`` of them when given);
+    each name read is taken, the rest (``et al.``, ``(Ed.)``) is left for ``rest``.
+    An organisation named alone (``U.S. Department of Health and Human Services``)
+    is one author."""
     segment = text[span.start : span.end]
     if _is_organisation(segment):
         name = segment.strip(" \t.,;:")
@@ -569,6 +588,8 @@ def _read_authors(text: str, span: _Span, reader: _Reader) -> tuple[Author, ...]
             index += 1
             continue
         authors.append(author)
+        if len(authors) == limit:
+            break
         last = tokens[index + used - 1]
         first = tokens[index].start
         if previous_end is not None and not text[previous_end:first].strip(" \t,;&").lower().replace("and", "", 1).strip():

@@ -7,9 +7,10 @@ compares cached entries without importing it.
 from __future__ import annotations
 
 import re
-from typing import Iterator, NamedTuple, Optional, Sequence
+import zlib
+from typing import Iterable, Iterator, NamedTuple, Optional, Sequence
 
-from citelint.cited_work import CitedWork, comparable, work_keys
+from citelint.cited_work import CitedWork, comparable, compared_work, same_work_keys, work_keys
 from citelint.diagnostics import shorten
 from citelint.patterns import normalise_url
 
@@ -22,8 +23,35 @@ class Listing(NamedTuple):
     chapter: str  # how a message names its chapter: a file, or "the chapter at line 40"
     number: int
     line: int  # 1-based
-    work: CitedWork
-    keys: Optional[frozenset[str]] = None  # ``work_keys(work)``, when already known (the result cache keeps them)
+    work: Optional[CitedWork]  # None: read from ``text`` when compared
+    keys: Optional[frozenset[str]] = None  # ``work_keys(work)``, when already known
+    text: str = ""  # the entry's text, when ``work`` is None
+
+    def fields(self) -> CitedWork:
+        return self.work if self.work is not None else compared_work(self.text)
+
+    def same_work_keys(self) -> frozenset[str]:
+        if self.keys is not None:
+            return self.keys
+        return work_keys(self.work) if self.work is not None else same_work_keys(self.text)
+
+
+def key_digest(key: str) -> int:
+    """A same-work key in eight bytes, as a book's entries are held and cached: equal
+    keys have equal digests (two digests that meet have their keys compared)."""
+    data = key.encode("utf-8", "surrogatepass")
+    return zlib.crc32(data) << 32 | zlib.adler32(data)
+
+
+def shared_digests(digests: Iterable[Sequence[int]]) -> set[int]:
+    """The digests that more than one entry holds: an entry that holds none of them
+    is the work of no other entry, and is compared with none (nor its fields read)."""
+    once: set[int] = set()
+    shared: set[int] = set()
+    for held in digests:
+        for digest in held:
+            (shared if digest in once else once).add(digest)
+    return shared
 
 
 class Conflict(NamedTuple):
@@ -49,10 +77,10 @@ def conflicts(chapters: Sequence[Sequence[Listing]]) -> Iterator[Conflict]:
     for index, listings in enumerate(chapters):
         here: dict[str, Listing] = {}
         for listing in listings:
-            keys = sorted(listing.keys if listing.keys is not None else work_keys(listing.work))
+            keys = sorted(listing.same_work_keys())
             earlier = [seen[key] for key in keys if key in seen]
             for other in earlier:
-                found = differences(listing.work, other.work)
+                found = differences(listing.fields(), other.fields())
                 if found:
                     yield Conflict(index, listing, other, found)
                     break

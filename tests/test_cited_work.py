@@ -292,3 +292,19 @@ def test_the_compared_fields_are_the_fields_without_the_leftover_text(entry: str
     from citelint.cited_work import compared_work
 
     assert compared_work(entry) == cited_work(entry)._replace(rest="")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.sampled_from([expected.entry for expected in BATTERY]), st.lists(st.one_of(PIECES, st.text(min_size=1, max_size=12)), max_size=14).map(" ".join)))
+def test_the_same_work_keys_are_read_as_from_all_the_fields(entry: str) -> None:
+    """CIT014 reads an entry's keys alone (``same_work_keys``), its fields only when another entry may be its work."""
+    from citelint.cited_work import same_work_keys, work_keys
+
+    assert same_work_keys(entry) == work_keys(cited_work(entry))
+
+
+@pytest.mark.parametrize("expected", BATTERY, ids=lambda expected: expected.entry[:40])
+def test_the_same_work_keys_of_every_battery_entry(expected: Expected) -> None:
+    from citelint.cited_work import same_work_keys, work_keys
+
+    assert same_work_keys(expected.entry) == work_keys(cited_work(expected.entry))
