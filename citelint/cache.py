@@ -155,7 +155,7 @@ class Cached(NamedTuple):
     book: Optional[list[object]] = []  # None: made by a run of one file, which reads no entries
     with_fixes: bool = False  # its renumbering findings carry the renumbering (made for a JSON report)
     digest: str = ""  # the hash of the content it was made from
-    numbering: Optional[list[object]] = None  # book numbering: what the book-wide rules read (book_numbering.encode_summary)
+    numbering: Optional[str] = None  # book numbering: what the book-wide rules read (book_numbering.encode_summary)
 
 
 class ResultCache:
@@ -319,7 +319,7 @@ def _well_formed(entry: object) -> bool:
         and isinstance(entry[4], list)
         and (entry[5] is None or isinstance(entry[5], list))
         and isinstance(entry[6], bool)
-        and (entry[7] is None or isinstance(entry[7], list))
+        and (entry[7] is None or isinstance(entry[7], str))
     )
 
 

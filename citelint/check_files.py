@@ -99,7 +99,7 @@ class _Outcome(NamedTuple):
     stored_book: Optional[list[object]] = None  # or as the cache keeps them, when the file was not read
     unread: bool = False  # answered by its status alone: the cache's entry stays as it is
     numbering: Optional["FileSummary"] = None  # book numbering: the file as the book-wide rules read it
-    stored_numbering: Optional[list[object]] = None  # or as the cache keeps it, when the file was not linted
+    stored_numbering: Optional[str] = None  # or as the cache keeps it, when the file was not linted
 
 
 def check_paths(

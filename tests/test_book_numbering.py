@@ -590,6 +590,11 @@ def test_the_per_file_summary_gives_the_findings_a_parse_gives(tmp_path: Path) -
     assert "cannot renumber" in next(d.message for d in parsed_again if d.code == "CIT003")
     assert from_summaries == parsed_again
     assert from_cache == parsed_again
+    # what the cache holds is checked: anything else is no summary (the file is parsed again)
+    well_formed = '[[],[[[[3,9,[1],"[1]"]],null,[[3,1,2],[9,1,8]],[],null,[],null,"x"]]]'
+    assert decode_summary(well_formed, settings) is not None
+    for stored in (None, 3, "[1,", "[[],[[1]]]", well_formed.replace('"x"', "5"), well_formed.replace("[3,9,[1]", "[3,9,[1.5]"), well_formed.replace(',"[1]"', ""), "[" * 100_000):
+        assert decode_summary(stored, settings) is None
 
 
 @pytest.mark.parametrize("listed", [10, 700, 1600])  # twice the book's entries below, between and past its labels 1000 and 3000
