@@ -128,6 +128,18 @@ def book_order(paths: Iterable[str], settings: Settings) -> BookOrder:
     return file_name_order(paths, settings)
 
 
+def known_order(paths: Iterable[str], settings: Settings) -> Optional[tuple[str, ...]]:
+    """The book's chapters when their order is written down (``written_order``),
+    else None: file names decide nothing the run's order does not. A book file
+    that cannot be read is None too: in chapter numbering the book's order only
+    orders CIT014's comparison, and the book files are not what is checked."""
+    try:
+        found = written_order(tuple(paths), settings)
+    except BookError:
+        return None
+    return found.chapters if found is not None else None
+
+
 def written_order(given: tuple[str, ...], settings: Settings) -> Optional[BookOrder]:
     """The configuration's ``chapters``, else the first book tool found from the
     configured ``paths``, the paths given, the configuration's folder or the

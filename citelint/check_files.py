@@ -119,8 +119,9 @@ def check_paths(
     one file per process, never the book; a file whose status is unchanged since
     the cache saw it is not read at all."""
     result = CheckResult()
+    paths = tuple(paths)
     found, result.errors = collect(paths, settings.exclude, root=settings.root, suffixes=settings.suffixes)
-    files = [_File(path, shown_path(path, stdin_name), cache.name(path) if cache else "") for path in found]
+    files = _in_book_order([_File(path, shown_path(path, stdin_name), cache.name(path) if cache else "") for path in found], settings, paths)
     if url_check is not None:
         _check_with_urls(files, settings, url_check, result, fixes, cache)
         result.diagnostics.sort(key=Diagnostic.sort_key)
@@ -464,6 +465,23 @@ def _across_files_cached(linted: list[tuple[_File, _Outcome]], settings: Setting
     if key is not None:
         cache.put_across(key, found)
     return found
+
+
+def _in_book_order(files: list[_File], settings: Settings, given: tuple[str, ...]) -> list[_File]:
+    """The files in book order when it is written down (the configuration's
+    ``chapters``, a book tool's file: ``book_order.known_order``), the others after
+    them in the order given: CIT014 reports at the later chapter of the book,
+    whatever order the paths are given in. In book numbering the order given is
+    the book's already; a run of one file compares nothing."""
+    if settings.numbering == "book" or len(files) < 2:
+        return files
+    from citelint.book_order import known_order
+
+    order = known_order(given, settings)
+    if not order:
+        return files
+    place = {os.path.normcase(os.path.abspath(path)): index for index, path in enumerate(order)}
+    return sorted(files, key=lambda file: place.get(os.path.normcase(os.path.abspath(file.path)), len(place)))
 
 
 def _across_files(files: list[tuple[str, tuple["BookEntry", ...]]], settings: Settings) -> list[Diagnostic]:

@@ -442,15 +442,19 @@ def test_an_unchanged_book_is_reported_from_the_cache_without_parsing(tmp_path: 
 
 
 def test_chapter_numbering_imports_nothing_of_book_mode(tmp_path: Path) -> None:
-    """The default's speed is unchanged: book mode is neither run nor imported."""
+    """The default's speed is unchanged: book mode is neither run nor imported (the
+    book's order is read to order CIT014's comparison of two or more files, only)."""
     root = make_book(tmp_path, BOOK, config="")
     probe = (
         "import sys\nfrom citelint.cli import cli\n"
-        "for args in (['check', '--no-cache', 'src'], ['fix', '--check', 'src']):\n"
+        "for args in (['check', '--no-cache', 'src'], ['fix', '--check', 'src'], ['check', '--no-cache', 'src/ch1.md']):\n"
         "    try:\n        cli(args)\n    except SystemExit:\n        pass\n"
         "print(sorted(m for m in sys.modules if m in ('citelint.book_numbering', 'citelint.fix_book', 'citelint.book_order')))\n"
     )
     ran = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, timeout=120, check=False)
+    assert ran.stdout.strip().splitlines()[-1] == "['citelint.book_order']", ran.stdout + ran.stderr
+    one_file = probe.replace("['check', '--no-cache', 'src'], ['fix', '--check', 'src'], ", "")
+    ran = subprocess.run([sys.executable, "-c", one_file], cwd=root, capture_output=True, text=True, timeout=120, check=False)
     assert ran.stdout.strip().splitlines()[-1] == "[]", ran.stdout + ran.stderr
     book_mode = subprocess.run([sys.executable, "-c", probe], cwd=make_book(tmp_path / "b", BOOK), capture_output=True, text=True, timeout=120, check=False)
     assert book_mode.stdout.strip().splitlines()[-1] == "['citelint.book_numbering', 'citelint.book_order', 'citelint.fix_book']"

@@ -239,3 +239,68 @@ def test_a_url_check_of_one_file_reads_no_entries(project: Path, monkeypatch: py
     urls = ("--urls", "--offline", "--cache-dir", str(project / "url-cache"))
     assert cit014(*urls, "book/ch02.md") == [] and read == []
     assert len(cit014(*urls, "book")) == 2 and len(read) == 2
+
+
+# -- book order: the "earlier" chapter is the earlier one of the book ------------------
+
+# ch01.md comes first by name, but the book puts ch02.md (the introduction) first.
+INTRODUCTION, LATER = chapter(SMITH, title="Introduction"), chapter(PANDA, SMITH.replace("2019", "2020"))
+
+
+def _mdbook(project: Path) -> None:
+    write_book(project, LATER, INTRODUCTION)
+    (project / "book.toml").write_text('[book]\ntitle = "A book"\nsrc = "book"\n', encoding="utf-8")
+    (project / "book" / "SUMMARY.md").write_text("# Summary\n\n- [Introduction](ch02.md)\n- [Later](ch01.md)\n", encoding="utf-8")
+
+
+def _configured(project: Path) -> None:
+    write_book(project, LATER, INTRODUCTION)
+    (project / ".citelint.toml").write_text('chapters = ["book/ch02.md", "book/ch01.md"]\n', encoding="utf-8")
+
+
+def _book_numbering(project: Path) -> None:
+    _configured(project)
+    with (project / ".citelint.toml").open("a", encoding="utf-8") as config:
+        config.write('numbering = "book"\n')
+    (project / "book" / "ch01.md").write_text(
+        "# Later\n\nClaim 2. [CITATION 2] Claim 3. [CITATION 3]\n\n## References\n\n2. " + PANDA + "\n3. " + SMITH.replace("2019", "2020") + "\n",
+        encoding="utf-8",
+    )
+
+
+@pytest.mark.parametrize("make", [_mdbook, _configured, _book_numbering])
+@pytest.mark.parametrize("order", [("book/ch01.md", "book/ch02.md"), ("book/ch02.md", "book/ch01.md"), ("book",)])
+def test_the_later_chapter_of_the_book_is_reported_whatever_the_order_given(project: Path, make: Any, order: tuple[str, ...]) -> None:
+    make(project)
+    (found,) = cit014("--no-cache", *order)
+    assert (found["path"], found["line"]) == ("book/ch01.md", 8)
+    assert "in book/ch02.md (line 7)" in found["message"], found["message"]
+    assert cit014(*order) == [found]  # from the result cache: the same
+    assert cit014(*order) == [found]
+
+
+def test_without_a_written_book_order_the_run_order_decides(project: Path) -> None:
+    write_book(project, LATER, INTRODUCTION)
+    (found,) = cit014("--no-cache", "book/ch02.md", "book/ch01.md")
+    assert found["path"] == "book/ch01.md"
+    (found,) = cit014("--no-cache", "book/ch01.md", "book/ch02.md")
+    assert found["path"] == "book/ch02.md"
+
+
+def test_the_url_run_follows_the_book_order_too(project: Path) -> None:
+    from citelint.config import load_settings
+
+    _configured(project)
+    settings = load_settings(None, {})
+    for order in (["book/ch01.md", "book/ch02.md"], ["book/ch02.md", "book/ch01.md"]):
+        result = check_paths(order, settings, url_check=lambda chapters: {})
+        assert [(d.code, d.path) for d in result.diagnostics if d.code == "CIT014"] == [("CIT014", "book/ch01.md")]
+
+
+def test_a_new_book_order_is_not_answered_from_the_cache(project: Path) -> None:
+    _mdbook(project)
+    (found,) = cit014("book")
+    assert found["path"] == "book/ch01.md"
+    (project / "book" / "SUMMARY.md").write_text("# Summary\n\n- [Later](ch01.md)\n- [Introduction](ch02.md)\n", encoding="utf-8")
+    (found,) = cit014("book")
+    assert found["path"] == "book/ch02.md"
