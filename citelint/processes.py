@@ -18,7 +18,6 @@ done here alone, after the children are done: the ceiling holds for the whole ru
 from __future__ import annotations
 
 import os
-import pickle
 from typing import Callable, Optional, TypeVar
 
 from citelint.config import Settings
@@ -91,6 +90,8 @@ def split(sizes: list[int], jobs: int) -> list[list[int]]:
 
 
 def _fork(work: Callable[[Item, Settings], object], share: list[int], items: list[Item], settings: Settings) -> Optional[tuple[int, int, list[int]]]:
+    import pickle  # here, before the fork: a run that forks no child (check --urls reads IN_FLIGHT_CHARS) does not import it
+
     try:
         read_end, write_end = os.pipe()
     except OSError:
@@ -117,6 +118,8 @@ def _fork(work: Callable[[Item, Settings], object], share: list[int], items: lis
 
 def _collect(pid: int, read_end: int, count: int) -> Optional[list]:  # type: ignore[type-arg]
     """A child's results, or None when it failed or sent something else."""
+    import pickle
+
     with os.fdopen(read_end, "rb") as pipe:
         data = pipe.read()
     _, status = os.waitpid(pid, 0)

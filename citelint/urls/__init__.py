@@ -8,14 +8,14 @@ the standard library only; requests and requests-cache are imported by
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator, Optional
 
 from citelint.catalog import URL_CODES, rule
-from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic, Rule, Severity
-from citelint.patterns import iter_dois, iter_urls
-from citelint.rules import MAX_FINDINGS_PER_RULE
-from citelint.selection import Selection
+
+if TYPE_CHECKING:  # the parse and the rules are imported by what reads a chapter, not by the verdict store
+    from citelint.chapter import Chapter
+    from citelint.selection import Selection
 
 URL_RULES = {code: rule(code) for code in URL_CODES}
 
@@ -238,6 +238,8 @@ def _entry_texts(chapter: Chapter) -> Iterator[tuple[int, str, str]]:
 def doi_links_of(chapter: Chapter) -> Iterator[DoiLink]:
     """Each entry's DOIs (checked at the resolver: urls.doi), written bare, as
     ``doi:`` or as a doi.org URL."""
+    from citelint.patterns import iter_dois
+
     for start, text, fields in _entry_texts(chapter):
         for index, doi in enumerate(iter_dois(text)):
             yield DoiLink(doi.text, start + doi.start, start + doi.end, fields, first=index == 0)
@@ -246,6 +248,8 @@ def doi_links_of(chapter: Chapter) -> Iterator[DoiLink]:
 def links_of(chapter: Chapter) -> Iterator[Link]:
     """Each entry's URLs, or its DOI as a doi.org URL when it has no URL. A DOI's
     URL is checked at the DOI resolver (``doi_links_of``), not fetched as a page."""
+    from citelint.patterns import iter_dois, iter_urls
+
     for start, text, fields in _entry_texts(chapter):
         urls = [found for found in iter_urls(text) if len(found.text) > len("https://")]
         for url in urls:
@@ -265,12 +269,18 @@ def url_keys(chapter: Chapter) -> list[str]:
 
 
 def url_diagnostics(
-    chapter: Chapter, verdicts: dict, path: str, selection: Selection, limit: int = MAX_FINDINGS_PER_RULE  # type: ignore[type-arg]
+    chapter: Chapter, verdicts: dict, path: str, selection: Selection, limit: Optional[int] = None  # type: ignore[type-arg]
 ) -> list[Diagnostic]:
     """A finding at each link whose verdict has a code that the file selects and no
     comment suppresses, at most ``limit`` of each rule in a file, as for the lint
     rules: past that they are counted, and one more finding of the rule says how
-    many were left out (it ``stands_for`` them)."""
+    many were left out (it ``stands_for`` them); ``limit``: rules.MAX_FINDINGS_PER_RULE.
+    They read each verdict's code, detail and page only: what urls.cached_run hashes
+    to know a file's stored findings still stand (read another field, hash it there)."""
+    if limit is None:
+        from citelint.rules import MAX_FINDINGS_PER_RULE
+
+        limit = MAX_FINDINGS_PER_RULE
     shown: dict[str, list[Diagnostic]] = {}
     left_out: dict[str, tuple[Diagnostic, int]] = {}
     said: set[tuple[str, int, int]] = set()  # a DOI's finding and its doi.org link's alike are said once

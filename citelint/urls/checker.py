@@ -8,9 +8,7 @@ deadline, by daemon threads, so that no server can stall the run.
 from __future__ import annotations
 
 import codecs
-import email.utils
 import queue
-import random
 import re
 import sqlite3
 import threading
@@ -18,17 +16,17 @@ import time
 from collections import deque
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 from urllib.parse import urlsplit, urlunsplit
 
 from citelint.config import UrlSettings, compiled_url_excludes, url_excluded
 from citelint.urls.doi import REQUEST_HEADERS, answer_detail, is_doi_key, record_from_answer, resolver_url
-from citelint.urls.fingerprint import Fingerprint, describe_change, fingerprint
-from citelint.urls.history import ever_answered, judge_flaky
 from citelint.urls.limits import BODY_LIMIT, BODY_MARGIN, MAX_REDIRECTS, RETRY_AFTER_CAP, TEXT_TYPES
 from citelint.urls.policy import AddressPolicy, AddressRefused, HostNotFound, ResolveFailed, Resolver, literal_host_refused, system_resolver
-from citelint.urls.soft404 import HostProbes
 from citelint.urls.store import Verdict, VerdictStore
+
+if TYPE_CHECKING:  # the modules a fetch needs are imported when a URL must be fetched
+    from citelint.urls.fingerprint import Fingerprint
 
 RETRIES = 2
 BACKOFF = 0.5
@@ -80,10 +78,11 @@ class UrlChecker:
         self._session_lock = threading.Lock()
         self._cache_dropped = False
         self._stored: dict[str, Optional[Verdict]] = {}
+        self._kept: dict[str, Verdict] = {}  # the valid verdicts of the run's URLs, read at once
         self._new_snapshots: list[tuple[str, float, str]] = []
         self._replaced_snapshots: list[tuple[str, float, str]] = []
         self.accepted: list[str] = []  # URLs whose changed page was taken as the new snapshot
-        self._probes = HostProbes()  # one made-up address asked per host and run (urls.soft404)
+        self._probes: Any = None  # urls.soft404.HostProbes: one made-up address asked per host and run
 
     # -- the run -----------------------------------------------------------
 
@@ -91,13 +90,17 @@ class UrlChecker:
         verdicts: dict[str, Verdict] = {}
         to_fetch: list[str] = []
         now = time.time()
-        for url in dict.fromkeys(urls):
+        unique = list(dict.fromkeys(urls))
+        self._kept = self.store.get_many(unique)  # every stored verdict, read at once
+        for url in unique:
             verdict = self._without_fetching(url, now)
             if verdict is not None:
                 verdicts[url] = verdict
             else:
                 to_fetch.append(url)
         if to_fetch:
+            from citelint.urls.history import judge_flaky
+
             fetched = judge_flaky(self.store, self._fetch_all(to_fetch), self.settings.flaky_failures, self.settings.flaky_window)
             self.store.put([v for v in fetched.values() if v.code != "URL004"])
             self.store.save_snapshots(list(self._new_snapshots))
@@ -141,7 +144,7 @@ class UrlChecker:
 
     def _from_store(self, url: str, now: float) -> Optional[Verdict]:
         """The stored verdict when fresh (or --offline), else None: to fetch."""
-        stored = self.store.get(url)
+        stored = self._kept.get(url)
         if stored is not None and is_doi_key(url) and stored.final_url != resolver_url(self.settings.doi_resolver, url):
             stored = None  # another resolver's answer
         self._stored[url] = stored
@@ -516,6 +519,7 @@ class UrlChecker:
 
     def _catch_all(self, final_url: str, body: str, deadline: float) -> Optional[str]:
         """Why the site answers every path with this page, from the host's one probe."""
+        from citelint.urls.fingerprint import fingerprint
         from citelint.urls.soft404 import catch_all_reason, is_deep, probe_url
 
         parts = urlsplit(final_url)
@@ -526,14 +530,23 @@ class UrlChecker:
             address = probe_url(final_url)  # made by the host's first link only
             return self._probe(address, deadline) if address is not None else None
 
-        answer = self._probes.answer(parts.netloc.lower(), probe, deadline - BODY_MARGIN - time.monotonic())
+        answer = self._host_probes().answer(parts.netloc.lower(), probe, deadline - BODY_MARGIN - time.monotonic())
         return catch_all_reason(fingerprint(body), answer) if answer is not None else None
+
+    def _host_probes(self) -> Any:
+        from citelint.urls.soft404 import HostProbes
+
+        with self._session_lock:
+            if self._probes is None:
+                self._probes = HostProbes()
+            return self._probes
 
     def _probe(self, url: str, deadline: float) -> Optional[Fingerprint]:
         """One GET of a made-up address (no redirect followed, no retry, not cached):
         the fingerprint of the page when it answers 200 with one."""
         import requests
 
+        from citelint.urls.fingerprint import fingerprint
         from citelint.urls.http import set_deadline
 
         timeout = max(0.1, min(self.settings.timeout, deadline - BODY_MARGIN - time.monotonic()))
@@ -569,6 +582,8 @@ class UrlChecker:
         if copy is None:
             return verdict
         if copy == NO_ARCHIVED_COPY:  # never archived: said of a dead link citelint never saw answer
+            from citelint.urls.history import ever_answered
+
             seen = snapshot is not None or ever_answered(self.store, verdict.url)
             return verdict if seen or verdict.code != "URL001" else replace(verdict, detail=f"{verdict.detail}; {NEVER_SEEN}")
         return replace(verdict, detail=f"{verdict.detail}; an archived copy from {copy[0]}: {copy[1]}")
@@ -598,6 +613,8 @@ class UrlChecker:
     def _compare_snapshot(self, url: str, body: Optional[str]) -> Optional[str]:
         if body is None:
             return None
+        from citelint.urls.fingerprint import Fingerprint, describe_change, fingerprint
+
         current = fingerprint(body)
         stored = self.store.snapshot(url)
         if stored is None:
@@ -703,6 +720,8 @@ def _without_userinfo(url: str) -> str:
 
 
 def _backoff(attempt: int) -> float:
+    import random
+
     return BACKOFF * (2**attempt) * (1 + random.random() / 2)
 
 
@@ -712,6 +731,8 @@ def _retry_after(response: Any) -> Optional[float]:
         return None
     if value.isdigit():
         return min(float(value), RETRY_AFTER_CAP)
+    import email.utils
+
     try:
         when = email.utils.parsedate_to_datetime(value).timestamp()
     except (TypeError, ValueError, IndexError, OverflowError):

@@ -23,12 +23,9 @@ from __future__ import annotations
 import html
 import json
 import re
-from difflib import SequenceMatcher
 from typing import Iterable, NamedTuple, Optional
 from urllib.parse import quote, urlsplit
 
-from citelint.urls.wrong_page import judged_title, words
-from citelint.urls.wrong_page import titles_match as wrong_page_titles_match
 
 CSL_JSON = "application/vnd.citationstyles.csl+json"
 REQUEST_HEADERS = {"Accept": CSL_JSON}
@@ -284,6 +281,8 @@ def judge(record: WorkRecord, entry_text: str, compare: bool = True) -> list[Jud
     URL007 when the entry has a title and the record is another work's (its
     title, first author or year), when ``compare`` (the entry's first DOI). An
     entry without a title is not compared."""
+    from citelint.urls.wrong_page import judged_title
+
     found: list[Judgement] = []
     if record.retraction and "retract" not in entry_text.casefold():  # an entry that says so is told already
         found.append(Judgement("URL009", f"{record.retraction}; check that the citation still stands"))
@@ -327,12 +326,16 @@ def titles_match(cited: str, recorded: str) -> bool:
     too (``urls.wrong_page.titles_match``: content words, case, accents,
     punctuation, entities, smart quotes and a dropped subtitle aside). The one
     switch for title likeness in this module."""
+    from citelint.urls.wrong_page import titles_match as wrong_page_titles_match
+
     return wrong_page_titles_match(cited[:MAX_TITLE], [recorded[:MAX_TITLE]])
 
 
 def _same_author(cited: str, recorded: Iterable[str]) -> bool:
     """Whether a name of the entry's first author is among the record's names
     (initials and one-letter words aside)."""
+    from citelint.urls.wrong_page import words
+
     cited_words = {word for word in words(cited) if len(word) > 1}
     if not cited_words:
         return True
@@ -342,6 +345,8 @@ def _same_author(cited: str, recorded: Iterable[str]) -> bool:
 
 def _same_name(a: str, b: str) -> bool:
     """One name written two ways (Müller, Mueller; Tchaikovsky, Tschaikowsky) or the same."""
+    from difflib import SequenceMatcher
+
     return a == b or (min(len(a), len(b)) >= 4 and SequenceMatcher(None, a, b, autojunk=False).ratio() >= NAME_THRESHOLD)
 
 

@@ -21,7 +21,6 @@ on Teredo).
 from __future__ import annotations
 
 import ipaddress
-import socket
 from dataclasses import dataclass, field
 from typing import Callable, Optional, Union
 from urllib.parse import urlsplit
@@ -60,6 +59,8 @@ class ResolveFailed(Exception):
 
 def system_resolver(host: str, port: int) -> list[str]:
     """Every address ``host`` resolves to, as the system resolver answers."""
+    import socket
+
     try:
         answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as error:
