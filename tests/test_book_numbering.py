@@ -657,3 +657,49 @@ def test_one_chapter_edited_the_others_summaries_come_from_the_cache(tmp_path: P
     monkeypatch.setattr(book_numbering, "parsed", must_not_run)
     ran = cli("check", "--format", "json")
     assert [(d["code"], d["path"], d["line"]) for d in json.loads(ran.stdout)["diagnostics"]] == expected
+
+
+# -- the formats: every book-wide finding at its own file ------------------------------
+
+_AT_MARKER = {"CIT001", "CIT003", "CIT004", "CIT005"}
+_AT_ENTRY = {"CIT002", "CIT008", "CIT011", "CIT016"}
+
+
+def test_json_sarif_and_github_name_the_right_file_for_every_book_wide_finding(tmp_path: Path) -> None:
+    root = make_book(tmp_path, SUMMARISED)
+    report = json.loads(citelint(root, "check", "--no-cache", "--format", "json").stdout)
+    found = [(d["code"], d["path"], d["line"], d["column"]) for d in report["diagnostics"]]
+    assert {"CIT001", "CIT002", "CIT003", "CIT004", "CIT009", "CIT011", "CIT016"} <= {code for code, *_ in found}
+    assert {path for _, path, *_ in found} == {f"src/{name}" for name in SUMMARISED}
+    for code, path, line, column in found:  # each at what it is about, in that file
+        text = (root / path).read_text(encoding="utf-8").splitlines()[line - 1]
+        if code in _AT_MARKER:
+            assert text[column - 1:].startswith("[CITATION"), (code, path, line, text)
+        elif code in _AT_ENTRY:
+            assert re.match(r"\d+\. ", text), (code, path, line, text)
+        else:
+            assert code == "CIT009" and text.startswith("## "), (code, path, line, text)
+    sarif = json.loads(citelint(root, "check", "--no-cache", "--format", "sarif").stdout)
+    located = [(r["ruleId"], r["locations"][0]["physicalLocation"]) for r in sarif["runs"][0]["results"]]
+    assert sorted((code, at["artifactLocation"]["uri"], at["region"]["startLine"], at["region"]["startColumn"]) for code, at in located) == sorted(found)
+    github = citelint(root, "check", "--no-cache", "--format", "github").stdout
+    commands = re.findall(r"^::(?:error|warning|notice) file=([^,]+),line=(\d+),col=(\d+),[^:]*title=(CIT\d+)", github, re.MULTILINE)
+    assert sorted((code, path, int(line), int(column)) for path, line, column, code in commands) == sorted(found)
+
+
+def test_the_json_fix_of_a_book_wide_finding_is_null_and_its_message_says_run_fix(tmp_path: Path) -> None:
+    """A renumbering of the book changes several files as one transaction, checked as
+    a whole; a finding's ``fix`` holds edits of its own file only, and one file's
+    share applied alone would make its markers point at other entries. So the
+    book-wide findings carry no edits (docs/book.md says why) and their message
+    says to run `citelint fix`; a chapter's own fix (a near-miss marker) is kept."""
+    book, _ = _planted("CIT003")
+    book["ch4.md"] = book["ch4.md"].replace("[CITATION 6]", "[Citation 6]")
+    root = make_book(tmp_path, book)
+    report = json.loads(citelint(root, "check", "--no-cache", "--format", "json").stdout)
+    by_code = {d["code"]: d for d in report["diagnostics"]}
+    assert set(by_code) == {"CIT003", "CIT005"}
+    assert by_code["CIT003"]["fix"] is None and "run `citelint fix`" in by_code["CIT003"]["message"]
+    assert by_code["CIT005"]["fix"]["edits"] and by_code["CIT005"]["path"] == "src/ch4.md"
+    diff = citelint(root, "fix", "--diff").stdout
+    assert "src/ch2.md" in diff and "src/ch3.md" in diff  # the fix exists, across two files
