@@ -166,7 +166,7 @@ def check(
         from citelint.watch import watch_and_check
 
         return watch_and_check(ctx, check, paths or settings.paths or (".",), settings.suffixes)
-    result_cache = None if (no_cache or urls) else _result_cache(settings, cache_dir)
+    result_cache = None if no_cache else _result_cache(settings, cache_dir, urls)
     url_check = None
     if urls:
         show_progress = format_name == "text" and not quiet and sys.stderr.isatty() and "CI" not in os.environ
@@ -248,12 +248,13 @@ def _give_back_stdin(head: bytes, block: int = 1 << 20) -> None:
         pass
 
 
-def _result_cache(settings: Settings, cache_dir: Optional[str]) -> "ResultCache":
+def _result_cache(settings: Settings, cache_dir: Optional[str], urls: bool = False) -> "ResultCache":
     from citelint.cache import ResultCache
     from citelint.config import cache_folder
 
     # What a report shows (format, fixes, strict) is not part of the key: one entry a file.
-    return ResultCache(cache_dir or cache_folder(settings), repr(settings), _warn)
+    # A --urls run keeps its own index (its entries hold links and their verdicts' hash: urls.cached_run).
+    return ResultCache(cache_dir or cache_folder(settings), repr(settings) + ("\0--urls" if urls else ""), _warn)
 
 
 def _settings(config_file: Optional[str], **flags: object) -> Settings:

@@ -26,7 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # decisions over a chapter: what a file reports, the lint core, the renumbering
     ("selection", "lint", "renumbering", "book_checks", "book_numbering"),
     # the URL checker (requests and requests-cache only in urls.http)
-    ("urls", "urls.store", "urls.http", "urls.checker", "urls.doi", "urls.history", "urls.wrong_page", "urls.soft404"),
+    ("urls", "urls.store", "urls.http", "urls.checker", "urls.doi", "urls.history", "urls.wrong_page", "urls.soft404", "urls.cached_run"),
     # output
     ("report", "report.*", "docsgen"),
     # drivers: checking files, the process fan-out, fixing files, the URL run

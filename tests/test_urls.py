@@ -392,3 +392,81 @@ def test_urls_that_do_not_parse_are_not_checked(workdir: Path) -> None:
         ("URL004", "not a valid URL (port could not be cast to integer value as '8x'); not checked"),
     ]
     assert asked == []
+
+
+# -- the result cache of --urls runs (urls.cached_run) -------------------------------
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[int]]:
+    """The chapters read (by name) and parsed (a count) from here on."""
+    import citelint.files as files
+    from citelint.chapter import Chapter
+
+    reads: list[str] = []
+    parses: list[int] = []
+    read, parse = files.read_with_status, Chapter.parse.__func__  # type: ignore[attr-defined]
+
+    def counting_read(path: str, limit: int):  # type: ignore[no-untyped-def]
+        reads.append(Path(path).name)
+        return read(path, limit)
+
+    def counting_parse(cls, *args, **kwargs):  # type: ignore[no-untyped-def]
+        parses.append(1)
+        return parse(cls, *args, **kwargs)
+
+    monkeypatch.setattr(files, "read_with_status", counting_read)
+    monkeypatch.setattr(Chapter, "parse", classmethod(counting_parse))
+    return reads, parses
+
+
+def test_an_unchanged_chapter_is_neither_read_nor_parsed_on_a_warm_url_run(server: TrapServer, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The warm --urls path's shape (issue 15), counted, not timed: a chapter whose
+    status is unchanged is answered from its entry, its links from the verdict table;
+    a dead link, checked again on every run with the same outcome, does not make it
+    read. The findings are those of a run without the result cache."""
+    import citelint.cache as cache
+
+    monkeypatch.setattr(cache, "RACY_NS", -1)  # the chapters count as older than the same-tick guard
+    monkeypatch.setattr(cache, "code_stamp", lambda: 1)  # citelint's own modules edited meanwhile would start a new index
+    Path("book").mkdir()
+    Path("book/a.md").write_text(chapter([server.url("/ok"), server.url("/404")]), encoding="utf-8")
+    Path("book/b.md").write_text(chapter([server.url("/plain"), server.url("/pdf")]), encoding="utf-8")
+    Path("book/c.md").write_text("", encoding="utf-8")
+    arguments = ["check", "--format", "json", "--urls", "--allow-private", "--cache-dir", "cache", "book"]
+    cold = CliRunner().invoke(main, arguments)
+    reads, parses = _counting(monkeypatch)
+    warm = CliRunner().invoke(main, arguments)
+    assert (reads, parses) == ([], [])
+    assert (warm.stdout, warm.stderr, warm.exit_code) == (cold.stdout, cold.stderr, cold.exit_code)
+    assert codes_by_url(json.loads(warm.stdout)) == {server.url("/404"): "URL001"}
+    uncached = CliRunner().invoke(main, [*arguments, "--no-cache"])
+    assert (uncached.stdout, uncached.stderr) == (cold.stdout, cold.stderr)
+    reads.clear()
+    parses.clear()
+    Path("book/b.md").write_text(chapter([server.url("/plain"), server.url("/410")]), encoding="utf-8")  # edited: read again, alone
+    edited = CliRunner().invoke(main, arguments)
+    assert reads == ["b.md"] and len(parses) == 1
+    assert edited.stdout == CliRunner().invoke(main, [*arguments, "--no-cache"]).stdout
+
+
+def test_a_changed_verdict_makes_the_chapter_read_again(server: TrapServer, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stored finding stands only while its links' verdicts say what they said:
+    a link whose verdict changed (here in the verdict table itself) has its chapter
+    read and its findings made again, as a run without the result cache makes them."""
+    import sqlite3
+
+    import citelint.cache as cache
+    from citelint.urls.store import VERDICTS
+
+    monkeypatch.setattr(cache, "RACY_NS", -1)
+    monkeypatch.setattr(cache, "code_stamp", lambda: 1)
+    Path("ch.md").write_text(chapter([server.url("/ok"), server.url("/plain")]), encoding="utf-8")
+    arguments = ["check", "--format", "json", "--urls", "--allow-private", "--cache-dir", "cache", "ch.md"]
+    assert codes_by_url(json.loads(CliRunner().invoke(main, arguments).stdout)) == {}
+    with sqlite3.connect("cache/verdicts.sqlite") as connection:
+        connection.execute(f"UPDATE {VERDICTS} SET code = 'URL005', detail = 'the page changed' WHERE url = ?", (server.url("/ok"),))
+    reads, parses = _counting(monkeypatch)
+    warm = CliRunner().invoke(main, arguments)
+    assert reads == ["ch.md"] and len(parses) == 1  # its links come from its entry: read once, for the findings
+    assert codes_by_url(json.loads(warm.stdout)) == {server.url("/ok"): "URL005"}
+    assert warm.stdout == CliRunner().invoke(main, [*arguments, "--no-cache"]).stdout
