@@ -703,3 +703,29 @@ def test_the_json_fix_of_a_book_wide_finding_is_null_and_its_message_says_run_fi
     assert by_code["CIT005"]["fix"]["edits"] and by_code["CIT005"]["path"] == "src/ch4.md"
     diff = citelint(root, "fix", "--diff").stdout
     assert "src/ch2.md" in diff and "src/ch3.md" in diff  # the fix exists, across two files
+
+
+def test_parallel_jobs_carry_the_summaries_and_find_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from citelint import book_numbering, check_files
+
+    book = {**SUMMARISED, **{f"ch{n}.md": chapter(f"Chapter {n}", f"Claim. [CITATION {n + 9}]", [entry(n + 9)]) for n in range(6, 10)}}
+    root = make_book(tmp_path, book)
+    monkeypatch.chdir(root)
+    serial = cli("check", "--no-cache", "--jobs", "1", "--format", "json").stdout
+    monkeypatch.setattr(check_files, "PARALLEL_MIN_BYTES", 0)
+
+    def must_not_run(*args: object) -> None:
+        raise AssertionError("a chapter was parsed again for the book-wide rules")
+
+    monkeypatch.setattr(book_numbering, "parsed", must_not_run)
+    forked = []
+    real_fork = os.fork
+
+    def counted_fork() -> int:
+        forked.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", counted_fork)
+    assert cli("check", "--no-cache", "--jobs", "2", "--format", "json").stdout == serial
+    assert forked
+    assert len(json.loads(serial)["diagnostics"]) > 10
