@@ -5,8 +5,9 @@ with whether CIT014 may be reported at each: the file's selection and
 suppression comments): each entry's text and the digests of its same-work keys,
 not its fields; the result cache keeps them with the file's findings
 (``encode``/``decode``), so a warm run compares the chapters without parsing
-any. ``inconsistent_references`` compares them, in the order of the run, after
-the per-file lint, reading the fields only of entries whose digest another entry
+any. ``inconsistent_references`` compares them, in the order of the run (book
+order when the book's order is written down: ``check_files`` puts the files in
+it), after the per-file lint, reading the fields only of entries whose digest another entry
 holds too (in a book that lists each work once, none). Pure: no I/O.
 """
 
@@ -66,7 +67,8 @@ def book_entries(chapter: "Chapter", selection: "Selection") -> tuple[BookEntry,
 
 def inconsistent_references(files: Sequence[tuple[str, Sequence[BookEntry]]], settings: Settings) -> list[Diagnostic]:
     """CIT014 between files: each entry that is the work of an entry in an earlier
-    file (``files`` in the run's order, each named as reports show it) and
+    file (``files`` in the run's order, which is book order when the book's order
+    is written down; each named as reports show it) and
     disagrees with it, reported at the later entry where the file reports CIT014."""
     shared = shared_digests(entry.digests for _, entries in files for entry in entries)
     chapters = [
