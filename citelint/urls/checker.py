@@ -8,7 +8,6 @@ deadline, by daemon threads, so that no server can stall the run.
 from __future__ import annotations
 
 import codecs
-import queue
 import re
 import sqlite3
 import threading
@@ -35,6 +34,7 @@ DEAD = {404, 410}
 PERMANENT = {301, 308}
 ARCHIVED_CODES = {"URL001", "URL005"}  # dead and changed links: an archived copy is what to cite
 ARCHIVE_REPLY_LIMIT = 64 * 1024
+PROGRESS_EVERY = 0.25  # seconds between two updates of the progress line
 _ARCHIVED_URL = re.compile(r"https?://[!-~]{1,2000}")  # printable ASCII, no spaces: safe to show
 NO_ARCHIVED_COPY = ("", "")  # the archive answered: it holds no copy at any date
 NEVER_SEEN = "no archived copy exists either: check that this source is real"
@@ -60,6 +60,46 @@ class CheckOptions:
     accept_changes: bool = False  # a changed page becomes the new snapshot instead of URL005
 
 
+class _Fetches:
+    """The URLs of a run still to fetch, those in flight and the verdicts so far.
+    Every use holds ``changed`` (a condition this run's thread waits on); ``take``
+    hands out the next URL in order whose host has a free place, when fewer than
+    ``workers`` are in flight. One URL finished frees at most one place, which the
+    worker that finished it takes itself."""
+
+    def __init__(self, urls: list[str], host_of: Callable[[str], str], workers: int, per_host: int) -> None:
+        self.changed = threading.Condition()
+        self.pending = deque(urls)
+        self.hosts = {url: host_of(url) for url in urls}
+        self.active: dict[str, tuple[float, str]] = {}  # url -> (started, host)
+        self.per_host: dict[str, int] = {}
+        self.results: dict[str, Verdict] = {}
+        self.workers = workers
+        self.host_limit = per_host
+
+    def take(self) -> Optional[str]:
+        if len(self.active) >= self.workers:
+            return None
+        for index, url in enumerate(self.pending):
+            host = self.hosts[url]
+            if self.per_host.get(host, 0) < self.host_limit:
+                del self.pending[index]
+                self.per_host[host] = self.per_host.get(host, 0) + 1
+                self.active[url] = (time.monotonic(), host)
+                return url
+        return None
+
+    def finish(self, url: str, verdict: Verdict) -> None:
+        """Keep the verdict of a URL in flight (one past its deadline was answered already)."""
+        if url not in self.active:
+            return
+        _, host = self.active.pop(url)
+        self.per_host[host] -= 1
+        self.results[url] = verdict
+        if not self.active and not self.pending:
+            self.changed.notify_all()
+
+
 def deadline_for(timeout: float) -> float:
     """The total time one URL may take, retries and redirects included."""
     return max(3 * timeout, timeout + 5)
@@ -79,6 +119,7 @@ class UrlChecker:
         self._cache_dropped = False
         self._stored: dict[str, Optional[Verdict]] = {}
         self._kept: dict[str, Verdict] = {}  # the valid verdicts of the run's URLs, read at once
+        self._snapshots: Optional[dict[str, tuple[float, str]]] = None  # the first snapshots of the URLs fetched, read at once
         self._new_snapshots: list[tuple[str, float, str]] = []
         self._replaced_snapshots: list[tuple[str, float, str]] = []
         self.accepted: list[str] = []  # URLs whose changed page was taken as the new snapshot
@@ -100,6 +141,8 @@ class UrlChecker:
                 to_fetch.append(url)
         if to_fetch:
             from citelint.urls.history import judge_flaky
+
+            self._snapshots = self.store.snapshots(to_fetch)  # read at once, not by each link's worker
 
             fetched = judge_flaky(self.store, self._fetch_all(to_fetch), self.settings.flaky_failures, self.settings.flaky_window)
             self.store.put([v for v in fetched.values() if v.code != "URL004"])
@@ -160,83 +203,55 @@ class UrlChecker:
 
     def _fetch_all(self, urls: list[str]) -> dict[str, Verdict]:
         """Fetch ``urls`` with at most ``workers`` in flight and ``per_host`` per host.
-        A pool of long-lived worker threads takes the jobs (one thread started per URL
-        cost ~2 ms of this thread's time each, during which no job was handed out); a
-        worker stuck past a URL's deadline is replaced, so the pool keeps its size."""
+        Long-lived worker threads each take the next URL they may fetch as they finish
+        one (``_Fetches``): no thread is started per URL (~2 ms of this thread's time
+        each) and no job waits for this thread to hand it out. This thread answers
+        for the deadlines: a URL past its own is URL002 and its worker is replaced,
+        so the pool keeps its size."""
         try:
             self.session()  # made (requests imported) once, here, before any worker waits for it
         except Exception:  # noqa: BLE001 - each link's job meets the failure again and says it
             pass
-        done: "queue.Queue[tuple[str, Verdict]]" = queue.Queue()
-        jobs: "queue.Queue[Optional[str]]" = queue.Queue()
-        pending = deque(urls)
-        active: dict[str, tuple[float, str]] = {}  # url -> (started, host)
-        per_host: dict[str, int] = {}
-        results: dict[str, Verdict] = {}
+        fetches = _Fetches(urls, self._host_of, self.settings.workers, self.settings.per_host)
         limit = deadline_for(self.settings.timeout)
-        workers = [self._start_worker(jobs, done) for _ in range(min(self.settings.workers, len(urls)))]
-        try:
-            while pending or active:
-                self._start_jobs(pending, active, per_host, jobs)
-                wait = min((started + limit for started, _ in active.values()), default=time.monotonic()) - time.monotonic()
-                try:
-                    url, verdict = done.get(timeout=max(0.01, wait))
-                    if url in active:
-                        results[url] = verdict
-                        self._finish(url, active, per_host)
-                except queue.Empty:
-                    pass
+        for _ in range(min(self.settings.workers, len(urls))):
+            self._start_worker(fetches)
+        with fetches.changed:
+            while fetches.pending or fetches.active:
+                wait = min((started + limit for started, _ in fetches.active.values()), default=time.monotonic()) - time.monotonic()
+                fetches.changed.wait(timeout=max(0.01, min(wait, PROGRESS_EVERY if self.options.progress else wait)))
                 now = time.monotonic()
-                for url, (started, _) in list(active.items()):
+                for url, (started, _) in list(fetches.active.items()):
                     if now - started >= limit:
-                        results[url] = Verdict(url, "URL002", f"no complete answer within {limit:g} s", checked_at=time.time())
-                        self._finish(url, active, per_host)
-                        workers.append(self._start_worker(jobs, done))  # the stuck one answers late, if ever
+                        fetches.finish(url, Verdict(url, "URL002", f"no complete answer within {limit:g} s", checked_at=time.time()))
+                        self._start_worker(fetches)  # the stuck one answers late, if ever, and is not heard
                 if self.options.progress:
-                    self.options.progress(len(results), len(urls))
-        finally:
-            for _ in workers:
-                jobs.put(None)
-        return results
+                    self.options.progress(len(fetches.results), len(urls))
+        return fetches.results
 
-    def _start_worker(self, jobs: "queue.Queue[Optional[str]]", done: "queue.Queue[tuple[str, Verdict]]") -> threading.Thread:
-        thread = threading.Thread(target=self._work, args=(jobs, done), daemon=True, name="citelint-url")
-        thread.start()
-        return thread
+    def _host_of(self, url: str) -> str:
+        """The host a URL's check asks (a DOI: the resolver's), for the per-host limit."""
+        asked = resolver_url(self.settings.doi_resolver, url) if is_doi_key(url) else url
+        return (urlsplit(asked).hostname or "").lower()
 
-    def _work(self, jobs: "queue.Queue[Optional[str]]", done: "queue.Queue[tuple[str, Verdict]]") -> None:
-        """A worker: check the URLs handed to it until told to stop (None)."""
-        while True:
-            url = jobs.get()
-            if url is None:
-                return
-            self._job(url, done)
+    def _start_worker(self, fetches: "_Fetches") -> None:
+        threading.Thread(target=self._work, args=(fetches,), daemon=True, name="citelint-url").start()
 
-    def _start_jobs(self, pending: deque, active: dict, per_host: dict, jobs: "queue.Queue[Optional[str]]") -> None:  # type: ignore[type-arg]
-        skipped: list[str] = []
-        while pending and len(active) < self.settings.workers:
-            url = pending.popleft()
-            asked = resolver_url(self.settings.doi_resolver, url) if is_doi_key(url) else url  # a DOI: the resolver's host
-            host = (urlsplit(asked).hostname or "").lower()
-            if per_host.get(host, 0) >= self.settings.per_host:
-                skipped.append(url)
-                continue
-            per_host[host] = per_host.get(host, 0) + 1
-            active[url] = (time.monotonic(), host)
-            jobs.put(url)
-        pending.extendleft(reversed(skipped))
+    def _work(self, fetches: "_Fetches") -> None:
+        """A worker: check URLs, each the next one it may take, until none is left for it."""
+        with fetches.changed:
+            url = fetches.take()
+        while url is not None:
+            verdict = self._checked(url)
+            with fetches.changed:
+                fetches.finish(url, verdict)
+                url = fetches.take()
 
-    @staticmethod
-    def _finish(url: str, active: dict, per_host: dict) -> None:  # type: ignore[type-arg]
-        _, host = active.pop(url)
-        per_host[host] -= 1
-
-    def _job(self, url: str, done: "queue.Queue[tuple[str, Verdict]]") -> None:
+    def _checked(self, url: str) -> Verdict:
         try:
-            verdict = self.fetch(url)
+            return self.fetch(url)
         except Exception as error:  # noqa: BLE001 - a worker must always answer
-            verdict = Verdict(url, "URL002", f"could not be checked ({type(error).__name__}: {error})", checked_at=time.time())
-        done.put((url, verdict))
+            return Verdict(url, "URL002", f"could not be checked ({type(error).__name__}: {error})", checked_at=time.time())
 
     # -- one URL -----------------------------------------------------------
 
@@ -577,7 +592,7 @@ class UrlChecker:
         time_left = deadline - time.monotonic() - 0.5
         if time_left < 1.0:
             return verdict
-        snapshot = self.store.snapshot(verdict.url)
+        snapshot = self._snapshot(verdict.url)
         copy = self._archived_copy(verdict.url, snapshot[0] if snapshot else None, min(self.settings.timeout, time_left))
         if copy is None:
             return verdict
@@ -610,13 +625,19 @@ class UrlChecker:
             set_deadline(None)
         return _archived_snapshot(data)
 
+    def _snapshot(self, url: str) -> Optional[tuple[float, str]]:
+        """(taken at, fingerprint) of the URL's first snapshot (the table is written at the end of the run)."""
+        if self._snapshots is None:
+            return self.store.snapshot(url)
+        return self._snapshots.get(url)
+
     def _compare_snapshot(self, url: str, body: Optional[str]) -> Optional[str]:
         if body is None:
             return None
         from citelint.urls.fingerprint import Fingerprint, describe_change, fingerprint
 
         current = fingerprint(body)
-        stored = self.store.snapshot(url)
+        stored = self._snapshot(url)
         if stored is None:
             self._new_snapshots.append((url, time.time(), current.dumps()))
             return None

@@ -190,6 +190,22 @@ class VerdictStore:
             return None
         return float(row[0]), row[1]
 
+    def snapshots(self, urls: list[str]) -> dict[str, tuple[float, str]]:
+        """``snapshot`` of each of ``urls`` that has a valid one, read VERDICT_BATCH at a time."""
+        rows: list[tuple] = []  # type: ignore[type-arg]
+        for start in range(0, len(urls), VERDICT_BATCH):
+            batch = urls[start : start + VERDICT_BATCH]
+            with self._lock:
+                try:
+                    rows += self.connection.execute(
+                        f"SELECT url, taken_at, fingerprint FROM snapshots WHERE url IN ({', '.join('?' * len(batch))})", batch
+                    ).fetchall()
+                except sqlite3.Error as error:
+                    self._degrade(error)
+                    return {}
+        latest = time.time() + self.expire_after
+        return {url: (float(taken_at), data) for url, taken_at, data in rows if _is_time(taken_at, latest) and isinstance(data, str)}
+
     def save_snapshots(self, rows: list[tuple[str, float, str]]) -> None:
         """Keep the first snapshot of each URL (a later one never replaces it)."""
         self._write("INSERT OR IGNORE INTO snapshots VALUES (?, ?, ?)", rows)
