@@ -22,7 +22,7 @@ Nothing here is imported unless the configuration sets book numbering.
 
 from __future__ import annotations
 
-from typing import Iterable, NamedTuple, Optional, Sequence
+from typing import Callable, Iterable, NamedTuple, Optional, Sequence
 
 from citelint.catalog import rule
 from citelint.chapter import YEAR_LIKE_LABEL, Chapter
@@ -566,7 +566,9 @@ def parsed(path: str, shown: str, text: str, settings: Settings) -> tuple[str, C
     return shown, chapter, Selection.of(chapter, shown, project_names(settings, path))
 
 
-def findings_of_files(files: Sequence[tuple[str, str, Optional[FileSummary]]], settings: Settings) -> list[Diagnostic]:
+def findings_of_files(
+    files: Sequence[tuple[str, str, Optional[FileSummary]]], settings: Settings, text_of: Callable[[str], Optional[str]] = lambda path: None
+) -> list[Diagnostic]:
     """The book-wide findings of the files of a check (``(path, shown, summary)``
     in book order). Each file is read through its summary, made by its per-file
     lint or kept by the result cache; a file without one (a cache entry that is
@@ -575,14 +577,15 @@ def findings_of_files(files: Sequence[tuple[str, str, Optional[FileSummary]]], s
     of 1000 or more past twice the book's entries, others not). The driver keeps
     these findings with the findings between files (an unchanged book reads
     nothing). A file that cannot be read now was reported by the per-file lint
-    and is left out."""
+    and is left out. ``text_of``: a file's text when it is not the disk's (an
+    editor's open chapter), else None."""
     read: list[Optional[tuple[str, "Chapter | FileSummary", Selection]]] = []
     for path, shown, summary in files:
-        read.append(_summarised(path, shown, summary, settings) if summary is not None else _parsed_again(path, shown, settings))
+        read.append(_summarised(path, shown, summary, settings) if summary is not None else _parsed_again(path, shown, settings, text_of(path)))
     total = sum(_entries(item[1]) for item in read if item is not None)
     for index, (path, shown, summary) in enumerate(files):
         if summary is not None and not all(part.decided(total) for part in summary.parts):
-            read[index] = _parsed_again(path, shown, settings)  # the same entries: the total stands
+            read[index] = _parsed_again(path, shown, settings, text_of(path))  # the same entries: the total stands
     return book_findings([item for item in read if item is not None])
 
 
@@ -591,12 +594,15 @@ def _summarised(path: str, shown: str, summary: FileSummary, settings: Settings)
     return shown, summary, Selection(settings, project_names(settings, path), suppressions_of(summary.directives))
 
 
-def _parsed_again(path: str, shown: str, settings: Settings) -> Optional[tuple[str, Chapter, Selection]]:
-    source = read_source(path)
-    if isinstance(source, FileError):
-        return None
+def _parsed_again(path: str, shown: str, settings: Settings, text: Optional[str] = None) -> Optional[tuple[str, Chapter, Selection]]:
+    """The file parsed from ``text``, else from disk; None when it cannot be read or parsed."""
+    if text is None:
+        source = read_source(path)
+        if isinstance(source, FileError):
+            return None
+        text = source.text
     try:
-        return parsed(path, shown, source.text, settings)
+        return parsed(path, shown, text, settings)
     except Exception:  # noqa: BLE001 - the per-file lint has reported why (nested too deeply, an internal error)
         return None
 
