@@ -114,13 +114,17 @@ class Blocks(Sequence[LeafBlock]):
         self.made = [self[index] for index in range(len(self.kind))]
 
     def append(self, block: LeafBlock) -> None:
+        self.add(_KIND_CODES[block.kind], block.first_line, block.last_line, block.level, -1 if block.item is None else block.item, block.quoted)
+
+    def add(self, kind: int, first: int, last: int, level: int, item: int, quoted: bool) -> None:
+        """Append a block by its kind's code, ``item`` -1 for none (no LeafBlock made)."""
         self.made = None
-        self.kind.append(_KIND_CODES[block.kind])
-        self.first.append(block.first_line)
-        self.last.append(block.last_line)
-        self.level.append(block.level)
-        self.item.append(-1 if block.item is None else block.item)
-        self.quoted.append(block.quoted)
+        self.kind.append(kind)
+        self.first.append(first)
+        self.last.append(last)
+        self.level.append(level)
+        self.item.append(item)
+        self.quoted.append(quoted)
 
     def __len__(self) -> int:
         return len(self.kind)
@@ -244,24 +248,21 @@ class _Events:
         """Append ``other``'s events, their lines mapped through ``line_map`` (a
         child's lines to this state's), with ``owner`` for those that have none
         there, ``deeper`` more enclosing items, quoted when ``quoted``."""
+        if line_map is not None and not len(line_map):
+            return  # a child of no lines: none of its events has a line here
         base = len(self.kind)
-        top = len(line_map) - 1 if line_map is not None else -1
-        for index in range(len(other.kind)):
-            first, last = other.first[index], other.last[index]
-            if line_map is not None:
-                if top < 0:
-                    continue
-                first, last = line_map[min(first, top)], line_map[min(last, top)]
-            found = other.owner[index]
-            self.add(
-                other.kind[index],
-                first,
-                last,
-                other.level[index],
-                owner if found < 0 else found + base,
-                other.depth[index] + deeper,
-                quoted or bool(other.quoted[index]),
-            )
+        if line_map is None:
+            self.first.extend(other.first)
+            self.last.extend(other.last)
+        else:
+            top = len(line_map) - 1
+            self.first.extend([line_map[min(first, top)] for first in other.first])
+            self.last.extend([line_map[min(last, top)] for last in other.last])
+        self.kind.extend(other.kind)
+        self.level.extend(other.level)
+        self.owner.extend([owner if found < 0 else found + base for found in other.owner])
+        self.depth.extend([depth + deeper for depth in other.depth] if deeper else other.depth)
+        self.quoted.extend(array("b", [1]) * len(other.quoted) if quoted else other.quoted)
 
 
 class _Records:
@@ -622,16 +623,17 @@ def _structure(events: _Events, line_map: Optional["array[int]"]) -> Structure:
         if line_map is not None:
             first, last = line_map[min(first, top)], line_map[min(last, top)]
         owner = events.owner[index]
-        enclosing = item_of[owner] if owner >= 0 else None
         quoted = bool(events.quoted[index])
-        if events.kind[index] == _ITEM:
+        kind = events.kind[index]
+        if kind == _ITEM:
+            enclosing = item_of[owner] if owner >= 0 else None
             number = events.level[index]
             item_of[index] = len(items)
             items.append(ListItem(len(items), first, None if number < 0 else number, enclosing, events.depth[index], quoted))
         else:
-            if len(blocks) and (first, last) < (blocks.first[-1], blocks.last[-1]):
+            if in_order and len(blocks) and (first, last) < (blocks.first[-1], blocks.last[-1]):
                 in_order = False
-            blocks.append(LeafBlock(_KINDS[events.kind[index]], first, last, events.level[index], enclosing, quoted))
+            blocks.add(kind, first, last, events.level[index], item_of[owner] if owner >= 0 else -1, quoted)
     return Structure(blocks if in_order else _sorted(blocks), items)
 
 
