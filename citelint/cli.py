@@ -187,7 +187,7 @@ def check(
         )
     book = None
     if settings.numbering == "book":  # the whole book, whatever PATHS name (book_numbering)
-        from citelint.book_numbering import book_files
+        from citelint.book_order import book_files
 
         book = book_files(paths, settings)
         paths = book.files
