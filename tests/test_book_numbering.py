@@ -729,3 +729,19 @@ def test_parallel_jobs_carry_the_summaries_and_find_the_same(tmp_path: Path, mon
     assert cli("check", "--no-cache", "--jobs", "2", "--format", "json").stdout == serial
     assert forked
     assert len(json.loads(serial)["diagnostics"]) > 10
+
+
+def test_an_unchanged_book_imports_neither_the_book_rules_nor_the_parser(tmp_path: Path) -> None:
+    """Issue 19: an unchanged book from the cache as fast as before: its files are
+    found (book_order) and its findings read from the index, nothing more."""
+    book, _ = _planted("CIT003")
+    root = make_book(tmp_path, book)
+    citelint(root, "check")
+    probe = (
+        "import sys\nfrom citelint.cli import cli\n"
+        "try:\n    cli(['check'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m in ('citelint.book_numbering', 'citelint.chapter', 'mistune', 'citelint.book_order')))\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, timeout=120, check=False)
+    assert "src/ch2.md:3:" in ran.stdout
+    assert ran.stdout.strip().splitlines()[-1] == "['citelint.book_order']", ran.stdout + ran.stderr
