@@ -13,7 +13,7 @@ import logging
 import os
 import sys
 import uuid
-from typing import Any, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 from lsprotocol import types as lsp
 from pygls.capabilities import ServerCapabilitiesBuilder
@@ -32,11 +32,15 @@ from citelint.server.url_cache import UrlVerdicts
 from citelint.server.views import Change, ChapterView, Range, Refused
 from citelint.version import __version__
 
+if TYPE_CHECKING:
+    from citelint.server.book import EditorBook
+
 FIX_ALL = "source.fixAll.citelint"
 CHECK_URLS = "citelint.checkUrls"
 CHECK_URLS_KIND = "source.checkUrls.citelint"
 MAX_DISABLE_ACTIONS = 5
 DEBOUNCE_SECONDS = 0.3
+BOOK_DEBOUNCE_SECONDS = 1.0  # the other open chapters of a book-numbered book, after an edit of one
 REQUEST_FAILED = -32803  # LSP's RequestFailed: the request was valid, the answer is no
 CHAPTER_LANGUAGES = frozenset({"markdown", "plaintext", "text", "txt"})
 _SEVERITIES = {Severity.ERROR: lsp.DiagnosticSeverity.Error, Severity.WARNING: lsp.DiagnosticSeverity.Warning, Severity.INFO: lsp.DiagnosticSeverity.Information}
@@ -57,6 +61,7 @@ class CitelintServer(LanguageServer):
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.config_uris: set[str] = set()
         self.url_verdicts = UrlVerdicts()
+        self.book: Optional["EditorBook"] = None  # with book numbering: the closed chapters' summaries (server.book)
 
     # -- documents -------------------------------------------------------------
 
@@ -84,7 +89,36 @@ class CitelintServer(LanguageServer):
 
     def make_view(self, text: str, uri: str) -> ChapterView:
         path = to_fs_path(uri) or ""
-        return ChapterView(text, self.project.settings_for(path).settings, path, _encoding(self), self.url_verdicts)
+        settings = self.project.settings_for(path).settings
+        book = self.book_findings() if settings.numbering == "book" and path else None
+        return ChapterView(text, settings, path, _encoding(self), self.url_verdicts, book)
+
+    def book_findings(self) -> Callable[[ChapterView], list[Diagnostic]]:
+        """The book-wide findings of a chapter, against the book as the editor has
+        it now: its open chapters' texts, the others from disk."""
+        from citelint.server.book import EditorBook, real_path
+
+        if self.book is None:
+            self.book = EditorBook()
+        book = self.book
+        open_texts = {}
+        for uri, document in list(self.workspace.text_documents.items()):
+            path = to_fs_path(uri)
+            if path and self.is_chapter(document) and not _too_large(document.source):
+                open_texts[real_path(path)] = document.source
+        return lambda view: book.findings(view.path, view.chapter, view.settings, open_texts)
+
+    def relint_book(self, uri: str) -> None:
+        """With book numbering, the other open chapters of the book again: a change in
+        one can change what the book-wide rules find in another."""
+        path = to_fs_path(uri) or ""
+        loaded = self.project.settings_for(path)
+        if loaded.settings.numbering != "book":
+            return
+        for other, document in list(self.workspace.text_documents.items()):
+            other_path = to_fs_path(other) or ""
+            if other != uri and self.is_chapter(document) and self.project.settings_for(other_path).source == loaded.source:
+                self.schedule_lint(other, BOOK_DEBOUNCE_SECONDS)
 
     # -- diagnostics --------------------------------------------------------------
 
@@ -249,11 +283,14 @@ def build(rules_url: str = "") -> CitelintServer:
         document = ls.workspace.get_text_document(params.text_document.uri)
         if ls.is_chapter(document):
             ls.schedule_lint(document.uri, DEBOUNCE_SECONDS)
+            ls.relint_book(document.uri)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: CitelintServer, params: lsp.DidSaveTextDocumentParams) -> None:
         if is_config_file(to_fs_path(params.text_document.uri) or ""):
             ls.reload_configuration()
+        else:
+            ls.relint_book(params.text_document.uri)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: CitelintServer, params: lsp.DidCloseTextDocumentParams) -> None:
@@ -264,6 +301,7 @@ def build(rules_url: str = "") -> CitelintServer:
         ls.views.pop(uri, None)
         if not is_config_file(to_fs_path(uri) or ""):
             ls.publish(uri, None, [])
+            ls.relint_book(uri)  # the others now read it from disk
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(ls: CitelintServer, params: lsp.DidChangeWatchedFilesParams) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import time
-from typing import TYPE_CHECKING, Iterator, NamedTuple, Optional
+from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple, Optional
 
 from citelint.catalog import RENUMBERING_CODES
 from citelint.chapter import Chapter
@@ -77,10 +77,20 @@ class NumberAt(NamedTuple):
 class ChapterView:
     """One version of a chapter's text, parsed once."""
 
-    def __init__(self, text: str, settings: Settings, path: str, encoding: str = UTF16, url_verdicts: Optional["UrlVerdicts"] = None) -> None:
-        """``url_verdicts``: where the last URL verdicts are read (none: no URL findings)."""
+    def __init__(
+        self,
+        text: str,
+        settings: Settings,
+        path: str,
+        encoding: str = UTF16,
+        url_verdicts: Optional["UrlVerdicts"] = None,
+        book: Optional[Callable[["ChapterView"], list[Diagnostic]]] = None,
+    ) -> None:
+        """``url_verdicts``: where the last URL verdicts are read (none: no URL findings).
+        ``book``: the book-wide findings at this chapter, with book numbering (server.book)."""
         self.text = text
         self.url_verdicts = url_verdicts
+        self.book = book
         self.settings = settings
         self.path = path
         self.index = TextIndex(text, encoding)
@@ -124,6 +134,8 @@ class ChapterView:
 
             cached = url_diagnostics(self.chapter, self.verdicts(), self.path, self.selection) if self.verdicts() else []
             found = lint_chapter(self.chapter, self.path, cached, selection=self.selection)
+            if self.book is not None and self.settings.numbering == "book":  # judged across the book, as `check` does
+                found = sorted(found + self.book(self), key=Diagnostic.sort_key)
             self._findings = attach_renumbering(self.chapter, self.path, found, self.selection)
         return self._findings
 
