@@ -95,6 +95,7 @@ def report(
     from citelint.book_order import BookError
     from citelint.book_overview import gather
     from citelint.book_overview_html import render
+    from citelint.cache import ResultCache
     from citelint.check_files import default_jobs
     from citelint.version import __version__
 
@@ -109,7 +110,7 @@ def report(
             settings,
             title=title or _book_title(paths),
             version=__version__,
-            cache=None if no_cache else _result_cache(settings, cache_dir),
+            cache=None if no_cache else ResultCache.of_run(settings, cache_dir, _warn),
             jobs=jobs or default_jobs(),
             url_verdicts=_cached_verdicts(settings, allow_private, cache_dir),
         )
@@ -146,13 +147,6 @@ def _book_title(paths: tuple[str, ...]) -> str:
     if name in ("manuscript", "src", "chapters", "book") and os.path.dirname(folder):
         name = f"{os.path.basename(os.path.dirname(folder))}/{name}"
     return name or "Book"
-
-
-def _result_cache(settings: Settings, cache_dir: Optional[str]) -> object:
-    from citelint.cache import ResultCache
-    from citelint.config import cache_folder
-
-    return ResultCache(cache_dir or cache_folder(settings), repr(settings), _warn)
 
 
 def _cached_verdicts(settings: Settings, allow_private: Optional[bool], cache_dir: Optional[str]):  # type: ignore[no-untyped-def]

@@ -43,6 +43,8 @@ from citelint.version import __version__
 if TYPE_CHECKING:
     import sqlite3
 
+    from citelint.config import Settings
+
 try:  # hashlib's own BLAKE2, without hashlib loading OpenSSL first (~2 ms of every run)
     from _blake2 import blake2b
 except ImportError:  # another Python: the same function by its public name
@@ -172,6 +174,16 @@ class ResultCache:
         self.changed: dict[str, list[object]] = {}  # entries this run made
         self.kept_across: Optional[list[object]] = None  # [key, findings]: the last run's between files
         self.changed_across = False
+
+    @classmethod
+    def of_run(cls, settings: "Settings", cache_dir: Optional[str], warn: Callable[[str], None], urls: bool = False) -> "ResultCache":
+        """The cache of a run with these settings, in ``cache_dir`` or the configured
+        one. What a report shows (format, fixes, strict) is not part of the key: one
+        entry a file, whichever command reads it. A ``--urls`` run keeps its own index
+        (its entries hold links and their verdicts' hash: urls.cached_run)."""
+        from citelint.config import cache_folder
+
+        return cls(cache_dir or cache_folder(settings), repr(settings) + ("\0--urls" if urls else ""), warn)
 
     def name(self, path: str) -> str:
         """A file's name in the index: its path relative to the project root."""

@@ -250,11 +250,8 @@ def _give_back_stdin(head: bytes, block: int = 1 << 20) -> None:
 
 def _result_cache(settings: Settings, cache_dir: Optional[str], urls: bool = False) -> "ResultCache":
     from citelint.cache import ResultCache
-    from citelint.config import cache_folder
 
-    # What a report shows (format, fixes, strict) is not part of the key: one entry a file.
-    # A --urls run keeps its own index (its entries hold links and their verdicts' hash: urls.cached_run).
-    return ResultCache(cache_dir or cache_folder(settings), repr(settings) + ("\0--urls" if urls else ""), _warn)
+    return ResultCache.of_run(settings, cache_dir, _warn, urls)
 
 
 def _settings(config_file: Optional[str], **flags: object) -> Settings:
