@@ -19,9 +19,15 @@ if command -v apt-get >/dev/null 2>&1; then
         sudo="sudo"
     fi
     echo "tests/install-browser.sh: installing Debian's chromium for the report's browser test" >&2
-    $sudo apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
-    exit 0
+    for attempt in 1 2 3; do  # a registry that fails once is tried again
+        if $sudo apt-get update -qq >/dev/null &&
+            DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null; then
+            exit 0
+        fi
+        echo "tests/install-browser.sh: apt-get failed (attempt $attempt of 3)" >&2
+        sleep 5
+    done
+    exit 1
 fi
 echo "tests/install-browser.sh: no Chromium found and no apt-get to install it: install Chromium or Chrome, or set CITELINT_TEST_BROWSER to one" >&2
 exit 1
