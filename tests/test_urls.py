@@ -470,3 +470,16 @@ def test_a_changed_verdict_makes_the_chapter_read_again(server: TrapServer, work
     assert reads == ["ch.md"] and len(parses) == 1  # its links come from its entry: read once, for the findings
     assert codes_by_url(json.loads(warm.stdout)) == {server.url("/ok"): "URL005"}
     assert warm.stdout == CliRunner().invoke(main, [*arguments, "--no-cache"]).stdout
+
+
+def test_a_run_on_an_empty_http_cache_sends_what_it_always_sends(server: TrapServer, workdir: Path) -> None:
+    """The HTTP cache's writes wait for the end of the run and a cache empty when the
+    run began is not looked up: no request carries a cache directive for that (only
+    --refresh asks the server for a fresh answer), and the answers are kept for later runs."""
+    import sqlite3
+
+    Path("ch.md").write_text(chapter([server.url("/ok"), server.url("/plain"), server.url("/404")]), encoding="utf-8")
+    check("--urls", "--allow-private", "--cache-dir", "cache", "ch.md")
+    assert server.headers_seen and not [path for path, headers in server.headers_seen if "Cache-Control" in headers]
+    with sqlite3.connect("cache/http-cache.sqlite") as connection:
+        assert connection.execute("SELECT COUNT(*) FROM responses").fetchone()[0] >= 2  # /ok and /plain (and the host's probe)

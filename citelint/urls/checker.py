@@ -163,7 +163,7 @@ class UrlChecker:
 
         try:
             save_deferred(session)
-        except sqlite3.Error as error:
+        except Exception as error:  # noqa: BLE001 - a cache that cannot take them changes no verdict
             self.warn(f"the HTTP cache failed ({error}); its new responses are not kept")
 
     def _without_fetching(self, url: str, now: float) -> Optional[Verdict]:
@@ -361,8 +361,8 @@ class UrlChecker:
         if headers:
             kwargs["headers"] = headers
         session = self.session()
-        if hasattr(session, "cache") and (self._refetch(url) or not session.cache.citelint_readable):
-            kwargs["force_refresh"] = True  # pass the HTTP cache by (not read; still written)
+        if self._refetch(url) and hasattr(session, "cache"):
+            kwargs["force_refresh"] = True
         set_deadline(deadline - BODY_MARGIN)  # a body still coming then is cut, so the verdict is in time
         try:
             return session.request(method, _without_userinfo(url), **kwargs)

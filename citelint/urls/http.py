@@ -278,7 +278,8 @@ def make_session(
             )
             # Touch the table (a corrupt file fails here). An empty cache answers no
             # lookup of this run (its writes wait for the end): none is made.
-            session.cache.citelint_readable = len(session.cache.responses) > 0
+            if len(session.cache.responses) == 0:
+                session.cache.get_response = _nothing_kept
             session.cache.save_response = _DeferredWrites(session.cache)
             return _harden(session, policy, workers)
         except (sqlite3.Error, OSError) as error:
@@ -324,6 +325,14 @@ class _DeferredWrites:
                 for key, _, aliases in pending:
                     for alias in aliases:
                         self.cache.redirects[alias] = key
+
+
+def _nothing_kept(key: str, default: Any = None) -> Any:
+    """requests-cache's lookup, for a cache that was empty when the run opened it: this
+    run's writes wait for its end (``_DeferredWrites``), so it holds nothing a link of
+    the run could be answered from (two SQLite reads a request saved; no request
+    header changed, as ``force_refresh`` would)."""
+    return default
 
 
 def save_deferred(session: Any) -> None:
