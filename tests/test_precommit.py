@@ -100,3 +100,51 @@ def test_commit_is_blocked_then_let_through(repo: Path, pre_commit_home: Path) -
     subprocess.run([*GIT, "add", "."], cwd=repo, check=True)
     passed = subprocess.run([*GIT, "commit", "-m", "chapter"], cwd=repo, env=env, capture_output=True, text=True, check=False)
     assert passed.returncode == 0, passed.stdout + passed.stderr
+
+
+BOOK_CONFIG = '[tool.citelint]\nnumbering = "book"\nchapters = ["ch1.md", "ch2.md"]\nbibliography = "refs.md"\n'
+BOOK_REFS = '# References\n\n1. "Alpha Work Title." 2001.\n2. "Beta Work Title." 2002.\n'
+
+
+@pytest.fixture
+def book_repo(tmp_path: Path) -> Path:
+    """A book numbered across chapters: chapter 1 first cites reference 2, chapter 2
+    then cites reference 1. Neither chapter is wrong alone; the book is (CIT003 in ch1)."""
+    subprocess.run([*GIT, "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "pyproject.toml").write_text(BOOK_CONFIG, encoding="utf-8")
+    (tmp_path / "ch1.md").write_text("# One\n\nFirst [CITATION 2].\n", encoding="utf-8")
+    (tmp_path / "ch2.md").write_text("# Two\n\nThen [CITATION 1].\n", encoding="utf-8")
+    (tmp_path / "refs.md").write_text(BOOK_REFS, encoding="utf-8")
+    subprocess.run([*GIT, "add", "."], cwd=tmp_path, check=True)
+    return tmp_path
+
+
+def test_in_book_numbering_the_hook_judges_the_whole_book_whatever_files_it_is_given(book_repo: Path, pre_commit_home: Path) -> None:
+    """pre-commit passes the staged chapter (ch2) alone; the book-wide finding is in ch1."""
+    result = try_repo(book_repo, pre_commit_home, "citelint", "ch2.md")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "ch1.md:3:7: CIT003" in result.stdout
+    assert 'numbering = "book": checking the whole book' in result.stdout + result.stderr
+
+
+def test_in_book_numbering_the_hook_takes_the_book_from_the_configuration(book_repo: Path, pre_commit_home: Path) -> None:
+    """`pass_filenames: false` (README): the hook names no file, and the book comes from
+    the configuration; a commit that breaks the book's order is stopped, the fixed one is not."""
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "citelint", "pyproject.toml", ".pre-commit-hooks.yaml"], cwd=ROOT, capture_output=True, text=True, check=False).stdout
+    if not head or dirty:
+        pytest.skip("needs this repository committed: the hook is installed from its HEAD")
+    (book_repo / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {ROOT}\n    rev: {head}\n    hooks:\n      - id: citelint\n        pass_filenames: false\n", encoding="utf-8"
+    )
+    env = {**os.environ, "PRE_COMMIT_HOME": str(pre_commit_home), "PRE_COMMIT_COLOR": "never"}
+    subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=book_repo, env=env, check=True, capture_output=True)
+    subprocess.run([*GIT, "add", "."], cwd=book_repo, check=True)
+    blocked = subprocess.run([*GIT, "commit", "-m", "book"], cwd=book_repo, env=env, capture_output=True, text=True, check=False)
+    assert blocked.returncode != 0 and "ch1.md:3:7: CIT003" in blocked.stdout + blocked.stderr
+    assert "not only the paths given" not in blocked.stdout + blocked.stderr  # no paths were given
+    (book_repo / "ch1.md").write_text("# One\n\nFirst [CITATION 1].\n", encoding="utf-8")
+    (book_repo / "ch2.md").write_text("# Two\n\nThen [CITATION 2].\n", encoding="utf-8")
+    subprocess.run([*GIT, "add", "."], cwd=book_repo, check=True)
+    passed = subprocess.run([*GIT, "commit", "-m", "book"], cwd=book_repo, env=env, capture_output=True, text=True, check=False)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
