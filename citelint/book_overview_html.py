@@ -192,9 +192,16 @@ def _chapters_table(overview: BookOverview, folder: str) -> Iterator[str]:
             continue
         yield f'<td class="num" data-count="citations">{chapter.citations:,}</td><td class="num" data-count="references">{chapter.references:,}</td>'
         yield f'<td class="num" data-count="findings">{chapter.finding_count:,}</td><td>'
-        yield "".join(f'<span class="rule" data-rule="{_e(code)}" data-count="{count}">{_e(code)} \u00d7{count}</span>' for code, count in chapter.findings_by_rule())
+        yield "".join(_rule_badge(chapter, code, count) for code, count in chapter.findings_by_rule())
         yield f"</td><td>{_link_summary(chapter.links)}</td><td>{_top_source(overview, chapter)}</td></tr>\n"
     yield "</tbody>\n</table>\n</section>\n"
+
+
+def _rule_badge(chapter: ChapterState, code: str, count: int) -> str:
+    """A rule's count in a chapter, linking to its first finding there."""
+    first = next((number for number, finding in enumerate(chapter.findings[:FINDINGS_SHOWN], start=1) if finding.code == code), None)
+    badge = f'<span class="rule" data-rule="{_e(code)}" data-count="{count}">{_e(code)} \u00d7{count}</span>'
+    return f'<a href="#ch-{chapter.place}-f{first}">{badge}</a>' if first is not None else badge
 
 
 def _link_summary(links: tuple[LinkState, ...]) -> str:

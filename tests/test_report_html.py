@@ -72,6 +72,10 @@ PAGE_NUMBERS = """(() => {
     findings: Number(row.querySelector('[data-count=findings]').textContent.replace(/,/g, '')),
     citations: Number(row.querySelector('[data-count=citations]').textContent.replace(/,/g, '')),
     rules: Object.fromEntries([...row.querySelectorAll('[data-rule]')].map(b => [b.dataset.rule, Number(b.dataset.count)])),
+    firsts: Object.fromEntries([...row.querySelectorAll('a > [data-rule]')].map(b => {
+      const target = document.querySelector(b.parentElement.getAttribute('href'));
+      return [b.dataset.rule, {rule: target.dataset.rule, chapter: target.closest('section.chapter').dataset.path}];
+    })),
     links: Object.fromEntries([...row.querySelectorAll('[data-links]')].map(s => [s.dataset.links, parseInt(s.textContent)])),
   }));
   const totals = Object.fromEntries([...document.querySelectorAll('[data-total]')].map(t => [t.dataset.total, Number(t.querySelector('.value').textContent.replace(/,/g, ''))]));
@@ -122,6 +126,10 @@ def test_the_report_opens_in_a_real_browser_and_says_what_check_says(project: Pa
         assert row["rules"] == dict(expected.get(row["path"], {})), row["path"]
         assert row["findings"] == sum(expected.get(row["path"], Counter()).values())
     assert page["rows"][0]["rules"]["CIT003"] == 1 and page["rows"][1]["rules"]["CIT001"] == 1
+    assert set(page["rows"][0]["firsts"]) == set(page["rows"][0]["rules"])
+    for row in page["rows"]:  # each rule's count links to its first finding in the chapter
+        for rule, target in row["firsts"].items():
+            assert target["rule"] == rule and target["chapter"] == row["path"]
     assert [row["citations"] for row in page["rows"]] == [4, 6, 1, 1]
     severities = Counter(d["severity"] for d in checked["diagnostics"])
     assert page["totals"]["findings"] == len(checked["diagnostics"])
