@@ -184,6 +184,8 @@ def test_parallel_lint_really_uses_processes(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_a_child_that_fails_has_its_share_linted_again(monkeypatch: pytest.MonkeyPatch) -> None:
     """A child that cannot send its results exits non-zero; its files are linted here."""
+    import pickle  # processes imports it when it forks: the child sends with this module's dumps
+
     import citelint.processes as processes
     from citelint.config import Settings
     from citelint.check_files import lint_one
@@ -191,7 +193,7 @@ def test_a_child_that_fails_has_its_share_linted_again(monkeypatch: pytest.Monke
     def broken_dumps(*args: object, **kwargs: object) -> bytes:
         raise RuntimeError("cannot send")
 
-    monkeypatch.setattr(processes.pickle, "dumps", broken_dumps)
+    monkeypatch.setattr(pickle, "dumps", broken_dumps)
     sources = _sources()
     assert processes.run_in_processes(lint_one, sources, _sizes(sources), Settings(), 2) == [lint_one(source, Settings()) for source in sources]
 
