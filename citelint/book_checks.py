@@ -100,21 +100,31 @@ def inconsistent_references(files: Sequence[tuple[str, Sequence[BookEntry]]], se
 # -- the result cache's form -------------------------------------------------------
 
 
-def encode(entries: Sequence[BookEntry]) -> list[object]:
-    """Entries as the result cache stores them (JSON values)."""
-    return [
-        [e.number, e.line, e.column, e.end_line, e.end_column, e.reportable, e.text, list(e.digests)]
-        for e in entries
-    ]
+def encode(entries: Sequence[BookEntry]) -> str:
+    """Entries as the result cache stores them: one JSON text, which the cache's
+    index holds as a string, so that reading the index of an unchanged book does
+    not build every entry of it (they are decoded only when files are compared)."""
+    import json
+
+    return json.dumps(
+        [[e.number, e.line, e.column, e.end_line, e.end_column, e.reportable, e.text, list(e.digests)] for e in entries],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
 
 
 def decode(stored: object) -> Optional[tuple[BookEntry, ...]]:
     """Entries from the result cache; None when they are not what ``encode`` makes."""
-    if not isinstance(stored, list):
+    if not isinstance(stored, str):
         return None
+    import json
+
     try:
-        return tuple(_decoded(item) for item in stored)
-    except (TypeError, ValueError):
+        items = json.loads(stored)
+        if not isinstance(items, list):
+            return None
+        return tuple(_decoded(item) for item in items)
+    except (TypeError, ValueError, RecursionError):
         return None
 
 

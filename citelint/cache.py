@@ -150,11 +150,11 @@ class Stamp(NamedTuple):
 
 class Cached(NamedTuple):
     """A file's entry: its findings (with the path reports show), whether it was
-    empty, and what the checks across files keep of it (book_checks.encode: JSON values)."""
+    empty, and what the checks across files keep of it (book_checks.encode: one JSON text)."""
 
     diagnostics: list[Diagnostic]
     empty: bool
-    book: Optional[list[object]] = []  # None: made by a run of one file, which reads no entries
+    book: Optional[str] = "[]"  # book_checks.encode's JSON text; None: made by a run of one file, which reads no entries
     with_fixes: bool = False  # its renumbering findings carry the renumbering (made for a JSON report)
     digest: str = ""  # the hash of the content it was made from
     numbering: Optional[str] = None  # book numbering: what the book-wide rules read (book_numbering.encode_summary)
@@ -189,7 +189,11 @@ class ResultCache:
         """A file's name in the index: its path relative to the project root."""
         if path == STDIN:
             return path
-        return os.path.relpath(os.path.abspath(path), self.project)
+        absolute = os.path.abspath(path)
+        inside = self.project.rstrip(os.sep) + os.sep
+        if absolute.startswith(inside):  # what relpath gives, without its work for each of a book's files
+            return absolute[len(inside) :]
+        return os.path.relpath(absolute, self.project)
 
     @staticmethod
     def digest(data: bytes) -> str:
@@ -329,7 +333,7 @@ def _well_formed(entry: object) -> bool:
         and isinstance(entry[2], bool)
         and isinstance(entry[3], bool)
         and isinstance(entry[4], list)
-        and (entry[5] is None or isinstance(entry[5], list))
+        and (entry[5] is None or isinstance(entry[5], (str, list)))  # book_checks.encode's text, or check --urls' packing (urls.cached_run)
         and isinstance(entry[6], bool)
         and (entry[7] is None or isinstance(entry[7], str))
     )

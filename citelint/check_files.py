@@ -96,7 +96,7 @@ class _Outcome(NamedTuple):
     trusted: bool = False
     cached: Optional["Cached"] = None  # the cache's entry that answered for the content read
     book: Optional[tuple["BookEntry", ...]] = ()  # the file's reference entries, for book_checks (None: not read)
-    stored_book: Optional[list[object]] = None  # or as the cache keeps them, when the file was not read
+    stored_book: Optional[str] = None  # or as the cache keeps them (book_checks.encode), when the file was not read
     unread: bool = False  # answered by its status alone: the cache's entry stays as it is
     numbering: Optional["FileSummary"] = None  # book numbering: the file as the book-wide rules read it
     stored_numbering: Optional[str] = None  # or as the cache keeps it, when the file was not linted
@@ -435,7 +435,7 @@ def _book_entries(chapter: "Chapter", path: str) -> tuple["BookEntry", ...]:
     return book_entries(chapter, Selection.of(chapter, path, project_names(chapter.settings, path)))
 
 
-def _cached_book(stored: Optional[list[object]]) -> Optional[tuple["BookEntry", ...]]:
+def _cached_book(stored: Optional[str]) -> Optional[tuple["BookEntry", ...]]:
     from citelint.book_checks import decode
 
     return decode(stored)

@@ -45,7 +45,7 @@ class Stored(NamedTuple):
     links: list[str]
     verdicts: str
     cached: Cached
-    book: Optional[list[object]]
+    book: Optional[str]
 
 
 class CachedUrlRun:
@@ -84,11 +84,11 @@ class CachedUrlRun:
         verdicts: dict[str, "Verdict"],
         found: list[Diagnostic],
         empty: bool,
-        book: Optional[list[object]],
+        book: Optional[str],
         fixes: bool,
     ) -> None:
         packed: list[object] = [links, verdicts_hash(links, verdicts), book]
-        self.cache.put(name, status.stamp, "", status.trusted, Cached(found, empty, packed, fixes))
+        self.cache.put(name, status.stamp, "", status.trusted, Cached(found, empty, packed, fixes))  # type: ignore[arg-type]  # its own packing
 
     def save(self) -> None:
         self.cache.save()
@@ -113,6 +113,6 @@ def _unpacked(cached: Cached) -> Optional[Stored]:
     links, hashed, book = packed
     if not (isinstance(links, list) and all(isinstance(link, str) for link in links) and isinstance(hashed, str)):
         return None
-    if book is not None and not isinstance(book, list):
+    if book is not None and not isinstance(book, str):
         return None
     return Stored(links, hashed, cached, book)
