@@ -505,3 +505,20 @@ def test_lazily_compiled_patterns_are_all_reachable_by_the_regex_test() -> None:
     assert len(lazy) >= 13
     markers.compile_lazy_patterns()
     assert all(isinstance(getattr(markers, name), re.Pattern) for name in lazy)
+
+
+def test_a_run_in_the_citation_style_compiles_no_numbered_style_pattern() -> None:
+    """What a one-chapter run pays at start (counted, not timed): the numbered styles'
+    patterns are compiled by the first run in a numbered style, not by the default."""
+    probe = (
+        "import citelint.markers as m\n"
+        "from citelint import lint_text\n"
+        "from citelint.config import Settings\n"
+        "chapter = '# A\\n\\nClaim. [CITATION 1] [CITATION 2-3]\\n\\n## References\\n\\n1. A.\\n2. B.\\n3. C.\\n'\n"
+        "lint_text(chapter, Settings())\n"
+        "print(m._STYLED_COMPILED)\n"
+        "lint_text(chapter.replace('CITATION ', ''), Settings(marker_style='brackets'))\n"
+        "print(m._STYLED_COMPILED)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False", "True"]
