@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple, Optional, Sequence
 
 from citelint.catalog import matches, rule
-from citelint.cited_work import same_work_keys
+from citelint.cited_work import MAX_ENTRY, same_work_keys
 from citelint.config import Settings
 from citelint.diagnostics import Diagnostic, Severity
 from citelint.same_work import Listing, conflicts, key_digest, shared_digests
@@ -37,7 +37,7 @@ class BookEntry(NamedTuple):
     end_line: int
     end_column: int
     reportable: bool  # CIT014 is selected for the file and not suppressed here
-    text: str  # the entry's text (its label removed): its fields are read from it when compared
+    text: str  # the entry's text (its label removed; its first MAX_ENTRY characters): its fields are read from it when compared
     digests: tuple[int, ...] = ()  # of its same-work keys (``same_work.key_digest``): read once, kept by the result cache
 
 
@@ -60,8 +60,9 @@ def book_entries(chapter: "Chapter", selection: "Selection") -> tuple[BookEntry,
             line, column = part.document.position(start)
             end_line, end_column = part.document.position(max(start, end))
             reportable = selected and not selection.suppressed_at(line - 1, RULE.code)
-            digests = tuple(sorted({key_digest(key) for key in same_work_keys(entry.text)}))
-            found.append(BookEntry(entry.number, line, column, end_line, end_column, reportable, entry.text, digests))
+            text = entry.text[:MAX_ENTRY]  # all that is compared is read from this much (the rest is ``rest``'s)
+            digests = tuple(sorted({key_digest(key) for key in same_work_keys(text)}))
+            found.append(BookEntry(entry.number, line, column, end_line, end_column, reportable, text, digests))
     return tuple(found)
 
 

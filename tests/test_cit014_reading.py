@@ -81,3 +81,17 @@ def test_an_entry_is_held_as_its_text_and_digests() -> None:
     keys = same_work.same_work_keys(SMITH)
     assert keys == {"example.com/book", "title:a book of things\0smith"}
     assert entry.digests == tuple(sorted(same_work.key_digest(key) for key in keys))
+
+
+def test_an_entry_is_held_in_the_characters_its_compared_fields_are_read_from() -> None:
+    """A huge entry is held (and cached) in its first MAX_ENTRY characters, where every
+    compared field is read: the findings are those of the whole entry."""
+    from citelint.cited_work import MAX_ENTRY, compared_work
+
+    tail = " and more" * MAX_ENTRY
+    earlier, later = SMITH + tail, SMITH.replace("2019", "2020") + tail
+    assert compared_work(later) == compared_work(later[:MAX_ENTRY])
+    files = entries_of(chapter(earlier), chapter(later))
+    assert all(len(entry.text) == MAX_ENTRY for _, entries in files for entry in entries)
+    (found,) = findings(files)
+    assert "year (2020 here, 2019 there)" in found[2]
