@@ -483,3 +483,28 @@ def test_a_run_on_an_empty_http_cache_sends_what_it_always_sends(server: TrapSer
     assert server.headers_seen and not [path for path, headers in server.headers_seen if "Cache-Control" in headers]
     with sqlite3.connect("cache/http-cache.sqlite") as connection:
         assert connection.execute("SELECT COUNT(*) FROM responses").fetchone()[0] >= 2  # /ok and /plain (and the host's probe)
+
+
+def test_the_http_cache_writes_held_bodies_before_they_pile_up(server: TrapServer, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The HTTP cache's writes wait, but not past PENDING_BYTES of bodies held: then
+    the worker whose response reached it writes them, so memory stays bounded
+    however many links a run has; what is kept is what one write at the end keeps."""
+    import sqlite3
+
+    import citelint.urls.http as http
+
+    saved: list[int] = []
+    save = http._DeferredWrites.save
+
+    def counting(self: object) -> None:
+        saved.append(len(self.pending))  # type: ignore[attr-defined]
+        save(self)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(http, "PENDING_BYTES", 1)  # every body is past it
+    monkeypatch.setattr(http._DeferredWrites, "save", counting)
+    Path("ch.md").write_text(chapter([server.url("/ok"), server.url("/plain"), server.url("/pdf")]), encoding="utf-8")
+    assert CliRunner().invoke(main, ["check", "--format", "json", "--urls", "--allow-private", "--cache-dir", "cache", "ch.md"]).exit_code == 0
+    assert saved[-1] == 0 and sum(saved) >= 2  # written as they came; nothing left for the end
+    with sqlite3.connect("cache/http-cache.sqlite") as connection:
+        keys = [row[0] for row in connection.execute("SELECT key FROM responses")]
+    assert len(keys) == len(set(keys)) >= 2

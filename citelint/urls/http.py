@@ -43,6 +43,7 @@ REDIRECT_BODY_LIMIT = 64 * 1024  # a redirect's body is never used: read this mu
 MAX_INTERIM_RESPONSES = 10  # 1xx answers (103 Early Hints) passed over before the real one
 CACHE_BUSY_TIMEOUT_S = 3.0  # how long the HTTP cache waits for another process's lock
 CACHE_PROBE_TIMEOUT_S = 1.0  # how long opening the HTTP cache waits before skipping a locked one
+PENDING_BYTES = 8 * 1024 * 1024  # bodies held for the HTTP cache before a worker writes them (_DeferredWrites)
 FALLBACK_READ_TIME_S = 30.0  # a body's read time when no fetch deadline was set
 NEVER_SENT = ("Cookie", "Authorization", "Proxy-Authorization")
 NEVER_READ = ("Set-Cookie", "Set-Cookie2")
@@ -288,18 +289,22 @@ def make_session(
 
 
 class _DeferredWrites:
-    """requests-cache's ``save_response``, with the write to SQLite held until the
-    end of the run (``save_deferred``: one transaction). Written as each response
-    came, 16 workers queued behind the backend's one lock, whose holder waited for
-    SQLite's busy handler (it sleeps in steps of milliseconds) and then for the
-    interpreter lock: ~40 ms of each link's time. The response is taken as
-    requests-cache takes it (at once, before anything reads its body); only the
-    write waits. A link of this run is fetched once, so nothing reads it back."""
+    """requests-cache's ``save_response``, with the writes to SQLite held and made
+    in one transaction: at the end of the run (``save_deferred``), or by the worker
+    whose response brings the bodies held to PENDING_BYTES (memory stays bounded
+    whatever the number of links). Written as each response came, 16 workers queued
+    behind the backend's one lock, whose holder waited for SQLite's busy handler (it
+    sleeps in steps of milliseconds) and then for the interpreter lock: ~40 ms of
+    each link's time. The response is taken as requests-cache takes it (at once,
+    before anything reads its body); only the write waits. A link of this run is
+    fetched once, so nothing reads it back."""
 
     def __init__(self, cache: Any) -> None:
         self.cache = cache
-        self.lock = threading.Lock()
+        self.lock = threading.Lock()  # guards ``pending`` and ``held``
+        self.writing = threading.Lock()  # one batch written at a time
         self.pending: list[tuple[str, Any, list[str]]] = []
+        self.held = 0  # bytes of the bodies pending
 
     def __call__(self, response: requests.Response, cache_key: Optional[str] = None, expires: Any = None) -> None:
         from requests_cache.cache_keys import redact_response
@@ -311,20 +316,25 @@ class _DeferredWrites:
         aliases = [cache.create_key(hop.request) for hop in response.history] if response.history and not cached.revalidated else []
         with self.lock:
             self.pending.append((cache_key, cached, aliases))
+            self.held += len(getattr(cached, "_content", None) or b"")
+            full = self.held >= PENDING_BYTES
+        if full:
+            self.save()  # a failure is met as a write's always was: sqlite3.Error drops the cache (urls.checker)
 
     def save(self) -> None:
-        with self.lock:
-            pending, self.pending = self.pending, []
-        if not pending:
-            return
-        with self.cache.responses.bulk_commit():
-            for key, cached, _ in pending:
-                self.cache.responses[key] = cached
-        if any(aliases for _, _, aliases in pending):
-            with self.cache.redirects.bulk_commit():
-                for key, _, aliases in pending:
-                    for alias in aliases:
-                        self.cache.redirects[alias] = key
+        with self.writing:
+            with self.lock:
+                pending, self.pending, self.held = self.pending, [], 0
+            if not pending:
+                return
+            with self.cache.responses.bulk_commit():
+                for key, cached, _ in pending:
+                    self.cache.responses[key] = cached
+            if any(aliases for _, _, aliases in pending):
+                with self.cache.redirects.bulk_commit():
+                    for key, _, aliases in pending:
+                        for alias in aliases:
+                            self.cache.redirects[alias] = key
 
 
 def _nothing_kept(key: str, default: Any = None) -> Any:
