@@ -508,3 +508,28 @@ def test_the_http_cache_writes_held_bodies_before_they_pile_up(server: TrapServe
     with sqlite3.connect("cache/http-cache.sqlite") as connection:
         keys = [row[0] for row in connection.execute("SELECT key FROM responses")]
     assert len(keys) == len(set(keys)) >= 2
+
+
+WARM_WATCHED = ("requests", "requests_cache", "urllib3", "email.utils", "hashlib", "socket", "mistune", "citelint.chapter", "citelint.rules", "sqlite3")
+
+
+def test_a_warm_url_run_imports_neither_the_parser_nor_the_fetching_machinery(server: TrapServer, workdir: Path) -> None:
+    """Issue 15's warm --urls path, by what it imports: an unchanged chapter whose links'
+    verdicts are fresh is answered without the parser, the rules, the HTTP stack or
+    the modules that judge a fetched page; only SQLite, for the verdicts."""
+    Path("ch.md").write_text(chapter([server.url("/ok"), server.url("/plain")]), encoding="utf-8")
+    probe = (
+        "import sys\nimport citelint.cache\n"
+        "citelint.cache.RACY_NS = -1  # the chapter counts as older than the same-tick guard\n"
+        "from citelint.cli import main\n"
+        "try:\n    main(['check', '--urls', '--allow-private', '--cache-dir', 'cache', 'ch.md'])\n"
+        "except SystemExit as exit:\n    print('exit', exit.code)\n"
+        f"print(sorted(name for name in {WARM_WATCHED!r} if name in sys.modules))\n"
+    )
+    cold = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False)
+    assert cold.stdout.strip().splitlines()[-2] == "exit 0", cold.stderr
+    assert "mistune" in cold.stdout and "requests" in cold.stdout
+    hits = sum(server.hits.values())
+    warm = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False)
+    assert warm.stdout.strip().splitlines()[-2:] == ["exit 0", "['sqlite3']"], warm.stderr
+    assert sum(server.hits.values()) == hits
