@@ -335,6 +335,7 @@ def _check_with_urls(
         if hold or file.path == STDIN:  # standard input is read once
             kept[index] = chapter
     verdicts = url_check(list(keys))
+    unread_first = set(known)  # the files whose links came from their entries: nothing of them was parsed yet
     book = []
     summaries = []
     for index in parsed:
@@ -348,7 +349,8 @@ def _check_with_urls(
             continue
         if runs and index not in statuses:
             statuses[index] = runs.status(file.path)  # its entry's findings are stale: read it now
-        chapter = kept.pop(index, None) or _parse_for_urls(file, settings, result, read_errors, again=True)
+        # parsed again: its errors were said when its links were read, unless its entry answered then
+        chapter = kept.pop(index, None) or _parse_for_urls(file, settings, result, read_errors, again=True, said=index not in unread_first)
         if chapter is None:
             continue
         found = report_findings(chapter, file.shown, verdicts, fixes)
@@ -387,9 +389,13 @@ def _answered(
     return found, book
 
 
-def _parse_for_urls(file: _File, settings: Settings, result: CheckResult, read_errors: list[FileError], again: bool = False) -> Optional["Chapter"]:
+def _parse_for_urls(
+    file: _File, settings: Settings, result: CheckResult, read_errors: list[FileError], again: bool = False, said: Optional[bool] = None
+) -> Optional["Chapter"]:
     """One file read and parsed, or None with why in ``result`` (a read error in
-    ``read_errors``; an empty file's note only the first time)."""
+    ``read_errors``; an empty file's note only the first time, ``again`` being
+    false; a failed parse unless it was said already, ``said``, which defaults to
+    ``again``): a file is never left out without a word."""
     from citelint.chapter import Chapter
     from citelint.files import reads_as_plain_text
 
@@ -403,7 +409,7 @@ def _parse_for_urls(file: _File, settings: Settings, result: CheckResult, read_e
         return Chapter.parse(source.text, settings, reads_as_plain_text(file.shown))
     except (RecursionError, MemoryError, Exception) as error:  # noqa: BLE001
         outcome = lint_one(SourceFile(file.shown, source.text), settings)
-        if not again:
+        if not (again if said is None else said):
             _collect(result, outcome if isinstance(outcome, FileError) else FileError(file.shown, str(error)))
         return None
 

@@ -533,3 +533,30 @@ def test_a_warm_url_run_imports_neither_the_parser_nor_the_fetching_machinery(se
     warm = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False)
     assert warm.stdout.strip().splitlines()[-2:] == ["exit 0", "['sqlite3']"], warm.stderr
     assert sum(server.hits.values()) == hits
+
+
+def test_a_chapter_whose_entry_answered_its_links_and_then_fails_to_parse_is_named(server: TrapServer, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never left out without a word: the chapter's links came from its entry, a
+    verdict changed, and the parse for its findings fails (here, as a chapter nested
+    too deeply would): the run names the file and exits 2."""
+    import sqlite3
+
+    import citelint.cache as cache
+    from citelint.chapter import Chapter
+    from citelint.urls.store import VERDICTS
+
+    monkeypatch.setattr(cache, "RACY_NS", -1)
+    monkeypatch.setattr(cache, "code_stamp", lambda: 1)
+    Path("ch.md").write_text(chapter([server.url("/ok"), server.url("/plain")]), encoding="utf-8")
+    arguments = ["check", "--format", "json", "--urls", "--allow-private", "--cache-dir", "cache", "ch.md"]
+    assert CliRunner().invoke(main, arguments).exit_code == 0
+    with sqlite3.connect("cache/verdicts.sqlite") as connection:
+        connection.execute(f"UPDATE {VERDICTS} SET code = 'URL005', detail = 'the page changed' WHERE url = ?", (server.url("/ok"),))
+
+    def too_deep(cls, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(Chapter, "parse", classmethod(too_deep))
+    failed = CliRunner().invoke(main, arguments)
+    assert failed.exit_code == 2
+    assert "ch.md" in failed.stderr and "nested too deeply" in failed.stderr
