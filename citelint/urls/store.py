@@ -156,21 +156,29 @@ class VerdictStore:
     def get_many(self, urls: list[str]) -> dict[str, Verdict]:
         """The valid verdicts kept for ``urls`` under this store's policy, by URL: one
         query per VERDICT_BATCH URLs rather than one per URL."""
+        rows = self._read_batches(
+            f"SELECT url, code, detail, status, final_url, content_type, checked_at, expires_at, page FROM {VERDICTS} "
+            "WHERE policy = ? AND url IN ({marks})",
+            urls,
+            self.policy,
+        )
+        latest = time.time() + self.expire_after
+        return {row[0]: Verdict(*row) for row in rows if isinstance(row[0], str) and valid_verdict(row, row[0], latest)}
+
+    def _read_batches(self, sql: str, urls: list[str], *leading: object) -> list[tuple]:  # type: ignore[type-arg]
+        """The rows ``sql`` selects for ``urls`` (its ``{marks}``: one ``?`` a URL, after
+        the ``leading`` parameters), VERDICT_BATCH URLs a query; none when the store
+        fails (it is replaced by an empty one: ``_degrade``)."""
         rows: list[tuple] = []  # type: ignore[type-arg]
         for start in range(0, len(urls), VERDICT_BATCH):
             batch = urls[start : start + VERDICT_BATCH]
             with self._lock:
                 try:
-                    rows += self.connection.execute(
-                        f"SELECT url, code, detail, status, final_url, content_type, checked_at, expires_at, page FROM {VERDICTS} "
-                        f"WHERE policy = ? AND url IN ({', '.join('?' * len(batch))})",
-                        (self.policy, *batch),
-                    ).fetchall()
+                    rows += self.connection.execute(sql.format(marks=", ".join("?" * len(batch))), (*leading, *batch)).fetchall()
                 except sqlite3.Error as error:
                     self._degrade(error)
-                    return {}
-        latest = time.time() + self.expire_after
-        return {row[0]: Verdict(*row) for row in rows if isinstance(row[0], str) and valid_verdict(row, row[0], latest)}
+                    return []
+        return rows
 
     def put(self, verdicts: list[Verdict]) -> None:
         rows = [
@@ -192,17 +200,7 @@ class VerdictStore:
 
     def snapshots(self, urls: list[str]) -> dict[str, tuple[float, str]]:
         """``snapshot`` of each of ``urls`` that has a valid one, read VERDICT_BATCH at a time."""
-        rows: list[tuple] = []  # type: ignore[type-arg]
-        for start in range(0, len(urls), VERDICT_BATCH):
-            batch = urls[start : start + VERDICT_BATCH]
-            with self._lock:
-                try:
-                    rows += self.connection.execute(
-                        f"SELECT url, taken_at, fingerprint FROM snapshots WHERE url IN ({', '.join('?' * len(batch))})", batch
-                    ).fetchall()
-                except sqlite3.Error as error:
-                    self._degrade(error)
-                    return {}
+        rows = self._read_batches("SELECT url, taken_at, fingerprint FROM snapshots WHERE url IN ({marks})", urls)
         latest = time.time() + self.expire_after
         return {url: (float(taken_at), data) for url, taken_at, data in rows if _is_time(taken_at, latest) and isinstance(data, str)}
 
