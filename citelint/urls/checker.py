@@ -283,38 +283,52 @@ class UrlChecker:
             return refused
         stored = self._stored.get(url)
         method = "HEAD" if stored and stored.content_type and not stored.content_type.startswith(TEXT_TYPES) else "GET"
+        outcome, tries, method = self._response(method, url, deadline)
+        if isinstance(outcome, Verdict):
+            return outcome
+        status = outcome.status_code
+        if status >= 500 or status == 429:  # still, after the retries
+            outcome.close()
+            return self._classify(url, status, outcome, None, tries=tries)
+        pdf = method == "GET" and _is_pdf(outcome)
+        body = self._read_body(outcome, deadline) if method == "GET" and not pdf else None
+        data = self._read_pdf(outcome, deadline) if pdf else None
+        return self._classify(url, status, outcome, body, deadline=deadline, data=data)
+
+    def _response(self, method: str, url: str, deadline: float, headers: Optional[dict[str, str]] = None) -> tuple[Any, int, str]:
+        """The answer to ``url`` after the retries a link gets, within its deadline:
+        connection failures with backoff, 429 and 503 after their Retry-After, other
+        5xx with backoff; a HEAD that fails is asked again with GET. Returns a Verdict
+        that ends it (refused, unknown host, a hop the guard refuses, no answer) or the
+        response, open; the tries it took; and the method that got it."""
         attempt = 0
         while True:
-            outcome = self._attempt(method, url, deadline)
-            if isinstance(outcome, Verdict):
-                return outcome
+            outcome = self._attempt(method, url, deadline, headers)
             if isinstance(outcome, _Retry):
                 if outcome.free:
                     continue
                 if attempt < RETRIES and self._pause(_backoff(attempt), deadline):
                     attempt += 1
                     continue
-                return self._verdict(url, "URL002", outcome.reason)
+                return self._verdict(url, "URL002", outcome.reason), attempt + 1, method
+            if isinstance(outcome, Verdict):
+                return outcome, attempt + 1, method
             hop_refused = self.policy.refused_hop([hop.url for hop in (*outcome.history, outcome)])  # cached hops too
             if hop_refused is not None:
                 outcome.close()
-                return self._verdict(url, "URL004", hop_refused)
+                return self._verdict(url, "URL004", hop_refused), attempt + 1, method
             status = outcome.status_code
             if method == "HEAD" and status >= 400:
                 outcome.close()
                 method = "GET"
                 continue
-            if status >= 500 or status == 429:
+            if (status >= 500 or status == 429) and attempt < RETRIES:
                 wait = _retry_after(outcome) if status in (429, 503) else None
                 outcome.close()
-                if attempt < RETRIES and self._pause(wait if wait is not None else _backoff(attempt), deadline):
+                if self._pause(wait if wait is not None else _backoff(attempt), deadline):
                     attempt += 1
                     continue
-                return self._classify(url, status, outcome, None, tries=attempt + 1)
-            pdf = method == "GET" and _is_pdf(outcome)
-            body = self._read_body(outcome, deadline) if method == "GET" and not pdf else None
-            data = self._read_pdf(outcome, deadline) if pdf else None
-            return self._classify(url, status, outcome, body, deadline=deadline, data=data)
+            return outcome, attempt + 1, method
 
     def _check_address(self, url: str) -> Optional[Verdict]:
         """Resolve the host once, before any cache or request: refused and unknown hosts end here."""
@@ -454,28 +468,10 @@ class UrlChecker:
         refused = self._check_address(url)
         if refused is not None:
             return replace(refused, url=key, final_url=url)
-        attempt = 0
-        while True:
-            outcome = self._attempt("GET", url, deadline, REQUEST_HEADERS)
-            if isinstance(outcome, _Retry):
-                if outcome.free:
-                    continue
-                if attempt < RETRIES and self._pause(_backoff(attempt), deadline):
-                    attempt += 1
-                    continue
-                outcome = self._verdict(url, "URL002", outcome.reason)
-            if isinstance(outcome, Verdict):
-                return replace(outcome, url=key, final_url=url)
-            hop_refused = self.policy.refused_hop([hop.url for hop in (*outcome.history, outcome)])
-            if hop_refused is not None:
-                outcome.close()
-                return self._verdict(key, "URL004", hop_refused, final_url=url)
-            if (outcome.status_code >= 500 or outcome.status_code == 429) and attempt < RETRIES:
-                outcome.close()
-                if self._pause(_retry_after(outcome) or _backoff(attempt), deadline):
-                    attempt += 1
-                    continue
-            return self._doi_answer(key, url, outcome, deadline, attempt + 1)
+        outcome, tries, _ = self._response("GET", url, deadline, REQUEST_HEADERS)
+        if isinstance(outcome, Verdict):
+            return replace(outcome, url=key, final_url=url)
+        return self._doi_answer(key, url, outcome, deadline, tries)
 
     def _doi_answer(self, key: str, url: str, response: Any, deadline: float, tries: int) -> Verdict:
         """A 200 holds the record; 404/410, a DOI the resolver does not know (URL001);
