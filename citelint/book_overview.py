@@ -229,11 +229,14 @@ def _links(chapter: "object") -> list[tuple[str, str, int]]:
 
 
 def _link_state(verdict: Optional[object], shown: str, line: int) -> LinkState:
-    """A link as the report shows it: a verdict the cache does not hold (``--offline``'s
-    URL004 with no date) is "not checked", never fine."""
+    """A link as the report shows it. A verdict with no date was not checked (never
+    fine): the cache does not know the URL, or the check would not ask (excluded by
+    the configuration, a private address with the guard closed), as its detail says."""
+    from citelint.urls.checker import OFFLINE_MISS
+
     checked_at = getattr(verdict, "checked_at", 0.0) or None
-    if verdict is None or checked_at is None:
-        return LinkState(shown, line, None, "not in the URL cache: run `citelint check --urls`", None)
+    if verdict is None or getattr(verdict, "detail") == OFFLINE_MISS:
+        return LinkState(shown, line, "URL004", "not in the URL cache: run `citelint check --urls`", None)
     return LinkState(shown, line, getattr(verdict, "code"), getattr(verdict, "detail"), checked_at)
 
 

@@ -276,3 +276,23 @@ def test_a_hostile_chapter_cannot_make_the_page_huge(project: Path) -> None:
     text = (project / "report.html").read_text(encoding="utf-8")
     assert f'data-count="findings">{len(checked["diagnostics"]):,}</td>' in text
     assert f"{len(checked['diagnostics']) - FINDINGS_SHOWN:,} more findings are not listed here" in text
+
+
+def test_a_link_the_check_would_not_ask_about_says_why_not_that_the_cache_lacks_it(project: Path) -> None:
+    """Not checked, never fine: an excluded URL says it is excluded; one the URL cache
+    does not know says to run `check --urls`."""
+    (project / "pyproject.toml").write_text('[tool.citelint.urls]\nexclude = ["example\\\\.org/skip"]\n', encoding="utf-8")
+    (project / "ch1.md").write_text(
+        chapter("A [CITATION 1]. B [CITATION 2].", ['"One." 2020. https://example.org/skip/1', '"Two." 2021. https://example.org/unknown/2']),
+        encoding="utf-8",
+    )
+    ran = helpers.cli("report", ".", "-o", "report.html")
+    assert ran.code == 0, ran.stderr
+    text = (project / "report.html").read_text(encoding="utf-8")
+    rows = re.findall(r'<tr data-state="([a-z]+)">.*?</tr>', text)
+    assert rows == ["unchecked", "unchecked"]
+    skipped = re.search(r"<tr data-state=\"unchecked\">(?:(?!</tr>).)*skip/1(?:(?!</tr>).)*</tr>", text)
+    unknown = re.search(r"<tr data-state=\"unchecked\">(?:(?!</tr>).)*unknown/2(?:(?!</tr>).)*</tr>", text)
+    assert skipped is not None and "excluded by the configuration" in skipped.group()
+    assert unknown is not None and "not in the URL cache" in unknown.group()
+    assert "links fine" in text and '<li data-total="links-ok"><span class="value">0</span>' in text

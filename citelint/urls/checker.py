@@ -27,6 +27,7 @@ from citelint.urls.store import Verdict, VerdictStore
 if TYPE_CHECKING:  # the modules a fetch needs are imported when a URL must be fetched
     from citelint.urls.fingerprint import Fingerprint
 
+OFFLINE_MISS = "not in the cache, and --offline sends nothing; not checked"  # the verdict of a URL the cache does not know, offline
 RETRIES = 2
 BACKOFF = 0.5
 UNVERIFIABLE = {401, 403, 429, 999}
@@ -196,7 +197,7 @@ class UrlChecker:
         if stored is not None and (stored.expires_at > now or self.options.offline):
             return stored
         if self.options.offline:
-            return Verdict(url, "URL004", "not in the cache, and --offline sends nothing; not checked")
+            return Verdict(url, "URL004", OFFLINE_MISS)
         return None
 
     # -- concurrency -----------------------------------------------------------
