@@ -16,6 +16,7 @@ import os
 import queue
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -65,18 +66,18 @@ class Browser:
         # Move the child's ends above 3 and 4 first, so that placing them there clobbers neither.
         child_read, child_write = (os.dup(fd) for fd in (to_browser_read, from_browser_write))
         high_read, high_write = _above(child_read, 10), _above(child_write, 11)
-
-        def place_pipes() -> None:
-            os.dup2(high_read, 3)
-            os.dup2(high_write, 4)
-
+        # A small Python puts the pipes at 3 and 4 and runs the browser in its place
+        # (no preexec_fn: this process has threads, a test's HTTP server among them).
+        place = (
+            f"import os, sys; os.dup2({high_read}, 3); os.dup2({high_write}, 4); "
+            f"os.close({high_read}); os.close({high_write}); os.execvp(sys.argv[1], sys.argv[1:])"
+        )
         self.process = subprocess.Popen(
-            [find_browser(), *FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
+            [sys.executable, "-c", place, find_browser(), *FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=None if os.environ.get("CITELINT_TEST_BROWSER_LOG") else subprocess.DEVNULL,
-            close_fds=False,  # else fds 3 and 4 are closed after place_pipes; every other fd of ours is close-on-exec
-            preexec_fn=place_pipes,  # noqa: PLW1509 - only dup2 runs in the child
+            pass_fds=(high_read, high_write),
         )
         for fd in (to_browser_read, from_browser_write, high_read, high_write):
             os.close(fd)
@@ -205,7 +206,7 @@ class Browser:
 
 
 def _above(fd: int, lowest: int) -> int:
-    """``fd`` duplicated to a number at least ``lowest``, close-on-exec (the original closed)."""
+    """``fd`` duplicated to a number at least ``lowest`` (the original closed)."""
     import fcntl
 
     moved = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, lowest)
