@@ -50,7 +50,7 @@ try:  # hashlib's own BLAKE2, without hashlib loading OpenSSL first (~2 ms of ev
 except ImportError:  # another Python: the same function by its public name
     from hashlib import blake2b
 
-FORMAT = 5
+FORMAT = 6
 MAX_ENTRY_BYTES = 256 * 1024 * 1024  # findings are capped per rule; an index past this is not ours
 RACY_NS = 2_000_000_000  # file systems keep times to the second or two (FAT, some network mounts)
 FOLDER = "lint"
@@ -158,6 +158,7 @@ class Cached(NamedTuple):
     with_fixes: bool = False  # its renumbering findings carry the renumbering (made for a JSON report)
     digest: str = ""  # the hash of the content it was made from
     numbering: Optional[str] = None  # book numbering: what the book-wide rules read (book_numbering.encode_summary)
+    links: Optional[list[object]] = None  # check --urls: the file's links and their verdicts' hash (urls.cached_run)
 
 
 class ResultCache:
@@ -216,7 +217,7 @@ class ResultCache:
     def put(self, name: str, stamp: Optional[Stamp], digest: str, trusted: bool, cached: Cached) -> None:
         if not self.writable:
             return
-        entry: list[object] = [list(stamp) if stamp else None, digest, trusted, cached.empty, [_encoded(d) for d in cached.diagnostics], cached.book, cached.with_fixes, cached.numbering]
+        entry: list[object] = [list(stamp) if stamp else None, digest, trusted, cached.empty, [_encoded(d) for d in cached.diagnostics], cached.book, cached.with_fixes, cached.numbering, cached.links]
         if self._entries().get(name) != entry:
             self.changed[name] = entry
 
@@ -327,22 +328,23 @@ def _well_formed(entry: object) -> bool:
     """An index entry of this format's shape (its findings are checked when used)."""
     return (
         isinstance(entry, list)
-        and len(entry) == 8
+        and len(entry) == 9
         and (entry[0] is None or (isinstance(entry[0], list) and len(entry[0]) == 4 and all(type(v) is int for v in entry[0])))
         and isinstance(entry[1], str)
         and isinstance(entry[2], bool)
         and isinstance(entry[3], bool)
         and isinstance(entry[4], list)
-        and (entry[5] is None or isinstance(entry[5], (str, list)))  # book_checks.encode's text, or check --urls' packing (urls.cached_run)
+        and (entry[5] is None or isinstance(entry[5], str))
         and isinstance(entry[6], bool)
         and (entry[7] is None or isinstance(entry[7], str))
+        and (entry[8] is None or isinstance(entry[8], list))
     )
 
 
 def _cached(entry: list[object], shown: str) -> Optional[Cached]:
     """The entry's findings, named ``shown``; None (a miss) when one is not what this format holds."""
     try:
-        return Cached([_diagnostic(item, shown) for item in entry[4]], bool(entry[3]), entry[5], bool(entry[6]), entry[1], entry[7])  # type: ignore[union-attr,arg-type]
+        return Cached([_diagnostic(item, shown) for item in entry[4]], bool(entry[3]), entry[5], bool(entry[6]), entry[1], entry[7], entry[8])  # type: ignore[union-attr,arg-type]
     except (ValueError, TypeError):
         return None
 

@@ -13,8 +13,8 @@ verdicts hash as before, the stored findings are the file's, the same as a run
 without the cache would find from the same content, settings and verdicts. A verdict
 that says something else now (a link that died, a page that changed, another
 address policy) hashes differently: the file is read and parsed again. A link
-checked again with the same outcome (a dead link is checked on every run) does not. The entry keeps ``[links, verdicts' hash, the
-file's reference entries for CIT014 or None]`` in the index's field for the latter.
+checked again with the same outcome (a dead link is checked on every run) does not. The entry keeps
+``[links, verdicts' hash]`` in the index's ``links`` field (cache.Cached).
 """
 
 from __future__ import annotations
@@ -87,8 +87,8 @@ class CachedUrlRun:
         book: Optional[str],
         fixes: bool,
     ) -> None:
-        packed: list[object] = [links, verdicts_hash(links, verdicts), book]
-        self.cache.put(name, status.stamp, "", status.trusted, Cached(found, empty, packed, fixes))  # type: ignore[arg-type]  # its own packing
+        packed: list[object] = [links, verdicts_hash(links, verdicts)]
+        self.cache.put(name, status.stamp, "", status.trusted, Cached(found, empty, book, fixes, links=packed))
 
     def save(self) -> None:
         self.cache.save()
@@ -107,12 +107,10 @@ def _read_of(verdict: Optional["Verdict"]) -> Optional[tuple[Optional[str], str,
 
 def _unpacked(cached: Cached) -> Optional[Stored]:
     """The entry as ``put`` packs it; None (a miss) when it is not that."""
-    packed = cached.book
-    if not (isinstance(packed, list) and len(packed) == 3):
+    packed = cached.links
+    if not (isinstance(packed, list) and len(packed) == 2):
         return None
-    links, hashed, book = packed
+    links, hashed = packed
     if not (isinstance(links, list) and all(isinstance(link, str) for link in links) and isinstance(hashed, str)):
         return None
-    if book is not None and not isinstance(book, str):
-        return None
-    return Stored(links, hashed, cached, book)
+    return Stored(links, hashed, cached, cached.book)
