@@ -82,23 +82,32 @@ def test_fix_hook_rewrites_the_file(repo: Path, pre_commit_home: Path) -> None:
     assert again.returncode == 0, again.stdout
 
 
-def test_commit_is_blocked_then_let_through(repo: Path, pre_commit_home: Path) -> None:
-    """The hook installed in the repository stops a commit with CIT003 and lets the fixed one through."""
+def install_hook(repo: Path, home: Path, hook: str) -> dict[str, str]:
+    """This repository's hook, at its HEAD, installed in ``repo`` as a writer would
+    (``hook``: the hook's lines in .pre-commit-config.yaml); the environment to commit with."""
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()
     dirty = subprocess.run(["git", "status", "--porcelain", "--", "citelint", "pyproject.toml", ".pre-commit-hooks.yaml"], cwd=ROOT, capture_output=True, text=True, check=False).stdout
     if not head or dirty:
         pytest.skip("needs this repository committed: the hook is installed from its HEAD")
-    (repo / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {ROOT}\n    rev: {head}\n    hooks:\n      - id: citelint\n", encoding="utf-8"
-    )
-    env = {**os.environ, "PRE_COMMIT_HOME": str(pre_commit_home), "PRE_COMMIT_COLOR": "never"}
+    (repo / ".pre-commit-config.yaml").write_text(f"repos:\n  - repo: {ROOT}\n    rev: {head}\n    hooks:\n{hook}", encoding="utf-8")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
     subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=repo, env=env, check=True, capture_output=True)
+    return env
+
+
+def commit(repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Everything in ``repo`` staged and committed, through its hooks."""
     subprocess.run([*GIT, "add", "."], cwd=repo, check=True)
-    blocked = subprocess.run([*GIT, "commit", "-m", "chapter"], cwd=repo, env=env, capture_output=True, text=True, check=False)
+    return subprocess.run([*GIT, "commit", "-m", "chapters"], cwd=repo, env=env, capture_output=True, text=True, check=False)
+
+
+def test_commit_is_blocked_then_let_through(repo: Path, pre_commit_home: Path) -> None:
+    """The hook installed in the repository stops a commit with CIT003 and lets the fixed one through."""
+    env = install_hook(repo, pre_commit_home, "      - id: citelint\n")
+    blocked = commit(repo, env)
     assert blocked.returncode != 0 and "CIT003" in blocked.stdout + blocked.stderr
     (repo / "ch.md").write_text(CLEAN, encoding="utf-8")
-    subprocess.run([*GIT, "add", "."], cwd=repo, check=True)
-    passed = subprocess.run([*GIT, "commit", "-m", "chapter"], cwd=repo, env=env, capture_output=True, text=True, check=False)
+    passed = commit(repo, env)
     assert passed.returncode == 0, passed.stdout + passed.stderr
 
 
@@ -130,21 +139,11 @@ def test_in_book_numbering_the_hook_judges_the_whole_book_whatever_files_it_is_g
 def test_in_book_numbering_the_hook_takes_the_book_from_the_configuration(book_repo: Path, pre_commit_home: Path) -> None:
     """`pass_filenames: false` (README): the hook names no file, and the book comes from
     the configuration; a commit that breaks the book's order is stopped, the fixed one is not."""
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()
-    dirty = subprocess.run(["git", "status", "--porcelain", "--", "citelint", "pyproject.toml", ".pre-commit-hooks.yaml"], cwd=ROOT, capture_output=True, text=True, check=False).stdout
-    if not head or dirty:
-        pytest.skip("needs this repository committed: the hook is installed from its HEAD")
-    (book_repo / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {ROOT}\n    rev: {head}\n    hooks:\n      - id: citelint\n        pass_filenames: false\n", encoding="utf-8"
-    )
-    env = {**os.environ, "PRE_COMMIT_HOME": str(pre_commit_home), "PRE_COMMIT_COLOR": "never"}
-    subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=book_repo, env=env, check=True, capture_output=True)
-    subprocess.run([*GIT, "add", "."], cwd=book_repo, check=True)
-    blocked = subprocess.run([*GIT, "commit", "-m", "book"], cwd=book_repo, env=env, capture_output=True, text=True, check=False)
+    env = install_hook(book_repo, pre_commit_home, "      - id: citelint\n        pass_filenames: false\n")
+    blocked = commit(book_repo, env)
     assert blocked.returncode != 0 and "ch1.md:3:7: CIT003" in blocked.stdout + blocked.stderr
     assert "not only the paths given" not in blocked.stdout + blocked.stderr  # no paths were given
     (book_repo / "ch1.md").write_text("# One\n\nFirst [CITATION 1].\n", encoding="utf-8")
     (book_repo / "ch2.md").write_text("# Two\n\nThen [CITATION 2].\n", encoding="utf-8")
-    subprocess.run([*GIT, "add", "."], cwd=book_repo, check=True)
-    passed = subprocess.run([*GIT, "commit", "-m", "book"], cwd=book_repo, env=env, capture_output=True, text=True, check=False)
+    passed = commit(book_repo, env)
     assert passed.returncode == 0, passed.stdout + passed.stderr
