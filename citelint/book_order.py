@@ -286,21 +286,30 @@ _COMMENT = re.compile(r"<!--[\s\S]*?(?:-->|\Z)")
 _FENCE = re.compile(r"[ \t]{0,3}(`{3,}|~{3,})")
 
 
+def lines_outside_code(text: str) -> list[str]:
+    """The text's lines with HTML comments and fenced code blocks blanked, each still a
+    line (line numbers stand): Markdown skimmed without the parser, for the files read
+    before any chapter is (a book tool's table of contents, ``init``'s survey)."""
+    text = _COMMENT.sub(lambda comment: "\n" * comment.group().count("\n"), text)
+    kept: list[str] = []
+    fence = ""
+    for line in text.splitlines():
+        if fence:
+            fence = "" if line.strip().startswith(fence) else fence
+            kept.append("")
+            continue
+        opened = _FENCE.match(line)
+        fence = opened.group(1) if opened else ""
+        kept.append("" if opened else line)
+    return kept
+
+
 def summary_entries(text: str) -> list[_Entry]:
     """The chapters an mdBook SUMMARY.md links to, in order: numbered chapters (list
     items, nested at any depth), prefix and suffix chapters (links on lines of their
     own); drafts (``[Title]()``), part titles, separators and comments are not files."""
-    text = _COMMENT.sub(lambda comment: "\n" * comment.group().count("\n"), text)
     entries: list[_Entry] = []
-    fence = ""
-    for number, line in enumerate(text.splitlines(), 1):
-        if fence:
-            fence = "" if line.strip().startswith(fence) else fence
-            continue
-        opened = _FENCE.match(line)
-        if opened:
-            fence = opened.group(1)
-            continue
+    for number, line in enumerate(lines_outside_code(text), 1):
         item = _LIST_ITEM.match(line)
         rest = line[item.end():] if item else line.lstrip()
         if not rest.startswith("["):

@@ -19,7 +19,7 @@ from typing import Iterator, NamedTuple, Optional
 
 import click
 
-from citelint.book_order import BookError, BookOrder, YamlError, find_book_tool, read_yaml
+from citelint.book_order import BookError, BookOrder, YamlError, find_book_tool, lines_outside_code, read_yaml
 from citelint.config import DEFAULT_REFERENCE_HEADINGS, MAX_HEADING_CHARS, ConfigError, load_settings
 from citelint.diagnostics import printable
 from citelint.files import SKIPPED_FOLDERS, NotRegularFile, TooLarge, read_regular
@@ -54,9 +54,7 @@ _NOT_KEYWORDS = frozenset(
     "figure fig table tab chapter ch section sec part step page p pp appendix eq equation listing example box "
     "exercise vol volume issue no note item line lines level question task version v see cf ibid and vs".split()
 )
-_FENCE = re.compile(r"[ \t]{0,3}(`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
-_COMMENT = re.compile(r"<!--[\s\S]*?(?:-->|\Z)")
 _ATX_HEADING = re.compile(r"#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _LONE_LINE_HEADING = re.compile(r"(?:\*\*|__)(.{1,60}?):?(?:\*\*|__):?[ \t]*$|([A-Z][^:.!?\[\]]{0,40}):[ \t]*$")
 _NUMBERED_ENTRY = re.compile(r"(?<![ \t])[ \t]*+(?:\d{1,4}[.)]|\[\d{1,4}\]|\d{1,4}[ \t])")
@@ -78,7 +76,7 @@ class TextScan(NamedTuple):
 
 def scan_text(text: str) -> TextScan:
     """Count the markers of each style and find the reference headings (code and comments skipped)."""
-    prose = _INLINE_CODE.sub(" ", _without_code_blocks(_COMMENT.sub(" ", text)))
+    prose = _INLINE_CODE.sub(" ", "\n".join(lines_outside_code(text)))
     styles: Counter[str] = Counter()
     keywords: Counter[str] = Counter()
     for match in _KEYWORD_MARKER.finditer(prose):
@@ -89,20 +87,6 @@ def scan_text(text: str) -> TextScan:
     styles["brackets"] += sum(_bracket_markers(line) for line in prose.splitlines())
     styles["superscript"] += len(_SUPERSCRIPT_MARKER.findall(prose))
     return TextScan(+styles, keywords, tuple(reference_headings(prose.splitlines())))
-
-
-def _without_code_blocks(text: str) -> str:
-    kept: list[str] = []
-    fence = ""
-    for line in text.splitlines():
-        if fence:
-            fence = "" if line.strip().startswith(fence) else fence
-            kept.append("")
-            continue
-        opened = _FENCE.match(line)
-        fence = opened.group(1) if opened else ""
-        kept.append("" if opened else line)
-    return "\n".join(kept)
 
 
 def _bracket_markers(line: str) -> int:
