@@ -27,9 +27,9 @@ from typing import Callable, Iterable, NamedTuple, Optional, Sequence
 from citelint.catalog import rule
 from citelint.chapter import YEAR_LIKE_LABEL, Chapter
 from citelint.config import Settings, project_names
-from citelint.diagnostics import Diagnostic, FileError, Rule, Severity, shorten
+from citelint.diagnostics import Diagnostic, FileError, Rule, Severity
 from citelint.files import read_source, reads_as_plain_text
-from citelint.markers import Marker, format_numbers, written_marker
+from citelint.markers import Marker, written_marker
 from citelint.references import Entry
 from citelint.selection import Selection
 from citelint.book_order import BookFiles, book_files  # noqa: F401 - re-exported: fix_book, book_overview
@@ -208,18 +208,13 @@ def _ambiguous(chapter: "Chapter | ChapterSummary") -> Sequence[Diagnostic]:
 
 
 def _undefined(book: Book) -> list[tuple[BookChapter, Diagnostic]]:
-    count = len(book.entries)
+    from citelint.rules.cit001 import undefined_message
+
     found = []
     for cite in book.cites:
-        missing = sorted({number for number in cite.marker.numbers if number not in book.by_number})
-        if not missing:
-            continue
-        if len(missing) == 1:
-            what = f"reference {missing[0]}, but no reference list of the book has entry {missing[0]}"
-        else:
-            what = f"references {shorten(format_numbers(missing))}, but no reference list of the book has such entries"
-        message = f"{cite.marker.shown} cites {what} (the book has {count}); add the reference or correct the number"
-        found.append((cite.place, _finding(cite.place, CIT001, cite.marker.start, cite.marker.end, message)))
+        message = undefined_message(cite.marker.shown, cite.marker.numbers, book.by_number, len(book.entries), book=True)
+        if message:
+            found.append((cite.place, _finding(cite.place, CIT001, cite.marker.start, cite.marker.end, message)))
     return found
 
 

@@ -28,7 +28,7 @@ The deal was signed in 2023. [CITATION 1]
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Container, Iterable, Iterator
 
 from citelint.catalog import rule
 from citelint.chapter import Chapter
@@ -43,14 +43,25 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
     if references is None:
         return
     listed = references.numbers()
-    count = len(references.entries)
     for marker in chapter.citations():
-        missing = sorted({number for number in marker.numbers if number not in listed})
-        if not missing:
-            continue
-        if len(missing) == 1:
-            what = f"reference {missing[0]}, but the reference list has no entry {missing[0]}"
-        else:
-            what = f"references {shorten(format_numbers(missing))}, but the reference list has no such entries"
-        message = f"{marker.shown} cites {what} (it has {count}); add the reference or correct the number"
-        yield chapter.finding(RULE, marker.start, marker.end, message)
+        message = undefined_message(marker.shown, marker.numbers, listed, len(references.entries))
+        if message:
+            yield chapter.finding(RULE, marker.start, marker.end, message)
+
+
+def undefined_message(shown: str, numbers: Iterable[int], listed: Container[int], count: int, book: bool = False) -> str:
+    """What a marker citing ``numbers`` says when some are not ``listed`` ("" when all
+    are): of the chapter's list of ``count`` entries, or with ``book`` of the book's
+    lists (book numbering: book_numbering)."""
+    missing = sorted({number for number in numbers if number not in listed})
+    if not missing:
+        return ""
+    if book:
+        lacks_one, lacks_many, holder = "no reference list of the book has entry", "no reference list of the book has such entries", "the book"
+    else:
+        lacks_one, lacks_many, holder = "the reference list has no entry", "the reference list has no such entries", "it"
+    if len(missing) == 1:
+        what = f"reference {missing[0]}, but {lacks_one} {missing[0]}"
+    else:
+        what = f"references {shorten(format_numbers(missing))}, but {lacks_many}"
+    return f"{shown} cites {what} ({holder} has {count}); add the reference or correct the number"
