@@ -163,24 +163,25 @@ def words_reason(meta: PageMeta, body: Optional[str]) -> Optional[str]:
 
     heads = [title for title in (*meta.titles[:4], meta.h1) if title]
     for head in heads:
-        said = _says(head, PARKING_PHRASES) or _for_sale(head, short_page=False)
+        said = _phrase_reason(head, short_page=False)
         if said:
-            return f'a parking page: it says "{said}"'
-        said = _says(head, ERROR_PHRASES)
-        if said:
-            return f'{ERROR_PAGE}: it says "{said}"'
+            return said
         if any(_normal(part).strip() in BARE_ERROR_TITLES for part in title_parts(head)):
             return f'{ERROR_PAGE}: its title is "{head[:80]}"'
     if body is not None and len(body) <= TEXT_READ_LIMIT and meta.kind in ("html", "text"):
         text = repaired(visible_text(body)[1])
         if len(text) <= SHORT_TEXT:
-            said = _says(text, PARKING_PHRASES) or _for_sale(text, short_page=True)
-            if said:
-                return f'a parking page: it says "{said}"'
-            said = _says(text, ERROR_PHRASES)
-            if said:
-                return f'{ERROR_PAGE}: it says "{said}"'
+            return _phrase_reason(text, short_page=True)
     return None
+
+
+def _phrase_reason(text: str, short_page: bool) -> Optional[str]:
+    """Why ``text`` (a title, or a short page's whole text) is a parking or error page, if it says so."""
+    said = _says(text, PARKING_PHRASES) or _for_sale(text, short_page=short_page)
+    if said:
+        return f'a parking page: it says "{said}"'
+    said = _says(text, ERROR_PHRASES)
+    return f'{ERROR_PAGE}: it says "{said}"' if said else None
 
 
 def _host_of(url: str) -> str:
