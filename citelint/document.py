@@ -13,7 +13,8 @@ from array import array
 from bisect import bisect_right
 from typing import NamedTuple, Optional
 
-from citelint.mistune_adapter import Blocks, LeafBlock, Lines, ListItems, parse_structure
+from citelint.block_scanner import parse_structure
+from citelint.block_structure import Blocks, LeafBlock, Lines, ListItems
 
 BOM = "\ufeff"
 _LINE_ENDING = re.compile(r"\r\n?")

@@ -24,7 +24,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from typing import TYPE_CHECKING, Iterator, NamedTuple, Optional, Sequence
 
-from citelint.mistune_adapter import LeafBlock, ListItem
+from citelint.block_structure import LeafBlock, ListItem
 from citelint.document import Document, Span, is_closing_heading, is_heading_word
 from citelint.patterns import DOI, QUOTED_TITLE, SCHEMELESS, TITLE, URL, YEAR, find_dois, find_urls
 

@@ -38,7 +38,7 @@ from typing import Iterator, Optional
 from citelint.catalog import rule
 from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic
-from citelint.mistune_adapter import LeafBlock
+from citelint.block_structure import LeafBlock
 from citelint.markers import Marker
 
 RULE = rule("CIT006")

@@ -51,7 +51,7 @@ from typing import Iterator, NamedTuple, Optional
 from citelint.catalog import rule
 from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic
-from citelint.mistune_adapter import LeafBlock
+from citelint.block_structure import LeafBlock
 from citelint.document import RAW_TEXT_HTML, Document, is_heading_word
 from citelint.markers import candidate_pattern_for
 

@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from citelint.mistune_adapter import LeafBlock
+from citelint.block_structure import LeafBlock
 from citelint.catalog import rule
 from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic

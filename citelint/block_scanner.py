@@ -1,0 +1,473 @@
+"""The block scanner: a document's block structure read line by line, the way
+mistune 3 reads it, without importing mistune.
+
+Each line is classified once by its first characters, and the blocks mistune
+would make of it (paragraphs, headings, breaks, fenced and indented code, HTML
+comments, block quotes, bullet and ordered lists, nested) are recorded in
+document lines. A manuscript is read in a fraction of the time mistune takes,
+and a one-chapter check does not pay for importing mistune.
+
+What the scanner does not read exactly as mistune does, it does not guess at:
+raw HTML other than comments, link reference definitions, lazy quote lines,
+quotes or lists that interrupt each other, empty list items, tabs in
+indentation, very long lines, nesting deeper than ``MAX_DEPTH``, a carriage
+return or form feed. Any of these hands the whole text to
+``mistune_adapter``, so every document gets mistune's structure;
+tests/test_block_scanner.py compares the two on every document the scanner
+reads.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Optional, Pattern
+
+from citelint.block_structure import KIND_CODES, Blocks, ListItem, ListItems, Structure, sorted_blocks
+
+MAX_DEPTH = 4  # quotes and list items nested in each other
+MAX_CONTAINERS = 10_000  # list items and quotes a document may hold
+MAX_LINE = 4_096  # the longest line read here (mistune_adapter condenses longer ones)
+
+_PARAGRAPH, _HEADING, _CODE, _FENCE, _HTML, _BREAK = (KIND_CODES[kind] for kind in ("paragraph", "heading", "code", "fence", "html", "break"))
+# What the last token of a state was, as far as the next line cares.
+_NONE, _PARA, _BLANK, _OTHER = range(4)
+
+_FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*(.*)")
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t].*)?$")
+_SETEXT = re.compile(r"^ {0,3}([=-])+[ \t]*$")
+_THEMATIC = re.compile(r"^ {0,3}(?:(?:-[ \t]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})$")
+_LIST = re.compile(r"^( {0,3})([*+-]|\d{1,9}[.)])([ \t]*|[ \t].+)$")
+_RAW_HTML = re.compile(r"^ {0,3}(?:</?[A-Za-z]|<!|<\?)")
+_HTML_COMMENT = re.compile(r"^ {0,3}<!--")
+_REF_DEF = re.compile(r"^ {0,3}\[[^\\\[\]]{0,999}\]:")
+_RULE_STARTS = frozenset("`~#=-_*>+[<0123456789")
+
+
+class Unsupported(Exception):
+    """The text holds something the scanner does not read as mistune does."""
+
+
+def parse_structure(text: str) -> Structure:
+    """The leaf blocks and list items of ``text`` (BOM stripped, ``\\n`` line
+    endings): scanned here, or parsed by mistune when the scanner declines."""
+    try:
+        return scan_structure(text)
+    except Unsupported:
+        pass
+    from citelint import mistune_adapter  # outside the handler: the scan's lines are dropped first
+
+    return mistune_adapter.parse_structure(text)
+
+
+def scan_structure(text: str) -> Structure:
+    """The structure mistune would give ``text``; raises Unsupported."""
+    if "\r" in text or "\v" in text or "\f" in text:
+        raise Unsupported("a carriage return, vertical tab or form feed")
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    for line in lines:
+        if len(line) > MAX_LINE:
+            raise Unsupported("a very long line")
+        if line[:1] in (" ", "\t") or (line and line.isspace()):
+            _check_indent(line)
+    scanner = _Scanner()
+    scanner.state(lines, 0, True, 0, -1, 0, False)
+    blocks = scanner.blocks
+    if not scanner.in_order:
+        blocks = sorted_blocks(blocks)
+    return Structure(blocks, scanner.items)
+
+
+def _check_indent(line: str) -> None:
+    body = line.lstrip(" ")
+    if body.startswith("\t"):
+        raise Unsupported("a tab in indentation")
+    if not body.strip() and body:
+        raise Unsupported("a line of other white space")
+
+
+def _blank(line: str) -> bool:
+    return not line or line.isspace() and not line.strip(" ")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _indent_code(line: str) -> bool:
+    return len(line) > 4 and line.startswith("    ")
+
+
+def _rule(line: str) -> bool:
+    """Whether the line starts a block of some kind (mistune's rules, any of
+    them; a paragraph's lines run on until one does)."""
+    first = line[:1]
+    if first == " ":
+        stripped = line.lstrip(" ")
+        if not stripped or len(line) - len(stripped) >= 4:
+            return True  # blank, or indented code
+        first = stripped[0]
+    if not first:
+        return True
+    if first not in _RULE_STARTS and not first.isdigit():
+        return False
+    return bool(
+        first == "["  # a link reference definition, perhaps: decided where a paragraph is not open
+        or 
+        _FENCE_OPEN.match(line)
+        or _ATX.match(line)
+        or _SETEXT.match(line)
+        or _THEMATIC.match(line)
+        or first == ">"
+        or _LIST.match(line)
+        or _RAW_HTML.match(line)
+    )
+
+
+@lru_cache(maxsize=None)
+def _item_patterns(bullet: str, indent: int) -> tuple[Pattern[str], Pattern[str], Pattern[str], Pattern[str], Pattern[str]]:
+    """A list's sibling item, and the lines that end its items (a break, a fence,
+    a heading, a quote, another list), allowing ``indent`` leading spaces."""
+    spaces = "^ {0,%d}" % indent
+    sibling = re.compile(r"^( {0,%d})(%s)([ \t]*|[ \t].+)$" % (indent, bullet))
+    return (
+        sibling,
+        re.compile(spaces + r"(?:(?:-[ \t]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})$"),
+        re.compile(spaces + r"(`{3,}|~{3,})[ \t]*(.*)"),
+        re.compile(spaces + r"(#{1,6})(?:[ \t].*)?$"),
+        re.compile(spaces + r"(?:>|[*+-](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|<)"),
+    )
+
+
+def _bullet_pattern(marker: str) -> str:
+    if marker[-1] in ".)":
+        return r"\d{1,9}\%s" % marker[-1]
+    return "\\" + marker
+
+
+class _Scanner:
+    """One document's scan: the blocks and items found so far."""
+
+    def __init__(self) -> None:
+        self.blocks = Blocks()
+        self.items = ListItems()
+        self.in_order = True
+        self.containers = 0
+
+    def add(self, kind: int, first: int, last: int, level: int, item: int, quoted: bool) -> int:
+        blocks = self.blocks
+        if self.in_order and len(blocks) and (first, last) < (blocks.first[-1], blocks.last[-1]):
+            self.in_order = False
+        blocks.add(kind, first, last, level, item, quoted)
+        return len(blocks) - 1
+
+    def state(self, lines: list[str], base: int, ends_in_newline: bool, depth: int, item: int, list_depth: int, quoted: bool) -> None:
+        """Scan one parser state: ``lines`` are document lines ``base`` on, with
+        their container prefixes removed; ``item`` the innermost list item."""
+        count = len(lines)
+        if not ends_in_newline and count and not lines[-1].strip():
+            raise Unsupported("a blank last line without a line break")
+        context = _Context(self, lines, base, ends_in_newline, depth, item, list_depth, quoted)
+        index = 0
+        while index < count:
+            line = lines[index]
+            if len(line) > 4 and line.startswith("    "):
+                index = context.indented_code(index)
+                continue
+            if not _rule(line):
+                end = index + 1
+                while end < count and not _rule(lines[end]):
+                    end += 1
+                context.paragraph(index, end - 1)
+                index = end
+                continue
+            index = context.block(index)
+
+
+class _Context:
+    """A parser state being scanned (see ``_Scanner.state``)."""
+
+    __slots__ = ("scanner", "lines", "base", "ends_in_newline", "depth", "item", "list_depth", "quoted", "last", "open_paragraph")
+
+    def __init__(self, scanner: _Scanner, lines: list[str], base: int, ends_in_newline: bool, depth: int, item: int, list_depth: int, quoted: bool) -> None:
+        self.scanner = scanner
+        self.lines = lines
+        self.base = base
+        self.ends_in_newline = ends_in_newline
+        self.depth = depth
+        self.item = item
+        self.list_depth = list_depth
+        self.quoted = quoted
+        self.last = _NONE
+        self.open_paragraph = -1
+
+    def leaf(self, kind: int, first: int, last: int, level: int = 0) -> None:
+        self.scanner.add(kind, self.base + first, self.base + last, level, self.item, self.quoted)
+        self.last = _OTHER
+
+    def paragraph(self, first: int, last: int) -> None:
+        """Lines ``first`` to ``last`` as paragraph text: the paragraph before
+        them goes on when it was the last thing parsed."""
+        if self.last == _PARA:
+            self.scanner.blocks.last[self.open_paragraph] = self.base + last
+            self.scanner.blocks.made = None
+            return
+        self.open_paragraph = self.scanner.add(_PARAGRAPH, self.base + first, self.base + last, 0, self.item, self.quoted)
+        self.last = _PARA
+
+    def indented_code(self, index: int) -> int:
+        if self.last == _PARA:
+            self.paragraph(index, index)
+            return index + 1
+        lines = self.lines
+        end = index + 1
+        while end < len(lines) and (_indent_code(lines[end]) or not lines[end].strip()):
+            end += 1
+        self.leaf(_CODE, index, end - 1)
+        return end
+
+    def blank(self, index: int) -> int:
+        lines = self.lines
+        end = index
+        while end < len(lines) and _blank(lines[end]) and (end + 1 < len(lines) or self.ends_in_newline):
+            end += 1
+        self.last = _BLANK
+        return end
+
+    def block(self, index: int) -> int:
+        """Scan the block that starts at line ``index``; the line after it."""
+        line = self.lines[index]
+        stripped = line.lstrip(" ")
+        if not stripped:
+            return self.blank(index)
+        first = stripped[0]
+        if first in "`~" and _FENCE_OPEN.match(line):
+            return self.fenced_code(index, _FENCE_OPEN.match(line))  # type: ignore[arg-type]
+        if first == "#" and _ATX.match(line):
+            self.leaf(_HEADING, index, index, len(_ATX.match(line).group(1)))  # type: ignore[union-attr]
+            return index + 1
+        if first in "=-":
+            setext = _SETEXT.match(line)
+            if setext:
+                return self.setext(index, setext.group(1))
+        if first in "-_*" and _THEMATIC.match(line):
+            self.leaf(_BREAK, index, index)
+            return index + 1
+        if first == ">":
+            return self.quote(index)
+        listed = _LIST.match(line)
+        if listed:
+            return self.list(index, listed.group(1), listed.group(2), listed.group(3))
+        if first == "[":
+            if self.last != _PARA and self._reference_definition(index):
+                raise Unsupported("a link reference definition")
+            self.paragraph(index, index)  # a continued paragraph's line, or a new paragraph's
+            return index + 1
+        if first == "<" and _RAW_HTML.match(line):
+            if _HTML_COMMENT.match(line):
+                return self.html_comment(index)
+            raise Unsupported("raw HTML")
+        self.paragraph(index, index)
+        return index + 1
+
+    def _reference_definition(self, index: int) -> bool:
+        """Whether a link reference definition (a label in brackets, then a
+        colon) starts at line ``index``: decided on the line when its label
+        closes there with no backslash in it, else left to mistune (a label may
+        run across lines, and hold escaped brackets)."""
+        line = self.lines[index]
+        closing = line.find("]")
+        if closing < 0 or "\\" in line[:closing]:
+            raise Unsupported("a bracket that may open a link reference definition")
+        return _REF_DEF.match(line) is not None
+
+    def fenced_code(self, index: int, opening: "re.Match[str]") -> int:
+        marker, info = opening.group(1), opening.group(2)
+        if marker[0] == "`" and "`" in info:
+            self.paragraph(index, index)  # not a fence: a backtick in its info string
+            return index + 1
+        closing = re.compile(r"^ {0,3}%s{%d,}[ \t]*$" % (re.escape(marker[0]), len(marker)))
+        lines = self.lines
+        for end in range(index + 1, len(lines)):
+            if closing.match(lines[end]):
+                self.leaf(_FENCE, index, end)
+                return end + 1
+        self.leaf(_FENCE, index, max(index, len(lines) - 1))
+        return len(lines)
+
+    def setext(self, index: int, underline: str) -> int:
+        if self.last == _PARA:
+            blocks = self.scanner.blocks
+            blocks.kind[self.open_paragraph] = _HEADING
+            blocks.level[self.open_paragraph] = 1 if underline == "=" else 2
+            blocks.last[self.open_paragraph] = self.base + index
+            blocks.made = None
+            self.last = _OTHER
+            return index + 1
+        line = self.lines[index]
+        if _THEMATIC.match(line):
+            self.leaf(_BREAK, index, index)
+            return index + 1
+        listed = _LIST.match(line)
+        if listed:
+            return self.list(index, listed.group(1), listed.group(2), listed.group(3))
+        self.paragraph(index, index)
+        return index + 1
+
+    def html_comment(self, index: int) -> int:
+        """An HTML comment: to the end of the line that closes it."""
+        lines = self.lines
+        line = lines[index]
+        start = line.index("<!--") + 4
+        if "-->" in line[start:]:
+            self.leaf(_HTML, index, index)
+            return index + 1
+        for end in range(index + 1, len(lines)):
+            if "-->" in lines[end]:
+                self.leaf(_HTML, index, end)
+                return end + 1
+        self.leaf(_HTML, index, len(lines) - 1)
+        return len(lines)
+
+    def enter(self) -> None:
+        if self.depth + 1 > MAX_DEPTH:
+            raise Unsupported("containers nested deeper than MAX_DEPTH")
+        self.scanner.containers += 1
+        if self.scanner.containers > MAX_CONTAINERS:
+            raise Unsupported("more than MAX_CONTAINERS list items and quotes")
+
+    def quote(self, index: int) -> int:
+        """A block quote whose every line starts with ``>``, ended by a blank
+        line, by the end of the text or (when its first line is blank, code or
+        a fence) by any line without ``>``."""
+        self.enter()
+        lines = self.lines
+        contents = [self._quoted(index)]
+        text = contents[0]
+        require_marker = _blank(text) or _indent_code(text) or bool(_FENCE_OPEN.match(text))
+        end = index + 1
+        previous_blank = False
+        ends_blank = False
+        while end < len(lines):
+            line = lines[end]
+            if line.lstrip(" ")[:1] == ">" and _indent(line) < 4:
+                content = self._quoted(end)
+                contents.append(content)
+                previous_blank = not content.strip()
+                end += 1
+                continue
+            if require_marker or previous_blank:
+                break
+            if _blank(line):
+                ends_blank = True
+                break
+            raise Unsupported("a lazy line or a block interrupting a quote")
+        last_line_ends = self.ends_in_newline or end < len(lines)
+        self.scanner.state(contents, self.base + index, last_line_ends, self.depth + 1, self.item, self.list_depth, True)
+        self.last = _OTHER
+        if ends_blank:
+            return self.blank(end)
+        return end
+
+    def _quoted(self, index: int) -> str:
+        line = self.lines[index]
+        if "\t" in line:
+            raise Unsupported("a tab in a quote")
+        if index + 1 == len(self.lines) and not self.ends_in_newline:
+            raise Unsupported("a quote on a last line without a line break")
+        content = line[line.index(">") + 1 :]
+        content = content[1:] if content[:1] == " " else content
+        if not content.strip() and content.strip(" "):
+            raise Unsupported("a quote line of other white space")
+        return content
+
+    def list(self, index: int, spaces: str, marker: str, text: str) -> int:
+        """A list from line ``index``: its items, each scanned as a state of its own."""
+        ordered = len(marker) > 1
+        if not text.strip() or (ordered and int(marker[:-1]) != 1):
+            if self.last == _PARA:
+                self.paragraph(index, index)  # an empty item, or a number other than 1, does not interrupt a paragraph
+                return index + 1
+        lines = self.lines
+        end: Optional[int] = None
+        line_after = index + 1
+        next_item: Optional[tuple[int, str, str, str]] = (index, spaces, marker, text)
+        while next_item is not None:
+            item_line, spaces, marker, text = next_item
+            next_item = None
+            if not text.strip():
+                raise Unsupported("an empty list item")
+            self.enter()
+            leading = len(spaces) + len(marker)
+            gap = len(text) - len(text.lstrip(" "))
+            if "\t" in text[: gap + 1]:
+                raise Unsupported("a tab after a list marker")
+            gap = 1 if gap >= 5 else gap
+            width = leading + gap
+            sibling, thematic, fence, heading, other = _item_patterns(_bullet_pattern(marker), min(leading, 3))
+            content = [text[gap:]]
+            taken = item_line  # the last line the item holds
+            previous_blank = False
+            position = line_after
+            while position < len(lines):
+                line = lines[position]
+                if _blank(line) and (position + 1 < len(lines) or self.ends_in_newline):
+                    content.append("")
+                    previous_blank = True
+                    position += 1
+                    continue
+                if _indent(line) >= width:
+                    content.append(line[width:])
+                    taken = position
+                    previous_blank = False
+                    position += 1
+                    continue
+                if thematic.match(line):
+                    self.leaf(_BREAK, position, position)
+                    end = position + 1
+                    break
+                found = sibling.match(line)
+                if found:
+                    next_item = (position, found.group(1), found.group(2), found.group(3))
+                    position += 1
+                    break
+                opening = fence.match(line)
+                if opening and not (opening.group(1)[0] == "`" and "`" in opening.group(2)):
+                    end = self.fenced_code(position, opening)
+                    break
+                if not opening and heading.match(line):
+                    self.leaf(_HEADING, position, position, len(heading.match(line).group(1)))  # type: ignore[union-attr]
+                    end = position + 1
+                    break
+                if not opening and other.match(line):
+                    stripped = line.lstrip(" ")
+                    if stripped[0] in "*+-0123456789" and _is_list_start(line, min(leading, 3)):
+                        break  # another kind of list: this one ends
+                    if stripped[0] == "<":
+                        if stripped.startswith("<!--"):
+                            end = self.html_comment(position)
+                            break
+                        raise Unsupported("raw HTML after a list item")
+                    raise Unsupported("a quote or list interrupting a list")
+                if previous_blank:
+                    break
+                content.append(line)  # a lazy continuation line
+                taken = position
+                position += 1
+            while content and not content[-1].strip():
+                content.pop()
+            item_index = len(self.scanner.items)
+            self.scanner.items.append(ListItem(item_index, self.base + item_line, int(marker[:-1]) if ordered else None, self.item if self.item >= 0 else None, self.list_depth, self.quoted))
+            item_ends = self.ends_in_newline or len(content) == 1 or taken + 1 < len(lines)
+            self.scanner.state(content, self.base + item_line, item_ends, self.depth + 1, item_index, self.list_depth + 1, self.quoted)
+            line_after = position
+            if end is not None:
+                break
+        self.last = _OTHER
+        return line_after if end is None else end
+
+
+def _is_list_start(line: str, indent: int) -> bool:
+    return re.match(r"^ {0,%d}(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)" % indent, line) is not None

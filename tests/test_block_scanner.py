@@ -1,0 +1,144 @@
+"""Differential: the block scanner reads each document it accepts exactly as
+mistune (through mistune_adapter) does, and hands every other to mistune.
+
+Random documents are put together from lines of every kind a manuscript holds
+(and many it should not), each perhaps inside quotes or list items, indented or
+not. Where the scanner answers, its blocks and items must equal mistune's; where
+it declines, ``parse_structure`` must still give mistune's.
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from citelint import block_scanner, mistune_adapter
+from citelint.block_scanner import Unsupported, parse_structure, scan_structure
+
+ROOT = Path(__file__).resolve().parent.parent
+
+LINES = [
+    "Plain text here [CITATION 1].", "another line of text", '"Quoted start" text', "1984 was a year.",
+    "# Heading", "## Heading two ##", "#NotHeading", "####### seven", "===", "---", "- - -", "***", "___", "* * *",
+    "```", "```python", "``` `x`", "~~~", "````", "    code line", "     ", "        ", "    ", "  ", "",
+    "> quoted text", ">", "> ", ">> nested", "> > nested two", ">     code in quote", "> ```", "> - item in quote",
+    "> # heading", "- item", "* item", "+ item", "1. first", "2. second", "1) paren", "3) three", "10. ten", "0. zero",
+    "  - nested item", "    - deeper", "   continuation", "  continuation two", "   1. nested ordered",
+    "<!-- comment -->", "<!-- open comment", "still comment", "end -->", "[1] Smith, J. Title.",
+    "[CITATION 2] Jones.", "Text with `code` and <b>tag</b>.", "\\# escaped", "- [ ] task", "a\ttab inside",
+    "Setext title", "=", "--", "- # heading in item", "- > quote in item", "  > indented quote", "   ```", "  ~~~",
+    "\u0661. arabic digit", "\u00b2superscript", "* * * *", "-- -", "  ---", "    ---", "[see\nbelow] text",
+]
+# Lines the scanner hands to mistune, mixed in more rarely.
+DECLINED = ["<div>", "<em>x</em> text", "-\tx", "\tTabbed", "[foo]: http://example.com", "-", "- ", "\u00a0", "\r"]
+PREFIXES = ["", "", "", "", " ", "  ", "   ", "    ", "> ", ">", "  > ", "- ", "1. ", "      "]
+
+
+def _document(rng: random.Random) -> str:
+    lines = []
+    for _ in range(rng.randint(1, 25)):
+        line = rng.choice(DECLINED) if rng.random() < 0.02 else rng.choice(LINES)
+        for _ in range(2):
+            if rng.random() < 0.25:
+                line = rng.choice(PREFIXES) + line
+        lines.append(line)
+    return "\n".join(lines) + ("\n" if rng.random() < 0.8 else "")
+
+
+def _agrees(text: str) -> bool:
+    """Whether the scanner read ``text`` as mistune does; False when it declined."""
+    try:
+        scanned = scan_structure(text)
+    except Unsupported:
+        assert parse_structure(text) == mistune_adapter.parse_structure(text)
+        return False
+    parsed = mistune_adapter.parse_structure(text)
+    assert scanned == parsed, f"{text!r}\nscanned {list(scanned.blocks)} {list(scanned.items)}\nmistune {list(parsed.blocks)} {list(parsed.items)}"
+    return True
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_documents_read_as_mistune_reads_them(seed: int) -> None:
+    rng = random.Random(seed)
+    scanned = sum(_agrees(_document(rng)) for _ in range(1_000))
+    assert scanned >= 200  # most documents are read by the scanner, not handed on
+
+
+def test_the_manuscript_chapter_is_scanned_in_both_forms() -> None:
+    markdown = (ROOT / "manuscript" / "chapter-38.md").read_text(encoding="utf-8")
+    plain = "\n".join(line.lstrip("#").lstrip() for line in markdown.splitlines()) + "\n"
+    for text in (markdown, plain):
+        assert _agrees(text)
+
+
+def test_a_generated_book_chapter_is_scanned() -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from generate_book import chapter  # type: ignore[import-not-found]
+    finally:
+        sys.path.pop(0)
+    for number in (1, 2, 3):
+        assert _agrees(chapter(number, random.Random(number)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Intro.\n\n<div>\nhtml\n</div>\n",  # raw HTML other than a comment
+        "[label]: https://example.org\n",  # a link reference definition
+        "[multi\nline]: https://example.org\n",  # its label across lines
+        "> quoted\nlazy line\n",  # a lazy quote line
+        "- item\n> quote\n",  # a quote interrupting a list
+        "-\n  text\n",  # an empty item
+        "\tindented by a tab\n",
+        "text\r\nmore\r\n",
+        "x" * (block_scanner.MAX_LINE + 1) + "\n",
+        "".join("  " * depth + "- level\n" for depth in range(block_scanner.MAX_DEPTH + 2)),
+        "- item\n" * (block_scanner.MAX_CONTAINERS + 1),
+    ],
+)
+def test_what_the_scanner_declines_mistune_reads(text: str) -> None:
+    with pytest.raises(Unsupported):
+        scan_structure(text)
+    assert parse_structure(text) == mistune_adapter.parse_structure(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Para\n---\n",  # a setext heading
+        "Para\n2. not a list\n- but this is\n",
+        "- one\n- two\n\n  continued\n- three\n  - nested\n    - deeper\n",
+        "1. first\n2. second\n# heading after\n",
+        "> quote\n> > nested\n>\n> - item\n\nafter\n",
+        "```\nunclosed fence\n- not a list\n",
+        "<!-- a comment\nover lines -->\ntext\n",
+        "    code\n\n\n    more code\n\ntext\n",
+        "text\n     \nstill the paragraph\n",
+    ],
+)
+def test_what_the_scanner_reads_is_mistunes_structure(text: str) -> None:
+    assert _agrees(text)
+
+
+PROBE = """
+import sys
+from citelint.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exit:
+    print("exit", exit.code)
+print("mistune" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize(("text", "imported"), [("Text [CITATION 1].\n\n## References\n\n1. Source.\n", "False"), ("<div>\nText [CITATION 1].\n</div>\n\n## References\n\n1. Source.\n", "True")])
+def test_a_chapter_the_scanner_reads_does_not_import_mistune(tmp_path: Path, text: str, imported: str) -> None:
+    chapter = tmp_path / "chapter.md"
+    chapter.write_text(text, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-c", PROBE, "check", "--no-cache", str(chapter)], capture_output=True, text=True, timeout=60, check=False)
+    assert result.stdout.strip().splitlines()[-1] == imported, result.stdout + result.stderr
