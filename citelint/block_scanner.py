@@ -20,8 +20,7 @@ reads.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from typing import Optional, Pattern
+from typing import Optional
 
 from citelint.block_structure import KIND_CODES, Blocks, ListItem, ListItems, Structure, sorted_blocks
 
@@ -126,25 +125,20 @@ def _rule(line: str) -> bool:
     )
 
 
-@lru_cache(maxsize=None)
-def _item_patterns(bullet: str, indent: int) -> tuple[Pattern[str], Pattern[str], Pattern[str], Pattern[str], Pattern[str]]:
-    """A list's sibling item, and the lines that end its items (a break, a fence,
-    a heading, a quote, another list), allowing ``indent`` leading spaces."""
-    spaces = "^ {0,%d}" % indent
-    sibling = re.compile(r"^( {0,%d})(%s)([ \t]*|[ \t].+)$" % (indent, bullet))
-    return (
-        sibling,
-        re.compile(spaces + r"(?:(?:-[ \t]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})$"),
-        re.compile(spaces + r"(`{3,}|~{3,})[ \t]*(.*)"),
-        re.compile(spaces + r"(#{1,6})(?:[ \t].*)?$"),
-        re.compile(spaces + r"(?:>|[*+-](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|<)"),
-    )
+def _closes(line: str, marker: str) -> bool:
+    """Whether ``line`` closes a fence opened with ``marker``: at most three spaces,
+    at least as many of its character, then only spaces and tabs."""
+    body = line.lstrip(" ")
+    if len(line) - len(body) > 3 or body[:1] != marker[0]:
+        return False
+    run = body.rstrip(" \t")
+    return len(run) >= len(marker) and run.count(marker[0]) == len(run)
 
 
-def _bullet_pattern(marker: str) -> str:
-    if marker[-1] in ".)":
-        return r"\d{1,9}\%s" % marker[-1]
-    return "\\" + marker
+def _same_list(marker: str, other: str) -> bool:
+    """Whether a list item with marker ``other`` goes on the list ``marker`` began:
+    the same bullet, or numbers with the same delimiter."""
+    return other[-1] == marker[-1] and (len(other) > 1) == (len(marker) > 1)
 
 
 class _Scanner:
@@ -288,10 +282,9 @@ class _Context:
         if marker[0] == "`" and "`" in info:
             self.paragraph(index, index)  # not a fence: a backtick in its info string
             return index + 1
-        closing = re.compile(r"^ {0,3}%s{%d,}[ \t]*$" % (re.escape(marker[0]), len(marker)))
         lines = self.lines
         for end in range(index + 1, len(lines)):
-            if closing.match(lines[end]):
+            if _closes(lines[end], marker):
                 self.leaf(_FENCE, index, end)
                 return end + 1
         self.leaf(_FENCE, index, max(index, len(lines) - 1))
@@ -406,7 +399,7 @@ class _Context:
                 raise Unsupported("a tab after a list marker")
             gap = 1 if gap >= 5 else gap
             width = leading + gap
-            sibling, thematic, fence, heading, other = _item_patterns(_bullet_pattern(marker), min(leading, 3))
+            allowed = min(leading, 3)  # the indent a line ending the item may have
             content = [text[gap:]]
             taken = item_line  # the last line the item holds
             previous_blank = False
@@ -418,39 +411,42 @@ class _Context:
                     previous_blank = True
                     position += 1
                     continue
-                if _indent(line) >= width:
+                indent = _indent(line)
+                if indent >= width:
                     content.append(line[width:])
                     taken = position
                     previous_blank = False
                     position += 1
                     continue
-                if thematic.match(line):
-                    self.leaf(_BREAK, position, position)
-                    end = position + 1
-                    break
-                found = sibling.match(line)
-                if found:
-                    next_item = (position, found.group(1), found.group(2), found.group(3))
-                    position += 1
-                    break
-                opening = fence.match(line)
-                if opening and not (opening.group(1)[0] == "`" and "`" in opening.group(2)):
-                    end = self.fenced_code(position, opening)
-                    break
-                if not opening and heading.match(line):
-                    self.leaf(_HEADING, position, position, len(heading.match(line).group(1)))  # type: ignore[union-attr]
-                    end = position + 1
-                    break
-                if not opening and other.match(line):
-                    stripped = line.lstrip(" ")
-                    if stripped[0] in "*+-0123456789" and _is_list_start(line, min(leading, 3)):
+                if indent <= allowed:
+                    start = line[indent]
+                    if start in "-_*" and _THEMATIC.match(line):
+                        self.leaf(_BREAK, position, position)
+                        end = position + 1
+                        break
+                    listed = _LIST.match(line) if start in "*+-" or start.isdigit() else None
+                    if listed and _same_list(marker, listed.group(2)):
+                        next_item = (position, listed.group(1), listed.group(2), listed.group(3))
+                        position += 1
+                        break
+                    opening = _FENCE_OPEN.match(line) if start in "`~" else None
+                    if opening and not (opening.group(1)[0] == "`" and "`" in opening.group(2)):
+                        end = self.fenced_code(position, opening)
+                        break
+                    heading = _ATX.match(line) if start == "#" else None
+                    if heading:
+                        self.leaf(_HEADING, position, position, len(heading.group(1)))
+                        end = position + 1
+                        break
+                    if listed:
                         break  # another kind of list: this one ends
-                    if stripped[0] == "<":
-                        if stripped.startswith("<!--"):
+                    if start == ">":
+                        raise Unsupported("a quote interrupting a list")
+                    if start == "<" and _RAW_HTML.match(line):
+                        if _HTML_COMMENT.match(line):
                             end = self.html_comment(position)
                             break
                         raise Unsupported("raw HTML after a list item")
-                    raise Unsupported("a quote or list interrupting a list")
                 if previous_blank:
                     break
                 content.append(line)  # a lazy continuation line
@@ -467,7 +463,3 @@ class _Context:
                 break
         self.last = _OTHER
         return line_after if end is None else end
-
-
-def _is_list_start(line: str, indent: int) -> bool:
-    return re.match(r"^ {0,%d}(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)" % indent, line) is not None

@@ -8,7 +8,6 @@ findings all ask the same ``Selection``; the comments are read once per file.
 from __future__ import annotations
 
 import os
-from copy import copy
 from typing import Optional
 
 from citelint.catalog import CIT_CODES, CODES, matches
@@ -42,8 +41,8 @@ class Selection:
     def for_text_of(self, chapter: Chapter) -> "Selection":
         """The same codes and severities for another text of the file (a fixed one),
         with that text's comments."""
-        other = copy(self)
-        other.suppressions = suppressions_of(chapter.directives)
+        other = object.__new__(Selection)  # not ``copy.copy``: its module is not imported for this
+        other.__dict__.update(self.__dict__, suppressions=suppressions_of(chapter.directives))
         return other
 
     def suppressed_at(self, line: int, code: str) -> bool:
