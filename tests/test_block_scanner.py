@@ -142,3 +142,22 @@ def test_a_chapter_the_scanner_reads_does_not_import_mistune(tmp_path: Path, tex
     chapter.write_text(text, encoding="utf-8")
     result = subprocess.run([sys.executable, "-c", PROBE, "check", "--no-cache", str(chapter)], capture_output=True, text=True, timeout=60, check=False)
     assert result.stdout.strip().splitlines()[-1] == imported, result.stdout + result.stderr
+
+
+def test_the_nested_documents_of_the_mistune_differential_read_alike() -> None:
+    """tests/test_against_mistune.py's generator: quotes and lists holding fences,
+    indented code, raw-text HTML, comments and lazy lines."""
+    from test_against_mistune import document
+
+    scanned = sum(_agrees(document(random.Random(seed))) for seed in range(1_500))
+    assert scanned >= 300
+
+
+@pytest.mark.slow
+def test_the_hostile_shapes_read_alike() -> None:
+    """Every shape of tests/test_hostile.py the scanner reads, it reads as mistune
+    does; the others it declines quickly and mistune reads."""
+    from test_hostile import CASES
+
+    scanned = sum(_agrees(make()) for make in CASES.values())
+    assert scanned >= 5
