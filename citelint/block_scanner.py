@@ -25,7 +25,7 @@ from typing import Optional
 from citelint.block_structure import KIND_CODES, Blocks, ListItem, ListItems, Structure, sorted_blocks
 
 MAX_DEPTH = 4  # quotes and list items nested in each other
-MAX_CONTAINERS = 10_000  # list items and quotes a document may hold
+MAX_CONTAINERS = 15_000  # list items and quotes a document may hold (mistune_adapter reads past 20,000 as text)
 MAX_LINE = 4_096  # the longest line read here (mistune_adapter condenses longer ones)
 
 _PARAGRAPH, _HEADING, _CODE, _FENCE, _HTML, _BREAK = (KIND_CODES[kind] for kind in ("paragraph", "heading", "code", "fence", "html", "break"))

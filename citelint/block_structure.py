@@ -8,7 +8,6 @@ not read, ``mistune_adapter`` parses with mistune into the same values.
 
 from __future__ import annotations
 
-import heapq
 from array import array
 from bisect import bisect_right
 from typing import Iterable, Iterator, NamedTuple, Optional, Sequence, Union, overload
@@ -216,6 +215,8 @@ def sorted_blocks(blocks: Blocks) -> Blocks:
     """The blocks by first line, then last line, stably: a merge of the runs that
     are in order already (a break that ends a list is recorded before the list),
     holding no key per block."""
+    import heapq  # here: a chapter's blocks are found in order but for rare shapes
+
     first, last = blocks.first, blocks.last
     bounds = [0] + [index for index in range(1, len(blocks)) if (first[index], last[index]) < (first[index - 1], last[index - 1])]
     bounds.append(len(blocks))
