@@ -152,8 +152,8 @@ def main() -> None:
     compare("1 chapter (no cache)", [PYTHON, "-c", "import mistune, click"], [*CITELINT, "check", "--no-cache", chapter], work, arguments.runs, "<= 1.15")
     compare("1 chapter (default: result cache)", [PYTHON, "-c", "import mistune, click"], [*CITELINT, "check", chapter], work, arguments.runs, "<= 1.15")
     compare("40 chapters (no cache)", [PYTHON, "-c", NAIVE_PARSE, str(forty)], [*CITELINT, "check", "--no-cache", str(forty)], work, arguments.runs, "none; reference")
-    compare("1M-word book (no cache)", [PYTHON, "-c", NAIVE_PARSE, str(book)], [*CITELINT, "check", "--no-cache", str(book)], work, arguments.runs, "<= 1.0")
-    compare("1M-word book (no cache, --jobs 1)", [PYTHON, "-c", NAIVE_PARSE, str(book)], [*CITELINT, "check", "--no-cache", "--jobs", "1", str(book)], work, arguments.runs, "(serial)")
+    compare("1M-word book (no cache)", [PYTHON, "-c", NAIVE_PARSE, str(book)], [*CITELINT, "check", "--no-cache", str(book)], work, arguments.runs, "<= 0.7 on an idle machine; SPEC 9: <= 1.0")
+    compare("1M-word book (no cache, --jobs 1)", [PYTHON, "-c", NAIVE_PARSE, str(book)], [*CITELINT, "check", "--no-cache", "--jobs", "1", str(book)], work, arguments.runs, "<= 1.0")
     unchanged_book(book, work, arguments.runs, chapter)
     if arguments.large:
         large = work / "large"
