@@ -94,10 +94,15 @@ class Book:
             self.by_number.setdefault(listed.number, []).append(listed)
         self._blocker: Optional[tuple[str, str]] = None
         self._blocker_known = False
+        self._listed_citations: Optional[list[tuple[int, Cite]]] = None
 
     def listed_citations(self) -> list[tuple[int, Cite]]:
-        """Each cited number the book lists, with its marker, in book order."""
-        return [(number, cite) for cite in self.cites for number in cite.marker.numbers if number in self.by_number]
+        """Each cited number the book lists, with its marker, in book order (made
+        once: CIT003 and CIT004 both read it)."""
+        if self._listed_citations is None:
+            by_number = self.by_number
+            self._listed_citations = [(number, cite) for cite in self.cites for number in cite.marker.numbers if number in by_number]
+        return self._listed_citations
 
     def duplicates(self) -> list[tuple[Listed, Listed]]:
         """Each entry whose number an earlier entry of another chapter has, with that one."""
@@ -211,8 +216,11 @@ def _undefined(book: Book) -> list[tuple[BookChapter, Diagnostic]]:
     from citelint.rules.cit001 import undefined_message
 
     found = []
+    by_number = book.by_number
     for cite in book.cites:
-        message = undefined_message(cite.marker.shown, cite.marker.numbers, book.by_number, len(book.entries), book=True)
+        if all(number in by_number for number in cite.marker.numbers):
+            continue  # the common case, decided without making a message
+        message = undefined_message(cite.marker.shown, cite.marker.numbers, by_number, len(book.entries), book=True)
         if message:
             found.append((cite.place, _finding(cite.place, CIT001, cite.marker.start, cite.marker.end, message)))
     return found
