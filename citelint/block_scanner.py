@@ -20,7 +20,7 @@ reads.
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from citelint.block_structure import KIND_CODES, Blocks, ListItem, ListItems, Structure, sorted_blocks
 
@@ -141,6 +141,25 @@ def _same_list(marker: str, other: str) -> bool:
     return other[-1] == marker[-1] and (len(other) > 1) == (len(marker) > 1)
 
 
+class _ItemStart(NamedTuple):
+    """A list item's first line, its marker's parts as the list pattern reads them."""
+
+    line: int
+    spaces: str
+    marker: str
+    text: str
+
+
+class _Gathered(NamedTuple):
+    """An item's lines, and how its list goes on (see ``_Context._gather_item``)."""
+
+    content: list[str]
+    taken: int  # the last line the item holds
+    position: int  # the line after the item
+    next_item: Optional[_ItemStart]
+    end: Optional[int]  # the line after a block that ended the list, recorded
+
+
 class _Scanner:
     """One document's scan: the blocks and items found so far."""
 
@@ -205,8 +224,7 @@ class _Context:
         """Lines ``first`` to ``last`` as paragraph text: the paragraph before
         them goes on when it was the last thing parsed."""
         if self.last == _PARA:
-            self.scanner.blocks.last[self.open_paragraph] = self.base + last
-            self.scanner.blocks.made = None
+            self.scanner.blocks.extend(self.open_paragraph, self.base + last)
             return
         self.open_paragraph = self.scanner.add(_PARAGRAPH, self.base + first, self.base + last, 0, self.item, self.quoted)
         self.last = _PARA
@@ -292,11 +310,7 @@ class _Context:
 
     def setext(self, index: int, underline: str) -> int:
         if self.last == _PARA:
-            blocks = self.scanner.blocks
-            blocks.kind[self.open_paragraph] = _HEADING
-            blocks.level[self.open_paragraph] = 1 if underline == "=" else 2
-            blocks.last[self.open_paragraph] = self.base + index
-            blocks.made = None
+            self.scanner.blocks.make_heading(self.open_paragraph, 1 if underline == "=" else 2, self.base + index)
             self.last = _OTHER
             return index + 1
         line = self.lines[index]
@@ -377,89 +391,107 @@ class _Context:
         return content
 
     def list(self, index: int, spaces: str, marker: str, text: str) -> int:
-        """A list from line ``index``: its items, each scanned as a state of its own."""
+        """A list from line ``index``: each item's lines gathered, then scanned as a
+        state of its own; the line after the list."""
         ordered = len(marker) > 1
         if not text.strip() or (ordered and int(marker[:-1]) != 1):
             if self.last == _PARA:
                 self.paragraph(index, index)  # an empty item, or a number other than 1, does not interrupt a paragraph
                 return index + 1
-        lines = self.lines
-        end: Optional[int] = None
-        line_after = index + 1
-        next_item: Optional[tuple[int, str, str, str]] = (index, spaces, marker, text)
-        while next_item is not None:
-            item_line, spaces, marker, text = next_item
-            next_item = None
-            if not text.strip():
-                raise Unsupported("an empty list item")
-            self.enter()
-            leading = len(spaces) + len(marker)
-            gap = len(text) - len(text.lstrip(" "))
-            if "\t" in text[: gap + 1]:
-                raise Unsupported("a tab after a list marker")
-            gap = 1 if gap >= 5 else gap
-            width = leading + gap
-            allowed = min(leading, 3)  # the indent a line ending the item may have
-            content = [text[gap:]]
-            taken = item_line  # the last line the item holds
-            previous_blank = False
-            position = line_after
-            while position < len(lines):
-                line = lines[position]
-                if _blank(line) and (position + 1 < len(lines) or self.ends_in_newline):
-                    content.append("")
-                    previous_blank = True
-                    position += 1
-                    continue
-                indent = _indent(line)
-                if indent >= width:
-                    content.append(line[width:])
-                    taken = position
-                    previous_blank = False
-                    position += 1
-                    continue
-                if indent <= allowed:
-                    start = line[indent]
-                    if start in "-_*" and _THEMATIC.match(line):
-                        self.leaf(_BREAK, position, position)
-                        end = position + 1
-                        break
-                    listed = _LIST.match(line) if start in "*+-" or start.isdigit() else None
-                    if listed and _same_list(marker, listed.group(2)):
-                        next_item = (position, listed.group(1), listed.group(2), listed.group(3))
-                        position += 1
-                        break
-                    opening = _FENCE_OPEN.match(line) if start in "`~" else None
-                    if opening and not (opening.group(1)[0] == "`" and "`" in opening.group(2)):
-                        end = self.fenced_code(position, opening)
-                        break
-                    heading = _ATX.match(line) if start == "#" else None
-                    if heading:
-                        self.leaf(_HEADING, position, position, len(heading.group(1)))
-                        end = position + 1
-                        break
-                    if listed:
-                        break  # another kind of list: this one ends
-                    if start == ">":
-                        raise Unsupported("a quote interrupting a list")
-                    if start == "<" and _RAW_HTML.match(line):
-                        if _HTML_COMMENT.match(line):
-                            end = self.html_comment(position)
-                            break
-                        raise Unsupported("raw HTML after a list item")
-                if previous_blank:
-                    break
-                content.append(line)  # a lazy continuation line
-                taken = position
-                position += 1
-            while content and not content[-1].strip():
-                content.pop()
-            item_index = len(self.scanner.items)
-            self.scanner.items.append(ListItem(item_index, self.base + item_line, int(marker[:-1]) if ordered else None, self.item if self.item >= 0 else None, self.list_depth, self.quoted))
-            item_ends = self.ends_in_newline or len(content) == 1 or taken + 1 < len(lines)
-            self.scanner.state(content, self.base + item_line, item_ends, self.depth + 1, item_index, self.list_depth + 1, self.quoted)
-            line_after = position
-            if end is not None:
-                break
+        item: Optional[_ItemStart] = _ItemStart(index, spaces, marker, text)
+        after = index + 1
+        while item is not None:
+            gathered = self._gather_item(item, after)
+            self._scan_item(item, gathered, ordered)
+            if gathered.end is not None:
+                self.last = _OTHER
+                return gathered.end
+            item, after = gathered.next_item, gathered.position
         self.last = _OTHER
-        return line_after if end is None else end
+        return after
+
+    def _gather_item(self, item: "_ItemStart", position: int) -> "_Gathered":
+        """An item's lines from ``position`` on, its container prefix removed: those
+        indented past its marker, blank ones, and lazy ones that go on its paragraph.
+        It ends at a sibling item, at a line that ends the list (recorded here: a
+        break, a fence, a heading or a comment), or at a line after a blank one."""
+        if not item.text.strip():
+            raise Unsupported("an empty list item")
+        self.enter()
+        leading = len(item.spaces) + len(item.marker)
+        gap = len(item.text) - len(item.text.lstrip(" "))
+        if "\t" in item.text[: gap + 1]:
+            raise Unsupported("a tab after a list marker")
+        gap = 1 if gap >= 5 else gap
+        width = leading + gap
+        allowed = min(leading, 3)  # the indent a line ending the item may have
+        lines = self.lines
+        content = [item.text[gap:]]
+        taken = item.line  # the last line the item holds
+        previous_blank = False
+        while position < len(lines):
+            line = lines[position]
+            if _blank(line) and (position + 1 < len(lines) or self.ends_in_newline):
+                content.append("")
+                previous_blank = True
+                position += 1
+                continue
+            indent = _indent(line)
+            if indent >= width:
+                content.append(line[width:])
+                taken, previous_blank = position, False
+                position += 1
+                continue
+            if indent <= allowed:
+                ending = self._item_ending(position, line[indent], item.marker)
+                if ending is not None:
+                    next_item, end = ending
+                    return _Gathered(content, taken, position + 1 if next_item else position, next_item, end)
+            if previous_blank:
+                break
+            content.append(line)  # a lazy continuation line
+            taken = position
+            position += 1
+        return _Gathered(content, taken, position, None, None)
+
+    def _item_ending(self, position: int, start: str, marker: str) -> Optional[tuple[Optional["_ItemStart"], Optional[int]]]:
+        """What line ``position`` (not indented into the item; ``start`` its first
+        character) does to a list item of ``marker``: (the next item, None) for a
+        sibling; (None, the line after the block) for a block that ends the list,
+        recorded here; (None, None) for another kind of list; None when it does not
+        end the item."""
+        line = self.lines[position]
+        if start in "-_*" and _THEMATIC.match(line):
+            self.leaf(_BREAK, position, position)
+            return None, position + 1
+        listed = _LIST.match(line) if start in "*+-" or start.isdigit() else None
+        if listed and _same_list(marker, listed.group(2)):
+            return _ItemStart(position, listed.group(1), listed.group(2), listed.group(3)), None
+        opening = _FENCE_OPEN.match(line) if start in "`~" else None
+        if opening and not (opening.group(1)[0] == "`" and "`" in opening.group(2)):
+            return None, self.fenced_code(position, opening)
+        heading = _ATX.match(line) if start == "#" else None
+        if heading:
+            self.leaf(_HEADING, position, position, len(heading.group(1)))
+            return None, position + 1
+        if listed:
+            return None, None  # another kind of list: this one ends
+        if start == ">":
+            raise Unsupported("a quote interrupting a list")
+        if start == "<" and _RAW_HTML.match(line):
+            if _HTML_COMMENT.match(line):
+                return None, self.html_comment(position)
+            raise Unsupported("raw HTML after a list item")
+        return None
+
+    def _scan_item(self, item: "_ItemStart", gathered: "_Gathered", ordered: bool) -> None:
+        """Record the item and scan its lines (trailing blank ones dropped) as a state."""
+        content = gathered.content
+        while content and not content[-1].strip():
+            content.pop()
+        scanner = self.scanner
+        index = len(scanner.items)
+        number = int(item.marker[:-1]) if ordered else None
+        scanner.items.append(ListItem(index, self.base + item.line, number, self.item if self.item >= 0 else None, self.list_depth, self.quoted))
+        ends_in_newline = self.ends_in_newline or len(content) == 1 or gathered.taken + 1 < len(self.lines)
+        scanner.state(content, self.base + item.line, ends_in_newline, self.depth + 1, index, self.list_depth + 1, self.quoted)

@@ -63,6 +63,17 @@ class Blocks(Sequence[LeafBlock]):
     def append(self, block: LeafBlock) -> None:
         self.add(KIND_CODES[block.kind], block.first_line, block.last_line, block.level, -1 if block.item is None else block.item, block.quoted)
 
+    def extend(self, index: int, last: int) -> None:
+        """Block ``index`` goes on to line ``last`` (a paragraph's next lines)."""
+        self.made = None
+        self.last[index] = last
+
+    def make_heading(self, index: int, level: int, last: int) -> None:
+        """Block ``index``, a paragraph, is a setext heading underlined on line ``last``."""
+        self.extend(index, last)
+        self.kind[index] = KIND_CODES["heading"]
+        self.level[index] = level
+
     def add(self, kind: int, first: int, last: int, level: int, item: int, quoted: bool) -> None:
         """Append a block by its kind's code, ``item`` -1 for none (no LeafBlock made)."""
         self.made = None
