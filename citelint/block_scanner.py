@@ -27,6 +27,11 @@ from citelint.block_structure import KIND_CODES, Blocks, ListItem, ListItems, St
 MAX_DEPTH = 4  # quotes and list items nested in each other
 MAX_CONTAINERS = 15_000  # list items and quotes a document may hold (mistune_adapter reads past 20,000 as text)
 MAX_LINE = 4_096  # the longest line read here (mistune_adapter condenses longer ones)
+# A string a line (and a container's lines again per level) costs ~60 bytes a line:
+# over 1 MiB, a text of lines this short on average goes to mistune_adapter, whose
+# arrays cost less (the memory ceiling, docs/development.md).
+LARGE_TEXT = 1 << 20
+MIN_AVERAGE_LINE = 16
 
 _PARAGRAPH, _HEADING, _CODE, _FENCE, _HTML, _BREAK = (KIND_CODES[kind] for kind in ("paragraph", "heading", "code", "fence", "html", "break"))
 # What the last token of a state was, as far as the next line cares.
@@ -63,6 +68,8 @@ def scan_structure(text: str) -> Structure:
     """The structure mistune would give ``text``; raises Unsupported."""
     if "\r" in text or "\v" in text or "\f" in text:
         raise Unsupported("a carriage return, vertical tab or form feed")
+    if len(text) > LARGE_TEXT and text.count("\n") * MIN_AVERAGE_LINE > len(text):
+        raise Unsupported("a large text of short lines")
     lines = text.split("\n")
     if lines[-1] == "":
         lines.pop()

@@ -112,6 +112,7 @@ def test_a_generated_book_chapter_is_scanned() -> None:
         "x" * (block_scanner.MAX_LINE + 1) + "\n",
         "".join("  " * depth + "- level\n" for depth in range(block_scanner.MAX_DEPTH + 2)),
         "- item\n" * (block_scanner.MAX_CONTAINERS + 1),
+        "> > ab\n" * (block_scanner.LARGE_TEXT // 7 + 1),  # a large text of short lines
     ],
 )
 def test_what_the_scanner_declines_mistune_reads(text: str) -> None:

@@ -93,7 +93,8 @@ SHAPES: dict[str, Callable[[int], str]] = {
     # A marker every 13 bytes: each held its own text, numbers, and a line and a set in the list's index (48x).
     "a file of markers": lambda size: "[CITATION 1] " * (size // 13),
     # The block scanner holds a string a line, and a quote's or item's lines again
-    # for each level it is nested (35x for quotes four deep).
+    # for each level it is nested (35x for quotes four deep): a large text of short
+    # lines goes to mistune's arrays.
     "two-character lines": lambda size: "ab\n" * (size // 3),
     "quotes four deep": lambda size: "> > > > ab\n" * (size // 11),
     "list items four deep": lambda size: "- - - - item\n" + "        ab\n" * (size // 11),
