@@ -11,7 +11,8 @@ What the scanner does not read exactly as mistune does, it does not guess at:
 raw HTML other than comments, link reference definitions, lazy quote lines,
 quotes or lists that interrupt each other, empty list items, tabs in
 indentation, very long lines, nesting deeper than ``MAX_DEPTH``, a carriage
-return or form feed. Any of these hands the whole text to
+return or form feed, a large text of short lines (see ``LARGE_TEXT``). Any of
+these hands the whole text to
 ``mistune_adapter``, so every document gets mistune's structure;
 tests/test_block_scanner.py compares the two on every document the scanner
 reads.
@@ -95,7 +96,9 @@ def _check_indent(line: str) -> None:
 
 
 def _blank(line: str) -> bool:
-    return not line or line.isspace() and not line.strip(" ")
+    """Blank as mistune reads it: spaces only (a line of other white space, tabs
+    among them, was turned away by ``scan_structure``)."""
+    return not line.strip(" ")
 
 
 def _indent(line: str) -> int:
@@ -120,13 +123,11 @@ def _rule(line: str) -> bool:
     if first not in _RULE_STARTS and not first.isdigit():
         return False
     return bool(
-        first == "["  # a link reference definition, perhaps: decided where a paragraph is not open
-        or 
-        _FENCE_OPEN.match(line)
+        first in "[>"  # a link reference definition perhaps (decided where no paragraph is open), a quote
+        or _FENCE_OPEN.match(line)
         or _ATX.match(line)
         or _SETEXT.match(line)
         or _THEMATIC.match(line)
-        or first == ">"
         or _LIST.match(line)
         or _RAW_HTML.match(line)
     )
