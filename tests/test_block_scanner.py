@@ -175,3 +175,16 @@ def test_the_hostile_shapes_read_alike() -> None:
 
     scanned = sum(_agrees(make()) for make in CASES.values())
     assert scanned >= 5
+
+
+def test_a_failing_scanner_hands_the_text_to_mistune(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug in the scanner costs speed, never a run: mistune reads the text."""
+    text = "Text [CITATION 1].\n\n- item\n"
+
+    def broken(self: object, *args: object) -> None:
+        raise IndexError("a bug")
+
+    monkeypatch.setattr(block_scanner._Scanner, "state", broken)
+    with pytest.raises(IndexError):
+        scan_structure(text)
+    assert parse_structure(text) == mistune_adapter.parse_structure(text)
