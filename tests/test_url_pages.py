@@ -83,6 +83,8 @@ NOT_FOUND_APACHE = """<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN"><html><h
 NOT_FOUND_ES = """<html><head><meta charset="utf-8"><title>Página no encontrada - El Diario</title></head><body>
 <h1>¡Vaya!</h1><p>Lo sentimos, la página que buscas no existe.</p></body></html>"""
 
+GUIDELINE = f"""<html><head><title>Guidelines for the pharmacological treatment of hypertension in adults</title></head>
+<body><h1>Guidelines for the pharmacological treatment of hypertension in adults</h1><p>{BODY}</p></body></html>"""
 HOME = f"""<html><head><title>The Daily Planet - News, sport and opinion</title></head>
 <body><h1>The Daily Planet</h1><p>{ARTICLE}</p></body></html>"""
 
@@ -166,6 +168,7 @@ PAGES = {
     "/": html(HOME),
     "/features/2020/old-feature": html('<html><head><meta http-equiv="refresh" content="0; URL=/"><title>Redirecting</title></head><body></body></html>'),
     "/parked/journal": html(PARKED),
+    "/publications/i/item/9789240033986": html(GUIDELINE),
     "/rfc/rfc791.txt": (200, "text/plain; charset=utf-8", NO_TITLE_TEXT.encode(), {}),
     "/files/2016/notes.txt": (200, "text/plain; charset=utf-8", b"404 page not found\n", {}),
     "/pdf/forests-2020.pdf": (200, "application/pdf", PDF, {}),
@@ -205,6 +208,9 @@ CASES: list[tuple[str, str, set[str]]] = [
     ('Smith, J. (2021). "Summit talks collapse." BBC News. {u}', "/news/world-56271234", set()),
     ("BBC News. (2021, March 4). Summit talks collapse as leaders walk out. {u}", "/news/world-56271234", set()),  # an organisation as author
     ("Summit talks collapse as leaders walk out. (2021). BBC News. {u}", "/news/world-56271234", set()),  # no author: the title first
+    # APA's form for a work without authors (title, year, then the publisher), on a page titled without the site's name
+    ("Guidelines for the pharmacological treatment of hypertension in adults. (2021). World Health Organization. {u}", "/publications/i/item/9789240033986", set()),
+    ("Guidelines for the management of asthma in children. (2021). World Health Organization. {u}", "/publications/i/item/9789240033986", {"URL007"}),
     ('Smith, Jane. "Tomato Growing for Beginners." Gardeners\' World, 2021. {u}', "/news/world-56271234", {"URL007"}),
     ('Garcia, Maria, and Lee Chen. "Summit Talks Collapse as Leaders Walk Out." BBC News, 2021. {u}', "/news/world-56271234", {"URL007"}),
     ('Smith, Jane. "Summit Talks Collapse as Leaders Walk Out." BBC News, 2015. {u}', "/news/world-56271234", {"URL007"}),
