@@ -132,9 +132,9 @@ and words such as "the" or "of" do not count. An entry whose title has fewer
 than two content words is not judged; nor is the page of an entry with a DOI
 (its DOI's record is the authority), nor a bot check, sign-in or consent page;
 a page titled as the entry's container (the book of a chapter) is its home, and
-one titled as the entry's first "author" when that reads as no person names the
-work (APA's form for a work without authors, `Title. (2021). Publisher. URL`, reads
-the title where the authors go).
+a page or DOI record titled as the entry's first "author" when that reads as no
+person names the work (APA's form for a work without authors, `Title. (2021).
+Publisher. URL`, reads the title where the authors go).
 
 Failing: `Smith, J. "Summit talks collapse." BBC News, 2021. https://example.com/a`,
 whose page is titled "Tomato growing for beginners | Gardeners' World".

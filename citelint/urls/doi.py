@@ -299,14 +299,19 @@ def judge(record: WorkRecord, entry_text: str, compare: bool = True) -> list[Jud
 def _differences(record: WorkRecord, cited: CitedFields) -> list[str]:
     """What differs between the record and the entry: "titles", "authors", "years".
     A record whose title is the entry's container (a book's DOI cited for a
-    chapter) is the same work, by other authors (the book's editors)."""
+    chapter) is the same work, by other authors (the book's editors); so is one
+    whose title is the entry's first "author" read as no person (APA's form for a
+    work without authors puts the title there)."""
+    from citelint.urls.wrong_page import title_read_as_author
+
     differences = []
     candidates = [record.title] + ([f"{record.title}: {record.subtitle}"] if record.subtitle else [])
     same_title = any(titles_match(cited.title, candidate) for candidate in candidates)
     the_book = not same_title and bool(cited.container) and any(titles_match(cited.container, candidate) for candidate in candidates)
-    if not same_title and not the_book:
+    title_first = not same_title and not the_book and title_read_as_author(cited.first_author, "", candidates)  # APA without authors
+    if not same_title and not the_book and not title_first:
         differences.append("titles")
-    if not the_book and cited.first_author and record.authors and not _same_author(cited.first_author, record.authors):
+    if not the_book and not title_first and cited.first_author and record.authors and not _same_author(cited.first_author, record.authors):
         differences.append("authors")
     if cited.year is not None and record.years and all(abs(cited.year - year) > YEAR_TOLERANCE for year in record.years):
         differences.append("years")

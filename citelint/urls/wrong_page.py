@@ -29,13 +29,10 @@ sign-in, consent or paywall (``WALL``) is not judged: it says nothing of the wor
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Iterable, Optional, Sequence
+from typing import Iterable, Optional, Sequence
 
 from citelint.urls.page_meta import PageMeta
 from citelint.urls.titles import judged_title, meaningful, text_holds_title, titles_match, words
-
-if TYPE_CHECKING:
-    from citelint.cited_work import Author
 
 YEAR_TOLERANCE = 1
 MAX_FAMILY_WORDS = 3
@@ -106,7 +103,8 @@ def wrong_page(entry_text: str, meta: PageMeta) -> Optional[str]:
     if work.doi or unverifiable(meta):
         return None
     reasons = []
-    named = names_container(work.container, meta) or _title_read_as_author(work.authors, meta)
+    first = work.authors[0] if work.authors else None
+    named = names_container(work.container, meta) or (first is not None and title_read_as_author(first.family, first.given, meta.titles))
     title_reason = None if named else _title_reason(work.title, meta)
     if title_reason:
         reasons.append(title_reason)
@@ -150,15 +148,15 @@ def names_container(container: str, meta: PageMeta) -> bool:
     return False
 
 
-def _title_read_as_author(authors: Sequence["Author"], meta: PageMeta) -> bool:
-    """Whether the entry's first author, read as no person, is the page's title: a
-    title read as an author, as APA writes a work without authors (``Title. (2021).
-    Publisher. URL``: the publisher is then read as the title). The page names the
-    work; a wrong answer here would call the right page another work's."""
-    if not authors or not meta.titles or person(authors[0].family, authors[0].given):
+def title_read_as_author(family: str, given: str, titles: Sequence[str]) -> bool:
+    """Whether an entry's first author, read as no person, is one of ``titles`` (a
+    page's or a DOI record's): a title read as an author, as APA writes a work
+    without authors (``Title. (2021). Publisher. URL``: the publisher is then read
+    as the title). Then the page or record names the work; a wrong answer here
+    would call the right one another work's."""
+    if not family or not titles or person(family, given):
         return False
-    name = authors[0].family
-    return judged_title(name) and titles_match(name, meta.titles)
+    return judged_title(family) and titles_match(family, titles)
 
 
 def _title_reason(title: str, meta: PageMeta) -> Optional[str]:
