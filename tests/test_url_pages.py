@@ -224,6 +224,7 @@ CASES: list[tuple[str, str, set[str]]] = [
     ('Brown, A. "Ten ways to improve your sleep." Health News, 2020. {u}', "/old/sleep-tips", set()),
     # a page about 404 pages is the work cited
     ('"Why page not found errors hurt your site." Web Weekly, 2020. {u}', "/web/why-404s-hurt", set()),
+    ("Why page not found errors hurt your site. (2020). {u}", "/web/why-404s-hurt", set()),  # APA without authors or site
     # 200 pages that are error pages, in English, German and French
     ('Kent, C. "The lost story of the planet." The Daily Planet, 2019. {u}', "/2019/05/lost-story", {"URL008"}),
     ('Müller, H. "Wie das Klima die Wirtschaft verändert." Die Zeit, 2018. {u}', "/wissen/2018/artikel-123", {"URL008"}),

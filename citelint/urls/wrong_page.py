@@ -201,8 +201,9 @@ def judge_page(code: Optional[str], page: Optional[str], entry_text: str, detail
     """(whether the verdict's own finding stands, why the page is not the entry's
     work or None) for a link's verdict (``code``, ``detail``, its page metadata
     ``page``). A soft 404 (URL008) found by an error phrase or the catch-all
-    probe whose page title matches the entry's title is the work after all (a
-    page about 404 pages, a single-page site serving it): it does not stand. A
+    probe whose page title matches the entry's title (or a title read as its
+    first author: ``title_read_as_author``) is the work after all (a page about
+    404 pages, a single-page site serving it): it does not stand. A
     parking page or a redirect home stands whatever its title."""
     if not page or not entry_text or (code not in JUDGED_CODES and code != "URL008"):
         return True, None
@@ -216,6 +217,9 @@ def judge_page(code: Optional[str], page: Optional[str], entry_text: str, detail
         if not detail.startswith(TITLE_MAY_CLEAR):
             return True, None
 
-        title = cited_work(entry_text).title
-        return not (judged_title(title) and meta.titles and titles_match(title, meta.titles)), None
+        work = cited_work(entry_text)
+        named = bool(meta.titles) and judged_title(work.title) and titles_match(work.title, meta.titles)
+        first = work.authors[0] if work.authors else None
+        named = named or (first is not None and title_read_as_author(first.family, first.given, meta.titles))
+        return not named, None
     return True, wrong_page(entry_text, meta)
