@@ -118,6 +118,8 @@ def test_a_corrected_entry_is_judged_again_without_a_request(resolver: TrapServe
         ("Smith, J. 2020. doi:10.1000/cats", []),  # no title: not judged
         ("Deep learning for cats: a survey. (2020). AI Press. doi:10.1000/cats", []),  # APA without authors: the title first
         ("Cats and their owners: a history. (2020). AI Press. doi:10.1000/cats", ["URL007"]),  # the same form, another work
+        ("Smith, J. Deep learning for cats: a survey. AI Press; 2020. doi:10.1000/cats", []),  # an initial running on into the title
+        ("Garcia, K. Deep learning for cats: a survey. AI Press; 2020. doi:10.1000/cats", ["URL007"]),  # read so, by another author
     ],
 )
 def test_entries_are_compared_with_the_record_as_words(resolver: TrapServer, entry: str, codes: list[str]) -> None:

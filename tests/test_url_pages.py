@@ -211,6 +211,7 @@ CASES: list[tuple[str, str, set[str]]] = [
     # APA's form for a work without authors (title, year, then the publisher), on a page titled without the site's name
     ("Guidelines for the pharmacological treatment of hypertension in adults. (2021). World Health Organization. {u}", "/publications/i/item/9789240033986", set()),
     ("Guidelines for the management of asthma in children. (2021). World Health Organization. {u}", "/publications/i/item/9789240033986", {"URL007"}),
+    ("Mensah, K. Guidelines for the pharmacological treatment of hypertension in adults. World Health Organization Press; 2021. {u}", "/publications/i/item/9789240033986", set()),  # an initial runs on
     ('Smith, Jane. "Tomato Growing for Beginners." Gardeners\' World, 2021. {u}', "/news/world-56271234", {"URL007"}),
     ('Garcia, Maria, and Lee Chen. "Summit Talks Collapse as Leaders Walk Out." BBC News, 2021. {u}', "/news/world-56271234", {"URL007"}),
     ('Smith, Jane. "Summit Talks Collapse as Leaders Walk Out." BBC News, 2015. {u}', "/news/world-56271234", {"URL007"}),

@@ -266,6 +266,7 @@ class CitedFields(NamedTuple):
     first_author: str
     year: Optional[int]
     container: str  # a chapter's book: a book's DOI cited for one of its chapters is the same work
+    authors: tuple[tuple[str, str], ...] = ()  # (family, given) of each author read, for a title read as one
 
 
 def cited_fields(entry_text: str) -> CitedFields:
@@ -273,7 +274,7 @@ def cited_fields(entry_text: str) -> CitedFields:
     from citelint.cited_work import cited_work
 
     work = cited_work(entry_text)
-    return CitedFields(work.title, work.first_author, work.year, work.container)
+    return CitedFields(work.title, work.first_author, work.year, work.container, tuple(work.authors))
 
 
 def judge(record: WorkRecord, entry_text: str, compare: bool = True) -> list[Judgement]:
@@ -308,10 +309,11 @@ def _differences(record: WorkRecord, cited: CitedFields) -> list[str]:
     candidates = [record.title] + ([f"{record.title}: {record.subtitle}"] if record.subtitle else [])
     same_title = any(titles_match(cited.title, candidate) for candidate in candidates)
     the_book = not same_title and bool(cited.container) and any(titles_match(cited.container, candidate) for candidate in candidates)
-    title_first = not same_title and not the_book and title_read_as_author(cited.first_author, "", candidates)  # APA without authors
+    title_first = not same_title and not the_book and title_read_as_author(cited.authors, candidates)  # a title read as an author
     if not same_title and not the_book and not title_first:
         differences.append("titles")
-    if not the_book and not title_first and cited.first_author and record.authors and not _same_author(cited.first_author, record.authors):
+    first_is_title = title_first and title_read_as_author(cited.authors[:1], candidates)  # so there is no author to compare
+    if not the_book and not first_is_title and cited.first_author and record.authors and not _same_author(cited.first_author, record.authors):
         differences.append("authors")
     if cited.year is not None and record.years and all(abs(cited.year - year) > YEAR_TOLERANCE for year in record.years):
         differences.append("years")

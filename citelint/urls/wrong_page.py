@@ -103,8 +103,7 @@ def wrong_page(entry_text: str, meta: PageMeta) -> Optional[str]:
     if work.doi or unverifiable(meta):
         return None
     reasons = []
-    first = work.authors[0] if work.authors else None
-    named = names_container(work.container, meta) or (first is not None and title_read_as_author(first.family, first.given, meta.titles))
+    named = names_container(work.container, meta) or title_read_as_author(work.authors, meta.titles)
     title_reason = None if named else _title_reason(work.title, meta)
     if title_reason:
         reasons.append(title_reason)
@@ -148,15 +147,17 @@ def names_container(container: str, meta: PageMeta) -> bool:
     return False
 
 
-def title_read_as_author(family: str, given: str, titles: Sequence[str]) -> bool:
-    """Whether an entry's first author, read as no person, is one of ``titles`` (a
-    page's or a DOI record's): a title read as an author, as APA writes a work
-    without authors (``Title. (2021). Publisher. URL``: the publisher is then read
-    as the title). Then the page or record names the work; a wrong answer here
-    would call the right one another work's."""
-    if not family or not titles or person(family, given):
+def title_read_as_author(authors: Sequence[tuple[str, str]], titles: Sequence[str]) -> bool:
+    """Whether an author the entry was read to name, who reads as no person, is one
+    of ``titles`` (a page's or a DOI record's): a title read as an author. APA
+    writes a work without authors with its title first (``Title. (2021).
+    Publisher. URL``: the publisher is then read as the title), and an initial
+    runs on into a title (``Smith, J. Title of the work. Press; 2020``). Then the
+    page or record names the work: a wrong answer here would call the right one
+    another work's. ``authors``: (family, given) pairs."""
+    if not titles:
         return False
-    return judged_title(family) and titles_match(family, titles)
+    return any(not person(family, given) and judged_title(family) and titles_match(family, titles) for family, given in authors)
 
 
 def _title_reason(title: str, meta: PageMeta) -> Optional[str]:
@@ -219,7 +220,6 @@ def judge_page(code: Optional[str], page: Optional[str], entry_text: str, detail
 
         work = cited_work(entry_text)
         named = bool(meta.titles) and judged_title(work.title) and titles_match(work.title, meta.titles)
-        first = work.authors[0] if work.authors else None
-        named = named or (first is not None and title_read_as_author(first.family, first.given, meta.titles))
+        named = named or title_read_as_author(work.authors, meta.titles)
         return not named, None
     return True, wrong_page(entry_text, meta)
