@@ -132,9 +132,10 @@ and words such as "the" or "of" do not count. An entry whose title has fewer
 than two content words is not judged; nor is the page of an entry with a DOI
 (its DOI's record is the authority), nor a bot check, sign-in or consent page;
 a page titled as the entry's container (the book of a chapter) is its home, and
-a page or DOI record titled as the entry's first "author" when that reads as no
-person names the work (APA's form for a work without authors, `Title. (2021).
-Publisher. URL`, reads the title where the authors go).
+a page or DOI record titled as one of the entry's "authors" who reads as no
+person names the work: a title read where the authors go (APA's form for a work
+without authors, `Title. (2021). Publisher. URL`, or an initial run on into the
+title, `Smith, J. Title. Press; 2020`).
 
 Failing: `Smith, J. "Summit talks collapse." BBC News, 2021. https://example.com/a`,
 whose page is titled "Tomato growing for beginners | Gardeners' World".
