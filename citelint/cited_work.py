@@ -128,13 +128,15 @@ _ORGANISATION = re.compile(
 _ET_AL = re.compile(r"et\.?\s+al\.?|and others", re.IGNORECASE)
 _MONTH_DATE = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d", re.IGNORECASE)
 _IN_PREFIX = re.compile(r"In:?\s+", re.IGNORECASE)
+# The editors a chapter's book names before its title: `K. Lee (Ed.),`, `A. Li & B. Roy (Eds.),`.
+_EDITORS = re.compile(r"[^()\n]{1,200}?\((?:eds?|hrsg|dir|coords?)\.?\)[,.]?\s*", re.IGNORECASE)
 _DESCRIPTION = re.compile(r"\[[^\[\]\n]{1,40}\][\s.,;:]*")
 _NAMES_SENTENCE = re.compile(r"(?<![\w'\u2019-])[^\W\d_][\w'\u2019-]+(?: [^\W\d_][\w'\u2019-]+)?, (?:[A-Z][\w'\u2019-]*\.?)")
 
 
 _DOI_PREFIX = re.compile(r"(?<!\w)(?:doi:\s*|https?://(?:dx\.)?doi\.org/)$", re.IGNORECASE)
 _CONTAINER_BREAK = re.compile(r"[,;(]\s*")
-_PAREN_DIGIT = re.compile(r"\(\s*\d")
+_PAREN_DIGIT = re.compile(r"\(\s*(?:\d|pp?\.)")  # a year, a volume or pages in parentheses: the container ends before
 _ACCESS_DATE = re.compile(r"(?:accessed|retrieved|viewed|visited|consulted)\b[^;]{0,24}$")
 _PAGE_BEFORE = re.compile(r"(?:pp?\.?\s*|[-\u2013\u2014]\s*)$")
 _RANGE_AFTER = re.compile(r"(?<!\s)\s*[-\u2013\u2014]\s*\d")
@@ -436,6 +438,9 @@ def _container_after(view: str, start: int, delimited: list[tuple[_Span, _Span]]
         book = next((pair for pair in delimited if pair[0].start >= position), None)
         if book is not None and book[0].start - position <= 200:
             return book[1]  # a chapter: In E. Editor (Ed.), *The Book*
+        editors = _EDITORS.match(view, position)
+        if editors is not None:
+            position = editors.end()  # a chapter: In E. Editor (Ed.), The book (pp. 1-20)
     described = _DESCRIPTION.match(view, position)
     if described is not None:  # `[Blog post]`, `[Video]`: what the work is, not where
         position = described.end()

@@ -76,6 +76,7 @@ BATTERY: tuple[Expected, ...] = (
     ),
     Expected("Brown, T. (2020, March 3). Why the sky is blue. *The Science Blog*. https://blog.example.com/sky", "Why the sky is blue", ("Brown",), 2020, "The Science Blog", "https://blog.example.com/sky"),
     Expected("Lee, K. (2018). Chapter title here. In M. Black (Ed.), *Big Book of Chapters* (pp. 12\u201330). Example Press.", "Chapter title here", ("Lee",), 2018, "Big Book of Chapters"),
+    Expected("Lee, K. (2018). Chapter title here. In M. Black & A. Li (Eds.), Big book of chapters (pp. 12\u201330). Example Press.", "Chapter title here", ("Lee",), 2018, "Big book of chapters"),  # plain
     Expected("Doe, J. (n.d.). How to cite a web page. Example Site. https://example.com/cite", "How to cite a web page", ("Doe",), None, "Example Site", "https://example.com/cite"),
     Expected(
         "Pew Research Center. (2021, April 7). Social media use in 2021. Retrieved from https://www.pewresearch.org/internet/2021/04/07/social-media-use-in-2021/",

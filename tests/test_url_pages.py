@@ -85,6 +85,7 @@ NOT_FOUND_ES = """<html><head><meta charset="utf-8"><title>Página no encontrada
 
 GUIDELINE = f"""<html><head><title>Guidelines for the pharmacological treatment of hypertension in adults</title></head>
 <body><h1>Guidelines for the pharmacological treatment of hypertension in adults</h1><p>{BODY}</p></body></html>"""
+BOOK = f"""<html><head><title>The Future of Work | Urban Press</title></head><body><h1>The Future of Work</h1><p>{BODY}</p></body></html>"""
 HOME = f"""<html><head><title>The Daily Planet - News, sport and opinion</title></head>
 <body><h1>The Daily Planet</h1><p>{ARTICLE}</p></body></html>"""
 
@@ -169,6 +170,7 @@ PAGES = {
     "/features/2020/old-feature": html('<html><head><meta http-equiv="refresh" content="0; URL=/"><title>Redirecting</title></head><body></body></html>'),
     "/parked/journal": html(PARKED),
     "/publications/i/item/9789240033986": html(GUIDELINE),
+    "/books/the-future-of-work": html(BOOK),
     "/rfc/rfc791.txt": (200, "text/plain; charset=utf-8", NO_TITLE_TEXT.encode(), {}),
     "/files/2016/notes.txt": (200, "text/plain; charset=utf-8", b"404 page not found\n", {}),
     "/pdf/forests-2020.pdf": (200, "application/pdf", PDF, {}),
@@ -211,6 +213,9 @@ CASES: list[tuple[str, str, set[str]]] = [
     # APA's form for a work without authors (title, year, then the publisher), on a page titled without the site's name
     ("Guidelines for the pharmacological treatment of hypertension in adults. (2021). World Health Organization. {u}", "/publications/i/item/9789240033986", set()),
     ("Guidelines for the management of asthma in children. (2021). World Health Organization. {u}", "/publications/i/item/9789240033986", {"URL007"}),
+    # a chapter cited at its book's page, its editors and pages written plainly (APA)
+    ("Smith, J. (2020). Remote work and cities. In K. Lee (Ed.), The future of work (pp. 1-20). Urban Press. {u}", "/books/the-future-of-work", set()),
+    ("Smith, J. (2020). Remote work and cities. In K. Lee (Ed.), Gardening for beginners (pp. 1-20). Urban Press. {u}", "/books/the-future-of-work", {"URL007"}),
     ("Mensah, K. Guidelines for the pharmacological treatment of hypertension in adults. World Health Organization Press; 2021. {u}", "/publications/i/item/9789240033986", set()),  # an initial runs on
     ('Smith, Jane. "Tomato Growing for Beginners." Gardeners\' World, 2021. {u}', "/news/world-56271234", {"URL007"}),
     ('Garcia, Maria, and Lee Chen. "Summit Talks Collapse as Leaders Walk Out." BBC News, 2021. {u}', "/news/world-56271234", {"URL007"}),
