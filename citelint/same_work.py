@@ -94,17 +94,25 @@ def differences(here: CitedWork, there: CitedWork) -> tuple[str, ...]:
     """What two entries of one work disagree on, as a message names it; a field
     only one of them gives is not a difference."""
     found = []
-    if here.title and there.title and comparable(here.title) != comparable(there.title):
+    title_first = _title_read_as_author(here, there) or _title_read_as_author(there, here)
+    if not title_first and here.title and there.title and comparable(here.title) != comparable(there.title):
         found.append(f'title ("{shorten(here.title, 60)}" here, "{shorten(there.title, 60)}" there)')
     if here.year is not None and there.year is not None and here.year != there.year:
         found.append(f"year ({here.year} here, {there.year} there)")
-    if _authors_differ(here, there):
+    if not title_first and _authors_differ(here, there):
         found.append(f"authors ({_families(here)} here, {_families(there)} there)")
     if _urls_differ(here.url, there.url):
         found.append(f"URL ({shorten(here.url, 60)} here, {shorten(there.url, 60)} there)")
     if here.doi and there.doi and here.doi.casefold() != there.doi.casefold():
         found.append(f"DOI ({here.doi} here, {there.doi} there)")
     return tuple(found)
+
+
+def _title_read_as_author(one: CitedWork, other: CitedWork) -> bool:
+    """Whether ``one``'s first author is ``other``'s title: ``one`` written title
+    first (APA's form for a work without authors, whose publisher is then read as
+    its title), so the two readings do not say the work's title or authors differ."""
+    return bool(one.authors and other.title) and comparable(one.authors[0].family) == comparable(other.title)
 
 
 def _authors_differ(here: CitedWork, there: CitedWork) -> bool:

@@ -75,6 +75,29 @@ def test_what_differs_and_what_does_not(project: Path, later: str, differs: str 
         assert len(found) == 1 and differs in found[0]["message"]
 
 
+WHO = "World Health Organization. (2021). Guidelines for the pharmacological treatment of hypertension in adults. https://www.who.int/publications/i/item/9789240033986"
+
+
+@pytest.mark.parametrize(
+    ("later", "differs"),
+    [
+        # APA's form for a work without authors: the title first, the publisher after the year
+        ("Guidelines for the pharmacological treatment of hypertension in adults. (2021). World Health Organization. https://www.who.int/publications/i/item/9789240033986", None),
+        ('"Guidelines for the pharmacological treatment of hypertension in adults." World Health Organization, 2021. https://www.who.int/publications/i/item/9789240033986', None),
+        ("Guidelines for the pharmacological treatment of hypertension in adults. (2019). World Health Organization. https://www.who.int/publications/i/item/9789240033986", "year (2019 here, 2021 there)"),
+    ],
+)
+def test_a_work_written_title_first_is_not_another_title(project: Path, later: str, differs: str | None) -> None:
+    """One chapter names the organisation as author, another writes the work title
+    first as APA does without authors: the title is not read as differing."""
+    write_book(project, chapter(WHO), chapter(later))
+    found = cit014("book")
+    if differs is None:
+        assert found == [], found
+    else:
+        assert len(found) == 1 and differs in found[0]["message"] and "title" not in found[0]["message"], found
+
+
 def test_the_same_doi_is_the_same_work() -> None:
     first = "Huang, C., et al. (2020). Clinical features. *The Lancet*, 395, 497. https://doi.org/10.1016/S0140-6736(20)30183-5"
     later = "Huang C. Clinical features of patients. Lancet. 2020;395:497. doi:10.1016/s0140-6736(20)30183-5"
