@@ -20,6 +20,7 @@ from typing import Iterable, NamedTuple, Optional, Sequence
 import click
 
 from citelint.cited_work import Author, CitedWork, comparable, cited_work, work_keys
+from citelint.same_work import two_works_at_one_address
 from citelint.atomic_write import write_whole
 from citelint.config import Settings
 from citelint.diagnostics import FileError, printable
@@ -79,6 +80,9 @@ class Source(NamedTuple):
 # -- the book's sources ------------------------------------------------------------
 
 
+MAX_WORKS_AT_ONE_ADDRESS = 64  # works told apart at one URL or DOI; past it an entry stays its own source
+
+
 def book_sources(chapters: Iterable[tuple[str, Sequence[tuple[int, str]]]]) -> list[Source]:
     """The works of the book in the order they are first listed, each once.
     ``chapters``: each chapter file (as shown) with its entries (number, text), in book order."""
@@ -86,7 +90,7 @@ def book_sources(chapters: Iterable[tuple[str, Sequence[tuple[int, str]]]]) -> l
         Listed(path, place, number, text) for place, (path, entries) in enumerate(chapters, start=1) for number, text in entries
     ]
     works = [cited_work(item.text) for item in listed]
-    group_of = _groups([work_keys(work) for work in works])
+    group_of = _groups(works, [work_keys(work) for work in works])
     members: dict[int, list[int]] = {}
     for index in range(len(listed)):
         members.setdefault(group_of[index], []).append(index)
@@ -94,8 +98,10 @@ def book_sources(chapters: Iterable[tuple[str, Sequence[tuple[int, str]]]]) -> l
     return _with_keys(sources)
 
 
-def _groups(keys: list[frozenset[str]]) -> list[int]:
-    """For each entry, the first entry of its work (entries sharing a key, transitively)."""
+def _groups(works: list[CitedWork], keys: list[frozenset[str]]) -> list[int]:
+    """For each entry, the first entry of its work (entries sharing a key,
+    transitively; not two works at one address, as CIT014 tells them apart: two
+    chapters cited at their book's page stay two sources)."""
     parent = list(range(len(keys)))
 
     def root(index: int) -> int:
@@ -104,14 +110,16 @@ def _groups(keys: list[frozenset[str]]) -> list[int]:
             index = parent[index]
         return index
 
-    first_with: dict[str, int] = {}
+    holders: dict[str, list[int]] = {}  # for each key, an entry of each work that has it
     for index, entry_keys in enumerate(keys):
         for key in entry_keys:
-            if key in first_with:
-                mine, theirs = root(index), root(first_with[key])
+            found = holders.setdefault(key, [])
+            same = next((other for other in found if not two_works_at_one_address(works[index], works[other], entry_keys & keys[other])), None)
+            if same is not None:
+                mine, theirs = root(index), root(same)
                 parent[max(mine, theirs)] = min(mine, theirs)
-            else:
-                first_with[key] = index
+            elif len(found) < MAX_WORKS_AT_ONE_ADDRESS:
+                found.append(index)
     return [root(index) for index in range(len(keys))]
 
 

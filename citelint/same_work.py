@@ -80,7 +80,10 @@ def conflicts(chapters: Sequence[Sequence[Listing]]) -> Iterator[Conflict]:
             keys = sorted(listing.same_work_keys())
             earlier = [seen[key] for key in keys if key in seen]
             for other in earlier:
-                found = differences(listing.fields(), other.fields())
+                fields, other_fields = listing.fields(), other.fields()
+                if two_works_at_one_address(fields, other_fields, listing.same_work_keys() & other.same_work_keys()):
+                    continue
+                found = differences(fields, other_fields)
                 if found:
                     yield Conflict(index, listing, other, found)
                     break
@@ -106,6 +109,17 @@ def differences(here: CitedWork, there: CitedWork) -> tuple[str, ...]:
     if here.doi and there.doi and here.doi.casefold() != there.doi.casefold():
         found.append(f"DOI ({here.doi} here, {there.doi} there)")
     return tuple(found)
+
+
+def two_works_at_one_address(here: CitedWork, there: CitedWork, shared: frozenset[str]) -> bool:
+    """Whether two entries that share only a URL or a DOI (not their title and first
+    author) differ in both title and authors: two works at one address, such as
+    two chapters cited at their book's page or two articles at their issue's. They
+    are not one work listed two ways; a wrong address is URL007's to find."""
+    if any(key.startswith("title:") for key in shared):
+        return False
+    titles_differ = bool(here.title and there.title) and comparable(here.title) != comparable(there.title)
+    return titles_differ and not _title_read_as_author(here, there) and not _title_read_as_author(there, here) and _authors_differ(here, there)
 
 
 def _title_read_as_author(one: CitedWork, other: CitedWork) -> bool:

@@ -98,6 +98,37 @@ def test_a_work_written_title_first_is_not_another_title(project: Path, later: s
         assert len(found) == 1 and differs in found[0]["message"] and "title" not in found[0]["message"], found
 
 
+BOOK_PAGE = "https://urbanpress.org/books/future-of-work"
+
+
+@pytest.mark.parametrize(
+    ("first", "later", "differs"),
+    [
+        # two chapters of one book, each cited at the book's page: two works
+        (f"Smith, J. (2020). Remote work and cities. In K. Lee (Ed.), *The future of work* (pp. 1-20). Urban Press. {BOOK_PAGE}",
+         f"Jones, M. (2020). Housing after the pandemic. In K. Lee (Ed.), *The future of work* (pp. 21-40). Urban Press. {BOOK_PAGE}", None),
+        # two articles of one issue at the issue's page, and two chapters at the book's DOI
+        ("Garcia, M. (2019). Tomatoes. *Journal of Food*, 3(1), 1-9. https://journaloffood.org/issues/3/1",
+         "Okafor, C. (2019). Peppers. *Journal of Food*, 3(1), 10-19. https://journaloffood.org/issues/3/1", None),
+        ("Smith, J. (2020). Remote work. In K. Lee (Ed.), *The future of work*. Urban Press. doi:10.1234/future",
+         "Jones, M. (2020). Housing. In K. Lee (Ed.), *The future of work*. Urban Press. doi:10.1234/future", None),
+        # the same chapter at the book's page: its year still differs
+        (f"Smith, J. (2020). Remote work and cities. In K. Lee (Ed.), *The future of work* (pp. 1-20). Urban Press. {BOOK_PAGE}",
+         f"Smith, J. (2021). Remote work and cities. In K. Lee (Ed.), *The future of work* (pp. 1-20). Urban Press. {BOOK_PAGE}", "year (2021 here, 2020 there)"),
+    ],
+)
+def test_works_that_share_an_address_are_not_one_work(project: Path, first: str, later: str, differs: str | None) -> None:
+    """A shared URL or DOI makes two entries one work unless they differ in both
+    title and authors: then they are two works at one address (a book's chapters,
+    an issue's articles), and CIT014 would tell the writer to make them agree."""
+    write_book(project, chapter(first), chapter(later))
+    found = cit014("book")
+    if differs is None:
+        assert found == [], found
+    else:
+        assert len(found) == 1 and differs in found[0]["message"], found
+
+
 def test_the_same_doi_is_the_same_work() -> None:
     first = "Huang, C., et al. (2020). Clinical features. *The Lancet*, 395, 497. https://doi.org/10.1016/S0140-6736(20)30183-5"
     later = "Huang C. Clinical features of patients. Lancet. 2020;395:497. doi:10.1016/s0140-6736(20)30183-5"

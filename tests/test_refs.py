@@ -216,6 +216,18 @@ def test_keys_are_unique_when_works_share_author_year_and_word() -> None:
 # -- Markdown and the command -----------------------------------------------------------
 
 
+def test_two_works_at_one_address_stay_two_sources() -> None:
+    """Two chapters of one book cited at the book's page share a URL, not a work:
+    the bibliography keeps both (merged, the second would be lost); the same
+    chapter listed again in another chapter is still one source."""
+    page = "https://urbanpress.org/books/future-of-work"
+    first = f"Smith, J. (2020). Remote work and cities. In K. Lee (Ed.), *The future of work* (pp. 1-20). Urban Press. {page}"
+    second = f"Jones, M. (2020). Housing after the pandemic. In K. Lee (Ed.), *The future of work* (pp. 21-40). Urban Press. {page}"
+    sources = book_sources([("a.md", [(1, first), (2, second)]), ("b.md", [(1, first)])])
+    assert [source.work.title for source in sources] == ["Remote work and cities", "Housing after the pandemic"]
+    assert [len(source.listed) for source in sources] == [2, 1]
+
+
 def test_markdown_is_one_numbered_list_of_the_entries_as_written(book: Path) -> None:
     text = refs("--format", "markdown", "book")
     lines = text.splitlines()
