@@ -113,13 +113,25 @@ def differences(here: CitedWork, there: CitedWork) -> tuple[str, ...]:
 
 def two_works_at_one_address(here: CitedWork, there: CitedWork, shared: frozenset[str]) -> bool:
     """Whether two entries that share only a URL or a DOI (not their title and first
-    author) differ in both title and authors: two works at one address, such as
-    two chapters cited at their book's page or two articles at their issue's. They
-    are not one work listed two ways; a wrong address is URL007's to find."""
+    author) are two works at one address, such as two chapters cited at their
+    book's page or two articles at their issue's: their titles differ and so do
+    their authors, or their titles share less than half their words (one author's
+    two chapters). They are not one work listed two ways; a wrong address is
+    URL007's to find."""
     if any(key.startswith("title:") for key in shared):
         return False
-    titles_differ = bool(here.title and there.title) and comparable(here.title) != comparable(there.title)
-    return titles_differ and not _title_read_as_author(here, there) and not _title_read_as_author(there, here) and _authors_differ(here, there)
+    if not (here.title and there.title) or comparable(here.title) == comparable(there.title):
+        return False
+    if _title_read_as_author(here, there) or _title_read_as_author(there, here):
+        return False
+    return _authors_differ(here, there) or not _titles_alike(here.title, there.title)
+
+
+def _titles_alike(here: str, there: str) -> bool:
+    """Whether two titles share at least half the words of the shorter: one title
+    written two ways (a word left out, a subtitle added), not two titles."""
+    mine, theirs = set(comparable(here).split()), set(comparable(there).split())
+    return 2 * len(mine & theirs) >= min(len(mine), len(theirs))
 
 
 def _title_read_as_author(one: CitedWork, other: CitedWork) -> bool:

@@ -112,6 +112,12 @@ BOOK_PAGE = "https://urbanpress.org/books/future-of-work"
          "Okafor, C. (2019). Peppers. *Journal of Food*, 3(1), 10-19. https://journaloffood.org/issues/3/1", None),
         ("Smith, J. (2020). Remote work. In K. Lee (Ed.), *The future of work*. Urban Press. doi:10.1234/future",
          "Jones, M. (2020). Housing. In K. Lee (Ed.), *The future of work*. Urban Press. doi:10.1234/future", None),
+        # one author's two chapters of the book, at its page: their titles share no word
+        (f"Smith, J. (2020). Remote work and cities. In K. Lee (Ed.), *The future of work* (pp. 1-20). Urban Press. {BOOK_PAGE}",
+         f"Smith, J. (2020). Housing after the pandemic. In K. Lee (Ed.), *The future of work* (pp. 21-40). Urban Press. {BOOK_PAGE}", None),
+        # the same chapter, its title written two ways: one work
+        (f"Smith, J. (2020). Remote work and cities. In K. Lee (Ed.), *The future of work* (pp. 1-20). Urban Press. {BOOK_PAGE}",
+         f"Smith, J. (2020). Remote work and the city. In K. Lee (Ed.), *The future of work* (pp. 1-20). Urban Press. {BOOK_PAGE}", "title ("),
         # the same chapter at the book's page: its year still differs
         (f"Smith, J. (2020). Remote work and cities. In K. Lee (Ed.), *The future of work* (pp. 1-20). Urban Press. {BOOK_PAGE}",
          f"Smith, J. (2021). Remote work and cities. In K. Lee (Ed.), *The future of work* (pp. 1-20). Urban Press. {BOOK_PAGE}", "year (2021 here, 2020 there)"),

@@ -11,9 +11,10 @@ one), the URL or the DOI, the entry in the later chapter is reported, naming the
 chapter and line of the earlier one and what differs: make the two entries
 agree. A field that one of them lacks is not a difference (CIT008 reports an
 incomplete entry), and the same work listed twice in one chapter is CIT007's.
-Two entries that share only a URL or DOI and differ in both title and authors
-are two works at one address (two chapters cited at their book's page, two
-articles at their issue's), not one work; and a work written title first, as
+Two entries that share only a URL or DOI and differ in both title and authors,
+or whose titles share less than half their words, are two works at one address
+(two chapters cited at their book's page, two articles at their issue's), not
+one work; and a work written title first, as
 APA writes one without authors, does not differ in title or authors from the
 same work with its organisation as author.
 
