@@ -267,10 +267,12 @@ class _Context:
         if not stripped:
             return self.blank(index)
         first = stripped[0]
-        if first in "`~" and _FENCE_OPEN.match(line):
-            return self.fenced_code(index, _FENCE_OPEN.match(line))  # type: ignore[arg-type]
-        if first == "#" and _ATX.match(line):
-            self.leaf(_HEADING, index, index, len(_ATX.match(line).group(1)))  # type: ignore[union-attr]
+        opening = _FENCE_OPEN.match(line) if first in "`~" else None
+        if opening:
+            return self.fenced_code(index, opening)
+        heading = _ATX.match(line) if first == "#" else None
+        if heading:
+            self.leaf(_HEADING, index, index, len(heading.group(1)))
             return index + 1
         if first in "=-":
             setext = _SETEXT.match(line)

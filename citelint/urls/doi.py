@@ -309,10 +309,11 @@ def _differences(record: WorkRecord, cited: CitedFields) -> list[str]:
     candidates = [record.title] + ([f"{record.title}: {record.subtitle}"] if record.subtitle else [])
     same_title = any(titles_match(cited.title, candidate) for candidate in candidates)
     the_book = not same_title and bool(cited.container) and any(titles_match(cited.container, candidate) for candidate in candidates)
-    title_first = not same_title and not the_book and title_read_as_author(cited.authors, candidates)  # a title read as an author
-    if not same_title and not the_book and not title_first:
+    # A title read as an author: the first (no author left to compare), or a later one.
+    unsure = not same_title and not the_book
+    first_is_title = unsure and title_read_as_author(cited.authors[:1], candidates)
+    if unsure and not first_is_title and not title_read_as_author(cited.authors[1:], candidates):
         differences.append("titles")
-    first_is_title = title_first and title_read_as_author(cited.authors[:1], candidates)  # so there is no author to compare
     if not the_book and not first_is_title and cited.first_author and record.authors and not _same_author(cited.first_author, record.authors):
         differences.append("authors")
     if cited.year is not None and record.years and all(abs(cited.year - year) > YEAR_TOLERANCE for year in record.years):
