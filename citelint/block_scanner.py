@@ -18,12 +18,11 @@ tests/test_block_scanner.py compares the two on every document the scanner
 reads.
 """
 
-from __future__ import annotations
-
 import re
 from typing import NamedTuple, Optional
 
 from citelint.block_structure import KIND_CODES, Blocks, ListItem, ListItems, Structure, sorted_blocks
+from citelint.lazy_pattern import lazy
 
 MAX_DEPTH = 4  # quotes and list items nested in each other
 MAX_CONTAINERS = 15_000  # list items and quotes a document may hold (mistune_adapter reads past 20,000 as text)
@@ -43,9 +42,9 @@ _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t].*)?$")
 _SETEXT = re.compile(r"^ {0,3}([=-])+[ \t]*$")
 _THEMATIC = re.compile(r"^ {0,3}(?:(?:-[ \t]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})$")
 _LIST = re.compile(r"^( {0,3})([*+-]|\d{1,9}[.)])([ \t]*|[ \t].+)$")
-_RAW_HTML = re.compile(r"^ {0,3}(?:</?[A-Za-z]|<!|<\?)")
-_HTML_COMMENT = re.compile(r"^ {0,3}<!--")
-_REF_DEF = re.compile(r"^ {0,3}\[[^\\\[\]]{0,999}\]:")
+_RAW_HTML = lazy(r"^ {0,3}(?:</?[A-Za-z]|<!|<\?)")
+_HTML_COMMENT = lazy(r"^ {0,3}<!--")
+_REF_DEF = lazy(r"^ {0,3}\[[^\\\[\]]{0,999}\]:")
 _RULE_STARTS = frozenset("`~#=-_*>+[<0123456789")
 
 

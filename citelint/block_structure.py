@@ -6,8 +6,6 @@ document lines, and the lines themselves as a view on the text.
 not read, ``mistune_adapter`` parses with mistune into the same values.
 """
 
-from __future__ import annotations
-
 from array import array
 from bisect import bisect_right
 from typing import Iterable, Iterator, NamedTuple, Optional, Sequence, Union, overload

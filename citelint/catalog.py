@@ -8,8 +8,6 @@ its identity from here (``RULE = rule("CIT003")``), and a test checks that every
 catalogued CIT rule has its module.
 """
 
-from __future__ import annotations
-
 from typing import Any, Callable, Iterable, NamedTuple, Optional
 
 from citelint.diagnostics import Rule, Severity

@@ -1,7 +1,5 @@
 """A parsed chapter: its document, markers and reference list, as rules see it."""
 
-from __future__ import annotations
-
 from bisect import bisect_left
 from typing import NamedTuple, Optional
 

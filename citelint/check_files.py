@@ -1,8 +1,6 @@
 """Lint files on disk: read each, lint it (from the result cache, in parallel
 when it pays off), collect findings and errors."""
 
-from __future__ import annotations
-
 import os
 from functools import partial
 from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Optional

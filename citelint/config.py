@@ -5,14 +5,13 @@ The file is ``.citelint.toml`` (keys at the top level) or the
 walking up from the working directory, stopping at the repository root.
 """
 
-from __future__ import annotations
-
 import os
 import re
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Optional
 
 from citelint.catalog import canonical_selectors, option, option_validators, unknown_selectors
 from citelint.files import NotRegularFile, TooLarge, glob_match, posix, read_regular, repository_root
+from citelint.lazy_pattern import lazy
 
 DEFAULT_REFERENCE_HEADINGS = (
     "References",
@@ -139,7 +138,7 @@ def _has_citelint_table(pyproject: str) -> bool:
 
 
 # A [tool.citelint] or [tool.citelint.urls] header at a line's start (not in a comment).
-_CITELINT_HEADER = re.compile(r"^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*citelint[ \t]*[.\]]", re.MULTILINE)
+_CITELINT_HEADER = lazy(r"^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*citelint[ \t]*[.\]]", re.MULTILINE)
 
 
 def _parses_with_table(text: str) -> bool:
@@ -158,11 +157,11 @@ def _parses_with_table(text: str) -> bool:
 # version or a URL are not a key's. Every alternative matches once it starts (a
 # string never closed runs to the end of its line, or of the file), so no text is
 # scanned twice.
-_STRING_OR_COMMENT = re.compile(r'"""[\s\S]*?(?:"""|\Z)|\'\'\'[\s\S]*?(?:\'\'\'|\Z)|"(?:[^"\\\n]|\\.)*+"?|\'[^\'\n]*+\'?|#[^\n]*+')
+_STRING_OR_COMMENT = lazy(r'"""[\s\S]*?(?:"""|\Z)|\'\'\'[\s\S]*?(?:\'\'\'|\Z)|"(?:[^"\\\n]|\\.)*+"?|\'[^\'\n]*+\'?|#[^\n]*+')
 # A dotted name: bare parts (a blanked string is one) joined by dots, matched whole
 # from its first part (possessive: a long run that is no key is read once).
-_DOTTED_NAME = re.compile(r"(?<![\w-])[\w-]++(?:[ \t]*+\.[ \t]*+[\w-]++)++")
-_KEY_END = re.compile(r"(?<![ \t])[ \t]*+[=\]]")  # what follows a key (=) or a table header (])
+_DOTTED_NAME = lazy(r"(?<![\w-])[\w-]++(?:[ \t]*+\.[ \t]*+[\w-]++)++")
+_KEY_END = lazy(r"(?<![ \t])[ \t]*+[=\]]")  # what follows a key (=) or a table header (])
 
 
 def dotted_key_problem(text: str) -> Optional[str]:
@@ -468,8 +467,8 @@ def _url_settings(table: dict[str, Any], where: str, path: str) -> UrlSettings:
 # ^ (else none), at most MAX_URL_PATTERN_CHOICES ways through it; a leading or
 # trailing .* says nothing to a search and is dropped first.
 
-_OPEN_START = re.compile(r"\^?\.\*\??(?![*+?{])")
-_OPEN_END = re.compile(r"(?<!\\)((?:\\\\)*)\.\*\??\$?\Z")  # an even run of backslashes before: the dot is a dot
+_OPEN_START = lazy(r"\^?\.\*\??(?![*+?{])")
+_OPEN_END = lazy(r"(?<!\\)((?:\\\\)*)\.\*\??\$?\Z")  # an even run of backslashes before: the dot is a dot
 _BACKREFERENCES = ("GROUPREF", "GROUPREF_EXISTS", "GROUPREF_IGNORE", "GROUPREF_LOC_IGNORE", "GROUPREF_UNI_IGNORE")
 _REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
 

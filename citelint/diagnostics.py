@@ -4,8 +4,6 @@ Values are NamedTuples rather than frozen dataclasses: as immutable, and an
 order of magnitude cheaper to define, which a pre-commit hook's startup feels.
 """
 
-from __future__ import annotations
-
 import enum
 import re
 from functools import lru_cache

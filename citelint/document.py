@@ -6,8 +6,6 @@ into ``\\n``. Lines and columns are the same in both forms, so positions are
 computed once here and edits are mapped back to the source by line and column.
 """
 
-from __future__ import annotations
-
 import re
 from array import array
 from bisect import bisect_right
@@ -15,6 +13,7 @@ from typing import NamedTuple, Optional
 
 from citelint.block_scanner import parse_structure
 from citelint.block_structure import Blocks, LeafBlock, Lines, ListItems
+from citelint.lazy_pattern import lazy
 
 BOM = "\ufeff"
 _LINE_ENDING = re.compile(r"\r\n?")
@@ -33,17 +32,17 @@ PSEUDO_HEADING_LEVEL = 7
 COMPACT_FROM = 1024 * 1024
 HELD_LINE_BYTES = 8
 HELD_BLOCK_BYTES = 16
-_INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
+_INDENT = lazy(r"^[ \t]+", re.MULTILINE)
 MAX_HEADING_LINE = 80
 _CLOSING = r"(?:further|recommended|selected|suggested|additional) readings?|see also|acknowledge?ments?|about the authors?"
 _APPENDIX = r"appendix|appendices"
-_CLOSING_START = re.compile(rf"(?:{_CLOSING}|{_APPENDIX})\b")
-_CLOSING_WHOLE = re.compile(rf"{_CLOSING}|(?:{_APPENDIX})(?:[ \t]+[a-z0-9]{{1,4}})?(?:[ \t]*[:.\u2013\u2014-][ \t]*[^\[\]\n]{{0,60}})?")
+_CLOSING_START = lazy(rf"(?:{_CLOSING}|{_APPENDIX})\b")
+_CLOSING_WHOLE = lazy(rf"{_CLOSING}|(?:{_APPENDIX})(?:[ \t]+[a-z0-9]{{1,4}})?(?:[ \t]*[:.\u2013\u2014-][ \t]*[^\[\]\n]{{0,60}})?")
 _BACKTICKS = re.compile(r"`+")
 # Code blocks and raw HTML that is not rendered as text.
 _NOT_PROSE_KINDS = {"code", "fence"}
 _INLINE_KINDS = {"paragraph", "heading", "ref_def"}
-RAW_TEXT_HTML = re.compile(r"<(pre|script|style|textarea)(?:[\s>]|$)", re.IGNORECASE)  # after any container prefix
+RAW_TEXT_HTML = lazy(r"<(pre|script|style|textarea)(?:[\s>]|$)", re.IGNORECASE)  # after any container prefix
 
 
 class Span(NamedTuple):
@@ -193,7 +192,7 @@ class Document:
             return block
         return LeafBlock("heading", line, line, PSEUDO_HEADING_LEVEL, None, block.quoted)
 
-    def _index_lines(self) -> array[int]:
+    def _index_lines(self) -> "array[int]":
         index = array("q", [-1]) * len(self.lines)
         for number, block in enumerate(self.blocks):
             for line in range(block.first_line, min(block.last_line, len(self.lines) - 1) + 1):
@@ -274,7 +273,7 @@ def _nth_line_start(text: str, line: int) -> int:
     return position
 
 
-def _line_starts(text: str) -> array[int]:
+def _line_starts(text: str) -> "array[int]":
     starts = array("q", [0])
     position = text.find("\n")
     while position >= 0:

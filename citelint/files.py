@@ -1,7 +1,5 @@
 """Finding and reading the files to lint: the I/O edge of citelint."""
 
-from __future__ import annotations
-
 import errno
 import os
 import stat

@@ -22,14 +22,13 @@ bracket marker that may be a reference list's label or a link to a ``[1]: url``
 definition is settled once the list is known (``settle_markers``).
 """
 
-from __future__ import annotations
-
 import re
 from functools import lru_cache
 from typing import Any, NamedTuple, Optional, Protocol, Sequence
 
 from citelint.diagnostics import shorten
 from citelint.document import Document
+from citelint.lazy_pattern import lazy
 
 MAX_RANGE = 500
 MAX_DIGITS = 9  # as CommonMark's list numbers: no reference list holds a billion entries
@@ -60,20 +59,20 @@ _LOCATOR_WORD = (
     r"|(?:pages?|chapters?|sections?|figures?|tables?|notes?|lines?|appendix|parts?|volumes?|columns?|paragraphs?|book|at)(?![^\W\d_])"
 )
 _LOCATOR_TEXT = r"(?:" + _LOCATOR_WORD + r")[^\[\]]*?[^\s\[\]]"
-_VALID_BODY = re.compile(
-    _SPACE + r"(?P<list>" + _ITEM_TEXT + r"(?:," + _SPACE + r"?" + _ITEM_TEXT + r")*)"
-    r"(?:," + _SPACE + r"?(?P<locator>" + _LOCATOR_TEXT + r"))?",
-    re.IGNORECASE,
-)
+_LIST_TEXT = r"(?P<list>" + _ITEM_TEXT + r"(?:," + _SPACE + r"?" + _ITEM_TEXT + r")*)"
+# A marker's body: its numbers alone (most markers: `` 2, 5-7``), else its numbers
+# and a locator, whose words take ~0.8 ms to compile: not before the first one.
+_VALID_LIST = re.compile(_SPACE + _LIST_TEXT)
+_VALID_BODY = lazy(_SPACE + _LIST_TEXT + r"(?:," + _SPACE + r"?(?P<locator>" + _LOCATOR_TEXT + r"))?", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"([1-9][0-9]*)(?:[-\u2013]([1-9][0-9]*))?")
-_LINE_BREAKS = re.compile(_BREAK)
-_NUMBER_LIKE = re.compile(r"[\s\d,;\-\u2013]*")
+_LINE_BREAKS = lazy(_BREAK)
+_NUMBER_LIKE = lazy(r"[\s\d,;\-\u2013]*")
 # What writers put between the keyword and the number: `[CITATION: 2]`, `[CITATION #2]`, `[CITATION No. 2]`.
-_NUMBER_PREFIX = re.compile(r"\s{0,3}(?::|#|no\.|nr\.)\s{0,3}", re.IGNORECASE)
-_LOCATOR_START = re.compile(r"(?<=[\s,;:\d])(?:" + _LOCATOR_WORD + r")", re.IGNORECASE)
-_LOCATOR = re.compile(_LOCATOR_TEXT + r"\s*", re.IGNORECASE)
-_SEPARATOR = re.compile(r"(?<!\s)\s*[,;]\s*")
-_ITEM = re.compile(r"([0-9]+)(?:\s*[-\u2013]\s*([0-9]+))?")
+_NUMBER_PREFIX = lazy(r"\s{0,3}(?::|#|no\.|nr\.)\s{0,3}", re.IGNORECASE)
+_LOCATOR_START = lazy(r"(?<=[\s,;:\d])(?:" + _LOCATOR_WORD + r")", re.IGNORECASE)
+_LOCATOR = lazy(_LOCATOR_TEXT + r"\s*", re.IGNORECASE)
+_SEPARATOR = lazy(r"(?<!\s)\s*[,;]\s*")
+_ITEM = lazy(r"([0-9]+)(?:\s*[-\u2013]\s*([0-9]+))?")
 
 
 class Marker(NamedTuple):
@@ -144,7 +143,6 @@ def find_markers(document: Document, keyword: str = "CITATION", style: str = "ci
     """Every marker and near-miss in the prose of ``document``, in text order.
     ``style``: the ``marker-style`` setting (the keyword is the citation style's)."""
     if style != "citation":
-        compile_lazy_patterns()
         return _bracket_markers(document) if style == "brackets" else _superscript_markers(document)
     text = document.text
     markers: list[Marker] = []
@@ -300,10 +298,11 @@ def _reading(raw: str, body: str, keyword: str, exact: bool, escaped: bool = Fal
     return (*_near_miss(raw, body, keyword, exact, escaped), ())
 
 
-def _valid_reading(body: str, body_offset: int, pattern: re.Pattern[str] = _VALID_BODY) -> Optional[Reading]:
+def _valid_reading(body: str, body_offset: int, pattern: Optional[re.Pattern[str]] = None) -> Optional[Reading]:
     """The numbers and parts of a well-formed body (`` 1, 3-4``, `` 2, p. 4``,
-    wrapped over lines), or None."""
-    match = pattern.fullmatch(body)
+    wrapped over lines), or None. ``pattern``: a numbered style's (default: the
+    citation style's, numbers alone or with a locator)."""
+    match = pattern.fullmatch(body) if pattern is not None else _VALID_LIST.fullmatch(body) or _VALID_BODY.fullmatch(body)
     if match is None:
         return None
     numbers: list[int] = []
@@ -323,7 +322,6 @@ def _valid_reading(body: str, body_offset: int, pattern: re.Pattern[str] = _VALI
 def read_parts(text: str, keyword: str, style: str = "citation") -> tuple[Part, ...]:
     """The parts of a well-formed marker's text (a near-miss's replacement)."""
     if style != "citation":
-        compile_lazy_patterns()
         return _styled_parts(text)
     body = text[1 + len(keyword) : -1]
     if body.endswith("\\"):
@@ -488,8 +486,8 @@ def format_numbers(numbers: list[int]) -> str:
 # IEEE writes them: `[3, Th. 2]`, `[3, Eq. (5)]`, `[3, Lemma 1]`, `[1, p. 4]`.
 _STYLED_LOCATOR_TEXT = r"(?:" + _LOCATOR_WORD + r"|[^\W\d_]{1,12}\.?(?=[\s(\d]))[^\[\]]*?[^\s\[\]]"
 # The numbered styles' patterns are compiled the first time a numbered style is
-# read (``compile_lazy_patterns``): ~3 ms that a run in the citation style, the
-# default, does not pay at every start.
+# read (``lazy``): ~3 ms that a run in the citation style, the default, does not
+# pay at every start.
 _BARE_VALID_BODY_SOURCE = (
     r"(?P<list>" + _ITEM_TEXT + r"(?:," + _SPACE + r"?" + _ITEM_TEXT + r")*)"
     r"(?:," + _SPACE + r"?(?P<locator>" + _STYLED_LOCATOR_TEXT + r"))?"
@@ -507,13 +505,28 @@ _FRACTION_SLASHES = ("\u2044", "/")
 _OPERATORS = frozenset("=+-*/\u00d7\u00b7")
 YEAR_LIKE = range(1000, 3000)  # `[2020]` alone is an inserted year, not reference 2020
 
+_BARE_VALID_BODY = lazy(_BARE_VALID_BODY_SOURCE, re.IGNORECASE)
+# pandoc's `^1,3^`: a space ends it, so pandoc writes one escaped (`^1,\ 3^`)
+_CARET_BODY = lazy(r"(?P<list>" + _ITEM_TEXT + r"(?:,(?:\\ )?" + _ITEM_TEXT + r")*)")
+_BRACKET_START = lazy(r"\[(?=[ \t]{0,2}[0-9])")
+_NEXT_BRACKET_NUMBER = lazy(r"[ \t]?(?:--|[-\u2013])[ \t]?(\\?)\[([1-9][0-9]{0,8})(\\?)\]")  # IEEE's `[1]–[3]`, pandoc's `\[1\]–\[3\]`
+# A `[1]: url` link reference definition, after any quote or list prefix.
+_DEFINITION = lazy(r"^[ \t]{0,3}(?:(?:>|[-*+]|\d{1,9}[.)])[ \t]*+)*+\[([1-9][0-9]{0,8})\]:", re.MULTILINE)
+_NUMBER_IN_BRACKETS = lazy(r"\[([1-9][0-9]{0,8})\]")
+_NUMBER_IN_BRACKETS_BEFORE = lazy(r"\[([1-9][0-9]{0,8})\]\Z")
+_SUPERSCRIPT = lazy(r"<sup>([^<>\n]{1,200}?)</sup>|\^((?:[^\s\^\[\]\\]|\\ ){1,200}?)\^", re.IGNORECASE)
+_STYLED_BODY_CHARACTERS = lazy(r"[\d\s,;\-\u2013]*")
+_LEADING_ZERO = lazy(r"(?<![0-9])0")
+_UNICODE_SUPERSCRIPT = lazy(_UNICODE_SUPERSCRIPT_SOURCE)
+_MASKED_BRACKETS = lazy(r"(?<![\w\[\]!^)])\[[ \t]{0,2}[0-9][^\[\]\n]*\](?![(\[{])")
+_MASKED_SUPERSCRIPTS = lazy(r"<sup>[^<>\n]*</sup>|\^[^\s\^\[\]]+\^|" + _UNICODE_SUPERSCRIPT_SOURCE, re.IGNORECASE)
+
 
 def _defined_labels(document: Document) -> dict[str, int]:
     """The numeric labels of ``[1]: url`` definitions in prose, with their 0-based lines."""
     found: dict[str, int] = {}
     if "]:" not in document.text:
         return found
-    compile_lazy_patterns()
     for match in _DEFINITION.finditer(document.text):
         if document.is_prose(match.start(1)):
             found.setdefault(match.group(1), document.line_of(match.start()))
@@ -839,49 +852,6 @@ def masked(text: str, keyword: str, style: str = "citation") -> str:
     """``text`` (a reference entry's) with the markers in it as ``[…]``."""
     if style == "citation":
         return re.sub(r"\[[ \t]*" + re.escape(keyword) + r"[^\[\]]*\]", "[…]", text, flags=re.IGNORECASE)
-    compile_lazy_patterns()
     if style == "brackets":
         return _MASKED_BRACKETS.sub("[…]", text)
     return _MASKED_SUPERSCRIPTS.sub("[…]", text)
-
-
-def compile_lazy_patterns() -> None:
-    """Compile the numbered styles' patterns (once): before the first reading of a
-    numbered style, and by the test that runs every pattern on hostile text."""
-    global _STYLED_COMPILED, _BARE_VALID_BODY, _CARET_BODY, _BRACKET_START, _NEXT_BRACKET_NUMBER, _DEFINITION
-    global _NUMBER_IN_BRACKETS, _NUMBER_IN_BRACKETS_BEFORE, _SUPERSCRIPT, _STYLED_BODY_CHARACTERS, _LEADING_ZERO
-    global _UNICODE_SUPERSCRIPT, _MASKED_BRACKETS, _MASKED_SUPERSCRIPTS
-    if _STYLED_COMPILED:
-        return
-    _BARE_VALID_BODY = re.compile(_BARE_VALID_BODY_SOURCE, re.IGNORECASE)
-    # pandoc's `^1,3^`: a space ends it, so pandoc writes one escaped (`^1,\ 3^`)
-    _CARET_BODY = re.compile(r"(?P<list>" + _ITEM_TEXT + r"(?:,(?:\\ )?" + _ITEM_TEXT + r")*)")
-    _BRACKET_START = re.compile(r"\[(?=[ \t]{0,2}[0-9])")
-    _NEXT_BRACKET_NUMBER = re.compile(r"[ \t]?(?:--|[-\u2013])[ \t]?(\\?)\[([1-9][0-9]{0,8})(\\?)\]")  # IEEE's `[1]–[3]`, pandoc's `\[1\]–\[3\]`
-    # A `[1]: url` link reference definition, after any quote or list prefix.
-    _DEFINITION = re.compile(r"^[ \t]{0,3}(?:(?:>|[-*+]|\d{1,9}[.)])[ \t]*+)*+\[([1-9][0-9]{0,8})\]:", re.MULTILINE)
-    _NUMBER_IN_BRACKETS = re.compile(r"\[([1-9][0-9]{0,8})\]")
-    _NUMBER_IN_BRACKETS_BEFORE = re.compile(r"\[([1-9][0-9]{0,8})\]\Z")
-    _SUPERSCRIPT = re.compile(r"<sup>([^<>\n]{1,200}?)</sup>|\^((?:[^\s\^\[\]\\]|\\ ){1,200}?)\^", re.IGNORECASE)
-    _STYLED_BODY_CHARACTERS = re.compile(r"[\d\s,;\-\u2013]*")
-    _LEADING_ZERO = re.compile(r"(?<![0-9])0")
-    _UNICODE_SUPERSCRIPT = re.compile(_UNICODE_SUPERSCRIPT_SOURCE)
-    _MASKED_BRACKETS = re.compile(r"(?<![\w\[\]!^)])\[[ \t]{0,2}[0-9][^\[\]\n]*\](?![(\[{])")
-    _MASKED_SUPERSCRIPTS = re.compile(r"<sup>[^<>\n]*</sup>|\^[^\s\^\[\]]+\^|" + _UNICODE_SUPERSCRIPT_SOURCE, re.IGNORECASE)
-    _STYLED_COMPILED = True
-
-
-_STYLED_COMPILED = False
-_BARE_VALID_BODY: re.Pattern[str]
-_CARET_BODY: re.Pattern[str]
-_BRACKET_START: re.Pattern[str]
-_NEXT_BRACKET_NUMBER: re.Pattern[str]
-_DEFINITION: re.Pattern[str]
-_NUMBER_IN_BRACKETS: re.Pattern[str]
-_NUMBER_IN_BRACKETS_BEFORE: re.Pattern[str]
-_SUPERSCRIPT: re.Pattern[str]
-_STYLED_BODY_CHARACTERS: re.Pattern[str]
-_LEADING_ZERO: re.Pattern[str]
-_UNICODE_SUPERSCRIPT: re.Pattern[str]
-_MASKED_BRACKETS: re.Pattern[str]
-_MASKED_SUPERSCRIPTS: re.Pattern[str]

@@ -16,10 +16,10 @@ Every pattern here runs in linear time: each repeats one character class, and th
 balancing is a single pass in Python.
 """
 
-from __future__ import annotations
-
 import re
 from typing import Iterator, NamedTuple
+
+from citelint.lazy_pattern import lazy
 
 # A URL candidate: the scheme, an optional IPv6 literal host, then a run of URL
 # characters. Parentheses are taken and balanced afterwards (see ``_balanced``).
@@ -35,12 +35,12 @@ YEAR = re.compile(r"(?<!\d)(?:1[5-9]\d\d|20\d\d)(?!\d)|(?<!\w)n\.\s?d\.", re.IGN
 # An address written without its scheme (``www.example.com/page``).
 SCHEMELESS = re.compile(r"(?<![\w/.@:])www\.[^\s<>\[\]()\"']+", re.IGNORECASE)
 # A title in quotation marks.
-QUOTED_TITLE = re.compile(r"[\"\u201c][^\"\u201c\u201d\n]{3,}[\"\u201d]")
+QUOTED_TITLE = lazy(r"[\"\u201c][^\"\u201c\u201d\n]{3,}[\"\u201d]")
 # A quoted or emphasised title.
-TITLE = re.compile(r"[\"\u201c][^\"\u201c\u201d\n]{3,}[\"\u201d]|(?<![\w*])\*[^*\n]{3,}\*(?!\*)|(?<!\w)_[^_\n]{3,}_(?!\w)")
+TITLE = lazy(r"[\"\u201c][^\"\u201c\u201d\n]{3,}[\"\u201d]|(?<![\w*])\*[^*\n]{3,}\*(?!\*)|(?<!\w)_[^_\n]{3,}_(?!\w)")
 # Not part of a link when it ends one (``)`` is handled by the balancing).
 TRAILING_PUNCTUATION = ".,;:!?'\"]}>*_"
-_PARENTHESIS = re.compile(r"[()]")
+_PARENTHESIS = lazy(r"[()]")
 _URL_PARTS = re.compile(r"(?:[a-zA-Z][\w+.-]*://)?(?:[^@/?#]*@)?([^/?#]*)([^?#]*)(\?[^#]*)?")
 _DOI_ORG = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/")
 

@@ -16,8 +16,6 @@ count against the highest cited number), not by position; when the evidence
 does not decide, the later list is kept and ``ambiguous_with`` names the other.
 """
 
-from __future__ import annotations
-
 import re
 from array import array
 from bisect import bisect_left, bisect_right
@@ -26,6 +24,7 @@ from typing import TYPE_CHECKING, Iterator, NamedTuple, Optional, Sequence
 
 from citelint.block_structure import LeafBlock, ListItem
 from citelint.document import Document, Span, is_closing_heading, is_heading_word
+from citelint.lazy_pattern import lazy
 from citelint.patterns import DOI, QUOTED_TITLE, SCHEMELESS, TITLE, URL, YEAR, find_dois, find_urls
 
 if TYPE_CHECKING:
@@ -41,7 +40,7 @@ _QUOTE_PREFIX = re.compile(r"(?<![ \t>])(?:[ \t]*>)*")
 _ATX_OPENING = re.compile(r"^[ \t>]*#{1,6}(?=[ \t]|$)")
 _DELIMITER_CHARACTERS = frozenset("|:- \t")
 _NUMBERING_TITLES = frozenset({"", "n", "no", "nr", "num", "number", "ref", "reference", "citation", "cite", "id", "index", "source"})
-_NUMBER_CELL = re.compile(r"\[?(\d{1,9})[.)\]]?")  # matched against a cell's stripped text
+_NUMBER_CELL = lazy(r"\[?(\d{1,9})[.)\]]?")  # matched against a cell's stripped text
 MAX_REFERENCE_LINE = 2000
 MAX_CANDIDATES = 32  # the last reference headings looked at (a hostile file may have thousands)
 
@@ -376,9 +375,9 @@ def _paragraph_entries(document: Document, block: LeafBlock) -> Iterator[tuple[i
     yield from zip(starts, ends)
 
 
-_LINK_START = re.compile(r"(?<![ \t])[ \t]*(?:<?https?://|doi:|10\.\d{4,9}/)", re.IGNORECASE)
+_LINK_START = lazy(r"(?<![ \t])[ \t]*(?:<?https?://|doi:|10\.\d{4,9}/)", re.IGNORECASE)
 _ACCESS_NOTE = re.compile(r"(?<![ \t])[ \t]*\(?(?:accessed|retrieved|available|archived)\b", re.IGNORECASE)
-_ENTRY_END = re.compile(r"(?:[.!?][\"\u201d')\]]*|(?:1[5-9]|20)\d\d[a-z]?\)?\.?|n\.\s?d\.\)?)[ \t]*$", re.IGNORECASE)
+_ENTRY_END = lazy(r"(?:[.!?][\"\u201d')\]]*|(?:1[5-9]|20)\d\d[a-z]?\)?\.?|n\.\s?d\.\)?)[ \t]*$", re.IGNORECASE)
 
 
 def _entry_starts(document: Document, numbers: list[int], texts: list[str]) -> list[int]:
@@ -397,7 +396,7 @@ def _entry_starts(document: Document, numbers: list[int], texts: list[str]) -> l
     return starts
 
 
-_MARKER_LIKE = re.compile(r"\[[A-Za-z]+ \d")
+_MARKER_LIKE = lazy(r"\[[A-Za-z]+ \d")
 
 
 def _may_wrap(document: Document) -> bool:

@@ -10,20 +10,19 @@ are not directives. A directive naming a code that does not exist is itself
 reported (CIT012), so a typo does not silently suppress nothing.
 """
 
-from __future__ import annotations
-
 import re
 from bisect import bisect_right
 from typing import Iterator, NamedTuple, Optional, Sequence
 
 from citelint.catalog import ALL, CODES, canonical_selectors, expand
 from citelint.document import Document
+from citelint.lazy_pattern import lazy
 
-DIRECTIVE = re.compile(
+DIRECTIVE = lazy(
     r"<!--[ \t]*citelint-(disable-next-line|disable-line|disable-file|disable|enable)\b([^<>]{0,1000}?)[ \t]*-->",
     re.IGNORECASE,
 )
-_CODE_SPLIT = re.compile(r"[\s,]+")
+_CODE_SPLIT = lazy(r"[\s,]+")
 
 
 class Directive(NamedTuple):

@@ -261,16 +261,15 @@ def test_every_regex_on_a_long_run_of_its_hardest_characters() -> None:
 
     import citelint
 
-    patterns: list[tuple[str, re.Pattern[str]]] = []
+    from citelint.lazy_pattern import LazyPattern
+
+    patterns: list[tuple[str, re.Pattern[str] | LazyPattern]] = []
     for module_info in pkgutil.walk_packages(citelint.__path__, "citelint."):
         if module_info.name.endswith(("urls.http", "urls.checker", "__main__")):
             continue  # the HTTP stack is tested with the URL checker; __main__ runs the CLI
         module = importlib.import_module(module_info.name)
-        compile_lazy = getattr(module, "compile_lazy_patterns", None)
-        if compile_lazy is not None:
-            compile_lazy()  # patterns compiled only when first needed are tested too
         for name, value in vars(module).items():
-            if isinstance(value, re.Pattern):
+            if isinstance(value, (re.Pattern, LazyPattern)):  # patterns compiled only when first used are tested too
                 patterns.append((f"{module_info.name}.{name}", value))
     assert len(patterns) > 20
     hard = [" " * 20_000 + "x", "\t" * 20_000, "[" * 20_000, "- " * 10_000 + "x", "> " * 10_000, "1. " * 7_000,
@@ -492,19 +491,30 @@ def test_markers_in_code_are_never_reported(blocks: list[tuple[str, str]]) -> No
 
 
 def test_lazily_compiled_patterns_are_all_reachable_by_the_regex_test() -> None:
-    """The numbered styles' patterns are compiled on first use, not at import; the
-    hook the regex test calls compiles every one of them, so none escapes it."""
+    """Patterns compiled on first use (``lazy``) are made at a module's top level, where
+    the regex test finds them, never inside a function or a class where it would not."""
     import ast
+    import importlib
 
-    import citelint.markers as markers
+    import citelint
+    from citelint.lazy_pattern import LazyPattern
 
-    source = Path(markers.__file__).read_text(encoding="utf-8")
-    hook = next(node for node in ast.walk(ast.parse(source)) if isinstance(node, ast.FunctionDef) and node.name == "compile_lazy_patterns")
-    assigned = {target.id for node in ast.walk(hook) if isinstance(node, ast.Assign) for target in node.targets if isinstance(target, ast.Name)}
-    lazy = {name for name in assigned if name != "_STYLED_COMPILED"}
-    assert len(lazy) >= 13
-    markers.compile_lazy_patterns()
-    assert all(isinstance(getattr(markers, name), re.Pattern) for name in lazy)
+    package = Path(citelint.__file__).parent
+    top_level = 0
+    for path in package.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "lazy"]
+        if not calls:
+            continue
+        module_name = ".".join(("citelint", *path.relative_to(package).with_suffix("").parts)).removesuffix(".__init__")
+        module = importlib.import_module(module_name)
+        assigned = [node for node in tree.body if isinstance(node, ast.Assign) and node.value in calls]
+        assert len(assigned) == len(calls), f"{module_name}: lazy() outside a top-level assignment"
+        for node in assigned:
+            for target in node.targets:
+                assert isinstance(target, ast.Name) and isinstance(getattr(module, target.id), LazyPattern), (module_name, ast.dump(target))
+                top_level += 1
+    assert top_level >= 40
 
 
 def test_a_run_in_the_citation_style_compiles_no_numbered_style_pattern() -> None:
@@ -516,9 +526,9 @@ def test_a_run_in_the_citation_style_compiles_no_numbered_style_pattern() -> Non
         "from citelint.config import Settings\n"
         "chapter = '# A\\n\\nClaim. [CITATION 1] [CITATION 2-3]\\n\\n## References\\n\\n1. A.\\n2. B.\\n3. C.\\n'\n"
         "lint_text(chapter, Settings())\n"
-        "print(m._STYLED_COMPILED)\n"
+        "print(m._BARE_VALID_BODY.compiled, m._SUPERSCRIPT.compiled)\n"
         "lint_text(chapter.replace('CITATION ', ''), Settings(marker_style='brackets'))\n"
-        "print(m._STYLED_COMPILED)\n"
+        "print(m._BARE_VALID_BODY.compiled)\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert result.stdout.split() == ["False", "True"]
+    assert result.stdout.split() == ["False", "False", "True"]

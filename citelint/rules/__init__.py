@@ -8,6 +8,7 @@ from typing import Callable, Iterator, Optional
 
 from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic, Rule
+from citelint.lazy_pattern import lazy
 from citelint.rules import cit001, cit002, cit003, cit004, cit005, cit006, cit007, cit008, cit009, cit010, cit011, cit012, cit013, cit014, cit015, cit016
 
 RULE_MODULES: tuple[ModuleType, ...] = (
@@ -29,7 +30,7 @@ RULE_MODULES: tuple[ModuleType, ...] = (
     cit016,
 )
 MAX_FINDINGS_PER_RULE = 10_000
-_EXAMPLE = re.compile(r"^(Failing|Passing):\n\n```markdown\n(.*?)```", re.MULTILINE | re.DOTALL)
+_EXAMPLE = lazy(r"^(Failing|Passing):\n\n```markdown\n(.*?)```", re.MULTILINE | re.DOTALL)
 
 
 def all_rules() -> list[Rule]:

@@ -33,8 +33,6 @@ A claim. [CITATION 1]
 ```
 """
 
-from __future__ import annotations
-
 import re
 from typing import Iterator, NamedTuple
 

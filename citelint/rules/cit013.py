@@ -43,8 +43,6 @@ Another claim. [CITATION 2]
 ```
 """
 
-from __future__ import annotations
-
 import re
 from typing import Iterator, NamedTuple, Optional
 
@@ -53,14 +51,15 @@ from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic
 from citelint.block_structure import LeafBlock
 from citelint.document import RAW_TEXT_HTML, Document, is_heading_word
+from citelint.lazy_pattern import lazy
 from citelint.markers import candidate_pattern_for
 
 RULE = rule("CIT013")
 WHOLE_FILE = True  # judged once per file, also in a book compiled into one file
 
 _FENCE = re.compile(r"(`{3,}|~{3,})")
-_RAW_TEXT_CLOSE = re.compile(r"</(?:pre|script|style|textarea)>", re.IGNORECASE)
-_ATX_MARKS = re.compile(r"#{1,6}(?:[ \t]+|$)")
+_RAW_TEXT_CLOSE = lazy(r"</(?:pre|script|style|textarea)>", re.IGNORECASE)
+_ATX_MARKS = lazy(r"#{1,6}(?:[ \t]+|$)")
 _BLOCK_OPENINGS = {"fence": _FENCE, "html": RAW_TEXT_HTML}
 
 

@@ -44,12 +44,13 @@ from citelint.block_structure import LeafBlock
 from citelint.catalog import rule
 from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic
+from citelint.lazy_pattern import lazy
 from citelint.markers import hidden_pattern
 
 RULE = rule("CIT015")
 
-_CODE_CHARACTERS = re.compile(r"[{}();=<>$\\|]")
-_WORD = re.compile(r"[^\W\d_]{2,}")
+_CODE_CHARACTERS = lazy(r"[{}();=<>$\\|]")
+_WORD = lazy(r"[^\W\d_]{2,}")
 MAX_PROSE_BLOCK = 100_000  # characters of one block looked at
 
 
