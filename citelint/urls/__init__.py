@@ -5,10 +5,7 @@ the standard library only; requests and requests-cache are imported by
 ``citelint.urls.http`` when a URL must actually be fetched.
 """
 
-from __future__ import annotations
-
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator, Optional
+from typing import TYPE_CHECKING, Iterator, NamedTuple, Optional
 
 from citelint.catalog import URL_CODES, rule
 from citelint.diagnostics import Diagnostic, Rule, Severity
@@ -205,8 +202,7 @@ Passing: an entry whose server answers `200 OK`.
 }
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     """A URL of a reference entry and where it is in the document text."""
 
     url: str
@@ -215,8 +211,7 @@ class Link:
     entry: str = ""  # the text of the entry the URL is in (for URL007)
 
 
-@dataclass(frozen=True)
-class DoiLink:
+class DoiLink(NamedTuple):
     """A DOI of a reference entry, where it is in the document text, and the
     entry's text (what the resolver's record is compared with: the entry's
     title is compared with its ``first`` DOI's record only)."""
@@ -228,7 +223,7 @@ class DoiLink:
     first: bool = True
 
 
-def _entry_texts(chapter: Chapter) -> Iterator[tuple[int, str, str]]:
+def _entry_texts(chapter: "Chapter") -> Iterator[tuple[int, str, str]]:
     """(offset, text as written, text without its label) of each reference entry of
     the chapter: offsets are in the first, the entry's fields are read from the
     second (a list number is no author's given name)."""
@@ -239,7 +234,7 @@ def _entry_texts(chapter: Chapter) -> Iterator[tuple[int, str, str]]:
         yield start, document.text[start : document.line_end(entry.last_line)], entry.text
 
 
-def doi_links_of(chapter: Chapter) -> Iterator[DoiLink]:
+def doi_links_of(chapter: "Chapter") -> Iterator[DoiLink]:
     """Each entry's DOIs (checked at the resolver: urls.doi), written bare, as
     ``doi:`` or as a doi.org URL."""
     from citelint.patterns import iter_dois
@@ -249,7 +244,7 @@ def doi_links_of(chapter: Chapter) -> Iterator[DoiLink]:
             yield DoiLink(doi.text, start + doi.start, start + doi.end, fields, first=index == 0)
 
 
-def links_of(chapter: Chapter) -> Iterator[Link]:
+def links_of(chapter: "Chapter") -> Iterator[Link]:
     """Each entry's URLs, or its DOI as a doi.org URL when it has no URL. A DOI's
     URL is checked at the DOI resolver (``doi_links_of``), not fetched as a page."""
     from citelint.patterns import iter_dois, iter_urls
@@ -263,7 +258,7 @@ def links_of(chapter: Chapter) -> Iterator[Link]:
                 yield Link(f"https://doi.org/{doi.text}", start + doi.start, start + doi.end, fields)
 
 
-def url_keys(chapter: Chapter) -> list[str]:
+def url_keys(chapter: "Chapter") -> list[str]:
     """What the URL check asks about for a chapter: each entry's URLs (a DOI's URL
     is asked of the DOI resolver instead), and each DOI by its resolver key."""
     from citelint.urls.doi import doi_key, is_doi_url
@@ -273,7 +268,7 @@ def url_keys(chapter: Chapter) -> list[str]:
 
 
 def url_diagnostics(
-    chapter: Chapter, verdicts: dict, path: str, selection: Selection, limit: Optional[int] = None  # type: ignore[type-arg]
+    chapter: "Chapter", verdicts: dict, path: str, selection: "Selection", limit: Optional[int] = None  # type: ignore[type-arg]
 ) -> list[Diagnostic]:
     """A finding at each link whose verdict has a code that the file selects and no
     comment suppresses, at most ``limit`` of each rule in a file, as for the lint
@@ -309,7 +304,7 @@ def url_diagnostics(
     return found
 
 
-def _link_findings(chapter: Chapter, verdicts: dict) -> Iterator[tuple[str, int, int, str]]:  # type: ignore[type-arg]
+def _link_findings(chapter: "Chapter", verdicts: dict) -> Iterator[tuple[str, int, int, str]]:  # type: ignore[type-arg]
     """(code, start, end, message) of each link whose verdict has a code, and of
     each page that is not the work its entry names (URL007, urls.wrong_page)."""
     from citelint.urls.wrong_page import judge_page
@@ -325,7 +320,7 @@ def _link_findings(chapter: Chapter, verdicts: dict) -> Iterator[tuple[str, int,
             yield "URL007", link.start, link.end, f"{link.url}: {wrong}"
 
 
-def _doi_findings(chapter: Chapter, verdicts: dict) -> Iterator[tuple[str, int, int, str]]:  # type: ignore[type-arg]
+def _doi_findings(chapter: "Chapter", verdicts: dict) -> Iterator[tuple[str, int, int, str]]:  # type: ignore[type-arg]
     """(code, start, end, message) of each entry's DOI: the resolver's verdict when
     it has a code, else the entry judged against the resolver's record (urls.doi)."""
     from citelint.urls.doi import WorkRecord, doi_key, judge

@@ -17,8 +17,6 @@ checked again with the same outcome (a dead link is checked on every run) does n
 ``[links, verdicts' hash]`` in the index's ``links`` field (cache.Cached).
 """
 
-from __future__ import annotations
-
 import os
 import stat
 import time

@@ -5,17 +5,14 @@ concurrently (a global worker limit and a per-host cap), each within a total
 deadline, by daemon threads, so that no server can stall the run.
 """
 
-from __future__ import annotations
-
 import codecs
 import re
 import sqlite3
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Optional
 from urllib.parse import urlsplit, urlunsplit
 
 from citelint.config import UrlSettings, compiled_url_excludes, url_excluded
@@ -41,16 +38,14 @@ NO_ARCHIVED_COPY = ("", "")  # the archive answered: it holds no copy at any dat
 NEVER_SEEN = "no archived copy exists either: check that this source is real"
 
 
-@dataclass(frozen=True)
-class _Retry:
+class _Retry(NamedTuple):
     """Another try may help (``free``: without counting it, after the cache was dropped)."""
 
     reason: str
     free: bool = False
 
 
-@dataclass(frozen=True)
-class CheckOptions:
+class CheckOptions(NamedTuple):
     settings: UrlSettings
     cache_dir: Optional[Path]
     offline: bool = False
@@ -468,10 +463,10 @@ class UrlChecker:
         url = resolver_url(self.settings.doi_resolver, key)
         refused = self._check_address(url)
         if refused is not None:
-            return replace(refused, url=key, final_url=url)
+            return refused._replace(url=key, final_url=url)
         outcome, tries, _ = self._response("GET", url, deadline, REQUEST_HEADERS)
         if isinstance(outcome, Verdict):
-            return replace(outcome, url=key, final_url=url)
+            return outcome._replace(url=key, final_url=url)
         return self._doi_answer(key, url, outcome, deadline, tries)
 
     def _doi_answer(self, key: str, url: str, response: Any, deadline: float, tries: int) -> Verdict:
@@ -538,7 +533,7 @@ class UrlChecker:
         if not is_deep(parts.path, parts.query):
             return None  # a root page: no made-up address beside it (probe_url)
 
-        def probe() -> Optional[Fingerprint]:
+        def probe() -> Optional["Fingerprint"]:
             address = probe_url(final_url)  # made by the host's first link only
             return self._probe(address, deadline) if address is not None else None
 
@@ -553,7 +548,7 @@ class UrlChecker:
                 self._probes = HostProbes()
             return self._probes
 
-    def _probe(self, url: str, deadline: float) -> Optional[Fingerprint]:
+    def _probe(self, url: str, deadline: float) -> Optional["Fingerprint"]:
         """One GET of a made-up address (no redirect followed, no retry, not cached):
         the fingerprint of the page when it answers 200 with one."""
         import requests
@@ -597,8 +592,8 @@ class UrlChecker:
             from citelint.urls.history import ever_answered
 
             seen = snapshot is not None or ever_answered(self.store, verdict.url)
-            return verdict if seen or verdict.code != "URL001" else replace(verdict, detail=f"{verdict.detail}; {NEVER_SEEN}")
-        return replace(verdict, detail=f"{verdict.detail}; an archived copy from {copy[0]}: {copy[1]}")
+            return verdict if seen or verdict.code != "URL001" else verdict._replace(detail=f"{verdict.detail}; {NEVER_SEEN}")
+        return verdict._replace(detail=f"{verdict.detail}; an archived copy from {copy[0]}: {copy[1]}")
 
     def _archived_copy(self, url: str, seen_at: Optional[float], timeout: float) -> Optional[tuple[str, str]]:
         """(day, URL) of the archive's copy of ``url``, NO_ARCHIVED_COPY when the archive

@@ -18,9 +18,6 @@ without a request:
 Standard library only: requests is the checker's (``urls.http``).
 """
 
-from __future__ import annotations
-
-import html
 import json
 import re
 from typing import Iterable, NamedTuple, Optional
@@ -237,7 +234,9 @@ def _first_text(value: object) -> str:
 
 def _plain(text: str) -> str:
     """Text without markup (``<i>E. coli</i>``), entities read, white space folded."""
-    return " ".join(html.unescape(_TAG.sub("", text)).split())
+    from html import unescape  # ~1.4 ms: only for a record fetched, not for a warm run's stored verdicts
+
+    return " ".join(unescape(_TAG.sub("", text)).split())
 
 
 def _dicts(value: object) -> list[dict]:  # type: ignore[type-arg]

@@ -17,7 +17,6 @@ asked again on the next run.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Optional, Protocol
 
 from citelint.urls.store import Verdict
@@ -63,7 +62,7 @@ def flaky_or_unreachable(verdict: Verdict, before: list[Optional[str]], failures
     times = "once" if failed == 1 else f"{failed} times in the last {window} checks"
     since = f"answered on the last {streak} {'check' if streak == 1 else 'checks'} before" if streak else "answered lately"
     rule = f"unreachable (URL002) after failing on {failures} of {window} checks"
-    return replace(verdict, code=FLAKY, detail=f"{verdict.detail}; failed {times}, {since}: a flaky server, reported {rule}")
+    return verdict._replace(code=FLAKY, detail=f"{verdict.detail}; failed {times}, {since}: a flaky server, reported {rule}")
 
 
 def ever_answered(store: OutcomeStore, url: str) -> bool:

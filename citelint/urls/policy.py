@@ -21,7 +21,6 @@ on Teredo).
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field
 from typing import Callable, Optional, Union
 from urllib.parse import urlsplit
 
@@ -103,14 +102,17 @@ def is_public(text: str) -> bool:
     return not (isinstance(address, ipaddress.IPv4Address) and address in _CARRIER_GRADE_NAT)
 
 
-@dataclass(frozen=True)
 class AddressPolicy:
     """Resolve a host once and say which of its addresses may be used."""
 
-    allow_private: bool = False
-    resolver: Resolver = system_resolver
-    # answers for this run: each host is resolved once, however many URLs and hops use it
-    answers: dict[tuple[str, int], list[str]] = field(default_factory=dict, compare=False, repr=False)
+    def __init__(self, allow_private: bool = False, resolver: Resolver = system_resolver) -> None:
+        self.allow_private = allow_private
+        self.resolver = resolver
+        # answers for this run: each host is resolved once, however many URLs and hops use it
+        self.answers: dict[tuple[str, int], list[str]] = {}
+
+    def __repr__(self) -> str:
+        return f"AddressPolicy(allow_private={self.allow_private!r}, resolver={self.resolver!r})"
 
     def checked_address(self, host: str, port: int) -> str:
         """The address to connect to; raises when the host is refused or unknown."""

@@ -19,15 +19,12 @@ format. Nothing is opened through a symbolic link
 (``cache.make_cache_folder``).
 """
 
-from __future__ import annotations
-
 import math
 import sqlite3
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, NamedTuple, Optional
 
 from citelint.cache import make_cache_folder, switch_to_wal
 from citelint.config import MAX_FLAKY_WINDOW
@@ -71,8 +68,7 @@ VERDICT_BATCH = 500  # URLs asked of the verdict table in one query (SQLite allo
 SQLITE_FILES = ("", "-journal", "-wal", "-shm")  # the database and the files SQLite keeps beside it
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     """The outcome of checking one URL. ``code`` is None when the link is fine."""
 
     url: str
