@@ -2,8 +2,9 @@
 
 The per-file lint reads each file's reference entries once (``book_entries``,
 with whether CIT014 may be reported at each: the file's selection and
-suppression comments): each entry's text and the digests of its same-work keys,
-not its fields; the result cache keeps them with the file's findings
+suppression comments): each entry's text and the digests of its candidate keys
+(``cited_work.candidate_keys``: those of its same-work keys read without its
+authors, and its title's alone), not its fields; the result cache keeps them with the file's findings
 (``encode``/``decode``), so a warm run compares the chapters without parsing
 any. ``inconsistent_references`` compares them, in the order of the run (book
 order when the book's order is written down: ``check_files`` puts the files in
@@ -16,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple, Optional, Sequence
 
 from citelint.catalog import matches, rule
-from citelint.cited_work import MAX_ENTRY, same_work_keys
+from citelint.cited_work import MAX_ENTRY, candidate_keys
 from citelint.config import Settings
 from citelint.diagnostics import Diagnostic, Severity
 from citelint.same_work import Listing, conflicts, key_digest, shared_digests
@@ -38,7 +39,7 @@ class BookEntry(NamedTuple):
     end_column: int
     reportable: bool  # CIT014 is selected for the file and not suppressed here
     text: str  # the entry's text (its label removed; its first MAX_ENTRY characters): its fields are read from it when compared
-    digests: tuple[int, ...] = ()  # of its same-work keys (``same_work.key_digest``): read once, kept by the result cache
+    digests: tuple[int, ...] = ()  # of its candidate keys (``cited_work.candidate_keys``, ``same_work.key_digest``): read once, kept by the result cache
 
 
 def wanted_in_run(settings: Settings) -> bool:
@@ -61,7 +62,7 @@ def book_entries(chapter: "Chapter", selection: "Selection") -> tuple[BookEntry,
             end_line, end_column = part.document.position(max(start, end))
             reportable = selected and not selection.suppressed_at(line - 1, RULE.code)
             text = entry.text[:MAX_ENTRY]  # all that is compared is read from this much (the rest is ``rest``'s)
-            digests = tuple(sorted({key_digest(key) for key in same_work_keys(text)}))
+            digests = tuple(sorted({key_digest(key) for key in candidate_keys(text)}))
             found.append(BookEntry(entry.number, line, column, end_line, end_column, reportable, text, digests))
     return tuple(found)
 

@@ -10,6 +10,7 @@ import pytest
 
 from citelint import book_checks, same_work
 from citelint.check_files import lint_with_entries
+from citelint.cited_work import candidate_keys
 from citelint.config import Settings
 from citelint.files import SourceFile
 
@@ -78,8 +79,9 @@ def test_an_entry_is_held_as_its_text_and_digests() -> None:
     ((_, entries),) = entries_of(chapter(SMITH))
     (entry,) = entries
     assert entry.text == SMITH
-    keys = same_work.same_work_keys(SMITH)
-    assert keys == {"example.com/book", "title:a book of things\0smith"}
+    assert same_work.same_work_keys(SMITH) == {"example.com/book", "title:a book of things\0smith"}
+    keys = candidate_keys(SMITH)  # the title's whatever the author: read without the authors
+    assert keys == {"example.com/book", "title:a book of things"}
     assert entry.digests == tuple(sorted(same_work.key_digest(key) for key in keys))
 
 
@@ -95,3 +97,16 @@ def test_an_entry_is_held_in_the_characters_its_compared_fields_are_read_from() 
     assert all(len(entry.text) == MAX_ENTRY for _, entries in files for entry in entries)
     (found,) = findings(files)
     assert "year (2020 here, 2019 there)" in found[2]
+
+
+def test_two_works_of_one_title_by_other_authors_are_candidates_and_no_finding() -> None:
+    """Sorted by their title alone (read without the authors), two works of one title
+    by different authors meet as candidates; their same-work keys (title and first
+    author) then keep them apart, as before."""
+    other = SMITH.replace("Smith, J.", "Brown, K.").replace("example.com/book", "example.org/brown")
+    files = entries_of(chapter(SMITH), chapter(other))
+    (first,), (second,) = (entries for _, entries in files)
+    assert set(first.digests) & set(second.digests)  # candidates: the title's key
+    assert findings(files) == []
+    files = entries_of(chapter(SMITH), chapter(SMITH.replace("2019", "2020")))
+    assert len(findings(files)) == 1

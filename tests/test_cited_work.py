@@ -311,6 +311,28 @@ def test_the_same_work_keys_of_every_battery_entry(expected: Expected) -> None:
     assert same_work_keys(expected.entry) == work_keys(cited_work(expected.entry))
 
 
+def _coarse(key: str) -> str:
+    """A same-work key as a candidate key holds it: a title's without its author."""
+    return key.split("\0", 1)[0] if key.startswith("title:") else key
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.sampled_from([expected.entry for expected in BATTERY]), st.lists(st.one_of(PIECES, st.text(min_size=1, max_size=12)), max_size=14).map(" ".join)))
+def test_two_entries_whose_same_work_keys_meet_share_a_candidate_key(entry: str) -> None:
+    """A book's entries are sorted by their candidate keys before any is compared:
+    each same-work key has its candidate, so no two entries of one work are kept apart."""
+    from citelint.cited_work import candidate_keys, same_work_keys
+
+    assert {_coarse(key) for key in same_work_keys(entry)} <= candidate_keys(entry)
+
+
+@pytest.mark.parametrize("expected", BATTERY, ids=lambda expected: expected.entry[:40])
+def test_every_battery_entrys_same_work_keys_have_their_candidates(expected: Expected) -> None:
+    from citelint.cited_work import candidate_keys, same_work_keys
+
+    assert {_coarse(key) for key in same_work_keys(expected.entry)} <= candidate_keys(expected.entry)
+
+
 # The pattern of alternatives the organisation's words were once matched with: the
 # set lookup that replaced it must answer as it did (but for a Turkish dotted
 # capital I, which the pattern's case folding took for an i).
