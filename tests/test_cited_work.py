@@ -361,3 +361,40 @@ def test_an_organisations_word_is_found_as_the_pattern_found_it(pieces: list[tup
     text = "".join(word + separator for word, separator in pieces)
     text = text.upper() if upper else text
     assert _names_organisation(text) == bool(_ORGANISATION_PATTERN.search(text))
+
+
+_YEAR_PATTERN = re.compile(r"(?<!\d)(?:1[5-9]\d\d|20\d\d)(?!\d)|(?<!\w)n\.\s?d\.", re.IGNORECASE)  # as the year was once matched
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(list("12059nNdD. \t\nx_\u0663\u00e9") + ["1999", "2024", "n.d.", "N. D.", "n.d", "19", "20", "\u0661\u0669\u0669\u0669", "1500", "2099", "2100"]), max_size=12).map("".join))
+def test_a_year_is_found_where_the_pattern_that_began_with_a_look_behind_found_it(text: str) -> None:
+    from citelint.patterns import YEAR
+
+    assert [match.span() for match in YEAR.finditer(text)] == [match.span() for match in _YEAR_PATTERN.finditer(text)]
+
+
+# As titles in quotes and emphasis were once matched, each pattern beginning with a look-behind.
+_TITLE_PATTERN = re.compile(r"[\"\u201c][^\"\u201c\u201d\n]{3,}[\"\u201d]|(?<![\w*])\*[^*\n]{3,}\*(?!\*)|(?<!\w)_[^_\n]{3,}_(?!\w)")
+_STRAIGHT_SINGLE_PATTERN = re.compile(r"(?<![\w'])'(?=\S)([^'\n]{3,}?)(?<=\S)'(?![\w'])")
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(list("\"\u201c\u201d*_'ab \n.x1") + ["abc", "**", "__", "a'b", " 'x'"]), max_size=14).map("".join))
+def test_titles_are_found_where_the_patterns_that_began_with_a_look_behind_found_them(text: str) -> None:
+    from citelint.cited_work import _STRAIGHT_SINGLE
+    from citelint.patterns import TITLE
+
+    for pattern, former in ((TITLE, _TITLE_PATTERN), (_STRAIGHT_SINGLE, _STRAIGHT_SINGLE_PATTERN)):
+        assert [(m.span(), m.groups()) for m in pattern.finditer(text)] == [(m.span(), m.groups()) for m in former.finditer(text)]
+
+
+_BROKEN_SCHEME_PATTERN = re.compile(r"(?<![\w.+-])(?:https?:/(?!/)|htps?://|htt?ps?:/+(?=\s|$)|https?:///)\S*", re.IGNORECASE)  # CIT008's, as it was
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(["h", "H", "t", "T", "p", "s", ":", "/", " ", "x", ".", "+", "-", "http", "https", "htps", "HTTPS", "://", ":///", "\n", "\u017f"]), max_size=10).map("".join))
+def test_a_broken_scheme_is_found_where_the_pattern_that_began_with_a_look_behind_found_it(text: str) -> None:
+    from citelint.rules.cit008 import _BROKEN_SCHEME
+
+    assert [m.span() for m in _BROKEN_SCHEME.finditer(text)] == [m.span() for m in _BROKEN_SCHEME_PATTERN.finditer(text)]
