@@ -122,15 +122,23 @@ class Part(NamedTuple):
 
 
 @lru_cache(maxsize=16)
-def candidate_pattern(keyword: str) -> re.Pattern[str]:
+def candidate_pattern(keyword: str, fullwidth: bool = True) -> re.Pattern[str]:
     """An opening bracket (or a fullwidth one), blanks, and the keyword in any case
     (or its plural), not followed by a letter. Up to three other characters that are neither letters nor brackets
     may come before the keyword: a zero-width space copied in is one, and the
-    rest are turned away in ``_classify``."""
+    rest are turned away in ``_classify``.
+
+    ``fullwidth=False`` for a text with no fullwidth bracket: a pattern that begins
+    with one literal character is searched for ~5x faster than one with a class."""
+    opening = r"[\[\u3010\uff3b]" if fullwidth else r"\["
     return re.compile(
-        r"[\[\u3010\uff3b][ \t]*(?:[^\w\[\]\n][ \t]*){0,3}?(" + re.escape(keyword) + r"(?:S(?=[^\w]))?)(?![^\W\d_])",
+        opening + r"[ \t]*(?:[^\w\[\]\n][ \t]*){0,3}?(" + re.escape(keyword) + r"(?:S(?=[^\w]))?)(?![^\W\d_])",
         re.IGNORECASE,
     )
+
+
+def _has_fullwidth_bracket(text: str) -> bool:
+    return "\u3010" in text or "\uff3b" in text
 
 
 @lru_cache(maxsize=16)
@@ -149,7 +157,7 @@ def find_markers(document: Document, keyword: str = "CITATION", style: str = "ci
     simple = simple_pattern(keyword)
     # A chapter repeats its markers: the same marker's text, numbers and parts are held once.
     shared: dict[str, tuple[str, tuple[int, ...], tuple[Part, ...]]] = {}
-    for match in candidate_pattern(keyword).finditer(text):
+    for match in candidate_pattern(keyword, _has_fullwidth_bracket(text)).finditer(text):
         start = match.start()
         if not document.is_prose(start):
             continue

@@ -5,8 +5,11 @@ and chat assistants leave, and text that may cite but cannot be read."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from citelint import fix_text, lint_text
+from citelint.markers import candidate_pattern
 
 REFS = (
     "\n\n## References\n\n"
@@ -195,3 +198,24 @@ def test_fix_refuses_to_relabel_a_year_that_a_wrap_left_at_a_line_start() -> Non
     fixed = fix_text(text)
     assert fixed.text == text
     assert fixed.refused is not None and "looks like a year wrapped onto its own line" in fixed.refused
+
+
+# -- the candidate search ---------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["[", "]", "CITATION", "citations", " ", "\t", "\u200b", "*", "1", "x", "\n", "\u3010", "\uff3b"]), max_size=20).map("".join))
+def test_the_literal_bracket_search_finds_what_the_class_search_finds(text: str) -> None:
+    """Without a fullwidth bracket in the text, the pattern that opens with a literal
+    `[` (searched faster) matches exactly where the full pattern does."""
+    full = [(match.span(), match.group(1)) for match in candidate_pattern("CITATION").finditer(text)]
+    if "\u3010" in text or "\uff3b" in text:
+        assert len(full) >= len(list(candidate_pattern("CITATION", fullwidth=False).finditer(text)))
+        return
+    literal = [(match.span(), match.group(1)) for match in candidate_pattern("CITATION", fullwidth=False).finditer(text)]
+    assert literal == full
+
+
+def test_a_fullwidth_bracket_anywhere_keeps_the_full_search() -> None:
+    found = lint_text("Text [CITATION 1] and \u3010CITATION 2\u3011.\n\n## References\n\n1. A\n2. B\n")
+    assert any("fullwidth" in finding.message for finding in found)
