@@ -12,7 +12,7 @@ from bisect import bisect_right
 from typing import NamedTuple, Optional
 
 from citelint.block_scanner import parse_structure
-from citelint.block_structure import Blocks, LeafBlock, Lines, ListItems
+from citelint.block_structure import KIND_CODES, Blocks, LeafBlock, Lines, ListItems
 from citelint.lazy_pattern import lazy
 
 BOM = "\ufeff"
@@ -42,6 +42,7 @@ _BACKTICKS = re.compile(r"`+")
 # Code blocks and raw HTML that is not rendered as text.
 _NOT_PROSE_KINDS = {"code", "fence"}
 _INLINE_KINDS = {"paragraph", "heading", "ref_def"}
+_INLINE_KIND_CODES = {KIND_CODES[kind] for kind in _INLINE_KINDS}
 RAW_TEXT_HTML = lazy(r"<(pre|script|style|textarea)(?:[\s>]|$)", re.IGNORECASE)  # after any container prefix
 
 
@@ -109,7 +110,7 @@ class Document:
 
     def is_prose(self, offset: int) -> bool:
         """False inside code, HTML comments, raw-text HTML and front matter."""
-        return not self.is_code(offset) and not _inside(self.comments, self._comment_starts, offset)
+        return not self.is_code(offset) and not (self.comments and _inside(self.comments, self._comment_starts, offset))
 
     def hidden_by(self, offset: int) -> Optional[str]:
         """What keeps the text at ``offset`` from being prose (``inline code``,
@@ -127,16 +128,17 @@ class Document:
 
     def is_code(self, offset: int) -> bool:
         """True inside code blocks, code spans, raw-text HTML and front matter."""
-        if _inside(self.code_blocks, self._code_block_starts, offset):
+        if self.code_blocks and _inside(self.code_blocks, self._code_block_starts, offset):
             return True
-        index = self.line_block[self.line_of(offset)]
-        if index < 0 or self.blocks[index].kind not in _INLINE_KINDS:
+        # Asked for every marker of the chapter: read from the arrays, no LeafBlock made.
+        index = self.line_block[bisect_right(self.line_starts, offset) - 1]
+        if index < 0 or self.blocks.kind[index] not in _INLINE_KIND_CODES:
             return False
         found = self._inline_code.get(index)
         if found is None:
             spans = self._code_spans_of(self.blocks[index])
             found = self._inline_code[index] = (spans, [span.start for span in spans])
-        return _inside(found[0], found[1], offset)
+        return bool(found[0]) and _inside(found[0], found[1], offset)
 
     def _code_spans_of(self, block: LeafBlock) -> list[Span]:
         """Code spans of one block, found only when a query lands in it."""
@@ -173,6 +175,9 @@ class Document:
 
         Such a heading has level 7: the next real heading of any level ends its section.
         """
+        if not self.plain:
+            self._promote_in_place(blocks, heading_words)
+            return blocks
         split = Blocks()
         for block in blocks:
             if block.kind != "paragraph" or (not self.plain and block.first_line != block.last_line):
@@ -183,6 +188,18 @@ class Document:
                     piece = LeafBlock("paragraph", line, line, 0, block.item, block.quoted)
                     split.append(self._promoted(piece, line, heading_words))
         return split
+
+    def _promote_in_place(self, blocks: Blocks, heading_words: frozenset[str]) -> None:
+        """``_promoted`` for the blocks of Markdown, read from their arrays (no
+        LeafBlock made for each block, nor a second Blocks)."""
+        paragraph = KIND_CODES["paragraph"]
+        kinds, firsts, lasts, items = blocks.kind, blocks.first, blocks.last, blocks.item
+        for index in range(len(kinds)):
+            if kinds[index] != paragraph or items[index] >= 0 or firsts[index] != lasts[index]:
+                continue
+            text = self.lines[firsts[index]]
+            if is_heading_word(text, heading_words) or is_closing_heading(text, PSEUDO_HEADING_LEVEL):
+                blocks.make_heading(index, PSEUDO_HEADING_LEVEL, firsts[index])
 
     def _promoted(self, block: LeafBlock, line: int, heading_words: frozenset[str]) -> LeafBlock:
         if block.kind != "paragraph" or block.item is not None or block.first_line != block.last_line:
