@@ -33,6 +33,7 @@ The deal was signed in 2023. [CITATION 1]
 
 from __future__ import annotations
 
+import re
 from typing import Iterator, Optional
 
 from citelint.catalog import rule
@@ -45,6 +46,7 @@ RULE = rule("CIT006")
 FOLLOWING_PUNCTUATION = ".,;:!?"
 SENTENCE_END = ".!?"
 CLOSERS = "\"')]\u201d\u2019*_"
+_CONTAINER_PREFIX = re.compile(r"[ \t>\d.)*+-]*")  # every character a line's quote and list markers may have
 
 
 def check(chapter: Chapter) -> Iterator[Diagnostic]:
@@ -87,7 +89,10 @@ def _begins_paragraph(chapter: Chapter, marker: Marker, first_line: int) -> bool
     line = document.line_of(marker.start)
     if line != first_line:
         return False
-    return marker.start == document.offset(line, document.content_column(line))
+    line_start = document.offset(line)
+    if _CONTAINER_PREFIX.fullmatch(document.text, line_start, marker.start) is None:
+        return False  # words before it: the quote and list markers cannot reach it (most markers)
+    return marker.start == line_start + document.content_column(line)
 
 
 def _wrong_side(chapter: Chapter, marker: Marker) -> Optional[str]:
