@@ -12,7 +12,7 @@ Comparisons (SPEC §9, issues 6 and 15):
   2. the ~1M-word book        vs  a process that imports mistune and
                                   parses every chapter to an AST        (target <= 0.7 default jobs, <= 1.0 --jobs 1)
   3. the same book, unchanged, from the result cache
-                              vs  python -c "import click"              (target <= 1.5)
+                              vs  python -c "import click"              (target <= 1.5 at 200)
                               vs  rumdl's cached run, when installed    (target < 1.0), at 200 and 1000 chapters
   4. one chapter edited in the unchanged book
                               vs  the unchanged run + one chapter cold  (target <= 1.3)
@@ -104,7 +104,9 @@ def unchanged_book(book: Path, work: Path, runs: int, chapter: str, edited: bool
     for _ in range(2):
         subprocess.run([*CITELINT, "check", str(book)], cwd=work, stdout=subprocess.DEVNULL, check=False)
     size = len(list(book.glob("*.md")))
-    compare(f"{size} chapters, unchanged (cache)", [PYTHON, "-c", "import click"], [*CITELINT, "check", str(book)], work, runs, "<= 1.5")
+    # Issue 15 sets this bound at 200 chapters; a larger book is held to rumdl's cached run only.
+    bound = "<= 1.5" if size <= 200 else "none at this size; reference"
+    compare(f"{size} chapters, unchanged (cache)", [PYTHON, "-c", "import click"], [*CITELINT, "check", str(book)], work, runs, bound)
     if shutil.which("rumdl"):
         rumdl = ["rumdl", "check", "--quiet", str(book)]
         subprocess.run(rumdl, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)  # its cache filled
