@@ -39,13 +39,14 @@ from typing import Iterator, Optional
 from citelint.catalog import rule
 from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic
-from citelint.block_structure import LeafBlock
+from citelint.block_structure import KIND_CODES, LeafBlock
 from citelint.markers import Marker
 
 RULE = rule("CIT006")
 FOLLOWING_PUNCTUATION = ".,;:!?"
 SENTENCE_END = ".!?"
 CLOSERS = "\"')]\u201d\u2019*_"
+_HEADING = KIND_CODES["heading"]
 _CONTAINER_PREFIX = re.compile(r"[ \t>\d.)*+-]*")  # every character a line's quote and list markers may have
 
 
@@ -59,15 +60,18 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
 
 
 def _misplacement(chapter: Chapter, marker: Marker) -> Optional[str]:
+    # Asked for every marker: the line is found once, the block read from its arrays.
     document = chapter.document
-    block = document.block_at(marker.start)
-    if chapter.in_reference_list(marker) and not (block and block.kind == "heading"):
+    line = document.line_of(marker.start)
+    index = document.line_block[line]
+    in_heading = index >= 0 and document.blocks.kind[index] == _HEADING
+    if chapter.references is not None and chapter.references.holds_line(line) and not in_heading:
         return "is inside the reference list, where it cites nothing; remove it"
-    if block is not None and block.kind == "heading":
-        return f"is in a heading{_underline_hint(chapter, block)}; move it into the text it supports"
-    if block is not None and _begins_paragraph(chapter, marker, block.first_line):
+    if in_heading:
+        return f"is in a heading{_underline_hint(chapter, document.blocks[index])}; move it into the text it supports"
+    if index >= 0 and line == document.blocks.first[index] and _begins_paragraph(chapter, marker, line):
         return "begins a paragraph; put it after the sentence it supports"
-    return _wrong_side(chapter, marker)
+    return _wrong_side(chapter, marker, line)
 
 
 def _underline_hint(chapter: Chapter, heading: LeafBlock) -> str:
@@ -84,18 +88,16 @@ def _underline_hint(chapter: Chapter, heading: LeafBlock) -> str:
     return f' (the "{underline}" line under its paragraph makes one; with a blank line before it, it is a break)'
 
 
-def _begins_paragraph(chapter: Chapter, marker: Marker, first_line: int) -> bool:
+def _begins_paragraph(chapter: Chapter, marker: Marker, line: int) -> bool:
+    """``line``: the marker's, the first of its block."""
     document = chapter.document
-    line = document.line_of(marker.start)
-    if line != first_line:
-        return False
     line_start = document.offset(line)
     if _CONTAINER_PREFIX.fullmatch(document.text, line_start, marker.start) is None:
         return False  # words before it: the quote and list markers cannot reach it (most markers)
     return marker.start == line_start + document.content_column(line)
 
 
-def _wrong_side(chapter: Chapter, marker: Marker) -> Optional[str]:
+def _wrong_side(chapter: Chapter, marker: Marker, line: int) -> Optional[str]:
     placement = chapter.settings.placement
     text = chapter.document.text
     if placement == "after":
@@ -103,7 +105,7 @@ def _wrong_side(chapter: Chapter, marker: Marker) -> Optional[str]:
         if following and following in FOLLOWING_PUNCTUATION:
             return f"comes before `{following}`; the house style puts markers after punctuation"
     elif placement == "before":
-        line_start = chapter.document.offset(chapter.document.line_of(marker.start))
+        line_start = chapter.document.offset(line)
         before = text[line_start : marker.start].rstrip().rstrip(CLOSERS)
         if before and before[-1] in SENTENCE_END:
             return f"follows `{before[-1]}`; the house style puts markers before punctuation"
