@@ -13,6 +13,8 @@ from citelint.config import MAX_TIMEOUT, PLACEMENTS, Settings
 from citelint.diagnostics import FileError, Severity, printable
 
 if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
     from citelint.cache import ResultCache
     from citelint.report import Run
 
@@ -30,6 +32,68 @@ def _validate_codes(ctx: click.Context, param: click.Parameter, value: Optional[
     return codes
 
 
+# click looks its own texts up in gettext's catalogs each time it makes a help, version
+# or Path option, and imports locale the first time: ~3 ms of a one-chapter check (what the
+# pre-commit hook pays after every edit). citelint gives those texts itself, as click
+# writes them, and its paths are plain strings that the commands check themselves.
+HELP_TEXT = "Show this message and exit."
+
+
+class PathType(click.ParamType):
+    """A path as typed. ``kind``: ``"file"`` (a folder is refused), ``"dir"`` (a file
+    is refused) or ``"path"`` (either, or nothing there yet: a missing or unreadable
+    file is reported by the command, for that file alone). Shells complete it as click
+    completes its Path."""
+
+    def __init__(self, kind: str = "path") -> None:
+        self.kind = kind
+        self.name = {"file": "file", "dir": "directory"}.get(kind, "path")
+
+    def convert(self, value: object, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> object:
+        path = os.fsdecode(value) if isinstance(value, bytes) else value
+        if self.kind == "file" and isinstance(path, str) and os.path.isdir(path):
+            self.fail(f"File {path!r} is a directory.", param, ctx)
+        if self.kind == "dir" and isinstance(path, str) and os.path.isfile(path):
+            self.fail(f"Directory {path!r} is a file.", param, ctx)
+        return path
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list["CompletionItem"]:
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(incomplete, type="dir" if self.kind == "dir" else "file")]
+
+
+def _show_help(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(ctx.get_help(), color=ctx.color)
+        ctx.exit()
+
+
+def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(f"citelint {__version__}")
+        ctx.exit()
+
+
+def _help_option(command: click.Command, ctx: click.Context) -> Optional[click.Option]:
+    """``--help``, made once per command (click relies on the same object each time)."""
+    names = command.get_help_option_names(ctx)
+    if not names or not command.add_help_option:
+        return None
+    made: Optional[click.Option] = command.__dict__.get("_citelint_help")
+    if made is None or made.opts + made.secondary_opts != names:
+        made = click.Option([*names, "citelint_help"], is_flag=True, is_eager=True, expose_value=False, callback=_show_help, help=HELP_TEXT)
+        command.__dict__["_citelint_help"] = made
+    return made
+
+
+class Command(click.Command):
+    """A citelint command: its ``--help`` made with its text given (``HELP_TEXT``)."""
+
+    def get_help_option(self, ctx: click.Context) -> Optional[click.Option]:
+        return _help_option(self, ctx)
+
+
 def _not_nan(ctx: click.Context, param: click.Parameter, value: Optional[float]) -> Optional[float]:
     if value is not None and value != value:  # nan passes every range check
         raise click.BadParameter("nan is not a number of seconds")
@@ -39,7 +103,7 @@ def _not_nan(ctx: click.Context, param: click.Parameter, value: Optional[float])
 # Options that check and fix share.
 _select_option = click.option("--select", callback=_validate_codes, help="Only these rule codes, prefixes or names, comma-separated.")
 _ignore_option = click.option("--ignore", callback=_validate_codes, help="Skip these rule codes, prefixes or names, comma-separated.")
-_config_option = click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Use this configuration file.")
+_config_option = click.option("--config", "config_file", type=PathType("file"), help="Use this configuration file.")
 _stdin_name_option = click.option(
     "--stdin-filename", "stdin_name", metavar="PATH", default="-", help="The name to report standard input (the path -) under."
 )
@@ -60,6 +124,11 @@ LAZY_COMMANDS: dict[str, str] = {
 class _Commands(click.Group):
     """The click group, with the commands of LAZY_COMMANDS loaded on first use."""
 
+    command_class = Command
+
+    def get_help_option(self, ctx: click.Context) -> Optional[click.Option]:
+        return _help_option(self, ctx)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
 
@@ -73,7 +142,7 @@ class _Commands(click.Group):
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="citelint", message="%(prog)s %(version)s")
+@click.option("--version", is_flag=True, is_eager=True, expose_value=False, callback=_show_version, help="Show the version and exit.")
 def cli() -> None:
     """Check the [CITATION n] markers and reference lists of a manuscript."""
 
@@ -95,7 +164,7 @@ def main(args: Optional[list[str]] = None, prog_name: str = "citelint") -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=PathType())
 @click.option(
     "--format",
     "format_name",
@@ -123,7 +192,7 @@ def main(args: Optional[list[str]] = None, prog_name: str = "citelint") -> None:
 @click.option("--accept-changes", is_flag=True, help="With --urls: take changed pages (URL005) as they are now as the new snapshots.")
 @click.option("--archive", is_flag=True, default=None, help="With --urls: name an archived copy (Wayback Machine) of dead and changed links.")
 @click.option("--timeout", type=click.FloatRange(min=0.1, max=MAX_TIMEOUT), callback=_not_nan, help="With --urls: connect/read timeout in seconds.  [default: 10]")
-@click.option("--cache-dir", type=click.Path(file_okay=False), help="Where the result and URL caches live.  [default: .citelint-cache]")
+@click.option("--cache-dir", type=PathType("dir"), help="Where the result and URL caches live.  [default: .citelint-cache]")
 @click.option("--no-cache", is_flag=True, help="Lint every file again; do not read or write the result cache.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Parallel processes for many files.  [default: CPU count]")
 @_stdin_name_option
@@ -282,7 +351,7 @@ def _exit_code(run: "Run", strict: bool) -> int:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=PathType())
 @click.option("--diff", is_flag=True, help="Print a unified diff of what would change; write nothing.")
 @click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if a file would change.")
 @_select_option
