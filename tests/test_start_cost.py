@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 CHECK_ONE_CHAPTER = (
     "import sys\n"
@@ -49,3 +50,41 @@ def test_no_value_on_the_lint_path_has_its_fields_typed_by_strings() -> None:
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     count, typed_by_strings = result.stdout.split(" ", 1)
     assert int(count) >= 25 and typed_by_strings.strip() == "[]", result.stdout
+
+
+COUNT_COLLECTIONS = (
+    "import gc, sys\n"
+    "started = []\n"
+    "gc.callbacks.append(lambda phase, info: phase == 'start' and started.append(info['generation']))\n"
+    "sys.argv = ['citelint', 'check', '--no-cache', '--jobs', '1', sys.argv[2]]\n"
+    "try:\n"
+    "    if sys.argv_mode == 'console':\n"
+    "        from citelint.__main__ import main\n"
+    "    else:\n"
+    "        from citelint.cli import main\n"
+    "    main()\n"
+    "except SystemExit:\n"
+    "    pass\n"
+    "print(len(started), file=sys.stderr)\n"
+)
+
+
+def collections_in_a_check(tmp_path: Path, entry: str) -> int:
+    book = tmp_path / "book"
+    book.mkdir(exist_ok=True)
+    references = "\n".join(f"{n}. Author {n}, A. ({2000 + n}). \"Title {n}.\" Press. https://example.org/{n}" for n in range(1, 31))
+    prose = " ".join(f"Claim {n}. [CITATION {n}]" for n in range(1, 31))
+    for number in range(1, 41):
+        (book / f"chapter-{number:02d}.md").write_text(f"# Chapter {number}\n\n{prose}\n\n## References\n\n{references}\n", encoding="utf-8")
+    probe = COUNT_COLLECTIONS.replace("sys.argv_mode", repr(entry))
+    result = subprocess.run([sys.executable, "-c", probe, "-", str(book)], capture_output=True, text=True, check=True)
+    return int(result.stderr.strip().splitlines()[-1])
+
+
+def test_the_command_line_lets_the_collector_examine_its_many_long_lived_values_rarely(tmp_path: Path) -> None:
+    """Counted, not timed: the console script (``citelint.__main__``) sets the
+    collector's pace before it imports the command line, so a 40-chapter check runs a
+    few collections where the default pace (the command line called directly, as a
+    host program would) runs dozens."""
+    assert collections_in_a_check(tmp_path, "console") <= 3
+    assert collections_in_a_check(tmp_path, "host") >= 20
