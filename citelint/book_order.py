@@ -13,8 +13,6 @@ cannot read (anchors, aliases, tags, flow mappings, block scalars) is an error
 naming the file and line only when the keys read here hold it.
 """
 
-from __future__ import annotations
-
 import os
 import re
 from typing import Any, Callable, Iterable, NamedTuple, Optional
@@ -22,6 +20,7 @@ from typing import Any, Callable, Iterable, NamedTuple, Optional
 from citelint.config import Settings
 from citelint.diagnostics import FileError, shorten
 from citelint.files import STDIN, TooLarge, collect, display_path, read_regular, repository_root
+from citelint.lazy_pattern import lazy
 
 MAX_BOOK_FILE_BYTES = 1024 * 1024  # a SUMMARY.md or _quarto.yml past this is refused unread
 MAX_YAML_DEPTH = 64  # nested blocks or flow sequences
@@ -279,11 +278,11 @@ def mdbook_order(folder: str) -> Optional[BookOrder]:
     return _listed_order("mdBook SUMMARY.md", "mdbook", summary, base, summary_entries(_read_text(summary)))
 
 
-_LIST_ITEM = re.compile(r"(?<![ \t])[ \t]*+(?:[-*+]|\d{1,9}[.)])[ \t]+")  # linear: no start inside a run of blanks
+_LIST_ITEM = lazy(r"(?<![ \t])[ \t]*+(?:[-*+]|\d{1,9}[.)])[ \t]+")  # linear: no start inside a run of blanks
 # [title](target): a title may hold balanced brackets; a target is <…> or has no space or ')'.
-_LINK = re.compile(r"\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*+)\]\([ \t]*(<[^<>\n]*>|[^\s()]*)[ \t]*(?:\"[^\"\n]*\"[ \t]*)?\)")
-_COMMENT = re.compile(r"<!--[\s\S]*?(?:-->|\Z)")
-_FENCE = re.compile(r"[ \t]{0,3}(`{3,}|~{3,})")
+_LINK = lazy(r"\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*+)\]\([ \t]*(<[^<>\n]*>|[^\s()]*)[ \t]*(?:\"[^\"\n]*\"[ \t]*)?\)")
+_COMMENT = lazy(r"<!--[\s\S]*?(?:-->|\Z)")
+_FENCE = lazy(r"[ \t]{0,3}(`{3,}|~{3,})")
 
 
 def lines_outside_code(text: str) -> list[str]:
@@ -423,7 +422,7 @@ def _bookdown_default(folder: str) -> list[str]:
 # -- Leanpub -------------------------------------------------------------------------
 
 
-_LEANPUB_SECTION = re.compile(r"(?:front|main|back)matter:", re.IGNORECASE)  # Markua's section lines, not files
+_LEANPUB_SECTION = lazy(r"(?:front|main|back)matter:", re.IGNORECASE)  # Markua's section lines, not files
 
 
 def leanpub_order(folder: str) -> Optional[BookOrder]:
@@ -661,7 +660,7 @@ def _flow_depth(text: str, depth: int, quote: str) -> tuple[int, str]:
     return depth, quote
 
 
-_KEY_END = re.compile(r":(?:[ \t]|$)")
+_KEY_END = lazy(r":(?:[ \t]|$)")
 
 
 def _split_key(text: str) -> Optional[tuple[str, str]]:

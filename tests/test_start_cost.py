@@ -12,7 +12,7 @@ CHECK_ONE_CHAPTER = (
     "import sys\n"
     "from citelint import lint_text\n"
     "lint_text('# A\\n\\nClaim. [CITATION 1] [CITATION 2, 3]\\n\\n## References\\n\\n1. A. https://e.org/a\\n2. B.\\n3. C.\\n')\n"
-    "import citelint.cli, citelint.check_files\n"
+    "import citelint.cli, citelint.check_files, citelint.book_order  # a folder's check reads its book order\n"
 )
 
 
