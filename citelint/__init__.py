@@ -9,9 +9,12 @@ Each imports the lint path when first called, so ``import citelint`` stays cheap
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, Optional
+TYPE_CHECKING = False  # typing.TYPE_CHECKING's value, without importing typing before
+# the console script (``__main__``) has set the garbage collector's pace
 
 if TYPE_CHECKING:
+    from typing import Iterable, Optional
+
     from citelint.config import Settings
     from citelint.diagnostics import Diagnostic
     from citelint.renumbering import FixResult

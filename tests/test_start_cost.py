@@ -88,3 +88,15 @@ def test_the_command_line_lets_the_collector_examine_its_many_long_lived_values_
     host program would) runs dozens."""
     assert collections_in_a_check(tmp_path, "console") <= 3
     assert collections_in_a_check(tmp_path, "host") >= 20
+
+
+def test_the_package_imports_nothing_before_the_console_script_sets_the_pace() -> None:
+    """``citelint/__init__.py`` runs before ``__main__`` can set the collector's pace:
+    it imports neither typing nor anything else that allocates much (``-S``: no site
+    hooks, which may import typing on their own)."""
+    import citelint
+
+    root = str(Path(citelint.__file__).resolve().parent.parent)
+    probe = "import sys\nbefore = set(sys.modules)\nimport citelint\nprint(*sorted(set(sys.modules) - before))\n"
+    result = subprocess.run([sys.executable, "-S", "-c", probe], capture_output=True, text=True, check=True, env={"PYTHONPATH": root})
+    assert set(result.stdout.split()) <= {"__future__", "citelint", "citelint.version"}, result.stdout
