@@ -80,10 +80,10 @@ def _help_option(command: click.Command, ctx: click.Context) -> Optional[click.O
     names = command.get_help_option_names(ctx)
     if not names or not command.add_help_option:
         return None
-    made: Optional[click.Option] = command.__dict__.get("_citelint_help")
-    if made is None or made.opts + made.secondary_opts != names:
+    made: Optional[click.Option] = getattr(command, "_citelint_help", None)
+    if made is None or set(made.opts) != set(names):
         made = click.Option([*names, "citelint_help"], is_flag=True, is_eager=True, expose_value=False, callback=_show_help, help=HELP_TEXT)
-        command.__dict__["_citelint_help"] = made
+        command._citelint_help = made  # type: ignore[attr-defined]
     return made
 
 

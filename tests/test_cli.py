@@ -431,3 +431,16 @@ def test_a_one_chapter_check_looks_up_no_translation() -> None:
     )
     result = subprocess.run([sys.executable, "-c", probe], input="Claim. [CITATION 1]\n\n## References\n\n1. A.\n", capture_output=True, text=True, env={**os.environ, "LANG": "C.UTF-8"})
     assert result.stderr.strip().splitlines()[-1] == "[]", result.stderr
+
+
+def test_each_command_makes_its_help_option_once() -> None:
+    """click orders the eager options' callbacks by the objects it was given: the same
+    ``--help`` each time it asks."""
+    import click
+
+    root = click.Context(main, **main.context_settings)
+    check = main.get_command(root, "check")
+    assert check is not None
+    for command, context in ((main, root), (check, click.Context(check, parent=root))):
+        first = command.get_help_option(context)
+        assert first is not None and first is command.get_help_option(context) and set(first.opts) == {"-h", "--help"}
