@@ -597,8 +597,27 @@ def test_the_per_file_summary_gives_the_findings_a_parse_gives(tmp_path: Path) -
     # what the cache holds is checked: anything else is no summary (the file is parsed again)
     well_formed = '[[],[[[[3,9,[1],"[1]"]],null,[[3,1,2],[9,1,8]],[],null,[],null,"x"]]]'
     assert decode_summary(well_formed, settings) is not None
-    for stored in (None, 3, "[1,", "[[],[[1]]]", well_formed.replace('"x"', "5"), well_formed.replace("[3,9,[1]", "[3,9,[1.5]"), well_formed.replace(',"[1]"', ""), "[" * 100_000):
+    for stored in (None, 3, "[1,", "[[],[[1]]]", well_formed.replace('"x"', "5"), well_formed.replace("[3,9,[1]", "[3,9,[1.5]"), well_formed.replace(',"[1]"', ""), well_formed.replace("[9,1,8]", f"[{2**70},1,8]"), "[" * 100_000):
         assert decode_summary(stored, settings) is None
+
+
+def test_a_summary_gives_the_positions_of_its_offsets_as_the_document_does() -> None:
+    from citelint.book_numbering import SummaryDocument, summary_of
+    from citelint.chapter import Chapter
+    from citelint.config import Settings
+
+    chapter = Chapter.parse("# A\n\nOne. [CITATION 1]\n> Two. [CITATION 2]\n\n## References\n\n1. A.\n2. B.\n", Settings())
+    (part,) = summary_of(chapter).parts
+    assert len(part.document.offsets) >= 6
+    for offset in part.document.offsets:
+        assert part.document.position(offset) == chapter.document.position(offset)
+        assert part.document.line_of(offset) == chapter.document.line_of(offset)
+    with pytest.raises(KeyError):
+        part.document.position(1 + max(part.document.offsets))
+    import pickle
+
+    assert pickle.loads(pickle.dumps(summary_of(chapter))) == summary_of(chapter)  # as a forked process sends it
+    assert SummaryDocument.of([(9, 2, 3), (4, 1, 5), (9, 2, 4)]).position(9) == (2, 4)
 
 
 @pytest.mark.parametrize("listed", [10, 700, 1600])  # twice the book's entries below, between and past its labels 1000 and 3000
