@@ -23,7 +23,7 @@ Nothing here is imported unless the configuration sets book numbering.
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from typing import Callable, Iterable, NamedTuple, Optional, Sequence
 
 from citelint.catalog import rule
@@ -491,16 +491,14 @@ def _part_summary(part: Chapter) -> ChapterSummary:
         from citelint.rules import cit009
 
         ambiguous = tuple(cit009.check(part))
-    starts, ordered = document.line_starts, sorted(offsets)
-    lines = array("q", [bisect_right(starts, offset) for offset in ordered])  # 1-based: the line's index + 1
-    columns = array("q", [offset - starts[line - 1] + 1 for offset, line in zip(ordered, lines)])
     # The blocker depends on the book's size only through labels of 1000 or more
     # (a year wrapped onto its own line, or a number of a large book): kept for a
     # book too small for any to be a number, and for one large enough for all.
     labels = [entry.label for entry in part.references.entries if entry.label is not None and entry.label >= YEAR_LIKE_LABEL] if part.references else []
     years = (min(labels), max(labels)) if labels else None
     past = _chapter_blocker(part, max(labels)) if labels else None
-    return ChapterSummary(SummaryDocument(array("q", ordered), lines, columns), listed, cited, spans, _chapter_blocker(part, 0), ambiguous, part.settings, years, past)
+    positions = SummaryDocument.of((offset, *document.position(offset)) for offset in offsets)
+    return ChapterSummary(positions, listed, cited, spans, _chapter_blocker(part, 0), ambiguous, part.settings, years, past)
 
 
 def encode_summary(summary: Optional[FileSummary]) -> Optional[str]:

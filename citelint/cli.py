@@ -75,23 +75,25 @@ def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> No
         ctx.exit()
 
 
-def _help_option(command: click.Command, ctx: click.Context) -> Optional[click.Option]:
-    """``--help``, made once per command (click relies on the same object each time)."""
-    names = command.get_help_option_names(ctx)
-    if not names or not command.add_help_option:
-        return None
-    made: Optional[click.Option] = getattr(command, "_citelint_help", None)
-    if made is None or set(made.opts) != set(names):
-        made = click.Option([*names, "citelint_help"], is_flag=True, is_eager=True, expose_value=False, callback=_show_help, help=HELP_TEXT)
-        command._citelint_help = made  # type: ignore[attr-defined]
-    return made
+class _HelpTextGiven:
+    """A command whose ``--help`` is made with its text given (``HELP_TEXT``), once
+    (click orders the eager options' callbacks by the object it gets each time)."""
 
-
-class Command(click.Command):
-    """A citelint command: its ``--help`` made with its text given (``HELP_TEXT``)."""
+    _citelint_help: Optional[click.Option] = None
 
     def get_help_option(self, ctx: click.Context) -> Optional[click.Option]:
-        return _help_option(self, ctx)
+        command: click.Command = self  # type: ignore[assignment]
+        names = command.get_help_option_names(ctx)
+        if not names or not command.add_help_option:
+            return None
+        made = self._citelint_help
+        if made is None or set(made.opts) != set(names):
+            made = self._citelint_help = click.Option([*names, "citelint_help"], is_flag=True, is_eager=True, expose_value=False, callback=_show_help, help=HELP_TEXT)
+        return made
+
+
+class Command(_HelpTextGiven, click.Command):
+    """A citelint command (``--help`` as ``_HelpTextGiven`` makes it)."""
 
 
 def _not_nan(ctx: click.Context, param: click.Parameter, value: Optional[float]) -> Optional[float]:
@@ -121,13 +123,10 @@ LAZY_COMMANDS: dict[str, str] = {
 }
 
 
-class _Commands(click.Group):
+class _Commands(_HelpTextGiven, click.Group):
     """The click group, with the commands of LAZY_COMMANDS loaded on first use."""
 
     command_class = Command
-
-    def get_help_option(self, ctx: click.Context) -> Optional[click.Option]:
-        return _help_option(self, ctx)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})

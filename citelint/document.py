@@ -131,7 +131,7 @@ class Document:
         if self.code_blocks and _inside(self.code_blocks, self._code_block_starts, offset):
             return True
         # Asked for every marker of the chapter: read from the arrays, no LeafBlock made.
-        index = self.line_block[bisect_right(self.line_starts, offset) - 1]
+        index = self.line_block[self.line_of(offset)]
         if index < 0 or self.blocks.kind[index] not in _INLINE_KIND_CODES:
             return False
         found = self._inline_code.get(index)
@@ -175,23 +175,23 @@ class Document:
 
         Such a heading has level 7: the next real heading of any level ends its section.
         """
-        if not self.plain:
-            self._promote_in_place(blocks, heading_words)
-            return blocks
-        split = Blocks()
-        for block in blocks:
-            if block.kind != "paragraph" or (not self.plain and block.first_line != block.last_line):
-                split.append(self._promoted(block, block.first_line, heading_words))
-                continue
-            for line in range(block.first_line, block.last_line + 1):
-                if self.lines[line].strip():
-                    piece = LeafBlock("paragraph", line, line, 0, block.item, block.quoted)
-                    split.append(self._promoted(piece, line, heading_words))
-        return split
+        if self.plain:
+            split = Blocks()
+            for block in blocks:
+                if block.kind != "paragraph":
+                    split.append(block)
+                    continue
+                for line in range(block.first_line, block.last_line + 1):
+                    if self.lines[line].strip():
+                        split.append(LeafBlock("paragraph", line, line, 0, block.item, block.quoted))
+            blocks = split
+        self._promote_in_place(blocks, heading_words)
+        return blocks
 
     def _promote_in_place(self, blocks: Blocks, heading_words: frozenset[str]) -> None:
-        """``_promoted`` for the blocks of Markdown, read from their arrays (no
-        LeafBlock made for each block, nor a second Blocks)."""
+        """Each single-line paragraph outside a list item that is a heading word or a
+        closing section's name made a heading, read from the arrays (no LeafBlock
+        made for each block)."""
         paragraph = KIND_CODES["paragraph"]
         kinds, firsts, lasts, items = blocks.kind, blocks.first, blocks.last, blocks.item
         for index in range(len(kinds)):
@@ -200,14 +200,6 @@ class Document:
             text = self.lines[firsts[index]]
             if is_heading_word(text, heading_words) or is_closing_heading(text, PSEUDO_HEADING_LEVEL):
                 blocks.make_heading(index, PSEUDO_HEADING_LEVEL, firsts[index])
-
-    def _promoted(self, block: LeafBlock, line: int, heading_words: frozenset[str]) -> LeafBlock:
-        if block.kind != "paragraph" or block.item is not None or block.first_line != block.last_line:
-            return block
-        text = self.lines[line]
-        if not is_heading_word(text, heading_words) and not is_closing_heading(text, PSEUDO_HEADING_LEVEL):
-            return block
-        return LeafBlock("heading", line, line, PSEUDO_HEADING_LEVEL, None, block.quoted)
 
     def _index_lines(self) -> "array[int]":
         index = array("q", [-1]) * len(self.lines)

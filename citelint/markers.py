@@ -138,7 +138,7 @@ def candidate_pattern(keyword: str, fullwidth: bool = True) -> re.Pattern[str]:
 
 
 def _has_fullwidth_bracket(text: str) -> bool:
-    return "\u3010" in text or "\uff3b" in text
+    return any(bracket in text for bracket in _OPENING[1:])
 
 
 @lru_cache(maxsize=16)
