@@ -510,6 +510,81 @@ def test_the_http_cache_writes_held_bodies_before_they_pile_up(server: TrapServe
     assert len(keys) == len(set(keys)) >= 2
 
 
+def _saves_by_thread(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """(thread name, responses written) of each batch the HTTP cache writes."""
+    import threading
+
+    import citelint.urls.http as http
+
+    saved: list[tuple[str, int]] = []
+    save = http._DeferredWrites.save
+
+    def counting(self: object) -> None:
+        saved.append((threading.current_thread().name, len(self.pending)))  # type: ignore[attr-defined]
+        save(self)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(http, "WRITE_BATCH", 2)
+    monkeypatch.setattr(http._DeferredWrites, "save", counting)
+    return saved
+
+
+def test_a_run_on_an_empty_http_cache_writes_its_responses_while_it_fetches(server: TrapServer, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing is looked up in a cache empty when the run opened it, so batches of
+    WRITE_BATCH responses are written by a thread of their own while the links are
+    fetched, not at the end; every response is kept once, and the findings are
+    those of a run without the cache."""
+    import sqlite3
+
+    saved = _saves_by_thread(monkeypatch)
+    urls = [server.url(f"/ok?n={n}") for n in range(12)]
+    Path("ch.md").write_text(chapter(urls), encoding="utf-8")
+    arguments = ["check", "--format", "json", "--urls", "--allow-private", "--cache-dir", "cache", "ch.md"]
+    result = CliRunner().invoke(main, arguments)
+    assert result.exit_code == 0, result.output
+    meanwhile = sum(count for name, count in saved if name == "citelint-http-cache")
+    assert meanwhile >= 2 and sum(count for _, count in saved) >= 12
+    with sqlite3.connect("cache/http-cache.sqlite") as connection:
+        keys = [row[0] for row in connection.execute("SELECT key FROM responses")]
+    assert len(keys) == len(set(keys)) >= 12  # the twelve pages (and the host's probe)
+    assert codes_by_url(json.loads(result.stdout)) == codes_by_url(json.loads(CliRunner().invoke(main, [*arguments[:-3], "--no-cache", "ch.md"]).stdout))
+
+
+def test_a_run_that_looks_up_the_http_cache_writes_at_its_end(server: TrapServer, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache with responses in it is looked up by each link, and a batch written
+    meanwhile would hold the backend's lock those lookups wait for: its writes wait
+    for the end of the run, made by the run's own thread."""
+    Path("first.md").write_text(chapter([server.url("/ok?first")]), encoding="utf-8")
+    check("--urls", "--allow-private", "--cache-dir", "cache", "first.md")
+    saved = _saves_by_thread(monkeypatch)
+    Path("ch.md").write_text(chapter([server.url(f"/ok?n={n}") for n in range(6)]), encoding="utf-8")
+    assert CliRunner().invoke(main, ["check", "--urls", "--allow-private", "--cache-dir", "cache", "ch.md"]).exit_code == 0
+    assert [name for name, count in saved if count] == ["MainThread"]
+
+
+def test_a_batch_that_fails_to_be_written_meanwhile_is_said_and_changes_no_finding(
+    server: TrapServer, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch written meanwhile that SQLite refuses (here, as a full disk would) is
+    said once, at the end, on standard error; the links' findings are those of a
+    run without the cache and the run's exit code is theirs."""
+    import sqlite3
+
+    import citelint.urls.http as http
+
+    monkeypatch.setattr(http, "WRITE_BATCH", 2)
+
+    def refused(self: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(http._DeferredWrites, "save", refused)
+    Path("ch.md").write_text(chapter([server.url(f"/ok?n={n}") for n in range(6)] + [server.url("/404")]), encoding="utf-8")
+    arguments = ["check", "--format", "json", "--urls", "--allow-private", "--cache-dir", "cache", "ch.md"]
+    result = CliRunner().invoke(main, arguments)
+    assert result.exit_code == 1
+    assert result.stderr.count("the HTTP cache failed (database or disk is full)") == 1
+    assert codes_by_url(json.loads(result.stdout)) == {server.url("/404"): "URL001"}
+
+
 WARM_WATCHED = (
     "requests", "requests_cache", "urllib3", "email.utils", "hashlib", "socket", "mistune", "citelint.block_scanner", "citelint.chapter", "citelint.rules",
     "dataclasses", "html", "sqlite3",

@@ -150,7 +150,7 @@ class UrlChecker:
         return verdicts
 
     def _save_http_cache(self) -> None:
-        """Write the responses kept for the HTTP cache, once, at the end of the run."""
+        """Write the responses still held for the HTTP cache, at the end of the run."""
         with self._session_lock:
             session = self._session
         if session is None:
@@ -160,7 +160,7 @@ class UrlChecker:
         try:
             save_deferred(session)
         except Exception as error:  # noqa: BLE001 - a cache that cannot take them changes no verdict
-            self.warn(f"the HTTP cache failed ({error}); its new responses are not kept")
+            self.warn(f"the HTTP cache failed ({error}); not all of this run's responses are kept")
 
     def _without_fetching(self, url: str, now: float) -> Optional[Verdict]:
         if is_doi_key(url):  # a DOI is asked of the resolver (urls.doi)

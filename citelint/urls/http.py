@@ -44,6 +44,7 @@ MAX_INTERIM_RESPONSES = 10  # 1xx answers (103 Early Hints) passed over before t
 CACHE_BUSY_TIMEOUT_S = 3.0  # how long the HTTP cache waits for another process's lock
 CACHE_PROBE_TIMEOUT_S = 1.0  # how long opening the HTTP cache waits before skipping a locked one
 PENDING_BYTES = 8 * 1024 * 1024  # bodies held for the HTTP cache before a worker writes them (_DeferredWrites)
+WRITE_BATCH = 64  # responses written at a time by a thread of their own, in a run that looks nothing up (_DeferredWrites)
 FALLBACK_READ_TIME_S = 30.0  # a body's read time when no fetch deadline was set
 NEVER_SENT = ("Cookie", "Authorization", "Proxy-Authorization")
 NEVER_READ = ("Set-Cookie", "Set-Cookie2")
@@ -279,9 +280,10 @@ def make_session(
             )
             # Touch the table (a corrupt file fails here). An empty cache answers no
             # lookup of this run (its writes wait for the end): none is made.
-            if len(session.cache.responses) == 0:
+            empty = len(session.cache.responses) == 0
+            if empty:
                 session.cache.get_response = _nothing_kept
-            session.cache.save_response = _DeferredWrites(session.cache)
+            session.cache.save_response = _DeferredWrites(session.cache, meanwhile=empty)
             return _harden(session, policy, workers)
         except (sqlite3.Error, OSError) as error:
             warn(f"the HTTP cache {cache_path} cannot be used ({error}); checking without it")
@@ -290,21 +292,30 @@ def make_session(
 
 class _DeferredWrites:
     """requests-cache's ``save_response``, with the writes to SQLite held and made
-    in one transaction: at the end of the run (``save_deferred``), or by the worker
-    whose response brings the bodies held to PENDING_BYTES (memory stays bounded
-    whatever the number of links). Written as each response came, 16 workers queued
-    behind the backend's one lock, whose holder waited for SQLite's busy handler (it
-    sleeps in steps of milliseconds) and then for the interpreter lock: ~40 ms of
-    each link's time. The response is taken as requests-cache takes it (at once,
-    before anything reads its body); only the write waits. A link of this run is
-    fetched once, so nothing reads it back."""
+    in batches, each in one transaction. Written as each response came, 16 workers
+    queued behind the backend's one lock, whose holder waited for SQLite's busy
+    handler (it sleeps in steps of milliseconds) and then for the interpreter
+    lock: ~40 ms of each link's time. The response is taken as requests-cache
+    takes it (at once, before anything reads its body); only the write waits.
 
-    def __init__(self, cache: Any) -> None:
+    In a run that looks nothing up (``meanwhile``: the cache was empty when it
+    opened), every WRITE_BATCH responses are written by a thread of their own
+    while the links are still being fetched, so the run's end writes only the
+    last few; otherwise (a lookup would wait for the backend's lock) all are
+    written at the end (``save_deferred``). Either way, the worker whose
+    response brings the bodies held to PENDING_BYTES writes them itself: memory
+    stays bounded however many links a run has. A link of this run is fetched
+    once, so nothing reads it back."""
+
+    def __init__(self, cache: Any, meanwhile: bool = False) -> None:
         self.cache = cache
-        self.lock = threading.Lock()  # guards ``pending`` and ``held``
+        self.meanwhile = meanwhile
+        self.lock = threading.Lock()  # guards ``pending``, ``held``, ``writer`` and ``failure``
         self.writing = threading.Lock()  # one batch written at a time
         self.pending: list[tuple[str, Any, list[str]]] = []
         self.held = 0  # bytes of the bodies pending
+        self.writer: Optional[threading.Thread] = None  # the thread writing a batch meanwhile
+        self.failure: Optional[sqlite3.Error] = None  # the first write of a batch meanwhile that failed
 
     def __call__(self, response: requests.Response, cache_key: Optional[str] = None, expires: Any = None) -> None:
         from requests_cache.cache_keys import redact_response
@@ -314,12 +325,38 @@ class _DeferredWrites:
         cache_key = cache_key or cache.create_key(response.request)
         cached = redact_response(CachedResponse.from_response(response, expires=expires), cache._settings.ignored_parameters)
         aliases = [cache.create_key(hop.request) for hop in response.history] if response.history and not cached.revalidated else []
+        writer = None
         with self.lock:
             self.pending.append((cache_key, cached, aliases))
             self.held += len(getattr(cached, "_content", None) or b"")
             full = self.held >= PENDING_BYTES
+            if not full and self.meanwhile and self.writer is None and self.failure is None and len(self.pending) >= WRITE_BATCH:
+                writer = self.writer = threading.Thread(target=self._write_meanwhile, daemon=True, name="citelint-http-cache")
         if full:
             self.save()  # a failure is met as a write's always was: sqlite3.Error drops the cache (urls.checker)
+        elif writer is not None:
+            writer.start()
+
+    def _write_meanwhile(self) -> None:
+        try:
+            self.save()
+        except sqlite3.Error as error:
+            with self.lock:
+                self.failure = self.failure or error
+        finally:
+            with self.lock:
+                self.writer = None
+
+    def finish(self) -> None:
+        """Wait for a batch being written meanwhile, write what is left, and raise
+        the first failure of either (sqlite3.Error)."""
+        with self.lock:
+            writer = self.writer
+        if writer is not None:
+            writer.join()
+        self.save()
+        if self.failure is not None:
+            raise self.failure
 
     def save(self) -> None:
         with self.writing:
@@ -350,7 +387,7 @@ def save_deferred(session: Any) -> None:
     raises sqlite3.Error when the cache cannot take them."""
     deferred = getattr(getattr(session, "cache", None), "save_response", None)
     if isinstance(deferred, _DeferredWrites):
-        deferred.save()
+        deferred.finish()
 
 
 def _prepare_cache_file(path: Path) -> None:
