@@ -150,7 +150,9 @@ class UrlChecker:
         return verdicts
 
     def _save_http_cache(self) -> None:
-        """Write the responses still held for the HTTP cache, at the end of the run."""
+        """Write the responses still held for the HTTP cache, at the end of the run,
+        and close the session: its connections, and the cache's file with its log
+        folded in (a process may end without tearing anything down: __main__)."""
         with self._session_lock:
             session = self._session
         if session is None:
@@ -161,6 +163,10 @@ class UrlChecker:
             save_deferred(session)
         except Exception as error:  # noqa: BLE001 - a cache that cannot take them changes no verdict
             self.warn(f"the HTTP cache failed ({error}); not all of this run's responses are kept")
+        try:
+            session.close()
+        except Exception:  # noqa: BLE001 - closing changes no verdict; the system closes what is left
+            pass
 
     def _without_fetching(self, url: str, now: float) -> Optional[Verdict]:
         if is_doi_key(url):  # a DOI is asked of the resolver (urls.doi)
