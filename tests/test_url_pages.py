@@ -574,9 +574,10 @@ LONG = "<p>" + ARTICLE + "</p>"
     ],
 )
 def test_error_and_parking_words(page: str, says: Optional[str]) -> None:
+    from citelint.urls.fingerprint import PageText
     from citelint.urls.soft404 import words_reason
 
-    reason = words_reason(html_meta(page), page)
+    reason = words_reason(html_meta(page), PageText(page))
     assert (reason or "").startswith(says or "") and (reason is None) == (says is None), reason
 
 
@@ -609,3 +610,106 @@ def test_a_chapter_cited_at_its_book_page_is_not_another_work() -> None:
     # the site's name after " | " is not a container: another article of the same site is another work
     other = html_meta("<title>Tomato growing for beginners | BBC News</title>")
     assert wrong_page('Smith, J. "Summit talks collapse." *BBC News*, 2021. https://x.org/a', other) is not None
+
+
+# -- the page's readings, each made once and as fast as the pattern allows ---------------
+
+import html as _html  # noqa: E402 - the readings as they were, for the comparisons below
+import re as _re  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_TAG_AS_BEFORE = _re.compile(r"<[^>]{0,2000}>")
+_TITLE_AS_BEFORE = _re.compile(r"<title[^>]{0,200}>(.{0,500}?)</title\s*>", _re.IGNORECASE | _re.DOTALL)
+
+
+def _visible_text_as_before(page: str) -> tuple[str, str]:
+    """urls.fingerprint.visible_text as it was: each cut lower-cased the text it was given."""
+
+    def cut(text: str, opener: str, find_end, tail: int) -> str:  # type: ignore[no-untyped-def]
+        lower = text.lower()
+        pieces = []
+        position = 0
+        while True:
+            start = lower.find(opener, position)
+            if start < 0:
+                pieces.append(text[position:])
+                break
+            pieces.append(text[position:start])
+            end = find_end(lower, start + len(opener))
+            if end < 0:
+                break
+            position = end + (tail if tail else 1)
+        return " ".join(pieces)
+
+    def close_tag(lower: str, closer: str, start: int) -> int:
+        end = lower.find(closer, start)
+        return -1 if end < 0 else lower.find(">", end)
+
+    title_match = _TITLE_AS_BEFORE.search(page)
+    title = " ".join(_html.unescape(title_match.group(1)).split()) if title_match else ""
+    text = cut(page, "<!--", lambda lower, start: lower.find("-->", start), 3)
+    for element in ("script", "style", "noscript", "template", "svg", "head"):
+        closer = f"</{element}"
+        text = cut(text, f"<{element}", lambda lower, start, closer=closer: close_tag(lower, closer, start), 0)
+    return title, " ".join(_html.unescape(_TAG_AS_BEFORE.sub(" ", text)).split())
+
+
+_PAGE_PIECES = st.lists(
+    st.sampled_from(
+        ["<!--", "-->", "<script>", "</script>", "<SCRIPT src='x'>", "</Script >", "<style>", "</style>", "<svg>", "</svg>", "<head>", "</head>",
+         "<noscript>", "</noscript>", "<template>", "</template>", "<title>", "</title>", "<p>", "</p>", "<b", ">", "a", "Word", " ", "\n",
+         "\u0130", "\u017f", "\u0131", "\u00df", "K", "\u00c9t\u00e9", "&amp;", "src=", "SRC", "//sedoparking.com", "//www.SEDO.com/x", "//bodis.com.evil",
+         "is your first and best source for all of the information", "IS YOUR FIRST AND BEST SOURCE FOR THE INFORMATION", "=", "'", '"', "1"]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_PAGE_PIECES)
+def test_a_pages_visible_text_is_what_it_was_when_each_cut_lower_cased_the_text(page: str) -> None:
+    """The page is lower-cased once for all the cuts where that keeps its positions;
+    the visible text (and so the fingerprints stored as snapshots) is unchanged."""
+    from citelint.urls.fingerprint import PageText, visible_text
+
+    assert visible_text(page) == PageText(page).visible == _visible_text_as_before(page)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_PAGE_PIECES)
+def test_a_parking_services_markup_is_found_where_the_pattern_found_it(page: str) -> None:
+    """Tried only where a match can begin, the pattern finds what its search of the
+    whole page found: the same place, the same service."""
+    from citelint.urls.fingerprint import PageText
+    from citelint.urls.soft404 import _PARKING_MARKUP, MARKUP_READ, _parking_markup
+
+    found, before = _parking_markup(PageText(page)), _PARKING_MARKUP.search(page, 0, MARKUP_READ)
+    assert (found and (found.span(), found.groups())) == (before and (before.span(), before.groups()))
+
+
+def test_each_fetched_page_is_read_for_its_text_and_fingerprint_once(server: PageServer, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counted, not timed: a page's soft-404 words, its catch-all comparison and its
+    snapshot read one visible text and one fingerprint (they were read three times
+    and twice: ~7 ms of a 28 kB page's ~10)."""
+    from collections import Counter
+
+    import citelint.urls.fingerprint as fingerprint
+
+    read: list[int] = []
+    visible_text = fingerprint.visible_text
+
+    def counting(page: str, lower: Optional[str] = None) -> tuple[str, str]:
+        read.append(len(page))
+        return visible_text(page, lower)
+
+    hashed: list[str] = []
+    hash_of = fingerprint._hash
+    monkeypatch.setattr(fingerprint, "visible_text", counting)
+    monkeypatch.setattr(fingerprint, "_hash", lambda text: hashed.append(text) or hash_of(text))
+    Path("ch.md").write_text(chapter([f"Smith, J. (2021). Summit talks collapse. BBC News. {server.url('/news/world-56271234')}"]), encoding="utf-8")
+    assert url_findings(check_json("--urls", "--allow-private", "ch.md")[1]) == {}
+    assert server.probes() == 1  # the made-up address beside it answered 404: nothing of it to read
+    assert read == [len(NEWS)]
+    assert hashed and max(Counter(hashed).values()) == 1

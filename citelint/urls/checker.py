@@ -22,7 +22,7 @@ from citelint.urls.policy import AddressPolicy, AddressRefused, HostNotFound, Re
 from citelint.urls.store import Verdict, VerdictStore
 
 if TYPE_CHECKING:  # the modules a fetch needs are imported when a URL must be fetched
-    from citelint.urls.fingerprint import Fingerprint
+    from citelint.urls.fingerprint import Fingerprint, PageText
 
 OFFLINE_MISS = "not in the cache, and --offline sends nothing; not checked"  # the verdict of a URL the cache does not know, offline
 RETRIES = 2
@@ -439,15 +439,16 @@ class UrlChecker:
         final = response.url
         content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower() or None
         extra: dict[str, Any] = {"status": status, "final_url": final, "content_type": content_type}
+        page = _page_text(body)
         if 200 <= status < 300:
-            extra["page"], soft_404 = self._page_checks(url, response, content_type, body, data, deadline)
+            extra["page"], soft_404 = self._page_checks(url, response, content_type, page, data, deadline)
             if soft_404:
                 return self._verdict(url, "URL008", soft_404, **extra)
         if status in self.settings.accept or 200 <= status < 300:
             permanent = [hop for hop in response.history if hop.status_code in PERMANENT]
             if permanent and final != _without_userinfo(url):
                 return self._verdict(url, "URL003", f"moved permanently ({permanent[0].status_code}) to {final}; cite the new URL", **extra)
-            changed = self._compare_snapshot(url, body)
+            changed = self._compare_snapshot(url, page)
             if changed:
                 return self._verdict(url, "URL005", changed, **extra)
             return self._verdict(url, None, f"answered {status}", **extra)
@@ -513,26 +514,25 @@ class UrlChecker:
             response.close()
 
     def _page_checks(
-        self, url: str, response: Any, content_type: Optional[str], body: Optional[str], data: Optional[bytes], deadline: Optional[float]
+        self, url: str, response: Any, content_type: Optional[str], page: Optional["PageText"], data: Optional[bytes], deadline: Optional[float]
     ) -> tuple[Optional[str], Optional[str]]:
         """(the page's metadata as JSON, why it is a soft 404 or None): urls.page_meta
         and urls.soft404, from what was read. A HEAD re-check keeps what the GET read."""
         from citelint.urls.page_meta import page_meta
         from citelint.urls.soft404 import redirect_reason, refresh_reason, words_reason
 
-        meta = page_meta(body, data, content_type)
+        meta = page_meta(page.body if page is not None else None, data, content_type)
         reason = redirect_reason(_without_userinfo(url), response.url, [hop.url for hop in response.history])
         if meta is None:
             stored = self._stored.get(url)
             return (stored.page if stored is not None and stored.code != "URL008" else None), reason
-        reason = reason or refresh_reason(_without_userinfo(url), response.url, meta) or words_reason(meta, body)
-        if reason is None and body is not None and meta.kind == "html" and deadline is not None:
-            reason = self._catch_all(response.url, body, deadline)
+        reason = reason or refresh_reason(_without_userinfo(url), response.url, meta) or words_reason(meta, page)
+        if reason is None and page is not None and meta.kind == "html" and deadline is not None:
+            reason = self._catch_all(response.url, page, deadline)
         return meta.dumps(), reason
 
-    def _catch_all(self, final_url: str, body: str, deadline: float) -> Optional[str]:
+    def _catch_all(self, final_url: str, page: "PageText", deadline: float) -> Optional[str]:
         """Why the site answers every path with this page, from the host's one probe."""
-        from citelint.urls.fingerprint import fingerprint
         from citelint.urls.soft404 import catch_all_reason, is_deep, probe_url
 
         parts = urlsplit(final_url)
@@ -544,7 +544,7 @@ class UrlChecker:
             return self._probe(address, deadline) if address is not None else None
 
         answer = self._host_probes().answer(parts.netloc.lower(), probe, deadline - BODY_MARGIN - time.monotonic())
-        return catch_all_reason(fingerprint(body), answer) if answer is not None else None
+        return catch_all_reason(page.fingerprint, answer) if answer is not None else None
 
     def _host_probes(self) -> Any:
         from citelint.urls.soft404 import HostProbes
@@ -629,12 +629,12 @@ class UrlChecker:
             return self.store.snapshot(url)
         return self._snapshots.get(url)
 
-    def _compare_snapshot(self, url: str, body: Optional[str]) -> Optional[str]:
-        if body is None:
+    def _compare_snapshot(self, url: str, page: Optional["PageText"]) -> Optional[str]:
+        if page is None:
             return None
-        from citelint.urls.fingerprint import Fingerprint, describe_change, fingerprint
+        from citelint.urls.fingerprint import Fingerprint, describe_change
 
-        current = fingerprint(body)
+        current = page.fingerprint
         stored = self._snapshot(url)
         if stored is None:
             self._new_snapshots.append((url, time.time(), current.dumps()))
@@ -653,6 +653,15 @@ class UrlChecker:
             return None
         day = time.strftime("%Y-%m-%d", time.gmtime(taken_at))
         return f"the page changed since it was first checked on {day}: {change}; check that it still supports the citation"
+
+
+def _page_text(body: Optional[str]) -> Optional["PageText"]:
+    """A fetched page's readings, each made once (urls.fingerprint.PageText)."""
+    if body is None:
+        return None
+    from citelint.urls.fingerprint import PageText
+
+    return PageText(body)
 
 
 def _is_pdf(response: Any) -> bool:

@@ -43,16 +43,28 @@ class Fingerprint:
         return cls(str(title), int(size), int(words), tuple(int(value) for value in signature))
 
 
-def visible_text(page: str) -> tuple[str, str]:
-    """(title, visible text) of an HTML page; plain text is its own text."""
+def visible_text(page: str, lower: Optional[str] = None) -> tuple[str, str]:
+    """(title, visible text) of an HTML page; plain text is its own text. Comments,
+    then each hidden element in turn, are cut out of the text, then the tags. The
+    page is lower-cased once for the cuts when that keeps its positions (no
+    character becomes two; ``lower``: made already, ``lower_cased``): each cut then
+    cuts the same spans out of both."""
     title_match = _TITLE.search(page)
     title = " ".join(html.unescape(title_match.group(1)).split()) if title_match else ""
-    text = _cut(page, "<!--", lambda lower, start: lower.find("-->", start), 3)
+    lower = lower if lower is not None else lower_cased(page)  # None: each cut lower-cases the text it is given, as it always did
+    text, lower = _cut(page, lower, "<!--", lambda lower, start: lower.find("-->", start), 3)
     for element in _HIDDEN_ELEMENTS:
         closer = f"</{element}"
-        text = _cut(text, f"<{element}", lambda lower, start, closer=closer: _close_tag(lower, closer, start), 0)
+        text, lower = _cut(text, lower, f"<{element}", lambda lower, start, closer=closer: _close_tag(lower, closer, start), 0)
     text = _TAG.sub(" ", text)
     return title, " ".join(html.unescape(text).split())
+
+
+def lower_cased(text: str) -> Optional[str]:
+    """``text`` lower-cased, when that keeps its positions (None when a character
+    becomes two, as "\u0130" does)."""
+    lower = text.lower()
+    return lower if len(lower) == len(text) else None
 
 
 def _close_tag(lower: str, closer: str, start: int) -> int:
@@ -60,30 +72,69 @@ def _close_tag(lower: str, closer: str, start: int) -> int:
     return -1 if end < 0 else lower.find(">", end)
 
 
-def _cut(text: str, opener: str, find_end, tail: int) -> str:  # type: ignore[no-untyped-def]
-    """Remove each ``opener`` ... end span, in linear time; an unclosed one runs to the end."""
-    lower = text.lower()
+def _cut(text: str, lower: Optional[str], opener: str, find_end, tail: int) -> tuple[str, Optional[str]]:  # type: ignore[no-untyped-def]
+    """Remove each ``opener`` ... end span, in linear time; an unclosed one runs to
+    the end. ``lower``: the text lower-cased, position for position (None: made
+    here, and not kept); returned cut as the text is."""
+    kept = lower is not None
+    lower = text.lower() if lower is None else lower
     pieces = []
+    lowered = []
     position = 0
     while True:
         start = lower.find(opener, position)
         if start < 0:
             pieces.append(text[position:])
+            lowered.append(lower[position:])
             break
         pieces.append(text[position:start])
+        lowered.append(lower[position:start])
         end = find_end(lower, start + len(opener))
         if end < 0:
             break
         position = end + (tail if tail else 1)
-    return " ".join(pieces)
+    return " ".join(pieces), " ".join(lowered) if kept else None
 
 
 def fingerprint(page: str) -> Fingerprint:
-    title, text = visible_text(page)
-    words = [word.casefold() for word in _WORD.findall(text)]
-    shingles = {" ".join(words[index : index + SHINGLE_WORDS]) for index in range(max(1, len(words) - SHINGLE_WORDS + 1))}
-    hashes = sorted({_hash(shingle) for shingle in shingles if shingle})
-    return Fingerprint(title, len(text), len(words), tuple(hashes[:SIGNATURE_SIZE]))
+    return PageText(page).fingerprint
+
+
+class PageText:
+    """One fetched page's readings, each made once, when first asked: its visible
+    text (``visible_text``), which the soft-404 words and the fingerprint read, and
+    its fingerprint, which the catch-all probe and the snapshot compare."""
+
+    __slots__ = ("body", "_lower", "_visible", "_fingerprint")
+
+    def __init__(self, body: str) -> None:
+        self.body = body
+        self._lower: Optional[tuple[Optional[str]]] = None
+        self._visible: Optional[tuple[str, str]] = None
+        self._fingerprint: Optional[Fingerprint] = None
+
+    @property
+    def lower(self) -> Optional[str]:
+        """The body lower-cased position for position (``lower_cased``), or None."""
+        if self._lower is None:
+            self._lower = (lower_cased(self.body),)
+        return self._lower[0]
+
+    @property
+    def visible(self) -> tuple[str, str]:
+        if self._visible is None:
+            self._visible = visible_text(self.body, self.lower)
+        return self._visible
+
+    @property
+    def fingerprint(self) -> Fingerprint:
+        if self._fingerprint is None:
+            title, text = self.visible
+            words = [word.casefold() for word in _WORD.findall(text)]
+            shingles = {" ".join(words[index : index + SHINGLE_WORDS]) for index in range(max(1, len(words) - SHINGLE_WORDS + 1))}
+            hashes = sorted({_hash(shingle) for shingle in shingles if shingle})
+            self._fingerprint = Fingerprint(title, len(text), len(words), tuple(hashes[:SIGNATURE_SIZE]))
+        return self._fingerprint
 
 
 def _hash(text: str) -> int:

@@ -34,7 +34,7 @@ import threading
 from typing import Callable, Optional
 from urllib.parse import urljoin, urlsplit
 
-from citelint.urls.fingerprint import MIN_WORDS, Fingerprint, kept_share, visible_text
+from citelint.urls.fingerprint import MIN_WORDS, Fingerprint, PageText, kept_share
 from citelint.urls.page_meta import PageMeta, repaired
 
 SHORT_TEXT = 2000  # characters of visible text below which a page's text is read for the phrases
@@ -143,21 +143,49 @@ _PARKING_MARKUP = re.compile(
 MARKUP_READ = 64 * 1024  # characters of a page searched for a parking service's markup
 
 
-def markup_reason(body: Optional[str]) -> Optional[str]:
+_FILLER_START = "is your first and best source for"
+_CASE_MATES = ("\u0131", "\u017f")  # dotless i, long s: the pattern takes them for i and s, lower-casing does not
+
+
+def markup_reason(page: PageText) -> Optional[str]:
     """The page is made by a parking service (its scripts, or its filler text)."""
-    found = _PARKING_MARKUP.search(body, 0, MARKUP_READ) if body is not None else None
+    found = _parking_markup(page)
     if found is None:
         return None
     return f"a parking page: it is served by {found.group(1).lower()}" if found.group(1) else "a parking page: it holds a parking service's filler text"
 
 
-def words_reason(meta: PageMeta, body: Optional[str]) -> Optional[str]:
+def _parking_markup(page: PageText) -> Optional["re.Match[str]"]:
+    """``_PARKING_MARKUP.search(body, 0, MARKUP_READ)``, tried only where a match
+    can begin: at each ``src`` and each start of the filler text in the page
+    lower-cased. A pattern that ignores case is tried at every character of the
+    page (~1.8 ms of a 28 kB page; ~3 ms at 64 kB). When lower-casing moves the
+    page's positions (a character that becomes two) or misses a letter the
+    pattern's case-folding takes (``_CASE_MATES``), the whole search is made."""
+    body = page.body
+    if page.lower is None or any(mate in body[:MARKUP_READ] for mate in _CASE_MATES):
+        return _PARKING_MARKUP.search(body, 0, MARKUP_READ)
+    lower = page.lower[:MARKUP_READ]
+    starts: list[int] = []
+    for beginning in ("src", _FILLER_START):
+        start = lower.find(beginning)
+        while start >= 0:
+            starts.append(start)
+            start = lower.find(beginning, start + 1)
+    for start in sorted(starts):
+        found = _PARKING_MARKUP.match(body, start, MARKUP_READ)
+        if found is not None:
+            return found
+    return None
+
+
+def words_reason(meta: PageMeta, page: Optional[PageText]) -> Optional[str]:
     """The page says it is an error or parking page (title, h1, or a short page's
     text), or is made by a parking service (``markup_reason``)."""
     from citelint.urls.titles import title_parts
 
-    if meta.kind == "html":
-        made = markup_reason(body)
+    if meta.kind == "html" and page is not None:
+        made = markup_reason(page)
         if made:
             return made
 
@@ -168,8 +196,8 @@ def words_reason(meta: PageMeta, body: Optional[str]) -> Optional[str]:
             return said
         if any(_normal(part).strip() in BARE_ERROR_TITLES for part in title_parts(head)):
             return f'{ERROR_PAGE}: its title is "{head[:80]}"'
-    if body is not None and len(body) <= TEXT_READ_LIMIT and meta.kind in ("html", "text"):
-        text = repaired(visible_text(body)[1])
+    if page is not None and len(page.body) <= TEXT_READ_LIMIT and meta.kind in ("html", "text"):
+        text = repaired(page.visible[1])
         if len(text) <= SHORT_TEXT:
             return _phrase_reason(text, short_page=True)
     return None
