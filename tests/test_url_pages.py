@@ -298,6 +298,45 @@ def test_a_catch_all_site_is_a_soft_404_with_one_probe(workdir: Path) -> None:
         assert "answers every path with one page" in json.dumps(document)
 
 
+class SlowProbeServer(PageServer):
+    """A PageServer whose made-up addresses answer after PROBE_DELAY: when each
+    request came (``arrived``: path, time.monotonic())."""
+
+    PROBE_DELAY = 1.0
+
+    def __init__(self, pages: dict[str, tuple[int, str, bytes, dict[str, str]]], catch_all: Optional[bytes] = None) -> None:
+        super().__init__(pages, catch_all)
+        self.arrived: list[tuple[str, float]] = []
+
+    def handle(self, request: BaseHTTPRequestHandler, head: bool) -> None:
+        import time
+
+        self.arrived.append((request.path, time.monotonic()))
+        if PROBE_PREFIX in request.path:
+            time.sleep(self.PROBE_DELAY)
+        super().handle(request, head)
+
+
+@pytest.mark.parametrize("catch_all", [True, False])
+def test_no_link_waits_for_its_hosts_probe(workdir: Path, catch_all: bool) -> None:
+    """The host's first link asks the probe; the others are judged when it has
+    answered, and their workers go on meanwhile: every page is asked for before the
+    slow probe answers. The findings are those of links that waited: every deep
+    page of a catch-all site is URL008, and a site whose made-up address is not
+    found has none."""
+    paths = [f"/news/2021/story-{n}" for n in range(8)]
+    pages = {} if catch_all else {path: html(HOME) for path in paths}
+    with SlowProbeServer(pages, catch_all=HOME.encode() if catch_all else None) as site:
+        entries = [f'"Story {n}." The Daily Planet, 2021. ' + site.url(path) for n, path in enumerate(paths)]
+        Path("ch.md").write_text(chapter(entries), encoding="utf-8")
+        code, document, err = run()
+        assert site.probes() == 1
+        probe_asked = next(at for path, at in site.arrived if PROBE_PREFIX in path)
+        asked = [at for path, at in site.arrived if path in paths]
+        assert len(asked) == 8 and max(asked) < probe_asked + SlowProbeServer.PROBE_DELAY - 0.2, err
+        assert url_findings(document) == ({n: {"URL008"} for n in range(1, 9)} if catch_all else {}), err
+
+
 def test_a_site_that_answers_unknown_paths_with_404_is_not_a_catch_all(server: PageServer, workdir: Path) -> None:
     Path("ch.md").write_text(chapter(['Smith, Jane. "Summit talks collapse as leaders walk out." BBC News, 2021. ' + server.url("/news/world-56271234")]), encoding="utf-8")
     assert url_findings(run()[1]) == {}

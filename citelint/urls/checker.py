@@ -38,6 +38,17 @@ NO_ARCHIVED_COPY = ("", "")  # the archive answered: it holds no copy at any dat
 NEVER_SEEN = "no archived copy exists either: check that this source is real"
 
 
+class _Held(NamedTuple):
+    """A link whose page was judged before its host's probe answered: its verdict
+    stands unless the probe's page is its page (``UrlChecker._settle``)."""
+
+    url: str
+    host: str  # the probes' key: the final URL's host and port
+    fingerprint: "Fingerprint"
+    extra: dict  # type: ignore[type-arg]  # the verdict's status, final URL, type and page
+    code: Optional[str]  # the verdict it was given
+
+
 class _Retry(NamedTuple):
     """Another try may help (``free``: without counting it, after the cache was dropped)."""
 
@@ -120,6 +131,7 @@ class UrlChecker:
         self._replaced_snapshots: list[tuple[str, float, str]] = []
         self.accepted: list[str] = []  # URLs whose changed page was taken as the new snapshot
         self._probes: Any = None  # urls.soft404.HostProbes: one made-up address asked per host and run
+        self._held: list[_Held] = []  # links judged before their host's probe answered, settled after the fetches
 
     # -- the run -----------------------------------------------------------
 
@@ -218,6 +230,7 @@ class UrlChecker:
         limit = deadline_for(self.settings.timeout)
         for _ in range(min(self.settings.workers, len(urls))):
             self._start_worker(fetches)
+        _import_page_readers()
         with fetches.changed:
             while fetches.pending or fetches.active:
                 wait = min((started + limit for started, _ in fetches.active.values()), default=time.monotonic()) - time.monotonic()
@@ -229,7 +242,31 @@ class UrlChecker:
                         self._start_worker(fetches)  # the stuck one answers late, if ever, and is not heard
                 if self.options.progress:
                     self.options.progress(len(fetches.results), len(urls))
+        self._settle(fetches.results)
         return fetches.results
+
+    def _settle(self, results: dict[str, Verdict]) -> None:
+        """Judge the held links (``_Held``) by their hosts' probes, all answered or
+        given up by now: a page the probe's page matches is URL008, as it would have
+        been had its link waited for the probe; it keeps no snapshot, as such a page
+        never did. A link past its deadline keeps its URL002."""
+        with self._session_lock:
+            held, self._held = self._held, []
+        if not held:
+            return
+        from citelint.urls.soft404 import catch_all_reason
+
+        caught = set()
+        for link in held:
+            verdict = results.get(link.url)
+            answer = self._host_probes().settled(link.host)
+            reason = catch_all_reason(link.fingerprint, answer) if answer is not None else None
+            if reason and verdict is not None and verdict.code == link.code:
+                results[link.url] = self._verdict(link.url, "URL008", reason, **link.extra)
+                caught.add(link.url)
+        self._new_snapshots = [snapshot for snapshot in self._new_snapshots if snapshot[0] not in caught]
+        self._replaced_snapshots = [snapshot for snapshot in self._replaced_snapshots if snapshot[0] not in caught]
+        self.accepted = [url for url in self.accepted if url not in caught]
 
     def _host_of(self, url: str) -> str:
         """The host a URL's check asks (a DOI: the resolver's), for the per-host limit."""
@@ -440,18 +477,18 @@ class UrlChecker:
         content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower() or None
         extra: dict[str, Any] = {"status": status, "final_url": final, "content_type": content_type}
         page = _page_text(body)
+        awaited = None  # the host whose probe this page's judgement is held for
         if 200 <= status < 300:
-            extra["page"], soft_404 = self._page_checks(url, response, content_type, page, data, deadline)
+            extra["page"], soft_404, awaited = self._page_checks(url, response, content_type, page, data, deadline)
             if soft_404:
                 return self._verdict(url, "URL008", soft_404, **extra)
         if status in self.settings.accept or 200 <= status < 300:
-            permanent = [hop for hop in response.history if hop.status_code in PERMANENT]
-            if permanent and final != _without_userinfo(url):
-                return self._verdict(url, "URL003", f"moved permanently ({permanent[0].status_code}) to {final}; cite the new URL", **extra)
-            changed = self._compare_snapshot(url, page)
-            if changed:
-                return self._verdict(url, "URL005", changed, **extra)
-            return self._verdict(url, None, f"answered {status}", **extra)
+            verdict = self._answered(url, status, response, page, extra)
+            if awaited is not None and page is not None:
+                held = _Held(url, awaited, page.fingerprint, extra, verdict.code)
+                with self._session_lock:
+                    self._held.append(held)
+            return verdict
         if status in DEAD:
             where = f" (after redirects, at {final})" if final != _without_userinfo(url) else ""
             return self._verdict(url, "URL001", f"answers {status} {_reason(response)}{where}; the page is gone", **extra)
@@ -460,6 +497,18 @@ class UrlChecker:
         if 500 <= status < 600:
             return self._verdict(url, "URL002", f"answers {status} {_reason(response)} {_after_tries(tries, response)}", **extra)
         return self._verdict(url, "URL002", f"answers {status} {_reason(response)}", **extra)
+
+    def _answered(self, url: str, status: int, response: Any, page: Optional["PageText"], extra: dict[str, Any]) -> Verdict:  # type: ignore[type-arg]
+        """The verdict of a page that answered and is no soft 404: moved permanently,
+        changed since its snapshot, or good."""
+        final = response.url
+        permanent = [hop for hop in response.history if hop.status_code in PERMANENT]
+        if permanent and final != _without_userinfo(url):
+            return self._verdict(url, "URL003", f"moved permanently ({permanent[0].status_code}) to {final}; cite the new URL", **extra)
+        changed = self._compare_snapshot(url, page)
+        if changed:
+            return self._verdict(url, "URL005", changed, **extra)
+        return self._verdict(url, None, f"answered {status}", **extra)
 
     # -- DOIs, at the resolver ---------------------------------------------------
 
@@ -515,9 +564,10 @@ class UrlChecker:
 
     def _page_checks(
         self, url: str, response: Any, content_type: Optional[str], page: Optional["PageText"], data: Optional[bytes], deadline: Optional[float]
-    ) -> tuple[Optional[str], Optional[str]]:
-        """(the page's metadata as JSON, why it is a soft 404 or None): urls.page_meta
-        and urls.soft404, from what was read. A HEAD re-check keeps what the GET read."""
+    ) -> tuple[Optional[str], Optional[str], Optional[str]]:
+        """(the page's metadata as JSON, why it is a soft 404 or None, the host whose
+        catch-all probe has not answered yet or None): urls.page_meta and
+        urls.soft404, from what was read. A HEAD re-check keeps what the GET read."""
         from citelint.urls.page_meta import page_meta
         from citelint.urls.soft404 import redirect_reason, refresh_reason, words_reason
 
@@ -525,26 +575,32 @@ class UrlChecker:
         reason = redirect_reason(_without_userinfo(url), response.url, [hop.url for hop in response.history])
         if meta is None:
             stored = self._stored.get(url)
-            return (stored.page if stored is not None and stored.code != "URL008" else None), reason
+            return (stored.page if stored is not None and stored.code != "URL008" else None), reason, None
         reason = reason or refresh_reason(_without_userinfo(url), response.url, meta) or words_reason(meta, page)
+        awaited = None
         if reason is None and page is not None and meta.kind == "html" and deadline is not None:
-            reason = self._catch_all(response.url, page, deadline)
-        return meta.dumps(), reason
+            reason, awaited = self._catch_all(response.url, page, deadline)
+        return meta.dumps(), reason, awaited
 
-    def _catch_all(self, final_url: str, page: "PageText", deadline: float) -> Optional[str]:
-        """Why the site answers every path with this page, from the host's one probe."""
+    def _catch_all(self, final_url: str, page: "PageText", deadline: float) -> tuple[Optional[str], Optional[str]]:
+        """(why the site answers every path with this page, from the host's one probe;
+        the host, when its probe has not answered yet: the page is judged when it has,
+        ``_settle``, and its link's worker goes on meanwhile)."""
         from citelint.urls.soft404 import catch_all_reason, is_deep, probe_url
 
         parts = urlsplit(final_url)
         if not is_deep(parts.path, parts.query):
-            return None  # a root page: no made-up address beside it (probe_url)
+            return None, None  # a root page: no made-up address beside it (probe_url)
 
         def probe() -> Optional["Fingerprint"]:
             address = probe_url(final_url)  # made by the host's first link only
             return self._probe(address, deadline) if address is not None else None
 
-        answer = self._host_probes().answer(parts.netloc.lower(), probe, deadline - BODY_MARGIN - time.monotonic())
-        return catch_all_reason(page.fingerprint, answer) if answer is not None else None
+        host = parts.netloc.lower()
+        answered, answer = self._host_probes().answer(host, probe)
+        if not answered:
+            return None, host
+        return (catch_all_reason(page.fingerprint, answer) if answer is not None else None), None
 
     def _host_probes(self) -> Any:
         from citelint.urls.soft404 import HostProbes
@@ -653,6 +709,15 @@ class UrlChecker:
             return None
         day = time.strftime("%Y-%m-%d", time.gmtime(taken_at))
         return f"the page changed since it was first checked on {day}: {change}; check that it still supports the citation"
+
+
+def _import_page_readers() -> None:
+    """Import what reads a fetched page, in the run's thread while the first requests
+    are on their way (~20 ms): else the workers whose answers come first would wait
+    for it, one behind the other at the import lock."""
+    import citelint.urls.history  # noqa: F401
+    import citelint.urls.soft404  # noqa: F401 - and with it urls.page_meta and urls.fingerprint
+    import citelint.urls.titles  # noqa: F401
 
 
 def _page_text(body: Optional[str]) -> Optional["PageText"]:

@@ -269,16 +269,20 @@ def same_page(page: Fingerprint, probe: Fingerprint) -> bool:
 
 
 class HostProbes:
-    """At most one probe per host and run; other links of the host wait for its answer."""
+    """At most one probe per host and run, asked by the host's first link. Another
+    link of the host takes its answer when it has come; before, the link does not
+    wait for it (its worker goes on with the next link) and is judged when the
+    run's fetches are done (``settled``)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._done: dict[str, threading.Event] = {}
         self._answers: dict[str, Optional[Fingerprint]] = {}
 
-    def answer(self, host: str, probe: Callable[[], Optional[Fingerprint]], wait: float) -> Optional[Fingerprint]:
-        """The host's probe answer (a 200 page's fingerprint), running ``probe`` if
-        no link of the host did yet; None when there is none or it is late."""
+    def answer(self, host: str, probe: Callable[[], Optional[Fingerprint]]) -> tuple[bool, Optional[Fingerprint]]:
+        """(whether the host's probe has answered, its answer: a 200 page's
+        fingerprint, or None when there is none), running ``probe`` if no link of
+        the host did yet."""
         with self._lock:
             event = self._done.get(host)
             first = event is None
@@ -290,9 +294,15 @@ class HostProbes:
                 self._answers[host] = probe()
             finally:
                 event.set()
-        elif not event.wait(max(0.0, wait)):
-            return None
-        return self._answers.get(host)
+        elif not event.is_set():
+            return False, None
+        return True, self._answers.get(host)
+
+    def settled(self, host: str) -> Optional[Fingerprint]:
+        """The host's probe answer, or None when there is none or it never came
+        (its link was given up at its deadline): a probe not answered is no finding."""
+        event = self._done.get(host)
+        return self._answers.get(host) if event is not None and event.is_set() else None
 
 
 def catch_all_reason(page: Fingerprint, probe: Optional[Fingerprint]) -> Optional[str]:
