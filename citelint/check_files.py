@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from citelint.chapter import Chapter
     from citelint.urls.cached_run import CachedUrlRun, Status, Stored
 
-UrlCheck = Callable[[list[str]], dict]  # type: ignore[type-arg]  # each link's verdict, by the keys of urls.url_keys
+# Each link's verdict, by the keys of urls.url_keys; called with those keys and a function
+# for the run's thread to call while it waits for the links (None: nothing to do then).
+UrlCheck = Callable[[list[str], Optional[Callable[[], object]]], dict]  # type: ignore[type-arg]
 PARALLEL_MIN_FILES = 8
 PARALLEL_MIN_BYTES = 1_000_000
 
@@ -332,7 +334,9 @@ def _check_with_urls(
         keys.update(dict.fromkeys(url_keys(chapter)))
         if hold or file.path == STDIN:  # standard input is read once
             kept[index] = chapter
-    verdicts = url_check(list(keys))
+    from citelint.urls import read_entries_ahead
+
+    verdicts = url_check(list(keys), lambda: read_entries_ahead(kept.values()))
     unread_first = set(known)  # the files whose links came from their entries: nothing of them was parsed yet
     book = []
     summaries = []

@@ -78,16 +78,16 @@ def make_url_check(
         url_settings = url_settings._replace(archive=archive)
     folder = Path(cache_dir) if cache_dir else Path(cache_folder(settings))
 
-    def url_check(urls: list[str]) -> dict:  # type: ignore[type-arg]
+    def url_check(urls: list[str], meanwhile: Optional[Callable[[], object]] = None) -> dict:  # type: ignore[type-arg]
         """Each link's verdict, by the keys ``urls.url_keys`` gives (the findings are made
-        with each file's selection)."""
+        with each file's selection); ``meanwhile`` is called while the links are fetched."""
         from citelint.urls.checker import CheckOptions, UrlChecker
 
         bar = Progress() if progress else None
         options = CheckOptions(url_settings, folder, offline=offline, refresh=refresh, progress=bar, accept_changes=accept_changes)
         checker = UrlChecker(options, warn)
         try:
-            verdicts = checker.check(urls)
+            verdicts = checker.check(urls, meanwhile)
         finally:
             if bar:
                 bar.close()

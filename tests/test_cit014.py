@@ -237,7 +237,7 @@ def test_parallel_jobs_find_the_same(project: Path) -> None:
 
 def test_the_url_run_reports_it_too(project: Path) -> None:
     write_book(project, chapter(SMITH), chapter(SMITH.replace("2019", "2020")))
-    result = check_paths(["book"], Settings(), url_check=lambda chapters: {})
+    result = check_paths(["book"], Settings(), url_check=lambda urls, meanwhile: {})
     assert [(d.code, d.path) for d in result.diagnostics if d.code == "CIT014"] == [("CIT014", "book/ch02.md")]
 
 
@@ -354,7 +354,7 @@ def test_the_url_run_follows_the_book_order_too(project: Path) -> None:
     _configured(project)
     settings = load_settings(None, {})
     for order in (["book/ch01.md", "book/ch02.md"], ["book/ch02.md", "book/ch01.md"]):
-        result = check_paths(order, settings, url_check=lambda chapters: {})
+        result = check_paths(order, settings, url_check=lambda urls, meanwhile: {})
         assert [(d.code, d.path) for d in result.diagnostics if d.code == "CIT014"] == [("CIT014", "book/ch01.md")]
 
 

@@ -585,6 +585,34 @@ def test_a_batch_that_fails_to_be_written_meanwhile_is_said_and_changes_no_findi
     assert codes_by_url(json.loads(result.stdout)) == {server.url("/404"): "URL001"}
 
 
+def test_the_entries_are_read_while_their_links_are_fetched(server: TrapServer, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counted, not timed: the run's thread reads the entries whose pages the findings
+    judge while it waits for the links, so making the findings reads none of them
+    after the last link has answered."""
+    import uuid
+
+    import citelint.cited_work as cited_work
+    import citelint.urls as urls
+
+    read: list[str] = []  # "ahead" or "after", for each entry read
+    phase = ["ahead"]
+    read_fields = cited_work._read_fields
+    monkeypatch.setattr(cited_work, "_read_fields", lambda text, with_rest: read.append(phase[0]) or read_fields(text, with_rest))
+    url_diagnostics = urls.url_diagnostics
+
+    def judging(*args, **kwargs):  # type: ignore[no-untyped-def]
+        phase[0] = "after"
+        return url_diagnostics(*args, **kwargs)
+
+    monkeypatch.setattr(urls, "url_diagnostics", judging)
+    token = uuid.uuid4().hex  # entries no earlier test read
+    entries = "\n".join(f'{n}. Smith, J. ({2000 + n}). "Summit {token} {n}." Press. {server.url(f"/ok?n={n}")}' for n in range(1, 7))
+    prose = " ".join(f"Claim {n}. [CITATION {n}]" for n in range(1, 7))
+    Path("ch.md").write_text(f"{prose}\n\n## References\n\n{entries}\n", encoding="utf-8")
+    assert CliRunner().invoke(main, ["check", "--urls", "--allow-private", "--cache-dir", "cache", "ch.md"]).exit_code in (0, 1)
+    assert phase[0] == "after" and read.count("ahead") >= 6 and "after" not in read
+
+
 WARM_WATCHED = (
     "requests", "requests_cache", "urllib3", "email.utils", "hashlib", "socket", "mistune", "citelint.block_scanner", "citelint.chapter", "citelint.rules",
     "dataclasses", "html", "sqlite3",

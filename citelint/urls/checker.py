@@ -135,7 +135,10 @@ class UrlChecker:
 
     # -- the run -----------------------------------------------------------
 
-    def check(self, urls: list[str]) -> dict[str, Verdict]:
+    def check(self, urls: list[str], meanwhile: Optional[Callable[[], object]] = None) -> dict[str, Verdict]:
+        """Each URL's verdict. ``meanwhile``: what the run's thread does while the
+        links are being fetched (it would only wait), once the first requests are
+        on their way; called only when some link is fetched."""
         verdicts: dict[str, Verdict] = {}
         to_fetch: list[str] = []
         now = time.time()
@@ -152,7 +155,7 @@ class UrlChecker:
 
             self._snapshots = self.store.snapshots(to_fetch)  # read at once, not by each link's worker
 
-            fetched = judge_flaky(self.store, self._fetch_all(to_fetch), self.settings.flaky_failures, self.settings.flaky_window)
+            fetched = judge_flaky(self.store, self._fetch_all(to_fetch, meanwhile), self.settings.flaky_failures, self.settings.flaky_window)
             self.store.put([v for v in fetched.values() if v.code != "URL004"])
             self.store.save_snapshots(list(self._new_snapshots))
             self.store.replace_snapshots(list(self._replaced_snapshots))
@@ -215,7 +218,7 @@ class UrlChecker:
 
     # -- concurrency -----------------------------------------------------------
 
-    def _fetch_all(self, urls: list[str]) -> dict[str, Verdict]:
+    def _fetch_all(self, urls: list[str], meanwhile: Optional[Callable[[], object]] = None) -> dict[str, Verdict]:
         """Fetch ``urls`` with at most ``workers`` in flight and ``per_host`` per host.
         Long-lived worker threads each take the next URL they may fetch as they finish
         one (``_Fetches``): no thread is started per URL (~2 ms of this thread's time
@@ -231,6 +234,11 @@ class UrlChecker:
         for _ in range(min(self.settings.workers, len(urls))):
             self._start_worker(fetches)
         _import_page_readers()
+        if meanwhile is not None:
+            try:
+                meanwhile()
+            except Exception:  # noqa: BLE001 - a head start only: what it would have read is read again when needed
+                pass
         with fetches.changed:
             while fetches.pending or fetches.active:
                 wait = min((started + limit for started, _ in fetches.active.values()), default=time.monotonic()) - time.monotonic()
