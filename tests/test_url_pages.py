@@ -335,6 +335,9 @@ def test_no_link_waits_for_its_hosts_probe(workdir: Path, catch_all: bool) -> No
         asked = [at for path, at in site.arrived if path in paths]
         assert len(asked) == 8 and max(asked) < probe_asked + SlowProbeServer.PROBE_DELAY - 0.2, err
         assert url_findings(document) == ({n: {"URL008"} for n in range(1, 9)} if catch_all else {}), err
+        with sqlite3.connect("cache/verdicts.sqlite") as connection:
+            kept = {row[0] for row in connection.execute("SELECT url FROM snapshots")}
+        assert kept == (set() if catch_all else {site.url(path) for path in paths})  # a soft 404 keeps no snapshot, as when its link waited
 
 
 def test_a_site_that_answers_unknown_paths_with_404_is_not_a_catch_all(server: PageServer, workdir: Path) -> None:
