@@ -171,15 +171,18 @@ class _Reader:
         self.taken = bytearray(len(text))  # 1: a field holds it
         self.hidden = bytearray(len(text))  # 1: taken, or a link the field search skips
         self.blanked = bytearray(len(text))  # 1: a link the field search skips, kept in rest
+        self._view: Optional[str] = None  # ``view()``, until something more is hidden
 
     def take(self, start: int, end: int) -> None:
         if end > start:
             self.taken[start:end] = self.hidden[start:end] = b"\x01" * (end - start)
+            self._view = None
 
     def blank(self, start: int, end: int) -> None:
         """Hidden from the field search, yet not taken (kept in ``rest``)."""
         if end > start:
             self.blanked[start:end] = self.hidden[start:end] = b"\x01" * (end - start)
+            self._view = None
 
     def take_visible(self, start: int, end: int) -> None:
         """Take what the field search saw of ``[start, end)`` (not a link within it)."""
@@ -189,10 +192,13 @@ class _Reader:
         for position in range(start, end):
             if not self.blanked[position]:
                 self.taken[position] = self.hidden[position] = 1
+        self._view = None
 
     def view(self) -> str:
         """The text with what is hidden from the field search as spaces (offsets kept)."""
-        return "".join(_runs(self.text, self.hidden, " "))
+        if self._view is None:
+            self._view = "".join(_runs(self.text, self.hidden, " "))
+        return self._view
 
     def rest(self) -> str:
         pieces = _runs(self.text, self.taken, None)
@@ -275,7 +281,7 @@ def _key_fields(entry_text: str, first_author: bool) -> CitedWork:
     reader = _Reader(text)
     url, doi, link_titles = _links(reader)
     title_span, _, author_span, _ = _layout(reader, reader.view(), link_titles, containers=False)
-    title = _title_text(text, title_span, reader)
+    title = _title_text(text, title_span, reader, mark=first_author)  # the authors are read from what the title leaves
     authors = _read_authors(text, author_span, reader, limit=1) if first_author and author_span else ()
     return CitedWork(title, authors, None, "", url, doi, "")
 
@@ -540,16 +546,19 @@ def _plausible_authors(text: str) -> bool:
 # -- fields' text -------------------------------------------------------------------
 
 
-def _title_text(text: str, span: Optional[_Span], reader: _Reader) -> str:
+def _title_text(text: str, span: Optional[_Span], reader: _Reader, mark: bool = True) -> str:
+    """The title's text; ``mark``: taken in ``reader`` with its delimiters (unless
+    nothing is read after it)."""
     if span is None:
         return ""
     seen = reader.view()[span.start : span.end]  # a link inside the title is blanked out
     stripped = seen.strip(" \t,.;:")
     if not stripped:
         return ""
-    start = span.start + seen.index(stripped)
-    reader.take_visible(start, start + len(stripped))
-    _take_delimiters(text, span, reader)
+    if mark:
+        start = span.start + seen.index(stripped)
+        reader.take_visible(start, start + len(stripped))
+        _take_delimiters(text, span, reader)
     return " ".join(stripped.split())
 
 

@@ -398,3 +398,28 @@ def test_a_broken_scheme_is_found_where_the_pattern_that_began_with_a_look_behin
     from citelint.rules.cit008 import _BROKEN_SCHEME
 
     assert [m.span() for m in _BROKEN_SCHEME.finditer(text)] == [m.span() for m in _BROKEN_SCHEME_PATTERN.finditer(text)]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["Smith, J.", "Smith J, Jones AB.", "World Health Organization.", "(2020).", "(n.d.).", "2019.", '"A Title of Four Words."',
+             "\u201cCurly Title Here.\u201d", "*Emphasised Book Title*", "_Underscored Title_", "'Single quoted title'", "In K. Lee (Ed.),",
+             "Journal of Names 4, no. 2:", "Press,", "Retrieved from", "https://example.org/a/b", "[Link text](https://ex.org/x)",
+             "doi:10.1000/xyz", "https://doi.org/10.1000/abc", "Accessed 3 May 2021.", "pp. 10-20.", " ", ". ", ", ", "\u0130stanbul", "Title"]
+        ),
+        max_size=10,
+    ).map(" ".join)
+)
+def test_an_entrys_candidate_keys_are_read_as_its_full_reading_reads_it(text: str) -> None:
+    """The candidate keys are read without the authors and without marking what the
+    title took (nothing is read after it): they are still the DOI's, the URL's and the
+    title's keys of the entry's full reading."""
+    from citelint.cited_work import _address_keys, candidate_keys, comparable, compared_work
+
+    work = compared_work(text)
+    expected = _address_keys(work)
+    if comparable(work.title):
+        expected.add(f"title:{comparable(work.title)}")
+    assert candidate_keys(text) == frozenset(expected)
