@@ -17,8 +17,10 @@ a ``--urls`` run, for memory the system takes back at once. So once the command 
 returned, its output is flushed, the exit handlers are run and the process ends
 (``_leave``); every file citelint writes is written whole and closed before that
 (``atomic_write``, the caches' SQLite transactions). It ends the usual way when
-another thread (not a daemon) still runs, when the output cannot be flushed (a closed
-pipe: Python reports it as always), or when the exit status is not a number.
+another thread (not a daemon) still runs, when a profiler, tracer or debugger is
+attached (it writes what it saw after the command returns), when the output cannot be
+flushed (a closed pipe: Python reports it as always), or when the exit status is not
+a number.
 
 Only the command line's process does either: ``import citelint`` (editors, scripts)
 leaves the collector and the interpreter's exit as its host set them.
@@ -51,7 +53,7 @@ def _leave(code: object) -> None:
     import os
 
     status = 0 if code is None else code
-    if not isinstance(status, int) or _threads_still_running():
+    if not isinstance(status, int) or _threads_still_running() or _observed():
         return
     if not _flushed():
         return
@@ -70,6 +72,12 @@ def _flushed() -> bool:
     except (OSError, ValueError):
         return False
     return True
+
+
+def _observed() -> bool:
+    """Whether a profiler, tracer or debugger is attached (``python -m cProfile -m
+    citelint``, coverage, pdb): it writes what it saw after the command returns."""
+    return sys.getprofile() is not None or sys.gettrace() is not None
 
 
 def _threads_still_running() -> bool:

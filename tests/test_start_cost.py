@@ -163,3 +163,13 @@ def test_the_console_script_ends_the_usual_way_while_another_thread_runs(tmp_pat
     result = console(tmp_path, "thread", "check", "--no-cache", "clean.md")
     assert result.returncode == 0
     assert "thread done" in result.stdout and "torn down" in result.stdout and "exit handler ran" in result.stdout
+
+
+def test_the_console_script_ends_the_usual_way_under_a_profiler(tmp_path: Path) -> None:
+    """A profiler writes what it saw after the command returns: under one (``python -m
+    cProfile -m citelint``) the process ends the usual way, and the profile is written."""
+    (tmp_path / "clean.md").write_text("A claim [CITATION 1].\n\n## References\n\n1. Source one.\n", encoding="utf-8")
+    command = [sys.executable, "-m", "cProfile", "-o", "run.prof", "-m", "citelint", "check", "--no-cache", "clean.md"]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "run.prof").stat().st_size > 1000
