@@ -17,7 +17,8 @@ a ``--urls`` run, for memory the system takes back at once. So once the command 
 returned, its output is flushed, the exit handlers are run and the process ends
 (``_leave``); every file citelint writes is written whole and closed before that
 (``atomic_write``, the caches' SQLite transactions). It ends the usual way when
-another thread (not a daemon) still runs, when a profiler, tracer or debugger is
+citelint is not the process's program (a script that calls ``main`` goes on after
+it), when another thread (not a daemon) still runs, when a profiler, tracer or debugger is
 attached (it writes what it saw after the command returns), when the output cannot be
 flushed (a closed pipe: Python reports it as always), or when the exit status is not
 a number.
@@ -53,7 +54,7 @@ def _leave(code: object) -> None:
     import os
 
     status = 0 if code is None else code
-    if not isinstance(status, int) or _threads_still_running() or _observed():
+    if not isinstance(status, int) or not _the_program() or _threads_still_running() or _observed():
         return
     if not _flushed():
         return
@@ -72,6 +73,15 @@ def _flushed() -> bool:
     except (OSError, ValueError):
         return False
     return True
+
+
+def _the_program() -> bool:
+    """Whether citelint is this process's program (the ``citelint`` console script, or
+    ``python -m citelint``), not a script that calls ``main`` and goes on after it."""
+    import os
+
+    first = sys.argv[0] if sys.argv else ""
+    return os.path.basename(first) in ("citelint", "citelint.exe") or os.path.abspath(first) == os.path.abspath(__file__)
 
 
 def _observed() -> bool:

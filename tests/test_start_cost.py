@@ -173,3 +173,27 @@ def test_the_console_script_ends_the_usual_way_under_a_profiler(tmp_path: Path) 
     result = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "run.prof").stat().st_size > 1000
+
+
+def test_a_script_that_calls_the_console_scripts_main_goes_on_after_it(tmp_path: Path) -> None:
+    """Only citelint's own process ends itself: a script of the writer's that runs
+    ``main`` and catches its exit goes on, and ``python -m citelint`` ends as the
+    console script does (no teardown)."""
+    (tmp_path / "clean.md").write_text("A claim [CITATION 1].\n\n## References\n\n1. Source one.\n", encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from citelint.__main__ import main\n"
+        "sys.argv[1:] = ['check', '--no-cache', 'clean.md']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exit:\n"
+        "    print('went on after', exit.code)\n"
+    )
+    (tmp_path / "mine.py").write_text(script, encoding="utf-8")
+    result = subprocess.run([sys.executable, "mine.py"], capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert result.stdout.strip().endswith("went on after 0"), result.stderr
+    probe = "import atexit, runpy, sys\natexit.register(lambda: print('exit handler ran'))\nsys.argv = [sys.argv[1], 'check', '--no-cache', 'clean.md']\nrunpy.run_path(sys.argv[0], run_name='__main__')\nprint('went on after')\n"
+    import citelint.__main__ as console
+
+    ran = subprocess.run([sys.executable, "-c", probe, console.__file__], capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert ran.returncode == 0 and ran.stdout.endswith("exit handler ran\n") and "went on after" not in ran.stdout, (ran.stdout, ran.stderr)
