@@ -78,22 +78,20 @@ def _cut(text: str, lower: Optional[str], opener: str, find_end, tail: int) -> t
     here, and not kept); returned cut as the text is."""
     kept = lower is not None
     lower = text.lower() if lower is None else lower
-    pieces = []
-    lowered = []
+    spans = []  # the (start, end) of each piece kept
     position = 0
     while True:
         start = lower.find(opener, position)
         if start < 0:
-            pieces.append(text[position:])
-            lowered.append(lower[position:])
+            spans.append((position, len(text)))
             break
-        pieces.append(text[position:start])
-        lowered.append(lower[position:start])
+        spans.append((position, start))
         end = find_end(lower, start + len(opener))
         if end < 0:
             break
         position = end + (tail if tail else 1)
-    return " ".join(pieces), " ".join(lowered) if kept else None
+    cut = " ".join(text[start:end] for start, end in spans)
+    return cut, " ".join(lower[start:end] for start, end in spans) if kept else None
 
 
 def fingerprint(page: str) -> Fingerprint:
