@@ -35,10 +35,20 @@ YOUNG_COLLECTION_ALLOCATIONS = 50_000
 
 def main() -> None:
     gc.set_threshold(YOUNG_COLLECTION_ALLOCATIONS, 10, 10)
-    from citelint.cli import main as command_line
+    import os
 
-    gc.freeze()  # what the imports made lives to the end: no collection examines it again
+    from citelint.check_options import read_plain
+
+    parameters = read_plain(sys.argv[1:], os.environ)
     try:
+        if parameters is not None:  # a plain check: run without importing click
+            from citelint.check_command import run_plain
+
+            gc.freeze()  # what the imports made lives to the end: no collection examines it again
+            run_plain(parameters)
+        from citelint.cli import main as command_line
+
+        gc.freeze()
         command_line(prog_name="citelint")
     except SystemExit as exit:
         _leave(exit.code)

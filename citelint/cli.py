@@ -4,29 +4,24 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
 
 import click
 
+from citelint.check_options import CHECK_OPTIONS, CONFIG, IGNORE, MIN_TIMEOUT, SELECT, STDIN_NAME, CheckOption, path_problem, selectors, usage_problem
+from citelint.config import MAX_TIMEOUT
+from citelint.console import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, last_resort, report_errors, settings_or_exit
+from citelint.diagnostics import printable
 from citelint.version import __version__
-from citelint.config import MAX_TIMEOUT, PLACEMENTS, Settings
-from citelint.diagnostics import FileError, Severity, printable
 
 if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
 
-    from citelint.cache import ResultCache
-    from citelint.report import Run
-
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
+F = TypeVar("F", bound=Callable[..., Any])
 
 def _validate_codes(ctx: click.Context, param: click.Parameter, value: Optional[str]) -> tuple[str, ...]:
     """Comma-separated rule codes, prefixes or names, as codes."""
-    from citelint.catalog import canonical_selectors, unknown_selectors
-
-    codes = canonical_selectors(code for code in (value or "").split(",") if code.strip())
-    unknown = unknown_selectors(codes)
+    codes, unknown = selectors(value)
     if unknown:
         raise click.BadParameter(f"unknown rule code(s) or name(s): {', '.join(unknown)} (see `citelint rules`)")
     return codes
@@ -51,10 +46,9 @@ class PathType(click.ParamType):
 
     def convert(self, value: object, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> object:
         path = os.fsdecode(value) if isinstance(value, bytes) else value
-        if self.kind == "file" and isinstance(path, str) and os.path.isdir(path):
-            self.fail(f"File {path!r} is a directory.", param, ctx)
-        if self.kind == "dir" and isinstance(path, str) and os.path.isfile(path):
-            self.fail(f"Directory {path!r} is a file.", param, ctx)
+        problem = path_problem(self.kind, path) if isinstance(path, str) else None
+        if problem:
+            self.fail(problem, param, ctx)
         return path
 
     def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list["CompletionItem"]:
@@ -102,13 +96,43 @@ def _not_nan(ctx: click.Context, param: click.Parameter, value: Optional[float])
     return value
 
 
-# Options that check and fix share.
-_select_option = click.option("--select", callback=_validate_codes, help="Only these rule codes, prefixes or names, comma-separated.")
-_ignore_option = click.option("--ignore", callback=_validate_codes, help="Skip these rule codes, prefixes or names, comma-separated.")
-_config_option = click.option("--config", "config_file", type=PathType("file"), help="Use this configuration file.")
-_stdin_name_option = click.option(
-    "--stdin-filename", "stdin_name", metavar="PATH", default="-", help="The name to report standard input (the path -) under."
-)
+def _click_option(option: CheckOption) -> Callable[[F], F]:
+    """The click option of one of check_options' options."""
+    names = [f"{option.names[0]}/{option.off}", *option.names[1:]] if option.off else list(option.names)
+    settings: dict[str, Any] = {"help": option.help}
+    if option.takes == "flag":
+        if not option.off:
+            settings["is_flag"] = True
+        if option.default is None:
+            settings["default"] = None
+    elif option.default is not None:
+        settings["default"] = option.default
+    if option.takes == "choice":
+        settings["type"] = click.Choice(option.choices)
+    elif option.takes == "codes":
+        settings["callback"] = _validate_codes
+    elif option.takes == "seconds":
+        settings["type"] = click.FloatRange(min=MIN_TIMEOUT, max=MAX_TIMEOUT)
+        settings["callback"] = _not_nan
+    elif option.takes == "count":
+        settings["type"] = click.IntRange(min=1)
+    elif option.takes in ("file", "dir"):
+        settings["type"] = PathType(option.takes)
+    for key in ("envvar", "metavar", "show_default"):
+        if getattr(option, key):
+            settings[key] = getattr(option, key)
+    return click.option(*names, option.dest, **settings)
+
+
+def _with_options(options: tuple[CheckOption, ...]) -> Callable[[F], F]:
+    """A command's options, listed (in --help) in the order given."""
+
+    def decorate(command: F) -> F:
+        for option in reversed(options):
+            command = _click_option(option)(command)
+        return command
+
+    return decorate
 
 
 # Commands that live in their own modules, imported only when run (or listed by --help),
@@ -149,148 +173,27 @@ def cli() -> None:
 def main(args: Optional[list[str]] = None, prog_name: str = "citelint") -> None:
     """The console script: the click group, with a last line of defence so that
     no input, bug or interruption ever ends in a traceback."""
-    try:
+    with last_resort():
         cli.main(args=args, prog_name=prog_name)
-    except KeyboardInterrupt:
-        click.echo("citelint: interrupted", err=True)
-        raise SystemExit(130) from None
-    except BrokenPipeError:
-        sys.stderr.close()
-        raise SystemExit(EXIT_ERROR) from None
-    except Exception as error:  # noqa: BLE001 - the report of last resort
-        click.echo(f"citelint: internal error: {type(error).__name__}: {printable(str(error))} (please report this)", err=True)
-        raise SystemExit(EXIT_ERROR) from None
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=PathType())
-@click.option(
-    "--format",
-    "format_name",
-    type=click.Choice(["text", "json", "sarif", "github", "gitlab", "junit", "rdjson"]),
-    envvar="CITELINT_FORMAT",
-    default="text",
-    show_default=True,
-    help="Output format (also from CITELINT_FORMAT).",
-)
-@_select_option
-@_ignore_option
-@click.option("--strict", is_flag=True, default=None, help="Fail (exit 1) on warnings too.")
-@_config_option
-@click.option("--placement", type=click.Choice(PLACEMENTS), help="Where markers go relative to punctuation.")
-@click.option("--quiet", "-q", is_flag=True, help="Print findings only: no summary, no notes.")
-@click.option("--statistics", is_flag=True, help="Print how many findings of each rule, not the findings.")
-@click.option("--urls", is_flag=True, help="Also check the references' URLs and DOIs (network).")
-@click.option(
-    "--allow-private/--no-allow-private",
-    default=None,
-    help="With --urls: check private, loopback and link-local addresses too (also CITELINT_ALLOW_PRIVATE=1; a configuration file cannot); --no-allow-private refuses them whatever the environment says.",
-)
-@click.option("--offline", is_flag=True, help="With --urls: use only cached results; send nothing.")
-@click.option("--refresh", is_flag=True, help="With --urls: ignore cached results and check again.")
-@click.option("--accept-changes", is_flag=True, help="With --urls: take changed pages (URL005) as they are now as the new snapshots.")
-@click.option("--archive", is_flag=True, default=None, help="With --urls: name an archived copy (Wayback Machine) of dead and changed links.")
-@click.option("--timeout", type=click.FloatRange(min=0.1, max=MAX_TIMEOUT), callback=_not_nan, help="With --urls: connect/read timeout in seconds.  [default: 10]")
-@click.option("--cache-dir", type=PathType("dir"), help="Where the result and URL caches live.  [default: .citelint-cache]")
-@click.option("--no-cache", is_flag=True, help="Lint every file again; do not read or write the result cache.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Parallel processes for many files.  [default: CPU count]")
-@_stdin_name_option
-@click.option("--watch", is_flag=True, help="After the check, check each chapter again as it is saved; Ctrl-C stops (needs the watch extra).")
+@_with_options(CHECK_OPTIONS)
 @click.pass_context
-def check(
-    ctx: click.Context,
-    paths: tuple[str, ...],
-    format_name: str,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    strict: Optional[bool],
-    config_file: Optional[str],
-    placement: Optional[str],
-    quiet: bool,
-    statistics: bool,
-    urls: bool,
-    allow_private: Optional[bool],
-    offline: bool,
-    refresh: bool,
-    accept_changes: bool,
-    archive: Optional[bool],
-    timeout: Optional[float],
-    cache_dir: Optional[str],
-    no_cache: bool,
-    jobs: Optional[int],
-    stdin_name: str,
-    watch: bool = False,
-) -> None:
+def check(ctx: click.Context, watch: bool = False, **parameters: Any) -> None:
     """Lint PATHS (files, or folders searched for *.md and *.markdown)."""
-    from citelint.report import Run, chunks
-    from citelint.check_files import CheckResult, check_paths, default_jobs
+    from citelint.check_command import run_check
 
-    if statistics and format_name != "text":
-        raise click.UsageError(f"--statistics prints a table of counts; it does not combine with --format {format_name}")
-
-    fixes = format_name in ("json", "rdjson")  # only these reports carry a renumbering's edits
-    settings = _settings(config_file, select=select, ignore=ignore, placement=placement)
+    problem = usage_problem(parameters["format_name"], parameters["statistics"])
+    if problem:
+        raise click.UsageError(problem)
     if watch:  # this check, then again for each saved chapter (citelint/watch.py)
         from citelint.watch import watch_and_check
 
-        return watch_and_check(ctx, check, paths or settings.paths or (".",), settings.suffixes)
-    result_cache = None if no_cache else _result_cache(settings, cache_dir, urls)
-    url_check = None
-    if urls:
-        show_progress = format_name == "text" and not quiet and sys.stderr.isatty() and "CI" not in os.environ
-        from citelint.check_urls import make_url_check
-
-        url_check = make_url_check(
-            settings,
-            allow_private=allow_private,
-            offline=offline,
-            refresh=refresh,
-            accept_changes=accept_changes,
-            archive=archive,
-            timeout=timeout,
-            cache_dir=cache_dir,
-            progress=show_progress,
-            warn=_warn,
-            note=_note,
-        )
-    book = None
-    if settings.numbering == "book":  # the whole book, whatever PATHS name (book_numbering)
-        from citelint.book_order import book_files
-
-        book = book_files(paths, settings)
-        paths = book.files
-    result = check_paths(paths or settings.paths or (".",), settings, url_check, result_cache, jobs or default_jobs(), stdin_name, fixes) if book is None or book.files else CheckResult()
-    if book is not None:
-        result.errors += book.errors
-        result.notes += book.notes
-    color = format_name == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    run = Run(result.diagnostics, result.errors, result.files_checked, color=color, quiet=quiet)
-    _write(chunks("statistics" if statistics else format_name, run))
-    _report_errors(result.errors, result.notes if not quiet else [])
-    ctx.exit(_exit_code(run, bool(strict)))
-
-
-def _warn(message: str) -> None:
-    click.echo(f"citelint: warning: {printable(message)}", err=True)
-
-
-def _note(message: str) -> None:
-    click.echo(f"citelint: note: {printable(message)}", err=True)
-
-
-def _write(pieces: Iterable[str], block: int = 1 << 16) -> None:
-    """Write a report as it is made, in blocks of about 64 KB (one echo per line
-    costs more than the formatting for a hundred thousand findings)."""
-    buffered: list[str] = []
-    size = 0
-    for piece in pieces:
-        buffered.append(piece)
-        size += len(piece)
-        if size >= block:
-            click.echo("".join(buffered), nl=False)
-            buffered, size = [], 0
-    if buffered:
-        click.echo("".join(buffered), nl=False)
+        settings = settings_or_exit(parameters["config_file"], select=parameters["select"], ignore=parameters["ignore"], placement=parameters["placement"])
+        return watch_and_check(ctx, check, parameters["paths"] or settings.paths or (".",), settings.suffixes)
+    ctx.exit(run_check(**parameters))
 
 
 def _write_bytes(data: bytes) -> None:
@@ -316,48 +219,13 @@ def _give_back_stdin(head: bytes, block: int = 1 << 20) -> None:
         pass
 
 
-def _result_cache(settings: Settings, cache_dir: Optional[str], urls: bool = False) -> "ResultCache":
-    from citelint.cache import ResultCache
-
-    return ResultCache.of_run(settings, cache_dir, _warn, urls)
-
-
-def _settings(config_file: Optional[str], **flags: object) -> Settings:
-    from citelint.config import ConfigError, load_settings
-
-    try:
-        return load_settings(config_file, flags)
-    except ConfigError as error:
-        click.echo(f"citelint: error: {printable(str(error))}", err=True)
-        raise SystemExit(EXIT_ERROR) from None
-
-
-def _report_errors(errors: list[FileError], notes: list[FileError]) -> None:
-    """One line on standard error for each, shown escaped (``printable``)."""
-    for error in errors:
-        click.echo(f"citelint: error: {printable(error.path)}: {printable(error.message)}", err=True)
-    for note in notes:
-        click.echo(f"citelint: note: {printable(note.path)}: {printable(note.message)}", err=True)
-
-
-def _exit_code(run: "Run", strict: bool) -> int:
-    if run.errors:
-        return EXIT_ERROR
-    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
-    if any(diagnostic.severity in failing for diagnostic in run.diagnostics):
-        return EXIT_FINDINGS
-    return EXIT_OK
-
-
 @cli.command()
 @click.argument("paths", nargs=-1, type=PathType())
 @click.option("--diff", is_flag=True, help="Print a unified diff of what would change; write nothing.")
 @click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if a file would change.")
-@_select_option
-@_ignore_option
-@_config_option
+@_with_options((SELECT, IGNORE, CONFIG))
 @click.option("--quiet", "-q", is_flag=True, help="Print refusals and errors only.")
-@_stdin_name_option
+@_with_options((STDIN_NAME,))
 @click.pass_context
 def fix(
     ctx: click.Context,
@@ -381,7 +249,7 @@ def fix(
     from citelint.fix_files import fix_paths
     from citelint.atomic_write import Interrupted, interruptible
 
-    settings = _settings(config_file, select=select, ignore=ignore)
+    settings = settings_or_exit(config_file, select=select, ignore=ignore)
     fixer = fix_paths
     if settings.numbering == "book":  # the whole book renumbered as one transaction
         from citelint.fix_book import fix_book_paths
@@ -408,7 +276,7 @@ def fix(
             _write_bytes(report.text.encode("utf-8"))
     if outcome.unread_stdin is not None and not (diff or check_only):
         _give_back_stdin(outcome.unread_stdin)
-    _report_errors(outcome.errors, [])
+    report_errors(outcome.errors, [])
     if outcome.errors:
         ctx.exit(EXIT_ERROR)
     would_change = (diff or check_only) and any(report.changed for report in outcome.reports)

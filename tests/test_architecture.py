@@ -17,8 +17,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("version", "lazy_pattern", "diagnostics", "patterns", "block_structure", "mistune_adapter", "block_scanner", "atomic_write", "urls.limits", "urls.policy", "urls.fingerprint", "urls.page_meta", "urls.titles"),
     # what rules exist, and the file system's edge
     ("catalog", "files"),
-    # settings, and the result cache's storage
-    ("config", "cache", "book_order"),
+    # settings, the result cache's storage, and the check command's options
+    ("config", "cache", "book_order", "check_options"),
     # one parse of a file: its blocks, markers, reference list, suppression comments
     ("document", "markers", "references", "suppress", "cited_work", "same_work"),
     ("chapter",),
@@ -27,10 +27,10 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("selection", "lint", "renumbering", "book_checks", "book_numbering"),
     # the URL checker (requests and requests-cache only in urls.http)
     ("urls", "urls.store", "urls.http", "urls.checker", "urls.doi", "urls.history", "urls.wrong_page", "urls.soft404", "urls.cached_run"),
-    # output
-    ("report", "report.*", "docsgen"),
-    # drivers: checking files, the process fan-out, fixing files, the URL run
-    ("check_files", "processes", "fix_files", "check_urls", "fix_book"),
+    # output: the reports, and what the commands write to the terminal
+    ("report", "report.*", "docsgen", "console"),
+    # drivers: checking files, the process fan-out, fixing files, the URL run, the check command's run
+    ("check_files", "processes", "fix_files", "check_urls", "fix_book", "check_command"),
     # the interface: the command line and the public Python API
     ("cli", "__main__", "", "book_command", "book_overview", "book_overview_html", "init_project", "bibliography", "server", "server.*", "watch"),
 )

@@ -109,14 +109,16 @@ CONSOLE = (
     "class Kept:\n"
     "    def __del__(self, write=os.write):\n"
     "        write(1, b'torn down\\n')\n"
-    "import citelint.cli\n"
-    "command = citelint.cli.main\n"
-    "def made_after_the_freeze(*args, **kwargs):\n"
-    "    holder = types.ModuleType('holder')  # freed only by the interpreter's teardown (a frozen value not even then)\n"
-    "    holder.kept = Kept()\n"
-    "    sys.modules['holder'] = holder\n"
-    "    command(*args, **kwargs)\n"
-    "citelint.cli.main = made_after_the_freeze\n"
+    "import citelint.cli, citelint.check_command\n"
+    "def made_after_the_freeze(command):\n"
+    "    def run(*args, **kwargs):\n"
+    "        holder = types.ModuleType('holder')  # freed only by the interpreter's teardown (a frozen value not even then)\n"
+    "        holder.kept = Kept()\n"
+    "        sys.modules['holder'] = holder\n"
+    "        return command(*args, **kwargs)\n"
+    "    return run\n"
+    "citelint.cli.main = made_after_the_freeze(citelint.cli.main)  # the commands click reads\n"
+    "citelint.check_command.run_check = made_after_the_freeze(citelint.check_command.run_check)  # a plain check, read without click\n"
     "atexit.register(lambda: print('exit handler ran', flush=True))\n"
     "if 'thread' in sys.argv[1]:\n"
     "    threading.Thread(target=lambda: (time.sleep(0.3), print('thread done', flush=True))).start()\n"
@@ -154,6 +156,8 @@ def test_the_console_script_ends_without_the_interpreters_teardown_and_loses_not
     assert missing.returncode == 2 and "nowhere.md" in missing.stderr and "torn down" not in missing.stdout
     clean = console(tmp_path, "plain", "check", "--no-cache", "clean.md")
     assert clean.returncode == 0 and "torn down" not in clean.stdout
+    fixed = console(tmp_path, "plain", "fix", "--check", "clean.md")  # a command click reads
+    assert fixed.returncode == 0 and "torn down" not in fixed.stdout and "exit handler ran" in fixed.stdout
 
 
 def test_the_console_script_ends_the_usual_way_while_another_thread_runs(tmp_path: Path) -> None:
