@@ -137,6 +137,7 @@ def chapters(tmp_path: Path) -> Path:
     (tmp_path / "clean.md").write_text('Claim. [CITATION 1]\n\n## References\n\n1. "One." Example Press, 2020. https://example.com/1\n', encoding="utf-8")
     (tmp_path / "drift.md").write_text("First [CITATION 2], then [CITATION 1]; [Citation 3] and [CITATION 9].\n" + REFS, encoding="utf-8")
     (tmp_path / "é-\x1b[31mred.md").write_text("Claim [CITATION 4] \x1b[2J.\n" + REFS, encoding="utf-8")
+    (tmp_path / "ü.md").write_text("Über [CITATION 5].\n" + REFS, encoding="utf-8")
     (tmp_path / "bad.md").write_bytes(b"\xff\xfe not UTF-8 [CITATION 1]\n")
     (tmp_path / "broken.toml").write_text("[tool.citelint\n", encoding="utf-8")
     return tmp_path
@@ -226,7 +227,7 @@ ECHO = (
     "import sys\n"
     "from citelint import console\n"
     "import click\n"
-    "for message in ['plain', 'é and \\x1b[31mred\\x1b[0m', '']:\n"
+    "for message in ['plain', 'é', 'é and \\x1b[31mred\\x1b[0m', '']:\n"
     "    for err in (False, True):\n"
     "        (console.echo if sys.argv[1] == 'console' else click.echo)(message, err=err)\n"
     "        (console.echo if sys.argv[1] == 'console' else click.echo)(message, err=err, nl=False)\n"
