@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 import helpers
 
@@ -365,3 +367,46 @@ def test_a_new_book_order_is_not_answered_from_the_cache(project: Path) -> None:
     (project / "book" / "SUMMARY.md").write_text("# Summary\n\n- [Later](ch01.md)\n- [Introduction](ch02.md)\n", encoding="utf-8")
     (found,) = cit014("book")
     assert found["path"] == "book/ch02.md"
+
+
+def _decoded_as_before(stored: object) -> object:
+    """The result cache's entries as ``decode`` read them before it checked each item
+    inline (a generator of checks an entry): the reference its faster reading is held to."""
+    from citelint.book_checks import BookEntry
+
+    if not isinstance(stored, str):
+        return None
+    try:
+        items = json.loads(stored)
+        if not isinstance(items, list):
+            return None
+        entries = []
+        for item in items:
+            if not isinstance(item, list) or len(item) != 8:
+                raise ValueError
+            number, line, column, end_line, end_column, reportable, text, digests = item
+            if not all(type(value) is int for value in (number, line, column, end_line, end_column)) or type(reportable) is not bool:
+                raise ValueError
+            if not isinstance(text, str) or not isinstance(digests, list) or not all(type(digest) is int for digest in digests):
+                raise ValueError
+            entries.append(BookEntry(number, line, column, end_line, end_column, reportable, text, tuple(digests)))
+        return tuple(entries)
+    except (TypeError, ValueError, RecursionError):
+        return None
+
+
+_SCALARS = st.one_of(st.integers(-5, 5), st.booleans(), st.text(max_size=3), st.none(), st.floats(allow_nan=False, allow_infinity=False))
+_VALUES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=3), max_leaves=6)
+_ENTRY = st.tuples(*[st.integers(0, 9)] * 5, st.booleans(), st.text(max_size=5), st.lists(st.integers(), max_size=3)).map(list)
+
+
+@settings(max_examples=400, deadline=None)
+@example(items=[[1, 2, 3, 4, 5, 1, "t", [1]]])  # a number where a truth value goes
+@example(items=[[1, 2, 3, 4, 5, True, "t", [True]]])
+@example(items=[[True, 2, 3, 4, 5, True, "t", []]])
+@example(items=[[1, 2, 3, 4, 5, True, "t", [1]], [1, 2, 3, 4, 5, True, ["t"], [1]]])
+@given(items=st.lists(st.one_of(_ENTRY, _ENTRY.map(lambda entry: entry[:-1]), st.tuples(_ENTRY, st.integers(0, 7), _VALUES).map(lambda spoiled: [*spoiled[0][: spoiled[1]], spoiled[2], *spoiled[0][spoiled[1] + 1 :]]), _VALUES), max_size=4))
+def test_cached_entries_are_read_as_before(items: list[Any]) -> None:
+    stored = json.dumps(items)
+    assert decode(stored) == _decoded_as_before(stored)
+    assert decode(items) is None and decode("{") is None and decode("[[1]") is None
