@@ -7,26 +7,8 @@ from typing import Optional
 import click
 
 from citelint.config import Settings
-from citelint.diagnostics import FileError, printable
-
-EXIT_ERROR = 2
-
-
-def settings_or_exit(config_file: Optional[str]) -> Settings:
-    """The settings, or one line naming the configuration's problem and exit 2."""
-    from citelint.config import ConfigError, load_settings
-
-    try:
-        return load_settings(config_file, {})
-    except ConfigError as error:
-        click.echo(f"citelint: error: {printable(str(error))}", err=True)
-        raise SystemExit(EXIT_ERROR) from None
-
-
-def report_problems(problems: tuple[FileError, ...]) -> None:
-    for problem in problems:
-        click.echo(f"citelint: error: {printable(problem.path)}: {printable(problem.message)}", err=True)
-
+from citelint.console import EXIT_ERROR, report_errors, settings_or_exit, warn
+from citelint.diagnostics import printable
 
 @click.command("book")
 @click.argument("paths", nargs=-1, type=click.Path())
@@ -55,7 +37,7 @@ def book(ctx: click.Context, paths: tuple[str, ...], config_file: Optional[str],
         click.echo(f"Book order from {order.source}{listed}: {count}")
     for chapter in order.chapters:
         click.echo(printable(chapter))
-    report_problems(order.problems)
+    report_errors(list(order.problems), [])
     ctx.exit(EXIT_ERROR if order.problems else 0)
 
 
@@ -110,7 +92,7 @@ def report(
             settings,
             title=title or _book_title(paths),
             version=__version__,
-            cache=None if no_cache else ResultCache.of_run(settings, cache_dir, _warn),
+            cache=None if no_cache else ResultCache.of_run(settings, cache_dir, warn),
             jobs=jobs or default_jobs(),
             url_verdicts=_cached_verdicts(settings, allow_private, cache_dir),
         )
@@ -127,9 +109,7 @@ def report(
     findings = sum(chapter.finding_count for chapter in overview.chapters)
     counts = ", ".join(_counted(count, word) for count, word in ((len(overview.chapters), "chapter"), (len(overview.sources), "source"), (findings, "finding")))
     click.echo(f"Wrote {printable(output)}: {counts}.", err=True)
-    report_problems(overview.errors)
-    for note in overview.notes:
-        click.echo(f"citelint: note: {printable(note.path)}: {printable(note.message)}", err=True)
+    report_errors(list(overview.errors), list(overview.notes))
     ctx.exit(EXIT_ERROR if overview.errors else 0)
 
 
@@ -161,9 +141,5 @@ def _cached_verdicts(settings: Settings, allow_private: Optional[bool], cache_di
         timeout=None,
         cache_dir=cache_dir,
         progress=False,
-        warn=_warn,
+        warn=warn,
     )
-
-
-def _warn(message: str) -> None:
-    click.echo(f"citelint: warning: {printable(message)}", err=True)
