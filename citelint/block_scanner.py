@@ -7,13 +7,15 @@ comments, block quotes, bullet and ordered lists, nested) are recorded in
 document lines. A manuscript is read in a fraction of the time mistune takes,
 and a one-chapter check does not pay for importing mistune.
 
+A line over ``MAX_PARSED_LINE`` characters is read through its ends
+(``block_structure.shortened_line``), as ``mistune_adapter`` has mistune read it.
+
 What the scanner does not read exactly as mistune does, it does not guess at:
 raw HTML other than comments, link reference definitions, lazy quote lines,
 quotes or lists that interrupt each other, empty list items, tabs in
-indentation, very long lines, nesting deeper than ``MAX_DEPTH``, a carriage
-return or form feed, a large text of short lines (see ``LARGE_TEXT``). Any of
-these hands the whole text to
-``mistune_adapter``, so every document gets mistune's structure;
+indentation, nesting deeper than ``MAX_DEPTH``, a carriage return or form
+feed, a large text of short lines (see ``LARGE_TEXT``). Any of these hands the
+whole text to ``mistune_adapter``, so every document gets mistune's structure;
 tests/test_block_scanner.py compares the two on every document the scanner
 reads.
 """
@@ -21,12 +23,11 @@ reads.
 import re
 from typing import NamedTuple, Optional
 
-from citelint.block_structure import KIND_CODES, Blocks, ListItem, ListItems, Structure, sorted_blocks
+from citelint.block_structure import KIND_CODES, MAX_PARSED_LINE, Blocks, ListItem, ListItems, Structure, shortened_line, sorted_blocks
 from citelint.lazy_pattern import lazy
 
 MAX_DEPTH = 4  # quotes and list items nested in each other
 MAX_CONTAINERS = 15_000  # list items and quotes a document may hold (mistune_adapter reads past 20,000 as text)
-MAX_LINE = 4_096  # the longest line read here (mistune_adapter condenses longer ones)
 # A string a line (and a container's lines again per level) costs ~60 bytes a line:
 # over 1 MiB, a text of lines this short on average goes to mistune_adapter, whose
 # arrays cost less (the memory ceiling, docs/development.md).
@@ -77,9 +78,9 @@ def scan_structure(text: str) -> Structure:
     lines = text.split("\n")
     if lines[-1] == "":
         lines.pop()
+    if lines and max(map(len, lines)) > MAX_PARSED_LINE:  # read as mistune_adapter gives them to mistune
+        lines = [shortened_line(line) if len(line) > MAX_PARSED_LINE else line for line in lines]
     for line in lines:
-        if len(line) > MAX_LINE:
-            raise Unsupported("a very long line")
         if line[:1] in (" ", "\t") or (line and line.isspace()):
             _check_indent(line)
     scanner = _Scanner()

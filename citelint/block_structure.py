@@ -21,6 +21,23 @@ class LeafBlock(NamedTuple):
     quoted: bool = False  # inside a block quote
 
 
+# mistune reads a line longer than this through its ends only, and so does
+# block_scanner: both read a document's long lines as ``shortened_line`` gives them.
+MAX_PARSED_LINE = 4_096
+_KEPT_LINE_END = 1_024
+
+
+def shortened_line(line: str) -> str:
+    """A line over MAX_PARSED_LINE characters as it is read for the structure: its two
+    ends and, in between, each other character it holds once. Its block type is
+    decided by its start, by its end (a closing ``#`` sequence) and by which
+    characters it holds (a thematic break, a setext underline, a backtick in a
+    fence's info), while mistune's patterns cost memory with a line's length."""
+    middle = line[_KEPT_LINE_END:-_KEPT_LINE_END]
+    held = "".join(dict.fromkeys(middle))[: MAX_PARSED_LINE - 2 * _KEPT_LINE_END]
+    return line[:_KEPT_LINE_END] + held + line[-_KEPT_LINE_END:]
+
+
 KIND_CODES = {kind: code for code, kind in enumerate(("paragraph", "heading", "code", "fence", "html", "break", "ref_def"))}
 KINDS = tuple(KIND_CODES)
 

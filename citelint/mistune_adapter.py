@@ -35,7 +35,7 @@ from mistune import list_parser
 from mistune.block_parser import BlockParser
 from mistune.core import BlockState
 
-from citelint.block_structure import KIND_CODES, Blocks, Lines, ListItem, ListItems, Structure, line_starts, sorted_blocks
+from citelint.block_structure import KIND_CODES, MAX_PARSED_LINE, Blocks, Lines, ListItem, ListItems, Structure, line_starts, shortened_line, sorted_blocks
 
 _ITEM = -1  # the kind code of a list item's event
 
@@ -55,9 +55,6 @@ MAX_SIBLING_INTERRUPTS = 48
 # past this budget is read as plain text, so parsing stays linear.
 MAX_CONTAINER_STATES = 20_000
 _BUDGET = "citelint_container_states"
-# mistune reads a line longer than this through its ends only (see condense).
-MAX_PARSED_LINE = 4_096
-_KEPT_LINE_END = 1_024
 # Three or more identical blank (or bare ">") lines; possessive, so that a long run
 # costs the regex engine no memory per line.
 _BLANK_RUN = re.compile(r"^([ \t>]*\n)\1{2,}+", re.MULTILINE)
@@ -493,16 +490,10 @@ def _copy_lines(chunk: str, line: int, pieces: list[str], line_map: "array[int]"
         line_end = chunk.find("\n", line_start)
         line_end = len(chunk) if line_end < 0 else line_end
         pieces.append(chunk[start:line_start])
-        pieces.append(_shortened(chunk[line_start:line_end]))
+        pieces.append(shortened_line(chunk[line_start:line_end]))
         start = line_end
     pieces.append(chunk[start:])
     return line + count
-
-
-def _shortened(line: str) -> str:
-    middle = line[_KEPT_LINE_END:-_KEPT_LINE_END]
-    held = "".join(dict.fromkeys(middle))[: MAX_PARSED_LINE - 2 * _KEPT_LINE_END]
-    return line[:_KEPT_LINE_END] + held + line[-_KEPT_LINE_END:]
 
 
 @lru_cache(maxsize=1)

@@ -18,6 +18,7 @@ import pytest
 
 from citelint import block_scanner, mistune_adapter
 from citelint.block_scanner import Unsupported, parse_structure, scan_structure
+from citelint.block_structure import MAX_PARSED_LINE
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,12 +37,23 @@ LINES = [
 # Lines the scanner hands to mistune, mixed in more rarely.
 DECLINED = ["<div>", "<em>x</em> text", "-\tx", "\tTabbed", "[foo]: http://example.com", "-", "- ", "\u00a0", "\r"]
 PREFIXES = ["", "", "", "", " ", "  ", "   ", "    ", "> ", ">", "  > ", "- ", "1. ", "      "]
+WIDE = MAX_PARSED_LINE + 1
+# Lines over MAX_PARSED_LINE characters, whose kind is decided by their start, their
+# end or the characters they hold: read through their ends, by the scanner as by mistune.
+LONG = [
+    "a" * WIDE, "word " * (WIDE // 5 + 1), "-" * WIDE, "=" * WIDE, "- " * (WIDE // 2 + 1), "* " * (WIDE // 2 + 1),
+    "# " + "word " * (WIDE // 5) + "###", "## " + "x" * WIDE + " #a", "```" + "x" * WIDE, "```" + "x" * WIDE + "`" + "y" * 10,
+    "~~~" + "`" * WIDE, "- " + "item text " * (WIDE // 10 + 1), "1. " + "entry " * (WIDE // 6 + 1), "> " + "quoted " * (WIDE // 7 + 1),
+    "    " + "code " * (WIDE // 5 + 1), " " * WIDE, " " * 2000 + "x" * WIDE, "<!-- " + "c" * WIDE + " -->",
+    "[CITATION 1] " * (WIDE // 13 + 1), "x" * 1100 + "-" * WIDE + "x" * 1100, "-" * 1100 + "a" * 3000 + "-" * 1100,
+]
 
 
 def _document(rng: random.Random) -> str:
     lines = []
     for _ in range(rng.randint(1, 25)):
-        line = rng.choice(DECLINED) if rng.random() < 0.02 else rng.choice(LINES)
+        odd = rng.random()
+        line = rng.choice(DECLINED) if odd < 0.02 else rng.choice(LONG) if odd < 0.04 else rng.choice(LINES)
         for _ in range(2):
             if rng.random() < 0.25:
                 line = rng.choice(PREFIXES) + line
@@ -109,7 +121,7 @@ def test_a_generated_book_chapter_is_scanned() -> None:
         "-\n  text\n",  # an empty item
         "\tindented by a tab\n",
         "text\r\nmore\r\n",
-        "x" * (block_scanner.MAX_LINE + 1) + "\n",
+        " " * (MAX_PARSED_LINE + 1) + "\tx\n",  # a long line indented by spaces, then a tab
         "".join("  " * depth + "- level\n" for depth in range(block_scanner.MAX_DEPTH + 2)),
         "- item\n" * (block_scanner.MAX_CONTAINERS + 1),
         "> > ab\n" * (block_scanner.LARGE_TEXT // 7 + 1),  # a large text of short lines
@@ -188,3 +200,10 @@ def test_a_failing_scanner_hands_the_text_to_mistune(monkeypatch: pytest.MonkeyP
     with pytest.raises(IndexError):
         scan_structure(text)
     assert parse_structure(text) == mistune_adapter.parse_structure(text)
+
+
+@pytest.mark.parametrize("line", LONG)
+@pytest.mark.parametrize("context", ["{}\n", "Para\n{}\n", "{}\n\nafter\n", "- item\n  {}\n", "> {}\n>\n> more\n", "```\n{}\n```\n", "1. a\n\n   {}\n"])
+def test_a_long_line_is_scanned_as_mistune_reads_it(line: str, context: str) -> None:
+    """Not handed to mistune: read through its ends, it is what mistune is given."""
+    assert _agrees(context.format(line))
