@@ -6,7 +6,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Optional
 
 from citelint.config import Settings
-from citelint.diagnostics import Diagnostic, FileError
+from citelint.diagnostics import Diagnostic, FileError, Fix
 from citelint.files import STDIN, SourceFile, collect, read_source, shown_path
 
 if TYPE_CHECKING:
@@ -14,10 +14,12 @@ if TYPE_CHECKING:
     from citelint.book_numbering import FileSummary
     from citelint.cache import Cached, ResultCache, Stamp
     from citelint.chapter import Chapter
+    from citelint.selection import Selection
     from citelint.urls.cached_run import CachedUrlRun, Status, Stored
 
 # Each link's verdict, by the keys of urls.url_keys; called with those keys and a function
-# for the run's thread to call while it waits for the links (None: nothing to do then).
+# for the run's thread to call while it waits for the links, a step at a time: again while
+# it returns true (None: nothing to do then).
 UrlCheck = Callable[[list[str], Optional[Callable[[], object]]], dict]  # type: ignore[type-arg]
 PARALLEL_MIN_FILES = 8
 PARALLEL_MIN_BYTES = 1_000_000
@@ -59,7 +61,8 @@ def _lint_for_book(
     try:
         chapter = Chapter.parse(source.text, settings, reads_as_plain_text(source.path))
         summary = _numbering_summary(chapter)
-        return report_findings(chapter, source.path, fixes=fixes), _book_entries(chapter, source.path) if across else None, summary
+        prepared = _prepared(chapter, source.path, fixes, across)
+        return _with_links(chapter, source.path, None, prepared), prepared.entries, summary
     except RecursionError:
         return FileError(source.path, "is nested too deeply to lint"), (), None
     except MemoryError:
@@ -261,12 +264,24 @@ def _warm_up(settings: Settings) -> None:
     lint_one(SourceFile("", "x [CITATION 1]\n\n> - q\n\n1. a\n\n## References\n\n1. r\n"), settings)
 
 
-def report_findings(chapter: "Chapter", path: str, verdicts: Optional[dict] = None, fixes: bool = False) -> list[Diagnostic]:  # type: ignore[type-arg]
-    """A file's findings as the report shows them: the lint's, the URL ``verdicts``'
-    findings, and, for a report that shows fixes (``fixes``: JSON), the
-    renumbering on the first renumbering finding. The file's comments are read once."""
+class _Prepared:
+    """What a file's report holds that no link's verdict changes: made while its
+    links are fetched (``_check_with_urls``), before them otherwise. The report adds
+    the links' findings (``_with_links``). A plain class: a NamedTuple would compile
+    the annotation naming Selection, a module not imported here, at every start."""
+
+    __slots__ = ("selection", "renumbering", "found", "entries")
+
+    def __init__(self, selection: "Selection", renumbering: Optional[Fix], found: list[Diagnostic], entries: Optional[tuple["BookEntry", ...]]) -> None:
+        self.selection = selection
+        self.renumbering = renumbering  # the one a report that shows fixes carries
+        self.found = found  # the rules' findings, as the file reports them (lint.rule_findings)
+        self.entries = entries  # for the checks across files, when the run has other files (``across``)
+
+
+def _prepared(chapter: "Chapter", path: str, fixes: bool, across: bool) -> _Prepared:
     from citelint.config import project_names
-    from citelint.lint import lint_chapter
+    from citelint.lint import rule_findings
     from citelint.selection import Selection
 
     selection = Selection.of(chapter, path, project_names(chapter.settings, path))  # the path resolved here, at the edge
@@ -276,17 +291,27 @@ def report_findings(chapter: "Chapter", path: str, verdicts: Optional[dict] = No
         from citelint.renumbering import planned_renumbering
 
         renumbering = planned_renumbering(chapter, path, selection)
+    found = rule_findings(chapter, path, selection)
+    return _Prepared(selection, renumbering, found, _book_entries(chapter, path) if across else None)
+
+
+def _with_links(chapter: "Chapter", path: str, verdicts: Optional[dict], prepared: _Prepared) -> list[Diagnostic]:  # type: ignore[type-arg]
+    """A file's findings as the report shows them: the rules', the URL ``verdicts``'
+    findings, and, for a report that shows fixes (JSON), the renumbering on the
+    first renumbering finding. The file's comments were read once (``prepared``)."""
+    from citelint.lint import with_extra
+
     extra: list[Diagnostic] = []
     if verdicts is not None:
         from citelint.urls import url_diagnostics
 
-        extra = url_diagnostics(chapter, verdicts, path, selection)
-    found = lint_chapter(chapter, path, extra, selection)
-    if renumbering is None:
+        extra = url_diagnostics(chapter, verdicts, path, prepared.selection)
+    found = with_extra(prepared.found, extra, prepared.selection, path)
+    if prepared.renumbering is None:
         return found
     from citelint.renumbering import with_renumbering
 
-    return with_renumbering(found, renumbering)
+    return with_renumbering(found, prepared.renumbering)
 
 
 def _check_with_urls(
@@ -334,9 +359,9 @@ def _check_with_urls(
         keys.update(dict.fromkeys(url_keys(chapter)))
         if hold or file.path == STDIN:  # standard input is read once
             kept[index] = chapter
-    from citelint.urls import read_entries_ahead
-
-    verdicts = url_check(list(keys), lambda: read_entries_ahead(kept.values()))
+    across = len(parsed) > 1
+    prepared = _Preparing(kept, files, fixes, across)
+    verdicts = url_check(list(keys), prepared.step)
     unread_first = set(known)  # the files whose links came from their entries: nothing of them was parsed yet
     book = []
     summaries = []
@@ -355,9 +380,10 @@ def _check_with_urls(
         chapter = kept.pop(index, None) or _parse_for_urls(file, settings, result, read_errors, again=True, said=index not in unread_first)
         if chapter is None:
             continue
-        found = report_findings(chapter, file.shown, verdicts, fixes)
+        ready = prepared.done.pop(index, None) or _prepared(chapter, file.shown, fixes, across)
+        found = _with_links(chapter, file.shown, verdicts, ready)
         _collect(result, found)
-        entries = _book_entries(chapter, file.shown) if len(parsed) > 1 else None  # read only when there is another file to compare with
+        entries = ready.entries  # read only when there is another file to compare with
         if entries is not None:
             book.append((file.shown, entries))
         status = statuses.get(index)
@@ -375,6 +401,34 @@ def _check_with_urls(
         result.diagnostics += findings_of_files(summaries, settings)
     if runs:
         runs.save()
+
+
+class _Preparing:
+    """The run's thread's work while the links are fetched (``UrlCheck``), a step at
+    a time: the fields of the entries whose pages the URL findings judge
+    (urls.read_entries_ahead), then each file held parsed, ``_prepared``."""
+
+    def __init__(self, kept: dict[int, "Chapter"], files: list[_File], fixes: bool, across: bool) -> None:
+        self.waiting = iter(list(kept.items()))
+        self.kept = kept
+        self.files = files
+        self.fixes = fixes
+        self.across = across
+        self.done: dict[int, _Prepared] = {}
+        self.entries_read = False
+
+    def step(self) -> bool:
+        """One step; whether there are more."""
+        if not self.entries_read:
+            from citelint.urls import read_entries_ahead
+
+            self.entries_read = True
+            read_entries_ahead(self.kept.values())
+            return True
+        for index, chapter in self.waiting:
+            self.done[index] = _prepared(chapter, self.files[index].shown, self.fixes, self.across)
+            return True
+        return False
 
 
 def _answered(

@@ -22,12 +22,23 @@ def lint_chapter(
     file reports them, sorted by position. ``selection``: the file's, when the
     caller has it already (its suppression comments are read once)."""
     selection = selection or Selection.of(chapter, path)
+    return with_extra(rule_findings(chapter, path, selection), extra, selection, path)
+
+
+def rule_findings(chapter: Chapter, path: str, selection: Selection) -> list[Diagnostic]:
+    """The rules' findings, as the file reports them, in the order the rules made
+    them; ``with_extra`` adds the URL findings and sorts them (``lint_chapter``)."""
     codes = selection.rule_codes
     if chapter.settings.numbering == "book":  # these are judged across the book's chapters (book_numbering)
         from citelint.catalog import BOOK_NUMBERING_CODES
 
         codes = codes - BOOK_NUMBERING_CODES
-    found = [selection.reported(diagnostic, path) for diagnostic in run_rules(chapter, codes, selection.suppressed)]
-    found += [selection.reported(diagnostic, path) for diagnostic in extra if selection.wanted(diagnostic)]
+    return [selection.reported(diagnostic, path) for diagnostic in run_rules(chapter, codes, selection.suppressed)]
+
+
+def with_extra(found: list[Diagnostic], extra: Iterable[Diagnostic], selection: Selection, path: str) -> list[Diagnostic]:
+    """``found`` (``rule_findings``), with the ``extra`` findings the file selects and
+    no comment suppresses, sorted by position; ``found`` itself is left as it is."""
+    found = found + [selection.reported(diagnostic, path) for diagnostic in extra if selection.wanted(diagnostic)]
     found.sort(key=Diagnostic.sort_key)
     return found

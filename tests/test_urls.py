@@ -613,6 +613,69 @@ def test_the_entries_are_read_while_their_links_are_fetched(server: TrapServer, 
     assert phase[0] == "after" and read.count("ahead") >= 6 and "after" not in read
 
 
+
+def test_the_rules_and_the_entries_compared_across_files_are_made_while_the_links_are_fetched(
+    server: TrapServer, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counted, not timed: nothing a link's verdict changes waits for the last link
+    (issue 15). Each file's rules and its entries for CIT014 are made by the run's
+    thread while it waits; after the last link only the links' findings are. The
+    report is the one a run without the head start makes."""
+    import citelint.book_checks as book_checks
+    import citelint.lint as lint
+    import citelint.urls as urls
+
+    made: list[str] = []  # "ahead" or "after", for each file's rules and entries
+    phase = ["ahead"]
+    rule_findings, book_entries, url_diagnostics = lint.rule_findings, book_checks.book_entries, urls.url_diagnostics
+    monkeypatch.setattr(lint, "rule_findings", lambda *args: made.append(phase[0]) or rule_findings(*args))
+    monkeypatch.setattr(book_checks, "book_entries", lambda *args: made.append(phase[0]) or book_entries(*args))
+
+    def judging(*args, **kwargs):  # type: ignore[no-untyped-def]
+        phase[0] = "after"
+        return url_diagnostics(*args, **kwargs)
+
+    monkeypatch.setattr(urls, "url_diagnostics", judging)
+    Path("one.md").write_text("Unlisted [CITATION 9].\n\n" + chapter([server.url("/ok?one"), server.url("/404")]), encoding="utf-8")
+    Path("two.md").write_text(chapter([server.url("/ok?two")]), encoding="utf-8")
+    arguments = ["check", "--format", "json", "--urls", "--allow-private", "--cache-dir", "cache", "one.md", "two.md"]
+    result = CliRunner().invoke(main, arguments)
+    assert result.exit_code == 1, result.output
+    assert phase[0] == "after" and made == ["ahead"] * 4
+    found = json.loads(result.stdout)["diagnostics"]
+    assert {(Path(d["path"]).name, d["code"]) for d in found} >= {("one.md", "URL001"), ("one.md", "CIT001")}
+    monkeypatch.setattr(urls, "url_diagnostics", url_diagnostics)
+    again = CliRunner().invoke(main, [*arguments[:-2], "--no-cache", "one.md", "two.md"])  # every verdict fresh: nothing fetched, nothing ahead
+    assert json.loads(again.stdout)["diagnostics"] == found
+
+
+def test_the_links_deadlines_and_the_progress_are_kept_between_the_steps_done_meanwhile(server: TrapServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run's thread answers for the links' deadlines: work it does while it
+    waits (``meanwhile``) goes a step at a time, and between steps a link past its
+    deadline is given up and the progress shown, not only once the work is done."""
+    import citelint.urls.checker as checker
+    from citelint.config import UrlSettings
+    from citelint.urls.checker import CheckOptions, UrlChecker
+
+    monkeypatch.setattr(checker, "deadline_for", lambda timeout: 0.5)
+    shown: list[tuple[int, bool]] = []  # (links answered, whether the steps were still going on) at each progress
+    steps = [0]
+
+    def step() -> bool:
+        steps[0] += 1
+        time.sleep(0.1)
+        return steps[0] < 40  # 4 s of steps, far past the links' deadline
+
+    def progress(done: int, total: int) -> None:
+        shown.append((done, steps[0] < 40))
+
+    options = CheckOptions(UrlSettings(timeout=30, allow_private=True), None, progress=progress)
+    verdicts = UrlChecker(options, lambda message: None).check([server.url("/hang"), server.url("/ok")], step)
+    assert verdicts[server.url("/hang")].code == "URL002" and verdicts[server.url("/ok")].code is None
+    assert (2, True) in shown  # both answered while the steps went on
+    assert steps[0] == 40
+
+
 WARM_WATCHED = (
     "requests", "requests_cache", "urllib3", "email.utils", "hashlib", "socket", "mistune", "citelint.block_scanner", "citelint.chapter", "citelint.rules",
     "dataclasses", "html", "sqlite3",

@@ -138,7 +138,8 @@ class UrlChecker:
     def check(self, urls: list[str], meanwhile: Optional[Callable[[], object]] = None) -> dict[str, Verdict]:
         """Each URL's verdict. ``meanwhile``: what the run's thread does while the
         links are being fetched (it would only wait), once the first requests are
-        on their way; called only when some link is fetched."""
+        on their way, a step at a time: called again while it returns true (the
+        links' deadlines are kept between steps); called only when some link is fetched."""
         verdicts: dict[str, Verdict] = {}
         to_fetch: list[str] = []
         now = time.time()
@@ -234,24 +235,32 @@ class UrlChecker:
         for _ in range(min(self.settings.workers, len(urls))):
             self._start_worker(fetches)
         _import_page_readers()
-        if meanwhile is not None:
+        step = meanwhile
+        while step is not None:
             try:
-                meanwhile()
-            except Exception:  # noqa: BLE001 - a head start only: what it would have read is read again when needed
-                pass
+                step = step if step() else None
+            except Exception:  # noqa: BLE001 - a head start only: what it would have made is made again when needed
+                step = None
+            with fetches.changed:
+                self._keep_deadlines(fetches, limit, len(urls))
         with fetches.changed:
             while fetches.pending or fetches.active:
                 wait = min((started + limit for started, _ in fetches.active.values()), default=time.monotonic()) - time.monotonic()
                 fetches.changed.wait(timeout=max(0.01, min(wait, PROGRESS_EVERY if self.options.progress else wait)))
-                now = time.monotonic()
-                for url, (started, _) in list(fetches.active.items()):
-                    if now - started >= limit:
-                        fetches.finish(url, Verdict(url, "URL002", f"no complete answer within {limit:g} s", checked_at=time.time()))
-                        self._start_worker(fetches)  # the stuck one answers late, if ever, and is not heard
-                if self.options.progress:
-                    self.options.progress(len(fetches.results), len(urls))
+                self._keep_deadlines(fetches, limit, len(urls))
         self._settle(fetches.results)
         return fetches.results
+
+    def _keep_deadlines(self, fetches: "_Fetches", limit: float, total: int) -> None:
+        """A link past its deadline is URL002 and its worker replaced; the progress
+        shown. Called with ``fetches.changed`` held."""
+        now = time.monotonic()
+        for url, (started, _) in list(fetches.active.items()):
+            if now - started >= limit:
+                fetches.finish(url, Verdict(url, "URL002", f"no complete answer within {limit:g} s", checked_at=time.time()))
+                self._start_worker(fetches)  # the stuck one answers late, if ever, and is not heard
+        if self.options.progress:
+            self.options.progress(len(fetches.results), total)
 
     def _settle(self, results: dict[str, Verdict]) -> None:
         """Judge the held links (``_Held``) by their hosts' probes, all answered or
