@@ -168,6 +168,76 @@ def test_names_are_resolved_once_and_checked(server: TrapServer, workdir: Path) 
     assert sum(server.hits.values()) == 0
 
 
+def test_a_host_asked_for_by_many_threads_at_once_is_resolved_once() -> None:
+    """A host's first links start together: one asks the resolver, the others wait
+    for its answer; a host that does not exist is asked for once too."""
+    import threading
+
+    asked: list[str] = []
+    release = threading.Event()
+
+    def resolver(host: str, port: int) -> list[str]:
+        asked.append(host)
+        release.wait(10)
+        if host == "gone.example":
+            raise HostNotFound(f"the host {host} does not exist")
+        return ["93.184.215.14"]
+
+    policy = AddressPolicy(resolver=resolver)
+    answers: list[str] = []
+
+    def check(host: str) -> None:
+        try:
+            answers.append(policy.checked_address(host, 443))
+        except HostNotFound as error:
+            answers.append(str(error))
+
+    threads = [threading.Thread(target=check, args=(host,)) for host in ["one.example"] * 8 + ["gone.example"] * 4]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 10
+    while len(asked) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert sorted(asked) == ["gone.example", "one.example"]
+    assert sorted(answers) == ["93.184.215.14"] * 8 + ["the host gone.example does not exist"] * 4
+    check("gone.example")  # later links of the run: the answer kept
+    assert len(asked) == 2 and answers[-1] == "the host gone.example does not exist"
+
+
+def test_a_runs_hosts_are_resolved_ahead_of_its_links(server: TrapServer) -> None:
+    """Counted, not timed: the hosts of a run are asked of the resolver together
+    while it gets ready to fetch, not one by one as one worker reaches each; each
+    once; every check still judges the answer (here: a private address, refused)."""
+    import threading
+
+    from citelint.config import UrlSettings
+    from citelint.urls.checker import CheckOptions, UrlChecker
+
+    asked: list[str] = []
+    at_once = [0, 0]  # resolutions under way now, and the most at once
+    lock = threading.Lock()
+
+    def resolver(host: str, port: int) -> list[str]:
+        with lock:
+            asked.append(host)
+            at_once[0] += 1
+            at_once[1] = max(at_once)
+        time.sleep(0.3)
+        with lock:
+            at_once[0] -= 1
+        return ["127.0.0.1"]
+
+    urls = [f"http://h{n}.example:{server.port}/ok?{n}" for n in range(6)]
+    options = CheckOptions(UrlSettings(timeout=5, workers=1, per_host=1), None, resolver=resolver)
+    verdicts = UrlChecker(options, lambda message: None).check(urls)
+    assert [verdicts[url].code for url in urls] == ["URL004"] * 6 and sum(server.hits.values()) == 0
+    assert sorted(asked) == sorted(f"h{n}.example" for n in range(6))
+    assert at_once[1] == 6
+
+
 @pytest.mark.parametrize(
     ("address", "public"),
     [

@@ -12,7 +12,7 @@ import threading
 import time
 from collections import deque
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple, Optional
 from urllib.parse import urlsplit, urlunsplit
 
 from citelint.config import UrlSettings, compiled_url_excludes, url_excluded
@@ -33,6 +33,7 @@ PERMANENT = {301, 308}
 ARCHIVED_CODES = {"URL001", "URL005"}  # dead and changed links: an archived copy is what to cite
 ARCHIVE_REPLY_LIMIT = 64 * 1024
 PROGRESS_EVERY = 0.25  # seconds between two updates of the progress line
+RESOLVERS_AHEAD = 8  # threads that resolve a run's hosts while it gets ready to fetch (AddressPolicy.resolve_ahead)
 _ARCHIVED_URL = re.compile(r"https?://[!-~]{1,2000}")  # printable ASCII, no spaces: safe to show
 NO_ARCHIVED_COPY = ("", "")  # the archive answered: it holds no copy at any date
 NEVER_SEEN = "no archived copy exists either: check that this source is real"
@@ -225,7 +226,9 @@ class UrlChecker:
         one (``_Fetches``): no thread is started per URL (~2 ms of this thread's time
         each) and no job waits for this thread to hand it out. This thread answers
         for the deadlines: a URL past its own is URL002 and its worker is replaced,
-        so the pool keeps its size."""
+        so the pool keeps its size. The hosts are resolved meanwhile from the start,
+        while the HTTP stack is imported."""
+        self.policy.resolve_ahead(self._targets(urls), RESOLVERS_AHEAD)
         try:
             self.session()  # made (requests imported) once, here, before any worker waits for it
         except Exception:  # noqa: BLE001 - each link's job meets the failure again and says it
@@ -284,6 +287,20 @@ class UrlChecker:
         self._new_snapshots = [snapshot for snapshot in self._new_snapshots if snapshot[0] not in caught]
         self._replaced_snapshots = [snapshot for snapshot in self._replaced_snapshots if snapshot[0] not in caught]
         self.accepted = [url for url in self.accepted if url not in caught]
+
+    def _target_of(self, url: str) -> tuple[str, int]:
+        """The host and port a URL's check connects to first (a DOI: the resolver's),
+        as its check of the address names them (``_check_address``)."""
+        asked = resolver_url(self.settings.doi_resolver, url) if is_doi_key(url) else url
+        parts = urlsplit(asked)
+        return parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+
+    def _targets(self, urls: list[str]) -> Iterator[tuple[str, int]]:
+        for url in urls:
+            try:
+                yield self._target_of(url)
+            except ValueError:  # not a URL a check connects to: its own check says so
+                continue
 
     def _host_of(self, url: str) -> str:
         """The host a URL's check asks (a DOI: the resolver's), for the per-host limit."""
@@ -388,9 +405,8 @@ class UrlChecker:
 
     def _check_address(self, url: str) -> Optional[Verdict]:
         """Resolve the host once, before any cache or request: refused and unknown hosts end here."""
-        parts = urlsplit(url)
         try:
-            self.policy.checked_address(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
+            self.policy.checked_address(*self._target_of(url))
         except AddressRefused as error:
             return self._verdict(url, "URL004", str(error))
         except HostNotFound as error:

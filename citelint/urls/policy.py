@@ -21,7 +21,8 @@ on Teredo).
 from __future__ import annotations
 
 import ipaddress
-from typing import Callable, Optional, Union
+import threading
+from typing import Callable, Iterable, Optional, Union
 from urllib.parse import urlsplit
 
 IPAddress = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
@@ -110,15 +111,84 @@ class AddressPolicy:
         self.resolver = resolver
         # answers for this run: each host is resolved once, however many URLs and hops use it
         self.answers: dict[tuple[str, int], list[str]] = {}
+        self._missing: dict[tuple[str, int], str] = {}  # the hosts that do not exist (HostNotFound), and why
+        self._asking: dict[tuple[str, int], threading.Event] = {}  # the resolutions under way, set when each is done
+        self._lock = threading.Lock()  # guards ``answers``, ``_missing`` and ``_asking``
 
     def __repr__(self) -> str:
         return f"AddressPolicy(allow_private={self.allow_private!r}, resolver={self.resolver!r})"
 
+    def addresses(self, host: str, port: int) -> list[str]:
+        """What ``host`` resolves to, asked of the resolver once a run (a host that
+        does not exist too: HostNotFound). A thread that needs a host another thread
+        is resolving waits for that answer instead of asking again (a host's first
+        links start together). When that resolution failed for now (ResolveFailed),
+        the waiting thread asks itself."""
+        key = (host, port)
+        with self._lock:
+            known = self._known(key)
+            asking = self._asking.get(key) if known is None else None
+            mine = known is None and asking is None
+            if mine:
+                asking = self._asking[key] = threading.Event()
+        if known is None and not mine:
+            asking.wait()  # type: ignore[union-attr]
+            with self._lock:
+                known = self._known(key)
+        if known is not None:
+            if isinstance(known, str):
+                raise HostNotFound(known)
+            return known
+        if not mine:
+            return self.resolver(host, port)
+        try:
+            addresses = self.resolver(host, port)
+        except HostNotFound as error:
+            with self._lock:
+                self._missing[key] = str(error)
+            raise
+        else:
+            with self._lock:
+                self.answers[key] = addresses
+            return addresses
+        finally:
+            with self._lock:
+                del self._asking[key]
+            asking.set()  # type: ignore[union-attr]
+
+    def _known(self, key: tuple[str, int]) -> Union[list[str], str, None]:
+        """The run's answer for ``key``: its addresses, why it does not exist, or None."""
+        addresses = self.answers.get(key)
+        return addresses if addresses is not None else self._missing.get(key)
+
+    def resolve_ahead(self, targets: Iterable[tuple[str, int]], threads: int) -> None:
+        """Ask the resolver for ``targets`` (host, port), each once, in their order, by
+        ``threads`` threads of their own, and return at once: a run's hosts are
+        resolved while it gets ready to fetch (the system resolver lets the
+        interpreter go on while it waits), and a link's own check
+        (``checked_address``) then finds its host's answer. Nothing is judged here:
+        each check still judges the addresses when its link is fetched."""
+        distinct = list(dict.fromkeys(targets))
+        waiting = iter(distinct)
+        lock = threading.Lock()
+
+        def resolve() -> None:
+            while True:
+                with lock:
+                    target = next(waiting, None)
+                if target is None:
+                    return
+                try:
+                    self.addresses(*target)
+                except Exception:  # noqa: BLE001 - the link's own check meets it again and says it
+                    pass
+
+        for _ in range(min(threads, len(distinct))):
+            threading.Thread(target=resolve, daemon=True, name="citelint-resolve").start()
+
     def checked_address(self, host: str, port: int) -> str:
         """The address to connect to; raises when the host is refused or unknown."""
-        addresses = self.answers.get((host, port))
-        if addresses is None:
-            addresses = self.answers[(host, port)] = self.resolver(host, port)
+        addresses = self.addresses(host, port)
         if not addresses:
             raise HostNotFound(f"the host {host} has no address")
         if self.allow_private:
