@@ -31,6 +31,7 @@ from functools import lru_cache
 from typing import NamedTuple, Optional
 
 from citelint.patterns import TITLE, YEAR, iter_dois, iter_urls, normalise_url
+from citelint.text_folding import ascii_folded
 
 MAX_ENTRY = 4000
 
@@ -73,6 +74,8 @@ def comparable(text: str) -> str:
     (straight or curly quotes, dashes) and spacing ignored."""
     if not text.isascii():
         text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
+    if text.isascii():
+        return ascii_folded(text)
     return _NOT_WORD.sub(" ", text.casefold()).strip()
 
 
