@@ -292,7 +292,12 @@ def _prepared(chapter: "Chapter", path: str, fixes: bool, across: bool) -> _Prep
 
         renumbering = planned_renumbering(chapter, path, selection)
     found = rule_findings(chapter, path, selection)
-    return _Prepared(selection, renumbering, found, _book_entries(chapter, path) if across else None)
+    entries = None
+    if across:  # read only when there is another file to compare with
+        from citelint.book_checks import book_entries
+
+        entries = book_entries(chapter, selection)
+    return _Prepared(selection, renumbering, found, entries)
 
 
 def _with_links(chapter: "Chapter", path: str, verdicts: Optional[dict], prepared: _Prepared) -> list[Diagnostic]:  # type: ignore[type-arg]
@@ -483,18 +488,6 @@ def default_jobs() -> int:
 
 
 # -- checks across files (CIT014: book_checks) ------------------------------------
-
-
-def _book_entries(chapter: "Chapter", path: str) -> tuple["BookEntry", ...]:
-    """A file's reference entries as the checks across files compare them."""
-    from citelint.book_checks import book_entries, wanted_in_run
-
-    if not wanted_in_run(chapter.settings):
-        return ()
-    from citelint.config import project_names
-    from citelint.selection import Selection
-
-    return book_entries(chapter, Selection.of(chapter, path, project_names(chapter.settings, path)))
 
 
 def _cached_book(stored: Optional[str]) -> Optional[tuple["BookEntry", ...]]:
