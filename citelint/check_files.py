@@ -63,12 +63,17 @@ def _lint_for_book(
         summary = _numbering_summary(chapter)
         prepared = _prepared(chapter, source.path, fixes, across)
         return _with_links(chapter, source.path, None, prepared), prepared.entries, summary
-    except RecursionError:
-        return FileError(source.path, "is nested too deeply to lint"), (), None
-    except MemoryError:
-        return FileError(source.path, "is too large to lint in the memory available"), (), None
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the others
-        return FileError(source.path, f"internal error while linting ({type(error).__name__}: {error}); please report it"), (), None
+        return _lint_failure(source.path, error), (), None
+
+
+def _lint_failure(path: str, error: Exception) -> FileError:
+    """Why a file could not be linted, as the run names it: the others are linted still."""
+    if isinstance(error, RecursionError):
+        return FileError(path, "is nested too deeply to lint")
+    if isinstance(error, MemoryError):
+        return FileError(path, "is too large to lint in the memory available")
+    return FileError(path, f"internal error while linting ({type(error).__name__}: {error}); please report it")
 
 
 def _numbering_summary(chapter: "Chapter") -> Optional["FileSummary"]:
@@ -385,8 +390,12 @@ def _check_with_urls(
         chapter = kept.pop(index, None) or _parse_for_urls(file, settings, result, read_errors, again=True, said=index not in unread_first)
         if chapter is None:
             continue
-        ready = prepared.done.pop(index, None) or _prepared(chapter, file.shown, fixes, across)
-        found = _with_links(chapter, file.shown, verdicts, ready)
+        try:
+            ready = prepared.done.pop(index, None) or _prepared(chapter, file.shown, fixes, across)
+            found = _with_links(chapter, file.shown, verdicts, ready)
+        except Exception as error:  # noqa: BLE001 - one bad file must not stop the others, as without --urls
+            _collect(result, _lint_failure(file.shown, error))
+            continue
         _collect(result, found)
         entries = ready.entries  # read only when there is another file to compare with
         if entries is not None:

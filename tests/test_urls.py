@@ -746,6 +746,30 @@ def test_the_links_deadlines_and_the_progress_are_kept_between_the_steps_done_me
     assert steps[0] == 40
 
 
+
+def test_a_file_whose_lint_fails_is_named_and_the_others_are_reported_with_their_links(
+    server: TrapServer, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As without --urls: a file the lint fails on (here, as a bug in a rule would)
+    is named on one line with exit code 2, made ahead or after the links alike, and
+    the other files' findings, their links' included, are reported."""
+    import citelint.lint as lint
+
+    rule_findings = lint.rule_findings
+
+    def failing(chapter, path, selection):  # type: ignore[no-untyped-def]
+        if path.endswith("bad.md"):
+            raise RuntimeError("a rule broke")
+        return rule_findings(chapter, path, selection)
+
+    monkeypatch.setattr(lint, "rule_findings", failing)
+    Path("bad.md").write_text(chapter([server.url("/ok?bad")]), encoding="utf-8")
+    Path("good.md").write_text(chapter([server.url("/404")]), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--format", "json", "--urls", "--allow-private", "--cache-dir", "cache", "bad.md", "good.md"])
+    assert result.exit_code == 2
+    assert "bad.md: internal error while linting (RuntimeError: a rule broke); please report it" in result.stderr
+    assert codes_by_url(json.loads(result.stdout)) == {server.url("/404"): "URL001"}
+
 WARM_WATCHED = (
     "requests", "requests_cache", "urllib3", "email.utils", "hashlib", "socket", "mistune", "citelint.block_scanner", "citelint.chapter", "citelint.rules",
     "dataclasses", "html", "sqlite3",
