@@ -285,6 +285,7 @@ class _Prepared:
 
 
 def _prepared(chapter: "Chapter", path: str, fixes: bool, across: bool) -> _Prepared:
+    """What a file's report holds that no link's verdict changes (``_Prepared``)."""
     from citelint.config import project_names
     from citelint.lint import rule_findings
     from citelint.selection import Selection
@@ -377,7 +378,7 @@ def _check_with_urls(
     summaries = []
     for index in parsed:
         file = files[index]
-        answered = _answered(runs, known.pop(index), verdicts, fixes, len(parsed) > 1) if runs and index in known else None
+        answered = _answered(runs, known.pop(index), verdicts, fixes, across) if runs and index in known else None
         if answered is not None:
             result.files_checked += 1
             result.diagnostics.extend(answered[0])
@@ -423,7 +424,7 @@ class _Preparing:
     (urls.read_entries_ahead), then each file held parsed, ``_prepared``."""
 
     def __init__(self, kept: dict[int, "Chapter"], files: list[_File], fixes: bool, across: bool) -> None:
-        self.waiting = iter(list(kept.items()))
+        self.waiting = iter(list(kept))  # indexes only: a chapter is let go once the report has used it (``kept``)
         self.kept = kept
         self.files = files
         self.fixes = fixes
@@ -439,8 +440,10 @@ class _Preparing:
             self.entries_read = True
             read_entries_ahead(self.kept.values())
             return True
-        for index, chapter in self.waiting:
-            self.done[index] = _prepared(chapter, self.files[index].shown, self.fixes, self.across)
+        for index in self.waiting:
+            chapter = self.kept.get(index)
+            if chapter is not None:
+                self.done[index] = _prepared(chapter, self.files[index].shown, self.fixes, self.across)
             return True
         return False
 
