@@ -31,7 +31,7 @@ from functools import lru_cache
 from typing import NamedTuple, Optional
 
 from citelint.patterns import TITLE, YEAR, iter_dois, iter_urls, normalise_url
-from citelint.text_folding import ascii_folded
+from citelint.text_folding import NOT_WORD, ascii_folded
 
 MAX_ENTRY = 4000
 
@@ -65,7 +65,6 @@ class CitedWork(NamedTuple):
         return self.authors[0].family if self.authors else ""
 
 
-_NOT_WORD = re.compile(r"[\W_]+")
 MIN_AUTHORLESS_TITLE_WORDS = 4  # a title this long names one work even without an author
 
 
@@ -76,7 +75,7 @@ def comparable(text: str) -> str:
         text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
     if text.isascii():
         return ascii_folded(text)
-    return _NOT_WORD.sub(" ", text.casefold()).strip()
+    return NOT_WORD.sub(" ", text.casefold()).strip()
 
 
 def work_keys(work: CitedWork) -> frozenset[str]:

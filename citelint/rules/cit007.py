@@ -34,7 +34,6 @@ A claim. [CITATION 1] Another claim. [CITATION 1]
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from citelint.catalog import rule
@@ -42,16 +41,15 @@ from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic
 from citelint.patterns import normalise_url
 from citelint.references import Entry
-from citelint.text_folding import ascii_folded
+from citelint.text_folding import NOT_WORD, ascii_folded
 
 RULE = rule("CIT007")
-_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def entry_keys(entry: Entry) -> set[str]:
     keys = {"doi:" + doi.casefold() for doi in entry.dois}
     keys.update(key for key in map(normalise_url, entry.urls) if key)
-    text = ascii_folded(entry.text) if entry.text.isascii() else _NOT_WORD.sub(" ", entry.text).strip().casefold()
+    text = ascii_folded(entry.text) if entry.text.isascii() else NOT_WORD.sub(" ", entry.text).strip().casefold()
     if text:
         keys.add("text:" + text)
     return keys

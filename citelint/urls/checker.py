@@ -288,11 +288,14 @@ class UrlChecker:
         self._replaced_snapshots = [snapshot for snapshot in self._replaced_snapshots if snapshot[0] not in caught]
         self.accepted = [url for url in self.accepted if url not in caught]
 
+    def _asked(self, url: str) -> str:
+        """The URL a link's check asks: a DOI's is the resolver's."""
+        return resolver_url(self.settings.doi_resolver, url) if is_doi_key(url) else url
+
     def _target_of(self, url: str) -> tuple[str, int]:
-        """The host and port a URL's check connects to first (a DOI: the resolver's),
-        as its check of the address names them (``_check_address``)."""
-        asked = resolver_url(self.settings.doi_resolver, url) if is_doi_key(url) else url
-        parts = urlsplit(asked)
+        """The host and port a URL's check connects to first, as its check of the
+        address names them (``_check_address``)."""
+        parts = urlsplit(self._asked(url))
         return parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
 
     def _targets(self, urls: list[str]) -> Iterator[tuple[str, int]]:
@@ -303,9 +306,8 @@ class UrlChecker:
                 continue
 
     def _host_of(self, url: str) -> str:
-        """The host a URL's check asks (a DOI: the resolver's), for the per-host limit."""
-        asked = resolver_url(self.settings.doi_resolver, url) if is_doi_key(url) else url
-        return (urlsplit(asked).hostname or "").lower()
+        """The host a URL's check asks (``_asked``), for the per-host limit."""
+        return (urlsplit(self._asked(url)).hostname or "").lower()
 
     def _start_worker(self, fetches: "_Fetches") -> None:
         threading.Thread(target=self._work, args=(fetches,), daemon=True, name="citelint-url").start()
