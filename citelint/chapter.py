@@ -52,7 +52,11 @@ class Chapter(NamedTuple):
                 trailing = find_reference_list(document, settings.heading_words, True)  # `[1] …` lines nothing cites yet
                 references = trailing if trailing is not None and trailing.mostly_references() else None
             markers = settle_markers(markers, document, references)
-        outside = tuple(m for m in markers if m.cites and not _in_list(document, references, m))
+        if references is None:
+            outside = tuple(m for m in markers if m.cites)
+        else:
+            first, end = _list_offsets(document, references)
+            outside = tuple(m for m in markers if m.cites and not first <= m.start < end)
         directives = tuple(find_directives(document)) if "citelint-" in document.text else ()
         return cls(document, markers, references, settings, outside, directives=directives)
 
@@ -197,4 +201,16 @@ def _only_lines(document: Document, first: int, last: int) -> str:
 
 
 def _in_list(document: Document, references: Optional[ReferenceList], marker: Marker) -> bool:
-    return references is not None and references.holds_line(document.line_of(marker.start))
+    if references is None:
+        return False
+    first, end = _list_offsets(document, references)
+    return first <= marker.start < end
+
+
+def _list_offsets(document: Document, references: ReferenceList) -> tuple[int, int]:
+    """The offsets the list's lines cover, ``[first, end)``: an offset is within them
+    exactly when its line is (``holds_line``), without looking its line up (asked
+    for every marker)."""
+    starts = document.line_starts
+    following = references.last_line + 1
+    return starts[references.first_line], starts[following] if following < len(starts) else len(document.text) + 1

@@ -475,3 +475,27 @@ def test_url_checks_take_the_whole_address() -> None:
     ]
     for link in links[:2]:
         assert chapter.document.text[link.start : link.end] == link.url
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A. [CITATION 1] B. [CITATION 2]\n\n## References\n\n1. Smith. 2020. https://e.com/a [CITATION 2]\n2. Doe. 2021. https://e.com/b [CITATION 1]",
+        "A. [CITATION 1] B. [CITATION 2]\n\n## References\n\n1. Smith. 2020. https://e.com/a\n2. Doe. 2021. https://e.com/b [CITATION 1]\n",
+        "A. [CITATION 1]\n\n## References\n\n1. Smith. 2020. https://e.com/a\n\nAfter the list. [CITATION 1]\n",
+        "[CITATION 1] first.\n\n1. Smith. 2020. https://e.com/a [CITATION 1]\n",
+    ],
+)
+def test_a_marker_is_in_the_list_exactly_when_its_line_is(text: str) -> None:
+    """Whether a marker is within the reference list is decided by offsets (asked for
+    every marker); it must agree with the list's lines, at the list's first and last
+    line, at the end of a file with or without its last newline, and just after it."""
+    chapter = Chapter.parse(text, Settings())
+    references = chapter.references
+    assert references is not None
+    by_line = [references.holds_line(chapter.document.line_of(marker.start)) for marker in chapter.markers]
+    assert [chapter.in_reference_list(marker) for marker in chapter.markers] == by_line
+    assert chapter.citations() == [marker for marker, inside in zip(chapter.markers, by_line) if marker.cites and not inside]
+    inside = [d.line for d in lint_text(text) if d.code == "CIT006" and "inside the reference list" in d.message]
+    assert inside == [chapter.document.line_of(m.start) + 1 for m, held in zip(chapter.markers, by_line) if held]
+    assert any(by_line) == ("[CITATION" in text.split("\n1. ", 1)[1].split("\n\n")[0])

@@ -44,6 +44,8 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
         return
     listed = references.numbers()
     for marker in chapter.citations():
+        if listed.issuperset(marker.numbers):
+            continue  # every marker is asked: its message is made only when it has one
         message = undefined_message(marker.shown, marker.numbers, listed, len(references.entries))
         if message:
             yield chapter.finding(RULE, marker.start, marker.end, message)

@@ -65,7 +65,7 @@ def _misplacement(chapter: Chapter, marker: Marker) -> Optional[str]:
     line = document.line_of(marker.start)
     index = document.line_block[line]
     in_heading = index >= 0 and document.blocks.kind[index] == _HEADING
-    if not in_heading and chapter.in_reference_list(marker):
+    if not in_heading and chapter.references is not None and chapter.references.holds_line(line):  # ``in_reference_list``, its line known
         return "is inside the reference list, where it cites nothing; remove it"
     if in_heading:
         return f"is in a heading{_underline_hint(chapter, document.blocks[index])}; move it into the text it supports"

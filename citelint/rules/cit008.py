@@ -43,6 +43,7 @@ from citelint.patterns import SCHEMELESS, YEAR, without_links
 from citelint.references import Entry
 
 RULE = rule("CIT008")
+_HOST_END = re.compile(r"[/?#]")
 # A scheme with a slash too few or too many, or misspelt, not within a word: begun with
 # its `h` (the look-behind after it) so that a search skips to the next h.
 _BROKEN_SCHEME = re.compile(r"h(?<![\w.+-].)(?:ttps?:/(?!/)|tps?://|tt?ps?:/+(?=\s|$)|ttps?:///)\S*", re.IGNORECASE)
@@ -67,7 +68,7 @@ def _malformed(entry: Entry) -> list[tuple[str, str]]:
 
 def _has_host(url: str) -> bool:
     rest = url.split("://", 1)[1] if "://" in url else ""
-    host = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    host = _HOST_END.split(rest, maxsplit=1)[0]
     return bool(host) and "." in host or host.startswith("localhost") or host.startswith("[")
 
 
