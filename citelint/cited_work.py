@@ -109,8 +109,15 @@ _STRAIGHT_SINGLE = re.compile(r"'(?<![\w'].)(?=\S)([^'\n]{3,}?)(?<=\S)'(?![\w'])
 _PAREN_YEAR = re.compile(r"\(\s*(?:(1[5-9]\d\d|20\d\d)[a-z]?(?:\s*,[^()\n]{0,40})?|n\.\s?d\.)\s*\)\.?")
 # Chicago author-date: ``Family, Given. 2019. Title.``
 _BARE_YEAR = re.compile(r"(?<=\.)\s+(1[5-9]\d\d|20\d\d)[a-z]?\.(?=\s)")
+# The same, found from its period: a pattern that begins with a look-behind is tried at
+# every position, one that begins with a character is not (``_bare_year``).
+_BARE_YEAR_PERIOD = re.compile(r"\.\s+(?:1[5-9]\d\d|20\d\d)[a-z]?\.(?=\s)")
 # A label that only introduces a link; taken with it.
 _LINK_LABEL = re.compile(r"(?<!\w)(?:retrieved\s+from|available\s+(?:at|from|online)|accessed\s+(?:at|from)|url|doi|online)\s*:?\s*<?$", re.IGNORECASE)
+# What may follow a label's word in ``_LINK_LABEL`` (``\s`` in ASCII, ``:``, ``<``), and
+# the ASCII endings of its words: a window that does not end so is not searched.
+_LABEL_TAIL = " \t\n\r\f\v\x1c\x1d\x1e\x1f:<"
+_LABEL_WORD_ENDS = ("from", "at", "online", "url", "doi")
 # Vancouver authors at the start: ``Smith J, Jones AB, et al.`` then a period.
 _VANCOUVER = re.compile(r"(?<![\w'\u2019-])(?:[^\W\d_][\w'\u2019-]*(?: [^\W\d_][\w'\u2019-]*){0,3} [A-Z]{1,3}(?:, |(?=[.,]))){1,40}(?:,? et al)?\.(?=\s)")
 _SEPARATORS = " \t.,;:()[]<>"
@@ -356,7 +363,11 @@ def _markdown_link_text(text: str, url_start: int) -> Optional[_Span]:
 
 def _label_start(text: str, start: int) -> int:
     """Where the words that label the link at ``start`` begin (``Retrieved from``)."""
-    label = _LINK_LABEL.search(text[max(0, start - 30) : start])
+    window = text[max(0, start - 30) : start]
+    tail = window.rstrip(_LABEL_TAIL)
+    if tail.isascii() and not tail[-6:].lower().endswith(_LABEL_WORD_ENDS):
+        return start  # the pattern's ending is not there (most links), so it is not searched for
+    label = _LINK_LABEL.search(window)
     return start - len(label.group()) if label else start
 
 
@@ -368,7 +379,7 @@ def _layout(reader: _Reader, view: str, link_titles: list[_Span], containers: bo
     the entry gives it in parentheses after the authors. ``containers``: else the
     container is not looked for (None; nothing else depends on where it is)."""
     delimited = _delimited_titles(view, link_titles)
-    paren = _PAREN_YEAR.search(view, 0, min(len(view), 400)) or _BARE_YEAR.search(view, 0, min(len(view), 400))
+    paren = _PAREN_YEAR.search(view, 0, min(len(view), 400)) or _bare_year(view, min(len(view), 400))
     if paren is not None and (not delimited or paren.start() < delimited[0][0].start) and _plausible_authors(view[: paren.start()]):
         return _author_date_layout(reader, view, paren, delimited, containers)
     if delimited:
@@ -392,6 +403,13 @@ def _layout(reader: _Reader, view: str, link_titles: list[_Span], containers: bo
         container = _container_after(view, title.end, []) if title and containers else None
         return title, container, first, None
     return first, _container_after(view, first.end, []) if containers else None, None, None
+
+
+def _bare_year(view: str, end: int) -> "Optional[re.Match[str]]":
+    """``_BARE_YEAR.search(view, 0, end)``: its first match is the one after the first
+    ``_BARE_YEAR_PERIOD`` (the same text, from the period before it)."""
+    period = _BARE_YEAR_PERIOD.search(view, 0, end)
+    return None if period is None else _BARE_YEAR.search(view, period.start() + 1, end)
 
 
 def _author_date_layout(

@@ -425,6 +425,37 @@ def test_an_entrys_candidate_keys_are_read_as_its_full_reading_reads_it(text: st
     assert candidate_keys(text) == frozenset(expected)
 
 
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(list(". \t\n\xa0x1a") + ["1999", "2024a", "1499", "2100", "\u0661\u0669\u0669\u0669", ". 2019.", "..", " .", "\x1c"]), max_size=12).map("".join), st.integers(0, 40))
+def test_a_bare_year_is_found_where_the_pattern_that_begins_with_a_look_behind_finds_it(text: str, end: int) -> None:
+    from citelint.cited_work import _BARE_YEAR, _bare_year
+
+    found, expected = _bare_year(text, end), _BARE_YEAR.search(text, 0, end)
+    assert (found and (found.span(), found.groups())) == (expected and (expected.span(), expected.groups()))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            list(" \t\n\x1c\x1f\xa0:<>.x") + ["from", "FROM", "Retrieved", "retrieved from", "available at", "Available Online", "accessed", "at", "url", "URL",
+             "doi", "DOI", "online", "D\u0130O", "do\u0131", "\u0130", "\u017f", "x" * 25]
+        ),
+        max_size=10,
+    ).map("".join)
+)
+def test_a_links_label_is_found_where_the_pattern_alone_finds_it(before: str) -> None:
+    """``_label_start`` looks at how the text before a link ends before it searches it
+    for a label: it must find what the search alone finds, whatever the case, the
+    blanks (Unicode's too) and the characters that case-fold to ASCII letters."""
+    from citelint.cited_work import _LINK_LABEL, _label_start
+
+    text = before + "https://example.org/a"
+    start = len(before)
+    label = _LINK_LABEL.search(text[max(0, start - 30) : start])
+    assert _label_start(text, start) == (start - len(label.group()) if label else start)
+
+
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
