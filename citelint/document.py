@@ -53,6 +53,9 @@ class Span(NamedTuple):
     end: int
 
 
+_NO_SPANS: tuple[list[Span], list[int]] = ([], [])  # a block's code spans and their starts, when it has none (shared: never changed)
+
+
 class Document:
     """A chapter's text with its line index, block structure and non-prose ranges."""
 
@@ -79,7 +82,7 @@ class Document:
         self.line_block: array[int] = self._index_lines()  # -1: in no block
         self.code_blocks: list[Span] = _merge(self._code_block_spans())
         self._code_block_starts = [span.start for span in self.code_blocks]
-        self._inline_code: dict[int, tuple[list[Span], list[int]]] = {}  # block -> spans, their starts
+        self._inline_code: dict[int, tuple[list[Span], list[int]]] = {}  # block -> spans, their starts (``_code_spans_of``)
         self.comments: list[Span] = self._comment_spans()
         self._comment_starts = [span.start for span in self.comments]
 
@@ -110,7 +113,11 @@ class Document:
 
     def is_prose(self, offset: int) -> bool:
         """False inside code, HTML comments, raw-text HTML and front matter."""
-        return not self.is_code(offset) and not (self.comments and _inside(self.comments, self._comment_starts, offset))
+        if self.is_code(offset):
+            return False
+        starts = self._comment_starts  # ``_inside`` written out: asked for every marker
+        index = bisect_right(starts, offset) - 1
+        return index < 0 or offset >= self.comments[index].end
 
     def hidden_by(self, offset: int) -> Optional[str]:
         """What keeps the text at ``offset`` from being prose (``inline code``,
@@ -128,22 +135,34 @@ class Document:
 
     def is_code(self, offset: int) -> bool:
         """True inside code blocks, code spans, raw-text HTML and front matter."""
-        if self.code_blocks and _inside(self.code_blocks, self._code_block_starts, offset):
-            return True
-        # Asked for every marker of the chapter: read from the arrays, no LeafBlock made.
-        index = self.line_block[self.line_of(offset)]
+        # Asked for every marker of the chapter: read from the arrays, no LeafBlock made,
+        # and ``_inside`` and ``line_of`` written out (a call each was a third of the time).
+        starts = self._code_block_starts
+        if starts:
+            index = bisect_right(starts, offset) - 1
+            if index >= 0 and offset < self.code_blocks[index].end:
+                return True
+        index = self.line_block[bisect_right(self.line_starts, offset) - 1]
         if index < 0 or self.blocks.kind[index] not in _INLINE_KIND_CODES:
             return False
         found = self._inline_code.get(index)
         if found is None:
-            spans = self._code_spans_of(self.blocks[index])
-            found = self._inline_code[index] = (spans, [span.start for span in spans])
-        return bool(found[0]) and _inside(found[0], found[1], offset)
+            found = self._inline_code[index] = self._code_spans_of(index)
+        spans, starts = found
+        if not spans:
+            return False
+        index = bisect_right(starts, offset) - 1
+        return index >= 0 and offset < spans[index].end
 
-    def _code_spans_of(self, block: LeafBlock) -> list[Span]:
-        """Code spans of one block, found only when a query lands in it."""
-        text = self.block_text(block)
-        return _code_spans(text, self.offset(block.first_line)) if "`" in text else []
+    def _code_spans_of(self, index: int) -> tuple[list[Span], list[int]]:
+        """Code spans of block ``index`` and their starts, found only when a query lands
+        in it (most blocks have no backtick: looked for in place, nothing sliced)."""
+        start = self.line_starts[self.blocks.first[index]]
+        end = self.line_end(self.blocks.last[index])
+        if self.text.find("`", start, end) < 0:
+            return _NO_SPANS
+        spans = _code_spans(self.text[start:end], start)
+        return spans, [span.start for span in spans]
 
     def content_column(self, line: int) -> int:
         """0-based column where a line's text starts after quote and list markers."""
