@@ -39,6 +39,21 @@ _APPENDIX = r"appendix|appendices"
 _CLOSING_START = lazy(rf"(?:{_CLOSING}|{_APPENDIX})\b")
 _CLOSING_WHOLE = lazy(rf"{_CLOSING}|(?:{_APPENDIX})(?:[ \t]+[a-z0-9]{{1,4}})?(?:[ \t]*[:.\u2013\u2014-][ \t]*[^\[\]\n]{{0,60}})?")
 _BACKTICKS = re.compile(r"`+")
+# What CommonMark reads before a code span that begins inside it (§6.5, §6.6): an autolink
+# (a URI or an e-mail address) and raw HTML (an open or closing tag, a comment, a
+# processing instruction, a declaration, CDATA). Possessive, and what may run on is
+# bounded: each ``<`` of a block is tried once, over at most MAX_INLINE_TAG characters.
+MAX_INLINE_TAG = 1000
+_INLINE_TAG = lazy(
+    r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\x00-\x20<>]*+>"
+    r"|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]++@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*+>"
+    r"|[A-Za-z][A-Za-z0-9-]*+(?:\s++[A-Za-z_:][A-Za-z0-9_.:-]*+(?:\s*+=\s*+(?:[^\s\"'=<>`]++|'[^']*+'|\"[^\"]*+\"))?+)*+\s*+/?>"
+    r"|/[A-Za-z][A-Za-z0-9-]*+\s*+>"
+    rf"|!--(?:>|->|[\s\S]{{0,{MAX_INLINE_TAG}}}?-->)"
+    rf"|\?[\s\S]{{0,{MAX_INLINE_TAG}}}?\?>"
+    rf"|![A-Za-z][^>]{{0,{MAX_INLINE_TAG}}}+>"
+    rf"|!\[CDATA\[[\s\S]{{0,{MAX_INLINE_TAG}}}?\]\]>)"
+)
 # Code blocks and raw HTML that is not rendered as text.
 _NOT_PROSE_KINDS = {"code", "fence"}
 _INLINE_KINDS = {"paragraph", "heading", "ref_def"}
@@ -249,7 +264,7 @@ class Document:
         while position >= 0:
             if close != -1 and close < position + 4:  # the first "-->" after this opening
                 close = text.find("-->", position + 4)
-            if self.is_code(position) or self._unclosed_inline(position, close):
+            if self.is_code(position) or _escaped(text, position) or self._unclosed_inline(position, close):  # `\<!--` is text
                 position = text.find("<!--", position + 4)
                 continue
             end = len(text) if close < 0 else close + 3
@@ -370,30 +385,76 @@ def _without_attributes(text: str) -> str:
 
 
 def _code_spans(text: str, base: int) -> list[Span]:
-    """Code spans of one block (CommonMark: a backtick run closed by an equal run)."""
-    runs = []
-    for match in _BACKTICKS.finditer(text):
-        start, end = match.start(), match.end()
-        if _escaped(text, start):
-            start += 1
-        if end > start:
-            runs.append((start, end - start))
+    """Code spans of one block, as CommonMark reads them (and mistune): a backtick run
+    closed by the next run of the same length. A backslash escapes an opening backtick,
+    never a closing one (inside a span backslashes are literal: `` `C:\\` `` is a whole
+    span), and a run inside an autolink or an HTML tag that begins before it opens
+    nothing (`` <https://e.com/a`b> ``)."""
+    runs = [(match.start(), match.end() - match.start()) for match in _BACKTICKS.finditer(text)]
     by_length: dict[int, list[int]] = {}
     for index, (_, length) in enumerate(runs):
         by_length.setdefault(length, []).append(index)
+    tags = "<" in text
+    closers: dict[str, int] = {}  # ``_may_close``'s: where each terminator next occurs in this block
     spans: list[Span] = []
-    index = 0
+    index = outside = 0  # the next run, and where the text outside code resumes
     while index < len(runs):
         start, length = runs[index]
-        same = by_length[length]
-        later = bisect_right(same, index)
-        if later < len(same):
-            closer = same[later]
-            spans.append(Span(base + start, base + runs[closer][0] + length))
-            index = closer + 1
+        covered = _tag_end_past(text, outside, start, closers) if tags else -1
+        if covered > start:  # in a tag: its runs are text
+            outside = covered
+            while index < len(runs) and runs[index][0] < covered:
+                index += 1
+            continue
+        if _escaped(text, start):
+            start, length = start + 1, length - 1
+        later = by_length.get(length, ())
+        closer = bisect_right(later, index)  # type: ignore[arg-type]
+        if length and closer < len(later):
+            closing = runs[later[closer]][0]
+            spans.append(Span(base + start, base + closing + length))
+            outside = closing + length
+            index = later[closer] + 1
         else:
+            outside = start + length  # never closed: literal backticks
             index += 1
     return spans
+
+
+def _tag_end_past(text: str, start: int, position: int, closers: dict[str, int]) -> int:
+    """Where an autolink or HTML tag that begins in ``text[start:position]`` ends, when
+    it reaches past ``position`` (-1 when none does). Each ``<`` is tried once, over at
+    most MAX_INLINE_TAG characters, and only when what would end it is there."""
+    opening = text.find("<", start, position)
+    while opening >= 0:
+        tag = None
+        if not _escaped(text, opening) and _may_close(text, opening, closers):
+            tag = _INLINE_TAG.match(text, opening, min(len(text), opening + MAX_INLINE_TAG))
+        if tag is not None:
+            if tag.end() > position:
+                return tag.end()
+            opening = text.find("<", tag.end(), position)
+        else:
+            opening = text.find("<", opening + 1, position)
+    return -1
+
+
+def _may_close(text: str, opening: int, closers: dict[str, int]) -> bool:
+    """Whether the comment, processing instruction, CDATA or declaration that may open
+    at ``opening`` has its terminator within MAX_INLINE_TAG characters (a tag or an
+    autolink always may). Each terminator is searched for forward only (``closers``:
+    where it next occurs, -1 when nowhere), so a block of many openings and no
+    terminator is read once, not once an opening."""
+    if text.startswith("<?", opening):
+        terminator = "?>"
+    elif text.startswith("<!", opening):
+        terminator = "-->" if text.startswith("<!--", opening) else "]]>" if text.startswith("<![CDATA[", opening) else ">"
+    else:
+        return True
+    found = closers.get(terminator, -2)
+    if found == -2 or 0 <= found < opening:
+        found = closers[terminator] = text.find(terminator, opening)
+    return 0 <= found <= opening + MAX_INLINE_TAG
 
 
 def _escaped(text: str, position: int) -> bool:

@@ -166,3 +166,30 @@ def test_list_items_agree_with_mistune(rng: random.Random) -> None:
     """Reference entries are list items: each marker's list nesting must be mistune's."""
     text = document(rng)
     assert depths(places_by_citelint(text)) == depths(places_by_mistune(_parse(text), 0, {})), text
+
+
+_INLINE_PIECES = ["`", "``", "```", "\\", "\\`", "C:\\", "<https://e.com/a", "<a@b.org", "<a href=\"x`y\">", "<b>", "</span>", "\">", ">", "<!-- ", " -->", " ", "x"]
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(_INLINE_PIECES), st.integers(1, 99)), max_size=16))
+def test_code_spans_agree_with_mistune(pieces: list) -> None:  # type: ignore[type-arg]
+    """A paragraph of backtick runs, backslashes, autolinks and HTML tags around markers:
+    the markers mistune reads as code are exactly those citelint does not read as prose
+    (a backslash escapes an opening backtick, never a closing one; a backtick inside an
+    autolink or a tag that begins before it opens no span)."""
+    body = "".join(f"[CITATION {piece}]" if isinstance(piece, int) else piece for piece in pieces)
+    text = f"Intro.\n\nA{body}\n"
+    assert not_prose_by_citelint(text) == not_prose_by_mistune(_parse(text), set()), text
+
+
+def test_a_backslash_before_a_closing_backtick_is_literal() -> None:
+    """Found by an audit: `C:\\` closes its span (CommonMark: no escapes in code), so the
+    marker after it is prose; a run inside an autolink opens nothing."""
+    for text, hidden in (
+        ("Intro.\n\nFiles under `C:\\` on Windows. [CITATION 2] The `dir` command. [CITATION 1]\n", set()),
+        ("Intro.\n\nEscape with `\\` and write `[CITATION 3]` to show one. [CITATION 2]\n", {3}),
+        ("Intro.\n\nData at <https://example.com/a`b> for all. [CITATION 2] Run `ls`. [CITATION 1]\n", set()),
+        ('Intro.\n\nA <span title="`">tip</span> [CITATION 2] and `code`.\n', set()),
+    ):
+        assert not_prose_by_citelint(text) == hidden == not_prose_by_mistune(_parse(text), set()), text

@@ -206,6 +206,8 @@ LINEAR = {
     "plain text with code spans": lambda n: "a `b` [CITATION 1] c\n" * n,
     "unclosed comments in prose": lambda n: "x <!--" * n + " [CITATION 1]\n",
     "unclosed fences in list items": lambda n: "- ```\n  [CITATION 1]\n" * n,
+    "tags never closed before a code span": lambda n: "a " + "<? <!-- <!x <![CDATA[ " * n + "`b` [CITATION 1]\n",
+    "autolinks and tags among code spans": lambda n: "<https://e.com/a`b> `c` <b title='`'>[CITATION 1] " * n + "\n",
 }
 
 
