@@ -18,6 +18,10 @@ from citelint.lazy_pattern import lazy
 BOM = "\ufeff"
 _LINE_ENDING = re.compile(r"\r\n?")
 _FRONT_MATTER_OPEN = {"---": ("---", "..."), "+++": ("+++",)}
+# A front matter's first line: a YAML key (plain, not beginning with an indicator, or
+# quoted) then `:`; a TOML key then `=`, or a table.
+_YAML_KEY = re.compile(r"""[ \t]*(?:"[^"\n]*"|'[^'\n]*'|[^\s#:'"\-?\[\]{},&*!|>%@`][^:\n]*?)[ \t]*:(?:[ \t]|$)""")
+_TOML_KEY = re.compile(r"""[ \t]*(?:\[|(?:[\w-]+|"[^"\n]*"|'[^'\n]*')(?:[ \t]*\.[ \t]*(?:[\w-]+|"[^"\n]*"|'[^'\n]*'))*[ \t]*=)""")
 # One quote or list marker of a line prefix, matched one at a time: a repeated group
 # costs the regex engine memory per repetition (a line of a million markers took gigabytes).
 _CONTAINER_MARKER = re.compile(r"(?<![ \t])[ \t]*(?:>|(?:\d{1,9}[.)]|[-*+])(?=[ \t]|$))")
@@ -326,9 +330,17 @@ def _line_starts(text: str) -> "array[int]":
 
 
 def _front_matter_end(lines: list[str]) -> int:
-    """Number of lines taken by YAML (``---``) or TOML (``+++``) front matter."""
+    """Number of lines taken by YAML (``---``) or TOML (``+++``) front matter: an opening
+    line, then metadata (its first line other than a comment a key, ``title:`` or
+    ``title =``, as pandoc, Jekyll and Hugo write it; not a blank line, which pandoc
+    does not allow after the opening), then a closing line. A chapter that opens with a
+    ``---`` rule and an epigraph is prose: its markers are read."""
     closers = _FRONT_MATTER_OPEN.get(lines[0].rstrip()) if lines else None
-    if not closers:
+    if not closers or len(lines) < 2 or not lines[1].strip():
+        return 0
+    first = next((number for number in range(1, len(lines)) if not lines[number].lstrip().startswith("#")), len(lines))
+    metadata = _YAML_KEY if closers[0] == "---" else _TOML_KEY
+    if first < len(lines) and lines[first].rstrip() not in closers and not metadata.match(lines[first]):
         return 0
     for number in range(1, len(lines)):
         if lines[number].rstrip() in closers:

@@ -76,6 +76,38 @@ def test_toml_front_matter() -> None:
     assert found(text) == []
 
 
+REFS_TWO = "\n## References\n\n1. \"One.\" P, 2020. https://e.com/1\n2. \"Two.\" P, 2021. https://e.com/2\n"
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        '---\n\n*"The past is never dead."* William Faulkner [CITATION 2]\n\n---\n',  # a rule, an epigraph, a rule
+        "---\n*The past is never dead.* [CITATION 2]\n---\n",  # no blank lines: still no key
+        "---\nAn epigraph line [CITATION 2]\n...\n",  # closed by an ellipsis paragraph
+        "+++\nAn epigraph line [CITATION 2]\n+++\n",
+        "---\n\ntitle: Chapter [CITATION 2]\n---\n",  # pandoc allows no blank line after the opening
+    ],
+)
+def test_a_rule_and_prose_at_the_top_are_not_front_matter(opening: str) -> None:
+    """Found by an audit: any first line `---` hid everything up to the next `---` or
+    `...` as front matter, so a chapter opening with an epigraph between two rules
+    passed with a real order defect. Front matter begins with a key."""
+    text = opening + "\nThe chapter opens with a claim. [CITATION 1] And goes on. [CITATION 2]\n" + REFS_TWO
+    codes = [code for code, _, _ in found(text)]
+    assert "CIT003" in codes and "CIT002" not in codes  # (a marker in a setext heading is CIT006 too)
+
+
+@pytest.mark.parametrize(
+    "front",
+    ["---\ntitle: \"[CITATION 2]\"\n---\n", "---\n# a comment\ntitle: x [CITATION 2]\n...\n", "---\n\"quoted key\": [CITATION 2]\n---\n",
+     "+++\ntitle = \"[CITATION 2]\"\n+++\n", "+++\n[params]\nnote = \"[CITATION 2]\"\n+++\n", "+++\nsite.title = \"[CITATION 2]\"\n+++\n", "---\n---\n"],
+)
+def test_front_matter_that_begins_with_a_key_is_not_prose(front: str) -> None:
+    text = front + "\nA claim. [CITATION 1] And another. [CITATION 2]\n" + REFS_TWO
+    assert found(text) == []
+
+
 def test_backticks_that_do_not_close_are_literal() -> None:
     text = "A ` lone backtick, then [CITATION 9].\n\n## References\n\n1. \"One.\" P, 2020. https://e.com/1\n"
     assert ("CIT001", 1, 25) in found(text)
