@@ -138,6 +138,25 @@ class Document:
         index = bisect_right(starts, offset) - 1
         return index < 0 or offset >= self.comments[index].end
 
+    def shows_text(self, line: int) -> bool:
+        """The 0-based line renders something: it is neither blank nor only
+        comments (HTML ``<!-- … -->``, Obsidian ``%% … %%``) and the spaces between."""
+        text = self.lines[line]
+        position, end = len(text) - len(text.lstrip()), len(text.rstrip())
+        if position == end:
+            return False
+        if not self.comments:
+            return True
+        start = self.line_starts[line]
+        while position < end:
+            index = bisect_right(self._comment_starts, start + position) - 1
+            if index < 0 or start + position >= self.comments[index].end:
+                return True
+            position = self.comments[index].end - start
+            while position < end and text[position] in " \t":
+                position += 1
+        return False
+
     def hidden_by(self, offset: int) -> Optional[str]:
         """What keeps the text at ``offset`` from being prose (``inline code``,
         ``a code block``, ``a comment``, ``front matter``, ``raw HTML``), or None."""

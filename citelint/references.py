@@ -520,7 +520,7 @@ def _unheaded_list(document: Document, index: _Index) -> Optional[ReferenceList]
     first: Optional[int] = None
     while line >= 0:
         text = lines[line]
-        if text.strip():
+        if document.shows_text(line):  # a comment after the list, or between its entries, renders nothing
             block = document.block_at(document.offset(line))
             if block is None or block.kind not in ("paragraph", "ref_def"):
                 break
@@ -538,13 +538,13 @@ def _unheaded_list(document: Document, index: _Index) -> Optional[ReferenceList]
         line -= 1
     if first is None:
         return None
-    last = max(number for number in range(first, end + 1) if lines[number].strip())
-    numbers = [number for number in range(first, last + 1) if lines[number].strip()]
+    last = max(number for number in range(first, end + 1) if document.shows_text(number))
+    numbers = [number for number in range(first, last + 1) if document.shows_text(number)]
     starts = _entry_starts(document, numbers, [lines[number] for number in numbers])
     pieces = []
     for position, start in enumerate(starts):
         stop = starts[position + 1] - 1 if position + 1 < len(starts) else last
-        while not lines[stop].strip():
+        while not document.shows_text(stop):
             stop -= 1
         if not _NAMED_DEFINITION.match(lines[start]):
             pieces.append(_Piece(start, stop))

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from citelint import fix_text
 from citelint.chapter import Chapter
 from citelint.config import Settings
-from helpers import found
+from helpers import cli, found
 
 PROSE = "First claim. [CITATION 1]\n\nSecond claim. [CITATION 2]\n\n"
 
@@ -113,3 +118,56 @@ def test_section_ends_at_the_next_heading_of_the_same_level() -> None:
     text = "## References\n\n1. \"One.\" P, 2020. https://e.com/1\n\n## Appendix\n\nLater claim. [CITATION 1]\n"
     assert entries(text) == [(1, 3)]
     assert found(text) == []
+
+
+# -- comments after the list: they render nothing ---------------------------------
+
+TWO_OF_THREE = (
+    "A claim. [CITATION 1] Another. [CITATION 2] A third. [CITATION 3]\n\n"
+    '1. "One." Example Press, 2020. https://example.com/1\n'
+    '2. "Two." Example Press, 2021. https://example.com/2\n'
+)
+INVISIBLE_ENDINGS = [
+    pytest.param("\n<!-- TODO: add the third source -->\n", id="comment"),
+    pytest.param("<!-- TODO: add the third source -->\n", id="comment-right-after"),
+    pytest.param("\n<!--\nTODO: add the third source\n-->\n", id="comment-over-lines"),
+    pytest.param("\n<!-- one -->\n\n<!-- two --> <!-- three -->\n\n\n", id="comments-and-blank-lines"),
+    pytest.param("\n<!-- citelint-enable -->\n", id="enable-comment"),
+    pytest.param("\n<!-- citelint-disable CIT008 -->\n", id="disable-comment"),
+    pytest.param("\n%% TODO: add the third source %%\n", id="obsidian-comment"),
+    pytest.param("\n%%\nTODO: add the third source\n%%\n", id="obsidian-comment-over-lines"),
+]
+
+
+@pytest.mark.parametrize("ending", INVISIBLE_ENDINGS)
+def test_comments_after_an_unheaded_list_leave_it_the_list(ending: str) -> None:
+    assert found(TWO_OF_THREE) == [("CIT001", 1, 54)]
+    assert found(TWO_OF_THREE + ending) == [("CIT001", 1, 54)]
+    assert entries(TWO_OF_THREE + ending) == [(1, 3), (2, 4)]
+
+
+def test_a_trailing_comment_reports_the_missing_entry_on_the_command_line(tmp_path: Path) -> None:
+    chapter = tmp_path / "chapter.md"
+    chapter.write_text(TWO_OF_THREE + "\n<!-- TODO: add the third source -->\n")
+    ran = cli("check", str(chapter))
+    assert ran.code == 1
+    assert f"{chapter}:1:54: CIT001 [CITATION 3] cites reference 3, but the reference list has no entry 3 (it has 2)" in ran.stdout
+    assert "CIT009" not in ran.stdout
+
+
+def test_a_comment_between_unheaded_entries_is_neither_an_entry_nor_the_end() -> None:
+    text = PROSE + '"One." P, 2020. https://e.com/1\n<!-- checked in May -->\n"Two." P, 2021. https://e.com/2\n%% ask the press %%\n'
+    assert entries(text) == [(1, 5), (2, 7)]
+    assert found(text) == []
+
+
+@pytest.mark.parametrize("ending", INVISIBLE_ENDINGS)
+def test_fix_moves_the_entries_and_leaves_a_trailing_comment_where_it_is(ending: str) -> None:
+    text = "A. [CITATION 2] B. [CITATION 1]\n\n" + TWO_OF_THREE.split("\n\n", 1)[1] + ending
+    result = fix_text(text)
+    assert result.refused is None, result.refused
+    assert result.text == (
+        "A. [CITATION 1] B. [CITATION 2]\n\n"
+        '1. "Two." Example Press, 2021. https://example.com/2\n'
+        '2. "One." Example Press, 2020. https://example.com/1\n' + ending
+    )

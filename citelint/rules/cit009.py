@@ -3,9 +3,10 @@
 citelint looks for a heading named like a reference list (References,
 Sources, Notes, Endnotes, Bibliography, Works Cited, Citations, or the
 `reference-headings` setting) with entries under it, and otherwise for a
-block of reference-like lines at the end of the file. When neither is found,
-every marker points nowhere; this one finding is reported, at the first
-marker, instead of one CIT001 per marker.
+block of reference-like lines at the end of the file (a comment after it
+renders nothing and does not count). When neither is found, every marker
+points nowhere; this one finding is reported, at the first marker, instead
+of one CIT001 per marker.
 
 When two lists could both be the one the markers point to (a numbered
 `## Notes` and a `## Bibliography` that hold the cited numbers equally well),
