@@ -126,6 +126,11 @@ class Chapter(NamedTuple):
         missing = sorted({number for marker in self.cited for number in marker.numbers if number not in counts})
         if missing:
             return f"reference {missing[0]} is cited but not in the reference list"
+        if references.unclear_at is not None:
+            return (
+                f"the bullet on line {references.unclear_at + 1} may be a note on the entry above it or an entry of its own; "
+                "indent it under that entry, or give it a label"
+            )
         if references.ambiguous_with is not None:
             lines = self.document.lines
             other, kept = references.ambiguous_with, references.line

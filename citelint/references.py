@@ -69,7 +69,9 @@ class ReferenceList(NamedTuple):
     and a renumbering would be a guess. ``bibliography_at`` is the 0-based line
     of a later list of references that the markers do not point to (endnotes,
     then a bibliography): this list's entries may be short notes that point
-    into it."""
+    into it. ``unclear_at`` is the 0-based line of a bullet under a ``[n]``
+    entry, no deeper than its label, that may be a note on it (how it is read)
+    or an entry of its own: a renumbering would be a guess."""
 
     heading: Optional[LeafBlock]
     first_line: int
@@ -78,6 +80,7 @@ class ReferenceList(NamedTuple):
     lazy_numbering: bool
     ambiguous_with: Optional[int] = None
     bibliography_at: Optional[int] = None
+    unclear_at: Optional[int] = None
 
     def holds_line(self, line: int) -> bool:
         return self.first_line <= line <= self.last_line
@@ -268,10 +271,10 @@ def _headed_list(document: Document, heading: LeafBlock, heading_words: frozense
     first = heading.last_line + 1
     last = _section_end(document, heading, heading_words, index)
     last = _before_citing_prose(document, first, last, index)
-    entries = _section_entries(document, first, last, index)
+    entries, unclear = _section_entries(document, first, last, index)
     if not entries:
         return None
-    return _numbered(document, heading, first, last, entries)
+    return _numbered(document, heading, first, last, entries)._replace(unclear_at=unclear)
 
 
 def _section_end(document: Document, heading: LeafBlock, heading_words: frozenset[str], index: _Index) -> int:
@@ -311,29 +314,77 @@ class _Piece(NamedTuple):
     table: Optional["_Table"] = None
 
 
-def _section_entries(document: Document, first: int, last: int, index: _Index) -> list[_Piece]:
-    """The lines of each entry of a section, in order."""
+_ITEM, _KEPT, _PROSE = "item", "kept", "prose"  # what a piece of a section is read from
+
+
+def _section_entries(document: Document, first: int, last: int, index: _Index) -> tuple[list[_Piece], Optional[int]]:
+    """The lines of each entry of a section, in order, and the line of a bullet that
+    may be a note or an entry (``ReferenceList.unclear_at``), if any."""
     items = _top_items(index, first, last)
     extents = _item_extents(document, items, index, first, last)
     covered: set[int] = set()
     for item in items:
         covered.update(range(item.line, extents[item.item_id] + 1))
-    pieces = [_Piece(item.line, extents[item.item_id]) for item in items]
+    pieces = [(_Piece(item.line, extents[item.item_id]), _ITEM) for item in items]
     for number in index.block_range(first, last):
         block = document.blocks[number]
         if block.first_line in covered:
             continue
         if block.kind == "ref_def" and _BRACKET_LABEL.match(document.lines[block.first_line]):
-            pieces.append(_Piece(block.first_line, block.last_line))
+            pieces.append((_Piece(block.first_line, block.last_line), _KEPT))
         elif block.kind == "paragraph" and block.item is None:
             table = _table(document, block)
             if table is not None:
-                pieces.extend(_Piece(line, line, table) for line in _table_rows(document, block))
+                pieces.extend((_Piece(line, line, table), _KEPT) for line in _table_rows(document, block))
                 continue
-            for start, end in _paragraph_entries(document, block):
-                if not items or _looks_like_reference(_lines_text(document, start, end)):
-                    pieces.append(_Piece(start, end))
-    return sorted(pieces, key=lambda piece: piece.first)
+            pieces.extend((_Piece(start, end), _PROSE) for start, end in _paragraph_entries(document, block))
+    pieces.sort(key=lambda piece: piece[0].first)
+    unclear = None
+    if items:
+        pieces, unclear = _sub_items_attached(document, pieces)
+    listed = any(kind == _ITEM for _, kind in pieces)  # prose among list items is an entry only when it looks like one
+    entries = [piece for piece, kind in pieces if kind != _PROSE or not listed or _looks_like_reference(_lines_text(document, piece.first, piece.last))]
+    return entries, unclear
+
+
+def _sub_items_attached(document: Document, pieces: list[tuple[_Piece, str]]) -> tuple[list[tuple[_Piece, str]], Optional[int]]:
+    """The pieces with the list items read as the line-by-line reading of ``[n]``
+    entries reads them. Markdown reads ``[n]`` lines as a paragraph, and a bullet
+    under one as a list whose paragraph takes the ``[n]`` lines below it lazily:
+    each of those lines starts an entry of its own, and an item right under a
+    ``[n]`` entry is a note on it when indented deeper than its label (one no
+    deeper is a note too, unless it looks like a reference, but unclearly: its
+    line is returned). Pieces in line order."""
+    lines = document.lines
+    read: list[tuple[_Piece, str]] = []
+    unclear: Optional[int] = None
+    for piece, kind in pieces:
+        if kind != _ITEM:
+            read.append((piece, kind))
+            continue
+        above = read[-1][0] if read else None
+        under = above is not None and above.table is None and _BRACKET_LABEL.match(lines[above.first]) is not None and not _apart(document, above, piece)
+        depth = _indent(lines[above.first if under and above else piece.first])
+        starts = [line for line in range(piece.first + 1, piece.last + 1) if _indent(lines[line]) <= depth and _BRACKET_LABEL.match(lines[line])]
+        end = starts[0] - 1 if starts else piece.last
+        if not under or (_indent(lines[piece.first]) <= depth and _looks_like_reference(_lines_text(document, piece.first, end))):
+            read.append((_Piece(piece.first, end), _ITEM))
+        else:
+            read[-1] = (read[-1][0]._replace(last=end), read[-1][1])
+            if _indent(lines[piece.first]) <= depth and unclear is None:
+                unclear = piece.first
+        ends = [start - 1 for start in starts[1:]] + [piece.last]
+        read += [(_Piece(start, stop), _KEPT) for start, stop in zip(starts, ends)]
+    return read, unclear
+
+
+def _apart(document: Document, above: _Piece, piece: _Piece) -> bool:
+    """Something that renders (a heading, a code block …) lies between two pieces."""
+    return any(document.shows_text(line) for line in range(above.last + 1, piece.first))
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
 
 
 def _top_items(index: _Index, first: int, last: int) -> list[ListItem]:

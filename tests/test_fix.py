@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -436,3 +437,110 @@ def test_file_changed_on_disk_is_not_overwritten(tmp_path: Path) -> None:
         write_atomically(str(path), b"what citelint read\n", b"what citelint would write\n")
     assert path.read_bytes() == b"edited by the writer meanwhile\n"
     assert [p.name for p in tmp_path.iterdir()] == ["ch.md"]
+
+
+# -- sub-items under `[n]` entries --------------------------------------------------
+
+CITATION = re.compile(r"\[CITATION ([\d, ]+)\]")
+LABEL_LINE = re.compile(r"\\?\[(\d+)\\?\]:? ")
+
+
+def cited_entries(text: str) -> list[list[str]]:
+    """What each marker cites, read by hand: under the heading, each `[n]` line
+    starts entry n, and every other line that is not blank belongs to the entry above."""
+    prose, _, listed = text.partition("## References\n")
+    entries: dict[int, list[str]] = {}
+    lines: list[str] = []
+    for line in listed.split("\n"):
+        label = LABEL_LINE.match(line)
+        if label:
+            lines = entries[int(label.group(1))] = [line[label.end() :]]
+        elif line.strip():
+            lines.append(line.strip())
+    return [entries[int(number)] for marker in CITATION.findall(prose) for number in marker.split(",")]
+
+
+SUB_ITEM_A = (
+    b'A. [CITATION 4] B. [CITATION 2] C. [CITATION 3, 1]\n\n## References\n\n[1] "Alpha." Press, 2001. https://example.com/a\n\n'
+    b'[2] "Beta." Press, 2002. https://example.com/b\n[3] "Gamma." Press, 2003. https://example.com/c\n   - a note on Gamma\n'
+    b'[4] "Delta." Press, 2004. https://example.com/d\n'
+).decode()
+SUB_ITEM_B = (
+    b'A. [CITATION 2] B. [CITATION 1] C. [CITATION 3]\n\n## References\n\n[1] "Alpha." Press, 2001. https://example.com/a\n'
+    b'[2] "Beta." Press, 2002. https://example.com/b\n   - a note on Beta\n[3] "Gamma." Press, 2003. https://example.com/c\n'
+).decode()
+OUT_OF_ORDER_FOUR = "A. [CITATION 4] B. [CITATION 2] C. [CITATION 1] D. [CITATION 3]\n\n## References\n\n"
+ALPHA, BETA, GAMMA, DELTA = (f'"{title}." Press, {year}. https://example.com/{title[0].lower()}' for title, year in (("Alpha", 2001), ("Beta", 2002), ("Gamma", 2003), ("Delta", 2004)))
+SUB_ITEM_SHAPES = [
+    pytest.param(SUB_ITEM_A, id="input-a"),
+    pytest.param(SUB_ITEM_B, id="input-b"),
+    pytest.param(OUT_OF_ORDER_FOUR + f"[1]: {ALPHA}\n  - a note on Alpha\n[2]: {BETA}\n[3]: {GAMMA}\n[4]: {DELTA}\n", id="colon-labels"),
+    pytest.param(OUT_OF_ORDER_FOUR + f"\\[1\\] {ALPHA}\n\\[2\\] {BETA}\n   - a note on Beta\n\\[3\\] {GAMMA}\n\\[4\\] {DELTA}\n", id="pandoc-escaped-labels"),
+    pytest.param(OUT_OF_ORDER_FOUR + f"[1] {ALPHA}\n[2] {BETA}\n   - a note on Beta\n\n[3] {GAMMA}\n[4] {DELTA}\n", id="sub-item-then-a-blank-line"),
+    pytest.param(OUT_OF_ORDER_FOUR + f"[1] {ALPHA}\n   - one note\n   - another note\n[2] {BETA}\n[3] {GAMMA}\n[4] {DELTA}\n", id="two-sub-items"),
+    pytest.param(OUT_OF_ORDER_FOUR + f"[1] {ALPHA}\n   - on Alpha\n[2] {BETA}\n   - on Beta\n[3] {GAMMA}\n   - on Gamma\n[4] {DELTA}\n", id="sub-items-under-three-entries"),
+    pytest.param(OUT_OF_ORDER_FOUR + f"[1] {ALPHA}\n[2] {BETA}\n[3] {GAMMA}\n[4] {DELTA}\n   - a note on Delta\n", id="under-the-last-entry"),
+    pytest.param(OUT_OF_ORDER_FOUR + f"[1] {ALPHA}\n   - a note\n     - a note on the note\n[2] {BETA}\n[3] {GAMMA}\n[4] {DELTA}\n", id="nested-sub-items"),
+]
+
+
+@pytest.mark.parametrize("text", SUB_ITEM_SHAPES)
+def test_a_sub_item_moves_with_its_bracket_labelled_entry(text: str) -> None:
+    result = fixed(text)
+    assert cited_entries(result) == cited_entries(text)
+    assert sorted(re.sub(r"\d", "", line) for line in result.split("\n")) == sorted(re.sub(r"\d", "", line) for line in text.split("\n"))
+    assert list(lint_text(result)) == []
+    assert fixed(result) == result
+
+
+def test_input_a_is_renumbered_with_the_note_under_gamma() -> None:
+    assert fixed(SUB_ITEM_A) == (
+        'A. [CITATION 1] B. [CITATION 2] C. [CITATION 3, 4]\n\n## References\n\n[1] "Delta." Press, 2004. https://example.com/d\n\n'
+        '[2] "Beta." Press, 2002. https://example.com/b\n[3] "Gamma." Press, 2003. https://example.com/c\n   - a note on Gamma\n'
+        '[4] "Alpha." Press, 2001. https://example.com/a\n'
+    )
+
+
+def test_input_b_moves_the_note_with_beta() -> None:
+    assert fixed(SUB_ITEM_B) == (
+        'A. [CITATION 1] B. [CITATION 2] C. [CITATION 3]\n\n## References\n\n[1] "Beta." Press, 2002. https://example.com/b\n'
+        '   - a note on Beta\n[2] "Alpha." Press, 2001. https://example.com/a\n[3] "Gamma." Press, 2003. https://example.com/c\n'
+    )
+
+
+def test_the_cli_fixes_input_a_and_check_then_passes(tmp_path: Path) -> None:
+    chapter = tmp_path / "chapter.md"
+    chapter.write_bytes(SUB_ITEM_A.encode())
+    runner = CliRunner()
+    assert runner.invoke(main, ["fix", str(chapter)]).exit_code == 0
+    written = chapter.read_bytes().decode()
+    assert written.count("[4]") == 1 and "[1] " in written
+    assert '[3] "Gamma." Press, 2003. https://example.com/c\n   - a note on Gamma\n[4] ' in written
+    assert cited_entries(written) == cited_entries(SUB_ITEM_A)
+    assert runner.invoke(main, ["check", str(chapter)]).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "line"),
+    [
+        pytest.param(f"[1] {ALPHA}\n- a note on Alpha\n[2] {BETA}\n[3] {GAMMA}\n[4] {DELTA}\n", 6, id="right-under"),
+        pytest.param(f"[1] {ALPHA}\n[2] {BETA}\n[3] {GAMMA}\n[4] {DELTA}\n\n- a note on Delta\n", 10, id="after-a-blank-line"),
+    ],
+)
+def test_an_unindented_bullet_under_a_bracket_labelled_entry_is_not_guessed_at(body: str, line: int) -> None:
+    text = OUT_OF_ORDER_FOUR + body
+    result = fix_text(text)
+    assert result.refused == (
+        f"the bullet on line {line} may be a note on the entry above it or an entry of its own; "
+        "indent it under that entry, or give it a label"
+    )
+    assert result.text == text
+
+
+def test_a_bracket_labelled_line_taken_lazily_by_a_bullet_entry_is_not_moved_with_it() -> None:
+    """A `[n]` line that Markdown reads as the text of a bullet entry above it is an
+    entry of its own: `fix` does not carry its label along unrewritten."""
+    text = OUT_OF_ORDER_FOUR.replace("D. [CITATION 3]", "") + f"[1] {ALPHA}\n\n### Online\n\n- a note\n[2] {BETA}\n[3] {GAMMA}\n[4] {DELTA}\n"
+    result = fix_text(text)
+    assert result.refused == "two entries are labelled 2; say which is which first"
+    assert result.text == text

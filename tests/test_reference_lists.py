@@ -499,3 +499,67 @@ def test_a_marker_is_in_the_list_exactly_when_its_line_is(text: str) -> None:
     inside = [d.line for d in lint_text(text) if d.code == "CIT006" and "inside the reference list" in d.message]
     assert inside == [chapter.document.line_of(m.start) + 1 for m, held in zip(chapter.markers, by_line) if held]
     assert any(by_line) == ("[CITATION" in text.split("\n1. ", 1)[1].split("\n\n")[0])
+
+
+# -- sub-items under `[n]` entries ------------------------------------------------
+# Markdown reads `[n] …` lines as one paragraph and an indented `- note` under one of
+# them as a list, whose paragraph takes the `[n]` lines after it lazily; citelint reads
+# `[n]` entries line by line: each `[n]` line starts an entry, and a sub-item belongs
+# to the entry above it, as under a `1.` entry.
+
+ALPHA = '"Alpha." Press, 2001. https://example.com/a'
+BETA = '"Beta." Press, 2002. https://example.com/b'
+GAMMA = '"Gamma." Press, 2003. https://example.com/c'
+DELTA = '"Delta." Press, 2004. https://example.com/d'
+CITES_FOUR = "A. [CITATION 1] B. [CITATION 2] C. [CITATION 3] D. [CITATION 4]\n\n## References\n\n"
+
+
+def entry_spans(text: str) -> list[tuple[int, int, int]]:
+    """Each entry's number, first and last line (1-based)."""
+    return [(entry.number, entry.first_line + 1, entry.last_line + 1) for entry in reference_list(text).entries]
+
+
+@pytest.mark.parametrize(
+    ("body", "spans"),
+    [
+        pytest.param(f"[1] {ALPHA}\n[2] {BETA}\n   - a note on Beta\n[3] {GAMMA}\n[4] {DELTA}\n", [(1, 5, 5), (2, 6, 7), (3, 8, 8), (4, 9, 9)], id="sub-item"),
+        pytest.param(f"[1] {ALPHA}\n\n[2] {BETA}\n[3] {GAMMA}\n   - a note on Gamma\n[4] {DELTA}\n", [(1, 5, 5), (2, 7, 7), (3, 8, 9), (4, 10, 10)], id="after-a-blank-line"),
+        pytest.param(f"[1]: {ALPHA}\n  - a note on Alpha\n[2]: {BETA}\n[3]: {GAMMA}\n[4]: {DELTA}\n", [(1, 5, 6), (2, 7, 7), (3, 8, 8), (4, 9, 9)], id="colon-labels"),
+        pytest.param(f"\\[1\\] {ALPHA}\n\\[2\\] {BETA}\n   - a note on Beta\n\\[3\\] {GAMMA}\n\\[4\\] {DELTA}\n", [(1, 5, 5), (2, 6, 7), (3, 8, 8), (4, 9, 9)], id="pandoc-escaped-labels"),
+        pytest.param(f"[1] {ALPHA}\n[2] {BETA}\n   - a note on Beta\n\n[3] {GAMMA}\n[4] {DELTA}\n", [(1, 5, 5), (2, 6, 7), (3, 9, 9), (4, 10, 10)], id="sub-item-then-a-blank-line"),
+        pytest.param(f"[1] {ALPHA}\n[2] {BETA}\n   - one note\n   - another note\n[3] {GAMMA}\n[4] {DELTA}\n", [(1, 5, 5), (2, 6, 8), (3, 9, 9), (4, 10, 10)], id="two-sub-items"),
+        pytest.param(f"[1] {ALPHA}\n   - on Alpha\n[2] {BETA}\n   - on Beta\n[3] {GAMMA}\n[4] {DELTA}\n", [(1, 5, 6), (2, 7, 8), (3, 9, 9), (4, 10, 10)], id="sub-items-under-two-entries"),
+        pytest.param(f"[1] {ALPHA}\n[2] {BETA}\n[3] {GAMMA}\n[4] {DELTA}\n   - a note on Delta\n", [(1, 5, 5), (2, 6, 6), (3, 7, 7), (4, 8, 9)], id="under-the-last-entry"),
+        pytest.param(f"[1] {ALPHA}\n   - a note\n     - a note on the note\n[2] {BETA}\n[3] {GAMMA}\n[4] {DELTA}\n", [(1, 5, 7), (2, 8, 8), (3, 9, 9), (4, 10, 10)], id="nested-sub-items"),
+        pytest.param(f"[1] {ALPHA}\n   1. a numbered note\n[2] {BETA}\n[3] {GAMMA}\n[4] {DELTA}\n", [(1, 5, 6), (2, 7, 7), (3, 8, 8), (4, 9, 9)], id="numbered-sub-item"),
+        pytest.param(f"[1] {ALPHA}\n   Note: a note on Alpha\n[2] {BETA}\n[3] {GAMMA}\n[4] {DELTA}\n", [(1, 5, 6), (2, 7, 7), (3, 8, 8), (4, 9, 9)], id="indented-note"),
+        pytest.param(f"[1] {ALPHA}\n   - a note\nthat wraps\n[2] {BETA}\n[3] {GAMMA}\n[4] {DELTA}\n", [(1, 5, 7), (2, 8, 8), (3, 9, 9), (4, 10, 10)], id="wrapped-sub-item"),
+    ],
+)
+def test_a_sub_item_belongs_to_the_bracket_labelled_entry_above_it(body: str, spans: list[tuple[int, int, int]]) -> None:
+    text = CITES_FOUR + body
+    assert entry_spans(text) == spans
+    assert found(text) == []
+
+
+def test_a_sub_item_is_part_of_its_entrys_text() -> None:
+    text = CITES_FOUR + f"[1] {ALPHA}\n[2] {BETA}\n   - a note on Beta\n[3] {GAMMA}\n[4] {DELTA}\n"
+    assert [entry.text for entry in reference_list(text).entries] == [ALPHA, f"{BETA} - a note on Beta", GAMMA, DELTA]
+
+
+def test_a_sub_item_does_not_hide_the_entries_after_it() -> None:
+    text = f"A. [CITATION 1] B. [CITATION 2] C. [CITATION 3]\n\n## References\n\n[1] {ALPHA}\n  - about Alpha\n[2] {BETA}\n[3] {GAMMA}\n"
+    assert found(text) == []
+    assert [entry.number for entry in reference_list(text).entries] == [1, 2, 3]
+
+
+def test_a_sub_item_under_a_numbered_entry_reads_as_it_did() -> None:
+    text = CITES_FOUR + f"1. {ALPHA}\n2. {BETA}\n   - a note on Beta\n3. {GAMMA}\n4. {DELTA}\n"
+    assert entry_spans(text) == [(1, 5, 5), (2, 6, 7), (3, 8, 8), (4, 9, 9)]
+    assert found(text) == []
+
+
+def test_an_unindented_bullet_that_is_a_reference_stays_an_entry_of_its_own() -> None:
+    text = "A. [CITATION 1] B. [CITATION 2] C. [CITATION 3]\n\n## References\n\n" + f"[1] {ALPHA}\n[2] {BETA}\n- {GAMMA}\n"
+    assert entry_spans(text) == [(1, 5, 5), (2, 6, 6), (3, 7, 7)]
+    assert found(text) == []
