@@ -434,12 +434,14 @@ _ENTRY_END = lazy(r"(?:[.!?][\"\u201d')\]]*|(?:1[5-9]|20)\d\d[a-z]?\)?\.?|n\.\s?
 def _entry_starts(document: Document, numbers: list[int], texts: list[str]) -> list[int]:
     """The lines (of ``numbers``, non-blank, in order) where an entry starts: not an
     indented continuation, and not the hard-wrapped rest of the entry above it (in
-    Markdown that wraps: adjacent lines only, a blank line always ends an entry)."""
+    Markdown that wraps: adjacent lines only, a blank line always ends an entry; a
+    ``[n]`` label always starts one)."""
     starts: list[int] = []
     so_far = ""
     for index, (number, text) in enumerate(zip(numbers, texts)):
         adjacent = index > 0 and numbers[index - 1] == number - 1
-        if _is_continuation(text, document) or (adjacent and _may_wrap(document) and wraps_on(so_far, text)):
+        wraps = adjacent and _may_wrap(document) and not _BRACKET_LABEL.match(text) and wraps_on(so_far, text)
+        if _is_continuation(text, document) or wraps:
             so_far = f"{so_far} {text.strip()}"[-MAX_REFERENCE_LINE:]
             continue
         starts.append(number)

@@ -171,3 +171,35 @@ def test_fix_moves_the_entries_and_leaves_a_trailing_comment_where_it_is(ending:
         '1. "Two." Example Press, 2021. https://example.com/2\n'
         '2. "One." Example Press, 2020. https://example.com/1\n' + ending
     )
+
+
+# -- sub-items under `[n]` entries ------------------------------------------------
+
+UNHEADED_BRACKETS = (
+    "A. [CITATION 2] B. [CITATION 1] C. [CITATION 3]\n\n"
+    '[1] "Alpha." Press, 2001. https://example.com/a\n[2] "Beta." Press, 2002. https://example.com/b\n'
+    '{note}[3] "Gamma." Press, 2003. https://example.com/c\n'
+)
+
+
+def test_an_indented_sub_item_moves_with_its_unheaded_entry() -> None:
+    text = UNHEADED_BRACKETS.format(note="   - a note on Beta\n")
+    assert entries(text) == [(1, 3), (2, 4), (3, 6)]
+    result = fix_text(text)
+    assert result.refused is None, result.refused
+    assert result.text == (
+        "A. [CITATION 1] B. [CITATION 2] C. [CITATION 3]\n\n"
+        '[1] "Beta." Press, 2002. https://example.com/b\n   - a note on Beta\n[2] "Alpha." Press, 2001. https://example.com/a\n'
+        '[3] "Gamma." Press, 2003. https://example.com/c\n'
+    )
+
+
+def test_a_bracket_label_after_an_unindented_bullet_starts_an_entry() -> None:
+    """A bullet at the margin under `[2]` is a note or an entry: the `[3]` line after
+    it is never read as its wrapped rest, and `fix` does not guess."""
+    text = UNHEADED_BRACKETS.format(note="- a note on Beta\n")
+    assert [number for number, _ in entries(text)][-1] == 3
+    assert entries(text)[-1] == (3, 6)
+    result = fix_text(text)
+    assert result.refused is not None
+    assert result.text == text
