@@ -219,3 +219,28 @@ def test_the_literal_bracket_search_finds_what_the_class_search_finds(text: str)
 def test_a_fullwidth_bracket_anywhere_keeps_the_full_search() -> None:
     found = lint_text("Text [CITATION 1] and \u3010CITATION 2\u3011.\n\n## References\n\n1. A\n2. B\n")
     assert any("fullwidth" in finding.message for finding in found)
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u00ad", "\u200d", "\u200c", "\u2060", "\ufeff"])
+@pytest.mark.parametrize("at", [1, 4, 7])
+def test_an_invisible_character_inside_the_keyword_is_a_near_miss(invisible: str, at: int) -> None:
+    """Found by an audit: `[CITA\u200bTION 2]` looks exactly like a marker and was read
+    as nothing at all (one after `[` or before the number was reported). It is a
+    near-miss that names the character, and `fix` rewrites it."""
+    keyword = "CITATION"[:at] + invisible + "CITATION"[at:]
+    text = f"A claim. [CITATION 1] Another. [CITATION 2] More. [{keyword} 2]" + REFS.replace("3. \"Three.\" Example Press, 2022. https://example.com/3\n", "")
+    found = lint_text(text)
+    assert [(d.code, d.column) for d in found] == [("CIT005", 51)]
+    assert f"U+{ord(invisible):04X}" in found[0].message and "write `[CITATION 2]`" in found[0].message
+    fixed = fix_text(text)
+    assert fixed.text == text.replace(f"[{keyword} 2]", "[CITATION 2]")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["[", "]", "CITATION", "citations", " ", "\t", "1", "x", "\n", "CI", "TATION"]), max_size=20).map("".join))
+def test_the_search_for_invisible_characters_finds_what_the_plain_search_finds_without_them(text: str) -> None:
+    """Where the text has no invisible character between a keyword's letters, the
+    search that allows them matches exactly where the plain search does."""
+    plain = [(match.span(), match.group(1)) for match in candidate_pattern("CITATION", fullwidth=False).finditer(text)]
+    allowing = [(match.span(), match.group(1)) for match in candidate_pattern("CITATION", fullwidth=False, invisible=True).finditer(text)]
+    assert allowing == plain

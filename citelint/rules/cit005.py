@@ -25,7 +25,8 @@ spaces (`[ CITATION 3 ]`, `[CITATION  3]`), a locator without its comma
 (`[CITATION 2 p. 4]`), digits other than 0-9 (`[CITATION ٣]`), a no-break, thin or
 zero-width space, an em dash or minus sign, or a fullwidth comma copied in from a
 word processor or web page (shown as `<U+00A0>`: it looks like a marker and is not
-one), brackets written as HTML character references (`&#91;CITATION 2&#93;`, which
+one; an invisible character such as a zero-width space or a soft hyphen counts even
+between the keyword's letters), brackets written as HTML character references (`&#91;CITATION 2&#93;`, which
 renders as a marker), a range of more than 500 references, and a number of more
 than nine digits (no list holds a billion references). A wrong-case keyword counts
 only when what follows it is empty or number-like, so `[citation needed]` is prose.
