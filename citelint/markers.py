@@ -605,7 +605,8 @@ def _bracket_markers(document: Document) -> list[Marker]:
             marker, covered = _ieee_range(text, marker)
         if all(number in YEAR_LIKE for number in marker.numbers):
             continue  # `[2020]`, `[2016, 2019]`: years put in, as in a quotation
-        role = "label" if line_start else "linked" if body.strip() in defined else ""
+        labels = (body.strip(),) if marker.end == end else _range_labels(marker)
+        role = "label" if line_start else "linked" if any(label in defined for label in labels) else ""
         markers.append(marker._replace(role=role) if role else marker)
     return markers
 
@@ -636,6 +637,27 @@ def _ieee_range(text: str, marker: Marker) -> tuple[Marker, int]:
     raw = text[marker.start : end]
     part = Part(1, following.end(2) - marker.start, first, last)
     return marker._replace(end=end, text=raw, numbers=tuple(range(first, last + 1)), parts=(part,)), end
+
+
+def _range_labels(marker: Marker) -> tuple[str, str]:
+    """The labels of the two brackets of ``[1]–[3]``: a ``[3]: url`` definition
+    makes the second a link as it does a ``[3]`` alone."""
+    return str(marker.numbers[0]), str(marker.numbers[-1])
+
+
+def _range_ends(text: str, marker: Marker) -> tuple[Marker, Marker]:
+    """The two brackets of ``[1]–[3]`` (or pandoc's ``\\[1\\]–\\[3\\]``), each as the marker it is alone."""
+    first_end = marker.start + marker.text.index("]") + 1
+    following = _NEXT_BRACKET_NUMBER.match(text, first_end)
+    assert following is not None
+    second_start = following.start(2) - 1
+    return _bracket_single(text, marker.start, first_end, marker.escaped), _bracket_single(text, second_start, following.end(), marker.escaped)
+
+
+def _bracket_single(text: str, start: int, end: int, escaped: bool) -> Marker:
+    """``[3]`` (or ``[3\\]``) from ``start`` to ``end``, a well-formed marker citing its number."""
+    digits = text[start + 1 : end - 1].rstrip("\\")
+    return Marker(start, end, text[start:end], (int(digits),), parts=(Part(1, 1 + len(digits), int(digits), int(digits)),), escaped=escaped)
 
 
 def _superscript_markers(document: Document) -> list[Marker]:
@@ -798,16 +820,33 @@ def settle_markers(markers: tuple[Marker, ...], document: Document, references: 
     if references is not None:
         labels = {entry.label_span.start for entry in references.entries if entry.label_span is not None}
     defined = _defined_labels(document) if any(marker.role == "linked" for marker in markers) else {}
-    kept = []
+    kept: list[Marker] = []
     for marker in markers:
         if marker.role and marker.parts and marker.start + marker.parts[0].start in labels:
             continue  # an entry's label, `[1] A. Author, …`
         if marker.role == "linked":
-            line = defined.get(marker.text.strip("[]\\ "))
-            if line is None or references is None or not references.holds_line(line):
-                continue  # a link to a definition that is not the reference entry
+            kept += _unlinked(marker, document.text, defined, references)
+            continue
         kept.append(marker)
     return tuple(kept)
+
+
+def _unlinked(marker: Marker, text: str, defined: dict[str, int], references: Optional[_ReferenceList]) -> list[Marker]:
+    """A marker with a ``[1]: url`` definition, as it cites: a bracket whose
+    definition is not an entry of the list is a link. ``[1]–[3]`` is one marker
+    when neither bracket is such a link, else each bracket is read alone."""
+    if marker.text.count("[") != 2:  # one bracket: a marker's body holds none
+        return [] if _links_elsewhere(str(marker.numbers[0]), defined, references) else [marker]
+    if not any(_links_elsewhere(label, defined, references) for label in _range_labels(marker)):
+        return [marker]
+    ends = _range_ends(text, marker)
+    return [end for end in ends if end.numbers[0] not in YEAR_LIKE and not _links_elsewhere(str(end.numbers[0]), defined, references)]
+
+
+def _links_elsewhere(label: str, defined: dict[str, int], references: Optional[_ReferenceList]) -> bool:
+    """``[label]`` is a link to a ``[label]: url`` definition that is not an entry of the list."""
+    line = defined.get(label)
+    return line is not None and (references is None or not references.holds_line(line))
 
 
 def evidence(markers: tuple[Marker, ...]) -> list[Marker]:

@@ -377,6 +377,14 @@ FIX_CASES = [
     ),
     pytest.param(
         BRACKETS,
+        'A claim [3]. Another [1]. A third [2]. Two agree [1]–[2].\n\n## References\n\n'
+        '[1]: https://example.com/a "Alpha. Press, 2001"\n[2]: https://example.com/b "Beta. Press, 2002"\n[3]: https://example.com/c "Gamma. Press, 2003"\n',
+        'A claim [1]. Another [2]. A third [3]. Two agree [2]–[3].\n\n## References\n\n'
+        '[1]: https://example.com/c "Gamma. Press, 2003"\n[2]: https://example.com/a "Alpha. Press, 2001"\n[3]: https://example.com/b "Beta. Press, 2002"\n',
+        id="ieee-range-with-link-definitions",
+    ),
+    pytest.param(
+        BRACKETS,
         "Dose [2]. Harm [1].\n\n[1]: https://example.com/a \"Alpha, 2001.\"\n[2]: https://example.com/b \"Beta, 2002.\"\n",
         "Dose [1]. Harm [2].\n\n[1]: https://example.com/b \"Beta, 2002.\"\n[2]: https://example.com/a \"Alpha, 2001.\"\n",
         id="link-definitions",
