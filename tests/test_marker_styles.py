@@ -293,6 +293,76 @@ def test_citations_written_together_are_citations_unless_markdown_makes_a_link(t
     assert [marker.numbers for marker in Chapter.parse(text, BRACKETS).markers] == expected
 
 
+# IEEE's `[1]–[3]` with the reference list in each of its forms: a list written as
+# `[1]: url "title"` definitions must not make the range's brackets links.
+LIST_FORMS = {
+    "link-definitions": '[{n}]: https://example.com/{n} "{title}. Example Press, {year}."',
+    "labelled-lines": '[{n}] "{title}." Example Press, {year}. https://example.com/{n}',
+    "numbered-items": '{n}. "{title}." Example Press, {year}. https://example.com/{n}',
+}
+
+
+def listed_as(form: str, numbers: tuple[int, ...] = (1, 2, 3)) -> str:
+    entries = [LIST_FORMS[form].format(n=n, title=TITLES[n - 1], year=2000 + n) for n in numbers]
+    return "\n\n## References\n\n" + "\n".join(entries) + "\n"
+
+
+def cited_entries(text: str) -> list[tuple[str, ...]]:
+    """For each citation, the texts of the entries it cites."""
+    chapter = Chapter.parse(text, BRACKETS)
+    entries = {entry.number: entry.text for entry in chapter.references.entries}  # type: ignore[union-attr]
+    return [tuple(entries.get(number, f"<no entry {number}>") for number in marker.numbers) for marker in chapter.citations()]
+
+
+IEEE_RANGES = [
+    pytest.param("A [3]. Then [1]–[2] agree.", [(3,), (1, 2)], id="en-dash"),
+    pytest.param("A [3]. Then [1]-[2] agree.", [(3,), (1, 2)], id="hyphen"),
+    pytest.param("A [3]. Then [1]--[2] agree.", [(3,), (1, 2)], id="double-hyphen"),
+    pytest.param("A [3]. Then [1] – [2] agree.", [(3,), (1, 2)], id="spaced"),
+    pytest.param("A [3]. Then \\[1\\]–\\[2\\] agree.", [(3,), (1, 2)], id="pandoc-escaped"),
+    pytest.param("A [2]. Then [1]–[3] agree.", [(2,), (1, 2, 3)], id="middle-defined-too"),
+    pytest.param("A [3]. Then\n[1]–[2] agree.", [(3,), (1, 2)], id="at-line-start"),
+    pytest.param("A [3]. Then [1], [2] agree.", [(3,), (1,), (2,)], id="comma-list"),
+    pytest.param("A [3]. Then [1]—[2] agree.", [(3,), (1,), (2,)], id="em-dash-is-two-markers"),
+]
+
+
+@pytest.mark.parametrize("form", list(LIST_FORMS))
+@pytest.mark.parametrize(("prose", "numbers"), IEEE_RANGES)
+def test_an_ieee_range_cites_the_same_whatever_form_the_list_takes(form: str, prose: str, numbers: list[tuple[int, ...]]) -> None:
+    """Cited out of order: one CIT003, no CIT002, and `fix` renumbers the range with
+    the rest, so that every citation still points at the entries it pointed at."""
+    text = prose + listed_as(form)
+    assert [marker.numbers for marker in Chapter.parse(text, BRACKETS).citations()] == numbers
+    assert codes(text, BRACKETS) == ["CIT003"]
+    result = fix_text(text, BRACKETS)
+    assert result.refused is None
+    assert cited_entries(result.text) == cited_entries(text)
+    assert codes(result.text, BRACKETS) == []
+    assert fix_text(result.text, BRACKETS).text == result.text
+
+
+@pytest.mark.parametrize("form", list(LIST_FORMS))
+def test_an_ieee_range_to_a_number_the_list_lacks_is_cit001_and_fix_refuses(form: str) -> None:
+    text = "A [3]. Then [2]–[4] agree. And [1]." + listed_as(form)
+    assert sorted(set(codes(text, BRACKETS))) == ["CIT001", "CIT003"]
+    result = fix_text(text, BRACKETS)
+    assert result.refused is not None and result.text == text
+
+
+@pytest.mark.parametrize(
+    ("stray", "expected"),
+    [pytest.param(1, [("[2]", (2,)), ("[3]", (3,))], id="first"), pytest.param(3, [("[2]", (2,)), ("[1]", (1,))], id="second")],
+)
+def test_a_range_bracket_with_a_definition_outside_the_list_is_a_link_and_the_other_cites(stray: int, expected: list[tuple[str, tuple[int, ...]]]) -> None:
+    """As a `[1]` alone with a `[1]: url` that is not an entry: a link, not a citation."""
+    text = f"A [2]. Then [1]–[3] agree.\n\n[{stray}]: https://elsewhere.example/\n" + listed_as("labelled-lines")
+    assert cited(text, BRACKETS) == expected
+    result = fix_text(text, BRACKETS)
+    assert result.refused is None
+    assert cited_entries(result.text) == cited_entries(text)
+
+
 def test_a_reference_tables_number_cells_are_labels_not_citations() -> None:
     text = 'One [1]. Two [2].\n\n## References\n\n| # | Source | Link |\n|---|---|---|\n| [1] | "One." 2020 | https://example.com/1 |\n| [2] | "Two." 2021 | https://example.com/2 |\n'
     chapter = Chapter.parse(text, BRACKETS)
