@@ -631,7 +631,7 @@ ORACLE_MARKERS = {
     "brackets": re.compile(r"(?<![\w\]\[!^])\[(\d+)\][-\u2013]\[(\d+)\]|(?<![\w\]\[!^])\[(\d[^\[\]\n]*)\](?![(\[{])"),
     "superscript": re.compile(r"<sup>([^<>]*)</sup>|\^([^\s^]+)\^|([" + SUPERSCRIPT_DIGITS + ",\u207b]+)"),
 }
-ORACLE_ENTRY = re.compile(r'^(?:\[(\d+)\]:? |(\d+)\. )"?(\w+)', re.MULTILINE)
+ORACLE_ENTRY = re.compile(r'^(?:\[(\d+)\]:? (?:https://\S+ )?|(\d+)\. )"?(\w+)', re.MULTILINE)
 
 
 def oracle(text: str, style: str) -> list[tuple[str, ...]]:
@@ -689,7 +689,8 @@ NOISE = [
 
 
 @st.composite
-def styled_chapters(draw: st.DrawFn, style: str) -> str:
+def styled_chapters(draw: st.DrawFn, style: str, definitions: bool = False) -> str:
+    """A chapter in the style; ``definitions``: its list written as `[1]: url "title"`."""
     count = draw(st.integers(2, 6))
     paragraphs = []
     for _ in range(draw(st.integers(1, 4))):
@@ -699,17 +700,18 @@ def styled_chapters(draw: st.DrawFn, style: str) -> str:
             pieces.append("A claim here" + _form(draw, style, numbers) + "." + draw(st.sampled_from(["", *NOISE])))
         paragraphs.append(" ".join(pieces))
     order = draw(st.permutations(range(count)))
-    label = "[{}] " if style == "brackets" else "{}. "
-    entries = [label.format(n) + f'"{TITLES[index]}." Example Press, {2000 + n}. https://example.com/{TITLES[index].lower()}' for n, index in enumerate(order, 1)]
+    label = "[{n}] " if style == "brackets" else "{n}. "
+    entry = '[{n}]: https://example.com/{slug} "{title}. Example Press, {year}."' if definitions else label + '"{title}." Example Press, {year}. https://example.com/{slug}'
+    entries = [entry.format(n=n, title=TITLES[index], slug=TITLES[index].lower(), year=2000 + n) for n, index in enumerate(order, 1)]
     tail = "\n\n[^1]: A footnote.\n" if any("[^1]" in paragraph for paragraph in paragraphs) else "\n"
     return "\n\n".join(paragraphs) + tail + "\n## References\n\n" + "\n".join(entries) + "\n"
 
 
-@pytest.mark.parametrize("style", ["brackets", "superscript"])
+@pytest.mark.parametrize(("style", "definitions"), [("brackets", False), ("brackets", True), ("superscript", False)], ids=["brackets", "brackets-link-definitions", "superscript"])
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
-def test_fix_never_changes_what_a_citation_points_to_in_any_style(style: str, data: st.DataObject) -> None:
-    text = data.draw(styled_chapters(style))
+def test_fix_never_changes_what_a_citation_points_to_in_any_style(style: str, definitions: bool, data: st.DataObject) -> None:
+    text = data.draw(styled_chapters(style, definitions))
     chosen = BRACKETS if style == "brackets" else SUPERSCRIPT
     result = fix_text(text, chosen)
     if result.refused is not None:
