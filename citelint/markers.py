@@ -3,7 +3,7 @@
 A candidate is an opening bracket (or a fullwidth one), optional blanks and the
 marker keyword in any case (or its plural), not followed by a letter. What
 follows up to the closing bracket (before any other bracket, on the same line or,
-for a hard-wrapped marker, over a few lines with no blank line between) decides
+for a hard-wrapped marker, over a few lines of its paragraph) decides
 what it is: a well-formed marker (numbers, ranges, perhaps a locator such as
 ``p. 4``), a malformed one (CIT005), or prose such as ``[citation needed]``. A
 marker keeps where each number is written (``Marker.parts``), so renumbering
@@ -180,7 +180,7 @@ def find_markers(document: Document, keyword: str = "CITATION", style: str = "ci
                 known = shared[written] = (written, (number,), _simple_parts(len(keyword), number))
             markers.append(Marker(start, quick.end(), known[0], known[1], None, None, known[2], escaped))
             continue
-        marker = _classify(text, match, keyword)
+        marker = _classify(document, match, keyword)
         if marker is not None:
             markers.append(marker)
     # Brackets written as character references render as a marker too. Looked for only
@@ -226,13 +226,14 @@ def _entity_markers(document: Document, keyword: str) -> list[Marker]:
     return found
 
 
-def _classify(text: str, match: re.Match[str], keyword: str) -> Optional[Marker]:
+def _classify(document: Document, match: re.Match[str], keyword: str) -> Optional[Marker]:
+    text = document.text
     before_keyword = text[match.start() + 1 : match.start(1)].strip(" \t")
     if before_keyword and (before_keyword.isascii() or _plain(before_keyword).strip()):
         return None  # `[*CITATION`, `["Citation`: not a marker, only odd spaces may stand there
     start = match.start()
     escaped = start > 0 and text[start - 1] == "\\" and (start < 2 or text[start - 2] != "\\")
-    body, closed, body_end = _marker_body(text, match.end())
+    body, closed, body_end = _marker_body(document, match.end())
     if closed and body.endswith("\\") and not body.endswith("\\\\"):
         body = body[:-1]  # `[CITATION 3\]`: an escaped bracket, as exporters write it, renders `]`
     exact = match.group(1) == keyword and match.group().startswith("[" + keyword)
@@ -253,21 +254,32 @@ def _classify(text: str, match: re.Match[str], keyword: str) -> Optional[Marker]
     return Marker(start, end, text[start:end], (), f"`{shown}` is never closed with `]`", escaped=escaped)
 
 
-def _marker_body(text: str, position: int) -> tuple[str, bool, int]:
+def _marker_body(document: Document, position: int) -> tuple[str, bool, int]:
     """The text from ``position`` to the closing bracket, whether there is one, and
-    where the body ends. A marker may be hard-wrapped over a few lines, as pandoc
-    (at 72 columns), Prettier and editors' reflow write it; a blank line ends it."""
+    where the body ends. A marker may be hard-wrapped over a few lines of its
+    paragraph (or heading), as pandoc (at 72 columns), Prettier and editors' reflow
+    write it; a blank line ends it, and so does a line of another block (a heading
+    ends at its line's end, a quote or list item that starts is a block of its own),
+    as Markdown renders it."""
+    text = document.text
     match = _BODY_END.match(text, position)
     assert match is not None
     end = stop = match.end()
     if end < len(text) and text[end] in _CLOSING:
         return text[position:end], True, end
+    line = block = -1  # looked up only for a marker that wraps
     for _ in range(MAX_WRAPPED_LINES):
         if stop >= len(text) or text[stop] != "\n":
             break
         following = _BODY_END.match(text, stop + 1)
         assert following is not None
         if not text[stop + 1 : following.end()].strip(" \t>") or following.end() - position > MAX_WRAPPED_BODY:
+            break
+        if line < 0:
+            line = document.line_of(position)
+            block = document.line_block[line]
+        line += 1
+        if document.line_block[line] != block:
             break
         stop = following.end()
         if stop < len(text) and text[stop] in _CLOSING:
@@ -586,7 +598,7 @@ def _bracket_markers(document: Document) -> list[Marker]:
         before = text[start - 2 if escaped else start - 1] if start > (1 if escaped else 0) else ""
         if before and (before.isalnum() or before == "_" or before in _NOT_BEFORE_BRACKET):
             continue  # `a[1]`, `![1](image)`, `[[1]]`, `f(x)[1]`
-        body, closed, body_end = _marker_body(text, start + 1)
+        body, closed, body_end = _marker_body(document, start + 1)
         if not closed or text[body_end] != "]":
             continue
         end = body_end + 1

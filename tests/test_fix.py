@@ -544,3 +544,25 @@ def test_a_bracket_labelled_line_taken_lazily_by_a_bullet_entry_is_not_moved_wit
     result = fix_text(text)
     assert result.refused == "two entries are labelled 2; say which is which first"
     assert result.text == text
+
+
+def test_a_marker_split_where_a_heading_ends_is_not_a_citation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`## Results [CITATION` is a heading and `2]` a paragraph (as Markdown renders
+    them): no marker cites 2, so nothing is out of order and `fix` rewrites no `2]`."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    data = (
+        b'## Results [CITATION\n2]\n\nA claim. [CITATION 1]\n\n## References\n\n'
+        b'1. "Alpha." Press, 2001. https://example.com/a\n2. "Beta." Press, 2002. https://example.com/b\n'
+    )
+    (tmp_path / "h.md").write_bytes(data)
+    checked = CliRunner().invoke(main, ["check", "h.md"])
+    assert checked.exit_code == 1
+    assert checked.stdout.splitlines()[:2] == [
+        "h.md:1:12: CIT005 malformed citation marker: `[CITATION` is never closed with `]`",
+        "h.md:9:1: CIT002 reference 2 is never cited; cite it with [CITATION 2] or remove it",
+    ]
+    diff = CliRunner().invoke(main, ["fix", "--diff", "h.md"])
+    assert (diff.exit_code, diff.stdout) == (0, "")
+    assert CliRunner().invoke(main, ["fix", "h.md"]).exit_code == 0
+    assert (tmp_path / "h.md").read_bytes() == data

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citelint import fix_text, lint_text
+from citelint.config import Settings
 from citelint.markers import candidate_pattern
 
 REFS = (
@@ -30,6 +31,11 @@ def codes(text: str) -> list[tuple[str, int, int]]:
         pytest.param("A [CITATION 1,\n2] b [CITATION 3] here.", id="wrapped-in-list"),
         pytest.param("A [CITATION 1,\n  2] b [CITATION 3] here.", id="wrapped-indented"),
         pytest.param("> A [CITATION\n> 1] b [CITATION 2] c [CITATION 3] here.", id="wrapped-in-quote"),
+        pytest.param("> A [CITATION\n1] b [CITATION 2] c [CITATION 3] here.", id="wrapped-onto-a-lazy-quote-line"),
+        pytest.param("- A [CITATION\n  1] b [CITATION 2] c [CITATION 3] here.", id="wrapped-in-list-item"),
+        pytest.param("- A [CITATION\n1] b [CITATION 2] c [CITATION 3] here.", id="wrapped-onto-a-lazy-item-line"),
+        pytest.param("> - A [CITATION\n>   1] b [CITATION 2] c [CITATION 3] here.", id="wrapped-in-item-in-quote"),
+        pytest.param("A [CITATION 1,\n2,\n3] b here.", id="wrapped-over-three-lines"),
         pytest.param("A [CITATION 1, p. 4] b [CITATION 2, pp. 4\u20135] c [CITATION 3, ch. 3] here.", id="locators"),
         pytest.param("A [CITATION 1, \u00a74] b [CITATION 2, 3, fig. 2] here.", id="section-and-figure"),
         pytest.param("A [CITATION 1,p. 4] b [CITATION 2-3, at 17] here.", id="locator-without-space"),
@@ -115,6 +121,38 @@ def test_a_blank_line_ends_a_marker() -> None:
     text = "A [CITATION\n\n1] b [CITATION 1] end." + REFS.replace("2. \"Two.\"", "2. \"Two.\"")
     found = [d.message for d in lint_text(text) if d.code == "CIT005"]
     assert found == ["malformed citation marker: `[CITATION` is never closed with `]`"]
+
+
+@pytest.mark.parametrize(
+    ("prose", "column"),
+    [
+        pytest.param("## Results [CITATION\n2]\n\nA claim [CITATION 1] and [CITATION 3] here.", 12, id="atx-heading"),
+        pytest.param("> ## Results [CITATION\n> 2]\n\nA claim [CITATION 1] and [CITATION 3] here.", 14, id="heading-in-quote"),
+        pytest.param("A claim [CITATION\n> 2] goes on [CITATION 1] and [CITATION 3] here.", 9, id="quote-starts"),
+        pytest.param("> A claim [CITATION\n>> 2] goes on [CITATION 1] and [CITATION 3] here.", 11, id="nested-quote-starts"),
+        pytest.param("A claim [CITATION 2,\n> 1] goes on [CITATION 1] and [CITATION 3] here.", 9, id="list-into-quote"),
+        pytest.param("A claim [CITATION\n# 2] heading\n\nThen [CITATION 1] and [CITATION 3] here.", 9, id="heading-starts"),
+    ],
+)
+def test_a_marker_does_not_wrap_into_another_block(prose: str, column: int) -> None:
+    """Markdown renders `## Results [CITATION` as a heading and `2]` as a paragraph of its
+    own: no marker, so no citation of 2, nothing to renumber, and entry 2 is uncited."""
+    text = prose + REFS
+    found = lint_text(text)
+    assert [(d.code, d.line, d.column) for d in found if d.code in ("CIT002", "CIT003", "CIT005")] == [
+        ("CIT005", 1, column),
+        ("CIT002", text.count("\n", 0, text.index("2. ")) + 1, 1),
+    ]
+    assert "is never closed with `]`" in next(d.message for d in found if d.code == "CIT005")
+    fixed = fix_text(text)
+    assert fixed.refused is None and fixed.text == text
+
+
+def test_a_bracket_marker_does_not_wrap_out_of_a_heading() -> None:
+    text = "## Results [2,\n1]\n\nA claim [1] and [3] here." + REFS
+    brackets = Settings(marker_style="brackets")
+    assert [(d.code, d.line) for d in lint_text(text, brackets)] == [("CIT002", 9)]
+    assert fix_text(text, brackets).text == text
 
 
 def test_obsidian_comments_hide_markers() -> None:

@@ -11,10 +11,14 @@ and a locator that names the part of the source: `[CITATION 1, p. 4]`,
 `fn.`, or the words page, chapter, section, figure, table, note, line, appendix,
 part, volume, column, paragraph, book or at, and runs to the closing bracket; the
 numbers before it are what the marker cites, and `citelint fix` renumbers them and
-keeps the locator. A marker may be hard-wrapped over lines, as pandoc, Prettier and
-editors' reflow write it (`[CITATION` at the end of a line, `1]` on the next): a
-line break inside is a space, as Markdown renders it, and `fix` keeps it; a blank
-line ends a marker.
+keeps the locator. A marker may be hard-wrapped over lines of its paragraph, as
+pandoc, Prettier and editors' reflow write it (`[CITATION` at the end of a line,
+`1]` on the next): a line break inside is a space, as Markdown renders it, and
+`fix` keeps it. A blank line ends a marker, and so does a line of another block,
+as Markdown renders it: a `#` heading ends with its line, and a line that starts a
+quote, a list item, a heading or a code block is a block of its own
+(`## Results [CITATION` with `2]` on the next line is a marker never closed, not a
+citation).
 
 Near-misses are reported: the wrong case (`[Citation 2]`), the plural
 (`[CITATIONS 2]`), a colon, `#` or `No.` before the number (`[CITATION: 2]`,
