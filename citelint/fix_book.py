@@ -204,7 +204,7 @@ def _marker_edits(place: BookChapter, offsets: _SourceOffsets, mapping: dict[int
             continue
         renumbered += marker.well_formed
         normalised += not marker.well_formed
-        edits.append(TextEdit(offsets.of(marker.start), offsets.of(marker.end), text))
+        edits.append(offsets.edit(marker.start, marker.end, text))
     return edits, Counts(renumbered, normalised)
 
 
@@ -282,7 +282,8 @@ def _entry_text(listed: Listed, offsets: _SourceOffsets, markers: list[Marker], 
                 raise Refusal(listed.place.path, f"{marker.shown} on line {listed.line} (in the reference list) cites a number the book does not list")
             text = marker_text(marker, mapping, chapter.settings.marker, chapter.settings.marker_style)
             if text != marker.text:
-                inner.append(TextEdit(offsets.of(marker.start) - start, offsets.of(marker.end) - start, text))
+                edit = offsets.edit(marker.start, marker.end, text)
+                inner.append(TextEdit(edit.start - start, edit.end - start, edit.text))
     text = source[start:end]
     return apply_edits(text, inner) if inner else text
 

@@ -298,7 +298,7 @@ class _Plan:
             self.renumbered += 1
         else:
             self.normalised += 1
-        return TextEdit(offsets.of(marker.start), offsets.of(marker.end), text)
+        return offsets.edit(marker.start, marker.end, text)
 
     def _list_edits(self, references: ReferenceList, offsets: "_SourceOffsets") -> list[TextEdit]:
         entries = references.entries
@@ -354,6 +354,9 @@ def marker_text(marker: Marker, mapping: dict[int, int], keyword: str, style: st
     return "".join(pieces) if style == "citation" else in_form(written, "".join(pieces))
 
 
+_SOURCE_LINE_ENDING = re.compile(r"\r\n?|\n")
+
+
 class _SourceOffsets:
     """Maps offsets of the normalised text back to the original source."""
 
@@ -365,7 +368,7 @@ class _SourceOffsets:
             self.line_starts: Sequence[int] = chapter.document.line_starts  # the text is the source: one line index
             return
         line_starts = [self.bom]
-        for match in re.finditer(r"\r\n?|\n", source):
+        for match in _SOURCE_LINE_ENDING.finditer(source):
             line_starts.append(match.end())
         self.line_starts = line_starts
 
@@ -378,10 +381,29 @@ class _SourceOffsets:
         line = self.document.line_of(offset)
         return self.line_starts[line] + offset - self.document.line_starts[line]
 
+    def edit(self, start: int, end: int, text: str) -> TextEdit:
+        """Replace the normalised text from ``start`` to ``end`` with ``text`` (a
+        marker's new text): its line breaks, a wrapped marker's, kept where they
+        were, are written as the source writes them there (a CRLF file keeps its CRLF)."""
+        source_start, source_end = self.of(start), self.of(end)
+        if "\n" in text:
+            text = _line_endings_as_in(text, self.source[source_start:source_end])
+        return TextEdit(source_start, source_end, text)
+
     def entry_span(self, entry: Entry) -> tuple[int, int]:
         start = self.line_starts[entry.first_line]
         end = self.line_starts[entry.last_line] + len(self.document.lines[entry.last_line])
         return start, end
+
+
+def _line_endings_as_in(text: str, written: str) -> str:
+    """``text``, whose line breaks are ``\\n``, with the line endings of ``written``,
+    the source text it replaces, which has as many line breaks."""
+    endings = _SOURCE_LINE_ENDING.findall(written)
+    lines = text.split("\n")
+    if len(endings) != len(lines) - 1:
+        raise AssertionError("a marker's line breaks would change")
+    return "".join(line + ending for line, ending in zip(lines, endings)) + lines[-1]
 
 
 def cited_texts(chapter: Chapter) -> list[tuple[str, ...]]:

@@ -310,6 +310,46 @@ def test_bytes_outside_the_edits_are_kept(transform) -> None:  # type: ignore[no
     assert out.encode("utf-8").count(b"\r") == source.encode("utf-8").count(b"\r")
 
 
+SWAPPED_TWO = refs(("1. ", "2. "), (ENTRIES[1], ENTRIES[0]))
+
+CRLF_WRAPPED = (
+    b'A claim. [CITATION\r\n2] Another. [CITATION 1]\r\n\r\n## References\r\n\r\n'
+    b'1. "Alpha." Press, 2001. https://example.com/a\r\n2. "Beta." Press, 2002. https://example.com/b\r\n'
+)
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\r"], ids=["crlf", "cr"])
+@pytest.mark.parametrize(
+    ("prose", "expected"),
+    [
+        pytest.param("A claim. [CITATION\n2] Another. [CITATION 1]\n", "A claim. [CITATION\n1] Another. [CITATION 2]\n", id="after-keyword"),
+        pytest.param("> A claim [CITATION\n> 2] and [CITATION 1] here.\n", "> A claim [CITATION\n> 1] and [CITATION 2] here.\n", id="in-quote"),
+        pytest.param("A claim [CITATION 2,\n1] and [CITATION 1] here.\n", "A claim [CITATION 1,\n2] and [CITATION 2] here.\n", id="in-list"),
+    ],
+)
+def test_a_wrapped_marker_keeps_the_files_line_ending(prose: str, expected: str, ending: str) -> None:
+    source = (prose + refs(("1. ", "2. "), ENTRIES[:2])).replace("\n", ending)
+    assert fixed(source).encode("utf-8") == (expected + SWAPPED_TWO).replace("\n", ending).encode("utf-8")
+
+
+def test_a_wrapped_marker_keeps_its_own_line_ending_in_mixed_endings() -> None:
+    source = "A claim. [CITATION\r\n2] Another. [CITATION\n1]\n" + refs(("1. ", "2. "), ENTRIES[:2])
+    assert fixed(source) == "A claim. [CITATION\r\n1] Another. [CITATION\n2]\n" + SWAPPED_TWO
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\r"], ids=["crlf", "cr"])
+def test_moved_entries_keep_their_line_endings_and_wrapped_markers(ending: str) -> None:
+    text = (
+        "A. [CITATION 2] B. [CITATION 1]\n\n## References\n\n"
+        "1. \"One.\" P, 2020.\n   https://e.com/1\n2. \"Two.\" P, 2021. (see [CITATION\n   1])\n   https://e.com/2\n"
+    )
+    expected = (
+        "A. [CITATION 1] B. [CITATION 2]\n\n## References\n\n"
+        "1. \"Two.\" P, 2021. (see [CITATION\n   2])\n   https://e.com/2\n2. \"One.\" P, 2020.\n   https://e.com/1\n"
+    )
+    assert fixed(text.replace("\n", ending)).encode("utf-8") == expected.replace("\n", ending).encode("utf-8")
+
+
 # -- the fix in the JSON report ---------------------------------------------------
 
 
@@ -319,6 +359,7 @@ def test_bytes_outside_the_edits_are_kept(transform) -> None:  # type: ignore[no
         pytest.param(THREE, id="lf"),
         pytest.param(THREE.replace("\n", "\r\n"), id="crlf"),
         pytest.param("\ufeff" + THREE.replace("\n", "\r\n", 3).rstrip("\n"), id="bom-mixed-no-final"),
+        pytest.param(CRLF_WRAPPED.decode("utf-8"), id="crlf-wrapped-marker"),
         pytest.param("A [CITATION 1] B [Citation 3] C [CITATION 2-3]\n" + refs(("[1] ", "[3] ", "[2] ")), id="near-miss-range-labels"),
         pytest.param((FIXTURES / "chapter-38.txt").read_text(encoding="utf-8"), id="seed-txt"),
         pytest.param((MANUSCRIPT / "chapter-38.md").read_text(encoding="utf-8"), id="seed-md"),
@@ -566,3 +607,36 @@ def test_a_marker_split_where_a_heading_ends_is_not_a_citation(tmp_path: Path, m
     assert (diff.exit_code, diff.stdout) == (0, "")
     assert CliRunner().invoke(main, ["fix", "h.md"]).exit_code == 0
     assert (tmp_path / "h.md").read_bytes() == data
+
+
+def test_fix_writes_a_wrapped_marker_with_the_files_crlf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "crlf.md").write_bytes(CRLF_WRAPPED)
+    diff = CliRunner().invoke(main, ["fix", "--diff", "crlf.md"])
+    assert diff.exit_code == 1
+    assert b"\n A claim. [CITATION\r\n-2] Another. [CITATION 1]\r\n+1] Another. [CITATION 2]\r\n" in diff.stdout_bytes  # the first line kept
+    assert CliRunner().invoke(main, ["fix", "crlf.md"]).exit_code == 0
+    assert (tmp_path / "crlf.md").read_bytes() == (
+        b'A claim. [CITATION\r\n1] Another. [CITATION 2]\r\n\r\n## References\r\n\r\n'
+        b'1. "Beta." Press, 2002. https://example.com/b\r\n2. "Alpha." Press, 2001. https://example.com/a\r\n'
+    )
+
+
+def test_book_numbering_writes_a_wrapped_marker_with_the_files_crlf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "src").mkdir()
+    (tmp_path / "book.toml").write_text('[book]\ntitle = "A book"\n', encoding="utf-8")
+    (tmp_path / "src" / "SUMMARY.md").write_text("# Summary\n\n- [One](ch1.md)\n- [Two](ch2.md)\n", encoding="utf-8")
+    (tmp_path / ".citelint.toml").write_text('numbering = "book"\n', encoding="utf-8")
+    (tmp_path / "src" / "ch1.md").write_bytes(
+        b"# One\r\n\r\nFirst. [CITATION\r\n2] Second. [CITATION 1]\r\n\r\n## References\r\n\r\n"
+        b'1. "One." P, 2001. https://e.com/1\r\n2. "Two." P, 2002. (see [CITATION\r\n   1]) https://e.com/2\r\n'
+    )
+    (tmp_path / "src" / "ch2.md").write_bytes(b'# Two\r\n\r\nThird. [CITATION 3]\r\n\r\n## References\r\n\r\n3. "Three." P, 2003. https://e.com/3\r\n')
+    assert CliRunner().invoke(main, ["fix"]).exit_code == 0
+    assert (tmp_path / "src" / "ch1.md").read_bytes() == (
+        b"# One\r\n\r\nFirst. [CITATION\r\n1] Second. [CITATION 2]\r\n\r\n## References\r\n\r\n"
+        b'1. "Two." P, 2002. (see [CITATION\r\n   2]) https://e.com/2\r\n2. "One." P, 2001. https://e.com/1\r\n'
+    )

@@ -14,11 +14,11 @@ numbers before it are what the marker cites, and `citelint fix` renumbers them a
 keeps the locator. A marker may be hard-wrapped over lines of its paragraph, as
 pandoc, Prettier and editors' reflow write it (`[CITATION` at the end of a line,
 `1]` on the next): a line break inside is a space, as Markdown renders it, and
-`fix` keeps it. A blank line ends a marker, and so does a line of another block,
-as Markdown renders it: a `#` heading ends with its line, and a line that starts a
-quote, a list item, a heading or a code block is a block of its own
-(`## Results [CITATION` with `2]` on the next line is a marker never closed, not a
-citation).
+`fix` keeps it, written with the file's own line ending. A blank line ends a
+marker, and so does a line of another block, as Markdown renders it: a `#`
+heading ends with its line, and a line that starts a quote, a list item, a
+heading or a code block is a block of its own (`## Results [CITATION` with `2]`
+on the next line is a marker never closed, not a citation).
 
 Near-misses are reported: the wrong case (`[Citation 2]`), the plural
 (`[CITATIONS 2]`), a colon, `#` or `No.` before the number (`[CITATION: 2]`,
