@@ -183,10 +183,10 @@ class _Scanner:
 
     def add(self, kind: int, first: int, last: int, level: int, item: int, quoted: bool) -> int:
         blocks = self.blocks
-        if self.in_order and len(blocks) and (first, last) < (blocks.first[-1], blocks.last[-1]):
+        if self.in_order and blocks.first and (first, last) < (blocks.first[-1], blocks.last[-1]):
             self.in_order = False
         blocks.add(kind, first, last, level, item, quoted)
-        return len(blocks) - 1
+        return len(blocks.kind) - 1
 
     def state(self, lines: list[str], base: int, ends_in_newline: bool, depth: int, item: int, list_depth: int, quoted: bool) -> None:
         """Scan one parser state: ``lines`` are document lines ``base`` on, with

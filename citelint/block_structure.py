@@ -73,7 +73,17 @@ class Blocks(Sequence[LeafBlock]):
     def materialize(self) -> None:
         """Make every block once and keep them: for a document of ordinary size, where
         reading blocks often costs more time than holding them costs memory."""
-        self.made = [self[index] for index in range(len(self.kind))]
+        self.made = [
+            LeafBlock(KINDS[kind], first, first if last == first else last, level, None if item < 0 else item, bool(quoted))
+            for kind, first, last, level, item, quoted in zip(self.kind, self.first, self.last, self.level, self.item, self.quoted)
+        ]  # as ``__getitem__`` makes each, without a call a block
+
+    def of_kind(self, kind: str, last_first: bool = False) -> Iterator[LeafBlock]:
+        """The blocks of one kind, in order (``last_first``: from the end), read from the
+        kinds: no other block is made, and none is held."""
+        code, kinds = KIND_CODES[kind], self.kind
+        indexes = range(len(kinds) - 1, -1, -1) if last_first else range(len(kinds))
+        return (self[index] for index in indexes if kinds[index] == code)
 
     def append(self, block: LeafBlock) -> None:
         self.add(KIND_CODES[block.kind], block.first_line, block.last_line, block.level, -1 if block.item is None else block.item, block.quoted)

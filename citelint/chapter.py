@@ -45,18 +45,18 @@ class Chapter(NamedTuple):
     @classmethod
     def _of(cls, document: Document, settings: Settings) -> "Chapter":
         markers = tuple(find_markers(document, settings.marker, settings.marker_style))
-        citing = [marker for marker in markers if marker.cites] if settings.marker_style == "citation" else evidence(markers)
+        citing = [marker for marker in markers if marker.numbers] if settings.marker_style == "citation" else evidence(markers)  # ``cites``
         references = find_reference_list(document, settings.heading_words, bool(citing), citing)
         if settings.marker_style == "brackets":  # a list's own `[1]` labels and links are not citations
             if references is None and not citing and any(marker.role == "label" for marker in markers):
                 trailing = find_reference_list(document, settings.heading_words, True)  # `[1] …` lines nothing cites yet
                 references = trailing if trailing is not None and trailing.mostly_references() else None
             markers = settle_markers(markers, document, references)
-        if references is None:
-            outside = tuple(m for m in markers if m.cites)
+        if references is None:  # ``numbers``: whether it ``cites``, without a call a marker
+            outside = tuple(m for m in markers if m.numbers)
         else:
             first, end = _list_offsets(document, references)
-            outside = tuple(m for m in markers if m.cites and not first <= m.start < end)
+            outside = tuple(m for m in markers if m.numbers and not first <= m.start < end)
         directives = tuple(find_directives(document)) if "citelint-" in document.text else ()
         return cls(document, markers, references, settings, outside, directives=directives)
 
@@ -171,10 +171,10 @@ def _compiled_chapters(chapter: "Chapter") -> list[tuple[int, int]]:
     references, stay one chapter."""
     document = chapter.document
     words = chapter.settings.heading_words
-    reference_lines = [block.first_line for block in document.blocks if is_reference_heading(document, block, words)]
+    reference_lines = [block.first_line for block in document.blocks.of_kind("heading") if is_reference_heading(document, block, words)]
     if len(reference_lines) < 2:
         return []  # the common case: nothing is held per heading
-    headings = [block for block in document.blocks if block.kind == "heading"]
+    headings = list(document.blocks.of_kind("heading"))
     listed = set(reference_lines)
     top = min(block.level for block in headings if block.first_line in listed)
     starts = [0]

@@ -9,7 +9,7 @@ computed once here and edits are mapped back to the source by line and column.
 import re
 from array import array
 from bisect import bisect_right
-from typing import NamedTuple, Optional
+from typing import NamedTuple, Optional, Sequence
 
 from citelint.block_scanner import parse_structure
 from citelint.block_structure import KIND_CODES, Blocks, LeafBlock, Lines, ListItems
@@ -87,10 +87,11 @@ class Document:
         body = source[1:] if self.has_bom else source
         self.text = _LINE_ENDING.sub("\n", body)
         self.line_starts = _line_starts(self.text)
-        self.lines = Lines(self.text, self.line_starts)  # sliced when asked for: a list costs ~50 bytes a line
+        lines = Lines(self.text, self.line_starts)  # sliced when asked for: a list costs ~50 bytes a line
         ordinary = len(self.text) < COMPACT_FROM
         if ordinary and len(self.line_starts) * HELD_LINE_BYTES < len(self.text):
-            self.lines.materialize()  # an ordinary chapter: held once, read often
+            lines.materialize()  # an ordinary chapter: held once, read often, as the list itself (no call a line)
+        self.lines: Sequence[str] = lines if lines.made is None else lines.made
         self.front_matter_end = _front_matter_end(self.lines)
         self.plain = _is_plain_text(self.lines, self.front_matter_end)
         structure = parse_structure(self._parse_input())

@@ -19,6 +19,7 @@ does not decide, the later list is kept and ``ambiguous_with`` names the other.
 import re
 from array import array
 from bisect import bisect_left, bisect_right
+from operator import attrgetter, gt
 from collections import Counter
 from typing import TYPE_CHECKING, Iterator, NamedTuple, Optional, Sequence
 
@@ -162,7 +163,7 @@ def _heading_text(document: Document, block: LeafBlock) -> str:
 
 def _reference_headings(document: Document, heading_words: frozenset[str]) -> list[LeafBlock]:
     found: list[LeafBlock] = []
-    for block in reversed(document.blocks):
+    for block in document.blocks.of_kind("heading", last_first=True):
         if is_reference_heading(document, block, heading_words):
             found.append(block)
             if len(found) == MAX_CANDIDATES:
@@ -174,6 +175,9 @@ def _overlap(one: ReferenceList, other: ReferenceList) -> bool:
     return one.first_line <= other.last_line and other.first_line <= one.last_line
 
 
+_START = attrgetter("start")
+
+
 class _Index:
     """Lookups by line, made once per file so that every section is read in time
     proportional to its own length."""
@@ -181,11 +185,12 @@ class _Index:
     def __init__(self, document: Document, citations: Sequence["Marker"]) -> None:
         self.block_starts = document.blocks.first  # arrays: no tuple or int object per block or item
         self.items, self.item_lines = document.items.by_line()
-        if any(before.start > after.start for before, after in zip(citations, citations[1:])):
-            citations = sorted(citations, key=lambda marker: marker.start)
+        if any(map(gt, map(_START, citations), map(_START, citations[1:]))):  # in text order, but for the styles that settle markers
+            citations = sorted(citations, key=_START)
         # A line and a set of numbers a marker: an array, and one set for the markers
         # that cite alike (a file of 150,000 markers held a pair of objects each).
-        self.citation_lines = array("q", (document.line_of(marker.start) for marker in citations))
+        starts = document.line_starts  # ``line_of`` written out: asked for every citation
+        self.citation_lines = array("q", [bisect_right(starts, marker.start) - 1 for marker in citations])
         sets: dict[tuple[int, ...], frozenset[int]] = {}
         self.citation_numbers = [sets.get(marker.numbers) or sets.setdefault(marker.numbers, frozenset(marker.numbers)) for marker in citations]
         self.markers_citing: Counter[int] = Counter(number for numbers in self.citation_numbers for number in numbers)
