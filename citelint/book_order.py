@@ -219,12 +219,16 @@ class _Entry(NamedTuple):
 
     line: int
     target: str  # as written, relative to the listing's base folder
+    problem: str = ""  # why no chapter can be read from the line ("" when one is)
 
 
 def _listed_order(source: str, tool: str, listed_in: str, base: str, entries: Iterable[_Entry]) -> BookOrder:
     chapters: list[str] = []
     problems: list[FileError] = []
     for entry in entries:
+        if entry.problem:
+            problems.append(FileError(f"{_relative(listed_in)}:{entry.line}", entry.problem))
+            continue
         path = os.path.normpath(os.path.join(base, entry.target))
         if os.path.isfile(path):
             chapters.append(_relative(path))
@@ -279,10 +283,12 @@ def mdbook_order(folder: str) -> Optional[BookOrder]:
 
 
 _LIST_ITEM = lazy(r"(?<![ \t])[ \t]*+(?:[-*+]|\d{1,9}[.)])[ \t]+")  # linear: no start inside a run of blanks
-# [title](target): a title may hold balanced brackets; a target is <…> or has no space or ')'.
-_LINK = lazy(r"\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*+)\]\([ \t]*(<[^<>\n]*>|[^\s()]*)[ \t]*(?:\"[^\"\n]*\"[ \t]*)?\)")
 _COMMENT = lazy(r"<!--[\s\S]*?(?:-->|\Z)")
 _FENCE = lazy(r"[ \t]{0,3}(`{3,}|~{3,})")
+_BACKTICKS = lazy(r"`+")
+_ESCAPED = lazy(r"\\([!-/:-@\[-`{-~])")  # CommonMark's backslash escapes: ASCII punctuation
+_CHARACTER_REFERENCE = lazy(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+MAX_LINK_PARENS = 32  # parentheses nested in a link's destination, as cmark and pulldown-cmark (mdBook's) read them
 
 
 def lines_outside_code(text: str) -> list[str]:
@@ -306,29 +312,153 @@ def lines_outside_code(text: str) -> list[str]:
 def summary_entries(text: str) -> list[_Entry]:
     """The chapters an mdBook SUMMARY.md links to, in order: numbered chapters (list
     items, nested at any depth), prefix and suffix chapters (links on lines of their
-    own); drafts (``[Title]()``), part titles, separators and comments are not files."""
+    own); drafts (``[Title]()``), part titles, separators and comments are not files.
+    A list item (or a line starting with ``[``) that holds ``[`` and ``](`` and is no
+    link CommonMark reads is an entry with a problem, never passed over in silence."""
     entries: list[_Entry] = []
     for number, line in enumerate(lines_outside_code(text), 1):
         item = _LIST_ITEM.match(line)
         rest = line[item.end():] if item else line.lstrip()
-        if not rest.startswith("["):
+        if not (item or rest.startswith("[")) or "[" not in rest or "](" not in rest:
             continue
-        link = _LINK.match(rest)
-        if link is None:
+        destination = read_link(rest) if rest.startswith("[") else None
+        if destination is None:
+            what = "is not a link CommonMark reads" if rest.startswith("[") else "is a list item that does not start with a link"
+            entries.append(_Entry(number, "", f"{shorten(line.strip(), 120)!r} {what}, so no chapter is read from it; write it as [Title](chapter.md)"))
             continue
-        target = _link_target(link.group(2))
+        target = _link_target(destination)
         if target:
             entries.append(_Entry(number, target))
     return entries
 
 
-def _link_target(written: str) -> str:
-    """A link's file: ``<…>`` unwrapped, the anchor dropped, %-escapes decoded; ""
-    for a draft or a link off the book (a URL)."""
+def read_link(text: str) -> Optional[str]:
+    """The destination of the inline link ``[text](destination "title")`` that ``text``
+    starts with, as CommonMark reads a link on one line: the text's brackets balanced
+    (an escaped one, ``\\[``, or one in a code span not counted), the destination in
+    ``<…>`` or with its parentheses balanced, its backslash escapes and character
+    references decoded; None when ``text`` starts with no such link. Linear time."""
+    end = _link_text_end(text)
+    if end is None or not text.startswith("](", end):
+        return None
+    return _destination(text, end + 2)
+
+
+def _link_text_end(text: str) -> Optional[int]:
+    """Where the ``]`` is that closes the link text opened by ``text[0]``."""
+    from bisect import bisect_left
+
+    runs: dict[int, list[int]] = {}  # the starts of the backtick runs, by length: a code span's closers
+    if "`" in text:
+        for run in _BACKTICKS.finditer(text):
+            runs.setdefault(run.end() - run.start(), []).append(run.start())
+    depth, index = 0, 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            index += 2  # an escaped character is text (a backslash before another one is text too)
+            continue
+        if char == "`":
+            opened = _BACKTICKS.match(text, index)
+            assert opened is not None
+            length = opened.end() - index
+            closers = runs.get(length, [])
+            found = bisect_left(closers, opened.end())
+            index = closers[found] + length if found < len(closers) else opened.end()  # no closer: the run is text
+            continue
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return None
+
+
+def _destination(text: str, start: int) -> Optional[str]:
+    """The destination of a link whose ``](`` ends at ``start``, when a title (in
+    quotes or parentheses) and a ``)`` follow it as they must; else None."""
+    index = _skip_blanks(text, start)
+    if text.startswith("<", index):
+        close = _closing(text, index + 1, ">", "<\n")
+        if close is None:
+            return None
+        written, index = text[index + 1: close], close + 1
+    else:
+        written, index = _bare_destination(text, index)
+        if written is None:
+            return None
+    after = _skip_blanks(text, index)
+    if after > index and after < len(text) and text[after] in "\"'(":
+        close = _closing(text, after + 1, ")" if text[after] == "(" else text[after], "(" if text[after] == "(" else "")
+        if close is None:
+            return None
+        after = _skip_blanks(text, close + 1)
+    if not text.startswith(")", after):
+        return None
+    return _unescaped(written)
+
+
+def _bare_destination(text: str, index: int) -> tuple[Optional[str], int]:
+    """A destination not in ``<…>``: no space or control character, parentheses
+    balanced (or escaped), at most ``MAX_LINK_PARENS`` deep."""
+    start, depth = index, 0
+    while index < len(text) and text[index] > " " and text[index] != "\x7f":
+        char = text[index]
+        if char == "\\" and _ESCAPED.match(text, index):
+            index += 2
+            continue
+        if char == "(":
+            depth += 1
+            if depth > MAX_LINK_PARENS:
+                return None, index
+        elif char == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        index += 1
+    return (text[start:index], index) if depth == 0 else (None, index)
+
+
+def _closing(text: str, index: int, closer: str, refused: str) -> Optional[int]:
+    """The index of the first unescaped ``closer`` from ``index``; None when a
+    character of ``refused`` comes first, or none does."""
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and _ESCAPED.match(text, index):
+            index += 2
+            continue
+        if char == closer:
+            return index
+        if char in refused:
+            return None
+        index += 1
+    return None
+
+
+def _skip_blanks(text: str, index: int) -> int:
+    while index < len(text) and text[index] in " \t":
+        index += 1
+    return index
+
+
+def _unescaped(written: str) -> str:
+    """A destination's backslash escapes and character references (``&amp;``) decoded."""
+    if "&" in written:
+        import html
+
+        parts = _ESCAPED.split(written)  # escaped characters (odd places) are not references
+        return "".join(part if place % 2 else _CHARACTER_REFERENCE.sub(lambda found: html.unescape(found.group()), part) for place, part in enumerate(parts))
+    return _ESCAPED.sub(r"\1", written) if "\\" in written else written
+
+
+def _link_target(destination: str) -> str:
+    """A link's file: the anchor dropped, %-escapes decoded; "" for a draft or a
+    link off the book (a URL)."""
     from urllib.parse import unquote
 
-    target = written[1:-1] if written.startswith("<") else written
-    target = target.split("#", 1)[0]
+    target = destination.split("#", 1)[0]
     if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", target):
         return ""
     return unquote(target)

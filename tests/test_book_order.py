@@ -110,6 +110,73 @@ def test_mdbook_source_folder_defaults_to_src_and_a_missing_summary_is_one_line(
     assert code == 2 and stderr == "citelint: error: book.toml: the book's source folder 'src' has no SUMMARY.md (src/SUMMARY.md)\n"
 
 
+COMMONMARK_LINKS = """\
+# Summary
+
+- [Chapter 1](ch1.md)
+- [Appendix (2024)](appendix(2024).md)
+- [Using `]` in code](ch3.md)
+- [Part \\[1 of 2](intro.md)
+- [See [the [last]] one](last.md "a (title)")
+- [Esc](ch\\_3.md)
+- [Angle](<with space.md> 'title')
+- [Reference](a&amp;b.md)
+- [Escaped parenthesis](close\\).md)
+- [``code ` span``](code.md)
+"""
+
+COMMONMARK_ORDER = ["ch1.md", "appendix(2024).md", "ch3.md", "intro.md", "last.md", "ch_3.md", "with space.md", "a&b.md", "close).md", "code.md"]
+
+
+def test_mdbook_reads_every_link_commonmark_reads_parentheses_code_spans_escapes_and_references(project: Path) -> None:
+    write(project, {"book.toml": "[book]\n", "src/SUMMARY.md": COMMONMARK_LINKS, **chapters(*(f"src/{name}" for name in COMMONMARK_ORDER))})
+    assert book("-q") == (0, [f"src/{name}" for name in COMMONMARK_ORDER], "")
+
+
+@pytest.mark.parametrize(
+    ("line", "what"),
+    [
+        ("- [Broken](ch2.md", "is not a link CommonMark reads"),
+        ("- [Unbalanced [title](ch2.md)", "is not a link CommonMark reads"),
+        ("- [Space](ch 2.md)", "is not a link CommonMark reads"),
+        ("- [Title](ch2.md 'unclosed)", "is not a link CommonMark reads"),
+        ("- See [the chapter](ch2.md)", "is a list item that does not start with a link"),
+        ("[Prefix](<ch2.md)", "is not a link CommonMark reads"),
+        ("- [Deep](" + "(" * 40 + "ch2.md" + ")" * 40 + ")", "is not a link CommonMark reads"),
+        ("- " + "[" * 200_000 + "](ch2.md)", "is not a link CommonMark reads"),
+        ("- [a](" + "(" * 200_000, "is not a link CommonMark reads"),
+        ("- [" + "`a``" * 50_000 + "](x.md", "is not a link CommonMark reads"),
+    ],
+    ids=["unclosed", "unbalanced", "space", "title", "prose", "prefix", "deep", "brackets", "parentheses", "backticks"],
+)
+def test_a_summary_line_with_a_link_citelint_cannot_read_is_an_error_naming_the_file_and_line(project: Path, line: str, what: str) -> None:
+    write(project, {"book.toml": "[book]\n", "src/SUMMARY.md": f"# Summary\n\n- [One](one.md)\n{line}\n- [Three](three.md)\n", **chapters("src/one.md", "src/ch2.md", "src/three.md")})
+    code, lines, stderr = book("-q")
+    assert (code, lines) == (2, ["src/one.md", "src/three.md"])  # the others are listed
+    assert stderr.startswith(f"citelint: error: src/SUMMARY.md:4: {line[:20]!r}"[:-1]) and f" {what}, so no chapter is read from it" in stderr
+    assert stderr.count("\n") == 1
+
+
+def test_book_numbering_checks_the_chapters_of_links_with_parentheses_and_code_spans(project: Path) -> None:
+    summary = "# Summary\n\n- [Chapter 1](ch1.md)\n- [Appendix (2024)](appendix(2024).md)\n- [Using `]` in code](ch3.md)\n"
+    write(project, {".citelint.toml": 'numbering = "book"\n', "book.toml": "[book]\n", "src/SUMMARY.md": summary})
+    write(project, {
+        "src/ch1.md": '# One\n\nA claim. [CITATION 1]\n\n## References\n\n1. "One." Example Press, 2020. https://example.com/1\n',
+        "src/appendix(2024).md": "# Appendix\n\nAnother claim. [CITATION 7]\n",
+        "src/ch3.md": "# Three\n\nA third claim. [CITATION 9]\n",
+    })
+    ran = cli("check")
+    assert ran.code == 1
+    assert [line.split(" ", 2)[:2] for line in ran.stdout.splitlines()[:2]] == [["src/appendix(2024).md:3:16:", "CIT001"], ["src/ch3.md:3:16:", "CIT001"]]
+    assert "in 3 files" in ran.stdout
+
+
+def test_a_broken_summary_line_fails_check_in_book_numbering(project: Path) -> None:
+    write(project, {".citelint.toml": 'numbering = "book"\n', "book.toml": "[book]\n", "src/SUMMARY.md": "- [One](one.md)\n- [Two](two.md\n", **chapters("src/one.md", "src/two.md")})
+    ran = cli("check")
+    assert ran.code == 2 and "citelint: error: src/SUMMARY.md:2: '- [Two](two.md' is not a link CommonMark reads" in ran.stderr
+
+
 # -- Quarto --------------------------------------------------------------------------
 
 QUARTO = """\
