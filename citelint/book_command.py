@@ -37,7 +37,7 @@ def book(ctx: click.Context, paths: tuple[str, ...], config_file: Optional[str],
         click.echo(f"Book order from {order.source}{listed}: {count}")
     for chapter in order.chapters:
         click.echo(printable(chapter))
-    report_errors(list(order.problems), [])
+    report_errors(list(order.problems), list(order.notes) if not quiet else [])
     ctx.exit(EXIT_ERROR if order.problems else 0)
 
 

@@ -36,6 +36,7 @@ class BookOrder(NamedTuple):
     folder: str  # the book's source folder: mdBook's src, the Quarto or bookdown project, Leanpub's manuscript
     tool: str = ""  # "mdbook", "quarto", "bookdown", "leanpub", "configuration", or "" for file names
     problems: tuple[FileError, ...] = ()  # listed chapters that do not exist, each naming the file and entry
+    notes: tuple[FileError, ...] = ()  # a chapter listed twice (or under two names: a link), counted once
 
 
 class BookError(Exception):
@@ -73,7 +74,7 @@ def book_files(paths: Iterable[str], settings: Settings) -> BookFiles:
             errors.append(FileError(display_path(settings.bibliography), "the configured bibliography does not exist"))
         elif _real(settings.bibliography) not in {_real(path) for path in files}:
             files.append(display_path(settings.bibliography))
-    notes = []
+    notes = list(order.notes)
     if given and given not in ((".",), settings.paths):  # paths named on the command line (or by pre-commit)
         where = order.source + (f" ({order.listed_in})" if order.listed_in else "")
         named, _ = collect(given, settings.exclude, root=settings.root, suffixes=settings.suffixes)
@@ -173,13 +174,15 @@ def configured_order(settings: Settings) -> BookOrder:
             matches = [match for match in glob.glob(entry, recursive=True) if os.path.isfile(match)]
             if not matches:
                 problems.append(FileError(where, f"'chapters' entry {shorten(entry, 120)!r} matches no file"))
-            chapters.extend(natural_order(matches))
+            listed = set(map(display_path, chapters))  # a glob matching a chapter listed already does not list it again
+            chapters.extend(match for match in natural_order(matches) if display_path(match) not in listed)
         elif os.path.isfile(entry):
             chapters.append(entry)
         else:
             problems.append(FileError(where, f"'chapters' entry {shorten(entry, 120)!r}: no such file"))
     folder = settings.root or "."
-    return BookOrder(_unique(chapters), "the configuration's chapters", where, folder, "configuration", tuple(problems))
+    unique, notes = _unique(chapters, where)
+    return BookOrder(unique, "the configuration's chapters", where, folder, "configuration", tuple(problems), notes)
 
 
 def file_name_order(paths: Iterable[str], settings: Settings) -> BookOrder:
@@ -191,11 +194,26 @@ def file_name_order(paths: Iterable[str], settings: Settings) -> BookOrder:
         chapters.extend(natural_order(found))
         problems.extend(errors)
     folder = _start_folder(tuple(paths))
-    return BookOrder(_unique(chapters), "file names (numbers compared as numbers)", "", folder, "", tuple(problems))
+    unique, notes = _unique(chapters, "book")
+    return BookOrder(unique, "file names (numbers compared as numbers)", "", folder, "", tuple(problems), notes)
 
 
-def _unique(paths: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(display_path(path) for path in paths))
+def _unique(paths: Iterable[str], where: str) -> tuple[tuple[str, ...], tuple[FileError, ...]]:
+    """Each file once, at its first place: a chapter listed twice, or under two names
+    (a symbolic link, ``./``), is one file of the book, said in a note (``where``: the
+    listing). Linted twice, its entries would be the book's twice, and ``fix`` would
+    write it twice."""
+    first: dict[str, str] = {}  # real path -> the name it is listed under first
+    notes: list[FileError] = []
+    for path in map(display_path, paths):
+        real = _real(path)
+        if real not in first:
+            first[real] = path
+        elif path == first[real]:
+            notes.append(FileError(where, f"{path} is listed more than once; it is one chapter, checked at its first place in the book"))
+        else:
+            notes.append(FileError(where, f"{path} and {first[real]} are the same file; it is one chapter, checked at its first place in the book ({first[real]})"))
+    return tuple(first.values()), tuple(dict.fromkeys(notes))
 
 
 def find_book_tool(start: str) -> Optional[BookOrder]:
@@ -235,7 +253,8 @@ def _listed_order(source: str, tool: str, listed_in: str, base: str, entries: It
         else:
             what = "is a folder, not a chapter file" if os.path.isdir(path) else "does not exist"
             problems.append(FileError(f"{_relative(listed_in)}:{entry.line}", f"chapter {shorten(entry.target, 120)!r} {what} ({_relative(path)})"))
-    return BookOrder(_unique(chapters), source, _relative(listed_in), _relative(base), tool, tuple(problems))
+    unique, notes = _unique(chapters, _relative(listed_in))
+    return BookOrder(unique, source, _relative(listed_in), _relative(base), tool, tuple(problems), notes)
 
 
 def _relative(path: str) -> str:

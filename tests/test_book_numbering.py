@@ -764,3 +764,33 @@ def test_an_unchanged_book_imports_neither_the_book_rules_nor_the_parser(tmp_pat
     ran = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, timeout=120, check=False)
     assert "src/ch2.md:3:" in ran.stdout
     assert ran.stdout.strip().splitlines()[-1] == "['citelint.book_order']", ran.stdout + ran.stderr
+
+
+# -- one file listed twice, or under two names ---------------------------------------
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symbolic links need privileges on Windows")
+@pytest.mark.parametrize("second", ["reprint.md", "./ch1.md"], ids=["symbolic link", "listed twice"])
+def test_a_chapter_listed_under_two_names_is_one_file_of_the_book_said_in_a_note(tmp_path: Path, second: str) -> None:
+    out_of_order = {"ch1.md": chapter("One", "A claim. [CITATION 2]", [entry(1, 2)]), "ch2.md": chapter("Two", "B claim. [CITATION 1]", [entry(2, 1)])}
+    root = make_book(tmp_path, out_of_order)
+    (root / "src/reprint.md").symlink_to("ch1.md")
+    with (root / "src/SUMMARY.md").open("a", encoding="utf-8") as summary:
+        summary.write(f"- [Again]({second})\n")
+    note = "src/reprint.md and src/ch1.md are the same file" if second == "reprint.md" else "src/ch1.md is listed more than once"
+    listed = citelint(root, "book")
+    assert listed.returncode == 0 and listed.stdout.splitlines()[1:] == ["src/ch1.md", "src/ch2.md"]
+    assert listed.stderr.startswith(f"citelint: note: src/SUMMARY.md: {note}; it is one chapter, checked at its first place in the book")
+    checked = citelint(root, "check", "--no-cache")
+    assert checked.returncode == 1 and "in 2 files" in checked.stdout and "CIT016" not in checked.stdout and note in checked.stderr
+    fixed = citelint(root, "fix")
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert "changed on disk" not in fixed.stdout + fixed.stderr and note in fixed.stdout + fixed.stderr
+    assert citelint(root, "check", "--no-cache").returncode == 0
+    assert (root / "src/reprint.md").is_symlink()
+
+
+def test_a_configured_glob_that_matches_a_chapter_listed_already_says_nothing(tmp_path: Path) -> None:
+    root = make_book(tmp_path, BOOK, config='numbering = "book"\nchapters = ["src/ch2.md", "src/ch*.md"]\n')
+    listed = citelint(root, "book", "-q")
+    assert (listed.returncode, listed.stdout.splitlines(), listed.stderr) == (0, ["src/ch2.md", "src/ch1.md", "src/ch3.md", "src/ch4.md"], "")
