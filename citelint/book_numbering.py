@@ -30,7 +30,7 @@ from citelint.catalog import rule
 from citelint.chapter import YEAR_LIKE_LABEL, Chapter
 from citelint.config import Settings, project_names
 from citelint.diagnostics import Diagnostic, FileError, Rule, Severity
-from citelint.files import read_source, reads_as_plain_text
+from citelint.files import is_excluded, read_source, reads_as_plain_text
 from citelint.markers import Marker, written_marker
 from citelint.references import Entry
 from citelint.selection import Selection
@@ -598,12 +598,21 @@ def _str(value: object) -> str:
 
 
 def parsed(path: str, shown: str, text: str, settings: Settings) -> tuple[str, Chapter, Selection]:
+    """The file parsed, with its selection; a chapter that ``exclude`` names counts
+    in the book's numbering and is left alone (``Selection.of_excluded``)."""
     chapter = Chapter.parse(text, settings, reads_as_plain_text(path))
-    return shown, chapter, Selection.of(chapter, shown, project_names(settings, path))
+    return shown, chapter, _excluded_or(Selection.of(chapter, shown, project_names(settings, path)), path, settings)
+
+
+def _excluded_or(selection: Selection, path: str, settings: Settings) -> Selection:
+    """The file's selection; of a chapter ``exclude`` names, one that reports nothing."""
+    return selection.of_excluded() if path and is_excluded(path, settings.exclude, settings.root) else selection
 
 
 def findings_of_files(
-    files: Sequence[tuple[str, str, Optional[FileSummary]]], settings: Settings, text_of: Callable[[str], Optional[str]] = lambda path: None
+    files: Sequence[tuple[str, str, Optional[FileSummary]]],
+    settings: Settings,
+    text_of: Callable[[str], Optional[str]] = lambda path: None,
 ) -> list[Diagnostic]:
     """The book-wide findings of the files of a check (``(path, shown, summary)``
     in book order). Each file is read through its summary, made by its per-file
@@ -614,7 +623,8 @@ def findings_of_files(
     these findings with the findings between files (an unchanged book reads
     nothing). A file that cannot be read now was reported by the per-file lint
     and is left out. ``text_of``: a file's text when it is not the disk's (an
-    editor's open chapter), else None."""
+    editor's open chapter), else None. A chapter that ``exclude`` names counts in
+    the book's numbering and reports nothing (``Selection.of_excluded``)."""
     read: list[Optional[tuple[str, "Chapter | FileSummary", Selection]]] = []
     for path, shown, summary in files:
         read.append(_summarised(path, shown, summary, settings) if summary is not None else _parsed_again(path, shown, settings, text_of(path)))
@@ -627,7 +637,7 @@ def findings_of_files(
 
 def _summarised(path: str, shown: str, summary: FileSummary, settings: Settings) -> tuple[str, FileSummary, Selection]:
     """A file as its summary has it, with its selection (its comments as kept)."""
-    return shown, summary, Selection(settings, project_names(settings, path), suppressions_of(summary.directives))
+    return shown, summary, _excluded_or(Selection(settings, project_names(settings, path), suppressions_of(summary.directives)), path, settings)
 
 
 def _parsed_again(path: str, shown: str, settings: Settings, text: Optional[str] = None) -> Optional[tuple[str, Chapter, Selection]]:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Optional
 
 from citelint.config import Settings
 from citelint.diagnostics import Diagnostic, FileError, Fix
-from citelint.files import STDIN, SourceFile, collect, read_source, shown_path
+from citelint.files import STDIN, SourceFile, collect, is_excluded, read_source, shown_path
 
 if TYPE_CHECKING:
     from citelint.book_checks import BookEntry
@@ -130,8 +130,9 @@ def check_paths(
     paths = tuple(paths)
     found, result.errors = collect(paths, settings.exclude, root=settings.root, suffixes=settings.suffixes)
     files = _in_book_order([_File(path, shown_path(path, stdin_name), cache.name(path) if cache else "") for path in found], settings, paths)
+    unreported = _excluded_chapters(paths, settings)
     if url_check is not None:
-        _check_with_urls(files, settings, url_check, result, fixes, cache)
+        _check_with_urls(files, settings, url_check, result, fixes, cache, (unreported, paths))
         result.diagnostics.sort(key=Diagnostic.sort_key)
         return result
     across = len(files) > 1  # a check between files (CIT014) has more than one file to compare
@@ -154,12 +155,61 @@ def check_paths(
         if cache and not outcome.unread and outcome.digest:
             cache.put(file.name, outcome.stamp, outcome.digest, outcome.trusted, outcome.cached or _kept(outcome, fixes))
     if across or settings.numbering == "book":
-        result.diagnostics += _across_files_cached(linted, settings, cache, fixes)
+        result.diagnostics += _across_files_cached(linted, settings, cache, fixes, (unreported, paths))
     result.errors += read_errors + lint_errors
     if cache:
         cache.save()
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
+
+
+class _Unreported(NamedTuple):
+    """A chapter of the book that ``exclude`` names: not linted nor reported on, but
+    its citations and entries are the book's (``fix`` renumbers it with the book)."""
+
+    path: str
+    shown: str
+    place: int  # its place among the paths given (the book's files, in order)
+
+
+def _excluded_chapters(paths: tuple[str, ...], settings: Settings) -> list[_Unreported]:
+    """In book numbering, the files given (the book's) that ``exclude`` names: the book
+    is judged whole, as ``citelint book`` prints it and ``fix`` renumbers it."""
+    if settings.numbering != "book" or not settings.exclude:
+        return []
+    return [
+        _Unreported(path, shown_path(path, STDIN), place)
+        for place, path in enumerate(paths)
+        if path != STDIN and os.path.isfile(path) and is_excluded(path, settings.exclude, settings.root)
+    ]
+
+
+_Excluded = tuple[list[_Unreported], tuple[str, ...]]  # the excluded chapters, and the paths given (their places)
+
+
+def _with_unreported(files: list[tuple[str, str, Optional["FileSummary"]]], excluded: _Excluded) -> list[tuple[str, str, Optional["FileSummary"]]]:
+    """The book's files in book order, the excluded chapters in their places (read
+    from disk by ``findings_of_files``: they have no summary)."""
+    unreported, paths = excluded
+    if not unreported:
+        return files
+    place = {path: index for index, path in enumerate(paths)}
+    placed = [(place.get(path, len(paths)), (path, shown, summary)) for path, shown, summary in files]
+    placed += [(chapter.place, (chapter.path, chapter.shown, None)) for chapter in unreported]
+    return [file for _, file in sorted(placed, key=lambda item: item[0])]
+
+
+def _unreported_key(unreported: list[_Unreported]) -> Optional[str]:
+    """What the cached findings between files depend on of the excluded chapters:
+    their status (None when one cannot be read: nothing is cached)."""
+    parts = []
+    for chapter in unreported:
+        try:
+            info = os.stat(chapter.path)
+        except OSError:
+            return None
+        parts.append(f"{chapter.shown}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}")
+    return "\0".join(parts)
 
 
 def _from_status(file: _File, cache: "ResultCache", fixes: bool, across: bool) -> Optional[_Outcome]:
@@ -326,7 +376,13 @@ def _with_links(chapter: "Chapter", path: str, verdicts: Optional[dict], prepare
 
 
 def _check_with_urls(
-    files: list[_File], settings: Settings, url_check: UrlCheck, result: CheckResult, fixes: bool = False, cache: Optional["ResultCache"] = None
+    files: list[_File],
+    settings: Settings,
+    url_check: UrlCheck,
+    result: CheckResult,
+    fixes: bool = False,
+    cache: Optional["ResultCache"] = None,
+    excluded: _Excluded = ([], ()),
 ) -> None:
     """Lint with the references' links checked: every file's links first (each
     file parsed alone), one check of them all, then each file's findings. A book
@@ -413,7 +469,7 @@ def _check_with_urls(
     if settings.numbering == "book":  # one numbering across the book's chapters (book_numbering), as without --urls
         from citelint.book_numbering import findings_of_files
 
-        result.diagnostics += findings_of_files(summaries, settings)
+        result.diagnostics += findings_of_files(_with_unreported(summaries, excluded), settings)
     if runs:
         runs.save()
 
@@ -508,12 +564,18 @@ def _cached_book(stored: Optional[str]) -> Optional[tuple["BookEntry", ...]]:
     return decode(stored)
 
 
-def _across_files_cached(linted: list[tuple[_File, _Outcome]], settings: Settings, cache: Optional["ResultCache"], fixes: bool) -> list[Diagnostic]:
-    """The findings between files (CIT014); from the cache when every file's content
-    is what it was when they were last found (an unchanged book compares nothing)."""
+def _across_files_cached(
+    linted: list[tuple[_File, _Outcome]], settings: Settings, cache: Optional["ResultCache"], fixes: bool, excluded: _Excluded = ([], ())
+) -> list[Diagnostic]:
+    """The findings between files (CIT014) and, in book numbering, across the book
+    (with its ``unreported`` chapters); from the cache when every file's content is
+    what it was when they were last found (an unchanged book compares nothing)."""
+    unreported = excluded[0]
     key = None
-    if cache is not None and all(outcome.digest for _, outcome in linted):
-        key = cache.digest("\0".join(f"{file.shown}\0{outcome.digest}" for file, outcome in linted).encode("utf-8", "surrogatepass"))
+    unreported_key = _unreported_key(unreported)
+    if cache is not None and all(outcome.digest for _, outcome in linted) and unreported_key is not None:
+        listed = "\0".join(f"{file.shown}\0{outcome.digest}" for file, outcome in linted) + (f"\0\0{unreported_key}" if unreported else "")
+        key = cache.digest(listed.encode("utf-8", "surrogatepass"))
         found = cache.across(key)
         if found is not None:
             return found
@@ -528,7 +590,7 @@ def _across_files_cached(linted: list[tuple[_File, _Outcome]], settings: Setting
         from citelint.book_numbering import decode_summary, findings_of_files
 
         summaries = [(file.path, file.shown, outcome.numbering or decode_summary(outcome.stored_numbering, settings)) for file, outcome in linted]
-        found += findings_of_files(summaries, settings)
+        found += findings_of_files(_with_unreported(summaries, excluded), settings)
     if key is not None:
         cache.put_across(key, found)
     return found

@@ -155,6 +155,8 @@ def _decision(book: Book) -> tuple[bool, Optional[str]]:
             continue
         if diagnostic.code not in place.selection.codes:
             return False, f"kept the numbering: {diagnostic.code} is not selected"
+        if place.selection.excluded:
+            return False, f"kept the numbering: {place.path} is excluded (the configuration's exclude) and its numbering is not the book's ({diagnostic.code} on line {diagnostic.line})"
         if place.selection.suppressed(diagnostic):
             return False, f"kept the numbering: {diagnostic.code} is suppressed on line {diagnostic.line} of {place.path}"
         wanted = True
@@ -186,7 +188,7 @@ def _marker_edits(place: BookChapter, offsets: _SourceOffsets, mapping: dict[int
     chapter = place.chapter
     if place.selection.file_disabled():
         if any(mapping.get(n, n) != n for marker in chapter.citations() for n in marker.numbers):
-            raise Refusal(place.path, "the file is switched off with citelint-disable-file, and its markers would be renumbered")
+            raise Refusal(place.path, f"{place.selection.left_alone()}, and its markers would be renumbered")
         return [], Counts()
     leave = _left(place)
     edits, renumbered, normalised = [], 0, 0
@@ -249,8 +251,6 @@ def _list_edits(book: Book, sources: list[str], mapping: dict[int, int]) -> list
     inner = inner_markers(book)
     found = []
     for slot, listed in zip(book.entries, ordered):
-        if listed.place.selection.file_disabled() or slot.place.selection.file_disabled():
-            raise Refusal(slot.place.path, "a file switched off with citelint-disable-file would have its reference list changed")
         if listed.place.file != slot.place.file and (listed.entry.label is None) != (slot.entry.label is None):
             raise Refusal(
                 slot.place.path,
@@ -262,6 +262,9 @@ def _list_edits(book: Book, sources: list[str], mapping: dict[int, int]) -> list
         moved = int(listed is not slot)
         relabelled = int(listed.entry.label is not None and listed.entry.label != slot.position)
         edits = [TextEdit(start, end, text)] if sources[slot.place.file][start:end] != text else []
+        if (edits or moved) and (listed.place.selection.file_disabled() or slot.place.selection.file_disabled()):
+            alone = slot.place if slot.place.selection.file_disabled() else listed.place
+            raise Refusal(alone.path, f"{alone.selection.left_alone()}, and its reference list would be changed")
         found.append((slot.place.file, edits, Counts(moved=moved, relabelled=relabelled)))
     return found
 

@@ -31,6 +31,15 @@ class Selection:
         self.rule_codes = self.codes & frozenset(CIT_CODES)
         self.suppressions = suppressions
         self._severity = {code: Severity(value) for code, value in settings.severity}
+        self.excluded = False  # a chapter of the book that ``exclude`` names (book numbering): nothing reported, left alone
+
+    def of_excluded(self) -> "Selection":
+        """The same file as a chapter of the book that ``exclude`` names: its
+        citations and entries count in the book's numbering, but it reports nothing
+        and ``fix`` leaves it alone, as a file switched off with ``citelint-disable-file``."""
+        other = object.__new__(Selection)
+        other.__dict__.update(self.__dict__, excluded=True)
+        return other
 
     @classmethod
     def of(cls, chapter: Chapter, path: str, names: Optional[tuple[str, ...]] = None) -> "Selection":
@@ -47,7 +56,7 @@ class Selection:
 
     def suppressed_at(self, line: int, code: str) -> bool:
         """Whether a comment switches ``code`` off on the 0-based ``line``."""
-        return self.suppressions is not None and self.suppressions.suppressed(line, code)
+        return self.excluded or (self.suppressions is not None and self.suppressions.suppressed(line, code))
 
     def suppressed(self, diagnostic: Diagnostic) -> bool:
         return self.suppressed_at(diagnostic.line - 1, diagnostic.code)
@@ -64,5 +73,10 @@ class Selection:
         return diagnostic._replace(path=path)
 
     def file_disabled(self) -> bool:
-        """``<!-- citelint-disable-file -->`` with no codes: the file is left alone."""
-        return self.suppressions is not None and self.suppressions.file_codes >= self.suppressions.known
+        """``<!-- citelint-disable-file -->`` with no codes (or ``exclude``, in book
+        numbering): the file is left alone."""
+        return self.excluded or (self.suppressions is not None and self.suppressions.file_codes >= self.suppressions.known)
+
+    def left_alone(self) -> str:
+        """Why the file is left alone (``file_disabled``), as a message says it."""
+        return "the file is excluded (the configuration's exclude)" if self.excluded else "the file is switched off with citelint-disable-file"

@@ -794,3 +794,48 @@ def test_a_configured_glob_that_matches_a_chapter_listed_already_says_nothing(tm
     root = make_book(tmp_path, BOOK, config='numbering = "book"\nchapters = ["src/ch2.md", "src/ch*.md"]\n')
     listed = citelint(root, "book", "-q")
     assert (listed.returncode, listed.stdout.splitlines(), listed.stderr) == (0, ["src/ch2.md", "src/ch1.md", "src/ch3.md", "src/ch4.md"], "")
+
+
+# -- a chapter that exclude names -------------------------------------------------------
+
+THREE = {
+    "ch1.md": chapter("One", "A. [CITATION 1] B. [CITATION 2]", [entry(1), entry(2)]),
+    "ch2.md": chapter("Two", "C. [CITATION 3] D. [CITATION 4]", [entry(3), entry(4)]),
+    "ch3.md": chapter("Three", "E. [CITATION 5] F. [CITATION 6]", [entry(5), entry(6)]),
+}
+EXCLUDED = 'numbering = "book"\nchapters = ["src/ch1.md", "src/ch2.md", "src/ch3.md"]\nexclude = ["src/ch2.md"]\n'
+
+
+def test_an_excluded_chapter_counts_in_the_book_numbering_and_reports_nothing(tmp_path: Path) -> None:
+    root = make_book(tmp_path, THREE, config=EXCLUDED)
+    assert citelint(root, "book", "-q").stdout.splitlines() == ["src/ch1.md", "src/ch2.md", "src/ch3.md"]
+    checked = citelint(root, "check", "--no-cache")
+    assert (checked.returncode, checked.stdout) == (0, "Found 0 problems (0 errors, 0 warnings) in 2 files.\n"), checked.stdout  # no CIT004 "skips from 2 to 5", no CIT011
+    assert citelint(root, "fix", "--check").returncode == 0
+    (root / "src/ch2.md").write_text(chapter("Two", "C. [CITATION 4] D. [CITATION 3]", [entry(3), entry(4)]), encoding="utf-8")
+    before = texts(root)
+    assert findings(root) == []  # its own CIT003 is not reported
+    fixed = citelint(root, "fix")
+    assert fixed.returncode == 0 and "kept the numbering: src/ch2.md is excluded" in fixed.stdout + fixed.stderr and texts(root) == before
+
+
+def test_fix_leaves_an_excluded_chapter_alone_or_refuses_naming_it(tmp_path: Path) -> None:
+    swapped = {**THREE, "ch1.md": chapter("One", "A. [CITATION 2] B. [CITATION 1]", [entry(1), entry(2)])}
+    root = make_book(tmp_path, swapped, config=EXCLUDED)
+    assert findings(root) == [("CIT003", "src/ch1.md", 3)]
+    assert citelint(root, "fix").returncode == 0
+    assert texts(root)["src/ch2.md"] == THREE["ch2.md"] and findings(root) == []
+    ahead = {**THREE, "ch1.md": chapter("One", "A. [CITATION 3] B. [CITATION 1] C. [CITATION 2]", [entry(1), entry(2)])}
+    make_book(tmp_path, ahead, config=EXCLUDED)
+    before = texts(root)
+    refused = citelint(root, "fix")
+    assert refused.returncode == 1 and "src/ch2.md" in refused.stdout + refused.stderr and "excluded" in refused.stdout + refused.stderr
+    assert texts(root) == before
+
+
+def test_the_cached_book_findings_follow_an_edit_of_an_excluded_chapter(tmp_path: Path) -> None:
+    root = make_book(tmp_path, THREE, config=EXCLUDED)
+    assert citelint(root, "check").returncode == 0
+    (root / "src/ch2.md").write_text(chapter("Two", "C. [CITATION 3]", [entry(3)]), encoding="utf-8")  # 4 is gone: ch3's labels are off by one
+    checked = citelint(root, "check")
+    assert checked.returncode == 1 and "src/ch3.md" in checked.stdout and "CIT011" in checked.stdout
