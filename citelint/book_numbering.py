@@ -32,7 +32,7 @@ from citelint.config import Settings, project_names
 from citelint.diagnostics import Diagnostic, FileError, Rule, Severity
 from citelint.files import is_excluded, read_source, reads_as_plain_text
 from citelint.markers import Marker, written_marker
-from citelint.references import Entry
+from citelint.references import BULLET, DEFINITION, LINE, ORDERED, BRACKETED, TABLE_ROW, Entry
 from citelint.selection import Selection
 from citelint.book_order import BookFiles, book_files  # noqa: F401 - re-exported: fix_book, book_overview
 from citelint.suppress import Directive, suppressions_of
@@ -141,11 +141,72 @@ class Book:
             if missing:
                 where = "no reference list of the book has it" if self.entries else "the book has no reference list"
                 return f"reference {missing[0]} is cited on line {cite.line}, but {where}", cite.place.path
+        return self._switched_off() or next(filter(None, (_move_blocker(slot, listed) for slot, listed in self.moves())), None)
+
+    def _switched_off(self) -> Optional[tuple[str, str]]:
+        """A file switched off with citelint-disable-file that the renumbering would change."""
+        mapping = self.new_numbers()
+        for place in self.chapters:
+            if place.selection.file_disabled() and any(mapping[number] != number for marker in place.chapter.citations() for number in marker.numbers):
+                return "the file is switched off with citelint-disable-file, and its markers would be renumbered", place.path
+        for slot, listed in self.moves():
+            changed = listed is not slot or (slot.entry.label is not None and slot.entry.label != slot.position)
+            for place in (slot.place, listed.place):
+                if changed and place.selection.file_disabled():
+                    return "a file switched off with citelint-disable-file would have its reference list changed", place.path
         return None
+
+    def new_numbers(self) -> dict[int, int]:
+        """Old number -> new: in order of first citation across the book, then the
+        entries nobody cites in book order."""
+        order: dict[int, None] = {}
+        for cite in self.cites:
+            for number in cite.marker.numbers:
+                order.setdefault(number, None)
+        for listed in self.entries:
+            order.setdefault(listed.number, None)
+        return {old: new for new, old in enumerate(order, start=1)}
+
+    def moves(self) -> list[tuple[Listed, Listed]]:
+        """Each slot of the book's lists (in book order), with the entry the
+        renumbering puts there (the one whose new number is the slot's place)."""
+        mapping = self.new_numbers()
+        return list(zip(self.entries, sorted(self.entries, key=lambda listed: mapping[listed.number])))
 
     def advice(self) -> str:
         blocker = self.blocker()
         return "run `citelint fix`" if blocker is None else f"`citelint fix` cannot renumber: {blocker[1]}: {blocker[0]}"
+
+
+# How each form of entry is named, and the forms an entry of one line is rewritten
+# between when it moves to a list written otherwise (its label put in the list's form).
+_FORMS = {ORDERED: "`1.` list items", BRACKETED: "`[1]` lines", DEFINITION: "`[1]:` definitions", BULLET: "bullets", TABLE_ROW: "table rows", LINE: "lines without a label"}
+REWRITTEN = frozenset({ORDERED, BRACKETED, BULLET})
+
+
+def rewritten(listed: Listed, slot: Listed) -> bool:
+    """Whether the entry moves to another chapter's list written in another form."""
+    return listed.place is not slot.place and listed.entry.form != slot.entry.form
+
+
+def _move_blocker(slot: Listed, listed: Listed) -> Optional[tuple[str, str]]:
+    """Why ``listed`` cannot move to ``slot``'s place (another chapter's list), and
+    the file it is about; None when it can."""
+    if listed.place is slot.place:
+        return None
+    moving = f"reference {listed.number} ({listed.place.path}, line {listed.line}) would move to the list at line {slot.line}"
+    if (listed.entry.label is None) != (slot.entry.label is None):
+        return f"{moving}, and one of the two lists numbers its entries while the other does not; number both lists alike first", slot.place.path
+    if not rewritten(listed, slot):
+        return None
+    form, into = listed.entry.form, slot.entry.form
+    if form not in REWRITTEN or into not in REWRITTEN:
+        why = "citelint writes a moved entry in another list's form only between `1.` list items, `[1]` lines and bullets"
+    elif listed.entry.last_line != listed.entry.first_line:
+        why = f"it is written on {listed.entry.last_line - listed.entry.first_line + 1} lines, and citelint writes a moved entry in another list's form only when it is on one line"
+    else:
+        return None
+    return f"{moving}, whose entries are {_FORMS[into]}, not {_FORMS[form]}: {why}; write both lists alike first", slot.place.path
 
 
 def _chapter_blocker(chapter: "Chapter | ChapterSummary", book_entries: int) -> Optional[str]:
@@ -357,6 +418,8 @@ class SummaryEntry(NamedTuple):
     first_line: int  # 0-based
     start: int
     label_span: Optional[SummarySpan]
+    last_line: int = 0  # 0-based
+    form: str = LINE  # ``references.Entry.form``
 
 
 class SummaryList(NamedTuple):
@@ -413,7 +476,7 @@ class ChapterSummary(NamedTuple):
         """Pickled (from a forked process to its parent) with its marks and entries as
         plain tuples, which pickle writes ~10x faster than NamedTuples (a 200-chapter
         book has ~22,000 marks)."""
-        references = None if self.references is None else (self.references.line, tuple((e.label, e.first_line, e.start, None if e.label_span is None else e.label_span.end) for e in self.references.entries))
+        references = None if self.references is None else (self.references.line, tuple((e.label, e.first_line, e.start, None if e.label_span is None else e.label_span.end, e.last_line, e.form) for e in self.references.entries))
         return _unpickled_summary, (self.document, references, tuple(map(tuple, self.cited)), *self[3:])
 
     def decided(self, book_entries: int) -> bool:
@@ -442,11 +505,11 @@ class ChapterSummary(NamedTuple):
         return Diagnostic(rule_.code, rule_.name, rule_.severity, line, column, end_line, end_column, message)
 
 
-def _unpickled_summary(document: SummaryDocument, references: Optional[tuple[int, tuple[tuple[Optional[int], int, int, Optional[int]], ...]]], cited: tuple[tuple[int, int, tuple[int, ...], str], ...], *rest: object) -> ChapterSummary:
+def _unpickled_summary(document: SummaryDocument, references: Optional[tuple[int, tuple[tuple[Optional[int], int, int, Optional[int], int, str], ...]]], cited: tuple[tuple[int, int, tuple[int, ...], str], ...], *rest: object) -> ChapterSummary:
     """A ``ChapterSummary`` from what its ``__reduce__`` gave pickle."""
     listed = None
     if references is not None:
-        listed = SummaryList(references[0], tuple(SummaryEntry(label, first, start, None if end is None else SummarySpan(end)) for label, first, start, end in references[1]))
+        listed = SummaryList(references[0], tuple(SummaryEntry(label, first, start, None if end is None else SummarySpan(end), last, form) for label, first, start, end, last, form in references[1]))
     return ChapterSummary(document, listed, tuple(SummaryMark(*mark) for mark in cited), *rest)  # type: ignore[arg-type]
 
 
@@ -481,7 +544,7 @@ def _part_summary(part: Chapter) -> ChapterSummary:
             spans[(entry.first_line, entry.start)] = span
             label_span = SummarySpan(entry.label_span.end) if entry.label_span is not None else None
             offsets.update((*span, *((label_span.end,) if label_span else ())))
-            entries.append(SummaryEntry(entry.label, entry.first_line, entry.start, label_span))
+            entries.append(SummaryEntry(entry.label, entry.first_line, entry.start, label_span, entry.last_line, entry.form))
         heading = part.line_span(part.references.line)
         spans[(part.references.line, None)] = heading
         offsets.update(heading)
@@ -514,7 +577,7 @@ def encode_summary(summary: Optional[FileSummary]) -> Optional[str]:
 
 
 def _encode_part(part: ChapterSummary) -> list[object]:
-    references = None if part.references is None else [part.references.line, [[e.label, e.first_line, e.start, None if e.label_span is None else e.label_span.end] for e in part.references.entries]]
+    references = None if part.references is None else [part.references.line, [[e.label, e.first_line, e.start, None if e.label_span is None else e.label_span.end, e.last_line, e.form] for e in part.references.entries]]
     return [
         [[m.start, m.end, list(m.numbers), m.shown] for m in part.cited],
         references,
@@ -552,8 +615,8 @@ def _decode_part(stored: object, settings: Settings) -> ChapterSummary:
         listed = SummaryList(
             _int(line),
             tuple(
-                SummaryEntry(_optional_int(label), _int(first), _int(start), None if end is None else SummarySpan(_int(end)))
-                for label, first, start, end in (_items(e, 4) for e in _items(entries))
+                SummaryEntry(_optional_int(label), _int(first), _int(start), None if end is None else SummarySpan(_int(end)), _int(last), _str(form))
+                for label, first, start, end, last, form in (_items(e, 6) for e in _items(entries))
             ),
         )
     return ChapterSummary(

@@ -24,13 +24,14 @@ from collections import Counter
 from typing import Callable, Iterable, NamedTuple, Optional
 
 from citelint.atomic_write import ChangedOnDisk, Interrupted, write_atomically
-from citelint.book_numbering import RENUMBERING, Book, BookChapter, Listed, book_files, parsed, raw_findings
+from citelint.book_numbering import RENUMBERING, Book, BookChapter, Listed, book_files, parsed, raw_findings, rewritten
 from citelint.chapter import Chapter
 from citelint.config import Settings
 from citelint.diagnostics import FileError
 from citelint.files import decode, read_file
 from citelint.fix_files import FileFix, FixOutcome, unified_diff
 from citelint.markers import Marker, masked
+from citelint.references import entry_prefix
 from citelint.renumbering import Refusal, TextEdit, _SourceOffsets, apply_edits, marker_text
 
 # A test seam: called with each file's path right before it is written (nothing timed).
@@ -128,7 +129,7 @@ def plan(book: Book, sources: list[str]) -> tuple[list[str], list[Counts], Optio
         if blocker is not None:
             reason, path = blocker
             raise Refusal(path, reason)
-        mapping = _mapping(book)
+        mapping = book.new_numbers()
     else:
         mapping = {number: number for cite in book.cites for number in cite.marker.numbers}
         mapping.update({listed.number: listed.number for listed in book.entries})
@@ -161,18 +162,6 @@ def _decision(book: Book) -> tuple[bool, Optional[str]]:
             return False, f"kept the numbering: {diagnostic.code} is suppressed on line {diagnostic.line} of {place.path}"
         wanted = True
     return wanted, None
-
-
-def _mapping(book: Book) -> dict[int, int]:
-    """Old number -> new: in order of first citation across the book, then the
-    entries nobody cites in book order."""
-    order: dict[int, None] = {}
-    for cite in book.cites:
-        for number in cite.marker.numbers:
-            order.setdefault(number, None)
-    for listed in book.entries:
-        order.setdefault(listed.number, None)
-    return {old: new for new, old in enumerate(order, start=1)}
 
 
 def _left(place: BookChapter) -> set[int]:
@@ -245,20 +234,20 @@ def inner_markers(book: Book) -> dict[int, list[Marker]]:
 
 def _list_edits(book: Book, sources: list[str], mapping: dict[int, int]) -> list[tuple[int, list[TextEdit], Counts]]:
     """Each slot of the book's lists (in book order) gets the entry whose new number
-    is its place, relabelled, with the markers inside it renumbered."""
-    ordered = sorted(book.entries, key=lambda listed: mapping[listed.number])
+    is its place, relabelled, with the markers inside it renumbered; an entry that
+    moves to a list written in another form (``1.`` items, ``[1]`` lines, bullets)
+    takes the slot's label in the list's form, and its text as it is (``Book.blocker``
+    has refused the moves that cannot be written so)."""
     offsets = _Offsets(sources)
     inner = inner_markers(book)
     found = []
-    for slot, listed in zip(book.entries, ordered):
-        if listed.place.file != slot.place.file and (listed.entry.label is None) != (slot.entry.label is None):
-            raise Refusal(
-                slot.place.path,
-                f"reference {listed.number} ({listed.place.path}, line {listed.line}) would move to the list at line {slot.line}, "
-                "and one of the two lists numbers its entries while the other does not; number both lists alike first",
-            )
-        text = _entry_text(listed, offsets.of(listed.place), inner[id(listed)], slot.position, mapping)
-        start, end = offsets.of(slot.place).entry_span(slot.entry)
+    for slot, listed in book.moves():
+        slot_offsets = offsets.of(slot.place)
+        if rewritten(listed, slot):
+            text = _slot_label(slot, slot_offsets) + _entry_text(listed, offsets.of(listed.place), inner[id(listed)], None, mapping)
+        else:
+            text = _entry_text(listed, offsets.of(listed.place), inner[id(listed)], slot.position, mapping)
+        start, end = slot_offsets.entry_span(slot.entry)
         moved = int(listed is not slot)
         relabelled = int(listed.entry.label is not None and listed.entry.label != slot.position)
         edits = [TextEdit(start, end, text)] if sources[slot.place.file][start:end] != text else []
@@ -269,15 +258,29 @@ def _list_edits(book: Book, sources: list[str], mapping: dict[int, int]) -> list
     return found
 
 
-def _entry_text(listed: Listed, offsets: _SourceOffsets, markers: list[Marker], number: int, mapping: dict[int, int]) -> str:
+def _slot_label(slot: Listed, offsets: _SourceOffsets) -> str:
+    """What a slot's first line holds before its entry's text (quote marks,
+    indentation, label or bullet, the spaces after), with the slot's place as its label."""
+    entry = slot.entry
+    line_start = offsets.line_starts[entry.first_line]
+    prefix = offsets.source[line_start : line_start + entry_prefix(offsets.document.lines[entry.first_line])[0]]
+    if entry.label_span is None or entry.label == slot.position:
+        return prefix
+    return apply_edits(prefix, [TextEdit(offsets.of(entry.label_span.start) - line_start, offsets.of(entry.label_span.end) - line_start, str(slot.position))])
+
+
+def _entry_text(listed: Listed, offsets: _SourceOffsets, markers: list[Marker], number: Optional[int], mapping: dict[int, int]) -> str:
     """The entry's text as it goes to ``number``: relabelled, and with the markers
-    inside it ("see also [CITATION 2]") renumbered."""
+    inside it ("see also [CITATION 2]") renumbered. With no ``number``, its text
+    without its label (what ``entry_prefix`` says precedes it on its first line)."""
     chapter = listed.place.chapter
     source = offsets.source
     start, end = offsets.entry_span(listed.entry)
     inner: list[TextEdit] = []
     entry = listed.entry
-    if entry.label_span is not None and entry.label != number:
+    if number is None:
+        start += entry_prefix(offsets.document.lines[entry.first_line])[0]
+    elif entry.label_span is not None and entry.label != number:
         inner.append(TextEdit(offsets.of(entry.label_span.start) - start, offsets.of(entry.label_span.end) - start, str(number)))
     for marker in markers:
         if marker.cites:

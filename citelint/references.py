@@ -43,6 +43,9 @@ _DELIMITER_CHARACTERS = frozenset("|:- \t")
 _NUMBERING_TITLES = frozenset({"", "n", "no", "nr", "num", "number", "ref", "reference", "citation", "cite", "id", "index", "source"})
 _NUMBER_CELL = lazy(r"\[?(\d{1,9})[.)\]]?")  # matched against a cell's stripped text
 MAX_REFERENCE_LINE = 2000
+# How an entry is written: `1.` or `1)` list item, `[1]` line, `[1]:` definition,
+# bullet, table row, or a line of a paragraph with no label.
+ORDERED, BRACKETED, DEFINITION, BULLET, TABLE_ROW, LINE = "ordered", "bracketed", "definition", "bullet", "table row", "line"
 MAX_CANDIDATES = 32  # the last reference headings looked at (a hostile file may have thousands)
 
 
@@ -59,6 +62,7 @@ class Entry(NamedTuple):
     text: str  # the entry's text without its label, lines joined (a table row: its other cells)
     urls: tuple[str, ...]  # http(s) URLs in the text
     dois: tuple[str, ...]  # DOIs in the text, bare or in a doi.org URL
+    form: str = LINE  # how it is written: ORDERED, BRACKETED, DEFINITION, BULLET, TABLE_ROW or LINE
 
 
 class ReferenceList(NamedTuple):
@@ -660,12 +664,35 @@ def _numbered(
     labels = [label for label, _, _, _ in read]
     lazy = len(labels) > 1 and all(label == 1 for label in labels)
     entries = []
-    for position, ((label, span, start, text), (first_line, last_line, _)) in enumerate(zip(read, pieces), start=1):
+    for position, ((label, span, start, text), (first_line, last_line, table)) in enumerate(zip(read, pieces), start=1):
         if lazy:
             label, span = None, None
         number = position if label is None else label
-        entries.append(Entry(number, position, label, span, first_line, last_line, start, text, find_urls(text), find_dois(text)))
+        form = TABLE_ROW if table else entry_prefix(document.lines[first_line])[1]
+        entries.append(Entry(number, position, label, span, first_line, last_line, start, text, find_urls(text), find_dois(text), form))
     return ReferenceList(heading, first, last, tuple(entries), lazy)
+
+
+def entry_prefix(line: str) -> tuple[int, str]:
+    """Where the text of an entry that starts on ``line`` begins (after its quote
+    marks, indentation, label or bullet, and the spaces after them), and how the
+    entry is written (``ORDERED``, ``BRACKETED``, ``DEFINITION``, ``BULLET`` or
+    ``LINE``; a table row is read by its table)."""
+    prefix = _QUOTE_PREFIX.match(line)
+    column = prefix.end() if prefix else 0
+    rest = line[column:]  # sliced: the patterns look behind their start
+    ordered = _LIST_LABEL.match(rest)
+    bracketed = None if ordered else _BRACKET_LABEL.match(rest)
+    bullet = None if ordered or bracketed else _BULLET.match(rest)
+    found = ordered or bracketed or bullet
+    if ordered:
+        form = ORDERED
+    elif bracketed:
+        form = DEFINITION if bracketed.group(2) else BRACKETED
+    else:
+        form = BULLET if bullet else LINE
+    end = column + (found.end() if found else 0)
+    return end + len(line[end:]) - len(line[end:].lstrip(" \t")), form
 
 
 def _read_entry(document: Document, first: int, last: int) -> tuple[Optional[int], Optional[Span], int, str]:

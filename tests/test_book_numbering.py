@@ -288,6 +288,106 @@ def test_fix_refuses_for_a_blocker_in_one_chapter_and_changes_no_file(tmp_path: 
     assert texts(root) == before
 
 
+# -- entries moving between lists written in different forms ------------------------
+
+ALPHA = 'Smith, Jane. "Alpha Study of Rivers." Example Press, 2019. https://example.com/alpha'
+BETA = 'Jones, Ann. "Beta Study of Lakes." Example Press, 2020. https://example.com/beta'
+GAMMA = 'Brown, Bob. "Gamma Study of Seas." Example Press, 2021. https://example.com/gamma'
+DELTA = 'Lee, Kim. "Delta Study of Ice." Example Press, 2022. https://example.com/delta'
+
+
+def _two_chapters(first: str, second: str) -> dict[str, str]:
+    return {
+        "ch1.md": f"# One\n\nClaim. [CITATION 3] Other. [CITATION 1]\n\n## References\n\n{first}\n",
+        "ch2.md": f"# Two\n\nClaim. [CITATION 2] Again. [CITATION 4]\n\n## References\n\n{second}\n",
+    }
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "fixed_first", "fixed_second"),
+    [
+        (f"1. {ALPHA}\n2. {BETA}", f"[3] {GAMMA}\n[4] {DELTA}", f"1. {GAMMA}\n2. {ALPHA}", f"[3] {BETA}\n[4] {DELTA}"),
+        (f"[1] {ALPHA}\n[2] {BETA}", f"3) {GAMMA}\n4) {DELTA}", f"[1] {GAMMA}\n[2] {ALPHA}", f"3) {BETA}\n4) {DELTA}"),
+        (f"> 1. {ALPHA}\n> 2. {BETA}", f"  \\[3\\] {GAMMA}\n  \\[4\\] {DELTA}", f"> 1. {GAMMA}\n> 2. {ALPHA}", f"  \\[3\\] {BETA}\n  \\[4\\] {DELTA}"),
+        (f"- {ALPHA}\n- {BETA}", f"1. {GAMMA}\n1. {DELTA}", f"- {GAMMA}\n- {ALPHA}", f"1. {BETA}\n1. {DELTA}"),
+    ],
+    ids=["numbered-and-brackets", "brackets-and-parenthesis", "quoted-and-escaped-brackets", "bullets-and-lazy-numbers"],
+)
+def test_a_moved_entry_takes_the_label_form_of_its_new_list(tmp_path: Path, first: str, second: str, fixed_first: str, fixed_second: str) -> None:
+    """An entry that moves to a list written otherwise (`1.` items, `[n]` lines,
+    bullets) is written as that list writes its entries, its text as it was: in the
+    `1.` list a `[1] Brown` line would be read as the rest of the entry above it."""
+    root = make_book(tmp_path, _two_chapters(first, second))
+    assert "(run `citelint fix`)" in citelint(root, "check", "--no-cache").stdout
+    ran = citelint(root, "fix")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    after = texts(root)
+    assert after["src/ch1.md"] == f"# One\n\nClaim. [CITATION 1] Other. [CITATION 2]\n\n## References\n\n{fixed_first}\n"
+    assert after["src/ch2.md"] == f"# Two\n\nClaim. [CITATION 3] Again. [CITATION 4]\n\n## References\n\n{fixed_second}\n"
+    assert findings(root) == []
+
+
+_TABLE = f"| # | Reference |\n|---|---|\n| 3 | {GAMMA} |\n| 4 | {DELTA} |"
+
+
+@pytest.mark.parametrize(
+    ("book", "path", "reason"),
+    [
+        (
+            _two_chapters(f"1. {ALPHA}\n2. {BETA}", _TABLE),
+            "src/ch1.md",
+            "reference 3 (src/ch2.md, line 9) would move to the list at line 7, whose entries are `1.` list items, not table rows: "
+            "citelint writes a moved entry in another list's form only between `1.` list items, `[1]` lines and bullets; write both lists alike first",
+        ),
+        (
+            _two_chapters(f"1. {ALPHA}\n2. {BETA}", f"[3] {GAMMA}\n    Reprinted 2023.\n[4] {DELTA}"),
+            "src/ch1.md",
+            "reference 3 (src/ch2.md, line 7) would move to the list at line 7, whose entries are `1.` list items, not `[1]` lines: "
+            "it is written on 2 lines, and citelint writes a moved entry in another list's form only when it is on one line; write both lists alike first",
+        ),
+        (
+            {
+                "ch1.md": f"# One\n\nClaim. [CITATION 2] Other. [CITATION 1]\n\n## References\n\n- {ALPHA}\n",
+                "ch2.md": f"# Two\n\nClaim. [CITATION 2]\n\n## References\n\n2. {BETA}\n",
+            },
+            "src/ch1.md",
+            "reference 2 (src/ch2.md, line 7) would move to the list at line 7, and one of the two lists numbers its entries while the other does not; number both lists alike first",
+        ),
+        (
+            {
+                "ch1.md": f"# One\n\nClaim. [CITATION 3] Other. [CITATION 1]\n\n## References\n\n1. {ALPHA}\n2. {BETA}\n",
+                "ch2.md": f"<!-- citelint-disable-file -->\n# Two\n\nClaim. [CITATION 2]\n\n## References\n\n3. {GAMMA}\n",
+            },
+            "src/ch2.md",
+            "the file is switched off with citelint-disable-file, and its markers would be renumbered",
+        ),
+    ],
+    ids=["table-rows", "entry-of-two-lines", "bullets-and-numbers", "file-switched-off"],
+)
+def test_check_names_the_reason_fix_refuses_and_fix_changes_nothing(tmp_path: Path, book: dict[str, str], path: str, reason: str) -> None:
+    """``check`` never says "run `citelint fix`" when ``fix`` refuses: both read one
+    answer (``Book.blocker``), and the refusal comes before any plan is made."""
+    root = make_book(tmp_path, book)
+    before = texts(root)
+    checked = citelint(root, "check", "--no-cache").stdout
+    assert "CIT003" in checked and "run `citelint fix`" not in checked, checked
+    assert f"(`citelint fix` cannot renumber: {path}: {reason})" in checked, checked
+    ran = citelint(root, "fix")
+    assert ran.returncode == 1
+    assert f"{path}: not fixed: {reason}\n" in ran.stdout, ran.stdout
+    assert texts(root) == before
+
+
+def test_a_file_switched_off_that_the_renumbering_leaves_as_it_is_does_not_stop_it(tmp_path: Path) -> None:
+    switched_off = f"<!-- citelint-disable-file -->\n# Two\n\nClaim. [CITATION 3]\n\n## References\n\n3. {GAMMA}\n"
+    root = make_book(tmp_path, {"ch1.md": f"# One\n\nClaim. [CITATION 2] Other. [CITATION 1]\n\n## References\n\n1. {ALPHA}\n2. {BETA}\n", "ch2.md": switched_off})
+    assert "(run `citelint fix`)" in citelint(root, "check", "--no-cache").stdout
+    ran = citelint(root, "fix")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert texts(root)["src/ch1.md"] == f"# One\n\nClaim. [CITATION 1] Other. [CITATION 2]\n\n## References\n\n1. {BETA}\n2. {ALPHA}\n"
+    assert texts(root)["src/ch2.md"] == switched_off
+
+
 # -- a file changed on disk during the fix (the test seam: fix_book.before_write) ---
 
 
