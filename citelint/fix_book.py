@@ -32,7 +32,7 @@ from citelint.files import decode, read_file
 from citelint.fix_files import FileFix, FixOutcome, unified_diff
 from citelint.markers import Marker, masked
 from citelint.references import entry_prefix
-from citelint.renumbering import Refusal, TextEdit, _SourceOffsets, apply_edits, marker_text
+from citelint.renumbering import _SOURCE_LINE_ENDING, Refusal, TextEdit, _SourceOffsets, apply_edits, marker_text
 
 # A test seam: called with each file's path right before it is written (nothing timed).
 before_write: Callable[[str], None] = lambda path: None  # noqa: E731
@@ -237,7 +237,8 @@ def _list_edits(book: Book, sources: list[str], mapping: dict[int, int]) -> list
     is its place, relabelled, with the markers inside it renumbered; an entry that
     moves to a list written in another form (``1.`` items, ``[1]`` lines, bullets)
     takes the slot's label in the list's form, and its text as it is (``Book.blocker``
-    has refused the moves that cannot be written so)."""
+    has refused the moves that cannot be written so); one that moves to another
+    file takes that file's line endings."""
     offsets = _Offsets(sources)
     inner = inner_markers(book)
     found = []
@@ -248,6 +249,8 @@ def _list_edits(book: Book, sources: list[str], mapping: dict[int, int]) -> list
         else:
             text = _entry_text(listed, offsets.of(listed.place), inner[id(listed)], slot.position, mapping)
         start, end = slot_offsets.entry_span(slot.entry)
+        if listed.place.file != slot.place.file:
+            text = _SOURCE_LINE_ENDING.sub(_line_ending(sources[slot.place.file], end), text)
         moved = int(listed is not slot)
         relabelled = int(listed.entry.label is not None and listed.entry.label != slot.position)
         edits = [TextEdit(start, end, text)] if sources[slot.place.file][start:end] != text else []
@@ -267,6 +270,12 @@ def _slot_label(slot: Listed, offsets: _SourceOffsets) -> str:
     if entry.label_span is None or entry.label == slot.position:
         return prefix
     return apply_edits(prefix, [TextEdit(offsets.of(entry.label_span.start) - line_start, offsets.of(entry.label_span.end) - line_start, str(slot.position))])
+
+
+def _line_ending(source: str, end: int) -> str:
+    """The line ending of the file at ``end`` (the end of a line), else its first, else LF."""
+    ending = _SOURCE_LINE_ENDING.match(source, end) or _SOURCE_LINE_ENDING.search(source)
+    return ending.group() if ending else "\n"
 
 
 def _entry_text(listed: Listed, offsets: _SourceOffsets, markers: list[Marker], number: Optional[int], mapping: dict[int, int]) -> str:

@@ -388,6 +388,22 @@ def test_a_file_switched_off_that_the_renumbering_leaves_as_it_is_does_not_stop_
     assert texts(root)["src/ch2.md"] == switched_off
 
 
+def test_a_moved_entry_takes_the_line_endings_of_its_new_file(tmp_path: Path) -> None:
+    root = make_book(tmp_path, {"ch1.md": "", "ch2.md": ""})
+    (root / "src" / "ch1.md").write_bytes(b'# One\n\nClaim. [CITATION 2]\n\n## References\n\n1. Smith, Jane. "Alpha Study." Example Press, 2019. https://example.com/a\n')
+    (root / "src" / "ch2.md").write_bytes(
+        b'# Two\r\n\r\nClaim. [CITATION 1]\r\n\r\n## References\r\n\r\n2. Jones, Ann. "Beta Study." Example Press, 2020. https://example.com/b\r\n    - Reprinted 2023.\r\n'
+    )
+    ran = citelint(root, "fix")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert (root / "src" / "ch1.md").read_bytes() == (
+        b'# One\n\nClaim. [CITATION 1]\n\n## References\n\n1. Jones, Ann. "Beta Study." Example Press, 2020. https://example.com/b\n    - Reprinted 2023.\n'
+    )
+    assert (root / "src" / "ch2.md").read_bytes() == (
+        b'# Two\r\n\r\nClaim. [CITATION 2]\r\n\r\n## References\r\n\r\n2. Smith, Jane. "Alpha Study." Example Press, 2019. https://example.com/a\r\n'
+    )
+
+
 # -- a file changed on disk during the fix (the test seam: fix_book.before_write) ---
 
 
