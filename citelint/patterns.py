@@ -12,12 +12,18 @@ and the brackets of an IPv6 host (``http://[2001:db8::1]/path``). A ``)`` that
 closes nothing ends it (``(see https://example.org/a)``, ``[text](https://example.org/a)``),
 and sentence punctuation at its end is not part of it.
 
+A DOI read from a doi.org URL is percent-decoded once, as doi.org resolves it
+(RFC 3986): ``https://doi.org/10.1002/%28SICI%29…`` is the DOI
+``10.1002/(SICI)…``, as it is written bare. A bare or ``doi:`` DOI is taken as it
+is written (a ``%`` in it is the DOI's own), and a URL is always the URL as written.
+
 Every pattern here runs in linear time: each repeats one character class, and the
 balancing is a single pass in Python.
 """
 
 import re
 from typing import Iterator, NamedTuple
+from urllib.parse import unquote
 
 from citelint.lazy_pattern import lazy
 
@@ -52,14 +58,17 @@ _DOI_ORG = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http:
 
 
 class Found(NamedTuple):
-    """A link read whole, and where it starts in the searched text."""
+    """A link read whole, and where it starts in the searched text; ``written``:
+    how long it is there, when ``text`` is not as written (a DOI decoded from a
+    doi.org URL), else 0."""
 
     text: str
     start: int
+    written: int = 0
 
     @property
     def end(self) -> int:
-        return self.start + len(self.text)
+        return self.start + (self.written or len(self.text))
 
 
 def iter_urls(text: str) -> Iterator[Found]:
@@ -87,7 +96,21 @@ def iter_dois(text: str) -> Iterator[Found]:
     if "10." not in text:
         return
     for match in DOI.finditer(text):
-        yield Found(_balanced(match.group(1)), match.start(1))
+        written = _balanced(match.group(1))
+        doi = _decoded(match, written)
+        yield Found(doi, match.start(1), len(written) if doi != written else 0)
+
+
+def _decoded(match: "re.Match[str]", doi: str) -> str:
+    """The DOI of a ``DOI`` match as doi.org reads it: percent-decoded once when it
+    was read from a doi.org URL (not when written bare or as ``doi:``, nor when its
+    escapes do not decode to UTF-8 text)."""
+    if "%" not in doi or match.start(1) == match.start() or match.group()[:1] in "dD":
+        return doi
+    try:
+        return unquote(doi, errors="strict")
+    except UnicodeDecodeError:
+        return doi
 
 
 def find_dois(text: str) -> tuple[str, ...]:
@@ -110,7 +133,7 @@ def normalise_url(url: str) -> str:
     host in lower case. Empty when the URL has no host."""
     doi = DOI.fullmatch(url)
     if doi:
-        return "doi:" + doi.group(1).casefold()
+        return "doi:" + _decoded(doi, doi.group(1)).casefold()
     parts = _URL_PARTS.match(url)
     assert parts is not None  # every part is optional
     host = parts.group(1).casefold().removeprefix("www.").removesuffix(":80").removesuffix(":443")

@@ -147,6 +147,21 @@ def test_the_same_doi_is_the_same_work() -> None:
     assert found.path == "b.md" and "title" in found.message and "year" not in found.message
 
 
+SICI_URL = "https://doi.org/10.1002/%28SICI%291097-4636%28199706%2935%3A4%3C497%3A%3AAID-JBM9%3E3.0.CO%3B2-B"
+SICI = "10.1002/(SICI)1097-4636(199706)35:4<497::AID-JBM9>3.0.CO;2-B"
+
+
+def test_a_percent_encoded_doi_org_url_is_the_same_doi_as_written_bare(project: Path) -> None:
+    """doi.org decodes the URL's path (RFC 3986): its DOI is the bare one, not "a different DOI"."""
+    work = 'Smith, Jane. "Polymer Wear in Hip Joints." *J. Biomed. Mater. Res.*, 1997.'
+    folder = write_book(project, chapter(f"{work} {SICI_URL}"), chapter(f"{work} doi:{SICI}"))
+    assert cit014(str(folder)) == []
+    (project / "other").mkdir()
+    later = write_book(project / "other", chapter(f"{work} {SICI_URL}"), chapter(f"{work.replace('1997', '1998')} doi:{SICI}"))
+    (found,) = cit014(str(later))
+    assert "year" in found["message"] and "DOI" not in found["message"]
+
+
 def test_several_differences_are_named_together_and_only_later_chapters_are_reported(project: Path) -> None:
     changed = SMITH.replace("2019", "2021").replace("A Book of Things", "The Book of Things")
     write_book(project, chapter(SMITH), chapter(PANDA), chapter(changed))

@@ -228,6 +228,20 @@ def test_two_works_at_one_address_stay_two_sources() -> None:
     assert [len(source.listed) for source in sources] == [2, 1]
 
 
+def test_a_percent_encoded_doi_org_url_is_the_doi_written_bare(project: Path) -> None:
+    """One work, its DOI once as a percent-encoded doi.org URL and once bare: one
+    source, its DOI decoded as doi.org reads it, its URL as written."""
+    url = "https://doi.org/10.1002/%28SICI%291097-4636%28199706%2935%3A4%3C497%3A%3AAID-JBM9%3E3.0.CO%3B2-B"
+    doi = "10.1002/(SICI)1097-4636(199706)35:4<497::AID-JBM9>3.0.CO;2-B"
+    folder = project / "book"
+    folder.mkdir()
+    (folder / "ch1.md").write_text(chapter_text([f'Smith, Jane. "Polymer Wear in Hip Joints." *J. Biomed. Mater. Res.*, 1997. {url}']), encoding="utf-8")
+    (folder / "ch2.md").write_text(chapter_text([f'Smith, J. "Polymer wear of hip joint implants." *J Biomed Mater Res*. 1997. doi:{doi}']), encoding="utf-8")
+    (work,) = csl(str(folder))
+    assert (work["DOI"], work["URL"]) == (doi, url)
+    assert [Path(cited["file"]).name for cited in work["custom"]["cited-in"]] == ["ch1.md", "ch2.md"]
+
+
 def test_markdown_is_one_numbered_list_of_the_entries_as_written(book: Path) -> None:
     text = refs("--format", "markdown", "book")
     lines = text.splitlines()

@@ -74,6 +74,19 @@ def test_a_doi_whose_record_is_the_cited_work_passes_and_a_warm_run_sends_nothin
     assert asked(resolver) == 2
 
 
+def test_a_percent_encoded_doi_org_url_asks_the_resolver_for_its_doi_decoded(resolver: TrapServer) -> None:
+    """The DOI of ``https://doi.org/10.1000/%28cats%29`` is ``10.1000/(cats)``, as
+    doi.org resolves it: the resolver is asked for that DOI, not for ``%28cats%29``
+    encoded again; a ``%`` in a bare DOI is the DOI's own."""
+    resolver.dois["10.1000/(cats)"] = {**CATS, "DOI": "10.1000/(cats)"}
+    resolver.dois["10.1000/dogs%41"] = {**CATS, "DOI": "10.1000/dogs%41"}
+    entries = ('Smith, J. (2020). "Deep learning for cats." *AI Journal*. https://doi.org/10.1000/%28cats%29', 'Smith, J. (2020). "Deep learning for cats." *AI Journal*. doi:10.1000/dogs%41')
+    Path("ch.md").write_text(chapter(*entries), encoding="utf-8")
+    code, document, err = check_json("--urls", "ch.md")
+    assert (code, findings(document), err) == (0, [], "")
+    assert sorted(path for path, _ in resolver.headers_seen if path.startswith("/doi/")) == ["/doi/10.1000/(cats)", "/doi/10.1000/dogs%2541"]
+
+
 def test_a_doi_the_resolver_does_not_know_is_dead(resolver: TrapServer) -> None:
     Path("ch.md").write_text(chapter('Smith, J. (2020). "Deep learning for cats." doi:10.1000/invented'), encoding="utf-8")
     code, document, _ = check_json("--urls", "ch.md")
