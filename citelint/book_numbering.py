@@ -144,16 +144,16 @@ class Book:
         return self._switched_off() or next(filter(None, (_move_blocker(slot, listed) for slot, listed in self.moves())), None)
 
     def _switched_off(self) -> Optional[tuple[str, str]]:
-        """A file switched off with citelint-disable-file that the renumbering would change."""
+        """A file left alone (switched off with citelint-disable-file, or excluded) that the renumbering would change."""
         mapping = self.new_numbers()
         for place in self.chapters:
             if place.selection.file_disabled() and any(mapping[number] != number for marker in place.chapter.citations() for number in marker.numbers):
-                return "the file is switched off with citelint-disable-file, and its markers would be renumbered", place.path
+                return f"{place.selection.left_alone()}, and its markers would be renumbered", place.path
         for slot, listed in self.moves():
             changed = listed is not slot or (slot.entry.label is not None and slot.entry.label != slot.position)
             for place in (slot.place, listed.place):
                 if changed and place.selection.file_disabled():
-                    return "a file switched off with citelint-disable-file would have its reference list changed", place.path
+                    return f"{place.selection.left_alone()}, and its reference list would be changed", place.path
         return None
 
     def new_numbers(self) -> dict[int, int]:
