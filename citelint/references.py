@@ -678,41 +678,35 @@ def entry_prefix(line: str) -> tuple[int, str]:
     marks, indentation, label or bullet, and the spaces after them), and how the
     entry is written (``ORDERED``, ``BRACKETED``, ``DEFINITION``, ``BULLET`` or
     ``LINE``; a table row is read by its table)."""
+    column, found, form = _label_of(line)
+    end = column + (found.end() if found else 0)
+    return end + len(line[end:]) - len(line[end:].lstrip(" \t")), form
+
+
+def _label_of(line: str) -> tuple[int, "Optional[re.Match[str]]", str]:
+    """Where a line's quote marks end, the match of its label or bullet after them
+    (offsets from that column), and how an entry written so is written: the one
+    reading of an entry's first line (``entry_prefix``, ``_read_entry``)."""
     prefix = _QUOTE_PREFIX.match(line)
     column = prefix.end() if prefix else 0
     rest = line[column:]  # sliced: the patterns look behind their start
-    ordered = _LIST_LABEL.match(rest)
-    bracketed = None if ordered else _BRACKET_LABEL.match(rest)
-    bullet = None if ordered or bracketed else _BULLET.match(rest)
-    found = ordered or bracketed or bullet
-    if ordered:
-        form = ORDERED
-    elif bracketed:
-        form = DEFINITION if bracketed.group(2) else BRACKETED
-    else:
-        form = BULLET if bullet else LINE
-    end = column + (found.end() if found else 0)
-    return end + len(line[end:]) - len(line[end:].lstrip(" \t")), form
+    for pattern, form in ((_LIST_LABEL, ORDERED), (_BRACKET_LABEL, BRACKETED), (_BULLET, BULLET)):
+        found = pattern.match(rest)
+        if found is not None:
+            return column, found, DEFINITION if form == BRACKETED and found.group(2) else form
+    return column, None, LINE
 
 
 def _read_entry(document: Document, first: int, last: int) -> tuple[Optional[int], Optional[Span], int, str]:
     """The label, the label's digits, the start offset and the text of an entry."""
     line = document.lines[first]
-    prefix = _QUOTE_PREFIX.match(line)
-    column = prefix.end() if prefix else 0
+    column, found, form = _label_of(line)
     label: Optional[int] = None
     span: Optional[Span] = None
-    rest = line[column:]  # sliced: the patterns look behind their start
-    labelled = _LIST_LABEL.match(rest) or _BRACKET_LABEL.match(rest)
-    bullet = _BULLET.match(rest)
-    if labelled:
-        label = int(labelled.group(1))
-        span = Span(document.offset(first, column + labelled.start(1)), document.offset(first, column + labelled.end(1)))
-        text_column = column + labelled.end()
-    elif bullet:
-        text_column = column + bullet.end()
-    else:
-        text_column = column
+    if found is not None and form != BULLET:
+        label = int(found.group(1))
+        span = Span(document.offset(first, column + found.start(1)), document.offset(first, column + found.end(1)))
+    text_column = column + (found.end() if found is not None else 0)
     start_column = len(line) - len(line[column:].lstrip(" \t"))
     parts = [line[text_column:]] + [document.lines[number] for number in range(first + 1, last + 1)]
     text = " ".join(part.strip() for part in parts if part.strip())
