@@ -176,9 +176,7 @@ def _left(place: BookChapter) -> set[int]:
 def _marker_edits(place: BookChapter, offsets: _SourceOffsets, mapping: dict[int, int]) -> tuple[list[TextEdit], Counts]:
     chapter = place.chapter
     if place.selection.file_disabled():
-        if any(mapping.get(n, n) != n for marker in chapter.citations() for n in marker.numbers):
-            raise Refusal(place.path, f"{place.selection.left_alone()}, and its markers would be renumbered")
-        return [], Counts()
+        return [], Counts()  # left as it is: ``Book.blocker`` refused a renumbering of its markers
     leave = _left(place)
     edits, renumbered, normalised = [], 0, 0
     for marker in chapter.citations():
