@@ -15,6 +15,7 @@ naming the file and line only when the keys read here hold it.
 
 import os
 import re
+from bisect import bisect_left
 from typing import Any, Callable, Iterable, NamedTuple, Optional
 
 from citelint.config import Settings
@@ -365,8 +366,6 @@ def read_link(text: str) -> Optional[str]:
 
 def _link_text_end(text: str) -> Optional[int]:
     """Where the ``]`` is that closes the link text opened by ``text[0]``."""
-    from bisect import bisect_left
-
     runs: dict[int, list[int]] = {}  # the starts of the backtick runs, by length: a code span's closers
     if "`" in text:
         for run in _BACKTICKS.finditer(text):

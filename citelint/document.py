@@ -20,8 +20,8 @@ _LINE_ENDING = re.compile(r"\r\n?")
 _FRONT_MATTER_OPEN = {"---": ("---", "..."), "+++": ("+++",)}
 # A front matter's first line: a YAML key (plain, not beginning with an indicator, or
 # quoted) then `:`; a TOML key then `=`, or a table. Anchored and possessive: linear.
-_YAML_KEY = re.compile(r"""\A[ \t]*+(?:"[^"\n]*+"|'[^'\n]*+'|[^\s#:'"\-?\[\]{},&*!|>%@`][^:\n]*+)[ \t]*+:(?:[ \t]|$)""")
-_TOML_KEY = re.compile(r"""\A[ \t]*+(?:\[|(?:[\w-]++|"[^"\n]*+"|'[^'\n]*+')(?:[ \t]*+\.[ \t]*+(?:[\w-]++|"[^"\n]*+"|'[^'\n]*+'))*+[ \t]*+=)""")
+_YAML_KEY = lazy(r"""\A[ \t]*+(?:"[^"\n]*+"|'[^'\n]*+'|[^\s#:'"\-?\[\]{},&*!|>%@`][^:\n]*+)[ \t]*+:(?:[ \t]|$)""")
+_TOML_KEY = lazy(r"""\A[ \t]*+(?:\[|(?:[\w-]++|"[^"\n]*+"|'[^'\n]*+')(?:[ \t]*+\.[ \t]*+(?:[\w-]++|"[^"\n]*+"|'[^'\n]*+'))*+[ \t]*+=)""")
 # One quote or list marker of a line prefix, matched one at a time: a repeated group
 # costs the regex engine memory per repetition (a line of a million markers took gigabytes).
 _CONTAINER_MARKER = re.compile(r"(?<![ \t])[ \t]*(?:>|(?:\d{1,9}[.)]|[-*+])(?=[ \t]|$))")
