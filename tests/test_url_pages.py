@@ -703,7 +703,8 @@ _PAGE_PIECES = st.lists(
         ["<!--", "-->", "<script>", "</script>", "<SCRIPT src='x'>", "</Script >", "<style>", "</style>", "<svg>", "</svg>", "<head>", "</head>",
          "<noscript>", "</noscript>", "<template>", "</template>", "<title>", "</title>", "<p>", "</p>", "<b", ">", "a", "Word", " ", "\n",
          "\u0130", "\u017f", "\u0131", "\u00df", "K", "\u00c9t\u00e9", "&amp;", "src=", "SRC", "//sedoparking.com", "//www.SEDO.com/x", "//bodis.com.evil",
-         "is your first and best source for all of the information", "IS YOUR FIRST AND BEST SOURCE FOR THE INFORMATION", "=", "'", '"', "1"]
+         "is your first and best source for all of the information", "IS YOUR FIRST AND BEST SOURCE FOR THE INFORMATION", "=", "'", '"', "1",
+         "y" * 999]  # three make a tag too long to be one (more than 2,000 characters)
     ),
     max_size=30,
 ).map("".join)
@@ -755,3 +756,40 @@ def test_each_fetched_page_is_read_for_its_text_and_fingerprint_once(server: Pag
     assert server.probes() == 1  # the made-up address beside it answered 404: nothing of it to read
     assert read == [len(NEWS)]
     assert hashed and max(Counter(hashed).values()) == 1
+
+
+_HOSTILE_SHAPES = ["<", "< ", "<a", "<title", "<title>", "<title>a</title", "<meta ", "<meta content='", "<h1", "<script", "<!--", "&#x",
+                   "<script type='application/ld+json'>{", "a ", "<p>a ", "</", "<head>", "<svg", "\u0130<", "<![CDATA["]
+
+
+@pytest.mark.parametrize("shape", _HOSTILE_SHAPES)
+def test_a_page_of_one_shape_to_the_body_limit_is_read_in_bounded_time(shape: str) -> None:
+    """Every reading of a fetched page (visible text, fingerprint, metadata, soft-404
+    words and markup) on 2 MB of one repeated shape: a tag pattern tried 2,000
+    characters at each "<" of a page of "<" took 5 s, past the link's deadline."""
+    import time
+
+    from citelint.urls.fingerprint import PageText
+    from citelint.urls.limits import BODY_LIMIT
+    from citelint.urls.page_meta import page_meta
+    from citelint.urls.soft404 import markup_reason, words_reason
+
+    page = (shape * (BODY_LIMIT // len(shape) + 1))[:BODY_LIMIT]
+    started = time.process_time()
+    text = PageText(page)
+    assert text.fingerprint.size <= len(page)
+    meta = page_meta(page, None, "text/html")
+    if meta is not None:
+        words_reason(meta, text)
+    markup_reason(text)
+    assert time.process_time() - started < 2.5, shape
+
+
+@pytest.mark.parametrize("inside", [0, 1, 1999, 2000, 2001, 4002])
+def test_tags_are_cut_as_the_pattern_cut_them_at_the_length_bound(inside: int) -> None:
+    """A tag holds at most 2,000 characters; a "<" too far from its ">" is text, and
+    a later "<" close enough to the same ">" still opens a tag."""
+    from citelint.urls.fingerprint import _without_tags
+
+    for text in [f"a<{'x' * inside}>b", f"a<{'x' * inside}<{'y' * (inside // 2)}>b<c", f"<<{'z' * inside}>>", f"<{'x' * inside}"]:
+        assert _without_tags(text) == _TAG_AS_BEFORE.sub(" ", text), (inside, text[:12])

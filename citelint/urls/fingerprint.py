@@ -22,7 +22,9 @@ SHINGLE_WORDS = 4
 KEPT_THRESHOLD = 0.5
 MIN_WORDS = 20
 _HIDDEN_ELEMENTS = ("script", "style", "noscript", "template", "svg", "head")
-_TAG = re.compile(r"<[^>]{0,2000}>")
+MAX_TAG = 2000  # characters between a tag's < and >, at most: a longer stretch is text
+MAX_TITLE_TRIES = 100  # "<title" openings tried for the page's title, at most
+_TITLE_OPENING = re.compile(r"<title", re.IGNORECASE)
 _TITLE = re.compile(r"<title[^>]{0,200}>(.{0,500}?)</title\s*>", re.IGNORECASE | re.DOTALL)
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -49,15 +51,49 @@ def visible_text(page: str, lower: Optional[str] = None) -> tuple[str, str]:
     page is lower-cased once for the cuts when that keeps its positions (no
     character becomes two; ``lower``: made already, ``lower_cased``): each cut then
     cuts the same spans out of both."""
-    title_match = _TITLE.search(page)
-    title = " ".join(html.unescape(title_match.group(1)).split()) if title_match else ""
+    title = _title(page)
     lower = lower if lower is not None else lower_cased(page)  # None: each cut lower-cases the text it is given, as it always did
     text, lower = _cut(page, lower, "<!--", lambda lower, start: lower.find("-->", start), 3)
     for element in _HIDDEN_ELEMENTS:
         closer = f"</{element}"
         text, lower = _cut(text, lower, f"<{element}", lambda lower, start, closer=closer: _close_tag(lower, closer, start), 0)
-    text = _TAG.sub(" ", text)
-    return title, " ".join(html.unescape(text).split())
+    return title, " ".join(html.unescape(_without_tags(text)).split())
+
+
+def _title(page: str) -> str:
+    """The text of the page's first ``<title>`` element, white space folded. Only the
+    first MAX_TITLE_TRIES openings are tried: a page of nothing but ``<title`` costs
+    no more than a real one."""
+    for count, opening in enumerate(_TITLE_OPENING.finditer(page)):
+        if count == MAX_TITLE_TRIES:
+            break
+        match = _TITLE.match(page, opening.start())
+        if match:
+            return " ".join(html.unescape(match.group(1)).split())
+    return ""
+
+
+def _without_tags(text: str) -> str:
+    """``text`` with each tag (``<``, at most MAX_TAG characters other than ``>``,
+    ``>``) replaced by a space, as ``re.sub(r"<[^>]{0,2000}>", " ", text)`` would,
+    in linear time: that pattern tries 2,000 characters at each ``<`` of a page of
+    ``<`` without ``>``. A ``<`` whose next ``>`` is too far is text, and so is
+    every ``<`` before the last MAX_TAG + 1 characters ahead of that ``>``."""
+    pieces = []
+    position = 0  # where the text not yet copied starts
+    start = text.find("<")
+    while start >= 0:
+        end = text.find(">", start + 1)
+        if end < 0:
+            break
+        if end - start - 1 <= MAX_TAG:
+            pieces.append(text[position:start])
+            position = end + 1
+            start = text.find("<", position)
+        else:
+            start = text.find("<", end - MAX_TAG - 1)
+    pieces.append(text[position:])
+    return " ".join(pieces)
 
 
 def lower_cased(text: str) -> Optional[str]:
