@@ -52,6 +52,9 @@ class Chapter(NamedTuple):
                 trailing = find_reference_list(document, settings.heading_words, True)  # `[1] …` lines nothing cites yet
                 references = trailing if trailing is not None and trailing.mostly_references() else None
             markers = settle_markers(markers, document, references)
+        definitions = _definition_spans(document, references)
+        if definitions:  # not read there, as in a comment (``hidden_citations``)
+            markers = tuple(m for m in markers if not _inside_any(definitions, m.start))
         if references is None:  # ``numbers``: whether it ``cites``, without a call a marker
             outside = tuple(m for m in markers if m.numbers)
         else:
@@ -108,6 +111,8 @@ class Chapter(NamedTuple):
             if number in found:
                 continue
             where = self.document.hidden_by(match.start())
+            if where is None and _inside_any(_definition_spans(self.document, self.references), match.start()):
+                where = "a link reference definition"
             if where is not None:
                 found[number] = (self.document.line_of(match.start()) + 1, where)
         return found
@@ -210,6 +215,27 @@ def _in_list(document: Document, references: Optional[ReferenceList], marker: Ma
         return False
     first, end = _list_offsets(document, references)
     return first <= marker.start < end
+
+
+def _definition_spans(document: Document, references: Optional[ReferenceList]) -> list[tuple[int, int]]:
+    """The offsets ``[start, end)`` of each link reference definition outside the
+    reference list (``[label]: url "title"``): it renders nothing, so a marker in its
+    title cites nothing a reader sees (a list written as ``[1]: url`` definitions is
+    the list, and is read as one)."""
+    if "]:" not in document.text:
+        return []
+    starts = document.line_starts
+    spans = []
+    for block in document.blocks.of_kind("ref_def"):
+        if references is not None and references.first_line <= block.first_line <= references.last_line:
+            continue
+        following = block.last_line + 1
+        spans.append((starts[block.first_line], starts[following] if following < len(starts) else len(document.text) + 1))
+    return spans
+
+
+def _inside_any(spans: list[tuple[int, int]], offset: int) -> bool:
+    return any(start <= offset < end for start, end in spans)
 
 
 def _list_offsets(document: Document, references: ReferenceList) -> tuple[int, int]:

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citelint import fix_text, lint_text
+from citelint.chapter import Chapter
 from citelint.config import Settings
 from citelint.markers import candidate_pattern
 
@@ -210,6 +211,26 @@ def test_an_ignored_marker_does_not_vanish_silently() -> None:
         "reference 5 is cited only inside a comment at line 9, where markers are not read; move [CITATION 5] into the prose, or remove the reference",
         "reference 6 is never cited; cite it with [CITATION 6] or remove it",
     ]
+
+
+def test_a_marker_in_a_link_reference_definitions_title_cites_nothing() -> None:
+    """A definition renders nothing (its title is at most a tooltip): a source cited
+    only there is not cited, and a number it names is not missing from the list."""
+    text = (
+        'A [CITATION 1] b [docs][x] c.\n\n[x]: https://docs.example/ "Docs [CITATION 2]"\n[y]: <https://e.org>\n  "[CITATION 9]"\n\n'
+        "## References\n\n" + "".join(f'{n}. "T{n}." P, 202{n}. https://e.com/{n}\n' for n in range(1, 3))
+    )
+    findings = [(d.code, d.message) for d in lint_text(text)]
+    assert findings == [
+        ("CIT002", "reference 2 is cited only inside a link reference definition at line 3, where markers are not read; move [CITATION 2] into the prose, or remove the reference")
+    ]
+
+
+def test_a_reference_list_of_definitions_is_still_read_with_its_markers() -> None:
+    text = "A [2] b [1].\n\n## References\n\n[1]: https://e.com/1 \"One, see also [2]\"\n[2]: https://e.com/2 \"Two\"\n"
+    chapter = Chapter.parse(text, Settings(marker_style="brackets"))
+    assert chapter.references is not None and chapter.references.numbers() == {1, 2}
+    assert [m.numbers for m in chapter.markers if m.cites] == [(2,), (1,), (2,)]
 
 
 def test_a_list_nothing_cites_gets_one_finding_also_with_wrong_labels() -> None:
