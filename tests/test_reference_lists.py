@@ -394,6 +394,29 @@ def test_cit008_says_what_to_add(entry: str, message: Optional[str]) -> None:
     assert messages == ([] if message is None else [message])
 
 
+@pytest.mark.parametrize(
+    ("url", "malformed"),
+    [
+        ("http://LOCALHOST:8080/page", False),
+        ("http://user@LocalHost/x", False),
+        ("http://2130706433/x", False),
+        ("http://0x7f000001/x", False),
+        ("http://[::1]:8080/x", False),
+        ("https://EXAMPLE.com:443/x", False),
+        ("http://example/x", True),
+        ("http://localhostile/x", True),
+        ("http://:80/x", True),
+        ("http://user@/x", True),
+    ],
+)
+def test_cit008_reads_the_host_of_a_url(url: str, malformed: bool) -> None:
+    """The host is read past any user and before any port, in any case; an IPv4
+    address written as one number is a host, a single word is not."""
+    text = f'A claim. [CITATION 1]\n\n## References\n\n1. Smith, J. "A Study." Press, 2019. {url}\n'
+    messages = [d.message for d in lint(text) if d.code == "CIT008"]
+    assert messages == ([f"reference 1 has a malformed URL `{url}` (a URL needs a scheme and a host); write the address in full, with its host"] if malformed else [])
+
+
 # -- 8. URLs and DOIs read whole ---------------------------------------------------------
 
 

@@ -44,6 +44,7 @@ from citelint.references import Entry
 
 RULE = rule("CIT008")
 _HOST_END = re.compile(r"[/?#]")
+_NUMERIC_HOST = re.compile(r"0x[0-9a-f]{1,8}|[0-9]{1,10}")
 # A scheme with a slash too few or too many, or misspelt, not within a word: begun with
 # its `h` (the look-behind after it) so that a search skips to the next h.
 _BROKEN_SCHEME = re.compile(r"h(?<![\w.+-].)(?:ttps?:/(?!/)|tps?://|tt?ps?:/+(?=\s|$)|ttps?:///)\S*", re.IGNORECASE)
@@ -67,9 +68,15 @@ def _malformed(entry: Entry) -> list[tuple[str, str]]:
 
 
 def _has_host(url: str) -> bool:
+    """Whether the URL names a host: a dotted name, ``localhost`` in any case, an IP
+    literal in brackets, or an IPv4 address written as one number (``2130706433``,
+    ``0x7f000001``). A single word (``http://example/``) is taken for a slip."""
     rest = url.split("://", 1)[1] if "://" in url else ""
-    host = _HOST_END.split(rest, maxsplit=1)[0]
-    return bool(host) and "." in host or host.startswith("localhost") or host.startswith("[")
+    authority = _HOST_END.split(rest, maxsplit=1)[0].rpartition("@")[2]
+    if authority.startswith("["):
+        return True
+    host = authority.partition(":")[0].lower()
+    return bool(host) and "." in host or host == "localhost" or bool(_NUMERIC_HOST.fullmatch(host))
 
 
 def _has_year(entry: Entry) -> bool:
