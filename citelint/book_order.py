@@ -306,6 +306,7 @@ _LIST_ITEM = lazy(r"(?<![ \t])[ \t]*+(?:[-*+]|\d{1,9}[.)])[ \t]+")  # linear: no
 _COMMENT = lazy(r"<!--[\s\S]*?(?:-->|\Z)")
 _FENCE = lazy(r"[ \t]{0,3}(`{3,}|~{3,})")
 _BACKTICKS = lazy(r"`+")
+_DEFINITION_LABEL = lazy(r" {0,3}\[((?:[^\\\[\]]|\\.){1,999})\]:")  # a link reference definition's `[label]:`
 _ESCAPED = lazy(r"\\([!-/:-@\[-`{-~])")  # CommonMark's backslash escapes: ASCII punctuation
 _CHARACTER_REFERENCE = lazy(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 MAX_LINK_PARENS = 32  # parentheses nested in a link's destination, as cmark and pulldown-cmark (mdBook's) read them
@@ -333,15 +334,22 @@ def summary_entries(text: str) -> list[_Entry]:
     """The chapters an mdBook SUMMARY.md links to, in order: numbered chapters (list
     items, nested at any depth), prefix and suffix chapters (links on lines of their
     own); drafts (``[Title]()``), part titles, separators and comments are not files.
-    A list item (or a line starting with ``[``) that holds ``[`` and ``](`` and is no
-    link CommonMark reads is an entry with a problem, never passed over in silence."""
+    A link is inline (``[Title](ch1.md)``) or names a link reference definition
+    (``[Title][ch1]``, ``[Title][]``, ``[Title]`` with ``[ch1]: ch1.md``), as
+    pulldown-cmark, mdBook's parser, reads it. A list item that is no such link (mdBook
+    refuses those), or a line starting with ``[`` that holds ``](`` and is none, is an
+    entry with a problem, never passed over in silence."""
+    lines = lines_outside_code(text)
+    definitions = _link_definitions(lines)
     entries: list[_Entry] = []
-    for number, line in enumerate(lines_outside_code(text), 1):
+    for number, line in enumerate(lines, 1):
         item = _LIST_ITEM.match(line)
         rest = line[item.end():] if item else line.lstrip()
-        if not (item or rest.startswith("[")) or "[" not in rest or "](" not in rest:
-            continue
+        if not item and (not rest.startswith("[") or _DEFINITION_LABEL.match(line) or "](" not in rest and _reference_link(rest, definitions) is None):
+            continue  # prose, a definition, a title: not an entry
         destination = read_link(rest) if rest.startswith("[") else None
+        if destination is None and rest.startswith("["):
+            destination = _reference_link(rest, definitions)
         if destination is None:
             what = "is not a link CommonMark reads" if rest.startswith("[") else "is a list item that does not start with a link"
             entries.append(_Entry(number, "", f"{shorten(line.strip(), 120)!r} {what}, so no chapter is read from it; write it as [Title](chapter.md)"))
@@ -350,6 +358,40 @@ def summary_entries(text: str) -> list[_Entry]:
         if target:
             entries.append(_Entry(number, target))
     return entries
+
+
+def _link_definitions(lines: list[str]) -> dict[str, str]:
+    """The link reference definitions (``[label]: destination "title"``, each on one
+    line) by normalised label (``_label_key``); the first of a label counts."""
+    found: dict[str, str] = {}
+    for line in lines:
+        opened = _DEFINITION_LABEL.match(line)
+        if opened is None:
+            continue
+        read = _destination_and_title(line, opened.end())
+        if read is not None and not line[read[1]:].strip():
+            found.setdefault(_label_key(opened.group(1)), _unescaped(read[0]))
+    return found
+
+
+def _label_key(label: str) -> str:
+    """A label as CommonMark matches it: case folded, white space runs as one space."""
+    return " ".join(label.split()).casefold()
+
+
+def _reference_link(text: str, definitions: dict[str, str]) -> Optional[str]:
+    """The destination of the reference link ``text`` starts with (full ``[Title][label]``,
+    collapsed ``[Title][]`` or shortcut ``[Title]``) when its label is defined; else None."""
+    end = _link_text_end(text)
+    if end is None or not definitions:
+        return None
+    label = text[1:end]
+    if text.startswith("[", end + 1):
+        close = _closing(text, end + 2, "]", "[")
+        if close is None:
+            return None
+        label = text[end + 2: close] or label
+    return definitions.get(_label_key(label))
 
 
 def read_link(text: str) -> Optional[str]:
@@ -361,7 +403,10 @@ def read_link(text: str) -> Optional[str]:
     end = _link_text_end(text)
     if end is None or not text.startswith("](", end):
         return None
-    return _destination(text, end + 2)
+    read = _destination_and_title(text, end + 2)
+    if read is None or not text.startswith(")", read[1]):
+        return None
+    return _unescaped(read[0])
 
 
 def _link_text_end(text: str) -> Optional[int]:
@@ -394,9 +439,10 @@ def _link_text_end(text: str) -> Optional[int]:
     return None
 
 
-def _destination(text: str, start: int) -> Optional[str]:
-    """The destination of a link whose ``](`` ends at ``start``, when a title (in
-    quotes or parentheses) and a ``)`` follow it as they must; else None."""
+def _destination_and_title(text: str, start: int) -> Optional[tuple[str, int]]:
+    """The destination written from ``start`` (in ``<…>`` or bare) and where the text
+    after it and its title, if any (in quotes or parentheses), goes on (blanks
+    skipped); None when neither is well formed."""
     index = _skip_blanks(text, start)
     if text.startswith("<", index):
         close = _closing(text, index + 1, ">", "<\n")
@@ -404,18 +450,17 @@ def _destination(text: str, start: int) -> Optional[str]:
             return None
         written, index = text[index + 1: close], close + 1
     else:
-        written, index = _bare_destination(text, index)
-        if written is None:
+        bare, index = _bare_destination(text, index)
+        if bare is None:
             return None
+        written = bare
     after = _skip_blanks(text, index)
     if after > index and after < len(text) and text[after] in "\"'(":
         close = _closing(text, after + 1, ")" if text[after] == "(" else text[after], "(" if text[after] == "(" else "")
         if close is None:
             return None
         after = _skip_blanks(text, close + 1)
-    if not text.startswith(")", after):
-        return None
-    return _unescaped(written)
+    return written, after
 
 
 def _bare_destination(text: str, index: int) -> tuple[Optional[str], int]:
@@ -510,7 +555,7 @@ def _quarto_entries(node: Any, manifest: str, key: str, depth: int = 0) -> list[
     entries: list[_Entry] = []
     for item in items:
         if isinstance(item, YamlText):
-            entries.append(_Entry(item.line, str(item)))
+            entries.append(_Entry(item.line, str(item), "" if item.strip() else f"an empty entry in {key!r}: no chapter is read from it; write the chapter's file name, or remove the line"))
         elif isinstance(item, dict) and "part" in item and depth == 0:
             part = _readable(item["part"], manifest)
             if isinstance(part, YamlText) and part.lower().endswith(CHAPTER_SUFFIXES):
@@ -649,7 +694,8 @@ class _Line(NamedTuple):
 
 def read_yaml(text: str) -> Any:
     """A YAML document of block mappings and sequences, flow sequences and scalars
-    (strings, line-numbered; ``~``/empty are None)."""
+    (strings, line-numbered; ``~`` and an empty value are None, an empty list item an
+    empty string on its line, so that a reader can say where it is)."""
     lines = _yaml_lines(text)
     if not lines:
         return None
@@ -729,7 +775,7 @@ class _YamlParser:
                 raise YamlError(line.number, "is indented more than the list items before it")
             self.index += 1
             following = self.peek()
-            items.append(self.block(following.indent, depth + 1) if following and following.indent > indent else None)
+            items.append(self.block(following.indent, depth + 1) if following and following.indent > indent else YamlText("", line.number))
         return items
 
     def mapping(self, indent: int, depth: int) -> dict[str, Any]:

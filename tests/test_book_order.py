@@ -146,8 +146,12 @@ def test_mdbook_reads_every_link_commonmark_reads_parentheses_code_spans_escapes
         ("- " + "[" * 200_000 + "](ch2.md)", "is not a link CommonMark reads"),
         ("- [a](" + "(" * 200_000, "is not a link CommonMark reads"),
         ("- [" + "`a``" * 50_000 + "](x.md", "is not a link CommonMark reads"),
+        ("- [Two][undefined]", "is not a link CommonMark reads"),
+        ("- [Two]", "is not a link CommonMark reads"),
+        ("- Two, a chapter without a link", "is a list item that does not start with a link"),
     ],
-    ids=["unclosed", "unbalanced", "space", "title", "prose", "prefix", "deep", "brackets", "parentheses", "backticks"],
+    ids=["unclosed", "unbalanced", "space", "title", "prose", "prefix", "deep", "brackets", "parentheses", "backticks",
+         "undefined-label", "shortcut-undefined", "no-link"],
 )
 def test_a_summary_line_with_a_link_citelint_cannot_read_is_an_error_naming_the_file_and_line(project: Path, line: str, what: str) -> None:
     write(project, {"book.toml": "[book]\n", "src/SUMMARY.md": f"# Summary\n\n- [One](one.md)\n{line}\n- [Three](three.md)\n", **chapters("src/one.md", "src/ch2.md", "src/three.md")})
@@ -155,6 +159,32 @@ def test_a_summary_line_with_a_link_citelint_cannot_read_is_an_error_naming_the_
     assert (code, lines) == (2, ["src/one.md", "src/three.md"])  # the others are listed
     assert stderr.startswith(f"citelint: error: src/SUMMARY.md:4: {line[:20]!r}"[:-1]) and f" {what}, so no chapter is read from it" in stderr
     assert stderr.count("\n") == 1
+
+
+REFERENCE_LINKS = """# Summary
+
+[Preface]
+
+- [One][one]
+- [Two][]
+- [THREE  chapter]
+- [Draft][draft]
+
+[preface]: preface.md
+[One]: <one.md> "The first"
+[two]: two.md
+[three chapter]: three%20x.md#start
+[draft]: <>
+"""
+
+
+def test_mdbook_reads_reference_links_by_their_definitions(project: Path) -> None:
+    """``[Title][label]``, ``[Title][]`` and ``[Title]`` name a definition, its label
+    matched in any case and spacing, as pulldown-cmark (mdBook's parser) reads them;
+    they were left out silently, so a book missing those chapters passed."""
+    names = ["preface.md", "one.md", "two.md", "three x.md"]
+    write(project, {"book.toml": "[book]\n", "src/SUMMARY.md": REFERENCE_LINKS, **chapters(*(f"src/{name}" for name in names))})
+    assert book("-q") == (0, [f"src/{name}" for name in names], "")
 
 
 def test_book_numbering_checks_the_chapters_of_links_with_parentheses_and_code_spans(project: Path) -> None:
@@ -238,6 +268,18 @@ def test_quarto_missing_chapter_names_its_line(project: Path) -> None:
     write(project, {"_quarto.yml": QUARTO, **chapters(*(name for name in QUARTO_ORDER if name != "chapters/numbers.qmd"))})
     code, _, stderr = book()
     assert code == 2 and stderr == "citelint: error: _quarto.yml:19: chapter 'chapters/numbers.qmd' does not exist (chapters/numbers.qmd)\n"
+
+
+@pytest.mark.parametrize("manifest", ["_quarto.yml", "_bookdown.yml"])
+def test_an_empty_chapters_entry_is_an_error_naming_its_line(project: Path, manifest: str) -> None:
+    """A chapter's name deleted from its line (``-`` alone) was skipped silently: the
+    book was checked without it."""
+    key, names = ("book:\n  chapters:", ["index.qmd", "two.qmd"]) if manifest == "_quarto.yml" else ("rmd_files:", ["index.Rmd", "two.Rmd"])
+    write(project, {manifest: f"{key}\n  - {names[0]}\n  -\n  - {names[1]}\n", **chapters(*names)})
+    code, lines, stderr = book()
+    assert code == 2 and lines[1:] == names
+    empty_line = key.count("\n") + 3
+    assert stderr.startswith(f"citelint: error: {manifest}:{empty_line}: an empty entry in ") and "no chapter is read from it" in stderr and stderr.count("\n") == 1
 
 
 def test_quarto_yaml_citelint_cannot_read_in_the_chapters_is_one_line_naming_file_and_line(project: Path) -> None:
@@ -337,7 +379,9 @@ def test_a_book_file_that_is_not_utf8_is_one_line(project: Path) -> None:
 
 def test_yaml_subset() -> None:
     text = "---\n# comment\na: 1\nb:\n  - x\n  - [y, 'z z', \"w\\u00e9\"]\n  -\n  - k: v\n    l: ~\nc: 'it''s' # note\nd: http://example.com/a#b\n...\nignored: after the end\n"
-    assert read_yaml(text) == {"a": "1", "b": ["x", ["y", "z z", "wé"], None, {"k": "v", "l": None}], "c": "it's", "d": "http://example.com/a#b"}
+    read = read_yaml(text)
+    assert read == {"a": "1", "b": ["x", ["y", "z z", "wé"], "", {"k": "v", "l": None}], "c": "it's", "d": "http://example.com/a#b"}
+    assert read["b"][2].line == 7  # an empty list item is an empty string on its line, for a reader to name
     assert read_yaml("a: [1,\n  2]\n")["a"][1].line == 2 - 1  # a list's items carry its first line
 
 
