@@ -12,7 +12,9 @@ notes rather than references (most of its entries have no URL, DOI, year or
 quoted title): a README's "Notes" section is not a reference list.
 
 When the only marker for the entry sits where markers are not read (inline code,
-a code block, a comment, front matter), the message says so and where.
+a code block, a comment, front matter, the title of a link reference definition
+such as `[site]: https://example.org "Site [CITATION 2]"`, which renders nothing),
+the message says so and where.
 
 Failing:
 

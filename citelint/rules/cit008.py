@@ -3,7 +3,9 @@
 An entry should carry a URL or DOI (unless `require-url = false`) and a year
 outside its URL (`n.d.` counts as one, for undated sources), and its URL must
 be well formed: a scheme and a host (`https://example.com/page`, not
-`www.example.com/page` or `https:/example.com`). Reported at the entry, with
+`www.example.com/page`, `https:/example.com` or `http://example/page`; a host is
+a dotted name, `localhost` in any case, a bracketed IP literal or an IPv4 address
+written as one number, read past any `user@` and before any `:port`). Reported at the entry, with
 everything it lacks and what to add (`reference 1 has no URL or DOI and no
 year; add the source's URL or DOI and the year it was published (n.d. if
 undated)`). Not reported in a file whose markers cite nothing (CIT002 says so
