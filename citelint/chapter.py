@@ -1,7 +1,7 @@
 """A parsed chapter: its document, markers and reference list, as rules see it."""
 
-from bisect import bisect_left
-from typing import NamedTuple, Optional
+from bisect import bisect_left, bisect_right
+from typing import Iterator, NamedTuple, Optional
 
 from citelint.config import Settings
 from citelint.diagnostics import Diagnostic, Fix, Rule, shorten
@@ -110,12 +110,36 @@ class Chapter(NamedTuple):
             number = int(match.group(1))
             if number in found:
                 continue
-            where = self.document.hidden_by(match.start())
-            if where is None and _inside_any(_definition_spans(self.document, self.references), match.start()):
-                where = "a link reference definition"
+            where = self.hidden_where(match.start())
             if where is not None:
                 found[number] = (self.document.line_of(match.start()) + 1, where)
         return found
+
+    def hidden_where(self, offset: int) -> Optional[str]:
+        """What keeps a marker at ``offset`` from being read (``Document.hidden_by``,
+        or a link reference definition outside the list), or None."""
+        where = self.document.hidden_by(offset)
+        if where is None and _inside_any(_definition_spans(self.document, self.references), offset):
+            return "a link reference definition"
+        return where
+
+    def unread_markers(self) -> Iterator[tuple[int, str, int, Optional[str]]]:
+        """Each plain marker in the text (``hidden_pattern``: a reading independent of
+        the parse) that is no marker read and lies outside the reference list: its
+        offset, its text, the number it names and what hides it (None: nothing does,
+        so the parse did not read a marker in the prose)."""
+        text = self.document.text
+        if not may_hide(text, self.settings.marker, self.settings.marker_style):
+            return
+        starts = [marker.start for marker in self.markers]
+        ends = [marker.end for marker in self.markers]
+        listed = _list_offsets(self.document, self.references) if self.references is not None else (0, 0)
+        for match in hidden_pattern(self.settings.marker, self.settings.marker_style).finditer(text):
+            offset = match.start()
+            index = bisect_right(starts, offset) - 1
+            if index >= 0 and offset < ends[index] or listed[0] <= offset < listed[1]:
+                continue
+            yield offset, match.group(), int(match.group(1)), self.hidden_where(offset)
 
     def renumbering_blocker(self) -> Optional[str]:
         """Why ``citelint fix`` cannot renumber this chapter, or None when it can."""

@@ -22,7 +22,7 @@ from citelint.chapter import Chapter
 from citelint.config import Settings
 from citelint.diagnostics import Diagnostic, Edit, Fix
 from citelint.files import reads_as_plain_text
-from citelint.markers import Marker, in_form, list_separator, masked, read_parts
+from citelint.markers import Marker, in_form, list_separator, masked, read_parts, written_marker
 from citelint.references import Entry, ReferenceList
 from citelint.rules import cit003, cit004, cit011
 from citelint.selection import Selection
@@ -98,6 +98,10 @@ def fix_chapter(chapter: Chapter, path: str = "", selection: Optional[Selection]
             return FixResult(source, refused=_in_part(chapter, part, str(refusal))), []
         plans.append(plan)
         notes += [_in_part(chapter, part, held)] if held is not None else []
+        try:
+            notes += [_in_part(chapter, part, note) for note in markers_left_as_written(part, plan.mapping)]
+        except Refusal as refusal:
+            return FixResult(source, refused=_in_part(chapter, part, str(refusal))), []
     kept = bool(notes)
     if not edits:
         return FixResult(source, notes=notes, numbering_kept=kept), []  # nothing to change, nothing to verify
@@ -120,6 +124,34 @@ def _part_plan(chapter: Chapter, selection: Selection) -> tuple["_Plan", Optiona
         held = left_held  # a near-miss left as written cannot take a new number
         plan = _Plan(chapter, keep_numbering=True, leave=leave)
     return plan, held
+
+
+MAX_LEFT_NOTES = 3  # markers left as written that are named one by one; the rest are counted
+
+
+def markers_left_as_written(chapter: Chapter, mapping: dict[int, int]) -> list[str]:
+    """Notes on the markers a renumbering (``mapping``: old number -> new) leaves as
+    written though it changes their number: one in a comment or a link reference
+    definition's title is not read (as one in code is not), so it now names another
+    source, and the writer is told so. A ``[CITATION n]`` in the prose that the parse
+    did not read (``Chapter.unread_markers`` reads the text without it) would do so
+    silently: it refuses the renumbering. In the brackets and superscript styles the
+    parse leaves out some such text on purpose (``[2003]`` in a quotation, ``m<sup>3</sup>``)."""
+    notes: list[str] = []
+    settings = chapter.settings
+    for offset, text, number, where in chapter.unread_markers():
+        new = mapping.get(number, number)
+        if new == number:
+            continue
+        line = chapter.document.line_of(offset) + 1
+        if where is None:
+            if settings.marker_style == "citation":
+                raise Refusal(f"{text} on line {line} is not read as a marker, and renumbering would leave it naming another source")
+        elif where in ("a comment", "a link reference definition"):
+            notes.append(f"{text} inside {where} on line {line} is left as written: the source it named is now {written_marker(new, settings.marker, settings.marker_style)}")
+    if len(notes) > MAX_LEFT_NOTES:
+        notes[MAX_LEFT_NOTES:] = [f"and {len(notes) - MAX_LEFT_NOTES} more markers in comments left as written"]
+    return notes
 
 
 def _in_part(whole: Chapter, part: Chapter, message: str) -> str:

@@ -101,3 +101,49 @@ def test_the_oracle_sees_a_re_pointed_citation() -> None:
     swapped = text.replace('1. "Alpha."', '1. "Beta!."').replace('2. "Beta."', '2. "Alpha."').replace("Beta!", "Beta")
     assert oracle(text) == [("Alpha",), ("Beta",)]
     assert oracle(swapped) != oracle(text)
+
+
+# -- markers left as written, and a marker the parse did not read ---------------------
+
+SWAPPED = '{prose}\n\n## References\n\n1. "A." Press, 2020. https://a.org\n2. "B." Press, 2021. https://b.org\n'
+
+
+def test_a_renumbered_source_named_in_a_comment_or_a_definition_title_is_told() -> None:
+    """Markers in comments and definition titles are not read, so fix leaves them; the
+    number they name now belongs to another source, and fix says so."""
+    text = SWAPPED.format(prose='Claim [CITATION 2] and [CITATION 1].\n\n<!-- check [CITATION 2] again -->\n\n[x]: https://x.org "[CITATION 1]"')
+    fixed = fix_text(text)
+    assert fixed.refused is None and fixed.changed
+    assert "<!-- check [CITATION 2] again -->" in fixed.text and '"[CITATION 1]"' in fixed.text
+    assert fixed.notes == [
+        "[CITATION 2] inside a comment on line 3 is left as written: the source it named is now [CITATION 1]",
+        "[CITATION 1] inside a link reference definition on line 5 is left as written: the source it named is now [CITATION 2]",
+    ]
+
+
+def test_markers_left_as_written_are_named_up_to_a_few_then_counted() -> None:
+    comments = "\n\n".join(f"<!-- [CITATION {1 + n % 2}] -->" for n in range(6))
+    fixed = fix_text(SWAPPED.format(prose=f"Claim [CITATION 2] and [CITATION 1].\n\n{comments}"))
+    assert len(fixed.notes) == 4 and fixed.notes[-1] == "and 3 more markers in comments left as written"
+
+
+def test_no_note_when_the_numbers_stay_or_for_code() -> None:
+    text = SWAPPED.format(prose="Claim [CITATION 1] and [CITATION 2] `[CITATION 2]`.\n\n<!-- [CITATION 2] -->\n\n```\n[CITATION 1]\n```")
+    assert fix_text(text).notes == []
+    reordered = SWAPPED.format(prose="Claim [CITATION 2] and [CITATION 1] `[CITATION 2]`.\n\n```\n[CITATION 1]\n```")
+    assert fix_text(reordered).notes == []  # code is an example, not a note to the writer
+
+
+def test_a_marker_in_the_prose_the_parse_did_not_read_refuses_the_renumbering() -> None:
+    """A second reading of the text, independent of the parse: were a parser bug to
+    drop a marker, it would keep its number while the sources move. Here the parse is
+    made to drop one, as such a bug would."""
+    from citelint.chapter import Chapter
+    from citelint.config import Settings
+    from citelint.renumbering import fix_chapter
+
+    chapter = Chapter.parse(SWAPPED.format(prose="Claim [CITATION 2] and [CITATION 1], again [CITATION 2]."), Settings())
+    dropped = chapter._replace(markers=chapter.markers[:2], cited=chapter.cited[:2])
+    assert fix_chapter(chapter)[0].refused is None
+    refused = fix_chapter(dropped)[0].refused
+    assert refused == "[CITATION 2] on line 1 is not read as a marker, and renumbering would leave it naming another source"
