@@ -32,7 +32,7 @@ from citelint.files import decode, read_file
 from citelint.fix_files import FileFix, FixOutcome, unified_diff
 from citelint.markers import Marker, masked
 from citelint.references import entry_prefix
-from citelint.renumbering import _SOURCE_LINE_ENDING, Refusal, TextEdit, _SourceOffsets, apply_edits, marker_text
+from citelint.renumbering import _SOURCE_LINE_ENDING, Refusal, TextEdit, _SourceOffsets, apply_edits, marker_text, markers_left_as_written
 
 # A test seam: called with each file's path right before it is written (nothing timed).
 before_write: Callable[[str], None] = lambda path: None  # noqa: E731
@@ -95,7 +95,7 @@ def fix_book_paths(paths: Iterable[str], settings: Settings, write: bool, stdin_
         return outcome
     book = Book(chapters)
     try:
-        new_texts, counts, kept = plan(book, [file.text for file in files])
+        new_texts, counts, kept, left = plan(book, [file.text for file in files])
     except Refusal as refusal:
         path, reason = refusal.args if len(refusal.args) == 2 else (files[0].shown, str(refusal))
         outcome.reports.append(FileFix(path, False, refused=reason))
@@ -107,6 +107,7 @@ def fix_book_paths(paths: Iterable[str], settings: Settings, write: bool, stdin_
     changed = [(file, text, count) for file, text, count in zip(files, new_texts, counts) if text != file.text]
     if kept is not None:
         outcome.reports.append(FileFix("book", False, note=kept))
+    outcome.reports += [FileFix(path, False, note=note) for path, note in left]
     if write and changed:
         failure = write_all([(file, text) for file, text, _ in changed])
         if failure is not None:
@@ -120,9 +121,11 @@ def fix_book_paths(paths: Iterable[str], settings: Settings, write: bool, stdin_
 # -- the plan ----------------------------------------------------------------------
 
 
-def plan(book: Book, sources: list[str]) -> tuple[list[str], list[Counts], Optional[str]]:
-    """Each file's new text, what changed in it, and why the numbering is kept (None
-    when it is not); Refusal(path, reason) when the renumbering would be a guess."""
+def plan(book: Book, sources: list[str]) -> tuple[list[str], list[Counts], Optional[str], list[tuple[str, str]]]:
+    """Each file's new text, what changed in it, why the numbering is kept (None
+    when it is not), and notes on markers left as written that now name another
+    source (``markers_left_as_written``: path, note); Refusal(path, reason) when the
+    renumbering would be a guess."""
     renumber, kept = _decision(book)
     if renumber:
         blocker = book.blocker()
@@ -136,7 +139,13 @@ def plan(book: Book, sources: list[str]) -> tuple[list[str], list[Counts], Optio
     edits: list[list[TextEdit]] = [[] for _ in sources]
     counts = [Counts() for _ in sources]
     offsets = _Offsets(sources)
+    left: list[tuple[str, str]] = []
     for place in book.chapters:
+        if renumber and not place.selection.file_disabled():
+            try:
+                left += [(place.path, note) for note in markers_left_as_written(place.chapter, mapping)]
+            except Refusal as refusal:
+                raise Refusal(place.path, str(refusal)) from None
         found, count = _marker_edits(place, offsets.of(place), mapping)
         edits[place.file] += found
         counts[place.file] = counts[place.file].plus(count)
@@ -144,7 +153,7 @@ def plan(book: Book, sources: list[str]) -> tuple[list[str], list[Counts], Optio
         for file, found, count in _list_edits(book, sources, mapping):
             edits[file] += found
             counts[file] = counts[file].plus(count)
-    return [apply_edits(source, found) if found else source for source, found in zip(sources, edits)], counts, kept
+    return [apply_edits(source, found) if found else source for source, found in zip(sources, edits)], counts, kept, left
 
 
 def _decision(book: Book) -> tuple[bool, Optional[str]]:

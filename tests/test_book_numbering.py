@@ -243,6 +243,18 @@ def test_fix_renumbers_the_book_across_its_files(tmp_path: Path) -> None:
     assert again.returncode == 0 and texts(root) == after  # idempotent
 
 
+def test_fix_names_a_comment_whose_number_now_means_another_source(tmp_path: Path) -> None:
+    """The book's renumbering leaves markers in comments as written, as a chapter's
+    does, and says which now name another source (3 became 2 here; 1 stays 1)."""
+    book = {**UNORDERED, "ch4.md": UNORDERED["ch4.md"].replace("Sixth.", "<!-- recheck [CITATION 3] and [CITATION 1] -->\n\nSixth.")}
+    root = make_book(tmp_path, book)
+    ran = citelint(root, "fix")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "<!-- recheck [CITATION 3] and [CITATION 1] -->" in texts(root)["src/ch4.md"]
+    notes = [line for line in (ran.stdout + ran.stderr).splitlines() if "left as written" in line]
+    assert notes == ["src/ch4.md: [CITATION 3] inside a comment on line 3 is left as written: the source it named is now [CITATION 2]"]
+
+
 def test_fix_diff_and_check_write_nothing(tmp_path: Path) -> None:
     root = make_book(tmp_path, UNORDERED)
     before = texts(root)
