@@ -141,7 +141,19 @@ class Book:
             if missing:
                 where = "no reference list of the book has it" if self.entries else "the book has no reference list"
                 return f"reference {missing[0]} is cited on line {cite.line}, but {where}", cite.place.path
-        return self._switched_off() or next(filter(None, (_move_blocker(slot, listed) for slot, listed in self.moves())), None)
+        return self._switched_off() or self._near_miss_left() or next(filter(None, (_move_blocker(slot, listed) for slot, listed in self.moves())), None)
+
+    def _near_miss_left(self) -> Optional[tuple[str, str]]:
+        """A near-miss left as written (its CIT005 not selected, or suppressed) whose
+        number the renumbering would change: it cannot take the new number."""
+        mapping = self.new_numbers()
+        for cite in self.cites:
+            marker, selection = cite.marker, cite.place.selection
+            if marker.well_formed or all(mapping[number] == number for number in marker.numbers):
+                continue
+            if "CIT005" not in selection.codes or selection.suppressed_at(cite.line - 1, "CIT005"):
+                return f"the malformed marker {marker.shown} on line {cite.line} is left as written (CIT005 is not selected or is suppressed) and would need a new number", cite.place.path
+        return None
 
     def _switched_off(self) -> Optional[tuple[str, str]]:
         """A file left alone (switched off with citelint-disable-file, or excluded) that the renumbering would change."""
@@ -405,6 +417,7 @@ class SummaryMark(NamedTuple):
     end: int
     numbers: tuple[int, ...]
     shown: str
+    well_formed: bool = True  # False: a near-miss (CIT005) read with certainty
 
 
 class SummarySpan(NamedTuple):
@@ -533,7 +546,7 @@ def _part_summary(part: Chapter) -> ChapterSummary:
     document = part.document
     offsets: set[int] = set()
     spans: dict[tuple[int, Optional[int]], tuple[int, int]] = {}
-    cited = tuple(SummaryMark(m.start, m.end, m.numbers, m.shown) for m in part.cited)
+    cited = tuple(SummaryMark(m.start, m.end, m.numbers, m.shown, m.well_formed) for m in part.cited)
     for mark in cited:
         offsets.update((mark.start, mark.end))
     listed = None
@@ -579,7 +592,7 @@ def encode_summary(summary: Optional[FileSummary]) -> Optional[str]:
 def _encode_part(part: ChapterSummary) -> list[object]:
     references = None if part.references is None else [part.references.line, [[e.label, e.first_line, e.start, None if e.label_span is None else e.label_span.end, e.last_line, e.form] for e in part.references.entries]]
     return [
-        [[m.start, m.end, list(m.numbers), m.shown] for m in part.cited],
+        [[m.start, m.end, list(m.numbers), m.shown, m.well_formed] for m in part.cited],
         references,
         [list(position) for position in part.document.items()],
         [[line, start, begin, end] for (line, start), (begin, end) in part.spans.items()],
@@ -608,7 +621,10 @@ def decode_summary(stored: object, settings: Settings) -> Optional[FileSummary]:
 
 def _decode_part(stored: object, settings: Settings) -> ChapterSummary:
     cited, references, positions, spans, blocker, ambiguous, years, past = _items(stored, 8)
-    marks = tuple(SummaryMark(_int(start), _int(end), tuple(_int(n) for n in _items(numbers)), _str(shown)) for start, end, numbers, shown in (_items(m, 4) for m in _items(cited)))
+    marks = tuple(
+        SummaryMark(_int(start), _int(end), tuple(_int(n) for n in _items(numbers)), _str(shown), _bool(well_formed))
+        for start, end, numbers, shown, well_formed in (_items(m, 5) for m in _items(cited))
+    )
     listed = None
     if references is not None:
         line, entries = _items(references, 2)
@@ -649,6 +665,12 @@ def _int(value: object) -> int:
 
 def _optional_int(value: object) -> Optional[int]:
     return None if value is None else _int(value)
+
+
+def _bool(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("not a summary")
+    return value
 
 
 def _str(value: object) -> str:
