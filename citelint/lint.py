@@ -33,7 +33,36 @@ def rule_findings(chapter: Chapter, path: str, selection: Selection) -> list[Dia
         from citelint.catalog import BOOK_NUMBERING_CODES
 
         codes = codes - BOOK_NUMBERING_CODES
-    return [selection.reported(diagnostic, path) for diagnostic in run_rules(chapter, codes, selection.suppressed)]
+    found = [selection.reported(diagnostic, path) for diagnostic in run_rules(chapter, codes, selection.suppressed)]
+    return _fix_advice_checked(found, chapter, selection)
+
+
+FIX_ADVICE = "(run `citelint fix`)"
+
+
+def _fix_advice_checked(found: list[Diagnostic], chapter: Chapter, selection: Selection) -> list[Diagnostic]:
+    """``found``, its renumbering findings advising "run `citelint fix`" only when fix
+    renumbers. The rules advise from the chapter alone; a near-miss that the
+    selection leaves as written (its CIT005 not selected, or suppressed) and that
+    would need a new number makes fix keep the numbering: then they say so."""
+    from citelint.catalog import RENUMBERING_CODES
+
+    if not any(marker.cites and not marker.well_formed for part in chapter.chapters() for marker in part.markers):
+        return found
+    if not any(diagnostic.code in RENUMBERING_CODES and diagnostic.message.endswith(FIX_ADVICE) for diagnostic in found):
+        return found
+    from citelint.renumbering import numbering_held
+
+    held = numbering_held(chapter, selection)
+    if held is None:
+        return found
+    advice = f"(`citelint fix` {held.replace('kept the numbering', 'keeps the numbering', 1)})"
+    return [
+        diagnostic._replace(message=diagnostic.message[: -len(FIX_ADVICE)] + advice)
+        if diagnostic.code in RENUMBERING_CODES and diagnostic.message.endswith(FIX_ADVICE)
+        else diagnostic
+        for diagnostic in found
+    ]
 
 
 def with_extra(found: list[Diagnostic], extra: Iterable[Diagnostic], selection: Selection, path: str) -> list[Diagnostic]:

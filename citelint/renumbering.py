@@ -115,6 +115,24 @@ def fix_chapter(chapter: Chapter, path: str = "", selection: Optional[Selection]
     return result, edits
 
 
+def numbering_held(chapter: Chapter, selection: Selection) -> Optional[str]:
+    """Why fix keeps the numbering of a chapter that a renumbering finding asks to
+    renumber because of a near-miss left as written (``_left_near_miss_renumbered``);
+    None when it does not (a refusal is the chapter's ``renumbering_blocker``)."""
+    for part in chapter.chapters():
+        renumber, _ = _numbering_decision(part, selection)
+        if not renumber:
+            continue
+        try:
+            plan = _Plan(part, leave=_near_misses_left(part, selection))
+        except Refusal:
+            return None
+        held = _left_near_miss_renumbered(plan, "CIT005" in selection.codes)
+        if held is not None:
+            return _in_part(chapter, part, held)
+    return None
+
+
 def _part_plan(chapter: Chapter, selection: Selection) -> tuple["_Plan", Optional[str]]:
     """The plan for one chapter, and why its numbering is kept (None when it is not)."""
     renumber, held = _numbering_decision(chapter, selection)

@@ -190,6 +190,23 @@ def test_fix_advice_only_where_fix_acts() -> None:
     assert fix_text(blocked).refused == "reference 4 is cited but not in the reference list"
 
 
+@pytest.mark.parametrize("how", ["suppressed", "not selected"])
+def test_fix_advice_names_a_near_miss_left_as_written_that_keeps_the_numbering(how: str) -> None:
+    """A near-miss fix leaves as written cannot take a new number, so fix keeps the
+    numbering: the renumbering finding says so, not "run `citelint fix`"."""
+    comment = " <!-- citelint-disable-line CIT005 -->" if how == "suppressed" else ""
+    text = f"A [CITATION 2] b [CITATION 1] c [Citation 2].{comment}" + REFS
+    settings = Settings() if how == "suppressed" else Settings(ignore=("CIT005",))
+    [order] = [d.message for d in lint_text(text, settings) if d.code == "CIT003"]
+    fixed = fix_text(text, settings)
+    assert fixed.text == text and fixed.numbering_kept
+    reason = "CIT005 is suppressed on line 1, and its marker" if how == "suppressed" else "CIT005 is not selected, and the malformed marker on line 1"
+    assert order.endswith(f"(`citelint fix` keeps the numbering: {reason} would be renumbered)"), order
+    assert fixed.notes == [f"kept the numbering: {reason} would be renumbered"]
+    plain = "A [CITATION 2] b [CITATION 1] c [CITATION 2]." + REFS  # no near-miss: fix renumbers
+    assert [d.message for d in lint_text(plain, settings) if d.code == "CIT003"][0].endswith("(run `citelint fix`)")
+
+
 def test_a_gap_at_the_start_says_where_numbering_starts() -> None:
     text = "A [CITATION 3] b [CITATION 4] end.\n\n## References\n\n3. \"Three.\" P, 2020. https://e.com/3\n4. \"Four.\" P, 2021. https://e.com/4\n"
     [gap] = [d.message for d in lint_text(text) if d.code == "CIT004"]
