@@ -141,6 +141,11 @@ class Book:
             if missing:
                 where = "no reference list of the book has it" if self.entries else "the book has no reference list"
                 return f"reference {missing[0]} is cited on line {cite.line}, but {where}", cite.place.path
+        for place in self.chapters:
+            for marker in place.chapter.cross_references():
+                if any(number not in self.by_number for number in marker.numbers):
+                    line = place.chapter.document.line_of(marker.start) + 1
+                    return f"{marker.shown} on line {line} (in the reference list) cites a number the book does not list", place.path
         return self._switched_off() or self._near_miss_left() or next(filter(None, (_move_blocker(slot, listed) for slot, listed in self.moves())), None)
 
     def _near_miss_left(self) -> Optional[tuple[str, str]]:
@@ -234,7 +239,7 @@ def _chapter_blocker(chapter: "Chapter | ChapterSummary", book_entries: int) -> 
         labelled = [entry for entry in references.entries if entry.label is not None and entry.label >= YEAR_LIKE_LABEL]
         if any(entry.label is not None and entry.label <= 2 * book_entries for entry in labelled):
             references = references._replace(entries=tuple(e for e in references.entries if e.label is None or e.label < YEAR_LIKE_LABEL or e.label > 2 * book_entries))
-    return chapter._replace(cited=(), references=references).renumbering_blocker()
+    return chapter._replace(references=references).renumbering_blocker(numbers_of_the_book=True)
 
 
 def _finding(place: BookChapter, rule_: Rule, start: int, end: int, message: str) -> Diagnostic:
@@ -484,6 +489,7 @@ class ChapterSummary(NamedTuple):
     settings: Settings
     year_labels: Optional[tuple[int, int]] = None  # the smallest and largest label of 1000 or more, if any
     blocker_past_years: Optional[str] = None  # ``_chapter_blocker`` in a book of at least half the largest
+    cross: tuple[SummaryMark, ...] = ()  # markers that cite inside the reference list (``cross_references``)
 
     def __reduce__(self) -> tuple[Callable[..., "ChapterSummary"], tuple[object, ...]]:
         """Pickled (from a forked process to its parent) with its marks and entries as
@@ -508,6 +514,9 @@ class ChapterSummary(NamedTuple):
 
     def citations(self) -> list[SummaryMark]:
         return list(self.cited)
+
+    def cross_references(self) -> list[SummaryMark]:
+        return list(self.cross)
 
     def line_span(self, line: int, start: Optional[int] = None) -> tuple[int, int]:
         return self.spans[(line, start)]
@@ -547,7 +556,8 @@ def _part_summary(part: Chapter) -> ChapterSummary:
     offsets: set[int] = set()
     spans: dict[tuple[int, Optional[int]], tuple[int, int]] = {}
     cited = tuple(SummaryMark(m.start, m.end, m.numbers, m.shown, m.well_formed) for m in part.cited)
-    for mark in cited:
+    cross = tuple(SummaryMark(m.start, m.end, m.numbers, m.shown, m.well_formed) for m in part.cross_references())
+    for mark in (*cited, *cross):
         offsets.update((mark.start, mark.end))
     listed = None
     if part.references is not None:
@@ -574,7 +584,7 @@ def _part_summary(part: Chapter) -> ChapterSummary:
     years = (min(labels), max(labels)) if labels else None
     past = _chapter_blocker(part, max(labels)) if labels else None
     positions = SummaryDocument.of((offset, *document.position(offset)) for offset in offsets)
-    return ChapterSummary(positions, listed, cited, spans, _chapter_blocker(part, 0), ambiguous, part.settings, years, past)
+    return ChapterSummary(positions, listed, cited, spans, _chapter_blocker(part, 0), ambiguous, part.settings, years, past, cross)
 
 
 def encode_summary(summary: Optional[FileSummary]) -> Optional[str]:
@@ -600,6 +610,7 @@ def _encode_part(part: ChapterSummary) -> list[object]:
         [[d.code, d.name, d.severity.value, d.line, d.column, d.end_line, d.end_column, d.message] for d in part.ambiguous],
         None if part.year_labels is None else list(part.year_labels),
         part.blocker_past_years,
+        [[m.start, m.end, list(m.numbers), m.shown, m.well_formed] for m in part.cross],
     ]
 
 
@@ -620,10 +631,13 @@ def decode_summary(stored: object, settings: Settings) -> Optional[FileSummary]:
 
 
 def _decode_part(stored: object, settings: Settings) -> ChapterSummary:
-    cited, references, positions, spans, blocker, ambiguous, years, past = _items(stored, 8)
-    marks = tuple(
-        SummaryMark(_int(start), _int(end), tuple(_int(n) for n in _items(numbers)), _str(shown), _bool(well_formed))
-        for start, end, numbers, shown, well_formed in (_items(m, 5) for m in _items(cited))
+    cited, references, positions, spans, blocker, ambiguous, years, past, cross = _items(stored, 9)
+    marks, cross_marks = (
+        tuple(
+            SummaryMark(_int(start), _int(end), tuple(_int(n) for n in _items(numbers)), _str(shown), _bool(well_formed))
+            for start, end, numbers, shown, well_formed in (_items(m, 5) for m in _items(stored_marks))
+        )
+        for stored_marks in (cited, cross)
     )
     listed = None
     if references is not None:
@@ -648,6 +662,7 @@ def _decode_part(stored: object, settings: Settings) -> ChapterSummary:
         settings,
         None if years is None else (_int(_items(years, 2)[0]), _int(years[1])),
         None if past is None else _str(past),
+        cross_marks,
     )
 
 

@@ -50,7 +50,7 @@ try:  # hashlib's own BLAKE2, without hashlib loading OpenSSL first (~2 ms of ev
 except ImportError:  # another Python: the same function by its public name
     from hashlib import blake2b
 
-FORMAT = 8  # 8: a book summary's citing markers say whether they are near-misses; 7: book entries keep the digests of their candidate keys (book_checks)
+FORMAT = 8  # 8: a book summary's citing markers say whether they are near-misses, and it keeps the markers inside its list; 7: book entries keep the digests of their candidate keys (book_checks)
 MAX_ENTRY_BYTES = 256 * 1024 * 1024  # findings are capped per rule; an index past this is not ours
 RACY_NS = 2_000_000_000  # file systems keep times to the second or two (FAT, some network mounts)
 FOLDER = "lint"

@@ -141,20 +141,35 @@ class Chapter(NamedTuple):
                 continue
             yield offset, match.group(), int(match.group(1)), self.hidden_where(offset)
 
-    def renumbering_blocker(self) -> Optional[str]:
-        """Why ``citelint fix`` cannot renumber this chapter, or None when it can."""
+    def cross_references(self) -> list[Marker]:
+        """Markers that cite inside the reference list ("see also [CITATION 2]" in an
+        entry): they point into the list too, and are renumbered with it."""
+        if self.references is None:
+            return []
+        first, end = _list_offsets(self.document, self.references)
+        return [marker for marker in self.markers if marker.cites and first <= marker.start < end]
+
+    def renumbering_blocker(self, numbers_of_the_book: bool = False) -> Optional[str]:
+        """Why ``citelint fix`` cannot renumber this chapter, or None when it can.
+        ``numbers_of_the_book``: a cited number is looked for in the whole book's
+        lists, by the book (``book_numbering.Book.blocker``), not here."""
         references = self.references
         if references is None:
-            return "the chapter cites references but has no reference list to renumber" if self.cited else None
+            return "the chapter cites references but has no reference list to renumber" if self.cited and not numbers_of_the_book else None
         counts: dict[int, int] = {}
         for entry in references.entries:
             counts[entry.number] = counts.get(entry.number, 0) + 1
         duplicates = sorted(number for number, count in counts.items() if count > 1)
         if duplicates:
             return f"two entries are labelled {duplicates[0]}; say which is which first"
-        missing = sorted({number for marker in self.cited for number in marker.numbers if number not in counts})
-        if missing:
-            return f"reference {missing[0]} is cited but not in the reference list"
+        if not numbers_of_the_book:
+            missing = sorted({number for marker in self.cited for number in marker.numbers if number not in counts})
+            if missing:
+                return f"reference {missing[0]} is cited but not in the reference list"
+            for marker in self.cross_references():
+                if any(number not in counts for number in marker.numbers):
+                    line = self.document.line_of(marker.start) + 1
+                    return f"{marker.shown} on line {line} (in the reference list) cites a number the list does not have"
         if references.unclear_at is not None:
             return (
                 f"the bullet on line {references.unclear_at + 1} may be a note on the entry above it or an entry of its own; "

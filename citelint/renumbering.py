@@ -286,7 +286,7 @@ class _Plan:
         self.chapter = chapter
         self.citations = chapter.citations()
         # Markers inside the reference list ("see also [CITATION 2]") point into it too.
-        self.cross_references = [m for m in chapter.markers if m.cites and chapter.in_reference_list(m)]
+        self.cross_references = chapter.cross_references()
         self.leave = leave  # start offsets of near-misses to leave as they are
         if keep_numbering:  # only near-misses are normalised; numbers and the list stay
             self.references = None
@@ -300,17 +300,7 @@ class _Plan:
         blocker = self.chapter.renumbering_blocker()
         if blocker is not None:
             raise Refusal(blocker)
-        references = self.chapter.references
-        if references is None:
-            return None
-        listed = references.numbers()
-        for marker in self.cross_references:
-            if any(number not in listed for number in marker.numbers):
-                raise Refusal(f"{marker.shown} on line {self._line(marker)} (in the reference list) cites a number the list does not have")
-        return references
-
-    def _line(self, marker: Marker) -> int:
-        return self.chapter.document.line_of(marker.start) + 1
+        return self.chapter.references
 
     def _mapping(self) -> dict[int, int]:
         order: list[int] = []

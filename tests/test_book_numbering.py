@@ -381,8 +381,16 @@ _TABLE = f"| # | Reference |\n|---|---|\n| 3 | {GAMMA} |\n| 4 | {DELTA} |"
             "src/ch2.md",
             "the malformed marker [Citation 2] on line 3 is left as written (CIT005 is not selected or is suppressed) and would need a new number",
         ),
+        (
+            {
+                "ch1.md": f"# One\n\nClaim. [CITATION 2] Other. [CITATION 1]\n\n## References\n\n1. {ALPHA}\n2. {BETA}\n",
+                "ch2.md": f"# Two\n\nAgain. [CITATION 3]\n\n## References\n\n3. {GAMMA} See also [CITATION 9].\n",
+            },
+            "src/ch2.md",
+            "[CITATION 9] on line 7 (in the reference list) cites a number the book does not list",
+        ),
     ],
-    ids=["table-rows", "entry-of-two-lines", "bullets-and-numbers", "file-switched-off", "near-miss-left"],
+    ids=["table-rows", "entry-of-two-lines", "bullets-and-numbers", "file-switched-off", "near-miss-left", "entry-cites-a-number-not-listed"],
 )
 def test_check_names_the_reason_fix_refuses_and_fix_changes_nothing(tmp_path: Path, book: dict[str, str], path: str, reason: str) -> None:
     """``check`` never says "run `citelint fix`" when ``fix`` refuses: both read one
@@ -731,7 +739,7 @@ def test_the_per_file_summary_gives_the_findings_a_parse_gives(tmp_path: Path) -
     assert from_summaries == parsed_again
     assert from_cache == parsed_again
     # what the cache holds is checked: anything else is no summary (the file is parsed again)
-    well_formed = '[[],[[[[3,9,[1],"[1]",true]],null,[[3,1,2],[9,1,8]],[],null,[],null,"x"]]]'
+    well_formed = '[[],[[[[3,9,[1],"[1]",true]],null,[[3,1,2],[9,1,8]],[],null,[],null,"x",[]]]]'
     assert decode_summary(well_formed, settings) is not None
     for stored in (None, 3, "[1,", "[[],[[1]]]", well_formed.replace('"x"', "5"), well_formed.replace("[3,9,[1]", "[3,9,[1.5]"), well_formed.replace(',"[1]"', ""), well_formed.replace(",true", ",1"), well_formed.replace("[9,1,8]", f"[{2**70},1,8]"), "[" * 100_000):
         assert decode_summary(stored, settings) is None

@@ -207,6 +207,14 @@ def test_fix_advice_names_a_near_miss_left_as_written_that_keeps_the_numbering(h
     assert [d.message for d in lint_text(plain, settings) if d.code == "CIT003"][0].endswith("(run `citelint fix`)")
 
 
+def test_fix_advice_names_an_entry_citing_a_number_the_list_does_not_have() -> None:
+    text = "A [CITATION 2] b [CITATION 1] end.\n\n## References\n\n1. \"One.\" P, 2020. See also [CITATION 9].\n2. \"Two.\" P, 2021.\n"
+    reason = "[CITATION 9] on line 5 (in the reference list) cites a number the list does not have"
+    [order] = [d.message for d in lint_text(text) if d.code == "CIT003"]
+    assert order.endswith(f"(`citelint fix` cannot renumber: {reason})"), order
+    assert fix_text(text).refused == reason
+
+
 def test_a_gap_at_the_start_says_where_numbering_starts() -> None:
     text = "A [CITATION 3] b [CITATION 4] end.\n\n## References\n\n3. \"Three.\" P, 2020. https://e.com/3\n4. \"Four.\" P, 2021. https://e.com/4\n"
     [gap] = [d.message for d in lint_text(text) if d.code == "CIT004"]
