@@ -47,9 +47,9 @@ def _fix_advice_checked(found: list[Diagnostic], chapter: Chapter, selection: Se
     would need a new number makes fix keep the numbering: then they say so."""
     from citelint.catalog import RENUMBERING_CODES
 
-    if not any(marker.cites and not marker.well_formed for part in chapter.chapters() for marker in part.markers):
-        return found
     if not any(diagnostic.code in RENUMBERING_CODES and diagnostic.message.endswith(FIX_ADVICE) for diagnostic in found):
+        return found
+    if all(marker.well_formed or not marker.cites for part in chapter.chapters() for marker in part.markers):
         return found
     from citelint.renumbering import numbering_held
 
