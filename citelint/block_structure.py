@@ -73,10 +73,11 @@ class Blocks(Sequence[LeafBlock]):
     def materialize(self) -> None:
         """Make every block once and keep them: for a document of ordinary size, where
         reading blocks often costs more time than holding them costs memory."""
+        new = tuple.__new__  # LeafBlock(...) without its Python __new__: one C call a block
         self.made = [
-            LeafBlock(KINDS[kind], first, first if last == first else last, level, None if item < 0 else item, bool(quoted))
+            new(LeafBlock, (KINDS[kind], first, first if last == first else last, level, None if item < 0 else item, bool(quoted)))
             for kind, first, last, level, item, quoted in zip(self.kind, self.first, self.last, self.level, self.item, self.quoted)
-        ]  # as ``__getitem__`` makes each, without a call a block
+        ]  # as ``__getitem__`` makes each
 
     def of_kind(self, kind: str, last_first: bool = False) -> Iterator[LeafBlock]:
         """The blocks of one kind, in order (``last_first``: from the end), read from the

@@ -76,6 +76,8 @@ _SEPARATOR = lazy(r"(?<!\s)\s*[,;]\s*")
 _ITEM = lazy(r"([0-9]+)(?:\s*[-\u2013]\s*([0-9]+))?")
 
 
+_new_tuple = tuple.__new__  # makes a NamedTuple from all its fields in one C call (the common markers and blocks)
+
 class Marker(NamedTuple):
     """A marker or near-miss, as offsets into ``Document.text``.
 
@@ -178,7 +180,7 @@ def find_markers(document: Document, keyword: str = "CITATION", style: str = "ci
             if known is None:
                 number = int(quick.group(1))
                 known = shared[written] = (written, (number,), _simple_parts(len(keyword), number))
-            markers.append(Marker(start, quick.end(), known[0], known[1], None, None, known[2], escaped))
+            markers.append(_new_tuple(Marker, (start, quick.end(), known[0], known[1], None, None, known[2], escaped, "")))  # Marker(...), without its Python __new__
             continue
         marker = _classify(document, match, keyword)
         if marker is not None:
