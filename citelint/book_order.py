@@ -18,7 +18,7 @@ import re
 from bisect import bisect_left
 from typing import Any, Callable, Iterable, NamedTuple, Optional
 
-from citelint.config import Settings
+from citelint.config import Settings, reading_boundary
 from citelint.diagnostics import FileError, shorten
 from citelint.files import STDIN, TooLarge, collect, display_path, read_regular, repository_root
 from citelint.lazy_pattern import lazy
@@ -75,10 +75,13 @@ def book_files(paths: Iterable[str], settings: Settings) -> BookFiles:
             errors.append(FileError(display_path(settings.bibliography), "the configured bibliography does not exist"))
         elif _real(settings.bibliography) not in {_real(path) for path in files}:
             files.append(display_path(settings.bibliography))
+    boundary = reading_boundary(settings, given)  # the configuration's bibliography reaches no further than its chapters (``_bounded``)
+    if settings.bibliography and files and files[-1] == display_path(settings.bibliography) and not boundary.holds(files[-1]):
+        errors.append(boundary.refusal(files.pop()))
     notes = list(order.notes)
     if given and given not in ((".",), settings.paths):  # paths named on the command line (or by pre-commit)
         where = order.source + (f" ({order.listed_in})" if order.listed_in else "")
-        named, _ = collect(given, settings.exclude, root=settings.root, suffixes=settings.suffixes)
+        named, _ = collect(given, settings.exclude, root=settings.root, suffixes=settings.suffixes, boundary=boundary)
         chapters = {_real(path) for path in files}
         if not chapters <= {_real(path) for path in named}:
             notes.append(FileError("book", f'numbering = "book": checking the whole book ({len(files)} files, in order from {where}), not only the paths given'))
@@ -122,11 +125,22 @@ def book_order(paths: Iterable[str], settings: Settings) -> BookOrder:
     """The book's chapters: configured, else from its book tool, else by file name."""
     paths = tuple(paths) or (".",)
     if settings.chapters:
-        return configured_order(settings)
+        return _bounded(configured_order(settings), settings, paths)
     tool_order = find_book_tool(_start_folder(paths))
     if tool_order is not None:
-        return tool_order
+        return _bounded(tool_order, settings, paths)
     return file_name_order(paths, settings)
+
+
+def _bounded(order: BookOrder, settings: Settings, given: tuple[str, ...]) -> BookOrder:
+    """``order`` without the chapters outside the project (``config.reading_boundary``),
+    each a problem: a configuration's ``chapters`` and a book tool's list are written
+    by whoever writes the book, a stranger's pull request too."""
+    boundary = reading_boundary(settings, given)
+    outside = [path for path in order.chapters if not boundary.holds(path)]
+    if not outside:
+        return order
+    return order._replace(chapters=tuple(path for path in order.chapters if path not in outside), problems=(*order.problems, *map(boundary.refusal, outside)))
 
 
 def known_order(paths: Iterable[str], settings: Settings) -> Optional[tuple[str, ...]]:
@@ -146,12 +160,12 @@ def written_order(given: tuple[str, ...], settings: Settings) -> Optional[BookOr
     configured ``paths``, the paths given, the configuration's folder or the
     current folder; None when there is neither."""
     if settings.chapters:
-        return configured_order(settings)
+        return _bounded(configured_order(settings), settings, given)
     starts = [start for start in (settings.paths, given, (display_path(settings.root),) if settings.source else (), (".",)) if start]
     for start in starts:
         found = find_book_tool(_start_folder(start))
         if found is not None:
-            return found
+            return _bounded(found, settings, given)
     return None
 
 
@@ -191,7 +205,7 @@ def file_name_order(paths: Iterable[str], settings: Settings) -> BookOrder:
     chapters: list[str] = []
     problems: list[FileError] = []
     for path in paths:
-        found, errors = collect([path], settings.exclude, root=settings.root, suffixes=settings.suffixes)
+        found, errors = collect([path], settings.exclude, root=settings.root, suffixes=settings.suffixes, boundary=reading_boundary(settings, paths))
         chapters.extend(natural_order(found))
         problems.extend(errors)
     folder = _start_folder(tuple(paths))

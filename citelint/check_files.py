@@ -5,7 +5,7 @@ import os
 from functools import partial
 from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Optional
 
-from citelint.config import Settings
+from citelint.config import Settings, reading_boundary
 from citelint.diagnostics import Diagnostic, FileError, Fix
 from citelint.files import STDIN, SourceFile, collect, is_excluded, read_source, shown_path
 
@@ -128,7 +128,7 @@ def check_paths(
     the cache saw it is not read at all."""
     result = CheckResult()
     paths = tuple(paths)
-    found, result.errors = collect(paths, settings.exclude, root=settings.root, suffixes=settings.suffixes)
+    found, result.errors = collect(paths, settings.exclude, root=settings.root, suffixes=settings.suffixes, boundary=reading_boundary(settings, paths))
     files = _in_book_order([_File(path, shown_path(path, stdin_name), cache.name(path) if cache else "") for path in found], settings, paths)
     unreported = _excluded_chapters(paths, settings)
     if url_check is not None:

@@ -10,7 +10,7 @@ import re
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Optional
 
 from citelint.catalog import canonical_selectors, option, option_validators, unknown_selectors
-from citelint.files import NotRegularFile, TooLarge, glob_match, posix, read_regular, repository_root
+from citelint.files import STDIN, Boundary, NotRegularFile, TooLarge, boundary_of, glob_match, posix, read_regular, repository_root
 from citelint.lazy_pattern import lazy
 
 DEFAULT_REFERENCE_HEADINGS = (
@@ -567,6 +567,22 @@ def project_root(settings: Settings) -> str:
         return settings.root
     start = os.getcwd()
     return repository_root(start) or start
+
+
+def reading_boundary(settings: Settings, paths: Iterable[str] = ()) -> Boundary:
+    """Where the run reads files (``files.Boundary``): the project's repository (else
+    the project root, ``project_root``), and each of ``paths`` that the command line
+    names outside it (``citelint check /data/book``). The configuration's ``paths``
+    add nothing (a stranger's pull request writes them: its ``../`` or absolute
+    ones reach no further than the rest), nor does a path named inside the project
+    (pre-commit names the staged files: one may be a symbolic link out of it)."""
+    root = project_root(settings)
+    project = boundary_of([repository_root(root) or root])
+    named = [
+        path for path in paths
+        if path != STDIN and path not in settings.paths and not project.holds(os.path.dirname(os.path.abspath(path)))
+    ]
+    return boundary_of([*project.roots, *named])
 
 
 def cache_folder(settings: Settings) -> str:

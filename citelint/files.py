@@ -98,6 +98,26 @@ def _check_regular(info: os.stat_result, path: str, limit: int) -> None:
         raise TooLarge(errno.EFBIG, "is too large", path)
 
 
+class Boundary(NamedTuple):
+    """Where files are read from: the project (``config.reading_boundary``) and what the
+    command line names. A configuration, a book tool's list of chapters or a symbolic
+    link in the checkout (all of which a stranger's pull request writes) reaches no
+    file past it: its text would be quoted in public CI logs."""
+
+    roots: tuple[str, ...]  # real paths, each without a trailing separator
+
+    def holds(self, path: str) -> bool:
+        real = os.path.realpath(path)
+        return any(real == root or real.startswith(root + os.sep) or root == os.sep for root in self.roots)
+
+    def refusal(self, path: str) -> FileError:
+        return FileError(display_path(path), f"is outside the project ({printable(os.path.realpath(path))}); not read (outside the project, only paths the command line names there are)")
+
+
+def boundary_of(roots: Iterable[str]) -> Boundary:
+    return Boundary(tuple(dict.fromkeys(os.path.realpath(root) for root in roots)))
+
+
 class SourceFile(NamedTuple):
     """A file's display path and its decoded text."""
 
@@ -135,11 +155,12 @@ def _matches_excluded(path: str, patterns: tuple[str, ...]) -> bool:
 
 
 def collect(
-    paths: Iterable[str], exclude: Iterable[str] = (), *, root: str = "", suffixes: tuple[str, ...] = MARKDOWN_SUFFIXES
+    paths: Iterable[str], exclude: Iterable[str] = (), *, root: str = "", suffixes: tuple[str, ...] = MARKDOWN_SUFFIXES, boundary: Optional[Boundary] = None
 ) -> tuple[list[str], list[FileError]]:
     """Expand paths to the files to lint: explicit files whatever their name,
     directories searched for names ending in ``suffixes`` (``Settings.suffixes``;
-    hidden ones skipped). ``exclude`` globs match paths as given and from ``root``."""
+    hidden ones skipped). ``exclude`` globs match paths as given and from ``root``.
+    ``boundary``: a file past it (a path, or a symbolic link on the way) is an error."""
     exclude = tuple(exclude)
     found: list[str] = []
     errors: list[FileError] = []
@@ -153,15 +174,26 @@ def collect(
         if is_excluded(path, exclude, root) and path != ".":
             continue
         if os.path.isdir(path):
+            if boundary is not None and not boundary.holds(path):
+                errors.append(boundary.refusal(path))
+                continue
+            linked: list[str] = []  # files reached through a symbolic link: each is judged by where it leads
             try:
-                files = sorted(_walk(path, _Walk(exclude, root, suffixes), errors))
+                files = sorted(_walk(path, _Walk(exclude, root, suffixes), errors, linked))
             except OSError as error:
                 errors.append(FileError(display_path(path), f"cannot be read: {error.strerror or error}"))
                 continue
+            if boundary is not None and linked:
+                outside = {file for file in linked if not boundary.holds(file)}
+                errors += [boundary.refusal(file) for file in sorted(outside)]
+                files = [file for file in files if file not in outside]
             if not files:
                 errors.append(FileError(display_path(path), f"no {_kind(suffixes)} in this directory"))
             found.extend(files)
         elif os.path.exists(path) or os.path.islink(path):
+            if boundary is not None and os.path.exists(path) and not boundary.holds(path):
+                errors.append(boundary.refusal(path))
+                continue
             found.append(path)
         else:
             errors.append(FileError(display_path(path), "no such file or directory"))
@@ -181,16 +213,17 @@ class _Walk(NamedTuple):
     suffixes: tuple[str, ...]
 
 
-def _walk(root: str, walk: _Walk, errors: list[FileError]) -> Iterator[str]:
+def _walk(root: str, walk: _Walk, errors: list[FileError], linked: list[str]) -> Iterator[str]:
     """The files under ``root`` with one of ``walk.suffixes``, depth first without recursion (a folder
     nested thousands deep is walked like any other), each real folder once
     (symbolic links are followed, loops are not); a folder that cannot be listed
-    is reported and the others are still walked."""
+    is reported and the others are still walked. ``linked`` gets each file found
+    through a symbolic link (itself one, or in a folder reached through one)."""
     info = os.stat(root)
     seen = {(info.st_dev, info.st_ino)}  # folders by identity: a link back up is not walked again
-    stack = [root]
+    stack = [(root, False)]
     while stack:
-        folder = stack.pop()
+        folder, through_link = stack.pop()
         try:
             with os.scandir(folder) as listing:
                 entries = list(listing)
@@ -214,9 +247,18 @@ def _walk(root: str, walk: _Walk, errors: list[FileError]) -> Iterator[str]:
             if is_folder:
                 if identity not in seen and name not in SKIPPED_FOLDERS and not is_excluded(path, walk.exclude, walk.root):
                     seen.add(identity)
-                    stack.append(path)
+                    stack.append((path, through_link or _is_link(entry)))
             elif name.lower().endswith(walk.suffixes) and not is_excluded(path, walk.exclude, walk.root):
+                if through_link or _is_link(entry):
+                    linked.append(path)
                 yield path
+
+
+def _is_link(entry: "os.DirEntry[str]") -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return True  # judged by where it leads
 
 
 def read_source(path: str) -> Union[SourceFile, FileError]:

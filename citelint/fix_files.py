@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Iterable, NamedTuple, Optional
 
-from citelint.config import Settings, project_names
+from citelint.config import Settings, project_names, reading_boundary
 from citelint.diagnostics import FileError
 from citelint.files import MAX_FILE_BYTES, STDIN, SourceFile, collect, decode, read_source, shown_path
 from citelint.renumbering import fix_source
@@ -111,7 +111,8 @@ def _fix_source(path: str, shown: str, source: SourceFile, settings: Settings, w
 
 def fix_paths(paths: Iterable[str], settings: Settings, write: bool, stdin_name: str = STDIN) -> FixOutcome:
     outcome = FixOutcome()
-    files, outcome.errors = collect(paths, settings.exclude, root=settings.root, suffixes=settings.suffixes)
+    paths = tuple(paths)
+    files, outcome.errors = collect(paths, settings.exclude, root=settings.root, suffixes=settings.suffixes, boundary=reading_boundary(settings, paths))
     cleaned: set[str] = set()
     for path in files:
         if write and path != STDIN:
