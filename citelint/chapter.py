@@ -52,9 +52,9 @@ class Chapter(NamedTuple):
                 trailing = find_reference_list(document, settings.heading_words, True)  # `[1] …` lines nothing cites yet
                 references = trailing if trailing is not None and trailing.mostly_references() else None
             markers = settle_markers(markers, document, references)
-        definitions = _definition_spans(document, references)
-        if definitions:  # not read there, as in a comment (``hidden_citations``)
-            markers = tuple(m for m in markers if not _inside_any(definitions, m.start))
+        definitions = _Definitions.of(document, references)
+        if definitions.starts:  # not read there, as in a comment (``hidden_citations``)
+            markers = tuple(m for m in markers if not definitions.hold(m.start))
         if references is None:  # ``numbers``: whether it ``cites``, without a call a marker
             outside = tuple(m for m in markers if m.numbers)
         else:
@@ -106,20 +106,22 @@ class Chapter(NamedTuple):
         text = self.document.text
         if not may_hide(text, self.settings.marker, self.settings.marker_style):
             return found
+        definitions = _Definitions.of(self.document, self.references)
         for match in hidden_pattern(self.settings.marker, self.settings.marker_style).finditer(text):
             number = int(match.group(1))
             if number in found:
                 continue
-            where = self.hidden_where(match.start())
+            where = self.hidden_where(match.start(), definitions)
             if where is not None:
                 found[number] = (self.document.line_of(match.start()) + 1, where)
         return found
 
-    def hidden_where(self, offset: int) -> Optional[str]:
+    def hidden_where(self, offset: int, definitions: Optional["_Definitions"] = None) -> Optional[str]:
         """What keeps a marker at ``offset`` from being read (``Document.hidden_by``,
-        or a link reference definition outside the list), or None."""
+        or a link reference definition outside the list), or None. ``definitions``:
+        the chapter's, when the caller asks for many offsets."""
         where = self.document.hidden_by(offset)
-        if where is None and _inside_any(_definition_spans(self.document, self.references), offset):
+        if where is None and (definitions or _Definitions.of(self.document, self.references)).hold(offset):
             return "a link reference definition"
         return where
 
@@ -134,12 +136,13 @@ class Chapter(NamedTuple):
         starts = [marker.start for marker in self.markers]
         ends = [marker.end for marker in self.markers]
         listed = _list_offsets(self.document, self.references) if self.references is not None else (0, 0)
+        definitions = _Definitions.of(self.document, self.references)
         for match in hidden_pattern(self.settings.marker, self.settings.marker_style).finditer(text):
             offset = match.start()
             index = bisect_right(starts, offset) - 1
             if index >= 0 and offset < ends[index] or listed[0] <= offset < listed[1]:
                 continue
-            yield offset, match.group(), int(match.group(1)), self.hidden_where(offset)
+            yield offset, match.group(), int(match.group(1)), self.hidden_where(offset, definitions)
 
     def cross_references(self) -> list[Marker]:
         """Markers that cite inside the reference list ("see also [CITATION 2]" in an
@@ -256,25 +259,33 @@ def _in_list(document: Document, references: Optional[ReferenceList], marker: Ma
     return first <= marker.start < end
 
 
-def _definition_spans(document: Document, references: Optional[ReferenceList]) -> list[tuple[int, int]]:
+class _Definitions(NamedTuple):
     """The offsets ``[start, end)`` of each link reference definition outside the
-    reference list (``[label]: url "title"``): it renders nothing, so a marker in its
-    title cites nothing a reader sees (a list written as ``[1]: url`` definitions is
-    the list, and is read as one)."""
-    if "]:" not in document.text:
-        return []
-    starts = document.line_starts
-    spans = []
-    for block in document.blocks.of_kind("ref_def"):
-        if references is not None and references.first_line <= block.first_line <= references.last_line:
-            continue
-        following = block.last_line + 1
-        spans.append((starts[block.first_line], starts[following] if following < len(starts) else len(document.text) + 1))
-    return spans
+    reference list (``[label]: url "title"``), in order: it renders nothing, so a
+    marker in its title cites nothing a reader sees (a list written as ``[1]: url``
+    definitions is the list, and is read as one)."""
 
+    starts: list[int]
+    ends: list[int]
 
-def _inside_any(spans: list[tuple[int, int]], offset: int) -> bool:
-    return any(start <= offset < end for start, end in spans)
+    @classmethod
+    def of(cls, document: Document, references: Optional[ReferenceList]) -> "_Definitions":
+        starts: list[int] = []
+        ends: list[int] = []
+        if "]:" not in document.text:
+            return cls(starts, ends)
+        line_starts = document.line_starts
+        for block in document.blocks.of_kind("ref_def"):
+            if references is not None and references.first_line <= block.first_line <= references.last_line:
+                continue
+            following = block.last_line + 1
+            starts.append(line_starts[block.first_line])
+            ends.append(line_starts[following] if following < len(line_starts) else len(document.text) + 1)
+        return cls(starts, ends)
+
+    def hold(self, offset: int) -> bool:
+        index = bisect_right(self.starts, offset) - 1
+        return index >= 0 and offset < self.ends[index]
 
 
 def _list_offsets(document: Document, references: ReferenceList) -> tuple[int, int]:

@@ -55,6 +55,8 @@ CASES: dict[str, Callable[[], str]] = {
     "50,000 closing headings": lambda: "x [CITATION 1]\n\n" + "**See also**\n\n\"T\" 2020 https://e.com\n\n" * 50_000,
     "a table of 50,000 rows": lambda: "x [CITATION 1]\n\n## Sources\n\n| # | S |\n|---|---|\n" + "".join(f"| {i} | \"T\" 2020 https://e.com/{i} |\n" for i in range(1, 50_001)),
     "a table row of 100,000 cells": lambda: "x [CITATION 1]\n\n## Sources\n\n" + "|a" * 100_000 + "\n" + "|-" * 100_000 + "\n" + "|1" * 100_000 + "\n",
+    "20,000 link definitions with markers in their titles": lambda: "".join(f'[d{n}]: https://e.org/{n} "[CITATION 2]"\n' for n in range(20_000))
+    + "\nA [CITATION 2] b [CITATION 1].\n" * 2_000 + "\n## References\n\n1. \"A.\" P, 2020. https://a.org\n2. \"B.\" P, 2021. https://b.org\n",
 }
 
 
