@@ -72,42 +72,20 @@ def fix_book_paths(paths: Iterable[str], settings: Settings, write: bool, stdin_
     found = book_files(paths, settings)
     outcome.errors += found.errors
     outcome.reports += [FileFix(note.path, False, note=note.message) for note in found.notes]
-    files = []
-    for path in found.files:
-        read = read_file(path)
-        source = read if isinstance(read, FileError) else decode(path, read[0])
-        if isinstance(source, FileError):
-            outcome.errors.append(source)
-            continue
-        assert not isinstance(read, FileError)
-        files.append(BookFile(path, path, read[0], source.text))
+    files, unread = read_book(found.files)
+    outcome.errors += unread
     if outcome.errors or not files:
         return outcome  # the book is renumbered whole or not at all
-    chapters = []
-    for file in files:
-        try:
-            chapters.append(parsed(file.path, file.shown, file.text, settings))
-        except RecursionError:
-            outcome.errors.append(FileError(file.shown, "is nested too deeply to fix; the book was not renumbered"))
-        except Exception as error:  # noqa: BLE001 - one line naming the file, never a traceback
-            outcome.errors.append(FileError(file.shown, f"internal error while fixing ({type(error).__name__}: {error}); please report it; the book was not renumbered"))
-    if outcome.errors:
+    planned = plan_book(files, settings)
+    outcome.errors += planned.errors
+    if planned.refused is not None:
+        outcome.reports.append(planned.refused)
+    if not planned.ready:
         return outcome
-    book = Book(chapters)
-    try:
-        new_texts, counts, kept, left = plan(book, [file.text for file in files])
-    except Refusal as refusal:
-        path, reason = refusal.args if len(refusal.args) == 2 else (files[0].shown, str(refusal))
-        outcome.reports.append(FileFix(path, False, refused=reason))
-        return outcome
-    problem = verify(book, [parsed(file.path, file.shown, text, settings) for file, text in zip(files, new_texts)], renumbered=kept is None)
-    if problem is not None:
-        outcome.reports.append(FileFix(files[0].shown, False, refused=f"the book's renumbering did not verify ({problem}); please report this"))
-        return outcome
-    changed = [(file, text, count) for file, text, count in zip(files, new_texts, counts) if text != file.text]
-    if kept is not None:
-        outcome.reports.append(FileFix("book", False, note=kept))
-    outcome.reports += [FileFix(path, False, note=note) for path, note in left]
+    changed = planned.changed()
+    if planned.kept is not None:
+        outcome.reports.append(FileFix("book", False, note=planned.kept))
+    outcome.reports += [FileFix(path, False, note=note) for path, note in planned.left]
     if write and changed:
         failure = write_all([(file, text) for file, text, _ in changed])
         if failure is not None:
@@ -118,14 +96,86 @@ def fix_book_paths(paths: Iterable[str], settings: Settings, write: bool, stdin_
     return outcome
 
 
+def read_book(paths: Iterable[str], text_of: Callable[[str], Optional[str]] = lambda path: None) -> tuple[list[BookFile], list[FileError]]:
+    """Each file of the book as ``fix`` plans it: its text as ``text_of`` gives it
+    (an editor's unsaved text of an open chapter), else read from disk; and the
+    files that cannot be read."""
+    files, errors = [], []
+    for path in paths:
+        given = text_of(path)
+        if given is not None:
+            files.append(BookFile(path, path, given.encode("utf-8", "surrogatepass"), given))
+            continue
+        read = read_file(path)
+        source = read if isinstance(read, FileError) else decode(path, read[0])
+        if isinstance(source, FileError):
+            errors.append(source)
+            continue
+        assert not isinstance(read, FileError)
+        files.append(BookFile(path, path, read[0], source.text))
+    return files, errors
+
+
+class BookPlan(NamedTuple):
+    """The book's renumbering, planned and verified on its files' texts, before
+    anything is written: what ``fix`` writes, and what the language server offers
+    as one edit of the book."""
+
+    files: list[BookFile]
+    edits: list[list[TextEdit]]  # each file's edits, offsets into its text
+    texts: list[str]  # each file's new text
+    counts: list[Counts]
+    kept: Optional[str] = None  # why the numbering is kept (a renumbering finding not wanted)
+    left: tuple[tuple[str, str], ...] = ()  # markers left as written that now name another source: (path, note)
+    refused: Optional[FileFix] = None  # why the book is not fixed: the file and the reason
+    errors: tuple[FileError, ...] = ()  # files that cannot be parsed: the book is not fixed
+
+    @property
+    def ready(self) -> bool:
+        """Whether the plan can be applied (nothing refused it)."""
+        return self.refused is None and not self.errors
+
+    def changed(self) -> list[tuple[BookFile, str, Counts]]:
+        """Each file the plan changes, its new text and what changed in it."""
+        return [(file, text, count) for file, text, count in zip(self.files, self.texts, self.counts) if text != file.text] if self.ready else []
+
+
+def plan_book(files: list[BookFile], settings: Settings) -> BookPlan:
+    """The book planned as ``fix`` renumbers it, and verified on the new texts;
+    refused (naming the file and the reason) when it would be a guess or does not
+    verify, and not made when a file cannot be parsed."""
+    unplanned = BookPlan(files, [[] for _ in files], [file.text for file in files], [Counts() for _ in files])
+    chapters, errors = [], []
+    for file in files:
+        try:
+            chapters.append(parsed(file.path, file.shown, file.text, settings))
+        except RecursionError:
+            errors.append(FileError(file.shown, "is nested too deeply to fix; the book was not renumbered"))
+        except Exception as error:  # noqa: BLE001 - one line naming the file, never a traceback
+            errors.append(FileError(file.shown, f"internal error while fixing ({type(error).__name__}: {error}); please report it; the book was not renumbered"))
+    if errors:
+        return unplanned._replace(errors=tuple(errors))
+    book = Book(chapters)
+    try:
+        edits, counts, kept, left = plan(book, [file.text for file in files])
+    except Refusal as refusal:
+        path, reason = refusal.args if len(refusal.args) == 2 else (files[0].shown, str(refusal))
+        return unplanned._replace(refused=FileFix(path, False, refused=reason))
+    texts = [apply_edits(file.text, found) if found else file.text for file, found in zip(files, edits)]
+    problem = verify(book, [parsed(file.path, file.shown, text, settings) for file, text in zip(files, texts)], renumbered=kept is None)
+    if problem is not None:
+        return unplanned._replace(refused=FileFix(files[0].shown, False, refused=f"the book's renumbering did not verify ({problem}); please report this"))
+    return BookPlan(files, edits, texts, counts, kept, tuple(left))
+
+
 # -- the plan ----------------------------------------------------------------------
 
 
-def plan(book: Book, sources: list[str]) -> tuple[list[str], list[Counts], Optional[str], list[tuple[str, str]]]:
-    """Each file's new text, what changed in it, why the numbering is kept (None
-    when it is not), and notes on markers left as written that now name another
-    source (``markers_left_as_written``: path, note); Refusal(path, reason) when the
-    renumbering would be a guess."""
+def plan(book: Book, sources: list[str]) -> tuple[list[list[TextEdit]], list[Counts], Optional[str], list[tuple[str, str]]]:
+    """Each file's edits (offsets into its source), what changed in it, why the
+    numbering is kept (None when it is not), and notes on markers left as written
+    that now name another source (``markers_left_as_written``: path, note);
+    Refusal(path, reason) when the renumbering would be a guess."""
     renumber, kept = _decision(book)
     if renumber:
         blocker = book.blocker()
@@ -153,7 +203,7 @@ def plan(book: Book, sources: list[str]) -> tuple[list[str], list[Counts], Optio
         for file, found, count in _list_edits(book, sources, mapping):
             edits[file] += found
             counts[file] = counts[file].plus(count)
-    return [apply_edits(source, found) if found else source for source, found in zip(sources, edits)], counts, kept, left
+    return edits, counts, kept, left
 
 
 def _decision(book: Book) -> tuple[bool, Optional[str]]:

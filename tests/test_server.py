@@ -101,12 +101,19 @@ class Session:
 
 
 def run_session(
-    scenario: Callable[[Session], Awaitable[None]], encodings: Optional[list[str]] = None, cwd: Optional[Path] = None, env: Optional[dict[str, str]] = None
+    scenario: Callable[[Session], Awaitable[None]],
+    encodings: Optional[list[str]] = None,
+    cwd: Optional[Path] = None,
+    env: Optional[dict[str, str]] = None,
+    document_changes: bool = False,
 ) -> None:
-    asyncio.run(_session(scenario, encodings, cwd, env))
+    """``document_changes``: the client takes edits as versioned document changes."""
+    asyncio.run(_session(scenario, encodings, cwd, env, document_changes))
 
 
-async def _session(scenario: Callable[[Session], Awaitable[None]], encodings: Optional[list[str]], cwd: Optional[Path], env: Optional[dict[str, str]]) -> None:
+async def _session(
+    scenario: Callable[[Session], Awaitable[None]], encodings: Optional[list[str]], cwd: Optional[Path], env: Optional[dict[str, str]], document_changes: bool = False
+) -> None:
     client = LanguageClient("citelint-tests", "1")
     session = Session(client, "utf-16")
 
@@ -136,7 +143,10 @@ async def _session(scenario: Callable[[Session], Awaitable[None]], encodings: Op
         general = lsp.GeneralClientCapabilities(position_encodings=encodings) if encodings else None
         capabilities = lsp.ClientCapabilities(
             general=general,
-            workspace=lsp.WorkspaceClientCapabilities(did_change_watched_files=lsp.DidChangeWatchedFilesClientCapabilities(dynamic_registration=True)),
+            workspace=lsp.WorkspaceClientCapabilities(
+                did_change_watched_files=lsp.DidChangeWatchedFilesClientCapabilities(dynamic_registration=True),
+                workspace_edit=lsp.WorkspaceEditClientCapabilities(document_changes=True) if document_changes else None,
+            ),
             window=lsp.WindowClientCapabilities(work_done_progress=True),
         )
         root_uri = (cwd or ROOT).as_uri()

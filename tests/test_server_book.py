@@ -5,11 +5,15 @@ through pygls's own client over stdio."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
+
+import lsprotocol.types as lsp
+import pytest
 
 import helpers
-from test_server import Session, run_session
+from test_server import WAIT, Session, apply, run_session
 
 CONFIG = '[tool.citelint]\nnumbering = "book"\nchapters = ["ch1.md", "ch2.md"]\nbibliography = "refs.md"\n'
 CH1 = "# One\n\nFirst [CITATION 2]. Then [CITATION 1].\n"
@@ -88,5 +92,164 @@ def test_a_closed_chapter_is_read_from_disk_and_its_change_seen(tmp_path: Path, 
         session.change_all(ch1, CH1 + "\n", 2)
         found = await session.wait_for(ch1, lambda found: ("CIT001", 2) in shown(found))
         assert shown(found) == as_checked(tmp_path, "ch1.md")
+
+    run_session(scenario, cwd=tmp_path)
+
+
+# -- the book's renumbering: one edit of every file it changes, as `citelint fix` ----
+
+FIX_CONFIG = '[tool.citelint]\nnumbering = "book"\nchapters = ["ch1.md", "ch2.md"]\n'
+FIX_CH1 = (
+    "# One\n\nFirst [CITATION 2]. Then [CITATION 1].\n\n## References\n\n"
+    '1. "Alpha Work Title." 2001. https://example.org/a\n2. "Beta Work Title." 2002. https://example.org/b\n'
+)
+FIX_CH2 = '# Two\n\nLater [CITATION 1] and [CITATION 3].\n\n## References\n\n3. "Gamma Work Title." 2003. https://example.org/c\n'
+
+
+def write_fix_book(root: Path, texts: dict[str, str]) -> None:
+    (root / ".git").mkdir(parents=True)
+    (root / "pyproject.toml").write_text(FIX_CONFIG, encoding="utf-8")
+    for name, text in texts.items():
+        (root / name).write_text(text, encoding="utf-8")
+
+
+def fixed_by_cli(root: Path, texts: dict[str, str], monkeypatch: Any) -> dict[str, str]:
+    """What `citelint fix` writes to the book with these texts, in a copy of it."""
+    copy = root / "by-cli"
+    write_fix_book(copy, texts)
+    monkeypatch.chdir(copy)
+    helpers.cli("fix", "--quiet")
+    monkeypatch.chdir(root)
+    return {name: (copy / name).read_text(encoding="utf-8") for name in texts}
+
+
+def applied(session: Session, edit: Any, texts: dict[str, str], root: Path) -> dict[str, str]:
+    """The book's texts after a WorkspaceEdit, applied as an editor applies it."""
+    by_uri = {(root / name).as_uri(): name for name in texts}
+    assert set(edit.changes) <= set(by_uri), edit.changes
+    return {name: apply(text, edit.changes.get((root / name).as_uri(), []), session.encoding) for name, text in texts.items()}
+
+
+async def actions(session: Session, uri: str, only: list[str], diagnostics: Optional[list[Any]] = None) -> list[Any]:
+    whole = lsp.Range(lsp.Position(0, 0), lsp.Position(10_000, 0))
+    params = lsp.CodeActionParams(lsp.TextDocumentIdentifier(uri), whole, lsp.CodeActionContext(diagnostics=diagnostics or [], only=only))
+    return list(await asyncio.wait_for(session.client.text_document_code_action_async(params), WAIT) or [])
+
+
+def test_the_renumber_quick_fix_and_fix_all_renumber_the_whole_book_as_citelint_fix(tmp_path: Path, monkeypatch: Any) -> None:
+    """ch1 cites 2 before 1; ch2 (closed) cites 1 too. Renumbering ch1 alone would
+    leave ch2's [CITATION 1] pointing at the other source: the quick fix and fix
+    all change both files, as `citelint fix` does."""
+    write_fix_book(tmp_path, {"ch1.md": FIX_CH1, "ch2.md": FIX_CH2})
+    monkeypatch.chdir(tmp_path)
+    expected = fixed_by_cli(tmp_path, {"ch1.md": FIX_CH1, "ch2.md": FIX_CH2}, monkeypatch)
+    assert expected["ch2.md"] != FIX_CH2  # the fix is the book's: ch2 changes too
+
+    async def scenario(session: Session) -> None:
+        ch1 = (tmp_path / "ch1.md").as_uri()
+        session.open(ch1, FIX_CH1)
+        found = await session.wait_for(ch1, lambda found: "CIT003" in {d.code for d in found})
+        numbering = [d for d in found if d.code == "CIT003"]
+        (renumber,) = [a for a in await actions(session, ch1, [lsp.CodeActionKind.QuickFix], numbering) if a.title.startswith("Renumber")]
+        assert "2 files" in renumber.title
+        assert applied(session, renumber.edit, {"ch1.md": FIX_CH1, "ch2.md": FIX_CH2}, tmp_path) == expected
+        (fix_all,) = await actions(session, ch1, ["source.fixAll.citelint"])
+        assert fix_all.disabled is None
+        assert applied(session, fix_all.edit, {"ch1.md": FIX_CH1, "ch2.md": FIX_CH2}, tmp_path) == expected
+
+    run_session(scenario, cwd=tmp_path)
+
+
+def test_the_book_fix_is_made_on_the_open_chapters_unsaved_texts(tmp_path: Path, monkeypatch: Any) -> None:
+    """ch2 is open with an unsaved edit (it cites 2 where the disk says 1): the
+    book's fix is `citelint fix`'s of the book as the editor has it, and its edit
+    of ch2 applies to the editor's text."""
+    write_fix_book(tmp_path, {"ch1.md": FIX_CH1, "ch2.md": FIX_CH2})
+    monkeypatch.chdir(tmp_path)
+    edited = FIX_CH2.replace("Later [CITATION 1]", "Later [CITATION 2]")
+    expected = fixed_by_cli(tmp_path, {"ch1.md": FIX_CH1, "ch2.md": edited}, monkeypatch)
+    assert expected != fixed_by_cli(tmp_path / "saved", {"ch1.md": FIX_CH1, "ch2.md": FIX_CH2}, monkeypatch)
+
+    async def scenario(session: Session) -> None:
+        ch1, ch2 = (tmp_path / "ch1.md").as_uri(), (tmp_path / "ch2.md").as_uri()
+        session.open(ch2, FIX_CH2)
+        await session.wait_for(ch2)
+        session.change_all(ch2, edited, 2)
+        session.open(ch1, FIX_CH1)
+        await session.wait_for(ch1, lambda found: "CIT003" in {d.code for d in found})
+        (fix_all,) = await actions(session, ch1, ["source.fixAll"])
+        assert applied(session, fix_all.edit, {"ch1.md": FIX_CH1, "ch2.md": edited}, tmp_path) == expected
+        assert (tmp_path / "ch2.md").read_text(encoding="utf-8") == FIX_CH2  # nothing written: the editor applies the edit
+
+    run_session(scenario, cwd=tmp_path)
+
+
+def test_where_citelint_fix_refuses_the_book_no_renumbering_is_offered(tmp_path: Path, monkeypatch: Any) -> None:
+    """ch2's list starts again at 1 (CIT016): `citelint fix` refuses the book.
+    No quick fix renumbers the chapter instead; fix all is disabled with fix's
+    reason, and a rename (which renumbers one chapter) is refused."""
+    restarted = FIX_CH2.replace("3. \"Gamma", "1. \"Gamma").replace("[CITATION 3]", "[CITATION 2]")
+    write_fix_book(tmp_path, {"ch1.md": FIX_CH1, "ch2.md": restarted})
+    monkeypatch.chdir(tmp_path)
+    ran = helpers.cli("fix")
+    assert ran.code == 1 and "not fixed" in ran.stdout
+    reason = ran.stdout.split("not fixed: ", 1)[1].strip()
+
+    async def scenario(session: Session) -> None:
+        ch1 = (tmp_path / "ch1.md").as_uri()
+        session.open(ch1, FIX_CH1)
+        found = await session.wait_for(ch1, lambda found: "CIT003" in {d.code for d in found})
+        quick = await actions(session, ch1, [lsp.CodeActionKind.QuickFix], [d for d in found if d.code == "CIT003"])
+        assert [a.title for a in quick if a.title.startswith("Renumber")] == []
+        (fix_all,) = await actions(session, ch1, ["source.fixAll.citelint"])
+        assert fix_all.edit is None and reason in fix_all.disabled.reason
+        on_marker = lsp.Position(2, FIX_CH1.splitlines()[2].index("[CITATION 2]") + 11)
+        with pytest.raises(Exception, match="run `citelint fix` on the book"):
+            await session.client.text_document_rename_async(lsp.RenameParams(lsp.TextDocumentIdentifier(ch1), on_marker, "1"))
+
+    run_session(scenario, cwd=tmp_path)
+
+
+def test_a_client_that_checks_versions_gets_the_open_chapters_versions(tmp_path: Path, monkeypatch: Any) -> None:
+    """With document changes, each open chapter's edit names the version it was
+    made on (an editor refuses it once the chapter has changed); a closed one
+    names none."""
+    write_fix_book(tmp_path, {"ch1.md": FIX_CH1, "ch2.md": FIX_CH2})
+    monkeypatch.chdir(tmp_path)
+    expected = fixed_by_cli(tmp_path, {"ch1.md": FIX_CH1, "ch2.md": FIX_CH2}, monkeypatch)
+
+    async def scenario(session: Session) -> None:
+        ch1 = (tmp_path / "ch1.md").as_uri()
+        session.open(ch1, FIX_CH1)
+        await session.wait_for(ch1, lambda found: bool(found))
+        session.change_all(ch1, FIX_CH1 + "\n", 7)
+        await session.wait_for(ch1, lambda found: session.versions.get(ch1) == 7)
+        (fix_all,) = await actions(session, ch1, ["source.fixAll.citelint"])
+        assert fix_all.edit.changes is None
+        versions = {change.text_document.uri: change.text_document.version for change in fix_all.edit.document_changes}
+        assert versions == {ch1: 7, (tmp_path / "ch2.md").as_uri(): None}
+        texts = {"ch1.md": FIX_CH1 + "\n", "ch2.md": FIX_CH2}
+        edits = {change.text_document.uri: change.edits for change in fix_all.edit.document_changes}
+        fixed = {name: apply(text, edits[(tmp_path / name).as_uri()], session.encoding) for name, text in texts.items()}
+        assert fixed == {"ch1.md": expected["ch1.md"] + "\n", "ch2.md": expected["ch2.md"]}
+
+    run_session(scenario, cwd=tmp_path, document_changes=True)
+
+
+def test_a_file_outside_the_book_is_not_fixed_as_citelint_fix_leaves_it(tmp_path: Path, monkeypatch: Any) -> None:
+    draft = "# Draft\n\nSoon [CITATION 2] and [Citation 1].\n"
+    write_fix_book(tmp_path, {"ch1.md": FIX_CH1, "ch2.md": FIX_CH2, "draft.md": draft})
+    monkeypatch.chdir(tmp_path)
+    helpers.cli("fix", "draft.md")
+    assert (tmp_path / "draft.md").read_text(encoding="utf-8") == draft
+    (tmp_path / "ch1.md").write_text(FIX_CH1, encoding="utf-8")
+    (tmp_path / "ch2.md").write_text(FIX_CH2, encoding="utf-8")
+
+    async def scenario(session: Session) -> None:
+        uri = (tmp_path / "draft.md").as_uri()
+        session.open(uri, draft)
+        await session.wait_for(uri, lambda found: bool(found))
+        (fix_all,) = await actions(session, uri, ["source.fixAll.citelint"])
+        assert fix_all.edit is None and "draft.md is not a chapter of the book" in fix_all.disabled.reason
 
     run_session(scenario, cwd=tmp_path)

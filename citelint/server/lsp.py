@@ -13,7 +13,7 @@ import logging
 import os
 import sys
 import uuid
-from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Optional, Sequence
 
 from lsprotocol import types as lsp
 from pygls.capabilities import ServerCapabilitiesBuilder
@@ -29,11 +29,11 @@ from citelint.files import MAX_FILE_BYTES
 from citelint.server.positions import Position
 from citelint.server.project import Project, is_config_file
 from citelint.server.url_cache import UrlVerdicts
-from citelint.server.views import Change, ChapterView, Range, Refused
+from citelint.server.views import Change, ChapterView, FileChanges, Range, Refused
 from citelint.version import __version__
 
 if TYPE_CHECKING:
-    from citelint.server.book import EditorBook
+    from citelint.server.book import EditorBook, OpenBook
 
 FIX_ALL = "source.fixAll.citelint"
 CHECK_URLS = "citelint.checkUrls"
@@ -90,23 +90,55 @@ class CitelintServer(LanguageServer):
     def make_view(self, text: str, uri: str) -> ChapterView:
         path = to_fs_path(uri) or ""
         settings = self.project.settings_for(path).settings
-        book = self.book_findings() if settings.numbering == "book" and path else None
+        book = self.open_book() if settings.numbering == "book" and path else None
         return ChapterView(text, settings, path, _encoding(self), self.url_verdicts, book)
 
-    def book_findings(self) -> Callable[[ChapterView], list[Diagnostic]]:
-        """The book-wide findings of a chapter, against the book as the editor has
-        it now: its open chapters' texts, the others from disk."""
-        from citelint.server.book import EditorBook, real_path
+    def open_book(self) -> "OpenBook":
+        """The book (with book numbering) as the editor has it whenever it is asked:
+        its open chapters' texts, the others from disk."""
+        from citelint.server.book import EditorBook, OpenBook
 
         if self.book is None:
             self.book = EditorBook()
-        book = self.book
-        open_texts = {}
+        return OpenBook(self.book, lambda: {real: document.source for real, document in self.open_chapters().items()})
+
+    def open_chapters(self) -> dict[str, TextDocument]:
+        """The open chapters by real path (those not too large to lint)."""
+        from citelint.server.book import real_path
+
+        found = {}
         for uri, document in list(self.workspace.text_documents.items()):
             path = to_fs_path(uri)
             if path and self.is_chapter(document) and not _too_large(document.source):
-                open_texts[real_path(path)] = document.source
-        return lambda view: book.findings(view.path, view.chapter, view.settings, open_texts)
+                found[real_path(path)] = document
+        return found
+
+    def workspace_edit(self, uri: str, view: ChapterView, files: Sequence[FileChanges]) -> Optional[lsp.WorkspaceEdit]:
+        """The changes of a fix as one edit: the view's document at ``uri``, the
+        book's other open chapters at theirs (with their versions, when the client
+        checks them), closed files at their paths. None when an open document no
+        longer has the text the fix was made on (an edit came in between)."""
+        documents = self.open_chapters()
+        edits: list[tuple[str, Optional[int], list[lsp.TextEdit]]] = []
+        for file in files:
+            target = self._edit_target(uri, view, file, documents)
+            if target is None:
+                return None
+            edits.append((*target, [lsp.TextEdit(range=_range(change.range), new_text=change.text) for change in file.changes]))
+        if _checks_versions(self):
+            return lsp.WorkspaceEdit(document_changes=[lsp.TextDocumentEdit(lsp.OptionalVersionedTextDocumentIdentifier(uri=target, version=version), list(found)) for target, version, found in edits])
+        return lsp.WorkspaceEdit(changes={target: found for target, _, found in edits})
+
+    def _edit_target(self, uri: str, view: ChapterView, file: FileChanges, documents: dict[str, TextDocument]) -> Optional[tuple[str, Optional[int]]]:
+        """Where a file's changes go: an open document (its URI and version) while it
+        has the text they were made on, else nowhere (None); a closed file at its path."""
+        from citelint.server.book import real_path
+
+        own = file.path == view.path
+        document = self.workspace.text_documents.get(uri) if own else documents.get(real_path(file.path))
+        if document is None:
+            return None if own else (from_fs_path(os.path.abspath(file.path)) or file.path, None)
+        return (document.uri, document.version) if document.source == file.text else None
 
     def relint_book(self, uri: str) -> None:
         """With book numbering, the other open chapters of the book again: a change in
@@ -320,8 +352,9 @@ def build(rules_url: str = "") -> CitelintServer:
         actions: list[lsp.CodeAction] = []
         if _wanted(only, lsp.CodeActionKind.QuickFix):
             actions += _quick_fixes(ls, view, params)
-        if _wanted(only, FIX_ALL) and (only or view.findings()):
-            actions.append(_fix_all(view, params.text_document.uri))
+        if _wanted(only, FIX_ALL) and (only or (view.findings() and view.settings.numbering != "book")):
+            # With book numbering, only when asked for: the book's fix parses every chapter.
+            actions += _fix_all(ls, view, params.text_document.uri)
         if _wanted(only, CHECK_URLS_KIND) and next(view.links(), None) is not None:
             command = lsp.Command(title="citelint: check the links of this chapter", command=CHECK_URLS, arguments=[params.text_document.uri])
             actions.append(lsp.CodeAction(title=command.title, kind=CHECK_URLS_KIND, command=command))
@@ -481,21 +514,27 @@ def _quick_fixes(server: CitelintServer, view: ChapterView, params: lsp.CodeActi
         key = (finding.code, finding.line)
         if key not in disabling and len(disabling) < MAX_DISABLE_ACTIONS and (change := view.disable_change(finding)) is not None:
             disabling[key] = _action(f"Disable {finding.name} for this line", lsp.CodeActionKind.QuickFix, uri, [change], [diagnostic])
-    renumbering = view.renumbering_changes() if numbering else None
-    if renumbering:
+    renumbering = view.renumbering() if numbering else None
+    edit = server.workspace_edit(uri, view, renumbering.files) if renumbering is not None else None
+    if edit is not None:
         title = "Renumber the references in order of first citation (citelint fix)"
-        actions.insert(0, _action(title, lsp.CodeActionKind.QuickFix, uri, renumbering, numbering, preferred=True))
+        if view.settings.numbering == "book":
+            title = f"Renumber the book's references in order of first citation (citelint fix: {len(renumbering.files)} file{'' if len(renumbering.files) == 1 else 's'})"
+        actions.insert(0, lsp.CodeAction(title=title, kind=lsp.CodeActionKind.QuickFix, diagnostics=numbering, edit=edit, is_preferred=True))
     return actions + list(disabling.values())
 
 
-def _fix_all(view: ChapterView, uri: str) -> lsp.CodeAction:
-    result, changes = view.fix_all()
-    title = f"citelint fix: {result.summary()}"
-    if result.refused is not None:
-        return lsp.CodeAction(title="citelint fix", kind=FIX_ALL, disabled=lsp.CodeActionDisabled(reason=f"not fixed: {printable(result.refused)}"))
-    if not result.changed:
-        return lsp.CodeAction(title="citelint fix", kind=FIX_ALL, disabled=lsp.CodeActionDisabled(reason="nothing to fix"))
-    return _action(title, FIX_ALL, uri, changes, None)
+def _fix_all(server: CitelintServer, view: ChapterView, uri: str) -> list[lsp.CodeAction]:
+    """``citelint fix`` as one action: of the chapter, or with book numbering of
+    the whole book; shown disabled with the reason when it refuses or has nothing
+    to do; none when an open chapter changed while it was made (asked again, it is)."""
+    fixed = view.fix_all()
+    if fixed.refused is not None:
+        return [lsp.CodeAction(title="citelint fix", kind=FIX_ALL, disabled=lsp.CodeActionDisabled(reason=f"not fixed: {printable(fixed.refused)}"))]
+    if not fixed.files:
+        return [lsp.CodeAction(title="citelint fix", kind=FIX_ALL, disabled=lsp.CodeActionDisabled(reason="nothing to fix"))]
+    edit = server.workspace_edit(uri, view, fixed.files)
+    return [] if edit is None else [lsp.CodeAction(title=f"citelint fix: {printable(fixed.summary)}", kind=FIX_ALL, edit=edit)]
 
 
 def _action(title: str, kind: str, uri: str, changes: list[Change], diagnostics: Optional[list[lsp.Diagnostic]], preferred: bool = False) -> lsp.CodeAction:
@@ -504,6 +543,13 @@ def _action(title: str, kind: str, uri: str, changes: list[Change], diagnostics:
 
 def _workspace_edit(uri: str, changes: Sequence[Change]) -> lsp.WorkspaceEdit:
     return lsp.WorkspaceEdit(changes={uri: [lsp.TextEdit(range=_range(change.range), new_text=change.text) for change in changes]})
+
+
+def _checks_versions(server: LanguageServer) -> bool:
+    """Whether the client takes an edit's documents with their versions (and
+    refuses it when a document has changed since)."""
+    workspace = server.client_capabilities.workspace
+    return bool(workspace and workspace.workspace_edit and workspace.workspace_edit.document_changes)
 
 
 def _wanted(only: Optional[Sequence[str]], kind: str) -> bool:

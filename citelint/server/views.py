@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import time
-from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple, Optional
+from typing import TYPE_CHECKING, Iterator, NamedTuple, Optional, Protocol
 
 from citelint.catalog import RENUMBERING_CODES
 from citelint.chapter import Chapter
@@ -21,7 +21,7 @@ from citelint.files import reads_as_plain_text
 from citelint.lint import lint_chapter
 from citelint.markers import Marker
 from citelint.references import Entry
-from citelint.renumbering import FixResult, Refusal, _Plan, apply_edits, attach_renumbering, fix_chapter, renumbering_fix, verify
+from citelint.renumbering import Refusal, _Plan, apply_edits, attach_renumbering, fix_chapter, renumbering_fix, verify
 from citelint.selection import Selection
 from citelint.server.positions import UTF16, Position, TextIndex
 
@@ -62,6 +62,38 @@ class Completion(NamedTuple):
     sort: str
 
 
+class FileChanges(NamedTuple):
+    """A fix's changes to one file, and the text they apply to (what the editor
+    must still have for them to land where they should)."""
+
+    path: str
+    text: str
+    changes: list[Change]
+
+
+class Fixed(NamedTuple):
+    """What ``citelint fix`` would do, as changes by file: the chapter's own, or
+    with book numbering every file of the book it changes; or why it refuses."""
+
+    summary: str
+    refused: Optional[str] = None
+    renumbers: bool = False  # markers renumbered or entries moved or relabelled (not only near-misses normalised)
+    files: tuple[FileChanges, ...] = ()
+
+
+BOOK_FIX_ONLY = 'with numbering = "book" the numbers run across the book: run `citelint fix` on the book'
+
+
+class Book(Protocol):
+    """The book of a chapter with book numbering, as the editor has it (server.book)."""
+
+    def findings(self, view: "ChapterView") -> list[Diagnostic]:
+        """The book-wide findings at the chapter."""
+
+    def fix(self, view: "ChapterView") -> Fixed:
+        """``citelint fix`` of the whole book, the chapter's text as the view's."""
+
+
 class Refused(Exception):
     """A request that cannot be done as asked; the message says why."""
 
@@ -84,10 +116,11 @@ class ChapterView:
         path: str,
         encoding: str = UTF16,
         url_verdicts: Optional["UrlVerdicts"] = None,
-        book: Optional[Callable[["ChapterView"], list[Diagnostic]]] = None,
+        book: Optional[Book] = None,
     ) -> None:
         """``url_verdicts``: where the last URL verdicts are read (none: no URL findings).
-        ``book``: the book-wide findings at this chapter, with book numbering (server.book)."""
+        ``book``: the chapter's book, with book numbering: its book-wide findings here
+        and its fix (server.book)."""
         self.text = text
         self.url_verdicts = url_verdicts
         self.book = book
@@ -135,20 +168,36 @@ class ChapterView:
             cached = url_diagnostics(self.chapter, self.verdicts(), self.path, self.selection) if self.verdicts() else []
             found = lint_chapter(self.chapter, self.path, cached, selection=self.selection)
             if self.book is not None and self.settings.numbering == "book":  # judged across the book, as `check` does
-                found = sorted(found + self.book(self), key=Diagnostic.sort_key)
+                found = sorted(found + self.book.findings(self), key=Diagnostic.sort_key)
             self._findings = attach_renumbering(self.chapter, self.path, found, self.selection)
         return self._findings
 
-    def renumbering_changes(self) -> Optional[list[Change]]:
-        """The whole renumbering as changes, when ``fix`` would renumber."""
+    def renumbering(self) -> Optional[Fixed]:
+        """The whole renumbering, when ``fix`` would renumber: the chapter's, or with
+        book numbering the book's (a chapter renumbered alone would make the other
+        chapters' markers point at other sources); None when ``fix`` refuses or
+        keeps the numbering."""
+        if self.settings.numbering == "book":
+            fixed = self.fix_all()
+            return fixed if fixed.refused is None and fixed.renumbers and fixed.files else None
         first = next((d for d in self.findings() if d.code in RENUMBERING_CODES and d.fix is not None), None)
         fix = first.fix if first is not None else renumbering_fix(self.chapter, self.path, self.selection)
-        return None if fix is None else [Change(self.edit_range(edit), edit.content) for edit in fix.edits]
+        if fix is None:
+            return None
+        changes = [Change(self.edit_range(edit), edit.content) for edit in fix.edits]
+        return Fixed(fix.description, renumbers=True, files=(FileChanges(self.path, self.text, changes),))
 
-    def fix_all(self) -> tuple[FixResult, list[Change]]:
-        """What ``citelint fix`` does to the text: its result and the changes."""
+    def fix_all(self) -> Fixed:
+        """What ``citelint fix`` does: to the chapter's text, or with book numbering
+        to the whole book (the open chapters' texts as the editor has them)."""
+        if self.settings.numbering == "book":
+            return self.book.fix(self) if self.book is not None else Fixed("", refused=BOOK_FIX_ONLY)
         result, edits = fix_chapter(self.chapter, self.path, self.selection)
-        return result, [Change(Range(self.index.position(edit.start), self.index.position(edit.end)), edit.text) for edit in edits]
+        if result.refused is not None or not result.changed:
+            return Fixed(result.summary(), refused=result.refused)
+        changes = [Change(Range(self.index.position(edit.start), self.index.position(edit.end)), edit.text) for edit in edits]
+        renumbers = bool(result.renumbered or result.moved or result.relabelled)
+        return Fixed(result.summary(), renumbers=renumbers, files=(FileChanges(self.path, self.text, changes),))
 
     def disable_change(self, diagnostic: Diagnostic) -> Optional[Change]:
         """A ``citelint-disable-line`` comment at the end of the finding's line, when
@@ -306,6 +355,7 @@ class ChapterView:
     # -- rename is renumber --------------------------------------------------------------
 
     def prepare_rename(self, position: Position) -> Range:
+        self._renumbered_alone()
         found = self.number_at(position)
         if found is None:
             raise Refused("put the cursor on a cited number in a marker, or on an entry's number")
@@ -314,6 +364,7 @@ class ChapterView:
     def rename(self, position: Position, new_name: str) -> list[Change]:
         """Give the reference under the cursor the number ``new_name``: its entry moves
         to that place in the list, and every marker is renumbered to match, or refused."""
+        self._renumbered_alone()
         found = self.number_at(position)
         if found is None:
             raise Refused("put the cursor on a cited number in a marker, or on an entry's number")
@@ -335,6 +386,12 @@ class ChapterView:
         order.insert(new - 1, old)
         mapping = {number: position for position, number in enumerate(order, start=1)}
         return self._renumbered(part, mapping)
+
+    def _renumbered_alone(self) -> None:
+        """Refuses a rename with book numbering: it renumbers the chapter alone, and
+        the other chapters' markers would then point at other sources."""
+        if self.settings.numbering == "book":
+            raise Refused(f"a rename renumbers this chapter alone; {BOOK_FIX_ONLY}")
 
     def _renumbered(self, part: Chapter, mapping: dict[int, int]) -> list[Change]:
         source = self.chapter.document.source
