@@ -93,8 +93,28 @@ def book_files(paths: Iterable[str], settings: Settings) -> BookFiles:
 
 
 def _order(given: tuple[str, ...], settings: Settings) -> BookOrder:
-    """The order written down (``written_order``), else the file names."""
-    return written_order(given, settings) or file_name_order(settings.paths or given or (".",), settings)
+    """The order written down (``written_order``), else the file names of the
+    configured ``paths``, else of the folders of the paths given (``book_folders``),
+    else of the current folder."""
+    return written_order(given, settings) or file_name_order(settings.paths or book_folders(given) or (".",), settings)
+
+
+def book_folders(given: tuple[str, ...]) -> tuple[str, ...]:
+    """Where the book is when its order comes from file names and paths are given:
+    each folder given, and the folder of each file given (once, in the order given;
+    not one inside another). A chapter given alone (``check ch2.md``, a pre-commit
+    hook's staged files, the editor's open chapter) is judged within its folder's
+    book, as ``check`` of that folder judges it: alone, it would be a book of one.
+    A path that does not exist stays as given, to be reported."""
+    folders = dict.fromkeys(os.path.dirname(path) or "." if os.path.isfile(path) else path for path in given)
+    return tuple(folder for folder in folders if not any(other != folder and _inside(folder, other) for other in folders))
+
+
+def _inside(path: str, folder: str) -> bool:
+    if not os.path.isdir(folder):
+        return False
+    real, real_folder = _real(path), _real(folder)
+    return real != real_folder and os.path.commonpath([real, real_folder]) == real_folder
 
 
 def _real(path: str) -> str:

@@ -182,6 +182,50 @@ def test_check_of_one_chapter_checks_the_whole_book_and_says_so(tmp_path: Path) 
     assert findings(root, "src/ch4.md") == expected
 
 
+def name_ordered_book(root: Path, chapters: dict[str, str]) -> Path:
+    """A book whose order comes from its file names: its chapters in ``book/``, no
+    book tool, no ``chapters`` or ``paths`` in the configuration."""
+    (root / ".git").mkdir(parents=True)
+    (root / ".citelint.toml").write_text(BOOK_CONFIG, encoding="utf-8")
+    (root / "book").mkdir()
+    for name, text in chapters.items():
+        (root / "book" / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_with_the_order_from_file_names_one_chapter_is_checked_in_its_folders_book(tmp_path: Path) -> None:
+    """ch2 lists 3 and 4, which continue ch1's list: alone it would be a book of one
+    (CIT001, CIT011 ...). Given alone, it is judged in the book of its folder."""
+    root = name_ordered_book(tmp_path, BOOK)
+    assert findings(root, "book") == []
+    ran = citelint(root, "check", "--no-cache", "book/ch2.md")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "in 4 files" in ran.stdout
+    assert 'checking the whole book (4 files, in order from file names (numbers compared as numbers)), not only the paths given' in ran.stderr
+
+
+def test_with_the_order_from_file_names_one_chapter_does_not_pass_a_broken_book(tmp_path: Path) -> None:
+    """ch2's list starts again at 1: each chapter is right alone, the book is not
+    (CIT016 at ch2); checking ch2 alone, as a pre-commit hook does, finds it."""
+    broken = {"ch1.md": chapter("Chapter 1", "One. [CITATION 1]", [entry(1)]), "ch2.md": chapter("Chapter 2", "Two. [CITATION 1]", [entry(2, label=1)])}
+    root = name_ordered_book(tmp_path, broken)
+    expected = findings(root, "book")
+    assert ("CIT016", "book/ch2.md", 7) in expected
+    assert findings(root, "book/ch2.md") == findings(root, "book/ch1.md", "book/ch2.md") == expected
+
+
+def test_with_the_order_from_file_names_fix_of_one_chapter_does_not_renumber_it_alone(tmp_path: Path) -> None:
+    """ch2 cites and lists 3 and 4, after ch1's 1 and 2: the book is right. Fixed
+    alone as a book of one, ch2 would be renumbered 1 and 2, the numbers of ch1's
+    sources."""
+    right = {"ch1.md": chapter("Chapter 1", "One. [CITATION 1] Two. [CITATION 2]", [entry(1), entry(2)]), "ch2.md": chapter("Chapter 2", "Three. [CITATION 3] Four. [CITATION 4]", [entry(3), entry(4)])}
+    root = name_ordered_book(tmp_path, right)
+    before = texts(root)
+    ran = citelint(root, "fix", "book/ch2.md")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert texts(root) == before
+
+
 def test_a_file_that_is_no_chapter_is_named_and_not_checked(tmp_path: Path) -> None:
     root = make_book(tmp_path, BOOK, extra={"src/draft.md": "Draft. [CITATION 7]\n"})
     ran = citelint(root, "check", "--no-cache", "src")

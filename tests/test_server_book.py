@@ -253,3 +253,30 @@ def test_a_file_outside_the_book_is_not_fixed_as_citelint_fix_leaves_it(tmp_path
         assert fix_all.edit is None and "draft.md is not a chapter of the book" in fix_all.disabled.reason
 
     run_session(scenario, cwd=tmp_path)
+
+
+# -- the book's order from file names: an open chapter is judged within its folder's book --
+
+
+def test_with_the_order_from_file_names_an_open_chapter_is_judged_in_its_folders_book(tmp_path: Path, monkeypatch: Any) -> None:
+    """No chapters, no book tool: the book is the files of the chapter's folder, as
+    `check book/` reads it. ch2's list starts again at 1 (CIT016 there); alone, ch2
+    would be a right book of one."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pyproject.toml").write_text('[tool.citelint]\nnumbering = "book"\n', encoding="utf-8")
+    (tmp_path / "book").mkdir()
+    ch1 = '# One\n\nOne [CITATION 1].\n\n## References\n\n1. "Alpha Work Title." 2001. https://example.org/a\n'
+    ch2 = '# Two\n\nTwo [CITATION 1].\n\n## References\n\n1. "Beta Work Title." 2002. https://example.org/b\n'
+    (tmp_path / "book" / "ch1.md").write_text(ch1, encoding="utf-8")
+    (tmp_path / "book" / "ch2.md").write_text(ch2, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    _, report, _ = helpers.check_json("--no-cache", "book")
+    expected = sorted((d["code"], d["line"] - 1) for d in report["diagnostics"] if d["path"] == "book/ch2.md")
+    assert ("CIT016", 6) in expected
+
+    async def scenario(session: Session) -> None:
+        uri = (tmp_path / "book" / "ch2.md").as_uri()
+        session.open(uri, ch2)
+        assert shown(await session.wait_for(uri, lambda found: bool(found))) == expected
+
+    run_session(scenario, cwd=tmp_path)
