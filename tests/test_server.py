@@ -23,6 +23,7 @@ from typing import Any, Awaitable, Callable, Optional
 import pytest
 
 from citelint import fix_text, lint_text
+from citelint.config import load_settings
 
 import lsprotocol.types as lsp  # the test extra installs pygls, as the server extra does
 from pygls.lsp.client import LanguageClient
@@ -393,6 +394,40 @@ def test_disable_for_this_line_silences_just_that_finding(tmp_path: Path) -> Non
         assert "<!-- citelint-disable-line CIT003 -->" in changed
         assert lint_text(changed, None, str(path)) == []
         assert changed.replace(" <!-- citelint-disable-line CIT003 -->", "") == text
+
+    run_session(scenario, cwd=tmp_path)
+
+
+WRAPPED = (
+    "A first line of the paragraph that goes on and\nthen makes a claim [CITATION\n2] before the other claim [CITATION 1] and [CITATION 2] here.\n\n"
+    '## References\n\n1. "Alpha." Press, 2020. https://example.org/a\n2. "Beta." Press, 2021. https://example.org/b\n'
+)
+
+
+@pytest.mark.parametrize("config", ["", 'ignore = ["CIT005"]\n'])  # with CIT005 off, a broken marker changed no other finding
+def test_disable_for_this_line_keeps_a_wrapped_marker_whole(tmp_path: Path, config: str) -> None:
+    """The out-of-order marker is wrapped (`[CITATION` / `2]`): a comment at the end
+    of its first line would land inside it. The comment goes at the end of the line
+    before, as disable-next-line (a comment applies to the line it starts on, the
+    finding's first line), and the marker stays whole."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".citelint.toml").write_text(config, encoding="utf-8")
+    path = tmp_path / "wrapped.md"
+    path.write_text(WRAPPED, encoding="utf-8")
+    uri = path.as_uri()
+    settings = load_settings(str(tmp_path / ".citelint.toml"), {})
+
+    async def scenario(session: Session) -> None:
+        session.open(uri, WRAPPED)
+        (diagnostic,) = await session.wait_for(uri)
+        assert (diagnostic.code, diagnostic.range.start.line, diagnostic.range.end.line) == ("CIT003", 1, 2)
+        actions = await _actions(session, uri, diagnostic.range, [diagnostic])
+        (disable,) = [a for a in actions if a.title == "Disable citation-out-of-order for this line"]
+        changed = apply(WRAPPED, disable.edit.changes[uri], session.encoding)
+        comment = " <!-- citelint-disable-next-line CIT003 -->"
+        assert changed.split("\n")[0].endswith(comment) and changed.replace(comment, "", 1) == WRAPPED
+        assert "[CITATION\n2]" in changed
+        assert lint_text(changed, settings, str(path)) == []
 
     run_session(scenario, cwd=tmp_path)
 

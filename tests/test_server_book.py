@@ -280,3 +280,27 @@ def test_with_the_order_from_file_names_an_open_chapter_is_judged_in_its_folders
         assert shown(await session.wait_for(uri, lambda found: bool(found))) == expected
 
     run_session(scenario, cwd=tmp_path)
+
+
+def test_disable_for_this_line_is_judged_with_the_book(tmp_path: Path, monkeypatch: Any) -> None:
+    """ch1 has a book-wide CIT003 (line 3) and a book-wide CIT002 (entry 3, cited
+    nowhere in the book). The comment silencing the CIT003 is checked against the
+    book's findings too: offered, and `check` of the saved text agrees."""
+    ch1 = FIX_CH1 + '3. "Delta Work Title." 2004. https://example.org/d\n'
+    ch2 = FIX_CH2.replace("3. \"Gamma", "4. \"Gamma").replace("[CITATION 3]", "[CITATION 4]")
+    write_fix_book(tmp_path, {"ch1.md": ch1, "ch2.md": ch2})
+    monkeypatch.chdir(tmp_path)
+    assert as_checked(tmp_path, "ch1.md") == [("CIT002", 8), ("CIT003", 2), ("CIT006", 2), ("CIT006", 2)]
+
+    async def scenario(session: Session) -> None:
+        uri = (tmp_path / "ch1.md").as_uri()
+        session.open(uri, ch1)
+        found = await session.wait_for(uri, lambda found: bool(found))
+        numbering = next(d for d in found if d.code == "CIT003")
+        quick = await actions(session, uri, [lsp.CodeActionKind.QuickFix], [numbering])
+        (disable,) = [a for a in quick if a.title == "Disable citation-out-of-order for this line"]
+        changed = apply(ch1, disable.edit.changes[uri], session.encoding)
+        (tmp_path / "ch1.md").write_text(changed, encoding="utf-8")
+        assert as_checked(tmp_path, "ch1.md") == [("CIT002", 8), ("CIT006", 2), ("CIT006", 2)]
+
+    run_session(scenario, cwd=tmp_path)

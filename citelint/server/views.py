@@ -200,23 +200,48 @@ class ChapterView:
         return Fixed(result.summary(), renumbers=renumbers, files=(FileChanges(self.path, self.text, changes),))
 
     def disable_change(self, diagnostic: Diagnostic) -> Optional[Change]:
-        """A ``citelint-disable-line`` comment at the end of the finding's line, when
-        it silences that rule's findings on the line and changes nothing else the
-        file reports."""
-        line = diagnostic.line - 1
-        if line >= self.index.line_count:
+        """A comment switching the finding's rule off on its line, when it silences
+        that rule's findings on the line and changes nothing else the file reports
+        (the chapter linted again with it, and with its book). A comment applies
+        to the line it starts on (suppress.py), the finding's first line: there, a
+        ``citelint-disable-line`` at the line's end; where that end is inside a
+        marker wrapped onto the next line (the comment would break it) or inside
+        code or a comment, a ``citelint-disable-next-line`` at the end of the line
+        before, in the same paragraph; else none."""
+        placed = self._disabling_place(diagnostic.line - 1, diagnostic.code)
+        if placed is None:
             return None
+        line, comment = placed
         end = self.index.ends[line]
         before = self.text[self.index.starts[line] : end]
-        comment = f"<!-- citelint-disable-line {diagnostic.code} -->"
         insertion = comment if not before or before[-1] in " \t" else " " + comment
         changed = self.text[:end] + insertion + self.text[end:]
-        after = ChapterView(changed, self.settings, self.path, self.index.encoding, self.url_verdicts).findings()
+        after = ChapterView(changed, self.settings, self.path, self.index.encoding, self.url_verdicts, self.book).findings()
         expected = [_where(d) for d in self.findings() if (d.code, d.line) != (diagnostic.code, diagnostic.line)]
         if sorted(_where(d) for d in after) != sorted(expected):
             return None
         position = self.index.position(end)
         return Change(Range(position, position), insertion)
+
+    def _disabling_place(self, line: int, code: str) -> Optional[tuple[int, str]]:
+        """The 0-based line whose end takes the comment switching ``code`` off on
+        ``line``, and the comment; None when no line's end can take it."""
+        if line >= min(self.index.line_count, len(self.document.line_starts)):
+            return None
+        if self._takes_text_at_end(line):
+            return line, f"<!-- citelint-disable-line {code} -->"
+        block = self.document.line_block
+        if line > 0 and block[line] >= 0 and block[line - 1] == block[line] and self._takes_text_at_end(line - 1):
+            return line - 1, f"<!-- citelint-disable-next-line {code} -->"
+        return None
+
+    def _takes_text_at_end(self, line: int) -> bool:
+        """Whether text added at the end of the 0-based line lands in prose, outside
+        every marker (one wrapped onto the next line would be broken)."""
+        end = self.document.line_end(line)
+        if not self.document.is_prose(end):
+            return False
+        return not any(marker.start < end < marker.end for part in self.chapter.chapters() for marker in part.markers)
 
     def verdicts(self) -> dict[str, "Verdict"]:
         """The last verdict of each of the chapter's links that ``check --urls`` cached."""
