@@ -93,10 +93,15 @@ def book_files(paths: Iterable[str], settings: Settings) -> BookFiles:
 
 
 def _order(given: tuple[str, ...], settings: Settings) -> BookOrder:
-    """The order written down (``written_order``), else the file names of the
-    configured ``paths``, else of the folders of the paths given (``book_folders``),
-    else of the current folder."""
-    return written_order(given, settings) or file_name_order(settings.paths or book_folders(given) or (".",), settings)
+    """The order written down (``written_order``), else the file names (``book_paths``)."""
+    return written_order(given, settings) or file_name_order(book_paths(given, settings), settings)
+
+
+def book_paths(given: tuple[str, ...], settings: Settings) -> tuple[str, ...]:
+    """Where the book's files are when no order is written down: the configured
+    ``paths``, else the folders of the paths given (``book_folders``), else the
+    current folder."""
+    return settings.paths or book_folders(given) or (".",)
 
 
 def book_folders(given: tuple[str, ...]) -> tuple[str, ...]:

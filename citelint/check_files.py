@@ -128,8 +128,8 @@ def check_paths(
     the cache saw it is not read at all."""
     result = CheckResult()
     paths = tuple(paths)
-    found, result.errors = collect(paths, settings.exclude, root=settings.root, suffixes=settings.suffixes, boundary=reading_boundary(settings, paths))
-    files = _in_book_order([_File(path, shown_path(path, stdin_name), cache.name(path) if cache else "") for path in found], settings, paths)
+    found, result.errors = files_to_check(paths, settings)
+    files = [_File(path, shown_path(path, stdin_name), cache.name(path) if cache else "") for path in found]
     unreported = _excluded_chapters(paths, settings)
     if url_check is not None:
         _check_with_urls(files, settings, url_check, result, fixes, cache, (unreported, paths))
@@ -596,7 +596,15 @@ def _across_files_cached(
     return found
 
 
-def _in_book_order(files: list[_File], settings: Settings, given: tuple[str, ...]) -> list[_File]:
+def files_to_check(paths: tuple[str, ...], settings: Settings) -> tuple[list[str], list[FileError]]:
+    """The files a check of ``paths`` reads, in the order it compares them (CIT014
+    reports at the later of two), and what cannot be read: the language server
+    compares an open chapter with the same files."""
+    found, errors = collect(paths, settings.exclude, root=settings.root, suffixes=settings.suffixes, boundary=reading_boundary(settings, paths))
+    return _in_book_order(found, settings, paths), errors
+
+
+def _in_book_order(files: list[str], settings: Settings, given: tuple[str, ...]) -> list[str]:
     """The files in book order when it is written down (the configuration's
     ``chapters``, a book tool's file: ``book_order.known_order``), the others after
     them in the order given: CIT014 reports at the later chapter of the book,
@@ -610,7 +618,7 @@ def _in_book_order(files: list[_File], settings: Settings, given: tuple[str, ...
     if not order:
         return files
     place = {os.path.normcase(os.path.abspath(path)): index for index, path in enumerate(order)}
-    return sorted(files, key=lambda file: place.get(os.path.normcase(os.path.abspath(file.path)), len(place)))
+    return sorted(files, key=lambda file: place.get(os.path.normcase(os.path.abspath(file)), len(place)))
 
 
 def _across_files(files: list[tuple[str, tuple["BookEntry", ...]]], settings: Settings) -> list[Diagnostic]:

@@ -307,6 +307,54 @@ def test_diagnostics_follow_the_editor_text_not_the_disk(tmp_path: Path) -> None
     run_session(scenario, cwd=tmp_path)
 
 
+CONSISTENT_CH1 = '# One\n\nA claim. [CITATION 1]\n\n## References\n\n1. Smith, Jane. "A Study of Things." Example Press, 2019. https://example.com/study\n'
+CONSISTENT_CH2 = '# Two\n\nAnother claim. [CITATION 1]\n\n## References\n\n1. Smith, Jane. "A Study of Things." Example Press, 2020. https://example.com/study\n'
+
+
+def test_an_open_chapter_shows_cit014_as_check_of_its_folder_does(tmp_path: Path) -> None:
+    """The same work with another year in an earlier chapter: `check` of the folder
+    reports CIT014 at the later chapter; so does the server, open or not the earlier
+    one, and an unsaved edit of the earlier one that makes the two agree clears it."""
+    (tmp_path / ".git").mkdir()
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "ch1.md").write_text(CONSISTENT_CH1, encoding="utf-8")
+    (book / "ch2.md").write_text(CONSISTENT_CH2, encoding="utf-8")
+    ran = subprocess.run([sys.executable, "-m", "citelint", "check", "--no-cache", "--format", "json", "book"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    expected = [(d["code"], d["line"] - 1, d["message"]) for d in json.loads(ran.stdout)["diagnostics"]]
+    assert [(code, line) for code, line, _ in expected] == [("CIT014", 6)] and "book/ch1.md (line 7)" in expected[0][2]
+
+    async def scenario(session: Session) -> None:
+        ch1, ch2 = (book / "ch1.md").as_uri(), (book / "ch2.md").as_uri()
+        session.open(ch2, CONSISTENT_CH2)
+        found = await session.wait_for(ch2)
+        assert [(d.code, d.range.start.line, d.message) for d in found] == [(code, line, f"{message} [inconsistent-reference]") for code, line, message in expected]
+        session.open(ch1, CONSISTENT_CH1)
+        assert await session.wait_for(ch1) == []  # reported at the later chapter only
+        session.change_all(ch1, CONSISTENT_CH1.replace("2019", "2020"), 2)
+        assert await session.wait_for(ch2, lambda found: not found) == []
+
+    run_session(scenario, cwd=tmp_path)
+
+
+def test_a_chapter_outside_any_project_is_compared_with_no_other_file(tmp_path: Path) -> None:
+    """No configuration, no repository (a file opened from anywhere, the home
+    folder): the folder is no book, and its files are not read, as `check` of the
+    file alone compares nothing."""
+    from citelint.files import repository_root
+
+    assert repository_root(str(tmp_path)) is None
+    (tmp_path / "ch1.md").write_text(CONSISTENT_CH1, encoding="utf-8")
+    (tmp_path / "ch2.md").write_text(CONSISTENT_CH2, encoding="utf-8")
+
+    async def scenario(session: Session) -> None:
+        uri = (tmp_path / "ch2.md").as_uri()
+        session.open(uri, CONSISTENT_CH2)
+        assert await session.wait_for(uri) == []
+
+    run_session(scenario, cwd=tmp_path)
+
+
 # -- code actions ------------------------------------------------------------------------------
 
 

@@ -1,13 +1,17 @@
-"""Book numbering in the editor: the book-wide rules (``numbering = "book"``:
-CIT001–CIT004, CIT009, CIT011, CIT016) judged for an open chapter against the
-rest of the book, as ``citelint check`` judges them, and the book's ``citelint
-fix`` as one edit of every file it changes.
+"""The checks across files in the editor: CIT014 (the same work listed with other
+fields in an earlier chapter) and, with book numbering (``numbering = "book"``),
+the book-wide rules (CIT001–CIT004, CIT009, CIT011, CIT016), judged for an open
+chapter against the rest of its book as ``citelint check`` judges them; and the
+book's ``citelint fix`` as one edit of every file it changes.
 
-The book's files and order are ``book_numbering.book_files``'. Each other
-chapter is read as the editor has it when it is open, else from disk, where its
-summary (what the book-wide rules read of it) is kept until its size,
-modification time or inode changes: a keystroke parses the chapter being typed
-and the other open ones, never the closed chapters again. The fix is
+The files compared are those a check of the chapter's book reads
+(``book_numbering.book_files``' with book numbering, else the configured
+``paths`` or the chapter's folder: ``book_order.book_paths``), in the order
+``check`` compares them (``check_files.files_to_check``). Each other chapter is
+read as the editor has it when it is open, else from disk; what the checks read
+of it (its summary for the book-wide rules, its entries for CIT014) is kept
+until its text, or its size, modification time or inode on disk, changes: a
+keystroke parses the chapter being typed, never the others again. The fix is
 ``fix_book``'s plan, with its refusals, made on the same texts; the last one is
 kept until a text or a closed file's status changes (an editor asks for code
 actions at every move of the cursor).
@@ -17,20 +21,18 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import TYPE_CHECKING, Callable, Mapping, Optional
+from typing import TYPE_CHECKING, Callable, Mapping, NamedTuple, Optional
 
 from citelint.diagnostics import Diagnostic, FileError
 from citelint.server.positions import TextIndex
 from citelint.server.views import Change, ChapterView, FileChanges, Fixed, Range
 
 if TYPE_CHECKING:
+    from citelint.book_checks import BookEntry
     from citelint.book_numbering import FileSummary
-    from citelint.chapter import Chapter
     from citelint.config import Settings
     from citelint.fix_book import BookPlan
     from citelint.renumbering import TextEdit
-
-_StatKey = tuple[int, int, int, int]
 
 
 class OpenBook:
@@ -42,43 +44,86 @@ class OpenBook:
         self.open_texts = open_texts
 
     def findings(self, view: ChapterView) -> list[Diagnostic]:
-        return self.book.findings(view.path, view.chapter, view.settings, self.open_texts())
+        return self.book.findings(view, self.open_texts())
 
     def fix(self, view: ChapterView) -> Fixed:
         return self.book.fix(view.path, view.text, view.settings, self.open_texts(), view.index.encoding)
 
 
+class _Read(NamedTuple):
+    """What the checks across files read of one file, from one parse of one text."""
+
+    stamp: object  # the editor's text, or the file's status on disk
+    summary: Optional["FileSummary"]  # for the book-wide rules (book numbering); None: not read
+    entries: tuple["BookEntry", ...]  # for CIT014
+
+
 class EditorBook:
-    """The closed chapters' summaries, kept between keystrokes (shared by the
-    server's worker threads)."""
+    """What the checks across files read of each chapter, kept between keystrokes
+    (shared by the server's worker threads)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._summaries: dict[tuple[str, str], tuple[_StatKey, Optional["FileSummary"]]] = {}
+        self._reads: dict[tuple[str, str], _Read] = {}
         self._last_fix: Optional[tuple[object, Fixed]] = None
 
-    def findings(self, path: str, chapter: "Chapter", settings: "Settings", open_texts: Mapping[str, str]) -> list[Diagnostic]:
-        """The book-wide findings at the chapter ``path`` (its text parsed as
-        ``chapter``); ``open_texts``: the open chapters' texts by real path. None
-        when the file is not a chapter of the book (``check`` judges it no more)."""
+    def findings(self, view: ChapterView, open_texts: Mapping[str, str]) -> list[Diagnostic]:
+        """The findings across files at the chapter of ``view``: CIT014, and with
+        book numbering the book-wide rules'; ``open_texts``: the open chapters'
+        texts by real path."""
+        found = self._inconsistent(view, open_texts)
+        if view.settings.numbering == "book":
+            found += self._book_wide(view, open_texts)
+        return found
+
+    def _book_wide(self, view: ChapterView, open_texts: Mapping[str, str]) -> list[Diagnostic]:
+        """The book-wide findings at the chapter; none when the file is not a
+        chapter of the book (``check`` judges it no more)."""
         from citelint.book_numbering import book_files, findings_of_files, summary_of
 
+        path, settings = view.path, view.settings
         book = book_files((path,), settings)
         here = real_path(path)
         if here not in {real_path(file) for file in book.files}:
             return []
-        texts = {**open_texts, here: chapter.document.text}
+        texts = {**open_texts, here: view.chapter.document.text}
         files = []
         for file in book.files:
-            real = real_path(file)
-            if real == here:
-                files.append((path, path, summary_of(chapter)))
-            elif real in texts:
-                files.append((file, file, _summary_of_text(texts[real], file, settings)))
+            if real_path(file) == here:
+                files.append((path, path, summary_of(view.chapter)))
             else:
-                files.append((file, file, self._summary_on_disk(file, settings)))
+                read = self._read(file, settings, texts.get(real_path(file)))
+                files.append((file, file, read.summary if read is not None else None))
         found = findings_of_files(files, settings, text_of=lambda file: texts.get(real_path(file)))
         return [finding for finding in found if finding.path == path]
+
+    def _inconsistent(self, view: ChapterView, open_texts: Mapping[str, str]) -> list[Diagnostic]:
+        """CIT014 at the chapter: its entries compared with those of the files a
+        check of its book compares, in that order (each named from the project's
+        root, as ``check`` run there names it); none when it is not one of them."""
+        from citelint.book_checks import book_entries, inconsistent_references, wanted_in_run
+        from citelint.check_files import files_to_check
+
+        settings = view.settings
+        if not view.path or not wanted_in_run(settings) or not _in_a_project(view.path, settings):
+            return []
+        own = book_entries(view.chapter, view.selection)
+        if not any(entry.reportable for entry in own):
+            return []  # nothing CIT014 could be reported at: the other files are not read
+        files, _ = files_to_check(_run_paths(view.path, settings), settings)
+        here = real_path(view.path)
+        compared, shown_here = [], None
+        for file in files:
+            shown = _shown(file, settings)
+            if real_path(file) == here:
+                shown_here = shown
+                compared.append((shown, own))
+            else:
+                read = self._read(file, settings, open_texts.get(real_path(file)))
+                compared.append((shown, read.entries if read is not None else ()))
+        if shown_here is None or len(compared) < 2:
+            return []
+        return [finding._replace(path=view.path) for finding in inconsistent_references(compared, settings) if finding.path == shown_here]
 
     def fix(self, path: str, text: str, settings: "Settings", open_texts: Mapping[str, str], encoding: str) -> Fixed:
         """``citelint fix`` of the book of the chapter ``path`` (its text ``text``),
@@ -109,37 +154,87 @@ class EditorBook:
             self._last_fix = (key, fixed)
         return fixed
 
-    def _summary_on_disk(self, path: str, settings: "Settings") -> Optional["FileSummary"]:
-        """The file's summary, kept while its status is unchanged; None when it cannot
-        be read or parsed (``findings_of_files`` then reads it itself, and leaves it out)."""
-        try:
-            info = os.stat(path)
-        except OSError:
-            return None
-        stat_key = (info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)
+    def _read(self, path: str, settings: "Settings", text: Optional[str]) -> Optional[_Read]:
+        """What the checks read of the file: from ``text`` (an open chapter's), else
+        from disk; kept while that text, or the file's status, is the same. None
+        when it cannot be read or parsed (``findings_of_files`` then reads it
+        itself, and leaves it out; CIT014 compares it as a file without entries)."""
+        if text is None:
+            try:
+                info = os.stat(path)
+            except OSError:
+                return None
+            stamp: object = (info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)
+        else:
+            stamp = text
         key = (real_path(path), repr(settings))
         with self._lock:
-            kept = self._summaries.get(key)
-        if kept is not None and kept[0] == stat_key:
-            return kept[1]
-        from citelint.files import read_source
-
-        source = read_source(path)
-        summary = None if isinstance(source, FileError) else _summary_of_text(source.text, path, settings)
-        with self._lock:
-            self._summaries[key] = (stat_key, summary)
-        return summary
+            kept = self._reads.get(key)
+        if kept is not None and kept.stamp == stamp:
+            return kept
+        read = _parsed(path, settings, text, stamp)
+        if read is not None:
+            with self._lock:
+                self._reads[key] = read
+        return read
 
 
-def _summary_of_text(text: str, path: str, settings: "Settings") -> Optional["FileSummary"]:
+def _parsed(path: str, settings: "Settings", text: Optional[str], stamp: object) -> Optional[_Read]:
+    """One parse of the file (``text``, else read from disk), and what the checks read of it."""
+    from citelint.book_checks import book_entries
     from citelint.book_numbering import summary_of
     from citelint.chapter import Chapter
-    from citelint.files import reads_as_plain_text
+    from citelint.config import project_names
+    from citelint.files import read_source, reads_as_plain_text
+    from citelint.selection import Selection
 
+    if text is None:
+        source = read_source(path)
+        if isinstance(source, FileError):
+            return None
+        text = source.text
     try:
-        return summary_of(Chapter.parse(text, settings, reads_as_plain_text(path)))
+        chapter = Chapter.parse(text, settings, reads_as_plain_text(path))
     except (RecursionError, MemoryError):
         return None
+    summary = summary_of(chapter) if settings.numbering == "book" else None
+    return _Read(stamp, summary, book_entries(chapter, Selection.of(chapter, path, project_names(settings, path))))
+
+
+def _shown(path: str, settings: "Settings") -> str:
+    """A file named as ``check`` run at the project's root names it (the
+    configuration's folder, else the repository's root: ``config.project_root``);
+    a file outside it by its path."""
+    from citelint.config import project_root
+    from citelint.files import display_path
+
+    try:
+        relative = os.path.relpath(os.path.realpath(path), os.path.realpath(project_root(settings)))
+    except ValueError:  # another drive, on Windows
+        return display_path(path)
+    return display_path(path) if relative == ".." or relative.startswith(".." + os.sep) else display_path(relative)
+
+
+def _in_a_project(path: str, settings: "Settings") -> bool:
+    """Whether the chapter belongs to a project (a configuration, or a repository)
+    whose files it is compared with: a file opened from anywhere else (the home
+    folder) is compared with nothing, as ``check`` of that file alone compares it,
+    rather than with every file below its folder."""
+    from citelint.files import repository_root
+
+    return bool(settings.source) or repository_root(os.path.dirname(os.path.abspath(path))) is not None
+
+
+def _run_paths(path: str, settings: "Settings") -> tuple[str, ...]:
+    """What a check of the chapter's book is given: with book numbering the book's
+    files, else the configured ``paths`` or the chapter's folder."""
+    if settings.numbering == "book":
+        from citelint.book_numbering import book_files
+
+        return book_files((path,), settings).files
+    from citelint.book_order import book_paths
+
+    return book_paths((path,), settings)
 
 
 def real_path(path: str) -> str:

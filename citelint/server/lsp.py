@@ -40,7 +40,7 @@ CHECK_URLS = "citelint.checkUrls"
 CHECK_URLS_KIND = "source.checkUrls.citelint"
 MAX_DISABLE_ACTIONS = 5
 DEBOUNCE_SECONDS = 0.3
-BOOK_DEBOUNCE_SECONDS = 1.0  # the other open chapters of a book-numbered book, after an edit of one
+BOOK_DEBOUNCE_SECONDS = 1.0  # the other open chapters of the project, after an edit of one
 REQUEST_FAILED = -32803  # LSP's RequestFailed: the request was valid, the answer is no
 CHAPTER_LANGUAGES = frozenset({"markdown", "plaintext", "text", "txt"})
 _SEVERITIES = {Severity.ERROR: lsp.DiagnosticSeverity.Error, Severity.WARNING: lsp.DiagnosticSeverity.Warning, Severity.INFO: lsp.DiagnosticSeverity.Information}
@@ -90,12 +90,12 @@ class CitelintServer(LanguageServer):
     def make_view(self, text: str, uri: str) -> ChapterView:
         path = to_fs_path(uri) or ""
         settings = self.project.settings_for(path).settings
-        book = self.open_book() if settings.numbering == "book" and path else None
+        book = self.open_book() if path else None
         return ChapterView(text, settings, path, _encoding(self), self.url_verdicts, book)
 
     def open_book(self) -> "OpenBook":
-        """The book (with book numbering) as the editor has it whenever it is asked:
-        its open chapters' texts, the others from disk."""
+        """The chapter's book as the editor has it whenever it is asked: its open
+        chapters' texts, the others from disk."""
         from citelint.server.book import EditorBook, OpenBook
 
         if self.book is None:
@@ -141,11 +141,14 @@ class CitelintServer(LanguageServer):
         return (document.uri, document.version) if document.source == file.text else None
 
     def relint_book(self, uri: str) -> None:
-        """With book numbering, the other open chapters of the book again: a change in
-        one can change what the book-wide rules find in another."""
+        """The other open chapters of the project again: a change in one can change
+        what the checks across files find in another (CIT014 at a later chapter;
+        with book numbering, the book-wide rules)."""
+        from citelint.book_checks import wanted_in_run
+
         path = to_fs_path(uri) or ""
         loaded = self.project.settings_for(path)
-        if loaded.settings.numbering != "book":
+        if loaded.settings.numbering != "book" and not wanted_in_run(loaded.settings):
             return
         for other, document in list(self.workspace.text_documents.items()):
             other_path = to_fs_path(other) or ""

@@ -85,10 +85,10 @@ BOOK_FIX_ONLY = 'with numbering = "book" the numbers run across the book: run `c
 
 
 class Book(Protocol):
-    """The book of a chapter with book numbering, as the editor has it (server.book)."""
+    """The book of a chapter, as the editor has it (server.book)."""
 
     def findings(self, view: "ChapterView") -> list[Diagnostic]:
-        """The book-wide findings at the chapter."""
+        """The findings across the book's files at the chapter."""
 
     def fix(self, view: "ChapterView") -> Fixed:
         """``citelint fix`` of the whole book, the chapter's text as the view's."""
@@ -119,8 +119,8 @@ class ChapterView:
         book: Optional[Book] = None,
     ) -> None:
         """``url_verdicts``: where the last URL verdicts are read (none: no URL findings).
-        ``book``: the chapter's book, with book numbering: its book-wide findings here
-        and its fix (server.book)."""
+        ``book``: the chapter's book: the findings across its files here (CIT014, and
+        with book numbering the book-wide rules') and its fix (server.book)."""
         self.text = text
         self.url_verdicts = url_verdicts
         self.book = book
@@ -167,7 +167,7 @@ class ChapterView:
 
             cached = url_diagnostics(self.chapter, self.verdicts(), self.path, self.selection) if self.verdicts() else []
             found = lint_chapter(self.chapter, self.path, cached, selection=self.selection)
-            if self.book is not None and self.settings.numbering == "book":  # judged across the book, as `check` does
+            if self.book is not None:  # judged across the files `check` compares it with
                 found = sorted(found + self.book.findings(self), key=Diagnostic.sort_key)
             self._findings = attach_renumbering(self.chapter, self.path, found, self.selection)
         return self._findings
