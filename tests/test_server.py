@@ -606,7 +606,7 @@ def test_configuration_is_reloaded_and_its_errors_shown_on_it(tmp_path: Path) ->
 
 
 @pytest.mark.slow
-def test_a_malformed_request_and_a_10_mb_document_do_not_stop_the_server(tmp_path: Path) -> None:
+def test_a_10_mb_document_does_not_stop_the_server(tmp_path: Path) -> None:
     text = seed_text()
     uri = (tmp_path / "chapter-38.md").as_uri()
     body, references = text.split("## References")
@@ -614,23 +614,68 @@ def test_a_malformed_request_and_a_10_mb_document_do_not_stop_the_server(tmp_pat
     big_uri = (tmp_path / "big.md").as_uri()
 
     async def scenario(session: Session) -> None:
-        client = session.client
-        # not JSON at all, then JSON that is no request, then a request with wrong params
-        for raw in (b"{not json", b'{"jsonrpc": "2.0", "method": 12}'):
-            client._server.stdin.write(b"Content-Length: %d\r\n\r\n%s" % (len(raw), raw))
-        with pytest.raises(Exception):
-            await asyncio.wait_for(client.protocol.send_request_async("textDocument/hover", {"textDocument": {"uri": uri}}), WAIT)
-        with pytest.raises(Exception):
-            await asyncio.wait_for(client.protocol.send_request_async("citelint/nonsense", {}), WAIT)
-        never_opened = lsp.TextDocumentIdentifier((tmp_path / "never-opened.md").as_uri())
-        assert await client.text_document_hover_async(lsp.HoverParams(never_opened, lsp.Position(0, 0))) is None
         session.open(big_uri, big)
         session.open(uri, text)
         assert [d.code for d in await session.wait_for(uri)] == ["CIT003"]
-        hover = await client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(uri), pos(text, marker_offset(text, "[CITATION 4]") + 2)))
+        hover = await session.client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(uri), pos(text, marker_offset(text, "[CITATION 4]") + 2)))
         assert "Cheatham" in hover.contents.value
         found = await session.wait_for(big_uri)
         assert "CIT003" in {d.code for d in found}
+
+    run_session(scenario, cwd=tmp_path)
+
+
+def test_malformed_messages_get_json_rpc_errors_and_the_server_goes_on(tmp_path: Path) -> None:
+    """Written raw to the server's standard input (pygls's client sends only
+    well-formed messages): a request whose params are not its method's, or that
+    names a document the editor has not opened, gets InvalidParams (-32602) saying
+    what is wrong; text that is not JSON a parse error (-32700) and a message that
+    is no request InvalidRequest (-32600), both with a null id (JSON-RPC 2.0). The
+    server then answers as before."""
+    text = seed_text()
+    uri = (tmp_path / "chapter-38.md").as_uri()
+    never_opened = (tmp_path / "never-opened.md").as_uri()
+    raw = [
+        ("missing", {"method": "textDocument/hover", "params": {"textDocument": {"uri": uri}}}),
+        ("wrong", {"method": "textDocument/definition", "params": {"textDocument": {"uri": uri}, "position": {"line": "ten", "character": 0}}}),
+        ("closed", {"method": "textDocument/hover", "params": {"textDocument": {"uri": never_opened}, "position": {"line": 0, "character": 0}}}),
+        ("unknown", {"method": "citelint/nonsense", "params": {}}),
+    ]
+
+    async def scenario(session: Session) -> None:
+        client = session.client
+        answers: dict[Any, Any] = {}  # id -> the error answering it (None: a null id)
+        handle_response = client.protocol._handle_response
+
+        def recorded(msg_id: Any, result: Any = None, error: Any = None) -> None:
+            if msg_id is None or msg_id in dict(raw):
+                answers.setdefault(msg_id, []).append(error)
+                session.arrived.set()
+            else:
+                handle_response(msg_id, result, error)
+
+        client.protocol._handle_response = recorded  # type: ignore[method-assign]
+        session.open(uri, text)
+        await session.wait_for(uri)
+        messages = [json.dumps({"jsonrpc": "2.0", "id": name, **message}).encode() for name, message in raw]
+        for body in [*messages, b"{not json", b'{"jsonrpc": "2.0", "method": 12}']:
+            client._server.stdin.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+
+        async def all_answered() -> None:
+            while len(answers) < len(raw) + 1 or len(answers.get(None, [])) < 2:
+                session.arrived.clear()
+                await session.arrived.wait()
+
+        await asyncio.wait_for(all_answered(), WAIT)
+        assert [error.code for error in answers[None]] == [-32700, -32600]
+        for name in ("missing", "wrong", "closed"):
+            (error,) = answers[name]
+            assert error.code == -32602, (name, error)
+        assert "position" in answers["missing"][0].message and "line" in answers["wrong"][0].message
+        assert "never-opened.md is not open" in answers["closed"][0].message
+        assert answers["unknown"][0].code == -32601
+        hover = await client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(uri), pos(text, marker_offset(text, "[CITATION 4]") + 2)))
+        assert "Cheatham" in hover.contents.value
 
     run_session(scenario, cwd=tmp_path)
 

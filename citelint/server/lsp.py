@@ -15,16 +15,17 @@ import sys
 import uuid
 from typing import TYPE_CHECKING, Any, Optional, Sequence
 
+from cattrs import BaseValidationError, transform_error  # lsprotocol's (de)serialiser: its errors say what is wrong
 from lsprotocol import types as lsp
 from pygls.capabilities import ServerCapabilitiesBuilder
-from pygls.exceptions import JsonRpcException
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams, JsonRpcInvalidRequest, JsonRpcParseError
 from pygls.protocol import language_server as language_server_protocol
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace import TextDocument
 
 from citelint.catalog import RENUMBERING_CODES
-from citelint.diagnostics import Diagnostic, Severity, printable
+from citelint.diagnostics import Diagnostic, Severity, printable, shorten
 from citelint.files import MAX_FILE_BYTES
 from citelint.server.positions import Position
 from citelint.server.project import Project, is_config_file
@@ -54,7 +55,7 @@ class CitelintServer(LanguageServer):
     def __init__(self, rules_url: str = "") -> None:
         # Whole texts on change: pygls's incremental sync splits lines where LSP does
         # not (U+2028, form feeds), which would put an edit in the wrong place.
-        super().__init__("citelint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Full)
+        super().__init__("citelint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Full, protocol_cls=_AnsweringProtocol)
         self.rules_url = rules_url
         self.project = Project(os.getcwd())
         self.views: dict[str, tuple[int, ChapterView]] = {}
@@ -86,6 +87,24 @@ class CitelintServer(LanguageServer):
         view = self.make_view(document.source, uri)
         self.views[uri] = (version, view)
         return view
+
+    def requested_view(self, uri: str) -> Optional[ChapterView]:
+        """The chapter a request names (None: an open document citelint does not
+        lint); a document that is not open is invalid params, not a silent null:
+        the server knows only the texts the editor has opened."""
+        if uri not in self.workspace.text_documents:
+            raise JsonRpcInvalidParams(f"{shorten(printable(uri), 200)} is not open: citelint answers about the documents the editor has opened (textDocument/didOpen)")
+        return self.view(uri)
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """A message that is not JSON (or not UTF-8: what pygls's reading loop
+        reports as a JsonRpcException's ``source``) gets JSON-RPC's parse error,
+        with a null id (none can be read); other errors as pygls reports them."""
+        if source is JsonRpcException and isinstance(error, ValueError):
+            assert isinstance(self.protocol, _AnsweringProtocol)
+            self.protocol.answer_error(None, JsonRpcParseError(f"not a JSON-RPC message: {shorten(printable(str(error)), 200)}"))
+            return
+        super().report_server_error(error, source)
 
     def make_view(self, text: str, uri: str) -> ChapterView:
         path = to_fs_path(uri) or ""
@@ -270,6 +289,60 @@ class CitelintServer(LanguageServer):
         self.config_uris = shown
 
 
+class _Answered:
+    """A request that could not be read and has been answered with an error."""
+
+
+_ANSWERED = _Answered()
+
+
+class _AnsweringProtocol(language_server_protocol.LanguageServerProtocol):
+    """pygls's protocol, answering each request it cannot read. pygls logs a
+    request whose params are not its method's (a missing position, a string for a
+    number) and answers nothing, so the editor waits for ever; here it gets
+    JSON-RPC's InvalidParams (-32602) saying what is wrong, and a message that is no
+    request (no method) InvalidRequest (-32600), with its id, or null when it has
+    none. A notification is never answered (JSON-RPC): pygls logs it."""
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as error:
+            answer = _unreadable(data, error)
+            if answer is None:
+                raise
+            self.answer_error(data["id"] if _is_id(data.get("id")) else None, answer)
+            return _ANSWERED
+
+    def handle_message(self, message: Any) -> None:
+        if message is not _ANSWERED:
+            super().handle_message(message)
+
+    def answer_error(self, msg_id: Optional[int | str], error: JsonRpcException) -> None:
+        """An error response, with a null id when none could be read (pygls's
+        responses leave a null id out, and JSON-RPC asks for it)."""
+        self._send_data({"jsonrpc": "2.0", "id": msg_id, "error": self._converter.unstructure(error.to_response_error())})
+
+
+def _unreadable(data: dict[str, Any], error: JsonRpcException) -> Optional[JsonRpcException]:
+    """The error answering a message that could not be read; None for a
+    notification or a response (neither is answered)."""
+    method = data.get("method")
+    if isinstance(method, str) and _is_id(data.get("id")):
+        cause = error.__cause__
+        why = "; ".join(transform_error(cause)[:5]) if isinstance(cause, BaseValidationError) else str(error)
+        return JsonRpcInvalidParams(f"invalid params for {shorten(printable(method), 80)}: {shorten(printable(why), 400)}")
+    if isinstance(method, str) and "id" not in data:
+        return None  # a notification
+    if method is None and ("result" in data or "error" in data):
+        return None  # a response
+    return JsonRpcInvalidRequest("not a JSON-RPC request: it needs a method (a string) and an id (a number or a string)")
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, (int, str)) and not isinstance(value, bool)
+
+
 class _PreferUtf8(ServerCapabilitiesBuilder):
     """UTF-8 columns whenever the client offers them (no conversion of a line to
     UTF-16 per position); else pygls's choice: the client's first it knows, or UTF-16."""
@@ -348,7 +421,7 @@ def build(rules_url: str = "") -> CitelintServer:
     # rename's verification never holds up the messages behind it.
     @server.thread()
     def code_action(ls: CitelintServer, params: lsp.CodeActionParams) -> Optional[list[lsp.CodeAction]]:
-        view = ls.view(params.text_document.uri)
+        view = ls.requested_view(params.text_document.uri)
         if view is None:
             return None
         only = params.context.only
@@ -366,7 +439,7 @@ def build(rules_url: str = "") -> CitelintServer:
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     @server.thread()
     def hover(ls: CitelintServer, params: lsp.HoverParams) -> Optional[lsp.Hover]:
-        view = ls.view(params.text_document.uri)
+        view = ls.requested_view(params.text_document.uri)
         found = view.hover(_position(params.position)) if view is not None else None
         if found is None:
             return None
@@ -377,7 +450,7 @@ def build(rules_url: str = "") -> CitelintServer:
     @server.thread()
     def definition(ls: CitelintServer, params: lsp.DefinitionParams) -> Optional[list[lsp.Location]]:
         uri = params.text_document.uri
-        view = ls.view(uri)
+        view = ls.requested_view(uri)
         if view is None:
             return None
         position = _position(params.position)
@@ -394,7 +467,7 @@ def build(rules_url: str = "") -> CitelintServer:
     @server.thread()
     def references(ls: CitelintServer, params: lsp.ReferenceParams) -> Optional[list[lsp.Location]]:
         uri = params.text_document.uri
-        view = ls.view(uri)
+        view = ls.requested_view(uri)
         if view is None:
             return None
         position = _position(params.position)
@@ -419,7 +492,7 @@ def build(rules_url: str = "") -> CitelintServer:
     @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_LINK)
     @server.thread()
     def document_link(ls: CitelintServer, params: lsp.DocumentLinkParams) -> Optional[list[lsp.DocumentLink]]:
-        view = ls.view(params.text_document.uri)
+        view = ls.requested_view(params.text_document.uri)
         if view is None:
             return None
         return [lsp.DocumentLink(range=_range(link.range), target=link.target) for link in view.links()]
@@ -427,7 +500,7 @@ def build(rules_url: str = "") -> CitelintServer:
     @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[" ", ",", "[", ">", "^"]))
     @server.thread()
     def completion(ls: CitelintServer, params: lsp.CompletionParams) -> Optional[lsp.CompletionList]:
-        view = ls.view(params.text_document.uri)
+        view = ls.requested_view(params.text_document.uri)
         items = view.completions(_position(params.position)) if view is not None else []
         if not items:
             return None
@@ -451,7 +524,7 @@ def build(rules_url: str = "") -> CitelintServer:
     @server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
     @server.thread()
     def prepare_rename(ls: CitelintServer, params: lsp.PrepareRenameParams) -> Optional[lsp.Range]:
-        view = ls.view(params.text_document.uri)
+        view = ls.requested_view(params.text_document.uri)
         if view is None:
             return None
         try:
@@ -463,7 +536,7 @@ def build(rules_url: str = "") -> CitelintServer:
     @server.thread()
     def rename(ls: CitelintServer, params: lsp.RenameParams) -> Optional[lsp.WorkspaceEdit]:
         uri = params.text_document.uri
-        view = ls.view(uri)
+        view = ls.requested_view(uri)
         if view is None:
             raise JsonRpcException("citelint renames reference numbers in Markdown and plain-text chapters only", REQUEST_FAILED)
         try:
