@@ -560,6 +560,31 @@ def test_hover_definition_references_links_completion_and_rename(tmp_path: Path)
     run_session(scenario, cwd=tmp_path)
 
 
+def test_hover_shows_a_doi_once_when_its_doi_org_url_is_percent_encoded(tmp_path: Path) -> None:
+    """doi.org reads `%28SICI%29` as `(SICI)`: the entry's URL is its DOI, shown once.
+    A DOI beside a URL of another site is shown as a link of its own."""
+    encoded = "https://doi.org/10.1002/%28SICI%291097-4571%28199806%2949"
+    text = (
+        "One [CITATION 1] and two [CITATION 2].\n\n## References\n\n"
+        f'1. Smith, J. "A Study of Things." Journal, 1998. {encoded}\n'
+        '2. Doe, A. "Another Study." Journal, 2001. https://example.org/another doi:10.1000/another\n'
+    )
+    path = tmp_path / "chapter.md"
+    uri = path.as_uri()
+
+    async def scenario(session: Session) -> None:
+        session.open(uri, text)
+        await session.wait_for(uri)
+        document = lsp.TextDocumentIdentifier(uri)
+        first = await session.client.text_document_hover_async(lsp.HoverParams(document, pos(text, marker_offset(text, "[CITATION 1]") + 2)))
+        links = first.contents.value.split("\n\n")[1:]
+        assert links == [f"<{encoded}>"]
+        second = await session.client.text_document_hover_async(lsp.HoverParams(document, pos(text, marker_offset(text, "[CITATION 2]") + 2)))
+        assert second.contents.value.split("\n\n")[1:] == ["<https://example.org/another>", "DOI <https://doi.org/10.1000/another>"]
+
+    run_session(scenario, cwd=tmp_path)
+
+
 # -- configuration ----------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from citelint.diagnostics import Diagnostic, Edit, shorten
 from citelint.files import reads_as_plain_text
 from citelint.lint import lint_chapter
 from citelint.markers import Marker
+from citelint.patterns import normalise_url
 from citelint.references import Entry
 from citelint.renumbering import Refusal, _Plan, apply_edits, attach_renumbering, fix_chapter, renumbering_fix, verify
 from citelint.selection import Selection
@@ -323,7 +324,7 @@ class ChapterView:
             return f"**[{number}]** no entry {number} in the reference list"
         lines = [f"**[{number}]** {_markdown_escaped(entry.text)}"]
         lines += [f"<{url}>{self._last_check(url)}" for url in entry.urls]
-        lines += [f"DOI <https://doi.org/{doi}>" for doi in entry.dois if not any(doi in url for url in entry.urls)]
+        lines += [f"DOI <https://doi.org/{doi}>" for doi in entry.dois if not _in_a_link(doi, entry.urls)]
         return "\n\n".join(lines)
 
     def _last_check(self, url: str) -> str:
@@ -449,6 +450,13 @@ class _GivenPlan(_Plan):
 
     def _mapping(self) -> dict[int, int]:
         return dict(self._given)
+
+
+def _in_a_link(doi: str, urls: tuple[str, ...]) -> bool:
+    """Whether one of the entry's URLs shows the DOI already: written in it, or a
+    doi.org URL of it, percent-encoded or in another case (``normalise_url``
+    reads such a URL as ``doi:`` and its DOI decoded, as CIT007 compares them)."""
+    return any(doi in url for url in urls) or "doi:" + doi.casefold() in {normalise_url(url) for url in urls}
 
 
 def _where(diagnostic: Diagnostic) -> tuple[str, int, int, str]:
