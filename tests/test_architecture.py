@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "citelint"
 # Lowest first. A module imports only from its own layer or the ones below it.
 LAYERS: tuple[tuple[str, ...], ...] = (
     # values and pure helpers that import nothing of citelint's but these
-    ("version", "lazy_pattern", "diagnostics", "patterns", "text_folding", "block_structure", "mistune_adapter", "block_scanner", "atomic_write", "urls.limits", "urls.policy", "urls.fingerprint", "urls.page_meta", "urls.titles"),
+    ("version", "lazy_pattern", "diagnostics", "patterns", "text_folding", "block_structure", "mistune_adapter", "block_scanner", "atomic_write", "urls.limits", "urls.http_cache", "urls.policy", "urls.fingerprint", "urls.page_meta", "urls.titles"),
     # what rules exist, and the file system's edge
     ("catalog", "files"),
     # settings, the result cache's storage, and the check command's options

@@ -306,6 +306,68 @@ def test_a_snapshot_row_with_unexpected_values_is_no_snapshot(server: TrapServer
     assert url_codes(document) == {} and code == 0 and err == ""
 
 
+
+class RunsWhenRead:
+    """Pickled, a call of ``os.mkdir``: what a pickle in a cache entry runs when it is read."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return os.mkdir, (str(self.folder),)
+
+
+def committed_http_cache(path: Path, entries: dict[str, bytes]) -> None:
+    """An HTTP cache made by hand, as a pull request can commit one: the tables
+    requests-cache makes, each entry under the key citelint asks for its URL."""
+    import requests
+
+    from citelint.urls.http import _cache_key
+
+    path.parent.mkdir()
+    with sqlite3.connect(path) as connection:
+        for table in ("responses", "redirects"):
+            connection.execute(f"CREATE TABLE {table} (key TEXT PRIMARY KEY, value BLOB, expires INTEGER)")
+        for url, value in entries.items():
+            key = _cache_key(requests.Request("GET", url).prepare())
+            connection.execute("INSERT INTO responses VALUES (?, ?, ?)", (key, value, int(time.time()) + 3600))
+
+
+def test_a_committed_http_cache_entry_is_read_as_data_never_run(server: TrapServer, workdir: Path) -> None:
+    """requests-cache's default format is pickle: reading an entry ran whatever it
+    named (here it makes a folder; it could have been any command of the CI job).
+    An entry is now JSON and a body: a pickle is a miss, and the link is checked."""
+    import pickle
+
+    ran = workdir / "ran"
+    committed_http_cache(workdir / "cache" / "http-cache.sqlite", {server.url("/ok"): pickle.dumps(RunsWhenRead(ran))})
+    Path("ch.md").write_text(chapter([server.url("/ok")]), encoding="utf-8")
+    code, document, err = check("--urls", "--allow-private", "--cache-dir", "cache", "ch.md")
+    assert not ran.exists()
+    assert url_codes(document) == {} and code == 0 and err == ""
+    assert server.hits["/ok"] == 1  # a miss: asked of the server
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        pytest.param(b"", id="empty"),
+        pytest.param(b"\x80\x04not a pickle either", id="pickle"),
+        pytest.param(b"citelint-http 1\n", id="no-body"),
+        pytest.param(b"citelint-http 1\n[1, 2]\nbody", id="fields-not-a-table"),
+        pytest.param(b"citelint-http 1\n" + b"[" * 100_000 + b"\nbody", id="nested-past-the-stack"),
+        pytest.param(b'citelint-http 1\n{"_next": {"$bytes": 7}}\nbody', id="bytes-not-text"),
+        pytest.param(b'citelint-http 1\n{"status_code": "two hundred"}\nbody', id="not-a-response"),
+        pytest.param(b'citelint-http 1\n{"status_code": 200}\n' + b"x" * (3 << 20), id="too-long"),  # longer than any entry citelint writes
+    ],
+)
+def test_a_committed_http_cache_entry_that_is_not_one_is_a_miss(entry: bytes) -> None:
+    from citelint.urls.http import _unpacked_response
+
+    with pytest.raises(ValueError):
+        _unpacked_response(entry)
+
+
 CHAPTER = 'A. [CITATION 1] B. [CITATION 3] C [CITATION 2].\n\n## References\n\n1. "A." P, 2020. https://e.com/a\n2. "B." P. https://e.com/b\n3. "C." P, 2022.\n'
 
 

@@ -33,6 +33,7 @@ from urllib3.util import connection as urllib3_connection
 
 from citelint.version import __version__
 from citelint.cache import make_cache_folder, switch_to_wal
+from citelint.urls.http_cache import pack, unpack
 from citelint.urls.limits import BODY_LIMIT, MAX_REDIRECTS, TEXT_TYPES
 from citelint.urls.policy import AddressPolicy, ResolveFailed
 
@@ -232,6 +233,37 @@ def _cache_key(request: requests.PreparedRequest, **_: Any) -> str:
     return hashlib.blake2b(f"{request.method} {request.url}{varying}".encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
+def _entry_format() -> Any:
+    """requests-cache's serializer for the HTTP cache: an entry is data
+    (urls.http_cache), never pickle, whose reading runs what the entry names."""
+    from requests_cache.serializers.pipeline import SerializerPipeline, Stage
+
+    return SerializerPipeline([Stage(dumps=_packed_response, loads=_unpacked_response)], name="citelint-http", is_binary=True)
+
+
+def _packed_response(cached: Any) -> bytes:
+    """A CachedResponse as one entry: requests-cache's own breakdown of it (what its
+    pickle format held), its body apart."""
+    from requests_cache.serializers.preconf import base_stage
+
+    fields = base_stage.dumps(cached)
+    body = fields.pop("_content", None) or b""
+    return pack(fields, body)
+
+
+def _unpacked_response(entry: object) -> Any:
+    """The CachedResponse of an entry ``_packed_response`` wrote; ValueError (a miss
+    to requests-cache) for an entry that is not one, whatever it holds."""
+    from requests_cache.serializers.preconf import base_stage
+
+    fields, body = unpack(entry)
+    fields["_content"] = body
+    try:
+        return base_stage.loads(fields)
+    except Exception as error:  # noqa: BLE001 - cattrs says a wrong field many ways: each is a miss
+        raise ValueError(f"an entry that is no response: {type(error).__name__}") from None
+
+
 def _read_whole(response: requests.Response) -> bool:
     """requests-cache filter: cache only a body read whole within BODY_LIMIT (a
     response already in the cache was: it stays)."""
@@ -276,6 +308,7 @@ def make_session(
                 allowable_methods=("GET", "HEAD"),
                 filter_fn=_read_whole,
                 key_fn=_cache_key,
+                serializer=_entry_format(),
                 stale_if_error=False,
             )
             # Touch the table (a corrupt file fails here). An empty cache answers no
