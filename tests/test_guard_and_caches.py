@@ -13,6 +13,7 @@ import json
 import os
 import sqlite3
 import time
+import zlib
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Iterator
@@ -24,6 +25,7 @@ from click.testing import CliRunner
 from citelint.cli import cli as main
 from citelint.config import UrlSettings
 from citelint.urls.checker import CheckOptions, UrlChecker
+from citelint.urls.http_cache import ENTRY_LIMIT, FORMAT
 from citelint.urls.policy import AddressPolicy, HostNotFound, is_public, literal_host_refused
 from urlserver import TrapServer
 
@@ -348,17 +350,24 @@ def test_a_committed_http_cache_entry_is_read_as_data_never_run(server: TrapServ
     assert server.hits["/ok"] == 1  # a miss: asked of the server
 
 
+def entry_of(payload: bytes) -> bytes:
+    """An entry in this citelint's format around ``payload`` (fields, a newline, a body)."""
+    return FORMAT + zlib.compress(payload)
+
+
 @pytest.mark.parametrize(
     "entry",
     [
         pytest.param(b"", id="empty"),
         pytest.param(b"\x80\x04not a pickle either", id="pickle"),
-        pytest.param(b"citelint-http 1\n", id="no-body"),
-        pytest.param(b"citelint-http 1\n[1, 2]\nbody", id="fields-not-a-table"),
-        pytest.param(b"citelint-http 1\n" + b"[" * 100_000 + b"\nbody", id="nested-past-the-stack"),
-        pytest.param(b'citelint-http 1\n{"_next": {"$bytes": 7}}\nbody', id="bytes-not-text"),
-        pytest.param(b'citelint-http 1\n{"status_code": "two hundred"}\nbody', id="not-a-response"),
-        pytest.param(b'citelint-http 1\n{"status_code": 200}\n' + b"x" * (3 << 20), id="too-long"),  # longer than any entry citelint writes
+        pytest.param(FORMAT + b"not compressed", id="not-compressed"),
+        pytest.param(entry_of(b""), id="no-body"),
+        pytest.param(entry_of(b"[1, 2]\nbody"), id="fields-not-a-table"),
+        pytest.param(entry_of(b"[" * 100_000 + b"\nbody"), id="nested-past-the-stack"),
+        pytest.param(entry_of(b'{"_next": {"$bytes": 7}}\nbody'), id="bytes-not-text"),
+        pytest.param(entry_of(b'{"status_code": "two hundred"}\nbody'), id="not-a-response"),
+        pytest.param(entry_of(b'{"status_code": 200}\nbody')[:-3], id="cut-short"),
+        pytest.param(entry_of(b'{"status_code": 200}\n' + bytes(ENTRY_LIMIT)), id="zlib-bomb"),  # 3 KB decompressing past any entry citelint writes
     ],
 )
 def test_a_committed_http_cache_entry_that_is_not_one_is_a_miss(entry: bytes) -> None:

@@ -272,3 +272,89 @@ def test_processes_opening_a_new_verdict_store_at_once_all_use_it(tmp_path: Path
         for process in processes:
             process.join()
         assert said == [[]] * 8, f"start {attempt}: {said}"
+
+
+# -- what the HTTP cache holds ------------------------------------------------------------
+
+CACHED_BOMBS = 40  # pages of /zeros in a run: ~80 KB on the wire, 84 MB decoded
+
+
+def http_cache_bytes(folder: Path) -> int:
+    """Bytes of the HTTP cache's file and its write-ahead log."""
+    files = [folder / "http-cache.sqlite", folder / "http-cache.sqlite-wal"]
+    return sum(path.stat().st_size for path in files if path.exists())
+
+
+def test_pages_that_decode_large_leave_the_http_cache_small(server: TrapServer, workdir: Path) -> None:
+    """Each /zeros is 2 KB on the wire and 2 MB decoded, read whole: kept as decoded,
+    40 took 84 MB of the cache's disk (a pull request of 1,000 such links, 2 GB).
+    Kept compressed, they take about what came on the wire; a run answered from the
+    HTTP cache (the verdicts gone) finds what the first run found."""
+    urls = [server.url(f"/zeros?n={n}") for n in range(CACHED_BOMBS)]
+    Path("ch.md").write_text(chapter(urls), encoding="utf-8")
+    first = check("--urls", "--allow-private", "--cache-dir", "cache", "ch.md")
+    assert first[0] == 0 and findings_by_url(first[1]) == {}, first
+    assert http_cache_bytes(Path("cache")) < 2 * 1024 * 1024, http_cache_bytes(Path("cache"))
+    for name in ("verdicts.sqlite", "verdicts.sqlite-wal", "verdicts.sqlite-shm"):
+        Path("cache", name).unlink(missing_ok=True)
+    second = check("--urls", "--allow-private", "--cache-dir", "cache", "ch.md")
+    assert second == first
+    assert sum(server.hits[f"/zeros?n={n}"] for n in range(CACHED_BOMBS)) == CACHED_BOMBS  # the second run sent none
+
+
+def stored_pages(folder: Path) -> set[str]:
+    """The URLs of the pages the HTTP cache holds (in this citelint's format)."""
+    from citelint.urls.http import _unpacked_response
+
+    pages = set()
+    with sqlite3.connect(folder / "http-cache.sqlite") as connection:
+        for (value,) in connection.execute("SELECT value FROM responses"):
+            try:
+                pages.add(_unpacked_response(value).url)
+            except ValueError:
+                continue
+    return pages
+
+
+def test_the_http_cache_keeps_within_its_limit_the_oldest_going_first(server: TrapServer, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages of random bytes (no compression helps) past the cache's limit, here
+    1 MB: the file stays within it, the oldest pages make room for the newest, and
+    no page's verdict changes (a page not kept is fetched again when asked)."""
+    from citelint.urls import http_cache
+
+    limit = 1024 * 1024
+    monkeypatch.setattr(http_cache, "HTTP_CACHE_LIMIT", limit)
+    for run in ("a", "b"):
+        urls = [server.url(f"/noise?{run}{n}") for n in range(8)]  # 2 MB of pages
+        Path("ch.md").write_text(chapter(urls), encoding="utf-8")
+        code, document, err = check("--urls", "--allow-private", "--cache-dir", "cache", "ch.md")
+        assert findings_by_url(document) == {} and code == 0 and err == "", document
+        assert http_cache_bytes(Path("cache")) <= limit + 64 * 1024, http_cache_bytes(Path("cache"))
+        kept = stored_pages(Path("cache"))
+        assert kept and kept <= set(urls), kept  # this run's pages only: the first run's made room
+
+
+def test_a_cache_grown_by_an_earlier_citelint_is_brought_within_the_limit(server: TrapServer, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An HTTP cache from before the limit (here 4 MB of rows, the limit 1 MB): its
+    oldest rows make room for the run's pages, and the file gives back its free
+    pages past FREE_LIMIT (here 256 KB) when the run ends."""
+    import random
+
+    from citelint.urls import http_cache
+
+    limit, free = 1024 * 1024, 256 * 1024
+    monkeypatch.setattr(http_cache, "HTTP_CACHE_LIMIT", limit)
+    monkeypatch.setattr(http_cache, "FREE_LIMIT", free)
+    Path("cache").mkdir()
+    with sqlite3.connect("cache/http-cache.sqlite") as connection:
+        for table in ("responses", "redirects"):
+            connection.execute(f"CREATE TABLE {table} (key TEXT PRIMARY KEY, value BLOB, expires INTEGER)")
+        rows = [(f"{n:032x}", random.Random(n).randbytes(256 * 1024), 2**40) for n in range(16)]
+        connection.executemany("INSERT INTO responses VALUES (?, ?, ?)", rows)
+    assert http_cache_bytes(Path("cache")) > 4 * limit
+    urls = [server.url(f"/noise?{n}") for n in range(2)]
+    Path("ch.md").write_text(chapter(urls), encoding="utf-8")
+    code, document, err = check("--urls", "--allow-private", "--cache-dir", "cache", "ch.md")
+    assert findings_by_url(document) == {} and code == 0 and err == "", document
+    assert http_cache_bytes(Path("cache")) <= limit + free, http_cache_bytes(Path("cache"))
+    assert stored_pages(Path("cache")) == set(urls)

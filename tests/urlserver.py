@@ -220,6 +220,8 @@ class TrapServer:
 # -- hostile bodies and headers (issue 14) ----------------------------------------
 
 BOMB_SIZE = 1 << 30  # what the compressed bombs decode to: 1 GiB
+CACHED_BOMB_SIZE = 2 * 1024 * 1024 - 4096  # what /zeros decodes to: just under the 2 MB a body is read to, so read whole and cached
+NOISE_SIZE = 256 * 1024  # bytes of /noise: random, so no compression makes them smaller
 ENDLESS_LIMIT = 1 << 30  # the "endless" chunked body stops after this much, or a minute
 
 
@@ -229,6 +231,20 @@ def compressed_zeros(wbits: int) -> bytes:
     compressor = zlib.compressobj(9, zlib.DEFLATED, wbits)
     block = bytes(1 << 20)
     return b"".join([*(compressor.compress(block) for _ in range(BOMB_SIZE >> 20)), compressor.flush()])
+
+
+@lru_cache(maxsize=None)
+def cached_bomb() -> bytes:
+    """CACHED_BOMB_SIZE zero bytes, gzipped: about 2 KB on the wire."""
+    return gzip_bytes(bytes(CACHED_BOMB_SIZE))
+
+
+def noise(request: BaseHTTPRequestHandler, head: bool) -> None:
+    """NOISE_SIZE random bytes as a page, the same for the same query (``?n=3``)."""
+    import random
+
+    seed = request.path.partition("?")[2]
+    send_bytes(request, 200, random.Random(seed).randbytes(NOISE_SIZE), head, {})
 
 
 def gzip_bytes(data: bytes) -> bytes:
@@ -243,6 +259,8 @@ def hostile_routes(server: TrapServer) -> dict[str, Callable[[BaseHTTPRequestHan
         "/bomb/gzip-gzip": lambda r, h: send_bytes(r, 200, gzip_bytes(compressed_zeros(31)), h, {"Content-Encoding": "gzip, gzip"}),
         "/bomb/deflate": lambda r, h: send_bytes(r, 200, compressed_zeros(15), h, {"Content-Encoding": "deflate"}),
         "/bomb/redirect": lambda r, h: send_bytes(r, 302, compressed_zeros(31), h, {"Content-Encoding": "gzip", "Location": "/ok"}),
+        "/zeros": lambda r, h: send_bytes(r, 200, cached_bomb(), h, {"Content-Encoding": "gzip"}),
+        "/noise": noise,
         "/small-gzip": lambda r, h: send_bytes(r, 200, gzip_bytes(PAGE.format(title="Zipped", body=ARTICLE).encode()), h, {"Content-Encoding": "gzip"}),
         "/cookie-redirect": lambda r, h: send_bytes(r, 302, b"", h, {"Location": "/cookie-check", "Set-Cookie": "session=secret; Path=/"}),
         "/cookie-check": lambda r, h: server.send(r, 200, PAGE.format(title="Cookies", body=ARTICLE), h, headers={"Set-Cookie": "later=1; Path=/"}),

@@ -5,7 +5,8 @@ fetched.
 Every response a server sends is bounded here, before requests or
 requests-cache may read it: a body is read while streaming, decoded (any
 encoding, stacked ones too), to BODY_LIMIT bytes and the fetch's deadline at
-most; only a body read whole within those is offered to the cache. No cookie
+most; only a body read whole within those is offered to the cache, which keeps
+it compressed and all its entries within a limit (urls.http_cache). No cookie
 is kept or sent and no credential is sent, on any hop.
 """
 
@@ -33,7 +34,7 @@ from urllib3.util import connection as urllib3_connection
 
 from citelint.version import __version__
 from citelint.cache import make_cache_folder, switch_to_wal
-from citelint.urls.http_cache import pack, unpack
+from citelint.urls.http_cache import Entry, give_back_free_pages, pack, unpack, write_entries
 from citelint.urls.limits import BODY_LIMIT, MAX_REDIRECTS, TEXT_TYPES
 from citelint.urls.policy import AddressPolicy, ResolveFailed
 
@@ -44,7 +45,7 @@ REDIRECT_BODY_LIMIT = 64 * 1024  # a redirect's body is never used: read this mu
 MAX_INTERIM_RESPONSES = 10  # 1xx answers (103 Early Hints) passed over before the real one
 CACHE_BUSY_TIMEOUT_S = 3.0  # how long the HTTP cache waits for another process's lock
 CACHE_PROBE_TIMEOUT_S = 1.0  # how long opening the HTTP cache waits before skipping a locked one
-PENDING_BYTES = 8 * 1024 * 1024  # bodies held for the HTTP cache before a worker writes them (_DeferredWrites)
+PENDING_BYTES = 8 * 1024 * 1024  # bytes of entries (compressed) held for the HTTP cache before a worker writes them (_DeferredWrites)
 WRITE_BATCH = 64  # responses written at a time by a thread of their own, in a run that looks nothing up (_DeferredWrites)
 FALLBACK_READ_TIME_S = 30.0  # a body's read time when no fetch deadline was set
 NEVER_SENT = ("Cookie", "Authorization", "Proxy-Authorization")
@@ -329,14 +330,16 @@ class _DeferredWrites:
     queued behind the backend's one lock, whose holder waited for SQLite's busy
     handler (it sleeps in steps of milliseconds) and then for the interpreter
     lock: ~40 ms of each link's time. The response is taken as requests-cache
-    takes it (at once, before anything reads its body); only the write waits.
+    takes it (at once, before anything reads its body) and packed by the worker
+    that fetched it (urls.http_cache: compressed; a response larger than an entry
+    is not kept); only the write waits, and it makes room within the cache's limit.
 
     In a run that looks nothing up (``meanwhile``: the cache was empty when it
     opened), every WRITE_BATCH responses are written by a thread of their own
     while the links are still being fetched, so the run's end writes only the
     last few; otherwise (a lookup would wait for the backend's lock) all are
     written at the end (``save_deferred``). Either way, the worker whose
-    response brings the bodies held to PENDING_BYTES writes them itself: memory
+    response brings the entries held to PENDING_BYTES writes them itself: memory
     stays bounded however many links a run has. A link of this run is fetched
     once, so nothing reads it back."""
 
@@ -345,8 +348,8 @@ class _DeferredWrites:
         self.meanwhile = meanwhile
         self.lock = threading.Lock()  # guards ``pending``, ``held``, ``writer`` and ``failure``
         self.writing = threading.Lock()  # one batch written at a time
-        self.pending: list[tuple[str, Any, list[str]]] = []
-        self.held = 0  # bytes of the bodies pending
+        self.pending: list[tuple[Entry, list[str]]] = []  # each response's entry and the keys of its redirect hops
+        self.held = 0  # bytes of the entries pending (compressed)
         self.writer: Optional[threading.Thread] = None  # the thread writing a batch meanwhile
         self.failure: Optional[sqlite3.Error] = None  # the first write of a batch meanwhile that failed
 
@@ -357,11 +360,15 @@ class _DeferredWrites:
         cache = self.cache
         cache_key = cache_key or cache.create_key(response.request)
         cached = redact_response(CachedResponse.from_response(response, expires=expires), cache._settings.ignored_parameters)
+        try:
+            entry = Entry(cache_key, _packed_response(cached), cached.expires_unix)
+        except ValueError:
+            return  # larger than an entry (ENTRY_LIMIT): not kept, fetched again when asked
         aliases = [cache.create_key(hop.request) for hop in response.history] if response.history and not cached.revalidated else []
         writer = None
         with self.lock:
-            self.pending.append((cache_key, cached, aliases))
-            self.held += len(getattr(cached, "_content", None) or b"")
+            self.pending.append((entry, aliases))
+            self.held += len(entry.entry)
             full = self.held >= PENDING_BYTES
             if not full and self.meanwhile and self.writer is None and self.failure is None and len(self.pending) >= WRITE_BATCH:
                 writer = self.writer = threading.Thread(target=self._write_meanwhile, daemon=True, name="citelint-http-cache")
@@ -382,7 +389,8 @@ class _DeferredWrites:
 
     def finish(self) -> None:
         """Wait for a batch being written meanwhile, write what is left, and raise
-        the first failure of either (sqlite3.Error)."""
+        the first failure of either (sqlite3.Error); then give back the file's free
+        pages when there are many."""
         with self.lock:
             writer = self.writer
         if writer is not None:
@@ -390,6 +398,16 @@ class _DeferredWrites:
         self.save()
         if self.failure is not None:
             raise self.failure
+        self._shrink()
+
+    def _shrink(self) -> None:
+        """Give the file's free pages back when there are many (urls.http_cache); a
+        file another process is writing is left as it is, for a later run."""
+        try:
+            with self.cache.responses.connection() as connection:
+                give_back_free_pages(connection)
+        except sqlite3.Error:
+            pass
 
     def save(self) -> None:
         with self.writing:
@@ -397,14 +415,14 @@ class _DeferredWrites:
                 pending, self.pending, self.held = self.pending, [], 0
             if not pending:
                 return
-            with self.cache.responses.bulk_commit():
-                for key, cached, _ in pending:
-                    self.cache.responses[key] = cached
-            if any(aliases for _, _, aliases in pending):
+            responses = self.cache.responses
+            with responses.bulk_commit(), responses.connection(commit=True) as connection:
+                written = {entry.key for entry in write_entries(connection, [entry for entry, _ in pending], time.time())}
+            if any(aliases for entry, aliases in pending if entry.key in written):
                 with self.cache.redirects.bulk_commit():
-                    for key, _, aliases in pending:
-                        for alias in aliases:
-                            self.cache.redirects[alias] = key
+                    for entry, aliases in pending:
+                        for alias in aliases if entry.key in written else ():
+                            self.cache.redirects[alias] = entry.key
 
 
 def _nothing_kept(key: str, default: Any = None) -> Any:
