@@ -9,9 +9,12 @@ from __future__ import annotations
 import json
 import multiprocessing
 import multiprocessing.synchronize
+import os
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -358,3 +361,39 @@ def test_a_cache_grown_by_an_earlier_citelint_is_brought_within_the_limit(server
     assert findings_by_url(document) == {} and code == 0 and err == "", document
     assert http_cache_bytes(Path("cache")) <= limit + free, http_cache_bytes(Path("cache"))
     assert stored_pages(Path("cache")) == set(urls)
+
+
+# -- links past their deadline -------------------------------------------------------------
+
+HEADER_DRIPS = 16  # links whose headers drip, all fetched at once
+
+
+def open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def settled_threads(baseline: int, within_s: float = 2.0) -> int:
+    """The live threads once they are down to ``baseline`` or ``within_s`` has passed."""
+    stop_at = time.monotonic() + within_s
+    while threading.active_count() > baseline and time.monotonic() < stop_at:
+        time.sleep(0.05)
+    return threading.active_count()
+
+
+def test_links_whose_headers_drip_leave_no_thread_or_socket_behind(server: TrapServer, workdir: Path) -> None:
+    """A header that comes a byte at a time resets the read timeout with each byte:
+    the link is URL002 at its deadline, but its worker used to stay blocked reading
+    the header, holding its thread and socket, for as long as the server dripped (a
+    long run of such links runs out of file descriptors). Headers are now read
+    within the link's deadline: when the run ends, its threads and sockets are gone."""
+    Path(".citelint.toml").write_text("[urls]\nper-host = 16\n", encoding="utf-8")
+    urls = [server.url(f"/drip-headers?{n}") for n in range(HEADER_DRIPS)]
+    Path("ch.md").write_text(chapter(urls), encoding="utf-8")
+    threads, fds = threading.active_count(), open_fds()
+    started = time.monotonic()
+    code, document, err = check("--urls", "--allow-private", "--timeout", "1", "--cache-dir", "cache", "ch.md")
+    took = time.monotonic() - started
+    assert findings_by_url(document) == {url: ("URL002", "no complete answer within 6 s") for url in urls}, document
+    assert took < 12, took  # one deadline (6 s) for all: they are fetched at once
+    assert settled_threads(threads) <= threads, threading.enumerate()
+    assert open_fds() <= fds, os.listdir("/proc/self/fd")

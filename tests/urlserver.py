@@ -50,6 +50,8 @@ class TrapServer:
                 server.handle(self, head=False)
 
         class QuietServer(ThreadingHTTPServer):
+            request_queue_size = 64  # connections waiting to be accepted: a run's links start together (5 dropped some, which then waited a second)
+
             def handle_error(self, request: object, client_address: object) -> None:
                 pass  # clients that hang up on /big or /drip are expected
 
@@ -268,6 +270,7 @@ def hostile_routes(server: TrapServer) -> dict[str, Callable[[BaseHTTPRequestHan
         "/503-forever": lambda r, h: server.send(r, 503, "down", h, headers={"Retry-After": "999999"}),
         "/charset-unknown": lambda r, h: server.send(r, 200, PAGE.format(title="Odd charset", body=ARTICLE), h, "text/html; charset=x-unknown"),
         "/early-hints": lambda r, h: early_hints(server, r, h),
+        "/drip-headers": lambda r, h: drip_headers(server, r, h),
         "/bad-gzip": lambda r, h: send_bytes(r, 200, b"this is not gzip at all", h, {"Content-Encoding": "gzip"}),
         "/gzip-x6": lambda r, h: send_bytes(r, 200, b"x", h, {"Content-Encoding": "gzip, gzip, gzip, gzip, gzip, gzip"}),
     }
@@ -304,6 +307,25 @@ def endless_chunked(server: TrapServer, request: BaseHTTPRequestHandler, head: b
             if server.stop.is_set() or time.monotonic() > stop_at:
                 break
             request.wfile.write(framed)
+    except OSError:
+        pass
+    request.close_connection = True
+
+
+DRIP_EVERY_S = 0.25  # seconds between two bytes of a dripped header: well within any read timeout
+DRIP_FOR_S = 60  # a dripped header stops after this long (or when the server stops)
+
+
+def drip_headers(server: TrapServer, request: BaseHTTPRequestHandler, head: bool) -> None:
+    """A status line, then a header whose value comes a byte every DRIP_EVERY_S and
+    never ends (bounded: DRIP_FOR_S): each byte resets the client's read timeout."""
+    stop_at = time.monotonic() + DRIP_FOR_S
+    try:
+        request.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Slow: ")
+        request.wfile.flush()
+        while not server.stop.wait(DRIP_EVERY_S) and time.monotonic() < stop_at:
+            request.wfile.write(b"a")
+            request.wfile.flush()
     except OSError:
         pass
     request.close_connection = True

@@ -260,7 +260,7 @@ class UrlChecker:
         now = time.monotonic()
         for url, (started, _) in list(fetches.active.items()):
             if now - started >= limit:
-                fetches.finish(url, Verdict(url, "URL002", f"no complete answer within {limit:g} s", checked_at=time.time()))
+                fetches.finish(url, Verdict(url, "URL002", _no_complete_answer(limit), checked_at=time.time()))
                 self._start_worker(fetches)  # the stuck one answers late, if ever, and is not heard
         if self.options.progress:
             self.options.progress(len(fetches.results), total)
@@ -432,6 +432,8 @@ class UrlChecker:
         except requests.exceptions.SSLError as error:
             return self._verdict(url, "URL002", f"TLS error: {_short(error)}")
         except requests.exceptions.Timeout:
+            if time.monotonic() >= deadline - BODY_MARGIN:  # an answer still coming at its read deadline (urls.http)
+                return self._verdict(url, "URL002", _no_complete_answer(deadline_for(self.settings.timeout)))
             return self._verdict(url, "URL002", f"timed out after {self.settings.timeout:g} s")
         except (requests.exceptions.ConnectionError, ResolveFailed) as error:
             return _Retry(f"connection failed: {_short(error)}")
@@ -811,6 +813,11 @@ def _archived_snapshot(data: bytes) -> Optional[tuple[str, str]]:
     if not _ARCHIVED_URL.fullmatch(copy) or not re.fullmatch(r"\d{8,14}", stamp):
         return None
     return f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}", re.sub(r"^http://web\.archive\.org/", "https://web.archive.org/", copy)
+
+
+def _no_complete_answer(limit: float) -> str:
+    """What a link past its deadline is told, whether its worker or the run's thread saw it first."""
+    return f"no complete answer within {limit:g} s"
 
 
 def _after_tries(tries: int, response: Any) -> str:

@@ -3,15 +3,17 @@ go only to addresses the policy checked. Imported only when a URL must be
 fetched.
 
 Every response a server sends is bounded here, before requests or
-requests-cache may read it: a body is read while streaming, decoded (any
-encoding, stacked ones too), to BODY_LIMIT bytes and the fetch's deadline at
-most; only a body read whole within those is offered to the cache, which keeps
+requests-cache may read it: each read from the socket (status line, headers,
+body) waits only the time left to the fetch's deadline; a body is read while
+streaming, decoded (any encoding, stacked ones too), to BODY_LIMIT bytes and
+the fetch's deadline at most; only a body read whole within those is offered to the cache, which keeps
 it compressed and all its entries within a limit (urls.http_cache). No cookie
 is kept or sent and no credential is sent, on any hop.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import io
 import logging
@@ -35,7 +37,7 @@ from urllib3.util import connection as urllib3_connection
 from citelint.version import __version__
 from citelint.cache import make_cache_folder, switch_to_wal
 from citelint.urls.http_cache import Entry, give_back_free_pages, pack, unpack, write_entries
-from citelint.urls.limits import BODY_LIMIT, MAX_REDIRECTS, TEXT_TYPES
+from citelint.urls.limits import BODY_LIMIT, BODY_MARGIN, MAX_REDIRECTS, TEXT_TYPES
 from citelint.urls.policy import AddressPolicy, ResolveFailed
 
 USER_AGENT = f"Mozilla/5.0 (compatible; citelint/{__version__}; reference checker)"
@@ -63,9 +65,50 @@ def _deadline() -> float:
     return deadline if deadline is not None else time.monotonic() + FALLBACK_READ_TIME_S
 
 
+class _DeadlineReads(io.RawIOBase):
+    """A response's reads from its socket, each waiting no longer than the time left
+    to the fetch's deadline (BODY_MARGIN after its bodies stop being read, see
+    ``set_deadline``: a link's own deadline), nor than the socket's own timeout. A
+    server that drips a byte at a time resets a read timeout with each byte, never
+    this: a worker is free by its link's deadline and lets its socket go. Reads go
+    through the file http.client opened on the socket, which keeps the socket open
+    while the response is read and lets it go when it is closed."""
+
+    def __init__(self, file: Any, sock: socket.socket, deadline: float) -> None:
+        super().__init__()
+        self.file = file
+        self.sock = sock
+        self.deadline = deadline
+        self.timeout = sock.gettimeout()  # the read timeout urllib3 set for this request
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise socket.timeout("the fetch's deadline passed")
+        self.sock.settimeout(left if self.timeout is None else min(self.timeout, left))
+        try:
+            return self.file.raw.readinto(buffer)  # type: ignore[no-any-return]
+        finally:
+            with contextlib.suppress(OSError):  # a socket closed meanwhile has no timeout to keep
+                self.sock.settimeout(self.timeout)  # the connection's own, for its next request
+
+    def close(self) -> None:
+        if not self.closed:
+            self.file.close()
+        super().close()
+
+
 class InterimSkippingResponse(http.client.HTTPResponse):
-    """http.client's response, passing over 1xx interim answers (103 Early Hints, 102)
-    as it passes over 100 Continue; 101 Switching Protocols stays final."""
+    """http.client's response, read within the fetch's deadline (status line, headers
+    and body: ``_DeadlineReads``), passing over 1xx interim answers (103 Early
+    Hints, 102) as it passes over 100 Continue; 101 Switching Protocols stays final."""
+
+    def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
+        super().__init__(sock, *args, **kwargs)
+        self.fp = io.BufferedReader(_DeadlineReads(self.fp, sock, _deadline() + BODY_MARGIN))
 
     def _read_status(self) -> tuple[str, int, str]:
         for _ in range(MAX_INTERIM_RESPONSES):
