@@ -106,6 +106,21 @@ def test_a_body_bomb_keeps_memory_bounded_and_is_never_cached_whole(bombs_made: 
     assert code == 0
 
 
+def test_an_archive_answer_whose_chunk_size_never_ends_keeps_memory_bounded(server: TrapServer, workdir: Path) -> None:
+    """The archive (a pull request's configuration may name its own) answers chunked,
+    its first chunk-size line endless: urllib3's chunked reading has no limit on
+    that line and took ~700 MB in the link's seconds. Read as a page's body is
+    (http.client stops such a line at 64 KB), it is no answer, and costs nothing."""
+    server.state["archive"] = "endless-chunk-size"
+    Path(".citelint.toml").write_text(f'[urls]\narchive = true\narchive-api = "{server.url("/wayback/available")}"\n', encoding="utf-8")
+    Path("ch.md").write_text(chapter([server.url("/404")]), encoding="utf-8")
+    code, peak_kb, document, err = measured_check("--urls", "--allow-private", "--timeout", "2", "--cache-dir", "cache", "ch.md")
+    assert peak_kb < MEMORY_CEILING_KB, f"peak RSS {peak_kb // 1024} MB"
+    assert "Traceback" not in err and "internal error" not in err, err
+    assert findings_by_url(document) == {server.url("/404"): ("URL001", "answers 404 Not Found; the page is gone")}
+    assert len(server.archive_queries) == 1 and code == 1
+
+
 def test_a_small_compressed_page_is_cached_and_served_from_the_cache(server: TrapServer, workdir: Path) -> None:
     Path("ch.md").write_text(chapter([server.url("/small-gzip")]), encoding="utf-8")
     first = check("--urls", "--allow-private", "--cache-dir", "cache", "ch.md")

@@ -168,6 +168,9 @@ class TrapServer:
         if mode == "drip":
             self.drip(request, head)
             return
+        if mode == "endless-chunk-size":
+            endless_chunk_size(self, request, head)
+            return
         self.send(request, 200, answers[mode], head, "application/json")
 
     def resolver(self, request: BaseHTTPRequestHandler, head: bool, doi: str) -> None:
@@ -326,6 +329,25 @@ def drip_headers(server: TrapServer, request: BaseHTTPRequestHandler, head: bool
         while not server.stop.wait(DRIP_EVERY_S) and time.monotonic() < stop_at:
             request.wfile.write(b"a")
             request.wfile.flush()
+    except OSError:
+        pass
+    request.close_connection = True
+
+
+def endless_chunk_size(server: TrapServer, request: BaseHTTPRequestHandler, head: bool) -> None:
+    """A chunked answer whose first chunk-size line never ends: hex digits, no line
+    break (bounded: ENDLESS_LIMIT or a minute)."""
+    request.send_response(200)
+    request.send_header("Content-Type", "application/json")
+    request.send_header("Transfer-Encoding", "chunked")
+    request.end_headers()
+    digits = b"f" * 65536
+    stop_at = time.monotonic() + 60
+    try:
+        for _ in range(ENDLESS_LIMIT // len(digits)):
+            if server.stop.is_set() or time.monotonic() > stop_at:
+                break
+            request.wfile.write(digits)
     except OSError:
         pass
     request.close_connection = True

@@ -774,23 +774,15 @@ def _is_pdf(response: Any) -> bool:
 
 
 def _read_capped(response: Any, limit: int, deadline: float) -> bytes:
-    """A whole small answer by the deadline, or nothing (a server that drips
-    bytes must not hold the link past its own deadline: read a byte at a time,
-    which a read of 1 KB would wait to fill, from a buffer, for an answer of
-    a few hundred bytes)."""
-    chunks: list[bytes] = []
-    size = 0
+    """A whole small answer by the deadline, or nothing (urls.http.whole_body: read
+    as a page is, so a server that drips bytes is seen at each drip, and a chunked
+    answer's size lines are read within http.client's bound)."""
+    from citelint.urls.http import whole_body
+
     try:
-        if not response.ok:
-            return b""
-        for chunk in response.iter_content(1):
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > limit or time.monotonic() > deadline:
-                return b""  # more than any answer of the archive's, or too late: not one
+        return (whole_body(response, limit, deadline) or b"") if response.ok else b""
     finally:
         response.close()
-    return b"".join(chunks)
 
 
 def _archived_snapshot(data: bytes) -> Optional[tuple[str, str]]:

@@ -200,6 +200,21 @@ def body_of(response: requests.Response, deadline: float) -> bytes:
     return read_body(response.raw, BODY_LIMIT, deadline).data
 
 
+def whole_body(response: requests.Response, limit: int, deadline: float) -> Optional[bytes]:
+    """The response's decoded body when it is whole within ``limit`` bytes and
+    ``deadline``, else None. Read as a page's body is (``read_body``), never through
+    urllib3's reading of a chunked body, whose chunk-size lines have no length limit
+    (an endless one took ~700 MB in the seconds a link has; http.client stops at 64 KB)."""
+    if getattr(response, "from_cache", False):
+        content = bytes(response.content or b"")
+        return content if len(content) <= limit else None
+    try:
+        body = read_body(response.raw, limit, deadline)
+    except (HTTPError, http.client.HTTPException, OSError):
+        return None  # broken, undecodable, or cut at the deadline: no answer
+    return body.data if body.whole else None
+
+
 def _forget_cookies(raw: HTTPResponse) -> None:
     """Remove Set-Cookie before requests sees it: no jar (the session's, a request's
     own on a redirect, the response's) ever holds a cookie to send back."""
