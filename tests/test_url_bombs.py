@@ -412,3 +412,30 @@ def test_links_whose_headers_drip_leave_no_thread_or_socket_behind(server: TrapS
     assert took < 12, took  # one deadline (6 s) for all: they are fetched at once
     assert settled_threads(threads) <= threads, threading.enumerate()
     assert open_fds() <= fds, os.listdir("/proc/self/fd")
+
+
+# -- headers ---------------------------------------------------------------------------------
+
+FAT_LINKS = 16  # links with fat headers, all fetched at once
+
+
+def test_links_whose_redirects_carry_megabytes_of_headers_keep_memory_bounded(server: TrapServer, workdir: Path) -> None:
+    """http.client takes 100 header lines of 64 KB each: 6 MB a response, kept for
+    each of a link's 10 redirect hops, 16 links at once took 1.5 GB. A response's
+    headers are read to HEADER_LIMIT (256 KB, a browser's own limit) at most."""
+    Path(".citelint.toml").write_text("[urls]\nper-host = 16\n", encoding="utf-8")
+    urls = [server.url(f"/fat-headers?lines=93&hop={100 * n}") for n in range(FAT_LINKS)]
+    Path("ch.md").write_text(chapter(urls), encoding="utf-8")
+    code, peak_kb, document, err = measured_check("--urls", "--allow-private", "--timeout", "5", "--cache-dir", "cache", "ch.md")
+    assert peak_kb < MEMORY_CEILING_KB, f"peak RSS {peak_kb // 1024} MB"
+    assert "Traceback" not in err and "internal error" not in err, err
+    found = findings_by_url(document)
+    assert set(found) == set(urls) and {code for code, _ in found.values()} == {"URL002"}, found
+    assert all("headers longer than 256 KB" in detail for _, detail in found.values()), found
+
+
+def test_headers_within_a_browsers_limit_are_read(server: TrapServer, workdir: Path) -> None:
+    """Three lines of 64 KB (195 KB of headers), on a redirect and on its page: a link like any other."""
+    Path("ch.md").write_text(chapter([server.url("/fat-headers?lines=3"), server.url("/fat-headers?lines=3&hop=9")]), encoding="utf-8")
+    code, document, err = check("--urls", "--allow-private", "--timeout", "5", "--cache-dir", "cache", "ch.md")
+    assert findings_by_url(document) == {server.url("/fat-headers?lines=3&hop=9"): ("URL002", "more than 10 redirects")}, document

@@ -274,6 +274,7 @@ def hostile_routes(server: TrapServer) -> dict[str, Callable[[BaseHTTPRequestHan
         "/charset-unknown": lambda r, h: server.send(r, 200, PAGE.format(title="Odd charset", body=ARTICLE), h, "text/html; charset=x-unknown"),
         "/early-hints": lambda r, h: early_hints(server, r, h),
         "/drip-headers": lambda r, h: drip_headers(server, r, h),
+        "/fat-headers": fat_headers,
         "/bad-gzip": lambda r, h: send_bytes(r, 200, b"this is not gzip at all", h, {"Content-Encoding": "gzip"}),
         "/gzip-x6": lambda r, h: send_bytes(r, 200, b"x", h, {"Content-Encoding": "gzip, gzip, gzip, gzip, gzip, gzip"}),
     }
@@ -332,6 +333,25 @@ def drip_headers(server: TrapServer, request: BaseHTTPRequestHandler, head: bool
     except OSError:
         pass
     request.close_connection = True
+
+
+FAT_HEADER = "v" * 65000  # a header value just under http.client's 64 KB a line
+
+
+def fat_headers(request: BaseHTTPRequestHandler, head: bool) -> None:
+    """``?lines=N`` headers of ~64 KB each (http.client takes 100 headers at most:
+    five more come with these); with ``&hop=K``, a redirect to hop K + 1, endlessly."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    query = dict(parse_qsl(urlsplit(request.path).query))
+    request.send_response(302 if "hop" in query else 200)
+    for index in range(int(query.get("lines", "0"))):
+        request.send_header(f"X-Fat-{index}", FAT_HEADER)
+    if "hop" in query:
+        request.send_header("Location", f"/fat-headers?lines={query['lines']}&hop={int(query['hop']) + 1}")
+    request.send_header("Content-Type", "text/html")
+    request.send_header("Content-Length", "0")
+    request.end_headers()
 
 
 def endless_chunk_size(server: TrapServer, request: BaseHTTPRequestHandler, head: bool) -> None:

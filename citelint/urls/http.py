@@ -37,7 +37,7 @@ from urllib3.util import connection as urllib3_connection
 from citelint.version import __version__
 from citelint.cache import make_cache_folder, switch_to_wal
 from citelint.urls.http_cache import Entry, give_back_free_pages, pack, unpack, write_entries
-from citelint.urls.limits import BODY_LIMIT, BODY_MARGIN, MAX_REDIRECTS, TEXT_TYPES
+from citelint.urls.limits import BODY_LIMIT, BODY_MARGIN, HEADER_LIMIT, MAX_REDIRECTS, TEXT_TYPES
 from citelint.urls.policy import AddressPolicy, ResolveFailed
 
 USER_AGENT = f"Mozilla/5.0 (compatible; citelint/{__version__}; reference checker)"
@@ -80,6 +80,7 @@ class _DeadlineReads(io.RawIOBase):
         self.sock = sock
         self.deadline = deadline
         self.timeout = sock.gettimeout()  # the read timeout urllib3 set for this request
+        self.header_room: Optional[int] = HEADER_LIMIT  # bytes the headers may still take (None: they are read)
 
     def readable(self) -> bool:
         return True
@@ -88,12 +89,17 @@ class _DeadlineReads(io.RawIOBase):
         left = self.deadline - time.monotonic()
         if left <= 0:
             raise socket.timeout("the fetch's deadline passed")
+        if self.header_room is not None and self.header_room <= 0:
+            raise http.client.HTTPException(f"headers longer than {HEADER_LIMIT // 1024} KB")
         self.sock.settimeout(left if self.timeout is None else min(self.timeout, left))
         try:
-            return self.file.raw.readinto(buffer)  # type: ignore[no-any-return]
+            read: int = self.file.raw.readinto(buffer)
         finally:
             with contextlib.suppress(OSError):  # a socket closed meanwhile has no timeout to keep
                 self.sock.settimeout(self.timeout)  # the connection's own, for its next request
+        if self.header_room is not None and read:
+            self.header_room -= read
+        return read
 
     def close(self) -> None:
         if not self.closed:
@@ -103,12 +109,21 @@ class _DeadlineReads(io.RawIOBase):
 
 class InterimSkippingResponse(http.client.HTTPResponse):
     """http.client's response, read within the fetch's deadline (status line, headers
-    and body: ``_DeadlineReads``), passing over 1xx interim answers (103 Early
-    Hints, 102) as it passes over 100 Continue; 101 Switching Protocols stays final."""
+    and body: ``_DeadlineReads``) and its headers within HEADER_LIMIT, passing over
+    1xx interim answers (103 Early Hints, 102) as it passes over 100 Continue; 101
+    Switching Protocols stays final."""
 
     def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
         super().__init__(sock, *args, **kwargs)
-        self.fp = io.BufferedReader(_DeadlineReads(self.fp, sock, _deadline() + BODY_MARGIN))
+        self.reads = _DeadlineReads(self.fp, sock, _deadline() + BODY_MARGIN)
+        self.fp = io.BufferedReader(self.reads)
+
+    def begin(self) -> None:
+        """Read the status line and the headers, interim answers' included, to
+        HEADER_LIMIT bytes at most: the 100 lines of 64 KB http.client allows were
+        6 MB a response, kept for each redirect hop of a link."""
+        super().begin()
+        self.reads.header_room = None  # the body has bounds of its own
 
     def _read_status(self) -> tuple[str, int, str]:
         for _ in range(MAX_INTERIM_RESPONSES):

@@ -6,5 +6,6 @@ from __future__ import annotations
 RETRY_AFTER_CAP = 30.0  # seconds a `Retry-After` is honoured, at most
 MAX_REDIRECTS = 10
 BODY_LIMIT = 2 * 1024 * 1024  # bytes of a body read, at most (after decoding)
+HEADER_LIMIT = 256 * 1024  # bytes of a response's status line and headers, at most (a browser's limit; http.client alone takes 100 lines of 64 KB)
 BODY_MARGIN = 0.5  # seconds before a URL's deadline at which reading its body stops
 TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")  # bodies read for a fingerprint
