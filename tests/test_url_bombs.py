@@ -252,6 +252,25 @@ def test_retry_after_past_the_deadline_is_one_try_and_says_so(server: TrapServer
     }
 
 
+def test_a_retry_after_in_digits_python_does_not_read_is_no_wait(server: TrapServer, workdir: Path) -> None:
+    """``Retry-After: ²`` (the byte 0xB2) is a digit to ``isdigit`` and not to
+    ``float``: the link was "could not be checked (ValueError ...)" after one try.
+    It is now no wait asked, and the 503 is retried as any other."""
+    Path("ch.md").write_text(chapter([server.url("/503-superscript")]), encoding="utf-8")
+    code, document, err = check("--urls", "--allow-private", "--timeout", "2", "--cache-dir", "cache", "ch.md")
+    assert findings_by_url(document) == {server.url("/503-superscript"): ("URL002", "answers 503 Service Unavailable after 3 tries")}
+    assert server.hits["/503-superscript"] == 3
+
+
+@pytest.mark.parametrize("path", ["/length-superscript", "/length-long"])
+def test_a_content_length_python_does_not_read_leaves_the_page_judged_by_its_status(server: TrapServer, workdir: Path, path: str) -> None:
+    """A 200 whose Content-Length is ``²`` or 5,000 digits (``int`` refuses both) was
+    "could not be checked (ValueError ...)": it is a page that answered."""
+    Path("ch.md").write_text(chapter([server.url(path)]), encoding="utf-8")
+    code, document, err = check("--urls", "--allow-private", "--timeout", "2", "--cache-dir", "cache", "ch.md")
+    assert findings_by_url(document) == {} and code == 0, document
+
+
 def test_a_page_in_an_unknown_charset_is_read_anyway(server: TrapServer, workdir: Path) -> None:
     Path("ch.md").write_text(chapter([server.url("/charset-unknown")]), encoding="utf-8")
     code, document, err = check("--urls", "--allow-private", "--cache-dir", "cache", "ch.md")

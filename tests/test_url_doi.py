@@ -177,6 +177,16 @@ def test_answers_that_are_not_a_record_judge_nothing(resolver: TrapServer) -> No
     assert (code, findings(document), err) == (0, [], "")
 
 
+@pytest.mark.parametrize("year", ["\u00b2", "9" * 5000])
+def test_a_record_whose_year_is_no_number_python_reads_is_judged_without_it(resolver: TrapServer, year: str) -> None:
+    """A year of ``²`` (a digit to ``isdigit``) or of 5,000 digits made ``int`` raise,
+    and the whole record was dropped: a DOI of another work passed unjudged."""
+    resolver.dois["10.1000/soil"] = {**SOIL, "issued": {"date-parts": [[year]]}}
+    Path("ch.md").write_text(chapter('Smith, J. (2020). "Deep learning for cats." doi:10.1000/soil'), encoding="utf-8")
+    code, document, err = check_json("--urls", "ch.md")
+    assert [rule for rule, _ in findings(document)] == ["URL007"] and err == "", document
+
+
 def test_a_stored_record_that_is_not_one_is_a_miss(resolver: TrapServer) -> None:
     resolver.dois["10.1000/cats"] = CATS
     Path("ch.md").write_text(chapter('Smith, J. (2020). "Cooking with cats." doi:10.1000/cats'), encoding="utf-8")

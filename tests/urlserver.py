@@ -271,6 +271,9 @@ def hostile_routes(server: TrapServer) -> dict[str, Callable[[BaseHTTPRequestHan
         "/cookie-check": lambda r, h: server.send(r, 200, PAGE.format(title="Cookies", body=ARTICLE), h, headers={"Set-Cookie": "later=1; Path=/"}),
         "/auth": lambda r, h: server.send(r, 200, PAGE.format(title="Auth", body=ARTICLE), h),
         "/503-forever": lambda r, h: server.send(r, 503, "down", h, headers={"Retry-After": "999999"}),
+        "/503-superscript": lambda r, h: server.send(r, 503, "down", h, headers={"Retry-After": "\xb2"}),  # the byte 0xB2: "²", a digit to isdigit()
+        "/length-superscript": lambda r, h: odd_length(r, h, "\xb2"),
+        "/length-long": lambda r, h: odd_length(r, h, "9" * 5000),  # past the 4,300 digits int() reads
         "/charset-unknown": lambda r, h: server.send(r, 200, PAGE.format(title="Odd charset", body=ARTICLE), h, "text/html; charset=x-unknown"),
         "/early-hints": lambda r, h: early_hints(server, r, h),
         "/drip-headers": lambda r, h: drip_headers(server, r, h),
@@ -352,6 +355,17 @@ def fat_headers(request: BaseHTTPRequestHandler, head: bool) -> None:
     request.send_header("Content-Type", "text/html")
     request.send_header("Content-Length", "0")
     request.end_headers()
+
+
+def odd_length(request: BaseHTTPRequestHandler, head: bool, length: str) -> None:
+    """A page of bytes whose Content-Length is no number Python reads (``²``, 5,000 digits)."""
+    request.send_response(200)
+    request.send_header("Content-Type", "application/octet-stream")
+    request.send_header("Content-Length", length)
+    request.end_headers()
+    if not head:
+        request.wfile.write(b"bytes of no type")
+    request.close_connection = True
 
 
 def endless_chunk_size(server: TrapServer, request: BaseHTTPRequestHandler, head: bool) -> None:

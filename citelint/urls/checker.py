@@ -818,7 +818,7 @@ def _after_tries(tries: int, response: Any) -> str:
     said = f"after {tries} {'try' if tries == 1 else 'tries'}"
     asked = response.headers.get("Retry-After", "").strip()
     if tries <= RETRIES and asked:
-        return f"{said} (it asks to be tried again in {_short_text(asked)}{' s' if asked.isdigit() else ''})"
+        return f"{said} (it asks to be tried again in {_short_text(asked)}{' s' if _digits(asked) else ''})"
     return said
 
 
@@ -856,7 +856,7 @@ def _retry_after(response: Any) -> Optional[float]:
     value = response.headers.get("Retry-After", "").strip()
     if not value:
         return None
-    if value.isdigit():
+    if _digits(value):
         return min(float(value), RETRY_AFTER_CAP)
     import email.utils
 
@@ -865,6 +865,12 @@ def _retry_after(response: Any) -> Optional[float]:
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
     return min(max(0.0, when - time.time()), RETRY_AFTER_CAP)
+
+
+def _digits(text: str) -> bool:
+    """Whether a server's word is a number written in ASCII digits: ``isdigit`` alone
+    also takes ``²`` (a header's byte 0xB2), which ``float`` and ``int`` refuse."""
+    return text.isascii() and text.isdigit()
 
 
 def _reason(response: Any) -> str:

@@ -44,6 +44,7 @@ USER_AGENT = f"Mozilla/5.0 (compatible; citelint/{__version__}; reference checke
 ACCEPT = "text/html,application/xhtml+xml,*/*;q=0.8"  # what a link's check asks for
 READ_SIZE = 65536  # decoded bytes asked of urllib3 at a time (it decompresses no more than asked)
 REDIRECT_BODY_LIMIT = 64 * 1024  # a redirect's body is never used: read this much to reuse the connection
+LENGTH_DIGITS = 18  # digits of a Content-Length read, at most (a longer one declares no length worth reading)
 MAX_INTERIM_RESPONSES = 10  # 1xx answers (103 Early Hints) passed over before the real one
 CACHE_BUSY_TIMEOUT_S = 3.0  # how long the HTTP cache waits for another process's lock
 CACHE_PROBE_TIMEOUT_S = 1.0  # how long opening the HTTP cache waits before skipping a locked one
@@ -260,7 +261,8 @@ def _worth_reading(response: requests.Response) -> bool:
     if response.headers.get("Content-Type", "").lower().startswith(TEXT_TYPES):
         return True
     length = response.headers.get("Content-Length", "")
-    return length.isdigit() and int(length) <= BODY_LIMIT and "Transfer-Encoding" not in response.headers
+    declared = length.isascii() and length.isdigit() and len(length) <= LENGTH_DIGITS  # not ``²``, nor past int()'s 4,300 digits
+    return declared and int(length) <= BODY_LIMIT and "Transfer-Encoding" not in response.headers
 
 
 def _replace_body(response: requests.Response, limit: int, keep: bool = True) -> bool:
