@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from citelint.config import UrlSettings, compiled_url_excludes, url_excluded
 from citelint.urls.doi import REQUEST_HEADERS, answer_detail, is_doi_key, record_from_answer, resolver_url
-from citelint.urls.limits import BODY_LIMIT, BODY_MARGIN, MAX_REDIRECTS, RETRY_AFTER_CAP, TEXT_TYPES
+from citelint.urls.limits import BODY_LIMIT, BODY_MARGIN, MAX_REDIRECTS, RETRY_AFTER_CAP, TEXT_TYPES, is_number
 from citelint.urls.policy import AddressPolicy, AddressRefused, HostNotFound, ResolveFailed, Resolver, literal_host_refused, system_resolver
 from citelint.urls.store import Verdict, VerdictStore
 
@@ -818,7 +818,7 @@ def _after_tries(tries: int, response: Any) -> str:
     said = f"after {tries} {'try' if tries == 1 else 'tries'}"
     asked = response.headers.get("Retry-After", "").strip()
     if tries <= RETRIES and asked:
-        return f"{said} (it asks to be tried again in {_short_text(asked)}{' s' if _digits(asked) else ''})"
+        return f"{said} (it asks to be tried again in {_short_text(asked)}{' s' if is_number(asked) else ''})"
     return said
 
 
@@ -856,7 +856,7 @@ def _retry_after(response: Any) -> Optional[float]:
     value = response.headers.get("Retry-After", "").strip()
     if not value:
         return None
-    if _digits(value):
+    if is_number(value):
         return min(float(value), RETRY_AFTER_CAP)
     import email.utils
 
@@ -865,12 +865,6 @@ def _retry_after(response: Any) -> Optional[float]:
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
     return min(max(0.0, when - time.time()), RETRY_AFTER_CAP)
-
-
-def _digits(text: str) -> bool:
-    """Whether a server's word is a number written in ASCII digits: ``isdigit`` alone
-    also takes ``²`` (a header's byte 0xB2), which ``float`` and ``int`` refuse."""
-    return text.isascii() and text.isdigit()
 
 
 def _reason(response: Any) -> str:

@@ -23,6 +23,8 @@ import re
 from typing import Iterable, NamedTuple, Optional
 from urllib.parse import quote, urlsplit
 
+from citelint.urls.limits import is_number
+
 
 CSL_JSON = "application/vnd.citationstyles.csl+json"
 REQUEST_HEADERS = {"Accept": CSL_JSON}
@@ -218,7 +220,7 @@ def _years(item: dict) -> tuple[int, ...]:  # type: ignore[type-arg]
         value = item.get(field)
         parts = value.get("date-parts") if isinstance(value, dict) else None
         first = parts[0][0] if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0] else None
-        if isinstance(first, str) and first.isascii() and first.isdigit() and len(first) <= 4:  # a year: not ``²``, nor 5,000 digits (int() refuses both)
+        if isinstance(first, str) and is_number(first, 4):  # a year
             first = int(first)
         if type(first) is int and 1000 <= first <= 9999 and first not in years:
             years.append(first)

@@ -37,7 +37,7 @@ from urllib3.util import connection as urllib3_connection
 from citelint.version import __version__
 from citelint.cache import make_cache_folder, switch_to_wal
 from citelint.urls.http_cache import Entry, give_back_free_pages, pack, unpack, write_entries
-from citelint.urls.limits import BODY_LIMIT, BODY_MARGIN, HEADER_LIMIT, MAX_REDIRECTS, TEXT_TYPES
+from citelint.urls.limits import BODY_LIMIT, BODY_MARGIN, HEADER_LIMIT, MAX_REDIRECTS, TEXT_TYPES, is_number
 from citelint.urls.policy import AddressPolicy, ResolveFailed
 
 USER_AGENT = f"Mozilla/5.0 (compatible; citelint/{__version__}; reference checker)"
@@ -261,7 +261,7 @@ def _worth_reading(response: requests.Response) -> bool:
     if response.headers.get("Content-Type", "").lower().startswith(TEXT_TYPES):
         return True
     length = response.headers.get("Content-Length", "")
-    declared = length.isascii() and length.isdigit() and len(length) <= LENGTH_DIGITS  # not ``²``, nor past int()'s 4,300 digits
+    declared = is_number(length, LENGTH_DIGITS)
     return declared and int(length) <= BODY_LIMIT and "Transfer-Encoding" not in response.headers
 
 
