@@ -307,13 +307,18 @@ def endless_chunked(server: TrapServer, request: BaseHTTPRequestHandler, head: b
     if head:
         return
     chunk = b"<p>" + b"x" * 65529 + b"</p>"
-    framed = b"%x\r\n%s\r\n" % (len(chunk), chunk)
+    _write_repeatedly(server, request, b"%x\r\n%s\r\n" % (len(chunk), chunk), ENDLESS_LIMIT // len(chunk))
+
+
+def _write_repeatedly(server: TrapServer, request: BaseHTTPRequestHandler, piece: bytes, times: int) -> None:
+    """Write ``piece`` ``times`` times, stopping when the server stops, after a
+    minute or when the client goes: every endless answer here is bounded."""
     stop_at = time.monotonic() + 60
     try:
-        for _ in range(ENDLESS_LIMIT // len(chunk)):
+        for _ in range(times):
             if server.stop.is_set() or time.monotonic() > stop_at:
                 break
-            request.wfile.write(framed)
+            request.wfile.write(piece)
     except OSError:
         pass
     request.close_connection = True
@@ -376,15 +381,7 @@ def endless_chunk_size(server: TrapServer, request: BaseHTTPRequestHandler, head
     request.send_header("Transfer-Encoding", "chunked")
     request.end_headers()
     digits = b"f" * 65536
-    stop_at = time.monotonic() + 60
-    try:
-        for _ in range(ENDLESS_LIMIT // len(digits)):
-            if server.stop.is_set() or time.monotonic() > stop_at:
-                break
-            request.wfile.write(digits)
-    except OSError:
-        pass
-    request.close_connection = True
+    _write_repeatedly(server, request, digits, ENDLESS_LIMIT // len(digits))
 
 
 def early_hints(server: TrapServer, request: BaseHTTPRequestHandler, head: bool) -> None:
