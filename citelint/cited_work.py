@@ -30,7 +30,7 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple, Optional
 
-from citelint.patterns import TITLE, YEAR, iter_dois, iter_urls, normalise_url
+from citelint.patterns import TITLE, YEAR, entry_urls, iter_dois, normalise_url
 from citelint.text_folding import NOT_WORD, ascii_folded
 
 MAX_ENTRY = 4000
@@ -323,7 +323,7 @@ def _links(reader: _Reader) -> tuple[str, str, list[_Span]]:
     text = reader.text
     url = doi = ""
     link_titles: list[_Span] = []
-    for found in iter_urls(text):
+    for found in entry_urls(text):
         opening = _markdown_link_text(text, found.start)
         if opening is not None:
             link_titles.append(opening)

@@ -22,6 +22,7 @@ balancing is a single pass in Python.
 """
 
 import re
+from functools import lru_cache
 from typing import Iterator, NamedTuple
 from urllib.parse import unquote
 
@@ -85,9 +86,17 @@ def iter_urls(text: str) -> Iterator[Found]:
         yield Found(url, match.start())
 
 
+@lru_cache(maxsize=256)
+def entry_urls(text: str) -> tuple[Found, ...]:
+    """``iter_urls`` of a reference entry's text, kept for the last entries read: the
+    reference list reads them (``find_urls``) and CIT014's reading of the entry's
+    fields again (``cited_work``), a chapter's entries apart."""
+    return tuple(iter_urls(text))
+
+
 def find_urls(text: str) -> tuple[str, ...]:
-    """The http(s) URLs of ``text``, read whole."""
-    return tuple(found.text for found in iter_urls(text))
+    """The http(s) URLs of a reference entry's ``text``, read whole."""
+    return tuple(found.text for found in entry_urls(text))
 
 
 def iter_dois(text: str) -> Iterator[Found]:
@@ -128,9 +137,11 @@ def without_links(text: str) -> str:
     return "".join(chars)
 
 
+@lru_cache(maxsize=1024)
 def normalise_url(url: str) -> str:
     """The comparable form of a URL: no scheme, ``www.``, fragment or trailing slash;
-    host in lower case. Empty when the URL has no host."""
+    host in lower case. Empty when the URL has no host. Kept for the last URLs read:
+    a chapter's entries are keyed by CIT007 and then for CIT014 (``cited_work``)."""
     doi = DOI.fullmatch(url)
     if doi:
         return "doi:" + _decoded(doi, doi.group(1)).casefold()

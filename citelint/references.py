@@ -553,8 +553,8 @@ def _next_bar(line: str, position: int) -> int:
     return bar
 
 
-def _read_row(document: Document, line: int, table: _Table) -> tuple[Optional[int], Optional[Span], int, str]:
-    """A table row as an entry: the number cell as its label, the other cells as its text."""
+def _read_row(document: Document, line: int, table: _Table) -> tuple[Optional[int], Optional[Span], int, str, str]:
+    """A table row as an entry (``_read_entry``): the number cell as its label, the other cells as its text."""
     text = document.lines[line]
     cells = _cells(text)
     label: Optional[int] = None
@@ -569,7 +569,7 @@ def _read_row(document: Document, line: int, table: _Table) -> tuple[Optional[in
             span = Span(document.offset(line, at + number.start(1)), document.offset(line, at + number.end(1)))
     rest = " ".join(cell.strip() for place, (cell, _) in enumerate(cells) if place != column and cell.strip())
     start_column = len(text) - len(text.lstrip(" \t"))
-    return label, span, document.offset(line, start_column), rest
+    return label, span, document.offset(line, start_column), rest, TABLE_ROW
 
 
 # -- unheaded trailing block ---------------------------------------------------
@@ -661,14 +661,13 @@ def _numbered(
     pieces: list[_Piece],
 ) -> ReferenceList:
     read = [_read_row(document, piece.first, piece.table) if piece.table else _read_entry(document, piece.first, piece.last) for piece in pieces]
-    labels = [label for label, _, _, _ in read]
+    labels = [label for label, _, _, _, _ in read]
     lazy = len(labels) > 1 and all(label == 1 for label in labels)
     entries = []
-    for position, ((label, span, start, text), (first_line, last_line, table)) in enumerate(zip(read, pieces), start=1):
+    for position, ((label, span, start, text, form), (first_line, last_line, _)) in enumerate(zip(read, pieces), start=1):
         if lazy:
             label, span = None, None
         number = position if label is None else label
-        form = TABLE_ROW if table else entry_prefix(document.lines[first_line])[1]
         entries.append(Entry(number, position, label, span, first_line, last_line, start, text, find_urls(text), find_dois(text), form))
     return ReferenceList(heading, first, last, tuple(entries), lazy)
 
@@ -697,8 +696,8 @@ def _label_of(line: str) -> tuple[int, "Optional[re.Match[str]]", str]:
     return column, None, LINE
 
 
-def _read_entry(document: Document, first: int, last: int) -> tuple[Optional[int], Optional[Span], int, str]:
-    """The label, the label's digits, the start offset and the text of an entry."""
+def _read_entry(document: Document, first: int, last: int) -> tuple[Optional[int], Optional[Span], int, str, str]:
+    """The label, the label's digits, the start offset, the text of an entry and how it is written."""
     line = document.lines[first]
     column, found, form = _label_of(line)
     label: Optional[int] = None
@@ -710,7 +709,7 @@ def _read_entry(document: Document, first: int, last: int) -> tuple[Optional[int
     start_column = len(line) - len(line[column:].lstrip(" \t"))
     parts = [line[text_column:]] + [document.lines[number] for number in range(first + 1, last + 1)]
     text = " ".join(part.strip() for part in parts if part.strip())
-    return label, span, document.offset(first, start_column), text
+    return label, span, document.offset(first, start_column), text, form
 
 
 def _lines_text(document: Document, first: int, last: int) -> str:

@@ -34,6 +34,7 @@ The deal was signed in 2023. [CITATION 1]
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Iterator, Optional
 
 from citelint.catalog import rule
@@ -44,6 +45,7 @@ from citelint.markers import Marker
 
 RULE = rule("CIT006")
 FOLLOWING_PUNCTUATION = ".,;:!?"
+_FOLLOWING_CHARACTERS = frozenset(FOLLOWING_PUNCTUATION)  # one character each (``in`` a string would match "" too)
 SENTENCE_END = ".!?"
 CLOSERS = "\"')]\u201d\u2019*_"
 _HEADING = KIND_CODES["heading"]
@@ -51,20 +53,33 @@ _CONTAINER_PREFIX = re.compile(r"[ \t>\d.)*+-]*")  # every character a line's qu
 
 
 def check(chapter: Chapter) -> Iterator[Diagnostic]:
+    # Asked for every marker (a book has ~100 a chapter): the lookups a marker needs are
+    # made here once, and a marker that passes them all (most) costs no further call.
+    document = chapter.document
+    text = document.text
+    line_starts, line_block = document.line_starts, document.line_block
+    kinds, firsts = document.blocks.kind, document.blocks.first
+    listed = chapter.references
+    first_listed, last_listed = (listed.first_line, listed.last_line) if listed is not None else (-1, -2)
+    after = chapter.settings.placement == "after"
+    prefix = _CONTAINER_PREFIX.fullmatch
     for marker in chapter.markers:
-        if not marker.cites:
-            continue
-        reason = _misplacement(chapter, marker)
+        if not marker.numbers:
+            continue  # ``cites``
+        line = bisect_right(line_starts, marker.start) - 1  # ``line_of``
+        index = line_block[line]
+        in_heading = index >= 0 and kinds[index] == _HEADING
+        if not in_heading and not first_listed <= line <= last_listed and after and text[marker.end : marker.end + 1] not in _FOLLOWING_CHARACTERS:
+            if index < 0 or line != firsts[index] or prefix(text, line_starts[line], marker.start) is None:
+                continue  # in the prose after words of its paragraph, before no punctuation (``_begins_paragraph``)
+        reason = _misplacement(chapter, marker, line, index, in_heading)
         if reason:
             yield chapter.finding(RULE, marker.start, marker.end, f"{marker.shown} {reason}")
 
 
-def _misplacement(chapter: Chapter, marker: Marker) -> Optional[str]:
-    # Asked for every marker: the line is found once, the block read from its arrays.
+def _misplacement(chapter: Chapter, marker: Marker, line: int, index: int, in_heading: bool) -> Optional[str]:
+    """``line``: the marker's; ``index``: its block's (-1: none)."""
     document = chapter.document
-    line = document.line_of(marker.start)
-    index = document.line_block[line]
-    in_heading = index >= 0 and document.blocks.kind[index] == _HEADING
     if not in_heading and chapter.references is not None and chapter.references.holds_line(line):  # ``in_reference_list``, its line known
         return "is inside the reference list, where it cites nothing; remove it"
     if in_heading:
