@@ -82,9 +82,18 @@ class Blocks(Sequence[LeafBlock]):
     def of_kind(self, kind: str, last_first: bool = False) -> Iterator[LeafBlock]:
         """The blocks of one kind, in order (``last_first``: from the end), read from the
         kinds: no other block is made, and none is held."""
-        code, kinds = KIND_CODES[kind], self.kind
-        indexes = range(len(kinds) - 1, -1, -1) if last_first else range(len(kinds))
-        return (self[index] for index in indexes if kinds[index] == code)
+        return self._found(KIND_CODES[kind], last_first)
+
+    def _found(self, code: int, last_first: bool) -> Iterator[LeafBlock]:
+        """The blocks of kind ``code``, each found by a search of the kinds' bytes (one
+        a block): no Python step for a block of another kind (a chapter has few headings)."""
+        kinds, wanted = self.kind.tobytes(), bytes((code,))
+        index = len(kinds) if last_first else -1
+        while True:
+            index = kinds.rfind(wanted, 0, index) if last_first else kinds.find(wanted, index + 1)
+            if index < 0:
+                return
+            yield self[index]
 
     def append(self, block: LeafBlock) -> None:
         self.add(KIND_CODES[block.kind], block.first_line, block.last_line, block.level, -1 if block.item is None else block.item, block.quoted)

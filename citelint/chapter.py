@@ -272,8 +272,6 @@ class _Definitions(NamedTuple):
     def of(cls, document: Document, references: Optional[ReferenceList]) -> "_Definitions":
         starts: list[int] = []
         ends: list[int] = []
-        if "]:" not in document.text:
-            return cls(starts, ends)
         line_starts = document.line_starts
         for block in document.blocks.of_kind("ref_def"):
             if references is not None and references.first_line <= block.first_line <= references.last_line:
