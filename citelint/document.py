@@ -9,6 +9,8 @@ computed once here and edits are mapped back to the source by line and column.
 import re
 from array import array
 from bisect import bisect_right
+from itertools import accumulate, islice, repeat
+from operator import add
 from typing import NamedTuple, Optional, Sequence
 
 from citelint.block_scanner import parse_structure
@@ -85,13 +87,16 @@ class Document:
         self.plain_text = plain_text
         self.has_bom = source.startswith(BOM)
         body = source[1:] if self.has_bom else source
-        self.text = _LINE_ENDING.sub("\n", body)
-        self.line_starts = _line_starts(self.text)
-        lines = Lines(self.text, self.line_starts)  # sliced when asked for: a list costs ~50 bytes a line
+        self.text = _LINE_ENDING.sub("\n", body) if "\r" in body else body
         ordinary = len(self.text) < COMPACT_FROM
-        if ordinary and len(self.line_starts) * HELD_LINE_BYTES < len(self.text):
-            lines.materialize()  # an ordinary chapter: held once, read often, as the list itself (no call a line)
-        self.lines: Sequence[str] = lines if lines.made is None else lines.made
+        self.lines: Sequence[str]
+        if ordinary and (self.text.count("\n") + 1) * HELD_LINE_BYTES < len(self.text):
+            # an ordinary chapter: its lines held once, read often, as the list itself (no call a line)
+            self.lines = self.text.split("\n")
+            self.line_starts = _starts_of(self.lines)
+        else:
+            self.line_starts = _line_starts(self.text)
+            self.lines = Lines(self.text, self.line_starts)  # sliced when asked for: a list costs ~50 bytes a line
         self.front_matter_end = _front_matter_end(self.lines)
         self.plain = _is_plain_text(self.lines, self.front_matter_end)
         structure = parse_structure(self._parse_input())
@@ -260,10 +265,14 @@ class Document:
                 blocks.make_heading(index, PSEUDO_HEADING_LEVEL, firsts[index])
 
     def _index_lines(self) -> "array[int]":
-        index = array("q", [-1]) * len(self.lines)
-        for number, block in enumerate(self.blocks):
-            for line in range(block.first_line, min(block.last_line, len(self.lines) - 1) + 1):
-                index[line] = number
+        count = len(self.lines)
+        index = array("q", [-1]) * count
+        for number, (first, last) in enumerate(zip(self.blocks.first, self.blocks.last)):  # the arrays: no block made
+            if first == last and first < count:
+                index[first] = number  # most blocks: one line
+            elif first < count:
+                last = min(last, count - 1)
+                index[first : last + 1] = array("q", [number]) * (last + 1 - first)
         return index
 
     def _code_block_spans(self) -> list[Span]:
@@ -338,6 +347,12 @@ def _nth_line_start(text: str, line: int) -> int:
     for _ in range(line):
         position = text.index("\n", position) + 1
     return position
+
+
+def _starts_of(lines: list[str]) -> "array[int]":
+    """``_line_starts`` of the text these are the lines of: each line's start the one
+    before's, its length and its newline on, summed in C rather than found a line at a time."""
+    return array("q", accumulate(map(add, map(len, islice(lines, len(lines) - 1)), repeat(1)), initial=0))
 
 
 def _line_starts(text: str) -> "array[int]":
