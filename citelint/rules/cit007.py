@@ -61,8 +61,8 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
     first_with_key: dict[str, Entry] = {}
     for entry in chapter.references.entries:
         keys = entry_keys(entry)
-        earlier = next((first_with_key[key] for key in sorted(keys) if key in first_with_key), None)
-        if earlier is not None:
+        if not first_with_key.keys().isdisjoint(keys):  # (most entries share no key: nothing sorted)
+            earlier = next(first_with_key[key] for key in sorted(keys) if key in first_with_key)
             start, end = chapter.line_span(entry.first_line, entry.start)
             message = (
                 f"reference {entry.number} duplicates reference {earlier.number}; "
