@@ -8,7 +8,7 @@ import click
 
 from citelint.config import Settings
 from citelint.console import EXIT_ERROR, report_errors, settings_or_exit, warn
-from citelint.diagnostics import printable
+from citelint.diagnostics import line_start, printable
 
 @click.command("book")
 @click.argument("paths", nargs=-1, type=click.Path())
@@ -34,9 +34,9 @@ def book(ctx: click.Context, paths: tuple[str, ...], config_file: Optional[str],
     if not quiet:
         listed = f" ({printable(order.listed_in)})" if order.listed_in and order.listed_in not in order.source else ""
         count = f"{len(order.chapters)} chapter{'' if len(order.chapters) == 1 else 's'}"
-        click.echo(f"Book order from {order.source}{listed}: {count}")
+        click.echo(f"Book order from {printable(order.source)}{listed}: {count}")
     for chapter in order.chapters:
-        click.echo(printable(chapter))
+        click.echo(line_start(chapter))  # a name that begins with `::` is no workflow command
     report_errors(list(order.problems), list(order.notes) if not quiet else [])
     ctx.exit(EXIT_ERROR if order.problems else 0)
 

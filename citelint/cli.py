@@ -11,7 +11,7 @@ import click
 from citelint.check_options import CHECK_OPTIONS, CONFIG, IGNORE, MIN_TIMEOUT, SELECT, STDIN_NAME, CheckOption, path_problem, selectors, usage_problem
 from citelint.config import MAX_TIMEOUT
 from citelint.console import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, last_resort, report_errors, settings_or_exit
-from citelint.diagnostics import printable
+from citelint.diagnostics import line_start, printable
 from citelint.version import __version__
 
 if TYPE_CHECKING:
@@ -264,14 +264,14 @@ def fix(
     for report in outcome.reports:  # paths are shown escaped; a diff's body is the chapter's own text
         piped = report.text is not None
         if report.refused:
-            click.echo(f"{report.path}: not fixed: {printable(report.refused)}", err=piped)
+            click.echo(f"{line_start(report.path)}: not fixed: {printable(report.refused)}", err=piped)
         elif report.diff and diff:
             click.echo(report.diff, nl=False)
         elif report.changed and not quiet:
             would = "would be fixed: " if (diff or check_only) else ""
-            click.echo(f"{report.path}: {would}{printable(report.summary)}", err=piped)
+            click.echo(f"{line_start(report.path)}: {would}{printable(report.summary)}", err=piped)
         if report.note and not report.refused and not quiet:
-            click.echo(f"{report.path}: {printable(report.note)}", err=bool(diff) or piped)
+            click.echo(f"{line_start(report.path)}: {printable(report.note)}", err=bool(diff) or piped)
         if report.text is not None and not (diff or check_only):
             _write_bytes(report.text.encode("utf-8"))
     if outcome.unread_stdin is not None and not (diff or check_only):

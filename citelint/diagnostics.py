@@ -107,10 +107,22 @@ def printable(text: str) -> str:
     (``\\n``, ``\\x1b``, ``\\xff``) and bidirectional controls and line separators
     shown as ``<U+202E>``: one finding stays one line, and nothing quoted from a
     file, its name or a server can send escape sequences to a terminal, reorder
-    what is shown around it, or fail to encode. Every report and every line on
-    standard error passes what it quotes through here; applying it twice changes
-    nothing more."""
+    what is shown around it, or fail to encode. ``##[`` is shown as ``##\\[``:
+    GitHub's runner takes ``##[command]`` anywhere in a log line for a workflow
+    command (``##[error]``, ``##[stop-commands]``: a fake failure, or the job's real
+    annotations silenced). Every report and every line on standard error passes
+    what it quotes through here; applying it twice changes nothing more."""
+    if "##[" in text:
+        text = text.replace("##[", "##\\[")
     return text if text.isprintable() else _unprintable().sub(_escape, text)
+
+
+def line_start(path: str) -> str:
+    """``printable(path)`` for a path that begins a line of output (``path:3:1: …``),
+    with ``./`` before a path that begins with ``::`` (after blanks): GitHub's runner
+    takes such a line for a workflow command (``::error::``, ``::stop-commands::``)."""
+    shown = printable(path)
+    return f"./{shown}" if shown.lstrip().startswith("::") else shown
 
 
 @lru_cache(maxsize=1)

@@ -256,3 +256,65 @@ def test_rdjson(book: Path) -> None:
     texts = [s["text"] for d in document["diagnostics"] for s in d.get("suggestions", [])]
     assert '1. "B\u202e\u2066" P, 2021. https://example.com/b' in texts
     assert "\\u202e\\u2066" in result.stdout
+
+
+# GitHub's runner reads `##[command]` anywhere in a log line, and `::command::` at a
+# line's start (after blanks), as workflow commands: a chapter's text, its name or a
+# server's words must not raise a fake failure or silence the job's annotations.
+COMMAND_NAME = "::warning::x.md"
+COMMAND_CHAPTER = (
+    "A claim. [CITATION 2] Another. [CITATION 1]\n\n## References\n\n"
+    '1. "A" P, 2020. https:/##[error]boom\n'
+    '2. "B" P, 2021. https://example.com/b ##[stop-commands]token\n'
+)
+OUR_COMMANDS = ("::error ", "::warning ", "::notice ")
+
+
+@pytest.fixture
+def commanding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / COMMAND_NAME).write_text(COMMAND_CHAPTER, encoding="utf-8")
+    return tmp_path
+
+
+def assert_no_workflow_command(output: str, fmt: str = "text") -> None:
+    for line in output.splitlines():
+        assert "##[" not in line, line
+        if line.lstrip().startswith("::"):
+            assert fmt == "github" and line.startswith(OUR_COMMANDS), line
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "gitlab", "junit", "rdjson", "statistics"])
+def test_workflow_commands_in_a_chapter_or_its_name_stay_text(commanding: Path, fmt: str) -> None:
+    chosen = ["--statistics"] if fmt == "statistics" else ["--format", fmt]
+    result = CliRunner().invoke(main, ["check", "--no-cache", *chosen, "."])
+    assert result.exit_code == 1, result.output
+    assert_no_workflow_command(result.stdout, fmt)
+    assert_no_workflow_command(result.stderr)
+    if fmt == "text":
+        assert "./::warning::x.md:5:1: CIT008" in result.stdout
+        assert "`https:/##\\[error]boom`" in result.stdout  # shown, with its `[` escaped
+    if fmt == "github":
+        assert "file=%3A%3Awarning%3A%3Ax.md," in result.stdout
+    if fmt == "json":  # a fix's edits stay exact: the escape decodes to the text
+        edits = [edit["content"] for item in json.loads(result.stdout)["diagnostics"] if item["fix"] for edit in item["fix"]["edits"]]
+        assert '2. "A" P, 2020. https:/##[error]boom' in edits
+
+
+def test_fix_says_what_it_did_under_a_commanding_name(commanding: Path) -> None:
+    result = CliRunner().invoke(main, ["fix", COMMAND_NAME])
+    assert result.stdout.startswith("./::warning::x.md: renumbered 2 markers"), result.output
+    assert_no_workflow_command(result.stdout)
+
+
+def test_printable_escapes_the_legacy_command_prefix_once() -> None:
+    assert printable("a ##[error]b ##[x") == "a ##\\[error]b ##\\[x"
+    assert printable(printable("a ##[error]b")) == printable("a ##[error]b")
+
+
+def test_the_book_order_lists_a_commanding_name_as_text(commanding: Path) -> None:
+    result = CliRunner().invoke(main, ["book"])
+    assert result.exit_code == 0, result.output
+    assert "./::warning::x.md" in result.stdout.splitlines()
+    assert_no_workflow_command(result.stdout)

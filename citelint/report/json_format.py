@@ -23,8 +23,12 @@ def _encode(item: Any) -> str:
     """``item`` as compact JSON in which no character can reorder or break the
     line on a terminal: bidirectional controls and line separators left in a
     string (a fix's exact text) are written as ``\\u202e`` escapes, which decode
-    to the very same text. (The encoder escapes control characters itself.)"""
+    to the very same text, and so is the ``[`` of ``##[``, which GitHub's runner takes
+    for a workflow command anywhere in a log line (``diagnostics.printable``). (The
+    encoder escapes control characters itself.)"""
     encoded = _encode_raw(item)
+    if "##[" in encoded:  # only ever inside a string: JSON writes no `#` of its own
+        encoded = encoded.replace("##[", "##\\u005b")
     if encoded.isascii():
         return encoded
     return _bidi().sub(lambda match: f"\\u{ord(match.group()):04x}", encoded)

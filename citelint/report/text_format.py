@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from citelint.diagnostics import Severity, printable
+from citelint.diagnostics import Severity, line_start, printable
 from citelint.report import Run
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
@@ -34,7 +34,7 @@ def chunks(run: Run) -> Iterator[str]:
         code = diagnostic.code
         if run.color:
             code = f"\x1b[1;{_COLORS[diagnostic.severity]}m{code}\x1b[0m"
-        path, message = printable(diagnostic.path), printable(diagnostic.message)
+        path, message = line_start(diagnostic.path), printable(diagnostic.message)
         yield f"{path}:{diagnostic.line}:{diagnostic.column}: {code} {message}\n"
     if not run.quiet:
         yield summary(run) + "\n"
