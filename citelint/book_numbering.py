@@ -735,6 +735,15 @@ def findings_of_files(
     return book_findings([item for item in read if item is not None])
 
 
+def numbers_in_use(summaries: Iterable[FileSummary], settings: Settings) -> set[int]:
+    """Every number a book's entries have (``Listed.number``) or its markers cite,
+    the files' summaries in book order: a new reference takes a number past them
+    all (the editor's completion), not one another chapter's source has."""
+    book = Book([("", summary, Selection(settings, (), None)) for summary in summaries])
+    cited = {number for place in book.chapters for mark in (*place.chapter.citations(), *place.chapter.cross_references()) for number in mark.numbers}
+    return set(book.by_number) | cited
+
+
 def _summarised(path: str, shown: str, summary: FileSummary, settings: Settings) -> tuple[str, FileSummary, Selection]:
     """A file as its summary has it, with its selection (its comments as kept)."""
     return shown, summary, _excluded_or(Selection(settings, project_names(settings, path), suppressions_of(summary.directives)), path, settings)

@@ -13,7 +13,7 @@ import lsprotocol.types as lsp
 import pytest
 
 import helpers
-from test_server import WAIT, Session, apply, run_session
+from test_server import WAIT, Session, apply, pos, run_session
 
 CONFIG = '[tool.citelint]\nnumbering = "book"\nchapters = ["ch1.md", "ch2.md"]\nbibliography = "refs.md"\n'
 CH1 = "# One\n\nFirst [CITATION 2]. Then [CITATION 1].\n"
@@ -104,6 +104,31 @@ FIX_CH1 = (
     '1. "Alpha Work Title." 2001. https://example.org/a\n2. "Beta Work Title." 2002. https://example.org/b\n'
 )
 FIX_CH2 = '# Two\n\nLater [CITATION 1] and [CITATION 3].\n\n## References\n\n3. "Gamma Work Title." 2003. https://example.org/c\n'
+
+
+def test_completion_offers_the_next_number_the_book_does_not_use(tmp_path: Path, monkeypatch: Any) -> None:
+    """ch1 cites 1 and 2; 3 is ch2's source. A new reference typed in ch1 takes 4:
+    the chapter's next number, 3, would cite ch2's source without a word. With a
+    chapter of the book unreadable, no number is offered as new."""
+    write_book(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    typed_at = CH1.index("\n", CH1.index("Then"))
+    typing = CH1[:typed_at] + " More [CITATION " + CH1[typed_at:]
+
+    async def scenario(session: Session) -> None:
+        ch1 = (tmp_path / "ch1.md").as_uri()
+        session.open(ch1, CH1)
+        await session.wait_for(ch1, lambda found: bool(found))
+        session.change_all(ch1, typing, 2)
+        at = pos(typing, typed_at + len(" More [CITATION "), session.encoding)
+        completion = await session.client.text_document_completion_async(lsp.CompletionParams(lsp.TextDocumentIdentifier(ch1), at))
+        new = [item for item in completion.items if "new reference" in (item.detail or "")]
+        assert [item.label for item in new] == ["4"]
+        (tmp_path / "ch2.md").write_bytes(b"\xff\xfe not text \x00")  # ch2 cannot be read: what it uses is unknown
+        completion = await session.client.text_document_completion_async(lsp.CompletionParams(lsp.TextDocumentIdentifier(ch1), at))
+        assert not [item for item in (completion.items if completion else []) if "new reference" in (item.detail or "")]
+
+    run_session(scenario, cwd=tmp_path)
 
 
 def write_fix_book(root: Path, texts: dict[str, str]) -> None:

@@ -49,6 +49,9 @@ class OpenBook:
     def fix(self, view: ChapterView) -> Fixed:
         return self.book.fix(view.path, view.text, view.settings, self.open_texts(), view.index.encoding)
 
+    def numbers_in_use(self, view: ChapterView) -> Optional[set[int]]:
+        return self.book.numbers_in_use(view, self.open_texts())
+
 
 class _Read(NamedTuple):
     """What the checks across files read of one file, from one parse of one text."""
@@ -79,23 +82,46 @@ class EditorBook:
     def _book_wide(self, view: ChapterView, open_texts: Mapping[str, str]) -> list[Diagnostic]:
         """The book-wide findings at the chapter; none when the file is not a
         chapter of the book (``check`` judges it no more)."""
-        from citelint.book_numbering import book_files, findings_of_files, summary_of
+        from citelint.book_numbering import findings_of_files
+
+        files = self._summaries(view, open_texts)
+        if files is None:
+            return []
+        texts = {**open_texts, real_path(view.path): view.chapter.document.text}
+        found = findings_of_files([(file, file, summary) for file, summary in files], view.settings, text_of=lambda file: texts.get(real_path(file)))
+        return [finding for finding in found if finding.path == view.path]
+
+    def numbers_in_use(self, view: ChapterView, open_texts: Mapping[str, str]) -> Optional[set[int]]:
+        """With book numbering, every number the chapter's book uses (``book_numbering.
+        numbers_in_use``), its open chapters as the editor has them; None when the
+        file is not a chapter of the book, or one of its chapters cannot be read
+        (what it uses is then not known)."""
+        from citelint.book_numbering import numbers_in_use
+
+        files = self._summaries(view, open_texts)
+        if files is None or any(summary is None for _, summary in files):
+            return None
+        return numbers_in_use([summary for _, summary in files if summary is not None], view.settings)
+
+    def _summaries(self, view: ChapterView, open_texts: Mapping[str, str]) -> Optional[list[tuple[str, Optional["FileSummary"]]]]:
+        """Each file of the chapter's book (book numbering) in book order, with what the
+        book-wide rules read of it (None: it could not be read); the chapter itself as
+        the view has it. None when the file is not a chapter of its book."""
+        from citelint.book_numbering import book_files, summary_of
 
         path, settings = view.path, view.settings
         book = book_files((path,), settings)
         here = real_path(path)
         if here not in {real_path(file) for file in book.files}:
-            return []
-        texts = {**open_texts, here: view.chapter.document.text}
-        files = []
+            return None
+        files: list[tuple[str, Optional["FileSummary"]]] = []
         for file in book.files:
             if real_path(file) == here:
-                files.append((path, path, summary_of(view.chapter)))
+                files.append((path, summary_of(view.chapter)))
             else:
-                read = self._read(file, settings, texts.get(real_path(file)))
-                files.append((file, file, read.summary if read is not None else None))
-        found = findings_of_files(files, settings, text_of=lambda file: texts.get(real_path(file)))
-        return [finding for finding in found if finding.path == path]
+                read = self._read(file, settings, open_texts.get(real_path(file)))
+                files.append((file, read.summary if read is not None else None))
+        return files
 
     def _inconsistent(self, view: ChapterView, open_texts: Mapping[str, str]) -> list[Diagnostic]:
         """CIT014 at the chapter: its entries compared with those of the files a

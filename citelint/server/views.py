@@ -94,6 +94,9 @@ class Book(Protocol):
     def fix(self, view: "ChapterView") -> Fixed:
         """``citelint fix`` of the whole book, the chapter's text as the view's."""
 
+    def numbers_in_use(self, view: "ChapterView") -> Optional[set[int]]:
+        """With book numbering, every number the book uses; None when not known."""
+
 
 class Refused(Exception):
     """A request that cannot be done as asked; the message says why."""
@@ -350,7 +353,9 @@ class ChapterView:
 
     def completions(self, position: Position) -> list[Completion]:
         """After ``[CITATION `` (or a comma in a marker): the next unused number, and
-        the entries of the reference list with their titles."""
+        the entries of the reference list with their titles. With book numbering the
+        next number unused in the whole book (a number past the chapter's may be
+        another chapter's source), or none when the book cannot be read."""
         offset = self._offset(position)
         line_start = self.document.line_starts[self.document.line_of(offset)]
         before = self.document.text[max(line_start, offset - 200) : offset]
@@ -359,11 +364,16 @@ class ChapterView:
         part = self._part_at(offset)
         entries = part.references.entries if part.references is not None else ()
         used = {number for marker in part.markers for number in marker.numbers} | {entry.number for entry in entries}
-        following = max(used, default=0) + 1
         items = [
             Completion(entry.number, _title(entry.text), shorten(entry.text, 200), f"{entry.number:09d}")
             for entry in entries
         ]
+        if self.settings.numbering == "book":
+            in_book = self.book.numbers_in_use(self) if self.book is not None else None
+            if in_book is None:
+                return items  # which numbers the other chapters use is not known: none is offered as new
+            used |= in_book
+        following = max(used, default=0) + 1
         items.append(Completion(following, "a new reference: the next unused number", "no entry yet: add it to the reference list", f"{following:09d}"))
         return items
 
