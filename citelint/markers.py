@@ -534,6 +534,9 @@ _SUPERSCRIPT_NUMBER = "[" + _SUPERSCRIPT_DIGITS[1:] + "][" + _SUPERSCRIPT_DIGITS
 _UNICODE_SUPERSCRIPT_SOURCE = _SUPERSCRIPT_NUMBER + "(?:[,\u207b\u2013-]" + _SUPERSCRIPT_NUMBER + ")*"
 _FRACTION_SLASHES = ("\u2044", "/")
 _OPERATORS = frozenset("=+-*/\u00d7\u00b7")
+# A superscript sign (`10⁻⁶`: the exponent's minus) or a subscript (`Hᵣ²`, `x₁²`: a
+# symbol of a formula) before a superscript makes it an exponent.
+_BEFORE_EXPONENT = frozenset("\u207a\u207b\u207c" + "".join(map(chr, range(0x2080, 0x209D))) + "".join(map(chr, range(0x1D62, 0x1D6B))))
 YEAR_LIKE = range(1000, 3000)  # `[2020]` alone is an inserted year, not reference 2020
 
 _BARE_VALID_BODY = lazy(_BARE_VALID_BODY_SOURCE, re.IGNORECASE)
@@ -684,11 +687,11 @@ def _superscript_markers(document: Document) -> list[Marker]:
     for match in _SUPERSCRIPT.finditer(text):
         start = match.start()
         caret = match.group(2) is not None
-        if (caret and start > 0 and text[start - 1] == "\\") or _exponent(text, start) or not document.is_prose(start):
-            continue  # `\^2^` is a caret, `x^2^` an exponent
         body = match.group(2) if caret else match.group(1)
-        opening_length = 1 if caret else 5
         bracketed = not caret and body.startswith("[") and body.endswith("]")
+        if (caret and start > 0 and text[start - 1] == "\\") or (not bracketed and _exponent(text, start)) or not document.is_prose(start):
+            continue  # `\^2^` is a caret, `x^2^` an exponent; `500<sup>[1]</sup>` cites (no power is bracketed)
+        opening_length = 1 if caret else 5
         if bracketed:  # `<sup>[1]</sup>`, as wikis write it
             body = body[1:-1]
             opening_length += 1
@@ -734,11 +737,14 @@ def _superscript_marker(raw: str, start: int, body: str, caret: bool, opening_le
 
 def _exponent(text: str, start: int) -> bool:
     """A superscript that is an exponent or a unit's power: after a digit, a
-    parenthesis holding a formula (``(a+b)^2^``), a one-letter name (``x^2^``), a
-    unit (``km<sup>2</sup>``) or a short name after an operator (``E = mc^2^``)."""
+    superscript sign (``10⁻⁶``), a subscript (``Hᵣ²``), a parenthesis holding a
+    formula (``(a+b)^2^``), a one-letter name (``x^2^``), a unit (``km<sup>2</sup>``)
+    or a short name after an operator (``E = mc^2^``)."""
     if start == 0:
         return False
     before = text[start - 1]
+    if before in _BEFORE_EXPONENT:
+        return True
     if before.isdigit():
         return not _year_before(text, start)  # `10^6^`, not `since 2020^5^`
     if before == "[":

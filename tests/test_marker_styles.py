@@ -252,6 +252,10 @@ SUPERSCRIPT_NON_CITATIONS = [
     pytest.param("A link.<sup><a href=\"#fn1\">1</a></sup>", id="html-footnote-link"),
     pytest.param("A caret ^ alone, and ^1 2^ with a space (not pandoc superscript).", id="carets"),
     pytest.param("An area of 4 m\u00b2, 10\u2076 cells, x\u00b2, E = mc\u00b2, \u00be and \u00b3\u2044\u2084 cup, (a+b)\u00b2.", id="unicode-exponents"),
+    # An EIP's table (`| 10⁻⁶ | 10⁻⁷ |`) and its formulas (`denoted Hᵣ²`, `Hᵣ¹⁶`):
+    # read as markers, they made the chapter "cite 6" with no list (CIT004, CIT009).
+    pytest.param("| n | 10\u207b\u2076 | 10\u207b\u00b9\u2076 |\n|---|---|---|\n| 1 | 0.38 | 0.39 |", id="negative-exponents"),
+    pytest.param("The root is denoted H\u1d63\u00b2, the other H\u1d63\u00b9\u2076, and x\u2081\u00b2 or x\u2081^2^.", id="subscripted-symbols"),
 ]
 
 
@@ -263,6 +267,13 @@ def test_superscript_style_does_not_take_exponents_for_citations(text: str) -> N
 def test_a_superscript_after_a_year_is_a_citation() -> None:
     text = "Rates fell since 2020<sup>2</sup>, as in the 1990s^3^, but 10<sup>6</sup>, 12000^2^ and 5 s<sup>2</sup> are powers."
     assert [marker.text for marker in Chapter.parse(text, SUPERSCRIPT).markers] == ["<sup>2</sup>", "^3^"]
+
+
+def test_a_bracketed_superscript_after_a_number_is_a_citation() -> None:
+    """No power is written in brackets: an EIP's `| 500<sup>[1]</sup> |` cites. Read
+    as a power, the chapter seemed to cite only 3 (CIT004: "1-2 neither cited nor listed")."""
+    text = "| Cost | 500<sup>[1]</sup> | 80 000 * k + 100 000<sup>[2]</sup> |\n|---|---|---|\n\nBy benchmarks<sup>[3]</sup>, but 10<sup>6</sup> is a power."
+    assert [marker.numbers for marker in Chapter.parse(text, SUPERSCRIPT).markers] == [(1,), (2,), (3,)]
 
 
 def test_a_superscript_after_words_in_parentheses_is_a_citation() -> None:
