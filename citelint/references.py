@@ -36,6 +36,7 @@ __all__ = ["DOI", "URL", "Entry", "ReferenceList", "find_dois", "find_reference_
 _LIST_LABEL = re.compile(r"(?<![ \t])[ \t]*(\d{1,9})([.)])(?=[ \t]|$)")
 _BULLET = re.compile(r"(?<![ \t])[ \t]*[-*+](?=[ \t]|$)")
 _BRACKET_LABEL = re.compile(r"(?<![ \t])[ \t]*\\?\[(\d{1,9})\\?\](:?)(?=[ \t]|$)")  # `\[1\]`: as pandoc escapes it
+_BULLETED_LABEL = re.compile(r"(?<![ \t])[ \t]*[-*+][ \t]+\\?\[(\d{1,9})\\?\]()(?=[ \t]|$)")  # `- [1] A. Author`, as PDF converters write a list
 _NAMED_DEFINITION = re.compile(r" {0,3}\[(?!\d{1,9}\])[^\]\n]{1,999}\]:")
 _QUOTE_PREFIX = re.compile(r"(?<![ \t>])(?:[ \t]*>)*")
 _ATX_OPENING = re.compile(r"^[ \t>]*#{1,6}(?=[ \t]|$)")
@@ -689,7 +690,7 @@ def _label_of(line: str) -> tuple[int, "Optional[re.Match[str]]", str]:
     prefix = _QUOTE_PREFIX.match(line)
     column = prefix.end() if prefix else 0
     rest = line[column:]  # sliced: the patterns look behind their start
-    for pattern, form in ((_LIST_LABEL, ORDERED), (_BRACKET_LABEL, BRACKETED), (_BULLET, BULLET)):
+    for pattern, form in ((_LIST_LABEL, ORDERED), (_BRACKET_LABEL, BRACKETED), (_BULLETED_LABEL, BULLET), (_BULLET, BULLET)):
         found = pattern.match(rest)
         if found is not None:
             return column, found, DEFINITION if form == BRACKETED and found.group(2) else form
@@ -702,7 +703,7 @@ def _read_entry(document: Document, first: int, last: int) -> tuple[Optional[int
     column, found, form = _label_of(line)
     label: Optional[int] = None
     span: Optional[Span] = None
-    if found is not None and form != BULLET:
+    if found is not None and found.re.groups:  # a bullet's label is the `[1]` after it, if any
         label = int(found.group(1))
         span = Span(document.offset(first, column + found.start(1)), document.offset(first, column + found.end(1)))
     text_column = column + (found.end() if found is not None else 0)

@@ -9,6 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from citelint import fix_text, lint_text
+from citelint.chapter import Chapter
+from citelint.config import Settings
 from citelint.cli import cli
 
 
@@ -172,3 +174,41 @@ def test_a_compiled_book_of_many_chapters_is_linted_in_bounded_work() -> None:
     one = "# Chapter {n}\n\nA [CITATION 1] b.\n\n## References\n\n1. \"A.\" P, 2020. https://e.com/{n}\n\n"
     assert len(Chapter.parse("".join(one.format(n=n) for n in range(20)), Settings()).parts) == 20
     assert Chapter.parse("".join(one.format(n=n) for n in range(MAX_BOOK_CHAPTERS + 1)), Settings()).parts == ()
+
+
+# A paper converted from PDF (docling, marker) writes its reference list as bullets
+# that each start with the entry's `[n]` label, and sometimes breaks one entry over
+# two bullets where the PDF's column broke it.
+BULLETED_LABELS = (
+    "## References\n\n"
+    '- [1] A. Adams. "Alpha." Example Press, 2020. https://example.com/alpha\n'
+    '- [2] B. Baker. "Beta." Example Press, 2021. https://example.com/beta\n'
+    '- [3] C. Clark. "Gamma." Example Press, 2022. https://example.com/gamma\n'
+)
+
+
+def test_a_bullets_bracketed_label_is_its_label_in_every_style() -> None:
+    """Read by position, the labels were "[1] is inside the reference list, where it
+    cites nothing; remove it" (CIT006), and a list whose first entry was broken over
+    two bullets had every later entry one place off its label."""
+    brackets = Settings(marker_style="brackets", placement="any")
+    text = "Gamma first [3], then alpha [1] and beta [2].\n\n" + BULLETED_LABELS
+    references = Chapter.parse(text, brackets).references
+    assert references is not None and [(e.number, e.label) for e in references.entries] == [(1, 1), (2, 2), (3, 3)]
+    assert [d.code for d in lint_text(text, brackets)] == ["CIT003"]
+    fixed = fix_text(text, brackets)
+    assert fixed.refused is None
+    assert fixed.text.startswith("Gamma first [1], then alpha [2] and beta [3].\n")
+    assert '- [1] C. Clark. "Gamma."' in fixed.text and '- [3] B. Baker. "Beta."' in fixed.text
+    cited = "One. [CITATION 1] Two. [CITATION 2] Three. [CITATION 3]\n\n" + BULLETED_LABELS
+    assert lint_text(cited) == []
+
+
+def test_an_entry_broken_over_two_bullets_is_reported_not_read_one_place_off() -> None:
+    brackets = Settings(marker_style="brackets", placement="any")
+    broken = BULLETED_LABELS.replace("Example Press, 2020.", "Example\n\n- Press, 2020.")
+    text = "Alpha [1], beta [2] and gamma [3].\n\n" + broken
+    found = [(d.code, d.line) for d in lint_text(text, brackets) if d.code != "CIT008"]
+    assert ("CIT002", 8) not in found and ("CIT002", 9) not in found  # `[3]` cites the entry labelled 3
+    assert ("CIT011", 8) in found  # two entries numbered 2: the chapter is not passed
+    assert fix_text(text, brackets).refused == "two entries are labelled 2; say which is which first"
