@@ -168,6 +168,7 @@ def find_markers(document: Document, keyword: str = "CITATION", style: str = "ci
     simple = simple_pattern(keyword)
     # A chapter repeats its markers: the same marker's text, numbers and parts are held once.
     shared: dict[str, tuple[str, tuple[int, ...], tuple[Part, ...]]] = {}
+    labels: dict[str, frozenset[str]] = {}  # the chapter's link definitions, read when a `[Citation]` may be a link
     for match in candidate_pattern(keyword, _has_fullwidth_bracket(text), _has_invisible(text)).finditer(text):
         start = match.start()
         if not document.is_prose(start):
@@ -182,7 +183,7 @@ def find_markers(document: Document, keyword: str = "CITATION", style: str = "ci
                 known = shared[written] = (written, (number,), _simple_parts(len(keyword), number))
             markers.append(_new_tuple(Marker, (start, quick.end(), known[0], known[1], None, None, known[2], escaped, "")))  # Marker(...), without its Python __new__
             continue
-        marker = _classify(document, match, keyword)
+        marker = _classify(document, match, keyword, labels)
         if marker is not None:
             markers.append(marker)
     # Brackets written as character references render as a marker too. Looked for only
@@ -228,7 +229,7 @@ def _entity_markers(document: Document, keyword: str) -> list[Marker]:
     return found
 
 
-def _classify(document: Document, match: re.Match[str], keyword: str) -> Optional[Marker]:
+def _classify(document: Document, match: re.Match[str], keyword: str, labels: dict[str, frozenset[str]]) -> Optional[Marker]:
     text = document.text
     before_keyword = text[match.start() + 1 : match.start(1)].strip(" \t")
     if before_keyword and (before_keyword.isascii() or _plain(before_keyword).strip()):
@@ -243,6 +244,8 @@ def _classify(document: Document, match: re.Match[str], keyword: str) -> Optiona
         return None  # prose, e.g. [citation needed]
     if closed:
         end = body_end + 1
+        if not escaped and text[start] == "[" and text[end - 1] == "]" and _a_link(document, start, end, body, labels):
+            return None  # `[Citation](#type)`, `[Citations]` with `[Citations]: #type`: a link named so
         marker = Marker(start, end, text[start:end], *_reading(text[start:end], body, keyword, exact, escaped), escaped=escaped)
         if "\n" not in body or marker.cites or marker.problem is None:
             return marker
@@ -254,6 +257,29 @@ def _classify(document: Document, match: re.Match[str], keyword: str) -> Optiona
     end = match.end() + len(line_body.rstrip()) if number_like else match.end()
     shown = _visible(shorten(("\\" if escaped else "") + text[start:end]))
     return Marker(start, end, text[start:end], (), f"`{shown}` is never closed with `]`", escaped=escaped)
+
+
+def _a_link(document: Document, start: int, end: int, body: str, labels: dict[str, frozenset[str]]) -> bool:
+    """``[Citation]`` with no number at ``start``..``end`` is a link, as Markdown
+    renders it: followed by ``(url)``, ``[label]`` or ``{attributes}``, or named by a
+    ``[Citation]: url`` definition (its label matched in any case). ``labels``
+    remembers the chapter's definitions, read at its first such bracket."""
+    if any(character.isdigit() for character in body):
+        return False  # a marker, or a near-miss of one, even when linked
+    text = document.text
+    if text[end : end + 1] in _LINK_AFTER:
+        return True
+    if "]:" not in text:
+        return False
+    defined = labels.get("")
+    if defined is None:
+        defined = labels[""] = frozenset(_link_label(found.group(1)) for found in _LINK_DEFINITION.finditer(text) if document.is_prose(found.start()))
+    return _link_label(text[start + 1 : end - 1]) in defined
+
+
+def _link_label(text: str) -> str:
+    """A link label as CommonMark matches it: in any case, its spaces collapsed."""
+    return " ".join(text.split()).casefold()
 
 
 def _marker_body(document: Document, position: int) -> tuple[str, bool, int]:
@@ -525,6 +551,7 @@ _BARE_VALID_BODY_SOURCE = (
 )
 _NOT_BEFORE_BRACKET = "[!^)"  # `[[1]]`, `![1](img)`, footnote-ish carets, `f(x)[1]` (after `]`: see _citation_pair)
 _LINK_AFTER = "([{"  # `[1](url)`, `[1][ref]`, `[1][]`, `[1]{.class}`
+_LINK_DEFINITION = lazy(r"^[ \t]{0,3}\[([^\[\]\n]{1,999})\]:", re.MULTILINE)  # `[Citations]: #type-citation`
 # Units that take exponents (km<sup>2</sup>): a superscript after them is not a citation.
 _UNITS = frozenset({"m", "km", "cm", "mm", "nm", "\u00b5m", "\u03bcm", "dm", "ft", "s", "kg", "mi", "yd"})
 _SUPERSCRIPT_DIGITS = "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"  # ⁰ to ⁹

@@ -69,6 +69,14 @@ CASES = [
     pytest.param(ALL3 + "Also [CITATION 3-1].\n" + REFS, [("CIT005", 2, 6)], id="cit005-reversed-range"),
     pytest.param(ALL3 + "Also [CITATION 3 and more\n" + REFS, [("CIT005", 2, 6)], id="cit005-unclosed"),
     pytest.param(ALL3 + "Also [citation needed] and [Citation] x.\n" + REFS, [("CIT005", 2, 28)], id="cit005-prose-not-flagged"),
+    # A link named so is a link (pandoc's manual, a Rust RFC): `([citation](url))`,
+    # `[Citations]` with its `[Citations]: #type` definition, a span `[Citation]{.x}`.
+    pytest.param(
+        ALL3 + "About it ([citation](https://e.com/c)), see [Citation][t], [Citations] and [Citation]{.type}.\n\n[Citations]: #type\n[t]: #type\n" + REFS,
+        [],
+        id="cit005-links-not-flagged",
+    ),
+    pytest.param(ALL3 + "Linked [Citation 2](#ref-2) and [CITATION](#x).\n" + REFS, [("CIT005", 2, 8)], id="cit005-linked-near-miss-with-a-number"),
     # -- CIT006 ---------------------------------------------------------------
     pytest.param(ALL3.replace("Three. [CITATION 3]", "Three [CITATION 3].") + REFS, [("CIT006", 1, 43)], id="cit006-before-period"),
     pytest.param("[CITATION 1] starts. Two. [CITATION 2] Three. [CITATION 3]\n" + REFS, [("CIT006", 1, 1)], id="cit006-paragraph-start"),

@@ -33,7 +33,9 @@ one; an invisible character such as a zero-width space or a soft hyphen counts e
 between the keyword's letters), brackets written as HTML character references (`&#91;CITATION 2&#93;`, which
 renders as a marker), a range of more than 500 references, and a number of more
 than nine digits (no list holds a billion references). A wrong-case keyword counts
-only when what follows it is empty or number-like, so `[citation needed]` is prose.
+only when what follows it is empty or number-like, so `[citation needed]` is prose,
+and one with no number that Markdown makes a link is a link: `[Citation](#type)`,
+`[Citations]` with a `[Citations]: #type` definition, a span `[Citation]{.x}`.
 Escaped brackets, as exporters write them (`\\[CITATION 3\\]`), render as a
 marker and are one. `citelint fix` rewrites the near-misses whose intent is clear
 and leaves the others for you; while a near-miss that holds a number cannot be read
