@@ -446,18 +446,35 @@ def _line_endings_as_in(text: str, written: str) -> str:
     return "".join(line + ending for line, ending in zip(lines, endings)) + lines[-1]
 
 
-def cited_texts(chapter: Chapter) -> list[tuple[str, ...]]:
-    """For each piece of text that cites (markers, near-misses read with certainty,
-    markers inside the reference list), in order, the texts of the entries it cites;
-    text that may cite but cannot be read stands as itself."""
-    texts = {} if chapter.references is None else {entry.number: _as_source(entry, chapter) for entry in chapter.references.entries}
-    cited = []
+Citing = tuple[str, ...]  # the texts of the entries a piece of citing text cites, or ("<unread>", its text)
+
+
+def cited_texts(chapter: Chapter) -> tuple[list[Citing], list[tuple[str, tuple[Citing, ...]]]]:
+    """What each piece of text that cites (markers, near-misses read with certainty)
+    outside the reference list points to, in order: the texts of the entries it
+    cites; text that may cite but cannot be read stands as itself. And the list's
+    entries, each with what the markers inside it point to, sorted: an entry moves
+    with the markers inside it, so their order in the file is not kept."""
+    entries = () if chapter.references is None else chapter.references.entries
+    sources = [_as_source(entry, chapter) for entry in entries]
+    texts = {entry.number: source for entry, source in zip(entries, sources)}
+    firsts = [entry.first_line for entry in entries]
+    outside: list[Citing] = []
+    inside: list[list[Citing]] = [[] for _ in entries]
     for marker in chapter.markers:
         if marker.cites:
-            cited.append(tuple(texts.get(number, f"<no entry {number}>") for number in marker.numbers))
+            citing: Citing = tuple(texts.get(number, f"<no entry {number}>") for number in marker.numbers)
         elif any(character.isdigit() for character in marker.text):
-            cited.append(("<unread>", marker.text))
-    return cited
+            citing = ("<unread>", marker.text)
+        else:
+            continue
+        line = chapter.document.line_of(marker.start)
+        index = bisect_right(firsts, line) - 1
+        if index >= 0 and line <= entries[index].last_line and chapter.in_reference_list(marker):
+            inside[index].append(citing)
+        else:
+            outside.append(citing)
+    return outside, sorted(zip(sources, map(tuple, inside)))
 
 
 def _as_source(entry: Entry, chapter: Chapter) -> str:

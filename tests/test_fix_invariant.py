@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from citelint import fix_text
+from citelint.config import Settings
 
 TITLES = ["Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Zeta"]
 
@@ -147,3 +149,37 @@ def test_a_marker_in_the_prose_the_parse_did_not_read_refuses_the_renumbering() 
     assert fix_chapter(chapter)[0].refused is None
     refused = fix_chapter(dropped)[0].refused
     assert refused == "[CITATION 2] on line 1 is not read as a marker, and renumbering would leave it naming another source"
+
+
+@pytest.mark.parametrize(
+    ("style", "cite"),
+    [("citation", "[CITATION {}]"), ("brackets", "[{}]")],
+)
+def test_entries_that_name_each_other_are_reordered(style: str, cite: str) -> None:
+    """Two entries that each name the other ("See also [2]"), or themselves (a PDF
+    converter's `<span id="…"></span>[1]` anchor before the label), swap places: the
+    markers inside them move with them. The check on the result read them in file
+    order and refused: "the renumbering did not verify …; please report this"."""
+    chosen = Settings(marker_style=style, placement="any")
+    text = (
+        f"Beta first {cite.format(2)}, then alpha {cite.format(1)}.\n\n## References\n\n"
+        f'1. "Alpha." Example Press, 2020. See also {cite.format(2)}.\n'
+        f'2. "Beta." Example Press, 2021. See also {cite.format(1)}.\n'
+    )
+    fixed = fix_text(text, chosen)
+    assert fixed.refused is None
+    assert fixed.text == (
+        f"Beta first {cite.format(1)}, then alpha {cite.format(2)}.\n\n## References\n\n"
+        f'1. "Beta." Example Press, 2021. See also {cite.format(2)}.\n'
+        f'2. "Alpha." Example Press, 2020. See also {cite.format(1)}.\n'
+    )
+    anchored = (
+        "Beta first [2], then alpha [1].\n\n## References\n\n"
+        '- <span id="page-7-4"></span>[1] A. Adams. "Alpha." Example Press, 2020.\n'
+        '- <span id="page-7-3"></span>[2] B. Baker. "Beta." Example Press, 2021.\n'
+    )
+    assert fix_text(anchored, Settings(marker_style="brackets")).text == (
+        "Beta first [1], then alpha [2].\n\n## References\n\n"
+        '- <span id="page-7-3"></span>[1] B. Baker. "Beta." Example Press, 2021.\n'
+        '- <span id="page-7-4"></span>[2] A. Adams. "Alpha." Example Press, 2020.\n'
+    )
