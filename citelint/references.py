@@ -604,6 +604,11 @@ def _unheaded_list(document: Document, index: _Index) -> Optional[ReferenceList]
     last = max(number for number in range(first, end + 1) if document.shows_text(number))
     numbers = [number for number in range(first, last + 1) if document.shows_text(number)]
     starts = _entry_starts(document, numbers, [lines[number] for number in numbers])
+    items = [item.line for item in _top_items(index, first, last)]
+    if items and items[0] == first:  # a list of items: each starts an entry, indented (` 1. …`, ` * …`) or not
+        starts = sorted(set(starts).union(items))
+    elif not starts or starts[0] != first:
+        starts.insert(0, first)  # the block's first line starts an entry, indented or not
     pieces = []
     for position, start in enumerate(starts):
         stop = starts[position + 1] - 1 if position + 1 < len(starts) else last

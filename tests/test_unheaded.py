@@ -203,3 +203,18 @@ def test_a_bracket_label_after_an_unindented_bullet_starts_an_entry() -> None:
     result = fix_text(text)
     assert result.refused is not None
     assert result.text == text
+
+
+@pytest.mark.parametrize("item", ["1. ", "* ", "- "])
+@pytest.mark.parametrize("indent", ["", " ", "  "])
+def test_an_unheaded_list_of_items_has_an_entry_per_item_however_indented(item: str, indent: str) -> None:
+    """A list written ` 1. …` (one space in, as some exporters and a blog's ` * …`
+    write it) was read line by line, each indented line as the wrapped rest of the
+    line above: a list of no entries, and every marker "cites reference 1, but the
+    reference list has no entry 1 (it has 0)"."""
+    listed = "".join(f'{indent}{item}"{title}." Press, 200{n}. https://example.com/{n}\n' for n, title in enumerate(["Beta", "Alpha"], 1))
+    text = "A. [CITATION 2] B. [CITATION 1]\n\n" + listed
+    assert entries(text) == [(1, 3), (2, 4)]
+    assert [code for code, _, _ in found(text)] == ["CIT003"]
+    result = fix_text(text)
+    assert result.refused is None and result.text.startswith("A. [CITATION 1] B. [CITATION 2]\n\n" + indent + item + '"Alpha."')
