@@ -178,6 +178,12 @@ class Chapter(NamedTuple):
                 f"the bullet on line {references.unclear_at + 1} may be a note on the entry above it or an entry of its own; "
                 "indent it under that entry, or give it a label"
             )
+        stray = _text_between_entries(self.document, references) if not numbers_of_the_book and _entries_move(self.cited, references) else None
+        if stray is not None:
+            return (
+                f"line {stray + 1} ({shorten(self.document.lines[stray].strip())}) lies between two entries of the list and is part of "
+                "neither, and would stay where it is while the entries around it move; indent it under its entry, or move it out of the list"
+            )
         if references.ambiguous_with is not None:
             lines = self.document.lines
             other, kept = references.ambiguous_with, references.line
@@ -207,6 +213,31 @@ class Chapter(NamedTuple):
         """Offsets from ``start`` (default: the line's text) to the end of a 0-based line."""
         begin = start if start is not None else self.document.offset(line, self.document.content_column(line))
         return begin, self.document.line_end(line)
+
+
+def _entries_move(cited: tuple[Marker, ...], references: ReferenceList) -> bool:
+    """A renumbering puts the list's entries in another order: in the order of their
+    first citation, the entries nothing cites after them in the list's order."""
+    first: dict[int, int] = {}
+    for marker in cited:
+        for number in marker.numbers:
+            first.setdefault(number, len(first))
+    places = [first.get(entry.number, len(first) + position) for position, entry in enumerate(references.entries)]
+    return places != sorted(places)
+
+
+def _text_between_entries(document: Document, references: ReferenceList) -> Optional[int]:
+    """The first 0-based line that shows text between the list's first and last
+    entries and is part of no entry (a paragraph of prose among list items, a
+    subheading), or None. A link definition renders nothing and is not text."""
+    entries = references.entries
+    for above, below in zip(entries, entries[1:]):
+        for line in range(above.last_line + 1, below.first_line):
+            if document.shows_text(line):
+                block = document.block_at(document.offset(line))
+                if block is None or block.kind != "ref_def":
+                    return line
+    return None
 
 
 def _compiled_chapters(chapter: "Chapter") -> list[tuple[int, int]]:

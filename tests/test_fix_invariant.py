@@ -183,3 +183,27 @@ def test_entries_that_name_each_other_are_reordered(style: str, cite: str) -> No
         '- <span id="page-7-3"></span>[1] B. Baker. "Beta." Example Press, 2021.\n'
         '- <span id="page-7-4"></span>[2] A. Adams. "Alpha." Example Press, 2020.\n'
     )
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        pytest.param("This one is out of print.\n", id="a-note-at-the-margin"),
+        pytest.param("counting. In Proceedings of the IEEE Conference, pages 5744-5752, 2017.\n", id="a-converters-broken-entry"),
+        pytest.param("### Articles\n", id="a-subheading"),
+    ],
+)
+def test_text_between_entries_that_belongs_to_neither_stops_a_reordering(between: str) -> None:
+    """Entries swap places, text between them does not: the note on Alpha ended up
+    under Beta (and a PDF converter's rest of an entry under another entry)."""
+    text = (
+        "Beta first [CITATION 2], then alpha [CITATION 1].\n\n## References\n\n"
+        '1. "Alpha." Example Press, 2020. https://example.com/alpha\n\n' + between + "\n"
+        '2. "Beta." Example Press, 2021. https://example.com/beta\n'
+    )
+    fixed = fix_text(text)
+    assert fixed.text == text
+    assert fixed.refused is not None and fixed.refused.startswith("line 7 (")
+    assert "lies between two entries of the list" in fixed.refused
+    in_order = text.replace("[CITATION 2], then alpha [CITATION 1]", "[CITATION 1], then alpha [CITATION 2]")
+    assert fix_text(in_order).refused is None  # nothing moves: the text stays with its entry
