@@ -550,6 +550,10 @@ _BARE_VALID_BODY_SOURCE = (
     r"(?:," + _SPACE + r"?(?P<locator>" + _STYLED_LOCATOR_TEXT + r"))?"
 )
 _NOT_BEFORE_BRACKET = "[!^)"  # `[[1]]`, `![1](img)`, footnote-ish carets, `f(x)[1]` (after `]`: see _citation_pair)
+# An empty anchor a converter writes before an entry's label (`<span id="page-7-4"></span>[1]`,
+# `<a name="ref1"></a>[1]`), read by the reference list as part of the label's prefix.
+LABEL_ANCHOR = r"(?:<(?:a|span)\b[^<>\n]{0,200}>[ \t]*</(?:a|span)>[ \t]*)"
+_LABEL_ANCHOR = lazy(LABEL_ANCHOR, re.IGNORECASE)
 _LINK_AFTER = "([{"  # `[1](url)`, `[1][ref]`, `[1][]`, `[1]{.class}`
 _LINK_DEFINITION = lazy(r"^[ \t]{0,3}\[([^\[\]\n]{1,999})\]:", re.MULTILINE)  # `[Citations]: #type-citation`
 # Units that take exponents (km<sup>2</sup>): a superscript after them is not a citation.
@@ -595,14 +599,18 @@ def _defined_labels(document: Document) -> dict[str, int]:
 
 
 def _at_line_start(document: Document, offset: int, starts: dict[int, int]) -> bool:
-    """The offset is where its line's text starts (after quote and list markers), or
-    the line is a table row: where a reference list writes its labels. ``starts``
-    remembers each line's text start (a line may hold many markers)."""
+    """The offset is where its line's text starts (after quote and list markers and
+    an empty anchor, ``<span id="…"></span>``), or the line is a table row: where a
+    reference list writes its labels. ``starts`` remembers each line's text start (a
+    line may hold many markers)."""
     line = document.line_of(offset)
     start = starts.get(line)
     if start is None:
         start = starts[line] = document.offset(line, document.content_column(line))
-    return offset == start or (offset == start + 1 and document.text[offset - 1] == "\\") or document.text[start : start + 1] == "|"
+    text = document.text
+    if offset == start or (offset == start + 1 and text[offset - 1] == "\\") or text[start : start + 1] == "|":
+        return True
+    return text[start : start + 1] == "<" and _LABEL_ANCHOR.fullmatch(text, start, offset - (text[offset - 1] == "\\")) is not None
 
 
 def _citation_pair(text: str, start: int, end: int, defined: dict[str, int]) -> bool:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Iterator, NamedTuple, Optional, Sequence
 from citelint.block_structure import LeafBlock, ListItem
 from citelint.document import Document, Span, is_closing_heading, is_heading_word
 from citelint.lazy_pattern import lazy
+from citelint.markers import LABEL_ANCHOR
 from citelint.patterns import DOI, QUOTED_TITLE, SCHEMELESS, TITLE, URL, YEAR, find_dois, find_urls
 
 if TYPE_CHECKING:
@@ -35,8 +36,9 @@ __all__ = ["DOI", "URL", "Entry", "ReferenceList", "find_dois", "find_reference_
 
 _LIST_LABEL = re.compile(r"(?<![ \t])[ \t]*(\d{1,9})([.)])(?=[ \t]|$)")
 _BULLET = re.compile(r"(?<![ \t])[ \t]*[-*+](?=[ \t]|$)")
-_BRACKET_LABEL = re.compile(r"(?<![ \t])[ \t]*\\?\[(\d{1,9})\\?\](:?)(?=[ \t]|$)")  # `\[1\]`: as pandoc escapes it
-_BULLETED_LABEL = re.compile(r"(?<![ \t])[ \t]*[-*+][ \t]+\\?\[(\d{1,9})\\?\]()(?=[ \t]|$)")  # `- [1] A. Author`, as PDF converters write a list
+# `\[1\]`: as pandoc escapes it; `<span id="…"></span>[1]`: a converter's anchor before it
+_BRACKET_LABEL = re.compile(r"(?<![ \t])[ \t]*" + LABEL_ANCHOR + r"?\\?\[(\d{1,9})\\?\](:?)(?=[ \t]|$)", re.IGNORECASE)
+_BULLETED_LABEL = re.compile(r"(?<![ \t])[ \t]*[-*+][ \t]+" + LABEL_ANCHOR + r"?\\?\[(\d{1,9})\\?\]()(?=[ \t]|$)", re.IGNORECASE)  # `- [1] A. Author`, as PDF converters write a list
 _NAMED_DEFINITION = re.compile(r" {0,3}\[(?!\d{1,9}\])[^\]\n]{1,999}\]:")
 _QUOTE_PREFIX = re.compile(r"(?<![ \t>])(?:[ \t]*>)*")
 _ATX_OPENING = re.compile(r"^[ \t>]*#{1,6}(?=[ \t]|$)")

@@ -212,3 +212,26 @@ def test_an_entry_broken_over_two_bullets_is_reported_not_read_one_place_off() -
     assert ("CIT002", 8) not in found and ("CIT002", 9) not in found  # `[3]` cites the entry labelled 3
     assert ("CIT011", 8) in found  # two entries numbered 2: the chapter is not passed
     assert fix_text(text, brackets).refused == "two entries are labelled 2; say which is which first"
+
+
+@pytest.mark.parametrize(
+    "anchored",
+    [
+        pytest.param(lambda n: f'- <span id="page-7-{n}"></span>[{n}]', id="marker-bullets"),
+        pytest.param(lambda n: f'<a name="ref{n}"></a>[{n}]', id="anchored-lines"),
+    ],
+)
+def test_an_empty_anchor_before_a_label_is_part_of_the_label(anchored) -> None:  # type: ignore[no-untyped-def]
+    """marker (PDF to Markdown) writes `- <span id="page-7-4"></span>[1] A. Author`:
+    the label was read as a citation inside the list ("[1] is inside the reference
+    list, where it cites nothing; remove it") and the entries were numbered by place."""
+    brackets = Settings(marker_style="brackets", placement="any")
+    listed = "".join(f'{anchored(n)} {author}. "{title}." Example Press, 202{n}. https://example.com/{n}\n' for n, author, title in [(1, "A. Adams", "Alpha"), (2, "B. Baker", "Beta")])
+    text = "Beta first [2], then alpha [1].\n\n## References\n\n" + listed
+    assert [d.code for d in lint_text(text, brackets)] == ["CIT003"]
+    fixed = fix_text(text, brackets)
+    assert fixed.refused is None
+    assert fixed.text == "Beta first [1], then alpha [2].\n\n## References\n\n" + "".join(
+        f'{anchored(old)} {author}. "{title}." Example Press, 202{old}. https://example.com/{old}\n'.replace(f"[{old}]", f"[{new}]", 1)
+        for new, old, author, title in [(1, 2, "B. Baker", "Beta"), (2, 1, "A. Adams", "Alpha")]
+    )
