@@ -99,6 +99,12 @@ def find_urls(text: str) -> tuple[str, ...]:
     return tuple(found.text for found in entry_urls(text))
 
 
+def find_schemeless(text: str) -> tuple[str, ...]:
+    """The addresses of ``text`` written without a scheme (``www.example.org/page``),
+    without the sentence punctuation that ends them (``See www.example.org.``)."""
+    return tuple(address for match in SCHEMELESS.finditer(text) if (address := match.group().rstrip(TRAILING_PUNCTUATION)))
+
+
 def iter_dois(text: str) -> Iterator[Found]:
     """Every DOI of ``text`` (bare, ``doi:`` or in a doi.org URL), read whole, with
     the offset of the DOI itself (``10.``)."""

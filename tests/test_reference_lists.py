@@ -379,6 +379,11 @@ def test_the_one_finding_counts_the_entries() -> None:
             'Smith, J. "A Study." Press, 2019. www.e.com/study',
             "reference 1 has a malformed URL `www.e.com/study` (a URL needs a scheme and a host); write `https://www.e.com/study`",
         ),
+        pytest.param(  # as Wikipedia's references end an address: the period is the sentence's
+            '"Pacific Black Duck". www.wiresnr.org. Retrieved 2018-04-27.',
+            "reference 1 has a malformed URL `www.wiresnr.org` (a URL needs a scheme and a host); write `https://www.wiresnr.org`",
+            id="schemeless-before-a-period",
+        ),
         (
             'Smith, J. "A Study." Press. https:/e.com/study',
             "reference 1 has a malformed URL `https:/e.com/study` (a URL needs a scheme and a host) and no year; "

@@ -41,7 +41,7 @@ from typing import Iterator, NamedTuple
 from citelint.catalog import rule
 from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic, shorten
-from citelint.patterns import SCHEMELESS, YEAR, without_links
+from citelint.patterns import YEAR, find_schemeless, without_links
 from citelint.references import Entry
 
 RULE = rule("CIT008")
@@ -64,7 +64,7 @@ def _malformed(entry: Entry) -> list[tuple[str, str]]:
     text = entry.text
     found = [(match.group(), "write it with `https://` and the host") for match in _BROKEN_SCHEME.finditer(text)] if ":/" in text else []
     if "www." in text.casefold():
-        found += [(match.group(), f"write `https://{shorten(match.group())}`") for match in SCHEMELESS.finditer(text)]
+        found += [(address, f"write `https://{shorten(address)}`") for address in find_schemeless(text)]
     found += [(url, "write the address in full, with its host") for url in entry.urls if not _has_host(url)]
     return found
 
