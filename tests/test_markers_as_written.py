@@ -238,6 +238,20 @@ def test_an_ignored_marker_does_not_vanish_silently() -> None:
     ]
 
 
+@pytest.mark.parametrize("listed", [1, 9])
+def test_a_list_cited_only_in_code_names_a_hidden_marker_only_of_its_own(listed: int) -> None:
+    """A Lightning BOLT in the brackets style: Go code's `var buf [8]byte` was named as
+    the hidden marker of a list of one entry ("[8] is inside a code block …; move the
+    markers into the prose"), though 8 is no entry of it."""
+    entries = "".join(f"{n}. <a id=\"reference-{n}\">https://example.com/{n}</a>\n" for n in range(1, listed + 1))
+    text = "Prose.\n\n```golang\nvar buf [8]byte\n```\n\n## References\n\n" + entries
+    [message] = [d.message for d in lint_text(text, Settings(marker_style="brackets")) if d.code == "CIT002"]
+    if listed < 8:
+        assert message.startswith(f"the reference list has {listed} entry and the chapter cites none; cite them with markers such as [1]")
+    else:
+        assert "([8] is inside a code block at line 4, where markers are not read)" in message
+
+
 def test_a_marker_in_a_link_reference_definitions_title_cites_nothing() -> None:
     """A definition renders nothing (its title is at most a tooltip): a source cited
     only there is not cited, and a number it names is not missing from the list."""

@@ -84,7 +84,8 @@ def _nothing_cited(chapter: Chapter, references: ReferenceList) -> Iterator[Diag
     count = len(references.entries)
     start, end = chapter.line_span(references.line)
     entries = "1 entry" if count == 1 else f"{count} entries"
-    hidden = chapter.hidden_citations()
+    listed = references.numbers()  # `var buf [8]byte` in code, with one entry listed, cites nothing of it
+    hidden = {number: place for number, place in chapter.hidden_citations().items() if number in listed}
     if hidden:
         number, (line, where) = min(hidden.items(), key=lambda item: item[1][0])
         message = (
