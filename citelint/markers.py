@@ -563,7 +563,8 @@ _FROM_SUPERSCRIPT = str.maketrans({**{digit: str(value) for value, digit in enum
 _TO_SUPERSCRIPT = str.maketrans({str(value): digit for value, digit in enumerate(_SUPERSCRIPT_DIGITS)})
 _SUPERSCRIPT_NUMBER = "[" + _SUPERSCRIPT_DIGITS[1:] + "][" + _SUPERSCRIPT_DIGITS + "]*"
 _UNICODE_SUPERSCRIPT_SOURCE = _SUPERSCRIPT_NUMBER + "(?:[,\u207b\u2013-]" + _SUPERSCRIPT_NUMBER + ")*"
-_FRACTION_SLASHES = ("\u2044", "/")
+# After superscript digits: a fraction's slash (`³⁄₄`) or an ion's charge sign (`Eu²⁺`, `O²⁻`).
+_AFTER_NO_CITATION = ("\u2044", "/", "\u207a", "\u207b")
 _OPERATORS = frozenset("=+-*/\u00d7\u00b7")
 # A superscript sign (`10⁻⁶`: the exponent's minus) or a subscript (`Hᵣ²`, `x₁²`: a
 # symbol of a formula) before a superscript makes it an exponent.
@@ -742,8 +743,8 @@ def _unicode_superscripts(document: Document) -> list[Marker]:
     markers = []
     for match in _UNICODE_SUPERSCRIPT.finditer(text):
         start, end = match.span()
-        if text[end : end + 1] in _FRACTION_SLASHES or _exponent(text, start) or not document.is_prose(start):
-            continue  # `³⁄₄`, `m²`, `10⁶`, `x²`
+        if text[end : end + 1] in _AFTER_NO_CITATION or _exponent(text, start) or not document.is_prose(start):
+            continue  # `³⁄₄`, `Eu²⁺`, `O²⁻`, `m²`, `10⁶`, `x²`
         raw = match.group()
         valid = _valid_reading(raw.translate(_FROM_SUPERSCRIPT), 0, _CARET_BODY)
         if valid is not None:

@@ -256,6 +256,8 @@ SUPERSCRIPT_NON_CITATIONS = [
     # read as markers, they made the chapter "cite 6" with no list (CIT004, CIT009).
     pytest.param("| n | 10\u207b\u2076 | 10\u207b\u00b9\u2076 |\n|---|---|---|\n| 1 | 0.38 | 0.39 |", id="negative-exponents"),
     pytest.param("The root is denoted H\u1d63\u00b2, the other H\u1d63\u00b9\u2076, and x\u2081\u00b2 or x\u2081^2^.", id="subscripted-symbols"),
+    # A patent converted by docling: ions' charges read as citations 4 and 2.
+    pytest.param("An Mn\u2074\u207a-activated fluorogermanate, an Eu\u00b2\u207a-activated nitride, and O\u00b2\u207b ions.", id="ion-charges"),
 ]
 
 
