@@ -178,11 +178,12 @@ class Chapter(NamedTuple):
                 f"the bullet on line {references.unclear_at + 1} may be a note on the entry above it or an entry of its own; "
                 "indent it under that entry, or give it a label"
             )
-        stray = _text_between_entries(self.document, references) if not numbers_of_the_book and _entries_move(self.cited, references) else None
+        # Across a book the entries' new places are the book's to decide: text among them always stops it.
+        stray = _text_between_entries(self.document, references) if numbers_of_the_book or _entries_move(self.cited, references) else None
         if stray is not None:
             return (
                 f"line {stray + 1} ({shorten(self.document.lines[stray].strip())}) lies between two entries of the list and is part of "
-                "neither, and would stay where it is while the entries around it move; indent it under its entry, or move it out of the list"
+                "neither: moving the entries would leave it under another one; indent it under its entry, or move it out of the list"
             )
         if references.ambiguous_with is not None:
             lines = self.document.lines

@@ -287,6 +287,18 @@ def test_fix_renumbers_the_book_across_its_files(tmp_path: Path) -> None:
     assert again.returncode == 0 and texts(root) == after  # idempotent
 
 
+def test_fix_of_a_book_leaves_a_list_with_text_between_its_entries_alone(tmp_path: Path) -> None:
+    """A note at the margin between two entries stayed where it was while the entries
+    around it changed places, under another source."""
+    noted = chapter("Chapter 1", "First. [CITATION 1] Second. [CITATION 3]", [entry(1), "\nThis one is out of print.\n", entry(2)])
+    root = make_book(tmp_path, {**UNORDERED, "ch1.md": noted})
+    before = texts(root)
+    ran = citelint(root, "fix")
+    assert ran.returncode == 1
+    assert "src/ch1.md: not fixed: line 9 (This one is out of print.) lies between two entries of the list and is part of neither" in ran.stdout + ran.stderr
+    assert texts(root) == before
+
+
 def test_fix_names_a_comment_whose_number_now_means_another_source(tmp_path: Path) -> None:
     """The book's renumbering leaves markers in comments as written, as a chapter's
     does, and says which now name another source (3 became 2 here; 1 stays 1)."""
