@@ -584,7 +584,7 @@ _SUPERSCRIPT = lazy(r"<sup>([^<>\n]{1,200}?)</sup>|\^((?:[^\s\^\[\]\\]|\\ ){1,20
 _STYLED_BODY_CHARACTERS = lazy(r"[\d\s,;\-\u2013]*")
 _LEADING_ZERO = lazy(r"(?<![0-9])0")
 _UNICODE_SUPERSCRIPT = lazy(_UNICODE_SUPERSCRIPT_SOURCE)
-_MASKED_BRACKETS = lazy(r"(?<![\w\[\]!^)])\[[ \t]{0,2}[0-9][^\[\]\n]*\](?![(\[{])")
+_MASKED_BRACKETS = lazy(r"(?<![A-Za-z0-9_\[\]!^)])\[[ \t]{0,2}[0-9][^\[\]\n]*\](?![(\[{A-Za-z0-9_])")
 _MASKED_SUPERSCRIPTS = lazy(r"<sup>[^<>\n]*</sup>|\^[^\s\^\[\]]+\^|" + _UNICODE_SUPERSCRIPT_SOURCE, re.IGNORECASE)
 
 
@@ -637,8 +637,8 @@ def _bracket_markers(document: Document) -> list[Marker]:
             continue
         escaped = start > 0 and text[start - 1] == "\\" and (start < 2 or text[start - 2] != "\\")
         before = text[start - 2 if escaped else start - 1] if start > (1 if escaped else 0) else ""
-        if before and (before.isalnum() or before == "_" or before in _NOT_BEFORE_BRACKET):
-            continue  # `a[1]`, `![1](image)`, `[[1]]`, `f(x)[1]`
+        if before and ((before.isascii() and (before.isalnum() or before == "_")) or before in _NOT_BEFORE_BRACKET):
+            continue  # `a[1]`, `![1](image)`, `[[1]]`, `f(x)[1]` (`研究[1]`: Chinese and Japanese prose put no space before a marker)
         body, closed, body_end = _marker_body(document, start + 1)
         if not closed or text[body_end] != "]":
             continue
@@ -646,6 +646,8 @@ def _bracket_markers(document: Document) -> list[Marker]:
         if closed and body.endswith("\\") and not body.endswith("\\\\"):
             body = body[:-1]
         following = text[end : end + 1]
+        if following.isascii() and (following.isalnum() or following == "_"):
+            continue  # `[8]byte`, `[2]int`: a type or an index glued to a word, not a citation (`研究[1]表明` is one)
         if (before == "]" or following == "[") and not _citation_pair(text, start, end, defined):
             continue  # `[text][1]`, `[1][ref]`, `[1][]`: a reference link
         line_start = _at_line_start(document, start, line_starts)
@@ -771,6 +773,12 @@ def _superscript_marker(raw: str, start: int, body: str, caret: bool, opening_le
     return Marker(start, start + len(raw), raw, near[0], near[1], near[2])
 
 
+def _ideographic(character: str) -> bool:
+    """A Chinese, Japanese or Korean character (ideograph, kana, hangul syllable)."""
+    code = ord(character)
+    return 0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF or 0xF900 <= code <= 0xFAFF
+
+
 def _exponent(text: str, start: int) -> bool:
     """A superscript that is an exponent or a unit's power: after a digit, a
     superscript sign (``10⁻⁶``), a subscript (``Hᵣ²``), a parenthesis holding a
@@ -785,6 +793,8 @@ def _exponent(text: str, start: int) -> bool:
         return not _year_before(text, start)  # `10^6^`, not `since 2020^5^`
     if before == "[":
         return True
+    if _ideographic(before):
+        return False  # `见^2^`, `又¹`: one Chinese or Japanese character is a word, not a name in a formula
     if before == ")":
         opening = text.rfind("(", max(0, start - 40), start)
         inside = text[opening + 1 : start - 1] if opening >= 0 else ""
@@ -916,7 +926,7 @@ def hidden_pattern(keyword: str, style: str = "citation") -> re.Pattern[str]:
     """A plain marker of the style, its number the first group: looked for where
     markers are not read (code, comments), to say where a citation hides."""
     if style == "brackets":
-        return re.compile(r"(?<![\w\[\]!^)])\[([1-9][0-9]{0,8})\](?![(\[{:])")
+        return re.compile(r"(?<![A-Za-z0-9_\[\]!^)])\[([1-9][0-9]{0,8})\](?![(\[{:A-Za-z0-9_])")  # as _bracket_markers bounds them
     if style == "superscript":
         return re.compile(r"(?:<sup>|\^)([1-9][0-9]{0,8})(?:</sup>|\^)", re.IGNORECASE)
     return simple_pattern(keyword)
@@ -935,7 +945,7 @@ def may_hide(text: str, keyword: str, style: str = "citation") -> bool:
 def candidate_pattern_for(keyword: str, style: str = "citation") -> re.Pattern[str]:
     """What may start a marker of the style (counted where a block hides markers)."""
     if style == "brackets":
-        return re.compile(r"(?<![\w\[\]!^)])\[[ \t]{0,2}[0-9]")
+        return re.compile(r"(?<![A-Za-z0-9_\[\]!^)])\[[ \t]{0,2}[0-9]")
     if style == "superscript":
         return re.compile(r"<sup>[ \t]*\[?[0-9]|\^[0-9][^\s\^]{0,200}\^", re.IGNORECASE)
     return candidate_pattern(keyword)

@@ -222,6 +222,9 @@ BRACKET_NON_CITATIONS = [
     pytest.param("Use `a[1]` here.", id="inline-code"),
     pytest.param("```js\nconst b = a[1] + a[2];\n```", id="fenced-code"),
     pytest.param("The value arr[1] and x_[2] and f(x)[3].", id="index-after-a-word"),
+    # Go's array types in prose (lightning/bolts: `var buf [8]byte`, `a [2]int`): read
+    # as markers, a one-entry list was "cites 8, it has 1" (CIT001).
+    pytest.param("Declare var buf [8]byte, a [2]int and [N]T; a pair [4]T1.", id="array-types-before-a-word"),
     pytest.param("A wiki link [[1]] here.", id="wiki-link"),
     pytest.param("Small caps [1]{.smallcaps} here.", id="pandoc-span"),
     pytest.param('"The summer [2003] was hot," she wrote. Versions [2016, 2019, 2022].', id="years"),
@@ -237,6 +240,31 @@ def test_bracket_style_does_not_take_markdown_syntax_for_citations(text: str) ->
     markers = Chapter.parse(text, BRACKETS).markers
     assert [marker.text for marker in markers if marker.text != "[1]" or "Cited [1]" not in text] == []
     assert "CIT005" not in codes(text, BRACKETS)
+
+
+def test_a_bracket_glued_to_a_word_cites_only_before_a_letter_that_is_not_ascii() -> None:
+    """`[8]byte` is a Go type, not a citation; in Chinese or Japanese prose the marker
+    is written with no space before the next word, and cites."""
+    text = "研究[1]表明，见[2]。Typed var buf [3]byte or [4]_x. Then [5]—and [6]."
+    assert [marker.text for marker in Chapter.parse(text, BRACKETS).markers] == ["[1]", "[2]", "[5]", "[6]"]
+
+
+@pytest.mark.parametrize(
+    ("prose", "fixed"),
+    [
+        ("Keys [2] in var buf [8]byte, then [1].", "Keys [1] in var buf [8]byte, then [2]."),
+        ("研究[2]表明，见[1]。", "研究[1]表明，见[2]。"),
+    ],
+    ids=["go-type-in-prose", "chinese-prose"],
+)
+def test_fix_renumbers_around_a_go_type_and_in_chinese_prose(prose: str, fixed: str) -> None:
+    """fix's own reading of the markers (``Chapter.unread_markers``) bounds a bracket
+    as the parse does: `[8]byte` is no marker it missed, `研究[2]` one it read."""
+    listed = '\n\n## References\n\n1. A. One. "First." 2020.\n2. B. Two. "Second." 2021.\n'
+    relisted = '\n\n## References\n\n1. B. Two. "Second." 2021.\n2. A. One. "First." 2020.\n'
+    result = fix_text(prose + listed, BRACKETS)
+    assert result.refused is None
+    assert result.text == fixed + relisted
 
 
 SUPERSCRIPT_NON_CITATIONS = [
@@ -269,6 +297,12 @@ def test_superscript_style_does_not_take_exponents_for_citations(text: str) -> N
 def test_a_superscript_after_a_year_is_a_citation() -> None:
     text = "Rates fell since 2020<sup>2</sup>, as in the 1990s^3^, but 10<sup>6</sup>, 12000^2^ and 5 s<sup>2</sup> are powers."
     assert [marker.text for marker in Chapter.parse(text, SUPERSCRIPT).markers] == ["<sup>2</sup>", "^3^"]
+
+
+def test_a_superscript_after_a_chinese_or_japanese_character_is_a_citation() -> None:
+    """One character is a word there, not a one-letter name such as `x^2^`."""
+    text = "研究<sup>1</sup>表明，见^2^。又\u00b3，そして書<sup>4</sup>。But x^2^ and \u03c3\u00b2 are powers."
+    assert [marker.text for marker in Chapter.parse(text, SUPERSCRIPT).markers] == ["<sup>1</sup>", "^2^", "\u00b3", "<sup>4</sup>"]
 
 
 def test_a_bracketed_superscript_after_a_number_is_a_citation() -> None:
