@@ -6,7 +6,7 @@ from typing import Iterator, NamedTuple, Optional
 from citelint.config import Settings
 from citelint.diagnostics import Diagnostic, Fix, Rule, shorten
 from citelint.document import Document
-from citelint.markers import Marker, evidence, find_markers, hidden_pattern, may_hide, settle_markers
+from citelint.markers import Marker, evidence, find_markers, glued_brackets, hidden_pattern, may_hide, settle_markers
 from citelint.references import ReferenceList, find_reference_list, is_reference_heading
 from citelint.suppress import Directive, find_directives
 
@@ -114,6 +114,21 @@ class Chapter(NamedTuple):
             where = self.hidden_where(match.start(), definitions)
             if where is not None:
                 found[number] = (self.document.line_of(match.start()) + 1, where)
+        return found
+
+    def glued_citations(self) -> dict[int, tuple[int, str]]:
+        """Brackets style: each number written only glued to the word before it
+        (``plumage[3]``, read as an index), with the 1-based line and the text of
+        its first such bracket: a citation that is not read must not vanish silently."""
+        if self.settings.marker_style != "brackets" or "[" not in self.document.text:
+            return {}
+        text = self.document.text
+        found = {}
+        for number, offset in glued_brackets(self.document).items():
+            word = offset
+            while word > 0 and offset - word < 20 and (text[word - 1].isalnum() or text[word - 1] == "_"):
+                word -= 1
+            found[number] = (self.document.line_of(offset) + 1, text[word : text.index("]", offset) + 1])
         return found
 
     def hidden_where(self, offset: int, definitions: Optional["_Definitions"] = None) -> Optional[str]:

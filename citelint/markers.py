@@ -932,6 +932,21 @@ def hidden_pattern(keyword: str, style: str = "citation") -> re.Pattern[str]:
     return simple_pattern(keyword)
 
 
+_GLUED_BRACKET = lazy(r"(?<=[A-Za-z0-9_])\[([1-9][0-9]{0,8})\](?![(\[{:A-Za-z0-9_])")
+
+
+def glued_brackets(document: Document) -> dict[int, int]:
+    """Brackets style: each number written as ``plumage[3]``, glued to the word
+    before it (read as an index, ``a[1]``, not a citation), with its first such
+    offset in prose."""
+    found: dict[int, int] = {}
+    for match in _GLUED_BRACKET.finditer(document.text):
+        number = int(match.group(1))
+        if number not in found and document.is_prose(match.start()):
+            found[number] = match.start()
+    return found
+
+
 def may_hide(text: str, keyword: str, style: str = "citation") -> bool:
     """A quick look: whether ``text`` may hold a plain marker at all."""
     if style == "brackets":

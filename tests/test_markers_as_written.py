@@ -242,14 +242,29 @@ def test_an_ignored_marker_does_not_vanish_silently() -> None:
 def test_a_list_cited_only_in_code_names_a_hidden_marker_only_of_its_own(listed: int) -> None:
     """A Lightning BOLT in the brackets style: Go code's `var buf [8]byte` was named as
     the hidden marker of a list of one entry ("[8] is inside a code block …; move the
-    markers into the prose"), though 8 is no entry of it."""
+    markers into the prose"), though 8 is no entry of it. (`[8]byte` itself, glued to
+    the word after it, is no marker anywhere now: the code here spaces it.)"""
     entries = "".join(f"{n}. <a id=\"reference-{n}\">https://example.com/{n}</a>\n" for n in range(1, listed + 1))
-    text = "Prose.\n\n```golang\nvar buf [8]byte\n```\n\n## References\n\n" + entries
+    text = "Prose.\n\n```golang\nvar buf [8] // bytes\n```\n\n## References\n\n" + entries
     [message] = [d.message for d in lint_text(text, Settings(marker_style="brackets")) if d.code == "CIT002"]
     if listed < 8:
         assert message.startswith(f"the reference list has {listed} entry and the chapter cites none; cite them with markers such as [1]")
     else:
         assert "([8] is inside a code block at line 4, where markers are not read)" in message
+
+
+def test_a_bracket_glued_to_a_word_is_named_when_its_entry_is_never_cited() -> None:
+    """Brackets style: `plumage[2]` (as some Wikipedia exports write it) reads as an
+    index, like `arr[1]`; the entry it meant to cite is not orphaned silently."""
+    entries = "".join(f'{n}. A. Author. "T{n}." P, 202{n}. https://e.com/{n}\n' for n in range(1, 4))
+    text = "The plumage[2] is bright. A claim [1]. In code, arr[3] is typed.\n\n## References\n\n" + entries
+    messages = {d.message.split(" is never cited")[0]: d.message for d in lint_text(text, Settings(marker_style="brackets")) if d.code == "CIT002"}
+    assert messages["reference 2"].endswith(": `plumage[2]` at line 1 is read as an index after a word, not as a citation; if it cites, put a space before the bracket, or remove the reference")
+    assert "`arr[3]` at line 1" in messages["reference 3"]
+    alone = "The plumage[1] is bright.\n\n## References\n\n" + entries.split("\n")[0] + "\n"
+    [message] = [d.message for d in lint_text(alone, Settings(marker_style="brackets")) if d.code == "CIT002"]
+    assert message.startswith("the reference list has 1 entry and the chapter cites none: `plumage[1]` at line 1 is read as an index")
+    assert [d.message for d in lint_text(alone.replace("plumage[1]", "`plumage[1]`"), Settings(marker_style="brackets")) if "index" in d.message] == []
 
 
 def test_a_marker_in_a_link_reference_definitions_title_cites_nothing() -> None:

@@ -14,7 +14,9 @@ quoted title): a README's "Notes" section is not a reference list.
 When the only marker for the entry sits where markers are not read (inline code,
 a code block, a comment, front matter, the title of a link reference definition
 such as `[site]: https://example.org "Site [CITATION 2]"`, which renders nothing),
-the message says so and where.
+the message says so and where. In the brackets style, a number written only glued
+to the word before it (`plumage[3]`, which reads as an index such as `a[1]`) is
+named too.
 
 Failing:
 
@@ -62,6 +64,7 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
         yield from _nothing_cited(chapter, references)
         return
     hidden = chapter.hidden_citations() if len(cited) < len(references.entries) else {}
+    glued = chapter.glued_citations() if len(cited) < len(references.entries) else {}
     for entry in references.entries:
         if entry.number in cited:
             continue
@@ -74,7 +77,17 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
                 f"reference {entry.number} is cited only inside {where} at line {line}, where markers are not read; "
                 f"move {marker} into the prose, or remove the reference"
             )
+        elif entry.number in glued:
+            message = _glued_message(f"reference {entry.number} is never cited", glued[entry.number], "or remove the reference")
         yield chapter.finding(RULE, start, end, message)
+
+
+def _glued_message(finding: str, glued: tuple[int, str], otherwise: str) -> str:
+    line, written = glued
+    return (
+        f"{finding}: `{written}` at line {line} is read as an index after a word, not as a citation; "
+        f"if it cites, put a space before the bracket, {otherwise}"
+    )
 
 
 def _nothing_cited(chapter: Chapter, references: ReferenceList) -> Iterator[Diagnostic]:
@@ -93,6 +106,8 @@ def _nothing_cited(chapter: Chapter, references: ReferenceList) -> Iterator[Diag
             f"({written_marker(number, chapter.settings.marker, chapter.settings.marker_style)} is inside {where} at line {line}, where markers are not read); "
             "move the markers into the prose"
         )
+    elif glued := {number: place for number, place in chapter.glued_citations().items() if number in listed}:
+        message = _glued_message(f"the reference list has {entries} and the chapter cites none", min(glued.values()), "or ignore CIT002 for files that are not chapters")
     else:
         message = (
             f"the reference list has {entries} and the chapter cites none; "
