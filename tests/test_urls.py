@@ -824,3 +824,45 @@ def test_a_chapter_whose_entry_answered_its_links_and_then_fails_to_parse_is_nam
     failed = CliRunner().invoke(main, arguments)
     assert failed.exit_code == 2
     assert "ch.md" in failed.stderr and "nested too deeply" in failed.stderr
+
+
+def test_a_host_that_leaves_its_links_unanswered_has_its_other_links_not_asked(server: TrapServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pull request can cite 1,000 links to a host that never answers: each held a
+    worker for the whole deadline, `per-host` at a time (hours). Once STALLED_LINKS of
+    a host's links were left unanswered, its other links are URL004, not asked."""
+    import citelint.urls.checker as checker
+    from citelint.config import UrlSettings
+    from citelint.urls.checker import STALLED_LINKS, CheckOptions, UrlChecker
+
+    monkeypatch.setattr(checker, "deadline_for", lambda timeout: 1.0)
+    urls = [server.url(f"/hang?n={n}") for n in range(12)]
+    options = CheckOptions(UrlSettings(timeout=0.5, allow_private=True, per_host=4), None)
+    verdicts = UrlChecker(options, lambda message: None).check(urls)
+    asked = {url for url in urls if server.hits[url.split(str(server.port), 1)[1]]}
+    assert {verdicts[url].code for url in asked} == {"URL002"}
+    assert len(asked) <= 4 + STALLED_LINKS - 1  # the first places, and those freed before the third was given up
+    not_asked = set(urls) - asked
+    assert len(not_asked) >= len(urls) - (4 + STALLED_LINKS - 1)
+    assert {verdicts[url].detail for url in not_asked} == {
+        f"not asked: the host 127.0.0.1 left {STALLED_LINKS} links of this run unanswered for 0.5 s or more; its other links were not checked"
+    }
+
+
+def test_host_names_of_one_address_that_leave_their_links_unanswered_are_given_up_together(server: TrapServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A wildcard domain gives a pull request any number of host names for one
+    tarpit: the count is kept for the address they resolve to as well."""
+    import citelint.urls.checker as checker
+    from citelint.config import UrlSettings
+    from citelint.urls.checker import CheckOptions, UrlChecker
+
+    monkeypatch.setattr(checker, "deadline_for", lambda timeout: 1.0)
+    names = [f"{letter}.tarpit.test" for letter in "abcdef"]
+    urls = [f"http://{name}:{server.port}/hang?{name}={n}" for name in names for n in range(2)]
+    options = CheckOptions(UrlSettings(timeout=0.5, allow_private=True, per_host=2, workers=4), None, resolver=lambda host, port: ["127.0.0.1"])
+    verdicts = UrlChecker(options, lambda message: None).check(urls)
+    asked = [url for url in urls if server.hits["/hang?" + url.split("?", 1)[1]]]
+    assert 4 <= len(asked) <= 6  # no host name had three of its links stall: the address did
+    assert {verdicts[url].code for url in asked} == {"URL002"}
+    assert {verdicts[url].detail for url in urls if url not in asked} == {
+        "not asked: the address 127.0.0.1 left 3 links of this run unanswered for 0.5 s or more; its other links were not checked"
+    }

@@ -63,6 +63,9 @@ Passing: an entry that cites the URL the redirect pointed to.
 Its address is private, loopback or link-local and `--allow-private` is off, it
 matches the `exclude` patterns of `[tool.citelint.urls]`, it is not an http(s)
 URL, or it is not in the cache and `--offline` sends nothing. Information only.
+It is also the verdict of a link that was not asked because its host (or the
+address its host resolves to) left 3 of the run's links unanswered for `timeout`
+seconds or more: the message names the host, and those 3 links are URL002.
 
 Failing: an entry citing `http://localhost:8000/notes`.
 

@@ -33,6 +33,7 @@ PERMANENT = {301, 308}
 ARCHIVED_CODES = {"URL001", "URL005"}  # dead and changed links: an archived copy is what to cite
 ARCHIVE_REPLY_LIMIT = 64 * 1024
 PROGRESS_EVERY = 0.25  # seconds between two updates of the progress line
+STALLED_LINKS = 3  # links of one host (or one address) left unanswered for `timeout` or more, after which its other links are not asked
 RESOLVERS_AHEAD = 8  # threads that resolve a run's hosts while it gets ready to fetch (AddressPolicy.resolve_ahead)
 _ARCHIVED_URL = re.compile(r"https?://[!-~]{1,2000}")  # printable ASCII, no spaces: safe to show
 NO_ARCHIVED_COPY = ("", "")  # the archive answered: it holds no copy at any date
@@ -73,9 +74,18 @@ class _Fetches:
     Every use holds ``changed`` (a condition this run's thread waits on); ``take``
     hands out the next URL in order whose host has a free place, when fewer than
     ``workers`` are in flight. One URL finished frees at most one place, which the
-    worker that finished it takes itself."""
+    worker that finished it takes itself.
 
-    def __init__(self, urls: list[str], host_of: Callable[[str], str], workers: int, per_host: int) -> None:
+    A host that leaves STALLED_LINKS of the run's links unanswered for ``slow``
+    seconds or more (a tarpit, a black hole, a page dripped to the deadline) has
+    its other links not asked (URL004, saying why): a pull request citing 1,000
+    links to one would hold the workers for hours. So has an address that many
+    links of any hosts connected to (``address_of``): a thousand names of one
+    wildcard domain are one server."""
+
+    def __init__(
+        self, urls: list[str], host_of: Callable[[str], str], workers: int, per_host: int, slow: float, address_of: Callable[[str], Optional[str]]
+    ) -> None:
         self.changed = threading.Condition()
         self.pending = deque(urls)
         self.hosts = {url: host_of(url) for url in urls}
@@ -84,28 +94,63 @@ class _Fetches:
         self.results: dict[str, Verdict] = {}
         self.workers = workers
         self.host_limit = per_host
+        self.slow = slow
+        self.address_of = address_of  # the address a URL's host resolved to, when known
+        self.stalled: dict[str, int] = {}  # host or address -> its links left unanswered for ``slow`` or more
+        self.given_up: dict[str, str] = {}  # host or address -> why its other links are not asked
 
     def take(self) -> Optional[str]:
         if len(self.active) >= self.workers:
             return None
-        for index, url in enumerate(self.pending):
+        index = 0
+        while index < len(self.pending):
+            url = self.pending[index]
             host = self.hosts[url]
+            why = self._given_up(url, host) if self.given_up else None
+            if why is not None:
+                del self.pending[index]
+                self.results[url] = Verdict(url, "URL004", why)
+                continue
             if self.per_host.get(host, 0) < self.host_limit:
                 del self.pending[index]
                 self.per_host[host] = self.per_host.get(host, 0) + 1
                 self.active[url] = (time.monotonic(), host)
                 return url
+            index += 1
+        if not self.active and not self.pending:
+            self.changed.notify_all()
         return None
 
     def finish(self, url: str, verdict: Verdict) -> None:
         """Keep the verdict of a URL in flight (one past its deadline was answered already)."""
         if url not in self.active:
             return
-        _, host = self.active.pop(url)
+        started, host = self.active.pop(url)
         self.per_host[host] -= 1
         self.results[url] = verdict
+        if verdict.code == "URL002" and time.monotonic() - started >= self.slow:
+            self._stall(url, host)
         if not self.active and not self.pending:
             self.changed.notify_all()
+
+    def _stall(self, url: str, host: str) -> None:
+        address = self.address_of(url)
+        for key, who in ((host, f"the host {host}"), (address, f"the address {address}")):
+            if key is None:
+                continue
+            self.stalled[key] = self.stalled.get(key, 0) + 1
+            if self.stalled[key] == STALLED_LINKS:
+                self.given_up[key] = (
+                    f"not asked: {who} left {STALLED_LINKS} links of this run unanswered for {self.slow:g} s or more; "
+                    "its other links were not checked"
+                )
+
+    def _given_up(self, url: str, host: str) -> Optional[str]:
+        why = self.given_up.get(host)
+        if why is None:
+            address = self.address_of(url)
+            why = self.given_up.get(address) if address is not None else None
+        return why
 
 
 def deadline_for(timeout: float) -> float:
@@ -233,7 +278,7 @@ class UrlChecker:
             self.session()  # made (requests imported) once, here, before any worker waits for it
         except Exception:  # noqa: BLE001 - each link's job meets the failure again and says it
             pass
-        fetches = _Fetches(urls, self._host_of, self.settings.workers, self.settings.per_host)
+        fetches = _Fetches(urls, self._host_of, self.settings.workers, self.settings.per_host, self.settings.timeout, self._address_of)
         limit = deadline_for(self.settings.timeout)
         for _ in range(min(self.settings.workers, len(urls))):
             self._start_worker(fetches)
@@ -304,6 +349,14 @@ class UrlChecker:
                 yield self._target_of(url)
             except ValueError:  # not a URL a check connects to: its own check says so
                 continue
+
+    def _address_of(self, url: str) -> Optional[str]:
+        """The address a URL's check connects to first, when its host is resolved already."""
+        try:
+            addresses = self.policy.answers.get(self._target_of(url))
+        except ValueError:
+            return None
+        return addresses[0] if addresses else None
 
     def _host_of(self, url: str) -> str:
         """The host a URL's check asks (``_asked``), for the per-host limit."""
