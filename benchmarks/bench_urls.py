@@ -34,8 +34,10 @@ PAGE = b"<html><head><title>Source</title></head><body><p>" + b"Reference text. 
 
 
 def serve(latency: float, address: str, hits: list[int], stamps: list[float]) -> ThreadingHTTPServer:
-    """A server on ``address`` answering every path after ``latency``; ``hits`` counts
-    the requests and ``stamps`` gets when each came and when each was answered."""
+    """A server on ``address`` answering every path after ``latency``, as a real site
+    does: ``/page/N`` with a page of its own, any other path (a soft-404 probe's
+    made-up address ``/page/citelint-probe-…``) 404. ``hits`` counts the requests and ``stamps`` gets when each
+    came and when each was answered."""
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -50,12 +52,14 @@ def serve(latency: float, address: str, hits: list[int], stamps: list[float]) ->
             hits[0] += 1
             stamps.append(time.perf_counter())
             time.sleep(latency)
-            self.send_response(200)
+            found = self.path.startswith("/page/") and self.path[len("/page/") :].isdigit()
+            page = PAGE.replace(b"Source", b"Source " + self.path[len("/page/") :].encode("ascii", "replace"), 1) if found else b"Not found"
+            self.send_response(200 if found else 404)
             self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(PAGE)))
+            self.send_header("Content-Length", str(len(page)))
             self.end_headers()
             if body:
-                self.wfile.write(PAGE)
+                self.wfile.write(page)
             stamps.append(time.perf_counter())
 
         def do_GET(self) -> None:  # noqa: N802
