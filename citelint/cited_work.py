@@ -166,6 +166,9 @@ _EDITOR_NOTE = re.compile(r"\(?(?:ed|eds|editor|editors|trans|comp)\.?\)?", re.I
 _INITIAL_BREAK = re.compile(r"[\s.\-\u2010]+")
 
 
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]{0,30}(?:\s[^<>]{0,500})?/?>")  # not an autolink: `<https:` has a colon
+
+
 class _Span(NamedTuple):
     start: int
     end: int
@@ -173,7 +176,9 @@ class _Span(NamedTuple):
 
 class _Reader:
     """One entry being read: its text, the text with links blanked out, and
-    which characters a field has taken."""
+    which characters a field has taken. An HTML tag (``<a id="ref-1">``, ``</span>``,
+    ``<br>``) is markup, no field: taken from the start, so its attributes' quoted
+    values are no title and its name no author."""
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -181,6 +186,9 @@ class _Reader:
         self.hidden = bytearray(len(text))  # 1: taken, or a link the field search skips
         self.blanked = bytearray(len(text))  # 1: a link the field search skips, kept in rest
         self._view: Optional[str] = None  # ``view()``, until something more is hidden
+        if "<" in text:
+            for tag in _HTML_TAG.finditer(text):
+                self.take(*tag.span())
 
     def take(self, start: int, end: int) -> None:
         if end > start:
@@ -208,6 +216,12 @@ class _Reader:
         if self._view is None:
             self._view = "".join(_runs(self.text, self.hidden, " "))
         return self._view
+
+    def untaken(self, start: int, end: int) -> str:
+        """``text[start:end]`` with what a field (or markup) has taken as spaces."""
+        if 1 not in self.taken[start:end]:
+            return self.text[start:end]
+        return "".join(character if not self.taken[position] else " " for position, character in enumerate(self.text[start:end], start))
 
     def rest(self) -> str:
         pieces = _runs(self.text, self.taken, None)
@@ -636,7 +650,7 @@ def _read_authors(text: str, span: _Span, reader: _Reader, limit: Optional[int] 
     each name read is taken, the rest (``et al.``, ``(Ed.)``) is left for ``rest``.
     An organisation named alone (``U.S. Department of Health and Human Services``)
     is one author."""
-    segment = text[span.start : span.end]
+    segment = reader.untaken(span.start, span.end)  # an HTML tag before the names is markup (``_Reader``), not a name
     if _is_organisation(segment):
         name = segment.strip(" \t.,;:")
         start = span.start + segment.index(name)

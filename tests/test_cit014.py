@@ -137,6 +137,25 @@ def test_works_that_share_an_address_are_not_one_work(project: Path, first: str,
         assert len(found) == 1 and differs in found[0]["message"], found
 
 
+@pytest.mark.parametrize(
+    ("first", "later", "differs"),
+    [
+        # lightning/bolts: two chapters' entries that are an anchor and a URL each, the
+        # anchor's id ("reference-1") read as a quoted title: "the same work, another URL"
+        ('<a id="reference-1">http://www.unicode.org/charts/PDF/U2600.pdf</a>', '<a id="reference-1">https://tools.ietf.org/html/rfc8439</a>', None),
+        # a converter's empty anchor before the names is no part of the first author
+        ('<span id="page-7-4"></span>Smith, J. (2019). *A Book of Things*. Example Press.', "Smith, J. (2020). *A Book of Things*. Example Press.", "year (2020 here, 2019 there)"),
+    ],
+)
+def test_an_html_tag_in_an_entry_is_markup_not_a_field(project: Path, first: str, later: str, differs: str | None) -> None:
+    write_book(project, chapter(first), chapter(later))
+    found = cit014("book")
+    if differs is None:
+        assert found == [], found
+    else:
+        assert len(found) == 1 and differs in found[0]["message"], found
+
+
 def test_the_same_doi_is_the_same_work() -> None:
     first = "Huang, C., et al. (2020). Clinical features. *The Lancet*, 395, 497. https://doi.org/10.1016/S0140-6736(20)30183-5"
     later = "Huang C. Clinical features of patients. Lancet. 2020;395:497. doi:10.1016/s0140-6736(20)30183-5"
