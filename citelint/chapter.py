@@ -6,7 +6,7 @@ from typing import Iterator, NamedTuple, Optional
 from citelint.config import Settings
 from citelint.diagnostics import Diagnostic, Fix, Rule, shorten
 from citelint.document import Document
-from citelint.markers import Marker, evidence, find_markers, glued_brackets, hidden_pattern, may_hide, settle_markers
+from citelint.markers import Marker, anchor_ids, anchor_links, evidence, find_markers, glued_brackets, hidden_pattern, may_hide, settle_markers
 from citelint.references import ReferenceList, find_reference_list, is_reference_heading
 from citelint.suppress import Directive, find_directives
 
@@ -129,6 +129,32 @@ class Chapter(NamedTuple):
             while word > 0 and offset - word < 20 and (text[word - 1].isalnum() or text[word - 1] == "_"):
                 word -= 1
             found[number] = (self.document.line_of(offset) + 1, text[word : text.index("]", offset) + 1])
+        return found
+
+    def linked_entries(self) -> dict[int, tuple[int, str]]:
+        """Each entry of the list that a link in the prose points to by an anchor of
+        the entry (``[1](#ref-1)`` to ``- <a id="ref-1">…``), with the 1-based line and
+        the text of its first such link: links, not markers, and not read as citations."""
+        references = self.references
+        if references is None:
+            return {}
+        links = anchor_links(self.document)
+        if not links:
+            return {}
+        first, end = _list_offsets(self.document, references)
+        entries = sorted(references.entries, key=lambda entry: entry.first_line)
+        first_lines = [entry.first_line for entry in entries]
+        owner: dict[str, int] = {}
+        for offset, anchor in anchor_ids(self.document.text[first:end]):
+            line = self.document.line_of(first + offset)
+            index = bisect_right(first_lines, line) - 1
+            if index >= 0 and line <= entries[index].last_line:  # on the entry's own lines
+                owner.setdefault(anchor, entries[index].number)
+        found: dict[int, tuple[int, str]] = {}
+        for offset, written, anchor in links:
+            number = owner.get(anchor)
+            if number is not None and number not in found and not first <= offset < end:
+                found[number] = (self.document.line_of(offset) + 1, written)
         return found
 
     def hidden_where(self, offset: int, definitions: Optional["_Definitions"] = None) -> Optional[str]:

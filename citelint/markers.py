@@ -947,6 +947,24 @@ def glued_brackets(document: Document) -> dict[int, int]:
     return found
 
 
+_ANCHOR_LINK = lazy(r"\[([^\[\]\n]{1,40})\]\(#([^()\s]{1,200})\)")
+_ANCHOR_ID = lazy(r"""(?:\b(?:id|name)[ \t]*=[ \t]*["']?|\{[ \t]*#)([^"'\s<>{}]{1,200})""")
+
+
+def anchor_links(document: Document) -> list[tuple[int, str, str]]:
+    """Each link to an anchor of the page in prose (``[1](#ref-1)``): its offset,
+    its text as written and the anchor it names."""
+    if "](#" not in document.text:
+        return []
+    return [(match.start(), match.group(), match.group(2)) for match in _ANCHOR_LINK.finditer(document.text) if document.is_prose(match.start())]
+
+
+def anchor_ids(text: str) -> list[tuple[int, str]]:
+    """Each anchor named in ``text`` (``<a id="ref-1">``, ``name=ref1``, pandoc's
+    ``{#ref-1}``), with its offset."""
+    return [(match.start(), match.group(1)) for match in _ANCHOR_ID.finditer(text)]
+
+
 def may_hide(text: str, keyword: str, style: str = "citation") -> bool:
     """A quick look: whether ``text`` may hold a plain marker at all."""
     if style == "brackets":

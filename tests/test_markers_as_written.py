@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from citelint import fix_text, lint_text
 from citelint.chapter import Chapter
 from citelint.config import Settings
-from citelint.markers import candidate_pattern
+from citelint.markers import candidate_pattern, written_marker
 
 REFS = (
     "\n\n## References\n\n"
@@ -265,6 +265,23 @@ def test_a_bracket_glued_to_a_word_is_named_when_its_entry_is_never_cited() -> N
     [message] = [d.message for d in lint_text(alone, Settings(marker_style="brackets")) if d.code == "CIT002"]
     assert message.startswith("the reference list has 1 entry and the chapter cites none: `plumage[1]` at line 1 is read as an index")
     assert [d.message for d in lint_text(alone.replace("plumage[1]", "`plumage[1]`"), Settings(marker_style="brackets")) if "index" in d.message] == []
+
+
+@pytest.mark.parametrize("style", ["citation", "brackets", "superscript"])
+def test_links_to_the_entries_anchors_are_named_as_links_not_citations(style: str) -> None:
+    """lightning/bolts cites with links to anchors in its list (`<sup>[1](#ref-1)</sup>`
+    to `- <a id="ref-1">…`): "the chapter cites none" was all CIT002 said of it."""
+    entries = "".join(f'- <a id="ref-{n}">[RFC {n}](https://www.ietf.org/rfc/rfc{n}.txt)</a>\n' for n in range(1, 4))
+    text = "Specified in RFCs 1035<sup>[1](#ref-1)</sup> and 3596<sup>[2](#ref-2)</sup>.\n\n## References\n" + entries
+    [message] = [d.message for d in lint_text(text, Settings(marker_style=style)) if d.code == "CIT002"]
+    assert message.startswith("the reference list has 3 entries and the chapter cites none with markers: it links to them instead (`[1](#ref-1)` at line 1)")
+    cited = text.replace("3596<sup>[2](#ref-2)</sup>", "3596 [CITATION 2] [2] <sup>2</sup>")
+    messages = [d.message for d in lint_text(cited, Settings(marker_style=style)) if d.code == "CIT002"]
+    assert messages == [
+        "reference 1 is never cited with a marker: the link `[1](#ref-1)` at line 1 points to it, and citelint does not read a link as a citation; "
+        f"cite it with {written_marker(1, 'CITATION', style)}, or remove the reference",
+        f"reference 3 is never cited; cite it with {written_marker(3, 'CITATION', style)} or remove it",
+    ]
 
 
 def test_a_marker_in_a_link_reference_definitions_title_cites_nothing() -> None:

@@ -16,7 +16,8 @@ a code block, a comment, front matter, the title of a link reference definition
 such as `[site]: https://example.org "Site [CITATION 2]"`, which renders nothing),
 the message says so and where. In the brackets style, a number written only glued
 to the word before it (`plumage[3]`, which reads as an index such as `a[1]`) is
-named too.
+named too, and so is a link that points to an entry by an anchor of it
+(`[1](#ref-1)` to `- <a id="ref-1">…`): a link is not read as a citation.
 
 Failing:
 
@@ -65,6 +66,7 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
         return
     hidden = chapter.hidden_citations() if len(cited) < len(references.entries) else {}
     glued = chapter.glued_citations() if len(cited) < len(references.entries) else {}
+    linked = chapter.linked_entries() if len(cited) < len(references.entries) else {}
     for entry in references.entries:
         if entry.number in cited:
             continue
@@ -79,6 +81,12 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
             )
         elif entry.number in glued:
             message = _glued_message(f"reference {entry.number} is never cited", glued[entry.number], "or remove the reference")
+        elif entry.number in linked:
+            line, link = linked[entry.number]
+            message = (
+                f"reference {entry.number} is never cited with a marker: the link `{link}` at line {line} points to it, "
+                f"and citelint does not read a link as a citation; cite it with {marker}, or remove the reference"
+            )
         yield chapter.finding(RULE, start, end, message)
 
 
@@ -108,6 +116,13 @@ def _nothing_cited(chapter: Chapter, references: ReferenceList) -> Iterator[Diag
         )
     elif glued := {number: place for number, place in chapter.glued_citations().items() if number in listed}:
         message = _glued_message(f"the reference list has {entries} and the chapter cites none", min(glued.values()), "or ignore CIT002 for files that are not chapters")
+    elif linked := chapter.linked_entries():
+        line, link = min(linked.values())
+        message = (
+            f"the reference list has {entries} and the chapter cites none with markers: it links to them instead "
+            f"(`{link}` at line {line}), and citelint does not read a link as a citation; "
+            f"cite them with markers such as {written_marker(1, chapter.settings.marker, chapter.settings.marker_style)}, or ignore CIT002 for this file"
+        )
     else:
         message = (
             f"the reference list has {entries} and the chapter cites none; "
