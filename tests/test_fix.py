@@ -640,3 +640,16 @@ def test_book_numbering_writes_a_wrapped_marker_with_the_files_crlf(tmp_path: Pa
         b"# One\r\n\r\nFirst. [CITATION\r\n1] Second. [CITATION 2]\r\n\r\n## References\r\n\r\n"
         b'1. "Two." P, 2002. (see [CITATION\r\n   2]) https://e.com/2\r\n2. "One." P, 2001. https://e.com/1\r\n'
     )
+
+
+def test_a_cross_reference_inside_the_list_is_named_as_one_and_keeps_its_entry_through_fix() -> None:
+    """CIT006 said "cites nothing; remove it" of `See also [CITATION 2]` in an entry,
+    advice that deletes the writer's text, while fix renumbers it with the list."""
+    text = 'One [CITATION 2]. Two [CITATION 1].\n\n## References\n\n1. A. One. "First." 2020. See also [CITATION 2].\n2. B. Two. "Second." 2021.\n'
+    [message] = [d.message for d in lint_text(text, Settings(placement="any")) if d.code == "CIT006"]
+    assert message == (
+        "[CITATION 2] is inside the reference list, where it counts as no citation: a cross-reference between entries "
+        "(fix renumbers it with the list); cite the source in the text it supports"
+    )
+    fixed = fix_text(text, Settings(placement="any")).text
+    assert fixed.endswith('1. B. Two. "Second." 2021.\n2. A. One. "First." 2020. See also [CITATION 1].\n')

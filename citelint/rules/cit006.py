@@ -1,7 +1,9 @@
 """A marker sits where the house style does not put it.
 
 Reported, as a warning: a marker in a heading; a marker inside the reference
-list (it does not count as a citation there); a marker that begins a
+list (a cross-reference between entries, "see also [CITATION 2]": it does not
+count as a citation there, and `fix` renumbers it with the list, so it still
+names the same entry); a marker that begins a
 paragraph; and a marker on the wrong side of punctuation for the `placement`
 setting. With `placement = "after"` (the default) a marker follows the
 sentence it supports, `... the deal. [CITATION 2]`, so a marker directly
@@ -81,7 +83,10 @@ def _misplacement(chapter: Chapter, marker: Marker, line: int, index: int, in_he
     """``line``: the marker's; ``index``: its block's (-1: none)."""
     document = chapter.document
     if not in_heading and chapter.references is not None and chapter.references.holds_line(line):  # ``in_reference_list``, its line known
-        return "is inside the reference list, where it cites nothing; remove it"
+        return (
+            "is inside the reference list, where it counts as no citation: a cross-reference between entries "
+            "(fix renumbers it with the list); cite the source in the text it supports"
+        )
     if in_heading:
         return f"is in a heading{_underline_hint(chapter, document.blocks[index])}; move it into the text it supports"
     if index >= 0 and line == document.blocks.first[index] and _begins_paragraph(chapter, marker, line):
