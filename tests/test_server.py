@@ -307,6 +307,36 @@ def test_diagnostics_follow_the_editor_text_not_the_disk(tmp_path: Path) -> None
     run_session(scenario, cwd=tmp_path)
 
 
+@pytest.mark.slow
+def test_a_chapter_whose_uri_is_percent_encoded_is_linted_and_answered(tmp_path: Path) -> None:
+    """A folder named 'rust-lang+book' or 'My Book' is sent as %2B / %20 (VS Code
+    encodes every reserved character): pygls keys open documents by the decoded
+    URI, and the server looked them up by the client's — no diagnostic ever came,
+    and every request said the chapter was not open. Found on /work/real's corpora."""
+    path = tmp_path / "my book+notes" / "chapter é.md"
+    path.parent.mkdir()
+    text = "One [CITATION 2] and two [CITATION 1] here.\n\n## References\n\n1. \"A\" 2020. https://example.org/a\n2. \"B\" 2021. https://example.org/b\n"
+    path.write_text(text, encoding="utf-8")
+    uri = path.as_uri()
+    assert "%20" in uri and "%2B" in uri
+    by_cli = _fix_by_cli(tmp_path, path.name, text)
+
+    async def scenario(session: Session) -> None:
+        session.open(uri, text)
+        found = await session.wait_for(uri)
+        assert [d.code for d in found] == ["CIT003"]
+        whole = lsp.Range(lsp.Position(0, 0), lsp.Position(10_000, 0))
+        (fix_all,) = await _actions(session, uri, whole, [], ["source.fixAll"])
+        assert list(fix_all.edit.changes) == [uri]
+        assert apply(text, fix_all.edit.changes[uri], session.encoding) == by_cli
+        hover = await session.client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(uri), pos(text, text.index("[CITATION 2]") + 1)))
+        assert hover is not None and '**[2]** "B" 2021.' in hover.contents.value
+        session.change_all(uri, text.replace("[CITATION 2] and two [CITATION 1]", "[CITATION 1] and two [CITATION 2]"), 2)
+        assert await session.wait_for(uri) == []
+
+    run_session(scenario, cwd=tmp_path)
+
+
 CONSISTENT_CH1 = '# One\n\nA claim. [CITATION 1]\n\n## References\n\n1. Smith, Jane. "A Study of Things." Example Press, 2019. https://example.com/study\n'
 CONSISTENT_CH2 = '# Two\n\nAnother claim. [CITATION 1]\n\n## References\n\n1. Smith, Jane. "A Study of Things." Example Press, 2020. https://example.com/study\n'
 

@@ -14,6 +14,7 @@ import os
 import sys
 import uuid
 from typing import TYPE_CHECKING, Any, Optional, Sequence
+from urllib.parse import unquote
 
 from cattrs import BaseValidationError, transform_error  # lsprotocol's (de)serialiser: its errors say what is wrong
 from lsprotocol import types as lsp
@@ -75,9 +76,19 @@ class CitelintServer(LanguageServer):
         suffixes = self.project.settings_for(path).settings.suffixes + (".md", ".markdown", ".txt")
         return path.lower().endswith(suffixes)
 
+    def open_document(self, uri: str) -> Optional[TextDocument]:
+        """The open document at ``uri`` (None when not open: never one read from
+        disk). pygls keys them by the decoded URI: an editor's ``my%20book`` or
+        ``a%2Bb`` is the document opened under either spelling."""
+        return self.workspace.text_documents.get(unquote(uri))
+
+    def open_documents(self) -> list[TextDocument]:
+        """The open documents, each with the URI the editor gave it."""
+        return list(self.workspace.text_documents.values())
+
     def view(self, uri: str) -> Optional[ChapterView]:
         """The parsed chapter of the document's current text (made when first asked)."""
-        document = self.workspace.text_documents.get(uri)  # only open documents: never one read from disk
+        document = self.open_document(uri)
         if document is None or not self.is_chapter(document) or _too_large(document.source):
             return None
         version = document.version if document.version is not None else -1
@@ -92,7 +103,7 @@ class CitelintServer(LanguageServer):
         """The chapter a request names (None: an open document citelint does not
         lint); a document that is not open is invalid params, not a silent null:
         the server knows only the texts the editor has opened."""
-        if uri not in self.workspace.text_documents:
+        if self.open_document(uri) is None:
             raise JsonRpcInvalidParams(f"{shorten(printable(uri), 200)} is not open: citelint answers about the documents the editor has opened (textDocument/didOpen)")
         return self.view(uri)
 
@@ -126,8 +137,8 @@ class CitelintServer(LanguageServer):
         from citelint.server.book import real_path
 
         found = {}
-        for uri, document in list(self.workspace.text_documents.items()):
-            path = to_fs_path(uri)
+        for document in self.open_documents():
+            path = to_fs_path(document.uri)
             if path and self.is_chapter(document) and not _too_large(document.source):
                 found[real_path(path)] = document
         return found
@@ -154,7 +165,7 @@ class CitelintServer(LanguageServer):
         from citelint.server.book import real_path
 
         own = file.path == view.path
-        document = self.workspace.text_documents.get(uri) if own else documents.get(real_path(file.path))
+        document = self.open_document(uri) if own else documents.get(real_path(file.path))
         if document is None:
             return None if own else (from_fs_path(os.path.abspath(file.path)) or file.path, None)
         return (document.uri, document.version) if document.source == file.text else None
@@ -169,9 +180,10 @@ class CitelintServer(LanguageServer):
         loaded = self.project.settings_for(path)
         if loaded.settings.numbering != "book" and not wanted_in_run(loaded.settings):
             return
-        for other, document in list(self.workspace.text_documents.items()):
+        for document in self.open_documents():
+            other = document.uri
             other_path = to_fs_path(other) or ""
-            if other != uri and self.is_chapter(document) and self.project.settings_for(other_path).source == loaded.source:
+            if unquote(other) != unquote(uri) and self.is_chapter(document) and self.project.settings_for(other_path).source == loaded.source:
                 self.schedule_lint(other, BOOK_DEBOUNCE_SECONDS)
 
     # -- diagnostics --------------------------------------------------------------
@@ -186,7 +198,7 @@ class CitelintServer(LanguageServer):
         try:
             if delay:
                 await asyncio.sleep(delay)
-            document = self.workspace.text_documents.get(uri)
+            document = self.open_document(uri)
             if document is None or not self.is_chapter(document):
                 return
             version, text, path = document.version, document.source, to_fs_path(uri) or ""
@@ -197,7 +209,7 @@ class CitelintServer(LanguageServer):
                 self.publish(uri, version, [_too_large_diagnostic()])
                 return
             view = await asyncio.get_running_loop().run_in_executor(None, _linted, self, text, uri)
-            current = self.workspace.text_documents.get(uri)
+            current = self.open_document(uri)
             if current is None or current.version != version or current.source != text:
                 return  # a newer edit is being linted
             self.views[uri] = (version if version is not None else -1, view)
@@ -231,7 +243,7 @@ class CitelintServer(LanguageServer):
     # -- URL checks ----------------------------------------------------------------
 
     async def check_urls(self, uri: str) -> dict[str, int]:
-        uris = [uri] if uri else [u for u, document in list(self.workspace.text_documents.items()) if self.is_chapter(document)]
+        uris = [uri] if uri else [document.uri for document in self.open_documents() if self.is_chapter(document)]
         paths = [path for u in uris if (path := to_fs_path(u)) and os.path.isfile(path)]
         token = f"citelint-urls-{uuid.uuid4()}"
         progress = bool(self.client_capabilities.window and self.client_capabilities.window.work_done_progress)
@@ -261,13 +273,13 @@ class CitelintServer(LanguageServer):
         self.project.reload()
         self.url_verdicts.forget()
         self.views.clear()
-        for uri in list(self.workspace.text_documents):
-            if self.is_chapter(self.workspace.text_documents[uri]):
-                self.schedule_lint(uri, 0)
+        for document in self.open_documents():
+            if self.is_chapter(document):
+                self.schedule_lint(document.uri, 0)
         self.publish_config_errors()
 
     def publish_config_errors(self) -> None:
-        for document in list(self.workspace.text_documents.values()):
+        for document in self.open_documents():
             if self.is_chapter(document):
                 self.project.settings_for(to_fs_path(document.uri) or "")
         shown: set[str] = set()
