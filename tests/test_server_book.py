@@ -235,6 +235,34 @@ def test_where_citelint_fix_refuses_the_book_no_renumbering_is_offered(tmp_path:
     run_session(scenario, cwd=tmp_path)
 
 
+def test_the_book_wide_messages_and_fixs_refusal_name_other_chapters_as_check_does(tmp_path: Path, monkeypatch: Any) -> None:
+    """A book-wide finding that names another chapter (CIT016 'also listed in ch1.md',
+    CIT003's 'cannot renumber: ch1.md: …') and Fix all's refusal name it from the
+    project's root, as `citelint check` and `citelint fix` run there do: with the
+    order from file names (no `chapters`) the server named it by its absolute path.
+    Found on docling's converted papers as a book."""
+    restarted = FIX_CH2.replace("3. \"Gamma", "1. \"Gamma").replace("[CITATION 3]", "[CITATION 1]")
+    write_fix_book(tmp_path, {"ch1.md": FIX_CH1, "ch2.md": restarted})
+    (tmp_path / "pyproject.toml").write_text('[tool.citelint]\nnumbering = "book"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    _, report, _ = helpers.check_json("--no-cache")
+    expected = sorted((d["code"], d["line"] - 1, d["message"]) for d in report["diagnostics"] if d["path"] == "ch2.md")
+    assert any("ch1.md" in message for _, _, message in expected)
+    ran = helpers.cli("fix")
+    assert ran.code == 1 and "not fixed: " in ran.stdout
+    refused_file, reason = ran.stdout.strip().split(": not fixed: ", 1)
+
+    async def scenario(session: Session) -> None:
+        ch2 = (tmp_path / "ch2.md").as_uri()
+        session.open(ch2, restarted)
+        found = await session.wait_for(ch2, lambda found: bool(found))
+        assert sorted((d.code, d.range.start.line, d.message.rsplit(" [", 1)[0]) for d in found) == expected
+        (fix_all,) = await actions(session, ch2, ["source.fixAll.citelint"])
+        assert fix_all.disabled.reason == f"not fixed: {refused_file}: {reason}"
+
+    run_session(scenario, cwd=tmp_path)
+
+
 def test_a_client_that_checks_versions_gets_the_open_chapters_versions(tmp_path: Path, monkeypatch: Any) -> None:
     """With document changes, each open chapter's edit names the version it was
     made on (an editor refuses it once the chapter has changed); a closed one

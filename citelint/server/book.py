@@ -88,8 +88,10 @@ class EditorBook:
         if files is None:
             return []
         texts = {**open_texts, real_path(view.path): view.chapter.document.text}
-        found = findings_of_files([(file, file, summary) for file, summary in files], view.settings, text_of=lambda file: texts.get(real_path(file)))
-        return [finding for finding in found if finding.path == view.path]
+        named = [(file, _shown(file, view.settings), summary) for file, summary in files]  # as `check` at the root names them
+        found = findings_of_files(named, view.settings, text_of=lambda file: texts.get(real_path(file)))
+        here = _shown(view.path, view.settings)
+        return [finding._replace(path=view.path) for finding in found if finding.path == here]
 
     def numbers_in_use(self, view: ChapterView, open_texts: Mapping[str, str]) -> Optional[set[int]]:
         """With book numbering, every number the chapter's book uses (``book_numbering.
@@ -165,11 +167,12 @@ class EditorBook:
         if here not in {real_path(file) for file in book.files}:
             return Fixed("", refused=f'{path} is not a chapter of the book (numbering = "book", order from {book.source or "nowhere"}): `citelint fix` leaves it alone')
         if book.errors:
-            return Fixed("", refused=_error_line(book.errors[0]) + "; the book is renumbered whole or not at all")
+            return Fixed("", refused=_error_line(book.errors[0], settings) + "; the book is renumbered whole or not at all")
         texts = {**open_texts, here: text}
         files, unread = read_book(book.files, lambda file: texts.get(real_path(file)))
         if unread:
-            return Fixed("", refused=_error_line(unread[0]) + "; the book is renumbered whole or not at all")
+            return Fixed("", refused=_error_line(unread[0], settings) + "; the book is renumbered whole or not at all")
+        files = [file._replace(shown=_shown(file.path, settings)) for file in files]  # named as `fix` at the root names them
         key = (repr(settings), encoding, tuple((file.path, file.text) for file in files))
         with self._lock:
             kept = self._last_fix
@@ -271,7 +274,7 @@ def _as_changes(plan: "BookPlan", encoding: str, open_paths: set[str]) -> Fixed:
     """The book's plan as the editor applies it: each changed file's edits in its
     positions (``open_paths``: the real paths of the texts the editor gave)."""
     if plan.errors:
-        return Fixed("", refused=_error_line(plan.errors[0]))
+        return Fixed("", refused=_error_line(plan.errors[0]))  # named by the file's shown name
     if plan.refused is not None:
         return Fixed("", refused=f"{plan.refused.path}: {plan.refused.refused}")
     from citelint.fix_book import Counts
@@ -293,5 +296,7 @@ def _changes(text: str, edits: list["TextEdit"], encoding: str, from_disk: bool)
     return [Change(Range(index.position(edit.start - bom), index.position(edit.end - bom)), edit.text) for edit in edits]
 
 
-def _error_line(error: FileError) -> str:
-    return f"{error.path}: {error.message}"
+def _error_line(error: FileError, settings: Optional["Settings"] = None) -> str:
+    """A file's error; with ``settings``, the file (given by its path) named as
+    ``check`` at the project's root names it."""
+    return f"{_shown(error.path, settings) if settings is not None else error.path}: {error.message}"
