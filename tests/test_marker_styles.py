@@ -267,6 +267,28 @@ def test_fix_renumbers_around_a_go_type_and_in_chinese_prose(prose: str, fixed: 
     assert result.text == fixed + relisted
 
 
+def test_a_bracket_after_an_ideograph_is_a_citation(project: Path) -> None:
+    """Chinese and Japanese write no space before a marker (`原论文[1]`, `参见[5]第 5-6 页`,
+    `論文[2]`): read as an index after a word, a chapter of datawhalechina/pumpkin-book
+    was "reference 5 is never cited" while its text cited it. An index stays one
+    after a Latin word or a digit (`arr[1]`, `x2[3]`)."""
+    text = (
+        "西瓜书中的推导和原论文[2]上有差异，arr[9] 是下标。\n\n"
+        "官方版本参见[1]第 5-6 页。この論文[3]によると、x2[9] も下标。\n\n"
+        "## References\n\n[1] A. One. Title one. 2000.\n\n[2] B. Two. Title two. 2001.\n\n[3] C. Three. Title three. 2002.\n"
+    )
+    assert cited(text, BRACKETS) == [("[2]", (2,)), ("[1]", (1,)), ("[3]", (3,))]
+    chapter = project / "chapter.md"
+    chapter.write_text(text, encoding="utf-8")
+    (project / ".citelint.toml").write_text('marker-style = "brackets"\nrequire-url = false\n', encoding="utf-8")
+    code, report, _ = check_json(str(chapter))
+    assert [diagnostic["code"] for diagnostic in report["diagnostics"]] == ["CIT003"]
+    assert cli("fix", str(chapter)).code == 0
+    fixed = chapter.read_text(encoding="utf-8")
+    assert "原论文[1]上" in fixed and "参见[2]第" in fixed and "論文[3]に" in fixed
+    assert "[1] B. Two." in fixed and "[2] A. One." in fixed
+
+
 SUPERSCRIPT_NON_CITATIONS = [
     pytest.param("A million is 10^6^ and 10<sup>6</sup>.", id="powers-of-ten"),
     pytest.param("The square x^2^ and x<sup>2</sup> and *x*<sup>2</sup>.", id="one-letter-names"),
