@@ -11,7 +11,7 @@ from array import array
 from bisect import bisect_right
 from itertools import accumulate, islice, repeat
 from operator import add
-from typing import NamedTuple, Optional, Sequence
+from typing import Callable, NamedTuple, Optional, Sequence
 
 from citelint.block_scanner import parse_structure
 from citelint.block_structure import KIND_CODES, Blocks, LeafBlock, Lines, ListItems
@@ -110,6 +110,8 @@ class Document:
         self._inline_code: dict[int, tuple[list[Span], list[int]]] = {}  # block -> spans, their starts (``_code_spans_of``)
         self.comments: list[Span] = self._comment_spans()
         self._comment_starts = [span.start for span in self.comments]
+        self._has_dollar = "$" in self.text
+        self._math: dict[int, tuple[list[Span], list[int]]] = {}  # block -> TeX math spans, their starts (``_math_spans_of``)
 
     # -- positions -------------------------------------------------------
 
@@ -137,12 +139,14 @@ class Document:
         return None if index < 0 else self.blocks[index]
 
     def is_prose(self, offset: int) -> bool:
-        """False inside code, HTML comments, raw-text HTML and front matter."""
+        """False inside code, HTML comments, raw-text HTML, front matter and TeX math."""
         if self.is_code(offset):
             return False
         starts = self._comment_starts  # ``_inside`` written out: asked for every marker
         index = bisect_right(starts, offset) - 1
-        return index < 0 or offset >= self.comments[index].end
+        if index >= 0 and offset < self.comments[index].end:
+            return False
+        return not self._has_dollar or not self.is_math(offset)
 
     def shows_text(self, line: int) -> bool:
         """The 0-based line renders something: it is neither blank nor only
@@ -175,7 +179,30 @@ class Document:
             return "inline code"
         if _inside(self.comments, self._comment_starts, offset):
             return "a comment"
+        if self._has_dollar and self.is_math(offset):
+            return "TeX math"
         return None
+
+    def is_math(self, offset: int) -> bool:
+        """True inside TeX math of a paragraph or heading: ``$$ … $$``, or ``$ … $`` as
+        pandoc (``tex_math_dollars``), GitHub and MathJax read it (``_math_spans``).
+        A vector ``$[6,8]^T$`` or an interval ``$[1, 2]$`` is no citation."""
+        index = self.line_block[bisect_right(self.line_starts, offset) - 1]
+        if index < 0 or self.blocks.kind[index] not in _INLINE_KIND_CODES:
+            return False
+        found = self._math.get(index)
+        if found is None:
+            found = self._math[index] = self._math_spans_of(index)
+        spans, starts = found
+        return _inside(spans, starts, offset) if spans else False
+
+    def _math_spans_of(self, index: int) -> tuple[list[Span], list[int]]:
+        start = self.line_starts[self.blocks.first[index]]
+        end = self.line_end(self.blocks.last[index])
+        if self.text.find("$", start, end) < 0:
+            return _NO_SPANS
+        spans = _math_spans(self.text, start, end, self.is_code)
+        return spans, [span.start for span in spans]
 
     def is_code(self, offset: int) -> bool:
         """True inside code blocks, code spans, raw-text HTML and front matter."""
@@ -502,6 +529,52 @@ def _may_close(text: str, opening: int, closers: dict[str, int]) -> bool:
     if found == -2 or 0 <= found < opening:
         found = closers[terminator] = text.find(terminator, opening)
     return 0 <= found <= opening + MAX_INLINE_TAG
+
+
+def _math_spans(text: str, start: int, end: int, is_code: Callable[[int], bool]) -> list[Span]:
+    """TeX math between ``start`` and ``end`` (one block), as pandoc reads
+    ``tex_math_dollars``: ``$$`` to the next ``$$``; a ``$`` with a non-space after it
+    to the next ``$`` with a non-space before it and no digit after it (``$20,000 and
+    $30,000`` is no math). A ``$`` escaped or in a code span delimits nothing. Linear:
+    whether a ``$`` closes does not depend on the one it would close, so once an
+    opening finds none no later one will."""
+    spans: list[Span] = []
+    displays_close = True
+    position = text.find("$", start, end)
+    while position >= 0:
+        if _escaped(text, position) or is_code(position):
+            position = text.find("$", position + 1, end)
+            continue
+        if displays_close and text.startswith("$$", position):
+            close = _math_close(text, position + 2, end, is_code, display=True)
+            if close >= 0:
+                spans.append(Span(position, close + 2))
+                position = text.find("$", close + 2, end)
+                continue
+            displays_close = False
+        after = text[position + 1 : position + 2]
+        if after and not after.isspace():
+            close = _math_close(text, position + 1, end, is_code, display=False)
+            if close < 0:
+                break
+            spans.append(Span(position, close + 1))
+            position = text.find("$", close + 1, end)
+            continue
+        position = text.find("$", position + 1, end)
+    return spans
+
+
+def _math_close(text: str, position: int, end: int, is_code: Callable[[int], bool], display: bool) -> int:
+    """Where the math opened before ``position`` closes (its closing ``$`` or ``$$``), or -1."""
+    close = text.find("$$" if display else "$", position, end)
+    while close >= 0:
+        if not _escaped(text, close) and not is_code(close):
+            if display:
+                return close
+            if not text[close - 1].isspace() and not text[close + 1 : close + 2].isdigit():
+                return close
+        close = text.find("$$" if display else "$", close + 1, end)
+    return -1
 
 
 def _escaped(text: str, position: int) -> bool:

@@ -210,6 +210,8 @@ LINEAR = {
     "unclosed fences in list items": lambda n: "- ```\n  [CITATION 1]\n" * n,
     "tags never closed before a code span": lambda n: "a " + "<? <!-- <!x <![CDATA[ " * n + "`b` [CITATION 1]\n",
     "autolinks and tags among code spans": lambda n: "<https://e.com/a`b> `c` <b title='`'>[CITATION 1] " * n + "\n",
+    "dollars that never close": lambda n: "$a $b $$c [CITATION 1] " * n + "\n",
+    "math between markers": lambda n: "$x$ [CITATION 1] $$y$$ `$` " * n + "\n",
 }
 
 

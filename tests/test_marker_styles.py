@@ -289,6 +289,30 @@ def test_a_bracket_after_an_ideograph_is_a_citation(project: Path) -> None:
     assert "[1] B. Two." in fixed and "[2] A. One." in fixed
 
 
+def test_brackets_in_tex_math_are_not_citations(project: Path) -> None:
+    """TeX math (`$…$`, `$$…$$`, as pandoc, GitHub and MathJax render it) holds vectors
+    and intervals: datawhalechina/pumpkin-book's `$\\nabla f=[6,8]^{T}$` was "[6,8]
+    cites reference 8, but the list has no entry 8" and `$$\\mathbb{E}[1]$$` moved the
+    first citation. A dollar amount opens no math (`$5 [1] and $6`), nor does `$` in code."""
+    text = (
+        "The gradient $\\nabla f(x_k)=[6,8]^{\\mathrm{T}}$ points up, on $[3, 4]$ too.\n\n"
+        "$$\n\\mathbb{E}[3]-2 \\mathbb{E}[f(x)]\n$$\n\n"
+        "It costs $5 [1] and $6 more, and `$HOME` [2] and `$PATH` are set.\n\n"
+        "## References\n\n1. A. One. https://one.example 2000\n2. B. Two. https://two.example 2001\n"
+    )
+    assert cited(text, BRACKETS) == [("[1]", (1,)), ("[2]", (2,))]
+    chapter = project / "chapter.md"
+    chapter.write_text(text, encoding="utf-8")
+    (project / ".citelint.toml").write_text('marker-style = "brackets"\n', encoding="utf-8")
+    code, report, _ = check_json(str(chapter))
+    assert (code, report["diagnostics"]) == (0, [])
+    only_in_math = text.replace("$5 [1]", "$5").replace("[6,8]", "[1]")
+    chapter.write_text(only_in_math, encoding="utf-8")
+    _, report, _ = check_json(str(chapter))
+    [finding] = report["diagnostics"]
+    assert finding["code"] == "CIT002" and "inside TeX math at line 1" in finding["message"]
+
+
 SUPERSCRIPT_NON_CITATIONS = [
     pytest.param("A million is 10^6^ and 10<sup>6</sup>.", id="powers-of-ten"),
     pytest.param("The square x^2^ and x<sup>2</sup> and *x*<sup>2</sup>.", id="one-letter-names"),
