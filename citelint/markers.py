@@ -579,6 +579,7 @@ _NEXT_BRACKET_NUMBER = lazy(r"[ \t]?(?:--|[-\u2013])[ \t]?(\\?)\[([1-9][0-9]{0,8
 # A `[1]: url` link reference definition, after any quote or list prefix.
 _DEFINITION = lazy(r"^[ \t]{0,3}(?:(?:>|[-*+]|\d{1,9}[.)])[ \t]*+)*+\[([1-9][0-9]{0,8})\]:", re.MULTILINE)
 _NUMBER_IN_BRACKETS = lazy(r"\[([1-9][0-9]{0,8})\]")
+_BRACKET_SEPARATOR = lazy(r"[ \t]*(?:,[ \t]*)?")  # between `<sup>[9],[10]</sup>`'s brackets
 _NUMBER_IN_BRACKETS_BEFORE = lazy(r"\[([1-9][0-9]{0,8})\]\Z")
 _SUPERSCRIPT = lazy(r"<sup>([^<>\n]{1,200}?)</sup>|\^((?:[^\s\^\[\]\\]|\\ ){1,200}?)\^", re.IGNORECASE)
 _STYLED_BODY_CHARACTERS = lazy(r"[\d\s,;\-\u2013]*")
@@ -730,10 +731,13 @@ def _superscript_markers(document: Document) -> list[Marker]:
         if (caret and start > 0 and text[start - 1] == "\\") or (not bracketed and _exponent(text, start)) or not document.is_prose(start):
             continue  # `\^2^` is a caret, `x^2^` an exponent; `500<sup>[1]</sup>` cites (no power is bracketed)
         opening_length = 1 if caret else 5
-        if bracketed:  # `<sup>[1]</sup>`, as wikis write it
-            body = body[1:-1]
-            opening_length += 1
-        marker = _superscript_marker(match.group(), start, body, caret, opening_length)
+        if bracketed and "]" in body[1:-1]:  # `<sup>[9],[10]</sup>`, `<sup>[1]–[3]</sup>`
+            marker = _bracketed_list(match.group(), start, body, opening_length)
+        else:
+            if bracketed:  # `<sup>[1]</sup>`, as wikis write it
+                body = body[1:-1]
+                opening_length += 1
+            marker = _superscript_marker(match.group(), start, body, caret, opening_length)
         if marker is not None:
             markers.append(marker)
     return sorted(markers, key=lambda marker: marker.start) if found else markers
@@ -777,6 +781,34 @@ def _ideographic(character: str) -> bool:
     """A Chinese, Japanese or Korean character (ideograph, kana, hangul syllable)."""
     code = ord(character)
     return 0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF or 0xF900 <= code <= 0xFAFF
+def _bracketed_list(raw: str, start: int, body: str, opening_length: int) -> Optional[Marker]:
+    """``<sup>[9],[10]</sup>`` (as wikis write several sources) and IEEE's range
+    ``<sup>[1]–[3]</sup>``: a well-formed marker, each bracket's number a part of it
+    (renumbered in place); anything else in the brackets reads as no marker."""
+    numbers: list[int] = []
+    parts: list[Part] = []
+    position = 0
+    while position < len(body):
+        item = _NUMBER_IN_BRACKETS.match(body, position)
+        if item is None:
+            return None
+        first = last = int(item.group(1))
+        end = item.end(1)
+        following = _NEXT_BRACKET_NUMBER.match(body, item.end())
+        if following is not None and not following.group(1) and not following.group(3):
+            last = int(following.group(2))
+            if not first < last <= first + MAX_RANGE:
+                return None
+            end, position = following.end(2), following.end()
+        else:
+            position = item.end()
+        numbers.extend(range(first, last + 1))
+        parts.append(Part(opening_length + item.start(1), opening_length + end, first, last))
+        separator = _BRACKET_SEPARATOR.match(body, position)
+        position = separator.end()  # type: ignore[union-attr]
+        if position < len(body) and separator.group() == "" and body[position] != "[":  # type: ignore[union-attr]
+            return None
+    return Marker(start, start + len(raw), raw, tuple(numbers), None, None, tuple(parts))
 
 
 def _exponent(text: str, start: int) -> bool:

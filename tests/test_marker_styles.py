@@ -358,6 +358,24 @@ def test_a_bracketed_superscript_after_a_number_is_a_citation() -> None:
     assert [marker.numbers for marker in Chapter.parse(text, SUPERSCRIPT).markers] == [(1,), (2,), (3,)]
 
 
+def test_a_superscript_of_several_bracketed_numbers_cites_them_all(project: Path) -> None:
+    """Wikis and betterscientificsoftware/bssw.io write several sources as
+    `<sup>[9],[10]</sup>`. It was read as no marker: `check` said 9 and 10 were
+    never cited, and `fix` renumbered the others around it, so it named other sources."""
+    text = (
+        "First.<sup>[2]</sup> Second.<sup>[1]</sup> Both.<sup>[2],[3]</sup> Range.<sup>[1]\u2013[3]</sup>\n\n"
+        "## References\n\n1. One. https://one.example/ 2001\n2. Two. https://two.example/ 2002\n3. Three. https://three.example/ 2003\n"
+    )
+    assert cited(text, SUPERSCRIPT)[2:] == [("<sup>[2],[3]</sup>", (2, 3)), ("<sup>[1]\u2013[3]</sup>", (1, 2, 3))]
+    chapter = project / "chapter.md"
+    chapter.write_text(text, encoding="utf-8")
+    (project / ".citelint.toml").write_text('marker-style = "superscript"\n', encoding="utf-8")
+    assert cli("fix", str(chapter)).code == 0
+    fixed = chapter.read_text(encoding="utf-8")
+    assert fixed.startswith("First.<sup>[1]</sup> Second.<sup>[2]</sup> Both.<sup>[1],[3]</sup> Range.<sup>[2, 1, 3]</sup>")
+    assert "1. Two." in fixed and "2. One." in fixed
+
+
 def test_a_superscript_after_words_in_parentheses_is_a_citation() -> None:
     text = "Adults sleep less (in most surveys)<sup>2</sup> and (over 65)^3^, but (a+b)^2^ and (x)<sup>2</sup> are powers."
     assert [marker.text for marker in Chapter.parse(text, SUPERSCRIPT).markers] == ["<sup>2</sup>", "^3^"]
