@@ -589,7 +589,7 @@ _MASKED_BRACKETS = lazy(r"(?<![A-Za-z0-9_\[\]!^)])\[[ \t]{0,2}[0-9][^\[\]\n]*\](
 _MASKED_SUPERSCRIPTS = lazy(r"<sup>[^<>\n]*</sup>|\^[^\s\^\[\]]+\^|" + _UNICODE_SUPERSCRIPT_SOURCE, re.IGNORECASE)
 
 
-def _defined_labels(document: Document) -> dict[str, int]:
+def defined_labels(document: Document) -> dict[str, int]:
     """The numeric labels of ``[1]: url`` definitions in prose, with their 0-based lines."""
     found: dict[str, int] = {}
     if "]:" not in document.text:
@@ -628,7 +628,7 @@ def _citation_pair(text: str, start: int, end: int, defined: dict[str, int]) -> 
 def _bracket_markers(document: Document) -> list[Marker]:
     """``[1]``-style markers and their clear near-misses, in text order."""
     text = document.text
-    defined = _defined_labels(document)
+    defined = defined_labels(document)
     markers: list[Marker] = []
     covered = 0  # the end of the last `[1]–[3]` read: its second bracket is not read again
     line_starts: dict[int, int] = {}
@@ -917,7 +917,7 @@ def settle_markers(markers: tuple[Marker, ...], document: Document, references: 
     labels = set()
     if references is not None:
         labels = {entry.label_span.start for entry in references.entries if entry.label_span is not None}
-    defined = _defined_labels(document) if any(marker.role == "linked" for marker in markers) else {}
+    defined = defined_labels(document) if any(marker.role == "linked" for marker in markers) else {}
     kept: list[Marker] = []
     for marker in markers:
         if marker.role and marker.parts and marker.start + marker.parts[0].start in labels:

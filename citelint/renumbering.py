@@ -22,7 +22,7 @@ from citelint.chapter import Chapter
 from citelint.config import Settings
 from citelint.diagnostics import Diagnostic, Edit, Fix
 from citelint.files import reads_as_plain_text
-from citelint.markers import Marker, in_form, list_separator, masked, read_parts, written_marker
+from citelint.markers import Marker, defined_labels, in_form, list_separator, masked, read_parts, written_marker
 from citelint.references import Entry, ReferenceList
 from citelint.rules import cit003, cit004, cit011
 from citelint.selection import Selection
@@ -157,6 +157,7 @@ def markers_left_as_written(chapter: Chapter, mapping: dict[int, int]) -> list[s
     parse leaves out some such text on purpose (``[2003]`` in a quotation, ``m<sup>3</sup>``)."""
     notes: list[str] = []
     settings = chapter.settings
+    _refuse_linked_superscripts(chapter, mapping)
     for offset, text, number, where in chapter.unread_markers():
         new = mapping.get(number, number)
         if new == number:
@@ -170,6 +171,28 @@ def markers_left_as_written(chapter: Chapter, mapping: dict[int, int]) -> list[s
     if len(notes) > MAX_LEFT_NOTES:
         notes[MAX_LEFT_NOTES:] = [f"and {len(notes) - MAX_LEFT_NOTES} more markers in comments left as written"]
     return notes
+
+
+def _refuse_linked_superscripts(chapter: Chapter, mapping: dict[int, int]) -> None:
+    """A ``<sup>[2]</sup>`` whose bracket is also a link to a ``[2]: #anchor``
+    definition outside the list (as wikis and bssw.io write them): renumbering the
+    marker and not the definition would make the number shown and the link's target
+    two sources. Refused: which definition goes with which entry is not citelint's to guess."""
+    document = chapter.document
+    if chapter.settings.marker_style != "superscript" or "]:" not in document.text:
+        return
+    defined: Optional[dict[str, int]] = None
+    for marker in chapter.cited:
+        if not marker.text[:6].lower() == "<sup>[" or all(mapping.get(number, number) == number for number in marker.numbers):
+            continue
+        defined = defined_labels(document) if defined is None else defined
+        for number in marker.numbers:
+            line = defined.get(str(number))
+            if mapping.get(number, number) != number and line is not None and (chapter.references is None or not chapter.references.holds_line(line)):
+                raise Refusal(
+                    f"{marker.shown} on line {document.line_of(marker.start) + 1} links to the definition [{number}]: on line {line + 1}, "
+                    "which renumbering would leave pointing at the old source; renumber the definitions by hand or remove them"
+                )
 
 
 def _in_part(whole: Chapter, part: Chapter, message: str) -> str:

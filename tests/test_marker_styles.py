@@ -376,6 +376,32 @@ def test_a_superscript_of_several_bracketed_numbers_cites_them_all(project: Path
     assert "1. Two." in fixed and "2. One." in fixed
 
 
+def test_fix_refuses_to_renumber_a_superscript_that_links_to_a_definition(project: Path) -> None:
+    """betterscientificsoftware/bssw.io's articles link each `<sup>[2]</sup>` to a
+    `[2]: #anchor "Title"` definition before the list, the anchor on the entry. `fix`
+    renumbered the marker and moved the entries but not the definitions: the marker
+    shown as 1 linked to the source that became 2. It refuses, naming both lines."""
+    text = (
+        "First.<sup>[2]</sup> Second.<sup>[1]</sup>\n\n"
+        '[1]: #ref-1 "One"\n[2]: #ref-2 "Two"\n\n'
+        "## References\n\n"
+        '1. <a name="ref-1"></a>One. https://one.example/ 2001\n'
+        '2. <a name="ref-2"></a>Two. https://two.example/ 2002\n'
+    )
+    refused = fix_text(text, SUPERSCRIPT).refused
+    assert refused == (
+        "<sup>[2]</sup> on line 1 links to the definition [2]: on line 4, which renumbering would leave "
+        "pointing at the old source; renumber the definitions by hand or remove them"
+    )
+    chapter = project / "chapter.md"
+    chapter.write_text(text, encoding="utf-8")
+    (project / ".citelint.toml").write_text('marker-style = "superscript"\n', encoding="utf-8")
+    ran = cli("fix", str(chapter))
+    assert chapter.read_text(encoding="utf-8") == text and "links to the definition [2]:" in ran.stderr + ran.stdout
+    plain = text.replace("[1]: #ref-1", "[3]: #ref-1").replace("[2]: #ref-2", "[4]: #ref-2")
+    assert fix_text(plain, SUPERSCRIPT).refused is None  # no definition of a renumbered number
+
+
 def test_a_superscript_after_words_in_parentheses_is_a_citation() -> None:
     text = "Adults sleep less (in most surveys)<sup>2</sup> and (over 65)^3^, but (a+b)^2^ and (x)<sup>2</sup> are powers."
     assert [marker.text for marker in Chapter.parse(text, SUPERSCRIPT).markers] == ["<sup>2</sup>", "^3^"]
