@@ -209,6 +209,17 @@ def test_messages_show_markers_in_the_chapters_style(style: str) -> None:
     assert f"cite it with {shown}" in message
 
 
+@pytest.mark.parametrize("style", list(STYLES))
+def test_a_duplicate_is_to_be_cited_in_the_chapters_style(style: str) -> None:
+    """CIT007 said "merge them and cite [CITATION 45]" in a superscript chapter of
+    betterscientificsoftware/bssw.io: a marker of another style, which cites nothing there."""
+    chosen = STYLES[style][0]
+    text = written(CLEAN.replace(E3, E2.replace("Two", "Again")), style)
+    [message] = [diagnostic.message for diagnostic in lint_text(text, chosen) if diagnostic.code == "CIT007"]
+    shown = "[2]" if style == "brackets" else "<sup>2</sup>"
+    assert message.endswith(f"merge them and cite {shown}")
+
+
 # -- what is not a citation -------------------------------------------------------
 
 BRACKET_NON_CITATIONS = [

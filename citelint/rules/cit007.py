@@ -39,6 +39,7 @@ from typing import Iterator
 from citelint.catalog import rule
 from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic
+from citelint.markers import written_marker
 from citelint.patterns import normalise_url
 from citelint.references import Entry
 from citelint.text_folding import NOT_WORD, ascii_folded
@@ -66,7 +67,7 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
             start, end = chapter.line_span(entry.first_line, entry.start)
             message = (
                 f"reference {entry.number} duplicates reference {earlier.number}; "
-                f"merge them and cite [{chapter.settings.marker} {earlier.number}]"
+                f"merge them and cite {written_marker(earlier.number, chapter.settings.marker, chapter.settings.marker_style)}"
             )
             yield chapter.finding(RULE, start, end, message)
         for key in keys:
