@@ -781,6 +781,8 @@ def _ideographic(character: str) -> bool:
     """A Chinese, Japanese or Korean character (ideograph, kana, hangul syllable)."""
     code = ord(character)
     return 0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF or 0xF900 <= code <= 0xFAFF
+
+
 def _bracketed_list(raw: str, start: int, body: str, opening_length: int) -> Optional[Marker]:
     """``<sup>[9],[10]</sup>`` (as wikis write several sources) and IEEE's range
     ``<sup>[1]–[3]</sup>``: a well-formed marker, each bracket's number a part of it
