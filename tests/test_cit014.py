@@ -103,6 +103,17 @@ def test_a_work_written_title_first_is_not_another_title(project: Path, later: s
 BOOK_PAGE = "https://urbanpress.org/books/future-of-work"
 
 
+def assert_two_chapters_differ(project: Path, first: str, later: str, differs: str | None) -> None:
+    """A book of two chapters, each listing one entry: no CIT014 when ``differs`` is
+    None, else one naming it."""
+    write_book(project, chapter(first), chapter(later))
+    found = cit014("book")
+    if differs is None:
+        assert found == [], found
+    else:
+        assert len(found) == 1 and differs in found[0]["message"], found
+
+
 @pytest.mark.parametrize(
     ("first", "later", "differs"),
     [
@@ -129,12 +140,7 @@ def test_works_that_share_an_address_are_not_one_work(project: Path, first: str,
     """A shared URL or DOI makes two entries one work unless they differ in both
     title and authors: then they are two works at one address (a book's chapters,
     an issue's articles), and CIT014 would tell the writer to make them agree."""
-    write_book(project, chapter(first), chapter(later))
-    found = cit014("book")
-    if differs is None:
-        assert found == [], found
-    else:
-        assert len(found) == 1 and differs in found[0]["message"], found
+    assert_two_chapters_differ(project, first, later, differs)
 
 
 @pytest.mark.parametrize(
@@ -148,12 +154,7 @@ def test_works_that_share_an_address_are_not_one_work(project: Path, first: str,
     ],
 )
 def test_an_html_tag_in_an_entry_is_markup_not_a_field(project: Path, first: str, later: str, differs: str | None) -> None:
-    write_book(project, chapter(first), chapter(later))
-    found = cit014("book")
-    if differs is None:
-        assert found == [], found
-    else:
-        assert len(found) == 1 and differs in found[0]["message"], found
+    assert_two_chapters_differ(project, first, later, differs)
 
 
 def test_the_same_doi_is_the_same_work() -> None:
