@@ -49,14 +49,19 @@ def _fix_advice_checked(found: list[Diagnostic], chapter: Chapter, selection: Se
 
     if not any(diagnostic.code in RENUMBERING_CODES and diagnostic.message.endswith(FIX_ADVICE) for diagnostic in found):
         return found
-    if all(marker.well_formed or not marker.cites for part in chapter.chapters() for marker in part.markers):
-        return found
-    from citelint.renumbering import numbering_held
+    advice = ""
+    if chapter.settings.marker_style == "brackets" and any(part.glued_citations() for part in chapter.chapters()):
+        from citelint.renumbering import glued_refusal
 
-    held = numbering_held(chapter, selection)
-    if held is None:
+        refused = glued_refusal(chapter, selection)
+        advice = f"(`citelint fix` cannot renumber: {refused})" if refused else ""
+    if not advice and not all(marker.well_formed or not marker.cites for part in chapter.chapters() for marker in part.markers):
+        from citelint.renumbering import numbering_held
+
+        held = numbering_held(chapter, selection)
+        advice = f"(`citelint fix` {held.replace('kept the numbering', 'keeps the numbering', 1)})" if held else ""
+    if not advice:
         return found
-    advice = f"(`citelint fix` {held.replace('kept the numbering', 'keeps the numbering', 1)})"
     return [
         diagnostic._replace(message=diagnostic.message[: -len(FIX_ADVICE)] + advice)
         if diagnostic.code in RENUMBERING_CODES and diagnostic.message.endswith(FIX_ADVICE)

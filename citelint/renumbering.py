@@ -133,6 +133,20 @@ def numbering_held(chapter: Chapter, selection: Selection) -> Optional[str]:
     return None
 
 
+def glued_refusal(chapter: Chapter, selection: Selection) -> Optional[str]:
+    """Why fix refuses to renumber because of a bracket glued to a word
+    (``_refuse_glued_brackets``), or None: for check's advice to say what fix does."""
+    for part in chapter.chapters():
+        if not part.glued_citations():
+            continue
+        try:
+            plan, _ = _part_plan(part, selection)
+            _refuse_glued_brackets(part, plan.mapping)
+        except Refusal as refusal:
+            return _in_part(chapter, part, str(refusal))
+    return None
+
+
 def _part_plan(chapter: Chapter, selection: Selection) -> tuple["_Plan", Optional[str]]:
     """The plan for one chapter, and why its numbering is kept (None when it is not)."""
     renumber, held = _numbering_decision(chapter, selection)
@@ -168,9 +182,24 @@ def markers_left_as_written(chapter: Chapter, mapping: dict[int, int]) -> list[s
                 raise Refusal(f"{text} on line {line} is not read as a marker, and renumbering would leave it naming another source")
         elif where in ("a comment", "a link reference definition"):
             notes.append(f"{text} inside {where} on line {line} is left as written: the source it named is now {written_marker(new, settings.marker, settings.marker_style)}")
+    if settings.marker_style == "brackets":
+        _refuse_glued_brackets(chapter, mapping)
     if len(notes) > MAX_LEFT_NOTES:
         notes[MAX_LEFT_NOTES:] = [f"and {len(notes) - MAX_LEFT_NOTES} more markers in comments left as written"]
     return notes
+
+
+def _refuse_glued_brackets(chapter: Chapter, mapping: dict[int, int]) -> None:
+    """A ``[2]`` glued to the word before it (``plumage[2]``) reads as an index, not a
+    marker, yet some exports write citations so: left as written while the list is
+    renumbered, it would name another source if it cites. Which it is, is not
+    citelint's to guess: refused, saying how to write it either way."""
+    for number, (line, written) in sorted(chapter.glued_citations().items(), key=lambda item: item[1][0]):
+        if mapping.get(number, number) != number:
+            raise Refusal(
+                f"`{written}` on line {line} is read as an index after a word, and renumbering would leave it naming another source "
+                "if it cites; put a space before the bracket if it cites, or write it as code (in backticks) if it is an index"
+            )
 
 
 def _refuse_linked_superscripts(chapter: Chapter, mapping: dict[int, int]) -> None:

@@ -374,3 +374,24 @@ def test_the_search_for_invisible_characters_finds_what_the_plain_search_finds_w
     plain = [(match.span(), match.group(1)) for match in candidate_pattern("CITATION", fullwidth=False).finditer(text)]
     allowing = [(match.span(), match.group(1)) for match in candidate_pattern("CITATION", fullwidth=False, invisible=True).finditer(text)]
     assert allowing == plain
+
+
+def test_fix_refuses_a_renumbering_that_would_change_a_number_glued_to_a_word() -> None:
+    """Brackets style: `plumage[2]` reads as an index, but an export may cite so; fix
+    renumbering the list around it would leave it naming another source if it cites.
+    check's advice says the same as fix; a glued number the renumbering keeps is no bar."""
+    brackets = Settings(marker_style="brackets", require_url=False)
+    listed = '\n\n## References\n\n1. A. One. "First." 2020.\n2. B. Two. "Second." 2021.\n3. C. Three. "Third." 2022.\n'
+    text = "The plumage[2] is bright. A claim [2]. Then [1]. And [3]." + listed
+    reason = (
+        "`plumage[2]` on line 1 is read as an index after a word, and renumbering would leave it naming another source "
+        "if it cites; put a space before the bracket if it cites, or write it as code (in backticks) if it is an index"
+    )
+    assert fix_text(text, brackets).refused == reason
+    [advice] = [d.message for d in lint_text(text, brackets) if d.code == "CIT003"]
+    assert advice.endswith(f"(`citelint fix` cannot renumber: {reason})")
+    kept = text.replace("plumage[2]", "plumage[3]")
+    result = fix_text(kept, brackets)
+    assert result.refused is None and "plumage[3]" in result.text and result.text.startswith("The plumage[3] is bright. A claim [1]. Then [2].")
+    coded = fix_text(text.replace("plumage[2]", "`plumage[2]`"), brackets)
+    assert coded.refused is None
