@@ -575,6 +575,9 @@ _BARE_VALID_BODY = lazy(_BARE_VALID_BODY_SOURCE, re.IGNORECASE)
 # pandoc's `^1,3^`: a space ends it, so pandoc writes one escaped (`^1,\ 3^`)
 _CARET_BODY = lazy(r"(?P<list>" + _ITEM_TEXT + r"(?:,(?:\\ )?" + _ITEM_TEXT + r")*)")
 _BRACKET_START = lazy(r"\[(?=[ \t]{0,2}[0-9])")
+# Chinese and Japanese typesetting writes a numbered citation in fullwidth brackets
+# (`值【1】。`, `［2］`): a marker of the brackets style, its own pair closing it.
+_FULLWIDTH_BRACKETS = lazy(r"\u3010([0-9][0-9 ,\-\u2013]{0,40})\u3011|\uff3b([0-9][0-9 ,\-\u2013]{0,40})\uff3d")
 _NEXT_BRACKET_NUMBER = lazy(r"[ \t]?(?:--|[-\u2013])[ \t]?(\\?)\[([1-9][0-9]{0,8})(\\?)\]")  # IEEE's `[1]–[3]`, pandoc's `\[1\]–\[3\]`
 # A `[1]: url` link reference definition, after any quote or list prefix.
 _DEFINITION = lazy(r"^[ \t]{0,3}(?:(?:>|[-*+]|\d{1,9}[.)])[ \t]*+)*+\[([1-9][0-9]{0,8})\]:", re.MULTILINE)
@@ -664,6 +667,28 @@ def _bracket_markers(document: Document) -> list[Marker]:
         labels = (body.strip(),) if marker.end == end else _range_labels(marker)
         role = "label" if line_start else "linked" if any(label in defined for label in labels) else ""
         markers.append(marker._replace(role=role) if role else marker)
+    if "\u3010" in text or "\uff3b" in text:
+        markers += _fullwidth_bracket_markers(document, line_starts)
+        markers.sort(key=lambda marker: marker.start)
+    return markers
+
+
+def _fullwidth_bracket_markers(document: Document, line_starts: dict[int, int]) -> list[Marker]:
+    """``【1】``, ``［1, 3］``, ``【2-4】``: the brackets style as Chinese and Japanese
+    text typesets it. Only a well-formed body is a marker (a year alone is none); one
+    that begins a line may be a list's label, as ``[1]`` there may."""
+    text = document.text
+    markers: list[Marker] = []
+    for match in _FULLWIDTH_BRACKETS.finditer(text):
+        start, end = match.span()
+        if not document.is_prose(start):
+            continue
+        body = match.group(1) if match.group(1) is not None else match.group(2)
+        valid = _valid_reading(body, 1, _BARE_VALID_BODY)
+        if valid is None or all(number in YEAR_LIKE for number in valid[0]):
+            continue
+        marker = Marker(start, end, match.group(), valid[0], None, None, valid[3])
+        markers.append(marker._replace(role="label") if _at_line_start(document, start, line_starts) else marker)
     return markers
 
 

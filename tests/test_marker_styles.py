@@ -324,6 +324,24 @@ def test_brackets_in_tex_math_are_not_citations(project: Path) -> None:
     assert finding["code"] == "CIT002" and "inside TeX math at line 1" in finding["message"]
 
 
+def test_fullwidth_brackets_are_the_brackets_style_of_chinese_and_japanese_text() -> None:
+    """The Chinese translation of Designing Data-Intensive Applications (Vonng/ddia)
+    cites `值【1】。` and lists its sources under 参考文献: nothing was read, and every
+    entry was "never cited". Each pair closes itself; a year alone is none; fix
+    renumbers the number in place and keeps the brackets."""
+    text = (
+        "返回相同的值【2】。敛到相同的值［1, 3］，在2020年【2020】，又见【2-3】。\n\n## 参考文献\n\n"
+        '1. A. One. "First." 2020.\n2. B. Two. "Second." 2021.\n3. C. Three. "Third." 2022.\n'
+    )
+    assert cited(text, BRACKETS) == [("【2】", (2,)), ("［1, 3］", (1, 3)), ("【2-3】", (2, 3))]
+    assert [d.code for d in lint_text(text, BRACKETS._replace(require_url=False))] == ["CIT003"]
+    result = fix_text(text, BRACKETS._replace(require_url=False))
+    assert result.refused is None
+    assert result.text.startswith("返回相同的值【1】。敛到相同的值［2, 3］，在2020年【2020】，又见【1, 3】。")
+    assert '1. B. Two. "Second." 2021.\n2. A. One. "First." 2020.\n3. C. Three.' in result.text
+    assert [marker.role for marker in Chapter.parse("【1】 A list's label.\n", BRACKETS).markers] == ["label"]
+
+
 SUPERSCRIPT_NON_CITATIONS = [
     pytest.param("A million is 10^6^ and 10<sup>6</sup>.", id="powers-of-ten"),
     pytest.param("The square x^2^ and x<sup>2</sup> and *x*<sup>2</sup>.", id="one-letter-names"),
