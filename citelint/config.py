@@ -21,6 +21,26 @@ DEFAULT_REFERENCE_HEADINGS = (
     "Bibliography",
     "Works Cited",
     "Citations",
+    # the same in the languages manuscripts are written in most (Chinese, Japanese, Korean,
+    # German, French, Spanish, Portuguese, Italian, Russian): a translated book's list
+    "参考文献",
+    "参考资料",
+    "参考資料",
+    "引用文献",
+    "참고문헌",
+    "Literatur",
+    "Literaturverzeichnis",
+    "Quellen",
+    "Références",
+    "Bibliographie",
+    "Referencias",
+    "Bibliografía",
+    "Referências",
+    "Bibliografia",
+    "Riferimenti",
+    "Литература",
+    "Список литературы",
+    "Источники",
 )
 PLACEMENTS: tuple[str, ...] = option("placement").choices or ()
 DEFAULT_EXTENSIONS = ("md", "markdown")

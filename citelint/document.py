@@ -445,8 +445,12 @@ def _heading_word(line: str) -> str:
     if len(line) > MAX_HEADING_LINE:
         return ""
     word = _without_attributes(line.strip())
-    word = _EMPHASIS.sub(r"\2", word).strip().rstrip(":").strip()
-    return _EMPHASIS.sub(r"\2", word).strip().rstrip(":").strip().casefold()
+    word = _EMPHASIS.sub(r"\2", word).strip().rstrip(":\uff1a").strip()
+    word = _EMPHASIS.sub(r"\2", word).strip().rstrip(":\uff1a").strip()
+    return _SECTION_NUMBER.sub("", word, count=1).casefold()  # `5 References`, `7.2. 参考文献`
+
+
+_SECTION_NUMBER = re.compile(r"\A(?:\d{1,3}(?:\.\d{1,3})*\.?|[IVXLC]{1,6}\.)[ \t]+(?=\S)")
 
 
 def _without_attributes(text: str) -> str:

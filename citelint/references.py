@@ -37,7 +37,8 @@ __all__ = ["DOI", "URL", "Entry", "ReferenceList", "find_dois", "find_reference_
 _LIST_LABEL = re.compile(r"(?<![ \t])[ \t]*(\d{1,9})([.)])(?=[ \t]|$)")
 _BULLET = re.compile(r"(?<![ \t])[ \t]*[-*+](?=[ \t]|$)")
 # `\[1\]`: as pandoc escapes it; `<span id="…"></span>[1]`: a converter's anchor before it
-_BRACKET_LABEL = re.compile(r"(?<![ \t])[ \t]*" + LABEL_ANCHOR + r"?\\?\[(\d{1,9})\\?\](:?)(?=[ \t]|$)", re.IGNORECASE)
+# `[1] A. Author`, `[1]: url`, and `【1】A. Author` as Chinese and Japanese text labels an entry (no space after it)
+_BRACKET_LABEL = re.compile(r"(?<![ \t])[ \t]*" + LABEL_ANCHOR + r"?(?:\\?\[|[\u3010\uff3b])(\d{1,9})(?:\\?\](:?)(?=[ \t]|$)|[\u3011\uff3d])", re.IGNORECASE)
 _BULLETED_LABEL = re.compile(r"(?<![ \t])[ \t]*[-*+][ \t]+" + LABEL_ANCHOR + r"?\\?\[(\d{1,9})\\?\]()(?=[ \t]|$)", re.IGNORECASE)  # `- [1] A. Author`, as PDF converters write a list
 _NAMED_DEFINITION = re.compile(r" {0,3}\[(?!\d{1,9}\])[^\]\n]{1,999}\]:")
 _QUOTE_PREFIX = re.compile(r"(?<![ \t>])(?:[ \t]*>)*")

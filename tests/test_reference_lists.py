@@ -591,3 +591,31 @@ def test_an_unindented_bullet_that_is_a_reference_stays_an_entry_of_its_own() ->
     text = "A. [CITATION 1] B. [CITATION 2] C. [CITATION 3]\n\n## References\n\n" + f"[1] {ALPHA}\n[2] {BETA}\n- {GAMMA}\n"
     assert entry_spans(text) == [(1, 5, 5), (2, 6, 6), (3, 7, 7)]
     assert found(text) == []
+
+
+@pytest.mark.parametrize("heading", ["# 参考文献", "## 5 参考文献", "### 7.2. References", "## Literaturverzeichnis", "## Bibliografía:", "## Список литературы", "## 参考文献："])
+def test_a_reference_heading_in_another_language_or_with_a_section_number_opens_the_list(heading: str) -> None:
+    """pumpkin-book and spark-ml-source-analysis (Chinese) list their sources under
+    `# 5 参考文献`: with entries that do not look like references on their own (a link
+    to a local PDF), the list was not found, and every chapter was "CIT009: no
+    reference list" with CIT006 on each entry's label."""
+    text = (
+        "X [2] y [1] z [3].\n\n" + heading + "\n\n[1] [A](http://a.com/1)\n\n[2] [B](docs/B.pdf)\n\n[3] [C](docs/C.pdf)\n"
+    )
+    chapter = Chapter.parse(text, Settings(marker_style="brackets"))
+    assert chapter.references is not None and [entry.number for entry in chapter.references.entries] == [1, 2, 3]
+    found = [(d.code, d.line) for d in lint_text(text, Settings(marker_style="brackets"))]
+    assert ("CIT003", 1) in found and not [code for code, line in found if code in ("CIT009", "CIT006") and line > 1]
+
+
+def test_fullwidth_labels_are_the_entries_labels_in_chinese_text() -> None:
+    """`【1】[Title](url)` (no space after the label, as Chinese text writes it) labels
+    entry 1; its label is no marker citing it from inside the list."""
+    text = "见【2】，又【1】。\n\n# 5 参考文献\n\n【1】[A](http://a.com/1)\n\n【2】[B](docs/B.pdf)\n\n【3】[C](docs/C.pdf)\n"
+    chapter = Chapter.parse(text, Settings(marker_style="brackets"))
+    assert chapter.references is not None
+    assert [(entry.number, entry.label, entry.form) for entry in chapter.references.entries] == [(1, 1, "bracketed"), (2, 2, "bracketed"), (3, 3, "bracketed")]
+    assert [marker.text for marker in chapter.citations()] == ["【2】", "【1】"]
+    result = fix_text(text, Settings(marker_style="brackets", require_url=False))
+    assert result.refused is None
+    assert result.text == "见【1】，又【2】。\n\n# 5 参考文献\n\n【1】[B](docs/B.pdf)\n\n【2】[A](http://a.com/1)\n\n【3】[C](docs/C.pdf)\n"

@@ -1,7 +1,8 @@
 """The chapter cites references but has no reference list.
 
 citelint looks for a heading named like a reference list (References,
-Sources, Notes, Endnotes, Bibliography, Works Cited, Citations, or the
+Sources, Notes, Endnotes, Bibliography, Works Cited, Citations (or the same in
+another common language: `参考文献`, `Literatur`, …), or the
 `reference-headings` setting) with entries under it, and otherwise for a
 block of reference-like lines at the end of the file (a comment after it
 renders nothing and does not count). When neither is found, every marker
