@@ -52,6 +52,8 @@ class Chapter(NamedTuple):
                 trailing = find_reference_list(document, settings.heading_words, True)  # `[1] …` lines nothing cites yet
                 references = trailing if trailing is not None and trailing.mostly_references() else None
             markers = settle_markers(markers, document, references)
+        elif settings.marker_style == "superscript":  # a list's own `- <sup>1</sup>` labels are not citations
+            markers = settle_markers(markers, document, references)
         definitions = _Definitions.of(document, references)
         if definitions.starts:  # not read there, as in a comment (``hidden_citations``)
             markers = tuple(m for m in markers if not definitions.hold(m.start))

@@ -95,7 +95,7 @@ class Marker(NamedTuple):
     replacement: Optional[str] = None
     parts: tuple["Part", ...] = ()  # where each number or range is written in ``text``
     escaped: bool = False  # written ``\\[CITATION 3\\]``, as exporters escape brackets
-    # Bracket style only: "label" (at a line start or in a table row: perhaps a
+    # Bracket style (and a superscript after a bullet): "label" (at a line start or in a table row: perhaps a
     # reference list's label), "linked" (a ``[1]: url`` definition exists: a link
     # unless the definition is the reference entry), or "".
     role: str = ""
@@ -618,6 +618,15 @@ def _at_line_start(document: Document, offset: int, starts: dict[int, int]) -> b
     return text[start : start + 1] == "<" and _LABEL_ANCHOR.fullmatch(text, start, offset - (text[offset - 1] == "\\")) is not None
 
 
+def _after_a_bullet(document: Document, offset: int, starts: dict[int, int]) -> bool:
+    """The offset is where a bullet item's text starts (after an empty anchor):
+    where a superscript style's list writes its labels, ``- <sup>1</sup> …``."""
+    line = document.line_of(offset)
+    text = document.lines[line]
+    bullet = text.lstrip(" \t>")[:1]
+    return bullet in ("-", "*", "+") and _at_line_start(document, offset, starts)
+
+
 def _citation_pair(text: str, start: int, end: int, defined: dict[str, int]) -> bool:
     """``[1][2]`` with no ``[2]: url`` definition: two citations written together,
     which Markdown shows as text, not a reference link. ``start``..``end`` is one of them."""
@@ -748,6 +757,7 @@ def _superscript_markers(document: Document) -> list[Marker]:
     if "<" not in text and "^" not in text:
         return markers
     found = len(markers)
+    line_starts: dict[int, int] = {}
     for match in _SUPERSCRIPT.finditer(text):
         start = match.start()
         caret = match.group(2) is not None
@@ -764,7 +774,8 @@ def _superscript_markers(document: Document) -> list[Marker]:
                 opening_length += 1
             marker = _superscript_marker(match.group(), start, body, caret, opening_length)
         if marker is not None:
-            markers.append(marker)
+            label = not caret and _after_a_bullet(document, start, line_starts)
+            markers.append(marker._replace(role="label") if label else marker)  # `- <sup>1</sup>[Title](url)`: perhaps an entry's label
     return sorted(markers, key=lambda marker: marker.start) if found else markers
 
 

@@ -40,6 +40,8 @@ _BULLET = re.compile(r"(?<![ \t])[ \t]*[-*+](?=[ \t]|$)")
 # `[1] A. Author`, `[1]: url`, and `【1】A. Author` as Chinese and Japanese text labels an entry (no space after it)
 _BRACKET_LABEL = re.compile(r"(?<![ \t])[ \t]*" + LABEL_ANCHOR + r"?(?:\\?\[|[\u3010\uff3b])(\d{1,9})(?:\\?\](:?)(?=[ \t]|$)|[\u3011\uff3d])", re.IGNORECASE)
 _BULLETED_LABEL = re.compile(r"(?<![ \t])[ \t]*[-*+][ \t]+" + LABEL_ANCHOR + r"?\\?\[(\d{1,9})\\?\]()(?=[ \t]|$)", re.IGNORECASE)  # `- [1] A. Author`, as PDF converters write a list
+# `- <sup>1</sup>[Title](url)`, `* <a name="ref-1"></a><sup>1</sup> A. Author`: a superscript style's list, as wikis write it
+_BULLETED_SUPERSCRIPT_LABEL = re.compile(r"(?<![ \t])[ \t]*[-*+][ \t]+" + LABEL_ANCHOR + r"?<sup>[ \t]*(\d{1,9})[ \t]*</sup>()", re.IGNORECASE)
 _NAMED_DEFINITION = re.compile(r" {0,3}\[(?!\d{1,9}\])[^\]\n]{1,999}\]:")
 _QUOTE_PREFIX = re.compile(r"(?<![ \t>])(?:[ \t]*>)*")
 _ATX_OPENING = re.compile(r"^[ \t>]*#{1,6}(?=[ \t]|$)")
@@ -698,7 +700,7 @@ def _label_of(line: str) -> tuple[int, "Optional[re.Match[str]]", str]:
     prefix = _QUOTE_PREFIX.match(line)
     column = prefix.end() if prefix else 0
     rest = line[column:]  # sliced: the patterns look behind their start
-    for pattern, form in ((_LIST_LABEL, ORDERED), (_BRACKET_LABEL, BRACKETED), (_BULLETED_LABEL, BULLET), (_BULLET, BULLET)):
+    for pattern, form in ((_LIST_LABEL, ORDERED), (_BRACKET_LABEL, BRACKETED), (_BULLETED_LABEL, BULLET), (_BULLETED_SUPERSCRIPT_LABEL, BULLET), (_BULLET, BULLET)):
         found = pattern.match(rest)
         if found is not None:
             return column, found, DEFINITION if form == BRACKETED and found.group(2) else form

@@ -431,6 +431,31 @@ def test_fix_refuses_to_renumber_a_superscript_that_links_to_a_definition(projec
     assert fix_text(plain, SUPERSCRIPT).refused is None  # no definition of a renumbered number
 
 
+def test_a_bullet_that_starts_with_a_superscript_is_that_entry(project: Path) -> None:
+    """A wiki's list (betterscientificsoftware/bssw.io) writes its labels
+    `* <a name="ref-1"></a><sup>1</sup>[Title](url)`. Each label was "inside the
+    reference list, where it cites nothing; remove it" (CIT006), and CIT014 took the
+    anchor's name for the title, matching every article's entry 1 with every other's."""
+    text = (
+        "One.<sup>[2]</sup> Two.<sup>[1]</sup>\n\n### References\n\n"
+        '* <a name="ref-1"></a><sup>1</sup>[One](https://one.example/) 2001\n'
+        "* <sup>2</sup> Two. https://two.example/ 2002\n"
+    )
+    chapter = Chapter.parse(text, SUPERSCRIPT)
+    assert [(entry.label, entry.text) for entry in chapter.references.entries] == [(1, "[One](https://one.example/) 2001"), (2, "Two. https://two.example/ 2002")]
+    assert [marker.text for marker in chapter.markers] == ["<sup>[2]</sup>", "<sup>[1]</sup>"]
+    assert codes(text, SUPERSCRIPT) == ["CIT003"]
+    path = project / "chapter.md"
+    path.write_text(text, encoding="utf-8")
+    (project / ".citelint.toml").write_text('marker-style = "superscript"\n', encoding="utf-8")
+    assert cli("fix", str(path)).code == 0
+    assert path.read_text(encoding="utf-8") == (
+        "One.<sup>[1]</sup> Two.<sup>[2]</sup>\n\n### References\n\n"
+        "* <sup>1</sup> Two. https://two.example/ 2002\n"
+        '* <a name="ref-1"></a><sup>2</sup>[One](https://one.example/) 2001\n'
+    )
+
+
 def test_a_superscript_after_words_in_parentheses_is_a_citation() -> None:
     text = "Adults sleep less (in most surveys)<sup>2</sup> and (over 65)^3^, but (a+b)^2^ and (x)<sup>2</sup> are powers."
     assert [marker.text for marker in Chapter.parse(text, SUPERSCRIPT).markers] == ["<sup>2</sup>", "^3^"]
