@@ -172,6 +172,7 @@ def markers_left_as_written(chapter: Chapter, mapping: dict[int, int]) -> list[s
     notes: list[str] = []
     settings = chapter.settings
     _refuse_linked_superscripts(chapter, mapping)
+    _refuse_new_links(chapter, mapping)
     for offset, text, number, where in chapter.unread_markers():
         new = mapping.get(number, number)
         if new == number:
@@ -221,6 +222,24 @@ def _refuse_linked_superscripts(chapter: Chapter, mapping: dict[int, int]) -> No
                 raise Refusal(
                     f"{marker.shown} on line {document.line_of(marker.start) + 1} links to the definition [{number}]: on line {line + 1}, "
                     "which renumbering would leave pointing at the old source; renumber the definitions by hand or remove them"
+                )
+
+
+def _refuse_new_links(chapter: Chapter, mapping: dict[int, int]) -> None:
+    """In the brackets style, a ``[11]: url`` definition outside the list makes
+    ``[11]`` a link, not a citation: a marker renumbered to 11 would stop citing."""
+    document = chapter.document
+    if chapter.settings.marker_style != "brackets" or "]:" not in document.text:
+        return
+    defined = defined_labels(document)
+    for marker in chapter.cited:
+        for number in marker.numbers:
+            new = mapping.get(number, number)
+            line = defined.get(str(new))
+            if new != number and line is not None and (chapter.references is None or not chapter.references.holds_line(line)):
+                raise Refusal(
+                    f"renumbering would write {marker.shown} on line {document.line_of(marker.start) + 1} as citing {new}, "
+                    f"but the link definition [{new}]: on line {line + 1} makes [{new}] a link; rename or remove that definition first"
                 )
 
 

@@ -456,6 +456,19 @@ def test_a_bullet_that_starts_with_a_superscript_is_that_entry(project: Path) ->
     )
 
 
+def test_fix_refuses_a_number_that_a_link_definition_outside_the_list_takes() -> None:
+    """A `[1]: url` definition outside the list makes `[1]` a link: renumbering
+    `[3]` to 1 would make it stop citing. `fix` refused "the renumbering did not
+    verify …; please report this" (an article of betterscientificsoftware/bssw.io with
+    two groups of definitions); it now says which definition is in the way."""
+    text = 'Text cites [3].\n\n[1]: https://elsewhere.example/\n\n## References\n\n[3] A. Author. "Title." 2020. https://a.example/\n'
+    assert fix_text(text, BRACKETS).refused == (
+        "renumbering would write [3] on line 1 as citing 1, but the link definition [1]: on line 3 makes [1] a link; "
+        "rename or remove that definition first"
+    )
+    assert fix_text(text.replace("[1]: https://elsewhere", "[site]: https://elsewhere"), BRACKETS).text.startswith("Text cites [1].")
+
+
 def test_a_superscript_after_words_in_parentheses_is_a_citation() -> None:
     text = "Adults sleep less (in most surveys)<sup>2</sup> and (over 65)^3^, but (a+b)^2^ and (x)<sup>2</sup> are powers."
     assert [marker.text for marker in Chapter.parse(text, SUPERSCRIPT).markers] == ["<sup>2</sup>", "^3^"]
