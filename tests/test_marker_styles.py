@@ -300,6 +300,14 @@ def test_a_bracket_after_an_ideograph_is_a_citation(project: Path) -> None:
     assert "[1] B. Two." in fixed and "[2] A. One." in fixed
 
 
+def test_a_bracket_after_an_ideograph_hidden_in_code_is_named_where_it_hides() -> None:
+    """`参见[2]` in inline code is not read (as `arr[2]` in code is not); the reference
+    it cites is then "cited only inside inline code", as one after a space is."""
+    text = "官方版本参见[1]第 5 页，`原论文[2]` 中。\n\n## References\n\n[1] A. One. Title one. 2000.\n\n[2] B. Two. Title two. 2001.\n"
+    [message] = [diagnostic.message for diagnostic in lint_text(text, BRACKETS._replace(require_url=False))]
+    assert message.startswith("reference 2 is cited only inside inline code at line 1")
+
+
 def test_brackets_in_tex_math_are_not_citations(project: Path) -> None:
     """TeX math (`$…$`, `$$…$$`, as pandoc, GitHub and MathJax render it) holds vectors
     and intervals: datawhalechina/pumpkin-book's `$\\nabla f=[6,8]^{T}$` was "[6,8]
