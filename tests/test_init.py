@@ -181,17 +181,17 @@ def test_an_mdbook_with_its_own_keyword(project: Path) -> None:
 def test_a_quarto_book_with_superscripts_and_its_own_heading(project: Path) -> None:
     quarto = "project:\n  type: book\nbook:\n  title: T\n  chapters:\n    - index.qmd\n    - part: Part I\n      chapters:\n        - chapters/one.qmd\n        - chapters/two.qmd\n"
     write(project, {"_quarto.yml": quarto, "index.qmd": "# Preface\n", "README.md": "# About\n"})
-    write(project, {"chapters/one.qmd": superscript_chapter("One", "## Quellen"), "chapters/two.qmd": superscript_chapter("Two", "**Quellen**")})
+    write(project, {"chapters/one.qmd": superscript_chapter("One", "## Bronnen"), "chapters/two.qmd": superscript_chapter("Two", "**Bronnen**")})
     code, out, _ = init()
-    assert code == 0 and "found 2 chapters with numbered citations in the repository root (<sup>3</sup>, ^3^; Quellen; book tool: Quarto _quarto.yml)" in out
+    assert code == 0 and "found 2 chapters with numbered citations in the repository root (<sup>3</sup>, ^3^; Bronnen; book tool: Quarto _quarto.yml)" in out
     settings = load_settings(str(project / ".citelint.toml"), {})  # Quarto's source folder is the project's
     assert settings.marker_style == "superscript" and settings.extensions == ("qmd",) and settings.paths == (".",)
-    assert settings.reference_headings[-1] == "Quellen" and "References" in settings.reference_headings
+    assert settings.reference_headings[-1] == "Bronnen" and "References" in settings.reference_headings
     hook = citelint_hook(precommit_accepts(project))
     assert hook["types_or"] == ["text"] and hook["files"] == r"\.(qmd)$"
     code, out = check_runs_clean_of_configuration_errors()
     assert code == 0 and out == "Found 0 problems (0 errors, 0 warnings) in 3 files.\n"  # the .qmd chapters, not README.md
-    write(project, {"chapters/two.qmd": superscript_chapter("Two", "## Quellen").replace("^1^", "^9^")})
+    write(project, {"chapters/two.qmd": superscript_chapter("Two", "## Bronnen").replace("^1^", "^9^")})
     code, out = check_runs_clean_of_configuration_errors()
     assert code == 1 and "chapters/two.qmd" in out  # the superscripts are read as markers
 
