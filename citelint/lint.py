@@ -44,16 +44,18 @@ def _fix_advice_checked(found: list[Diagnostic], chapter: Chapter, selection: Se
     """``found``, its renumbering findings advising "run `citelint fix`" only when fix
     renumbers. The rules advise from the chapter alone; a near-miss that the
     selection leaves as written (its CIT005 not selected, or suppressed) and that
-    would need a new number makes fix keep the numbering: then they say so."""
+    would need a new number makes fix keep the numbering, and in the numbered styles
+    some text makes fix refuse once the new numbers are known: then they say so."""
     from citelint.catalog import RENUMBERING_CODES
 
     if not any(diagnostic.code in RENUMBERING_CODES and diagnostic.message.endswith(FIX_ADVICE) for diagnostic in found):
         return found
     advice = ""
-    if chapter.settings.marker_style == "brackets" and any(part.glued_citations() for part in chapter.chapters()):
-        from citelint.renumbering import glued_refusal
+    style = chapter.settings.marker_style
+    if style != "citation" and ("]:" in chapter.document.text or any(part.glued_citations() for part in chapter.chapters())):
+        from citelint.renumbering import mapping_refusal
 
-        refused = glued_refusal(chapter, selection)
+        refused = mapping_refusal(chapter, selection)
         advice = f"(`citelint fix` cannot renumber: {refused})" if refused else ""
     if not advice and not all(marker.well_formed or not marker.cites for part in chapter.chapters() for marker in part.markers):
         from citelint.renumbering import numbering_held

@@ -133,15 +133,14 @@ def numbering_held(chapter: Chapter, selection: Selection) -> Optional[str]:
     return None
 
 
-def glued_refusal(chapter: Chapter, selection: Selection) -> Optional[str]:
-    """Why fix refuses to renumber because of a bracket glued to a word
-    (``_refuse_glued_brackets``), or None: for check's advice to say what fix does."""
+def mapping_refusal(chapter: Chapter, selection: Selection) -> Optional[str]:
+    """Why fix refuses once it knows the new numbers (``markers_left_as_written``: a
+    bracket glued to a word, a superscript that is also a link, a number a link
+    definition would take), or None: for check's advice to say what fix does."""
     for part in chapter.chapters():
-        if not part.glued_citations():
-            continue
         try:
             plan, _ = _part_plan(part, selection)
-            _refuse_glued_brackets(part, plan.mapping)
+            markers_left_as_written(part, plan.mapping)
         except Refusal as refusal:
             return _in_part(chapter, part, str(refusal))
     return None

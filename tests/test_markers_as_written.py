@@ -395,3 +395,14 @@ def test_fix_refuses_a_renumbering_that_would_change_a_number_glued_to_a_word() 
     assert result.refused is None and "plumage[3]" in result.text and result.text.startswith("The plumage[3] is bright. A claim [1]. Then [2].")
     coded = fix_text(text.replace("plumage[2]", "`plumage[2]`"), brackets)
     assert coded.refused is None
+
+
+def test_checks_advice_says_fix_refuses_when_a_link_definition_would_take_the_new_number() -> None:
+    """A `[1]: url` outside the list makes `[1]` a link in the brackets style: fix
+    refuses to renumber `[3]` to 1; check said "run `citelint fix`" all the same."""
+    text = 'Text cites [3].\n\n[1]: https://elsewhere.example/\n\n## References\n\n[3] A. Author. "Title." 2020. https://a.example/\n'
+    brackets = Settings(marker_style="brackets")
+    refused = fix_text(text, brackets).refused
+    assert refused is not None and "link definition [1]:" in refused
+    [advice] = [d.message for d in lint_text(text, brackets) if d.code == "CIT004"]
+    assert advice.endswith(f"(`citelint fix` cannot renumber: {refused})")
