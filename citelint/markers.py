@@ -880,6 +880,11 @@ def _exponent(text: str, start: int) -> bool:
         return False  # `the 1990s^3^`
     if len(word) == 1 or word in _UNITS:
         return True
+    whole = word_start
+    while whole > 0 and word_start - whole < 16 and text[whole - 1].isalpha():
+        whole -= 1
+    if whole > 1 and text[whole - 1] == "/" and text[whole - 2].isdigit():
+        return True  # `$26.35/month²`, `5/day^2^`: the unit of a rate after its number
     operator = text[max(0, word_start - 4) : word_start].rstrip(" *_")
     return 0 < len(word) <= 2 and operator[-1:] in _OPERATORS  # `E = mc^2^`
 

@@ -369,6 +369,8 @@ SUPERSCRIPT_NON_CITATIONS = [
     pytest.param("The root is denoted H\u1d63\u00b2, the other H\u1d63\u00b9\u2076, and x\u2081\u00b2 or x\u2081^2^.", id="subscripted-symbols"),
     # A patent converted by docling: ions' charges read as citations 4 and 2.
     pytest.param("An Mn\u2074\u207a-activated fluorogermanate, an Eu\u00b2\u207a-activated nitride, and O\u00b2\u207b ions.", id="ion-charges"),
+    # A CIP's cost model: `$26.35/month²` read as citing 2.
+    pytest.param("It costs $26.35/month\u00b2 and grows 5/day^2^ or 3/week<sup>2</sup>.", id="a-rates-unit"),
 ]
 
 
