@@ -166,7 +166,14 @@ _EDITOR_NOTE = re.compile(r"\(?(?:ed|eds|editor|editors|trans|comp)\.?\)?", re.I
 _INITIAL_BREAK = re.compile(r"[\s.\-\u2010]+")
 
 
-_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]{0,30}(?:\s[^<>]{0,500})?/?>")  # not an autolink: `<https:` has a colon
+# The inline and anchor tags converters and wikis write in an entry (`<a id="ref-1">`,
+# `<span id=…></span>`, `<i>`, `<br>`); not an autolink (`<https:` has a colon), nor a
+# word in angle brackets that is no such tag (`List<String>`, kept as the writer's text).
+_HTML_TAG = re.compile(
+    r"</?(?:a|abbr|b|bdi|bdo|big|br|cite|code|del|dfn|div|em|font|i|img|ins|kbd|mark|p|q|s|samp|small|span|strong|sub|sup|time|tt|u|var|wbr)"
+    r"(?=[\s/>])(?:\s[^<>]{0,500})?/?>",
+    re.IGNORECASE,
+)
 
 
 class _Span(NamedTuple):
