@@ -128,16 +128,20 @@ class SourceFile(NamedTuple):
 def is_excluded(path: str, patterns: Iterable[str], root: str = "") -> bool:
     """True when the path, or any folder on it, matches an ``exclude`` glob: the
     path as given, or (with ``root``, the configuration file's folder) the path
-    from that folder, wherever citelint runs from."""
+    from that folder, wherever citelint runs from. An absolute path inside ``root``
+    (an editor's, or one typed) is matched from ``root`` only: the folders above the
+    project are no part of it (a project in a folder named ``book`` that excludes
+    mdBook's output ``book`` would exclude every chapter)."""
     patterns = tuple(patterns)
     if not patterns:
         return False
+    from_root = os.path.relpath(os.path.abspath(path), root) if root else ""
+    inside = bool(root) and not from_root.startswith("..")
+    if inside and os.path.isabs(path):
+        return _matches_excluded(from_root, patterns)
     if _matches_excluded(path, patterns):
         return True
-    if not root:
-        return False
-    from_root = os.path.relpath(os.path.abspath(path), root)
-    return not from_root.startswith("..") and from_root != path and _matches_excluded(from_root, patterns)
+    return inside and from_root != path and _matches_excluded(from_root, patterns)
 
 
 def _matches_excluded(path: str, patterns: tuple[str, ...]) -> bool:

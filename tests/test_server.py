@@ -337,6 +337,32 @@ def test_a_chapter_whose_uri_is_percent_encoded_is_linted_and_answered(tmp_path:
     run_session(scenario, cwd=tmp_path)
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("pattern", ["book", "*/ch1.md"], ids=["mdbook-output-folder", "one-level-down"])
+def test_exclude_is_matched_from_the_projects_root_not_the_folders_above_it(tmp_path: Path, pattern: str) -> None:
+    """The editor names a chapter by its absolute path: `exclude` was matched
+    against it whole, so the folders above the project counted. A project in a
+    folder named 'book' that excludes mdBook's output folder 'book' showed nothing
+    at all in the editor, and '*/ch1.md' (one level down) hid the root's ch1.md,
+    while `citelint check` at the root reports both."""
+    root = tmp_path / "book"
+    (root / ".git").mkdir(parents=True)
+    (root / ".citelint.toml").write_text(f'exclude = ["{pattern}"]\n', encoding="utf-8")
+    text = "One [CITATION 2] and two [CITATION 1] here.\n\n## References\n\n1. \"A\" 2020. https://example.org/a\n2. \"B\" 2021. https://example.org/b\n"
+    (root / "ch1.md").write_text(text, encoding="utf-8")
+    ran = subprocess.run([sys.executable, "-m", "citelint", "check", "--no-cache", "--format", "json"], cwd=root, capture_output=True, text=True, timeout=120)
+    assert [(d["path"], d["code"]) for d in json.loads(ran.stdout)["diagnostics"]] == [("ch1.md", "CIT003")]
+    absolute = subprocess.run([sys.executable, "-m", "citelint", "check", "--no-cache", "--format", "json", str(root / "ch1.md")], cwd=root, capture_output=True, text=True, timeout=120)
+    assert [d["code"] for d in json.loads(absolute.stdout)["diagnostics"]] == ["CIT003"]  # the same file named by its absolute path
+    uri = (root / "ch1.md").as_uri()
+
+    async def scenario(session: Session) -> None:
+        session.open(uri, text)
+        assert [d.code for d in await session.wait_for(uri)] == ["CIT003"]
+
+    run_session(scenario, cwd=root)
+
+
 CONSISTENT_CH1 = '# One\n\nA claim. [CITATION 1]\n\n## References\n\n1. Smith, Jane. "A Study of Things." Example Press, 2019. https://example.com/study\n'
 CONSISTENT_CH2 = '# Two\n\nAnother claim. [CITATION 1]\n\n## References\n\n1. Smith, Jane. "A Study of Things." Example Press, 2020. https://example.com/study\n'
 
