@@ -619,12 +619,18 @@ def relative_to_root(settings: Settings, path: str) -> str:
 
 def project_names(settings: Settings, path: str) -> tuple[str, ...]:
     """The names ``per-file-ignores`` match a file by: as given, and relative to the
-    configuration file's folder. Resolving the second looks at the file system, so
-    the drivers call this at the edge, once a file, and hand the names on."""
+    configuration file's folder. An absolute path inside that folder (an editor's,
+    or one typed) goes by the second only: the folders above the project are no part
+    of it, as for ``exclude`` (``files.is_excluded``). Resolving the second looks at
+    the file system, so the drivers call this at the edge, once a file, and hand the
+    names on."""
     given = posix(os.path.normpath(path))
     if not settings.per_file_ignores or not path:
         return (given,)
-    return tuple(dict.fromkeys((relative_to_root(settings, path), given)))
+    from_root = relative_to_root(settings, path)
+    if settings.root and os.path.isabs(path) and not from_root.startswith("../") and from_root != "..":
+        return (from_root,)
+    return tuple(dict.fromkeys((from_root, given)))
 
 
 def ignored_for_path(settings: Settings, names: tuple[str, ...]) -> tuple[str, ...]:

@@ -1,6 +1,7 @@
 """Finding and reading the files to lint: the I/O edge of citelint."""
 
 import errno
+import functools
 import os
 import stat
 import sys
@@ -45,12 +46,30 @@ def posix(path: str) -> str:
 
 
 def glob_match(path: str, pattern: str) -> bool:
-    """fnmatch on the whole path, or a match of the pattern's parts from the right."""
-    if fnmatch(path, pattern):
+    """fnmatch on the whole path, or a match of the pattern's parts from the right.
+    ``**/`` stands for any folders, none included, as in ruff's and git's globs
+    (``**/book/**`` matches ``book/ch1.md``)."""
+    if any(fnmatch(path, variant) for variant in _glob_variants(pattern)):
         return True
     from pathlib import PurePosixPath
 
     return PurePosixPath(path).match(pattern)
+
+
+MAX_GLOB_FOLDER_RUNS = 4  # past this many ``**/`` a pattern is matched as written (2**4 variants)
+
+
+@functools.lru_cache(maxsize=256)
+def _glob_variants(pattern: str) -> tuple[str, ...]:
+    """The pattern, and the pattern with each ``**/`` matching no folder: fnmatch's
+    ``*`` crosses ``/``, so ``**/`` alone asks for at least one."""
+    pieces = pattern.split("**/")
+    if len(pieces) == 1 or len(pieces) > MAX_GLOB_FOLDER_RUNS + 1:
+        return (pattern,)
+    variants = [pieces[0]]
+    for piece in pieces[1:]:
+        variants = [variant + joint + piece for variant in variants for joint in ("**/", "")]
+    return tuple(dict.fromkeys(variants))
 
 
 class NotRegularFile(OSError):

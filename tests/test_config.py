@@ -96,6 +96,24 @@ def test_per_file_ignores_are_relative_to_the_config_file(repo: Path, monkeypatc
     assert run("check", "ch1.md")[0] == 0
 
 
+def test_per_file_ignores_match_an_absolute_path_from_the_projects_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An absolute path (the editor's, or one typed) was matched whole too, so the
+    folders above the project counted: a project in a folder named 'book' whose
+    '**/book/**' ignores meant its own 'book' folder switched CIT003 off for every
+    chapter named absolutely, while `check` at the root reported it."""
+    root = tmp_path / "book"
+    (root / ".git").mkdir(parents=True)
+    write(root / ".citelint.toml", '[per-file-ignores]\n"**/book/**" = ["CIT003"]\n')
+    write(root / "ch1.md", OUT_OF_ORDER)
+    (root / "book").mkdir()
+    write(root / "book" / "ch2.md", OUT_OF_ORDER)
+    monkeypatch.chdir(root)
+    at_root = run("check", "--no-cache", "ch1.md", "book/ch2.md")[1]
+    absolute = run("check", "--no-cache", str(root / "ch1.md"), str(root / "book" / "ch2.md"))[1]
+    assert "ch1.md:1:" in at_root and "ch2.md" not in at_root  # the project's own book/ folder is ignored
+    assert f"{root / 'ch1.md'}:1:" in absolute and "ch2.md" not in absolute
+
+
 def test_rules_may_be_named_instead_of_coded(repo: Path) -> None:
     """As markdownlint lets `line-length` stand for MD013: names are easier to read
     in a configuration a writer keeps."""
@@ -124,6 +142,19 @@ def test_exclude_applies_to_explicit_paths(repo: Path) -> None:
     assert code == 0 and "in 1 file" in out
     write(repo / ".citelint.toml", 'exclude = ["book"]\n')
     assert "in 0 files" in run("check", "book/ch1.md")[1]
+
+
+@pytest.mark.parametrize("key", ["exclude", "per-file-ignores"])
+def test_a_leading_double_star_folder_matches_no_folder_too(repo: Path, key: str) -> None:
+    """As in ruff's and git's globs, `**/book/**` names the top-level `book/` as well
+    as `drafts/book/`; fnmatch alone asked for a folder before it."""
+    value = '["**/book/**"]' if key == "exclude" else '{ "**/book/**" = ["CIT003"] }'
+    write(repo / ".citelint.toml", f"{key} = {value}\n")
+    (repo / "drafts" / "book").mkdir(parents=True)
+    write(repo / "drafts" / "book" / "ch1.md", OUT_OF_ORDER)
+    write(repo / "kept.md", OUT_OF_ORDER)
+    out = run("check", "--no-cache", "book/ch1.md", "drafts/book/ch1.md", "kept.md")[1]
+    assert "kept.md:1:20: CIT003" in out and "book/ch1.md" not in out
 
 
 def test_custom_reference_headings_and_marker(repo: Path) -> None:
