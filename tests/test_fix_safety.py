@@ -33,8 +33,11 @@ TEMP_NAME = re.compile(r"\.citelint-\d+-[a-z0-9_]{8}\.tmp")
 
 # A child that runs citelint with one system call held until the test says go.
 HARNESS = """
-import os, sys
+import os, signal, sys
 from citelint.cli import main
+# As a terminal starts it: a test run from a background job inherits SIGINT ignored,
+# and Python then installs no KeyboardInterrupt handler at all.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 ready, go = int(os.environ["TEST_READY_FD"]), int(os.environ["TEST_GO_FD"])
 name = os.environ["TEST_PAUSE_IN"]
 real = getattr(os, name)
