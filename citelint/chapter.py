@@ -100,6 +100,20 @@ class Chapter(NamedTuple):
             if listed is None or number in listed
         ]
 
+    def unlisted_near_miss(self, marker: Marker) -> Optional[tuple[int, ...]]:
+        """In the numbered styles, the numbers of a near-miss (``[7;4]``, ``[ 2 ]``)
+        that the chapter's reference list does not hold, or None: such brackets are
+        as likely a bit range or an interval as a citation, so ``fix`` leaves them
+        as written. None for a well-formed marker, in the citation style (the keyword
+        says it is one), in a chapter with no list, and with book numbering (a
+        number may be listed in another chapter)."""
+        settings = self.settings
+        if marker.well_formed or settings.marker_style == "citation" or settings.numbering == "book" or self.references is None:
+            return None
+        listed = self.references.numbers()
+        unlisted = tuple(number for number in marker.numbers if number not in listed)
+        return unlisted or None
+
     def hidden_citations(self) -> dict[int, tuple[int, str]]:
         """For each number cited only where citelint does not read markers (code,
         comments, front matter), the 1-based line of its first such marker and what

@@ -325,12 +325,16 @@ def _left_near_miss_renumbered(plan: "_Plan", cit005_selected: bool) -> Optional
 
 def _near_misses_left(chapter: Chapter, selection: Selection) -> set[int]:
     """The start offsets of the near-misses to leave as written: all of them when
-    CIT005 is not selected, else those whose CIT005 a comment suppresses."""
+    CIT005 is not selected, else those whose CIT005 a comment suppresses, and those
+    not clearly citations (``Chapter.unlisted_near_miss``)."""
     near_misses = [marker for marker in chapter.markers if not marker.well_formed]
     if "CIT005" not in selection.codes:
         return {marker.start for marker in near_misses}
     line_of = chapter.document.line_of
-    return {marker.start for marker in near_misses if selection.suppressed_at(line_of(marker.start), "CIT005")}
+    return {
+        marker.start for marker in near_misses
+        if selection.suppressed_at(line_of(marker.start), "CIT005") or chapter.unlisted_near_miss(marker) is not None
+    }
 
 
 def apply_edits(source: str, edits: list[TextEdit]) -> str:

@@ -607,6 +607,21 @@ def test_near_misses_are_only_the_clear_ones() -> None:
     assert found == {"<sup>1; 3</sup>": "<sup>1, 3</sup>", "^1;3^": "^1,3^"}
 
 
+@pytest.mark.parametrize(("chosen", "near"), [(BRACKETS, "[7;4]"), (BRACKETS, "[ 9 ]"), (SUPERSCRIPT, "<sup>7; 4</sup>")], ids=["bit-range", "spaced", "superscript"])
+def test_a_near_miss_of_numbers_the_list_lacks_is_reported_and_left_as_written(chosen: Settings, near: str) -> None:
+    """`bits [7;4] of the header` in a spec is as likely a range as a citation: fix
+    rewrote it to `[7, 4]`, changing text that cites nothing the list holds. It is
+    still reported (CIT001, and CIT005 saying fix leaves it); a near-miss of listed
+    numbers is still rewritten."""
+    text = f"The field occupies bits {near} of the byte, as said before [1]. Later [1; 2].\n" + written(LIST, "brackets" if chosen is BRACKETS else "superscript")
+    text = text.replace("Later [1; 2]", "Later <sup>1; 2</sup>") if chosen is SUPERSCRIPT else text
+    found = {d.code: d for d in lint_text(text, chosen) if near in d.message or d.code == "CIT005" and "leaves it" in d.message}
+    assert set(found) == {"CIT001", "CIT005"} and found["CIT005"].fix is None
+    assert "`fix` leaves it as written" in found["CIT005"].message
+    fixed = fix_text(text, chosen).text
+    assert near in fixed and ("Later [1, 2]" in fixed or "Later <sup>1, 2</sup>" in fixed)
+
+
 def test_ordinary_markdown_gives_no_finding_in_either_style(root: Path) -> None:
     """The project's own documentation is ordinary Markdown full of brackets and
     links: in a numbered style it holds no citation, so nothing is reported."""

@@ -47,7 +47,10 @@ is `[1]`, `[1, 3]`, `[2-4]`, `[1]–[3]`, `[1, p. 4]`, or `<sup>1,3</sup>` and p
 brackets and carets for much else (`[0]`, `[0-9]`, `[3-1]` and `x^2^` are not
 reported): numbers separated by `;` (`[1; 3]`, `<sup>1; 3</sup>`, `^1;3^`), stray
 spaces (`[ 1 ]`, `[1 - 3]`, `[1 ,3]`), and a lookalike space, dash or comma copied
-in; `fix` rewrites them (`[1, 3]`, `<sup>1, 3</sup>`, `^1,3^`).
+in; `fix` rewrites them (`[1, 3]`, `<sup>1, 3</sup>`, `^1,3^`) when the chapter's
+list holds their numbers. One it does not (`bits [7;4] of the byte` where the list
+has no entry 7) is as likely a range as a citation: it is reported (with CIT001)
+and left as written.
 
 Failing:
 
@@ -86,10 +89,14 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
         if marker.problem is None:
             continue
         fix = None
-        if marker.replacement is not None:
+        message = f"malformed citation marker: {marker.problem}"
+        unlisted = chapter.unlisted_near_miss(marker)
+        if unlisted is not None:
+            numbers = ", ".join(map(str, unlisted))
+            message += f" if it is a citation (the list has no entry {numbers}; `fix` leaves it as written)"
+        elif marker.replacement is not None:
             line, column = chapter.document.position(marker.start)
             end_line, end_column = chapter.document.position(marker.end)
             edit = Edit(line, column, end_line, end_column, marker.replacement)
             fix = Fix(f"replace `{marker.shown}` with `{shorten(marker.replacement)}`", (edit,))
-        message = f"malformed citation marker: {marker.problem}"
         yield chapter.finding(RULE, marker.start, marker.end, message, fix)
