@@ -16,7 +16,7 @@ generated command lines.
 import os
 from typing import Mapping, NamedTuple, Optional
 
-from citelint.config import MAX_TIMEOUT, PLACEMENTS
+from citelint.config import MAX_RUN_TIMEOUT, MAX_TIMEOUT, PLACEMENTS
 
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit", "rdjson")
 FORMAT_VARIABLE = "CITELINT_FORMAT"
@@ -28,7 +28,7 @@ class CheckOption(NamedTuple):
     """One option: its names as typed (a flag pair's second switch in ``off``), the
     check function's parameter it fills, its help, and what its value is: ``"flag"``
     (none), ``"choice"`` (one of ``choices``), ``"codes"`` (rule selectors, read by
-    ``selectors``), ``"seconds"`` (a number from ``MIN_TIMEOUT`` to ``MAX_TIMEOUT``),
+    ``selectors``), ``"seconds"`` (a number from ``MIN_TIMEOUT`` to ``most``, by default ``MAX_TIMEOUT``),
     ``"count"`` (a whole number, at least 1), ``"file"`` or ``"dir"`` (a path that must
     not be the other kind), or ``"text"``. ``default``: the parameter when the option is
     not given (a flag's is False unless None is given: "not said", left to the
@@ -44,6 +44,7 @@ class CheckOption(NamedTuple):
     envvar: str = ""
     metavar: str = ""
     show_default: bool = False
+    most: float = MAX_TIMEOUT  # a "seconds" value's largest
 
 
 SELECT = CheckOption(("--select",), "select", "Only these rule codes, prefixes or names, comma-separated.", "codes", default=None)
@@ -74,6 +75,14 @@ CHECK_OPTIONS: tuple[CheckOption, ...] = (
     CheckOption(("--accept-changes",), "accept_changes", "With --urls: take changed pages (URL005) as they are now as the new snapshots."),
     CheckOption(("--archive",), "archive", "With --urls: name an archived copy (Wayback Machine) of dead and changed links.", default=None),
     CheckOption(("--timeout",), "timeout", "With --urls: connect/read timeout in seconds.  [default: 10]", "seconds", default=None),
+    CheckOption(
+        ("--run-timeout",),
+        "run_timeout",
+        "With --urls: the whole URL check's time limit in seconds; links not checked by then are URL004.  [default: 1200]",
+        "seconds",
+        default=None,
+        most=MAX_RUN_TIMEOUT,
+    ),
     CheckOption(("--cache-dir",), "cache_dir", "Where the result and URL caches live.  [default: .citelint-cache]", "dir", default=None),
     CheckOption(("--no-cache",), "no_cache", "Lint every file again; do not read or write the result cache."),
     CheckOption(("--jobs", "-j"), "jobs", "Parallel processes for many files.  [default: CPU count]", "count", default=None),
@@ -183,7 +192,7 @@ def _value(option: CheckOption, value: str) -> Optional[tuple[object]]:
             return (number,) if number >= 1 else None
         if option.takes == "seconds":
             number = float(value)
-            return (number,) if MIN_TIMEOUT <= number <= MAX_TIMEOUT else None  # nan is refused too
+            return (number,) if MIN_TIMEOUT <= number <= option.most else None  # nan is refused too
     except ValueError:
         return None
     return (value,)

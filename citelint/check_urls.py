@@ -60,6 +60,7 @@ def make_url_check(
     accept_changes: bool = False,
     archive: Optional[bool] = None,
     timeout: Optional[float],
+    run_timeout: Optional[float] = None,
     cache_dir: Optional[str],
     progress: bool,
     warn: Callable[[str], None],
@@ -74,6 +75,8 @@ def make_url_check(
     url_settings = url_settings._replace(allow_private=guard_opened(allow_private, os.environ, warn))
     if timeout is not None:
         url_settings = url_settings._replace(timeout=timeout)
+    if run_timeout is not None:
+        url_settings = url_settings._replace(run_timeout=run_timeout)
     if archive is not None:
         url_settings = url_settings._replace(archive=archive)
     folder = Path(cache_dir) if cache_dir else Path(cache_folder(settings))

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
 import click
 
 from citelint.check_options import CHECK_OPTIONS, CONFIG, IGNORE, MIN_TIMEOUT, SELECT, STDIN_NAME, CheckOption, path_problem, selectors, usage_problem
-from citelint.config import MAX_TIMEOUT
 from citelint.console import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, last_resort, report_errors, settings_or_exit
 from citelint.diagnostics import line_start, printable
 from citelint.version import __version__
@@ -112,7 +111,7 @@ def _click_option(option: CheckOption) -> Callable[[F], F]:
     elif option.takes == "codes":
         settings["callback"] = _validate_codes
     elif option.takes == "seconds":
-        settings["type"] = click.FloatRange(min=MIN_TIMEOUT, max=MAX_TIMEOUT)
+        settings["type"] = click.FloatRange(min=MIN_TIMEOUT, max=option.most)
         settings["callback"] = _not_nan
     elif option.takes == "count":
         settings["type"] = click.IntRange(min=1)

@@ -52,6 +52,7 @@ class UrlSettings(NamedTuple):
     """``[tool.citelint.urls]``: how references' URLs are checked."""
 
     timeout: float = 10.0
+    run_timeout: float = 1200.0  # the whole URL check's time limit: past it, the links not checked are URL004
     workers: int = 16
     per_host: int = 4
     expire_after: float = 7 * 24 * 3600.0
@@ -101,6 +102,7 @@ class Settings(NamedTuple):
 
 SEVERITY_VALUES = ("error", "warning", "info")
 MAX_TIMEOUT = 600  # seconds; each URL's whole check is bounded by a multiple of it
+MAX_RUN_TIMEOUT = 6 * 3600  # seconds a URL check may last, at most: the longest job GitHub Actions runs
 MAX_WORKERS = 256  # threads checking URLs at once
 MAX_FLAKY_WINDOW = 20  # recent checks of a URL kept (urls.store) and weighed, at most
 # Bounds on what a configuration file may hold, each far past any real file (a large
@@ -317,6 +319,7 @@ _TOP_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
 }
 _URL_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "timeout": (lambda v: _is_number(v) and v <= MAX_TIMEOUT, f"a positive number of seconds, at most {MAX_TIMEOUT}"),
+    "run-timeout": (lambda v: _is_number(v) and v <= MAX_RUN_TIMEOUT, f"a positive number of seconds, at most {MAX_RUN_TIMEOUT}"),
     "workers": (lambda v: _is_count(v) and v <= MAX_WORKERS, f"a whole number from 1 to {MAX_WORKERS}"),
     "per-host": (lambda v: _is_count(v) and v <= MAX_WORKERS, f"a whole number from 1 to {MAX_WORKERS}"),
     "expire-after": (_is_number, "a positive number of seconds"),

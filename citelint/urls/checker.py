@@ -6,6 +6,7 @@ deadline, by daemon threads, so that no server can stall the run.
 """
 
 import codecs
+import math
 import re
 import sqlite3
 import threading
@@ -133,6 +134,19 @@ class _Fetches:
         if not self.active and not self.pending:
             self.changed.notify_all()
 
+    def stop(self, not_asked: str, unanswered: str) -> None:
+        """The run's time limit passed: every link not finished is URL004 now, those
+        never started saying ``not_asked``, those in flight ``unanswered`` (their
+        workers' late answers are not heard, ``finish``), and nothing more is handed out."""
+        for url in self.pending:
+            self.results[url] = Verdict(url, "URL004", not_asked)
+        self.pending.clear()
+        for url in self.active:
+            self.results[url] = Verdict(url, "URL004", unanswered)
+        self.active.clear()
+        self.per_host.clear()
+        self.changed.notify_all()
+
     def _stall(self, url: str, host: str) -> None:
         address = self.address_of(url)
         for key, who in ((host, f"the host {host}"), (address, f"the address {address}")):
@@ -178,6 +192,7 @@ class UrlChecker:
         self.accepted: list[str] = []  # URLs whose changed page was taken as the new snapshot
         self._probes: Any = None  # urls.soft404.HostProbes: one made-up address asked per host and run
         self._held: list[_Held] = []  # links judged before their host's probe answered, settled after the fetches
+        self._run_deadline = math.inf  # when the run's time limit passes (time.monotonic()), set by ``check``
 
     # -- the run -----------------------------------------------------------
 
@@ -186,6 +201,7 @@ class UrlChecker:
         links are being fetched (it would only wait), once the first requests are
         on their way, a step at a time: called again while it returns true (the
         links' deadlines are kept between steps); called only when some link is fetched."""
+        self._run_deadline = time.monotonic() + self.settings.run_timeout
         verdicts: dict[str, Verdict] = {}
         to_fetch: list[str] = []
         now = time.time()
@@ -204,8 +220,10 @@ class UrlChecker:
 
             fetched = judge_flaky(self.store, self._fetch_all(to_fetch, meanwhile), self.settings.flaky_failures, self.settings.flaky_window)
             self.store.put([v for v in fetched.values() if v.code != "URL004"])
-            self.store.save_snapshots(list(self._new_snapshots))
-            self.store.replace_snapshots(list(self._replaced_snapshots))
+            checked = {url for url, verdict in fetched.items() if verdict.code != "URL004"}
+            self.store.save_snapshots([snapshot for snapshot in list(self._new_snapshots) if snapshot[0] in checked])
+            self.store.replace_snapshots([snapshot for snapshot in list(self._replaced_snapshots) if snapshot[0] in checked])
+            self.accepted = [url for url in self.accepted if url in checked]
             verdicts.update(fetched)
             self._save_http_cache()
         self.store.close()
@@ -273,7 +291,7 @@ class UrlChecker:
         for the deadlines: a URL past its own is URL002 and its worker is replaced,
         so the pool keeps its size. The hosts are resolved meanwhile from the start,
         while the HTTP stack is imported."""
-        self.policy.resolve_ahead(self._targets(urls), RESOLVERS_AHEAD)
+        self.policy.resolve_ahead(self._targets(urls), RESOLVERS_AHEAD, until=self._run_deadline)
         try:
             self.session()  # made (requests imported) once, here, before any worker waits for it
         except Exception:  # noqa: BLE001 - each link's job meets the failure again and says it
@@ -293,16 +311,20 @@ class UrlChecker:
                 self._keep_deadlines(fetches, limit, len(urls))
         with fetches.changed:
             while fetches.pending or fetches.active:
-                wait = min((started + limit for started, _ in fetches.active.values()), default=time.monotonic()) - time.monotonic()
+                next_deadline = min((started + limit for started, _ in fetches.active.values()), default=time.monotonic())
+                wait = min(next_deadline, self._run_deadline) - time.monotonic()
                 fetches.changed.wait(timeout=max(0.01, min(wait, PROGRESS_EVERY if self.options.progress else wait)))
                 self._keep_deadlines(fetches, limit, len(urls))
         self._settle(fetches.results)
         return fetches.results
 
     def _keep_deadlines(self, fetches: "_Fetches", limit: float, total: int) -> None:
-        """A link past its deadline is URL002 and its worker replaced; the progress
-        shown. Called with ``fetches.changed`` held."""
+        """A link past its deadline is URL002 and its worker replaced; past the run's
+        time limit, every link not finished is URL004 (``_Fetches.stop``); the
+        progress shown. Called with ``fetches.changed`` held."""
         now = time.monotonic()
+        if now >= self._run_deadline:
+            fetches.stop(self._past_run_limit(asked=False), self._past_run_limit(asked=True))
         for url, (started, _) in list(fetches.active.items()):
             if now - started >= limit:
                 fetches.finish(url, Verdict(url, "URL002", _no_complete_answer(limit), checked_at=time.time()))
@@ -393,15 +415,34 @@ class UrlChecker:
             return self._session
 
     def fetch(self, url: str) -> Verdict:
-        """Check one URL within its deadline; with ``archive``, a dead or changed
-        link's verdict names an archived copy when the archive has one."""
-        deadline = time.monotonic() + deadline_for(self.settings.timeout)
+        """Check one URL within its deadline, or the run's time limit when that comes
+        first; with ``archive``, a dead or changed link's verdict names an archived
+        copy when the archive has one."""
+        own = time.monotonic() + deadline_for(self.settings.timeout)
+        deadline = min(own, self._run_deadline)
+        verdict = self._fetch_doi(url, deadline) if is_doi_key(url) else self._fetch(url, deadline)
+        if deadline < own and self._cut_short(verdict, deadline):
+            return Verdict(url, "URL004", self._past_run_limit(asked=True))
         if is_doi_key(url):
-            return self._fetch_doi(url, deadline)
-        verdict = self._fetch(url, deadline)
+            return verdict
         if self.settings.archive and verdict.code in ARCHIVED_CODES:
             verdict = self._with_archived_copy(verdict, deadline)
         return verdict
+
+    @staticmethod
+    def _cut_short(verdict: Verdict, deadline: float) -> bool:
+        """Whether a link whose deadline was the run's time limit may owe its verdict
+        to it: no answer (URL002; with its own deadline, another try or more time
+        might have brought one), or a verdict reached when its body stopped being
+        read (a page cut there is not the page). Such a link is not checked."""
+        return verdict.code == "URL002" or time.monotonic() >= deadline - BODY_MARGIN
+
+    def _past_run_limit(self, asked: bool) -> str:
+        """What a link not checked by the run's time limit is told (URL004)."""
+        limit = f"the run's time limit of {self.settings.run_timeout:g} s (run-timeout)"
+        if asked:
+            return f"not checked: {limit} passed before it answered"
+        return f"not asked: {limit} passed first"
 
     def _fetch(self, url: str, deadline: float) -> Verdict:
         """HEAD where no snapshot is needed, else one streamed GET; retries on 429/503/5xx

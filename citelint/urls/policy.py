@@ -21,7 +21,9 @@ on Teredo).
 from __future__ import annotations
 
 import ipaddress
+import math
 import threading
+import time
 from typing import Callable, Iterable, Optional, Union
 from urllib.parse import urlsplit
 
@@ -161,13 +163,14 @@ class AddressPolicy:
         addresses = self.answers.get(key)
         return addresses if addresses is not None else self._missing.get(key)
 
-    def resolve_ahead(self, targets: Iterable[tuple[str, int]], threads: int) -> None:
+    def resolve_ahead(self, targets: Iterable[tuple[str, int]], threads: int, until: float = math.inf) -> None:
         """Ask the resolver for ``targets`` (host, port), each once, in their order, by
         ``threads`` threads of their own, and return at once: a run's hosts are
         resolved while it gets ready to fetch (the system resolver lets the
         interpreter go on while it waits), and a link's own check
         (``checked_address``) then finds its host's answer. Nothing is judged here:
-        each check still judges the addresses when its link is fetched."""
+        each check still judges the addresses when its link is fetched. No host is
+        asked after ``until`` (``time.monotonic()``: the run's time limit)."""
         distinct = list(dict.fromkeys(targets))
         waiting = iter(distinct)
         lock = threading.Lock()
@@ -176,7 +179,7 @@ class AddressPolicy:
             while True:
                 with lock:
                     target = next(waiting, None)
-                if target is None:
+                if target is None or time.monotonic() >= until:
                     return
                 try:
                     self.addresses(*target)
