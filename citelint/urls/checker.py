@@ -82,10 +82,20 @@ class _Fetches:
     its other links not asked (URL004, saying why): a pull request citing 1,000
     links to one would hold the workers for hours. So has an address that many
     links of any hosts connected to (``address_of``): a thousand names of one
-    wildcard domain are one server."""
+    wildcard domain are one server.
+
+    Past the run's time limit (``deadline``) no link is handed out, and the run's
+    thread gives up every link not finished (``stop``)."""
 
     def __init__(
-        self, urls: list[str], host_of: Callable[[str], str], workers: int, per_host: int, slow: float, address_of: Callable[[str], Optional[str]]
+        self,
+        urls: list[str],
+        host_of: Callable[[str], str],
+        workers: int,
+        per_host: int,
+        slow: float,
+        address_of: Callable[[str], Optional[str]],
+        deadline: float = math.inf,
     ) -> None:
         self.changed = threading.Condition()
         self.pending = deque(urls)
@@ -99,10 +109,11 @@ class _Fetches:
         self.address_of = address_of  # the address a URL's host resolved to, when known
         self.stalled: dict[str, int] = {}  # host or address -> its links left unanswered for ``slow`` or more
         self.given_up: dict[str, str] = {}  # host or address -> why its other links are not asked
+        self.deadline = deadline  # the run's time limit (time.monotonic()): no link is handed out after it
 
     def take(self) -> Optional[str]:
-        if len(self.active) >= self.workers:
-            return None
+        if len(self.active) >= self.workers or time.monotonic() >= self.deadline:
+            return None  # past the limit, the links left wait for the run's thread to stop them (``stop``)
         index = 0
         while index < len(self.pending):
             url = self.pending[index]
@@ -296,7 +307,7 @@ class UrlChecker:
             self.session()  # made (requests imported) once, here, before any worker waits for it
         except Exception:  # noqa: BLE001 - each link's job meets the failure again and says it
             pass
-        fetches = _Fetches(urls, self._host_of, self.settings.workers, self.settings.per_host, self.settings.timeout, self._address_of)
+        fetches = _Fetches(urls, self._host_of, self.settings.workers, self.settings.per_host, self.settings.timeout, self._address_of, self._run_deadline)
         limit = deadline_for(self.settings.timeout)
         for _ in range(min(self.settings.workers, len(urls))):
             self._start_worker(fetches)
@@ -512,9 +523,13 @@ class UrlChecker:
         return None
 
     def _attempt(self, method: str, url: str, deadline: float, headers: Optional[dict[str, str]] = None) -> Any:
-        """A response, a final Verdict, or a _Retry saying why another try may help."""
+        """A response, a final Verdict, or a _Retry saying why another try may help.
+        Nothing is sent past the deadline: a worker held that long (by a resolver
+        that answered late) has had its link given up already."""
         import requests
 
+        if time.monotonic() >= deadline:
+            return self._verdict(url, "URL002", _no_complete_answer(deadline_for(self.settings.timeout)))
         try:
             return self._request(method, url, deadline, headers)
         except AddressRefused as error:
