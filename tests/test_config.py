@@ -190,9 +190,12 @@ def test_url_table_is_validated(repo: Path) -> None:
         (".citelint.toml", 'marker = "CIT[ATION"\n', ".citelint.toml: 'marker' must be a non-empty string without brackets"),
         (".citelint.toml", "[urls]\ntimeout = inf\n", ".citelint.toml: 'urls.timeout' must be a positive number of seconds, at most 600, not a number (inf)"),
         (".citelint.toml", "[urls]\nexpire-after = nan\n", ".citelint.toml: 'urls.expire-after' must be a positive number of seconds, not a number (nan)"),
+        (".citelint.toml", "[urls]\nrun-timeout = 0\n", ".citelint.toml: 'urls.run-timeout' must be a positive number of seconds, at most 21600, not a number (0)"),
+        (".citelint.toml", "[urls]\nrun-timeout = 86400\n", ".citelint.toml: 'urls.run-timeout' must be a positive number of seconds, at most 21600, not a number (86400)"),
     ],
     ids=["typo-key", "unknown-code", "string-for-list", "bad-choice", "int-for-bool", "zero-workers", "huge-per-host", "url-typo", "bad-severity", "bad-toml",
-         "deep-arrays", "deep-tables", "huge-integer", "book-numbering", "blank-heading", "bracket-marker", "infinite-timeout", "nan-expiry"],
+         "deep-arrays", "deep-tables", "huge-integer", "book-numbering", "blank-heading", "bracket-marker", "infinite-timeout", "nan-expiry",
+         "zero-run-timeout", "day-long-run-timeout"],
 )
 def test_config_errors_are_one_line_exit_2(repo: Path, file: str, content: str, message: str) -> None:
     write(repo / file, content)
@@ -228,6 +231,22 @@ def test_config_file_that_is_a_directory_or_a_broken_link(repo: Path) -> None:
 def test_timeout_flag_must_be_a_finite_number_of_seconds(repo: Path, value: str) -> None:
     code, out, err = run("check", "--urls", "--offline", "--timeout", value, "book")
     assert code == 2 and out == "" and "Invalid value for '--timeout'" in err
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "0", "21601"])
+def test_run_timeout_flag_must_be_a_finite_number_of_seconds_up_to_six_hours(repo: Path, value: str) -> None:
+    code, out, err = run("check", "--urls", "--offline", "--run-timeout", value, "book")
+    assert code == 2 and out == "" and "Invalid value for '--run-timeout'" in err
+
+
+def test_run_timeout_is_read_from_the_file_and_taken_up_to_six_hours_on_the_command_line(repo: Path) -> None:
+    from citelint.config import UrlSettings, load_settings
+
+    write(repo / ".citelint.toml", "[urls]\nrun-timeout = 90\n")
+    assert load_settings(str(repo / ".citelint.toml"), {}).urls.run_timeout == 90
+    assert UrlSettings().run_timeout == 1200  # 20 minutes
+    code, _, err = run("check", "--urls", "--offline", "--run-timeout", "21600", "book")
+    assert code == 1 and "run-timeout" not in err  # the findings of book/, with the flag taken
 
 
 def run_process(*args: str) -> subprocess.CompletedProcess[str]:

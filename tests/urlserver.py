@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import selectors
+import socket
 import threading
 import time
 import zlib
@@ -220,6 +222,74 @@ class TrapServer:
                 request.wfile.write(chunk)
         except OSError:
             return
+
+
+
+class Tarpit:
+    """Hosts that accept every connection and never answer a byte, each on an address
+    of its own (127.0.0.2, 127.0.0.3, …: all of 127.0.0.0/8 is this machine on Linux),
+    so that no host and no address leaves STALLED_LINKS of a run's links unanswered
+    (urls.checker): only a deadline ends their links. Counts the connections taken;
+    a connection is closed here when its client closes it."""
+
+    def __init__(self, hosts: int) -> None:
+        self.selector = selectors.DefaultSelector()
+        self.listeners: list[socket.socket] = []
+        for index in range(hosts):
+            listener = socket.create_server((f"127.0.0.{2 + index}", 0), backlog=64)
+            listener.setblocking(False)
+            self.selector.register(listener, selectors.EVENT_READ, "listener")
+            self.listeners.append(listener)
+        self.connections = 0  # taken so far
+        self.open: set[socket.socket] = set()  # held now
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True, name="tarpit")
+
+    def urls(self, path: str = "/") -> list[str]:
+        return [f"http://{host}:{port}{path}" for host, port in (listener.getsockname() for listener in self.listeners)]
+
+    def __enter__(self) -> "Tarpit":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        self.stop.set()
+        self.thread.join(5)
+        for sock in [*self.open, *self.listeners]:
+            sock.close()
+        self.selector.close()
+
+    def _serve(self) -> None:
+        while not self.stop.is_set():
+            for key, _ in self.selector.select(timeout=0.05):
+                sock = key.fileobj
+                if key.data == "listener":
+                    self._take(sock)  # type: ignore[arg-type]
+                else:
+                    self._read(sock)  # type: ignore[arg-type]
+
+    def _take(self, listener: socket.socket) -> None:
+        try:
+            connection, _ = listener.accept()
+        except BlockingIOError:
+            return
+        connection.setblocking(False)
+        self.connections += 1
+        self.open.add(connection)
+        self.selector.register(connection, selectors.EVENT_READ, "connection")
+
+    def _read(self, connection: socket.socket) -> None:
+        """The request is read and nothing is answered; a closed client is let go."""
+        try:
+            data = connection.recv(65536)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self.selector.unregister(connection)
+            self.open.discard(connection)
+            connection.close()
 
 
 # -- hostile bodies and headers (issue 14) ----------------------------------------
