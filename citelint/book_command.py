@@ -20,7 +20,8 @@ def book(ctx: click.Context, paths: tuple[str, ...], config_file: Optional[str],
 
     The order is the configuration's `chapters`, else the book tool's (mdBook
     SUMMARY.md, Quarto _quarto.yml, bookdown _bookdown.yml, Leanpub Book.txt,
-    looked for in PATHS and the folders above them), else the file names with
+    GitBook SUMMARY.md, MkDocs mkdocs.yml, Jupyter Book _toc.yml, looked for in
+    PATHS and the folders above them), else the file names with
     numbers compared as numbers (ch2 before ch10). A listed chapter that does not
     exist is an error naming the file and entry (exit 2)."""
     from citelint.book_order import BookError, book_order

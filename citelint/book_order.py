@@ -3,9 +3,11 @@
 From the configuration's ``chapters`` (globs allowed), else from the book tool the
 project uses — mdBook ``SUMMARY.md`` (in book.toml's source folder), Quarto
 ``_quarto.yml`` (``book.chapters``, parts and ``appendices``), bookdown
-``_bookdown.yml`` (``rmd_files``), Leanpub ``manuscript/Book.txt`` — found in the
-folder given or a folder above it up to the repository root, else the file names
-in natural order (numbers compared as numbers: ``ch2`` before ``ch10``).
+``_bookdown.yml`` (``rmd_files``), Leanpub ``manuscript/Book.txt``, GitBook
+``SUMMARY.md`` (where ``.gitbook.yaml`` or ``book.json`` puts it), MkDocs
+``mkdocs.yml`` (``nav``), Jupyter Book ``_toc.yml`` — found in the folder given or a
+folder above it up to the repository root, else the file names in natural order
+(numbers compared as numbers: ``ch2`` before ``ch10``).
 
 YAML is read by a small, strict reader of the subset these keys are written in
 (block mappings and sequences, flow sequences, quoted and plain scalars); what it
@@ -19,11 +21,11 @@ from bisect import bisect_left
 from typing import Any, Callable, Iterable, NamedTuple, Optional
 
 from citelint.config import Settings, reading_boundary
-from citelint.diagnostics import FileError, shorten
-from citelint.files import STDIN, TooLarge, collect, display_path, read_regular, repository_root
+from citelint.diagnostics import FileError, printable, shorten
+from citelint.files import STDIN, TooLarge, boundary_of, collect, display_path, read_regular, repository_root
 from citelint.lazy_pattern import lazy
 
-MAX_BOOK_FILE_BYTES = 1024 * 1024  # a SUMMARY.md or _quarto.yml past this is refused unread
+MAX_BOOK_FILE_BYTES = 1024 * 1024  # a SUMMARY.md, _quarto.yml, mkdocs.yml or _toc.yml past this is refused unread
 MAX_YAML_DEPTH = 64  # nested blocks or flow sequences
 CHAPTER_SUFFIXES = (".md", ".markdown", ".qmd", ".rmd", ".ipynb", ".txt")  # a Quarto part that is a file
 
@@ -34,8 +36,8 @@ class BookOrder(NamedTuple):
     chapters: tuple[str, ...]  # paths as the working folder sees them
     source: str  # what the order comes from: "mdBook SUMMARY.md"
     listed_in: str  # the file that lists the chapters ("" for file-name order)
-    folder: str  # the book's source folder: mdBook's src, the Quarto or bookdown project, Leanpub's manuscript
-    tool: str = ""  # "mdbook", "quarto", "bookdown", "leanpub", "configuration", or "" for file names
+    folder: str  # the book's source folder: mdBook's src, the Quarto, bookdown or Jupyter Book project, Leanpub's manuscript, GitBook's root, MkDocs's docs_dir
+    tool: str = ""  # "mdbook", "quarto", "bookdown", "leanpub", "gitbook", "mkdocs", "jupyter-book", "configuration", or "" for file names
     problems: tuple[FileError, ...] = ()  # listed chapters that do not exist, each naming the file and entry
     notes: tuple[FileError, ...] = ()  # a chapter listed twice (or under two names: a link), counted once
 
@@ -258,24 +260,38 @@ def _unique(paths: Iterable[str], where: str) -> tuple[tuple[str, ...], tuple[Fi
 
 def find_book_tool(start: str) -> Optional[BookOrder]:
     """The order the book tool gives, looked for in ``start`` and each folder above
-    it up to the repository root (only ``start`` outside a repository)."""
-    folder = os.path.abspath(start)
-    top = repository_root(folder)
-    while True:
+    it up to the repository root (only ``start`` outside a repository). A
+    ``SUMMARY.md`` with no tool's file beside it (GitBook's) is looked for only when
+    no folder has one: mdBook's ``src/SUMMARY.md`` and a MkDocs literate-nav
+    ``docs/SUMMARY.md`` are their tools', found above them."""
+    folders = _folders_up(start)
+    for folder in folders:
         for reader in BOOK_TOOLS:
             found = reader(folder)
             if found is not None:
                 return found
-        parent = os.path.dirname(folder)
-        if top is None or folder == top or parent == folder:
-            return None
-        folder = parent
+    for folder in folders:
+        found = gitbook_summary_order(folder)
+        if found is not None:
+            return found
+    return None
+
+
+def _folders_up(start: str) -> list[str]:
+    """``start`` and each folder above it up to the repository root (``start`` alone outside one)."""
+    folder = os.path.abspath(start)
+    top = repository_root(folder)
+    folders = [folder]
+    while top is not None and folder != top and os.path.dirname(folder) != folder:
+        folder = os.path.dirname(folder)
+        folders.append(folder)
+    return folders
 
 
 class _Entry(NamedTuple):
     """A chapter as a book file lists it."""
 
-    line: int
+    line: int  # 0 when no line of the listing names it (a default, a tool's first page)
     target: str  # as written, relative to the listing's base folder
     problem: str = ""  # why no chapter can be read from the line ("" when one is)
 
@@ -284,15 +300,16 @@ def _listed_order(source: str, tool: str, listed_in: str, base: str, entries: It
     chapters: list[str] = []
     problems: list[FileError] = []
     for entry in entries:
+        where = f"{_relative(listed_in)}:{entry.line}" if entry.line else _relative(listed_in)
         if entry.problem:
-            problems.append(FileError(f"{_relative(listed_in)}:{entry.line}", entry.problem))
+            problems.append(FileError(where, entry.problem))
             continue
         path = os.path.normpath(os.path.join(base, entry.target))
         if os.path.isfile(path):
             chapters.append(_relative(path))
         else:
             what = "is a folder, not a chapter file" if os.path.isdir(path) else "does not exist"
-            problems.append(FileError(f"{_relative(listed_in)}:{entry.line}", f"chapter {shorten(entry.target, 120)!r} {what} ({_relative(path)})"))
+            problems.append(FileError(where, f"chapter {shorten(entry.target, 120)!r} {what} ({_relative(path)})"))
     unique, notes = _unique(chapters, _relative(listed_in))
     return BookOrder(unique, source, _relative(listed_in), _relative(base), tool, tuple(problems), notes)
 
@@ -369,7 +386,7 @@ def lines_outside_code(text: str) -> list[str]:
     return kept
 
 
-def summary_entries(text: str) -> list[_Entry]:
+def summary_entries(text: str, titles: bool = False) -> list[_Entry]:
     """The chapters an mdBook SUMMARY.md links to, in order: numbered chapters (list
     items, nested at any depth), prefix and suffix chapters (links on lines of their
     own); drafts (``[Title]()``), part titles, separators and comments are not files.
@@ -377,7 +394,8 @@ def summary_entries(text: str) -> list[_Entry]:
     (``[Title][ch1]``, ``[Title][]``, ``[Title]`` with ``[ch1]: ch1.md``), as
     pulldown-cmark, mdBook's parser, reads it. A list item that is no such link (mdBook
     refuses those), or a line starting with ``[`` that holds ``](`` and is none, is an
-    entry with a problem, never passed over in silence."""
+    entry with a problem, never passed over in silence. With ``titles`` (GitBook), a
+    list item of plain text, with no ``[`` in it, is a group's title, not an entry."""
     lines = lines_outside_code(text)
     definitions = _link_definitions(lines)
     entries: list[_Entry] = []
@@ -389,6 +407,8 @@ def summary_entries(text: str) -> list[_Entry]:
         destination = read_link(rest) if rest.startswith("[") else None
         if destination is None and rest.startswith("["):
             destination = _reference_link(rest, definitions)
+        if destination is None and titles and item and "[" not in rest:
+            continue  # GitBook's group title: `- Overview` over its pages
         if destination is None:
             what = "is not a link CommonMark reads" if rest.startswith("[") else "is a list item that does not start with a link"
             entries.append(_Entry(number, "", f"{shorten(line.strip(), 120)!r} {what}, so no chapter is read from it; write it as [Title](chapter.md)"))
@@ -671,7 +691,350 @@ def leanpub_order(folder: str) -> Optional[BookOrder]:
     return _listed_order("Leanpub Book.txt", "leanpub", manifest, os.path.dirname(manifest), entries)
 
 
-BOOK_TOOLS: tuple[Callable[[str], Optional[BookOrder]], ...] = (mdbook_order, quarto_order, bookdown_order, leanpub_order)
+# -- GitBook ------------------------------------------------------------------------
+
+
+def gitbook_order(folder: str) -> Optional[BookOrder]:
+    """GitBook with a configuration: ``.gitbook.yaml`` (``root``, default the folder;
+    ``structure.summary`` and ``structure.readme``, relative to the root), else a
+    legacy ``book.json`` (``root``, ``structure``). None without either, or when the
+    summary they name by default does not exist (GitBook then makes the contents
+    from the folders: citelint's file-name order)."""
+    manifest = os.path.join(folder, ".gitbook.yaml")
+    if os.path.isfile(manifest):
+        tree = _yaml_file(manifest)
+        structure = lookup(tree, manifest, "structure")
+        settings = (_yaml_string(tree, manifest, "root"), _yaml_string(structure, manifest, "summary"), _yaml_string(structure, manifest, "readme"))
+        return _gitbook_configured(manifest, *settings)
+    legacy = os.path.join(folder, "book.json")
+    if os.path.isfile(legacy):
+        import json
+
+        try:
+            data = json.loads(_read_text(legacy))
+        except (ValueError, RecursionError) as error:
+            raise BookError(f"{_relative(legacy)}: not valid JSON: {error}") from None
+        if not isinstance(data, dict):
+            return None
+        structure = data.get("structure") if isinstance(data.get("structure"), dict) else {}
+        settings = (data.get("root"), structure.get("summary"), structure.get("readme"))
+        for key, value in zip(("root", "structure.summary", "structure.readme"), settings):
+            if value is not None and (not isinstance(value, str) or not value.strip()):
+                raise BookError(f"{_relative(legacy)}: {key!r} must be a path")
+        return _gitbook_configured(legacy, *settings)
+    return None
+
+
+def _gitbook_configured(manifest: str, root: Optional[str], summary: Optional[str], readme: Optional[str]) -> Optional[BookOrder]:
+    base = _within_project(manifest, root or ".", "'root'")
+    if not os.path.isdir(base):
+        raise BookError(f"{_relative(manifest)}: 'root' {shorten(root or '.', 120)!r} is not a folder ({_relative(base)})")
+    listing = _within_project(manifest, os.path.join(root or ".", summary or "SUMMARY.md"), "'structure.summary'", summary or "SUMMARY.md")
+    if not os.path.isfile(listing):
+        if summary is None:
+            return None
+        raise BookError(f"{_relative(manifest)}: the summary {shorten(summary, 120)!r} does not exist ({_relative(listing)})")
+    first_page = os.path.join(base, readme or "README.md")
+    if readme is not None and not os.path.isfile(first_page):
+        raise BookError(f"{_relative(manifest)}: the readme (the first page) {shorten(readme, 120)!r} does not exist ({_relative(first_page)})")
+    return _gitbook(listing, summary_entries(_read_text(listing), titles=True), first_page, f"GitBook {os.path.basename(listing)}")
+
+
+def gitbook_summary_order(folder: str) -> Optional[BookOrder]:
+    """GitBook without a configuration: a ``SUMMARY.md`` in the folder that links to
+    at least one file (a summary of prose is no table of contents); its links as
+    mdBook's are read, ``README.md`` first when it exists and is not listed."""
+    listing = os.path.join(folder, "SUMMARY.md")
+    if not os.path.isfile(listing):
+        return None
+    entries = summary_entries(_read_text(listing), titles=True)
+    if not any(entry.target for entry in entries):
+        return None
+    return _gitbook(listing, entries, os.path.join(folder, "README.md"), "GitBook SUMMARY.md")
+
+
+def _gitbook(listing: str, entries: list[_Entry], first_page: str, source: str) -> BookOrder:
+    """The chapters ``listing`` links to (relative to its folder), GitBook's first
+    page (its readme) before them when they leave it out."""
+    base = os.path.dirname(listing)
+    listed = {_real(os.path.join(base, entry.target)) for entry in entries if entry.target}
+    if os.path.isfile(first_page) and _real(first_page) not in listed:
+        entries.insert(0, _Entry(0, os.path.relpath(first_page, base)))
+    return _listed_order(source, "gitbook", listing, base, entries)
+
+
+def _within_project(manifest: str, written: str, key: str, shown: str = "") -> str:
+    """``written`` (a folder or file a book tool's configuration names) from the
+    configuration's folder; an error when it leads out of the project (the
+    repository, else the configuration's folder): the book file there would be read."""
+    folder = os.path.dirname(os.path.abspath(manifest))
+    path = os.path.normpath(os.path.join(folder, written))
+    if not boundary_of([repository_root(folder) or folder]).holds(path):
+        raise BookError(f"{_relative(manifest)}: {key} {shorten(shown or written, 120)!r} is outside the project ({printable(os.path.realpath(path))}); not read")
+    return path
+
+
+def _yaml_string(tree: Any, manifest: str, key: str) -> Optional[str]:
+    """The string at ``key`` of a YAML mapping, None when it is not there; anything
+    else (a list, an empty string) is an error naming its line."""
+    value = lookup(tree, manifest, key)
+    if value is None:
+        return None
+    if not isinstance(value, YamlText) or not value.strip():
+        line = f":{value.line}" if isinstance(value, YamlText) else ""
+        raise BookError(f"{_relative(manifest)}{line}: {key!r} must be a path")
+    return str(value)
+
+
+# -- MkDocs --------------------------------------------------------------------------
+
+MKDOCS_PAGE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")  # MkDocs's documentation pages
+MKDOCS_NAV_PLUGINS = ("awesome-pages", "awesome-nav", "literate-nav", "mkdocs-nav-weight", "navsorted")  # they order pages without nav
+MAX_INHERIT = 8  # mkdocs.yml files, each INHERITing the next
+
+
+def mkdocs_order(folder: str) -> Optional[BookOrder]:
+    """MkDocs: ``nav`` of ``mkdocs.yml`` (or ``mkdocs.yaml``, with what it ``INHERIT``s),
+    its pages relative to ``docs_dir`` (default ``docs``); without ``nav``, MkDocs's
+    own order: the docs folder's pages, in each folder ``index.md`` (or
+    ``README.md``) first, then its other pages by name, then its subfolders."""
+    manifest = next((os.path.join(folder, name) for name in ("mkdocs.yml", "mkdocs.yaml") if os.path.isfile(os.path.join(folder, name))), None)
+    if manifest is None:
+        return None
+    tree = _mkdocs_settings(manifest)
+    docs_dir = _yaml_string(tree, manifest, "docs_dir") or "docs"
+    base = _within_project(manifest, docs_dir, "'docs_dir'")
+    if not os.path.isdir(base):
+        raise BookError(f"{_relative(manifest)}: the docs folder {shorten(docs_dir, 120)!r} does not exist ({_relative(base)})")
+    nav = lookup(tree, manifest, "nav")
+    notes: list[FileError] = []
+    if nav is not None:
+        entries, skipped = _mkdocs_nav(nav, manifest)
+        source = "MkDocs mkdocs.yml (nav)"
+    else:
+        entries, skipped = [_Entry(0, page) for page in _mkdocs_default(base)], []
+        source = "MkDocs's default (no nav): the docs folder's pages by name, index.md first"
+        plugins = [name for name in _mkdocs_plugins(tree) if name in MKDOCS_NAV_PLUGINS]
+        if plugins:
+            notes.append(FileError(_relative(manifest), f"the {plugins[0]!r} plugin orders the pages, and citelint does not read its files; the book's order is MkDocs's default: list the chapters in nav, or in the configuration's 'chapters'"))
+    order = _listed_order(source, "mkdocs", manifest, base, entries)
+    notes += _not_markdown_note(manifest, skipped)
+    return order._replace(folder=_relative(base), notes=(*order.notes, *notes))
+
+
+def _mkdocs_settings(manifest: str) -> Any:
+    """The settings of ``manifest`` over those of the files it ``INHERIT``s (each
+    within the project), the child's keys first."""
+    tree = _yaml_file(manifest)
+    if not isinstance(tree, dict):
+        raise BookError(f"{_relative(manifest)}: is not a mapping of MkDocs settings")
+    merged, current = dict(tree), manifest
+    for _ in range(MAX_INHERIT):
+        parent_name = _yaml_string(tree, current, "INHERIT")
+        if parent_name is None:
+            return merged
+        current = _within_project(current, parent_name, "'INHERIT'")
+        if not os.path.isfile(current):
+            raise BookError(f"{_relative(manifest)}: INHERIT names {shorten(parent_name, 120)!r}, which does not exist ({_relative(current)})")
+        tree = _yaml_file(current)
+        if not isinstance(tree, dict):
+            raise BookError(f"{_relative(current)}: is not a mapping of MkDocs settings")
+        merged = {**tree, **merged}
+    raise BookError(f"{_relative(manifest)}: INHERIT goes more than {MAX_INHERIT} files deep")
+
+
+def _mkdocs_nav(nav: Any, manifest: str) -> tuple[list[_Entry], list[str]]:
+    """The pages of ``nav`` in order, and the non-Markdown ones left out. An item is
+    ``- page.md``, ``- Title: page.md`` or ``- Section: [items]``; a URL (or an
+    absolute path, a link on the site) is no page."""
+    entries: list[_Entry] = []
+    skipped: list[str] = []
+    stack: list[Any] = list(reversed(_as_list(nav, manifest, "nav")))
+    while stack:
+        item = _readable(stack.pop(), manifest)
+        if isinstance(item, dict) and len(item) == 1:
+            title, value = next(iter(item.items()))
+            value = _readable(value, manifest)
+            if isinstance(value, list):
+                stack.extend(reversed(value))
+                continue
+            if not isinstance(value, YamlText):
+                entries.append(_Entry(0, "", f"the 'nav' entry {shorten(title, 60)!r} names no page: write 'Title: page.md', or a list of pages under it"))
+                continue
+            item = value
+        if not isinstance(item, YamlText):
+            shown = shorten(repr(item), 60)
+            entries.append(_Entry(0, "", f"a 'nav' entry is not 'page.md', 'Title: page.md' or 'Section:' with a list ({shown})"))
+            continue
+        target = item.split("#", 1)[0].strip()
+        if not target:
+            entries.append(_Entry(item.line, "", "an empty entry in 'nav': no chapter is read from it; write the page's file name, or remove the line"))
+        elif re.match(r"[A-Za-z][A-Za-z0-9+.-]*:|/", target):
+            continue  # a link off the docs
+        elif not target.lower().endswith(MKDOCS_PAGE_SUFFIXES):
+            skipped.append(target)
+        else:
+            entries.append(_Entry(item.line, target))
+    return entries, skipped
+
+
+def _mkdocs_default(base: str) -> list[str]:
+    """The pages of MkDocs's nav without ``nav``, relative to ``base``: each folder's
+    ``index`` (else ``README``) page, its other pages by name, then its subfolders
+    in turn; names starting with ``.`` and the top ``templates`` folder left out, as
+    MkDocs leaves them. Folders are walked without recursion, symbolic links to
+    folders not followed."""
+    pages: list[str] = []
+    stack = [""]
+    while stack:
+        relative = stack.pop()
+        try:
+            with os.scandir(os.path.join(base, relative)) as listing:
+                found = [(entry.name, entry.is_dir(follow_symlinks=False)) for entry in listing if not entry.name.startswith(".")]
+        except OSError as error:
+            raise BookError(f"{_relative(os.path.join(base, relative))}: folder cannot be read: {error.strerror or error}") from None
+        names = sorted(name for name, is_dir in found if not is_dir and name.lower().endswith(MKDOCS_PAGE_SUFFIXES))
+        stems = {os.path.splitext(name)[0] for name in names}
+        names = [name for name in names if not (os.path.splitext(name)[0] == "README" and "index" in stems)]  # index.md wins, as in MkDocs
+        names.sort(key=lambda name: os.path.splitext(name)[0] not in ("index", "README"))
+        pages.extend(os.path.join(relative, name) for name in names)
+        folders = sorted(name for name, is_dir in found if is_dir and not (relative == "" and name == "templates"))
+        stack.extend(os.path.join(relative, name) for name in reversed(folders))
+    return pages
+
+
+def _mkdocs_plugins(tree: dict[str, Any]) -> list[str]:
+    """The names of the plugins ``tree`` lists (a list of names or of one-key
+    mappings, or a mapping); what cannot be read gives none."""
+    plugins = tree.get("plugins")
+    if isinstance(plugins, dict):
+        return [str(name) for name in plugins]
+    if not isinstance(plugins, list):
+        return []
+    return [str(next(iter(item))) if isinstance(item, dict) and item else str(item) for item in plugins if isinstance(item, (YamlText, dict))]
+
+
+def _not_markdown_note(manifest: str, skipped: list[str]) -> list[FileError]:
+    """One note naming the listed pages that are not Markdown (a notebook, reST),
+    which citelint does not read."""
+    if not skipped:
+        return []
+    named = [shorten(name, 80) for name in skipped[:3]] + ([f"{len(skipped) - 3} more"] if len(skipped) > 3 else [])
+    shown = ", ".join(named[:-1]) + " and " + named[-1] if len(named) > 1 else named[0]
+    many = len(skipped) != 1
+    return [FileError(_relative(manifest), f"{shown} {'are' if many else 'is'} not Markdown; citelint reads Markdown chapters only, and leaves {'them' if many else 'it'} out of the book")]
+
+
+# -- Jupyter Book --------------------------------------------------------------------
+
+JUPYTER_BOOK_SUFFIXES = (".md", ".ipynb", ".rst", ".markdown")  # the suffix a `file:` may leave out, in the order tried
+MARKDOWN_CHAPTERS = (".md", ".markdown")  # of a Jupyter Book's chapters, those citelint reads
+JUPYTER_BOOK_CHILDREN = ("parts", "subtrees", "chapters", "sections", "entries")  # keys whose lists hold more entries
+JUPYTER_BOOK_FORMATS = ("jb-book", "jb-article")
+
+
+def jupyter_book_order(folder: str) -> Optional[BookOrder]:
+    """Jupyter Book: ``_toc.yml`` — ``root``, then ``chapters`` (``jb-book``) or
+    ``sections`` (``jb-article``), ``parts`` with a ``caption`` and their
+    ``chapters``, each entry's ``sections`` after it, in order. An entry's ``file:``
+    is relative to the folder of ``_toc.yml``, its suffix optional (``.md`` tried
+    first, then ``.ipynb``, ``.rst``); ``url:`` entries are links, ``glob:`` entries
+    their matches by name. Chapters that are not Markdown are left out, with a note.
+    The older form (a list of ``- file:`` entries at the top) is read too."""
+    manifest = next((os.path.join(folder, name) for name in ("_toc.yml", "_toc.yaml") if os.path.isfile(os.path.join(folder, name))), None)
+    if manifest is None:
+        return None
+    tree = _readable(_yaml_file(manifest), manifest)
+    if isinstance(tree, dict):
+        form = _yaml_string(tree, manifest, "format")
+        if form is not None and form not in JUPYTER_BOOK_FORMATS:
+            raise BookError(f"{_relative(manifest)}: format {shorten(form, 40)!r} is not one citelint reads ({', '.join(JUPYTER_BOOK_FORMATS)}); set 'chapters' in the configuration")
+        root = lookup(tree, manifest, "root")
+        if not isinstance(root, YamlText) or not root.strip():
+            raise BookError(f"{_relative(manifest)}: has no 'root' (the book's first page)")
+        items: list[Any] = [{"file": root}, tree]
+    elif isinstance(tree, list):
+        items = tree  # the form before Jupyter Book 0.11
+    else:
+        raise BookError(f"{_relative(manifest)}: is not a table of contents (a mapping with 'root', or a list of entries)")
+    entries, skipped = _jupyter_book_entries(items, manifest, folder)
+    order = _listed_order("Jupyter Book _toc.yml", "jupyter-book", manifest, folder, entries)
+    return order._replace(notes=(*order.notes, *_not_markdown_note(manifest, skipped)))
+
+
+def _jupyter_book_entries(items: list[Any], manifest: str, folder: str) -> tuple[list[_Entry], list[str]]:
+    """Each entry's file, then its children's, depth first (without recursion)."""
+    entries: list[_Entry] = []
+    skipped: list[str] = []
+    stack = list(reversed(items))
+    while stack:
+        item = _readable(stack.pop(), manifest)
+        if not isinstance(item, dict):
+            shown = f"{_relative(manifest)}:{item.line}" if isinstance(item, YamlText) else _relative(manifest)
+            raise BookError(f"{shown}: an entry is not a mapping ('- file: name', '- url: …', '- glob: …'): {shorten(repr(item), 60)}")
+        kinds = [key for key in ("file", "url", "glob") if key in item]
+        if kinds and kinds[0] == "file":
+            _jupyter_book_file(_readable(item["file"], manifest), manifest, folder, entries, skipped)
+        elif kinds and kinds[0] == "glob":
+            _jupyter_book_glob(_readable(item["glob"], manifest), manifest, folder, entries, skipped)
+        elif not kinds and not any(key in item for key in (*JUPYTER_BOOK_CHILDREN, "caption", "header", "part", "root")):
+            entries.append(_Entry(0, "", f"an entry names no file ('file:', 'url:' or 'glob:'): {shorten(repr(item), 60)}"))
+        for key in reversed(JUPYTER_BOOK_CHILDREN):
+            children = _readable(item.get(key), manifest)
+            if children is None:
+                continue
+            if not isinstance(children, list):
+                raise BookError(f"{_relative(manifest)}: {key!r} must be a list of entries")
+            stack.extend(reversed(children))
+    return entries, skipped
+
+
+def _jupyter_book_file(name: Any, manifest: str, folder: str, entries: list[_Entry], skipped: list[str]) -> None:
+    if not isinstance(name, YamlText) or not name.strip():
+        line = name.line if isinstance(name, YamlText) else 0
+        entries.append(_Entry(line, "", "an empty 'file:': no chapter is read from it; write the chapter's file name, or remove the entry"))
+        return
+    written = str(name).strip()
+    stem, suffix = os.path.splitext(written)
+    candidates = [written] if suffix.lower() in JUPYTER_BOOK_SUFFIXES else []
+    candidates += [(stem if suffix.lower() in JUPYTER_BOOK_SUFFIXES else written) + each for each in JUPYTER_BOOK_SUFFIXES]
+    found = next((candidate for candidate in candidates if os.path.isfile(os.path.join(folder, candidate))), None)
+    if found is None:
+        tried = (stem if suffix.lower() in JUPYTER_BOOK_SUFFIXES else written)
+        entries.append(_Entry(name.line, "", f"chapter {shorten(written, 120)!r} does not exist ({_relative(os.path.join(folder, tried))}.md, .ipynb or .rst)"))
+    elif found.lower().endswith(MARKDOWN_CHAPTERS):
+        entries.append(_Entry(name.line, found))
+    else:
+        skipped.append(found)
+
+
+def _jupyter_book_glob(pattern: Any, manifest: str, folder: str, entries: list[_Entry], skipped: list[str]) -> None:
+    """A ``glob:`` entry: the files its pattern matches (without their suffix, as
+    Sphinx matches them), by name."""
+    import glob
+
+    if not isinstance(pattern, YamlText) or not pattern.strip():
+        entries.append(_Entry(pattern.line if isinstance(pattern, YamlText) else 0, "", "an empty 'glob:': no chapter is read from it"))
+        return
+    if os.path.isabs(pattern.strip()) or ".." in re.split(r"[\\/]", pattern):
+        entries.append(_Entry(pattern.line, "", f"'glob' {shorten(str(pattern), 120)!r} reaches out of the book's folder; citelint matches a glob within it only"))
+        return
+    matches = sorted(
+        os.path.relpath(match, folder)
+        for each in JUPYTER_BOOK_SUFFIXES
+        for match in glob.glob(os.path.join(glob.escape(folder), str(pattern).strip() + each), recursive=True)
+        if os.path.isfile(match)
+    )
+    if not matches:
+        entries.append(_Entry(pattern.line, "", f"'glob' {shorten(str(pattern), 120)!r} matches no file"))
+    for match in matches:
+        if match.lower().endswith(MARKDOWN_CHAPTERS):
+            entries.append(_Entry(pattern.line, match))
+        else:
+            skipped.append(match)
+
+
+BOOK_TOOLS: tuple[Callable[[str], Optional[BookOrder]], ...] = (mdbook_order, quarto_order, bookdown_order, leanpub_order, gitbook_order, mkdocs_order, jupyter_book_order)
 
 
 # -- a strict reader of the YAML these files are written in -----------------------------

@@ -223,10 +223,10 @@ def _busiest_folder(files: list[ChapterFile]) -> Optional[str]:
 
 
 def _book_folder(root: str, book: BookOrder) -> str:
-    """The book tool's source folder; for Quarto and bookdown, the folder all chapters share."""
+    """The book tool's source folder; for Quarto, bookdown and Jupyter Book, the folder all chapters share."""
     absolute = [os.path.abspath(chapter) for chapter in book.chapters]
     folder = os.path.commonpath([os.path.dirname(path) for path in absolute]) if absolute else os.path.abspath(book.folder)
-    if book.tool in ("mdbook", "leanpub"):
+    if book.tool in ("mdbook", "leanpub", "gitbook", "mkdocs"):
         folder = os.path.abspath(book.folder)
     relative = _posix(os.path.relpath(folder, os.path.abspath(root)))
     return "." if relative.startswith("..") else relative

@@ -1,5 +1,5 @@
 """Book order: the configuration's chapters, each book tool's own file (mdBook,
-Quarto, bookdown, Leanpub) read from real files on disk, and natural file-name
+Quarto, bookdown, Leanpub, GitBook, MkDocs, Jupyter Book) read from real files on disk, and natural file-name
 order; `citelint book` prints it and where it came from."""
 
 from __future__ import annotations
@@ -326,6 +326,296 @@ def test_leanpub_book_txt(project: Path) -> None:
     code, lines, _ = book()
     assert code == 0
     assert lines == ["Book order from Leanpub Book.txt (manuscript/Book.txt): 3 chapters", "manuscript/preface.md", "manuscript/chapter10.md", "manuscript/chapter2.md"]
+
+
+# -- GitBook -------------------------------------------------------------------------
+
+GITBOOK_SUMMARY = """\
+# Table of contents
+
+* [Welcome](README.md)
+
+## Getting started
+
+* Overview
+  * [Installing](start/install.md)
+  * [First steps](start/first.md "the first steps")
+    * [Deeper](start/first/deeper.md#top)
+* [The project site](https://example.com/docs)
+
+## Reference
+
+* [Sources](<reference/our sources.md>)
+"""
+
+GITBOOK_ORDER = ["docs/README.md", "docs/start/install.md", "docs/start/first.md", "docs/start/first/deeper.md", "docs/reference/our sources.md"]
+
+
+@pytest.fixture
+def gitbook(project: Path) -> Path:
+    write(project, {".gitbook.yaml": "root: ./docs/\n\nstructure:\n  readme: README.md\n  summary: SUMMARY.md\n\nredirects:\n  old/page: start/install.md\n"})
+    write(project, {"docs/SUMMARY.md": GITBOOK_SUMMARY, **chapters(*GITBOOK_ORDER)})
+    return project
+
+
+def test_gitbook_summary_where_gitbook_yaml_puts_it_titles_and_links_off_the_book_left_out(gitbook: Path) -> None:
+    code, lines, stderr = book()
+    assert (code, stderr) == (0, "")
+    assert lines == ["Book order from GitBook SUMMARY.md (docs/SUMMARY.md): 5 chapters", *GITBOOK_ORDER]
+    assert book("-q", "docs/start") == (0, GITBOOK_ORDER, "")  # found from a folder inside the book
+
+
+def test_gitbook_readme_is_the_first_page_when_the_summary_leaves_it_out(gitbook: Path) -> None:
+    write(gitbook, {".gitbook.yaml": "root: docs\nstructure:\n  readme: welcome.md\n", **chapters("docs/welcome.md")})
+    code, lines, _ = book("-q")
+    assert code == 0 and lines == ["docs/welcome.md", *GITBOOK_ORDER]
+
+
+def test_gitbook_missing_chapter_and_broken_link_name_their_lines(gitbook: Path) -> None:
+    (gitbook / "docs/start/first.md").unlink()
+    write(gitbook, {"docs/SUMMARY.md": GITBOOK_SUMMARY + "* [Broken](broken.md\n"})
+    code, lines, stderr = book()
+    assert code == 2 and "docs/start/first.md" not in lines and "docs/start/install.md" in lines
+    assert stderr.splitlines() == [
+        "citelint: error: docs/SUMMARY.md:9: chapter 'start/first.md' does not exist (docs/start/first.md)",
+        "citelint: error: docs/SUMMARY.md:16: '* [Broken](broken.md' is not a link CommonMark reads, so no chapter is read from it; write it as [Title](chapter.md)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ('root: "docs\n', ".gitbook.yaml: line 1: has a quoted string that is not closed"),
+        ("root: [docs]\n", ".gitbook.yaml: 'root' must be a path"),
+        ("root: ''\n", ".gitbook.yaml:1: 'root' must be a path"),
+        ("root: ../outside\n", ".gitbook.yaml: 'root' '../outside' is outside the project"),
+        ("structure:\n  summary: ../../outside/SUMMARY.md\n", ".gitbook.yaml: 'structure.summary' '../../outside/SUMMARY.md' is outside the project"),
+        ("root: missing/\n", ".gitbook.yaml: 'root' 'missing/' is not a folder (missing)"),
+        ("root: docs\nstructure:\n  summary: toc.md\n", ".gitbook.yaml: the summary 'toc.md' does not exist (docs/toc.md)"),
+    ],
+)
+def test_a_gitbook_yaml_citelint_cannot_follow_is_one_line(project: Path, config: str, message: str) -> None:
+    (project.parent / "outside").mkdir(exist_ok=True)
+    write(project.parent, {"outside/SUMMARY.md": "* [Secret](secret.md)\n"})
+    write(project, {".gitbook.yaml": config, "docs/SUMMARY.md": "* [One](one.md)\n", **chapters("docs/one.md")})
+    code, lines, stderr = book()
+    assert (code, lines) == (2, []) and stderr.startswith(f"citelint: error: {message}") and stderr.count("\n") == 1
+
+
+def test_gitbook_without_configuration_a_summary_at_the_root_but_mdbook_keeps_its_own(project: Path) -> None:
+    write(project, {"SUMMARY.md": "# Summary\n\n* Part one\n  * [Two](two.md)\n* [One](one.md)\n", **chapters("README.md", "one.md", "two.md")})
+    assert book() == (0, ["Book order from GitBook SUMMARY.md: 3 chapters", "README.md", "two.md", "one.md"], "")
+    write(project, {"manual/book.toml": "[book]\n", "manual/src/SUMMARY.md": "- [B](b.md)\n- [A](a.md)\n", **chapters("manual/src/a.md", "manual/src/b.md")})
+    code, lines, _ = book("manual/src")  # mdBook's src/SUMMARY.md is mdBook's, found above it
+    assert code == 0 and lines == ["Book order from mdBook SUMMARY.md (manual/src/SUMMARY.md): 2 chapters", "manual/src/b.md", "manual/src/a.md"]
+
+
+def test_a_summary_of_prose_is_no_table_of_contents(project: Path) -> None:
+    write(project, {"SUMMARY.md": "# Summary of the findings\n\n- Rivers rise.\n- See the [appendix](https://example.com).\n", **chapters("ch10.md", "ch2.md")})
+    code, lines, _ = book()
+    assert code == 0 and lines == ["Book order from file names (numbers compared as numbers): 3 chapters", "ch2.md", "ch10.md", "SUMMARY.md"]
+
+
+def test_legacy_gitbook_book_json_root(project: Path) -> None:
+    write(project, {"book.json": '{"title": "A book", "root": "./manuscript", "plugins": ["-lunr"]}\n'})
+    write(project, {"manuscript/SUMMARY.md": "# Summary\n\n* [Intro](intro.md)\n", **chapters("manuscript/README.md", "manuscript/intro.md")})
+    assert book() == (0, ["Book order from GitBook SUMMARY.md (manuscript/SUMMARY.md): 2 chapters", "manuscript/README.md", "manuscript/intro.md"], "")
+    write(project, {"book.json": '{"root": "./manuscript",}\n'})
+    code, _, stderr = book()
+    assert code == 2 and stderr.startswith("citelint: error: book.json: not valid JSON: ") and stderr.count("\n") == 1
+
+
+# -- MkDocs --------------------------------------------------------------------------
+
+MKDOCS = """\
+site_name: Citations in Practice
+docs_dir: manual
+theme:
+  name: material
+  features: [navigation.tabs]
+markdown_extensions:
+  - pymdownx.emoji:
+      emoji_index: !!python/name:material.extensions.emoji.twemoji
+extra:
+  analytics: !ENV [ANALYTICS, none]
+nav:
+  - index.md
+  - 'Getting started':
+      - Installing: start/install.md
+      - start/first.md
+      - Deeper:
+          - start/deep/one.md
+          - Two: "start/deep/two.md#part"
+  - Notebook: start/demo.ipynb
+  - The project site: https://example.com/
+  - Home page: /
+  - Reference: reference/sources.md
+"""
+
+MKDOCS_ORDER = ["manual/index.md", "manual/start/install.md", "manual/start/first.md", "manual/start/deep/one.md", "manual/start/deep/two.md", "manual/reference/sources.md"]
+
+
+def test_mkdocs_nav_sections_titles_and_links_off_the_docs_left_out(project: Path) -> None:
+    write(project, {"mkdocs.yml": MKDOCS, **chapters(*MKDOCS_ORDER), "manual/start/demo.ipynb": "{}\n", "manual/unlisted.md": "x\n"})
+    code, lines, stderr = book()
+    assert code == 0
+    assert lines == ["Book order from MkDocs mkdocs.yml (nav): 6 chapters", *MKDOCS_ORDER]
+    assert stderr == "citelint: note: mkdocs.yml: start/demo.ipynb is not Markdown; citelint reads Markdown chapters only, and leaves it out of the book\n"
+
+
+def test_mkdocs_missing_page_and_unreadable_nav_entries_are_errors_naming_them(project: Path) -> None:
+    write(project, {"mkdocs.yml": "nav:\n  - index.md\n  - gone.md\n  - Empty:\n  - A: a.md\n    B: b.md\n  -\n", **chapters("docs/index.md", "docs/a.md")})
+    code, lines, stderr = book()
+    assert code == 2 and lines[1:] == ["docs/index.md"]
+    assert stderr.splitlines() == [
+        "citelint: error: mkdocs.yml:3: chapter 'gone.md' does not exist (docs/gone.md)",
+        "citelint: error: mkdocs.yml: the 'nav' entry 'Empty' names no page: write 'Title: page.md', or a list of pages under it",
+        "citelint: error: mkdocs.yml: a 'nav' entry is not 'page.md', 'Title: page.md' or 'Section:' with a list ({'A': 'a.md', 'B': 'b.md'})",
+        "citelint: error: mkdocs.yml:7: an empty entry in 'nav': no chapter is read from it; write the page's file name, or remove the line",
+    ]
+
+
+def test_mkdocs_without_nav_orders_pages_as_mkdocs_does(project: Path) -> None:
+    files = ["docs/about.md", "docs/index.md", "docs/ch10.md", "docs/ch2.md", "docs/guide/README.md", "docs/guide/b.md", "docs/guide/a/x.md", "docs/api/z.md", "docs/api/index.md", "docs/api/README.md", "docs/.hidden.md", "docs/templates/t.md", "docs/notes.txt"]
+    write(project, {"mkdocs.yml": "site_name: x\n", **chapters(*files)})
+    code, lines, stderr = book()
+    assert (code, stderr) == (0, "")
+    assert lines == [
+        "Book order from MkDocs's default (no nav): the docs folder's pages by name, index.md first (mkdocs.yml): 9 chapters",
+        "docs/index.md", "docs/about.md", "docs/ch10.md", "docs/ch2.md", "docs/api/index.md", "docs/api/z.md", "docs/guide/README.md", "docs/guide/b.md", "docs/guide/a/x.md",
+    ]
+
+
+def test_mkdocs_a_plugin_that_orders_pages_without_nav_is_said(project: Path) -> None:
+    write(project, {"mkdocs.yml": "plugins:\n  - search\n  - awesome-pages:\n      collapse_single_pages: true\n", **chapters("docs/index.md")})
+    code, lines, stderr = book()
+    assert code == 0 and lines[1:] == ["docs/index.md"]
+    assert stderr.startswith("citelint: note: mkdocs.yml: the 'awesome-pages' plugin orders the pages, and citelint does not read its files")
+
+
+def test_mkdocs_inherit_gives_nav_and_docs_dir(project: Path) -> None:
+    write(project, {"base/base.yml": "docs_dir: ../pages\nnav:\n  - two.md\n  - one.md\n", "mkdocs.yml": "INHERIT: base/base.yml\ndocs_dir: pages\n", **chapters("pages/one.md", "pages/two.md")})
+    assert book("-q") == (0, ["pages/two.md", "pages/one.md"], "")
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ("nav: !ENV NAV\n", "mkdocs.yml:1: YAML's '!' syntax cannot be read"),
+        ("nav:\n\t- index.md\n", "mkdocs.yml: line 2: is indented with a tab"),
+        ("nav: index.md\n  - two.md\n", "mkdocs.yml:1: a value continued on the next lines cannot be read"),
+        ("docs_dir: ../outside\n", "mkdocs.yml: 'docs_dir' '../outside' is outside the project"),
+        ("docs_dir: manual\n", "mkdocs.yml: the docs folder 'manual' does not exist (manual)"),
+        ("INHERIT: ../outside/base.yml\n", "mkdocs.yml: 'INHERIT' '../outside/base.yml' is outside the project"),
+        ("- nav\n", "mkdocs.yml: is not a mapping of MkDocs settings"),
+    ],
+)
+def test_a_mkdocs_yml_citelint_cannot_read_is_one_line(project: Path, config: str, message: str) -> None:
+    (project.parent / "outside").mkdir(exist_ok=True)
+    write(project, {"mkdocs.yml": config, **chapters("docs/index.md")})
+    code, lines, stderr = book()
+    assert (code, lines) == (2, []) and stderr.startswith(f"citelint: error: {message}") and stderr.count("\n") == 1
+
+
+# -- Jupyter Book --------------------------------------------------------------------
+
+JUPYTER_BOOK = """\
+# Table of contents
+format: jb-book
+root: intro
+parts:
+  - caption: Getting started
+    numbered: true
+    chapters:
+    - file: start/install
+    - file: start/first.md
+      sections:
+      - file: start/first/deeper
+        sections:
+        - file: start/first/deepest
+      - file: start/notebook
+      - url: https://example.com/tutorial
+        title: The tutorial
+  - caption: Reference
+    chapters:
+    - file: reference/sources
+    - file: reference/api
+    - glob: appendix/*
+"""
+
+JUPYTER_BOOK_ORDER = [
+    "intro.md",
+    "start/install.md",
+    "start/first.md",
+    "start/first/deeper.md",
+    "start/first/deepest.md",
+    "reference/sources.md",
+    "appendix/a.md",
+    "appendix/b.md",
+]
+
+
+def jupyter_book(root: Path, toc: str = JUPYTER_BOOK) -> None:
+    write(root, {"book/_toc.yml": toc, "book/_config.yml": "title: A book\n", **chapters(*(f"book/{name}" for name in JUPYTER_BOOK_ORDER))})
+    write(root, {"book/start/notebook.ipynb": "{}\n", "book/start/install.ipynb": "{}\n", "book/reference/api.rst": "API\n===\n"})
+
+
+def test_jupyter_book_parts_chapters_and_nested_sections(project: Path) -> None:
+    jupyter_book(project)
+    code, lines, stderr = book("book")
+    assert code == 0
+    assert lines == ["Book order from Jupyter Book _toc.yml (book/_toc.yml): 8 chapters", *(f"book/{name}" for name in JUPYTER_BOOK_ORDER)]
+    assert stderr == "citelint: note: book/_toc.yml: start/notebook.ipynb and reference/api.rst are not Markdown; citelint reads Markdown chapters only, and leaves them out of the book\n"
+
+
+def test_jupyter_book_article_and_the_older_list_form(project: Path) -> None:
+    jupyter_book(project, "format: jb-article\nroot: intro\nsections:\n- file: reference/sources\n- file: start/install\n")
+    assert book("-q", "book") == (0, ["book/intro.md", "book/reference/sources.md", "book/start/install.md"], "")
+    jupyter_book(project, "- file: intro\n- header: Part one\n- file: start/first\n  sections:\n  - title: Deeper\n    file: start/first/deeper\n- file: reference/sources\n")
+    assert book("-q", "book") == (0, ["book/intro.md", "book/start/first.md", "book/start/first/deeper.md", "book/reference/sources.md"], "")
+
+
+def test_jupyter_book_missing_chapter_and_entry_without_a_file_name_their_lines(project: Path) -> None:
+    jupyter_book(project, "format: jb-book\nroot: intro\nchapters:\n- file: gone\n- title: No file\n- file: start/install\n")
+    code, lines, stderr = book("book")
+    assert code == 2 and lines[1:] == ["book/intro.md", "book/start/install.md"]
+    assert stderr.splitlines() == [
+        "citelint: error: book/_toc.yml:4: chapter 'gone' does not exist (book/gone.md, .ipynb or .rst)",
+        "citelint: error: book/_toc.yml: an entry names no file ('file:', 'url:' or 'glob:'): {'title': 'No file'}",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("toc", "message"),
+    [
+        ("format: jb-custom\nroot: intro\n", "book/_toc.yml: format 'jb-custom' is not one citelint reads (jb-book, jb-article)"),
+        ("format: jb-book\nchapters:\n- file: intro\n", "book/_toc.yml: has no 'root' (the book's first page)"),
+        ("format: jb-book\nroot: intro\nchapters: &all\n  - file: intro\n", "book/_toc.yml:3: YAML's '&' syntax cannot be read"),
+        ("format: jb-book\nroot: intro\nchapters:\n- start/install\n", "book/_toc.yml:4: an entry is not a mapping"),
+        ("format: jb-book\nroot: 'intro\n", "book/_toc.yml: line 2: has a quoted string that is not closed"),
+    ],
+)
+def test_a_toc_citelint_cannot_read_is_one_line(project: Path, toc: str, message: str) -> None:
+    jupyter_book(project, toc)
+    code, lines, stderr = book("book")
+    assert (code, lines) == (2, []) and stderr.startswith(f"citelint: error: {message}") and stderr.count("\n") == 1
+
+
+def test_jupyter_book_glob_stays_in_the_book(project: Path) -> None:
+    jupyter_book(project, "format: jb-book\nroot: intro\nchapters:\n- glob: ../*\n")
+    code, lines, stderr = book("book")
+    assert code == 2 and lines[1:] == ["book/intro.md"] and "reaches out of the book's folder" in stderr
+
+
+@pytest.mark.parametrize("tool", ["mkdocs", "jupyter-book"])
+def test_book_numbering_checks_the_book_in_the_tools_order(project: Path, tool: str) -> None:
+    """ch-b comes first in the book: numbered in file-name order, ch-a would cite 2 before 1."""
+    cite = '# {0}\n\nClaim. [CITATION {1}]\n\n## References\n\n{1}. "Work {1}." Press, 2020. https://example.com/{1}\n'
+    files = {"docs/ch-b.md": cite.format("B", 1), "docs/ch-a.md": cite.format("A", 2), ".citelint.toml": 'numbering = "book"\n'}
+    files |= {"mkdocs.yml": "nav:\n  - ch-b.md\n  - ch-a.md\n"} if tool == "mkdocs" else {"docs/_toc.yml": "format: jb-book\nroot: ch-b\nchapters:\n- file: ch-a\n"}
+    write(project, files)
+    ran = cli("check", "docs")
+    assert ran.code == 0, ran.stdout + ran.stderr
 
 
 # -- the configuration and file names --------------------------------------------------

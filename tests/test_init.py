@@ -196,6 +196,15 @@ def test_a_quarto_book_with_superscripts_and_its_own_heading(project: Path) -> N
     assert code == 1 and "chapters/two.qmd" in out  # the superscripts are read as markers
 
 
+def test_a_mkdocs_site_s_manuscript_is_its_docs_folder(project: Path) -> None:
+    """The cited pages are all in docs/guide, but the book is docs_dir (its index too)."""
+    write(project, {"mkdocs.yml": "site_name: T\nnav:\n  - index.md\n  - Guide:\n    - guide/one.md\n    - guide/two.md\n", "docs/index.md": "# Home\n"})
+    write(project, {"docs/guide/one.md": citation_chapter("One"), "docs/guide/two.md": citation_chapter("Two")})
+    code, out, _ = init()
+    assert code == 0 and "found 2 chapters with numbered citations in docs/ ([CITATION 3]; References; book tool: MkDocs mkdocs.yml (nav))" in out
+    assert load_settings(str(project / ".citelint.toml"), {}).paths == ("docs",)
+
+
 # -- a repository with pyproject.toml and .pre-commit-config.yaml ----------------------------------
 
 PYPROJECT = """\

@@ -86,8 +86,11 @@ def test_fix_reads_nothing_outside_the_project_either(repo: Path) -> None:
         {".citelint.toml": 'numbering = "book"\nchapters = ["book/ch1.md", "../outside/secret.md"]\n'},
         {".citelint.toml": 'numbering = "book"\nbibliography = "../outside/secret.md"\npaths = ["book"]\n'},
         {".citelint.toml": 'numbering = "book"\n', "book.toml": "[book]\nsrc = \"book\"\n", "book/SUMMARY.md": "- [One](ch1.md)\n- [Two](../../outside/secret.md)\n"},
+        {".citelint.toml": 'numbering = "book"\n', ".gitbook.yaml": "root: book\n", "book/SUMMARY.md": "- [One](ch1.md)\n- [Two](../../outside/secret.md)\n"},
+        {".citelint.toml": 'numbering = "book"\n', "mkdocs.yml": "docs_dir: book\nnav:\n  - ch1.md\n  - Two: ../../outside/secret.md\n"},
+        {".citelint.toml": 'numbering = "book"\n', "_toc.yml": "format: jb-book\nroot: book/ch1\nchapters:\n- file: ../outside/secret\n"},
     ],
-    ids=["chapters", "bibliography", "mdbook-summary"],
+    ids=["chapters", "bibliography", "mdbook-summary", "gitbook-summary", "mkdocs-nav", "jupyter-book-toc"],
 )
 def test_a_book_reads_no_chapter_outside_the_project(repo: Path, files: dict[str, str]) -> None:
     for name, text in files.items():
