@@ -189,11 +189,8 @@ def written_order(given: tuple[str, ...], settings: Settings) -> Optional[BookOr
     if settings.chapters:
         return _bounded(configured_order(settings), settings, given)
     starts = [start for start in (settings.paths, given, (display_path(settings.root),) if settings.source else (), (".",)) if start]
-    for start in starts:
-        found = find_book_tool(_start_folder(start))
-        if found is not None:
-            return _bounded(found, settings, given)
-    return None
+    found = find_book_tool(*(_start_folder(start) for start in starts))
+    return _bounded(found, settings, given) if found is not None else None
 
 
 def _start_folder(paths: tuple[str, ...]) -> str:
@@ -258,13 +255,13 @@ def _unique(paths: Iterable[str], where: str) -> tuple[tuple[str, ...], tuple[Fi
     return tuple(first.values()), tuple(dict.fromkeys(notes))
 
 
-def find_book_tool(start: str) -> Optional[BookOrder]:
-    """The order the book tool gives, looked for in ``start`` and each folder above
-    it up to the repository root (only ``start`` outside a repository). A
-    ``SUMMARY.md`` with no tool's file beside it (GitBook's) is looked for only when
-    no folder has one: mdBook's ``src/SUMMARY.md`` and a MkDocs literate-nav
-    ``docs/SUMMARY.md`` are their tools', found above them."""
-    folders = _folders_up(start)
+def find_book_tool(*starts: str) -> Optional[BookOrder]:
+    """The order the book tool gives, looked for in each start and each folder
+    above it up to the repository root (only the start outside a repository), the
+    first start first. A ``SUMMARY.md`` with no tool's file beside it (GitBook's) is
+    looked for only when no folder has one: mdBook's ``src/SUMMARY.md`` and a MkDocs
+    literate-nav ``docs/SUMMARY.md`` are their tools', found above them."""
+    folders = list(dict.fromkeys(folder for start in starts for folder in _folders_up(start)))
     for folder in folders:
         for reader in BOOK_TOOLS:
             found = reader(folder)
@@ -745,12 +742,30 @@ def gitbook_summary_order(folder: str) -> Optional[BookOrder]:
     at least one file (a summary of prose is no table of contents); its links as
     mdBook's are read, ``README.md`` first when it exists and is not listed."""
     listing = os.path.join(folder, "SUMMARY.md")
-    if not os.path.isfile(listing):
+    if not os.path.isfile(listing) or _is_mdbook_source(folder):
         return None
     entries = summary_entries(_read_text(listing), titles=True)
     if not any(entry.target for entry in entries):
         return None
     return _gitbook(listing, entries, os.path.join(folder, "README.md"), "GitBook SUMMARY.md")
+
+
+def _is_mdbook_source(folder: str) -> bool:
+    """Whether ``folder`` is the source folder of an mdBook above it (its nearest
+    ``book.toml``'s ``src``, default ``src``): outside a repository, ``citelint book
+    src`` finds no ``book.toml``, and its ``SUMMARY.md`` is still not GitBook's."""
+    import tomllib
+
+    for above in _folders_up(os.path.dirname(os.path.abspath(folder)))[:MAX_MDBOOK_SOURCE_DEPTH]:
+        manifest = os.path.join(above, "book.toml")
+        if os.path.isfile(manifest):
+            try:
+                book = tomllib.loads(_read_text(manifest)).get("book", {})
+            except (tomllib.TOMLDecodeError, RecursionError, BookError):
+                return True  # an mdBook's, unreadable: not GitBook's either
+            source = book.get("src", "src") if isinstance(book, dict) else "src"
+            return isinstance(source, str) and _real(os.path.join(above, source)) == _real(folder)
+    return False
 
 
 def _gitbook(listing: str, entries: list[_Entry], first_page: str, source: str) -> BookOrder:
@@ -761,6 +776,9 @@ def _gitbook(listing: str, entries: list[_Entry], first_page: str, source: str) 
     if os.path.isfile(first_page) and _real(first_page) not in listed:
         entries.insert(0, _Entry(0, os.path.relpath(first_page, base)))
     return _listed_order(source, "gitbook", listing, base, entries)
+
+
+MAX_MDBOOK_SOURCE_DEPTH = 8  # folders above a SUMMARY.md searched for the book.toml whose src it is
 
 
 def _within_project(manifest: str, written: str, key: str, shown: str = "") -> str:

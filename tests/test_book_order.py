@@ -410,6 +410,18 @@ def test_gitbook_without_configuration_a_summary_at_the_root_but_mdbook_keeps_it
     assert code == 0 and lines == ["Book order from mdBook SUMMARY.md (manual/src/SUMMARY.md): 2 chapters", "manual/src/b.md", "manual/src/a.md"]
 
 
+def test_outside_a_repository_an_mdbook_source_folder_is_not_taken_for_gitbook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the folder given is searched outside a repository: the book.toml above
+    src/ is not seen, and src/SUMMARY.md must not then pass for GitBook's."""
+    write(tmp_path, {"book.toml": "[book]\n", "src/SUMMARY.md": "- [B](b.md)\n- [A](a.md)\n", **chapters("src/a.md", "src/b.md")})
+    write(tmp_path, {"guide/SUMMARY.md": "* [Two](two.md)\n* [One](one.md)\n", **chapters("guide/one.md", "guide/two.md")})
+    monkeypatch.chdir(tmp_path)
+    code, lines, _ = book("src")
+    assert code == 0 and lines[0].startswith("Book order from file names")
+    assert book("-q") == (0, ["src/b.md", "src/a.md"], "")
+    assert book("guide") == (0, ["Book order from GitBook SUMMARY.md (guide/SUMMARY.md): 2 chapters", "guide/two.md", "guide/one.md"], "")
+
+
 def test_a_summary_of_prose_is_no_table_of_contents(project: Path) -> None:
     write(project, {"SUMMARY.md": "# Summary of the findings\n\n- Rivers rise.\n- See the [appendix](https://example.com).\n", **chapters("ch10.md", "ch2.md")})
     code, lines, _ = book()
