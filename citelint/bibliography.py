@@ -371,7 +371,7 @@ def refs(ctx: click.Context, paths: tuple[str, ...], format_name: str, output: O
     place in the book and the entry's number. What no field takes is kept in
     the note. A file that cannot be read is named on standard error and the
     others are exported (exit 2)."""
-    from citelint.book_order import BookError
+    from citelint.book_listing import BookError
     from citelint.config import ConfigError, load_settings
 
     try:

@@ -24,7 +24,8 @@ def book(ctx: click.Context, paths: tuple[str, ...], config_file: Optional[str],
     PATHS and the folders above them), else the file names with
     numbers compared as numbers (ch2 before ch10). A listed chapter that does not
     exist is an error naming the file and entry (exit 2)."""
-    from citelint.book_order import BookError, book_order
+    from citelint.book_listing import BookError
+    from citelint.book_order import book_order
 
     settings = settings_or_exit(config_file)
     try:
@@ -75,7 +76,7 @@ def report(
     cannot be read is named on the page and on standard error (exit 2)."""
     import os
 
-    from citelint.book_order import BookError
+    from citelint.book_listing import BookError
     from citelint.book_overview import gather
     from citelint.book_overview_html import render
     from citelint.cache import ResultCache

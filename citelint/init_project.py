@@ -19,7 +19,10 @@ from typing import Iterator, NamedTuple, Optional
 
 import click
 
-from citelint.book_order import BookError, BookOrder, YamlError, find_book_tool, lines_outside_code, read_yaml
+from citelint.book_listing import BookError, BookOrder
+from citelint.book_tools import find_book_tool
+from citelint.strict_yaml import YamlError, read_yaml
+from citelint.summary_links import lines_outside_code
 from citelint.config import DEFAULT_REFERENCE_HEADINGS, MAX_HEADING_CHARS, ConfigError, load_settings
 from citelint.diagnostics import printable
 from citelint.files import SKIPPED_FOLDERS, NotRegularFile, TooLarge, read_regular

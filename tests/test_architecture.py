@@ -14,11 +14,11 @@ PACKAGE = Path(__file__).resolve().parent.parent / "citelint"
 # Lowest first. A module imports only from its own layer or the ones below it.
 LAYERS: tuple[tuple[str, ...], ...] = (
     # values and pure helpers that import nothing of citelint's but these
-    ("version", "lazy_pattern", "diagnostics", "patterns", "text_folding", "block_structure", "mistune_adapter", "block_scanner", "atomic_write", "urls.limits", "urls.http_cache", "urls.policy", "urls.fingerprint", "urls.page_meta", "urls.titles"),
+    ("version", "lazy_pattern", "diagnostics", "strict_yaml", "patterns", "text_folding", "block_structure", "mistune_adapter", "block_scanner", "atomic_write", "urls.limits", "urls.http_cache", "urls.policy", "urls.fingerprint", "urls.page_meta", "urls.titles"),
     # what rules exist, and the file system's edge
     ("catalog", "files"),
     # settings, the result cache's storage, and the check command's options
-    ("config", "cache", "book_order", "check_options"),
+    ("config", "cache", "book_listing", "summary_links", "book_tools", "book_order", "check_options"),
     # one parse of a file: its blocks, markers, reference list, suppression comments
     ("document", "markers", "references", "suppress", "cited_work", "same_work"),
     ("chapter",),

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from citelint.book_order import YamlError, natural_order, read_yaml
+from citelint.book_order import natural_order
+from citelint.strict_yaml import YamlError, read_yaml
 from helpers import cli
 
 
