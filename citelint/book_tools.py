@@ -57,8 +57,8 @@ def mdbook_order(folder: str) -> Optional[BookOrder]:
     source_folder = book.get("src", "src") if isinstance(book, dict) else "src"
     if not isinstance(source_folder, str) or not source_folder:
         raise BookError(f"{shown_path(manifest)}: 'book.src' must be a folder name")
-    base = os.path.join(folder, source_folder)
-    summary = os.path.join(base, "SUMMARY.md")
+    base = within_project(manifest, source_folder, "'book.src'")
+    summary = within_project(manifest, os.path.join(source_folder, "SUMMARY.md"), "the summary")  # a link out, too
     if not os.path.isfile(summary):
         raise BookError(f"{shown_path(manifest)}: the book's source folder {source_folder!r} has no SUMMARY.md ({shown_path(summary)})")
     return listed_order("mdBook SUMMARY.md", "mdbook", summary, base, summary_entries(read_book_file(summary)))

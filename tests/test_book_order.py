@@ -403,6 +403,27 @@ def test_a_gitbook_yaml_citelint_cannot_follow_is_one_line(project: Path, config
     assert (code, lines) == (2, []) and stderr.startswith(f"citelint: error: {message}") and stderr.count("\n") == 1
 
 
+@pytest.mark.parametrize("source", ["../outside", "/abs"], ids=["relative", "absolute"])
+def test_an_mdbook_source_folder_outside_the_project_is_refused_unread(project: Path, source: str) -> None:
+    """book.toml's `src` was followed wherever it led: a pull request's book.toml
+    pointing out of the repository had the SUMMARY.md there read, and its lines
+    quoted in the errors (as GitBook's `root` and MkDocs's `docs_dir` are refused)."""
+    outside = project.parent / "outside"
+    outside.mkdir(exist_ok=True)
+    write(project.parent, {"outside/SUMMARY.md": "- the runner's secret line\n"})
+    written = str(outside) if source == "/abs" else source
+    write(project, {"book.toml": f'[book]\nsrc = "{written}"\n', "src/SUMMARY.md": "- [One](one.md)\n", **chapters("src/one.md")})
+    code, lines, stderr = book()
+    assert (code, lines) == (2, []) and "secret" not in stderr
+    assert stderr.startswith("citelint: error: book.toml: 'book.src' ") and "is outside the project" in stderr and stderr.count("\n") == 1
+    write(project, {"book.toml": '[book]\nsrc = "src"\n'})
+    (project / "src" / "SUMMARY.md").unlink()
+    (project / "src" / "SUMMARY.md").symlink_to(outside / "SUMMARY.md")
+    code, lines, stderr = book()
+    assert (code, lines) == (2, []) and "secret" not in stderr
+    assert stderr.startswith("citelint: error: book.toml: the summary 'src/SUMMARY.md' is outside the project")
+
+
 def test_gitbook_without_configuration_a_summary_at_the_root_but_mdbook_keeps_its_own(project: Path) -> None:
     write(project, {"SUMMARY.md": "# Summary\n\n* Part one\n  * [Two](two.md)\n* [One](one.md)\n", **chapters("README.md", "one.md", "two.md")})
     assert book() == (0, ["Book order from GitBook SUMMARY.md: 3 chapters", "README.md", "two.md", "one.md"], "")
