@@ -12,7 +12,6 @@ Nothing of an entry is dropped: what no field takes goes into ``note``.
 from __future__ import annotations
 
 import json
-import os
 import re
 import unicodedata
 from typing import Iterable, NamedTuple, Optional, Sequence

@@ -9,7 +9,7 @@ import sys
 from typing import TYPE_CHECKING, NoReturn, Optional
 
 from citelint import console
-from citelint.diagnostics import Severity, printable
+from citelint.diagnostics import Severity
 
 if TYPE_CHECKING:
     from citelint.report import Run

@@ -35,7 +35,7 @@ from mistune import list_parser
 from mistune.block_parser import BlockParser
 from mistune.core import BlockState
 
-from citelint.block_structure import KIND_CODES, MAX_PARSED_LINE, Blocks, Lines, ListItem, ListItems, Structure, line_starts, shortened_line, sorted_blocks
+from citelint.block_structure import KIND_CODES, MAX_PARSED_LINE, Blocks, Lines, ListItem, ListItems, Structure, shortened_line, sorted_blocks
 
 _ITEM = -1  # the kind code of a list item's event
 

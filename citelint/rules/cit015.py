@@ -37,7 +37,6 @@ Later events followed. [CITATION 2]
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from citelint.block_structure import LeafBlock

@@ -8,7 +8,7 @@ the standard library only; requests and requests-cache are imported by
 from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple, Optional
 
 from citelint.catalog import URL_CODES, rule
-from citelint.diagnostics import Diagnostic, Rule, Severity
+from citelint.diagnostics import Diagnostic
 
 if TYPE_CHECKING:  # the parse and the rules are imported by what reads a chapter, not by the verdict store
     from citelint.chapter import Chapter

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from citelint.config import UrlSettings, compiled_url_excludes, url_excluded
 from citelint.urls.doi import REQUEST_HEADERS, answer_detail, is_doi_key, record_from_answer, resolver_url
-from citelint.urls.limits import BODY_LIMIT, BODY_MARGIN, MAX_REDIRECTS, RETRY_AFTER_CAP, TEXT_TYPES, is_number
+from citelint.urls.limits import BODY_MARGIN, MAX_REDIRECTS, RETRY_AFTER_CAP, TEXT_TYPES, is_number
 from citelint.urls.policy import AddressPolicy, AddressRefused, HostNotFound, ResolveFailed, Resolver, literal_host_refused, system_resolver
 from citelint.urls.store import Verdict, VerdictStore
 
