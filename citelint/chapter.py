@@ -304,7 +304,9 @@ def _compiled_chapters(chapter: "Chapter") -> list[tuple[int, int]]:
     higher) that follows a reference list: ``# Chapter 37`` … ``## References`` …
     ``# Chapter 38``. Split only when at least two such chapters each have a reference
     list and markers: a Notes list then a Bibliography, or an appendix after the
-    references, stay one chapter."""
+    references, stay one chapter. Only a list under a heading as high as the highest
+    reference heading ends a chapter: one deeper (a ``Notes:`` aside or a ``### Notes``
+    in a section, before the chapter's ``## Bibliography``) is part of the chapter."""
     document = chapter.document
     words = chapter.settings.heading_words
     reference_lines = [block.first_line for block in document.blocks.of_kind("heading") if is_reference_heading(document, block, words)]
@@ -317,7 +319,7 @@ def _compiled_chapters(chapter: "Chapter") -> list[tuple[int, int]]:
     seen_list = False
     for block in headings:
         if is_reference_heading(document, block, words):
-            seen_list = True
+            seen_list = seen_list or block.level == top
         elif seen_list and block.level <= top:
             starts.append(block.first_line)
             seen_list = False

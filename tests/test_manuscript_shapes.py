@@ -69,6 +69,18 @@ def test_a_refusal_in_one_chapter_of_a_book_leaves_the_whole_file() -> None:
             "# Afterword\n\nNo citations here.\n\n## Sources\n\n- \"Other.\" P, 2022. https://e.com/3\n",
             id="second-list-without-markers",
         ),
+        pytest.param(  # found on solana-foundation/solana-improvement-documents
+            "# Proposal\n\n## Design\n\nWhy recompute it? [CITATION 1]\n\nNotes:\n\n- The order is irrelevant.\n- The result is the same.\n\n"
+            "## Alternatives\n\nKnown attacks exist. [CITATION 2]\n\n## Bibliography\n\n"
+            '1. "A." P, 2020. https://e.com/1\n2. "B." P, 2021. https://e.com/2\n',
+            id="notes-aside-in-a-section-then-the-bibliography",
+        ),
+        pytest.param(
+            "# Proposal\n\n## Design\n\nWhy recompute it? [CITATION 1]\n\n### Notes\n\n- The order is irrelevant.\n- The result is the same.\n\n"
+            "## Alternatives\n\nKnown attacks exist. [CITATION 2]\n\n## Bibliography\n\n"
+            '1. "A." P, 2020. https://e.com/1\n2. "B." P, 2021. https://e.com/2\n',
+            id="notes-subsection-then-the-bibliography",
+        ),
     ],
 )
 def test_a_single_chapter_is_not_split(text: str) -> None:
@@ -76,6 +88,18 @@ def test_a_single_chapter_is_not_split(text: str) -> None:
     from citelint.config import Settings
 
     assert Chapter.parse(text, Settings()).parts == ()
+
+
+def test_a_notes_aside_before_the_bibliography_is_neither_a_chapter_nor_its_list() -> None:
+    """A proposal whose design section ends with a ``Notes:`` aside, cited later from
+    its Bibliography: one chapter, its notes not reported as references never cited
+    ("remove it") nor without a URL (found on solana-foundation/solana-improvement-documents)."""
+    text = (
+        "# Proposal\n\n## Design\n\nWhy recompute it? [CITATION 1]\n\nNotes:\n\n- The order is irrelevant.\n- The result is the same.\n\n"
+        "## Alternatives\n\nKnown attacks exist. [CITATION 3]\n\nAnd this. [CITATION 2]\n\n## Bibliography\n\n"
+        '1. "A." P, 2020. https://e.com/1\n2. "B." P, 2021. https://e.com/2\n3. "C." P, 2022. https://e.com/3\n'
+    )
+    assert [(d.code, d.line) for d in lint_text(text)] == [("CIT003", 14)]
 
 
 # -- plain text -------------------------------------------------------------------
