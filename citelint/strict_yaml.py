@@ -181,7 +181,7 @@ class _YamlParser:
         numbers = {line.number}
         parts = [text]
         depth, quote = _flow_depth(text, 0, "")
-        while depth > 0 and (following := self.peek()) is not None and following.indent > indent:
+        while depth > 0 and (following := self.peek()) is not None and (following.indent > indent or following.text.startswith("]")):  # `]` may close it at the key's indentation
             if following.number not in numbers:
                 numbers.add(following.number)
                 parts.append(following.whole)

@@ -312,6 +312,17 @@ def test_bookdown_rmd_files_by_format_takes_html_and_reads_a_list_over_lines(pro
     assert code == 0 and lines == ["Book order from bookdown _bookdown.yml (rmd_files, html): 3 chapters", "index.Rmd", "01-a.Rmd", "02-b.Rmd"]
 
 
+def test_bookdown_rmd_files_closed_by_a_bracket_at_the_keys_indentation(project: Path) -> None:
+    """A flow list whose ``]`` is on a line of its own at the key's indentation, as
+    tidymodels/TMwR writes ``rmd_files`` (libyaml, and so bookdown, reads it): it was
+    "a list that is never closed", exit 2."""
+    yml = 'new_session: yes\n\nrmd_files: [\n  "index.Rmd",\n\n  "01-a.Rmd",\n  "02-b.Rmd"\n]\n\nbefore_chapter_script: "_common.R"\n'
+    write(project, {"_bookdown.yml": yml, **chapters("index.Rmd", "01-a.Rmd", "02-b.Rmd")})
+    code, lines, _ = book()
+    assert code == 0 and lines == ["Book order from bookdown _bookdown.yml (rmd_files): 3 chapters", "index.Rmd", "01-a.Rmd", "02-b.Rmd"]
+    assert read_yaml("a:\n  b: [x,\n    y\n  ]\n  c: z\n") == {"a": {"b": ["x", "y"], "c": "z"}}
+
+
 def test_bookdown_rmd_files_list_and_default(project: Path) -> None:
     write(project, {"_bookdown.yml": "rmd_files:\n  - intro.Rmd\n  - index.Rmd\n", **chapters("index.Rmd", "intro.Rmd", "_setup.Rmd", "a.Rmd")})
     assert book("-q") == (0, ["intro.Rmd", "index.Rmd"], "")
