@@ -64,6 +64,9 @@ _INLINE_TAG = lazy(
 _NOT_PROSE_KINDS = {"code", "fence"}
 _INLINE_KINDS = {"paragraph", "heading", "ref_def"}
 _INLINE_KIND_CODES = {KIND_CODES[kind] for kind in _INLINE_KINDS}
+# Where a backtick span is code: also in an HTML block, which Markdown-in-HTML renders as
+# Markdown (`<div markdown>`) and a writer never cites from inside backticks.
+_CODE_SPAN_KIND_CODES = _INLINE_KIND_CODES | {KIND_CODES["html"]}
 RAW_TEXT_HTML = lazy(r"<(pre|script|style|textarea)(?:[\s>]|$)", re.IGNORECASE)  # after any container prefix
 
 
@@ -205,7 +208,8 @@ class Document:
         return spans, [span.start for span in spans]
 
     def is_code(self, offset: int) -> bool:
-        """True inside code blocks, code spans, raw-text HTML and front matter."""
+        """True inside code blocks, code spans (of paragraphs, headings, definitions and
+        HTML blocks), raw-text HTML and front matter."""
         # Asked for every marker of the chapter: read from the arrays, no LeafBlock made,
         # and ``_inside`` and ``line_of`` written out (a call each was a third of the time).
         starts = self._code_block_starts
@@ -214,7 +218,7 @@ class Document:
             if index >= 0 and offset < self.code_blocks[index].end:
                 return True
         index = self.line_block[bisect_right(self.line_starts, offset) - 1]
-        if index < 0 or self.blocks.kind[index] not in _INLINE_KIND_CODES:
+        if index < 0 or self.blocks.kind[index] not in _CODE_SPAN_KIND_CODES:
             return False
         found = self._inline_code.get(index)
         if found is None:

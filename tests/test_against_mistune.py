@@ -5,7 +5,8 @@ spans itself; mistune's full parse (with inline parsing) is the reference. Rando
 nested documents (quotes and lists holding fences, indented code, raw-text HTML,
 comments, code spans, lazy lines ...) put a marker with its own number in each
 construct; the numbers mistune places inside code, raw-text HTML or a comment must
-be exactly those citelint does not read as prose.
+be exactly those citelint does not read as prose (and a code span in an HTML block,
+as Markdown in HTML reads it, ``<div markdown>``, is code too).
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ def not_prose_by_mistune(tokens: list[dict], found: set[int]) -> set[int]:  # ty
         elif token.get("type") in ("block_html", "inline_html"):
             parts = [raw] if RAW_TEXT.match(raw) else COMMENT.findall(raw)
             found.update(int(n) for part in parts for n in MARK.findall(part))
+            if token.get("type") == "block_html" and not RAW_TEXT.match(raw):  # its code spans, as Markdown in HTML reads them
+                not_prose_by_mistune([span for span in _markdown.inline(raw, {}) if span.get("type") == "codespan"], found)
         if isinstance(token.get("children"), list):
             not_prose_by_mistune(token["children"], found)
     return found

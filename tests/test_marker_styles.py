@@ -308,6 +308,18 @@ def test_a_bracket_after_an_ideograph_hidden_in_code_is_named_where_it_hides() -
     assert message.startswith("reference 2 is cited only inside inline code at line 1")
 
 
+def test_inline_code_in_an_html_block_is_code() -> None:
+    """MkDocs Material's ``<div class="annotate" markdown>`` (Python-Markdown's
+    md_in_html, kramdown's ``markdown="1"``) holds Markdown, its table's
+    `` `{'a': [1, 2]}` `` code: it was read as citing 1 and 2 (CIT001, CIT009 in a chapter
+    without a list). Found on sdelquin/aprendepython. Text outside backticks there still cites."""
+    table = '<div class="annotate" markdown>\n| `config.json` | `#!python \'{"a": [1, 2], "b": [3, 4]}\'` |\nSee the manual [2].\n</div>\n'
+    text = f"A claim [1].\n\n{table}\n## References\n\n[1] A. One, \"Title one,\" 2000.\n\n[2] B. Two, \"Title two,\" 2001.\n"
+    assert cited(text, BRACKETS) == [("[1]", (1,)), ("[2]", (2,))]
+    assert codes(text, BRACKETS._replace(require_url=False)) == []
+    assert cited("Text [1].\n\n<p>`x = [3, 4]`</p>\n", BRACKETS) == [("[1]", (1,))]
+
+
 def test_brackets_in_tex_math_are_not_citations(project: Path) -> None:
     """TeX math (`$…$`, `$$…$$`, as pandoc, GitHub and MathJax render it) holds vectors
     and intervals: datawhalechina/pumpkin-book's `$\\nabla f=[6,8]^{T}$` was "[6,8]
