@@ -255,11 +255,7 @@ MAX_MDBOOK_SOURCE_DEPTH = 8  # folders above a SUMMARY.md searched for the book.
 
 
 MKDOCS_PAGE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")  # MkDocs's documentation pages
-
-
 MKDOCS_NAV_PLUGINS = ("awesome-pages", "awesome-nav", "literate-nav", "mkdocs-nav-weight", "navsorted")  # they order pages without nav
-
-
 MAX_INHERIT = 8  # mkdocs.yml files, each INHERITing the next
 
 
@@ -399,14 +395,8 @@ def _not_markdown_note(manifest: str, skipped: list[str]) -> list[FileError]:
 
 
 JUPYTER_BOOK_SUFFIXES = (".md", ".ipynb", ".rst", ".markdown")  # the suffix a `file:` may leave out, in the order tried
-
-
 MARKDOWN_CHAPTERS = (".md", ".markdown")  # of a Jupyter Book's chapters, those citelint reads
-
-
 JUPYTER_BOOK_CHILDREN = ("parts", "subtrees", "chapters", "sections", "entries")  # keys whose lists hold more entries
-
-
 JUPYTER_BOOK_FORMATS = ("jb-book", "jb-article")
 
 

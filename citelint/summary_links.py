@@ -13,26 +13,12 @@ from citelint.diagnostics import shorten
 from citelint.lazy_pattern import lazy
 
 _LIST_ITEM = lazy(r"(?<![ \t])[ \t]*+(?:[-*+]|\d{1,9}[.)])[ \t]+")  # linear: no start inside a run of blanks
-
-
 _COMMENT = lazy(r"<!--[\s\S]*?(?:-->|\Z)")
-
-
 _FENCE = lazy(r"[ \t]{0,3}(`{3,}|~{3,})")
-
-
 _BACKTICKS = lazy(r"`+")
-
-
 _DEFINITION_LABEL = lazy(r" {0,3}\[((?:[^\\\[\]]|\\.){1,999})\]:")  # a link reference definition's `[label]:`
-
-
 _ESCAPED = lazy(r"\\([!-/:-@\[-`{-~])")  # CommonMark's backslash escapes: ASCII punctuation
-
-
 _CHARACTER_REFERENCE = lazy(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-
-
 MAX_LINK_PARENS = 32  # parentheses nested in a link's destination, as cmark and pulldown-cmark (mdBook's) read them
 
 
