@@ -192,7 +192,120 @@ def find_markers(document: Document, keyword: str = "CITATION", style: str = "ci
         found = [marker for marker in _entity_markers(document, keyword) if document.is_prose(marker.start)]
         if found:
             markers = sorted(markers + found, key=lambda marker: marker.start)
+    stray = _stray_markers(document, keyword, markers)
+    if stray:
+        markers = sorted(markers + stray, key=lambda marker: marker.start)
     return markers
+
+
+MIN_TYPO_KEYWORD = 6  # a keyword this long, in capitals, is looked for misspelt by one letter (`[CITATON 3]`)
+
+
+@lru_cache(maxsize=16)
+def typo_pattern(keyword: str) -> Optional[re.Pattern[str]]:
+    """``[`` and a word in capitals one letter longer or shorter than the keyword or
+    as long, not the keyword, then a body up to ``]``: a misspelt keyword, when the
+    word is one edit from it (``_one_edit``). None for a keyword short or not in
+    capitals (``[REV 2]`` is one edit from ``REF`` and is prose). It begins with a
+    literal bracket: searched for fast."""
+    if len(keyword) < MIN_TYPO_KEYWORD or not (keyword.isascii() and keyword.isalpha() and keyword.isupper()):
+        return None
+    size = len(keyword)
+    return re.compile(rf"\[[ \t]*(?!{re.escape(keyword)}(?![A-Z]))([A-Z]{{{size - 1},{size + 1}}})(?![^\W\d_])([^\[\]\n]{{0,200}}?)\]")
+
+
+@lru_cache(maxsize=16)
+def misbracketed_pattern(keyword: str) -> re.Pattern[str]:
+    """The keyword not right after an opening bracket, then a body up to a closing
+    bracket, parenthesis or brace: ``(CITATION 3)``, ``CITATION 3]``
+    (``_misbracketed`` reads what stands before it). It begins with the keyword:
+    searched for fast, and a well-formed marker is turned away at once."""
+    word = re.escape(keyword)
+    after_opening = "".join(f"(?<!{re.escape(opening)}{word})" for opening in _OPENING)
+    return re.compile(rf"{word}{after_opening}(?![^\W\d_])([^\[\](){{}}\n]{{0,200}}?)[)}}\]]")
+
+
+def _stray_markers(document: Document, keyword: str, found: list[Marker]) -> list[Marker]:
+    """Markers written almost right that the keyword's search does not meet, each
+    with a number: the keyword misspelt by one letter (``[CITATON 3]``), in
+    parentheses or braces (``(CITATION 3)``), or with no opening bracket
+    (``CITATION 3]``). Each renders as written, a citation the reader sees broken,
+    so it is a near-miss (CIT005); its number is clear, so ``fix`` writes it right.
+    Misspellings are looked for in capitals only."""
+    text = document.text
+    candidates: list[tuple[int, int, str, str]] = []  # start, end, body, what is off
+    typos = typo_pattern(keyword)
+    if typos is not None:
+        for match in typos.finditer(text):
+            if _one_edit(match.group(1), keyword):
+                candidates.append((match.start(), match.end(), match.group(2), f"misspells the keyword `{keyword}`"))
+    for match in misbracketed_pattern(keyword).finditer(text):
+        misbracketed = _misbracketed(text, match.start())
+        if misbracketed is not None:
+            candidates.append((misbracketed[0], match.end(), match.group(1), misbracketed[1]))
+    if not candidates:
+        return []
+    taken = [(marker.start, marker.end) for marker in found]
+    strays = []
+    for start, end, body, what in candidates:
+        if not document.is_prose(start) or _overlaps(taken, start, end):
+            continue
+        plain = _plain(body)
+        if not plain.strip() or not _number_like(plain):
+            continue  # `[ABSTRACTS]`, `(CITATION needed)`: words, not a citation
+        raw = text[start:end]
+        numbers, _, replacement = _near_miss(raw, body, keyword, False, False)
+        if numbers and replacement is not None:
+            message = f"`{_visible(shorten(raw))}` {what}; write `{shorten(replacement)}`"
+            strays.append(Marker(start, end, raw, numbers, message, replacement))
+    return strays
+
+
+def _one_edit(word: str, keyword: str) -> bool:
+    """Whether ``word`` is ``keyword`` with one letter left out, added, changed, or
+    two neighbours swapped."""
+    if word == keyword or abs(len(word) - len(keyword)) > 1:
+        return False
+    if len(word) == len(keyword):
+        differ = [index for index, (a, b) in enumerate(zip(word, keyword)) if a != b]
+        if len(differ) == 1:
+            return True
+        first = differ[0]
+        return len(differ) == 2 and differ[1] == first + 1 and word[first] == keyword[first + 1] and word[first + 1] == keyword[first]
+    shorter, longer = sorted((word, keyword), key=len)
+    return any(longer[:index] + longer[index + 1 :] == shorter for index in range(len(longer)))
+
+
+def _misbracketed(text: str, keyword_start: int) -> Optional[tuple[int, str]]:
+    """Where a keyword not opened by a bracket starts its would-be marker, and what
+    is off: a parenthesis or brace before it (blanks between), or nothing (a word or
+    a space); None where a bracket or a letter stands right before it, or a bracket
+    opened earlier on the line is still open (``[see CITATION 3]``: the writer's)."""
+    start = keyword_start
+    while start > 0 and text[start - 1] in " \t":
+        start -= 1
+    before = text[start - 1] if start > 0 else ""
+    if before in "({":
+        return start - 1, "is written in parentheses" if before == "(" else "is written in braces"
+    if before in _OPENING and before or start == keyword_start and (before.isalnum() or before == "_"):
+        return None
+    if _inside_brackets(text, keyword_start):
+        return None
+    return keyword_start, "has no opening `[`"
+
+
+def _inside_brackets(text: str, offset: int) -> bool:
+    """Whether a ``[`` opened earlier on the line is still open at ``offset``."""
+    line = text[text.rfind("\n", 0, offset) + 1 : offset]
+    return line.count("[") > line.count("]")
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether ``start``-``end`` overlaps one of ``spans`` (sorted, not overlapping)."""
+    from bisect import bisect_right
+
+    index = bisect_right(spans, (start, float("inf"))) - 1
+    return (index >= 0 and spans[index][1] > start) or (index + 1 < len(spans) and spans[index + 1][0] < end)
 
 
 @lru_cache(maxsize=4096)

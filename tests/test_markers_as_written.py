@@ -56,6 +56,13 @@ def test_markers_as_tools_write_them_are_valid(prose: str) -> None:
         pytest.param("\uff3bCITATION 2\uff3d", "writes fullwidth brackets", "[CITATION 2]", id="fullwidth"),
         pytest.param("[CITATION 2 p. 4]", "needs `, ` between its numbers and the locator", "[CITATION 2, p. 4]", id="locator-no-comma"),
         pytest.param("[Citation 2, p. 4]", "spells the keyword `CITATION` in the wrong case", "[CITATION 2, p. 4]", id="case-with-locator"),
+        pytest.param("[CITATON 2]", "misspells the keyword `CITATION`", "[CITATION 2]", id="letter-left-out"),
+        pytest.param("[CITTATION 2, p. 4]", "misspells the keyword `CITATION`", "[CITATION 2, p. 4]", id="letter-added"),
+        pytest.param("[CITATOIN 2]", "misspells the keyword `CITATION`", "[CITATION 2]", id="letters-swapped"),
+        pytest.param("[CITATIQN 2]", "misspells the keyword `CITATION`", "[CITATION 2]", id="letter-changed"),
+        pytest.param("(CITATION 2)", "is written in parentheses", "[CITATION 2]", id="parentheses"),
+        pytest.param("( CITATION 2]", "is written in parentheses", "[CITATION 2]", id="opened-with-a-parenthesis"),
+        pytest.param("{CITATION 2}", "is written in braces", "[CITATION 2]", id="braces"),
     ],
 )
 def test_near_misses_are_reported_with_their_fix(written: str, reason: str, replacement: str) -> None:
@@ -66,6 +73,48 @@ def test_near_misses_are_reported_with_their_fix(written: str, reason: str, repl
     fixed = fix_text(text)
     assert fixed.refused is None
     assert replacement in fixed.text and written not in fixed.text
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        pytest.param("[NOTATION 2]", id="a-word-two-letters-off"),
+        pytest.param("[ABSTRACT 2]", id="another-word"),
+        pytest.param("[Citaton 2]", id="misspelt-and-not-in-capitals"),
+        pytest.param("(CITATION needed)", id="parenthesised-words"),
+        pytest.param("[see CITATION 2]", id="words-before-the-keyword"),
+        pytest.param("`(CITATION 2)`", id="in-code"),
+        pytest.param("XCITATION 2]", id="glued-to-a-word"),
+    ],
+)
+def test_what_only_resembles_a_misbracketed_or_misspelt_marker_is_prose(prose: str) -> None:
+    text = f"A [CITATION 1] b [CITATION 2] c {prose} d [CITATION 3] end.{REFS}"
+    assert codes(text) == []
+
+
+def test_a_marker_with_no_opening_bracket_is_a_near_miss() -> None:
+    text = f"A [CITATION 1] b see CITATION 2] c [CITATION 3] end.{REFS}"
+    [found] = [d for d in lint_text(text) if d.code == "CIT005"]
+    assert found.message == "malformed citation marker: `CITATION 2]` has no opening `[`; write `[CITATION 2]`"
+    assert (found.line, found.column) == (1, 22)
+    assert fix_text(text).text.startswith("A [CITATION 1] b see [CITATION 2] c")
+
+
+def test_a_misspelt_marker_counts_where_its_number_is_cited_elsewhere() -> None:
+    """`[CITATON 2]` rendered as written while 2 was cited elsewhere: nothing was
+    reported, the chapter passed with a broken citation in its text."""
+    text = f"A [CITATION 1] b [CITATION 2] c [CITATON 2] d [CITATION 3] end.{REFS}"
+    assert [code for code, _, _ in codes(text)] == ["CIT005"]
+    assert "[CITATION 2] d" in fix_text(text).text
+
+
+def test_a_short_or_lowercase_keyword_is_not_looked_for_misspelt() -> None:
+    """`[REV 2]` is one letter from `REF` and is prose; a keyword in capitals of six
+    letters or more is looked for misspelt."""
+    short = Settings(marker="REF")
+    text = "A [REF 1] b [REF 2] c [REV 2] d [REF 3] end." + REFS
+    assert [d.code for d in lint_text(text, short)] == []
+    assert [d.code for d in lint_text(text.replace("[REV 2]", "(REF 2)"), short)] == ["CIT005"]  # the brackets are still checked
 
 
 def test_fix_keeps_line_breaks_and_locators_while_renumbering() -> None:

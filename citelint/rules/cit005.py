@@ -21,7 +21,10 @@ heading or a code block is a block of its own (`## Results [CITATION` with `2]`
 on the next line is a marker never closed, not a citation).
 
 Near-misses are reported: the wrong case (`[Citation 2]`), the plural
-(`[CITATIONS 2]`), a colon, `#` or `No.` before the number (`[CITATION: 2]`,
+(`[CITATIONS 2]`), the keyword misspelt by one letter (`[CITATON 2]`,
+`[CITATOIN 2]`: looked for in capitals, for a keyword of six letters or more),
+parentheses or braces for the brackets (`(CITATION 2)`, `{CITATION 2}`), no
+opening bracket (`CITATION 2]`), a colon, `#` or `No.` before the number (`[CITATION: 2]`,
 `[CITATION #2]`), fullwidth brackets (`【CITATION 2】`, `［CITATION 2］`), no
 number (`[CITATION]`), words (`[CITATION two]`), zero or leading zeros, a reversed
 range, a marker never closed (on its line, or over a few wrapped lines), stray
