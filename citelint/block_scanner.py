@@ -38,7 +38,7 @@ _PARAGRAPH, _HEADING, _CODE, _FENCE, _HTML, _BREAK = (KIND_CODES[kind] for kind 
 # What the last token of a state was, as far as the next line cares.
 _NONE, _PARA, _BLANK, _OTHER = range(4)
 
-_FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*(.*)")
+FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*(.*)")
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t].*)?$")
 _SETEXT = re.compile(r"^ {0,3}([=-])+[ \t]*$")
 _THEMATIC = re.compile(r"^ {0,3}(?:(?:-[ \t]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})$")
@@ -128,7 +128,7 @@ def _rule(line: str) -> bool:
         return False
     return bool(
         first in "[>"  # a link reference definition perhaps (decided where no paragraph is open), a quote
-        or _FENCE_OPEN.match(line)
+        or FENCE_OPEN.match(line)
         or _ATX.match(line)
         or _SETEXT.match(line)
         or _THEMATIC.match(line)
@@ -137,7 +137,7 @@ def _rule(line: str) -> bool:
     )
 
 
-def _closes(line: str, marker: str) -> bool:
+def closes(line: str, marker: str) -> bool:
     """Whether ``line`` closes a fence opened with ``marker``: at most three spaces,
     at least as many of its character, then only spaces and tabs."""
     body = line.lstrip(" ")
@@ -267,7 +267,7 @@ class _Context:
         if not stripped:
             return self.blank(index)
         first = stripped[0]
-        opening = _FENCE_OPEN.match(line) if first in "`~" else None
+        opening = FENCE_OPEN.match(line) if first in "`~" else None
         if opening:
             return self.fenced_code(index, opening)
         heading = _ATX.match(line) if first == "#" else None
@@ -316,7 +316,7 @@ class _Context:
             return index + 1
         lines = self.lines
         for end in range(index + 1, len(lines)):
-            if _closes(lines[end], marker):
+            if closes(lines[end], marker):
                 self.leaf(_FENCE, index, end)
                 return end + 1
         self.leaf(_FENCE, index, max(index, len(lines) - 1))
@@ -367,7 +367,7 @@ class _Context:
         lines = self.lines
         contents = [self._quoted(index)]
         text = contents[0]
-        require_marker = _blank(text) or _indent_code(text) or bool(_FENCE_OPEN.match(text))
+        require_marker = _blank(text) or _indent_code(text) or bool(FENCE_OPEN.match(text))
         end = index + 1
         previous_blank = False
         ends_blank = False
@@ -481,7 +481,7 @@ class _Context:
         listed = _LIST.match(line) if start in "*+-" or start.isdigit() else None
         if listed and _same_list(marker, listed.group(2)):
             return _ItemStart(position, listed.group(1), listed.group(2), listed.group(3)), None
-        opening = _FENCE_OPEN.match(line) if start in "`~" else None
+        opening = FENCE_OPEN.match(line) if start in "`~" else None
         if opening and not (opening.group(1)[0] == "`" and "`" in opening.group(2)):
             return None, self.fenced_code(position, opening)
         heading = _ATX.match(line) if start == "#" else None

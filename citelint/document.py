@@ -13,7 +13,7 @@ from itertools import accumulate, islice, repeat
 from operator import add
 from typing import Callable, NamedTuple, Optional, Sequence
 
-from citelint.block_scanner import parse_structure
+from citelint.block_scanner import FENCE_OPEN, closes, parse_structure
 from citelint.block_structure import KIND_CODES, Blocks, LeafBlock, Lines, ListItems
 from citelint.lazy_pattern import lazy
 
@@ -68,6 +68,20 @@ _INLINE_KIND_CODES = {KIND_CODES[kind] for kind in _INLINE_KINDS}
 # Markdown (`<div markdown>`) and a writer never cites from inside backticks.
 _CODE_SPAN_KIND_CODES = _INLINE_KIND_CODES | {KIND_CODES["html"]}
 RAW_TEXT_HTML = lazy(r"<(pre|script|style|textarea)(?:[\s>]|$)", re.IGNORECASE)  # after any container prefix
+
+
+# MyST directives written as a code fence whose body is Markdown, shown as prose by
+# Jupyter Book and Sphinx (```` ```{note} ````): admonitions, asides, figures' captions,
+# tables, dropdowns, cards and tabs, exercises and proofs. Any other (``{code-cell}``,
+# ``{math}``, ``{eval-rst}``, R Markdown's ``{r}``) stays code.
+_PROSE_DIRECTIVE = lazy(
+    r"\{(?:admonition|attention|caution|danger|error|hint|important|note|seealso|tip|warning|todo"
+    r"|versionadded|versionchanged|deprecated|margin|sidebar|topic|epigraph|pull-quote|highlights|container|div"
+    r"|dropdown|card|grid|grid-item|grid-item-card|tab-set|tab-item|figure|table|list-table|glossary"
+    r"|exercise|solution|prf:[a-z]+)\}(?:[ \t]|$)"
+)
+_DIRECTIVE_OPTION = lazy(r"[ \t]*:[\w-]+:(?:[ \t]|$)")
+MAX_DIRECTIVE_DEPTH = 8  # directives nested in directives that are read as prose
 
 
 class Span(NamedTuple):
@@ -257,10 +271,17 @@ class Document:
     def _parse_input(self) -> str:
         text = _dedented(self.text) if self.plain_text else self.text
         end = self.front_matter_end
-        if not end:
-            return text
-        rest = text[_nth_line_start(text, end) :] if end < len(self.lines) else ""
-        return "\n" * end + rest
+        if end:
+            rest = text[_nth_line_start(text, end) :] if end < len(self.lines) else ""
+            text = "\n" * end + rest
+        if not self.plain_text and "{" in self.text and ("```" in self.text or "~~~" in self.text):
+            wrapping = _directive_lines(self.lines, end)
+            if wrapping:  # parsed as blank lines: the directive's body is read as the Markdown it is
+                lines = text.split("\n")
+                for number in wrapping:
+                    lines[number] = ""
+                text = "\n".join(lines)
+        return text
 
     def _split_plain(self, blocks: Blocks, heading_words: frozenset[str]) -> Blocks:
         """In plain text each line is a paragraph; anywhere, a paragraph that is only
@@ -365,6 +386,46 @@ class Document:
         if block is None or block.kind not in _INLINE_KINDS:
             return False
         return close < 0 or close + 3 > self.line_end(block.last_line)
+
+
+def _directive_lines(lines: Sequence[str], first: int) -> list[int]:
+    """The lines that wrap the body of each MyST directive written as a fence whose body
+    is Markdown (``_PROSE_DIRECTIVE``): its opening and closing fences and its options
+    (``:class: tip`` lines, or a ``---`` block of YAML, first in its body). The fence
+    closes as CommonMark closes it, at the first closing fence whatever its body holds;
+    a body is searched for directives in turn, MAX_DIRECTIVE_DEPTH deep at most. A
+    fence never closed, or any other fence, is left as the code it is."""
+    found: list[int] = []
+    regions = [(first, len(lines), 0)]
+    while regions:
+        number, end, depth = regions.pop()
+        while number < end:
+            line = lines[number]
+            opening = FENCE_OPEN.match(line) if line.lstrip(" ")[:1] in ("`", "~") else None
+            if opening is None or (opening.group(1)[0] == "`" and "`" in opening.group(2)):
+                number += 1
+                continue
+            marker = opening.group(1)
+            close = next((later for later in range(number + 1, end) if closes(lines[later], marker)), -1)
+            if close < 0:
+                break  # never closed: the rest is code (CIT013)
+            if depth < MAX_DIRECTIVE_DEPTH and _PROSE_DIRECTIVE.match(opening.group(2)):
+                body = _options_end(lines, number + 1, close)
+                found += [number, close, *range(number + 1, body)]
+                regions.append((body, close, depth + 1))
+            number = close + 1
+    return sorted(found)
+
+
+def _options_end(lines: Sequence[str], start: int, close: int) -> int:
+    """Where a directive's body begins after its options: ``:key: value`` lines, or a
+    ``---`` block of YAML."""
+    if start < close and lines[start].strip() == "---":
+        end = next((later for later in range(start + 1, close) if lines[later].strip() == "---"), -1)
+        return end + 1 if end > 0 else start
+    while start < close and _DIRECTIVE_OPTION.match(lines[start]):
+        start += 1
+    return start
 
 
 def _dedented(text: str) -> str:

@@ -212,6 +212,8 @@ LINEAR = {
     "autolinks and tags among code spans": lambda n: "<https://e.com/a`b> `c` <b title='`'>[CITATION 1] " * n + "\n",
     "dollars that never close": lambda n: "$a $b $$c [CITATION 1] " * n + "\n",
     "math between markers": lambda n: "$x$ [CITATION 1] $$y$$ `$` " * n + "\n",
+    "myst directives": lambda n: "```{note}\n:class: tip\nA claim. [CITATION 1]\n```\n" * n,
+    "myst directives in one never closed": lambda n: "~~~~{note}\n" + "````{tip}\n```\nx [CITATION 1]\n" * n,
 }
 
 

@@ -259,3 +259,45 @@ def test_an_empty_anchor_before_a_label_is_part_of_the_label(anchored) -> None: 
         f'{anchored(old)} {author}. "{title}." Example Press, 202{old}. https://example.com/{old}\n'.replace(f"[{old}]", f"[{new}]", 1)
         for new, old, author, title in [(1, 2, "B. Baker", "Beta"), (2, 1, "A. Adams", "Alpha")]
     )
+
+
+# -- MyST (Jupyter Book) directives --------------------------------------------------
+
+MYST = (
+    "# Chapter\n\nFirst claim. [CITATION 1]\n\n"
+    "```{note}\nAs the note says. [CITATION 2]\n```\n\n"
+    "```{figure} images/plot.png\n:name: fig-plot\n:width: 80%\n\nThe data of the survey. [CITATION 3]\n```\n\n"
+    "````{dropdown} More\n---\nopen: true\n---\nDetails. [CITATION 4]\n\n```python\nx = '[CITATION 8]'\n```\n````\n\n"
+    "```{code-cell} python\ny = '[CITATION 9]'\n```\n\n"
+    "````md\n```{note}\nAn example of the syntax. [CITATION 7]\n```\n````\n\n"
+    "## References\n\n"
+    + "".join(f'{n}. A. Author, "Title {n}," 200{n}. https://e.com/{n}\n' for n in range(1, 5))
+)
+
+
+def test_the_markdown_body_of_a_myst_directive_is_prose() -> None:
+    """Jupyter Book shows the body of ```` ```{note} ````, a figure's caption, a
+    dropdown as text: their markers cite. A code cell, and an example in a code block,
+    stay code. Read as code, the note's marker was "cited only inside a code block …
+    remove the reference" (CIT002), and `fix` left it as it was while renumbering the
+    list: it then cited another source."""
+    chapter = Chapter.parse(MYST, Settings())
+    assert [marker.numbers for marker in chapter.citations()] == [(1,), (2,), (3,), (4,)]
+    assert lint_text(MYST) == []
+
+
+def test_fix_renumbers_a_marker_in_a_myst_note_with_the_others() -> None:
+    text = (
+        "# Chapter\n\nFirst claim. [CITATION 2] Second claim. [CITATION 1]\n\n"
+        "```{note}\nAs the note says. [CITATION 1]\n```\n\n## References\n\n"
+        '1. A. One, "T1," 2001. https://e.com/1\n2. B. Two, "T2," 2002. https://e.com/2\n'
+    )
+    fixed = fix_text(text)
+    assert fixed.refused is None
+    assert "```{note}\nAs the note says. [CITATION 2]\n```" in fixed.text
+    assert fixed.text.index('"T2,"') < fixed.text.index('"T1,"') and lint_text(fixed.text) == []
+
+
+def test_a_myst_directive_never_closed_is_still_an_unclosed_block() -> None:
+    text = "# Chapter\n\nA claim. [CITATION 1]\n\n```{note}\nHidden. [CITATION 2]\n\n## References\n\n1. A. One, \"T1,\" 2001. https://e.com/1\n"
+    assert [d.code for d in lint_text(text)] == ["CIT009", "CIT013"]  # as any fence never closed
