@@ -80,6 +80,7 @@ _PROSE_DIRECTIVE = lazy(
     r"|dropdown|card|grid|grid-item|grid-item-card|tab-set|tab-item|figure|table|list-table|glossary"
     r"|exercise|solution|prf:[a-z]+)\}(?:[ \t]|$)"
 )
+_DIRECTIVE_FENCE = lazy(r"(?:```|~~~)[`~]*[ \t]*\{")  # a fence that may open one: the lines are walked only then
 _DIRECTIVE_OPTION = lazy(r"[ \t]*:[\w-]+:(?:[ \t]|$)")
 MAX_DIRECTIVE_DEPTH = 8  # directives nested in directives that are read as prose
 
@@ -274,7 +275,7 @@ class Document:
         if end:
             rest = text[_nth_line_start(text, end) :] if end < len(self.lines) else ""
             text = "\n" * end + rest
-        if not self.plain_text and "{" in self.text and ("```" in self.text or "~~~" in self.text):
+        if not self.plain_text and "{" in self.text and _DIRECTIVE_FENCE.search(self.text):
             wrapping = _directive_lines(self.lines, end)
             if wrapping:  # parsed as blank lines: the directive's body is read as the Markdown it is
                 lines = text.split("\n")
