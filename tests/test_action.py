@@ -354,6 +354,8 @@ def test_urls_keep_their_cache_outside_the_checkout_and_refuse_private_addresses
     assert cache["restore-keys"] == "citelint-urls-v1-Linux-"
     assert "::notice file=urls/ch.md,line=5,col=25,endLine=5,endColumn=51,title=URL004 link-not-checked::http://127.0.0.1:9/private: 127.0.0.1 is a private" in check.stdout
     assert check.code == int(check.outputs["exit-code"]) == 0, check.stdout  # a refused address is a notice
+    # The run's time limit is the command line's, which the pull request's configuration cannot raise; args come after it.
+    assert " --urls --no-allow-private --run-timeout 1200 --timeout 1 -- urls" in check.stderr
 
 
 @pytest.mark.slow

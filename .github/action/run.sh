@@ -96,7 +96,8 @@ check() {
   set +f
   command=("$citelint" check --format "$format" --cache-dir "$cache_dir")
   case "${INPUT_URLS:-false}" in
-    true) command+=(--urls --no-allow-private) ;;
+    # The run's time limit on the command line: a pull request's configuration cannot raise it (args can).
+    true) command+=(--urls --no-allow-private --run-timeout 1200) ;;
     false | "") ;;
     *) die "the urls input is true or false, not '${INPUT_URLS}'" ;;
   esac
