@@ -83,6 +83,10 @@ _PROSE_DIRECTIVE = lazy(
 _DIRECTIVE_FENCE = lazy(r"(?:```|~~~)[`~]*[ \t]*\{")  # a fence that may open one: the lines are walked only then
 _DIRECTIVE_OPTION = lazy(r"[ \t]*:[\w-]+:(?:[ \t]|$)")
 MAX_DIRECTIVE_DEPTH = 8  # directives nested in directives that are read as prose
+# Python-Markdown's blocks whose body is indented four spaces, shown as prose by MkDocs
+# (Material for MkDocs): an admonition ``!!! note "Title"``, a collapsible ``??? tip``
+# or ``???+ tip`` (pymdownx.details), a content tab ``=== "Tab"`` (pymdownx.tabbed).
+_INDENTED_BLOCK = lazy(r'(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*+(?:[ \t]+"[^"\n]*+")?[ \t]*+|===[!+]?[ \t]+"[^"\n]*+"[ \t]*+')
 
 
 class Span(NamedTuple):
@@ -117,6 +121,7 @@ class Document:
             self.lines = Lines(self.text, self.line_starts)  # sliced when asked for: a list costs ~50 bytes a line
         self.front_matter_end = _front_matter_end(self.lines)
         self.plain = _is_plain_text(self.lines, self.front_matter_end)
+        self._directive_fences: list[int] = []  # the lines that wrap a MyST directive's Markdown body (``_directive_lines``)
         structure = parse_structure(self._parse_input())
         self.items: ListItems = structure.items
         self.blocks: Blocks = self._split_plain(structure.blocks, heading_words)  # arrays: ~30 bytes a block
@@ -275,14 +280,17 @@ class Document:
         if end:
             rest = text[_nth_line_start(text, end) :] if end < len(self.lines) else ""
             text = "\n" * end + rest
-        if not self.plain_text and "{" in self.text and _DIRECTIVE_FENCE.search(self.text):
-            wrapping = _directive_lines(self.lines, end)
-            if wrapping:  # parsed as blank lines: the directive's body is read as the Markdown it is
-                lines = text.split("\n")
-                for number in wrapping:
-                    lines[number] = ""
-                text = "\n".join(lines)
-        return text
+        if self.plain_text:
+            return text
+        lines: Optional[list[str]] = None
+        if ("!!!" in text or "???" in text or "===" in text) and _INDENTED_BLOCK.search(text):
+            lines = _indented_blocks_dedented(text.split("\n"), end)
+        if "{" in self.text and _DIRECTIVE_FENCE.search(self.text):
+            lines = lines if lines is not None else text.split("\n")
+            self._directive_fences = _directive_lines(lines, end)
+            for number in self._directive_fences:  # parsed as blank lines: the directive's body is read as the Markdown it is
+                lines[number] = ""
+        return text if lines is None else "\n".join(lines)
 
     def _split_plain(self, blocks: Blocks, heading_words: frozenset[str]) -> Blocks:
         """In plain text each line is a paragraph; anywhere, a paragraph that is only
@@ -332,6 +340,8 @@ class Document:
         spans: list[Span] = []
         if self.front_matter_end:
             spans.append(Span(0, self.line_end(self.front_matter_end - 1)))
+        for number in self._directive_fences:  # a directive's fences and options, as before its body was read
+            spans.append(Span(self.line_starts[number], self.line_end(number)))
         for block in self.blocks:
             if block.kind in _NOT_PROSE_KINDS or (
                 block.kind == "html" and RAW_TEXT_HTML.match(self.lines[block.first_line], self.content_column(block.first_line))
@@ -416,6 +426,57 @@ def _directive_lines(lines: Sequence[str], first: int) -> list[int]:
                 regions.append((body, close, depth + 1))
             number = close + 1
     return sorted(found)
+
+
+def _indented_blocks_dedented(lines: list[str], first: int) -> list[str]:
+    """The lines with the body of each Python-Markdown block (``_INDENTED_BLOCK``), the
+    lines indented past its title line, dedented four columns a level (a tab to the
+    next multiple of four), as Python-Markdown reads them: in CommonMark the body is an
+    indented code block. A title line in a fenced code block is code."""
+    bodies: list[int] = []  # the columns each open block's body is indented by, innermost last
+    fence, fence_depth = "", 0
+    for number in range(first, len(lines)):
+        line = lines[number]
+        if not line.strip():
+            continue
+        width = _indent_width(line)
+        while bodies and width < bodies[-1]:
+            bodies.pop()
+        if fence and len(bodies) < fence_depth:
+            fence = ""  # the body that held it has ended
+        text = _without_indent(line, bodies[-1]) if bodies else line
+        lines[number] = text
+        if fence:
+            fence = "" if closes(text, fence) else fence
+            continue
+        opening = FENCE_OPEN.match(text) if text.lstrip(" ")[:1] in ("`", "~") else None
+        if opening is not None and not (opening.group(1)[0] == "`" and "`" in opening.group(2)):
+            fence, fence_depth = opening.group(1), len(bodies)
+        elif len(bodies) < MAX_DIRECTIVE_DEPTH and text[:1] in "!?=" and _INDENTED_BLOCK.fullmatch(text):
+            bodies.append((bodies[-1] if bodies else 0) + 4)  # the title stays a line of text (`=== "Range $[1,3]$"`)
+    return lines
+
+
+def _indent_width(line: str) -> int:
+    """The columns a line's leading blanks take, a tab to the next multiple of four."""
+    width = 0
+    for character in line:
+        if character == " ":
+            width += 1
+        elif character == "\t":
+            width += 4 - width % 4
+        else:
+            break
+    return width
+
+
+def _without_indent(line: str, columns: int) -> str:
+    """The line without its first ``columns`` columns of leading blanks."""
+    width = index = 0
+    while index < len(line) and width < columns and line[index] in " \t":
+        width += 1 if line[index] == " " else 4 - width % 4
+        index += 1
+    return " " * (width - columns) + line[index:] if width > columns else line[index:]
 
 
 def _options_end(lines: Sequence[str], start: int, close: int) -> int:

@@ -214,6 +214,8 @@ LINEAR = {
     "math between markers": lambda n: "$x$ [CITATION 1] $$y$$ `$` " * n + "\n",
     "myst directives": lambda n: "```{note}\n:class: tip\nA claim. [CITATION 1]\n```\n" * n,
     "myst directives in one never closed": lambda n: "~~~~{note}\n" + "````{tip}\n```\nx [CITATION 1]\n" * n,
+    "mkdocs admonitions nested": lambda n: "".join(" " * (4 * (i % 9)) + "!!! note\n" + " " * (4 * (i % 9) + 4) + "x [CITATION 1]\n" for i in range(n)),
+    "mkdocs tabs holding fences never closed": lambda n: '=== "Tab"\n    ```\n    [CITATION 1]\n' * n,
 }
 
 

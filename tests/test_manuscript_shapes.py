@@ -265,7 +265,7 @@ def test_an_empty_anchor_before_a_label_is_part_of_the_label(anchored) -> None: 
 
 MYST = (
     "# Chapter\n\nFirst claim. [CITATION 1]\n\n"
-    "```{note}\nAs the note says. [CITATION 2]\n```\n\n"
+    "```{note}\nAs the note says. [CITATION 2]\n```\n\n```{admonition} On $[5,6]$\n:class: tip\nNothing cited.\n```\n\n"
     "```{figure} images/plot.png\n:name: fig-plot\n:width: 80%\n\nThe data of the survey. [CITATION 3]\n```\n\n"
     "````{dropdown} More\n---\nopen: true\n---\nDetails. [CITATION 4]\n\n```python\nx = '[CITATION 8]'\n```\n````\n\n"
     "```{code-cell} python\ny = '[CITATION 9]'\n```\n\n"
@@ -301,3 +301,55 @@ def test_fix_renumbers_a_marker_in_a_myst_note_with_the_others() -> None:
 def test_a_myst_directive_never_closed_is_still_an_unclosed_block() -> None:
     text = "# Chapter\n\nA claim. [CITATION 1]\n\n```{note}\nHidden. [CITATION 2]\n\n## References\n\n1. A. One, \"T1,\" 2001. https://e.com/1\n"
     assert [d.code for d in lint_text(text)] == ["CIT009", "CIT013"]  # as any fence never closed
+
+
+# -- MkDocs (Python-Markdown) admonitions, details and tabs ------------------------------
+
+MKDOCS = (
+    "# Chapter\n\nFirst claim. [CITATION 1]\n\n"
+    '!!! note "As the note says"\n\n    The note cites this. [CITATION 2]\n\n'
+    "??? tip\n    A collapsed tip cites. [CITATION 3]\n\n"
+    '=== "Python"\n\n    ```python\n    x = "[CITATION 8]"\n    ```\n\n    In prose. [CITATION 4]\n\n'
+    '!!! warning\n\n    Outer. [CITATION 5]\n\n    !!! example\n\n    \tInner. [CITATION 6]\n\n'
+    '=== "Range: $[7,8]$"\n\n    Nothing cited.\n\n'
+    '```md\n!!! note\n\n    An example of the syntax. [CITATION 7]\n```\n\n'
+    "An indented block after prose is code:\n\n    y = '[CITATION 9]'\n\n"
+    "## References\n\n"
+    + "".join(f'{n}. A. Author, "Title {n}," 200{n}. https://e.com/{n}\n' for n in range(1, 7))
+)
+
+
+def test_the_body_of_an_mkdocs_admonition_is_prose() -> None:
+    """MkDocs shows the four-space body of `!!! note`, `??? tip` and a `=== "Tab"` as
+    text (Python-Markdown's admonition, pymdownx's details and tabbed): its markers
+    cite. In CommonMark it is an indented code block, and `fix` renumbered the chapter
+    around the note's marker, which then cited another source. Code stays code: a fence
+    in a tab, an example in a code block, an indented block after prose."""
+    chapter = Chapter.parse(MKDOCS, Settings())
+    assert [marker.numbers for marker in chapter.citations()] == [(1,), (2,), (3,), (4,), (5,), (6,)]
+    assert lint_text(MKDOCS) == []
+
+
+def test_fix_renumbers_a_marker_in_an_mkdocs_admonition_with_the_others() -> None:
+    text = (
+        "# Chapter\n\nFirst claim. [CITATION 2] Second claim. [CITATION 1]\n\n"
+        '!!! note "As the note says"\n\n    The note cites this. [CITATION 1]\n\n## References\n\n'
+        '1. A. One, "T1," 2001. https://e.com/1\n2. B. Two, "T2," 2002. https://e.com/2\n'
+    )
+    fixed = fix_text(text)
+    assert fixed.refused is None
+    assert "    The note cites this. [CITATION 2]\n" in fixed.text
+    assert fixed.text.index('"T2,"') < fixed.text.index('"T1,"') and lint_text(fixed.text) == []
+
+
+def test_math_in_a_directive_or_tab_title_is_no_citation() -> None:
+    """A title's TeX math (`$[5,6]$`) holds no marker in the brackets style: the
+    title of a MyST directive, on its fence, is read as the fence (not prose), and a
+    tab's title stays a line of text, its math read as math (found on
+    sdelquin/aprendepython: `=== "Rango: $[1,3,5]$"`)."""
+    text = (
+        "A claim [1].\n\n```{admonition} On $[5,6]$\n:class: tip\nThe tip [2].\n```\n\n"
+        '=== "Range $[7,8]$"\n\n    The tab [3].\n\n## References\n\n'
+        + "".join(f'[{n}] A. Author, "Title {n}," 200{n}. https://e.com/{n}\n\n' for n in range(1, 4))
+    )
+    assert [marker.numbers for marker in Chapter.parse(text, Settings(marker_style="brackets")).citations()] == [(1,), (2,), (3,)]
