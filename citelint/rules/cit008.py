@@ -41,7 +41,7 @@ from typing import Iterator, NamedTuple
 from citelint.catalog import rule
 from citelint.chapter import Chapter
 from citelint.diagnostics import Diagnostic, shorten
-from citelint.patterns import YEAR, find_schemeless, without_links
+from citelint.patterns import YEAR, entry_urls, find_schemeless, iter_dois, without_links
 from citelint.references import Entry
 
 RULE = rule("CIT008")
@@ -86,8 +86,11 @@ def _has_year(entry: Entry) -> bool:
     year = YEAR.search(entry.text)
     if year is None or not (entry.urls or entry.dois):
         return year is not None
-    first_link = min((place for link in (*entry.urls, *entry.dois) if (place := entry.text.find(link)) >= 0), default=-1)
-    if year.end() <= first_link:
+    # Where the first link starts, as without_links reads them (each kind in order):
+    # searching the text for every link found each one again from the start, quadratic
+    # in an entry of thousands of links.
+    firsts = [found.start for found in (next(iter(entry_urls(entry.text)), None), next(iter_dois(entry.text), None)) if found is not None]
+    if firsts and year.end() <= min(firsts):
         return True  # the usual order: the year, then the link
     return YEAR.search(without_links(entry.text)) is not None
 
