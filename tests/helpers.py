@@ -1,11 +1,13 @@
-"""Shared test helpers: lint text and reduce findings to (code, line, column), and
-run citelint's command line in this process."""
+"""Shared test helpers: lint text and reduce findings to (code, line, column), run
+citelint's command line in this process, and measure how work grows with the input."""
 
 from __future__ import annotations
 
 import json
 import re
-from typing import Any, Mapping, NamedTuple, Optional, Union
+import sys
+import time
+from typing import Any, Callable, Mapping, NamedTuple, Optional, Union
 
 from click.testing import CliRunner
 
@@ -74,3 +76,47 @@ def check_json(*args: str) -> tuple[int, Any, str]:
     """``citelint check --format json`` with ``args``: the exit code, the report, stderr."""
     ran = cli("check", "--format", "json", *args)
     return ran.code, json.loads(ran.stdout), ran.stderr
+
+
+# -- how work grows with the input (the scaling tests) ------------------------------
+
+
+class Work(NamedTuple):
+    """What one run cost, measured two ways a busy machine does not change."""
+
+    calls: int  # Python and C function calls made: deterministic
+    cpu: float  # this process's CPU seconds (best of three): not wall-clock, so other processes' load does not count
+
+
+def count_calls(run: Callable[[], object]) -> int:
+    count = 0
+
+    def profile(frame: object, event: str, arg: object) -> None:
+        nonlocal count
+        if event in ("call", "c_call"):
+            count += 1
+
+    sys.setprofile(profile)
+    try:
+        run()
+    finally:
+        sys.setprofile(None)
+    return count
+
+
+def measure_work(run: Callable[[], object]) -> Work:
+    run()  # warm: compiled patterns and lazy imports are not the input's work
+    cpu = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        run()
+        cpu = min(cpu, time.process_time() - started)
+    return Work(count_calls(run), cpu)
+
+
+def assert_linear(small: Work, large: Work, factor: int) -> None:
+    """The input grew ``factor`` times: linear work grows about as much, quadratic
+    work by its square. Calls may grow 1.25x the factor; CPU time, noisier, 2x (still
+    half of what quadratic work would take)."""
+    assert large.calls <= 1.25 * factor * small.calls, f"{small.calls:,} calls -> {large.calls:,}"
+    assert large.cpu < 2 * factor * small.cpu + 0.05, f"{small.cpu:.3f} s CPU -> {large.cpu:.3f} s"

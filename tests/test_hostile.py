@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import Callable
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,6 +18,7 @@ from citelint import lint_text
 from citelint.config import Settings
 from citelint.diagnostics import FileError
 from citelint.files import collect, read_source
+from helpers import Work, assert_linear, measure_work
 
 CASES: dict[str, Callable[[], str]] = {
     "10 MB single-line paragraph": lambda: "word " * 2_000_000 + "[CITATION 1]\n",
@@ -148,50 +149,9 @@ def test_suppressed_findings_do_not_count_toward_the_limit() -> None:
     assert [d.line for d in malformed] == [5] * 5
 
 
-class Work(NamedTuple):
-    """What one run cost, measured two ways a busy machine does not change."""
-
-    calls: int  # Python and C function calls made: deterministic
-    cpu: float  # this process's CPU seconds (best of three): not wall-clock, so other processes' load does not count
-
-
-def _count_calls(run: Callable[[], object]) -> int:
-    count = 0
-
-    def profile(frame: object, event: str, arg: object) -> None:
-        nonlocal count
-        if event in ("call", "c_call"):
-            count += 1
-
-    sys.setprofile(profile)
-    try:
-        run()
-    finally:
-        sys.setprofile(None)
-    return count
-
-
-def _measure(run: Callable[[], object]) -> Work:
-    run()  # warm: compiled patterns and lazy imports are not the input's work
-    cpu = float("inf")
-    for _ in range(3):
-        started = time.process_time()
-        run()
-        cpu = min(cpu, time.process_time() - started)
-    return Work(_count_calls(run), cpu)
-
-
-def _assert_linear(small: Work, large: Work, factor: int) -> None:
-    """The input grew ``factor`` times: linear work grows about as much, quadratic
-    work by its square. Calls may grow 1.25x the factor; CPU time, noisier, 2x (still
-    half of what quadratic work would take)."""
-    assert large.calls <= 1.25 * factor * small.calls, f"{small.calls:,} calls -> {large.calls:,}"
-    assert large.cpu < 2 * factor * small.cpu + 0.05, f"{small.cpu:.3f} s CPU -> {large.cpu:.3f} s"
-
-
 def _work(make: Callable[[int], str], size: int) -> Work:
     text = make(size)
-    return _measure(lambda: lint_text(text))
+    return measure_work(lambda: lint_text(text))
 
 
 LINEAR = {
@@ -224,7 +184,7 @@ LINEAR = {
 def test_work_grows_linearly(make: Callable[[int], str]) -> None:
     """Four times the input costs about four times the work: at most 5x the function
     calls and 8x the CPU time (quadratic work would be 16x)."""
-    _assert_linear(_work(make, 2_000), _work(make, 8_000), 4)
+    assert_linear(_work(make, 2_000), _work(make, 8_000), 4)
 
 
 def test_the_linearity_check_catches_quadratic_work() -> None:
@@ -232,11 +192,11 @@ def test_the_linearity_check_catches_quadratic_work() -> None:
 
     def quadratic(n: int) -> Work:
         items = list(range(n))
-        return _measure(lambda: [abs(a - b) for a in items[: n // 10] for b in items])
+        return measure_work(lambda: [abs(a - b) for a in items[: n // 10] for b in items])
 
     small, large = quadratic(100), quadratic(400)
     with pytest.raises(AssertionError, match="calls"):
-        _assert_linear(small, large, 4)
+        assert_linear(small, large, 4)
 
 
 def _reversed_chapter(n: int) -> str:
@@ -254,9 +214,9 @@ def test_fix_work_grows_linearly() -> None:
     def work(n: int) -> Work:
         text = _reversed_chapter(n)
         assert fix_text(text, Settings()).changed
-        return _measure(lambda: fix_text(text, Settings()))
+        return measure_work(lambda: fix_text(text, Settings()))
 
-    _assert_linear(work(1_500), work(6_000), 4)
+    assert_linear(work(1_500), work(6_000), 4)
 
 
 def test_an_entry_of_many_links_is_read_in_linear_work() -> None:
@@ -267,9 +227,9 @@ def test_an_entry_of_many_links_is_read_in_linear_work() -> None:
 
     def work(n: int) -> Work:
         text = "x [CITATION 1]\n\n## References\n\n1. T 2020 " + " ".join(f"https://e.com/{i}" for i in range(n)) + "\n"
-        return _measure(lambda: lint_text(text))
+        return measure_work(lambda: lint_text(text))
 
-    _assert_linear(work(2_500), work(20_000), 8)
+    assert_linear(work(2_500), work(20_000), 8)
 
 
 # -- the regular expressions, each on its worst case --------------------------
