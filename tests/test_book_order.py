@@ -10,7 +10,7 @@ import pytest
 
 from citelint.book_order import natural_order
 from citelint.strict_yaml import YamlError, read_yaml
-from helpers import cli
+from helpers import Work, assert_linear, cli, measure_work
 
 
 def write(root: Path, files: dict[str, str]) -> None:
@@ -736,6 +736,21 @@ def test_yaml_it_cannot_read_is_an_error_with_its_line(text: str, line: int, mes
     with pytest.raises(YamlError) as raised:
         read_yaml(text)
     assert str(raised.value).startswith(f"line {line}: ") and message in str(raised.value)
+
+
+def test_a_line_of_dashes_is_read_in_linear_work() -> None:
+    """A line of list dashes (``- - - … x``) is read dash by dash where each one is:
+    the line was cut after each dash, quadratic (a 1 MiB _quarto.yml of dashes took
+    13 s before the nesting limit refused it). Eight times the dashes cost about
+    eight times the CPU time now."""
+
+    def work(n: int) -> Work:
+        text = "- " * n + "x\n"
+        with pytest.raises(YamlError, match="nested more than 64"):
+            read_yaml(text)
+        return measure_work(lambda: pytest.raises(YamlError, read_yaml, text))
+
+    assert_linear(work(20_000), work(160_000), 8)
 
 
 def test_book_and_init_are_commands_that_check_never_imports() -> None:
