@@ -143,13 +143,17 @@ def _with_keys(sources: list[Source]) -> list[Source]:
     """Each source with a citation key like ``family2024word``, unique in the book
     (``a``, ``b``… added to a repeated one)."""
     taken: set[str] = set()
+    tried: dict[str, int] = {}  # for each key, the suffixes tried: the next source of that key goes on from there
     keyed = []
     for source in sources:
         base = citation_key(source.work)
-        key, suffix = base, 0
+        key, suffix = base, tried.get(base, 0)
+        if suffix:
+            key = f"{base}{_letters(suffix - 1)}"
         while key in taken:
             key = f"{base}{_letters(suffix)}"
             suffix += 1
+        tried[base] = suffix
         taken.add(key)
         keyed.append(source._replace(key=key))
     return keyed
