@@ -80,8 +80,8 @@ _PROSE_DIRECTIVE = lazy(
     r"|dropdown|card|grid|grid-item|grid-item-card|tab-set|tab-item|figure|table|list-table|glossary"
     r"|exercise|solution|prf:[a-z]+)\}(?:[ \t]|$)"
 )
-_DIRECTIVE_FENCE = lazy(r"(?:```|~~~)[`~]*[ \t]*\{")  # a fence that may open one: the lines are walked only then
-_DIRECTIVE_OPTION = lazy(r"[ \t]*:[\w-]+:(?:[ \t]|$)")
+_DIRECTIVE_FENCE = lazy(r"(?<![`~])(?:```|~~~)[`~]*+[ \t]*+\{")  # a fence that may open one (from a run's start: linear): the lines are walked only then
+_DIRECTIVE_OPTION = lazy(r"(?<![ \t])[ \t]*+:[\w-]++:(?:[ \t]|$)")  # linear: no start inside a run of blanks
 MAX_DIRECTIVE_DEPTH = 8  # directives nested in directives that are read as prose
 # Python-Markdown's blocks whose body is indented four spaces, shown as prose by MkDocs
 # (Material for MkDocs): an admonition ``!!! note "Title"``, a collapsible ``??? tip``
