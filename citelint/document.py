@@ -80,7 +80,9 @@ _PROSE_DIRECTIVE = lazy(
     r"|dropdown|card|grid|grid-item|grid-item-card|tab-set|tab-item|figure|table|list-table|glossary"
     r"|exercise|solution|prf:[a-z]+)\}(?:[ \t]|$)"
 )
-_DIRECTIVE_FENCE = lazy(r"(?<![`~])(?:```|~~~)[`~]*+[ \t]*+\{")  # a fence that may open one (from a run's start: linear): the lines are walked only then
+# A fence that may open one (```` ```{note} ````): the lines are walked only then. It
+# begins with the brace, searched for fast; the fence is looked behind it.
+_DIRECTIVE_FENCE = lazy(r"\{(?:(?<=```\{)|(?<=~~~\{)|(?<=```[ \t]\{)|(?<=~~~[ \t]\{))")
 _DIRECTIVE_OPTION = lazy(r"(?<![ \t])[ \t]*+:[\w-]++:(?:[ \t]|$)")  # linear: no start inside a run of blanks
 MAX_DIRECTIVE_DEPTH = 8  # directives nested in directives that are read as prose
 # Python-Markdown's blocks whose body is indented four spaces, shown as prose by MkDocs
