@@ -85,10 +85,15 @@ _PROSE_DIRECTIVE = lazy(
 _DIRECTIVE_FENCE = lazy(r"\{(?:(?<=```\{)|(?<=~~~\{)|(?<=```[ \t]\{)|(?<=~~~[ \t]\{))")
 _DIRECTIVE_OPTION = lazy(r"(?<![ \t])[ \t]*+:[\w-]++:(?:[ \t]|$)")  # linear: no start inside a run of blanks
 MAX_DIRECTIVE_DEPTH = 8  # directives nested in directives that are read as prose
-# Python-Markdown's blocks whose body is indented four spaces, shown as prose by MkDocs
-# (Material for MkDocs): an admonition ``!!! note "Title"``, a collapsible ``??? tip``
-# or ``???+ tip`` (pymdownx.details), a content tab ``=== "Tab"`` (pymdownx.tabbed).
-_INDENTED_BLOCK = lazy(r'(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*+(?:[ \t]+"[^"\n]*+")?[ \t]*+|===[!+]?[ \t]+"[^"\n]*+"[ \t]*+')
+# Blocks whose body goes on in lines indented four spaces, shown as prose where CommonMark
+# reads an indented code block: Python-Markdown's (MkDocs, Material for MkDocs) admonition
+# ``!!! note "Title"``, collapsible ``??? tip`` or ``???+ tip`` (pymdownx.details) and
+# content tab ``=== "Tab"`` (pymdownx.tabbed), and a footnote ``[^1]: text`` (pandoc,
+# GitHub, Python-Markdown, markdown-it), whose later paragraphs are so indented.
+_INDENTED_BLOCK = lazy(
+    r'(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*+(?:[ \t]+"[^"\n]*+")?[ \t]*+|===[!+]?[ \t]+"[^"\n]*+"[ \t]*+'
+    r"|(?P<footnote>\[\^[^\]\s]{1,99}\]:[ \t]*).*"
+)
 
 
 class Span(NamedTuple):
@@ -285,7 +290,7 @@ class Document:
         if self.plain_text:
             return text
         lines: Optional[list[str]] = None
-        if ("!!!" in text or "???" in text or "===" in text) and _INDENTED_BLOCK.search(text):
+        if ("!!!" in text or "???" in text or "===" in text or "[^" in text) and _INDENTED_BLOCK.search(text):
             lines = _indented_blocks_dedented(text.split("\n"), end)
         if "{" in self.text and _DIRECTIVE_FENCE.search(self.text):
             lines = lines if lines is not None else text.split("\n")
@@ -431,10 +436,11 @@ def _directive_lines(lines: Sequence[str], first: int) -> list[int]:
 
 
 def _indented_blocks_dedented(lines: list[str], first: int) -> list[str]:
-    """The lines with the body of each Python-Markdown block (``_INDENTED_BLOCK``), the
-    lines indented past its title line, dedented four columns a level (a tab to the
-    next multiple of four), as Python-Markdown reads them: in CommonMark the body is an
-    indented code block. A title line in a fenced code block is code."""
+    """The lines with the body of each block that goes on indented (``_INDENTED_BLOCK``:
+    an MkDocs admonition or tab, a footnote), the lines indented past its first line,
+    dedented four columns a level (a tab to the next multiple of four), as MkDocs and
+    pandoc read them: in CommonMark the body is an indented code block. A first line
+    in a fenced code block is code."""
     bodies: list[int] = []  # the columns each open block's body is indented by, innermost last
     fence, fence_depth = "", 0
     for number in range(first, len(lines)):
@@ -454,8 +460,10 @@ def _indented_blocks_dedented(lines: list[str], first: int) -> list[str]:
         opening = FENCE_OPEN.match(text) if text.lstrip(" ")[:1] in ("`", "~") else None
         if opening is not None and not (opening.group(1)[0] == "`" and "`" in opening.group(2)):
             fence, fence_depth = opening.group(1), len(bodies)
-        elif len(bodies) < MAX_DIRECTIVE_DEPTH and text[:1] in "!?=" and _INDENTED_BLOCK.fullmatch(text):
-            bodies.append((bodies[-1] if bodies else 0) + 4)  # the title stays a line of text (`=== "Range $[1,3]$"`)
+        elif len(bodies) < MAX_DIRECTIVE_DEPTH and text[:1] in "!?=[" and (first_line := _INDENTED_BLOCK.fullmatch(text)):
+            bodies.append((bodies[-1] if bodies else 0) + 4)  # a title stays a line of text (`=== "Range $[1,3]$"`)
+            if first_line.group("footnote"):  # its text alone: `[^1]:` then a line is no link definition
+                lines[number] = text[first_line.end("footnote") :]
     return lines
 
 

@@ -353,3 +353,28 @@ def test_math_in_a_directive_or_tab_title_is_no_citation() -> None:
         + "".join(f'[{n}] A. Author, "Title {n}," 200{n}. https://e.com/{n}\n\n' for n in range(1, 4))
     )
     assert [marker.numbers for marker in Chapter.parse(text, Settings(marker_style="brackets")).citations()] == [(1,), (2,), (3,)]
+
+
+def test_a_footnotes_later_paragraphs_are_prose_and_fix_renumbers_them() -> None:
+    """A footnote's second paragraph is indented four spaces (pandoc, GitHub,
+    Python-Markdown): CommonMark alone reads an indented code block there, and `fix`
+    renumbered the chapter around its marker, which then cited another source. Code
+    indented past the footnote's body stays code."""
+    text = (
+        "# Chapter\n\nFirst claim. [CITATION 2] Second claim.[^a] More. [CITATION 1]\n\n"
+        "[^a]: A footnote's first paragraph cites. [CITATION 1]\n\n    Its second paragraph cites too. [CITATION 2]\n\n"
+        "        code = '[CITATION 9]'\n\n## References\n\n"
+        '1. A. One, "T1," 2001. https://e.com/1\n2. B. Two, "T2," 2002. https://e.com/2\n'
+    )
+    assert [marker.numbers for marker in Chapter.parse(text, Settings()).citations()] == [(2,), (1,), (1,), (2,)]
+    fixed = fix_text(text)
+    assert fixed.refused is None
+    assert "    Its second paragraph cites too. [CITATION 1]\n" in fixed.text and "code = '[CITATION 9]'" in fixed.text
+    assert lint_text(fixed.text) == []
+
+
+def test_a_footnote_holding_a_fenced_code_block_keeps_it_code() -> None:
+    """EIP-1's footnotes hold their CSL-JSON in a fence on the line after `[^1]:`:
+    code, not a paragraph of `[2022, 12, 31]` citations (found on ethereum/EIPs)."""
+    text = 'A sentence.[^1] A claim [1].\n\n[^1]:\n    ```csl-json\n    {"date-parts": [\n      [2022, 12, 31]\n    ]}\n    ```\n\n## References\n\n[1] A. One, "T1," 2001. https://e.com/1\n'
+    assert [marker.numbers for marker in Chapter.parse(text, Settings(marker_style="brackets")).citations()] == [(1,)]
