@@ -94,6 +94,8 @@ _INDENTED_BLOCK = lazy(
     r'(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*+(?:[ \t]+"[^"\n]*+")?[ \t]*+|===[!+]?[ \t]+"[^"\n]*+"[ \t]*+'
     r"|(?P<footnote>\[\^[^\]\s]{1,99}\]:[ \t]*).*"
 )
+# Such a first line at the margin, then a line indented past it: the lines are walked only then.
+_INDENTED_BODY = lazy(r"^(?:!!!|\?\?\?|===|\[\^)[^\n]*+\n(?:[ \t]*+\n)*+(?: {4}| {0,3}\t)", re.MULTILINE)
 
 
 class Span(NamedTuple):
@@ -290,7 +292,7 @@ class Document:
         if self.plain_text:
             return text
         lines: Optional[list[str]] = None
-        if ("!!!" in text or "???" in text or "===" in text or "[^" in text) and _INDENTED_BLOCK.search(text):
+        if ("!!!" in text or "???" in text or "===" in text or "[^" in text) and _INDENTED_BODY.search(text):
             lines = _indented_blocks_dedented(text.split("\n"), end)
         if "{" in self.text and _DIRECTIVE_FENCE.search(self.text):
             lines = lines if lines is not None else text.split("\n")
