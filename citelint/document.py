@@ -88,14 +88,15 @@ MAX_DIRECTIVE_DEPTH = 8  # directives nested in directives that are read as pros
 # Blocks whose body goes on in lines indented four spaces, shown as prose where CommonMark
 # reads an indented code block: Python-Markdown's (MkDocs, Material for MkDocs) admonition
 # ``!!! note "Title"``, collapsible ``??? tip`` or ``???+ tip`` (pymdownx.details) and
-# content tab ``=== "Tab"`` (pymdownx.tabbed), and a footnote ``[^1]: text`` (pandoc,
-# GitHub, Python-Markdown, markdown-it), whose later paragraphs are so indented.
+# content tab ``=== "Tab"`` (pymdownx.tabbed), a footnote ``[^1]: text`` (pandoc, GitHub,
+# Python-Markdown, markdown-it) and a definition ``:   text`` (pandoc, Python-Markdown,
+# PHP Markdown Extra; pandoc's ``~``), whose later paragraphs are so indented.
 _INDENTED_BLOCK = lazy(
     r'(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*+(?:[ \t]+"[^"\n]*+")?[ \t]*+|===[!+]?[ \t]+"[^"\n]*+"[ \t]*+'
-    r"|(?P<footnote>\[\^[^\]\s]{1,99}\]:[ \t]*).*"
+    r"|(?P<footnote>\[\^[^\]\s]{1,99}\]:[ \t]*).*|[:~][ \t]+\S.*"
 )
 # Such a first line at the margin, then a line indented past it: the lines are walked only then.
-_INDENTED_BODY = lazy(r"^(?:!!!|\?\?\?|===|\[\^)[^\n]*+\n(?:[ \t]*+\n)*+(?: {4}| {0,3}\t)", re.MULTILINE)
+_INDENTED_BODY = lazy(r"^(?:!!!|\?\?\?|===|\[\^|[:~][ \t]+\S)[^\n]*+\n(?:[ \t]*+\n)*+(?: {4}| {0,3}\t)", re.MULTILINE)
 
 
 class Span(NamedTuple):
@@ -292,7 +293,7 @@ class Document:
         if self.plain_text:
             return text
         lines: Optional[list[str]] = None
-        if ("!!!" in text or "???" in text or "===" in text or "[^" in text) and _INDENTED_BODY.search(text):
+        if ("!!!" in text or "???" in text or "===" in text or "[^" in text or "\n:" in text or "\n~" in text) and _INDENTED_BODY.search(text):
             lines = _indented_blocks_dedented(text.split("\n"), end)
         if "{" in self.text and _DIRECTIVE_FENCE.search(self.text):
             lines = lines if lines is not None else text.split("\n")
@@ -439,7 +440,7 @@ def _directive_lines(lines: Sequence[str], first: int) -> list[int]:
 
 def _indented_blocks_dedented(lines: list[str], first: int) -> list[str]:
     """The lines with the body of each block that goes on indented (``_INDENTED_BLOCK``:
-    an MkDocs admonition or tab, a footnote), the lines indented past its first line,
+    an MkDocs admonition or tab, a footnote, a definition), the lines indented past its first line,
     dedented four columns a level (a tab to the next multiple of four), as MkDocs and
     pandoc read them: in CommonMark the body is an indented code block. A first line
     in a fenced code block is code."""
@@ -462,7 +463,7 @@ def _indented_blocks_dedented(lines: list[str], first: int) -> list[str]:
         opening = FENCE_OPEN.match(text) if text.lstrip(" ")[:1] in ("`", "~") else None
         if opening is not None and not (opening.group(1)[0] == "`" and "`" in opening.group(2)):
             fence, fence_depth = opening.group(1), len(bodies)
-        elif len(bodies) < MAX_DIRECTIVE_DEPTH and text[:1] in "!?=[" and (first_line := _INDENTED_BLOCK.fullmatch(text)):
+        elif len(bodies) < MAX_DIRECTIVE_DEPTH and text[:1] in "!?=[:~" and (first_line := _INDENTED_BLOCK.fullmatch(text)):
             bodies.append((bodies[-1] if bodies else 0) + 4)  # a title stays a line of text (`=== "Range $[1,3]$"`)
             if first_line.group("footnote"):  # its text alone: `[^1]:` then a line is no link definition
                 lines[number] = text[first_line.end("footnote") :]

@@ -177,6 +177,7 @@ LINEAR = {
     "mkdocs admonitions nested": lambda n: "".join(" " * (4 * (i % 9)) + "!!! note\n" + " " * (4 * (i % 9) + 4) + "x [CITATION 1]\n" for i in range(n)),
     "mkdocs tabs holding fences never closed": lambda n: '=== "Tab"\n    ```\n    [CITATION 1]\n' * n,
     "footnotes with indented paragraphs": lambda n: "[^a]: x\n\n    y [CITATION 1]\n\n" * n,
+    "definitions with indented paragraphs": lambda n: "Term\n:   x\n\n    y [CITATION 1]\n\n" * n,
 }
 
 

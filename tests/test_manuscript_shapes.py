@@ -378,3 +378,17 @@ def test_a_footnote_holding_a_fenced_code_block_keeps_it_code() -> None:
     code, not a paragraph of `[2022, 12, 31]` citations (found on ethereum/EIPs)."""
     text = 'A sentence.[^1] A claim [1].\n\n[^1]:\n    ```csl-json\n    {"date-parts": [\n      [2022, 12, 31]\n    ]}\n    ```\n\n## References\n\n[1] A. One, "T1," 2001. https://e.com/1\n'
     assert [marker.numbers for marker in Chapter.parse(text, Settings(marker_style="brackets")).citations()] == [(1,)]
+
+
+def test_a_definitions_later_paragraphs_are_prose_and_fix_renumbers_them() -> None:
+    """A definition list's `:   text` goes on in paragraphs indented four spaces
+    (pandoc, Python-Markdown, PHP Markdown Extra): read as an indented code block, its
+    marker was left by `fix` while the list was renumbered, and then cited another source."""
+    text = (
+        "# Glossary\n\nA claim. [CITATION 2] Another. [CITATION 1]\n\n"
+        "Term\n:   First paragraph of the definition. [CITATION 1]\n\n    Second paragraph. [CITATION 2]\n\n## References\n\n"
+        '1. A. One, "T1," 2001. https://e.com/1\n2. B. Two, "T2," 2002. https://e.com/2\n'
+    )
+    assert [marker.numbers for marker in Chapter.parse(text, Settings()).citations()] == [(2,), (1,), (1,), (2,)]
+    fixed = fix_text(text)
+    assert fixed.refused is None and "    Second paragraph. [CITATION 1]\n" in fixed.text and lint_text(fixed.text) == []
