@@ -211,7 +211,7 @@ def typo_pattern(keyword: str) -> Optional[re.Pattern[str]]:
     if len(keyword) < MIN_TYPO_KEYWORD or not (keyword.isascii() and keyword.isalpha() and keyword.isupper()):
         return None
     size = len(keyword)
-    return re.compile(rf"\[[ \t]*(?!{re.escape(keyword)}(?![A-Z]))([A-Z]{{{size - 1},{size + 1}}})(?![^\W\d_])([^\[\]\n]{{0,200}}?)\]")
+    return re.compile(rf"\[(?!{re.escape(keyword)}[^A-Z])[ \t]*+([A-Z]{{{size - 1},{size + 1}}})(?![^\W\d_])([^\[\]\n]{{0,200}}?)\]")
 
 
 @lru_cache(maxsize=16)
