@@ -50,6 +50,8 @@ _BACKTICKS = re.compile(r"`+")
 # processing instruction, a declaration, CDATA). Possessive, and what may run on is
 # bounded: each ``<`` of a block is tried once, over at most MAX_INLINE_TAG characters.
 MAX_INLINE_TAG = 1000
+_HTML_CODE_OPEN = lazy(r"<code(?:[ \t\n][^<>]{0,1000})?>", re.IGNORECASE)  # an HTML code element's start tag
+_HTML_CODE_CLOSE = lazy(r"</code[ \t\n]*>")  # its end tag, searched for in the lowered text
 _INLINE_TAG = lazy(
     r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\x00-\x20<>]*+>"
     r"|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]++@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*+>"
@@ -265,12 +267,18 @@ class Document:
 
     def _code_spans_of(self, index: int) -> tuple[list[Span], list[int]]:
         """Code spans of block ``index`` and their starts, found only when a query lands
-        in it (most blocks have no backtick: looked for in place, nothing sliced)."""
+        in it (most blocks have no backtick: looked for in place, nothing sliced): the
+        backticks' spans, and HTML ``<code>…</code>`` elements outside them."""
         start = self.line_starts[self.blocks.first[index]]
         end = self.line_end(self.blocks.last[index])
-        if self.text.find("`", start, end) < 0:
+        backticks = self.text.find("`", start, end) >= 0
+        elements = self.text.find("<", start, end) >= 0 and _HTML_CODE_OPEN.search(self.text, start, end) is not None
+        if not (backticks or elements):
             return _NO_SPANS
-        spans = _code_spans(self.text[start:end], start)
+        block = self.text[start:end]
+        spans = _code_spans(block, start) if backticks else []
+        if elements:
+            spans = _with_html_code(spans, block, start)
         return spans, [span.start for span in spans]
 
     def content_column(self, line: int) -> int:
@@ -641,6 +649,36 @@ def _code_spans(text: str, base: int) -> list[Span]:
             outside = start + length  # never closed: literal backticks
             index += 1
     return spans
+
+
+def _with_html_code(spans: list[Span], text: str, base: int) -> list[Span]:
+    """``spans`` (the backticks', in order) and the ``<code>…</code>`` elements of
+    ``text`` that begin outside them, in order: an element is code as the backticks
+    are (``<code>[CITATION 2]</code>`` shows a marker, it cites nothing). An element
+    never closed in its block is text."""
+    starts = [span.start for span in spans]
+    found = list(spans)
+    lowered = text.lower()
+    position = 0
+    while (opening := _HTML_CODE_OPEN.search(text, position)) is not None:
+        closing = _HTML_CODE_CLOSE.search(lowered, opening.end())
+        if closing is None:
+            break  # no element closes after this one: the rest is text (each looked at once)
+        position = closing.end()
+        offset = base + opening.start()
+        index = bisect_right(starts, offset) - 1
+        if index >= 0 and offset < spans[index].end:
+            position = opening.end()  # written inside backticks: text shown as code already
+            continue
+        found.append(Span(offset, base + closing.end()))
+    found.sort()
+    merged: list[Span] = []
+    for span in found:  # an element around a backtick span holds it
+        if merged and span.start < merged[-1].end:
+            merged[-1] = Span(merged[-1].start, max(merged[-1].end, span.end))
+        else:
+            merged.append(span)
+    return merged
 
 
 def _tag_end_past(text: str, start: int, position: int, closers: dict[str, int]) -> int:

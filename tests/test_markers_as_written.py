@@ -117,6 +117,19 @@ def test_a_short_or_lowercase_keyword_is_not_looked_for_misspelt() -> None:
     assert [d.code for d in lint_text(text.replace("[REV 2]", "(REF 2)"), short)] == ["CIT005"]  # the brackets are still checked
 
 
+def test_a_marker_in_an_html_code_element_is_code() -> None:
+    """`<code>[CITATION 2]</code>` shows a marker, as backticks do: it was read as a
+    citation, and fix renumbered the writer's example."""
+    text = f"Write <code>[CITATION 9]</code> or <CODE class=\"x\">[CITATION 8]</CODE>. B [CITATION 2] c [CITATION 1] d [CITATION 3].{REFS}"
+    assert [m.numbers for m in Chapter.parse(text, Settings()).citations()] == [(2,), (1,), (3,)]
+    fixed = fix_text(text).text
+    assert fixed.startswith("Write <code>[CITATION 9]</code> or <CODE class=\"x\">[CITATION 8]</CODE>. B [CITATION 1] c [CITATION 2]")
+    never_closed = f"A <code>x [CITATION 1] b [CITATION 2] c [CITATION 3] end.{REFS}"
+    assert codes(never_closed) == []  # an element never closed is text: its markers cite
+    in_backticks = f"A `<code>` [CITATION 1] b [CITATION 2] `</code>` c [CITATION 3] end.{REFS}"
+    assert codes(in_backticks) == []  # tags shown as code open nothing
+
+
 def test_fix_keeps_line_breaks_and_locators_while_renumbering() -> None:
     text = "A [CITATION 2, p. 4] b [CITATION\n1] c [CITATION 2,\n3] d [CITATION 3, ch. 2] end." + REFS
     fixed = fix_text(text)
