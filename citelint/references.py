@@ -142,7 +142,7 @@ def find_reference_list(
 
 
 def is_reference_heading(document: Document, block: LeafBlock, heading_words: frozenset[str]) -> bool:
-    return block.kind == "heading" and is_heading_word(_heading_text(document, block), heading_words)
+    return block.kind == "heading" and is_heading_word(heading_text(document, block), heading_words)
 
 
 def looks_like_citation(text: str) -> bool:
@@ -158,7 +158,7 @@ def looks_like_citation(text: str) -> bool:
     )
 
 
-def _heading_text(document: Document, block: LeafBlock) -> str:
+def heading_text(document: Document, block: LeafBlock) -> str:
     """A heading's first line without its ATX opening and closing ``#`` sequences."""
     text = document.lines[block.first_line]
     opening = _ATX_OPENING.match(text)
@@ -301,7 +301,7 @@ def _section_end(document: Document, heading: LeafBlock, heading_words: frozense
             continue
         if block.level <= heading.level:
             return block.first_line - 1
-        text = _heading_text(document, block)
+        text = heading_text(document, block)
         if is_heading_word(text, heading_words) or is_closing_heading(text, block.level):
             return block.first_line - 1
     return len(document.lines) - 1
@@ -632,7 +632,7 @@ def _unheaded_end(document: Document, index: _Index) -> int:
     after = index.citation_lines[-1] + 1
     for number in index.block_range(after, len(document.lines)):
         block = document.blocks[number]
-        if block.kind == "heading" and is_closing_heading(_heading_text(document, block), block.level):
+        if block.kind == "heading" and is_closing_heading(heading_text(document, block), block.level):
             return block.first_line - 1
     return len(document.lines) - 1
 

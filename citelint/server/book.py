@@ -25,9 +25,10 @@ from typing import TYPE_CHECKING, Callable, Mapping, NamedTuple, Optional
 
 from citelint.diagnostics import Diagnostic, FileError
 from citelint.server.positions import TextIndex
-from citelint.server.views import Change, ChapterView, FileChanges, Fixed, Range
+from citelint.server.views import BookIndex, Change, ChapterView, FileChanges, Fixed, Listed, Range
 
 if TYPE_CHECKING:
+    from citelint.chapter import Chapter
     from citelint.book_checks import BookEntry
     from citelint.book_numbering import FileSummary
     from citelint.config import Settings
@@ -52,6 +53,13 @@ class OpenBook:
     def numbers_in_use(self, view: ChapterView) -> Optional[set[int]]:
         return self.book.numbers_in_use(view, self.open_texts())
 
+    def index(self, view: ChapterView) -> Optional[BookIndex]:
+        return self.book.index(view, self.open_texts())
+
+
+# A file as the book's index reads it: each entry's label and text, and each number its markers cite.
+Listing = tuple[tuple[tuple[Optional[int], str], ...], tuple[int, ...]]
+
 
 class _Read(NamedTuple):
     """What the checks across files read of one file, from one parse of one text."""
@@ -59,6 +67,7 @@ class _Read(NamedTuple):
     stamp: object  # the editor's text, or the file's status on disk
     summary: Optional["FileSummary"]  # for the book-wide rules (book numbering); None: not read
     entries: tuple["BookEntry", ...]  # for CIT014
+    listing: Listing = ((), ())  # for the book's index (book numbering): its entries' labels and texts, the numbers its markers cite
 
 
 class EditorBook:
@@ -104,6 +113,30 @@ class EditorBook:
         if files is None or any(summary is None for _, summary in files):
             return None
         return numbers_in_use([summary for _, summary in files if summary is not None], view.settings)
+
+    def index(self, view: ChapterView, open_texts: Mapping[str, str]) -> Optional[BookIndex]:
+        """With book numbering, each number's entry wherever the book lists it and
+        how many markers of the book cite it, numbered as ``book_numbering.Book``
+        numbers them (a label, else the entry's place among the book's entries);
+        None when the file is not a chapter of its book or a chapter cannot be
+        read. The other files' listings are kept with what the checks read of them."""
+        from citelint.book_numbering import book_files
+
+        path, settings = view.path, view.settings
+        book = book_files((path,), settings)
+        here = real_path(path)
+        if here not in {real_path(file) for file in book.files}:
+            return None
+        index, count = BookIndex({}, {}, {}), 0
+        for file in book.files:
+            if real_path(file) == here:
+                count = _add_listing(index, _shown(path, settings), listing_of(view.chapter), view.chapter, count)
+                continue
+            read = self._read(file, settings, open_texts.get(real_path(file)))
+            if read is None:
+                return None
+            count = _add_listing(index, _shown(file, settings), read.listing, None, count)
+        return index
 
     def _summaries(self, view: ChapterView, open_texts: Mapping[str, str]) -> Optional[list[tuple[str, Optional["FileSummary"]]]]:
         """Each file of the chapter's book (book numbering) in book order, with what the
@@ -227,7 +260,36 @@ def _parsed(path: str, settings: "Settings", text: Optional[str], stamp: object)
     except (RecursionError, MemoryError):
         return None
     summary = summary_of(chapter) if settings.numbering == "book" else None
-    return _Read(stamp, summary, book_entries(chapter, Selection.of(chapter, path, project_names(settings, path))))
+    listing = listing_of(chapter) if settings.numbering == "book" else ((), ())
+    return _Read(stamp, summary, book_entries(chapter, Selection.of(chapter, path, project_names(settings, path))), listing)
+
+
+
+def listing_of(chapter: "Chapter") -> Listing:
+    """What the book's index reads of a file: each entry's label and text, in
+    the order ``book_numbering.Book`` numbers them (its chapters', in order), and
+    each number its markers cite, once a marker (inside the list too, as a
+    reference's own ``[CITATION 2]`` cites it)."""
+    entries = tuple((entry.label, entry.text) for part in chapter.chapters() if part.references is not None for entry in part.references.entries)
+    cited = tuple(number for part in chapter.chapters() for marker in (*part.cited, *part.cross_references()) for number in dict.fromkeys(marker.numbers))
+    return entries, cited
+
+
+def _add_listing(index: BookIndex, shown: str, listing: Listing, own: Optional["Chapter"], before: int) -> int:
+    """One file's entries and citations added to the book's index, its entries
+    numbered on from the ``before`` entries of the files before it; returns the
+    book's count of entries with its. ``own``: the chapter being asked about,
+    whose entries' book numbers are kept by where they start."""
+    entries, cited = listing
+    starts = [(entry.first_line, entry.start) for part in own.chapters() if part.references is not None for entry in part.references.entries] if own is not None else []
+    for place, (label, text) in enumerate(entries, start=before + 1):
+        number = label if label is not None else place
+        index.listed.setdefault(number, Listed(number, shown, text))
+        if starts:
+            index.own[starts[place - before - 1]] = number
+    for number in cited:
+        index.cited[number] = index.cited.get(number, 0) + 1
+    return before + len(entries)
 
 
 def _shown(path: str, settings: "Settings") -> str:

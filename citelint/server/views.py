@@ -82,6 +82,23 @@ class Fixed(NamedTuple):
     files: tuple[FileChanges, ...] = ()
 
 
+class Listed(NamedTuple):
+    """An entry of the book (book numbering): its number, its file (named as
+    ``check`` names it) and its text."""
+
+    number: int
+    path: str
+    text: str
+
+
+class BookIndex(NamedTuple):
+    """With book numbering, the book's entries and citations as the editor has them."""
+
+    listed: dict[int, Listed]  # each number's entry (the first, in book order)
+    cited: dict[int, int]  # each number: how many markers of the book cite it
+    own: dict[tuple[int, int], int]  # the chapter's own entries (first line, start): their numbers in the book
+
+
 BOOK_FIX_ONLY = 'with numbering = "book" the numbers run across the book: run `citelint fix` on the book'
 
 
@@ -96,6 +113,9 @@ class Book(Protocol):
 
     def numbers_in_use(self, view: "ChapterView") -> Optional[set[int]]:
         """With book numbering, every number the book uses; None when not known."""
+
+    def index(self, view: "ChapterView") -> Optional[BookIndex]:
+        """With book numbering, the book's entries by number and its citations; None when not known."""
 
 
 class Refused(Exception):
@@ -136,6 +156,7 @@ class ChapterView:
         self.selection = Selection.of(self.chapter, path, project_names(settings, path))
         self._findings: Optional[list[Diagnostic]] = None
         self._verdicts: Optional[dict[str, "Verdict"]] = None
+        self._book_index: Optional[tuple[Optional[BookIndex]]] = None  # (the index,) once read
 
     # -- positions ---------------------------------------------------------------
 
@@ -252,6 +273,15 @@ class ChapterView:
         if self._verdicts is None:
             self._verdicts = self.url_verdicts.of(self.chapter, self.settings) if self.url_verdicts is not None else {}
         return self._verdicts
+
+    def book_index(self) -> Optional[BookIndex]:
+        """With book numbering, the book's entries by number and its citations, the
+        other chapters as the editor has them when this text was parsed (read once
+        for it); None without book numbering or when the book cannot be read."""
+        if self._book_index is None:
+            known = self.book.index(self) if self.book is not None and self.settings.numbering == "book" else None
+            self._book_index = (known,)
+        return self._book_index[0]
 
     # -- markers and entries ---------------------------------------------------------
 
