@@ -28,6 +28,7 @@ from pygls.workspace import TextDocument
 from citelint.catalog import RENUMBERING_CODES
 from citelint.diagnostics import Diagnostic, Severity, printable, shorten
 from citelint.files import MAX_FILE_BYTES
+from citelint.server.outline import ENTRY, HEADING, Lens, Symbol, citation_lenses, inlay_hints, outline
 from citelint.server.positions import Position
 from citelint.server.project import Project, is_config_file
 from citelint.server.url_cache import UrlVerdicts
@@ -40,6 +41,12 @@ if TYPE_CHECKING:
 FIX_ALL = "source.fixAll.citelint"
 CHECK_URLS = "citelint.checkUrls"
 CHECK_URLS_KIND = "source.checkUrls.citelint"
+# The client-side commands that show a list of locations (a code lens's "cited 3
+# times"), tried in this order: offered only to a client that names one in
+# capabilities.experimental.commands.commands (rust-analyzer's convention). VS
+# Code's own editor.action.showReferences takes VS Code's types, not LSP's JSON:
+# a client must convert the arguments (uri, position, locations) to name it.
+SHOW_REFERENCES = ("citelint.showReferences", "editor.action.showReferences")
 MAX_DISABLE_ACTIONS = 5
 DEBOUNCE_SECONDS = 0.3
 BOOK_DEBOUNCE_SECONDS = 1.0  # the other open chapters of the project, after an edit of one
@@ -64,6 +71,7 @@ class CitelintServer(LanguageServer):
         self.config_uris: set[str] = set()
         self.url_verdicts = UrlVerdicts()
         self.book: Optional["EditorBook"] = None  # with book numbering: the closed chapters' summaries (server.book)
+        self.show_inlay_hints = True  # initializationOptions {"inlayHints": false} switches them off
 
     # -- documents -------------------------------------------------------------
 
@@ -184,17 +192,19 @@ class CitelintServer(LanguageServer):
             other = document.uri
             other_path = to_fs_path(other) or ""
             if unquote(other) != unquote(uri) and self.is_chapter(document) and self.project.settings_for(other_path).source == loaded.source:
-                self.schedule_lint(other, BOOK_DEBOUNCE_SECONDS)
+                self.schedule_lint(other, BOOK_DEBOUNCE_SECONDS, book_changed=True)
 
     # -- diagnostics --------------------------------------------------------------
 
-    def schedule_lint(self, uri: str, delay: float) -> None:
+    def schedule_lint(self, uri: str, delay: float, book_changed: bool = False) -> None:
+        """``book_changed``: another chapter of the book changed (the hints and
+        lenses of this one may name its entries and count its citations)."""
         running = self.pending.pop(uri, None)
         if running is not None:
             running.cancel()
-        self.pending[uri] = asyncio.get_running_loop().create_task(self._lint(uri, delay))
+        self.pending[uri] = asyncio.get_running_loop().create_task(self._lint(uri, delay, book_changed))
 
-    async def _lint(self, uri: str, delay: float) -> None:
+    async def _lint(self, uri: str, delay: float, book_changed: bool = False) -> None:
         try:
             if delay:
                 await asyncio.sleep(delay)
@@ -214,6 +224,8 @@ class CitelintServer(LanguageServer):
                 return  # a newer edit is being linted
             self.views[uri] = (version if version is not None else -1, view)
             self.publish(uri, version, [self.lsp_diagnostic(view, finding) for finding in view.findings()])
+            if book_changed and view.settings.numbering == "book":
+                self.refresh_hints_and_lenses()
         except asyncio.CancelledError:
             raise
         except Exception as error:  # noqa: BLE001 - one chapter's failure must not stop the server
@@ -222,6 +234,23 @@ class CitelintServer(LanguageServer):
         finally:
             if self.pending.get(uri) is asyncio.current_task():
                 del self.pending[uri]
+
+    def refresh_hints_and_lenses(self) -> None:
+        """Ask the editor to ask again for the inlay hints and code lenses it shows,
+        when it takes such a request: an edit of one chapter of a book can change
+        what another's name and count, and the editor asks again only for the
+        document edited."""
+        workspace = self.client_capabilities.workspace
+        if workspace and workspace.inlay_hint and workspace.inlay_hint.refresh_support and self.show_inlay_hints:
+            self.workspace_inlay_hint_refresh(None)
+        if workspace and workspace.code_lens and workspace.code_lens.refresh_support:
+            self.workspace_code_lens_refresh(None)
+
+    def show_references_command(self) -> Optional[str]:
+        """The command of the client's that shows a list of locations, if it names one."""
+        experimental = self.client_capabilities.experimental
+        commands = experimental.get("commands", {}).get("commands", []) if isinstance(experimental, dict) and isinstance(experimental.get("commands"), dict) else []
+        return next((name for name in SHOW_REFERENCES if isinstance(commands, list) and name in commands), None)
 
     def publish(self, uri: str, version: Optional[int], diagnostics: list[lsp.Diagnostic]) -> None:
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version))
@@ -378,6 +407,8 @@ def build(rules_url: str = "") -> CitelintServer:
         if params.workspace_folders:
             root = to_fs_path(params.workspace_folders[0].uri) or root
         ls.project = Project(root or os.getcwd())
+        options = params.initialization_options
+        ls.show_inlay_hints = not (isinstance(options, dict) and options.get("inlayHints") is False)
 
     @server.feature(lsp.INITIALIZED)
     async def initialized(ls: CitelintServer, params: lsp.InitializedParams) -> None:
@@ -557,6 +588,38 @@ def build(rules_url: str = "") -> CitelintServer:
             raise JsonRpcException(f"cannot renumber: {printable(str(refused))}", REQUEST_FAILED) from None
         return _workspace_edit(uri, changes)
 
+    @server.feature(lsp.TEXT_DOCUMENT_INLAY_HINT, lsp.InlayHintOptions(resolve_provider=False))
+    @server.thread()
+    def inlay_hint(ls: CitelintServer, params: lsp.InlayHintParams) -> Optional[list[lsp.InlayHint]]:
+        view = ls.requested_view(params.text_document.uri)
+        if view is None or not ls.show_inlay_hints:
+            return None
+        hints = inlay_hints(view, _position(params.range.start), _position(params.range.end))
+        return [lsp.InlayHint(position=lsp.Position(*hint.position), label=hint.label, tooltip=hint.tooltip, padding_left=True) for hint in hints]
+
+    @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    @server.thread()
+    def document_symbol(ls: CitelintServer, params: lsp.DocumentSymbolParams) -> Optional[list[lsp.DocumentSymbol] | list[lsp.SymbolInformation]]:
+        uri = params.text_document.uri
+        view = ls.requested_view(uri)
+        if view is None:
+            return None
+        symbols = outline(view)
+        symbol_support = ls.client_capabilities.text_document.document_symbol if ls.client_capabilities.text_document else None
+        if symbol_support and symbol_support.hierarchical_document_symbol_support:
+            return [_document_symbol(symbol) for symbol in symbols]
+        return _flat_symbols(uri, symbols, None)
+
+    @server.feature(lsp.TEXT_DOCUMENT_CODE_LENS, lsp.CodeLensOptions(resolve_provider=False))
+    @server.thread()
+    def code_lens(ls: CitelintServer, params: lsp.CodeLensParams) -> Optional[list[lsp.CodeLens]]:
+        uri = params.text_document.uri
+        view = ls.requested_view(uri)
+        if view is None:
+            return None
+        command = ls.show_references_command()
+        return [lsp.CodeLens(range=_range(lens.range), command=_lens_command(lens, uri, command)) for lens in citation_lenses(view)]
+
     @server.command(CHECK_URLS)
     async def check_urls(ls: CitelintServer, uri: str = "") -> dict[str, int]:
         """Check the URLs of one open chapter (or of every open one) with ``citelint
@@ -578,6 +641,49 @@ def _by_configuration(project: Project, paths: list[str]) -> dict[str, list[str]
     for path in paths:
         groups.setdefault(project.settings_for(path).source or "", []).append(path)
     return groups
+
+
+_SYMBOL_KINDS = {HEADING: lsp.SymbolKind.String, ENTRY: lsp.SymbolKind.Key}  # a list without a heading: Array
+
+
+def _document_symbol(symbol: Symbol) -> lsp.DocumentSymbol:
+    return lsp.DocumentSymbol(
+        name=symbol.name,
+        kind=_SYMBOL_KINDS.get(symbol.kind, lsp.SymbolKind.Array),
+        range=_range(symbol.range),
+        selection_range=_range(symbol.selection),
+        detail=symbol.detail or None,
+        children=[_document_symbol(child) for child in symbol.children],
+    )
+
+
+def _flat_symbols(uri: str, symbols: Sequence[Symbol], container: Optional[str]) -> list[lsp.SymbolInformation]:
+    """The outline for a client without nested symbols: each item with the name of the one holding it."""
+    found = []
+    for symbol in symbols:
+        found.append(lsp.SymbolInformation(name=symbol.name, kind=_SYMBOL_KINDS.get(symbol.kind, lsp.SymbolKind.Array), location=lsp.Location(uri=uri, range=_range(symbol.range)), container_name=container))
+        found += _flat_symbols(uri, symbol.children, symbol.name)
+    return found
+
+
+def _lens_command(lens: Lens, uri: str, command: Optional[str]) -> lsp.Command:
+    """The lens's title, and the client's command showing the markers citing the
+    entry when the client names one (SHOW_REFERENCES); else the title alone
+    (an empty command, which VS Code shows as text and runs nothing: a lens needs a
+    command to be shown at all)."""
+    if command is None or not lens.citing:
+        return lsp.Command(title=lens.title, command="")
+    # As JSON: a command's arguments are any JSON, which pygls does not convert from lsprotocol's classes.
+    locations = [{"uri": uri, "range": _json_range(where)} for where in lens.citing]
+    return lsp.Command(title=lens.title, command=command, arguments=[uri, _json_position(lens.position), locations])
+
+
+def _json_position(position: Position) -> dict[str, int]:
+    return {"line": position.line, "character": position.character}
+
+
+def _json_range(where: Range) -> dict[str, dict[str, int]]:
+    return {"start": _json_position(where.start), "end": _json_position(where.end)}
 
 
 def _quick_fixes(server: CitelintServer, view: ChapterView, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
