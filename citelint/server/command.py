@@ -60,7 +60,8 @@ def server(ctx: click.Context, rules_url: Optional[str], stdio: bool) -> None:
     """Run the language server for editors over standard input and output.
 
     Diagnostics as you type, quick fixes, renumbering, hover, go to definition,
-    references, links, completion and rename of reference numbers. Set-up for
+    references, links, completion, rename of reference numbers, inlay hints,
+    the outline and citation counts. Set-up for
     VS Code, Neovim, Helix, Zed and Emacs: docs/editors.md."""
     try:
         import pygls  # noqa: F401
