@@ -365,7 +365,8 @@ def test_with_book_numbering_hints_and_lenses_are_the_books(tmp_path: Path) -> N
     """ch2 has no list: its 1 is ch1's entry, its 3 and 4 the bibliography's
     bullets (numbered on from ch1's two entries), its 9 no entry of the book's.
     ch1's lenses count the book's citations. An unsaved edit of ch2 changes
-    ch1's counts, and the editor is asked to refresh its hints and lenses."""
+    ch1's counts, and the editor is asked to refresh its hints and lenses. The
+    hover on a marker names the same entries as its hint."""
     (tmp_path / ".git").mkdir()
     (tmp_path / "pyproject.toml").write_text(BOOK_CONFIG, encoding="utf-8")
     for name, text in (("ch1.md", BOOK_CH1), ("ch2.md", BOOK_CH2), ("refs.md", BOOK_REFS)):
@@ -379,6 +380,9 @@ def test_with_book_numbering_hints_and_lenses_are_the_books(tmp_path: Path) -> N
         assert [hint.label for hint in found] == ["Smith 2020", "Kim et al. 2018; +1", "no entry 9"]
         assert "(in ch1.md)" in found[0].tooltip and "(in refs.md)" in found[1].tooltip and "Rockets and Roubles" in found[1].tooltip
         assert [hint.label for hint in await hints(session, ch1)] == ["Smith 2020"]
+        asked = lsp.HoverParams(lsp.TextDocumentIdentifier(ch2), pos(BOOK_CH2, marker_offset(BOOK_CH2, "[CITATION 3, 4]") + 3))
+        hover = (await asyncio.wait_for(session.client.text_document_hover_async(asked), WAIT)).contents.value
+        assert "Railways of the north" in hover and "in refs.md" in hover and "Rockets and Roubles" in hover  # the hover names the book's entries too
         assert "(in " not in (await hints(session, ch1))[0].tooltip
         assert [lens.command.title for lens in await lenses(session, ch1)] == ["cited 2 times in the book (1 in this chapter)", "not cited in the book"]
         (one,) = await symbols(session, ch1)

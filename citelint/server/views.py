@@ -352,13 +352,27 @@ class ChapterView:
         return None
 
     def _entry_text(self, part: Chapter, number: int) -> str:
-        entry = self.entry_of(part, number)
+        index = self.book_index()
+        entry = self.entry_of(part, number) if index is None else self._own_entry(index, number)
+        if entry is None and index is not None:
+            listed = index.listed.get(number)
+            if listed is None:
+                return f"**[{number}]** no entry {number} in the book's reference lists"
+            return f"**[{number}]** {_markdown_escaped(listed.text)}\n\nin {_markdown_escaped(listed.path)}"
         if entry is None:
             return f"**[{number}]** no entry {number} in the reference list"
         lines = [f"**[{number}]** {_markdown_escaped(entry.text)}"]
         lines += [f"<{url}>{self._last_check(url)}" for url in entry.urls]
         lines += [f"DOI <https://doi.org/{doi}>" for doi in entry.dois if not _in_a_link(doi, entry.urls)]
         return "\n\n".join(lines)
+
+    def _own_entry(self, index: BookIndex, number: int) -> Optional[Entry]:
+        """With book numbering, the chapter's own entry with the book's number ``number``."""
+        for part in self.chapter.chapters():
+            for entry in part.references.entries if part.references is not None else ():
+                if index.own.get((entry.first_line, entry.start)) == number:
+                    return entry
+        return None
 
     def _last_check(self, url: str) -> str:
         verdict = self.verdicts().get(url)
