@@ -248,9 +248,12 @@ class CitelintServer(LanguageServer):
 
     def show_references_command(self) -> Optional[str]:
         """The command of the client's that shows a list of locations, if it names one."""
-        experimental = self.client_capabilities.experimental
-        commands = experimental.get("commands", {}).get("commands", []) if isinstance(experimental, dict) and isinstance(experimental.get("commands"), dict) else []
-        return next((name for name in SHOW_REFERENCES if isinstance(commands, list) and name in commands), None)
+        experimental = self.client_capabilities.experimental  # any JSON the client sent
+        declared = experimental.get("commands") if isinstance(experimental, dict) else None
+        commands = declared.get("commands") if isinstance(declared, dict) else None
+        if not isinstance(commands, list):
+            return None
+        return next((name for name in SHOW_REFERENCES if name in commands), None)
 
     def publish(self, uri: str, version: Optional[int], diagnostics: list[lsp.Diagnostic]) -> None:
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version))
