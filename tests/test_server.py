@@ -136,22 +136,30 @@ async def _session(
     def progress(params: Any) -> None:
         session.progress.append((getattr(params.value, "kind", None) or params.value.get("kind"), params.token))
 
+    general = lsp.GeneralClientCapabilities(position_encodings=encodings) if encodings else None
+    capabilities = lsp.ClientCapabilities(
+        general=general,
+        workspace=lsp.WorkspaceClientCapabilities(
+            did_change_watched_files=lsp.DidChangeWatchedFilesClientCapabilities(dynamic_registration=True),
+            workspace_edit=lsp.WorkspaceEditClientCapabilities(document_changes=True) if document_changes else None,
+        ),
+        window=lsp.WindowClientCapabilities(work_done_progress=True),
+    )
+    await drive(client, session, scenario, cwd or ROOT, lsp.InitializeParams(capabilities=capabilities, root_uri=(cwd or ROOT).as_uri()), env)
+
+
+async def drive(
+    client: LanguageClient, session: Session, scenario: Callable[[Session], Awaitable[None]], cwd: Path, params: lsp.InitializeParams, env: Optional[dict[str, str]] = None
+) -> None:
+    """Start ``citelint server`` in ``cwd``, initialize it with ``params`` (the
+    session's position encoding is the one it chooses), play ``scenario``, and shut
+    it down: it must exit 0, and it is killed if the scenario fails."""
     environment = {**os.environ, "CITELINT_ALLOW_PRIVATE": "", **(env or {})}
-    await client.start_io(sys.executable, "-m", "citelint", "server", cwd=str(cwd or ROOT), env=environment)
+    await client.start_io(sys.executable, "-m", "citelint", "server", cwd=str(cwd), env=environment)
     stderr: list[bytes] = []
     drain = asyncio.create_task(_drain(client, stderr))
     try:
-        general = lsp.GeneralClientCapabilities(position_encodings=encodings) if encodings else None
-        capabilities = lsp.ClientCapabilities(
-            general=general,
-            workspace=lsp.WorkspaceClientCapabilities(
-                did_change_watched_files=lsp.DidChangeWatchedFilesClientCapabilities(dynamic_registration=True),
-                workspace_edit=lsp.WorkspaceEditClientCapabilities(document_changes=True) if document_changes else None,
-            ),
-            window=lsp.WindowClientCapabilities(work_done_progress=True),
-        )
-        root_uri = (cwd or ROOT).as_uri()
-        result = await asyncio.wait_for(client.initialize_async(lsp.InitializeParams(capabilities=capabilities, root_uri=root_uri)), WAIT)
+        result = await asyncio.wait_for(client.initialize_async(params), WAIT)
         session.encoding = str(getattr(result.capabilities.position_encoding, "value", result.capabilities.position_encoding) or "utf-16")
         client.initialized(lsp.InitializedParams())
         await scenario(session)

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import sys
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Optional
 
@@ -19,7 +17,7 @@ import lsprotocol.types as lsp
 import pytest
 from pygls.lsp.client import LanguageClient
 
-from test_server import Session, _drain, marker_offset, pos
+from test_server import Session, drive, marker_offset, pos
 
 WAIT = 20.0  # seconds: generous, for a loaded machine; no assertion depends on it
 
@@ -91,31 +89,16 @@ async def _outline_session(scenario: Callable[[Session], Awaitable[None]], cwd: 
         session.progress.append(("refresh", lsp.WORKSPACE_CODE_LENS_REFRESH))
         session.arrived.set()
 
-    await client.start_io(sys.executable, "-m", "citelint", "server", cwd=str(cwd), env={**os.environ, "CITELINT_ALLOW_PRIVATE": ""})
-    stderr: list[bytes] = []
-    drain = asyncio.create_task(_drain(client, stderr))
-    try:
-        capabilities = lsp.ClientCapabilities(
-            text_document=lsp.TextDocumentClientCapabilities(document_symbol=lsp.DocumentSymbolClientCapabilities(hierarchical_document_symbol_support=hierarchical)),
-            workspace=lsp.WorkspaceClientCapabilities(
-                inlay_hint=lsp.InlayHintWorkspaceClientCapabilities(refresh_support=refresh),
-                code_lens=lsp.CodeLensWorkspaceClientCapabilities(refresh_support=refresh),
-            ),
-            experimental={"commands": {"commands": commands}} if commands is not None else None,
-        )
-        params = lsp.InitializeParams(capabilities=capabilities, root_uri=cwd.as_uri(), initialization_options=initialization_options)
-        await asyncio.wait_for(client.initialize_async(params), WAIT)
-        client.initialized(lsp.InitializedParams())
-        await scenario(session)
-        await asyncio.wait_for(client.shutdown_async(None), WAIT)
-        client.exit(None)
-        await asyncio.wait_for(client.stop(), WAIT)
-        assert client._server is not None and client._server.returncode == 0, b"".join(stderr).decode(errors="replace")
-    finally:
-        if client._server is not None and client._server.returncode is None:
-            client._server.kill()
-            await client._server.wait()
-        drain.cancel()
+    capabilities = lsp.ClientCapabilities(
+        text_document=lsp.TextDocumentClientCapabilities(document_symbol=lsp.DocumentSymbolClientCapabilities(hierarchical_document_symbol_support=hierarchical)),
+        workspace=lsp.WorkspaceClientCapabilities(
+            inlay_hint=lsp.InlayHintWorkspaceClientCapabilities(refresh_support=refresh),
+            code_lens=lsp.CodeLensWorkspaceClientCapabilities(refresh_support=refresh),
+        ),
+        experimental={"commands": {"commands": commands}} if commands is not None else None,
+    )
+    params = lsp.InitializeParams(capabilities=capabilities, root_uri=cwd.as_uri(), initialization_options=initialization_options)
+    await drive(client, session, scenario, cwd, params)
 
 
 async def hints(session: Session, uri: str, start: tuple[int, int] = (0, 0), end: tuple[int, int] = (10_000, 0)) -> list[Any]:
