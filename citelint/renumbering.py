@@ -184,6 +184,8 @@ def markers_left_as_written(chapter: Chapter, mapping: dict[int, int]) -> list[s
             notes.append(f"{text} inside {where} on line {line} is left as written: the source it named is now {written_marker(new, settings.marker, settings.marker_style)}")
     if settings.marker_style == "brackets":
         _refuse_glued_brackets(chapter, mapping)
+    if settings.marker_style != "citation":
+        _refuse_repeating_lists(chapter, mapping)
     if len(notes) > MAX_LEFT_NOTES:
         notes[MAX_LEFT_NOTES:] = [f"and {len(notes) - MAX_LEFT_NOTES} more markers in comments left as written"]
     return notes
@@ -199,6 +201,21 @@ def _refuse_glued_brackets(chapter: Chapter, mapping: dict[int, int]) -> None:
             raise Refusal(
                 f"`{written}` on line {line} is read as an index after a word, and renumbering would leave it naming another source "
                 "if it cites; put a space before the bracket if it cites, or write it as code (in backticks) if it is an index"
+            )
+
+
+def _refuse_repeating_lists(chapter: Chapter, mapping: dict[int, int]) -> None:
+    """In the numbered styles, a marker that names a number twice (``[3, 1, 3]``) is
+    more likely data in the prose (a list, a vector) than a citation (CIT010 reports
+    it either way): renumbered, the data would change. Refused, saying how to write
+    it either way."""
+    for marker in chapter.cited:
+        numbers = marker.numbers
+        if len(numbers) > 1 and len(set(numbers)) < len(numbers) and any(mapping.get(number, number) != number for number in numbers):
+            line = chapter.document.line_of(marker.start) + 1
+            raise Refusal(
+                f"{marker.shown} on line {line} names a number twice, so it may be data rather than a citation, and renumbering would change it; "
+                "name each source once if it cites, or write it as code (in backticks) if it is data"
             )
 
 

@@ -634,6 +634,25 @@ def test_a_near_miss_of_numbers_the_list_lacks_is_reported_and_left_as_written(c
     assert near in fixed and ("Later [1, 2]" in fixed or "Later <sup>1, 2</sup>" in fixed)
 
 
+@pytest.mark.parametrize(("chosen", "data"), [(BRACKETS, "[3, 1, 3]"), (SUPERSCRIPT, "<sup>3, 1, 3</sup>")], ids=["brackets", "superscript"])
+def test_a_marker_naming_a_number_twice_is_not_renumbered_as_data(chosen: Settings, data: str) -> None:
+    """`The list [3, 1, 3] is data` (a Python list in a tutorial's prose) was
+    renumbered to `[1, 2, 1]`: in the numbered styles a marker that names a number
+    twice may be data, so fix refuses to change it and says how to write it either
+    way; check's advice says the same. Unchanged by the renumbering, it is no
+    obstacle; in the citation style the keyword says it cites."""
+    style = "brackets" if chosen is BRACKETS else "superscript"
+    text = written(f"The list {data} is data, and a claim⟦1⟧ then⟦2⟧ and⟦3⟧.\n" + LIST, style)
+    fixed = fix_text(text, chosen)
+    assert fixed.refused is not None and "names a number twice, so it may be data" in fixed.refused and fixed.text == text
+    [advice] = [d.message for d in lint_text(text, chosen) if d.code == "CIT003"]
+    assert "`citelint fix` cannot renumber:" in advice and "names a number twice" in advice
+    kept = text.replace(data, data.replace("3, 1, 3", "1, 2, 1"))  # the renumbering leaves it as it is
+    assert fix_text(kept, chosen).refused is None
+    keyword = f"The list [CITATION 3, 1, 3] is a list of sources [CITATION 1] [CITATION 2].\n\n## References\n\n1. {E1}\n2. {E2}\n3. {E3}\n"
+    assert fix_text(keyword).text.startswith("The list [CITATION 1, 2, 1]")
+
+
 def test_ordinary_markdown_gives_no_finding_in_either_style(root: Path) -> None:
     """The project's own documentation is ordinary Markdown full of brackets and
     links: in a numbered style it holds no citation, so nothing is reported."""
