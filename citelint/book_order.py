@@ -79,14 +79,21 @@ def book_folders(given: tuple[str, ...]) -> tuple[str, ...]:
     book, as ``check`` of that folder judges it: alone, it would be a book of one.
     A path that does not exist stays as given, to be reported."""
     folders = dict.fromkeys(os.path.dirname(path) or "." if os.path.isfile(path) else path for path in given)
-    return tuple(folder for folder in folders if not any(other != folder and _inside(folder, other) for other in folders))
+    reals = {folder: real_path(folder) for folder in folders}
+    held = {reals[folder] for folder in folders if os.path.isdir(folder)}
+    return tuple(folder for folder in folders if not _inside_one_of(reals[folder], held))
 
 
-def _inside(path: str, folder: str) -> bool:
-    if not os.path.isdir(folder):
-        return False
-    real, real_folder = real_path(path), real_path(folder)
-    return real != real_folder and os.path.commonpath([real, real_folder]) == real_folder
+def _inside_one_of(real: str, folders: set[str]) -> bool:
+    """Whether a folder above ``real`` is one of ``folders`` (real paths): each folder
+    above it looked up, not each of the folders compared with it (a pre-commit hook
+    names a staged file in each of thousands of folders)."""
+    above = os.path.dirname(real)
+    while above != real:
+        if above in folders:
+            return True
+        real, above = above, os.path.dirname(above)
+    return False
 
 
 
@@ -124,7 +131,8 @@ def _bounded(order: BookOrder, settings: Settings, given: tuple[str, ...]) -> Bo
     outside = [path for path in order.chapters if not boundary.holds(path)]
     if not outside:
         return order
-    return order._replace(chapters=tuple(path for path in order.chapters if path not in outside), problems=(*order.problems, *map(boundary.refusal, outside)))
+    refused = set(outside)
+    return order._replace(chapters=tuple(path for path in order.chapters if path not in refused), problems=(*order.problems, *map(boundary.refusal, outside)))
 
 
 def known_order(paths: Iterable[str], settings: Settings) -> Optional[tuple[str, ...]]:
@@ -185,8 +193,10 @@ def file_name_order(paths: Iterable[str], settings: Settings) -> BookOrder:
     """The files of each path, in natural order (paths in the order given)."""
     chapters: list[str] = []
     problems: list[FileError] = []
+    paths = tuple(paths)
+    boundary = reading_boundary(settings, paths)
     for path in paths:
-        found, errors = collect([path], settings.exclude, root=settings.root, suffixes=settings.suffixes, boundary=reading_boundary(settings, paths))
+        found, errors = collect([path], settings.exclude, root=settings.root, suffixes=settings.suffixes, boundary=boundary)
         chapters.extend(natural_order(found))
         problems.extend(errors)
     folder = _start_folder(tuple(paths))
