@@ -171,17 +171,36 @@ def configured_order(settings: Settings) -> BookOrder:
     chapters: list[str] = []
     problems: list[FileError] = []
     where = shown_path(settings.source) if settings.source else "configuration"
+    # A glob matching a chapter listed already does not list it again. The chapters
+    # listed, each path's name and whether each glob matched a file are kept: up to
+    # 1,000 globs may each match the same thousands of files (each glob once made
+    # every chapter's name again, and sorted and looked at every match).
+    listed: set[str] = set()
+    names: dict[str, str] = {}
+    matched: dict[str, bool] = {}  # a glob written again lists nothing new
+
+    def name(path: str) -> str:
+        if path not in names:
+            names[path] = display_path(path)
+        return names[path]
+
     for entry in settings.chapters:
         if re.search(r"[*?[]", entry):
             import glob
 
-            matches = [match for match in glob.glob(entry, recursive=True) if os.path.isfile(match)]
-            if not matches:
+            if entry in matched:
+                new = []
+            else:
+                matches = glob.glob(entry, recursive=True)
+                new = [match for match in matches if name(match) not in listed and os.path.isfile(match)]
+                matched[entry] = bool(new) or any(name(match) in listed for match in matches)
+            if not matched[entry]:
                 problems.append(FileError(where, f"'chapters' entry {shorten(entry, 120)!r} matches no file"))
-            listed = set(map(display_path, chapters))  # a glob matching a chapter listed already does not list it again
-            chapters.extend(match for match in natural_order(matches) if display_path(match) not in listed)
+            chapters.extend(natural_order(new))
+            listed.update(map(name, new))
         elif os.path.isfile(entry):
             chapters.append(entry)
+            listed.add(name(entry))
         else:
             problems.append(FileError(where, f"'chapters' entry {shorten(entry, 120)!r}: no such file"))
     folder = settings.root or "."
