@@ -2,13 +2,17 @@
 
 import errno
 import functools
+import itertools
 import os
 import stat
 import sys
 from fnmatch import fnmatch
-from typing import Iterable, Iterator, NamedTuple, Optional, Union
+from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple, Optional, Union
 
 from citelint.diagnostics import FileError, printable
+
+if TYPE_CHECKING:
+    from pathlib import PurePosixPath
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")  # what a folder walk finds by default (``extensions``)
 # Names of Markdown files (a file named otherwise is a plain-text chapter).
@@ -45,15 +49,17 @@ def posix(path: str) -> str:
     return path.replace(os.sep, "/")
 
 
-def glob_match(path: str, pattern: str) -> bool:
+def glob_match(path: str, pattern: str, parsed: "Optional[PurePosixPath]" = None) -> bool:
     """fnmatch on the whole path, or a match of the pattern's parts from the right.
     ``**/`` stands for any folders, none included, as in ruff's and git's globs
-    (``**/book/**`` matches ``book/ch1.md``)."""
+    (``**/book/**`` matches ``book/ch1.md``). ``parsed``: the path as a
+    ``PurePosixPath``, made once when many patterns are matched (parsing a path
+    nested hundreds deep costs more than matching it)."""
     if any(fnmatch(path, variant) for variant in _glob_variants(pattern)):
         return True
     from pathlib import PurePosixPath
 
-    return PurePosixPath(path).match(pattern)
+    return (parsed or PurePosixPath(path)).match(pattern)
 
 
 MAX_GLOB_FOLDER_RUNS = 4  # past this many ``**/`` a pattern is matched as written (2**4 variants)
@@ -144,35 +150,43 @@ class SourceFile(NamedTuple):
     text: str
 
 
-def is_excluded(path: str, patterns: Iterable[str], root: str = "") -> bool:
+def is_excluded(path: str, patterns: Iterable[str], root: str = "", folders_checked: bool = False) -> bool:
     """True when the path, or any folder on it, matches an ``exclude`` glob: the
     path as given, or (with ``root``, the configuration file's folder) the path
     from that folder, wherever citelint runs from. An absolute path inside ``root``
     (an editor's, or one typed) is matched from ``root`` only: the folders above the
     project are no part of it (a project in a folder named ``book`` that excludes
-    mdBook's output ``book`` would exclude every chapter)."""
+    mdBook's output ``book`` would exclude every chapter).
+    With ``folders_checked`` (a folder walk, which goes into no folder excluded), the
+    folders on the path are not matched again: only the path and its last part."""
     patterns = tuple(patterns)
     if not patterns:
         return False
     from_root = os.path.relpath(os.path.abspath(path), root) if root else ""
     inside = bool(root) and not from_root.startswith("..")
     if inside and os.path.isabs(path):
-        return _matches_excluded(from_root, patterns)
-    if _matches_excluded(path, patterns):
+        return _matches_excluded(from_root, patterns, folders_checked)
+    if _matches_excluded(path, patterns, folders_checked):
         return True
-    return inside and from_root != path and _matches_excluded(from_root, patterns)
+    return inside and from_root != path and _matches_excluded(from_root, patterns, folders_checked)
 
 
-def _matches_excluded(path: str, patterns: tuple[str, ...]) -> bool:
+def _matches_excluded(path: str, patterns: tuple[str, ...], folders_checked: bool = False) -> bool:
     posix = path.replace(os.sep, "/").removeprefix("./")
     parts = posix.split("/")
+    # The folders on the path, made once for all the patterns (each pattern made them
+    # again: cubic in a walk of folders nested hundreds deep, each folder matching
+    # its whole path again); the whole path is glob_match's.
+    folders = [] if folders_checked else list(itertools.accumulate(parts[:-1], lambda above, part: f"{above}/{part}"))
+    names = parts[-1:] if folders_checked else parts
+    from pathlib import PurePosixPath
+
+    parsed = PurePosixPath(posix)
     for pattern in patterns:
         pattern = pattern.removeprefix("./").rstrip("/")
-        if glob_match(posix, pattern):
+        if glob_match(posix, pattern, parsed):
             return True
-        if any(fnmatch(part, pattern) for part in parts) or any(
-            fnmatch("/".join(parts[: index + 1]), pattern) for index in range(len(parts))
-        ):
+        if any(fnmatch(name, pattern) for name in names) or any(fnmatch(folder, pattern) for folder in folders):
             return True
     return False
 
@@ -268,10 +282,10 @@ def _walk(root: str, walk: _Walk, errors: list[FileError], linked: list[str]) ->
             except OSError:
                 is_folder = False
             if is_folder:
-                if identity not in seen and name not in SKIPPED_FOLDERS and not is_excluded(path, walk.exclude, walk.root):
+                if identity not in seen and name not in SKIPPED_FOLDERS and not is_excluded(path, walk.exclude, walk.root, folders_checked=True):
                     seen.add(identity)
                     stack.append((path, through_link or _is_link(entry)))
-            elif name.lower().endswith(walk.suffixes) and not is_excluded(path, walk.exclude, walk.root):
+            elif name.lower().endswith(walk.suffixes) and not is_excluded(path, walk.exclude, walk.root, folders_checked=True):
                 if through_link or _is_link(entry):
                     linked.append(path)
                 yield path
