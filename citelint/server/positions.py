@@ -52,6 +52,7 @@ class TextIndex:
         self.ascii = text.isascii()
         self.starts = [0] + [match.end() for match in _LINE_ENDING.finditer(text)]
         self.ends = [match.start() for match in _LINE_ENDING.finditer(text)] + [len(text)]
+        self._last = (-1, 0, 0)  # the line, offset and column last given by ``position``
 
     @property
     def line_count(self) -> int:
@@ -88,7 +89,19 @@ class TextIndex:
         line = self.line_of(offset)
         start = self.starts[line]
         offset = min(offset, self.ends[line])
-        return Position(line, units(self.text[start:offset], self.encoding))
+        if self.encoding == UTF32 or self.ascii:
+            return Position(line, offset - start)
+        # A line's columns are asked for mostly in order (a chapter's findings, its
+        # links): each counted on from the last one asked on the line, not from its
+        # start, which was quadratic in a long line of thousands of them.
+        last_line, last_offset, last_units = self._last
+        if line == last_line and last_offset <= offset:
+            start, counted = last_offset, last_units
+        else:
+            counted = 0
+        counted += units(self.text[start:offset], self.encoding)
+        self._last = (line, offset, counted)
+        return Position(line, counted)
 
     def citelint_position(self, line: int, column: int) -> Position:
         """The client's position of citelint's 1-based line and column."""

@@ -388,10 +388,12 @@ class ChapterView:
         for part in self.chapter.chapters():
             for entry in part.references.entries if part.references is not None else ():
                 end = self.document.line_end(entry.last_line)
+                after = entry.start  # the entry's URLs come in text order: each is looked for after the one before
                 for url in entry.urls:
-                    found = text.find(url, entry.start, end)
+                    found = text.find(url, after, end)
                     if found >= 0:
                         yield Link(self.range(found, found + len(url)), url)
+                        after = found + len(url)
 
     # -- completion --------------------------------------------------------------------
 
