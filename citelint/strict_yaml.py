@@ -76,7 +76,11 @@ def _yaml_lines(text: str) -> list[_Line]:
             continue
         whole = content
         at = 0  # each dash read where it is: cutting the line after each took time quadratic in a line of dashes
+        dashes = 0
         while content.startswith("-", at) and content[at + 1 : at + 2] in ("", " ", "\t"):
+            dashes += 1
+            if dashes > MAX_YAML_DEPTH:  # each dash opens a list in the one before
+                raise YamlError(number, f"is nested more than {MAX_YAML_DEPTH} levels deep")
             lines.append(_Line(indent + at, "-", number, whole))
             at = _BLANKS.match(content, at + 1).end()
         content, indent = content[at:], indent + at
