@@ -52,7 +52,7 @@ def _fix_advice_checked(found: list[Diagnostic], chapter: Chapter, selection: Se
         return found
     advice = ""
     style = chapter.settings.marker_style
-    if style != "citation" and ("]:" in chapter.document.text or any(part.glued_citations() or _repeats_a_number(part) for part in chapter.chapters())):
+    if style != "citation" and ("]:" in chapter.document.text or any(part.glued_citations() or any(marker.repeated_number for marker in part.cited) for part in chapter.chapters())):
         from citelint.renumbering import mapping_refusal
 
         refused = mapping_refusal(chapter, selection)
@@ -70,11 +70,6 @@ def _fix_advice_checked(found: list[Diagnostic], chapter: Chapter, selection: Se
         else diagnostic
         for diagnostic in found
     ]
-
-
-def _repeats_a_number(chapter: Chapter) -> bool:
-    """Whether a marker names a number twice (``[3, 1, 3]``: fix may refuse it as data)."""
-    return any(len(marker.numbers) > 1 and len(set(marker.numbers)) < len(marker.numbers) for marker in chapter.cited)
 
 
 def with_extra(found: list[Diagnostic], extra: Iterable[Diagnostic], selection: Selection, path: str) -> list[Diagnostic]:

@@ -23,6 +23,7 @@ definition is settled once the list is known (``settle_markers``).
 """
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from typing import Any, NamedTuple, Optional, Protocol, Sequence
 
@@ -107,6 +108,19 @@ class Marker(NamedTuple):
     @property
     def cites(self) -> bool:
         return bool(self.numbers)
+
+    @property
+    def repeated_number(self) -> Optional[int]:
+        """The first number the marker names twice (``[CITATION 1-3, 2]``), or None:
+        CIT010 reports it, and in the numbered styles fix refuses to renumber it (data)."""
+        if len(self.numbers) < 2 or len(set(self.numbers)) == len(self.numbers):
+            return None
+        seen: set[int] = set()
+        for number in self.numbers:
+            if number in seen:
+                return number
+            seen.add(number)
+        return None
 
     @property
     def shown(self) -> str:
@@ -302,8 +316,6 @@ def _inside_brackets(text: str, offset: int) -> bool:
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     """Whether ``start``-``end`` overlaps one of ``spans`` (sorted, not overlapping)."""
-    from bisect import bisect_right
-
     index = bisect_right(spans, (start, float("inf"))) - 1
     return (index >= 0 and spans[index][1] > start) or (index + 1 < len(spans) and spans[index + 1][0] < end)
 

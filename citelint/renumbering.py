@@ -210,8 +210,7 @@ def _refuse_repeating_lists(chapter: Chapter, mapping: dict[int, int]) -> None:
     it either way): renumbered, the data would change. Refused, saying how to write
     it either way."""
     for marker in chapter.cited:
-        numbers = marker.numbers
-        if len(numbers) > 1 and len(set(numbers)) < len(numbers) and any(mapping.get(number, number) != number for number in numbers):
+        if marker.repeated_number is not None and any(mapping.get(number, number) != number for number in marker.numbers):
             line = chapter.document.line_of(marker.start) + 1
             raise Refusal(
                 f"{marker.shown} on line {line} names a number twice, so it may be data rather than a citation, and renumbering would change it; "

@@ -42,7 +42,7 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
     text = chapter.document.text
     previous: Optional[Marker] = None
     for marker in chapter.citations():
-        repeated = _repeated_within(marker)
+        repeated = marker.repeated_number
         if repeated is not None:
             message = f"{marker.shown} names reference {repeated} twice; name it once"
             yield chapter.finding(RULE, marker.start, marker.end, message)
@@ -53,11 +53,3 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
                 yield chapter.finding(RULE, marker.start, marker.end, message)
         previous = marker
 
-
-def _repeated_within(marker: Marker) -> Optional[int]:
-    seen: set[int] = set()
-    for number in marker.numbers:
-        if number in seen:
-            return number
-        seen.add(number)
-    return None
