@@ -51,7 +51,7 @@ _BACKTICKS = re.compile(r"`+")
 # bounded: each ``<`` of a block is tried once, over at most MAX_INLINE_TAG characters.
 MAX_INLINE_TAG = 1000
 _HTML_CODE_OPEN = lazy(r"<code(?:[ \t\n][^<>]{0,1000})?>", re.IGNORECASE)  # an HTML code element's start tag
-_HTML_CODE_CLOSE = lazy(r"</code[ \t\n]*>")  # its end tag, searched for in the lowered text
+_HTML_CODE_CLOSE = lazy(r"</code[ \t\n]*>", re.IGNORECASE)  # its end tag
 _INLINE_TAG = lazy(
     r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\x00-\x20<>]*+>"
     r"|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]++@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*+>"
@@ -658,10 +658,9 @@ def _with_html_code(spans: list[Span], text: str, base: int) -> list[Span]:
     never closed in its block is text."""
     starts = [span.start for span in spans]
     found = list(spans)
-    lowered = text.lower()
     position = 0
     while (opening := _HTML_CODE_OPEN.search(text, position)) is not None:
-        closing = _HTML_CODE_CLOSE.search(lowered, opening.end())
+        closing = _HTML_CODE_CLOSE.search(text, opening.end())
         if closing is None:
             break  # no element closes after this one: the rest is text (each looked at once)
         position = closing.end()
