@@ -10,7 +10,7 @@ import re
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Optional
 
 from citelint.catalog import canonical_selectors, option, option_validators, unknown_selectors
-from citelint.files import STDIN, Boundary, NotRegularFile, TooLarge, boundary_of, glob_match, posix, read_regular, repository_root
+from citelint.files import STDIN, Boundary, NotRegularFile, TooLarge, boundary_of, glob_match, matched_names, posix, read_regular, repository_root
 from citelint.lazy_pattern import lazy
 
 DEFAULT_REFERENCE_HEADINGS = (
@@ -624,16 +624,13 @@ def project_names(settings: Settings, path: str) -> tuple[str, ...]:
     """The names ``per-file-ignores`` match a file by: as given, and relative to the
     configuration file's folder. An absolute path inside that folder (an editor's,
     or one typed) goes by the second only: the folders above the project are no part
-    of it, as for ``exclude`` (``files.is_excluded``). Resolving the second looks at
+    of it, as for ``exclude`` (``files.matched_names``). Resolving the second looks at
     the file system, so the drivers call this at the edge, once a file, and hand the
     names on."""
     given = posix(os.path.normpath(path))
     if not settings.per_file_ignores or not path:
         return (given,)
-    from_root = relative_to_root(settings, path)
-    if settings.root and os.path.isabs(path) and not from_root.startswith("../") and from_root != "..":
-        return (from_root,)
-    return tuple(dict.fromkeys((from_root, given)))
+    return matched_names(given, relative_to_root(settings, path) if settings.root else None)
 
 
 def ignored_for_path(settings: Settings, names: tuple[str, ...]) -> tuple[str, ...]:

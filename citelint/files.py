@@ -150,6 +150,18 @@ class SourceFile(NamedTuple):
     text: str
 
 
+def matched_names(path: str, from_root: Optional[str]) -> tuple[str, ...]:
+    """The names a glob matches a path by: as given, and from the project's root
+    (``from_root``, the path relative to it; None without a root). An absolute path
+    inside the project (an editor's, or one typed) goes by the second only: the
+    folders above the project are no part of it. For ``exclude`` and ``per-file-ignores``."""
+    if from_root is None or from_root == ".." or from_root.replace(os.sep, "/").startswith("../"):
+        return (path,)
+    if os.path.isabs(path):
+        return (from_root,)
+    return tuple(dict.fromkeys((path, from_root)))
+
+
 def is_excluded(path: str, patterns: Iterable[str], root: str = "", folders_checked: bool = False) -> bool:
     """True when the path, or any folder on it, matches an ``exclude`` glob: the
     path as given, or (with ``root``, the configuration file's folder) the path
@@ -162,13 +174,8 @@ def is_excluded(path: str, patterns: Iterable[str], root: str = "", folders_chec
     patterns = tuple(patterns)
     if not patterns:
         return False
-    from_root = os.path.relpath(os.path.abspath(path), root) if root else ""
-    inside = bool(root) and not from_root.startswith("..")
-    if inside and os.path.isabs(path):
-        return _matches_excluded(from_root, patterns, folders_checked)
-    if _matches_excluded(path, patterns, folders_checked):
-        return True
-    return inside and from_root != path and _matches_excluded(from_root, patterns, folders_checked)
+    from_root = os.path.relpath(os.path.abspath(path), root) if root else None
+    return any(_matches_excluded(name, patterns, folders_checked) for name in matched_names(path, from_root))
 
 
 def _matches_excluded(path: str, patterns: tuple[str, ...], folders_checked: bool = False) -> bool:
