@@ -286,15 +286,24 @@ def test_the_markdown_body_of_a_myst_directive_is_prose() -> None:
     assert lint_text(MYST) == []
 
 
-def test_fix_renumbers_a_marker_in_a_myst_note_with_the_others() -> None:
+@pytest.mark.parametrize(
+    ("block", "renumbered"),
+    [
+        ("```{note}\nAs the note says. [CITATION 1]\n```\n\n", "```{note}\nAs the note says. [CITATION 2]\n```"),
+        ('!!! note "As the note says"\n\n    The note cites this. [CITATION 1]\n\n', "    The note cites this. [CITATION 2]\n"),
+    ],
+    ids=["myst-note", "mkdocs-admonition"],
+)
+def test_fix_renumbers_a_marker_in_a_note_with_the_others(block: str, renumbered: str) -> None:
     text = (
         "# Chapter\n\nFirst claim. [CITATION 2] Second claim. [CITATION 1]\n\n"
-        "```{note}\nAs the note says. [CITATION 1]\n```\n\n## References\n\n"
+        + block
+        + "## References\n\n"
         '1. A. One, "T1," 2001. https://e.com/1\n2. B. Two, "T2," 2002. https://e.com/2\n'
     )
     fixed = fix_text(text)
     assert fixed.refused is None
-    assert "```{note}\nAs the note says. [CITATION 2]\n```" in fixed.text
+    assert renumbered in fixed.text
     assert fixed.text.index('"T2,"') < fixed.text.index('"T1,"') and lint_text(fixed.text) == []
 
 
@@ -328,18 +337,6 @@ def test_the_body_of_an_mkdocs_admonition_is_prose() -> None:
     chapter = Chapter.parse(MKDOCS, Settings())
     assert [marker.numbers for marker in chapter.citations()] == [(1,), (2,), (3,), (4,), (5,), (6,)]
     assert lint_text(MKDOCS) == []
-
-
-def test_fix_renumbers_a_marker_in_an_mkdocs_admonition_with_the_others() -> None:
-    text = (
-        "# Chapter\n\nFirst claim. [CITATION 2] Second claim. [CITATION 1]\n\n"
-        '!!! note "As the note says"\n\n    The note cites this. [CITATION 1]\n\n## References\n\n'
-        '1. A. One, "T1," 2001. https://e.com/1\n2. B. Two, "T2," 2002. https://e.com/2\n'
-    )
-    fixed = fix_text(text)
-    assert fixed.refused is None
-    assert "    The note cites this. [CITATION 2]\n" in fixed.text
-    assert fixed.text.index('"T2,"') < fixed.text.index('"T1,"') and lint_text(fixed.text) == []
 
 
 def test_math_in_a_directive_or_tab_title_is_no_citation() -> None:
