@@ -201,3 +201,27 @@ def test_a_script_that_calls_the_console_scripts_main_goes_on_after_it(tmp_path:
 
     ran = subprocess.run([sys.executable, "-c", probe, console.__file__], capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert ran.returncode == 0 and ran.stdout.endswith("exit handler ran\n") and "went on after" not in ran.stdout, (ran.stdout, ran.stderr)
+
+
+def test_the_http_cache_opens_without_importing_the_backends_and_formats_it_never_uses(tmp_path: Path) -> None:
+    """requests-cache's package imports every backend and format whose library is
+    installed (boto3 alone ~90 ms of a link check's start). Stand-ins for them on the
+    path record an import: opening citelint's HTTP cache makes none, and each imports
+    as usual afterwards."""
+    for name in ("boto3", "redis", "yaml", "ujson"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "__init__.py").write_text(f"import sys\nsys.stderr.write('imported {name}\\n')\n")
+    probe = (
+        "import sys\n"
+        f"sys.path.insert(0, {str(tmp_path)!r})\n"
+        "from pathlib import Path\n"
+        "from citelint.urls.http import make_session\n"
+        "from citelint.urls.policy import AddressPolicy\n"
+        f"session = make_session(AddressPolicy(), 4, Path({str(tmp_path / 'cache' / 'http.sqlite')!r}), 60.0, print)\n"
+        "print(type(session).__name__, 'requests_cache' in sys.modules)\n"
+        "sys.stderr.write('opened\\n')\n"
+        "import boto3, yaml\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["CachedSession", "True"]
+    assert result.stderr.split("\n") == ["opened", "imported boto3", "imported yaml", ""]
