@@ -13,7 +13,7 @@ import lsprotocol.types as lsp
 import pytest
 
 import helpers
-from test_server import WAIT, Session, apply, pos, run_session
+from test_server import WAIT, Session, apply, marker_offset, pos, position_of, run_session
 
 CONFIG = '[tool.citelint]\nnumbering = "book"\nchapters = ["ch1.md", "ch2.md"]\nbibliography = "refs.md"\n'
 CH1 = "# One\n\nFirst [CITATION 2]. Then [CITATION 1].\n"
@@ -355,5 +355,141 @@ def test_disable_for_this_line_is_judged_with_the_book(tmp_path: Path, monkeypat
         changed = apply(ch1, disable.edit.changes[uri], session.encoding)
         (tmp_path / "ch1.md").write_text(changed, encoding="utf-8")
         assert as_checked(tmp_path, "ch1.md") == [("CIT002", 8), ("CIT006", 2), ("CIT006", 2)]
+
+    run_session(scenario, cwd=tmp_path)
+
+
+# -- navigating the book: definition, references, rename (numbering = "book") ---------------
+
+NAV_CONFIG = '[tool.citelint]\nnumbering = "book"\nplacement = "any"\nchapters = ["ch1.md", "ch2.md", "ch3.md"]\nbibliography = "refs.md"\n'
+NAV_CH1 = (
+    "# One\n\nEarly work [CITATION 1]. Then [CITATION 2].\n\n## References\n\n"
+    '1. Smith, John. "A Study of Summits." Journal of Things, 2020. https://example.org/a\n'
+    '2. Lee, Ann. "Arms for Oil." Review of Trade, 2019.\n'
+)
+# Saved with a BOM (which an editor does not show), emoji before its markers (two
+# UTF-16 code units each), its list numbered on from ch1's.
+NAV_CH2 = 'The 😀 summit [CITATION 3] recalls [CITATION 1].\n\n## References\n\n3. Kim, Jae. "Railways of the North." Asian Studies, 2018.\n'
+NAV_CH3 = "# Three\n\nRailways [CITATION 3]. Rockets [CITATION 4, 5]. Summits again [CITATION 1].\n"
+NAV_REFS = '# Bibliography\n\n- Park, Bob. "Rockets and Roubles." The Economist, 2022. https://example.org/r\n- "Ships of the Line." Naval Review, 2017.\n'
+# The editor's unsaved texts: a paragraph more before ch1's list, a citation more at the start of ch3.
+EDITED_CH1 = NAV_CH1.replace("## References", "A paragraph written since.\n\n## References")
+EDITED_CH3 = NAV_CH3.replace("# Three\n\n", "# Three\n\nPrelude [CITATION 1].\n\n")
+
+
+def write_nav_book(root: Path) -> dict[str, str]:
+    """The book on disk (three chapters, the bibliography); each file's URI."""
+    (root / ".git").mkdir()
+    (root / "pyproject.toml").write_text(NAV_CONFIG, encoding="utf-8")
+    for name, text in (("ch1.md", NAV_CH1), ("ch3.md", NAV_CH3), ("refs.md", NAV_REFS)):
+        (root / name).write_text(text, encoding="utf-8")
+    (root / "ch2.md").write_bytes(b"\xef\xbb\xbf" + NAV_CH2.encode("utf-8"))
+    return {name: (root / name).as_uri() for name in ("ch1.md", "ch2.md", "ch3.md", "refs.md")}
+
+
+def marker_at(uri: str, text: str, marker: str, encoding: str, nth: int = 0) -> tuple[str, tuple[int, int], tuple[int, int]]:
+    """Where a marker is, as (uri, start, end) in the client's positions."""
+    start = marker_offset(text, marker, nth)
+    return uri, position_of(text, start, encoding), position_of(text, start + len(marker), encoding)
+
+
+def entry_at(uri: str, text: str, beginning: str, encoding: str) -> tuple[str, tuple[int, int], tuple[int, int]]:
+    """Where an entry is: from its start to the end of its (only) line."""
+    start = text.index(beginning)
+    return uri, position_of(text, start, encoding), position_of(text, text.index("\n", start), encoding)
+
+
+def located(found: Optional[list[Any]]) -> list[tuple[str, tuple[int, int], tuple[int, int]]]:
+    return [(where.uri, (where.range.start.line, where.range.start.character), (where.range.end.line, where.range.end.character)) for where in found or []]
+
+
+async def definition(session: Session, uri: str, text: str, offset: int) -> list[tuple[str, tuple[int, int], tuple[int, int]]]:
+    asked = lsp.DefinitionParams(lsp.TextDocumentIdentifier(uri), pos(text, offset, session.encoding))
+    return located(await asyncio.wait_for(session.client.text_document_definition_async(asked), WAIT))
+
+
+async def references(session: Session, uri: str, text: str, offset: int, declaration: bool) -> list[tuple[str, tuple[int, int], tuple[int, int]]]:
+    asked = lsp.ReferenceParams(text_document=lsp.TextDocumentIdentifier(uri), position=pos(text, offset, session.encoding), context=lsp.ReferenceContext(include_declaration=declaration))
+    return located(await asyncio.wait_for(session.client.text_document_references_async(asked), WAIT))
+
+
+def test_go_to_definition_jumps_to_the_books_entry_in_the_file_that_lists_it(tmp_path: Path) -> None:
+    """ch3 has no list: its [CITATION 1] goes to ch1's entry (ch1 open with an
+    unsaved paragraph before its list: the entry where the editor has it), its 3 to
+    ch2's (closed: as saved, BOM and emoji), its 4 and 5 to the bibliography's
+    bullets, numbered on after ch2's entry 3. Before, ch3 (no list of its own)
+    went nowhere."""
+    uris = write_nav_book(tmp_path)
+
+    async def scenario(session: Session) -> None:
+        enc = session.encoding
+        session.open(uris["ch1.md"], NAV_CH1)
+        session.change_all(uris["ch1.md"], EDITED_CH1, 2)
+        session.open(uris["ch3.md"], NAV_CH3)
+        session.change_all(uris["ch3.md"], EDITED_CH3, 2)
+        on = lambda marker, nth=0, into=len("[CITATION "): marker_offset(EDITED_CH3, marker, nth) + into  # noqa: E731
+        ch1_entry = entry_at(uris["ch1.md"], EDITED_CH1, "1. Smith", enc)
+        assert await definition(session, uris["ch3.md"], EDITED_CH3, on("[CITATION 1]", 1)) == [ch1_entry]
+        assert await definition(session, uris["ch3.md"], EDITED_CH3, on("[CITATION 3]")) == [entry_at(uris["ch2.md"], NAV_CH2, "3. Kim", enc)]
+        four, five = entry_at(uris["refs.md"], NAV_REFS, "- Park", enc), entry_at(uris["refs.md"], NAV_REFS, '- "Ships', enc)
+        assert await definition(session, uris["ch3.md"], EDITED_CH3, on("[CITATION 4, 5]", into=len("[CITATION 4, "))) == [five]
+        assert await definition(session, uris["ch3.md"], EDITED_CH3, on("[CITATION 4, 5]", into=1)) == [four, five]
+        session.open(uris["ch2.md"], NAV_CH2)  # in its own file too, as the editor has it
+        assert await definition(session, uris["ch2.md"], NAV_CH2, marker_offset(NAV_CH2, "[CITATION 1]") + 11) == [ch1_entry]
+        assert await definition(session, uris["ch2.md"], NAV_CH2, marker_offset(NAV_CH2, "[CITATION 3]") + 11) == [entry_at(uris["ch2.md"], NAV_CH2, "3. Kim", enc)]
+
+    run_session(scenario, cwd=tmp_path)
+
+
+def test_find_references_lists_the_citing_markers_of_every_chapter_of_the_book(tmp_path: Path) -> None:
+    """From an entry or a marker: every marker of the book citing the number, in
+    book order, each in its file: the open chapters' as the editor has them
+    (ch3's unsaved citation of 1 among them), the closed ones' as saved (ch2:
+    BOM and emoji before its markers); with the entry first when asked for."""
+    uris = write_nav_book(tmp_path)
+
+    async def scenario(session: Session) -> None:
+        enc = session.encoding
+        session.open(uris["ch1.md"], NAV_CH1)
+        session.change_all(uris["ch1.md"], EDITED_CH1, 2)
+        session.open(uris["ch3.md"], NAV_CH3)
+        session.change_all(uris["ch3.md"], EDITED_CH3, 2)
+        session.open(uris["refs.md"], NAV_REFS)
+        citing_one = [
+            marker_at(uris["ch1.md"], EDITED_CH1, "[CITATION 1]", enc),
+            marker_at(uris["ch2.md"], NAV_CH2, "[CITATION 1]", enc),
+            marker_at(uris["ch3.md"], EDITED_CH3, "[CITATION 1]", enc, 0),
+            marker_at(uris["ch3.md"], EDITED_CH3, "[CITATION 1]", enc, 1),
+        ]
+        ch1_entry = entry_at(uris["ch1.md"], EDITED_CH1, "1. Smith", enc)
+        assert await references(session, uris["ch1.md"], EDITED_CH1, EDITED_CH1.index("1. Smith") + 5, False) == citing_one
+        assert await references(session, uris["ch1.md"], EDITED_CH1, EDITED_CH1.index("1. Smith"), True) == [ch1_entry, *citing_one]
+        assert await references(session, uris["ch3.md"], EDITED_CH3, marker_offset(EDITED_CH3, "[CITATION 1]", 1) + 3, True) == [ch1_entry, *citing_one]
+        three = [entry_at(uris["ch2.md"], NAV_CH2, "3. Kim", enc), marker_at(uris["ch2.md"], NAV_CH2, "[CITATION 3]", enc), marker_at(uris["ch3.md"], EDITED_CH3, "[CITATION 3]", enc)]
+        assert await references(session, uris["ch3.md"], EDITED_CH3, marker_offset(EDITED_CH3, "[CITATION 3]") + 11, True) == three
+        rockets = marker_at(uris["ch3.md"], EDITED_CH3, "[CITATION 4, 5]", enc)
+        assert await references(session, uris["refs.md"], NAV_REFS, NAV_REFS.index("- Park") + 4, True) == [entry_at(uris["refs.md"], NAV_REFS, "- Park", enc), rockets]
+        assert await references(session, uris["refs.md"], NAV_REFS, NAV_REFS.index('- "Ships') + 4, False) == [rockets]
+        hover = await asyncio.wait_for(session.client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(uris["refs.md"]), pos(NAV_REFS, NAV_REFS.index("- Park") + 4, enc))), WAIT)
+        assert hover.contents.value == "**reference 4**: cited by 1 marker in the book (none in this chapter)"
+        assert [link.target for link in await asyncio.wait_for(session.client.text_document_document_link_async(lsp.DocumentLinkParams(lsp.TextDocumentIdentifier(uris["refs.md"]))), WAIT)] == ["https://example.org/r"]
+
+    run_session(scenario, cwd=tmp_path)
+
+
+def test_rename_of_a_number_is_refused_in_a_book_and_changes_no_chapter(tmp_path: Path) -> None:
+    """A rename renumbers one chapter: in a book, the markers of the others would
+    then cite other sources. Both prepareRename and rename refuse, with the way to
+    renumber the book instead, on a marker and on an entry."""
+    uris = write_nav_book(tmp_path)
+
+    async def scenario(session: Session) -> None:
+        session.open(uris["ch1.md"], NAV_CH1)
+        session.open(uris["ch3.md"], NAV_CH3)
+        for uri, at in ((uris["ch3.md"], pos(NAV_CH3, marker_offset(NAV_CH3, "[CITATION 1]") + 11)), (uris["ch1.md"], pos(NAV_CH1, NAV_CH1.index("2. Lee")))):
+            with pytest.raises(Exception, match='numbering = "book".*run `citelint fix` on the book'):
+                await asyncio.wait_for(session.client.text_document_prepare_rename_async(lsp.PrepareRenameParams(lsp.TextDocumentIdentifier(uri), at)), WAIT)
+            with pytest.raises(Exception, match='cannot renumber: .*numbering = "book".*run `citelint fix` on the book'):
+                await asyncio.wait_for(session.client.text_document_rename_async(lsp.RenameParams(lsp.TextDocumentIdentifier(uri), at, "2")), WAIT)
 
     run_session(scenario, cwd=tmp_path)

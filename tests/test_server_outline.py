@@ -379,3 +379,28 @@ def test_with_book_numbering_hints_and_lenses_are_the_books(tmp_path: Path) -> N
         assert [hint.label for hint in await hints(session, ch2)][0] == "Lee and Park 2019"
 
     run_outline_session(scenario, tmp_path, refresh=True)
+
+
+def test_with_book_numbering_a_lens_shows_the_citing_markers_of_every_chapter(tmp_path: Path) -> None:
+    """ch1's entry 1 is cited in ch1, in ch2 (closed: as saved) and twice in ch3
+    (one of them an unsaved edit): the lens counts four, and its command carries
+    the four markers, each in its file, as find references lists them. Before,
+    it carried ch1's one marker under a count of the book's."""
+    from test_server_book import EDITED_CH3, NAV_CH1, NAV_CH3, marker_at, references, write_nav_book
+
+    uris = write_nav_book(tmp_path)
+
+    async def scenario(session: Session) -> None:
+        session.open(uris["ch3.md"], NAV_CH3)
+        session.change_all(uris["ch3.md"], EDITED_CH3, 2)
+        session.open(uris["ch1.md"], NAV_CH1)
+        first, second = await lenses(session, uris["ch1.md"])
+        assert (first.command.title, second.command.title) == ("cited 4 times in the book (1 in this chapter)", "cited once in the book (1 in this chapter)")
+        shown_uri, position, locations = first.command.arguments
+        assert shown_uri == uris["ch1.md"] and (position["line"], position["character"]) == (first.range.start.line, 0)
+        carried = [(where["uri"], (where["range"]["start"]["line"], where["range"]["start"]["character"]), (where["range"]["end"]["line"], where["range"]["end"]["character"])) for where in locations]
+        assert carried == await references(session, uris["ch1.md"], NAV_CH1, NAV_CH1.index("1. Smith"), False)
+        assert [uri for uri, _, _ in carried] == [uris["ch1.md"], uris["ch2.md"], uris["ch3.md"], uris["ch3.md"]]
+        assert carried[3] == marker_at(uris["ch3.md"], EDITED_CH3, "[CITATION 1]", session.encoding, 1)
+
+    run_outline_session(scenario, tmp_path, commands=[SHOW_REFERENCES])

@@ -24,8 +24,8 @@ import threading
 from typing import TYPE_CHECKING, Callable, Mapping, NamedTuple, Optional
 
 from citelint.diagnostics import Diagnostic, FileError
-from citelint.server.positions import TextIndex
-from citelint.server.views import BookIndex, Change, ChapterView, FileChanges, Fixed, Listed, Range
+from citelint.server.positions import UTF16, TextIndex
+from citelint.server.views import BookIndex, Change, ChapterView, FileChanges, Fixed, Listed, Location, Range
 
 if TYPE_CHECKING:
     from citelint.chapter import Chapter
@@ -53,12 +53,13 @@ class OpenBook:
     def numbers_in_use(self, view: ChapterView) -> Optional[set[int]]:
         return self.book.numbers_in_use(view, self.open_texts())
 
-    def index(self, view: ChapterView) -> Optional[BookIndex]:
-        return self.book.index(view, self.open_texts())
+    def index(self, view: ChapterView, open_texts: Mapping[str, str]) -> Optional[BookIndex]:
+        return self.book.index(view, open_texts)
 
 
-# A file as the book's index reads it: each entry's label and text, and each number its markers cite.
-Listing = tuple[tuple[tuple[Optional[int], str], ...], tuple[int, ...]]
+# A file as the book's index reads it: each entry's label, text and range, and
+# each number its markers cite with the marker's range (the client's positions).
+Listing = tuple[tuple[tuple[Optional[int], str, Range], ...], tuple[tuple[int, Range], ...]]
 
 
 class _Read(NamedTuple):
@@ -67,14 +68,17 @@ class _Read(NamedTuple):
     stamp: object  # the editor's text, or the file's status on disk
     summary: Optional["FileSummary"]  # for the book-wide rules (book numbering); None: not read
     entries: tuple["BookEntry", ...]  # for CIT014
-    listing: Listing = ((), ())  # for the book's index (book numbering): its entries' labels and texts, the numbers its markers cite
+    listing: Listing = ((), ())  # for the book's index (book numbering): its entries and its markers' numbers, with where they are
 
 
 class EditorBook:
     """What the checks across files read of each chapter, kept between keystrokes
     (shared by the server's worker threads)."""
 
-    def __init__(self) -> None:
+    def __init__(self, encoding: str = UTF16) -> None:
+        """``encoding``: the client's position encoding, in which the index gives
+        where each entry and marker is in the files the editor does not have open."""
+        self.encoding = encoding
         self._lock = threading.Lock()
         self._reads: dict[tuple[str, str], _Read] = {}
         self._last_fix: Optional[tuple[object, Fixed]] = None
@@ -119,7 +123,10 @@ class EditorBook:
         how many markers of the book cite it, numbered as ``book_numbering.Book``
         numbers them (a label, else the entry's place among the book's entries);
         None when the file is not a chapter of its book or a chapter cannot be
-        read. The other files' listings are kept with what the checks read of them."""
+        read. Each entry and citing marker comes with where it is, in the client's
+        positions: in the editor's text of an open chapter (``open_texts``), in
+        the saved one of the others. The other files' listings are kept with what
+        the checks read of them: a file is read again only when it changed."""
         from citelint.book_numbering import book_files
 
         path, settings = view.path, view.settings
@@ -130,12 +137,12 @@ class EditorBook:
         index, count = BookIndex({}, {}, {}), 0
         for file in book.files:
             if real_path(file) == here:
-                count = _add_listing(index, _shown(path, settings), listing_of(view.chapter), view.chapter, count)
+                count = _add_listing(index, path, _shown(path, settings), listing_of(view.chapter, view.range), view.chapter, count)
                 continue
             read = self._read(file, settings, open_texts.get(real_path(file)))
             if read is None:
                 return None
-            count = _add_listing(index, _shown(file, settings), read.listing, None, count)
+            count = _add_listing(index, file, _shown(file, settings), read.listing, None, count)
         return index
 
     def _summaries(self, view: ChapterView, open_texts: Mapping[str, str]) -> Optional[list[tuple[str, Optional["FileSummary"]]]]:
@@ -234,15 +241,16 @@ class EditorBook:
             kept = self._reads.get(key)
         if kept is not None and kept.stamp == stamp:
             return kept
-        read = _parsed(path, settings, text, stamp)
+        read = _parsed(path, settings, text, stamp, self.encoding)
         if read is not None:
             with self._lock:
                 self._reads[key] = read
         return read
 
 
-def _parsed(path: str, settings: "Settings", text: Optional[str], stamp: object) -> Optional[_Read]:
-    """One parse of the file (``text``, else read from disk), and what the checks read of it."""
+def _parsed(path: str, settings: "Settings", text: Optional[str], stamp: object, encoding: str) -> Optional[_Read]:
+    """One parse of the file (``text``, else read from disk), and what the checks
+    read of it; where its entries and markers are, in the client's ``encoding``."""
     from citelint.book_checks import book_entries
     from citelint.book_numbering import summary_of
     from citelint.chapter import Chapter
@@ -250,6 +258,7 @@ def _parsed(path: str, settings: "Settings", text: Optional[str], stamp: object)
     from citelint.files import read_source, reads_as_plain_text
     from citelint.selection import Selection
 
+    from_disk = text is None
     if text is None:
         source = read_source(path)
         if isinstance(source, FileError):
@@ -260,35 +269,62 @@ def _parsed(path: str, settings: "Settings", text: Optional[str], stamp: object)
     except (RecursionError, MemoryError):
         return None
     summary = summary_of(chapter) if settings.numbering == "book" else None
-    listing = listing_of(chapter) if settings.numbering == "book" else ((), ())
+    listing = listing_of(chapter, _ranges(chapter, text, encoding, from_disk)) if settings.numbering == "book" else ((), ())
     return _Read(stamp, summary, book_entries(chapter, Selection.of(chapter, path, project_names(settings, path))), listing)
 
 
 
-def listing_of(chapter: "Chapter") -> Listing:
-    """What the book's index reads of a file: each entry's label and text, in
-    the order ``book_numbering.Book`` numbers them (its chapters', in order), and
-    each number its markers cite, once a marker (inside the list too, as a
-    reference's own ``[CITATION 2]`` cites it)."""
-    entries = tuple((entry.label, entry.text) for part in chapter.chapters() if part.references is not None for entry in part.references.entries)
-    cited = tuple(number for part in chapter.chapters() for marker in (*part.cited, *part.cross_references()) for number in dict.fromkeys(marker.numbers))
+def listing_of(chapter: "Chapter", where: Callable[[int, int], Range]) -> Listing:
+    """What the book's index reads of a file: each entry's label, text and range,
+    in the order ``book_numbering.Book`` numbers them (its chapters', in order),
+    and each number its markers cite with the marker's range, once a marker
+    (inside the list too, as a reference's own ``[CITATION 2]`` cites it).
+    ``where``: the client's range of two offsets into the file's text."""
+    document = chapter.document
+    entries = tuple(
+        (entry.label, entry.text, where(entry.start, document.line_end(entry.last_line)))
+        for part in chapter.chapters()
+        if part.references is not None
+        for entry in part.references.entries
+    )
+    cited = tuple(
+        (number, where(marker.start, marker.end))
+        for part in chapter.chapters()
+        for marker in sorted((*part.cited, *part.cross_references()), key=lambda marker: marker.start)
+        for number in dict.fromkeys(marker.numbers)
+    )
     return entries, cited
 
 
-def _add_listing(index: BookIndex, shown: str, listing: Listing, own: Optional["Chapter"], before: int) -> int:
+def _ranges(chapter: "Chapter", text: str, encoding: str, from_disk: bool) -> Callable[[int, int], Range]:
+    """The client's range of two offsets into the file's parsed text, as
+    ``ChapterView.range`` gives it for an open chapter; a BOM read from disk,
+    which an editor does not show, is not counted."""
+    document = chapter.document
+    index = TextIndex(text[1:] if from_disk and text.startswith("\ufeff") else text, encoding)
+
+    def where(start: int, end: int) -> Range:
+        return Range(index.citelint_position(*document.position(start)), index.citelint_position(*document.position(max(start, end))))
+
+    return where
+
+
+def _add_listing(index: BookIndex, path: str, shown: str, listing: Listing, own: Optional["Chapter"], before: int) -> int:
     """One file's entries and citations added to the book's index, its entries
     numbered on from the ``before`` entries of the files before it; returns the
-    book's count of entries with its. ``own``: the chapter being asked about,
-    whose entries' book numbers are kept by where they start."""
+    book's count of entries with its. ``path``: the file as the book's order
+    gives it (the view's own path for the chapter asked about); ``own``: the
+    chapter being asked about, whose entries' book numbers are kept by where
+    they start."""
     entries, cited = listing
     starts = [(entry.first_line, entry.start) for part in own.chapters() if part.references is not None for entry in part.references.entries] if own is not None else []
-    for place, (label, text) in enumerate(entries, start=before + 1):
+    for place, (label, text, where) in enumerate(entries, start=before + 1):
         number = label if label is not None else place
-        index.listed.setdefault(number, Listed(number, shown, text))
+        index.listed.setdefault(number, Listed(number, shown, text, Location(path, where)))
         if starts:
             index.own[starts[place - before - 1]] = number
-    for number in cited:
-        index.cited[number] = index.cited.get(number, 0) + 1
+    for number, where in cited:
+        index.cited.setdefault(number, []).append(Location(path, where))
     return before + len(entries)
 
 

@@ -13,7 +13,7 @@ import logging
 import os
 import sys
 import uuid
-from typing import TYPE_CHECKING, Any, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 from urllib.parse import unquote
 
 from cattrs import BaseValidationError, transform_error  # lsprotocol's (de)serialiser: its errors say what is wrong
@@ -32,7 +32,7 @@ from citelint.server.outline import ENTRY, HEADING, Lens, Symbol, citation_lense
 from citelint.server.positions import Position
 from citelint.server.project import Project, is_config_file
 from citelint.server.url_cache import UrlVerdicts
-from citelint.server.views import Change, ChapterView, FileChanges, Range, Refused
+from citelint.server.views import Change, ChapterView, FileChanges, Location, Range, Refused
 from citelint.version import __version__
 
 if TYPE_CHECKING:
@@ -137,7 +137,7 @@ class CitelintServer(LanguageServer):
         from citelint.server.book import EditorBook, OpenBook
 
         if self.book is None:
-            self.book = EditorBook()
+            self.book = EditorBook(_encoding(self))
         return OpenBook(self.book, lambda: {real: document.source for real, document in self.open_chapters().items()})
 
     def open_chapters(self) -> dict[str, TextDocument]:
@@ -150,6 +150,27 @@ class CitelintServer(LanguageServer):
             if path and self.is_chapter(document) and not _too_large(document.source):
                 found[real_path(path)] = document
         return found
+
+    def uris(self, uri: str, view: ChapterView) -> Callable[[str], str]:
+        """The URI of each file a location of the view's names: the view's own
+        document's ``uri``; an open chapter's as the editor gave it; a closed
+        file's from its path."""
+        from citelint.server.book import real_path
+
+        documents = self.open_chapters()
+        here = real_path(view.path) if view.path else None
+
+        def uri_of(path: str) -> str:
+            if path == view.path or (path and real_path(path) == here):
+                return uri
+            document = documents.get(real_path(path))
+            return document.uri if document is not None else from_fs_path(os.path.abspath(path)) or path
+
+        return uri_of
+
+    def locations(self, uri: str, view: ChapterView, found: Sequence[Location]) -> list[lsp.Location]:
+        uri_of = self.uris(uri, view)
+        return [lsp.Location(uri=uri_of(where.path), range=_range(where.range)) for where in found]
 
     def workspace_edit(self, uri: str, view: ChapterView, files: Sequence[FileChanges]) -> Optional[lsp.WorkspaceEdit]:
         """The changes of a fix as one edit: the view's document at ``uri``, the
@@ -499,15 +520,7 @@ def build(rules_url: str = "") -> CitelintServer:
         view = ls.requested_view(uri)
         if view is None:
             return None
-        position = _position(params.position)
-        at = view.number_at(position)
-        found = view.marker_at(position)
-        if found is None:
-            return None
-        part, marker = found
-        numbers = [at.number] if at is not None else list(dict.fromkeys(marker.numbers))
-        entries = [entry for number in numbers if (entry := view.entry_of(part, number)) is not None]
-        return [lsp.Location(uri=uri, range=_range(view.entry_range(entry))) for entry in entries] or None
+        return ls.locations(uri, view, view.definition(_position(params.position))) or None
 
     @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
     @server.thread()
@@ -516,24 +529,8 @@ def build(rules_url: str = "") -> CitelintServer:
         view = ls.requested_view(uri)
         if view is None:
             return None
-        position = _position(params.position)
-        at = view.number_at(position)
-        numbers: list[int]
-        if at is not None:
-            part, numbers = at.part, [at.number]
-        elif (found := view.marker_at(position)) is not None:
-            part, numbers = found[0], list(dict.fromkeys(found[1].numbers))
-        elif (at_entry := view.entry_at(position)) is not None:
-            part, numbers = at_entry[0], [at_entry[1].number]
-        else:
-            return None
-        locations: list[lsp.Location] = []
-        for number in numbers:
-            entry = view.entry_of(part, number)
-            if params.context.include_declaration and entry is not None:
-                locations.append(lsp.Location(uri=uri, range=_range(view.entry_range(entry))))
-            locations += [lsp.Location(uri=uri, range=_range(view.marker_range(marker))) for marker in view.markers_citing(part, number)]
-        return locations
+        found = view.references(_position(params.position), params.context.include_declaration)
+        return None if found is None else ls.locations(uri, view, found)
 
     @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_LINK)
     @server.thread()
@@ -621,7 +618,8 @@ def build(rules_url: str = "") -> CitelintServer:
         if view is None:
             return None
         command = ls.show_references_command()
-        return [lsp.CodeLens(range=_range(lens.range), command=_lens_command(lens, uri, command)) for lens in citation_lenses(view)]
+        uri_of = ls.uris(uri, view)
+        return [lsp.CodeLens(range=_range(lens.range), command=_lens_command(lens, uri, uri_of, command)) for lens in citation_lenses(view)]
 
     @server.command(CHECK_URLS)
     async def check_urls(ls: CitelintServer, uri: str = "") -> dict[str, int]:
@@ -669,15 +667,16 @@ def _flat_symbols(uri: str, symbols: Sequence[Symbol], container: Optional[str])
     return found
 
 
-def _lens_command(lens: Lens, uri: str, command: Optional[str]) -> lsp.Command:
+def _lens_command(lens: Lens, uri: str, uri_of: Callable[[str], str], command: Optional[str]) -> lsp.Command:
     """The lens's title, and the client's command showing the markers citing the
-    entry when the client names one (SHOW_REFERENCES); else the title alone
-    (an empty command, which VS Code shows as text and runs nothing: a lens needs a
-    command to be shown at all)."""
+    entry when the client names one (SHOW_REFERENCES), each in its file (with
+    book numbering, every chapter's); else the title alone (an empty command,
+    which VS Code shows as text and runs nothing: a lens needs a command to be
+    shown at all)."""
     if command is None or not lens.citing:
         return lsp.Command(title=lens.title, command="")
     # As JSON: a command's arguments are any JSON, which pygls does not convert from lsprotocol's classes.
-    locations = [{"uri": uri, "range": _json_range(where)} for where in lens.citing]
+    locations = [{"uri": uri_of(where.path), "range": _json_range(where.range)} for where in lens.citing]
     return lsp.Command(title=lens.title, command=command, arguments=[uri, _json_position(lens.position), locations])
 
 

@@ -20,7 +20,7 @@ from citelint.cited_work import cited_work
 from citelint.diagnostics import printable, shorten
 from citelint.references import Entry, ReferenceList, heading_text
 from citelint.server.positions import Position
-from citelint.server.views import ChapterView, Range
+from citelint.server.views import ChapterView, Location, Range
 
 MAX_HINT = 40  # characters of one hint, whatever the marker cites
 MAX_NAME = 28  # of one entry's name in a hint
@@ -50,13 +50,14 @@ class Symbol(NamedTuple):
 
 
 class Lens(NamedTuple):
-    """How often an entry is cited, shown above its first line, and the markers of
-    this chapter citing it (what find references shows from the entry)."""
+    """How often an entry is cited, shown above its first line, and the markers
+    citing it (what find references shows from the entry): this chapter's, or
+    with book numbering the book's, each in its file."""
 
     range: Range
     title: str
     position: Position  # the entry's start, where the references are shown from
-    citing: tuple[Range, ...]
+    citing: tuple[Location, ...]
 
 
 # -- naming an entry ---------------------------------------------------------------
@@ -206,10 +207,9 @@ def _heading_nodes(view: ChapterView) -> list[_Node]:
 
 def _list_nodes(view: ChapterView, part: Chapter, references: ReferenceList) -> list[_Node]:
     """A reference list's entries; under a node of their own when it has no heading."""
-    index = view.book_index()
     nodes = []
     for entry in references.entries:
-        number = index.own.get((entry.first_line, entry.start), entry.number) if index is not None else entry.number
+        number = view.number_of(entry)
         symbol = Symbol(entry_name(number, entry.text), ENTRY, view.entry_range(entry), _first_line(view, entry), shorten(printable(entry.text), MAX_TOOLTIP))
         nodes.append(_Node(_ENTRY_LEVEL, entry.first_line, symbol))
     if references.heading is None and references.entries:
@@ -230,16 +230,17 @@ def _first_line(view: ChapterView, entry: Entry) -> Range:
 
 def citation_lenses(view: ChapterView) -> list[Lens]:
     """A lens on each entry: how many markers cite it (with book numbering, in the
-    book and in this chapter), and this chapter's markers citing it."""
+    book and in this chapter), and the markers citing it: this chapter's, or with
+    book numbering every chapter's (the book's index, as find references gives them)."""
     index = view.book_index()
     lenses = []
     for part in view.chapter.chapters():
         for entry in part.references.entries if part.references is not None else ():
-            number = index.own.get((entry.first_line, entry.start), entry.number) if index is not None else entry.number
-            citing = tuple(view.marker_range(marker) for marker in view.markers_citing(part, number))
-            in_book = index.cited.get(number, 0) if index is not None else None
-            title = _cited_title(len(citing), in_book, view.settings.numbering == "book")
-            lenses.append(Lens(_first_line(view, entry), title, view.range(entry.start, entry.start).start, citing))
+            number = view.number_of(entry)
+            here = tuple(Location(view.path, view.marker_range(marker)) for marker in view.markers_citing(part, number))
+            in_book = tuple(index.cited.get(number, ())) if index is not None else None
+            title = _cited_title(len(here), len(in_book) if in_book is not None else None, view.settings.numbering == "book")
+            lenses.append(Lens(_first_line(view, entry), title, view.range(entry.start, entry.start).start, in_book if in_book is not None else here))
     return lenses
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import time
-from typing import TYPE_CHECKING, Iterator, NamedTuple, Optional, Protocol
+from typing import TYPE_CHECKING, Iterator, Mapping, NamedTuple, Optional, Protocol
 
 from citelint.catalog import RENUMBERING_CODES
 from citelint.chapter import Chapter
@@ -82,20 +82,30 @@ class Fixed(NamedTuple):
     files: tuple[FileChanges, ...] = ()
 
 
+class Location(NamedTuple):
+    """A range in a file: the file's path as the server was given it (the view's
+    own, or one of its book's files) and the client's range in the text the
+    editor has of it (a closed file's: as saved)."""
+
+    path: str
+    range: Range
+
+
 class Listed(NamedTuple):
     """An entry of the book (book numbering): its number, its file (named as
-    ``check`` names it) and its text."""
+    ``check`` names it), its text and where it is."""
 
     number: int
     path: str
     text: str
+    location: Location
 
 
 class BookIndex(NamedTuple):
     """With book numbering, the book's entries and citations as the editor has them."""
 
     listed: dict[int, Listed]  # each number's entry (the first, in book order)
-    cited: dict[int, int]  # each number: how many markers of the book cite it
+    cited: dict[int, list[Location]]  # each number: the markers of the book citing it, in book order
     own: dict[tuple[int, int], int]  # the chapter's own entries (first line, start): their numbers in the book
 
 
@@ -114,8 +124,12 @@ class Book(Protocol):
     def numbers_in_use(self, view: "ChapterView") -> Optional[set[int]]:
         """With book numbering, every number the book uses; None when not known."""
 
-    def index(self, view: "ChapterView") -> Optional[BookIndex]:
-        """With book numbering, the book's entries by number and its citations; None when not known."""
+    def open_texts(self) -> Mapping[str, str]:
+        """The open chapters' texts by real path, as the editor has them now."""
+
+    def index(self, view: "ChapterView", open_texts: Mapping[str, str]) -> Optional[BookIndex]:
+        """With book numbering, the book's entries by number and its citations, the
+        open chapters' texts ``open_texts``; None when not known."""
 
 
 class Refused(Exception):
@@ -156,7 +170,7 @@ class ChapterView:
         self.selection = Selection.of(self.chapter, path, project_names(settings, path))
         self._findings: Optional[list[Diagnostic]] = None
         self._verdicts: Optional[dict[str, "Verdict"]] = None
-        self._book_index: Optional[tuple[Optional[BookIndex]]] = None  # (the index,) once read
+        self._book_index: Optional[tuple[Mapping[str, str], Optional[BookIndex]]] = None  # the open texts it was read with, and the index
 
     # -- positions ---------------------------------------------------------------
 
@@ -276,12 +290,18 @@ class ChapterView:
 
     def book_index(self) -> Optional[BookIndex]:
         """With book numbering, the book's entries by number and its citations, the
-        other chapters as the editor has them when this text was parsed (read once
-        for it); None without book numbering or when the book cannot be read."""
-        if self._book_index is None:
-            known = self.book.index(self) if self.book is not None and self.settings.numbering == "book" else None
-            self._book_index = (known,)
-        return self._book_index[0]
+        other chapters as the editor has them now: read again only when an open
+        chapter's text has changed since it was last read (the texts are compared
+        by identity first: an unchanged one is the same string), so a request
+        reads no file; None without book numbering or when the book cannot be read."""
+        if self.book is None or self.settings.numbering != "book":
+            return None
+        texts = self.book.open_texts()
+        kept = self._book_index
+        if kept is None or kept[0] != texts:
+            kept = (texts, self.book.index(self, texts))
+            self._book_index = kept
+        return kept[1]
 
     # -- markers and entries ---------------------------------------------------------
 
@@ -336,8 +356,66 @@ class ChapterView:
     def markers_citing(part: Chapter, number: int) -> list[Marker]:
         return [marker for marker in part.markers if number in marker.numbers]
 
+    def number_of(self, entry: Entry) -> int:
+        """An entry's number: with book numbering, its number in the book (its
+        label, else its place among the book's entries)."""
+        index = self.book_index()
+        return index.own.get((entry.first_line, entry.start), entry.number) if index is not None else entry.number
+
+    def definition(self, position: Position) -> list[Location]:
+        """Where the entries a marker cites are (only the number under the cursor,
+        when it is on one): with book numbering the book's entries, in whichever
+        file of the book lists them."""
+        found = self.marker_at(position)
+        if found is None:
+            return []
+        part, marker = found
+        at = self.number_at(position)
+        numbers = [at.number] if at is not None else list(dict.fromkeys(marker.numbers))
+        index = self.book_index()
+        if index is not None:
+            return [listed.location for number in numbers if (listed := index.listed.get(number)) is not None]
+        return [Location(self.path, self.entry_range(entry)) for number in numbers if (entry := self.entry_of(part, number)) is not None]
+
+    def references(self, position: Position, include_declaration: bool) -> Optional[list[Location]]:
+        """The markers citing the number under the cursor (each number of the marker
+        under it; the entry's), after the entry itself when ``include_declaration``:
+        with book numbering those of every file of the book, in book order; None
+        when the cursor is on neither a marker nor an entry."""
+        asked = self._numbers_at(position)
+        if asked is None:
+            return None
+        part, numbers = asked
+        index = self.book_index()
+        locations: list[Location] = []
+        for number in numbers:
+            if index is not None:
+                listed = index.listed.get(number)
+                if include_declaration and listed is not None:
+                    locations.append(listed.location)
+                locations += index.cited.get(number, ())
+                continue
+            entry = self.entry_of(part, number)
+            if include_declaration and entry is not None:
+                locations.append(Location(self.path, self.entry_range(entry)))
+            locations += [Location(self.path, self.marker_range(marker)) for marker in self.markers_citing(part, number)]
+        return locations
+
+    def _numbers_at(self, position: Position) -> Optional[tuple[Chapter, list[int]]]:
+        """The numbers a request at ``position`` is about: the one under the cursor
+        in a marker, else the marker's, else the entry's there (its number in the book)."""
+        found = self.marker_at(position)
+        if found is not None:
+            at = self.number_at(position)
+            return found[0], [at.number] if at is not None else list(dict.fromkeys(found[1].numbers))
+        at_entry = self.entry_at(position)
+        if at_entry is not None:
+            return at_entry[0], [self.number_of(at_entry[1])]
+        return None
+
     def hover(self, position: Position) -> Optional[tuple[str, Range]]:
-        """Markdown about the entries a marker cites (or the markers citing an entry)."""
+        """Markdown about the entries a marker cites (or the markers citing an entry:
+        with book numbering, in the book and in this chapter)."""
         found = self.marker_at(position)
         if found is not None:
             part, marker = found
@@ -346,9 +424,15 @@ class ChapterView:
         at_entry = self.entry_at(position)
         if at_entry is not None:
             part, entry = at_entry
-            count = len(self.markers_citing(part, entry.number))
-            cited = f"cited by {count} marker{'' if count == 1 else 's'}" if count else "cited by no marker"
-            return f"**reference {entry.number}**: {cited}", self.entry_range(entry)
+            number = self.number_of(entry)
+            count = len(self.markers_citing(part, number))
+            index = self.book_index()
+            if index is not None:
+                in_book = len(index.cited.get(number, ()))
+                cited = f"cited by {_markers(in_book)} in the book ({count or 'none'} in this chapter)" if in_book else "cited by no marker in the book"
+            else:
+                cited = f"cited by {_markers(count)}" if count else "cited by no marker"
+            return f"**reference {number}**: {cited}", self.entry_range(entry)
         return None
 
     def _entry_text(self, part: Chapter, number: int) -> str:
@@ -513,6 +597,10 @@ def _in_a_link(doi: str, urls: tuple[str, ...]) -> bool:
     doi.org URL of it, percent-encoded or in another case (``normalise_url``
     reads such a URL as ``doi:`` and its DOI decoded, as CIT007 compares them)."""
     return any(doi in url for url in urls) or "doi:" + doi.casefold() in {normalise_url(url) for url in urls}
+
+
+def _markers(count: int) -> str:
+    return f"{count} marker{'' if count == 1 else 's'}"
 
 
 def _where(diagnostic: Diagnostic) -> tuple[str, int, int, str]:
