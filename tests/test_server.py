@@ -18,7 +18,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any, Awaitable, Callable, Optional, Sequence
 
 import pytest
 
@@ -31,6 +31,7 @@ from pygls.lsp.client import LanguageClient
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "manuscript" / "chapter-38.md"
 WAIT = 60.0  # seconds: generous, for a loaded machine; no assertion depends on it
+SERVER = ("-m", "citelint", "server")  # the server's command line after the interpreter
 
 
 # -- an independent reading of positions ------------------------------------------
@@ -107,13 +108,20 @@ def run_session(
     cwd: Optional[Path] = None,
     env: Optional[dict[str, str]] = None,
     document_changes: bool = False,
+    server: Sequence[str] = SERVER,
 ) -> None:
-    """``document_changes``: the client takes edits as versioned document changes."""
-    asyncio.run(_session(scenario, encodings, cwd, env, document_changes))
+    """``document_changes``: the client takes edits as versioned document changes;
+    ``server``: the interpreter's arguments that run the server."""
+    asyncio.run(_session(scenario, encodings, cwd, env, document_changes, server))
 
 
 async def _session(
-    scenario: Callable[[Session], Awaitable[None]], encodings: Optional[list[str]], cwd: Optional[Path], env: Optional[dict[str, str]], document_changes: bool = False
+    scenario: Callable[[Session], Awaitable[None]],
+    encodings: Optional[list[str]],
+    cwd: Optional[Path],
+    env: Optional[dict[str, str]],
+    document_changes: bool = False,
+    server: Sequence[str] = SERVER,
 ) -> None:
     client = LanguageClient("citelint-tests", "1")
     session = Session(client, "utf-16")
@@ -145,17 +153,24 @@ async def _session(
         ),
         window=lsp.WindowClientCapabilities(work_done_progress=True),
     )
-    await drive(client, session, scenario, cwd or ROOT, lsp.InitializeParams(capabilities=capabilities, root_uri=(cwd or ROOT).as_uri()), env)
+    await drive(client, session, scenario, cwd or ROOT, lsp.InitializeParams(capabilities=capabilities, root_uri=(cwd or ROOT).as_uri()), env, server)
 
 
 async def drive(
-    client: LanguageClient, session: Session, scenario: Callable[[Session], Awaitable[None]], cwd: Path, params: lsp.InitializeParams, env: Optional[dict[str, str]] = None
+    client: LanguageClient,
+    session: Session,
+    scenario: Callable[[Session], Awaitable[None]],
+    cwd: Path,
+    params: lsp.InitializeParams,
+    env: Optional[dict[str, str]] = None,
+    server: Sequence[str] = SERVER,
 ) -> None:
-    """Start ``citelint server`` in ``cwd``, initialize it with ``params`` (the
-    session's position encoding is the one it chooses), play ``scenario``, and shut
-    it down: it must exit 0, and it is killed if the scenario fails."""
+    """Start ``citelint server`` in ``cwd`` (``server``: the interpreter's
+    arguments that run it), initialize it with ``params`` (the session's position
+    encoding is the one it chooses), play ``scenario``, and shut it down: it must
+    exit 0, and it is killed if the scenario fails."""
     environment = {**os.environ, "CITELINT_ALLOW_PRIVATE": "", **(env or {})}
-    await client.start_io(sys.executable, "-m", "citelint", "server", cwd=str(cwd), env=environment)
+    await client.start_io(sys.executable, *server, cwd=str(cwd), env=environment)
     stderr: list[bytes] = []
     drain = asyncio.create_task(_drain(client, stderr))
     try:

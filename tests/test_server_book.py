@@ -6,6 +6,7 @@ through pygls's own client over stdio."""
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from pathlib import Path
 from typing import Any, Optional
 
@@ -493,3 +494,83 @@ def test_rename_of_a_number_is_refused_in_a_book_and_changes_no_chapter(tmp_path
                 await asyncio.wait_for(session.client.text_document_rename_async(lsp.RenameParams(lsp.TextDocumentIdentifier(uri), at, "2")), WAIT)
 
     run_session(scenario, cwd=tmp_path)
+
+
+# -- the cost of a large book: files read, counted in the server's own process ----------------
+
+# The server run with an audit hook writing the name of each Markdown file the
+# process opens to the file CITELINT_TEST_OPENS names (each "open" event:
+# open(), os.open(), whatever reads a chapter), then started as `citelint server`.
+COUNTING_SERVER = (
+    "-c",
+    "import os, sys\n"
+    "log = os.open(os.environ['CITELINT_TEST_OPENS'], os.O_WRONLY | os.O_APPEND | os.O_CREAT)\n"
+    "def opened(event, args):\n"
+    "    if event == 'open' and isinstance(args[0], (str, os.PathLike)) and os.fspath(args[0]).endswith('.md'):\n"
+    "        os.write(log, os.path.basename(os.fspath(args[0])).encode() + b'\\n')\n"
+    "sys.addaudithook(opened)\n"
+    "sys.argv = ['citelint', 'server']\n"
+    "from citelint.__main__ import main\n"
+    "main()\n",
+)
+LARGE_BOOK = 200
+
+
+def large_chapter(number: int) -> str:
+    """Chapter ``number`` of a book numbered across its chapters: it cites its own
+    three entries (numbered on from the chapters before) and the book's first."""
+    first = 3 * number - 2
+    cites = " ".join(f"Point {cited} [CITATION {cited}]." for cited in (first, first + 1, first + 2))
+    entries = "".join(f'{cited}. Author, A{cited}. "Work Number {cited}." Press, 2001. https://example.org/{cited}\n' for cited in (first, first + 1, first + 2))
+    return f"# Chapter {number}\n\n{cites} As in chapter one [CITATION 1].\n\n## References\n\n{entries}"
+
+
+def test_a_200_chapter_book_is_read_once_and_navigation_reads_no_file(tmp_path: Path) -> None:
+    """Opening a chapter of a 200-chapter book reads each other chapter once (the
+    book-wide findings need them); after that, hints, lenses, hover, go to
+    definition and find references across the book, an unsaved edit, and opening
+    a second chapter read no file: the book's index holds what they need. Files
+    are counted as the server's process opens them, not timed."""
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / ".git").mkdir()
+    (book / "pyproject.toml").write_text('[tool.citelint]\nnumbering = "book"\nplacement = "any"\n', encoding="utf-8")
+    texts = {f"ch{number:03d}.md": large_chapter(number) for number in range(1, LARGE_BOOK + 1)}
+    for name, text in texts.items():
+        (book / name).write_text(text, encoding="utf-8")
+    log = tmp_path / "opens.log"
+    log.write_text("", encoding="utf-8")
+
+    def opened() -> list[str]:
+        return log.read_text(encoding="utf-8").split()
+
+    async def navigate(session: Session, name: str, text: str) -> None:
+        uri = (book / name).as_uri()
+        on_one = marker_offset(text, "[CITATION 1]") + 11
+        assert await definition(session, uri, text, on_one) == [entry_at((book / "ch001.md").as_uri(), texts["ch001.md"], "1. Author", session.encoding)]
+        found = await references(session, uri, text, on_one, True)
+        assert len(found) == 1 + LARGE_BOOK + 1 and len({where for where, _, _ in found}) == LARGE_BOOK  # the entry, chapter one's own marker, one in each chapter
+        hinted = await asyncio.wait_for(session.client.text_document_inlay_hint_async(lsp.InlayHintParams(lsp.TextDocumentIdentifier(uri), lsp.Range(lsp.Position(0, 0), lsp.Position(10_000, 0)))), WAIT)
+        assert len(hinted) == 4
+        lensed = await asyncio.wait_for(session.client.text_document_code_lens_async(lsp.CodeLensParams(lsp.TextDocumentIdentifier(uri))), WAIT)
+        assert [lens.command.title for lens in lensed] == ["cited once in the book (1 in this chapter)"] * 3
+        hovered = await asyncio.wait_for(session.client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(uri), pos(text, on_one, session.encoding))), WAIT)
+        assert "Work Number 1." in hovered.contents.value and "ch001.md" in hovered.contents.value
+
+    async def scenario(session: Session) -> None:
+        middle, later = (book / "ch100.md").as_uri(), (book / "ch150.md").as_uri()
+        session.open(middle, texts["ch100.md"])
+        await session.wait_for(middle)
+        read = Counter(opened())
+        assert set(read) == set(texts) - {"ch100.md"} and max(read.values()) == 1, read.most_common(3)
+        await navigate(session, "ch100.md", texts["ch100.md"])
+        edited = texts["ch100.md"].replace("# Chapter 100\n", "# Chapter 100\n\nA new paragraph, unsaved.\n")
+        session.change_all(middle, edited, 2)
+        await session.wait_for(middle)
+        await navigate(session, "ch100.md", edited)
+        session.open(later, texts["ch150.md"])
+        await session.wait_for(later)
+        await navigate(session, "ch150.md", texts["ch150.md"])
+        assert Counter(opened()) == read  # nothing read since the first lint
+
+    run_session(scenario, cwd=book, env={"CITELINT_TEST_OPENS": str(log)}, server=COUNTING_SERVER)
