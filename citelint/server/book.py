@@ -1,17 +1,21 @@
 """The checks across files in the editor: CIT014 (the same work listed with other
 fields in an earlier chapter) and, with book numbering (``numbering = "book"``),
 the book-wide rules (CIT001–CIT004, CIT009, CIT011, CIT016), judged for an open
-chapter against the rest of its book as ``citelint check`` judges them; and the
-book's ``citelint fix`` as one edit of every file it changes.
+chapter against the rest of its book as ``citelint check`` judges them; with
+book numbering, the book's index (each number's entry and the markers citing it,
+with where each is in the client's positions: what hover, hints, lenses, go to
+definition and find references answer from); and the book's ``citelint fix`` as
+one edit of every file it changes.
 
 The files compared are those a check of the chapter's book reads
 (``book_numbering.book_files``' with book numbering, else the configured
 ``paths`` or the chapter's folder: ``book_order.book_paths``), in the order
 ``check`` compares them (``check_files.files_to_check``). Each other chapter is
 read as the editor has it when it is open, else from disk; what the checks read
-of it (its summary for the book-wide rules, its entries for CIT014) is kept
-until its text, or its size, modification time or inode on disk, changes: a
-keystroke parses the chapter being typed, never the others again. The fix is
+of it (its summary for the book-wide rules, its entries for CIT014, its listing
+for the index) is kept until its text, or its size, modification time or inode
+on disk, changes: a keystroke parses the chapter being typed, never the others
+again. The fix is
 ``fix_book``'s plan, with its refusals, made on the same texts; the last one is
 kept until a text or a closed file's status changes (an editor asks for code
 actions at every move of the cursor).
