@@ -574,3 +574,27 @@ def test_a_200_chapter_book_is_read_once_and_navigation_reads_no_file(tmp_path: 
         assert Counter(opened()) == read  # nothing read since the first lint
 
     run_session(scenario, cwd=book, env={"CITELINT_TEST_OPENS": str(log)}, server=COUNTING_SERVER)
+
+
+def test_completion_in_the_bibliography_offers_each_entrys_number_in_the_book(tmp_path: Path) -> None:
+    """The bibliography's bullets are 4 and 5 in the book (ch1 and ch2 list 1 to 3):
+    completion offered them as 1 and 2, which cite ch1's sources. With a chapter
+    unreadable their numbers are not known: no bullet is offered, nor a new number."""
+    uris = write_nav_book(tmp_path)
+    typing = NAV_REFS.replace("# Bibliography\n\n", "# Bibliography\n\nSee also [CITATION \n\n")
+    at = typing.index("[CITATION ") + len("[CITATION ")
+
+    async def complete(session: Session) -> list[tuple[str, str]]:
+        asked = lsp.CompletionParams(lsp.TextDocumentIdentifier(uris["refs.md"]), pos(typing, at, session.encoding))
+        found = await asyncio.wait_for(session.client.text_document_completion_async(asked), WAIT)
+        return [(item.label, item.detail) for item in (found.items if found else [])]
+
+    async def scenario(session: Session) -> None:
+        session.open(uris["refs.md"], NAV_REFS)
+        session.change_all(uris["refs.md"], typing, 2)
+        assert await complete(session) == [("4", "Rockets and Roubles."), ("5", "Ships of the Line."), ("6", "a new reference: the next unused number")]
+        (tmp_path / "ch2.md").write_bytes(b"\xff\xfe not text \x00")
+        session.change_all(uris["refs.md"], typing + "\n", 3)  # a new version: the book is read again
+        assert await complete(session) == []
+
+    run_session(scenario, cwd=tmp_path)

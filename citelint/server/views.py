@@ -483,9 +483,11 @@ class ChapterView:
 
     def completions(self, position: Position) -> list[Completion]:
         """After ``[CITATION `` (or a comma in a marker): the next unused number, and
-        the entries of the reference list with their titles. With book numbering the
-        next number unused in the whole book (a number past the chapter's may be
-        another chapter's source), or none when the book cannot be read."""
+        the entries of the reference list with their titles. With book numbering each
+        entry's number in the book (a bibliography's third bullet is not 3 when the
+        chapters before list entries), and the next number unused in the whole book
+        (a number past the chapter's may be another chapter's source); when the book
+        cannot be read, only the entries whose labels give their numbers, and no new one."""
         offset = self._offset(position)
         line_start = self.document.line_starts[self.document.line_of(offset)]
         before = self.document.text[max(line_start, offset - 200) : offset]
@@ -493,11 +495,9 @@ class ChapterView:
             return []
         part = self._part_at(offset)
         entries = part.references.entries if part.references is not None else ()
-        used = {number for marker in part.markers for number in marker.numbers} | {entry.number for entry in entries}
-        items = [
-            Completion(entry.number, _title(entry.text), shorten(entry.text, 200), f"{entry.number:09d}")
-            for entry in entries
-        ]
+        numbered = [(number, entry) for entry in entries if (number := self._offered_number(entry)) is not None]
+        used = {number for marker in part.markers for number in marker.numbers} | {number for number, _ in numbered}
+        items = [Completion(number, _title(entry.text), shorten(entry.text, 200), f"{number:09d}") for number, entry in numbered]
         if self.settings.numbering == "book":
             in_book = self.book.numbers_in_use(self) if self.book is not None else None
             if in_book is None:
@@ -506,6 +506,16 @@ class ChapterView:
         following = max(used, default=0) + 1
         items.append(Completion(following, "a new reference: the next unused number", "no entry yet: add it to the reference list", f"{following:09d}"))
         return items
+
+    def _offered_number(self, entry: Entry) -> Optional[int]:
+        """The number completion offers for an entry: its own; with book numbering
+        its number in the book, or when the book cannot be read its label (None
+        without one: its place in the book is not known)."""
+        if self.settings.numbering != "book":
+            return entry.number
+        if self.book_index() is not None:
+            return self.number_of(entry)
+        return entry.label
 
     def _part_at(self, offset: int) -> Chapter:
         line = self.document.line_of(offset)
