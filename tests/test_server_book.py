@@ -598,3 +598,24 @@ def test_completion_in_the_bibliography_offers_each_entrys_number_in_the_book(tm
         assert await complete(session) == []
 
     run_session(scenario, cwd=tmp_path)
+
+
+def test_without_the_books_index_no_unlabelled_entry_is_taken_for_a_number(tmp_path: Path) -> None:
+    """ch2 cannot be read: the book's numbering past ch1 is not known. A note in
+    the bibliography citing 1 (ch1's source) went to its own first bullet, and its
+    hint and hover named that bullet's work; now they go nowhere and say no entry."""
+    uris = write_nav_book(tmp_path)
+    (tmp_path / "ch2.md").write_bytes(b"\xff\xfe not text \x00")
+    noted = NAV_REFS.replace("# Bibliography\n\n", "# Bibliography\n\nSee also [CITATION 1].\n\n")
+    on_one = marker_offset(noted, "[CITATION 1]") + 11
+
+    async def scenario(session: Session) -> None:
+        session.open(uris["refs.md"], noted)
+        assert await definition(session, uris["refs.md"], noted, on_one) == []
+        assert await references(session, uris["refs.md"], noted, on_one, True) == [marker_at(uris["refs.md"], noted, "[CITATION 1]", session.encoding)]
+        hover = await asyncio.wait_for(session.client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(uris["refs.md"]), pos(noted, on_one, session.encoding))), WAIT)
+        assert "Rockets" not in hover.contents.value and "no entry 1" in hover.contents.value
+        asked = lsp.InlayHintParams(lsp.TextDocumentIdentifier(uris["refs.md"]), lsp.Range(lsp.Position(0, 0), lsp.Position(100, 0)))
+        assert [hint.label for hint in await asyncio.wait_for(session.client.text_document_inlay_hint_async(asked), WAIT)] == ["no entry 1"]
+
+    run_session(scenario, cwd=tmp_path)

@@ -135,7 +135,7 @@ def _cited(view: ChapterView, part: Chapter, number: int, own: set[int]) -> tupl
         if listed is None:
             return number, None, ""
         return number, listed.text, "" if number in own else listed.path
-    entry = view.entry_of(part, number)
+    entry = view.listed_entry(part, number)
     return number, entry.text if entry is not None else None, ""
 
 

@@ -352,6 +352,16 @@ class ChapterView:
             return None
         return next((entry for entry in part.references.entries if entry.number == number), None)
 
+    def listed_entry(self, part: Chapter, number: int) -> Optional[Entry]:
+        """The chapter's entry ``number``, read without the book's index: with book
+        numbering only a labelled one (an unlabelled entry's number is its place
+        among the book's entries, not known without the book: the third bullet of a
+        bibliography is not entry 3)."""
+        if self.settings.numbering != "book":
+            return self.entry_of(part, number)
+        entries = part.references.entries if part.references is not None else ()
+        return next((entry for entry in entries if entry.label == number), None)
+
     @staticmethod
     def markers_citing(part: Chapter, number: int) -> list[Marker]:
         return [marker for marker in part.markers if number in marker.numbers]
@@ -375,7 +385,7 @@ class ChapterView:
         index = self.book_index()
         if index is not None:
             return [listed.location for number in numbers if (listed := index.listed.get(number)) is not None]
-        return [Location(self.path, self.entry_range(entry)) for number in numbers if (entry := self.entry_of(part, number)) is not None]
+        return [Location(self.path, self.entry_range(entry)) for number in numbers if (entry := self.listed_entry(part, number)) is not None]
 
     def references(self, position: Position, include_declaration: bool) -> Optional[list[Location]]:
         """The markers citing the number under the cursor (each number of the marker
@@ -395,7 +405,7 @@ class ChapterView:
                     locations.append(listed.location)
                 locations += index.cited.get(number, ())
                 continue
-            entry = self.entry_of(part, number)
+            entry = self.listed_entry(part, number)
             if include_declaration and entry is not None:
                 locations.append(Location(self.path, self.entry_range(entry)))
             locations += [Location(self.path, self.marker_range(marker)) for marker in self.markers_citing(part, number)]
@@ -437,7 +447,7 @@ class ChapterView:
 
     def _entry_text(self, part: Chapter, number: int) -> str:
         index = self.book_index()
-        entry = self.entry_of(part, number) if index is None else self._own_entry(index, number)
+        entry = self.listed_entry(part, number) if index is None else self._own_entry(index, number)
         if entry is None and index is not None:
             listed = index.listed.get(number)
             if listed is None:
