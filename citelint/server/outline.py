@@ -20,7 +20,7 @@ from citelint.cited_work import cited_work
 from citelint.diagnostics import printable, shorten
 from citelint.references import Entry, ReferenceList, heading_text
 from citelint.server.positions import Position
-from citelint.server.views import ChapterView, Location, Range
+from citelint.server.views import BookIndex, ChapterView, Location, Range, number_in
 
 MAX_HINT = 40  # characters of one hint, whatever the marker cites
 MAX_NAME = 28  # of one entry's name in a hint
@@ -118,18 +118,17 @@ def inlay_hints(view: ChapterView, start: Position, end: Position) -> list[Hint]
             after = view.range(marker.end, marker.end).start
             if start <= after <= end:
                 numbers = list(dict.fromkeys(marker.numbers))
-                cited = [_cited(view, part, number, own) for number in numbers]
+                cited = [_cited(view, index, part, number, own) for number in numbers]
                 names = [short_name(text) if text is not None else f"no entry {number}" for number, text, _ in cited]
                 tooltip = "\n\n".join(_tooltip(number, text, where) for number, text, where in cited)
                 hints.append(Hint(after, _listed(names), tooltip))
     return hints
 
 
-def _cited(view: ChapterView, part: Chapter, number: int, own: set[int]) -> tuple[int, Optional[str], str]:
+def _cited(view: ChapterView, index: Optional[BookIndex], part: Chapter, number: int, own: set[int]) -> tuple[int, Optional[str], str]:
     """A cited number, its entry's text (None: no entry has it) and, with book
-    numbering, the file it is listed in when not this chapter (``own``: the
-    book's numbers of this chapter's entries)."""
-    index = view.book_index()
+    numbering, the file it is listed in when not this chapter (``index``: the
+    book's; ``own``: the book's numbers of this chapter's entries)."""
     if index is not None:
         listed = index.listed.get(number)
         if listed is None:
@@ -207,9 +206,10 @@ def _heading_nodes(view: ChapterView) -> list[_Node]:
 
 def _list_nodes(view: ChapterView, part: Chapter, references: ReferenceList) -> list[_Node]:
     """A reference list's entries; under a node of their own when it has no heading."""
+    index = view.book_index()
     nodes = []
     for entry in references.entries:
-        number = view.number_of(entry)
+        number = number_in(index, entry)
         symbol = Symbol(entry_name(number, entry.text), ENTRY, view.entry_range(entry), _first_line(view, entry), shorten(printable(entry.text), MAX_TOOLTIP))
         nodes.append(_Node(_ENTRY_LEVEL, entry.first_line, symbol))
     if references.heading is None and references.entries:
@@ -236,7 +236,7 @@ def citation_lenses(view: ChapterView) -> list[Lens]:
     lenses = []
     for part in view.chapter.chapters():
         for entry in part.references.entries if part.references is not None else ():
-            number = view.number_of(entry)
+            number = number_in(index, entry)
             here = tuple(Location(view.path, view.marker_range(marker)) for marker in view.markers_citing(part, number))
             in_book = tuple(index.cited.get(number, ())) if index is not None else None
             title = _cited_title(len(here), len(in_book) if in_book is not None else None, view.settings.numbering == "book")

@@ -369,8 +369,7 @@ class ChapterView:
     def number_of(self, entry: Entry) -> int:
         """An entry's number: with book numbering, its number in the book (its
         label, else its place among the book's entries)."""
-        index = self.book_index()
-        return index.own.get((entry.first_line, entry.start), entry.number) if index is not None else entry.number
+        return number_in(self.book_index(), entry)
 
     def definition(self, position: Position) -> list[Location]:
         """Where the entries a marker cites are (only the number under the cursor,
@@ -505,7 +504,8 @@ class ChapterView:
             return []
         part = self._part_at(offset)
         entries = part.references.entries if part.references is not None else ()
-        numbered = [(number, entry) for entry in entries if (number := self._offered_number(entry)) is not None]
+        index = self.book_index()
+        numbered = [(number, entry) for entry in entries if (number := self._offered_number(entry, index)) is not None]
         used = {number for marker in part.markers for number in marker.numbers} | {number for number, _ in numbered}
         items = [Completion(number, _title(entry.text), shorten(entry.text, 200), f"{number:09d}") for number, entry in numbered]
         if self.settings.numbering == "book":
@@ -517,15 +517,13 @@ class ChapterView:
         items.append(Completion(following, "a new reference: the next unused number", "no entry yet: add it to the reference list", f"{following:09d}"))
         return items
 
-    def _offered_number(self, entry: Entry) -> Optional[int]:
+    def _offered_number(self, entry: Entry, index: Optional[BookIndex]) -> Optional[int]:
         """The number completion offers for an entry: its own; with book numbering
-        its number in the book, or when the book cannot be read its label (None
-        without one: its place in the book is not known)."""
+        its number in the book (``index``), or when the book cannot be read its
+        label (None without one: its place in the book is not known)."""
         if self.settings.numbering != "book":
             return entry.number
-        if self.book_index() is not None:
-            return self.number_of(entry)
-        return entry.label
+        return number_in(index, entry) if index is not None else entry.label
 
     def _part_at(self, offset: int) -> Chapter:
         line = self.document.line_of(offset)
@@ -617,6 +615,12 @@ def _in_a_link(doi: str, urls: tuple[str, ...]) -> bool:
     doi.org URL of it, percent-encoded or in another case (``normalise_url``
     reads such a URL as ``doi:`` and its DOI decoded, as CIT007 compares them)."""
     return any(doi in url for url in urls) or "doi:" + doi.casefold() in {normalise_url(url) for url in urls}
+
+
+def number_in(index: Optional[BookIndex], entry: Entry) -> int:
+    """A chapter's entry's number: with the book's ``index`` (of its chapter), its
+    number in the book; else its own."""
+    return index.own.get((entry.first_line, entry.start), entry.number) if index is not None else entry.number
 
 
 def _markers(count: int) -> str:
