@@ -70,6 +70,23 @@ def _raise_interrupted(number: int, frame: object) -> None:
     raise Interrupted(number)
 
 
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """While the block runs, SIGINT and SIGTERM wait (blocked, not lost): what must
+    not stop half-way (a book's files put back as they were) runs to its end, and
+    a signal sent meanwhile is acted on after it. Where signals cannot be blocked
+    (Windows, a thread other than the main one), the block runs as it is."""
+    block = getattr(signal, "pthread_sigmask", None)
+    if block is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = block(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        block(signal.SIG_SETMASK, previous)
+
+
 def write_atomically(path: str, original: bytes, new: bytes) -> None:
     """Replace the file at ``path`` (holding ``original``) with ``new``.
 

@@ -23,7 +23,7 @@ from bisect import bisect_right
 from collections import Counter
 from typing import Callable, Iterable, NamedTuple, Optional
 
-from citelint.atomic_write import ChangedOnDisk, Interrupted, write_atomically
+from citelint.atomic_write import ChangedOnDisk, Interrupted, signals_held, write_atomically
 from citelint.book_numbering import RENUMBERING, Book, BookChapter, Listed, book_files, parsed, raw_findings, rewritten
 from citelint.chapter import Chapter
 from citelint.config import Settings
@@ -422,37 +422,66 @@ def verify(before: Book, after_files: list[tuple[str, Chapter, object]], renumbe
 def write_all(changes: list[tuple[BookFile, str]]) -> Optional[FileFix]:
     """Write every changed file, each atomically; when one cannot be written (it
     changed on disk, or the write failed), put back the ones written before it.
-    None when all were written, else the refusal to report."""
+    None when all were written, else the refusal to report. An interrupt (SIGINT,
+    SIGTERM) puts back every file that holds its new text, read from disk: the
+    signal may come between a file's rename and its being counted as written."""
     written: list[tuple[BookFile, bytes]] = []
-    for file, text in changes:
-        new = text.encode("utf-8")
-        try:
-            before_write(file.path)
-            write_atomically(file.path, file.data, new)
-        except Interrupted as stop:  # SIGINT/SIGTERM: the book as it was, then stop
-            _put_back(written + ([(file, new)] if stop.written else []))
-            stop.path, stop.written = "the book (every file)", False
-            raise
-        except (ChangedOnDisk, OSError) as error:
-            why = str(error) if isinstance(error, ChangedOnDisk) else f"it cannot be written: {error.strerror or error}"
-            put_back, failed = _put_back(written)
-            back = ""
-            if written:
-                back = f"; the {len(put_back)} file{'s' if len(put_back) != 1 else ''} written before it {'was' if len(put_back) == 1 else 'were'} put back as {'it was' if len(put_back) == 1 else 'they were'}"
-                if failed:
-                    back += f", except {', '.join(failed)}, which could not be put back: restore {'it' if len(failed) == 1 else 'them'} from version control"
-            return FileFix(file.shown, False, refused=f"{why}; the book was not renumbered (no file changed){back}" if not failed else f"{why}; the book's renumbering was stopped{back}")
-        written.append((file, new))
+    try:
+        for file, text in changes:
+            new = text.encode("utf-8")
+            try:
+                before_write(file.path)
+                write_atomically(file.path, file.data, new)
+            except (ChangedOnDisk, OSError) as error:
+                return _stopped(file, error, written)
+            written.append((file, new))
+    except Interrupted as stop:  # the book as it was, then stop
+        renumbered = [(file, new) for file, new in ((file, text.encode("utf-8")) for file, text in changes) if _holds(file.path, new)]
+        _, failed, _ = _put_back(renumbered)
+        stop.path, stop.written = "the book (every file)", False
+        if failed:
+            stop.path = f"the book (every file but {', '.join(failed)}, which could not be put back: restore {'it' if len(failed) == 1 else 'them'} from version control)"
+        raise stop from None
     return None
 
 
-def _put_back(written: list[tuple[BookFile, bytes]]) -> tuple[list[str], list[str]]:
-    """Give each file written in this fix its text as it was read (last first)."""
+def _stopped(file: BookFile, error: Exception, written: list[tuple[BookFile, bytes]]) -> FileFix:
+    """The refusal when ``file`` cannot be written, the files written before it put back."""
+    why = str(error) if isinstance(error, ChangedOnDisk) else f"it cannot be written: {getattr(error, 'strerror', None) or error}"
+    put_back, failed, late = _put_back(written)
+    if late is not None:
+        raise late  # the files are back: stopped as an interrupt stops
+    back = ""
+    if written:
+        back = f"; the {len(put_back)} file{'s' if len(put_back) != 1 else ''} written before it {'was' if len(put_back) == 1 else 'were'} put back as {'it was' if len(put_back) == 1 else 'they were'}"
+        if failed:
+            back += f", except {', '.join(failed)}, which could not be put back: restore {'it' if len(failed) == 1 else 'them'} from version control"
+    return FileFix(file.shown, False, refused=f"{why}; the book was not renumbered (no file changed){back}" if not failed else f"{why}; the book's renumbering was stopped{back}")
+
+
+def _holds(path: str, data: bytes) -> bool:
+    """Whether the file at ``path`` holds exactly ``data``."""
+    try:
+        with open(path, "rb") as current:
+            return current.read(len(data) + 1) == data
+    except OSError:
+        return False
+
+
+def _put_back(written: list[tuple[BookFile, bytes]]) -> tuple[list[str], list[str], Optional[Interrupted]]:
+    """Give each file written in this fix its text as it was read (last first),
+    with SIGINT and SIGTERM held until all are back: a second Ctrl-C does not stop
+    the put-back half-way. The files put back, those that could not be, and the
+    signal sent meanwhile (acted on after: the caller raises it, or is stopping already)."""
     done, failed = [], []
-    for file, new in reversed(written):
-        try:
-            write_atomically(file.path, new, file.data)
-            done.append(file.shown)
-        except (ChangedOnDisk, OSError):
-            failed.append(file.shown)
-    return done, failed
+    try:
+        with signals_held():
+            for file, new in reversed(written):
+                try:
+                    write_atomically(file.path, new, file.data)
+                    done.append(file.shown)
+                except (ChangedOnDisk, OSError):
+                    failed.append(file.shown)
+    except Interrupted as late:
+        return done, failed, late
+    return done, failed, None

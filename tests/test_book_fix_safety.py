@@ -1,0 +1,124 @@
+"""``citelint fix`` with book numbering is one transaction on disk: a real book, a
+real ``citelint fix`` process, real signals and files that cannot be written.
+Whatever stops the writes, every chapter is left as it was (or the fix is whole)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.test_book_numbering import RENUMBERED, UNORDERED, citelint, make_book, texts
+
+# A child that runs ``citelint fix`` with the given calls of ``os.replace`` (counted
+# from 1: each file's write is one, each file put back is one more) held until the
+# test says go, before the rename or (TEST_HOLD_AFTER) after it; the test sends its
+# signal meanwhile.
+HARNESS = """
+import os, signal, sys
+from citelint.cli import main
+signal.signal(signal.SIGINT, signal.default_int_handler)
+ready, go = int(os.environ["TEST_READY_FD"]), int(os.environ["TEST_GO_FD"])
+held = {int(call) for call in os.environ["TEST_HOLD_CALLS"].split(",") if call}
+real = os.replace
+calls = [0]
+after = os.environ.get("TEST_HOLD_AFTER") == "1"
+def replace(*args):
+    calls[0] += 1
+    if after:
+        real(*args)
+    if calls[0] in held:
+        os.write(ready, b"r"); os.read(go, 1)
+    if not after:
+        real(*args)
+os.replace = replace
+main(sys.argv[1:], prog_name="citelint")
+"""
+
+
+def fix_held(root: Path, hold: list[int], signals: list[int], after: bool = False) -> tuple[int, str]:
+    """``citelint fix`` in a child, sent each signal while held in the next held call."""
+    ready_read, ready_write = os.pipe()
+    go_read, go_write = os.pipe()
+    env = {**os.environ, "TEST_READY_FD": str(ready_write), "TEST_GO_FD": str(go_read), "TEST_HOLD_CALLS": ",".join(map(str, hold)), "TEST_HOLD_AFTER": "1" if after else "0"}
+    child = subprocess.Popen([sys.executable, "-c", HARNESS, "fix"], cwd=root, env=env, pass_fds=(ready_write, go_read), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    os.close(ready_write)
+    os.close(go_read)
+    try:
+        for number in signals:
+            assert os.read(ready_read, 1) == b"r"
+            child.send_signal(number)
+            os.write(go_write, b"g")
+        _, err = child.communicate(timeout=120)
+    finally:
+        os.close(ready_read)
+        os.close(go_write)
+    return child.returncode, err.decode()
+
+
+def temp_files(root: Path) -> list[Path]:
+    return [path for path in root.rglob(".citelint-*")]
+
+
+def test_a_second_signal_while_the_book_is_put_back_does_not_leave_it_half_renumbered(tmp_path: Path) -> None:
+    """SIGTERM while chapter 3 is written (chapters 1 and 2 are), and SIGTERM again
+    while chapter 2 is put back: it used to stop the put-back, leaving chapter 1
+    renumbered and the others not, with nothing said but "interrupted"."""
+    root = make_book(tmp_path, UNORDERED)
+    before = texts(root)
+    code, err = fix_held(root, [3, 4], [signal.SIGTERM, signal.SIGTERM])
+    assert code == 128 + signal.SIGTERM and "Traceback" not in err, err
+    assert "citelint: interrupted" in err
+    assert texts(root) == before
+    assert temp_files(root) == []
+
+
+def test_a_signal_between_two_writes_puts_the_book_back(tmp_path: Path) -> None:
+    root = make_book(tmp_path, UNORDERED)
+    before = texts(root)
+    code, err = fix_held(root, [3], [signal.SIGINT])
+    assert code == 128 + signal.SIGINT and "Traceback" not in err, err
+    assert "citelint: interrupted; the book (every file) was left as it was" in err
+    assert texts(root) == before
+    assert temp_files(root) == []
+
+
+def test_a_signal_right_after_a_chapter_is_renamed_puts_that_chapter_back_too(tmp_path: Path) -> None:
+    """SIGTERM as chapter 2's rename returns, before the fix counts it as written:
+    chapter 2 used to be left renumbered (only chapter 1 was put back) while the
+    message said every file was left as it was."""
+    root = make_book(tmp_path, UNORDERED)
+    before = texts(root)
+    code, err = fix_held(root, [2], [signal.SIGTERM], after=True)
+    assert code == 128 + signal.SIGTERM and "Traceback" not in err, err
+    assert "citelint: interrupted; the book (every file) was left as it was" in err
+    assert texts(root) == before
+    assert temp_files(root) == []
+
+
+@pytest.mark.parametrize("shape", ["read-only", "hard link"])
+def test_a_chapter_that_cannot_be_written_leaves_the_whole_book_as_it_was(tmp_path: Path, shape: str) -> None:
+    root = make_book(tmp_path, UNORDERED)
+    last = root / "src" / "ch4.md"  # written last: three chapters are written before it
+    if shape == "read-only":
+        last.chmod(0o444)
+    else:
+        os.link(last, tmp_path / "ch4-elsewhere.md")
+    before = texts(root)
+    ran = citelint(root, "fix")
+    assert ran.returncode == 1 and "Traceback" not in ran.stderr, ran.stdout + ran.stderr
+    assert "src/ch4.md: not fixed: it cannot be written" in ran.stdout
+    assert "the 3 files written before it were put back as they were" in ran.stdout
+    assert texts(root) == before
+    assert temp_files(root) == []
+
+
+def test_the_fix_is_whole_when_nothing_stops_it(tmp_path: Path) -> None:
+    root = make_book(tmp_path, UNORDERED)
+    code, err = fix_held(root, [], [])  # held nowhere: the harness itself changes nothing
+    assert code == 0, err
+    assert {path: text for path, text in texts(root).items() if path in RENUMBERED} == RENUMBERED
