@@ -32,7 +32,7 @@ from citelint.config import Settings, project_names
 from citelint.diagnostics import Diagnostic, FileError, Rule, Severity
 from citelint.files import is_excluded, read_source, reads_as_plain_text
 from citelint.markers import Marker, written_marker
-from citelint.references import BULLET, DEFINITION, LINE, ORDERED, BRACKETED, TABLE_ROW, Entry
+from citelint.references import BULLET, DEFINITION, LINE, ORDERED, BRACKETED, TABLE_ROW, Entry, entry_container
 from citelint.selection import Selection
 from citelint.book_order import BookFiles, book_files  # noqa: F401 - re-exported: fix_book, book_overview
 from citelint.suppress import Directive, suppressions_of
@@ -202,8 +202,21 @@ REWRITTEN = frozenset({ORDERED, BRACKETED, BULLET})
 
 
 def rewritten(listed: Listed, slot: Listed) -> bool:
-    """Whether the entry moves to another chapter's list written in another form."""
-    return listed.place is not slot.place and listed.entry.form != slot.entry.form
+    """Whether the entry moves to another chapter's list written in another form,
+    or held otherwise (quote marks, indentation: the list's, not the entry's)."""
+    return listed.place is not slot.place and (listed.entry.form != slot.entry.form or container(listed) != container(slot))
+
+
+def container(listed: Listed) -> str:
+    """The quote marks and indentation before the entry's label (``entry_container``)."""
+    entry = listed.entry
+    if isinstance(entry, SummaryEntry):
+        return entry.container
+    return entry_container(listed.place.chapter.document.lines[entry.first_line])
+
+
+def _held(text: str) -> str:
+    return f"written after `{text}`" if text.strip(" \t") else ("indented" if text else "at the margin")
 
 
 def _move_blocker(slot: Listed, listed: Listed) -> Optional[tuple[str, str]]:
@@ -217,13 +230,17 @@ def _move_blocker(slot: Listed, listed: Listed) -> Optional[tuple[str, str]]:
     if not rewritten(listed, slot):
         return None
     form, into = listed.entry.form, slot.entry.form
-    if form not in REWRITTEN or into not in REWRITTEN:
+    if form != into and (form not in REWRITTEN or into not in REWRITTEN):
         why = "citelint writes a moved entry in another list's form only between `1.` list items, `[1]` lines and bullets"
+    elif form == into and form not in REWRITTEN | {LINE}:
+        why = "citelint writes a moved entry in another list's quote marks or indentation only for `1.` list items, `[1]` lines, bullets and lines"
     elif listed.entry.last_line != listed.entry.first_line:
         why = f"it is written on {listed.entry.last_line - listed.entry.first_line + 1} lines, and citelint writes a moved entry in another list's form only when it is on one line"
     else:
         return None
-    return f"{moving}, whose entries are {_FORMS[into]}, not {_FORMS[form]}: {why}; write both lists alike first", slot.place.path
+    if form != into:
+        return f"{moving}, whose entries are {_FORMS[into]}, not {_FORMS[form]}: {why}; write both lists alike first", slot.place.path
+    return f"{moving}, whose entries are {_held(container(slot))}, not {_held(container(listed))}: {why}; write both lists alike first", slot.place.path
 
 
 def _chapter_blocker(chapter: "Chapter | ChapterSummary", book_entries: int) -> Optional[str]:
@@ -438,6 +455,7 @@ class SummaryEntry(NamedTuple):
     label_span: Optional[SummarySpan]
     last_line: int = 0  # 0-based
     form: str = LINE  # ``references.Entry.form``
+    container: str = ""  # ``references.entry_container`` of its first line
 
 
 class SummaryList(NamedTuple):
@@ -495,7 +513,7 @@ class ChapterSummary(NamedTuple):
         """Pickled (from a forked process to its parent) with its marks and entries as
         plain tuples, which pickle writes ~10x faster than NamedTuples (a 200-chapter
         book has ~22,000 marks)."""
-        references = None if self.references is None else (self.references.line, tuple((e.label, e.first_line, e.start, None if e.label_span is None else e.label_span.end, e.last_line, e.form) for e in self.references.entries))
+        references = None if self.references is None else (self.references.line, tuple((e.label, e.first_line, e.start, None if e.label_span is None else e.label_span.end, e.last_line, e.form, e.container) for e in self.references.entries))
         return _unpickled_summary, (self.document, references, tuple(map(tuple, self.cited)), *self[3:])
 
     def decided(self, book_entries: int) -> bool:
@@ -527,11 +545,11 @@ class ChapterSummary(NamedTuple):
         return Diagnostic(rule_.code, rule_.name, rule_.severity, line, column, end_line, end_column, message)
 
 
-def _unpickled_summary(document: SummaryDocument, references: Optional[tuple[int, tuple[tuple[Optional[int], int, int, Optional[int], int, str], ...]]], cited: tuple[tuple[int, int, tuple[int, ...], str], ...], *rest: object) -> ChapterSummary:
+def _unpickled_summary(document: SummaryDocument, references: Optional[tuple[int, tuple[tuple[Optional[int], int, int, Optional[int], int, str, str], ...]]], cited: tuple[tuple[int, int, tuple[int, ...], str], ...], *rest: object) -> ChapterSummary:
     """A ``ChapterSummary`` from what its ``__reduce__`` gave pickle."""
     listed = None
     if references is not None:
-        listed = SummaryList(references[0], tuple(SummaryEntry(label, first, start, None if end is None else SummarySpan(end), last, form) for label, first, start, end, last, form in references[1]))
+        listed = SummaryList(references[0], tuple(SummaryEntry(label, first, start, None if end is None else SummarySpan(end), last, form, held) for label, first, start, end, last, form, held in references[1]))
     return ChapterSummary(document, listed, tuple(SummaryMark(*mark) for mark in cited), *rest)  # type: ignore[arg-type]
 
 
@@ -567,7 +585,7 @@ def _part_summary(part: Chapter) -> ChapterSummary:
             spans[(entry.first_line, entry.start)] = span
             label_span = SummarySpan(entry.label_span.end) if entry.label_span is not None else None
             offsets.update((*span, *((label_span.end,) if label_span else ())))
-            entries.append(SummaryEntry(entry.label, entry.first_line, entry.start, label_span, entry.last_line, entry.form))
+            entries.append(SummaryEntry(entry.label, entry.first_line, entry.start, label_span, entry.last_line, entry.form, entry_container(document.lines[entry.first_line])))
         heading = part.line_span(part.references.line)
         spans[(part.references.line, None)] = heading
         offsets.update(heading)
@@ -600,7 +618,7 @@ def encode_summary(summary: Optional[FileSummary]) -> Optional[str]:
 
 
 def _encode_part(part: ChapterSummary) -> list[object]:
-    references = None if part.references is None else [part.references.line, [[e.label, e.first_line, e.start, None if e.label_span is None else e.label_span.end, e.last_line, e.form] for e in part.references.entries]]
+    references = None if part.references is None else [part.references.line, [[e.label, e.first_line, e.start, None if e.label_span is None else e.label_span.end, e.last_line, e.form, e.container] for e in part.references.entries]]
     return [
         [[m.start, m.end, list(m.numbers), m.shown, m.well_formed] for m in part.cited],
         references,
@@ -645,8 +663,8 @@ def _decode_part(stored: object, settings: Settings) -> ChapterSummary:
         listed = SummaryList(
             _int(line),
             tuple(
-                SummaryEntry(_optional_int(label), _int(first), _int(start), None if end is None else SummarySpan(_int(end)), _int(last), _str(form))
-                for label, first, start, end, last, form in (_items(e, 6) for e in _items(entries))
+                SummaryEntry(_optional_int(label), _int(first), _int(start), None if end is None else SummarySpan(_int(end)), _int(last), _str(form), _str(held))
+                for label, first, start, end, last, form, held in (_items(e, 7) for e in _items(entries))
             ),
         )
     return ChapterSummary(

@@ -693,6 +693,14 @@ def entry_prefix(line: str) -> tuple[int, str]:
     return end + len(line[end:]) - len(line[end:].lstrip(" \t")), form
 
 
+def entry_container(line: str) -> str:
+    """What holds an entry that starts on ``line``, before its label or bullet (or
+    its text, unlabelled): its quote marks and indentation, which are its list's."""
+    column, found, _ = _label_of(line)
+    rest = line[column:]
+    return line[:column] + rest[: len(rest) - len(rest.lstrip(" \t"))]
+
+
 def _label_of(line: str) -> tuple[int, "Optional[re.Match[str]]", str]:
     """Where a line's quote marks end, the match of its label or bullet after them
     (offsets from that column), and how an entry written so is written: the one

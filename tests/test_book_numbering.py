@@ -402,8 +402,16 @@ def _two_chapters(first: str, second: str) -> dict[str, str]:
         (f"[1] {ALPHA}\n[2] {BETA}", f"3) {GAMMA}\n4) {DELTA}", f"[1] {GAMMA}\n[2] {ALPHA}", f"3) {BETA}\n4) {DELTA}"),
         (f"> 1. {ALPHA}\n> 2. {BETA}", f"  \\[3\\] {GAMMA}\n  \\[4\\] {DELTA}", f"> 1. {GAMMA}\n> 2. {ALPHA}", f"  \\[3\\] {BETA}\n  \\[4\\] {DELTA}"),
         (f"- {ALPHA}\n- {BETA}", f"1. {GAMMA}\n1. {DELTA}", f"- {GAMMA}\n- {ALPHA}", f"1. {BETA}\n1. {DELTA}"),
+        # one form, written in a block quote or indented in one list and not in the
+        # other: the quote marks and indentation are the list's, not the entry's
+        (f"> 1. {ALPHA}\n> 2. {BETA}", f"3. {GAMMA}\n4. {DELTA}", f"> 1. {GAMMA}\n> 2. {ALPHA}", f"3. {BETA}\n4. {DELTA}"),
+        (f"- {ALPHA}\n- {BETA}", f"> - {GAMMA}\n> - {DELTA}", f"- {GAMMA}\n- {ALPHA}", f"> - {BETA}\n> - {DELTA}"),
+        (f"   [1] {ALPHA}\n   [2] {BETA}", f"[3] {GAMMA}\n[4] {DELTA}", f"   [1] {GAMMA}\n   [2] {ALPHA}", f"[3] {BETA}\n[4] {DELTA}"),
     ],
-    ids=["numbered-and-brackets", "brackets-and-parenthesis", "quoted-and-escaped-brackets", "bullets-and-lazy-numbers"],
+    ids=[
+        "numbered-and-brackets", "brackets-and-parenthesis", "quoted-and-escaped-brackets", "bullets-and-lazy-numbers",
+        "quoted-and-plain-numbers", "plain-and-quoted-bullets", "indented-and-plain-brackets",
+    ],
 )
 def test_a_moved_entry_takes_the_label_form_of_its_new_list(tmp_path: Path, first: str, second: str, fixed_first: str, fixed_second: str) -> None:
     """An entry that moves to a list written otherwise (`1.` items, `[n]` lines,
@@ -469,8 +477,17 @@ _TABLE = f"| # | Reference |\n|---|---|\n| 3 | {GAMMA} |\n| 4 | {DELTA} |"
             "src/ch2.md",
             "[CITATION 9] on line 7 (in the reference list) cites a number the book does not list",
         ),
+        (
+            _two_chapters(f"> 1. {ALPHA}\n> 2. {BETA}", f"3. {GAMMA}\n   Reprinted 2023.\n4. {DELTA}"),
+            "src/ch1.md",
+            "reference 3 (src/ch2.md, line 7) would move to the list at line 7, whose entries are written after `> `, not at the margin: "
+            "it is written on 2 lines, and citelint writes a moved entry in another list's form only when it is on one line; write both lists alike first",
+        ),
     ],
-    ids=["table-rows", "entry-of-two-lines", "bullets-and-numbers", "file-switched-off", "near-miss-left", "entry-cites-a-number-not-listed"],
+    ids=[
+        "table-rows", "entry-of-two-lines", "bullets-and-numbers", "file-switched-off", "near-miss-left", "entry-cites-a-number-not-listed",
+        "entry-of-two-lines-into-a-quote",
+    ],
 )
 def test_check_names_the_reason_fix_refuses_and_fix_changes_nothing(tmp_path: Path, book: dict[str, str], path: str, reason: str) -> None:
     """``check`` never says "run `citelint fix`" when ``fix`` refuses: both read one
