@@ -9,9 +9,10 @@ import sys
 from typing import TYPE_CHECKING, NoReturn, Optional
 
 from citelint import console
-from citelint.diagnostics import Severity
+from citelint.diagnostics import Diagnostic, FileError, Severity
 
 if TYPE_CHECKING:
+    from citelint.check_files import CheckResult
     from citelint.report import Run
 
 ABORTED = "Aborted!"  # what click says of an interrupted command
@@ -82,11 +83,25 @@ def run_check(
     if book is not None:
         result.errors += book.errors
         result.notes += book.notes
+        if result.errors:  # a chapter missing or unread: the numbering across the book would be judged without it
+            result.diagnostics = _not_judged_across_the_book(result)
     color = format_name == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     run = Run(result.diagnostics, result.errors, result.files_checked, color=color, quiet=quiet)
     console.write_report(chunks("statistics" if statistics else format_name, run))
     console.report_errors(result.errors, result.notes if not quiet else [])
     return exit_code(run, bool(strict))
+
+
+def _not_judged_across_the_book(result: "CheckResult") -> list[Diagnostic]:
+    """The findings of a book not every chapter of which could be read, without the
+    book-wide rules' (a later chapter's labels would look off by the missing
+    chapter's entries, its sources uncited, and ``fix`` refuses such a book), and a
+    note saying so."""
+    from citelint.catalog import BOOK_NUMBERING_CODES
+
+    codes = ", ".join(sorted(BOOK_NUMBERING_CODES))
+    result.notes.append(FileError("book", f"the numbering across the book ({codes}) was not judged: not every chapter of the book could be read"))
+    return [diagnostic for diagnostic in result.diagnostics if diagnostic.code not in BOOK_NUMBERING_CODES]
 
 
 def exit_code(run: "Run", strict: bool) -> int:

@@ -84,6 +84,28 @@ def test_a_book_numbered_across_its_chapters_is_clean(tmp_path: Path) -> None:
     assert "in 4 files" in ran.stdout
 
 
+@pytest.mark.parametrize(
+    ("break_it", "error"),
+    [
+        (lambda chapter: chapter.unlink(), "src/SUMMARY.md:4: chapter 'ch2.md' does not exist (src/ch2.md)"),
+        (lambda chapter: chapter.write_bytes("# Two\n".encode("utf-16")), "src/ch2.md: is UTF-16 encoded, not UTF-8"),
+    ],
+    ids=["listed-chapter-missing", "chapter-unreadable"],
+)
+def test_a_book_with_a_chapter_that_cannot_be_read_is_not_judged_across_the_book(tmp_path: Path, break_it, error: str) -> None:
+    """Judged without chapter 2, every later chapter's labels looked off by two and
+    check said "label it 3 (run `citelint fix`)" at each, which fix then refused:
+    the book-wide rules are not judged over a book missing a chapter, and say so."""
+    root = make_book(tmp_path, BOOK)
+    break_it(root / "src" / "ch2.md")
+    ran = citelint(root, "check", "--no-cache", "--format", "json")
+    assert ran.returncode == 2, ran.stdout + ran.stderr
+    assert error in ran.stderr
+    assert [d["code"] for d in json.loads(ran.stdout)["diagnostics"]] == []
+    assert "citelint: note: book: the numbering across the book (CIT001, CIT002, CIT003, CIT004, CIT009, CIT011, CIT016) was not judged: not every chapter of the book could be read" in ran.stderr
+    assert citelint(root, "fix").returncode == 2
+
+
 def test_the_same_book_numbered_per_chapter_is_what_chapter_numbering_reports(tmp_path: Path) -> None:
     """The default: each file numbered on its own, so the continued numbers are
     defects there (CIT001/CIT011...), exactly as before book numbering existed."""
