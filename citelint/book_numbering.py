@@ -83,7 +83,8 @@ class Cite(NamedTuple):
 class Book:
     """The chapters of the book, its entries and its citations, in book order."""
 
-    def __init__(self, files: Sequence[tuple[str, "Chapter | FileSummary", Selection]]) -> None:
+    def __init__(self, files: Sequence[tuple[str, "Chapter | FileSummary", Selection]], parsed_again: Optional[Callable[[int], Optional[Chapter]]] = None) -> None:
+        self.parsed_again = parsed_again  # a file of the book parsed (by its index), where a summary cannot answer
         self.chapters = [BookChapter(path, part, selection, index) for index, (path, chapter, selection) in enumerate(files) for part in chapter.chapters()]
         self.entries: list[Listed] = []
         for place in self.chapters:
@@ -146,7 +147,45 @@ class Book:
                 if any(number not in self.by_number for number in marker.numbers):
                     line = place.chapter.document.line_of(marker.start) + 1
                     return f"{marker.shown} on line {line} (in the reference list) cites a number the book does not list", place.path
-        return self._switched_off() or self._near_miss_left() or next(filter(None, (_move_blocker(slot, listed) for slot, listed in self.moves())), None)
+        return (
+            self._switched_off()
+            or self._near_miss_left()
+            or next(filter(None, (_move_blocker(slot, listed) for slot, listed in self.moves())), None)
+            or self._refused_once_renumbered()
+        )
+
+    def _refused_once_renumbered(self) -> Optional[tuple[str, str]]:
+        """What fix refuses once it knows the new numbers (``renumbering.markers_left_as_written``:
+        a bracket glued to a word, a marker naming a number twice, a superscript that is
+        also a link): a chapter read through its summary is parsed again for it, only
+        when its summary says it may refuse."""
+        from citelint.renumbering import Refusal, markers_left_as_written
+
+        mapping = self.new_numbers()
+        for place in self.chapters:
+            if place.selection.file_disabled():
+                continue  # left as it is (``_switched_off`` refused a change to it)
+            chapter = self._full(place)
+            if chapter is None:
+                continue
+            try:
+                markers_left_as_written(chapter, mapping)
+            except Refusal as refusal:
+                return str(refusal), place.path
+        return None
+
+    def _full(self, place: BookChapter) -> Optional[Chapter]:
+        """The chapter parsed, when a renumbering may be refused in it once the new numbers are known."""
+        if isinstance(place.chapter, Chapter):
+            return place.chapter
+        if not place.chapter.refusal_possible or self.parsed_again is None:
+            return None
+        again = self.parsed_again(place.file)
+        if again is None:
+            return None
+        index = [other for other in self.chapters if other.file == place.file].index(place)
+        parts = again.chapters()
+        return parts[index] if index < len(parts) else None
 
     def _near_miss_left(self) -> Optional[tuple[str, str]]:
         """A near-miss left as written (its CIT005 not selected, or suppressed) whose
@@ -422,10 +461,11 @@ def reported(book: Book, found: Iterable[tuple[BookChapter, Diagnostic]]) -> lis
     return [place.selection.reported(d, place.path) for place, d in found if place.selection.wanted(d)]
 
 
-def book_findings(files: Sequence[tuple[str, "Chapter | FileSummary", Selection]]) -> list[Diagnostic]:
+def book_findings(files: Sequence[tuple[str, "Chapter | FileSummary", Selection]], parsed_again: Optional[Callable[[int], Optional[Chapter]]] = None) -> list[Diagnostic]:
     """The book-wide findings of the parsed book (``files`` in book order: each file
-    as reports show it, its chapter and its selection)."""
-    book = Book(files)
+    as reports show it, its chapter and its selection; ``parsed_again``: a file of
+    it parsed, by its index, where its summary cannot answer)."""
+    book = Book(files, parsed_again)
     return reported(book, raw_findings(book))
 
 
@@ -508,6 +548,7 @@ class ChapterSummary(NamedTuple):
     year_labels: Optional[tuple[int, int]] = None  # the smallest and largest label of 1000 or more, if any
     blocker_past_years: Optional[str] = None  # ``_chapter_blocker`` in a book of at least half the largest
     cross: tuple[SummaryMark, ...] = ()  # markers that cite inside the reference list (``cross_references``)
+    refusal_possible: bool = False  # ``Chapter.refusal_possible_once_renumbered``: ``Book`` parses it again to know
 
     def __reduce__(self) -> tuple[Callable[..., "ChapterSummary"], tuple[object, ...]]:
         """Pickled (from a forked process to its parent) with its marks and entries as
@@ -602,7 +643,7 @@ def _part_summary(part: Chapter) -> ChapterSummary:
     years = (min(labels), max(labels)) if labels else None
     past = _chapter_blocker(part, max(labels)) if labels else None
     positions = SummaryDocument.of((offset, *document.position(offset)) for offset in offsets)
-    return ChapterSummary(positions, listed, cited, spans, _chapter_blocker(part, 0), ambiguous, part.settings, years, past, cross)
+    return ChapterSummary(positions, listed, cited, spans, _chapter_blocker(part, 0), ambiguous, part.settings, years, past, cross, part.refusal_possible_once_renumbered())
 
 
 def encode_summary(summary: Optional[FileSummary]) -> Optional[str]:
@@ -629,6 +670,7 @@ def _encode_part(part: ChapterSummary) -> list[object]:
         None if part.year_labels is None else list(part.year_labels),
         part.blocker_past_years,
         [[m.start, m.end, list(m.numbers), m.shown, m.well_formed] for m in part.cross],
+        part.refusal_possible,
     ]
 
 
@@ -649,7 +691,7 @@ def decode_summary(stored: object, settings: Settings) -> Optional[FileSummary]:
 
 
 def _decode_part(stored: object, settings: Settings) -> ChapterSummary:
-    cited, references, positions, spans, blocker, ambiguous, years, past, cross = _items(stored, 9)
+    cited, references, positions, spans, blocker, ambiguous, years, past, cross, refusal_possible = _items(stored, 10)
     marks, cross_marks = (
         tuple(
             SummaryMark(_int(start), _int(end), tuple(_int(n) for n in _items(numbers)), _str(shown), _bool(well_formed))
@@ -681,6 +723,7 @@ def _decode_part(stored: object, settings: Settings) -> ChapterSummary:
         None if years is None else (_int(_items(years, 2)[0]), _int(years[1])),
         None if past is None else _str(past),
         cross_marks,
+        _bool(refusal_possible),
     )
 
 
@@ -750,7 +793,14 @@ def findings_of_files(
     for index, (path, shown, summary) in enumerate(files):
         if summary is not None and not all(part.decided(total) for part in summary.parts):
             read[index] = _parsed_again(path, shown, settings, text_of(path))  # the same entries: the total stands
-    return book_findings([item for item in read if item is not None])
+    kept = [(index, item) for index, item in enumerate(read) if item is not None]
+
+    def parsed_again(index: int) -> Optional[Chapter]:
+        path, shown, _ = files[kept[index][0]]
+        again = _parsed_again(path, shown, settings, text_of(path))
+        return None if again is None else again[1]
+
+    return book_findings([item for _, item in kept], parsed_again)
 
 
 def numbers_in_use(summaries: Iterable[FileSummary], settings: Settings) -> set[int]:

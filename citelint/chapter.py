@@ -262,6 +262,14 @@ class Chapter(NamedTuple):
                 return f"{marker.shown} on line {line} may cite a reference but cannot be read; write it as a marker first"
         return None
 
+    def refusal_possible_once_renumbered(self) -> bool:
+        """Whether fix may refuse once it knows the new numbers (``renumbering.mapping_refusal``):
+        in the numbered styles, a link definition, a bracket glued to a word, or a
+        marker naming a number twice. Cheap: only such a chapter is asked the answer."""
+        return self.settings.marker_style != "citation" and (
+            "]:" in self.document.text or any(part.glued_citations() or any(marker.repeated_number for marker in part.cited) for part in self.chapters())
+        )
+
     def fix_advice(self) -> str:
         """What a renumbering finding tells the writer to do."""
         blocker = self.renumbering_blocker()

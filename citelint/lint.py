@@ -51,8 +51,7 @@ def _fix_advice_checked(found: list[Diagnostic], chapter: Chapter, selection: Se
     if not any(diagnostic.code in RENUMBERING_CODES and diagnostic.message.endswith(FIX_ADVICE) for diagnostic in found):
         return found
     advice = ""
-    style = chapter.settings.marker_style
-    if style != "citation" and ("]:" in chapter.document.text or any(part.glued_citations() or any(marker.repeated_number for marker in part.cited) for part in chapter.chapters())):
+    if chapter.refusal_possible_once_renumbered():
         from citelint.renumbering import mapping_refusal
 
         refused = mapping_refusal(chapter, selection)

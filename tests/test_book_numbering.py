@@ -525,6 +525,42 @@ def test_check_names_the_reason_fix_refuses_and_fix_changes_nothing(tmp_path: Pa
     assert texts(root) == before
 
 
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (
+            "Plumage[3] varies.",
+            "`Plumage[3]` on line 3 is read as an index after a word, and renumbering would leave it naming another source if it cites; "
+            "put a space before the bracket if it cites, or write it as code (in backticks) if it is an index",
+        ),
+        (
+            "A list [3, 1, 3] of data.",
+            "[3, 1, 3] on line 3 names a number twice, so it may be data rather than a citation, and renumbering would change it; "
+            "name each source once if it cites, or write it as code (in backticks) if it is data",
+        ),
+    ],
+    ids=["bracket-glued-to-a-word", "number-named-twice"],
+)
+def test_check_names_the_reason_fix_refuses_once_it_knows_the_new_numbers(tmp_path: Path, text: str, reason: str) -> None:
+    """What makes fix refuse only once the new numbers are known (``markers_left_as_written``)
+    is read by check across the book too: it used to say "run `citelint fix`", which
+    then refused. The chapter is parsed again for it, its summary saying it may refuse."""
+    book = {
+        "ch1.md": f"# One\n\nClaim [3], then [1] and [2]. {text}\n\n## References\n\n[1] {ALPHA}\n[2] {BETA}\n",
+        "ch2.md": f"# Two\n\nClaim [3].\n\n## References\n\n[3] {GAMMA}\n",
+    }
+    root = make_book(tmp_path, book, config='numbering = "book"\nmarker-style = "brackets"\n')
+    before = texts(root)
+    for cached in ("--no-cache", "--no-cache", ""):  # twice to fill the result cache, then from it
+        checked = citelint(root, "check", *filter(None, [cached])).stdout
+        assert "CIT003" in checked and "run `citelint fix`" not in checked, checked
+        assert f"(`citelint fix` cannot renumber: src/ch1.md: {reason}" in checked, checked
+    ran = citelint(root, "fix")
+    assert ran.returncode == 1
+    assert f"src/ch1.md: not fixed: {reason}" in ran.stdout, ran.stdout
+    assert texts(root) == before
+
+
 def test_a_file_switched_off_that_the_renumbering_leaves_as_it_is_does_not_stop_it(tmp_path: Path) -> None:
     switched_off = f"<!-- citelint-disable-file -->\n# Two\n\nClaim. [CITATION 3]\n\n## References\n\n3. {GAMMA}\n"
     root = make_book(tmp_path, {"ch1.md": f"# One\n\nClaim. [CITATION 2] Other. [CITATION 1]\n\n## References\n\n1. {ALPHA}\n2. {BETA}\n", "ch2.md": switched_off})
@@ -858,9 +894,9 @@ def test_the_per_file_summary_gives_the_findings_a_parse_gives(tmp_path: Path) -
     assert from_summaries == parsed_again
     assert from_cache == parsed_again
     # what the cache holds is checked: anything else is no summary (the file is parsed again)
-    well_formed = '[[],[[[[3,9,[1],"[1]",true]],null,[[3,1,2],[9,1,8]],[],null,[],null,"x",[]]]]'
+    well_formed = '[[],[[[[3,9,[1],"[1]",true]],null,[[3,1,2],[9,1,8]],[],null,[],null,"x",[],false]]]'
     assert decode_summary(well_formed, settings) is not None
-    for stored in (None, 3, "[1,", "[[],[[1]]]", well_formed.replace('"x"', "5"), well_formed.replace("[3,9,[1]", "[3,9,[1.5]"), well_formed.replace(',"[1]"', ""), well_formed.replace(",true", ",1"), well_formed.replace("[9,1,8]", f"[{2**70},1,8]"), "[" * 100_000):
+    for stored in (None, 3, "[1,", "[[],[[1]]]", well_formed.replace('"x"', "5"), well_formed.replace("[3,9,[1]", "[3,9,[1.5]"), well_formed.replace(',"[1]"', ""), well_formed.replace(",true", ",1"), well_formed.replace(",false]", ",0]"), well_formed.replace("[9,1,8]", f"[{2**70},1,8]"), "[" * 100_000):
         assert decode_summary(stored, settings) is None
 
 
