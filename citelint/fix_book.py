@@ -19,14 +19,18 @@ cited number no list has).
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
+import os
 from bisect import bisect_right
 from collections import Counter
 from typing import Callable, Iterable, NamedTuple, Optional
 
-from citelint.atomic_write import ChangedOnDisk, Interrupted, signals_held, write_atomically
+from citelint.atomic_write import ChangedOnDisk, Interrupted, remove_stale_temp_files, signals_held, write_atomically
 from citelint.book_numbering import RENUMBERING, Book, BookChapter, Listed, book_files, parsed, raw_findings, rewritten
 from citelint.chapter import Chapter
-from citelint.config import Settings
+from citelint.config import Settings, cache_folder
 from citelint.diagnostics import FileError
 from citelint.files import decode, read_file
 from citelint.fix_files import FileFix, FixOutcome, unified_diff
@@ -72,6 +76,11 @@ def fix_book_paths(paths: Iterable[str], settings: Settings, write: bool, stdin_
     found = book_files(paths, settings)
     outcome.errors += found.errors
     outcome.reports += [FileFix(note.path, False, note=note.message) for note in found.notes]
+    if os.path.lexists(journal_path(settings)):  # a fix of this book stopped half-way (kill -9, a crash)
+        outcome.reports.append(recover(journal_path(settings), found.files) if write else FileFix(
+            "book", False, refused=f"a citelint fix of this book was stopped before it finished ({journal_path(settings)}): run `citelint fix` to put its chapters back first"
+        ))
+        return outcome
     files, unread = read_book(found.files)
     outcome.errors += unread
     if outcome.errors or not files:
@@ -87,7 +96,7 @@ def fix_book_paths(paths: Iterable[str], settings: Settings, write: bool, stdin_
         outcome.reports.append(FileFix("book", False, note=planned.kept))
     outcome.reports += [FileFix(path, False, note=note) for path, note in planned.left]
     if write and changed:
-        failure = write_all([(file, text) for file, text, _ in changed])
+        failure = write_all([(file, text) for file, text, _ in changed], journal_path(settings))
         if failure is not None:
             outcome.reports.append(failure)
             return outcome
@@ -419,12 +428,34 @@ def verify(before: Book, after_files: list[tuple[str, Chapter, object]], renumbe
 # -- the writes --------------------------------------------------------------------
 
 
-def write_all(changes: list[tuple[BookFile, str]]) -> Optional[FileFix]:
+def write_all(changes: list[tuple[BookFile, str]], journal: Optional[str] = None) -> Optional[FileFix]:
     """Write every changed file, each atomically; when one cannot be written (it
     changed on disk, or the write failed), put back the ones written before it.
     None when all were written, else the refusal to report. An interrupt (SIGINT,
     SIGTERM) puts back every file that holds its new text, read from disk: the
-    signal may come between a file's rename and its being counted as written."""
+    signal may come between a file's rename and its being counted as written.
+    With a ``journal`` path, what each file held is written there first and removed
+    at the end: a fix stopped where nothing can be done (kill -9, a crash) leaves
+    it, and the next ``fix`` of the book puts the files back (``recover``)."""
+    for folder in dict.fromkeys(os.path.dirname(os.path.realpath(file.path)) for file, _ in changes):
+        remove_stale_temp_files(folder)  # left by a fix killed before its rename
+    if journal is not None:
+        try:
+            _write_journal(journal, changes)
+        except OSError as error:
+            return FileFix(changes[0][0].shown, False, refused=f"the book's fix journal {journal} cannot be written ({error.strerror or error}); the book was not renumbered (no file changed)")
+    try:
+        stopped = _write_files(changes)
+    except Interrupted as stop:
+        if journal is not None and "could not be put back" not in stop.path:
+            _remove_journal(journal)  # every file is as it was
+        raise
+    if journal is not None and not (stopped is not None and "could not be put back" in (stopped.refused or "")):
+        _remove_journal(journal)  # every file written, or every one put back
+    return stopped
+
+
+def _write_files(changes: list[tuple[BookFile, str]]) -> Optional[FileFix]:
     written: list[tuple[BookFile, bytes]] = []
     try:
         for file, text in changes:
@@ -485,3 +516,96 @@ def _put_back(written: list[tuple[BookFile, bytes]]) -> tuple[list[str], list[st
     except Interrupted as late:
         return done, failed, late
     return done, failed, None
+
+
+# -- the journal: a fix stopped where it cannot put the book back ------------------
+
+JOURNAL = "book-fix.journal"
+
+
+def journal_path(settings: Settings) -> str:
+    """Where a book fix keeps what the files it writes held: in the cache folder."""
+    return os.path.join(cache_folder(settings), JOURNAL)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _write_journal(path: str, changes: list[tuple[BookFile, str]]) -> None:
+    """Each file to be written, what it holds and the digest of what it will hold,
+    on disk (synced) before the first file is written."""
+    from citelint.cache import make_cache_folder
+
+    make_cache_folder(os.path.dirname(path), files=(JOURNAL,))
+    record = {
+        "pid": os.getpid(),
+        "files": [[os.path.realpath(file.path), base64.b64encode(file.data).decode("ascii"), _digest(text.encode("utf-8"))] for file, text in changes],
+    }
+    temp = f"{path}.{os.getpid()}.tmp"
+    with open(temp, "w", encoding="utf-8") as out:
+        json.dump(record, out)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temp, path)
+
+
+def _remove_journal(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def recover(path: str, book: Iterable[str]) -> FileFix:
+    """Put back the files a stopped fix of the book wrote (those of the book that hold
+    exactly what it wrote), as its journal at ``path`` says they were; the report
+    says what was done. Nothing is renumbered in this run: the writer sees the book
+    put back first."""
+    shown = path
+    try:
+        with open(path, encoding="utf-8") as stored:
+            record = json.load(stored)
+        pid = record["pid"]
+        entries = [(str(real), base64.b64decode(old, validate=True), str(digest)) for real, old, digest in record["files"]]
+        if type(pid) is not int:
+            raise ValueError("pid")
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        return FileFix(shown, False, refused=f"the journal of a book fix that was stopped cannot be read ({error}); restore the book's chapters from version control if they need it, then remove the journal")
+    if _alive(pid):
+        return FileFix(shown, False, refused=f"another citelint fix (process {pid}) is renumbering this book; if none is, remove this journal")
+    chapters = {os.path.realpath(chapter): chapter for chapter in book}
+    back, left = [], []
+    for real, old, digest in entries:
+        chapter = chapters.get(real)
+        current = read_file(real) if chapter is not None else None
+        if chapter is None or current is None or isinstance(current, FileError):
+            left.append(real)
+            continue
+        data = current[0]
+        if data == old:
+            continue  # not written, or put back already
+        if _digest(data) != digest:
+            left.append(chapter)  # changed since: the writer's text is kept
+            continue
+        try:
+            write_atomically(real, data, old)
+            back.append(chapter)
+        except (ChangedOnDisk, OSError):
+            left.append(chapter)
+    _remove_journal(path)
+    done = f"{len(back)} chapter{'s' if len(back) != 1 else ''} ({', '.join(back)}) put back as {'it was' if len(back) == 1 else 'they were'}" if back else "no chapter needed putting back"
+    kept = f"; {', '.join(left)} changed since or could not be read, and {'was' if len(left) == 1 else 'were'} left as {'it is' if len(left) == 1 else 'they are'}: restore from version control if need be" if left else ""
+    return FileFix("book", False, refused=f"a citelint fix of this book (process {pid}) was stopped before it finished: {done}{kept}; run `citelint fix` again to renumber the book")

@@ -15,7 +15,8 @@ import pytest
 from tests.test_book_numbering import RENUMBERED, UNORDERED, citelint, make_book, texts
 
 # A child that runs ``citelint fix`` with the given calls of ``os.replace`` (counted
-# from 1: each file's write is one, each file put back is one more) held until the
+# from 1: the fix's journal is the first, then each file's write is one, each file
+# put back one more) held until the
 # test says go, before the rename or (TEST_HOLD_AFTER) after it; the test sends its
 # signal meanwhile.
 HARNESS = """
@@ -61,7 +62,7 @@ def fix_held(root: Path, hold: list[int], signals: list[int], after: bool = Fals
 
 
 def temp_files(root: Path) -> list[Path]:
-    return [path for path in root.rglob(".citelint-*")]
+    return [path for path in root.rglob(".citelint-*.tmp")]
 
 
 def test_a_second_signal_while_the_book_is_put_back_does_not_leave_it_half_renumbered(tmp_path: Path) -> None:
@@ -70,7 +71,7 @@ def test_a_second_signal_while_the_book_is_put_back_does_not_leave_it_half_renum
     renumbered and the others not, with nothing said but "interrupted"."""
     root = make_book(tmp_path, UNORDERED)
     before = texts(root)
-    code, err = fix_held(root, [3, 4], [signal.SIGTERM, signal.SIGTERM])
+    code, err = fix_held(root, [4, 5], [signal.SIGTERM, signal.SIGTERM])
     assert code == 128 + signal.SIGTERM and "Traceback" not in err, err
     assert "citelint: interrupted" in err
     assert texts(root) == before
@@ -80,7 +81,7 @@ def test_a_second_signal_while_the_book_is_put_back_does_not_leave_it_half_renum
 def test_a_signal_between_two_writes_puts_the_book_back(tmp_path: Path) -> None:
     root = make_book(tmp_path, UNORDERED)
     before = texts(root)
-    code, err = fix_held(root, [3], [signal.SIGINT])
+    code, err = fix_held(root, [4], [signal.SIGINT])
     assert code == 128 + signal.SIGINT and "Traceback" not in err, err
     assert "citelint: interrupted; the book (every file) was left as it was" in err
     assert texts(root) == before
@@ -93,7 +94,7 @@ def test_a_signal_right_after_a_chapter_is_renamed_puts_that_chapter_back_too(tm
     message said every file was left as it was."""
     root = make_book(tmp_path, UNORDERED)
     before = texts(root)
-    code, err = fix_held(root, [2], [signal.SIGTERM], after=True)
+    code, err = fix_held(root, [3], [signal.SIGTERM], after=True)
     assert code == 128 + signal.SIGTERM and "Traceback" not in err, err
     assert "citelint: interrupted; the book (every file) was left as it was" in err
     assert texts(root) == before
@@ -122,3 +123,39 @@ def test_the_fix_is_whole_when_nothing_stops_it(tmp_path: Path) -> None:
     code, err = fix_held(root, [], [])  # held nowhere: the harness itself changes nothing
     assert code == 0, err
     assert {path: text for path, text in texts(root).items() if path in RENUMBERED} == RENUMBERED
+
+
+def test_a_fix_killed_between_two_chapters_is_put_back_by_the_next_fix(tmp_path: Path) -> None:
+    """kill -9 after chapter 1 is renamed into place: nothing can put it back then,
+    and the book is half renumbered (an entry that moved to chapter 2 is in no
+    chapter). The fix's journal, written before the first chapter, lets the next
+    ``fix`` put chapter 1 back, say so, and remove the temporary file left behind;
+    the fix after that renumbers the book whole."""
+    root = make_book(tmp_path, UNORDERED)
+    before = texts(root)
+    ready_read, ready_write = os.pipe()
+    go_read, go_write = os.pipe()
+    env = {**os.environ, "TEST_READY_FD": str(ready_write), "TEST_GO_FD": str(go_read), "TEST_HOLD_CALLS": "3", "TEST_HOLD_AFTER": "0"}
+    child = subprocess.Popen([sys.executable, "-c", HARNESS, "fix"], cwd=root, env=env, pass_fds=(ready_write, go_read), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    os.close(ready_write)
+    os.close(go_read)
+    assert os.read(ready_read, 1) == b"r"  # held before chapter 2's rename: chapter 1 is written
+    child.kill()
+    child.communicate(timeout=120)
+    os.close(ready_read)
+    os.close(go_write)
+    half = texts(root)
+    assert half["src/ch1.md"] == RENUMBERED["src/ch1.md"] and half["src/ch2.md"] == before["src/ch2.md"]
+    assert len(temp_files(root / "src")) == 1
+    checked = citelint(root, "fix", "--diff")
+    assert checked.returncode == 1 and "was stopped before it finished" in checked.stdout, checked.stdout + checked.stderr
+    assert texts(root) == half
+    ran = citelint(root, "fix")
+    assert ran.returncode == 1, ran.stdout + ran.stderr
+    assert "book: not fixed: a citelint fix of this book (process " in ran.stdout
+    assert "was stopped before it finished: 1 chapter (src/ch1.md) put back as it was; run `citelint fix` again" in ran.stdout
+    assert texts(root) == before
+    again = citelint(root, "fix")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert {path: text for path, text in texts(root).items() if path in RENUMBERED} == RENUMBERED
+    assert temp_files(root / "src") == []
