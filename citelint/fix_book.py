@@ -30,7 +30,7 @@ from typing import Callable, Iterable, NamedTuple, Optional
 from citelint.atomic_write import ChangedOnDisk, Interrupted, remove_stale_temp_files, signals_held, write_atomically
 from citelint.book_numbering import RENUMBERING, Book, BookChapter, Listed, book_files, parsed, raw_findings, rewritten
 from citelint.chapter import Chapter
-from citelint.config import Settings, cache_folder
+from citelint.config import Settings
 from citelint.diagnostics import FileError
 from citelint.files import decode, read_file
 from citelint.fix_files import FileFix, FixOutcome, unified_diff
@@ -520,12 +520,16 @@ def _put_back(written: list[tuple[BookFile, bytes]]) -> tuple[list[str], list[st
 
 # -- the journal: a fix stopped where it cannot put the book back ------------------
 
-JOURNAL = "book-fix.journal"
-
-
 def journal_path(settings: Settings) -> str:
-    """Where a book fix keeps what the files it writes held: in the cache folder."""
-    return os.path.join(cache_folder(settings), JOURNAL)
+    """Where a book fix keeps what the files it writes held: outside the project, in
+    the user's cache folder (``$XDG_CACHE_HOME``, else ``~/.cache``), one journal per
+    configuration file. Not in the project: a journal committed there (a stranger's
+    pull request) would have the next ``fix`` write its text into the chapters."""
+    home = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(home):
+        home = os.path.join(os.path.expanduser("~"), ".cache")
+    book = os.path.realpath(settings.source or settings.root or ".")
+    return os.path.join(home, "citelint", "book-fix", hashlib.sha256(book.encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".journal")
 
 
 def _digest(data: bytes) -> str:
@@ -535,15 +539,13 @@ def _digest(data: bytes) -> str:
 def _write_journal(path: str, changes: list[tuple[BookFile, str]]) -> None:
     """Each file to be written, what it holds and the digest of what it will hold,
     on disk (synced) before the first file is written."""
-    from citelint.cache import make_cache_folder
-
-    make_cache_folder(os.path.dirname(path), files=(JOURNAL,))
+    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
     record = {
         "pid": os.getpid(),
         "files": [[os.path.realpath(file.path), base64.b64encode(file.data).decode("ascii"), _digest(text.encode("utf-8"))] for file, text in changes],
     }
     temp = f"{path}.{os.getpid()}.tmp"
-    with open(temp, "w", encoding="utf-8") as out:
+    with open(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600), "w", encoding="utf-8") as out:
         json.dump(record, out)
         out.flush()
         os.fsync(out.fileno())

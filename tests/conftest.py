@@ -23,6 +23,15 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _user_cache_of_the_run(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The user's cache folder (where a book fix keeps its journal) is the test run's
+    own, for the tests' processes and the ones they start."""
+    import os
+
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+
+
 def _hypothesis_profiles() -> None:
     """CI runs the property tests derandomized, so a run is reproducible; locally they explore."""
     import os

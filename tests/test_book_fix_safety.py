@@ -146,6 +146,8 @@ def test_a_fix_killed_between_two_chapters_is_put_back_by_the_next_fix(tmp_path:
     os.close(go_write)
     half = texts(root)
     assert half["src/ch1.md"] == RENUMBERED["src/ch1.md"] and half["src/ch2.md"] == before["src/ch2.md"]
+    journals = list(Path(os.environ["XDG_CACHE_HOME"], "citelint", "book-fix").glob("*.journal"))
+    assert len(journals) == 1 and not list(root.rglob("*.journal"))  # outside the project: a pull request cannot commit one
     assert len(temp_files(root / "src")) == 1
     checked = citelint(root, "fix", "--diff")
     assert checked.returncode == 1 and "was stopped before it finished" in checked.stdout, checked.stdout + checked.stderr
