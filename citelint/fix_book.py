@@ -527,7 +527,12 @@ def journal_path(settings: Settings) -> str:
     pull request) would have the next ``fix`` write its text into the chapters."""
     home = os.environ.get("XDG_CACHE_HOME", "")
     if not os.path.isabs(home):
-        home = os.path.join(os.path.expanduser("~"), ".cache")
+        user = os.path.expanduser("~")
+        if not os.path.isabs(user):  # no home folder known: the system's temporary folder
+            import tempfile
+
+            user = os.path.join(tempfile.gettempdir(), f"citelint-{getattr(os, 'getuid', lambda: 0)()}")
+        home = os.path.join(user, ".cache")
     book = os.path.realpath(settings.source or settings.root or ".")
     return os.path.join(home, "citelint", "book-fix", hashlib.sha256(book.encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".journal")
 
