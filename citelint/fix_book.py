@@ -594,6 +594,8 @@ def recover(path: str, book: Iterable[str]) -> FileFix:
     if _alive(pid):
         return FileFix(shown, False, refused=f"another citelint fix (process {pid}) is renumbering this book; if none is, remove this journal")
     chapters = {os.path.realpath(chapter): chapter for chapter in book}
+    for folder in dict.fromkeys(os.path.dirname(real) for real, _, _ in entries if real in chapters):
+        remove_stale_temp_files(folder)  # the stopped fix's, beside the chapter it was writing
     back, left = [], []
     for real, old, digest in entries:
         chapter = chapters.get(real)

@@ -157,6 +157,7 @@ def test_a_fix_killed_between_two_chapters_is_put_back_by_the_next_fix(tmp_path:
     assert "book: not fixed: a citelint fix of this book (process " in ran.stdout
     assert "was stopped before it finished: 1 chapter (src/ch1.md) put back as it was; run `citelint fix` again" in ran.stdout
     assert texts(root) == before
+    assert temp_files(root / "src") == []
     again = citelint(root, "fix")
     assert again.returncode == 0, again.stdout + again.stderr
     assert {path: text for path, text in texts(root).items() if path in RENUMBERED} == RENUMBERED
