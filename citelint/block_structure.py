@@ -8,6 +8,8 @@ not read, ``mistune_adapter`` parses with mistune into the same values.
 
 from array import array
 from bisect import bisect_right
+from itertools import accumulate, islice, repeat
+from operator import add
 from typing import Iterable, Iterator, NamedTuple, Optional, Sequence, Union, overload
 
 class LeafBlock(NamedTuple):
@@ -82,12 +84,20 @@ class Blocks(Sequence[LeafBlock]):
     def of_kind(self, kind: str, last_first: bool = False) -> Iterator[LeafBlock]:
         """The blocks of one kind, in order (``last_first``: from the end), read from the
         kinds: no other block is made, and none is held."""
-        return self._found(KIND_CODES[kind], last_first)
+        return self._found(self.kind.tobytes(), KIND_CODES[kind], last_first)
 
-    def _found(self, code: int, last_first: bool) -> Iterator[LeafBlock]:
-        """The blocks of kind ``code``, each found by a search of the kinds' bytes (one
-        a block): no Python step for a block of another kind (a chapter has few headings)."""
-        kinds, wanted = self.kind.tobytes(), bytes((code,))
+    def of_kinds(self, kinds: Iterable[str]) -> Iterator[LeafBlock]:
+        """The blocks of any of ``kinds``, in order, found as ``of_kind`` finds them (a
+        plain-text chapter has a paragraph a line, and no code)."""
+        wanted = bytearray(256)
+        for kind in kinds:
+            wanted[KIND_CODES[kind]] = 1
+        return self._found(self.kind.tobytes().translate(wanted), 1, False)
+
+    def _found(self, kinds: bytes, code: int, last_first: bool) -> Iterator[LeafBlock]:
+        """The blocks whose byte in ``kinds`` is ``code``, each found by a search of the
+        bytes (one a block): no Python step for a block of another kind (a chapter has few headings)."""
+        wanted = bytes((code,))
         index = len(kinds) if last_first else -1
         while True:
             index = kinds.rfind(wanted, 0, index) if last_first else kinds.find(wanted, index + 1)
@@ -118,6 +128,19 @@ class Blocks(Sequence[LeafBlock]):
         self.level.append(level)
         self.item.append(item)
         self.quoted.append(quoted)
+
+    def add_each_line(self, kind: int, lines: Iterable[int], item: int, quoted: bool) -> None:
+        """Append a block of kind ``kind`` on each of ``lines``, the arrays extended
+        whole (a plain-text chapter's paragraphs, each line one)."""
+        self.made = None
+        lines = array("q", lines)
+        count = len(lines)
+        self.kind.extend(array("b", [kind]) * count)
+        self.first.extend(lines)
+        self.last.extend(lines)
+        self.level.extend(array("b", [0]) * count)
+        self.item.extend(array("q", [item]) * count)
+        self.quoted.extend(array("b", [quoted]) * count)
 
     def __len__(self) -> int:
         return len(self.kind)
@@ -277,10 +300,27 @@ def sorted_blocks(blocks: Blocks) -> Blocks:
 
 
 def line_starts(src: str) -> "array[int]":
+    """Each line's start, none after a newline that ends the text."""
+    starts = newline_starts(src)
+    if len(starts) > 1 and starts[-1] == len(src):
+        starts.pop()
+    return starts
+
+
+_STARTS_CHUNK = 1 << 16
+
+
+def newline_starts(src: str) -> "array[int]":
+    """0 and the offset after each newline: the lengths of a chunk's lines summed in C,
+    a chunk at a time (a list of a whole large text's lines costs ~50 bytes a line)."""
     starts = array("q", [0])
-    find = src.find
-    pos = find("\n")
-    while pos >= 0 and pos + 1 < len(src):
-        starts.append(pos + 1)
-        pos = find("\n", pos + 1)
+    start = 0
+    while start < len(src):
+        end = src.find("\n", start + _STARTS_CHUNK)
+        end = len(src) if end < 0 else end + 1
+        lines = src[start:end].split("\n")
+        sums = accumulate(map(add, map(len, islice(lines, len(lines) - 1)), repeat(1)), initial=start)
+        next(sums)  # ``start``, there already
+        starts.extend(sums)
+        start = end
     return starts

@@ -8,13 +8,13 @@ computed once here and edits are mapped back to the source by line and column.
 
 import re
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from itertools import accumulate, islice, repeat
 from operator import add
-from typing import Callable, NamedTuple, Optional, Sequence
+from typing import Callable, Iterable, Iterator, NamedTuple, Optional, Sequence
 
 from citelint.block_scanner import FENCE_OPEN, closes, parse_structure
-from citelint.block_structure import KIND_CODES, Blocks, LeafBlock, Lines, ListItems
+from citelint.block_structure import KIND_CODES, Blocks, LeafBlock, Lines, ListItems, newline_starts
 from citelint.lazy_pattern import lazy
 
 BOM = "\ufeff"
@@ -39,9 +39,18 @@ COMPACT_FROM = 1024 * 1024
 HELD_LINE_BYTES = 8
 HELD_BLOCK_BYTES = 16
 _INDENT = lazy(r"^[ \t]+", re.MULTILINE)
+_WHITE_LINE = lazy(r"^[^\S\n]*$", re.MULTILINE)  # a line ``str.strip`` leaves empty
+_NOT_WHITE = lazy(r"\S")
+# A text of more than a block in this many characters has the lines that may be a
+# heading word's found by a search (~30 ns a character) rather than each block's line
+# read in Python (~1 µs a block).
+_CHARS_A_BLOCK_SEARCHED = 64
 MAX_HEADING_LINE = 80
 _CLOSING = r"(?:further|recommended|selected|suggested|additional) readings?|see also|acknowledge?ments?|about the authors?"
 _APPENDIX = r"appendix|appendices"
+# Each closing section's name holds one of these (case-folded): a line without one,
+# nor a heading word, is neither (``Document._may_head``).
+_CLOSING_KEYS = frozenset(("reading", "see also", "acknowledg", "about the author", "append"))
 _CLOSING_START = lazy(rf"(?:{_CLOSING}|{_APPENDIX})\b")
 _CLOSING_WHOLE = lazy(rf"{_CLOSING}|(?:{_APPENDIX})(?:[ \t]+[a-z0-9]{{1,4}})?(?:[ \t]*[:.\u2013\u2014-][ \t]*[^\[\]\n]{{0,60}})?")
 _BACKTICKS = re.compile(r"`+")
@@ -133,10 +142,10 @@ class Document:
             self.lines = self.text.split("\n")
             self.line_starts = _starts_of(self.lines)
         else:
-            self.line_starts = _line_starts(self.text)
+            self.line_starts = newline_starts(self.text)
             self.lines = Lines(self.text, self.line_starts)  # sliced when asked for: a list costs ~50 bytes a line
         self.front_matter_end = _front_matter_end(self.lines)
-        self.plain = _is_plain_text(self.lines, self.front_matter_end)
+        self.plain = _is_plain_text(self.text, self.line_starts, self.front_matter_end)
         self._directive_fences: list[int] = []  # the lines that wrap a MyST directive's Markdown body (``_directive_lines``)
         structure = parse_structure(self._parse_input())
         self.items: ListItems = structure.items
@@ -322,17 +331,29 @@ class Document:
         Such a heading has level 7: the next real heading of any level ends its section.
         """
         if self.plain:
-            split = Blocks()
-            for block in blocks:
-                if block.kind != "paragraph":
-                    split.append(block)
-                    continue
-                for line in range(block.first_line, block.last_line + 1):
-                    if self.lines[line].strip():
-                        split.append(LeafBlock("paragraph", line, line, 0, block.item, block.quoted))
+            split, paragraph = Blocks(), KIND_CODES["paragraph"]
+            for kind, first, last, level, item, quoted in zip(blocks.kind, blocks.first, blocks.last, blocks.level, blocks.item, blocks.quoted):
+                if kind != paragraph:  # read from the arrays: no LeafBlock made for a line
+                    split.add(kind, first, last, level, item, quoted)
+                elif first == last:
+                    if self.lines[first].strip():
+                        split.add(paragraph, first, first, 0, item, quoted)
+                else:
+                    split.add_each_line(paragraph, self._text_lines(first, last), item, quoted)
             blocks = split
         self._promote_in_place(blocks, heading_words)
         return blocks
+
+    def _text_lines(self, first: int, last: int) -> Iterator[int]:
+        """The lines from ``first`` to ``last`` that are not blank (only white space),
+        the blank ones found by a search of the text: no Python step for a line of text."""
+        end = self.line_end(last)
+        start = first
+        for blank in _WHITE_LINE.finditer(self.text, self.line_starts[first], end):
+            line = self.line_of(blank.start())
+            yield from range(start, line)
+            start = line + 1
+        yield from range(start, last + 1)
 
     def _promote_in_place(self, blocks: Blocks, heading_words: frozenset[str]) -> None:
         """Each single-line paragraph outside a list item that is a heading word or a
@@ -340,12 +361,36 @@ class Document:
         made for each block)."""
         paragraph = KIND_CODES["paragraph"]
         kinds, firsts, lasts, items = blocks.kind, blocks.first, blocks.last, blocks.item
-        for index in range(len(kinds)):
+        for index in self._may_head(blocks, heading_words):
             if kinds[index] != paragraph or items[index] >= 0 or firsts[index] != lasts[index]:
                 continue
-            text = self.lines[firsts[index]]
-            if is_heading_word(text, heading_words) or is_closing_heading(text, PSEUDO_HEADING_LEVEL):
+            if is_list_heading(self.lines[firsts[index]], heading_words, PSEUDO_HEADING_LEVEL):
                 blocks.make_heading(index, PSEUDO_HEADING_LEVEL, firsts[index])
+
+    def _may_head(self, blocks: Blocks, heading_words: frozenset[str]) -> Iterable[int]:
+        """The blocks that may be a heading word's or a closing section's line: each
+        block; or, in a text of many short blocks (a plain-text chapter, each line a
+        paragraph), only those whose first line holds, case-folded, a heading word or a
+        closing section's key word (``heading_key_words``), found by one search of
+        the text: a line without one costs no Python step."""
+        if len(blocks) * _CHARS_A_BLOCK_SEARCHED < len(self.text):
+            return range(len(blocks))
+        keys = sorted({word for word in heading_words if word and "\n" not in word} | _CLOSING_KEYS, key=len, reverse=True)
+        search = re.compile("|".join(map(re.escape, keys))).search
+        folded = self.text.casefold()  # a character's folding is its own: the lines keep their number
+        firsts, found = blocks.first, []
+        line, counted, match = 0, 0, search(folded)
+        while match is not None:
+            line += folded.count("\n", counted, match.start())
+            index = bisect_left(firsts, line)
+            while index < len(firsts) and firsts[index] == line:  # blocks are in line order
+                found.append(index)
+                index += 1
+            counted = folded.find("\n", match.start())  # on from the next line
+            if counted < 0:
+                break
+            match = search(folded, counted)
+        return found
 
     def _index_lines(self) -> "array[int]":
         count = len(self.lines)
@@ -364,7 +409,7 @@ class Document:
             spans.append(Span(0, self.line_end(self.front_matter_end - 1)))
         for number in self._directive_fences:  # a directive's fences and options, as before its body was read
             spans.append(Span(self.line_starts[number], self.line_end(number)))
-        for block in self.blocks:
+        for block in self.blocks.of_kinds(_NOT_PROSE_KINDS | {"html"}):
             if block.kind in _NOT_PROSE_KINDS or (
                 block.kind == "html" and RAW_TEXT_HTML.match(self.lines[block.first_line], self.content_column(block.first_line))
             ):
@@ -529,18 +574,9 @@ def _nth_line_start(text: str, line: int) -> int:
 
 
 def _starts_of(lines: list[str]) -> "array[int]":
-    """``_line_starts`` of the text these are the lines of: each line's start the one
+    """``newline_starts`` of the text these are the lines of: each line's start the one
     before's, its length and its newline on, summed in C rather than found a line at a time."""
     return array("q", accumulate(map(add, map(len, islice(lines, len(lines) - 1)), repeat(1)), initial=0))
-
-
-def _line_starts(text: str) -> "array[int]":
-    starts = array("q", [0])
-    position = text.find("\n")
-    while position >= 0:
-        starts.append(position + 1)
-        position = text.find("\n", position + 1)
-    return starts
 
 
 def _front_matter_end(lines: list[str]) -> int:
@@ -562,12 +598,19 @@ def _front_matter_end(lines: list[str]) -> int:
     return 0
 
 
-def _is_plain_text(lines: list[str], skip: int) -> bool:
-    """One paragraph per line: several text lines and no blank line between them."""
-    text_lines = [number for number in range(skip, len(lines)) if lines[number].strip()]
-    if len(text_lines) < 2:
+def _is_plain_text(text: str, line_starts: Sequence[int], skip: int) -> bool:
+    """One paragraph per line: several text lines (not only white space) from line
+    ``skip`` on, and no blank line between them; found by searches of the text."""
+    if skip >= len(line_starts):
         return False
-    return text_lines[-1] - text_lines[0] + 1 == len(text_lines)
+    first = _NOT_WHITE.search(text, line_starts[skip])
+    if first is None:
+        return False
+    last = len(text.rstrip()) - 1
+    first_line, last_line = bisect_right(line_starts, first.start()) - 1, bisect_right(line_starts, last) - 1
+    if first_line == last_line:
+        return False
+    return _WHITE_LINE.search(text, line_starts[first_line], last + 1) is None
 
 
 def is_heading_word(line: str, heading_words: frozenset[str]) -> bool:
@@ -575,6 +618,13 @@ def is_heading_word(line: str, heading_words: frozenset[str]) -> bool:
     ``**Notes**``, ``References {#sec-refs .unnumbered}`` (pandoc/Quarto attributes)."""
     word = _heading_word(line)
     return bool(word) and word in heading_words
+
+
+def is_list_heading(line: str, heading_words: frozenset[str], level: int) -> bool:
+    """The heading line (of ``level``) opens a reference list or ends one: a
+    reference-heading word or a closing section's name, the line read once."""
+    word = _heading_word(line)
+    return bool(word) and (word in heading_words or _is_closing_word(word, level))
 
 
 def is_closing_heading(line: str, level: int) -> bool:
@@ -585,21 +635,36 @@ def is_closing_heading(line: str, level: int) -> bool:
     and, for an appendix, its label and title (never a sentence such as
     ``Appendix A shows that …``)."""
     word = _heading_word(line)
-    if not word:
-        return False
+    return bool(word) and _is_closing_word(word, level)
+
+
+def _is_closing_word(word: str, level: int) -> bool:
     if level < PSEUDO_HEADING_LEVEL and _CLOSING_START.match(word):
         return True
     return _CLOSING_WHOLE.fullmatch(word) is not None
 
 
 def _heading_word(line: str) -> str:
-    """A heading line's text without emphasis, a trailing colon or ``{…}`` attributes, case-folded."""
+    """A heading line's text without emphasis, a trailing colon or ``{…}`` attributes, case-folded.
+
+    Asked for every line of a plain-text chapter (each its own paragraph): a pattern is
+    tried only where its first character can match (emphasis opens with ``*`` or ``_``,
+    a section number with a digit or a Roman numeral's letter), a third of the time."""
     if len(line) > MAX_HEADING_LINE:
         return ""
     word = _without_attributes(line.strip())
-    word = _EMPHASIS.sub(r"\2", word).strip().rstrip(":\uff1a").strip()
-    word = _EMPHASIS.sub(r"\2", word).strip().rstrip(":\uff1a").strip()
-    return _SECTION_NUMBER.sub("", word, count=1).casefold()  # `5 References`, `7.2. 参考文献`
+    word = _without_emphasis(word)
+    word = _without_emphasis(word)
+    if word and (word[0] in "IVXLC" or word[0].isdigit()):  # \d is a decimal digit: each is a digit
+        word = _SECTION_NUMBER.sub("", word, count=1)  # `5 References`, `7.2. 参考文献`
+    return word.casefold()
+
+
+def _without_emphasis(word: str) -> str:
+    """Without a whole-line emphasis (``**Notes**``), a trailing colon and the spaces around."""
+    if word[:1] in ("*", "_"):
+        word = _EMPHASIS.sub(r"\2", word)
+    return word.strip().rstrip(":\uff1a").strip()
 
 
 _SECTION_NUMBER = re.compile(r"\A(?:\d{1,3}(?:\.\d{1,3})*\.?|[IVXLC]{1,6}\.)[ \t]+(?=\S)")

@@ -24,7 +24,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Iterator, NamedTuple, Optional, Sequence
 
 from citelint.block_structure import LeafBlock, ListItem
-from citelint.document import Document, Span, is_closing_heading, is_heading_word
+from citelint.document import Document, Span, is_closing_heading, is_heading_word, is_list_heading
 from citelint.lazy_pattern import lazy
 from citelint.markers import LABEL_ANCHOR
 from citelint.patterns import DOI, QUOTED_TITLE, SCHEMELESS, TITLE, URL, YEAR, find_dois, find_urls
@@ -301,8 +301,7 @@ def _section_end(document: Document, heading: LeafBlock, heading_words: frozense
             continue
         if block.level <= heading.level:
             return block.first_line - 1
-        text = heading_text(document, block)
-        if is_heading_word(text, heading_words) or is_closing_heading(text, block.level):
+        if is_list_heading(heading_text(document, block), heading_words, block.level):
             return block.first_line - 1
     return len(document.lines) - 1
 

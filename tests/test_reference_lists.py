@@ -252,6 +252,30 @@ def test_heading_attributes_unit() -> None:
     assert not is_heading_word("Referencesx {#sec-refs}", words)
 
 
+HEADING_LINES = [
+    "References", "**Sources:**", "_Notes_", "5 References", "7.2. 参考文献", "IV. Bibliography", "WORKS CITED",
+    "References {#sec-refs .unnumbered}", "Further reading", "**See also:**", "Acknowledgements", "About the Authors",
+    "Appendix A: Methods", "APPENDICES", "Straße", "STRASSE", "ǄEMAL", "Appendix A shows that the rates fell.",
+    "Referencesx", "a references b", "Notes on method", "Reading", "append", "x" * 90 + " Notes",
+]
+
+
+@pytest.mark.parametrize("filler", ["a", "Some words of a line"])
+def test_in_a_text_of_many_short_lines_the_heading_lines_are_found_by_a_search(filler: str) -> None:
+    """A plain-text chapter of short lines (each a paragraph) has only the lines that
+    hold a heading word or a closing section's key word read as a heading may be:
+    each line that is a heading by ``is_list_heading`` is made one, and no other."""
+    from citelint.document import Document, is_list_heading
+
+    words = Settings(reference_headings=("References", "Sources", "Notes", "Bibliography", "Works Cited", "参考文献", "Strasse", "ǅemal")).heading_words
+    lines = [line for heading in HEADING_LINES for line in (heading, filler, filler)] * 40
+    document = Document("\n".join(lines) + "\n", words, plain_text=True)
+    assert document.plain and len(document.blocks) == len(lines)  # many short blocks: the search reads it
+    headings = [block.first_line for block in document.blocks.of_kind("heading")]
+    expected = [number for number, line in enumerate(lines) if is_list_heading(line, words, PSEUDO_HEADING_LEVEL)]
+    assert headings == expected and len(expected) == 40 * 17
+
+
 # -- 5. reference tables ------------------------------------------------------------
 
 TABLE = (

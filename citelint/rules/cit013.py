@@ -94,9 +94,8 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
 def _unclosed_blocks(document: Document) -> list[Unclosed]:
     """Fenced code and raw-text HTML blocks that run on without their closing."""
     found = []
-    for block in document.blocks:
-        opening = _BLOCK_OPENINGS.get(block.kind)
-        match = opening.match(document.lines[block.first_line], document.content_column(block.first_line)) if opening else None
+    for block in document.blocks.of_kinds(_BLOCK_OPENINGS):  # the kinds' bytes searched: no block of another kind made
+        match = _BLOCK_OPENINGS[block.kind].match(document.lines[block.first_line], document.content_column(block.first_line))
         if match is None:
             continue
         unclosed = (_unclosed_fence if block.kind == "fence" else _unclosed_raw_html)(document, block, match)
