@@ -23,11 +23,10 @@ reads.
 import re
 from typing import NamedTuple, Optional
 
-from citelint.block_structure import KIND_CODES, MAX_PARSED_LINE, Blocks, ListItem, ListItems, Structure, shortened_line, sorted_blocks
+from citelint.block_structure import KIND_CODES, MAX_CONTAINER_STATES, MAX_PARSED_LINE, Blocks, ListItem, ListItems, Structure, shortened_line, sorted_blocks
 from citelint.lazy_pattern import lazy
 
 MAX_DEPTH = 4  # quotes and list items nested in each other
-MAX_CONTAINERS = 15_000  # list items and quotes a document may hold (mistune_adapter reads past 20,000 as text)
 # A string a line (and a container's lines again per level) costs ~60 bytes a line:
 # over 1 MiB, a text of lines this short on average goes to mistune_adapter, whose
 # arrays cost less (the memory ceiling, docs/development.md).
@@ -355,14 +354,19 @@ class _Context:
     def enter(self) -> None:
         if self.depth + 1 > MAX_DEPTH:
             raise Unsupported("containers nested deeper than MAX_DEPTH")
-        self.scanner.containers += 1
-        if self.scanner.containers > MAX_CONTAINERS:
-            raise Unsupported("more than MAX_CONTAINERS list items and quotes")
+        self.scanner.containers += 1  # as mistune makes a child state for each
+
+    def open_container(self) -> None:
+        """A list or quote starts: past MAX_CONTAINER_STATES items and quotes,
+        mistune_adapter reads its line as text, which the scanner does not."""
+        if self.scanner.containers >= MAX_CONTAINER_STATES:
+            raise Unsupported("a list or quote opened past MAX_CONTAINER_STATES")
 
     def quote(self, index: int) -> int:
         """A block quote whose every line starts with ``>``, ended by a blank
         line, by the end of the text or (when its first line is blank, code or
         a fence) by any line without ``>``."""
+        self.open_container()
         self.enter()
         lines = self.lines
         contents = [self._quoted(index)]
@@ -407,6 +411,7 @@ class _Context:
     def list(self, index: int, spaces: str, marker: str, text: str) -> int:
         """A list from line ``index``: each item's lines gathered, then scanned as a
         state of its own; the line after the list."""
+        self.open_container()  # mistune asks before it reads the list's first item
         ordered = len(marker) > 1
         if not text.strip() or (ordered and int(marker[:-1]) != 1):
             if self.last == _PARA:

@@ -27,6 +27,11 @@ class LeafBlock(NamedTuple):
 # block_scanner: both read a document's long lines as ``shortened_line`` gives them.
 MAX_PARSED_LINE = 4_096
 _KEPT_LINE_END = 1_024
+# List items and quotes a document may have opened before a list or quote starts:
+# past this budget mistune_adapter reads a container's first line as text (hostile
+# nesting stays linear), and block_scanner hands such a text to it. A list goes on
+# past it item by item.
+MAX_CONTAINER_STATES = 20_000
 
 
 def shortened_line(line: str) -> str:

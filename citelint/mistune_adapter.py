@@ -35,7 +35,7 @@ from mistune import list_parser
 from mistune.block_parser import BlockParser
 from mistune.core import BlockState
 
-from citelint.block_structure import KIND_CODES, MAX_PARSED_LINE, Blocks, Lines, ListItem, ListItems, Structure, shortened_line, sorted_blocks
+from citelint.block_structure import KIND_CODES, MAX_CONTAINER_STATES, MAX_PARSED_LINE, Blocks, Lines, ListItem, ListItems, Structure, shortened_line, sorted_blocks
 
 _ITEM = -1  # the kind code of a list item's event
 
@@ -51,9 +51,6 @@ LEAF_KINDS = {
 CONTAINER_KINDS = {"block_quote", "list"}
 MAX_NESTING = 8
 MAX_SIBLING_INTERRUPTS = 48
-# Child states a document may create (list items and quotes); hostile nesting
-# past this budget is read as plain text, so parsing stays linear.
-MAX_CONTAINER_STATES = 20_000
 _BUDGET = "citelint_container_states"
 # Three or more identical blank (or bare ">") lines; possessive, so that a long run
 # costs the regex engine no memory per line.

@@ -18,7 +18,7 @@ import pytest
 
 from citelint import block_scanner, mistune_adapter
 from citelint.block_scanner import Unsupported, parse_structure, scan_structure
-from citelint.block_structure import MAX_PARSED_LINE
+from citelint.block_structure import MAX_CONTAINER_STATES, MAX_PARSED_LINE
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -123,7 +123,9 @@ def test_a_generated_book_chapter_is_scanned() -> None:
         "text\r\nmore\r\n",
         " " * (MAX_PARSED_LINE + 1) + "\tx\n",  # a long line indented by spaces, then a tab
         "".join("  " * depth + "- level\n" for depth in range(block_scanner.MAX_DEPTH + 2)),
-        "- item\n" * (block_scanner.MAX_CONTAINERS + 1),
+        "- item\n" * MAX_CONTAINER_STATES + "\npara\n\n> quote\n",  # a quote opened past mistune's budget
+        "- item\n" * MAX_CONTAINER_STATES + "\npara\n\n- list\n",  # a list opened past it
+        "- a\n  - b\n" * (MAX_CONTAINER_STATES // 2 + 1),  # a nested list opened past it
         "> > ab\n" * (block_scanner.LARGE_TEXT // 7 + 1),  # a large text of short lines
     ],
 )
@@ -149,6 +151,23 @@ def test_what_the_scanner_declines_mistune_reads(text: str) -> None:
 )
 def test_what_the_scanner_reads_is_mistunes_structure(text: str) -> None:
     assert _agrees(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- item\n" * (3 * MAX_CONTAINER_STATES),  # one list goes on past the budget
+        "- item\n" * (MAX_CONTAINER_STATES - 1) + "\npara\n\n> quote\n",  # the last container opened within it
+        "1. item\n" * (MAX_CONTAINER_STATES - 1) + "\npara\n\n- list\n- on\n",
+        "- a\n  - b\n" * (MAX_CONTAINER_STATES // 2),  # the nested lists: each opened within it
+        "> a\n> - b\n\n" * (MAX_CONTAINER_STATES // 2),
+    ],
+)
+def test_the_scanner_reads_many_containers_as_mistune_does(text: str) -> None:
+    """The scanner counts the list items and quotes mistune makes a state for, and reads
+    a text whose every list and quote opens within mistune's budget (a list of many
+    thousand items: ~7 times faster than mistune)."""
+    assert scan_structure(text) == mistune_adapter.parse_structure(text)
 
 
 PROBE = """
