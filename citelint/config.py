@@ -5,12 +5,13 @@ The file is ``.citelint.toml`` (keys at the top level) or the
 walking up from the working directory, stopping at the repository root.
 """
 
+import functools
 import os
 import re
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Optional
 
 from citelint.catalog import canonical_selectors, option, option_validators, unknown_selectors
-from citelint.files import STDIN, Boundary, NotRegularFile, TooLarge, boundary_of, glob_match, matched_names, posix, read_regular, repository_root
+from citelint.files import STDIN, Boundary, GlobSet, NotRegularFile, TooLarge, boundary_of, matched_names, posix, read_regular, repository_root
 from citelint.lazy_pattern import lazy
 
 DEFAULT_REFERENCE_HEADINGS = (
@@ -634,9 +635,20 @@ def project_names(settings: Settings, path: str) -> tuple[str, ...]:
 
 
 def ignored_for_path(settings: Settings, names: tuple[str, ...]) -> tuple[str, ...]:
-    """Codes that ``per-file-ignores`` switch off for a file known by ``names``."""
-    ignored: list[str] = []
-    for pattern, codes in settings.per_file_ignores:
-        if any(glob_match(name, pattern) for name in names):
-            ignored.extend(codes)
-    return tuple(ignored)
+    """Codes that ``per-file-ignores`` switch off for a file known by ``names``: for
+    each code, whether one of the globs that switch it off matches (one match of a
+    name for all of them: a name was matched against each of 1,000 globs)."""
+    if not settings.per_file_ignores:
+        return ()
+    return tuple(code for code, globs in _globs_by_code(settings.per_file_ignores) if any(globs.matches(name) for name in names))
+
+
+@functools.lru_cache(maxsize=8)
+def _globs_by_code(per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str, GlobSet], ...]:
+    """Each code (or selector) ``per-file-ignores`` names, with the globs that name it:
+    as many as the codes and selectors the catalog knows, however many globs."""
+    globs: dict[str, list[str]] = {}
+    for pattern, codes in per_file_ignores:
+        for code in codes:
+            globs.setdefault(code, []).append(pattern)
+    return tuple((code, GlobSet(patterns)) for code, patterns in globs.items())

@@ -2,17 +2,14 @@
 
 import errno
 import functools
-import itertools
 import os
+import re
 import stat
 import sys
-from fnmatch import fnmatch
-from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple, Optional, Union
+from fnmatch import translate as fnmatch_translate
+from typing import Iterable, Iterator, NamedTuple, Optional, Union
 
 from citelint.diagnostics import FileError, printable
-
-if TYPE_CHECKING:
-    from pathlib import PurePosixPath
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")  # what a folder walk finds by default (``extensions``)
 # Names of Markdown files (a file named otherwise is a plain-text chapter).
@@ -49,19 +46,6 @@ def posix(path: str) -> str:
     return path.replace(os.sep, "/")
 
 
-def glob_match(path: str, pattern: str, parsed: "Optional[PurePosixPath]" = None) -> bool:
-    """fnmatch on the whole path, or a match of the pattern's parts from the right.
-    ``**/`` stands for any folders, none included, as in ruff's and git's globs
-    (``**/book/**`` matches ``book/ch1.md``). ``parsed``: the path as a
-    ``PurePosixPath``, made once when many patterns are matched (parsing a path
-    nested hundreds deep costs more than matching it)."""
-    if any(fnmatch(path, variant) for variant in _glob_variants(pattern)):
-        return True
-    from pathlib import PurePosixPath
-
-    return (parsed or PurePosixPath(path)).match(pattern)
-
-
 MAX_GLOB_FOLDER_RUNS = 4  # past this many ``**/`` a pattern is matched as written (2**4 variants)
 
 
@@ -76,6 +60,126 @@ def _glob_variants(pattern: str) -> tuple[str, ...]:
     for piece in pieces[1:]:
         variants = [variant + joint + piece for variant in variants for joint in ("**/", "")]
     return tuple(dict.fromkeys(variants))
+
+
+class GlobSet:
+    """Globs, each translated once into a regular expression and all joined into one
+    for each way a name is matched (as ruff's globset joins them): a name is matched
+    once for all the globs, not once a glob (1,000 globs over thousands of files were
+    a million fnmatch calls). A name matches a glob as ``fnmatch`` matches it whole
+    (with each ``**/`` also matching no folder), or as ``PurePosixPath.match`` matches
+    its last parts (``book/*.md`` matches ``src/book/ch1.md``).
+
+    The parts of a path are joined with NUL for the second, in reverse order (a path
+    holds no NUL): each part's pattern then cannot cross into the next, and each glob
+    is tried once, at the start."""
+
+    __slots__ = ("_whole", "_parts", "_as_written", "_before_slash", "_empty")
+
+    def __init__(self, patterns: Iterable[str]) -> None:
+        patterns = tuple(dict.fromkeys(patterns))
+        self._empty = not patterns
+        self._whole = _joined(_translated(variant) for pattern in patterns for variant in _glob_variants(pattern))
+        self._parts = _joined(filter(None, map(_parts_regex, patterns)))
+        self._as_written = _joined(map(_translated, patterns))
+        # as written, matching a name up to a ``/`` of it: a folder above a path
+        self._before_slash = _joined(_translated(pattern)[: -len(_END)] + "(?=/)" for pattern in patterns)
+
+    def matches(self, name: str) -> bool:
+        """The name matches one of the globs (see the class)."""
+        if self._empty:
+            return False
+        if self._whole.match(os.path.normcase(name)):
+            return True
+        parts = _path_parts(name)
+        return bool(parts) and self._parts.match(_PART_JOINT.join(reversed(parts))) is not None
+
+    def matches_as_written(self, name: str) -> bool:
+        """``fnmatch`` with a glob as written: ``*`` crosses ``/``, ``**/`` needs a folder."""
+        return not self._empty and self._as_written.match(os.path.normcase(name)) is not None
+
+    def matches_a_folder_of(self, name: str) -> bool:
+        """A folder the name goes through (``a``, ``a/b`` of ``a/b/c``) matches a glob as
+        written: one search of the name, however deep (each folder matched on its own
+        was quadratic in a path nested thousands deep)."""
+        return not self._empty and self._before_slash.match(os.path.normcase(name)) is not None
+
+
+_END = r"\Z"  # how ``fnmatch.translate`` ends its expression
+_PART_JOINT = "\0"
+_NO_MATCH = "(?!)"
+
+
+def _translated(pattern: str) -> str:
+    """``fnmatch.translate`` of the pattern as ``fnmatch`` cases it."""
+    translated = fnmatch_translate(os.path.normcase(pattern))
+    if not translated.endswith(_END):  # a Python whose fnmatch ends otherwise: still exact
+        translated = f"(?:{translated})" + _END
+    return translated
+
+
+def _joined(expressions: Iterable[str]) -> "re.Pattern[str]":
+    """One pattern of the alternatives (fnmatch's translations are made to be joined so)."""
+    return re.compile("|".join(expressions) or _NO_MATCH)
+
+
+def _path_parts(name: str) -> tuple[str, ...]:
+    """``PurePosixPath(name).parts``, split in C (pathlib steps through each part in
+    Python, and a walk matches each folder of a path nested thousands deep): the root
+    (``/``, or ``//`` exactly), then the parts that are neither empty nor ``.``."""
+    parts = name.split("/")
+    if "" in parts or "." in parts:
+        parts = [part for part in parts if part and part != "."]
+    if name.startswith("/"):
+        return ("//" if name.startswith("//") and not name.startswith("///") else "/", *parts)
+    return tuple(parts)
+
+
+def _parts_regex(pattern: str) -> str:
+    """``PurePosixPath(path).match(pattern)`` as an expression over the path's parts
+    joined with NUL, last part first: the pattern's parts from its last, each as
+    ``fnmatch`` reads a part (its ``*``, ``?`` and classes never match the joint);
+    a relative pattern ends anywhere at a joint, an absolute one at the path's root.
+    A pattern of no parts (``.``) matches nothing (``match`` refused it: an error)."""
+    parts = _path_parts(pattern)
+    if not parts:
+        return ""
+    rooted = parts[0] in ("/", "//")
+    names = parts[1:] if rooted else parts
+    body = _PART_JOINT.join(_part_regex(part) for part in reversed(names))
+    if rooted:
+        return "(?:" + body + (_PART_JOINT if names else "") + re.escape(parts[0]) + _END + ")"
+    return "(?:" + body + f"(?:{_PART_JOINT}|{_END}))"
+
+
+def _part_regex(part: str) -> str:
+    """One part of a glob as ``fnmatch.translate`` reads it, over one part of a path:
+    its classes found as translate finds them, and translated by it."""
+    pieces = []
+    index, length = 0, len(part)
+    while index < length:
+        character = part[index]
+        index += 1
+        if character == "*":
+            pieces.append(f"[^{_PART_JOINT}]*")
+        elif character == "?":
+            pieces.append(f"[^{_PART_JOINT}]")
+        elif character == "[":
+            end = index
+            if end < length and part[end] == "!":
+                end += 1
+            if end < length and part[end] == "]":
+                end += 1
+            while end < length and part[end] != "]":
+                end += 1
+            if end >= length:
+                pieces.append(re.escape(character))
+            else:
+                pieces.append(f"(?!{_PART_JOINT})" + fnmatch_translate(part[index - 1 : end + 1]).removesuffix(_END))  # pathlib cases no part
+                index = end + 1
+        else:
+            pieces.append(re.escape(character))
+    return "".join(pieces)
 
 
 class NotRegularFile(OSError):
@@ -174,28 +278,38 @@ def is_excluded(path: str, patterns: Iterable[str], root: str = "", folders_chec
     patterns = tuple(patterns)
     if not patterns:
         return False
-    from_root = os.path.relpath(os.path.abspath(path), root) if root else None
+    from_root = _relative(os.path.abspath(path), root) if root else None
     return any(_matches_excluded(name, patterns, folders_checked) for name in matched_names(path, from_root))
 
 
-def _matches_excluded(path: str, patterns: tuple[str, ...], folders_checked: bool = False) -> bool:
-    posix = path.replace(os.sep, "/").removeprefix("./")
-    parts = posix.split("/")
-    # The folders on the path, made once for all the patterns (each pattern made them
-    # again: cubic in a walk of folders nested hundreds deep, each folder matching
-    # its whole path again); the whole path is glob_match's.
-    folders = [] if folders_checked else list(itertools.accumulate(parts[:-1], lambda above, part: f"{above}/{part}"))
-    names = parts[-1:] if folders_checked else parts
-    from pathlib import PurePosixPath
+def _relative(path: str, root: str) -> str:
+    """``os.path.relpath(path, root)`` of an absolute path: sliced when the path is
+    inside ``root`` (relpath joins the parts one call each, and a walk asks for each
+    folder of a path nested thousands deep)."""
+    inside = root if root.endswith(os.sep) else root + os.sep
+    if path.startswith(inside) and not path.startswith(os.sep * 2) and len(path) > len(inside):
+        return path[len(inside) :]
+    return os.path.relpath(path, root)
 
-    parsed = PurePosixPath(posix)
-    for pattern in patterns:
-        pattern = pattern.removeprefix("./").rstrip("/")
-        if glob_match(posix, pattern, parsed):
-            return True
-        if any(fnmatch(name, pattern) for name in names) or any(fnmatch(folder, pattern) for folder in folders):
-            return True
-    return False
+
+def _matches_excluded(path: str, patterns: tuple[str, ...], folders_checked: bool = False) -> bool:
+    """The path, one of its parts or a folder it goes through (only its last part in a
+    walk) matches a glob: each asked of all the globs at once (``GlobSet``)."""
+    globs = exclude_globs(patterns)
+    posix = path.replace(os.sep, "/").removeprefix("./")
+    if globs.matches(posix):
+        return True
+    parts = posix.split("/")
+    names = parts[-1:] if folders_checked else parts
+    if any(globs.matches_as_written(name) for name in names):
+        return True
+    return not folders_checked and globs.matches_a_folder_of(posix)
+
+
+@functools.lru_cache(maxsize=8)
+def exclude_globs(patterns: tuple[str, ...]) -> GlobSet:
+    """The ``exclude`` globs as matched (``./`` and a trailing ``/`` dropped), made once a run."""
+    return GlobSet(pattern.removeprefix("./").rstrip("/") for pattern in patterns)
 
 
 def collect(

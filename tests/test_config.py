@@ -579,3 +579,79 @@ def test_fix_diff_exits_1_when_it_would_change_a_file_as_the_readme_says(repo: P
     assert code == 1 and out.startswith("--- a/book/ch1.md") and (repo / "book" / "ch1.md").read_bytes() == before
     write(repo / "book" / "ch1.md", GOOD)
     assert run("fix", "--diff", "book/ch1.md")[:2] == (0, "")
+
+
+# -- globs: translated once, joined, and the same matches as fnmatch and pathlib ------------
+
+
+def _glob_matched_one_at_a_time(path: str, pattern: str) -> bool:
+    """What a glob matched before globs were joined: fnmatch on the whole path (each
+    ``**/`` also matching no folder), or ``PurePosixPath.match`` from the right."""
+    from fnmatch import fnmatch
+    from pathlib import PurePosixPath
+
+    from citelint.files import _glob_variants
+
+    if any(fnmatch(path, variant) for variant in _glob_variants(pattern)):
+        return True
+    try:
+        return PurePosixPath(path).match(pattern)
+    except ValueError:  # "empty pattern" (``.``): an internal error then
+        return False
+
+
+def _excluded_one_at_a_time(path: str, patterns: tuple[str, ...], folders_checked: bool) -> bool:
+    import itertools
+    from fnmatch import fnmatch
+
+    posix = path.replace(os.sep, "/").removeprefix("./")
+    parts = posix.split("/")
+    folders = [] if folders_checked else list(itertools.accumulate(parts[:-1], lambda above, part: f"{above}/{part}"))
+    names = parts[-1:] if folders_checked else parts
+    for pattern in patterns:
+        pattern = pattern.removeprefix("./").rstrip("/")
+        if _glob_matched_one_at_a_time(posix, pattern) or any(fnmatch(name, pattern) for name in names + folders):
+            return True
+    return False
+
+
+_GLOB_PIECES = ["a", "b", "/", "*", "**", "**/", "?", "[", "]", "!", "-", "[a-c]", "[!a]", "[]]", "[!]", ".", "..", "\\", "^", "c.md", "//", "|", "("]
+_PATH_PIECES = ["a", "b", "/", "c.md", ".", "..", "-", "]", "[", "!", "^", "\\", "//", "*", "|", "("]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_joined_globs_match_what_each_glob_matched_alone(seed: int) -> None:
+    """``exclude`` and ``per-file-ignores`` globs are translated once and joined into one
+    pattern (``files.GlobSet``): each path, glob and set of globs must match as the globs
+    one at a time did (fnmatch, pathlib, and for ``exclude`` each part and folder)."""
+    import random
+
+    from citelint.files import GlobSet, _matches_excluded
+
+    rng = random.Random(seed)
+    for _ in range(400):
+        patterns = tuple("".join(rng.choice(_GLOB_PIECES) for _ in range(rng.randint(0, 6))) for _ in range(rng.choice((1, 1, 2, 5))))
+        globs = GlobSet(patterns)
+        for _ in range(25):
+            path = "".join(rng.choice(_PATH_PIECES) for _ in range(rng.randint(0, 7)))
+            assert globs.matches(path) == any(_glob_matched_one_at_a_time(path, pattern) for pattern in patterns), (patterns, path)
+            for folders_checked in (False, True):
+                assert _matches_excluded(path, patterns, folders_checked) == _excluded_one_at_a_time(path, patterns, folders_checked), (patterns, path)
+
+
+def test_per_file_ignores_by_code_are_what_each_glob_switched_off() -> None:
+    from citelint.config import ignored_for_path
+
+    table = (("book/*.md", ("CIT001",)), ("**/drafts/**", ("CIT002", "CIT003")), ("ch?.md", ("CIT003",)), ("/abs/*.md", ("URL",)))
+    settings = Settings(per_file_ignores=table)
+    for names in [("book/ch1.md",), ("x/drafts/a/ch2.md",), ("drafts/ch3.md",), ("/abs/x.md",), ("src/book/chapter.md", "other.md"), ("none.md",)]:
+        expected = {code for pattern, codes in table for code in codes if any(_glob_matched_one_at_a_time(name, pattern) for name in names)}
+        assert set(ignored_for_path(settings, names)) == expected, names
+
+
+def test_a_glob_of_no_parts_matches_nothing_and_is_no_internal_error(repo: Path) -> None:
+    """``per-file-ignores`` of ``"."`` (pathlib refuses an empty pattern) stopped the
+    check with an internal error; it matches no file."""
+    write(repo / ".citelint.toml", '[per-file-ignores]\n"." = ["CIT003"]\n"" = ["CIT003"]\n')
+    result = run("check", "--no-cache", "book/ch1.md")
+    assert result.code == 1 and "internal error" not in result.stdout + result.stderr and "CIT003" in result.stdout
