@@ -5,13 +5,14 @@ file names in natural order (numbers compared as numbers: ``ch2`` before ``ch10`
 
 import os
 import re
+from fnmatch import translate
 from typing import Any, Iterable, NamedTuple, Optional
 
 from citelint.book_listing import BookError, BookOrder, real_path, shown_path, unique_chapters
 from citelint.book_tools import find_book_tool
 from citelint.config import Settings, reading_boundary
 from citelint.diagnostics import FileError, shorten
-from citelint.files import STDIN, collect, display_path
+from citelint.files import STDIN, collect, display_path, folder_glob, name_pattern
 
 
 class BookFiles(NamedTuple):
@@ -184,13 +185,18 @@ def configured_order(settings: Settings) -> BookOrder:
             names[path] = display_path(path)
         return names[path]
 
+    folders = _folder_globs(settings.chapters)
     for entry in settings.chapters:
         if re.search(r"[*?[]", entry):
-            import glob
-
             if entry in matched:
                 new = []
+            elif entry in folders:  # a glob of names in one folder: the folder listed once for all its globs
+                candidates = folders[entry].first_matched(entry)
+                new = [match for match in candidates if name(match) not in listed and os.path.isfile(match)]
+                matched[entry] = bool(new) or folders[entry].matches_a_file(entry)
             else:
+                import glob
+
                 matches = glob.glob(entry, recursive=True)
                 new = [match for match in matches if name(match) not in listed and os.path.isfile(match)]
                 matched[entry] = bool(new) or any(name(match) in listed for match in matches)
@@ -206,6 +212,108 @@ def configured_order(settings: Settings) -> BookOrder:
     folder = settings.root or "."
     unique, notes = unique_chapters(chapters, where)
     return BookOrder(unique, "the configuration's chapters", where, folder, "configuration", tuple(problems), notes)
+
+
+class _FolderGlobs:
+    """The globs of ``chapters`` that match names in one folder (``ch*.md``,
+    ``part1/*.md``), matched as ``glob.glob`` matches them (a hidden name only by a glob
+    that starts with ``.``, ``fnmatch`` on each name), with the folder listed once and
+    each name matched once against all of them: each glob listed the folder and matched
+    each name again (1,000 globs over 4,000 files: 2.8 s)."""
+
+    def __init__(self, folder: str, globs: list[str]) -> None:
+        self.folder = folder
+        self.first: dict[str, list[str]] = {glob: [] for glob in globs}  # the names no glob before matches
+        names, files = self._listing()
+        patterns = [os.path.normcase(os.path.basename(glob)) for glob in globs]
+        for hidden in (False, True):
+            chosen = [(glob, pattern) for glob, pattern in zip(globs, patterns) if pattern.startswith(".") == hidden]
+            if not chosen:
+                continue
+            first = _FirstMatch([translate(pattern) for _, pattern in chosen])
+            for listed_name in names:
+                if listed_name.startswith(".") == hidden:
+                    found = first.index(os.path.normcase(listed_name))
+                    if found is not None:
+                        self.first[chosen[found][0]].append(os.path.join(folder, listed_name) if folder else listed_name)
+        visible = [os.path.normcase(file) for file in files if not file.startswith(".")]
+        hidden_files = [os.path.normcase(file) for file in files if file.startswith(".")]
+        self._files = {False: _joined_names(visible), True: _joined_names(hidden_files)}
+        self._patterns = dict(zip(globs, patterns))
+
+    def _listing(self) -> tuple[list[str], list[str]]:
+        """The folder's names, and those of its files (``glob``'s listing: nothing when it cannot be listed)."""
+        names: list[str] = []
+        files: list[str] = []
+        try:
+            with os.scandir(self.folder or os.curdir) as listing:
+                for entry in listing:
+                    names.append(entry.name)
+                    try:
+                        if entry.is_file():
+                            files.append(entry.name)
+                    except OSError:
+                        pass
+        except OSError:
+            pass
+        return names, files
+
+    def first_matched(self, glob: str) -> list[str]:
+        """The paths ``glob`` matches that no glob of this folder before it matches, in the folder's order."""
+        return self.first[glob]
+
+    def matches_a_file(self, glob: str) -> bool:
+        """``glob`` matches a file of the folder: one search of the files' names."""
+        pattern = self._patterns[glob]
+        return re.search("\0" + name_pattern(pattern) + "(?=\0)", self._files[pattern.startswith(".")]) is not None
+
+
+class _FirstMatch:
+    """Which of several expressions (``fnmatch``'s, each ending with ``\\Z``) matches a
+    name first: halves of the list, each joined into one expression (compiled when
+    first asked for), asked from the whole list down, ~log2 of their number a name.
+    A group around each alternative would tell it in one match, but the engine keeps
+    every group's place for each alternative it tries: quadratic in the globs."""
+
+    def __init__(self, expressions: list[str]) -> None:
+        self.expressions = expressions
+        self.joined: dict[tuple[int, int], "re.Pattern[str]"] = {}
+
+    def _any(self, low: int, high: int, name: str) -> bool:
+        joined = self.joined.get((low, high))
+        if joined is None:
+            joined = self.joined[low, high] = re.compile("|".join(self.expressions[low:high]))
+        return joined.match(name) is not None
+
+    def index(self, name: str) -> Optional[int]:
+        low, high = 0, len(self.expressions)
+        if not self._any(low, high, name):
+            return None
+        while high - low > 1:
+            middle = (low + high) // 2
+            if self._any(low, middle, name):
+                high = middle
+            else:
+                low = middle
+        return low
+
+
+def _joined_names(names: list[str]) -> str:
+    """The names, each between NULs (none in a name): no empty name when there are none."""
+    return "\0" + "\0".join(names) + "\0" if names else ""
+
+
+def _folder_globs(chapters: Iterable[str]) -> dict[str, _FolderGlobs]:
+    """Each glob of ``chapters`` that matches names in one folder, with its folder's globs."""
+    by_folder: dict[str, list[str]] = {}
+    for entry in dict.fromkeys(chapters):
+        if re.search(r"[*?[]", entry) and not folder_glob(entry):
+            by_folder.setdefault(os.path.dirname(entry), []).append(entry)
+    found: dict[str, _FolderGlobs] = {}
+    for folder, globs in by_folder.items():
+        globs_of_folder = _FolderGlobs(folder, globs)
+        found.update(dict.fromkeys(globs, globs_of_folder))
+    return found
 
 
 def file_name_order(paths: Iterable[str], settings: Settings) -> BookOrder:

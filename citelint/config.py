@@ -11,7 +11,7 @@ import re
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Optional
 
 from citelint.catalog import canonical_selectors, option, option_validators, unknown_selectors
-from citelint.files import STDIN, Boundary, GlobSet, NotRegularFile, TooLarge, boundary_of, matched_names, posix, read_regular, repository_root
+from citelint.files import STDIN, Boundary, GlobSet, NotRegularFile, TooLarge, boundary_of, folder_glob, matched_names, posix, read_regular, repository_root
 from citelint.lazy_pattern import lazy
 
 DEFAULT_REFERENCE_HEADINGS = (
@@ -114,6 +114,9 @@ MAX_CONFIG_BYTES = 1024 * 1024  # past this a file is refused, not read
 MAX_KEY_PARTS = 100  # dotted parts of one key or table header (tool.citelint.urls is 3)
 MAX_FILE_KEY_PARTS = 20_000  # dotted parts of all the keys and headers of a file
 MAX_ITEMS = 1_000  # entries of a list or table
+# Globs of ``chapters`` that glob.glob expands by walking folders, each on its own (a glob
+# of names in one folder is matched with its folder's others, the folder listed once).
+MAX_FOLDER_GLOBS = 64
 MAX_MARKER_CHARS = 64
 MAX_HEADING_CHARS = 200
 MAX_PATH_CHARS = 4_096  # paths, globs, cache-dir, archive-api
@@ -419,6 +422,12 @@ def _apply_table(settings: Settings, read: tuple[dict[str, Any], str], path: str
     if "paths" in table:
         values["paths"] = tuple(_from_folder(root, given) for given in table["paths"])
     if "chapters" in table:
+        folder_globs = len({given for given in table["chapters"] if folder_glob(given)})
+        if folder_globs > MAX_FOLDER_GLOBS:
+            raise ConfigError(
+                f"{shown(path)}: '{prefix}chapters' has {folder_globs:,} globs with a wildcard in a folder or a '**' name; "
+                f"at most {MAX_FOLDER_GLOBS} (each walks the folders again): list the chapters, or glob the names in a folder (part1/*.md)"
+            )
         values["chapters"] = tuple(_from_folder(root, given) for given in table["chapters"])
     if "numbering" in table:
         values["numbering"] = table["numbering"]

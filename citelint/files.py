@@ -152,6 +152,22 @@ def _parts_regex(pattern: str) -> str:
     return "(?:" + body + f"(?:{_PART_JOINT}|{_END}))"
 
 
+def name_pattern(glob: str) -> str:
+    """A glob of one name (no ``/``) as ``fnmatch`` matches a name, over names joined
+    with NUL: its ``*``, ``?`` and classes never match the joint."""
+    return _part_regex(glob)
+
+
+def folder_glob(entry: str) -> bool:
+    """A glob (``glob.glob``'s) with a wildcard in a folder (``part*/ch1.md``) or a
+    ``**`` name: glob walks folders for it, and lists a folder for each such glob."""
+    folder, name = os.path.split(entry)
+    return name == "**" or _MAGIC.search(folder) is not None
+
+
+_MAGIC = re.compile("[*?[]")  # what makes a path a glob (``glob.has_magic``)
+
+
 def _part_regex(part: str) -> str:
     """One part of a glob as ``fnmatch.translate`` reads it, over one part of a path:
     its classes found as translate finds them, and translated by it."""
