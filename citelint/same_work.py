@@ -74,14 +74,38 @@ def conflicts(chapters: Sequence[Sequence[Listing]]) -> Iterator[Conflict]:
     """Each entry that is the same work as an entry of an earlier chapter and
     disagrees with it (with the first such entry)."""
     seen: dict[str, Listing] = {}
+    # The keys and fields of each entry compared with later ones, read once: a work a
+    # book lists in every chapter is compared with its first listing in each (the
+    # readers' own caches hold a few thousand entries, and a book of more works than
+    # that, compared chapter after chapter, read every entry again each time).
+    read: dict[int, tuple[frozenset[str], CitedWork]] = {}
+    keys_by_text: dict[str, frozenset[str]] = {}
+
+    def keys_of(listing: Listing) -> frozenset[str]:
+        if listing.keys is not None or listing.work is not None:
+            return listing.same_work_keys()
+        found = keys_by_text.get(listing.text)
+        if found is None:
+            found = keys_by_text[listing.text] = listing.same_work_keys()
+        return found
+
+    def keys_and_fields(listing: Listing) -> tuple[frozenset[str], CitedWork]:
+        found = read.get(id(listing))
+        if found is None:
+            found = read[id(listing)] = (keys_of(listing), listing.fields())
+        return found
+
     for index, listings in enumerate(chapters):
         here: dict[str, Listing] = {}
         for listing in listings:
-            keys = sorted(listing.same_work_keys())
+            held = keys_of(listing)
+            keys = sorted(held)
             earlier = [seen[key] for key in keys if key in seen]
+            fields: Optional[CitedWork] = None
             for other in earlier:
-                fields, other_fields = listing.fields(), other.fields()
-                if two_works_at_one_address(fields, other_fields, listing.same_work_keys() & other.same_work_keys()):
+                fields = listing.fields() if fields is None else fields
+                other_keys, other_fields = keys_and_fields(other)
+                if two_works_at_one_address(fields, other_fields, held & other_keys):
                     continue
                 found = differences(fields, other_fields)
                 if found:
