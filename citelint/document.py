@@ -39,7 +39,9 @@ COMPACT_FROM = 1024 * 1024
 HELD_LINE_BYTES = 8
 HELD_BLOCK_BYTES = 16
 _INDENT = lazy(r"^[ \t]+", re.MULTILINE)
-_WHITE_LINE = lazy(r"^[^\S\n]*$", re.MULTILINE)  # a line ``str.strip`` leaves empty
+# A line ``str.strip`` leaves empty, after the line break before it: searched for from
+# one line break to the next (``^`` would be tried at every character).
+_WHITE_LINE = lazy(r"\n[^\S\n]*+(?=\n|\Z)")
 _NOT_WHITE = lazy(r"\S")
 # A text of more than a block in this many characters has the lines that may be a
 # heading word's found by a search (~30 ns a character) rather than each block's line
@@ -347,10 +349,9 @@ class Document:
     def _text_lines(self, first: int, last: int) -> Iterator[int]:
         """The lines from ``first`` to ``last`` that are not blank (only white space),
         the blank ones found by a search of the text: no Python step for a line of text."""
-        end = self.line_end(last)
-        start = first
-        for blank in _WHITE_LINE.finditer(self.text, self.line_starts[first], end):
-            line = self.line_of(blank.start())
+        start = first if self.lines[first].strip() else first + 1
+        for blank in _WHITE_LINE.finditer(self.text, self.line_starts[first], self.line_end(last)):
+            line = self.line_of(blank.start() + 1)
             yield from range(start, line)
             start = line + 1
         yield from range(start, last + 1)
