@@ -13,7 +13,8 @@ A line over ``MAX_PARSED_LINE`` characters is read through its ends
 What the scanner does not read exactly as mistune does, it does not guess at:
 raw HTML other than comments, link reference definitions, lazy quote lines,
 quotes or lists that interrupt each other, empty list items, tabs in
-indentation, nesting deeper than ``MAX_DEPTH``, a carriage return or form
+indentation, nesting deeper than ``MAX_DEPTH``, a list or quote opened past
+``MAX_CONTAINER_STATES`` items and quotes, a carriage return or form
 feed, a large text of short lines (see ``LARGE_TEXT``). Any of these hands the
 whole text to ``mistune_adapter``, so every document gets mistune's structure;
 tests/test_block_scanner.py compares the two on every document the scanner
