@@ -235,6 +235,13 @@ class Chapter(NamedTuple):
                 f"the bullet on line {references.unclear_at + 1} may be a note on the entry above it or an entry of its own; "
                 "indent it under that entry, or give it a label"
             )
+        unlabelled = references.unlabelled_among_labels()
+        if unlabelled is not None:
+            line = unlabelled.first_line + 1
+            return (
+                f"the entry on line {line} ({shorten(self.document.lines[unlabelled.first_line].strip())}) has no label among "
+                "labelled entries and may be the rest of another entry; label it, or join it to the entry it belongs to"
+            )
         # Across a book the entries' new places are the book's to decide: text among them always stops it.
         stray = _text_between_entries(self.document, references) if numbers_of_the_book or _entries_move(self.cited, references) else None
         if stray is not None:

@@ -23,10 +23,13 @@ ENTRIES = (
 )
 
 
-def refs(labels: tuple[str, ...] = ("1. ", "2. ", "3. "), entries: tuple[str, ...] = ENTRIES, heading: str = "## References") -> str:
-    """A reference section: a blank line, the heading, a blank line, one entry per line."""
+def refs(
+    labels: tuple[str, ...] = ("1. ", "2. ", "3. "), entries: tuple[str, ...] = ENTRIES, heading: str = "## References", between: str = "\n"
+) -> str:
+    """A reference section: a blank line, the heading, a blank line, one entry per
+    line (``between`` them: ``"\\n\\n"`` for a paragraph an entry)."""
     lines = [label + entry for label, entry in zip(labels, entries)]
-    return f"\n{heading}\n\n" + "\n".join(lines) + "\n"
+    return f"\n{heading}\n\n" + between.join(lines) + "\n"
 
 
 def with_entry(index: int, text: str) -> tuple[str, ...]:

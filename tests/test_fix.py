@@ -279,8 +279,13 @@ def test_fix_takes_select_and_ignore_from_the_command_line(tmp_path: Path, monke
         ("A. [CITATION 4] B. [CITATION 2] C. [CITATION 1]\n" + refs(), "reference 4 is cited but not in the reference list"),
         ("A. [CITATION 2] B. [CITATION 1]\n", "the chapter cites references but has no reference list to renumber"),
         ("A. [CITATION 2] B. [CITATION 1]\n" + refs(("1. ", "2. ", "2. ")), "two entries are labelled 2; say which is which first"),
+        (
+            "A. [CITATION 2] B. [CITATION 1] C. [CITATION 3]\n" + refs(("[1] ", "", "[3] "), between="\n\n"),
+            'the entry on line 7 ("Two." Example Press, 2021. https://example.com/2) has no label among labelled entries '
+            "and may be the rest of another entry; label it, or join it to the entry it belongs to",
+        ),
     ],
-    ids=["undefined", "no-list", "duplicate-labels"],
+    ids=["undefined", "no-list", "duplicate-labels", "unlabelled-among-labels"],
 )
 def test_refusals_leave_the_text_untouched(text: str, reason: str) -> None:
     result = fix_text(text)

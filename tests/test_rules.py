@@ -10,6 +10,7 @@ from helpers import ENTRIES, REFS, found, refs, with_entry
 
 ALL3 = "One. [CITATION 1] Two. [CITATION 2] Three. [CITATION 3]\n"
 
+
 CASES = [
     # -- clean chapters ------------------------------------------------------
     pytest.param(ALL3 + REFS, [], id="clean-headed-ordered"),
@@ -113,6 +114,11 @@ CASES = [
     # -- CIT011 ---------------------------------------------------------------
     pytest.param(ALL3 + refs(("1. ", "3. ", "2. ")), [("CIT011", 6, 1), ("CIT011", 7, 1)], id="cit011-swapped"),
     pytest.param(ALL3 + refs(("1. ", "2. ", "2. ")), [("CIT001", 1, 44), ("CIT011", 7, 1)], id="cit011-duplicate-label"),
+    pytest.param(ALL3 + refs(("[1] ", "", "[3] "), between="\n\n"), [("CIT011", 7, 1)], id="cit011-unlabelled-between-labels"),
+    pytest.param(ALL3 + refs(("1. ", "", "3. "), between="\n\n"), [("CIT011", 7, 1)], id="cit011-unlabelled-between-ordered-items"),
+    pytest.param(ALL3 + refs(("[1] ", "[2] ", ""), between="\n\n"), [("CIT011", 9, 1)], id="cit011-unlabelled-last"),
+    pytest.param(ALL3 + refs(("", "", ""), between="\n\n"), [], id="cit011-unlabelled-throughout"),
+    pytest.param(ALL3 + refs(("[1] ", "[2] ", "[3] "), between="\n\n"), [], id="cit011-labelled-throughout"),
     # -- CIT013 ---------------------------------------------------------------
     pytest.param("One. [CITATION 1]\n\n```\ncode\n\nTwo. [CITATION 2]\n" + REFS, [("CIT009", 1, 6), ("CIT013", 3, 1)], id="cit013-fence-hides-the-rest"),
     pytest.param("One. [CITATION 1]\n\n~~~~\ncode\n~~~\n" + REFS, [("CIT009", 1, 6), ("CIT013", 3, 1)], id="cit013-shorter-closer"),

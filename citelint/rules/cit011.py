@@ -6,6 +6,12 @@ than the ones the markers cite. Every explicit label (`3.`, `3)`, `[3]`,
 reordering. Reported at the entry. A list labelled `1.` throughout (lazy numbering) is numbered by
 position and is fine. `citelint fix` relabels the list.
 
+One entry with no label among labelled ones is reported too: it takes the number
+of its place, so the marker citing that number points at it, and it is most often
+the rest of an entry whose first line was deleted (`[1]`, then a line, then
+`[3]`). `citelint fix` does not renumber such a list: label the entry, or join it
+to the entry it belongs to.
+
 Failing:
 
 ```markdown
@@ -53,3 +59,11 @@ def check(chapter: Chapter) -> Iterator[Diagnostic]:
             f"label it {entry.position} ({advice})"
         )
         yield chapter.finding(RULE, entry.start, entry.label_span.end, message)
+    unlabelled = chapter.references.unlabelled_among_labels()
+    if unlabelled is not None:
+        message = (
+            f"entry {unlabelled.position} of the list has no label, though the others have one, and takes number "
+            f"{unlabelled.position}; if it is the rest of an entry whose first line was deleted, put that line back; "
+            f"if it is a note on the entry above, indent it under that entry; else label it {unlabelled.position}"
+        )
+        yield chapter.finding(RULE, unlabelled.start, unlabelled.start, message)
