@@ -615,6 +615,7 @@ def _unheaded_list(document: Document, index: _Index) -> Optional[ReferenceList]
             elif not _is_continuation(text, document):
                 break
         line -= 1
+    first = _entries_begin(document, index, first, end) if first is not None else None
     if first is None:
         return None
     last = max(number for number in range(first, end + 1) if document.shows_text(number))
@@ -633,6 +634,31 @@ def _unheaded_list(document: Document, index: _Index) -> Optional[ReferenceList]
         if not _NAMED_DEFINITION.match(lines[start]):
             pieces.append(_Piece(start, stop))
     return _numbered(document, None, first, last, pieces)
+
+
+def _entries_begin(document: Document, index: _Index, first: int, end: int) -> int:
+    """Where the unheaded block's entries begin, given its first reference-like line.
+    Before a Markdown list of references, unlabelled lines (a paragraph with a
+    link, the last line of a paragraph that cites: `… [CITATION 2].` then
+    `[a site](https://…)`) are prose, not the list's first entry: ``fix`` would move
+    them among the items, away from the prose they belong to."""
+    lines = document.lines
+    if _label_of(lines[first])[1] is not None:
+        return first
+    items = _top_items(index, first, end)
+    if not items or items[0].line <= first or 2 * sum(_item_looks_like_reference(item, lines) for item in items) < len(items):
+        return first
+    block = document.block_at(document.offset(first))
+    if block is not None and block.kind == "paragraph" and block.first_line < first and index.cites_within(block.first_line, first - 1):
+        return items[0].line  # the last line of a paragraph that cites
+    if all(not document.shows_text(line) or _label_of(lines[line])[1] is None for line in range(first, items[0].line)):
+        return items[0].line  # unlabelled lines before the list
+    return first
+
+
+def _item_looks_like_reference(item: ListItem, lines: Sequence[str]) -> bool:
+    """An item's first line, or its first two (an entry hard-wrapped before its link), looks like a reference."""
+    return _looks_like_reference(lines[item.line]) or _looks_like_reference(" ".join(lines[item.line : item.line + 2]))
 
 
 def _unheaded_end(document: Document, index: _Index) -> int:

@@ -207,3 +207,23 @@ def test_text_between_entries_that_belongs_to_neither_stops_a_reordering(between
     assert "lies between two entries of the list" in fixed.refused
     in_order = text.replace("[CITATION 2], then alpha [CITATION 1]", "[CITATION 1], then alpha [CITATION 2]")
     assert fix_text(in_order).refused is None  # nothing moves: the text stays with its entry
+
+
+@pytest.mark.parametrize(
+    "before_list",
+    [
+        pytest.param("Beta first [CITATION 2], then alpha [CITATION 1].\n[a site](https://example.com/site)\n", id="a-citing-paragraphs-last-line"),
+        pytest.param("Beta first [CITATION 2], then alpha [CITATION 1].\n\nSee <https://example.com/site> too.\n", id="a-paragraph-with-a-link"),
+    ],
+)
+def test_prose_with_a_link_before_an_unheaded_list_is_not_its_first_entry(before_list: str) -> None:
+    """A line of prose with a link just before an unheaded bullet list was read as
+    the list's first entry: fix moved it down among the items (away from its
+    paragraph), and the bullets it counted as 2 and 3 are 1 and 2 to a reader."""
+    text = before_list + '\n- "Alpha." Example Press, 2020. https://example.com/alpha\n- "Beta." Example Press, 2021. https://example.com/beta\n'
+    fixed = fix_text(text)
+    assert fixed.refused is None
+    assert fixed.text == text.replace("[CITATION 2], then alpha [CITATION 1]", "[CITATION 1], then alpha [CITATION 2]").replace(
+        '- "Alpha." Example Press, 2020. https://example.com/alpha\n- "Beta." Example Press, 2021. https://example.com/beta\n',
+        '- "Beta." Example Press, 2021. https://example.com/beta\n- "Alpha." Example Press, 2020. https://example.com/alpha\n',
+    )
