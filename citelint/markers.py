@@ -762,6 +762,16 @@ def _citation_pair(text: str, start: int, end: int, defined: dict[str, int]) -> 
     return first is not None and text[start + 1 : end - 1].isdigit() and text[start + 1 : end - 1] not in defined
 
 
+def _underscore_in_word(text: str, position: int, step: int) -> bool:
+    """The run of ``_`` at ``position`` joins a word (``arr_[1]``, ``[1]_x``), going
+    away from the bracket by ``step``; a run with no ASCII letter or digit beyond it
+    is emphasis (``_[1]_``, ``__[1]__``), as Markdown reads it, and a citation shows in it."""
+    while 0 <= position < len(text) and text[position] == "_":
+        position += step
+    beyond = text[position] if 0 <= position < len(text) else ""
+    return beyond.isascii() and beyond.isalnum()
+
+
 def _bracket_markers(document: Document) -> list[Marker]:
     """``[1]``-style markers and their clear near-misses, in text order."""
     text = document.text
@@ -775,7 +785,7 @@ def _bracket_markers(document: Document) -> list[Marker]:
             continue
         escaped = start > 0 and text[start - 1] == "\\" and (start < 2 or text[start - 2] != "\\")
         before = text[start - 2 if escaped else start - 1] if start > (1 if escaped else 0) else ""
-        if before and ((before.isascii() and (before.isalnum() or before == "_")) or before in _NOT_BEFORE_BRACKET):
+        if before and ((before.isascii() and before.isalnum()) or before in _NOT_BEFORE_BRACKET or (before == "_" and _underscore_in_word(text, start - 1 - escaped, -1))):
             continue  # `a[1]`, `![1](image)`, `[[1]]`, `f(x)[1]` (`研究[1]`: Chinese and Japanese prose put no space before a marker)
         body, closed, body_end = _marker_body(document, start + 1)
         if not closed or text[body_end] != "]":
@@ -784,7 +794,7 @@ def _bracket_markers(document: Document) -> list[Marker]:
         if closed and body.endswith("\\") and not body.endswith("\\\\"):
             body = body[:-1]
         following = text[end : end + 1]
-        if following.isascii() and (following.isalnum() or following == "_"):
+        if following.isascii() and (following.isalnum() or (following == "_" and _underscore_in_word(text, end, 1))):
             continue  # `[8]byte`, `[2]int`: a type or an index glued to a word, not a citation (`研究[1]表明` is one)
         if (before == "]" or following == "[") and not _citation_pair(text, start, end, defined):
             continue  # `[text][1]`, `[1][ref]`, `[1][]`: a reference link
@@ -1140,8 +1150,11 @@ def glued_brackets(document: Document) -> dict[int, int]:
     before it (read as an index, ``a[1]``, not a citation), with its first such
     offset in prose."""
     found: dict[int, int] = {}
-    for match in _GLUED_BRACKET.finditer(document.text):
+    text = document.text
+    for match in _GLUED_BRACKET.finditer(text):
         number = int(match.group(1))
+        if text[match.start() - 1] == "_" and not _underscore_in_word(text, match.start() - 1, -1):
+            continue  # `_[3] and more_`: emphasis, read as a marker
         if number not in found and document.is_prose(match.start()):
             found[number] = match.start()
     return found

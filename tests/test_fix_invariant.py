@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from citelint import fix_text
+from citelint.chapter import Chapter
 from citelint.config import Settings
 
 TITLES = ["Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Zeta"]
@@ -227,3 +228,21 @@ def test_prose_with_a_link_before_an_unheaded_list_is_not_its_first_entry(before
         '- "Alpha." Example Press, 2020. https://example.com/alpha\n- "Beta." Example Press, 2021. https://example.com/beta\n',
         '- "Beta." Example Press, 2021. https://example.com/beta\n- "Alpha." Example Press, 2020. https://example.com/alpha\n',
     )
+
+
+def test_a_bracket_marker_in_underscore_emphasis_is_renumbered() -> None:
+    """`_[1]_` and `__[1]__` are emphasis around a citation as Markdown shows them; the
+    `_` was taken for part of a word (as in `arr_[1]`), so fix left them as written
+    while it renumbered the list: they named another source."""
+    brackets = Settings(marker_style="brackets")
+    text = (
+        "Beta first [2], then alpha _[1]_ and __[1]__, gamma _[3] in a phrase_.\n\n## References\n\n"
+        '1. "Alpha." Example Press, 2020. https://example.com/alpha\n'
+        '2. "Beta." Example Press, 2021. https://example.com/beta\n'
+        '3. "Gamma." Example Press, 2022. https://example.com/gamma\n'
+    )
+    fixed = fix_text(text, brackets)
+    assert fixed.refused is None
+    assert fixed.text.startswith("Beta first [1], then alpha _[2]_ and __[2]__, gamma _[3] in a phrase_.\n")
+    indexed = "An index arr_[2], then [1] and [2].\n\n## References\n\n" + text.split("## References\n\n")[1]
+    assert [number for marker in Chapter.parse(indexed, brackets).cited for number in marker.numbers] == [1, 2]
