@@ -19,6 +19,7 @@ does not decide, the later list is kept and ``ambiguous_with`` names the other.
 import re
 from array import array
 from bisect import bisect_left, bisect_right
+from functools import partial
 from operator import attrgetter, gt
 from collections import Counter
 from typing import TYPE_CHECKING, Iterator, NamedTuple, Optional, Sequence
@@ -637,28 +638,53 @@ def _unheaded_list(document: Document, index: _Index) -> Optional[ReferenceList]
 
 
 def _entries_begin(document: Document, index: _Index, first: int, end: int) -> int:
-    """Where the unheaded block's entries begin, given its first reference-like line.
-    Before a Markdown list of references, unlabelled lines (a paragraph with a
-    link, the last line of a paragraph that cites: `… [CITATION 2].` then
-    `[a site](https://…)`) are prose, not the list's first entry: ``fix`` would move
-    them among the items, away from the prose they belong to."""
+    """Where the unheaded block's entries begin, given its first line. When the block
+    ends with a Markdown list of references, what comes before that list is prose,
+    not its first entries: another list (`1) First point.`, which CommonMark shows as
+    a list of its own: its bullet or delimiter differs), a paragraph with a link, the
+    last line of a paragraph that cites (`… [CITATION 2].` then `[a site](https://…)`).
+    Read as entries, ``fix`` would move them among the items, and the items would be
+    numbered otherwise than a reader counts them."""
     lines = document.lines
-    if _label_of(lines[first])[1] is not None:
-        return first
     items = _top_items(index, first, end)
-    if not items or items[0].line <= first or 2 * sum(_item_looks_like_reference(item, lines) for item in items) < len(items):
+    kinds = [_list_kind(lines[item.line]) for item in items]
+    trailing = len(items)
+    while trailing > 0 and kinds[trailing - 1] == kinds[-1]:
+        trailing -= 1
+    earlier, last_list = items[:trailing], items[trailing:]
+    if not last_list or last_list[0].line <= first or 2 * _references_among(last_list, lines) < len(last_list):
         return first
+    if earlier:  # a list before the list: its own entries only when more than half look like references
+        return first if 2 * _references_among(earlier, lines) > len(earlier) else last_list[0].line
     block = document.block_at(document.offset(first))
     if block is not None and block.kind == "paragraph" and block.first_line < first and index.cites_within(block.first_line, first - 1):
-        return items[0].line  # the last line of a paragraph that cites
-    if all(not document.shows_text(line) or _label_of(lines[line])[1] is None for line in range(first, items[0].line)):
-        return items[0].line  # unlabelled lines before the list
+        return last_list[0].line  # the last line of a paragraph that cites
+    if all(not document.shows_text(line) or _label_of(lines[line])[1] is None for line in range(first, last_list[0].line)):
+        return last_list[0].line  # unlabelled lines before the list
     return first
 
 
-def _item_looks_like_reference(item: ListItem, lines: Sequence[str]) -> bool:
-    """An item's first line, or its first two (an entry hard-wrapped before its link), looks like a reference."""
-    return _looks_like_reference(lines[item.line]) or _looks_like_reference(" ".join(lines[item.line : item.line + 2]))
+_LIST_KIND = lazy(r"[ \t>]*(?:\d{1,9}([.)])|([-*+]))(?:[ \t]|$)")
+
+
+def _list_kind(line: str) -> str:
+    """How a list item's marker is written, as CommonMark tells lists apart: its
+    bullet character, or an ordered item's delimiter."""
+    found = _LIST_KIND.match(line)
+    return "" if found is None else found.group(1) or found.group(2) or ""
+
+
+def _references_among(items: list[ListItem], lines: Sequence[str]) -> int:
+    """How many items look like references by their first line, or their first two
+    (an entry hard-wrapped before its link)."""
+    return sum(map(partial(_item_looks_like_reference, lines), items))
+
+
+def _item_looks_like_reference(lines: Sequence[str], item: ListItem) -> bool:
+    if _looks_like_reference(lines[item.line]):
+        return True
+    following = lines[item.line + 1] if item.line + 1 < len(lines) else ""
+    return not _list_kind(following) and _looks_like_reference(lines[item.line] + " " + following)
 
 
 def _unheaded_end(document: Document, index: _Index) -> int:

@@ -213,15 +213,22 @@ def test_text_between_entries_that_belongs_to_neither_stops_a_reordering(between
 @pytest.mark.parametrize(
     "before_list",
     [
-        pytest.param("Beta first [CITATION 2], then alpha [CITATION 1].\n[a site](https://example.com/site)\n", id="a-citing-paragraphs-last-line"),
-        pytest.param("Beta first [CITATION 2], then alpha [CITATION 1].\n\nSee <https://example.com/site> too.\n", id="a-paragraph-with-a-link"),
+        pytest.param("Beta first [CITATION 2], then alpha [CITATION 1].\n[a site](https://example.com/site)\n\n", id="a-citing-paragraphs-last-line"),
+        pytest.param("Beta first [CITATION 2], then alpha [CITATION 1].\n\nSee <https://example.com/site> too.\n\n", id="a-paragraph-with-a-link"),
+        pytest.param("Beta first [CITATION 2], then alpha [CITATION 1].\n\n1) First point.\n2) Second point.\n", id="a-list-of-points-right-before"),
+        pytest.param(
+            "Beta first [CITATION 2], then alpha [CITATION 1].\n\n1) First point.\n2) Second point, see\n[a site](https://example.com/site).\n\n",
+            id="a-list-of-points-with-a-link",
+        ),
     ],
 )
-def test_prose_with_a_link_before_an_unheaded_list_is_not_its_first_entry(before_list: str) -> None:
-    """A line of prose with a link just before an unheaded bullet list was read as
-    the list's first entry: fix moved it down among the items (away from its
-    paragraph), and the bullets it counted as 2 and 3 are 1 and 2 to a reader."""
-    text = before_list + '\n- "Alpha." Example Press, 2020. https://example.com/alpha\n- "Beta." Example Press, 2021. https://example.com/beta\n'
+def test_prose_before_an_unheaded_list_is_not_its_first_entries(before_list: str) -> None:
+    """Prose just before an unheaded bullet list was read as the list's first entries:
+    a line with a link, or a list of points that CommonMark shows as a list of its own
+    (its delimiter is not the bullet). fix moved the prose among the items, or swapped
+    the points instead of the references, and the bullets it counted as 3 and 4 are 1
+    and 2 to a reader."""
+    text = before_list + '- "Alpha." Example Press, 2020. https://example.com/alpha\n- "Beta." Example Press, 2021. https://example.com/beta\n'
     fixed = fix_text(text)
     assert fixed.refused is None
     assert fixed.text == text.replace("[CITATION 2], then alpha [CITATION 1]", "[CITATION 1], then alpha [CITATION 2]").replace(
