@@ -1021,7 +1021,11 @@ def _exponent(text: str, start: int) -> bool:
     if whole > 1 and text[whole - 1] == "/" and text[whole - 2].isdigit():
         return True  # `$26.35/month²`, `5/day^2^`: the unit of a rate after its number
     operator = text[max(0, word_start - 4) : word_start].rstrip(" *_")
-    return 0 < len(word) <= 2 and operator[-1:] in _OPERATORS  # `E = mc^2^`
+    if not (0 < len(word) <= 2 and operator[-1:] in _OPERATORS):
+        return False
+    position = max(0, word_start - 4) + len(operator) - 1
+    line_start = text.rfind("\n", 0, position) + 1
+    return operator[-1] not in "-+*" or text[line_start:position].strip(" \t>") != ""  # `E = mc^2^`, not a bullet's `- in^2^`
 
 
 def _year_before(text: str, end: int) -> bool:

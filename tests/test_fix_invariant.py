@@ -253,3 +253,21 @@ def test_a_bracket_marker_in_underscore_emphasis_is_renumbered() -> None:
     assert fixed.text.startswith("Beta first [1], then alpha _[2]_ and __[2]__, gamma _[3] in a phrase_.\n")
     indexed = "An index arr_[2], then [1] and [2].\n\n## References\n\n" + text.split("## References\n\n")[1]
     assert [number for marker in Chapter.parse(indexed, brackets).cited for number in marker.numbers] == [1, 2]
+
+
+@pytest.mark.parametrize("bullet", ["- ", "+ ", "* ", "> - "])
+def test_a_superscript_after_a_short_word_in_a_bullet_is_renumbered(bullet: str) -> None:
+    """A superscript after a short word just after a bullet (`- in<sup>2</sup>`) was
+    taken for an exponent after an operator (as in `E = mc<sup>2</sup>`): fix left it
+    as written while it renumbered the list, and it named another source."""
+    superscript = Settings(marker_style="superscript")
+    text = (
+        f"{bullet}in<sup>2</sup>, then<sup>1</sup>.\n\n## References\n\n"
+        '1. "Alpha." Example Press, 2020. https://example.com/alpha\n'
+        '2. "Beta." Example Press, 2021. https://example.com/beta\n'
+    )
+    fixed = fix_text(text, superscript)
+    assert fixed.refused is None
+    assert fixed.text.startswith(f"{bullet}in<sup>1</sup>, then<sup>2</sup>.\n")
+    formula = "E = mc<sup>2</sup> and a - be<sup>2</sup>, cited<sup>2</sup> then<sup>1</sup>.\n\n## References\n\n" + text.split("## References\n\n")[1]
+    assert [number for marker in Chapter.parse(formula, superscript).cited for number in marker.numbers] == [2, 1]
