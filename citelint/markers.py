@@ -743,6 +743,13 @@ def _at_line_start(document: Document, offset: int, starts: dict[int, int]) -> b
     return text[start : start + 1] == "<" and _LABEL_ANCHOR.fullmatch(text, start, offset - (text[offset - 1] == "\\")) is not None
 
 
+def _in_table_row(document: Document, offset: int) -> bool:
+    """The offset is past the start of a line that begins with ``|``, a table's row."""
+    line = document.line_of(offset)
+    start = document.offset(line, document.content_column(line))
+    return document.text[start : start + 1] == "|" and offset > start
+
+
 def _after_a_bullet(document: Document, offset: int, starts: dict[int, int]) -> bool:
     """The offset is where a bullet item's text starts (after an empty anchor):
     where a superscript style's list writes its labels, ``- <sup>1</sup> …``."""
@@ -799,8 +806,8 @@ def _bracket_markers(document: Document) -> list[Marker]:
         if (before == "]" or following == "[") and not _citation_pair(text, start, end, defined):
             continue  # `[text][1]`, `[1][ref]`, `[1][]`: a reference link
         line_start = _at_line_start(document, start, line_starts)
-        if following and (following in "({" or (following == ":" and line_start)):
-            continue  # a link, a span with attributes, a definition
+        if following and (following in "({" or (following == ":" and line_start and not _in_table_row(document, start))):
+            continue  # a link, a span with attributes, a definition (a table's cell holds none: `| … [1, 2]: |` cites)
         marker = _bracket_marker(text, start, end, body, escaped)
         if marker is None:
             continue

@@ -271,3 +271,19 @@ def test_a_superscript_after_a_short_word_in_a_bullet_is_renumbered(bullet: str)
     assert fixed.text.startswith(f"{bullet}in<sup>1</sup>, then<sup>2</sup>.\n")
     formula = "E = mc<sup>2</sup> and a - be<sup>2</sup>, cited<sup>2</sup> then<sup>1</sup>.\n\n## References\n\n" + text.split("## References\n\n")[1]
     assert [number for marker in Chapter.parse(formula, superscript).cited for number in marker.numbers] == [2, 1]
+
+
+def test_a_bracket_marker_before_a_colon_in_a_table_cell_is_renumbered() -> None:
+    """`[1, 2]:` in a table's cell was taken for a link definition (`[1]: url`, which
+    only begins a line): fix renumbered the list around it and it named other sources."""
+    brackets = Settings(marker_style="brackets")
+    text = (
+        "Beta first [2].\n\n| claim | source |\n|---|---|\n| both | see [1]: and [1, 2]: |\n\n## References\n\n"
+        '1. "Alpha." Example Press, 2020. https://example.com/alpha\n'
+        '2. "Beta." Example Press, 2021. https://example.com/beta\n'
+    )
+    fixed = fix_text(text, brackets)
+    assert fixed.refused is None
+    assert "| both | see [2]: and [2, 1]: |\n" in fixed.text
+    definition = "Beta first [2].\n\n[1]: https://example.com/site\n\n## References\n\n" + text.split("## References\n\n")[1]
+    assert [number for marker in Chapter.parse(definition, brackets).cited for number in marker.numbers] == [2]  # a definition still cites nothing
