@@ -188,6 +188,17 @@ class Document:
         index = self.line_block[self.line_of(offset)]
         return None if index < 0 else self.blocks[index]
 
+    def lazy_quote_opening(self, offset: int) -> Optional[int]:
+        """The 0-based line where a code fence or HTML block (a comment, ``<pre>``) opened
+        in a block quote, when the line at ``offset`` goes on with it without ``>``: read so
+        here, as mistune reads it, where CommonMark ends the block with the quote and
+        shows the line as prose. None for any other line."""
+        block = self.block_at(offset)
+        line = self.line_of(offset)
+        if block is None or not block.quoted or block.kind not in ("fence", "html") or line == block.first_line:
+            return None
+        return None if self.lines[line].lstrip(" ")[:1] == ">" else block.first_line
+
     def is_prose(self, offset: int) -> bool:
         """False inside code, HTML comments, raw-text HTML, front matter and TeX math."""
         if self.is_code(offset):

@@ -177,6 +177,13 @@ def markers_left_as_written(chapter: Chapter, mapping: dict[int, int]) -> list[s
         if new == number:
             continue
         line = chapter.document.line_of(offset) + 1
+        opening = chapter.document.lazy_quote_opening(offset) if where in ("a code block", "raw HTML", "a comment") else None
+        if opening is not None:
+            raise Refusal(
+                f"{text} on line {line} is read as inside {where} opened in a block quote on line {opening + 1} and going on without `>`; "
+                "other Markdown renderers end it with the quote and show the marker, so renumbering would leave it naming "
+                "another source if it cites: put `>` before the line, or close the block in the quote"
+            )
         if where is None:
             if settings.marker_style == "citation":
                 raise Refusal(f"{text} on line {line} is not read as a marker, and renumbering would leave it naming another source")

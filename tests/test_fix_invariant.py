@@ -287,3 +287,28 @@ def test_a_bracket_marker_before_a_colon_in_a_table_cell_is_renumbered() -> None
     assert "| both | see [2]: and [2, 1]: |\n" in fixed.text
     definition = "Beta first [2].\n\n[1]: https://example.com/site\n\n## References\n\n" + text.split("## References\n\n")[1]
     assert [number for marker in Chapter.parse(definition, brackets).cited for number in marker.numbers] == [2]  # a definition still cites nothing
+
+
+@pytest.mark.parametrize(
+    ("opened", "where", "line", "opening"),
+    [("> A quote.\n> ~~~python\ncode\n", "a code block", 6, 4), ("> <!-- a note\n", "a comment", 4, 3)],
+)
+def test_a_marker_on_a_line_a_quoted_block_goes_on_to_without_the_quote_refuses(opened: str, where: str, line: int, opening: int) -> None:
+    """A fence or comment opened in a block quote goes on, as mistune reads it, on lines
+    without `>`; CommonMark (GitHub, pandoc, markdown-it) ends it with the quote and
+    shows the marker on such a line as prose. fix renumbered the list and left the
+    marker naming another source for every reader of the second kind."""
+    text = (
+        f"Beta first [CITATION 2], then alpha [CITATION 1].\n\n{opened}[CITATION 1] as shown.\n\n## References\n\n"
+        '1. "Alpha." Example Press, 2020. https://example.com/alpha\n'
+        '2. "Beta." Example Press, 2021. https://example.com/beta\n'
+    )
+    fixed = fix_text(text)
+    assert fixed.text == text
+    assert fixed.refused == (
+        f"[CITATION 1] on line {line} is read as inside {where} opened in a block quote on line {opening} "
+        "and going on without `>`; other Markdown renderers end it with the quote and show the marker, so renumbering would leave it "
+        "naming another source if it cites: put `>` before the line, or close the block in the quote"
+    )
+    quoted = text.replace("\n[CITATION 1] as shown.", "\n> [CITATION 1] as shown.")
+    assert fix_text(quoted).refused is None  # in the quote it is code (or a comment) to every reader
