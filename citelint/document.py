@@ -190,14 +190,16 @@ class Document:
 
     def lazy_quote_opening(self, offset: int) -> Optional[int]:
         """The 0-based line where a code fence or HTML block (a comment, ``<pre>``) opened
-        in a block quote, when the line at ``offset`` goes on with it without ``>``: read so
-        here, as mistune reads it, where CommonMark ends the block with the quote and
-        shows the line as prose. None for any other line."""
+        in a block quote, when the line at ``offset`` goes on with it past a line without
+        ``>`` (that line or one before it): read so here, as mistune reads it, where
+        CommonMark ends the block with the quote and shows the line as prose (and a
+        ``>`` after it opens another quote). None for any other line."""
         block = self.block_at(offset)
         line = self.line_of(offset)
         if block is None or not block.quoted or block.kind not in ("fence", "html") or line == block.first_line:
             return None
-        return None if self.lines[line].lstrip(" ")[:1] == ">" else block.first_line
+        unquoted = any(self.lines[number].lstrip(" ")[:1] != ">" for number in range(block.first_line + 1, line + 1))
+        return block.first_line if unquoted else None
 
     def is_prose(self, offset: int) -> bool:
         """False inside code, HTML comments, raw-text HTML, front matter and TeX math."""

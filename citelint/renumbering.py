@@ -180,9 +180,9 @@ def markers_left_as_written(chapter: Chapter, mapping: dict[int, int]) -> list[s
         opening = chapter.document.lazy_quote_opening(offset) if where in ("a code block", "raw HTML", "a comment") else None
         if opening is not None:
             raise Refusal(
-                f"{text} on line {line} is read as inside {where} opened in a block quote on line {opening + 1} and going on without `>`; "
+                f"{text} on line {line} is read as inside {where} opened in a block quote on line {opening + 1} and going on past a line without `>`; "
                 "other Markdown renderers end it with the quote and show the marker, so renumbering would leave it naming "
-                "another source if it cites: put `>` before the line, or close the block in the quote"
+                "another source if it cites: put `>` before the lines, or close the block in the quote"
             )
         if where is None:
             if settings.marker_style == "citation":

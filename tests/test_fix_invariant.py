@@ -291,7 +291,11 @@ def test_a_bracket_marker_before_a_colon_in_a_table_cell_is_renumbered() -> None
 
 @pytest.mark.parametrize(
     ("opened", "where", "line", "opening"),
-    [("> A quote.\n> ~~~python\ncode\n", "a code block", 6, 4), ("> <!-- a note\n", "a comment", 4, 3)],
+    [
+        ("> A quote.\n> ~~~python\ncode\n", "a code block", 6, 4),
+        ("> <!-- a note\n", "a comment", 4, 3),
+        ("> A quote.\n> ~~~python\ncode\n> ", "a code block", 6, 4),  # a `>` after the line opens another quote
+    ],
 )
 def test_a_marker_on_a_line_a_quoted_block_goes_on_to_without_the_quote_refuses(opened: str, where: str, line: int, opening: int) -> None:
     """A fence or comment opened in a block quote goes on, as mistune reads it, on lines
@@ -307,8 +311,8 @@ def test_a_marker_on_a_line_a_quoted_block_goes_on_to_without_the_quote_refuses(
     assert fixed.text == text
     assert fixed.refused == (
         f"[CITATION 1] on line {line} is read as inside {where} opened in a block quote on line {opening} "
-        "and going on without `>`; other Markdown renderers end it with the quote and show the marker, so renumbering would leave it "
-        "naming another source if it cites: put `>` before the line, or close the block in the quote"
+        "and going on past a line without `>`; other Markdown renderers end it with the quote and show the marker, so renumbering would "
+        "leave it naming another source if it cites: put `>` before the lines, or close the block in the quote"
     )
-    quoted = text.replace("\n[CITATION 1] as shown.", "\n> [CITATION 1] as shown.")
+    quoted = text.replace("\ncode\n", "\n> code\n").replace("\n[CITATION 1] as shown.", "\n> [CITATION 1] as shown.")
     assert fix_text(quoted).refused is None  # in the quote it is code (or a comment) to every reader
