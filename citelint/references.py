@@ -655,13 +655,32 @@ def _entries_begin(document: Document, index: _Index, first: int, end: int) -> i
     if not last_list or last_list[0].line <= first or 2 * _references_among(last_list, lines) < len(last_list):
         return first
     if earlier:  # a list before the list: its own entries only when more than half look like references
-        return first if 2 * _references_among(earlier, lines) > len(earlier) else last_list[0].line
+        whole = _whole_list(document, index, earlier, kinds[0])
+        return first if 2 * _references_among(whole, lines) > len(whole) else last_list[0].line
     block = document.block_at(document.offset(first))
     if block is not None and block.kind == "paragraph" and block.first_line < first and index.cites_within(block.first_line, first - 1):
         return last_list[0].line  # the last line of a paragraph that cites
     if all(not document.shows_text(line) or _label_of(lines[line])[1] is None for line in range(first, last_list[0].line)):
         return last_list[0].line  # unlabelled lines before the list
     return first
+
+
+def _whole_list(document: Document, index: _Index, items: list[ListItem], kind: str) -> list[ListItem]:
+    """``items`` (the first ones of the unheaded block) with the items of their list
+    above the block: a list of points whose last item has a link (`- see <https://…>`)
+    is judged whole."""
+    whole = list(items)
+    below = items[0]
+    for item_id in range(below.item_id - 1, -1, -1):
+        item = document.items[item_id]
+        if item.depth > below.depth:
+            continue
+        if item.depth < below.depth or _list_kind(document.lines[item.line]) != kind:
+            break
+        if any(document.blocks[number].item is None for number in index.block_range(item.line, whole[0].line - 1)):
+            break  # a block outside the list between them
+        whole.insert(0, item)
+    return whole
 
 
 _LIST_KIND = lazy(r"[ \t>]*(?:\d{1,9}([.)])|([-*+]))(?:[ \t]|$)")
@@ -681,6 +700,8 @@ def _references_among(items: list[ListItem], lines: Sequence[str]) -> int:
 
 
 def _item_looks_like_reference(lines: Sequence[str], item: ListItem) -> bool:
+    if _MARKER_LIKE.search(lines[item.line]):
+        return False  # it cites, as prose does
     if _looks_like_reference(lines[item.line]):
         return True
     following = lines[item.line + 1] if item.line + 1 < len(lines) else ""

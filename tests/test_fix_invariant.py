@@ -220,6 +220,9 @@ def test_text_between_entries_that_belongs_to_neither_stops_a_reordering(between
             "Beta first [CITATION 2], then alpha [CITATION 1].\n\n1) First point.\n2) Second point, see\n[a site](https://example.com/site).\n\n",
             id="a-list-of-points-with-a-link",
         ),
+        pytest.param(
+            "Beta first [CITATION 2], then alpha [CITATION 1].\n\n1) A point [CITATION 1] makes.\n2) See <https://example.com/site>.\n", id="a-list-of-points-ending-in-a-link"
+        ),
     ],
 )
 def test_prose_before_an_unheaded_list_is_not_its_first_entries(before_list: str) -> None:
@@ -231,7 +234,8 @@ def test_prose_before_an_unheaded_list_is_not_its_first_entries(before_list: str
     text = before_list + '- "Alpha." Example Press, 2020. https://example.com/alpha\n- "Beta." Example Press, 2021. https://example.com/beta\n'
     fixed = fix_text(text)
     assert fixed.refused is None
-    assert fixed.text == text.replace("[CITATION 2], then alpha [CITATION 1]", "[CITATION 1], then alpha [CITATION 2]").replace(
+    swapped = text.replace("[CITATION 1]", "[CITATION 0]").replace("[CITATION 2]", "[CITATION 1]").replace("[CITATION 0]", "[CITATION 2]")
+    assert fixed.text == swapped.replace(
         '- "Alpha." Example Press, 2020. https://example.com/alpha\n- "Beta." Example Press, 2021. https://example.com/beta\n',
         '- "Beta." Example Press, 2021. https://example.com/beta\n- "Alpha." Example Press, 2020. https://example.com/alpha\n',
     )
