@@ -683,7 +683,7 @@ def _whole_list(document: Document, index: _Index, items: list[ListItem], kind: 
     return whole
 
 
-_LIST_KIND = lazy(r"[ \t>]*(?:\d{1,9}([.)])|([-*+]))(?:[ \t]|$)")
+_LIST_KIND = lazy(r"(?<![ \t>])[ \t>]*+(?:\d{1,9}([.)])|([-*+]))(?:[ \t]|$)")  # linear: no start inside a run of blanks
 
 
 def _list_kind(line: str) -> str:
