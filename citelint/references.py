@@ -95,14 +95,15 @@ class ReferenceList(NamedTuple):
     unclear_at: Optional[int] = None
 
     def unlabelled_among_labels(self) -> Optional[Entry]:
-        """The first entry with no label in a list whose other entries (two or more)
-        carry labels: the rest of an entry whose first line was deleted, or an entry
-        whose label was forgotten. It takes the next number by its place, so a
-        marker citing that number points at it without a word."""
+        """The one entry with no label in a list whose other entries (two or more)
+        carry labels, written as a line of text (a bullet is written as an entry):
+        the rest of an entry whose first line was deleted, or an entry whose label
+        was forgotten. It takes the next number by its place, so a marker citing
+        that number points at it without a word."""
         if self.lazy_numbering:
             return None
         unlabelled = [entry for entry in self.entries if entry.label is None]
-        if len(unlabelled) != 1 or len(self.entries) < 3:
+        if len(unlabelled) != 1 or len(self.entries) < 3 or unlabelled[0].form != LINE:
             return None
         return unlabelled[0]
 
