@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from citelint.cited_work import MAX_ENTRY, Author, CitedWork, cited_work
+from citelint.cited_work import _HTML_TAG as MARKUP  # what the reading takes for markup, not text
 from tests.conftest import ROOT
 
 
@@ -225,11 +226,14 @@ def lost(entry: str) -> Counter[str]:
 
 def lost_characters(entry: str) -> Counter[str]:
     """The letters and digits of ``entry`` that no field and not ``rest`` holds, the
-    labels' aside: words glued to a link (``seehttps://…``) are compared letter by letter."""
+    labels' and the markup's aside (an HTML tag a converter writes, such as ``<p>``,
+    is no part of the work): words glued to a link (``seehttps://…``) are compared
+    letter by letter."""
     work = cited_work(entry)
     kept = " ".join([work.title, work.container, work.url, work.doi, work.rest, str(work.year or "")] + [f"{a.family} {a.given}" for a in work.authors])
     labels = " ".join(word for word in re.findall(r"[^\W_]+", entry) if word.casefold() in LABELS)
-    return letters(entry) - letters(kept) - letters(labels)
+    markup = " ".join(tag.group() for tag in MARKUP.finditer(entry))
+    return letters(entry) - letters(kept) - letters(labels) - letters(markup)
 
 
 def letters(text: str) -> Counter[str]:
