@@ -272,7 +272,10 @@ class Chapter(NamedTuple):
     def refusal_possible_once_renumbered(self) -> bool:
         """Whether fix may refuse once it knows the new numbers (``renumbering.mapping_refusal``):
         in the numbered styles, a link definition, a bracket glued to a word, or a
-        marker naming a number twice. Cheap: only such a chapter is asked the answer."""
+        marker naming a number twice; in any style, code in a block quote. Cheap:
+        only such a chapter is asked the answer."""
+        if self.document.has_quoted_code():  # a marker read as code there may be prose to other renderers
+            return True
         return self.settings.marker_style != "citation" and (
             "]:" in self.document.text or any(part.glued_citations() or any(marker.repeated_number for marker in part.cited) for part in self.chapters())
         )

@@ -108,6 +108,7 @@ _INDENTED_BLOCK = lazy(
     r'(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*+(?:[ \t]+"[^"\n]*+")?[ \t]*+|===[!+]?[ \t]+"[^"\n]*+"[ \t]*+'
     r"|(?P<footnote>\[\^[^\]\s]{1,99}\]:[ \t]*).*|[:~][ \t]+\S.*"
 )
+_QUOTE_MARKS = lazy(r"^ {0,3}>(?: {0,3}>)*+ ?")  # a line's block-quote marks, and the one blank after the last
 # Such a first line at the margin, then a line indented past it: the lines are walked only then.
 _INDENTED_BODY_SOURCE = r"(?:!!!|\?\?\?|===|\[\^|[:~][ \t]+\S)[^\n]*+\n(?:[ \t]*+\n)*+(?: {4}| {0,3}\t)"
 _INDENTED_BODY = lazy(_INDENTED_BODY_SOURCE)  # at the text's start
@@ -162,6 +163,7 @@ class Document:
         self._comment_starts = [span.start for span in self.comments]
         self._has_dollar = "$" in self.text
         self._math: dict[int, tuple[list[Span], list[int]]] = {}  # block -> TeX math spans, their starts (``_math_spans_of``)
+        self._body_openings: dict[int, Optional[int]] = {}  # a quoted code block's first line -> ``quoted_body_opening``
 
     # -- positions -------------------------------------------------------
 
@@ -200,6 +202,37 @@ class Document:
             return None
         unquoted = any(self.lines[number].lstrip(" ")[:1] != ">" for number in range(block.first_line + 1, line + 1))
         return block.first_line if unquoted else None
+
+    def has_quoted_code(self) -> bool:
+        """A code block or HTML block lies in a block quote: where ``lazy_quote_opening``
+        and ``quoted_body_opening`` may find one that renderers read otherwise."""
+        if ">" not in self.text:
+            return False
+        return any((block := self.block_at(span.start)) is not None and block.quoted for span in self.code_blocks)
+
+    def quoted_body_opening(self, offset: int) -> Optional[int]:
+        """The 0-based line of a footnote, admonition or definition (``_INDENTED_BLOCK``)
+        in a block quote whose body goes on, indented, in the indented code block at
+        ``offset``: read so here, as mistune reads it, where renderers that know
+        those blocks show the body as the block's text. (Outside quotes the body is
+        read as prose: ``_indented_blocks_dedented``.) None for any other offset."""
+        block = self.block_at(offset)
+        if block is None or block.kind != "code" or not block.quoted:
+            return None
+        found = self._body_openings.get(block.first_line, -1)  # the lines before a block are walked once
+        if found == -1:
+            found = self._body_openings[block.first_line] = self._opening_before(block.first_line)
+        return found
+
+    def _opening_before(self, line: int) -> Optional[int]:
+        for number in range(line - 1, -1, -1):
+            text = _QUOTE_MARKS.sub("", self.lines[number], count=1)
+            if not text.strip():
+                continue
+            if _indent_width(text) >= 4:
+                continue  # an earlier paragraph of the same body
+            return number if _INDENTED_BLOCK.fullmatch(text) else None
+        return None
 
     def is_prose(self, offset: int) -> bool:
         """False inside code, HTML comments, raw-text HTML, front matter and TeX math."""

@@ -184,6 +184,13 @@ def markers_left_as_written(chapter: Chapter, mapping: dict[int, int]) -> list[s
                 "other Markdown renderers end it with the quote and show the marker, so renumbering would leave it naming "
                 "another source if it cites: put `>` before the lines, or close the block in the quote"
             )
+        body = chapter.document.quoted_body_opening(offset) if where == "a code block" else None
+        if body is not None:
+            raise Refusal(
+                f"{text} on line {line} is read as an indented code block in a block quote, under the footnote, admonition or "
+                f"definition on line {body + 1}; renderers that read those show it as its text, so renumbering would leave it "
+                "naming another source if it cites: move that block out of the quote, or write the marker by hand"
+            )
         if where is None:
             if settings.marker_style == "citation":
                 raise Refusal(f"{text} on line {line} is not read as a marker, and renumbering would leave it naming another source")

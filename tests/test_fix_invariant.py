@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from citelint import fix_text
+from citelint import fix_text, lint_text
 from citelint.chapter import Chapter
 from citelint.config import Settings
 
@@ -320,3 +320,28 @@ def test_a_marker_on_a_line_a_quoted_block_goes_on_to_without_the_quote_refuses(
     )
     quoted = text.replace("\ncode\n", "\n> code\n").replace("\n[CITATION 1] as shown.", "\n> [CITATION 1] as shown.")
     assert fix_text(quoted).refused is None  # in the quote it is code (or a comment) to every reader
+
+
+@pytest.mark.parametrize(
+    "opener",
+    ["> [^1]: A note.", "> !!! note", '> === "Tab"', "> Term\n> : A definition."],
+    ids=["footnote", "admonition", "tab", "definition"],
+)
+def test_a_marker_in_the_indented_body_of_a_quoted_footnote_or_admonition_refuses(opener: str) -> None:
+    """A footnote's (or an admonition's) body indented under it in a block quote is an
+    indented code block to mistune, so fix left its marker as written; renderers that
+    read footnotes show it as the footnote's text, where it then named another source.
+    Outside a quote such a body is read as prose and renumbered."""
+    references = '1. "Alpha." Example Press, 2020. https://example.com/alpha\n2. "Beta." Example Press, 2021. https://example.com/beta\n'
+    text = f"Beta first [CITATION 2], then alpha [CITATION 1].\n\n{opener}\n>\n>     more on beta [CITATION 2] here\n\n## References\n\n" + references
+    fixed = fix_text(text)
+    assert fixed.text == text
+    opening = 3 if not opener.startswith("> Term") else 4
+    assert fixed.refused is not None and fixed.refused.startswith(
+        f"[CITATION 2] on line {opening + 2} is read as an indented code block in a block quote, under the footnote, admonition or definition on line {opening}"
+    )
+    assert "(`citelint fix` cannot renumber: [CITATION 2] on line" in " ".join(d.message for d in lint_text(text))
+    code = text.replace(f"{opener}\n>\n", "> A quote.\n>\n")  # after a paragraph, the indented lines are code to every reader
+    assert fix_text(code).refused is None
+    unquoted = text.replace("\n> ", "\n").replace("\n>\n", "\n\n")
+    assert "more on beta [CITATION 1] here" in fix_text(unquoted).text
