@@ -414,6 +414,14 @@ async def references(session: Session, uri: str, text: str, offset: int, declara
     return located(await asyncio.wait_for(session.client.text_document_references_async(asked), WAIT))
 
 
+def open_edited(session: Session, uris: dict[str, str]) -> None:
+    """ch1 and ch3 open in the editor, each with an edit not saved (EDITED_CH1, EDITED_CH3)."""
+    session.open(uris["ch1.md"], NAV_CH1)
+    session.change_all(uris["ch1.md"], EDITED_CH1, 2)
+    session.open(uris["ch3.md"], NAV_CH3)
+    session.change_all(uris["ch3.md"], EDITED_CH3, 2)
+
+
 def test_go_to_definition_jumps_to_the_books_entry_in_the_file_that_lists_it(tmp_path: Path) -> None:
     """ch3 has no list: its [CITATION 1] goes to ch1's entry (ch1 open with an
     unsaved paragraph before its list: the entry where the editor has it), its 3 to
@@ -424,10 +432,7 @@ def test_go_to_definition_jumps_to_the_books_entry_in_the_file_that_lists_it(tmp
 
     async def scenario(session: Session) -> None:
         enc = session.encoding
-        session.open(uris["ch1.md"], NAV_CH1)
-        session.change_all(uris["ch1.md"], EDITED_CH1, 2)
-        session.open(uris["ch3.md"], NAV_CH3)
-        session.change_all(uris["ch3.md"], EDITED_CH3, 2)
+        open_edited(session, uris)
         on = lambda marker, nth=0, into=len("[CITATION "): marker_offset(EDITED_CH3, marker, nth) + into  # noqa: E731
         ch1_entry = entry_at(uris["ch1.md"], EDITED_CH1, "1. Smith", enc)
         assert await definition(session, uris["ch3.md"], EDITED_CH3, on("[CITATION 1]", 1)) == [ch1_entry]
@@ -451,10 +456,7 @@ def test_find_references_lists_the_citing_markers_of_every_chapter_of_the_book(t
 
     async def scenario(session: Session) -> None:
         enc = session.encoding
-        session.open(uris["ch1.md"], NAV_CH1)
-        session.change_all(uris["ch1.md"], EDITED_CH1, 2)
-        session.open(uris["ch3.md"], NAV_CH3)
-        session.change_all(uris["ch3.md"], EDITED_CH3, 2)
+        open_edited(session, uris)
         session.open(uris["refs.md"], NAV_REFS)
         citing_one = [
             marker_at(uris["ch1.md"], EDITED_CH1, "[CITATION 1]", enc),
