@@ -224,16 +224,15 @@ def remove_stale_temp_files(folder: str, now: Optional[float] = None) -> None:
             if entry.is_symlink() or not entry.is_file(follow_symlinks=False):
                 continue
             old = now - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER_SECONDS
-            if old or (match.group(1) is not None and not _alive(int(match.group(1)))):
+            if old or (match.group(1) is not None and not process_exists(int(match.group(1)))):
                 os.unlink(entry.path)
         except OSError:
             continue
 
 
-def _alive(pid: int) -> bool:
-    """Whether a process with this id exists here (this process counts as alive)."""
-    if pid == os.getpid():
-        return True
+def process_exists(pid: int) -> bool:
+    """Whether a process with this id exists here (this one included; someone else's
+    counts). An id no process can have (0 or less, too large) is none."""
     if pid <= 0:
         return False
     try:
@@ -245,13 +244,19 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def write_whole(path: str, text: str) -> None:
-    """``text`` into ``path``, whole or not at all (a temporary file renamed over it)."""
+def write_whole(path: str, text: str, mode: int = 0o666, durable: bool = False) -> None:
+    """``text`` into ``path``, whole or not at all (a temporary file renamed over it).
+    ``mode``: the new file's permissions (less the umask); ``durable``: on disk
+    (synced) before the rename, for a file that must outlive a crash."""
     folder = os.path.dirname(os.path.abspath(path))
     temp = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.tmp")
     try:
-        with open(temp, "w", encoding="utf-8", newline="\n") as out:
+        handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), mode)
+        with open(handle, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
+            if durable:
+                out.flush()
+                os.fsync(out.fileno())
         os.replace(temp, path)
     finally:
         if os.path.exists(temp):

@@ -27,7 +27,7 @@ from bisect import bisect_right
 from collections import Counter
 from typing import Callable, Iterable, NamedTuple, Optional
 
-from citelint.atomic_write import ChangedOnDisk, Interrupted, remove_stale_temp_files, signals_held, write_atomically
+from citelint.atomic_write import ChangedOnDisk, Interrupted, process_exists, remove_stale_temp_files, signals_held, write_atomically, write_whole
 from citelint.book_numbering import RENUMBERING, Book, BookChapter, Listed, book_files, parsed, raw_findings, rewritten
 from citelint.chapter import Chapter
 from citelint.config import Settings
@@ -549,12 +549,7 @@ def _write_journal(path: str, changes: list[tuple[BookFile, str]]) -> None:
         "pid": os.getpid(),
         "files": [[os.path.realpath(file.path), base64.b64encode(file.data).decode("ascii"), _digest(text.encode("utf-8"))] for file, text in changes],
     }
-    temp = f"{path}.{os.getpid()}.tmp"
-    with open(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600), "w", encoding="utf-8") as out:
-        json.dump(record, out)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(temp, path)
+    write_whole(path, json.dumps(record), mode=0o600, durable=True)
 
 
 def _remove_journal(path: str) -> None:
@@ -562,18 +557,6 @@ def _remove_journal(path: str) -> None:
         os.unlink(path)
     except OSError:
         pass
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True
-    return True
 
 
 def recover(path: str, book: Iterable[str]) -> FileFix:
@@ -591,7 +574,7 @@ def recover(path: str, book: Iterable[str]) -> FileFix:
             raise ValueError("pid")
     except (OSError, ValueError, KeyError, TypeError) as error:
         return FileFix(shown, False, refused=f"the journal of a book fix that was stopped cannot be read ({error}); restore the book's chapters from version control if they need it, then remove the journal")
-    if _alive(pid):
+    if pid != os.getpid() and process_exists(pid):  # this process's id, when the stopped fix's, was reused
         return FileFix(shown, False, refused=f"another citelint fix (process {pid}) is renumbering this book; if none is, remove this journal")
     chapters = {os.path.realpath(chapter): chapter for chapter in book}
     for folder in dict.fromkeys(os.path.dirname(real) for real, _, _ in entries if real in chapters):

@@ -162,3 +162,22 @@ def test_a_fix_killed_between_two_chapters_is_put_back_by_the_next_fix(tmp_path:
     assert again.returncode == 0, again.stdout + again.stderr
     assert {path: text for path, text in texts(root).items() if path in RENUMBERED} == RENUMBERED
     assert temp_files(root / "src") == []
+
+
+@pytest.mark.parametrize("pid", [0, -1, 2**70], ids=["zero", "negative", "too-large"])
+def test_a_journal_naming_no_process_that_can_exist_is_read_as_a_stopped_fix(tmp_path: Path, pid: int) -> None:
+    """A journal's process id that no process can have (0 signals the group, a huge
+    one overflows) is a fix that stopped: the next fix puts back what it wrote and
+    goes on. Before, 0 read as another fix running and a huge id was a traceback."""
+    from citelint.config import find_config_file, load_settings
+    from citelint.fix_book import journal_path
+
+    root = make_book(tmp_path, UNORDERED)
+    before = texts(root)
+    journal = Path(journal_path(load_settings(find_config_file(str(root)), {})))
+    journal.parent.mkdir(parents=True, exist_ok=True)
+    journal.write_text(f'{{"pid": {pid}, "files": []}}', encoding="utf-8")
+    ran = citelint(root, "fix")
+    assert ran.returncode == 1 and ran.stderr == "", ran.stdout + ran.stderr
+    assert f"a citelint fix of this book (process {pid}) was stopped before it finished: no chapter needed putting back" in ran.stdout
+    assert texts(root) == before and not journal.exists()
